@@ -1,0 +1,21 @@
+"""nbblox: build, simulate, analyse and teach brain dynamics in Jupyter.
+
+>>> import nbblox as nb
+>>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 100.0)
+>>> sol.t[-1]
+100.0
+"""
+__version__ = "0.1.0"
+
+from . import exceptions
+from .exceptions import (CircuitError, CompileError, EquationError, NbbloxError,
+                         ParameterError, SimulationError)
+from .model import Blox, BloxType, Circuit, Connection, Parameter
+from .model import library as blox
+from .compile import System, compile
+from .sim import Solution, simulate
+
+__all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "System",
+           "compile", "simulate", "Solution", "NbbloxError", "EquationError",
+           "ParameterError", "CircuitError", "CompileError", "SimulationError",
+           "exceptions", "__version__"]

@@ -1,0 +1,309 @@
+"""System: a compiled circuit -- flat named states and parameters, symbolic
+equations, and the kernels (numba, or the NumPy reference backend).
+
+Parameters live in a runtime array: changing one never recompiles.
+"""
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import MutableMapping
+
+import numpy as np
+import sympy as sp
+
+from ..exceptions import CompileError, ParameterError, suggest
+from ..model.blox import Blox
+from ..model.circuit import Circuit
+from ..model.params import check_value
+from . import jit
+from .cache import load_module
+from .codegen import generate_source, group_expressions
+from .layout import build_layout
+from .reference import ReferenceKernels
+
+__all__ = ["System", "compile", "NamedValues", "as_system"]
+
+_source_cache = {}
+_lock = threading.Lock()
+_warned_fallback = False
+
+
+class NamedValues(MutableMapping):
+    """A float array addressed by names (``"fhn.I"``); assignment validates.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> s.params["fhn.I"] = 0.5
+    >>> float(s.params.array[s.params.index("fhn.I")])
+    0.5
+    """
+
+    def __init__(self, names, values, what="parameter", bounds=None):
+        self.names = list(names)
+        self.array = np.array(values, dtype=np.float64)
+        self._index = {n: i for i, n in enumerate(self.names)}
+        self._what, self._bounds = what, bounds or {}
+
+    def index(self, name):
+        try:
+            return self._index[name]
+        except (KeyError, TypeError):
+            raise ParameterError(f"no {self._what} named '{name}'." +
+                                 suggest(name, self.names)) from None
+
+    def __getitem__(self, name):
+        return float(self.array[self.index(name)])
+
+    def __setitem__(self, name, value):
+        i = self.index(name)
+        self.array[i] = check_value(value, name, None, self._bounds.get(name))
+
+    def __delitem__(self, name):
+        raise ParameterError(f"{self._what}s cannot be deleted")
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self):
+        return len(self.names)
+
+    def copy(self):
+        return NamedValues(self.names, self.array.copy(), self._what, self._bounds)
+
+    def __repr__(self):
+        items = ", ".join(f"{n!r}: {v:g}" for n, v in zip(self.names[:8], self.array[:8]))
+        more = ", ..." if len(self.names) > 8 else ""
+        return "{" + items + more + "}"
+
+
+def _as_circuit(x):
+    if isinstance(x, Circuit):
+        return x
+    if isinstance(x, Blox):
+        return Circuit([x], name=x.name)
+    raise CompileError(f"cannot compile a {type(x).__name__}; pass a Blox, Circuit or System")
+
+
+class System:
+    """A compiled circuit.  Made by :func:`compile`; do not construct directly.
+
+    Attributes
+    ----------
+    state_names, param_names : list of str
+        ``"<blox>.<symbol>"`` names, in the order of the flat vectors.
+    params : NamedValues
+        Current parameter values (change freely: no recompilation).
+    x0 : ndarray
+        Initial state.
+    weights : ndarray
+        Connection weights, one per edge (runtime values too).
+    backend : str
+        ``"numba"`` or ``"numpy"``.
+    """
+
+    def __init__(self, circuit, layout, kernels, backend):
+        self.circuit, self.layout, self.backend = circuit, layout, backend
+        self._k = kernels
+        self.state_names = list(layout.state_names)
+        self.param_names = list(layout.param_names)
+        bounds = {}
+        for g in layout.groups:
+            for pn, par in g.btype.params.items():
+                if par.hard_bounds:
+                    for name in g.names:
+                        bounds[f"{name}.{pn}"] = par.hard_bounds
+        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds)
+        self.x0 = layout.x0.copy()
+        self.weights = layout.w0.copy()
+        self._state_index = {n: i for i, n in enumerate(self.state_names)}
+        self._ref = kernels if backend == "numpy" else None
+
+    # -- names ----------------------------------------------------------------
+    def state_index(self, name):
+        """Index of a state in the flat vector, with a suggestion on typos."""
+        try:
+            return self._state_index[name]
+        except (KeyError, TypeError):
+            raise ParameterError(f"no state named '{name}'." +
+                                 suggest(name, self.state_names)) from None
+
+    def parameter_info(self, name):
+        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``."""
+        self.params.index(name)
+        bname, pname = name.split(".", 1)
+        return self.circuit.blox[bname].type.params[pname]
+
+    def param_vector(self, params=None):
+        """Copy of the parameter array with ``params`` (dict) applied."""
+        p = self.params.copy()
+        for k, v in (params or {}).items():
+            p[k] = v
+        return p.array
+
+    def initial_state(self, x0=None):
+        """Copy of ``x0`` with overrides: a dict of names or a full array."""
+        x = self.x0.copy()
+        if x0 is None:
+            return x
+        if isinstance(x0, dict):
+            for k, v in x0.items():
+                x[self.state_index(k)] = check_value(v, k)
+            return x
+        arr = np.asarray(x0, dtype=np.float64)
+        if arr.shape != x.shape:
+            raise ParameterError(f"x0 has shape {arr.shape}; this system has "
+                                 f"{x.size} states ({', '.join(self.state_names[:6])}...)")
+        if not np.all(np.isfinite(arr)):
+            raise ParameterError("x0 holds NaN or inf")
+        return arr.copy()
+
+    # -- evaluation -------------------------------------------------------------
+    def _args(self, x, params):
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        if x.shape != self.x0.shape:
+            raise ParameterError(f"state vector has shape {x.shape}, expected {self.x0.shape}")
+        p = params if isinstance(params, np.ndarray) else self.param_vector(params)
+        return x, np.ascontiguousarray(p, dtype=np.float64)
+
+    def rhs(self, x, t=0.0, params=None):
+        """dx/dt at state ``x`` (flat array) and time ``t``."""
+        x, p = self._args(x, params)
+        L = self.layout
+        if self.backend == "numpy":
+            return self._k.rhs(float(t), x, p, self.weights, L.src, L.dst)
+        dx = np.empty_like(x)
+        u = np.zeros(max(L.n_inputs, 1))
+        o = np.zeros(max(L.n_outputs, 1))
+        self._k.rhs(float(t), x, p, self.weights, L.src, L.dst, dx, u, o)
+        return dx
+
+    def jacobian(self, x, t=0.0, params=None):
+        """Dense Jacobian d(dx/dt)/dx from the symbolic derivatives."""
+        x, p = self._args(x, params)
+        L = self.layout
+        if self.backend == "numpy":
+            return self._k.jac(float(t), x, p, self.weights, L.src, L.dst)
+        n = x.shape[0]
+        ms = L.u_rows.shape[1]
+        J = np.empty((n, n))
+        u = np.zeros(max(L.n_inputs, 1))
+        o = np.zeros(max(L.n_outputs, 1))
+        dfu = np.zeros((max(L.n_inputs, 1), ms))
+        dos = np.zeros((max(L.n_outputs, 1), ms))
+        self._k.jac(float(t), x, p, self.weights, L.src, L.dst, J, u, o, dfu, dos,
+                    L.u_rows, L.o_cols)
+        return J
+
+    @property
+    def reference(self):
+        """The NumPy reference kernels for this system (built on first use)."""
+        if self._ref is None:
+            self._ref = ReferenceKernels(self.layout)
+        return self._ref
+
+    # -- symbolic ---------------------------------------------------------------
+    def equations(self):
+        """Symbolic right-hand sides as ``{state name: SymPy expr}`` in full
+        names (``fhn.V``); connections appear as weighted sums."""
+        L = self.layout
+        full = {}
+        outs = {}
+        for g in L.groups:
+            ex = group_expressions(g.btype)
+            for i, name in enumerate(g.names):
+                sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
+                sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
+                for q, e in enumerate(ex["out"]):
+                    outs[g.o(q, i)] = e.xreplace(sub)
+        u_sum = {}
+        for e in range(len(L.src)):
+            u_sum[L.dst[e]] = u_sum.get(L.dst[e], 0) + self.weights[e] * outs[L.src[e]]
+        for g in L.groups:
+            ex = group_expressions(g.btype)
+            for i, name in enumerate(g.names):
+                sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
+                sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
+                sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
+                for k, st in enumerate(g.btype.states):
+                    full[f"{name}.{st}"] = ex["f"][k].xreplace(sub)
+        return full
+
+    def symbolic_jacobian(self):
+        """SymPy Matrix of the Jacobian (rows/columns in ``state_names`` order)."""
+        eqs = self.equations()
+        xs = [sp.Symbol(n, real=True) for n in self.state_names]
+        return sp.Matrix([eqs[n] for n in self.state_names]).jacobian(xs)
+
+    def __repr__(self):
+        return (f"<System '{self.circuit.name}': {len(self.state_names)} states, "
+                f"{len(self.param_names)} parameters, backend={self.backend}>")
+
+
+def _choose_backend(backend):
+    global _warned_fallback
+    if backend not in ("auto", "numba", "numpy"):
+        raise CompileError(f"backend must be 'auto', 'numba' or 'numpy', not {backend!r}")
+    if backend == "numba" and not jit.HAVE_NUMBA:
+        raise CompileError("backend='numba' requested but numba is not importable; "
+                           "install it with 'pip install numba' or use backend='numpy'")
+    if backend == "auto":
+        if jit.HAVE_NUMBA:
+            return "numba"
+        if not _warned_fallback:
+            warnings.warn("nbblox: numba is not available; using the NumPy reference "
+                          "backend (correct but slower).", RuntimeWarning, stacklevel=3)
+            _warned_fallback = True
+        return "numpy"
+    return backend
+
+
+def _check_supported(circuit):
+    """Refuse, with a clear reason, what this compiler cannot run yet."""
+    for k in circuit.connections:
+        if k.delay > 0:
+            raise CompileError(f"connection {k.src} -> {k.dst} has a delay of {k.delay} ms: "
+                               "delayed connections are not supported yet (they arrive with "
+                               "the networks work); set delay=0")
+    for b in circuit:
+        t = b.type
+        if "xi" in t.eqs.used:
+            raise CompileError(f"blox '{b.name}' ({t.name}) has a noise term 'xi': stochastic "
+                               "equations are not supported yet")
+        if t.spike is not None:
+            raise CompileError(f"blox '{b.name}' ({t.name}) has a spike condition: spiking "
+                               "blox are not supported yet")
+
+
+def compile(model, backend="auto"):
+    """Compile a Blox or Circuit into a :class:`System`.
+
+    Kernels are generated once per circuit structure (blox types and
+    counts), cached on disk, and shared by every System of that structure.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> s.state_names
+    ['fhn.V', 'fhn.w']
+    """
+    circuit = _as_circuit(model)
+    backend = _choose_backend(backend)
+    _check_supported(circuit)
+    layout = build_layout(circuit)
+    if backend == "numpy":
+        return System(circuit, layout, ReferenceKernels(layout), "numpy")
+    key = (layout.structure_key, layout.src.size > 0)
+    with _lock:
+        src = _source_cache.get(key)
+        if src is None:
+            src = _source_cache[key] = generate_source(layout)
+    return System(circuit, layout, load_module(src), "numba")
+
+
+def as_system(model, backend="auto"):
+    """``model`` if it is a System, else ``compile(model)``."""
+    return model if isinstance(model, System) else compile(model, backend)

@@ -1,0 +1,76 @@
+"""Typed, teachable errors for every layer of nbblox.
+
+Notebooks and dashboards catch :class:`NbbloxError` and show ``str(err)``:
+each message names the blox, parameter or equation line at fault, so the
+message alone tells a student what to fix.
+"""
+from __future__ import annotations
+
+import difflib
+
+__all__ = [
+    "NbbloxError", "EquationError", "ParameterError", "CircuitError",
+    "CompileError", "SimulationError", "suggest",
+]
+
+
+class NbbloxError(Exception):
+    """Base class of every error nbblox raises on purpose."""
+
+
+class EquationError(NbbloxError, SyntaxError):
+    """Equation text that cannot be parsed or uses something not allowed.
+
+    Carries ``blox``, ``line`` (1-based line of the equation text) and
+    ``column`` (1-based, or None) so front ends can point at the spot.
+    """
+
+    def __init__(self, message, *, blox=None, line=None, column=None, text=None):
+        where = []
+        if blox:
+            where.append(f"blox '{blox}'")
+        if line is not None:
+            where.append(f"line {line}" + (f", column {column}" if column else ""))
+        prefix = f"[{', '.join(where)}] " if where else ""
+        full = prefix + message
+        if text is not None:
+            full += f"\n    {text}"
+            if column:
+                full += "\n    " + " " * (column - 1) + "^"
+        Exception.__init__(self, full)
+        self.msg = full
+        self.blox, self.lineno, self.column, self.text = blox, line, column, text
+
+    def __str__(self):  # SyntaxError's __str__ would reformat the message
+        return self.msg
+
+
+class ParameterError(NbbloxError, ValueError):
+    """A parameter (or state) name that does not exist, or a bad value."""
+
+
+class CircuitError(NbbloxError, ValueError):
+    """A circuit that cannot be built: unknown blox, bad shapes, duplicates."""
+
+
+class CompileError(NbbloxError):
+    """A circuit that cannot be turned into a System."""
+
+
+class SimulationError(NbbloxError, RuntimeError):
+    """A run that cannot start (bad dt, t_end) or that diverged.
+
+    ``partial`` holds the Solution up to the failure when there is one.
+    """
+
+    def __init__(self, message, partial=None):
+        super().__init__(message)
+        self.partial = partial
+
+
+def suggest(name, candidates, n=3):
+    """Return ``" Did you mean 'x'?"`` for the closest names, or ``""``."""
+    close = difflib.get_close_matches(str(name), list(candidates), n=n, cutoff=0.5)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"

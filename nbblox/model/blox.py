@@ -1,0 +1,309 @@
+"""Blox: a dynamical building block defined by equation text + parameter data.
+
+:class:`BloxType` is the template (equations, parameter metadata, inputs,
+outputs, optional spike event); calling it makes a :class:`Blox`, one named
+instance with its own parameter values and initial state.  Blox of the same
+type are grouped into one vectorised loop by the compiler, so a type is
+identified by :attr:`BloxType.key`, a hash of everything that shapes code.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+
+import sympy as sp
+
+from ..exceptions import EquationError, ParameterError, suggest
+from .equations import RESERVED, parse_assignments, parse_equations, parse_expression
+from .params import Parameter, as_parameter, check_value
+
+__all__ = ["BloxType", "Blox"]
+
+_counter = itertools.count(1)
+
+
+class BloxType:
+    """Template of a blox: what all blox of one kind share.
+
+    Parameters
+    ----------
+    name : str
+        Type name, e.g. ``"FitzHughNagumo"``.
+    equations : str
+        Equation text (see :mod:`nbblox.model.equations`).
+    params : dict
+        Parameter name -> number, tuple ``(default, (lo, hi), unit, doc)``,
+        dict or :class:`~nbblox.model.params.Parameter`.
+    inputs : sequence of str, optional
+        Input symbols; a connection adds ``weight * output(src)`` to one.
+        Default: ``("I_syn",)`` if the equations use ``I_syn``, else none.
+    outputs : dict or str, optional
+        Output name -> expression other blox receive.  Default: the first
+        state.
+    init : dict, optional
+        Initial value of each state (default 0).
+    spike, reset : str, optional
+        Spike condition (``"V >= 30"``) and reset (``"V = c; u += d"``).
+    refractory : float, optional
+        Refractory period after a spike (ms).
+    kind : str
+        ``"neuron"``, ``"neural_mass"``, ``"input"``, ``"observer"``,
+        ``"synapse"`` or ``"custom"`` (groups the builder's palette).
+    doc, citation : str
+        What the model is, with units; where its equations come from.
+    presets : dict, optional
+        Named parameter sets, e.g. ``{"regular_spiking": {"a": 0.02, ...}}``.
+
+    Examples
+    --------
+    >>> FHN = BloxType("FHN", "dV/dt = V - V**3/3 - w + I\\ndw/dt = 0.08*(V + 0.7 - 0.8*w)",
+    ...                params={"I": 0.5})
+    >>> b = FHN(name="cell")
+    >>> b.params["I"], b.states
+    (0.5, ('V', 'w'))
+    """
+
+    def __init__(self, name, equations, params=None, *, inputs=None, outputs=None,
+                 init=None, spike=None, reset=None, refractory=None, kind="custom",
+                 doc="", citation="", presets=None):
+        self.name = str(name)
+        self.eqs = parse_equations(equations, blox=self.name)
+        self.params = {k: as_parameter(v, k, self.name) for k, v in (params or {}).items()}
+        self.kind, self.doc, self.citation = kind, doc, citation
+        self.presets = {k: dict(v) for k, v in (presets or {}).items()}
+        states = self.eqs.states
+        for p in self.params:
+            if p in states:
+                raise EquationError(f"'{p}' is declared as a parameter but has a "
+                                    f"derivative d{p}/dt", blox=self.name,
+                                    line=self.eqs.lines[p])
+            if p in self.eqs.aux:
+                raise EquationError(f"'{p}' is both a parameter and an auxiliary "
+                                    "expression", blox=self.name, line=self.eqs.lines[p])
+            if p in RESERVED or not p.isidentifier() or p.startswith("_"):
+                raise ParameterError(f"blox '{self.name}': '{p}' cannot be a parameter name")
+        if inputs is None:
+            inputs = ("I_syn",) if "I_syn" in self.eqs.used else ()
+        self.inputs = tuple(inputs)
+        for u in self.inputs:
+            if u in states or u in self.params or u in self.eqs.aux:
+                raise EquationError(f"input '{u}' clashes with a state, parameter or "
+                                    "auxiliary of the same name", blox=self.name)
+        self._check_symbols()
+        if outputs is None:
+            outputs = {states[0]: states[0]}
+        elif isinstance(outputs, str):
+            outputs = {"out": outputs} if outputs not in states else {outputs: outputs}
+        self.output_text = dict(outputs)
+        self.outputs = {k: self._expr(v, f"output '{k}'") for k, v in self.output_text.items()}
+        init = dict(init or {})
+        for s in init:
+            if s not in states:
+                raise ParameterError(f"blox '{self.name}': initial value given for '{s}', "
+                                     f"which has no d{s}/dt line." + suggest(s, states))
+        self.init = {s: check_value(init.get(s, 0.0), s, self.name) for s in states}
+        self.spike_text, self.reset_text = spike, reset
+        self.spike = self._expr(spike, "spike condition", condition=True) if spike else None
+        self.reset = []
+        for target, expr in parse_assignments(reset, blox=self.name) if reset else []:
+            if target not in states:
+                raise EquationError(f"reset assigns '{target}', which is not a state "
+                                    f"(states: {', '.join(states)})", blox=self.name)
+            self._check_expr_symbols(expr, "reset")
+            self.reset.append((target, expr))
+        if reset and not spike:
+            raise EquationError("a reset needs a spike condition", blox=self.name)
+        self.refractory = None if refractory is None else check_value(
+            refractory, "refractory", self.name, (0, None))
+        for pname, values in self.presets.items():
+            for k in values:
+                if k not in self.params:
+                    raise ParameterError(f"blox '{self.name}': preset '{pname}' sets unknown "
+                                         f"parameter '{k}'." + suggest(k, self.params))
+        self.key = hashlib.sha256(json.dumps(self._code_spec(), sort_keys=True)
+                                  .encode()).hexdigest()[:16]
+
+    # -- validation -------------------------------------------------------
+    def _known(self):
+        return set(self.eqs.states) | set(self.params) | set(self.eqs.aux) | \
+            set(self.inputs) | RESERVED
+
+    def _check_symbols(self):
+        known = self._known()
+        for name, expr in list(self.eqs.aux.items()) + list(self.eqs.rhs.items()):
+            for s in sorted(map(str, expr.free_symbols)):
+                if s not in known:
+                    raise EquationError(
+                        f"unknown symbol '{s}' in the equation for '{name}': declare it "
+                        "as a parameter, an input, or define it above." + suggest(s, known),
+                        blox=self.name, line=self.eqs.lines[name])
+
+    def _check_expr_symbols(self, expr, what):
+        known = self._known()
+        for s in sorted(map(str, expr.free_symbols)):
+            if s not in known:
+                raise EquationError(f"unknown symbol '{s}' in the {what}." + suggest(s, known),
+                                    blox=self.name)
+
+    def _expr(self, text, what, condition=False):
+        expr = parse_expression(text, blox=self.name, condition=condition)
+        self._check_expr_symbols(expr, what)
+        return expr
+
+    # -- identity ----------------------------------------------------------
+    def _code_spec(self):
+        """Everything that changes generated code (not values, not docs)."""
+        return {"equations": self.eqs.text, "params": list(self.params),
+                "inputs": list(self.inputs), "outputs": self.output_text,
+                "spike": self.spike_text, "reset": self.reset_text,
+                "refractory": self.refractory is not None}
+
+    def to_dict(self):
+        """Plain-data form used by Circuit JSON; re-parsed on load."""
+        return {"name": self.name, "equations": self.eqs.text,
+                "params": {k: p.to_dict() for k, p in self.params.items()},
+                "inputs": list(self.inputs), "outputs": self.output_text,
+                "init": self.init, "spike": self.spike_text, "reset": self.reset_text,
+                "refractory": self.refractory, "kind": self.kind, "doc": self.doc,
+                "citation": self.citation, "presets": self.presets}
+
+    @classmethod
+    def from_dict(cls, d):
+        d = dict(d)
+        allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
+                   "reset", "refractory", "kind", "doc", "citation", "presets"}
+        extra = set(d) - allowed
+        if extra:
+            raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")
+        return cls(d.pop("name"), d.pop("equations"), d.pop("params", None), **d)
+
+    # -- properties ---------------------------------------------------------
+    @property
+    def states(self):
+        return self.eqs.states
+
+    @property
+    def symbols(self):
+        """SymPy symbols of states, parameters and inputs, by name."""
+        return {n: sp.Symbol(n, real=True) for n in
+                (*self.eqs.states, *self.params, *self.inputs)}
+
+    def __call__(self, name=None, *, init=None, preset=None, **params):
+        """Make a named blox of this type; keyword arguments set parameters."""
+        return Blox(self, name=name, init=init, preset=preset, **params)
+
+    def _repr_latex_(self):
+        return latex_equations(self)
+
+    def __repr__(self):
+        return f"<BloxType {self.name}: states {', '.join(self.states)}>"
+
+
+def latex_equations(btype):
+    """LaTeX (``align*``) of a blox type's equations."""
+    rows = []
+    for name, expr in btype.eqs.aux.items():
+        rows.append(f"{sp.latex(sp.Symbol(name))} &= {sp.latex(expr)}")
+    for s, expr in btype.eqs.rhs.items():
+        rows.append(rf"\frac{{d{sp.latex(sp.Symbol(s))}}}{{dt}} &= {sp.latex(expr)}")
+    return "$$\\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
+
+
+class _ParamValues(dict):
+    """dict of parameter values that checks names and values on assignment."""
+
+    def __init__(self, owner, values):
+        super().__init__(values)
+        self._owner = owner
+
+    def __setitem__(self, key, value):
+        btype = self._owner.type
+        if key not in btype.params:
+            raise ParameterError(f"blox '{self._owner.name}' has no parameter '{key}'."
+                                 + suggest(key, btype.params))
+        super().__setitem__(key, check_value(value, key, self._owner.name,
+                                             btype.params[key].hard_bounds))
+
+    def update(self, other=(), **kw):
+        for k, v in dict(other, **kw).items():
+            self[k] = v
+
+
+class Blox:
+    """One named instance of a :class:`BloxType`.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> fhn = nb.blox.FitzHughNagumo(name="fhn", I=0.5)
+    >>> fhn.params["I"]
+    0.5
+    """
+
+    def __init__(self, btype, name=None, *, init=None, preset=None, **params):
+        self.type = btype
+        self.name = str(name) if name is not None else f"{btype.name.lower()}{next(_counter)}"
+        if not self.name.replace("_", "a").isalnum() or "." in self.name or not self.name[0].isalpha():
+            raise ParameterError(f"blox name '{self.name}' must start with a letter and hold "
+                                 "only letters, digits and '_'")
+        values = {k: p.default for k, p in btype.params.items()}
+        self.params = _ParamValues(self, values)
+        if preset is not None:
+            if preset not in btype.presets:
+                raise ParameterError(f"{btype.name} has no preset '{preset}'; valid presets: "
+                                     f"{', '.join(sorted(btype.presets)) or 'none'}.")
+            self.params.update(btype.presets[preset])
+        self.preset = preset
+        self.params.update(params)
+        self.init = dict(btype.init)
+        for s, v in (init or {}).items():
+            if s not in btype.states:
+                raise ParameterError(f"blox '{self.name}' has no state '{s}'."
+                                     + suggest(s, btype.states))
+            self.init[s] = check_value(v, s, self.name)
+
+    @classmethod
+    def from_equations(cls, text, params=None, name=None, *, type_name=None, **kw):
+        """Make a blox from equation text (its own one-off :class:`BloxType`).
+
+        Examples
+        --------
+        >>> b = Blox.from_equations("dx/dt = -k*x", params={"k": (1.0, (0, 5), "1/ms", "rate")},
+        ...                         name="decay", init={"x": 1.0})
+        >>> b.states, b.params["k"]
+        (('x',), 1.0)
+        """
+        btype = BloxType(type_name or (name or "Custom"), text, params, **kw)
+        return btype(name=name)
+
+    @property
+    def states(self):
+        return self.type.states
+
+    @property
+    def param_names(self):
+        return tuple(self.type.params)
+
+    def copy(self, name=None):
+        """A new blox of the same type with the same values (and a new name)."""
+        return Blox(self.type, name=name or self.name, init=self.init, **self.params)
+
+    def to_dict(self):
+        return {"name": self.name, "type": self.type.key, "params": dict(self.params),
+                "init": dict(self.init)}
+
+    def __eq__(self, other):
+        return (isinstance(other, Blox) and self.name == other.name
+                and self.type.key == other.type.key and dict(self.params) == dict(other.params)
+                and self.init == other.init)
+
+    def __hash__(self):
+        return hash((self.name, self.type.key))
+
+    def _repr_latex_(self):
+        return self.type._repr_latex_()
+
+    def __repr__(self):
+        ps = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"<{self.type.name} '{self.name}' ({ps})>"

@@ -1,0 +1,250 @@
+"""Circuit: named blox and the weighted (optionally delayed) connections
+between them.  Built by code, from an adjacency matrix or from a networkx
+graph; saved to and loaded from JSON (equations travel as text and are
+re-parsed through the safe parser on load).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, asdict
+
+import numpy as np
+
+from ..exceptions import CircuitError, suggest
+from .blox import Blox, BloxType
+
+__all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
+
+SCHEMA = "nbblox.circuit"
+SCHEMA_VERSION = 1
+MAX_JSON_BYTES = 50_000_000
+
+
+@dataclass
+class Connection:
+    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms."""
+
+    src: str
+    dst: str
+    weight: float = 1.0
+    delay: float = 0.0
+    output: str = ""
+    input: str = ""
+
+
+class Circuit:
+    """A set of named blox and connections between them.
+
+    Parameters
+    ----------
+    blox : iterable of Blox
+    name : str
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> a = nb.blox.WilsonCowan(name="a"); b = nb.blox.WilsonCowan(name="b")
+    >>> c = nb.Circuit([a, b]); c.connect(a, b, weight=2.0)
+    >>> [(k.src, k.dst, k.weight) for k in c.connections]
+    [('a', 'b', 2.0)]
+    """
+
+    def __init__(self, blox=(), name="circuit"):
+        self.name = name
+        self.blox = {}
+        self.connections = []
+        for b in blox:
+            self.add(b)
+
+    # -- building -----------------------------------------------------------
+    def add(self, *blox):
+        """Add blox; names must be unique within the circuit."""
+        for b in blox:
+            if isinstance(b, Circuit):
+                raise CircuitError("adding a Circuit into a Circuit is not supported yet; "
+                                   "add its blox and connections instead")
+            if not isinstance(b, Blox):
+                raise CircuitError(f"a circuit holds Blox, not {type(b).__name__} ({b!r}); "
+                                   "make one with e.g. nb.blox.FitzHughNagumo(name='x')")
+            if b.name in self.blox:
+                raise CircuitError(f"the circuit already has a blox named '{b.name}'")
+            self.blox[b.name] = b
+        return self
+
+    def __getitem__(self, name):
+        return self._get(name)
+
+    def __contains__(self, name):
+        return (name.name if isinstance(name, Blox) else name) in self.blox
+
+    def __iter__(self):
+        return iter(self.blox.values())
+
+    def __len__(self):
+        return len(self.blox)
+
+    def _get(self, b):
+        name = b.name if isinstance(b, Blox) else b
+        if name not in self.blox:
+            raise CircuitError(f"blox '{name}' is not in circuit '{self.name}'."
+                               + suggest(name, self.blox))
+        if isinstance(b, Blox) and self.blox[name] is not b:
+            raise CircuitError(f"a different blox named '{name}' is in the circuit")
+        return self.blox[name]
+
+    def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None):
+        """Add ``weight * output(src)`` to the input of ``dst``.
+
+        ``output`` and ``input`` pick the source's output and the target's
+        input symbol when a blox has more than one (default: the first).
+        """
+        s, d = self._get(src), self._get(dst)
+        try:
+            weight, delay = float(weight), float(delay)
+        except (TypeError, ValueError):
+            raise CircuitError(f"connection {s.name} -> {d.name}: weight and delay must be "
+                               f"numbers, got {weight!r}, {delay!r}") from None
+        if not math.isfinite(weight):
+            raise CircuitError(f"connection {s.name} -> {d.name}: weight must be finite")
+        if not math.isfinite(delay) or delay < 0:
+            raise CircuitError(f"connection {s.name} -> {d.name}: delay must be >= 0 "
+                               f"and finite, got {delay}")
+        outs, ins = list(s.type.outputs), list(d.type.inputs)
+        if not ins:
+            raise CircuitError(f"blox '{d.name}' ({d.type.name}) has no input to connect to")
+        output = outs[0] if output is None else output
+        input = ins[0] if input is None else input
+        if output not in outs:
+            raise CircuitError(f"blox '{s.name}' has no output '{output}'; outputs: "
+                               f"{', '.join(outs)}")
+        if input not in ins:
+            raise CircuitError(f"blox '{d.name}' has no input '{input}'; inputs: "
+                               f"{', '.join(ins)}")
+        self.connections.append(Connection(s.name, d.name, weight, delay, output, input))
+        return self
+
+    @classmethod
+    def from_adjacency(cls, blox, W, delays=None, *, name="circuit", **kw):
+        """Circuit whose connection ``i -> j`` has weight ``W[i, j]``.
+
+        Rows are sources and columns targets (as in networkx's adjacency
+        matrices); zero entries make no connection.
+
+        Examples
+        --------
+        >>> import numpy as np, nbblox as nb
+        >>> bs = [nb.blox.WilsonCowan(name=f"n{i}") for i in range(3)]
+        >>> c = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]))
+        >>> len(c.connections)
+        2
+        """
+        blox = list(blox)
+        n = len(blox)
+        try:
+            W = np.asarray(W, dtype=float)
+        except (TypeError, ValueError):
+            raise CircuitError("the adjacency matrix must hold numbers") from None
+        if W.shape != (n, n):
+            raise CircuitError(f"adjacency matrix has shape {W.shape}, but there are {n} "
+                               f"blox: it must be ({n}, {n})")
+        if delays is not None:
+            delays = np.asarray(delays, dtype=float)
+            if delays.shape != (n, n):
+                raise CircuitError(f"delay matrix has shape {delays.shape}; it must be "
+                                   f"({n}, {n}) like the weights")
+        c = cls(blox, name=name)
+        for i, j in zip(*np.nonzero(W)):
+            c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)
+        return c
+
+    @classmethod
+    def from_graph(cls, graph, *, name="circuit"):
+        """Circuit from a networkx (Di)Graph.
+
+        Each node is a :class:`Blox`, or carries one in its ``"blox"``
+        attribute; edge attributes ``weight`` (default 1) and ``delay``
+        (default 0) become the connection.  Undirected edges connect both ways.
+        """
+        def node_blox(node):
+            b = graph.nodes[node].get("blox", node)
+            if not isinstance(b, Blox):
+                raise CircuitError(f"graph node {node!r} is not a Blox and has no 'blox' "
+                                   "attribute")
+            return b
+        c = cls([node_blox(n) for n in graph.nodes], name=name)
+        directed = graph.is_directed()
+        for u, v, data in graph.edges(data=True):
+            for a, b in ([(u, v)] if directed else [(u, v), (v, u)]):
+                c.connect(node_blox(a), node_blox(b), data.get("weight", 1.0),
+                          data.get("delay", 0.0))
+        return c
+
+    def to_graph(self):
+        """networkx.DiGraph with the blox as node attribute ``blox``."""
+        import networkx as nx
+        g = nx.MultiDiGraph()
+        for n, b in self.blox.items():
+            g.add_node(n, blox=b, type=b.type.name)
+        for k in self.connections:
+            g.add_edge(k.src, k.dst, weight=k.weight, delay=k.delay)
+        return g
+
+    # -- persistence --------------------------------------------------------
+    def to_dict(self):
+        types = {}
+        for b in self.blox.values():
+            types.setdefault(b.type.key, b.type.to_dict())
+        return {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": self.name,
+                "types": types, "blox": [b.to_dict() for b in self.blox.values()],
+                "connections": [asdict(k) for k in self.connections]}
+
+    def to_json(self, path=None, indent=None):
+        """JSON text of the circuit (also written to ``path`` if given)."""
+        text = json.dumps(self.to_dict(), indent=indent)
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+    @classmethod
+    def from_json(cls, text):
+        """Circuit from JSON text (or a path to a ``.json`` file).
+
+        Nothing in the file is executed: equations are re-parsed with the
+        AST whitelist and every field is validated.
+        """
+        from .serialize import circuit_from_dict  # one-way: serialize builds Circuits
+        if isinstance(text, (bytes, bytearray)):
+            text = text.decode("utf-8")
+        if isinstance(text, str) and not text.lstrip().startswith("{") and text.endswith(".json"):
+            with open(text, encoding="utf-8") as fh:
+                text = fh.read()
+        if len(text) > MAX_JSON_BYTES:
+            raise CircuitError(f"circuit JSON is larger than {MAX_JSON_BYTES} bytes")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CircuitError(f"not valid JSON: {exc}") from None
+        return circuit_from_dict(cls, data)
+
+    def to_code(self, var="circuit"):
+        """Python source that rebuilds this circuit (catalog blox by name)."""
+        from .serialize import circuit_to_code
+        return circuit_to_code(self, var)
+
+    def __eq__(self, other):
+        return isinstance(other, Circuit) and self.to_dict() == other.to_dict()
+
+    def __repr__(self):
+        return (f"<Circuit '{self.name}': {len(self.blox)} blox, "
+                f"{len(self.connections)} connections>")
+
+    def _repr_latex_(self):
+        from .blox import latex_equations
+        seen, parts = set(), []
+        for b in self.blox.values():
+            if b.type.key not in seen:
+                seen.add(b.type.key)
+                parts.append(latex_equations(b.type))
+        return "\n".join(parts)

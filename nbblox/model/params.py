@@ -1,0 +1,115 @@
+"""Parameter metadata: default, range (for sliders), step, unit and doc.
+
+A :class:`Parameter` is plain data so that the notebook sliders, the Panel
+dashboard and the circuit builder's side panel are all generated from it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ..exceptions import ParameterError
+
+__all__ = ["Parameter", "as_parameter", "check_value"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a blox.
+
+    Parameters
+    ----------
+    default : float
+        Value used when the blox is created without one.
+    bounds : (float, float) or None
+        Slider range. Values outside it are allowed (a warning is the UI's
+        job) unless they break ``hard_bounds``.
+    step : float or None
+        Slider step; defaults to 1/100 of the range.
+    unit : str
+        Unit, e.g. ``"mV"``.
+    doc : str
+        One line saying what the parameter is.
+    hard_bounds : (float, float) or None
+        Physical range; a value outside it is refused with ParameterError
+        (e.g. a negative conductance or capacitance).
+
+    Examples
+    --------
+    >>> Parameter(0.7, bounds=(0, 2), unit="", doc="recovery offset").slider_step
+    0.02
+    """
+
+    default: float
+    bounds: tuple | None = None
+    step: float | None = None
+    unit: str = ""
+    doc: str = ""
+    hard_bounds: tuple | None = None
+
+    @property
+    def slider_bounds(self):
+        if self.bounds is not None:
+            return tuple(float(b) for b in self.bounds)
+        d = float(self.default)
+        span = abs(d) if d != 0 else 1.0
+        return (d - 2 * span, d + 2 * span) if d < 0 else (min(0.0, d - 2 * span), d + 2 * span)
+
+    @property
+    def slider_step(self):
+        if self.step is not None:
+            return float(self.step)
+        lo, hi = self.slider_bounds
+        return round((hi - lo) / 100, 12) or 0.01
+
+    def with_default(self, value):
+        return replace(self, default=float(value))
+
+    def to_dict(self):
+        return {"default": self.default, "bounds": list(self.bounds) if self.bounds else None,
+                "step": self.step, "unit": self.unit, "doc": self.doc,
+                "hard_bounds": list(self.hard_bounds) if self.hard_bounds else None}
+
+
+def as_parameter(spec, name="?", blox=None):
+    """Turn a number, a tuple ``(default, (lo, hi), unit, doc)``, a dict or a
+    :class:`Parameter` into a :class:`Parameter`."""
+    if isinstance(spec, Parameter):
+        p = spec
+    elif isinstance(spec, dict):
+        spec = dict(spec)
+        for k in ("bounds", "hard_bounds"):
+            if spec.get(k) is not None:
+                spec[k] = tuple(spec[k])
+        try:
+            p = Parameter(**spec)
+        except TypeError as exc:
+            raise ParameterError(f"blox '{blox}': parameter '{name}': {exc}") from None
+    elif isinstance(spec, (tuple, list)):
+        if not spec:
+            raise ParameterError(f"blox '{blox}': parameter '{name}' has an empty spec")
+        fields = ["default", "bounds", "unit", "doc"]
+        kw = dict(zip(fields, spec))
+        if kw.get("bounds") is not None:
+            kw["bounds"] = tuple(kw["bounds"])
+        p = Parameter(**kw)
+    else:
+        p = Parameter(spec)
+    return replace(p, default=check_value(p.default, name, blox, p.hard_bounds))
+
+
+def check_value(value, name, blox=None, hard_bounds=None):
+    """Return ``value`` as a finite float or raise ParameterError naming it."""
+    who = f"blox '{blox}': parameter '{name}'" if blox else f"parameter '{name}'"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{who} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ParameterError(f"{who} must be finite, got {v}")
+    if hard_bounds is not None:
+        lo, hi = hard_bounds
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            raise ParameterError(f"{who} = {v} is outside its physical range "
+                                 f"[{lo}, {hi}]")
+    return v

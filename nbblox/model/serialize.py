@@ -1,0 +1,125 @@
+"""Circuit <-> plain data (JSON) and Circuit -> Python code.
+
+Loading is defensive: a circuit file may come from anyone, so the schema and
+version are checked, every field is validated, sizes are bounded, and
+equation text goes back through the AST-whitelist parser.  Nothing is run.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from ..exceptions import CircuitError, NbbloxError
+from .blox import Blox, BloxType
+
+__all__ = ["circuit_from_dict", "circuit_to_code"]
+
+MAX_BLOX = 200_000
+MAX_CONNECTIONS = 10_000_000
+
+
+def _require(cond, msg):
+    if not cond:
+        raise CircuitError("invalid circuit file: " + msg)
+
+
+def _catalog():
+    from . import library
+    return library.CATALOG
+
+
+def circuit_from_dict(cls, data):
+    from .circuit import SCHEMA, SCHEMA_VERSION
+    _require(isinstance(data, Mapping), "the top level must be an object")
+    _require(data.get("schema") == SCHEMA, f"'schema' must be {SCHEMA!r}")
+    version = data.get("version")
+    if version != SCHEMA_VERSION:
+        raise CircuitError(f"circuit file has schema version {version!r}; this nbblox reads "
+                           f"version {SCHEMA_VERSION}. Upgrade nbblox or re-save the file.")
+    types_in, blox_in = data.get("types", {}), data.get("blox", [])
+    conns_in = data.get("connections", [])
+    _require(isinstance(types_in, Mapping), "'types' must be an object")
+    _require(isinstance(blox_in, list) and len(blox_in) <= MAX_BLOX,
+             f"'blox' must be a list of at most {MAX_BLOX}")
+    _require(isinstance(conns_in, list) and len(conns_in) <= MAX_CONNECTIONS,
+             f"'connections' must be a list of at most {MAX_CONNECTIONS}")
+    catalog = _catalog()
+    types = {}
+    for key, spec in types_in.items():
+        _require(isinstance(spec, Mapping), f"type {key!r} must be an object")
+        try:
+            t = BloxType.from_dict(spec)
+        except NbbloxError as exc:
+            raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: {exc}") from None
+        except TypeError as exc:
+            raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: {exc}") from None
+        known = catalog.get(t.name)
+        # keep catalog identity so the builder palette and to_code() name it
+        types[key] = known if known is not None and known.key == t.key else t
+    circuit = cls(name=str(data.get("name", "circuit")))
+    for item in blox_in:
+        _require(isinstance(item, Mapping) and isinstance(item.get("name"), str),
+                 "each blox needs a 'name'")
+        t = types.get(item.get("type"))
+        _require(t is not None, f"blox {item['name']!r} has unknown type {item.get('type')!r}")
+        params, init = item.get("params", {}), item.get("init", {})
+        _require(isinstance(params, Mapping) and isinstance(init, Mapping),
+                 f"blox {item['name']!r}: 'params' and 'init' must be objects")
+        circuit.add(Blox(t, name=item["name"], init=init, **params))
+    for k in conns_in:
+        _require(isinstance(k, Mapping), "each connection must be an object")
+        for f in ("src", "dst"):
+            _require(isinstance(k.get(f), str), f"connection needs a '{f}' name")
+        circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
+                        output=k.get("output") or None, input=k.get("input") or None)
+    return circuit
+
+
+def _num(v):
+    v = float(v)
+    return repr(v) if math.isfinite(v) else f"float('{v}')"
+
+
+def _kwargs(d):
+    return ", ".join(f"{k}={_num(v)}" for k, v in d.items())
+
+
+def circuit_to_code(circuit, var="circuit"):
+    """Python source that rebuilds ``circuit``; running it gives an equal one."""
+    catalog = _catalog()
+    lines = ["import nbblox as nb", ""]
+    type_var = {}
+    for b in circuit.blox.values():
+        t = b.type
+        if t.key in type_var:
+            continue
+        if catalog.get(t.name) is t or (t.name in catalog and catalog[t.name].key == t.key
+                                        and catalog[t.name].to_dict() == t.to_dict()):
+            type_var[t.key] = f"nb.blox.{t.name}"
+            continue
+        v = f"T{len([x for x in type_var.values() if x.startswith('T')])}"
+        type_var[t.key] = v
+        spec = t.to_dict()
+        lines.append(f"{v} = nb.BloxType.from_dict({spec!r})")
+    lines.append("")
+    lines.append(f"{var} = nb.Circuit(name={circuit.name!r})")
+    for b in circuit.blox.values():
+        t = b.type
+        changed = {k: v for k, v in b.params.items() if v != t.params[k].default}
+        init = {k: v for k, v in b.init.items() if v != t.init[k]}
+        args = [f"name={b.name!r}"]
+        if init:
+            args.append("init={" + ", ".join(f"{k!r}: {_num(v)}" for k, v in init.items()) + "}")
+        if changed:
+            args.append(_kwargs(changed))
+        lines.append(f"{var}.add({type_var[t.key]}({', '.join(args)}))")
+    for k in circuit.connections:
+        src, dst = circuit.blox[k.src], circuit.blox[k.dst]
+        extra = ""
+        if k.output != list(src.type.outputs)[0]:
+            extra += f", output={k.output!r}"
+        if k.input != list(dst.type.inputs)[0]:
+            extra += f", input={k.input!r}"
+        delay = f", delay={_num(k.delay)}" if k.delay else ""
+        lines.append(f"{var}.connect({k.src!r}, {k.dst!r}, weight={_num(k.weight)}{delay}{extra})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,205 @@
+"""simulate(): integrate a System with fixed-step numba loops (euler, heun,
+rk4) or scipy's adaptive and stiff solvers fed the compiled RHS and
+Jacobian.  Every input is validated here, before any kernel runs, because
+numba does not bound-check.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import __version__
+from ..compile.system import as_system
+from ..exceptions import ParameterError, SimulationError
+from .solution import Solution
+
+__all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
+
+FIXED_METHODS = {"euler": 0, "heun": 1, "rk4": 2}
+ADAPTIVE_METHODS = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
+MAX_RECORD_BYTES = 4 * 1024**3
+
+
+def _number(v, what):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        raise SimulationError(f"{what} must be a number, got {v!r}") from None
+    if not math.isfinite(v):
+        raise SimulationError(f"{what} must be finite, got {v}")
+    return v
+
+
+def _method(method):
+    m = str(method)
+    if m.lower() in FIXED_METHODS:
+        return m.lower()
+    for a in ADAPTIVE_METHODS:
+        if m.lower() == a.lower():
+            return a
+    raise SimulationError(f"unknown method {method!r}; choose one of "
+                          f"{', '.join(list(FIXED_METHODS) + list(ADAPTIVE_METHODS))}")
+
+
+def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
+             stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9):
+    """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
+
+    Parameters
+    ----------
+    model : Blox, Circuit or System
+        Compiled on first use (cached).
+    t_end : float
+        End time in ms.
+    dt : float
+        Step (fixed-step methods) or output spacing (adaptive methods), ms.
+    method : str
+        ``"euler"``, ``"heun"``, ``"rk4"`` (numba loops) or an adaptive
+        scipy method: ``"RK45"``, ``"RK23"``, ``"DOP853"``, ``"LSODA"``,
+        ``"BDF"``, ``"Radau"`` (stiff ones get the analytic Jacobian).
+    params : dict, optional
+        ``{"blox.param": value}`` for this run only (no recompilation).
+    x0 : dict or array, optional
+        Initial state overrides.
+    record : list of str, optional
+        States to keep (default all).
+    stride : int
+        Keep every ``stride``-th step, so long runs do not fill memory.
+    seed : int, optional
+        Stored with the result (noise arrives with stochastic blox).
+    backend : str
+        ``"auto"``, ``"numba"`` or ``"numpy"`` (the reference backend).
+
+    Returns
+    -------
+    Solution
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), 50.0, dt=0.01, params={"hh.I": 10})
+    >>> bool(sol["hh.V"].max() > 0)   # it spiked
+    True
+    """
+    system = as_system(model, backend)
+    method = _method(method)
+    t0 = _number(t0, "t0")
+    t_end = _number(t_end, "t_end")
+    dt = _number(dt, "dt")
+    if t_end < 0:
+        raise SimulationError(f"t_end must be >= 0 ms, got {t_end}")
+    if t_end <= t0:
+        raise SimulationError(f"t_end ({t_end}) must be greater than t0 ({t0})")
+    if dt <= 0:
+        raise SimulationError(f"dt must be > 0, got {dt}")
+    if dt > t_end - t0:
+        raise SimulationError(f"dt ({dt}) is longer than the run ({t_end - t0} ms)")
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise SimulationError(f"stride must be a whole number >= 1, got {stride!r}")
+    p = system.param_vector(params)
+    x = system.initial_state(x0)
+    if record is None:
+        rec = np.arange(len(system.state_names), dtype=np.int64)
+    else:
+        if isinstance(record, str):
+            record = [record]
+        rec = np.array([system.state_index(r) for r in record], dtype=np.int64)
+        if rec.size == 0:
+            raise ParameterError("record is empty: name at least one state")
+    nsteps = int(round((t_end - t0) / dt))
+    nrec = nsteps // stride + 1
+    if nrec * rec.size * 8 > MAX_RECORD_BYTES:
+        raise SimulationError(
+            f"recording {rec.size} variables x {nrec} samples needs "
+            f"{nrec * rec.size * 8 / 1e9:.1f} GB; use stride= or record= to keep less")
+    info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
+            "seed": seed, "backend": system.backend, "nbblox": __version__}
+    named = dict(zip(system.param_names, p.tolist()))
+    names = [system.state_names[i] for i in rec]
+    if method in FIXED_METHODS:
+        return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                      named, info)
+    return _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
+                     info, rtol, atol)
+
+
+def _diverged(system, t, bad, sol):
+    name = system.state_names[bad]
+    return SimulationError(
+        f"the simulation diverged at t = {t:.6g} ms: state '{name}' became NaN or "
+        "infinite. Try a smaller dt, an implicit method (method='BDF'), or check the "
+        "parameters.", partial=sol)
+
+
+def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info):
+    out_t = np.empty(nrec)
+    out_x = np.empty((rec.size, nrec))
+    L = system.layout
+    code = FIXED_METHODS[method]
+    if system.backend == "numpy":
+        done, bad, j = _run_reference(system, code, x, p, t0, dt, nsteps, stride, rec,
+                                      out_t, out_x)
+    else:
+        kernel = getattr(system._k, f"run_{method}")
+        done, bad, j = kernel(x, p, system.weights, L.src, L.dst, t0, dt, nsteps, stride,
+                              rec, out_t, out_x)
+    sol = Solution(out_t[:j], names, out_x[:, :j], final_state=x, params=named,
+                   info=info, system=system)
+    if bad >= 0:
+        raise _diverged(system, t0 + done * dt, bad, sol)
+    return sol
+
+
+def _run_reference(system, code, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
+    """The same fixed-step schemes in plain NumPy (oracle and fallback)."""
+    L, k = system.layout, system.reference
+    f = lambda t, y: k.rhs(t, y, p, system.weights, L.src, L.dst)
+    out_t[0] = t0
+    out_x[:, 0] = x[rec]
+    j = 1
+    for step in range(nsteps):
+        t = t0 + step * dt
+        k1 = f(t, x)
+        if code == 0:
+            x += dt * k1
+        elif code == 1:
+            k2 = f(t + dt, x + dt * k1)
+            x += 0.5 * dt * (k1 + k2)
+        else:
+            k2 = f(t + 0.5 * dt, x + 0.5 * dt * k1)
+            k3 = f(t + 0.5 * dt, x + 0.5 * dt * k2)
+            k4 = f(t + dt, x + dt * k3)
+            x += dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+        bad = np.flatnonzero(~np.isfinite(x))
+        if bad.size:
+            return step + 1, int(bad[0]), j
+        if (step + 1) % stride == 0:
+            out_t[j] = t0 + (step + 1) * dt
+            out_x[:, j] = x[rec]
+            j += 1
+    return nsteps, -1, j
+
+
+def _adaptive(system, method, x, p, t0, t_end, dt, stride, rec, names, named, info, rtol,
+              atol):
+    from scipy.integrate import solve_ivp
+    n_out = int(round((t_end - t0) / (dt * stride)))
+    t_eval = np.minimum(t0 + np.arange(n_out + 1) * dt * stride, t_end)
+    fun = lambda t, y: system.rhs(y, t, p)
+    jac = (lambda t, y: system.jacobian(y, t, p)) if method in ("BDF", "Radau", "LSODA") else None
+    with np.errstate(all="ignore"):
+        res = solve_ivp(fun, (t0, t_end), x, method=method, t_eval=t_eval, rtol=rtol,
+                        atol=atol, **({"jac": jac} if jac else {}))
+    y = res.y[rec] if res.y.size else np.empty((rec.size, 0))
+    final = res.y[:, -1].copy() if res.y.size else x
+    sol = Solution(res.t, names, y, final_state=final, params=named,
+                   info=dict(info, nfev=int(res.nfev)), system=system)
+    if not res.success or not np.all(np.isfinite(res.y)):
+        finite = np.isfinite(res.y).all(axis=0) if res.y.size else np.zeros(0, bool)
+        if res.y.size and not finite.all():
+            col = int(np.argmin(finite))
+            raise _diverged(system, res.t[col], int(np.flatnonzero(~np.isfinite(res.y[:, col]))[0]), sol)
+        raise SimulationError(f"{method} stopped at t = {res.t[-1] if res.t.size else t0:.6g} "
+                              f"ms: {res.message}", partial=sol)
+    return sol
