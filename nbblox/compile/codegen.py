@@ -154,6 +154,8 @@ def _rhs_lines(layout, exs, xn, dxn, indent):
     pad = " " * indent
     L = []
     for g, ex in zip(layout.groups, exs):
+        if not ex["f"]:  # stateless blox (inputs): outputs only
+            continue
         L.append(f"{pad}for i in range({g.n}):  # {g.btype.name}")
         L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["f"], indent + 4)]
         tg = [f"{dxn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]

@@ -82,6 +82,8 @@ class ReferenceKernels:
         u, _ = self.couple(t, x, p, w, src, dst)
         dx = np.empty_like(x)
         for G in self.groups:
+            if G.f is None:
+                continue
             for k, v in enumerate(G.call(G.f, G.args(t, x, p, u))):
                 dx[G.g.xoff + k * G.g.n: G.g.xoff + (k + 1) * G.g.n] = v
         return dx
@@ -98,6 +100,8 @@ class ReferenceKernels:
             g, n, ns = G.g, G.g.n, G.ns
             a = G.args(t, x, p, u)
             idx = np.arange(n)
+            if G.f is None:
+                continue
             vals = G.call(G.dfds, a)
             for k in range(ns):
                 for l in range(ns):

@@ -216,6 +216,7 @@ class System:
             for i, name in enumerate(g.names):
                 sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
                 sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
+                sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
                 for q, e in enumerate(ex["out"]):
                     outs[g.o(q, i)] = e.xreplace(sub)
         u_sum = {}
@@ -227,6 +228,7 @@ class System:
                 sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
                 sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
                 sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
+                sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
                 for k, st in enumerate(g.btype.states):
                     full[f"{name}.{st}"] = ex["f"][k].xreplace(sub)
         return full

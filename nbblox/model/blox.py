@@ -68,7 +68,9 @@ class BloxType:
                  init=None, spike=None, reset=None, refractory=None, kind="custom",
                  doc="", citation="", presets=None):
         self.name = str(name)
-        self.eqs = parse_equations(equations, blox=self.name)
+        # a blox with outputs may have no states (e.g. a sinusoidal input)
+        self.eqs = parse_equations(equations, blox=self.name,
+                                   allow_stateless=outputs is not None)
         self.params = {k: as_parameter(v, k, self.name) for k, v in (params or {}).items()}
         self.kind, self.doc, self.citation = kind, doc, citation
         self.presets = {k: dict(v) for k, v in (presets or {}).items()}

@@ -200,7 +200,7 @@ def _logical_lines(text):
         yield start, buf
 
 
-def parse_equations(text, *, blox=None):
+def parse_equations(text, *, blox=None, allow_stateless=False):
     """Parse a block of equation text into :class:`Equations`.
 
     Examples
@@ -239,7 +239,7 @@ def parse_equations(text, *, blox=None):
             rhs[name] = expr
         else:
             aux[name] = expr
-    if not states:
+    if not states and not allow_stateless:
         raise EquationError("no differential equation found: write at least one "
                             "'dX/dt = ...' line", blox=blox)
     # an auxiliary may only use auxiliaries defined above it
