@@ -1,0 +1,318 @@
+"""Shared real-browser utilities: Debian Chromium via Playwright, a throwaway
+JupyterLab server, and helpers to drive notebooks and read what Bokeh plots.
+
+Used by every test under tests/browser/ (explore, circuit builder, dashboard).
+Everything binds to 127.0.0.1; every process started here is stopped by its
+own PID (process group), never by name.
+
+Functions
+---------
+browser_available()          -> (ok, reason): chromium + python playwright present?
+require_browser()            pytest.skip locally / pytest.fail under CI=true when missing
+chromium_page(viewport)      context manager -> Playwright page (fresh user-data dir);
+                             ``page.ux_logs`` collects console, page errors, failed requests
+jupyter_lab(root_dir)        context manager -> LabServer(base, token, proc, root_dir, log)
+open_notebook(page, lab, path)   open ``lab/tree/<path>`` and wait for an idle kernel
+run_all_cells(page)          run every cell and wait until none is busy
+wait_idle(page)              wait until no ``[*]`` prompt is left and the kernel is idle
+kernel_exec(page, code)      run code in the notebook's kernel; returns its stdout
+bokeh_sources(page, column)  ColumnDataSource columns as seen by BokehJS in the page
+bokeh_ranges(page)           Range1d (start, end) pairs in the page
+cell_errors(page)            texts of error outputs (tracebacks) in the notebook
+screenshot(page, name)       save ``artifacts/<name>.png`` (gitignored) and return its path
+failed_js_requests(page)     failed .js requests (a CDN fetch offline, for instance)
+
+The recipes come from /work/shared/jupyter-stack (uxlib.py, step3, bokeh_probe.js).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("NBBLOX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("NBBLOX_ARTIFACTS", REPO / "artifacts"))
+
+
+# -- availability ---------------------------------------------------------------
+def browser_available():
+    """``(True, "")`` if Debian chromium and Python playwright are usable, else
+    ``(False, reason)``."""
+    if not Path(CHROMIUM).exists():
+        return False, f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False, "python package 'playwright' is not installed (pip install playwright)"
+    return True, ""
+
+
+def require_browser():
+    """Skip the calling test when no browser is available -- except under
+    ``CI=true``, where a missing browser is a failure (CI must run these)."""
+    import pytest
+    ok, reason = browser_available()
+    if not ok:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"browser test cannot run in CI: {reason}")
+        pytest.skip(reason)
+
+
+# -- chromium -------------------------------------------------------------------
+@contextlib.contextmanager
+def chromium_page(viewport=(1400, 2000)):
+    """A Playwright page in Debian Chromium with a fresh ``--user-data-dir``.
+
+    ``page.ux_logs`` is a list of ``"[type] text"`` lines: console messages,
+    ``[pageerror]`` and ``[requestfailed] url reason``.  A tall viewport is the
+    default because JupyterLab scrolls inside the notebook, so full-page
+    screenshots do not grow.
+    """
+    from playwright.sync_api import sync_playwright
+    udd = tempfile.mkdtemp(prefix="nbblox-chrome-")
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            udd, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": viewport[0], "height": viewport[1]})
+        page = ctx.pages[0] if ctx.pages else ctx.new_page()
+        logs = []
+        page.on("console", lambda m: logs.append(f"[{m.type}] {m.text}"))
+        page.on("pageerror", lambda e: logs.append(f"[pageerror] {e}"))
+        page.on("requestfailed", lambda r: logs.append(f"[requestfailed] {r.url[:160]} {r.failure}"))
+        page.ux_logs = logs
+        try:
+            yield page
+        finally:
+            ctx.close()
+            shutil.rmtree(udd, ignore_errors=True)
+
+
+# -- servers --------------------------------------------------------------------
+def free_port():
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, timeout=90, proc=None):
+    """Poll ``url`` until it answers below 500; raise if ``proc`` exits first."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status < 500:
+                    return time.time() - t0
+        except Exception:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@contextlib.contextmanager
+def background(cmd, ready_url, env=None, cwd=None, log=None, timeout=120):
+    """Start ``cmd`` in its own process group, wait for ``ready_url``, and on
+    exit stop that group (SIGTERM, then SIGKILL) by the PID we started."""
+    log = Path(log or tempfile.mktemp(prefix="nbblox-server-", suffix=".log"))
+    fh = open(log, "w")
+    proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+                            start_new_session=True)
+    try:
+        try:
+            wait_http(ready_url, timeout, proc)
+        except Exception as exc:
+            fh.flush()
+            raise RuntimeError(f"{exc}\n--- server log {log} ---\n{log.read_text()[-3000:]}") from None
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+        fh.close()
+
+
+@dataclasses.dataclass
+class LabServer:
+    base: str
+    token: str
+    proc: subprocess.Popen
+    root_dir: Path
+    log: Path
+
+    def url(self, path):
+        """``<base>/<path>?token=...`` (path without a leading slash)."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base}/{path}{sep}token={self.token}"
+
+
+@contextlib.contextmanager
+def jupyter_lab(root_dir, timeout=120):
+    """JupyterLab 4 on 127.0.0.1 with a random token, isolated config,
+    settings and workspaces, the app exposed as ``window.jupyterapp``.
+
+    Yields a :class:`LabServer`; the server (and its kernels) is stopped by PID.
+    The kernel runs in this Python (``sys.executable``), so it imports the
+    nbblox under test.  ``NBBLOX_CACHE_DIR`` is passed through.
+    """
+    root_dir = Path(root_dir)
+    port, token = free_port(), secrets.token_hex(16)
+    cfg = Path(tempfile.mkdtemp(prefix="nbblox-jcfg-"))
+    (cfg / "labconfig").mkdir()
+    # the "news" toast covers screenshots; the update check goes to the network
+    (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_RUNTIME_DIR=str(cfg / "rt"),
+               JUPYTER_PLATFORM_DIRS="1")
+    # the kernel must import the nbblox of this checkout
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+           f"--port={port}", f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={root_dir}",
+           f"--LabApp.user_settings_dir={cfg / 'settings'}", f"--LabApp.workspaces_dir={cfg / 'ws'}",
+           "--LabApp.expose_app_in_browser=True", "--allow-root",
+           "--LabApp.extension_manager=readonly",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    base = f"http://127.0.0.1:{port}"
+    log = cfg.with_suffix(".log")
+    try:
+        with background(cmd, f"{base}/api/status?token={token}", env=env, log=log,
+                        timeout=timeout) as proc:
+            yield LabServer(base, token, proc, root_dir, log)
+    finally:
+        shutil.rmtree(cfg, ignore_errors=True)
+
+
+# -- notebook driving -------------------------------------------------------------
+_KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const s = w && w.sessionContext;
+  return !!(s && s.session && s.session.kernel && s.session.kernel.status === 'idle'); }"""
+
+
+def open_notebook(page, lab, path, timeout_ms=120_000):
+    """Open ``path`` (relative to the server root) and wait for an idle kernel."""
+    page.goto(lab.url(f"lab/tree/{path}") + "&reset", timeout=timeout_ms)
+    page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+
+
+def wait_idle(page, timeout_ms=120_000):
+    """Wait until no cell shows a busy ``[*]`` prompt and the kernel is idle."""
+    page.wait_for_function("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext;
+        const busy = [...document.querySelectorAll('.jp-InputPrompt')].some(e => e.textContent.includes('*'));
+        return !busy && s.session.kernel.status === 'idle'; }""", timeout=timeout_ms)
+
+
+def run_all_cells(page, timeout_ms=120_000):
+    """Run every cell of the current notebook and wait until all are done."""
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(500)  # run-all is queued asynchronously
+    wait_idle(page, timeout_ms)
+
+
+_KERNEL_EXEC = """async (code) => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const fut = k.requestExecute({code, silent: false, store_history: false});
+  let out = '';
+  fut.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text;
+                         if (m.header.msg_type === 'error') out += 'ERROR ' + m.content.ename + ': ' + m.content.evalue; };
+  await fut.done;
+  return out;
+}"""
+
+
+def kernel_exec(page, code):
+    """Run ``code`` in the notebook's kernel from the page; return its stdout
+    (an exception comes back as ``"ERROR <name>: <message>"``)."""
+    return page.evaluate(_KERNEL_EXEC, code)
+
+
+def kernel_json(page, expr):
+    """Evaluate a JSON-serialisable Python expression in the kernel."""
+    out = kernel_exec(page, f"import json as _j; print(_j.dumps({expr}))")
+    if out.startswith("ERROR"):
+        raise RuntimeError(out)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+_BOKEH_SOURCES = """(column) => {
+  const out = [];
+  for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {
+    for (const m of doc.all_models) {
+      const kind = m.type || m.constructor.__name__;
+      if (kind !== 'ColumnDataSource') continue;
+      const d = m.data;
+      const keys = d instanceof Map ? [...d.keys()] : Object.keys(d);
+      const get = (k) => d instanceof Map ? d.get(k) : d[k];
+      const row = {id: m.id, columns: keys, n: 0};
+      for (const k of keys) { const v = get(k); if (v && v.length > row.n) row.n = v.length; }
+      if (column) { const v = get(column);
+        if (!v) continue;
+        const a = Array.from(v).filter(Number.isFinite);
+        row.n = v.length; row.sum = a.reduce((s, x) => s + x, 0);
+        row.min = Math.min(...a); row.max = Math.max(...a); }
+      out.push(row);
+    }
+  }
+  return out;
+}"""
+
+
+def bokeh_sources(page, column=None):
+    """ColumnDataSources in the page's Bokeh documents, as BokehJS holds them.
+
+    Each row: ``{"id", "columns", "n"}``; with ``column`` only sources holding
+    that column, plus its ``sum``, ``min`` and ``max`` -- a fingerprint to show
+    that the plotted data changed.
+    """
+    return page.evaluate(_BOKEH_SOURCES, column)
+
+
+def bokeh_ranges(page):
+    """``[(start, end), ...]`` of every Range1d in the page."""
+    return page.evaluate("""() => { const r = [];
+      for (const doc of (window.Bokeh && window.Bokeh.documents) || [])
+        for (const m of doc.all_models) if ((m.type || m.constructor.__name__) === 'Range1d')
+          r.push([m.start, m.end]);
+      return r; }""")
+
+
+def cell_errors(page):
+    """Texts of error outputs in the notebook (Lab 4 shows them as stderr)."""
+    loc = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    return [t for t in loc.all_inner_texts() if "Error" in t or "Traceback" in t]
+
+
+def failed_js_requests(page):
+    """URLs of failed ``.js`` requests (offline CDN fetches break plots)."""
+    return sorted({ln.split()[1] for ln in page.ux_logs
+                   if ln.startswith("[requestfailed]") and ".js" in ln.split()[1]})
+
+
+def screenshot(page, name):
+    """Save a screenshot to ``artifacts/<name>.png`` and return the path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
