@@ -66,7 +66,7 @@ class Equations:
         """Right-hand sides with every auxiliary expression substituted."""
         subs = {}
         for name, expr in self.aux.items():
-            subs[sp.Symbol(name)] = expr.xreplace(subs)
+            subs[sp.Symbol(name, real=True)] = expr.xreplace(subs)
         return {s: e.xreplace(subs) for s, e in self.rhs.items()}
 
 

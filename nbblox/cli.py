@@ -1,0 +1,190 @@
+"""The ``nbblox`` command: run a circuit file, run the built-in demo, serve
+dashboards (delegated to nbblox.ui.serve), print environment info.
+
+Errors from nbblox are printed as one readable line (exit code 2), never as
+a traceback: the CLI is used by people who did not write the circuit file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+__all__ = ["main", "demo_circuit"]
+
+
+def _parse_params(items):
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise SystemExit(f"error: --param wants NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise SystemExit(f"error: --param {k}: {v!r} is not a number") from None
+    return out
+
+
+def _write(sol, out):
+    ext = os.path.splitext(out)[1].lower()
+    if ext == ".csv":
+        sol.to_pandas().to_csv(out)
+    elif ext in (".nc", ".netcdf"):
+        sol.to_xarray().to_netcdf(out)
+    elif ext == ".json":
+        with open(out, "w") as fh:
+            json.dump({"t": sol.t.tolist(), **{n: sol[n].tolist() for n in sol.names}}, fh)
+    else:
+        raise SystemExit(f"error: --out must end in .csv, .nc or .json, not {ext!r}")
+
+
+def cmd_run(args):
+    import nbblox as nb
+    try:
+        with open(args.circuit, encoding="utf-8") as fh:
+            circuit = nb.Circuit.from_json(fh.read())
+    except OSError as exc:
+        raise SystemExit(f"error: cannot read {args.circuit}: {exc.strerror}") from None
+    record = args.record.split(",") if args.record else None
+    t = time.perf_counter()
+    sol = nb.simulate(circuit, args.t_end, dt=args.dt, method=args.method,
+                      params=_parse_params(args.param), record=record, stride=args.stride,
+                      seed=args.seed)
+    took = time.perf_counter() - t
+    if args.out:
+        _write(sol, args.out)
+    print(f"simulated {circuit!r} for {args.t_end} ms ({args.method}, dt={args.dt}) in "
+          f"{took:.2f} s; {len(sol)} samples of {len(sol.names)} variables"
+          + (f" -> {args.out}" if args.out else ""))
+    return 0
+
+
+def demo_circuit():
+    """The built-in demo: a Hodgkin-Huxley neuron driven above rheobase and a
+    Wilson-Cowan pair (E1 excites E2, E2 inhibits nothing) — no files needed."""
+    import nbblox as nb
+    hh = nb.blox.HodgkinHuxley(name="hh", I=10.0)
+    wc1 = nb.blox.WilsonCowan(name="wc1")
+    wc2 = nb.blox.WilsonCowan(name="wc2", P=0.5)
+    c = nb.Circuit([hh, wc1, wc2], name="demo")
+    c.connect(wc1, wc2, weight=1.5)
+    return c
+
+
+def _spike_times(t, v, threshold=0.0):
+    import numpy as np
+    up = np.flatnonzero((v[1:] >= threshold) & (v[:-1] < threshold))
+    return t[up + 1]
+
+
+def cmd_demo(args):
+    import numpy as np
+    import nbblox as nb
+    t0 = time.perf_counter()
+    circuit = demo_circuit()
+    system = nb.compile(circuit)
+    sol = nb.simulate(system, args.t_end, dt=0.01, method="rk4")
+    t_first = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    sol = nb.simulate(system, args.t_end, dt=0.01, method="rk4")
+    t_warm = time.perf_counter() - t1
+    spikes = _spike_times(sol.t, sol["hh.V"])
+    rate = 1000.0 * (len(spikes) - 1) / (spikes[-1] - spikes[0]) if len(spikes) > 1 else 0.0
+    e2 = sol["wc2.E"][sol.t > args.t_end / 2]
+    print(f"nbblox {nb.__version__} demo: {circuit!r}")
+    print(f"  states: {len(system.state_names)}, parameters: {len(system.param_names)}, "
+          f"backend: {system.backend}")
+    print(f"  Hodgkin-Huxley at I = 10 uA/cm^2: {len(spikes)} spikes in {args.t_end:g} ms "
+          f"({rate:.1f} Hz)")
+    print(f"  Wilson-Cowan wc2.E over the second half: min {e2.min():.3f}, max {e2.max():.3f}")
+    print(f"  first run (compile + simulate) {t_first:.2f} s; warm re-run {t_warm * 1000:.1f} ms")
+    os.makedirs(args.out, exist_ok=True)
+    path = _save_plot(sol, args.out)
+    print(f"  plot written to {path}")
+    return 0
+
+
+def _save_plot(sol, folder):
+    """An offline HTML plot (Bokeh inline), or a PNG if HoloViews is missing."""
+    try:
+        import holoviews as hv
+        from bokeh.resources import INLINE
+        hv.extension("bokeh", logo=False)
+        layout = (sol.plot(vars=["hh.V"]).opts(title="Hodgkin-Huxley, I = 10 uA/cm^2")
+                  + sol.plot(vars=["wc1.E", "wc2.E"]).opts(title="Wilson-Cowan pair")).cols(1)
+        path = os.path.join(folder, "demo.html")
+        hv.save(layout, path, backend="bokeh", resources=INLINE)
+        return path
+    except ImportError:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
+        ax[0].plot(sol.t, sol["hh.V"]); ax[0].set_ylabel("hh.V (mV)")
+        ax[1].plot(sol.t, sol["wc1.E"], sol.t, sol["wc2.E"]); ax[1].set_xlabel("time (ms)")
+        path = os.path.join(folder, "demo.png")
+        fig.savefig(path, dpi=100)
+        return path
+
+
+def cmd_serve(args):
+    from .ui import serve  # the dashboards layer owns serving
+    return serve.main(args)
+
+
+def cmd_info(args):
+    import nbblox as nb
+    from .compile import jit
+    from .compile.cache import cache_dir
+    print(f"nbblox {nb.__version__}; numba available: {jit.HAVE_NUMBA}; kernel cache: {cache_dir()}")
+    print(f"catalog: {', '.join(nb.blox.CATALOG)}")
+    return 0
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="nbblox", description="Build, simulate, analyse and "
+                                "teach brain dynamics.")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="simulate a circuit JSON file")
+    r.add_argument("circuit")
+    r.add_argument("--t-end", type=float, default=1000.0)
+    r.add_argument("--dt", type=float, default=0.01)
+    r.add_argument("--method", default="rk4")
+    r.add_argument("--record", default=None, help="comma-separated state names")
+    r.add_argument("--stride", type=int, default=1)
+    r.add_argument("--seed", type=int, default=None)
+    r.add_argument("--param", action="append", help="NAME=VALUE (repeatable)")
+    r.add_argument("--out", default=None, help="result file: .csv, .nc or .json")
+    r.set_defaults(func=cmd_run)
+    d = sub.add_parser("demo", help="run the built-in demo circuit and write a plot")
+    d.add_argument("--t-end", type=float, default=500.0)
+    d.add_argument("--out", default="demo-output", help="folder for the plot")
+    d.set_defaults(func=cmd_demo)
+    s = sub.add_parser("serve", help="serve a notebook, script, circuit JSON or folder as a "
+                       "Panel dashboard (127.0.0.1 by default)")
+    s.add_argument("path")
+    s.add_argument("--port", type=int, default=5006)
+    s.add_argument("--address", default="127.0.0.1")
+    s.add_argument("--allow-websocket-origin", action="append", default=None)
+    s.add_argument("--show", action="store_true")
+    s.set_defaults(func=cmd_serve)
+    i = sub.add_parser("info", help="versions, numba, cache directory, catalog")
+    i.set_defaults(func=cmd_info)
+    return p
+
+
+def main(argv=None):
+    from .exceptions import NbbloxError
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except NbbloxError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
