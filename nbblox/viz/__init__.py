@@ -1,8 +1,11 @@
-"""viz/: result objects -> HoloViews elements with good defaults.
+"""viz/: result objects -> HoloViews elements with good defaults (Bokeh).
 
 Compute modules never import HoloViews at module level; a result's
-``.plot()`` is a lazy delegate to a function here.
+``.plot()`` is a lazy delegate to a function here.  Importing this package
+does not import HoloViews either: each view imports it when called.
 """
-from .timeseries import plot_solution
+from .timeseries import downsample, plot_solution, timeseries_element
+from .raster import plot_raster
+from .sweep import plot_sweep
 
-__all__ = ["plot_solution"]
+__all__ = ["plot_solution", "timeseries_element", "downsample", "plot_raster", "plot_sweep"]

@@ -1,31 +1,147 @@
-"""Time-series views of a Solution."""
+"""Time-series views of a Solution, and the min/max decimation that keeps
+long runs responsive in the browser.
+
+``downsample`` is pure NumPy (used by the live explorer before data reaches a
+HoloViews Pipe); ``plot_solution`` builds the HoloViews elements.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_solution"]
+from ..exceptions import ParameterError, suggest
 
-MAX_POINTS = 5000
+__all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS"]
+
+MAX_POINTS = 4000
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
 
-def _downsample(t, y, n=MAX_POINTS):
-    """Min/max decimation: keeps spikes visible while capping the points."""
-    if t.size <= n:
+def downsample(t, y, n=MAX_POINTS):
+    """Min/max decimation of one or more series to at most ``n`` points.
+
+    Each of ``n // 2`` bins keeps its minimum and maximum (in time order),
+    so spikes stay visible; the first and last samples are always kept.
+
+    Parameters
+    ----------
+    t : ndarray (m,)
+    y : ndarray (m,) or (k, m)
+        One series, or ``k`` series sharing ``t`` (the union of their extrema
+        is kept, so all stay aligned).
+    n : int
+        Target number of points (at least 4).
+
+    Returns
+    -------
+    t, y : decimated arrays, ``y`` keeps its dimensionality.
+
+    Examples
+    --------
+    >>> t = np.arange(1_000_000) * 0.01
+    >>> td, yd = downsample(t, np.sin(t), 1000)
+    >>> len(td) <= 1000, float(yd.max()) > 0.999
+    (True, True)
+    """
+    t = np.asarray(t)
+    y = np.asarray(y)
+    m = t.size
+    n = max(int(n), 4)
+    if m <= n:
         return t, y
-    bins = n // 2
-    edges = np.linspace(0, t.size, bins + 1).astype(int)
-    idx = []
-    for a, b in zip(edges[:-1], edges[1:]):
-        if b > a:
-            seg = y[a:b]
-            i, j = a + int(np.argmin(seg)), a + int(np.argmax(seg))
-            idx.extend(sorted((i, j)))
-    idx = np.array(idx)
-    return t[idx], y[idx]
+    two_d = y.ndim == 2
+    Y = y if two_d else y[None, :]
+    bins = max((n - 2) // (2 * Y.shape[0]), 1)
+    k = -(-(m - 2) // bins)  # ceil: bin length over the inner samples
+    inner = Y[:, 1:m - 1]
+    full = (inner.shape[1] // k) * k
+    idx = [np.array([0, m - 1])]
+    if full:
+        blocks = inner[:, :full].reshape(Y.shape[0], -1, k)
+        base = 1 + np.arange(blocks.shape[1]) * k
+        idx += [(base[None, :] + blocks.argmin(axis=2)).ravel(),
+                (base[None, :] + blocks.argmax(axis=2)).ravel()]
+    if full < inner.shape[1]:
+        tail = inner[:, full:]
+        idx += [1 + full + tail.argmin(axis=1), 1 + full + tail.argmax(axis=1)]
+    keep = np.unique(np.concatenate(idx))
+    return t[keep], (Y[:, keep] if two_d else Y[0, keep])
 
 
-def plot_solution(sol, vars=None, overlay=True, width=700, height=300):
-    """HoloViews Curves of ``vars`` (default: every recorded variable).
+def _names(sol, vars):
+    if vars is None:
+        return list(sol.names)
+    names = [vars] if isinstance(vars, str) else list(vars)
+    out = []
+    for v in names:
+        if v not in sol:
+            raise ParameterError(f"cannot plot '{v}': it was not recorded." +
+                                 suggest(v, sol.names) + f" Recorded: {', '.join(sol.names[:10])}")
+        out.append(sol.names[sol._resolve(v)])
+    return out
+
+
+def _unit(sol, name):
+    """Unit of a state from its blox metadata, when the solution knows its system."""
+    system = getattr(sol, "system", None)
+    try:
+        bname, st = name.split(".", 1)
+        units = getattr(system.circuit.blox[bname].type, "units", None) or {}
+        return units.get(st, "")
+    except Exception:
+        return ""
+
+
+def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title="",
+                       ylabel=None, ylim=None):
+    """HoloViews view of already-sampled data: ``columns`` is ``{name: array}``.
+
+    The explorer's live DynamicMap calls this with each new run, so the static
+    and live views look the same.
+
+    Examples
+    --------
+    >>> el = timeseries_element(np.arange(3.0), {"a.x": np.ones(3)})
+    >>> curve = el.get(0)
+    >>> curve.label, curve.kdims[0].name, curve.vdims[0].label
+    ('a.x', 'time', 'a.x')
+    """
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
+    tdim = hv.Dimension("time", label="time", unit="ms")
+    curves = []
+    for i, (name, y) in enumerate(columns.items()):
+        vd = hv.Dimension("value", label=ylabel or ("value" if overlay and len(columns) > 1 else name))
+        if not overlay:
+            vd = hv.Dimension(name.replace(".", "_"), label=name)
+        c = hv.Curve((t, y), kdims=[tdim], vdims=[vd], label=name)
+        opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, width=width,
+                    height=height, tools=["hover"], show_grid=True, framewise=True)
+        if ylim is not None:
+            opts["ylim"] = ylim
+        curves.append(c.opts(backend="bokeh", **opts))
+    if overlay:
+        ov = hv.Overlay(curves).opts(backend="bokeh", title=title,
+                                     legend_position="right", show_legend=len(curves) > 1)
+        return ov
+    return hv.Layout(curves).opts(title=title).cols(1)
+
+
+def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_points=MAX_POINTS,
+                  title=None):
+    """Time series of a :class:`~nbblox.sim.Solution` as HoloViews Curves.
+
+    Parameters
+    ----------
+    vars : str or list of str, optional
+        Recorded variables to show (default all); ``"V"`` is accepted when
+        only one recorded variable ends in ``.V``.
+    overlay : bool
+        One axis for all (``Overlay``) or one panel per variable (``Layout``,
+        linked time axes).
+    max_points : int
+        Series longer than this are min/max decimated (see :func:`downsample`)
+        so a 10^6-sample run stays responsive.
 
     Examples
     --------
@@ -34,17 +150,13 @@ def plot_solution(sol, vars=None, overlay=True, width=700, height=300):
     >>> p = sol.plot(vars=["fhn.V"])
     >>> type(p).__name__
     'Overlay'
+    >>> type(sol.plot(overlay=False)).__name__
+    'Layout'
     """
-    import holoviews as hv
-    import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
-    names = list(sol.names) if vars is None else [vars] if isinstance(vars, str) else list(vars)
-    curves = []
-    for name in names:
-        y = sol[name]
-        t, yd = _downsample(sol.t, y)
-        c = hv.Curve((t, yd), kdims=[hv.Dimension("time", unit="ms")],
-                     vdims=[hv.Dimension("value", label="value")], label=name)
-        curves.append(c.opts(width=width, height=height, tools=["hover"], backend="bokeh"))
-    if overlay:
-        return hv.Overlay(curves)
-    return hv.Layout(curves).cols(1)
+    names = _names(sol, vars)
+    idx = [sol._resolve(n) for n in names]
+    t, Y = downsample(sol.t, sol.values[idx], max_points)
+    if title is None:
+        title = f"{sol.info.get('method', '')} dt={sol.info.get('dt', '')} ms".strip()
+    return timeseries_element(t, dict(zip(names, Y)), overlay=overlay, width=width,
+                              height=height, title=title)

@@ -1,0 +1,113 @@
+"""View builders: the HoloViews objects have the right elements, dimensions,
+labels and styles, and long series are decimated without losing extrema."""
+import numpy as np
+import pytest
+
+import nbblox as nb
+from nbblox.viz import downsample, plot_raster, plot_solution, plot_sweep
+
+hv = pytest.importorskip("holoviews")
+
+
+@pytest.fixture(scope="module")
+def fhn_sol():
+    return nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 200.0, dt=0.01)
+
+
+def test_downsample_caps_points_and_keeps_extrema():
+    t = np.arange(1_000_000) * 0.001
+    y = np.zeros_like(t)
+    y[123_457] = 50.0  # one narrow spike must survive decimation
+    y[876_543] = -7.0
+    td, yd = downsample(t, y, 2000)
+    assert td.size <= 2000
+    assert yd.max() == 50.0 and yd.min() == -7.0
+    assert td[0] == t[0] and td[-1] == t[-1]
+    assert np.all(np.diff(td) > 0)
+
+
+def test_downsample_multi_series_stays_aligned():
+    t = np.linspace(0, 10, 50_001)
+    Y = np.vstack([np.sin(t), np.cos(3 * t)])
+    td, Yd = downsample(t, Y, 1000)
+    assert Yd.shape == (2, td.size) and td.size <= 1000
+    np.testing.assert_allclose(Yd[0], np.sin(td))
+    np.testing.assert_allclose(Yd[1], np.cos(3 * td))
+
+
+def test_downsample_short_series_untouched():
+    t = np.arange(10.0)
+    td, yd = downsample(t, t ** 2, 100)
+    assert td is t or np.array_equal(td, t)
+    assert np.array_equal(yd, t ** 2)
+
+
+def test_plot_solution_overlay_dims_labels_styles(fhn_sol):
+    ov = plot_solution(fhn_sol)
+    assert isinstance(ov, hv.Overlay)
+    curves = list(ov)
+    assert [c.label for c in curves] == ["fhn.V", "fhn.w"]
+    assert all(c.kdims[0].name == "time" and c.kdims[0].unit == "ms" for c in curves)
+    assert all(len(c) <= 4000 for c in curves)  # 20001 samples were decimated
+    opts = [hv.Store.lookup_options("bokeh", c, "style").kwargs for c in curves]
+    assert opts[0]["color"] != opts[1]["color"]
+    # the decimated V keeps the true extrema of the run
+    assert curves[0].range("value")[1] == pytest.approx(fhn_sol["fhn.V"].max())
+
+
+def test_plot_solution_layout_and_short_names(fhn_sol):
+    lay = fhn_sol.plot(vars="V", overlay=False)
+    assert isinstance(lay, hv.Layout)
+    (curve,) = list(lay)
+    assert curve.label == "fhn.V" and curve.vdims[0].label == "fhn.V"
+
+
+def test_plot_solution_unknown_var_suggests(fhn_sol):
+    with pytest.raises(nb.ParameterError, match="Did you mean 'fhn.V'"):
+        fhn_sol.plot(vars=["fhn.VV"])
+
+
+def test_plot_solution_renders_with_bokeh(fhn_sol):
+    fig = hv.render(plot_solution(fhn_sol), backend="bokeh")
+    assert fig.xaxis[0].axis_label == "time (ms)"
+
+
+def test_raster_rows_and_style():
+    spikes = {"index": np.array([0, 2, 2, 1]), "time": np.array([1.0, 2.0, 7.5, 3.0])}
+    r = plot_raster(spikes, labels=["a", "b", "c"])
+    assert isinstance(r, hv.Scatter)
+    assert [d.name for d in r.dimensions()] == ["time", "neuron"]
+    assert sorted(r.dimension_values("neuron").tolist()) == [0, 1, 2, 2]
+    style = hv.Store.lookup_options("bokeh", r, "style").kwargs
+    assert style["marker"] == "dash"
+    plot = hv.Store.lookup_options("bokeh", r, "plot").kwargs
+    assert plot["yticks"] == [(0, "a"), (1, "b"), (2, "c")]
+
+
+def test_raster_mismatched_lengths_is_clear():
+    with pytest.raises(nb.ParameterError, match="index"):
+        plot_raster({"index": np.array([0, 1]), "time": np.array([1.0])})
+
+
+def test_sweep_heatmap_and_curve():
+    xr = pytest.importorskip("xarray")
+    I = np.linspace(0, 1, 5)
+    a = np.array([0.5, 0.7, 0.9])
+    rate = a[:, None] * 10 + I[None, :]
+    ds = xr.Dataset({"rate": (("fhn.a", "fhn.I"), rate)}, coords={"fhn.a": a, "fhn.I": I})
+    img = plot_sweep(ds)
+    assert isinstance(img, hv.Image)
+    assert [d.name for d in img.kdims] == ["fhn.I", "fhn.a"] and img.vdims[0].name == "rate"
+    # value at (I=1, a=0.9) is rate[2, 4]
+    assert img[1.0, 0.9] == pytest.approx(rate[2, 4])
+    curve = plot_sweep(ds.isel({"fhn.a": 0}))
+    assert isinstance(curve, hv.Curve) and curve.kdims[0].name == "fhn.I"
+    with pytest.raises(nb.ParameterError, match="Did you mean 'rate'"):
+        plot_sweep(ds, "rat")
+
+
+def test_sweep_irregular_grid_is_quadmesh():
+    xr = pytest.importorskip("xarray")
+    da = xr.DataArray(np.ones((2, 3)), dims=["p", "q"], name="m",
+                      coords={"p": [0.0, 1.0], "q": [0.0, 0.1, 5.0]})
+    assert isinstance(plot_sweep(da), hv.QuadMesh)
