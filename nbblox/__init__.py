@@ -19,3 +19,6 @@ __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Sy
            "compile", "simulate", "Solution", "NbbloxError", "EquationError",
            "ParameterError", "CircuitError", "CompileError", "SimulationError",
            "exceptions", "__version__"]
+
+from .ui.dashboard import dashboard  # Panel is imported only when called
+__all__ += ["dashboard"]

@@ -1,0 +1,191 @@
+"""``nbblox serve PATH``: serve notebooks, scripts, circuit JSON files or a
+folder of them as Panel apps, in this process (Panel's own server).
+
+* a notebook or ``.py`` file is run per browser session, exactly as
+  ``panel serve`` would (whatever it marks ``.servable()`` is shown);
+* a circuit ``.json`` is read once, validated and size-limited by
+  ``Circuit.from_json`` (equations re-parsed by the safe parser, nothing
+  executed), compiled once, and every session gets its own dashboard;
+* a folder becomes a gallery: every notebook (and circuit JSON) in it, with
+  an index page at ``/`` listing their titles.
+
+The server binds 127.0.0.1 unless ``--address`` says otherwise, and only
+accepts websocket connections from the origins it serves on plus those
+passed with ``--allow-websocket-origin``.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["main", "collect_apps", "notebook_title", "websocket_origins"]
+
+_SLUG = re.compile(r"[^A-Za-z0-9_-]+")
+_MAX_JSON = 1_000_000
+_SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git"}
+
+
+def _slug(path):
+    return _SLUG.sub("_", Path(path).stem).strip("_") or "app"
+
+
+def notebook_title(path):
+    """First Markdown heading of a notebook (or its file name).
+
+    Examples
+    --------
+    >>> notebook_title("no/such/lesson_01.ipynb")
+    'lesson_01'
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            nb = json.load(fh)
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "markdown":
+                src = "".join(cell.get("source", []))
+                for line in src.splitlines():
+                    if line.startswith("#"):
+                        return line.lstrip("#").strip()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return Path(path).stem
+
+
+def _json_app(path):
+    """(factory, title) for a circuit JSON: validated now, one dashboard per session."""
+    from ..compile import compile as nb_compile
+    from ..exceptions import CircuitError
+    from ..model.circuit import Circuit
+    size = os.path.getsize(path)
+    if size > _MAX_JSON:
+        raise CircuitError(f"{path}: {size} bytes is more than the {_MAX_JSON} bytes a served "
+                           "circuit may have")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    circuit = Circuit.from_json(text)
+    nb_compile(circuit)            # compile (and fill the kernel cache) before the first visitor
+
+    def app():
+        from .dashboard import dashboard
+        # re-read per session from the validated text: no state is shared
+        return dashboard(Circuit.from_json(text)).template()
+    return app, f"nbblox: {circuit.name}"
+
+
+def collect_apps(path):
+    """``({slug: file path or factory}, {slug: title})`` for PATH.
+
+    Examples
+    --------
+    >>> collect_apps("no/such/file.ipynb")
+    Traceback (most recent call last):
+    ...
+    SystemExit: error: no/such/file.ipynb does not exist
+    """
+    p = Path(path)
+    if not p.exists():
+        raise SystemExit(f"error: {path} does not exist")
+    apps, titles = {}, {}
+
+    def add(f):
+        slug = _slug(f)
+        while slug in apps:
+            slug += "_"
+        if f.suffix == ".json":
+            apps[slug], titles[slug] = _json_app(f)
+        else:
+            apps[slug] = str(f.resolve())
+            titles[slug] = notebook_title(f) if f.suffix == ".ipynb" else f.stem
+        return slug
+
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.suffix in (".ipynb", ".json")
+                       and f.is_file() and not (_SKIP_DIRS & set(f.relative_to(p).parts)))
+        if not files:
+            raise SystemExit(f"error: no notebooks or circuit JSON files in {path}")
+        for f in files:
+            add(f)
+    elif p.suffix in (".ipynb", ".py", ".json"):
+        add(p)
+    else:
+        raise SystemExit(f"error: {path}: serve a notebook (.ipynb), a script (.py), a "
+                         "circuit (.json) or a folder of notebooks")
+    return apps, titles
+
+
+def websocket_origins(address, port, extra=None):
+    """Origins allowed to open the app's websocket: the served host:port
+    (both spellings of loopback) plus ``--allow-websocket-origin`` values."""
+    hosts = {address}
+    if address in ("127.0.0.1", "localhost", "0.0.0.0", "::"):
+        hosts |= {"127.0.0.1", "localhost"}
+    if address in ("0.0.0.0", "::"):
+        hosts.add(socket.gethostname())
+        hosts.discard(address)
+    return sorted(f"{h}:{port}" for h in hosts) + list(extra or [])
+
+
+_INDEX = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>nbblox gallery</title><style>
+body {{ font-family: system-ui, sans-serif; max-width: 760px; margin: 2em auto; color: #222; }}
+li {{ margin: .5em 0; }} a {{ font-size: 1.1em; }} small {{ color: #777; }}
+</style></head><body><h1>nbblox gallery</h1><p>{n} dashboards in <code>{folder}</code></p>
+<ul>{items}</ul></body></html>"""
+
+
+def _index_template(apps, titles, folder):
+    """A Jinja template (Bokeh's ``index=``) listing the gallery's apps."""
+    items = "".join(f'<li><a class="nbblox-app" href="./{html.escape(s)}">{html.escape(titles[s])}'
+                    f'</a> <small>/{html.escape(s)}</small></li>' for s in apps)
+    # the page is static: escape Jinja's own syntax so titles are shown verbatim
+    text = _INDEX.format(n=len(apps), folder=html.escape(str(folder)), items=items)
+    text = "{% raw %}" + text + "{% endraw %}"
+    fd, name = tempfile.mkstemp(prefix="nbblox-index-", suffix=".html")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return name
+
+
+def _free_port(address):
+    with socket.socket() as s:
+        s.bind((address if address not in ("", "0.0.0.0") else "127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main(args):
+    """Run ``nbblox serve`` for an argparse Namespace (path, port, address,
+    allow_websocket_origin, show); blocks until interrupted."""
+    import panel as pn
+    apps, titles = collect_apps(args.path)
+    address = args.address or "127.0.0.1"
+    port = int(args.port) if args.port else _free_port(address)
+    origins = websocket_origins(address, port, args.allow_websocket_origin)
+    kw = {}
+    if Path(args.path).is_dir():
+        kw["index"] = _index_template(apps, titles, args.path)
+    server = pn.serve(apps, port=port, address=address, websocket_origin=origins,
+                      show=False, start=False, title=titles, **kw)
+    host = "127.0.0.1" if address in ("0.0.0.0", "::") else address
+    base = f"http://{host}:{port}"
+    first = f"{base}/" if len(apps) > 1 else f"{base}/{next(iter(apps))}"
+    for slug in apps:
+        print(f"nbblox serve: {titles[slug]} -> {base}/{slug}", flush=True)
+    print(f"nbblox serve: open {first}  (Ctrl-C stops the server)", flush=True)
+    if args.show:
+        server.io_loop.add_callback(server.show, "/" if len(apps) > 1 else f"/{next(iter(apps))}")
+    try:
+        server.start()
+        server.io_loop.start()
+    except KeyboardInterrupt:
+        print("nbblox serve: stopped", file=sys.stderr)
+    finally:
+        server.stop()
+        if "index" in kw:
+            os.unlink(kw["index"])
+    return 0
