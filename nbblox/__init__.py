@@ -14,11 +14,16 @@ from .model import Blox, BloxType, Circuit, Connection, Parameter
 from .model import library as blox
 from .compile import System, compile
 from .sim import Solution, simulate
+from .sim.sweep import sweep
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "System",
            "compile", "simulate", "Solution", "NbbloxError", "EquationError",
            "ParameterError", "CircuitError", "CompileError", "SimulationError",
            "exceptions", "__version__"]
+__all__ += ["sweep"]
 
 from .ui.dashboard import dashboard  # Panel is imported only when called
 __all__ += ["dashboard"]
+
+from .model.population import Population, Projection
+__all__ += ["Population", "Projection"]

@@ -1,0 +1,390 @@
+"""sweep(): run one System at many parameter sets and summarise each run.
+
+The parameter sets (a grid, or a list of sets) become rows of a parameter
+matrix; rows are integrated in chunks by a backend -- numba ``prange`` on the
+CPU (:mod:`.sweep_cpu`), one CUDA thread per row (:mod:`.sweep_cuda`), or
+Dask tasks (:mod:`.sweep_dask`) -- and every chunk is reduced at once to the
+requested measures (:mod:`.sweep_measures` or user functions of a
+Solution), so memory holds one chunk of traces, not the whole sweep.
+The result is an xarray Dataset whose dimensions are the swept parameters.
+"""
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+
+from ..compile.system import as_system
+from ..exceptions import ParameterError, SimulationError, suggest
+from . import sweep_measures
+from .solution import Solution
+
+__all__ = ["sweep"]
+
+METHODS = ("euler", "heun", "rk4")
+CHUNK_BYTES = 256 * 1024**2
+MAX_TRACE_BYTES = 4 * 1024**3
+
+
+def _number(v, what):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        raise SimulationError(f"{what} must be a number, got {v!r}") from None
+    if not math.isfinite(v):
+        raise SimulationError(f"{what} must be finite, got {v}")
+    return v
+
+
+def _values(system, values):
+    """Validate ``{name: 1-D values}``; names are parameters or states (x0)."""
+    if not isinstance(values, dict) or not values:
+        raise ParameterError("sweep values must be a non-empty dict "
+                             "{'blox.param': array of values}")
+    out = {}
+    for name, v in values.items():
+        if name in system.param_names:
+            kind = "param"
+        elif name in system.state_names:
+            kind = "state"
+        else:
+            raise ParameterError(f"cannot sweep '{name}': it is neither a parameter nor a "
+                                 "state of this system." +
+                                 suggest(str(name), system.param_names + system.state_names))
+        arr = np.asarray(v, dtype=np.float64) if not isinstance(v, str) else None
+        if arr is None or arr.ndim != 1 or arr.size == 0:
+            raise ParameterError(f"sweep values for '{name}' must be a non-empty 1-D "
+                                 f"sequence of numbers")
+        if not np.all(np.isfinite(arr)):
+            raise ParameterError(f"sweep values for '{name}' hold NaN or inf")
+        if kind == "param":
+            hb = system.parameter_info(name).hard_bounds
+            if hb:
+                lo, hi = hb
+                if (lo is not None and arr.min() < lo) or (hi is not None and arr.max() > hi):
+                    raise ParameterError(f"sweep values for '{name}' leave its allowed range "
+                                         f"[{lo}, {hi}]")
+        out[name] = (kind, arr)
+    return out
+
+
+def _measures(measure):
+    """Normalise ``measure`` into ``[(name, builtin str | callable)]``."""
+    if measure is None:
+        measure = ["mean", "min", "max"]
+    if isinstance(measure, str) or callable(measure):
+        measure = [measure]
+    items = measure.items() if isinstance(measure, dict) else [
+        (m if isinstance(m, str) else getattr(m, "__name__", "measure"), m) for m in measure]
+    out = []
+    for name, m in items:
+        if isinstance(m, str):
+            if m not in sweep_measures.MEASURES:
+                sweep_measures.compute(m, np.zeros((1, 2)), np.zeros(2))  # raises
+        elif not callable(m):
+            raise ParameterError(f"measure {name!r} must be a built-in name "
+                                 f"({', '.join(sweep_measures.MEASURES)}) or a function "
+                                 "of a Solution")
+        if name in (o[0] for o in out) or name in ("trace", "diverged"):
+            raise ParameterError(f"measure name {name!r} is used twice or reserved")
+        out.append((str(name), m))
+    return out
+
+
+def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None):
+    """Measures (and traces) of one integrated chunk.  Runs where the chunk
+    ran (a Dask worker too), so only summaries travel."""
+    n = out_x.shape[0]
+    nsamp = out_t.shape[1] if out_t.ndim == 2 else 0
+    diverged = bad >= 0
+    if diverged.any():
+        out_x = out_x.copy()
+        for i in np.flatnonzero(diverged):
+            out_x[i] = np.nan
+    t = out_t[0] if n else np.zeros(nsamp)
+    keep = t >= t[0] + spec["transient"] if nsamp else np.zeros(0, bool)
+    res = {"diverged": diverged}
+    opts = spec["options"]
+    for name, m in spec["measures"]:
+        if isinstance(m, str):
+            with np.errstate(all="ignore"):
+                res[name] = sweep_measures.compute(m, out_x[..., keep], t[keep], **opts)
+            continue
+        vals = []
+        for i in range(n):
+            if diverged[i]:
+                vals.append(None)
+                continue
+            sol = Solution(t[keep], spec["names"], out_x[i][:, keep], final_state=X[i].copy(),
+                           params=dict(zip(spec["param_names"], spec["P"][i].tolist()))
+                           if "P" in spec else {}, info=spec["info"], system=system)
+            vals.append(np.asarray(m(sol), dtype=np.float64))
+        shapes = {v.shape for v in vals if v is not None}
+        if len(shapes) > 1:
+            raise SimulationError(f"measure {name!r} returned arrays of different shapes "
+                                  f"{sorted(shapes)} for different parameter sets")
+        shape = shapes.pop() if shapes else ()
+        arr = np.full((n,) + shape, np.nan)
+        for i, v in enumerate(vals):
+            if v is not None:
+                arr[i] = v
+        res[name] = arr
+    if spec["traces"]:
+        res["trace"] = out_x
+        res["time"] = t
+    return res
+
+
+def _chunk_size(chunk_size, n, per_instance, progress):
+    if chunk_size is not None:
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
+                or chunk_size < 1:
+            raise ParameterError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
+        return int(chunk_size)
+    c = max(1, CHUNK_BYTES // max(per_instance, 1))
+    if progress:
+        c = min(c, max(64, -(-n // 20)))
+    return int(min(n, c))
+
+
+def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=True,
+          backend="cpu", record=None, stride=1, traces=False, params=None, x0=None,
+          t0=0.0, transient=0.0, chunk_size=None, progress=False, threshold=None,
+          min_amplitude=1e-3):
+    """Simulate ``model`` at many parameter sets and summarise every run.
+
+    Parameters
+    ----------
+    model : Blox, Circuit or System
+    values : dict
+        ``{"blox.param": values}``; a key may also be a state name, which
+        sweeps that state's initial value.
+    t_end, dt, method : as in :func:`nbblox.simulate` (fixed-step methods:
+        ``"euler"``, ``"heun"``, ``"rk4"``).
+    measure : str, callable, list or dict, optional
+        Built-ins (applied to every recorded variable): ``"mean"``, ``"min"``,
+        ``"max"``, ``"std"``, ``"final"``, ``"amplitude"``, ``"rate"``
+        (upward threshold crossings per second), ``"period"`` (ms between
+        crossings).  A callable receives a :class:`Solution` per parameter
+        set and returns a number or array.  Default ``["mean", "min", "max"]``.
+    grid : bool
+        True: every combination (one dimension per swept name).  False: the
+        value arrays are zipped into a list of sets (dimension ``instance``).
+    backend : ``"cpu"``, ``"cuda"`` or a ``dask.distributed.Client``
+    record : list of str, optional
+        States the measures and traces see (default all).
+    stride : int
+        Keep every ``stride``-th step; measures are computed on kept samples.
+    traces : bool
+        Also return the recorded traces (variable ``trace``).
+    params, x0 : dict, optional
+        Fixed overrides for every run.
+    transient : float
+        Measures ignore samples before ``t0 + transient`` ms.
+    chunk_size : int, optional
+        Parameter sets per chunk (per Dask task); default fits 256 MB.
+    progress : bool or callable
+        True shows a tqdm bar (a widget in a notebook); a callable gets
+        ``(done, total)`` after each chunk.
+    threshold, min_amplitude : options of ``"rate"`` and ``"period"``.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per measure (dimensions: the swept names, then
+        ``variable`` for built-ins), ``diverged`` (bool), and ``trace`` if
+        asked.  Diverged runs hold NaN and raise a warning.
+
+    Examples
+    --------
+    >>> import numpy as np, nbblox as nb
+    >>> fhn = nb.blox.FitzHughNagumo(name="fhn")
+    >>> res = nb.sweep(fhn, {"fhn.I": [0.0, 1.0]}, t_end=50.0, dt=0.05, measure="max")
+    >>> res["max"].sel(variable="fhn.V").shape
+    (2,)
+    """
+    system = as_system(model)
+    t0, t_end, dt = _number(t0, "t0"), _number(t_end, "t_end"), _number(dt, "dt")
+    transient = _number(transient, "transient")
+    if str(method).lower() not in METHODS:
+        raise SimulationError(f"sweep runs fixed-step methods ({', '.join(METHODS)}); "
+                              f"got {method!r}")
+    method = str(method).lower()
+    if t_end <= t0:
+        raise SimulationError(f"t_end ({t_end}) must be greater than t0 ({t0})")
+    if dt <= 0 or dt > t_end - t0:
+        raise SimulationError(f"dt must be > 0 and no longer than the run, got {dt}")
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise SimulationError(f"stride must be a whole number >= 1, got {stride!r}")
+    if not 0 <= transient < t_end - t0:
+        raise SimulationError(f"transient ({transient} ms) must be >= 0 and shorter "
+                              f"than the run ({t_end - t0} ms)")
+    vals = _values(system, values)
+    meas = _measures(measure)
+    names = list(vals)
+    if grid:
+        shape = tuple(vals[k][1].size for k in names)
+        mesh = np.meshgrid(*[vals[k][1] for k in names], indexing="ij")
+        cols = {k: m.ravel() for k, m in zip(names, mesh)}
+    else:
+        sizes = {k: vals[k][1].size for k in names}
+        if len(set(sizes.values())) > 1:
+            raise ParameterError(f"grid=False zips the value lists, so they need one "
+                                 f"length; got {sizes}")
+        shape = (next(iter(sizes.values())),)
+        cols = {k: vals[k][1] for k in names}
+    n = int(np.prod(shape))
+    P = np.tile(system.param_vector(params), (n, 1))
+    X = np.tile(system.initial_state(x0), (n, 1))
+    for k in names:
+        kind, _ = vals[k]
+        if kind == "param":
+            P[:, system.params.index(k)] = cols[k]
+        else:
+            X[:, system.state_index(k)] = cols[k]
+    if record is None:
+        rec = np.arange(len(system.state_names), dtype=np.int64)
+    else:
+        record = [record] if isinstance(record, str) else list(record)
+        if not record:
+            raise ParameterError("record is empty: name at least one state")
+        rec = np.array([system.state_index(r) for r in record], dtype=np.int64)
+    rec_names = [system.state_names[i] for i in rec]
+    nsteps = int(round((t_end - t0) / dt))
+    nsamp = nsteps // stride + 1
+    if traces and n * rec.size * nsamp * 8 > MAX_TRACE_BYTES:
+        raise SimulationError(f"keeping traces of {n} runs x {rec.size} variables x {nsamp} "
+                              f"samples needs {n * rec.size * nsamp * 8 / 1e9:.1f} GB; use "
+                              "stride=, record= or traces=False")
+    backend_name = backend if isinstance(backend, str) else "dask"
+    info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
+            "transient": transient, "backend": backend_name}
+    spec = {"measures": meas, "transient": transient, "traces": bool(traces),
+            "names": rec_names, "param_names": system.param_names, "info": info,
+            "options": {"threshold": threshold, "min_amplitude": min_amplitude}}
+    csize = _chunk_size(chunk_size, n, (rec.size + 1) * nsamp * 8, progress)
+    chunks = [(a, min(a + csize, n)) for a in range(0, n, csize)]
+    job = dict(system=system, method=method, X=X, P=P, t0=t0, dt=dt, nsteps=nsteps,
+               stride=int(stride), rec=rec, spec=spec, chunks=chunks)
+    tick, close = _progress(progress, n)
+    try:
+        if isinstance(backend, str) and backend == "cpu":
+            from .sweep_cpu import run_chunk
+            parts = _run_local(run_chunk, job, tick)
+        elif isinstance(backend, str) and backend == "cuda":
+            from .sweep_cuda import run_chunk as cuda_chunk
+            parts = _run_local(cuda_chunk, job, tick)
+        elif _is_dask_client(backend):
+            from .sweep_dask import run_dask
+            parts = run_dask(backend, job, tick,
+                             lambda ps: _dataset(ps, job, names, cols, shape, grid, rec_names))
+        else:
+            raise ParameterError(f"backend must be 'cpu', 'cuda' or a dask.distributed "
+                                 f"Client, not {backend!r}")
+    finally:
+        close()
+    return _dataset(parts, job, names, cols, shape, grid, rec_names)
+
+
+def _is_dask_client(obj):
+    return type(obj).__name__ == "Client" and type(obj).__module__.startswith("distributed")
+
+
+def _progress(progress, total):
+    if not progress:
+        return (lambda k: None), (lambda: None)
+    if callable(progress):
+        state = {"done": 0}
+
+        def tick(k):
+            state["done"] += k
+            progress(state["done"], total)
+        return tick, (lambda: None)
+    from tqdm.auto import tqdm
+    bar = tqdm(total=total, desc="sweep", unit="run")
+    return bar.update, bar.close
+
+
+def _run_local(run_chunk, job, tick):
+    parts = {}
+    for c, (a, b) in enumerate(job["chunks"]):
+        X = np.ascontiguousarray(job["X"][a:b])
+        P = np.ascontiguousarray(job["P"][a:b])
+        out_t, out_x, steps, bad, _ = run_chunk(job["system"], job["method"], X, P,
+                                                job["t0"], job["dt"], job["nsteps"],
+                                                job["stride"], job["rec"])
+        spec = dict(job["spec"], P=P)
+        parts[c] = reduce_chunk(spec, out_t, out_x, X, steps, bad, job["system"])
+        tick(b - a)
+    return parts
+
+
+def _dataset(parts, job, names, cols, shape, grid, rec_names):
+    """Assemble chunk results (missing chunks stay NaN) into a Dataset."""
+    import xarray as xr
+    n = job["X"].shape[0]
+    pdims = tuple(names) if grid else ("instance",)
+    if grid:
+        coords = {k: (k, np.asarray(v)) for k, v in zip(names, _axes(cols, names, shape))}
+    else:
+        coords = {k: ("instance", cols[k]) for k in names}
+        coords["instance"] = ("instance", np.arange(n))
+    coords["variable"] = ("variable", rec_names)
+    first = next(iter(parts.values()), None)
+    data = {}
+    done = np.zeros(n, dtype=bool)
+    keys = [m[0] for m in job["spec"]["measures"]] + ["diverged"]
+    if job["spec"]["traces"]:
+        keys.append("trace")
+    full = {}
+    for c, (a, b) in enumerate(job["chunks"]):
+        part = parts.get(c)
+        if part is None:
+            continue
+        done[a:b] = True
+        for k in keys:
+            arr = part[k]
+            if k not in full:
+                fill = False if k == "diverged" else np.nan
+                full[k] = np.full((n,) + arr.shape[1:], fill, dtype=arr.dtype if k ==
+                                  "diverged" else np.float64)
+            full[k][a:b] = arr
+    builtins = {m[0] for m in job["spec"]["measures"] if isinstance(m[1], str)}
+    for k, arr in full.items():
+        arr = arr.reshape(shape + arr.shape[1:])
+        if k in builtins:
+            dims = pdims + ("variable",)
+        elif k == "trace":
+            dims = pdims + ("variable", "time")
+        else:
+            dims = pdims + tuple(f"{k}_dim{d}" for d in range(arr.ndim - len(pdims)))
+        data[k] = (dims, arr)
+    if job["spec"]["traces"] and first is not None:
+        coords["time"] = ("time", first["time"], {"units": "ms"})
+    ds = xr.Dataset(data, coords=coords)
+    ds.attrs.update({k: v for k, v in job["spec"]["info"].items() if v is not None})
+    from .. import __version__
+    ds.attrs["nbblox"] = __version__
+    ds.attrs["params"] = json.dumps(dict(zip(job["system"].param_names,
+                                             job["P"][0].tolist())) if n else {})
+    if "diverged" in full and full["diverged"].any():
+        k = int(full["diverged"].sum())
+        i = int(np.argmax(full["diverged"]))
+        at = ", ".join(f"{nm}={cols[nm][i]:g}" for nm in names)
+        warnings.warn(f"{k} of {n} runs diverged (NaN or inf), first at {at}; their "
+                      "measures are NaN (see the 'diverged' variable). Try a smaller dt.",
+                      RuntimeWarning, stacklevel=3)
+    ds.attrs["complete"] = int(done.all())
+    return ds
+
+
+def _axes(cols, names, shape):
+    """The 1-D coordinate of each grid axis (recovered from the mesh)."""
+    axes = []
+    for d, k in enumerate(names):
+        arr = cols[k].reshape(shape)
+        sl = tuple(slice(None) if j == d else 0 for j in range(len(shape)))
+        axes.append(arr[sl])
+    return axes

@@ -1,0 +1,125 @@
+"""Built-in sweep measures: summaries of recorded traces, vectorised over a
+batch of instances.
+
+Every measure maps ``values`` of shape ``(..., n_samples)`` (instances and
+variables in front, time last) and the sample times ``t`` (ms) to an array of
+shape ``(...)``.  They are plain NumPy, so :func:`apply` gives the same
+numbers on one :class:`~nbblox.sim.solution.Solution` as the sweep gives for
+that instance.
+
+"rate" and "period" count upward crossings of a threshold: by default the
+midpoint between the trace's minimum and maximum, ignored when the trace
+moves less than ``min_amplitude`` (a resting neuron has no spikes).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..exceptions import ParameterError, suggest
+
+__all__ = ["MEASURES", "compute", "apply"]
+
+
+def _rows(fn, x):
+    """``fn`` on each trace alone: NumPy's pairwise sums depend on the array
+    shape, and a sweep must give the bits a single run gives."""
+    flat = x.reshape(-1, x.shape[-1])
+    return np.array([fn(r) for r in flat], dtype=np.float64).reshape(x.shape[:-1])
+
+
+def _mean(x, t, **kw):
+    return _rows(np.mean, x)
+
+
+def _max(x, t, **kw):
+    return x.max(axis=-1)
+
+
+def _min(x, t, **kw):
+    return x.min(axis=-1)
+
+
+def _std(x, t, **kw):
+    return _rows(np.std, x)
+
+
+def _final(x, t, **kw):
+    return x[..., -1].copy()
+
+
+def _amplitude(x, t, **kw):
+    return x.max(axis=-1) - x.min(axis=-1)
+
+
+def _crossings(x, t, threshold=None, min_amplitude=1e-3, **kw):
+    """Upward crossings: (count, first crossing time, last crossing time)."""
+    lo, hi = x.min(axis=-1), x.max(axis=-1)
+    thr = (0.5 * (lo + hi) if threshold is None
+           else np.broadcast_to(np.float64(threshold), lo.shape))
+    above = x >= thr[..., None]
+    up = ~above[..., :-1] & above[..., 1:]
+    if threshold is None:
+        up &= ((hi - lo) > min_amplitude)[..., None]
+    count = up.sum(axis=-1)
+    nt = x.shape[-1]
+    first = np.argmax(up, axis=-1)
+    last = nt - 2 - np.argmax(up[..., ::-1], axis=-1)
+
+    def when(k):
+        # linear interpolation of the crossing between samples k and k+1
+        xk = np.take_along_axis(x, k[..., None], -1)[..., 0]
+        xk1 = np.take_along_axis(x, (k + 1)[..., None], -1)[..., 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.where(xk1 != xk, (thr - xk) / (xk1 - xk), 0.0)
+        return t[k] + frac * (t[k + 1] - t[k])
+
+    if nt < 2:
+        z = np.zeros(lo.shape)
+        return count, z, z
+    return count, when(first), when(last)
+
+
+def _rate(x, t, **kw):
+    """Upward threshold crossings per second (time in ms): spikes/s (Hz)."""
+    count, _, _ = _crossings(x, t, **kw)
+    span = (t[-1] - t[0]) if t.size > 1 else np.nan
+    return count / span * 1000.0
+
+
+def _period(x, t, **kw):
+    """Mean time (ms) between successive upward crossings; NaN below two."""
+    count, first, last = _crossings(x, t, **kw)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(count >= 2, (last - first) / np.maximum(count - 1, 1), np.nan)
+
+
+MEASURES = {"mean": _mean, "max": _max, "min": _min, "std": _std, "final": _final,
+            "amplitude": _amplitude, "rate": _rate, "period": _period}
+
+
+def compute(name, values, t, **options):
+    """Built-in measure ``name`` over the last axis of ``values``."""
+    try:
+        fn = MEASURES[name]
+    except (KeyError, TypeError):
+        raise ParameterError(f"unknown measure {name!r}; built-ins are "
+                             f"{', '.join(MEASURES)} (or pass a function of a Solution)."
+                             + suggest(str(name), list(MEASURES))) from None
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape[-1] == 0:
+        return np.full(values.shape[:-1], np.nan)
+    return fn(values, np.asarray(t, dtype=np.float64), **options)
+
+
+def apply(name, solution, var, transient=0.0, **options):
+    """A built-in measure of one recorded variable of a Solution.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 200.0, dt=0.05)
+    >>> float(apply("max", sol, "fhn.V")) == float(sol["fhn.V"].max())
+    True
+    """
+    keep = solution.t >= solution.t[0] + transient
+    return compute(name, solution[var][keep], solution.t[keep], **options)

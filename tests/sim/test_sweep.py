@@ -1,0 +1,148 @@
+"""nb.sweep on the CPU backend: exactly the runs of nb.simulate, one by one."""
+import numpy as np
+import pytest
+
+import nbblox as nb
+from nbblox.sim.sweep_measures import apply
+
+
+@pytest.fixture(scope="module")
+def fhn_system():
+    return nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+
+
+def test_grid_traces_equal_simulate_exactly(fhn_system):
+    I = np.linspace(0.0, 1.5, 4)
+    a = np.array([0.6, 0.8])
+    res = nb.sweep(fhn_system, {"fhn.I": I, "fhn.a": a}, t_end=60.0, dt=0.05,
+                   method="rk4", traces=True, stride=3, measure=["max", "final"])
+    assert res["trace"].dims == ("fhn.I", "fhn.a", "variable", "time")
+    assert res["max"].shape == (4, 2, 2)
+    for i in I:
+        for aa in a:
+            sol = nb.simulate(fhn_system, 60.0, dt=0.05, stride=3,
+                              params={"fhn.I": i, "fhn.a": aa})
+            got = res["trace"].sel({"fhn.I": i, "fhn.a": aa}).values
+            np.testing.assert_array_equal(got, sol.values)  # atol 0: same kernel
+            np.testing.assert_array_equal(res["time"].values, sol.t)
+            assert res["max"].sel({"fhn.I": i, "fhn.a": aa, "variable": "fhn.V"}) == \
+                sol["fhn.V"].max()
+            assert res["final"].sel({"fhn.I": i, "fhn.a": aa, "variable": "fhn.w"}) == \
+                sol["fhn.w"][-1]
+
+
+@pytest.mark.parametrize("method", ["euler", "heun"])
+def test_list_of_sets_and_methods(fhn_system, method):
+    I = [0.2, 0.9, 1.3]
+    b = [0.7, 0.8, 0.75]
+    res = nb.sweep(fhn_system, {"fhn.I": I, "fhn.b": b}, t_end=40.0, dt=0.02,
+                   method=method, grid=False, measure="mean", record=["fhn.V"])
+    assert res["mean"].dims == ("instance", "variable")
+    np.testing.assert_array_equal(res["fhn.b"].values, b)
+    for k in range(3):
+        sol = nb.simulate(fhn_system, 40.0, dt=0.02, method=method, record=["fhn.V"],
+                          params={"fhn.I": I[k], "fhn.b": b[k]})
+        assert res["mean"].values[k, 0] == sol["fhn.V"].mean()
+
+
+def test_builtin_measures_match_apply_on_solution(fhn_system):
+    I = [0.0, 0.5, 1.0]
+    names = ["mean", "min", "max", "std", "amplitude", "rate", "period"]
+    res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=300.0, dt=0.05, measure=names,
+                   transient=100.0, stride=2)
+    for i in I:
+        sol = nb.simulate(fhn_system, 300.0, dt=0.05, stride=2, params={"fhn.I": i})
+        for m in names:
+            want = apply(m, sol, "fhn.V", transient=100.0)
+            got = res[m].sel({"fhn.I": i, "variable": "fhn.V"}).values
+            np.testing.assert_array_equal(got, want)
+    # I = 0.5 oscillates (relaxation cycle), I = 0 rests: rate > 0 only for the former
+    rate = res["rate"].sel(variable="fhn.V").values
+    assert rate[0] == 0 and rate[1] > 0
+    period = res["period"].sel({"fhn.I": 0.5, "variable": "fhn.V"}).item()
+    assert period == pytest.approx(1000.0 / rate[1], rel=0.2)
+
+
+def test_callable_measure_and_initial_state_sweep(fhn_system):
+    def v_end(sol):
+        return sol["fhn.V"][-1]
+
+    res = nb.sweep(fhn_system, {"fhn.V": [-2.0, 0.0, 2.0]}, t_end=20.0, dt=0.05,
+                   measure={"vend": v_end, "both": lambda s: s.values[:, -1]})
+    for v0 in (-2.0, 0.0, 2.0):
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, x0={"fhn.V": v0})
+        assert res["vend"].sel({"fhn.V": v0}).item() == sol["fhn.V"][-1]
+        np.testing.assert_array_equal(res["both"].sel({"fhn.V": v0}).values,
+                                      sol.values[:, -1])
+    assert res["both"].dims == ("fhn.V", "both_dim0")
+
+
+def test_chunks_and_progress_do_not_change_results(fhn_system):
+    I = np.linspace(0, 2, 23)
+    seen = []
+    a = nb.sweep(fhn_system, {"fhn.I": I}, t_end=30.0, dt=0.05, measure="max")
+    b = nb.sweep(fhn_system, {"fhn.I": I}, t_end=30.0, dt=0.05, measure="max",
+                 chunk_size=5, progress=lambda d, n: seen.append((d, n)))
+    np.testing.assert_array_equal(a["max"].values, b["max"].values)
+    assert seen == [(5, 23), (10, 23), (15, 23), (20, 23), (23, 23)]
+
+
+def test_circuit_sweep_matches_simulate():
+    wc1 = nb.blox.WilsonCowan(name="a")
+    wc2 = nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([wc1, wc2], name="pair")
+    c.connect(wc1, wc2, weight=1.5)
+    s = nb.compile(c)
+    pname = s.param_names[0]
+    vals = np.linspace(0.5, 2.0, 3) * s.params[pname]
+    res = nb.sweep(s, {pname: vals}, t_end=50.0, dt=0.1, traces=True, measure="final")
+    for v in vals:
+        sol = nb.simulate(s, 50.0, dt=0.1, params={pname: v})
+        np.testing.assert_array_equal(res["trace"].sel({pname: v}).values, sol.values)
+
+
+def test_divergence_gives_nan_and_warning():
+    b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g",
+                               init={"x": 1.0})
+    with pytest.warns(RuntimeWarning, match="1 of 2 runs diverged"):
+        res = nb.sweep(b, {"g.r": [0.0, 500.0]}, t_end=20.0, dt=0.1, measure="max")
+    assert res["diverged"].values.tolist() == [False, True]
+    assert res["max"].values[0, 0] == 1.0 and np.isnan(res["max"].values[1, 0])
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(values={"fhn.Ix": [1.0]}), "neither a parameter nor a state.*'fhn.I'"),
+    (dict(values={"fhn.I": []}), "non-empty"),
+    (dict(values={"fhn.I": [np.nan]}), "NaN"),
+    (dict(values={"fhn.I": [1, 2], "fhn.a": [1]}, grid=False), "one length"),
+    (dict(method="RK45"), "fixed-step"),
+    (dict(measure="median"), "unknown measure"),
+    (dict(stride=0), "stride"),
+    (dict(transient=1000.0), "transient"),
+    (dict(backend="tpu"), "backend must be"),
+    (dict(chunk_size=0), "chunk_size"),
+])
+def test_bad_input_is_refused_clearly(fhn_system, kw, match):
+    args = dict(values={"fhn.I": [0.5]}, t_end=10.0, dt=0.1)
+    args.update(kw)
+    with pytest.raises(nb.NbbloxError, match=match):
+        nb.sweep(fhn_system, args.pop("values"), **args)
+
+
+def test_parallel_module_is_cached_on_disk(tmp_path):
+    """A fresh process reuses the compiled batch kernel (numba cache hit)."""
+    import os
+    import subprocess
+    import sys
+    code = ("import numpy as np, nbblox as nb\n"
+            "from nbblox.sim.sweep_cpu import batch_module\n"
+            "s = nb.compile(nb.blox.FitzHughNagumo(name='f'))\n"
+            "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
+            "st = batch_module(s).batch_rk4.stats\n"
+            "print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))\n")
+    env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout.split() == ["0", "1"]
+    assert runs[1].stdout.split() == ["1", "0"], runs[1].stderr
