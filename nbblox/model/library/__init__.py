@@ -7,12 +7,12 @@ Time is in milliseconds in every catalog blox.
 from __future__ import annotations
 
 from ..blox import BloxType
-from . import masses, neurons, wongwang
+from . import masses, neurons, oscillators, wongwang
 
 __all__ = ["CATALOG", "catalog"]
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, masses, wongwang):
+for _mod in (neurons, masses, wongwang, oscillators):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)
         globals()[_name] = CATALOG[_name]

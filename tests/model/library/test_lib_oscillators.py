@@ -1,0 +1,66 @@
+"""Oscillator blox: Stuart-Landau, Kuramoto, generic 2-D oscillator, Epileptor."""
+import numpy as np
+import pytest
+
+import nbblox as nb
+
+
+def test_stuart_landau_radius_and_frequency(lib):
+    # Hopf normal form (Kuznetsov 2004, ch. 3): for a > 0 the limit cycle has radius
+    # sqrt(a) and angular frequency omega; for a < 0 the origin is a stable focus.
+    sol = nb.simulate(nb.blox.StuartLandau(name="sl", a=0.04, f=10.0), 2000.0, dt=0.1)
+    m = sol.t > 1000.0
+    radius = np.hypot(sol["sl.x"][m], sol["sl.y"][m])
+    assert radius == pytest.approx(np.full(radius.shape, 0.2), rel=1e-3)
+    assert lib.dominant_frequency(sol.t[m], sol["sl.x"][m]) == pytest.approx(10.0, abs=1.0)
+    sol = nb.simulate(nb.blox.StuartLandau(name="sl", a=-0.01), 2000.0, dt=0.1)
+    assert np.hypot(sol["sl.x"][-1], sol["sl.y"][-1]) < 1e-6
+
+
+def _pair(f1, f2, K):
+    a = nb.blox.Kuramoto(name="a", f=f1)
+    b = nb.blox.Kuramoto(name="b", f=f2)
+    c = nb.Circuit([a, b])
+    for src, dst in ((a, b), (b, a)):
+        c.connect(src, dst, weight=K, output="sin", input="S")
+        c.connect(src, dst, weight=K, output="cos", input="Cc")
+    return c
+
+
+def test_kuramoto_two_oscillators_lock_at_the_predicted_phase():
+    # Kuramoto 1984 / Strogatz 2000: d(phi)/dt = dw - 2K sin(phi) locks iff |dw| <= 2K, at
+    # sin(phi*) = dw/(2K); otherwise the phase difference drifts.
+    dw = 2 * np.pi * 2.0 / 1000.0                    # 2 Hz detuning, rad/ms
+    K = 0.01                                          # 1/ms, 2K = 0.02 > dw = 0.0126
+    sol = nb.simulate(_pair(12.0, 10.0, K), 3000.0, dt=0.1)
+    phi = sol["a.theta"][-1] - sol["b.theta"][-1]
+    assert np.sin(phi) == pytest.approx(dw / (2 * K), abs=1e-4)
+    sol = nb.simulate(_pair(12.0, 10.0, 0.004), 3000.0, dt=0.1)   # 2K < dw: drift
+    drift = (sol["a.theta"][-1] - sol["b.theta"][-1]) - (sol["a.theta"][0] - sol["b.theta"][0])
+    assert drift > 2 * np.pi
+
+
+def test_generic_2d_oscillator_hopf_near_3_74():
+    # Sanz-Leon et al. 2015 (doi:10.1016/j.neuroimage.2015.01.002), TVB defaults: the
+    # equilibrium on W = b V + a, W = V^3 - 3 V^2 - I loses stability where the trace
+    # d*tau*(-3V^2 + 6V) - d*beta/tau = 0, i.e. V = 1 - sqrt(2/3), I = 3.74: rest below,
+    # oscillation above.
+    sol = nb.simulate(nb.blox.Generic2dOscillator(name="g", I=3.0), 6000.0, dt=0.2)
+    V = sol["g.V"][sol.t > 5000.0]
+    assert V.max() - V.min() < 0.01
+    sol = nb.simulate(nb.blox.Generic2dOscillator(name="g", I=4.0), 3000.0, dt=0.2)
+    V = sol["g.V"][sol.t > 2000.0]
+    assert V.max() - V.min() > 0.5
+
+
+def test_epileptor_recurrent_seizures_only_when_excitable(lib):
+    # Jirsa et al. 2014 (doi:10.1093/brain/awu133): with x0 = -1.6 the Epileptor alternates
+    # between interictal and ictal (seizure) periods driven by the slow variable z; with
+    # x0 = -2.2 (a non-epileptogenic value) it stays interictal.
+    sol = nb.simulate(nb.blox.Epileptor(name="ep"), 8000.0, dt=0.05, stride=10)
+    seizures = lib.bursts(lib.crossings(sol, "ep.x1", 0.0), gap=500.0)
+    assert len(seizures) >= 3
+    onsets = np.array([s[0] for s in seizures])
+    assert np.ptp(np.diff(onsets)) < 0.05 * np.diff(onsets).mean()   # regular recurrence
+    sol = nb.simulate(nb.blox.Epileptor(name="ep", x0=-2.2), 8000.0, dt=0.05, stride=10)
+    assert len(lib.crossings(sol, "ep.x1", 0.0)) == 0
