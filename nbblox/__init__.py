@@ -25,5 +25,3 @@ __all__ += ["sweep"]
 from .ui.dashboard import dashboard  # Panel is imported only when called
 __all__ += ["dashboard"]
 
-from .model.population import Population, Projection
-__all__ += ["Population", "Projection"]
