@@ -1,0 +1,61 @@
+"""The nbblox command, run as a user would (a subprocess)."""
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import nbblox as nb
+
+
+def nbblox(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "nbblox", *args], capture_output=True,
+                          text=True, cwd=cwd, env=dict(os.environ))
+
+
+def test_run_writes_csv_and_netcdf(tmp_path):
+    c = nb.Circuit([nb.blox.FitzHughNagumo(name="fhn", I=0.5)])
+    path = tmp_path / "c.json"
+    c.to_json(str(path))
+    r = nbblox("run", str(path), "--t-end", "20", "--dt", "0.01", "--param", "fhn.I=1.0",
+               "--record", "fhn.V", "--out", str(tmp_path / "r.csv"))
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(tmp_path / "r.csv", index_col=0)
+    ref = nb.simulate(c, 20.0, dt=0.01, params={"fhn.I": 1.0})
+    assert list(df.columns) == ["fhn.V"] and len(df) == 2001
+    assert abs(df["fhn.V"].iloc[-1] - ref["fhn.V"][-1]) < 1e-9
+    r = nbblox("run", str(path), "--t-end", "5", "--out", str(tmp_path / "r.nc"))
+    assert r.returncode == 0 and (tmp_path / "r.nc").stat().st_size > 0
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--t-end", "-1"], "t_end must be >= 0"),
+    (["--param", "fhn.Q=1"], "no parameter named 'fhn.Q'"),
+    (["--dt", "0"], "dt must be > 0"),
+])
+def test_run_errors_are_one_readable_line(tmp_path, args, fragment):
+    path = tmp_path / "c.json"
+    nb.Circuit([nb.blox.FitzHughNagumo(name="fhn")]).to_json(str(path))
+    r = nbblox("run", str(path), *args)
+    assert r.returncode == 2 and fragment in r.stderr and "Traceback" not in r.stderr
+
+
+def test_run_refuses_a_hostile_file(tmp_path):
+    d = json.loads(nb.Circuit([nb.blox.FitzHughNagumo(name="fhn")]).to_json())
+    (key,) = d["types"]
+    d["types"][key]["equations"] = "dV/dt = __import__('os')"
+    (tmp_path / "bad.json").write_text(json.dumps(d))
+    r = nbblox("run", str(tmp_path / "bad.json"))
+    assert r.returncode == 2 and "unknown function '__import__'" in r.stderr
+
+
+def test_demo_prints_a_summary_and_writes_an_offline_plot(tmp_path):
+    r = nbblox("demo", "--t-end", "200", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "demo.html").read_text()
+    # Bokeh is inlined (the plot renders offline) and the data is in the page
+    assert "Bokeh" in html and "cdn.bokeh.org" not in html.split("<body", 1)[0]
+    rate = float(r.stdout.split("spikes in 200 ms (")[1].split(" Hz")[0])
+    assert 60 < rate < 75
