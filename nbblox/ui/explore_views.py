@@ -1,0 +1,278 @@
+"""Linked views of the explorer: phase plane (vector field, nullclines, fixed
+points, the current run, click-to-start trajectories via a HoloViews Tap
+stream), bifurcation diagram with a cursor at the current parameter value,
+and the spike raster.  Each view owns a Pipe and redraws in place.
+
+The phase plane uses ``nb.phase_plane`` (analysis/) when it exists and falls
+back to its own grid evaluation of the compiled rhs otherwise.
+"""
+from __future__ import annotations
+
+import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
+import numpy as np
+
+from ..exceptions import NbbloxError, ParameterError
+from .explorer import _resolve_state
+
+__all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "nullclines"]
+
+STAB_COLORS = {"stable": "#111111", "unstable": "#ffffff", "saddle": "#ff7f0e"}
+
+
+def _nb():
+    import nbblox
+    return nbblox
+
+
+def _analysis(name, module):
+    """``nb.<name>`` if exported, else ``nbblox.analysis.<module>.<name>``, else None."""
+    fn = getattr(_nb(), name, None)
+    if fn is None:
+        try:
+            import importlib
+            fn = getattr(importlib.import_module(f"nbblox.analysis.{module}"), name, None)
+        except ImportError:
+            fn = None
+    return fn
+
+
+def nullclines(system, x, y, xr, yr, params, base, n=48):
+    """Vector field and nullclines on an ``n x n`` grid of the (x, y) plane,
+    other states held at ``base``.  Returns (X, Y, U, V, x_lines, y_lines)."""
+    from contourpy import contour_generator
+    ix, iy = system.state_index(x), system.state_index(y)
+    xs, ys = np.linspace(*xr, n), np.linspace(*yr, n)
+    X, Y = np.meshgrid(xs, ys)
+    U, V = np.empty_like(X), np.empty_like(X)
+    p = system.param_vector(params)
+    st = base.copy()
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            for j in range(n):
+                st[ix], st[iy] = X[i, j], Y[i, j]
+                d = system.rhs(st, 0.0, p)
+                U[i, j], V[i, j] = d[ix], d[iy]
+
+    def lines(Z):
+        Z = np.where(np.isfinite(Z), Z, np.nan)
+        return [seg for seg in contour_generator(xs, ys, Z).lines(0.0) if len(seg) > 1]
+    return X, Y, U, V, lines(U), lines(V)
+
+
+class PhasePlaneView:
+    """Phase plane of two states with click-to-start trajectories."""
+
+    def __init__(self, ex, phase=None, grid=60, arrows=15):
+        import holoviews as hv
+        s = ex.system
+        self.ex, self.grid, self.arrows = ex, grid, arrows
+        if phase is None:
+            by_blox = {}
+            for n in s.state_names:
+                by_blox.setdefault(n.split(".", 1)[0], []).append(n)
+            two = [v for v in by_blox.values() if len(v) >= 2]
+            if not two:
+                raise ParameterError("explore: the phase_plane view needs a blox with two "
+                                     "states, or phase=('a.x', 'b.y')")
+            phase = (two[0][0], two[0][-1])
+        if len(phase) != 2:
+            raise ParameterError(f"phase must name two states, got {phase!r}")
+        self.xy = [_resolve_state(s, v, "phase") for v in phase]
+        self.pipe = hv.streams.Pipe(data=None)
+        self.taps = []            # trajectories started by clicks: (x, y, t, xs, ys)
+        self.fixed = []           # FixedPoint list at the current parameters
+        self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
+        self.tap = hv.streams.Tap(source=self.dmap, x=None, y=None, transient=True)
+        self.tap.add_subscriber(self._on_tap)
+        self.payload = None
+
+    # -- data --------------------------------------------------------------------------
+    def _ranges(self, sol):
+        out = []
+        for v in self.xy:
+            a = sol[v]
+            lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
+            pad = 0.15 * (hi - lo) if hi > lo else max(1.0, abs(lo)) * 0.5
+            out.append((lo - pad, hi + pad))
+        return out
+
+    def update(self, sol):
+        ex, s = self.ex, self.ex.system
+        xr, yr = self._ranges(sol)
+        pp_fn = _analysis("phase_plane", "phaseplane")
+        data = None
+        if pp_fn is not None:
+            try:
+                pp = pp_fn(s, x=self.xy[0], y=self.xy[1], params=ex.params, xlim=xr, ylim=yr,
+                           resolution=self.grid, arrows=self.arrows)
+                data = dict(X=pp.grid_x, Y=pp.grid_y, U=pp.u, V=pp.v, xl=pp.nullclines["x"],
+                            yl=pp.nullclines["y"])
+                self.fixed = list(pp.fixed_points)
+            except (NbbloxError, ValueError, np.linalg.LinAlgError):
+                data = None
+        if data is None:  # no analysis module (or it failed): own grid evaluation
+            X, Y, U, V, xl, yl = nullclines(s, *self.xy, xr, yr, ex.params, s.initial_state(),
+                                            self.grid)
+            step = max(1, self.grid // self.arrows)
+            data = dict(X=X[::step, ::step], Y=Y[::step, ::step], U=U[::step, ::step],
+                        V=V[::step, ::step], xl=xl, yl=yl)
+            self.fixed = []
+        # restart the clicked trajectories under the new parameters
+        self.taps = [self._trajectory(x, y) for x, y, *_ in self.taps]
+        from ..viz.timeseries import downsample
+        _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), 3000)
+        self.payload = dict(data, xr=xr, yr=yr, traj=T)
+        self.pipe.send(self.payload)
+
+    def _trajectory(self, x, y):
+        ex = self.ex
+        sol = ex.simulate(x0={self.xy[0]: x, self.xy[1]: y}, record=self.xy)
+        from ..viz.timeseries import downsample
+        _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), 2000)
+        return (x, y, T[0], T[1])
+
+    def _on_tap(self, x=None, y=None, **kw):
+        if x is None or y is None:
+            return
+        try:
+            self.taps = (self.taps + [self._trajectory(float(x), float(y))])[-5:]
+        except NbbloxError as exc:
+            self.ex.error = f"trajectory from ({x:.3g}, {y:.3g}): {exc}"
+            return
+        if self.payload is not None:
+            self.pipe.send(self.payload)
+
+    def clear(self):
+        """Remove the clicked trajectories."""
+        self.taps = []
+        if self.payload is not None:
+            self.pipe.send(self.payload)
+
+    # -- drawing -------------------------------------------------------------------------
+    def _render(self, data):
+        import holoviews as hv
+        xd, yd = (hv.Dimension(v, label=v) for v in self.xy)
+        if data is None:
+            return hv.Overlay([hv.Curve([], xd, yd)])
+        X, Y, U, V = data["X"], data["Y"], data["U"], data["V"]
+        # direction only: the flow speed of neurons spans decades
+        ang = np.arctan2(V / (np.ptp(data["yr"]) or 1), U / (np.ptp(data["xr"]) or 1))
+        mag = np.ones_like(ang)
+        vf = hv.VectorField((X.ravel(), Y.ravel(), ang.ravel(), mag.ravel()), kdims=[xd, yd],
+                            vdims=["angle", "mag"]).opts(
+            backend="bokeh", color="#9aa0a6", magnitude=hv.dim("mag") * 0.6, pivot="tail",
+            line_width=1)
+        ncx = hv.Path(data["xl"], kdims=[xd, yd], label=f"d{self.xy[0]}/dt = 0").opts(
+            backend="bokeh", color="#1f77b4", line_width=2)
+        ncy = hv.Path(data["yl"], kdims=[xd, yd], label=f"d{self.xy[1]}/dt = 0").opts(
+            backend="bokeh", color="#d62728", line_width=2)
+        traj = hv.Curve((data["traj"][0], data["traj"][1]), xd, yd, label="run").opts(
+            backend="bokeh", color="#2ca02c", line_width=1.5)
+        taps = hv.Path([np.column_stack([a, b]) for _, _, a, b in self.taps], kdims=[xd, yd],
+                       label="clicked").opts(backend="bokeh", color="#9467bd", line_width=1.5)
+        fx = [(f.state[self.xy[0]], f.state[self.xy[1]], f.stability) for f in self.fixed]
+        pts = hv.Points(fx or [(np.nan, np.nan, "")], kdims=[xd, yd], vdims=["stability"],
+                        label="fixed points").opts(
+            backend="bokeh", size=11, line_color="black", tools=["hover"],
+            color=hv.dim("stability").categorize(
+                {"stable node": "black", "stable focus": "black", "saddle": "orange"},
+                default="white"))
+        return (vf * ncx * ncy * traj * taps * pts).opts(
+            backend="bokeh", width=420, height=360, xlim=tuple(data["xr"]), ylim=tuple(data["yr"]),
+            title=f"phase plane (click to start a trajectory)", legend_position="bottom_right",
+            framewise=True)
+
+    def panel(self):
+        import panel as pn
+        return pn.pane.HoloViews(self.dmap, linked_axes=False)
+
+
+class BifurcationView:
+    """Continuation diagram with a cursor at the current parameter value."""
+
+    def __init__(self, ex, spec=None):
+        import holoviews as hv
+        s = ex.system
+        if spec is None:
+            spec = s.param_names[0]
+        name, rng = (spec, None) if isinstance(spec, str) else spec
+        s.params.index(name)
+        self.ex, self.param = ex, name
+        self.range = tuple(rng) if rng is not None else s.parameter_info(name).slider_bounds
+        self.branch, self.message, self._key = None, "", None
+        self.y = ex.vars[0]
+        self.pipe = hv.streams.Pipe(data=None)
+        self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
+
+    def _compute(self):
+        cont = _analysis("continuation", "equilibria")
+        if cont is None:
+            self.branch, self.message = None, "bifurcation view: nb.continuation is not available"
+            return
+        others = {k: v for k, v in self.ex.params.items() if k != self.param}
+        key = tuple(sorted(others.items()))
+        if key == self._key:
+            return
+        self._key = key
+        try:
+            self.branch = cont(self.ex.system, self.param, self.range, params=others)
+            self.message = ""
+        except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
+            self.branch, self.message = None, f"continuation failed: {exc}"
+
+    def update(self, sol):
+        self._compute()
+        self.pipe.send({"value": self.ex.params[self.param], "run": self.ex.n_runs})
+
+    def _render(self, data):
+        import holoviews as hv
+        v = data["value"] if data else self.ex.params[self.param]
+        cursor = hv.VLine(v).opts(backend="bokeh", color="#d62728", line_dash="dotted",
+                                  line_width=2)
+        if self.branch is not None:
+            try:
+                base = self.branch.plot(y=self.y)
+            except (ImportError, AttributeError, TypeError):
+                base = branch_lines(self.branch, self.y)  # viz/bifurcation.py not there yet
+        else:
+            base = hv.Curve([], self.param, "state").relabel(self.message)
+        return (base * cursor).opts(backend="bokeh", width=420, height=360,
+                                    title=f"{self.param} = {v:.4g}" +
+                                    (f" — {self.message}" if self.message else ""))
+
+    def panel(self):
+        import panel as pn
+        return pn.pane.HoloViews(self.dmap, linked_axes=False)
+
+
+def branch_lines(br, y):
+    """Minimal diagram of an equilibrium Branch: stable solid, unstable dashed,
+    special points labelled (used until viz/bifurcation.py provides one)."""
+    import holoviews as hv
+    pv = br.param_values
+    ys = br.states[y]
+    parts = []
+    edges = np.flatnonzero(np.diff(br.stable.astype(int))) + 1
+    for seg in np.split(np.arange(len(pv)), edges):
+        if len(seg) < 2 and len(pv) > 1:
+            seg = np.arange(max(seg[0] - 1, 0), seg[0] + 1)
+        stable = bool(br.stable[seg[-1]])
+        parts.append(hv.Curve((pv[seg], ys[seg]), br.param_names[0], y).opts(
+            backend="bokeh", color="black", line_dash="solid" if stable else "dashed"))
+    pts = [(sp.param_value, sp.state.get(y, np.nan), f"{sp.kind} {sp.param_value:.4g}")
+           for sp in br.special_points]
+    labels = hv.Labels(pts or [(np.nan, np.nan, "")], [br.param_names[0], y], "text").opts(
+        backend="bokeh", text_font_size="9pt", yoffset=3, text_color="#d62728")
+    return hv.Overlay(parts) * labels
+
+
+def raster_view(ex):
+    """Spike raster of the current run (empty for systems without spikes)."""
+    import holoviews as hv
+    from ..viz.raster import plot_raster
+
+    def render(data):
+        sol = ex.last
+        sp = sol.spikes if sol is not None else {"index": np.zeros(0, int), "time": np.zeros(0)}
+        return plot_raster(sp, t_range=(0.0, ex.t_end))
+    return hv.DynamicMap(render, streams=[ex.pipe])

@@ -1,0 +1,371 @@
+"""explore(): sliders generated from Parameter metadata that re-simulate a
+compiled System and update live HoloViews views in place.
+
+The Explorer is a Panel layout, so the same object renders in JupyterLab,
+Notebook 7, VS Code and inside a served Panel app.  Moving a slider calls
+:func:`nbblox.simulate` on the *same* System with a params dict (never a
+recompile) and pushes decimated data into HoloViews Pipes; the DynamicMaps
+redraw in place.  ``Explorer.set`` is the code path of a slider, so lessons
+and tests drive exactly what a user drives.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+
+from ..compile.system import as_system
+from ..exceptions import NbbloxError, ParameterError, suggest
+from ..model.params import check_value
+from ..sim import simulate
+from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
+from ..viz.timeseries import MAX_POINTS, downsample, timeseries_element
+
+__all__ = ["explore", "Explorer", "VIEWS"]
+
+VIEWS = ("timeseries", "raster", "phase_plane", "bifurcation", "live")
+MAX_SLIDERS = 60          # sliders shown at once; the filter box reaches the rest
+MAX_RECORDED = 400_000    # samples kept per run before stride kicks in
+
+
+def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
+            views=("timeseries",), params=None, phase=None, bifurcation=None, seed=None,
+            max_points=MAX_POINTS, spike_threshold=0.0):
+    """Interactive explorer: one slider per parameter and live views.
+
+    Parameters
+    ----------
+    model : Blox, Circuit or System
+        Compiled once; every slider move re-simulates the same System.
+    vars : str or list of str, optional
+        States to plot (default: the first state of each blox, up to 4).
+        Short names (``"V"``) are accepted when unambiguous.
+    t_end, dt, method :
+        As in :func:`nbblox.simulate` (also editable in the panel).
+    views : tuple of str
+        Any of ``"timeseries"``, ``"raster"``, ``"phase_plane"``,
+        ``"bifurcation"``, ``"live"``.
+    params : dict, optional
+        Starting parameter values (``reset`` returns to these).
+    phase : (str, str), optional
+        States on the phase-plane axes (default: first and last state of the
+        first blox with two or more states).
+    bifurcation : str or (str, (lo, hi)), optional
+        Continuation parameter of the bifurcation view (default: the first
+        parameter, over its slider range).
+    seed : int, optional
+        Passed to simulate and written into the exported code.
+    max_points : int
+        Each plotted series is min/max decimated to this many points.
+    spike_threshold : float
+        The status line counts upward crossings of this value by the first
+        plotted variable (a spike count for voltages in mV).
+
+    Returns
+    -------
+    Explorer
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> ex = nb.explore(nb.blox.FitzHughNagumo(name="fhn"), t_end=100.0)
+    >>> sol = ex.set({"fhn.I": 0.5})
+    >>> ex.params["fhn.I"], ex.pipe.data["params"]["fhn.I"]
+    (0.5, 0.5)
+    """
+    _setup_if_kernel()
+    return Explorer(model, vars=vars, t_end=t_end, dt=dt, method=method, views=views,
+                    params=params, phase=phase, bifurcation=bifurcation, seed=seed,
+                    max_points=max_points, spike_threshold=spike_threshold)
+
+
+def _setup_if_kernel():
+    """Inline the JS once when running inside a Jupyter kernel (offline-safe)."""
+    try:
+        ip = get_ipython()  # noqa: F821
+    except NameError:
+        return
+    if ip is not None and getattr(ip, "kernel", None) is not None:
+        from ..notebook import setup_notebook
+        setup_notebook()
+
+
+def _resolve_state(system, name, what="vars"):
+    names = system.state_names
+    if name in names:
+        return name
+    short = [n for n in names if n.split(".", 1)[-1] == name]
+    if len(short) == 1:
+        return short[0]
+    extra = f" It is ambiguous: {short}." if short else suggest(str(name), names)
+    raise ParameterError(f"explore: {what} names '{name}', which is not a state of this "
+                         f"system.{extra} States: {', '.join(names[:12])}"
+                         + (" ..." if len(names) > 12 else ""))
+
+
+class Explorer:
+    """Live parameter explorer (made by :func:`explore`).
+
+    Attributes
+    ----------
+    system : System
+    params : dict
+        Current parameter values (floats).
+    last : Solution
+        The last run that succeeded (what the views show).
+    error : str or None
+        Message of the last failed run (the views keep ``last``).
+    pipe : holoviews.streams.Pipe
+        Feeds the time-series view: ``{"t", "columns", "params", "run"}``.
+    timings : list of dict
+        Per update: ``simulate_ms`` (kernel + decimation) and ``push_ms``.
+    layout : panel.viewable.Viewable
+        The whole explorer (``explorer.servable()`` serves it).
+    """
+
+    def __init__(self, model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
+                 views=("timeseries",), params=None, phase=None, bifurcation=None,
+                 seed=None, max_points=MAX_POINTS, spike_threshold=0.0):
+        import holoviews as hv
+        self.system = as_system(model)
+        s = self.system
+        views = (views,) if isinstance(views, str) else tuple(views)
+        for v in views:
+            if v not in VIEWS:
+                raise ParameterError(f"explore: unknown view '{v}'." + suggest(v, VIEWS)
+                                     + f" Views: {', '.join(VIEWS)}")
+        self.views = views
+        if vars is None:
+            seen, vars = set(), []
+            for n in s.state_names:
+                b = n.split(".", 1)[0]
+                if b not in seen and len(vars) < 4:
+                    seen.add(b)
+                    vars.append(n)
+        elif isinstance(vars, str):
+            vars = [vars]
+        self.vars = [_resolve_state(s, v) for v in vars]
+        if not self.vars:
+            raise ParameterError("explore: vars is empty; name at least one state")
+        self.t_end, self.dt = float(t_end), float(dt)
+        self.method, self.seed = method, seed
+        self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
+        self.params = {n: float(v) for n, v in zip(s.param_names, s.params.array)}
+        if params:
+            self.params.update(self._clean(params))
+        self._start = dict(self.params)
+        self._start_run = (self.t_end, self.dt, self.method)
+        self.last, self.error, self.timings, self.n_runs = None, None, [], 0
+        self._pending, self._scheduled, self._busy, self._syncing = {}, False, False, False
+        self.pipe = hv.streams.Pipe(data=None)
+        self._listeners = []  # views called with each good Solution
+        from . import explore_panel, explore_views
+        if "phase_plane" in views:
+            self.phase_plane = explore_views.PhasePlaneView(self, phase)
+            self._listeners.append(self.phase_plane.update)
+        if "bifurcation" in views:
+            self.bifurcation = explore_views.BifurcationView(self, bifurcation)
+            self._listeners.append(self.bifurcation.update)
+        if "live" in views:
+            from .live import LiveRun
+            self.live = LiveRun(self)
+        self._record = list(dict.fromkeys(self.vars + [
+            n for v in ("phase_plane",) if v in views for n in self.phase_plane.xy]))
+        self._update()  # first run fills the pipes before anything is displayed
+        self.controls = explore_panel.Controls(self)
+        self.layout = explore_panel.build_layout(self)
+
+    # -- parameters ---------------------------------------------------------------
+    def _clean(self, values):
+        if not isinstance(values, dict):
+            raise ParameterError(f"explorer.set takes a dict {{'blox.param': value}}, got "
+                                 f"{type(values).__name__}")
+        out = {}
+        for k, v in values.items():
+            self.system.params.index(k)  # ParameterError with a suggestion
+            hb = self.system.parameter_info(k).hard_bounds
+            out[k] = check_value(v, k, None, hb)  # floats: Panel sends ints sometimes
+        return out
+
+    def set(self, values=None, **run):
+        """Set parameters (and optionally ``t_end``, ``dt``, ``method``) exactly
+        as the sliders would, re-simulate, and return once every view holds
+        the new data.
+
+        Returns
+        -------
+        Solution
+            The run now shown (the previous one if this run failed; see
+            ``error``).
+        """
+        clean = self._clean(values or {})
+        for k in run:
+            if k not in ("t_end", "dt", "method"):
+                raise ParameterError(f"explorer.set: unknown setting '{k}'."
+                                     + suggest(k, ["t_end", "dt", "method"]))
+        self._pending.update(clean)
+        self._apply_run_settings(run)
+        if getattr(self, "controls", None) is not None:
+            self.controls.sync(clean, run)
+        self._flush()
+        return self.last
+
+    def _apply_run_settings(self, run):
+        if "t_end" in run:
+            self.t_end = float(run["t_end"])
+        if "dt" in run:
+            self.dt = float(run["dt"])
+        if "method" in run:
+            self.method = str(run["method"])
+        if run:
+            self._pending.setdefault("__run__", True)
+
+    def request(self, values=None, **run):
+        """What a slider calls: queue the change and flush soon.
+
+        Inside a running event loop (a Jupyter kernel, a Panel server) the
+        flush is scheduled once with ``call_soon``, so a burst of slider
+        messages collapses into one run with the latest values; no event is
+        dropped because the pending dict holds the latest value per name.
+        """
+        self._pending.update(self._clean(values or {}))
+        self._apply_run_settings(run)
+        if self._scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or self._busy:
+            self._flush()
+            return
+        self._scheduled = True
+        loop.call_soon(self._flush)
+
+    def _flush(self):
+        self._scheduled = False
+        if self._busy:
+            return  # the running flush loops until nothing is pending
+        self._busy = True
+        try:
+            while self._pending:
+                pend, self._pending = self._pending, {}
+                pend.pop("__run__", None)
+                self.params.update(pend)
+                self._update()
+        finally:
+            self._busy = False
+
+    def reset(self):
+        """Back to the starting parameters and run settings."""
+        t_end, dt, method = self._start_run
+        return self.set(dict(self._start), t_end=t_end, dt=dt, method=method)
+
+    # -- running ------------------------------------------------------------------
+    def _stride(self):
+        n = self.t_end / self.dt if self.method in FIXED_METHODS else 0
+        return max(1, int(np.ceil(n / MAX_RECORDED))) if n else 1
+
+    def simulate(self, params=None, x0=None, t_end=None, record=None):
+        """One run of the explored System with the current settings."""
+        p = dict(self.params, **(params or {}))
+        return simulate(self.system, self.t_end if t_end is None else t_end, dt=self.dt,
+                        method=self.method, params=p, x0=x0, record=record or self._record,
+                        stride=self._stride(), seed=self.seed)
+
+    def _update(self):
+        t0 = time.perf_counter()
+        try:
+            sol = self.simulate()
+        except NbbloxError as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            if getattr(self, "controls", None) is not None:
+                self.controls.show_status()
+            return False
+        Y = np.vstack([sol[v] for v in self.vars])
+        t, Yd = downsample(sol.t, Y, self.max_points)
+        t1 = time.perf_counter()
+        self.error = None
+        self.last = sol
+        self.n_runs += 1
+        self.pipe.send({"t": t, "columns": dict(zip(self.vars, Yd)), "params": dict(self.params),
+                        "run": self.n_runs})
+        for listen in self._listeners:
+            listen(sol)
+        t2 = time.perf_counter()
+        self.timings.append({"simulate_ms": 1e3 * (t1 - t0), "push_ms": 1e3 * (t2 - t1)})
+        if getattr(self, "controls", None) is not None:
+            self.controls.show_status()
+        return True
+
+    # -- read-outs -------------------------------------------------------------------
+    def spike_count(self, sol=None):
+        """Spikes of the last run: event spikes if the system has them, else
+        upward crossings of ``spike_threshold`` by the first plotted variable."""
+        sol = sol or self.last
+        if sol is None:
+            return 0
+        if len(sol.spikes["time"]):
+            return int(len(sol.spikes["time"]))
+        v = sol[self.vars[0]]
+        th = self.spike_threshold
+        return int(np.count_nonzero((v[1:] >= th) & (v[:-1] < th)))
+
+    def status(self):
+        """One line: spike count and run time, or the error of the last run."""
+        if self.error:
+            return f"⚠ {self.error} (showing the last good run)"
+        ms = self.timings[-1]["simulate_ms"] if self.timings else 0.0
+        return (f"{self.spike_count()} spikes ({self.vars[0]} crossing "
+                f"{self.spike_threshold:g}) · run {self.n_runs} · {self.method} dt={self.dt:g} "
+                f"ms · simulated in {ms:.0f} ms")
+
+    def timeseries_view(self):
+        """The live time-series DynamicMap (fed by ``pipe``)."""
+        import holoviews as hv
+
+        def render(data):
+            if data is None:
+                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars})
+            return timeseries_element(data["t"], data["columns"])
+        return hv.DynamicMap(render, streams=[self.pipe])
+
+    def tap(self, x, y):
+        """Start a phase-plane trajectory at (x, y), as a click would."""
+        if not hasattr(self, "phase_plane"):
+            raise ParameterError("this explorer has no phase_plane view; "
+                                 "use views=('timeseries', 'phase_plane')")
+        return self.phase_plane.tap.event(x=float(x), y=float(y))
+
+    def to_code(self, cell=False):
+        """Python source reproducing the current figure, with a reproducibility
+        stamp (nbblox/numpy/numba/holoviews versions, seed, time).
+
+        With ``cell=True`` inside IPython the code also becomes the next cell.
+        """
+        from .export import explorer_code
+        code = explorer_code(self)
+        if cell:
+            try:
+                get_ipython().set_next_input(code, replace=False)  # noqa: F821
+            except NameError:
+                pass
+        return code
+
+    # -- display ----------------------------------------------------------------------
+    def __panel__(self):
+        return self.layout
+
+    def servable(self, title="nbblox explorer"):
+        return self.layout.servable(title=title)
+
+    def show(self, **kw):
+        return self.layout.show(**kw)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.layout._repr_mimebundle_(include, exclude)
+
+    def __repr__(self):
+        return (f"<Explorer of {self.system!r}: vars={self.vars}, views={list(self.views)}, "
+                f"{self.n_runs} runs>")

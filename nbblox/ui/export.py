@@ -1,0 +1,64 @@
+"""Export an explorer to a Python cell: the circuit (Circuit.to_code), the
+parameters that differ from the circuit's own values, the run settings and
+the view, under a reproducibility stamp (versions, seed, time)."""
+from __future__ import annotations
+
+import datetime
+import platform
+
+__all__ = ["explorer_code", "stamp"]
+
+
+def _version(mod):
+    try:
+        return __import__(mod).__version__
+    except Exception:
+        return "absent"
+
+
+def stamp(seed=None):
+    """Comment lines naming the versions that produced a result."""
+    import nbblox
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    libs = " ".join(f"{m} {_version(m)}" for m in ("numpy", "scipy", "numba", "holoviews",
+                                                     "bokeh", "panel"))
+    return [f"# nbblox {nbblox.__version__} · Python {platform.python_version()} · {libs}",
+            f"# seed {seed!r} · exported {now} by nbblox explore().to_code()"]
+
+
+def _num(v):
+    r = repr(float(v))
+    return r
+
+
+def explorer_code(ex):
+    """Python source that re-runs the explorer's current state and shows the
+    same time series (and reopens the explorer, commented out).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> ex = nb.explore(nb.blox.FitzHughNagumo(name="fhn"), t_end=50.0)
+    >>> _ = ex.set({"fhn.I": 0.75})
+    >>> "params = {'fhn.I': 0.75}" in ex.to_code()
+    True
+    """
+    s = ex.system
+    own = dict(zip(s.param_names, s.layout.p0.tolist()))
+    changed = {k: v for k, v in ex.params.items() if own.get(k) != v}
+    circuit = s.circuit.to_code("circuit").rstrip().splitlines()
+    body = [ln for ln in circuit if ln.strip() != "import nbblox as nb"]
+    while body and not body[0].strip():
+        body.pop(0)
+    params = "{" + ", ".join(f"{k!r}: {_num(v)}" for k, v in changed.items()) + "}"
+    views = tuple(ex.views)
+    lines = stamp(ex.seed) + ["import nbblox as nb", ""] + body + [
+        "",
+        f"params = {params}",
+        f"sol = nb.simulate(circuit, {ex.t_end!r}, dt={ex.dt!r}, method={ex.method!r}, "
+        f"params=params, seed={ex.seed!r})",
+        f"# live version: nb.explore(circuit, vars={ex.vars!r}, t_end={ex.t_end!r}, "
+        f"dt={ex.dt!r}, method={ex.method!r}, views={views!r}, params=params)",
+        f"sol.plot(vars={ex.vars!r})",
+    ]
+    return "\n".join(lines) + "\n"
