@@ -25,3 +25,7 @@ __all__ += ["sweep"]
 from .ui.dashboard import dashboard  # Panel is imported only when called
 __all__ += ["dashboard"]
 
+
+from .ui import explore  # Panel/HoloViews are imported only when called
+from .notebook import setup_notebook
+__all__ += ["explore", "setup_notebook"]
