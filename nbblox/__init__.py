@@ -29,3 +29,7 @@ __all__ += ["dashboard"]
 from .ui import explore  # Panel/HoloViews are imported only when called
 from .notebook import setup_notebook
 __all__ += ["explore", "setup_notebook"]
+
+from .analysis import (Branch, FixedPoint, SpecialPoint, continuation, fixed_points,  # noqa: E402
+                       phase_plane)
+__all__ += ["fixed_points", "phase_plane", "continuation", "FixedPoint", "Branch", "SpecialPoint"]

@@ -1,0 +1,57 @@
+"""phase_plane: nullclines lie on the zero sets, fixed points match fixed_points."""
+import numpy as np
+import pytest
+
+import nbblox as nb
+
+
+def test_fhn_nullclines_are_accurate_and_fixed_point_found():
+    I = 0.5
+    pp = nb.phase_plane(nb.blox.FitzHughNagumo(name="fhn"), x="fhn.V", y="fhn.w",
+                        params={"fhn.I": I}, xlim=(-3, 3), ylim=(-2, 3), resolution=100)
+    V, w = np.vstack(pp.nullclines["x"]).T
+    assert np.max(np.abs(V - V ** 3 / 3 - w + I)) < 1e-9  # refined onto the cubic, not a coarse contour
+    # the cubic nullcline spans the whole window in V
+    assert V.min() < -2.0 and V.max() > 2.0
+    V2, w2 = np.vstack(pp.nullclines["y"]).T
+    assert np.max(np.abs(V2 + 0.7 - 0.8 * w2)) < 1e-9
+    ref = nb.fixed_points(nb.blox.FitzHughNagumo(name="fhn"), params={"fhn.I": I},
+                          bounds={"fhn.V": (-3, 3), "fhn.w": (-2, 3)})
+    assert len(pp.fixed_points) == 1
+    assert pp.fixed_points[0].state["fhn.V"] == pytest.approx(ref[0].state["fhn.V"], abs=1e-9)
+    assert pp.fixed_points[0].stability == ref[0].stability == "unstable focus"
+    assert pp.u.shape == (20, 20)
+
+
+def test_three_fixed_points_and_trajectories():
+    pp = nb.phase_plane(nb.blox.FitzHughNagumo(name="fhn"), x="fhn.V", y="fhn.w",
+                        params={"fhn.a": 0.0, "fhn.b": 2.0, "fhn.tau": 1.0},
+                        xlim=(-3, 3), ylim=(-2, 2), trajectories=[{"fhn.V": 0.1, "fhn.w": 0.0}])
+    # at V = +-sqrt(3/2): trace -2.5, det 2 -> complex pair; at V = 0: det < 0
+    assert [f.stability for f in pp.fixed_points] == ["stable focus", "saddle", "stable focus"]
+    end = pp.trajectories[0][-1]
+    assert end[0] == pytest.approx(np.sqrt(1.5), abs=1e-3)  # attracted to the right node
+
+
+def test_hh_plane_holds_other_states():
+    s = nb.compile(nb.blox.HodgkinHuxley(name="hh"))
+    pp = nb.phase_plane(s, "hh.V", "hh.n", xlim=(-90, 50), ylim=(0, 1),
+                        fixed={"hh.m": 0.05, "hh.h": 0.6})
+    assert pp.nullclines["x"] and pp.nullclines["y"]
+    assert all(np.all(np.isfinite(c)) for c in pp.nullclines["x"])
+
+
+def test_phase_plane_bad_inputs():
+    b = nb.blox.FitzHughNagumo(name="fhn")
+    with pytest.raises(nb.ParameterError, match="two different"):
+        nb.phase_plane(b, x="fhn.V", y="fhn.V")
+    with pytest.raises(nb.ParameterError, match="fhn.w"):
+        nb.phase_plane(b, x="fhn.V", y="fhn.W")
+    with pytest.raises(nb.ParameterError, match="low < high"):
+        nb.phase_plane(b, x="fhn.V", y="fhn.w", xlim=(1, 0))
+
+
+def test_to_pandas():
+    pp = nb.phase_plane(nb.blox.FitzHughNagumo(name="fhn"), x="fhn.V", y="fhn.w")
+    df = pp.to_pandas()
+    assert set(df["nullcline"]) == {"dx/dt=0", "dy/dt=0"}
