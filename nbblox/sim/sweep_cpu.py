@@ -41,6 +41,17 @@ def batch_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, step
         bad[i] = b
         nrec[i] = c
     return 0
+
+
+@njit(cache=True, nogil=True)
+def serial_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
+    for i in range(X.shape[0]):
+        a, b, c = run_{m}(X[i], P[i], w, src, dst, t0, dt, nsteps, stride, rec,
+                          out_t[i], out_x[i])
+        steps[i] = a
+        bad[i] = b
+        nrec[i] = c
+    return 0
 '''
 
 _METHODS = ("euler", "heun", "rk4")
@@ -67,7 +78,7 @@ def _check(name, a, shape, dtype):
                               f"expected {shape}")
 
 
-def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
+def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, parallel=True):
     """Integrate ``len(X)`` instances in parallel.
 
     Parameters
@@ -75,6 +86,9 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
     X, P : ndarray (n, n_states), (n, n_params)
         Initial states (advanced in place to the final states) and parameters.
     rec : int64 array of state indices to record every ``stride`` steps.
+    parallel : bool
+        False runs the rows in one thread (a Dask worker thread: Dask
+        already runs one chunk per core; the loop releases the GIL).
 
     Returns
     -------
@@ -116,6 +130,7 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
                                                        out_x[i])
         return out_t, out_x, steps, bad, nrec
     mod = batch_module(system)
-    getattr(mod, f"batch_{method}")(X, P, w, src, dst, float(t0), float(dt), int(nsteps),
-                                    int(stride), rec, out_t, out_x, steps, bad, nrec)
+    kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
+    kernel(X, P, w, src, dst, float(t0), float(dt), int(nsteps), int(stride), rec,
+           out_t, out_x, steps, bad, nrec)
     return out_t, out_x, steps, bad, nrec
