@@ -82,9 +82,10 @@ class Dashboard(pn.viewable.Viewer):
             raise SimulationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         for w in (self.t_end_input, self.dt_input, self.method_select):
             w.param.watch(lambda e: self._request(), "value")
+        # css classes: stable hooks for tests and for custom page styles
         self.alert = pn.pane.Alert("", alert_type="danger", visible=False,
-                                   sizing_mode="stretch_width")
-        self.status = pn.pane.Markdown("", margin=(0, 10))
+                                   sizing_mode="stretch_width", css_classes=["nbblox-alert"])
+        self.status = pn.pane.Markdown("", margin=(0, 10), css_classes=["nbblox-status"])
         self._sidebar = pn.Column(sizing_mode="stretch_width")
         self._main = pn.Column(sizing_mode="stretch_width")
         self._load(as_system(model), views, params)
