@@ -6,13 +6,15 @@ Time is in milliseconds in every catalog blox.
 """
 from __future__ import annotations
 
-from ..blox import BloxType
-from . import masses, neurons, oscillators, wongwang
+from ..blox import BloxType, deferred_parsing
+
+with deferred_parsing():  # models parse on first use: fast `import nbblox`
+    from . import inputs, masses, neurons, observers, oscillators, synapses, wongwang
 
 __all__ = ["CATALOG", "catalog"]
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, masses, wongwang, oscillators):
+for _mod in (neurons, masses, wongwang, oscillators, synapses, inputs, observers):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)
         globals()[_name] = CATALOG[_name]

@@ -31,5 +31,10 @@ def dominant_frequency(t_ms, x):
 def lib():
     """The helpers, as a namespace (tests in this folder use ``lib.crossings``)."""
     import types
-    return types.SimpleNamespace(crossings=crossings, bursts=bursts,
+    return types.SimpleNamespace(crossings=crossings, bursts=bursts, value=value,
                                  dominant_frequency=dominant_frequency)
+
+
+def value(expr, values):
+    """Evaluate a blox's SymPy expression (e.g. an output) at ``values`` {name: number}."""
+    return float(expr.xreplace({s: values[s.name] for s in expr.free_symbols}))
