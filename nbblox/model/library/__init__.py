@@ -6,15 +6,22 @@ Time is in milliseconds in every catalog blox.
 """
 from __future__ import annotations
 
-from ..blox import BloxType, deferred_parsing
+from ..blox import BloxType
+
+try:  # lazy parsing of catalog models (core feature; absent in older cores)
+    from ..blox import deferred_parsing
+except ImportError:  # pragma: no cover
+    from contextlib import nullcontext as deferred_parsing
 
 with deferred_parsing():  # models parse on first use: fast `import nbblox`
-    from . import inputs, masses, neurons, observers, oscillators, synapses, wongwang
+    from . import (inputs, masses, neurons, observers, oscillators, spiking, synapses,
+               wongwang)
 
 __all__ = ["CATALOG", "catalog"]
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, masses, wongwang, oscillators, synapses, inputs, observers):
+for _mod in (neurons, spiking, masses, wongwang, oscillators, synapses, inputs,
+             observers):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)
         globals()[_name] = CATALOG[_name]
