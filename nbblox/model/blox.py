@@ -8,6 +8,7 @@ identified by :attr:`BloxType.key`, a hash of everything that shapes code.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -18,9 +19,26 @@ from ..exceptions import EquationError, ParameterError, suggest
 from .equations import RESERVED, parse_assignments, parse_equations, parse_expression
 from .params import Parameter, as_parameter, check_value
 
-__all__ = ["BloxType", "Blox"]
+__all__ = ["BloxType", "Blox", "deferred_parsing"]
 
 _counter = itertools.count(1)
+_defer_depth = 0
+
+
+@contextlib.contextmanager
+def deferred_parsing():
+    """BloxTypes created inside this block parse their equations on first use.
+
+    The catalog defines dozens of models; parsing them all at ``import nbblox``
+    would cost about a second, so the catalog is loaded inside this block and
+    each model is parsed (and validated, by its own test) when first touched.
+    """
+    global _defer_depth
+    _defer_depth += 1
+    try:
+        yield
+    finally:
+        _defer_depth -= 1
 
 
 class BloxType:
@@ -64,10 +82,25 @@ class BloxType:
     (0.5, ('V', 'w'))
     """
 
-    def __init__(self, name, equations, params=None, *, inputs=None, outputs=None,
-                 init=None, spike=None, reset=None, refractory=None, kind="custom",
-                 doc="", citation="", presets=None):
+    def __init__(self, name, equations, params=None, **kw):
         self.name = str(name)
+        if _defer_depth:
+            self.__dict__["_pending"] = (equations, params, kw)
+        else:
+            self._build(equations, params, **kw)
+
+    def __getattr__(self, attr):
+        # only reached for attributes not yet set: build a deferred type now
+        pending = self.__dict__.pop("_pending", None)
+        if pending is None or attr.startswith("__"):
+            raise AttributeError(f"'BloxType' object has no attribute '{attr}'")
+        equations, params, kw = pending
+        self._build(equations, params, **kw)
+        return getattr(self, attr)
+
+    def _build(self, equations, params=None, *, inputs=None, outputs=None, init=None,
+               spike=None, reset=None, refractory=None, kind="custom", doc="", citation="",
+               presets=None):
         # a blox with outputs may have no states (e.g. a sinusoidal input)
         self.eqs = parse_equations(equations, blox=self.name,
                                    allow_stateless=outputs is not None)
