@@ -15,12 +15,14 @@ from .model import library as blox
 from .compile import System, compile
 from .sim import Solution, simulate
 from .sim.sweep import sweep
+from .analysis.connectivity import bold, functional_connectivity  # noqa: E402
+from . import data  # noqa: E402  (connectomes; files come from installed packages)
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "System",
            "compile", "simulate", "Solution", "NbbloxError", "EquationError",
            "ParameterError", "CircuitError", "CompileError", "SimulationError",
            "exceptions", "__version__"]
-__all__ += ["sweep"]
+__all__ += ["sweep", "bold", "functional_connectivity", "data"]
 
 from .ui.dashboard import dashboard  # Panel is imported only when called
 __all__ += ["dashboard"]

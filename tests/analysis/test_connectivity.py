@@ -1,0 +1,124 @@
+"""BOLD (Balloon-Windkessel) observer and functional connectivity.
+
+Model: Friston et al. (2000) NeuroImage 12:466-477, doi:10.1006/nimg.2000.0630;
+parameters and signal equation: Stephan et al. (2007) NeuroImage 38:387-401,
+doi:10.1016/j.neuroimage.2007.07.040.
+"""
+import numpy as np
+import pytest
+
+import nbblox as nb
+from nbblox.analysis.connectivity import BOLD_PARAMS
+
+
+def steady_state_bold(z, p=BOLD_PARAMS):
+    """Fixed point of the Balloon-Windkessel equations under constant input z.
+
+    ds/dt = 0 and df/dt = s = 0 give s = 0, z = gamma (f - 1) -> f = 1 + z/gamma;
+    dv/dt = 0 gives v**(1/alpha) = f -> v = f**alpha;
+    dq/dt = 0 gives f E(f)/E0 = f q / v -> q = v E(f)/E0, E(f) = 1 - (1 - E0)**(1/f);
+    then y = V0 (k1 (1 - q) + k2 (1 - q/v) + k3 (1 - v)) (Stephan et al. 2007, eq. 12).
+    """
+    f = 1.0 + z / p["gamma"]
+    v = f ** p["alpha"]
+    q = v * (1.0 - (1.0 - p["E0"]) ** (1.0 / f)) / p["E0"]
+    k1 = 4.3 * p["theta0"] * p["E0"] * p["TE"]
+    k2 = p["eps"] * p["r0"] * p["E0"] * p["TE"]
+    k3 = 1.0 - p["eps"]
+    return p["V0"] * (k1 * (1 - q) + k2 * (1 - q / v) + k3 * (1 - v))
+
+
+@pytest.mark.parametrize("z", [0.1, 0.3, -0.1])
+def test_constant_input_converges_to_analytic_steady_state(z):
+    y = nb.bold(np.full(150_000, z), dt=1.0)      # 150 s at 1 ms
+    want = steady_state_bold(z)
+    assert abs(want) > 0.1                          # a real signal, not the rest value 0
+    assert y[-1] == pytest.approx(want, rel=1e-6)
+    assert y[0] == 0.0                              # starts at rest
+
+
+def test_impulse_response_peaks_about_five_seconds_then_undershoots():
+    z = np.zeros(30_000)
+    z[0] = 1000.0                                   # unit-area impulse at dt = 1 ms
+    y = nb.bold(z, dt=1.0)
+    t_peak = np.argmax(y) * 1e-3
+    # the Balloon model's hemodynamic response peaks a few seconds after the
+    # event (Friston et al. 2000, Fig. 3; Stephan et al. 2007, Fig. 1): ~4-5 s
+    assert 3.5 < t_peak < 6.0
+    assert y.max() > 0
+    t_under = np.argmin(y) * 1e-3                   # post-stimulus undershoot
+    assert t_under > t_peak + 3 and y.min() < 0
+
+
+def test_tr_subsampling_multiple_regions_and_solution_input():
+    z = np.vstack([np.full(20_000, 0.1), np.full(20_000, 0.2)])
+    full = nb.bold(z, dt=1.0)
+    sub = nb.bold(z, dt=1.0, tr=500.0)
+    np.testing.assert_array_equal(sub, full[:, ::500])
+    # a Solution: its sample spacing is used and names are kept
+    sol = nb.simulate(nb.blox.WilsonCowan(name="wc"), 2000.0, dt=0.5)
+    b = nb.bold(sol, tr=100.0)
+    assert b.names == [f"bold({n})" for n in sol.names]
+    np.testing.assert_allclose(np.diff(b.t), 100.0)
+    np.testing.assert_array_equal(b.values, nb.bold(sol.values, dt=0.5, tr=100.0))
+
+
+def test_long_samples_are_subdivided():
+    z = np.full(200, 0.2)                            # dt = 1 s samples, 200 s
+    coarse = nb.bold(z, dt=1000.0)
+    fine = nb.bold(np.repeat(z, 100), dt=10.0, tr=1000.0)
+    np.testing.assert_allclose(coarse, fine, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(signal=np.ones(10)), "needs dt"),
+    (dict(signal=np.ones(10), dt=-1.0), "dt must be"),
+    (dict(signal=np.array([1.0, np.nan]), dt=1.0), "NaN"),
+    (dict(signal=np.ones(10), dt=1.0, tr=1.5), "multiple"),
+    (dict(signal=np.ones(10), dt=1.0, params={"kapa": 1}), "Did you mean 'kappa'"),
+    (dict(signal=np.full(5000, -10.0), dt=1.0), "left its domain"),
+])
+def test_bold_bad_input(kw, match):
+    with pytest.raises(nb.NbbloxError, match=match):
+        nb.bold(kw.pop("signal"), **kw)
+
+
+def test_functional_connectivity_is_pearson_correlation():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((5, 400))
+    np.testing.assert_allclose(nb.functional_connectivity(x), np.corrcoef(x), atol=1e-12)
+
+
+def test_band_pass_recovers_shared_slow_component():
+    rng = np.random.default_rng(2)
+    dt = 500.0                                       # TR 0.5 s, 20 min
+    t = np.arange(2400) * dt / 1000.0
+    slow = np.sin(2 * np.pi * 0.05 * t)              # shared 0.05 Hz fluctuation
+    x = np.vstack([slow + 2 * rng.standard_normal(t.size),
+                   slow + 2 * rng.standard_normal(t.size)])
+    raw = nb.functional_connectivity(x)[0, 1]
+    filt = nb.functional_connectivity(x, dt=dt, band=(0.04, 0.06))[0, 1]
+    assert raw < 0.25         # analytic: 0.5/(0.5 + 4) ~ 0.11
+    assert filt > 0.8         # noise outside the band is removed
+
+
+def test_fc_of_bold_from_a_coupled_pair():
+    """Two coupled Wilson-Cowan nodes driven apart: BOLD correlations are finite,
+    symmetric, with a unit diagonal."""
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b])
+    c.connect(a, b, weight=1.0)
+    sol = nb.simulate(c, 4000.0, dt=0.5, record=["a.E", "b.E"])
+    fc = nb.functional_connectivity(nb.bold(sol, tr=50.0))
+    assert fc.shape == (2, 2)
+    np.testing.assert_allclose(np.diag(fc), 1.0)
+    np.testing.assert_allclose(fc, fc.T)
+
+
+def test_fc_bad_input():
+    with pytest.raises(nb.NbbloxError, match="shape"):
+        nb.functional_connectivity(np.ones(10))
+    with pytest.raises(nb.NbbloxError, match="needs dt"):
+        nb.functional_connectivity(np.ones((2, 100)), band=(0.01, 0.1))
+    with pytest.raises(nb.NbbloxError, match="half the sampling rate"):
+        nb.functional_connectivity(np.ones((2, 100)), dt=1000.0, band=(0.01, 0.9))
