@@ -105,8 +105,11 @@ def wait_runs(page, at_least, timeout_s=60):
 
 
 def alert_text(page):
+    """Text of this session's error alert ("" when hidden)."""
     loc = page.get_by_text(ALERT)
-    return loc.first.inner_text() if loc.count() and loc.first.is_visible() else ""
+    if not (loc.count() and loc.first.is_visible()):
+        return ""
+    return loc.first.locator("xpath=..").inner_text()   # the paragraph around the bold lead
 
 
 def server_errors(log):
