@@ -35,3 +35,11 @@ __all__ += ["explore", "setup_notebook"]
 from .analysis import (Branch, FixedPoint, SpecialPoint, continuation, fixed_points,  # noqa: E402
                        phase_plane)
 __all__ += ["fixed_points", "phase_plane", "continuation", "FixedPoint", "Branch", "SpecialPoint"]
+
+
+def __getattr__(name):
+    # nb.CircuitBuilder loads anywidget/ipywidgets only when first used
+    if name == "CircuitBuilder":
+        from .ui.builder import CircuitBuilder
+        return CircuitBuilder
+    raise AttributeError(f"module 'nbblox' has no attribute {name!r}")

@@ -1,0 +1,381 @@
+"""``nb.CircuitBuilder``: draw a circuit in the notebook, two-way synced with Python.
+
+The front end is one plain ES module (``widgets/circuit_builder.js``, shipped
+as ``nbblox/widgets/``) rendered by anywidget in JupyterLab/Notebook and by
+``panel.custom.AnyWidgetComponent`` in served dashboards (see
+:mod:`nbblox.ui.builder_panel`).  All the state logic lives in the
+transport-free :class:`~nbblox.ui.builder_sync.BuilderModel`; this module
+only connects it to the widget comm, files, code export and the Simulate
+button.
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from ..exceptions import CircuitError, NbbloxError
+from ..model import Blox, Circuit
+from .builder_layout import palette, to_svg
+from .builder_sync import BuilderModel
+
+__all__ = ["CircuitBuilder", "widget_asset"]
+
+_LIVE = weakref.WeakSet()
+_HOOKED = False
+
+
+def widget_asset(name):
+    """Path of a shipped front-end file (``circuit_builder.js`` / ``.css``).
+
+    Installed: ``nbblox/widgets/<name>``; in a source checkout that folder
+    links to the top-level ``widgets/`` sources.
+    """
+    here = Path(__file__).resolve().parent.parent / "widgets" / name
+    if here.exists():
+        return here
+    src = Path(__file__).resolve().parents[2] / "widgets" / name
+    if src.exists():
+        return src
+    raise FileNotFoundError(f"nbblox front-end file {name} is missing from the installation")
+
+
+def _post_run_cell(*_):
+    for b in list(_LIVE):
+        try:
+            b.sync()
+        except Exception as exc:   # a broken circuit must not break every cell
+            b._model.message(f"could not update the canvas: {exc}", "error")
+
+
+def _hook_ipython():
+    global _HOOKED
+    if _HOOKED:
+        return
+    try:
+        from IPython import get_ipython
+        ip = get_ipython()
+    except ImportError:
+        ip = None
+    if ip is not None:
+        ip.events.register("post_run_cell", _post_run_cell)
+        _HOOKED = True
+
+
+class CircuitBuilder(anywidget.AnyWidget):
+    """A canvas to draw circuits: palette, drag to add and connect, side panel.
+
+    ``builder.circuit`` is always the Circuit on the canvas: edits made on the
+    canvas change it at once, and changes made to it from Python (``add``,
+    ``connect``, ``params[...] =``) reach the canvas at the end of the cell
+    (or at once through :meth:`sync`).
+
+    Parameters
+    ----------
+    circuit : Circuit, optional
+        Edited in place; a new empty circuit by default.
+    positions : dict, optional
+        ``{name: (x, y)}``; blox without one are laid out automatically.
+    t_end : float
+        Duration (ms) of the Simulate button's run.
+    height : int
+        Height of the widget in pixels.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> b = nb.CircuitBuilder()
+    >>> b.add("WilsonCowan", name="e1"); b.add("WilsonCowan", name="e2")
+    >>> b.connect("e1", "e2", weight=2.0)
+    >>> b.circuit.connections[0].weight, len(b.circuit)
+    (2.0, 2)
+    >>> b.undo(); len(b.circuit.connections)
+    0
+    """
+
+    _esm = widget_asset("circuit_builder.js")
+    _css = widget_asset("circuit_builder.css")
+    palette = traitlets.List().tag(sync=True)
+    snapshot = traitlets.Dict().tag(sync=True)
+    # fallback channel for front ends without model.send (Panel): the unacknowledged
+    # messages of a view, processed once each by seq
+    inbox = traitlets.List().tag(sync=True)
+    t_end = traitlets.Float(200.0).tag(sync=True)
+    height = traitlets.Int(560).tag(sync=True)
+
+    def __init__(self, circuit=None, *, positions=None, t_end=200.0, height=560, **kw):
+        super().__init__(palette=palette(), t_end=float(t_end), height=int(height), **kw)
+        self._model = BuilderModel(circuit, positions)
+        self._seen = {}
+        self._results = None
+        self.solution = None
+        self._model.subscribe(self._to_views)
+        self.snapshot = self._model.snapshot()
+        self.on_msg(self._on_msg)
+        self.observe(self._on_inbox, names="inbox")
+        _LIVE.add(self)
+        _hook_ipython()
+
+    # -- transport ------------------------------------------------------------------
+    def _to_views(self, msg):
+        if msg.get("type") == "snapshot" and msg.get("view") is None:
+            self.snapshot = msg["state"]
+        if self.comm is not None:
+            self.send(msg)
+
+    def _on_msg(self, _widget, content, _buffers=None):
+        self._receive(content)
+
+    def _on_inbox(self, change):
+        for msg in change["new"] or []:
+            if isinstance(msg, dict):
+                view, seq = msg.get("view"), msg.get("seq")
+                if isinstance(seq, int) and seq <= self._seen.get(view, 0):
+                    continue            # already handled (the inbox resends until acked)
+                if isinstance(seq, int):
+                    self._seen[view] = seq
+            self._receive(msg)
+
+    def _receive(self, msg):
+        if isinstance(msg, dict) and msg.get("type") == "cmd":
+            cmd = msg.get("cmd")
+            if cmd == "simulate":
+                return self._simulate_from_view(msg)
+            if cmd == "load_json":
+                return self._load_from_view(msg)
+            if cmd == "save_json":
+                return self._send_download(msg, "circuit.json", "application/json",
+                                           self.to_json())
+            if cmd == "code":
+                return self._send_download(msg, "circuit.py", "text/x-python", self.to_code())
+        self._model.handle(msg)
+
+    def _ack(self, msg):
+        self._model._broadcast({"type": "applied", "seq": msg.get("seq"), "view": msg.get("view"),
+                                "rev": self._model.rev, "ops": []})
+
+    def _send_download(self, msg, filename, mime, text):
+        self._ack(msg)
+        self._model._broadcast({"type": "download", "view": msg.get("view"),
+                                "filename": filename, "mime": mime, "text": text})
+
+    # -- the circuit ---------------------------------------------------------------
+    @property
+    def circuit(self):
+        """The Circuit on the canvas (the same object, edited in place)."""
+        return self._model.circuit
+
+    @circuit.setter
+    def circuit(self, circuit):
+        self._model.reset(circuit)
+
+    @property
+    def positions(self):
+        """``{blox name: (x, y)}`` on the canvas."""
+        return dict(self._model.positions)
+
+    @property
+    def messages(self):
+        """Recent ``(level, text)`` messages shown in the widget, newest last."""
+        return list(self._model.messages)
+
+    def sync(self):
+        """Push changes made to :attr:`circuit` from Python to the canvas now."""
+        return self._model.sync()
+
+    def _edit(self, ops, label):
+        if not self._model.edit(ops, label=label):
+            raise CircuitError(self._model.messages[-1][1])
+
+    def add(self, blox, name=None, *, x=None, y=None, **params):
+        """Add a blox (a Blox, a BloxType or a catalog name) to the canvas.
+
+        Raises CircuitError/ParameterError (and shows it) if refused.
+        """
+        from ..model.library import CATALOG
+        from .builder_layout import free_spot
+        if isinstance(blox, str):
+            if blox not in CATALOG:
+                from ..exceptions import suggest
+                raise CircuitError(f"no blox type '{blox}' in the catalog." + suggest(blox, CATALOG))
+            blox = CATALOG[blox]
+        if not isinstance(blox, Blox):
+            blox = blox(name=name, **params)
+        elif name is not None or params:
+            raise CircuitError("pass either a Blox or a type with name/params, not both")
+        fx, fy = free_spot(self._model.positions)
+        self._edit([{"op": "add_node", "name": blox.name, "_blox": blox,
+                     "x": fx if x is None else x, "y": fy if y is None else y}], f"add {blox.name}")
+
+    def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None):
+        """Connect two blox on the canvas (as :meth:`Circuit.connect`); undoable."""
+        name = lambda b: b.name if isinstance(b, Blox) else b  # noqa: E731
+        self._edit([{"op": "add_edge", "src": name(src), "dst": name(dst), "weight": weight,
+                     "delay": delay, "output": output, "input": input}],
+                   f"connect {name(src)} -> {name(dst)}")
+
+    def set(self, name, **params):
+        """Set parameters of one blox, e.g. ``builder.set("e1", P=1.5)``; undoable."""
+        self._edit([{"op": "set_params", "name": name, "params": params}], f"set {name}")
+
+    def remove(self, name):
+        """Remove a blox and its connections; undoable."""
+        self._edit([{"op": "remove_node", "name": name}], f"remove {name}")
+
+    def rename(self, name, new):
+        """Rename a blox (the Blox object keeps its identity); undoable."""
+        self._edit([{"op": "rename", "name": name, "new": new}], f"rename {name}")
+
+    def undo(self):
+        """Undo the last edit (canvas or builder method)."""
+        self._model.undo()
+
+    def redo(self):
+        """Redo the last undone edit."""
+        self._model.redo()
+
+    def layout(self, kind="auto"):
+        """Lay the canvas out again: ``"auto"``, ``"spring"`` or ``"circular"``."""
+        self._model.layout(kind)
+
+    # -- export ----------------------------------------------------------------------
+    def to_code(self, var="circuit"):
+        """Python that rebuilds :attr:`circuit` (see :meth:`Circuit.to_code`)."""
+        return self.circuit.to_code(var)
+
+    def to_json(self):
+        """The circuit as JSON, with the canvas positions under ``"positions"``."""
+        data = self.circuit.to_dict()
+        data["positions"] = {n: list(v) for n, v in self._model.positions.items()}
+        return json.dumps(data)
+
+    def save(self, path):
+        """Write :meth:`to_json` to ``path``."""
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, source, **kw):
+        """A builder showing the circuit of a JSON file (path or text).
+
+        The file is validated and its equations re-parsed by
+        :meth:`Circuit.from_json`; nothing in it is executed.  Bad files
+        raise CircuitError with the reason.
+        """
+        circuit, positions = _read_circuit(source)
+        return cls(circuit, positions=positions, **kw)
+
+    def to_svg(self):
+        """The canvas as standalone SVG text (for slides)."""
+        return to_svg(self.circuit, self._model.positions)
+
+    def save_svg(self, path):
+        """Write :meth:`to_svg` to ``path``."""
+        Path(path).write_text(self.to_svg(), encoding="utf-8")
+
+    def _load_from_view(self, msg):
+        try:
+            circuit, positions = _read_circuit(str(msg.get("text", "")))
+        except (NbbloxError, ValueError, TypeError) as exc:
+            self._ack(msg)
+            self._model.message(f"could not open {msg.get('filename') or 'the file'}: {exc}",
+                                "error")
+            return
+        self._ack(msg)
+        self._model.reset(circuit, positions)
+        self._model.message(f"opened {msg.get('filename') or 'circuit'}: {len(circuit)} blox, "
+                            f"{len(circuit.connections)} connections")
+
+    # -- simulate ----------------------------------------------------------------------
+    @property
+    def results(self):
+        """An ipywidgets Output below the canvas where Simulate shows its result."""
+        if self._results is None:
+            import ipywidgets
+            self._results = ipywidgets.Output()
+        return self._results
+
+    def _repr_mimebundle_(self, **kw):
+        import ipywidgets
+        box = ipywidgets.VBox([self, self.results])
+        return box._repr_mimebundle_(**kw)
+
+    def _simulate_from_view(self, msg):
+        self._ack(msg)
+        try:
+            t_end = float(msg.get("t_end", self.t_end))
+        except (TypeError, ValueError):
+            t_end = float("nan")
+        self.simulate(t_end)
+
+    def simulate(self, t_end=None, show=True):
+        """Simulate :attr:`circuit` for ``t_end`` ms and show it in :attr:`results`.
+
+        With ``nb.explore`` available the result slot gets an explorer (sliders
+        and live plot), else ``sol.plot()``.  Errors (an empty circuit, a
+        delay the compiler refuses, ...) go to the message bar, not a traceback.
+        Returns the Solution (also kept as :attr:`solution`), or None on error.
+        """
+        import nbblox
+        from ..model.params import check_value
+        try:
+            t_end = check_value(self.t_end if t_end is None else t_end, "t_end", None, (1e-9, None))
+            if len(self.circuit) == 0:
+                raise CircuitError("the canvas is empty: drag a blox from the palette first")
+            self.sync()
+            self._model.message(f"simulating {t_end:g} ms ...")
+            sol = nbblox.simulate(self.circuit, t_end)
+        except (NbbloxError, ValueError) as exc:
+            self._model.message(f"cannot simulate: {exc}", "error")
+            return None
+        self.solution = sol
+        final = ", ".join(f"{n}={sol.values[i, -1]:.3g}" for i, n in enumerate(sol.names[:4]))
+        text = f"simulated {t_end:g} ms, {len(sol.names)} states; final {final}"
+        self._model._broadcast({"type": "results", "view": None, "text": text})
+        self._model.message(text)
+        if show:
+            self._show(sol, t_end)
+        return sol
+
+    def _show(self, sol, t_end):
+        import nbblox
+        from IPython.display import display
+        view = None
+        try:
+            explore = getattr(nbblox, "explore", None)
+            if explore is not None:
+                view = explore(self.circuit, t_end=t_end)
+            else:
+                view = sol.plot()
+        except Exception as exc:     # plotting extras missing: the numbers still show
+            self._model.message(f"showing a table instead of a plot ({exc})", "info")
+            view = None
+        out = self.results
+        out.clear_output(wait=True)
+        with out:
+            display(view if view is not None else sol.to_pandas().iloc[::max(1, len(sol.t) // 10)])
+
+
+def _read_circuit(source):
+    """(Circuit, positions) from JSON text or a path; validated by Circuit.from_json."""
+    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+        path = Path(source)
+        if not path.exists():
+            raise CircuitError(f"no such circuit file: {source}")
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = source
+    circuit = Circuit.from_json(text)
+    positions = {}
+    try:
+        raw = json.loads(text).get("positions") or {}
+    except (ValueError, AttributeError):
+        raw = {}
+    if isinstance(raw, dict):
+        for n, xy in raw.items():
+            if n in circuit.blox and isinstance(xy, list) and len(xy) == 2 and \
+                    all(isinstance(v, (int, float)) and abs(v) < 1e7 for v in xy):
+                positions[n] = (float(xy[0]), float(xy[1]))
+    return circuit, positions

@@ -1,0 +1,487 @@
+"""The circuit builder's sync model: the Circuit on the canvas, as edit operations.
+
+Transport-free (no anywidget, no Panel): :class:`BuilderModel` owns the
+:class:`~nbblox.model.Circuit`, the canvas positions and the edge ids, and
+speaks small JSON operations.  The front end sends *edits* (a list of ops
+applied atomically, one undo step) and *commands*; the model validates
+everything through the core (names, parameter hard bounds, ports), mutates
+the circuit, and broadcasts the canonical ops to every subscribed view as
+``{"type": "applied", "seq", "view", "rev", "ops"}`` or, if anything is
+refused, ``{"type": "rejected", ...}`` with the core's message and the
+circuit untouched.
+
+Ops (JSON, same vocabulary in both directions)::
+
+    add_type    {info}                             a non-catalog blox type
+    add_node    {name, type, params, x, y}         type = BloxType.key
+    remove_node {name}                             (its edges are removed first)
+    rename      {name, new}
+    set_params  {name, params: {p: value}}
+    move        {name, x, y}
+    positions   {pos: {name: [x, y]}}
+    add_edge    {id, src, dst, weight, delay, output, input}
+    remove_edge {id}
+    set_edge    {id, weight?, delay?}
+
+Changes made from Python straight on the Circuit (``c.add``, ``c.connect``,
+``b.params[...] = v``) are found by :meth:`BuilderModel.sync`, which diffs
+the circuit against what the views were last told.
+"""
+from __future__ import annotations
+
+import math
+
+from ..exceptions import CircuitError, NbbloxError
+from ..model import Blox, Circuit
+from ..model.params import check_value
+from .builder_layout import auto_layout, free_spot, type_info
+
+__all__ = ["BuilderModel"]
+
+MAX_HISTORY = 200
+
+
+def _finite(v, what):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        raise CircuitError(f"{what} must be a number, got {v!r}") from None
+    if not math.isfinite(v):
+        raise CircuitError(f"{what} must be finite, got {v}")
+    return v
+
+
+class BuilderModel:
+    """Circuit + positions + edge ids + undo history, driven by JSON ops.
+
+    Parameters
+    ----------
+    circuit : Circuit, optional
+        Edited in place (``model.circuit is circuit``).
+    positions : dict, optional
+        ``{blox name: (x, y)}``; missing blox are laid out automatically.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> m = BuilderModel()
+    >>> out = []; m.subscribe(out.append)
+    >>> key = nb.blox.WilsonCowan.key
+    >>> m.handle({"type": "edit", "seq": 1, "view": "v", "ops": [
+    ...     {"op": "add_node", "name": "a", "type": key, "x": 0, "y": 0},
+    ...     {"op": "add_node", "name": "b", "type": key, "x": 200, "y": 0},
+    ...     {"op": "add_edge", "src": "a", "dst": "b", "weight": 2}]})
+    >>> [(k.src, k.dst, k.weight) for k in m.circuit.connections], out[-1]["type"]
+    ([('a', 'b', 2.0)], 'applied')
+    """
+
+    def __init__(self, circuit=None, positions=None):
+        self._subscribers = []
+        self.messages = []          # (level, text) shown to the user, newest last
+        self.reset(circuit if circuit is not None else Circuit(), positions, broadcast=False)
+
+    # -- plumbing -------------------------------------------------------------
+    def subscribe(self, send):
+        """Call ``send(msg_dict)`` for every message to the views."""
+        self._subscribers.append(send)
+
+    def _broadcast(self, msg):
+        for send in list(self._subscribers):
+            send(msg)
+
+    def message(self, text, level="info", view=None):
+        """Show ``text`` in the views' message bar (and keep it in ``messages``)."""
+        self.messages.append((level, text))
+        del self.messages[:-50]
+        self._broadcast({"type": "message", "level": level, "text": text, "view": view})
+
+    def reset(self, circuit, positions=None, broadcast=True):
+        """Show another circuit (laid out automatically where no position is given)."""
+        if not isinstance(circuit, Circuit):
+            raise CircuitError(f"the builder shows a Circuit, not {type(circuit).__name__}")
+        self.circuit = circuit
+        self.rev = getattr(self, "rev", 0) + 1
+        self._edges = {}            # edge id -> Connection (identity matters)
+        self._next_edge = 0
+        self._nodes = {}            # mirror: name -> (Blox, type key, params copy)
+        self._types = {}            # type key -> BloxType known to the views
+        self.undo_stack, self.redo_stack = [], []
+        pos = {k: tuple(map(float, v)) for k, v in (positions or {}).items() if k in circuit.blox}
+        missing = [n for n in circuit.blox if n not in pos]
+        if missing:
+            laid = auto_layout(circuit)
+            pos.update({n: laid[n] for n in missing})
+        self.positions = pos
+        for b in circuit.blox.values():
+            self._remember_node(b)
+        for k in circuit.connections:
+            self._edges[self._new_edge_id()] = k
+        self._mirror_edges = {e: self._edge_fields(k) for e, k in self._edges.items()}
+        if broadcast:
+            self._broadcast({"type": "snapshot", "view": None, "state": self.snapshot()})
+
+    def snapshot(self):
+        """The whole canvas state as plain data (sent to a view that joins late)."""
+        nodes = [{"name": n, "type": b.type.key, "params": dict(b.params),
+                  "x": self.positions[n][0], "y": self.positions[n][1]}
+                 for n, b in self.circuit.blox.items()]
+        edges = [dict(id=e, **self._edge_fields(k, as_dict=True)) for e, k in self._edges.items()]
+        return {"name": self.circuit.name, "rev": self.rev, "nodes": nodes, "edges": edges,
+                "types": {key: type_info(t) for key, t in self._types.items()}}
+
+    # -- identities -------------------------------------------------------------
+    def _new_edge_id(self):
+        while f"e{self._next_edge}" in self._edges:
+            self._next_edge += 1
+        self._next_edge += 1
+        return f"e{self._next_edge - 1}"
+
+    @staticmethod
+    def _edge_fields(k, as_dict=False):
+        f = (k.src, k.dst, float(k.weight), float(k.delay), k.output, k.input)
+        if as_dict:
+            return dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
+        return f
+
+    def _remember_node(self, b):
+        self._nodes[b.name] = (b, b.type.key, dict(b.params))
+        self._types.setdefault(b.type.key, b.type)
+
+    def _index(self, eid):
+        k = self._edges.get(eid)
+        if k is None:
+            raise CircuitError(f"there is no connection with id {eid!r} (it may have been "
+                               "deleted meanwhile)")
+        for i, c in enumerate(self.circuit.connections):
+            if c is k:
+                return i, k
+        raise CircuitError(f"connection {eid!r} is no longer in the circuit")
+
+    def _resolve_type(self, key):
+        from ..model.library import CATALOG
+        if key in self._types:
+            return self._types[key]
+        for t in CATALOG.values():
+            if key in (t.key, t.name):
+                return t
+        raise CircuitError(f"unknown blox type {key!r}; the palette lists the catalog")
+
+    # -- applying ops -------------------------------------------------------------
+    def _apply(self, op):
+        """Apply one op; return (canonical ops, inverse ops).  Raises before mutating."""
+        if not isinstance(op, dict) or not isinstance(op.get("op"), str):
+            raise CircuitError(f"malformed edit: {op!r}")
+        fn = getattr(self, "_op_" + op["op"], None)
+        if fn is None:
+            raise CircuitError(f"unknown edit operation {op['op']!r}")
+        return fn(op)
+
+    def _name_of(self, op, key="name"):
+        name = op.get(key)
+        if not isinstance(name, str) or name not in self.circuit.blox:
+            raise CircuitError(f"blox {name!r} is not on the canvas")
+        return name
+
+    def _op_add_node(self, op):
+        name = op.get("name")
+        if not isinstance(name, str):
+            raise CircuitError("a new blox needs a name")
+        if name in self.circuit.blox:
+            raise CircuitError(f"the circuit already has a blox named '{name}'; "
+                               "pick another name")
+        b = op.get("_blox")
+        if b is None:
+            t = self._resolve_type(op.get("type"))
+            params = op.get("params") or {}
+            if not isinstance(params, dict):
+                raise CircuitError("'params' must be an object")
+            b = Blox(t, name=name, **params)
+        x = _finite(op.get("x", 0.0), "x")
+        y = _finite(op.get("y", 0.0), "y")
+        ops = [] if b.type.key in self._types else [{"op": "add_type", "info": type_info(b.type)}]
+        self.circuit.add(b)
+        self.positions[name] = (x, y)
+        self._remember_node(b)
+        ops.append({"op": "add_node", "name": name, "type": b.type.key,
+                    "params": dict(b.params), "x": x, "y": y})
+        return ops, [{"op": "remove_node", "name": name}]
+
+    def _op_remove_node(self, op):
+        name = self._name_of(op)
+        canon, edge_inverse = [], []
+        for eid in [e for e, k in self._edges.items() if name in (k.src, k.dst)][::-1]:
+            c, inv = self._op_remove_edge({"id": eid})
+            canon += c
+            edge_inverse = inv + edge_inverse
+        b = self.circuit.blox.pop(name)
+        x, y = self.positions.pop(name)
+        self._nodes.pop(name, None)
+        canon.append({"op": "remove_node", "name": name})
+        return canon, [{"op": "add_node", "name": name, "_blox": b, "x": x, "y": y}] + edge_inverse
+
+    def _op_rename(self, op):
+        name, new = self._name_of(op), op.get("new")
+        if not isinstance(new, str) or not new:
+            raise CircuitError("the new name must be a non-empty text")
+        if new == name:
+            return [], []
+        if new in self.circuit.blox:
+            raise CircuitError(f"the circuit already has a blox named '{new}'")
+        b = self.circuit.blox[name]
+        Blox(b.type, name=new)    # the core's name rules (letters, digits, '_')
+        b.name = new              # keep identity: user variables still point at it
+        self.circuit.blox = {(new if n == name else n): v for n, v in self.circuit.blox.items()}
+        for k in self.circuit.connections:
+            k.src = new if k.src == name else k.src
+            k.dst = new if k.dst == name else k.dst
+        self.positions = {(new if n == name else n): v for n, v in self.positions.items()}
+        self._nodes = {(new if n == name else n): v for n, v in self._nodes.items()}
+        self._mirror_edges = {e: self._edge_fields(k) for e, k in self._edges.items()}
+        return [{"op": "rename", "name": name, "new": new}], \
+            [{"op": "rename", "name": new, "new": name}]
+
+    def _op_set_params(self, op):
+        name = self._name_of(op)
+        b, values = self.circuit.blox[name], op.get("params")
+        if not isinstance(values, dict) or not values:
+            raise CircuitError("set_params needs a non-empty 'params' object")
+        clean = {}
+        for p, v in values.items():
+            if p not in b.type.params:
+                b.params[p] = v                      # raises the core's "no parameter" error
+            clean[p] = check_value(v, p, name, b.type.params[p].hard_bounds)
+        old = {p: b.params[p] for p in clean}
+        b.params.update(clean)
+        self._nodes[name] = (b, b.type.key, dict(b.params))
+        return [{"op": "set_params", "name": name, "params": clean}], \
+            [{"op": "set_params", "name": name, "params": old}]
+
+    def _op_move(self, op):
+        name = self._name_of(op)
+        x, y = _finite(op.get("x"), "x"), _finite(op.get("y"), "y")
+        ox, oy = self.positions[name]
+        self.positions[name] = (x, y)
+        return [{"op": "move", "name": name, "x": x, "y": y}], \
+            [{"op": "move", "name": name, "x": ox, "y": oy}]
+
+    def _op_positions(self, op):
+        pos = op.get("pos")
+        if not isinstance(pos, dict):
+            raise CircuitError("'pos' must be an object {name: [x, y]}")
+        new = {}
+        for n, xy in pos.items():
+            if n not in self.circuit.blox or not isinstance(xy, (list, tuple)) or len(xy) != 2:
+                raise CircuitError(f"bad position for {n!r}")
+            new[n] = (_finite(xy[0], "x"), _finite(xy[1], "y"))
+        old = {n: list(self.positions[n]) for n in new}
+        self.positions.update(new)
+        return [{"op": "positions", "pos": {n: list(v) for n, v in new.items()}}], \
+            [{"op": "positions", "pos": old}]
+
+    def _op_add_edge(self, op):
+        eid = op.get("id") or self._new_edge_id()
+        if not isinstance(eid, str) or eid in self._edges:
+            raise CircuitError(f"connection id {eid!r} is already used")
+        src, dst = self._name_of(op, "src"), self._name_of(op, "dst")
+        self.circuit.connect(src, dst, op.get("weight", 1.0), op.get("delay", 0.0),
+                             output=op.get("output") or None, input=op.get("input") or None)
+        k = self.circuit.connections.pop()
+        index = op.get("index")
+        if isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
+            self.circuit.connections.insert(index, k)
+        else:
+            self.circuit.connections.append(k)
+        self._edges[eid] = k
+        self._mirror_edges[eid] = self._edge_fields(k)
+        return [dict(op="add_edge", id=eid, **self._edge_fields(k, as_dict=True))], \
+            [{"op": "remove_edge", "id": eid}]
+
+    def _op_remove_edge(self, op):
+        eid = op.get("id")
+        i, k = self._index(eid)
+        del self.circuit.connections[i]
+        del self._edges[eid]
+        self._mirror_edges.pop(eid, None)
+        return [{"op": "remove_edge", "id": eid}], \
+            [dict(op="add_edge", id=eid, index=i, **self._edge_fields(k, as_dict=True))]
+
+    def _op_set_edge(self, op):
+        eid = op.get("id")
+        _, k = self._index(eid)
+        who = f"connection {k.src} -> {k.dst}"
+        new = {}
+        if "weight" in op:
+            new["weight"] = _finite(op["weight"], f"{who}: weight")
+        if "delay" in op:
+            new["delay"] = _finite(op["delay"], f"{who}: delay")
+            if new["delay"] < 0:
+                raise CircuitError(f"{who}: delay must be >= 0, got {new['delay']}")
+        if not new:
+            raise CircuitError("set_edge needs a weight or a delay")
+        old = {f: getattr(k, f) for f in new}
+        for f, v in new.items():
+            setattr(k, f, v)
+        self._mirror_edges[eid] = self._edge_fields(k)
+        return [dict(op="set_edge", id=eid, **new)], [dict(op="set_edge", id=eid, **old)]
+
+    def transaction(self, ops):
+        """Apply ``ops`` all or nothing; return (canonical, inverse) op lists."""
+        if not isinstance(ops, list) or not ops:
+            raise CircuitError("an edit must be a non-empty list of operations")
+        canon, inverse = [], []
+        try:
+            for op in ops:
+                c, inv = self._apply(op)
+                canon += c
+                inverse = inv + inverse
+        except Exception:
+            for inv in inverse:     # roll back what this edit already did
+                self._apply(inv)
+            raise
+        if canon:
+            self.rev += 1
+        return canon, inverse
+
+    @staticmethod
+    def _public(ops):
+        return [{k: v for k, v in op.items() if not k.startswith("_") and k != "index"}
+                for op in ops]
+
+    def edit(self, ops, *, seq=None, view=None, label="edit", record=True):
+        """Apply one edit from a view or from Python and broadcast the result.
+
+        Returns True if applied; on a refusal the circuit is unchanged, the
+        error is shown and a ``rejected`` message is broadcast.
+        """
+        self.sync()
+        try:
+            canon, inverse = self.transaction(ops)
+        except (NbbloxError, TypeError, ValueError, KeyError) as exc:
+            text = (str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)) \
+                or type(exc).__name__
+            self.messages.append(("error", text))
+            self._broadcast({"type": "rejected", "seq": seq, "view": view, "error": text})
+            return False
+        if record and canon:
+            self.undo_stack.append((label, inverse))
+            del self.undo_stack[:-MAX_HISTORY]
+            self.redo_stack.clear()
+        self._broadcast({"type": "applied", "seq": seq, "view": view, "rev": self.rev,
+                         "ops": self._public(canon)})
+        return True
+
+    def _replay(self, src, dst, what, seq, view):
+        self.sync()
+        if not src:
+            self._broadcast({"type": "applied", "seq": seq, "view": view, "rev": self.rev,
+                             "ops": []})
+            self.message(f"nothing to {what}", view=view)
+            return False
+        label, ops = src.pop()
+        try:
+            canon, inverse = self.transaction(ops)
+        except NbbloxError as exc:
+            self._broadcast({"type": "rejected", "seq": seq, "view": view,
+                             "error": f"cannot {what} '{label}': {exc}"})
+            return False
+        dst.append((label, inverse))
+        self._broadcast({"type": "applied", "seq": seq, "view": view, "rev": self.rev,
+                         "ops": self._public(canon)})
+        return True
+
+    def undo(self, seq=None, view=None):
+        """Undo the last edit made on the canvas or through the builder."""
+        return self._replay(self.undo_stack, self.redo_stack, "undo", seq, view)
+
+    def redo(self, seq=None, view=None):
+        """Redo the last undone edit."""
+        return self._replay(self.redo_stack, self.undo_stack, "redo", seq, view)
+
+    def layout(self, kind="auto", seq=None, view=None):
+        """Lay the canvas out again (networkx); one undoable edit."""
+        pos = auto_layout(self.circuit, kind=kind)
+        return self.edit([{"op": "positions", "pos": {n: list(v) for n, v in pos.items()}}],
+                         seq=seq, view=view, label="layout")
+
+    # -- Python-side changes ------------------------------------------------------
+    def sync(self):
+        """Send the views whatever changed on the Circuit since they were told.
+
+        Returns the list of ops sent (empty if the canvas was up to date).
+        """
+        c, ops = self.circuit, []
+        present = {id(k): k for k in c.connections}
+        for eid, k in list(self._edges.items()):
+            f = self._edge_fields(k)
+            old = self._mirror_edges.get(eid)
+            moved = old is not None and (f[0], f[1], f[4], f[5]) != (old[0], old[1], old[4], old[5])
+            if id(k) not in present or moved or k.src not in c.blox or k.dst not in c.blox:
+                del self._edges[eid]
+                self._mirror_edges.pop(eid, None)
+                ops.append({"op": "remove_edge", "id": eid})
+        for name, (b, key, params) in list(self._nodes.items()):
+            if c.blox.get(name) is not b or b.type.key != key:
+                del self._nodes[name]
+                self.positions.pop(name, None)
+                ops.append({"op": "remove_node", "name": name})
+        for name, b in c.blox.items():
+            if name not in self._nodes:
+                if b.type.key not in self._types:
+                    ops.append({"op": "add_type", "info": type_info(b.type)})
+                x, y = self.positions.get(name) or free_spot(self.positions)
+                self.positions[name] = (x, y)
+                self._remember_node(b)
+                ops.append({"op": "add_node", "name": name, "type": b.type.key,
+                            "params": dict(b.params), "x": x, "y": y})
+            else:
+                changed = {p: v for p, v in b.params.items() if self._nodes[name][2].get(p) != v}
+                if changed:
+                    self._remember_node(b)
+                    ops.append({"op": "set_params", "name": name, "params": changed})
+        known = {id(k) for k in self._edges.values()}
+        for k in c.connections:
+            if id(k) not in known and k.src in c.blox and k.dst in c.blox:
+                eid = self._new_edge_id()
+                self._edges[eid] = k
+                self._mirror_edges[eid] = self._edge_fields(k)
+                ops.append(dict(op="add_edge", id=eid, **self._edge_fields(k, as_dict=True)))
+        for eid, k in self._edges.items():
+            f, old = self._edge_fields(k), self._mirror_edges[eid]
+            if f[2:4] != old[2:4]:
+                self._mirror_edges[eid] = f
+                ops.append({"op": "set_edge", "id": eid, "weight": f[2], "delay": f[3]})
+        if ops:
+            self.rev += 1
+            self._broadcast({"type": "applied", "seq": None, "view": None, "rev": self.rev,
+                             "ops": ops})
+        return ops
+
+    # -- messages from a view -------------------------------------------------------
+    def handle(self, msg):
+        """Process one message from a view (``edit`` or ``cmd``); never raises
+        for bad input: it answers with ``rejected`` / an error message."""
+        if not isinstance(msg, dict):
+            self.message(f"ignored a malformed message from the canvas: {msg!r:.80}", "error")
+            return
+        seq, view, kind = msg.get("seq"), msg.get("view"), msg.get("type")
+        if kind == "edit":
+            self.edit(msg.get("ops"), seq=seq, view=view, label=str(msg.get("label", "edit")))
+        elif kind == "cmd":
+            cmd = msg.get("cmd")
+            if cmd == "undo":
+                self.undo(seq, view)
+            elif cmd == "redo":
+                self.redo(seq, view)
+            elif cmd == "layout":
+                self.layout(str(msg.get("kind", "auto")), seq=seq, view=view)
+            elif cmd == "hello":
+                self.sync()
+                self._broadcast({"type": "snapshot", "view": view, "seq": seq,
+                                 "state": self.snapshot()})
+            else:
+                self._broadcast({"type": "rejected", "seq": seq, "view": view,
+                                 "error": f"unknown command {cmd!r}"})
+        else:
+            self._broadcast({"type": "rejected", "seq": seq, "view": view,
+                             "error": f"unknown message type {kind!r}"})
+

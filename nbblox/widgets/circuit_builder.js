@@ -1,0 +1,1 @@
+../../widgets/circuit_builder.js
