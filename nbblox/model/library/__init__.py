@@ -14,13 +14,13 @@ except ImportError:  # pragma: no cover
     from contextlib import nullcontext as deferred_parsing
 
 with deferred_parsing():  # models parse on first use: fast `import nbblox`
-    from . import (inputs, masses, neurons, observers, oscillators, spiking, synapses,
-               wongwang)
+    from . import (cmc, inputs, masses, neurons, observers, oscillators, spiking,
+                   synapses, wongwang)
 
 __all__ = ["CATALOG", "catalog"]
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, spiking, masses, wongwang, oscillators, synapses, inputs,
+for _mod in (neurons, spiking, masses, wongwang, oscillators, cmc, synapses, inputs,
              observers):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)
