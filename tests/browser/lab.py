@@ -238,6 +238,8 @@ _KERNEL_EXEC = """async (code) => {
   fut.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text;
                          if (m.header.msg_type === 'error') out += 'ERROR ' + m.content.ename + ': ' + m.content.evalue; };
   await fut.done;
+  // iopub stream messages can trail the reply by a moment under load
+  await new Promise(r => setTimeout(r, 50));
   return out;
 }"""
 
@@ -250,10 +252,14 @@ def kernel_exec(page, code):
 
 def kernel_json(page, expr):
     """Evaluate a JSON-serialisable Python expression in the kernel."""
-    out = kernel_exec(page, f"import json as _j; print(_j.dumps({expr}))")
-    if out.startswith("ERROR"):
-        raise RuntimeError(out)
-    return json.loads(out.strip().splitlines()[-1])
+    for attempt in range(3):
+        out = kernel_exec(page, f"import json as _j; print(_j.dumps({expr}))")
+        if out.startswith("ERROR"):
+            raise RuntimeError(out)
+        if out.strip():
+            return json.loads(out.strip().splitlines()[-1])
+        page.wait_for_timeout(300)  # output lost in transit: ask again
+    raise RuntimeError(f"no output from the kernel for {expr!r}")
 
 
 _BOKEH_SOURCES = """(column) => {
