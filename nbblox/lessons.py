@@ -1,0 +1,172 @@
+"""Exercise checkers for the course notebooks in ``lessons/``.
+
+A checker never stores the answer: it computes it with nbblox from the
+model the exercise is about (so it stays right if a model is corrected) and
+compares the student's answer within a stated tolerance, with a hint.
+
+>>> r = check("fhn_rest_V", -1.1994)
+>>> bool(r)
+True
+>>> bool(check("fhn_rest_V", 0.0))
+False
+"""
+from __future__ import annotations
+
+import functools
+import html
+import math
+
+import numpy as np
+
+__all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate"]
+
+
+def spike_times(t, v, threshold=0.0):
+    """Times at which ``v`` crosses ``threshold`` upwards."""
+    t, v = np.asarray(t), np.asarray(v)
+    up = np.flatnonzero((v[1:] >= threshold) & (v[:-1] < threshold))
+    return t[up + 1]
+
+
+def firing_rate(sol, var, t_min=0.0, threshold=0.0):
+    """Mean firing rate (Hz) of ``var`` after ``t_min`` ms, from interspike intervals."""
+    st = spike_times(sol.t, sol[var], threshold)
+    st = st[st >= t_min]
+    return 0.0 if st.size < 2 else 1000.0 / float(np.mean(np.diff(st)))
+
+
+class _NoAnswer(Exception):
+    pass
+
+
+class CheckResult:
+    """Outcome of one check: truthy if right; shows green or red in a notebook."""
+
+    def __init__(self, ok, message):
+        self.ok, self.message = bool(ok), message
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return ("✔ " if self.ok else "✘ ") + self.message
+
+    def _repr_html_(self):
+        color = "#1a7f37" if self.ok else "#b42318"
+        mark = "✔" if self.ok else "✘"
+        return (f'<div style="color:{color};font-weight:600">{mark} '
+                f"{html.escape(self.message)}</div>")
+
+
+# -- answers, computed ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _fhn_rest():
+    from scipy.optimize import brentq
+    import nbblox as nb
+    p = {k: v.default for k, v in nb.blox.FitzHughNagumo.params.items()}
+    # on the w-nullcline w = (V + a)/b; the V-equation then has one root
+    g = lambda V: V - V**3 / 3 - (V + p["a"]) / p["b"] + p["I"]
+    return brentq(g, -3, 3)
+
+
+@functools.lru_cache(maxsize=None)
+def _fhn_hopf():
+    """Lower Hopf current of FHN from its Jacobian: the trace
+    1 - V^2 - b/tau vanishes at V* = -sqrt(1 - b/tau); then I follows from
+    the two nullclines (independent of nbblox's continuation code)."""
+    import nbblox as nb
+    p = {k: v.default for k, v in nb.blox.FitzHughNagumo.params.items()}
+    V = -math.sqrt(1 - p["b"] / p["tau"])
+    return V**3 / 3 - V + (V + p["a"]) / p["b"]
+
+
+def _fires(I, t_end=300.0):
+    import nbblox as nb
+    sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), t_end, dt=0.02,
+                      params={"hh.I": I}, record=["hh.V"])
+    return spike_times(sol.t, sol["hh.V"]).size
+
+
+@functools.lru_cache(maxsize=None)
+def _hh_rheobase():
+    """Smallest constant current (0.05 uA/cm^2 resolution) giving repetitive
+    firing (>= 5 spikes in 300 ms) from rest."""
+    lo, hi = 0.0, 20.0
+    while hi - lo > 0.05:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if _fires(mid) >= 5 else (mid, hi)
+    return hi
+
+
+@functools.lru_cache(maxsize=None)
+def _hh_rate_10():
+    import nbblox as nb
+    sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh", I=10.0), 1000.0, dt=0.01,
+                      record=["hh.V"])
+    return firing_rate(sol, "hh.V", t_min=100.0)
+
+
+def _number(answer, name):
+    if answer is None:
+        raise _NoAnswer
+    try:
+        v = float(answer)
+    except (TypeError, ValueError):
+        raise ValueError(f"check('{name}', ...): the answer must be a number, "
+                         f"got {answer!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"check('{name}', ...): the answer is {v}")
+    return v
+
+
+def _close(name, answer, truth, tol, unit, hint):
+    v = _number(answer, name)
+    if abs(v - truth) <= tol:
+        return CheckResult(True, f"{name}: {v:g} {unit} is right (within {tol:g} {unit}).")
+    return CheckResult(False, f"{name}: {v:g} {unit} is not right yet. {hint}")
+
+
+#: exercise name -> (function(answer) -> CheckResult, one-line statement)
+EXERCISES = {
+    "fhn_rest_V": (lambda a: _close("fhn_rest_V", a, _fhn_rest(), 0.01, "",
+                                    "Find where the V- and w-nullclines cross at I = 0."),
+                   "Resting V of FitzHugh-Nagumo with the default parameters (I = 0)."),
+    "fhn_hopf_I": (lambda a: _close("fhn_hopf_I", a, _fhn_hopf(), 0.02, "",
+                                    "Where does the fixed point lose stability? Look for 'H' "
+                                    "in the continuation, or for the smallest I with a large "
+                                    "oscillation."),
+                   "Current at which FitzHugh-Nagumo starts to oscillate (lower Hopf point)."),
+    "hh_rheobase": (lambda a: _close("hh_rheobase", a, _hh_rheobase(), 0.3, "uA/cm^2",
+                                     "Increase I in small steps from 0 and look for the "
+                                     "first value that gives repetitive spikes."),
+                    "Smallest constant current that makes the HH neuron fire repetitively."),
+    "hh_rate_10": (lambda a: _close("hh_rate_10", a, _hh_rate_10(), 2.0, "Hz",
+                                    "Count spikes after the first 100 ms and divide by "
+                                    "the time, or invert the mean interspike interval."),
+                   "Firing rate of the HH neuron at I = 10 uA/cm^2."),
+}
+
+
+def check(name, answer):
+    """Check a student's answer to exercise ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Exercise key (see :data:`EXERCISES`).
+    answer : number or bool
+        The student's answer.
+
+    Returns
+    -------
+    CheckResult
+        Truthy when right; renders green/red in a notebook.
+    """
+    if name not in EXERCISES:
+        from .exceptions import suggest
+        raise KeyError(f"no exercise named '{name}'." + suggest(name, EXERCISES))
+    try:
+        return EXERCISES[name][0](answer)
+    except _NoAnswer:
+        return CheckResult(False, f"{name}: no answer yet. {EXERCISES[name][1]}")

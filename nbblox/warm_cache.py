@@ -1,0 +1,33 @@
+"""``python -m nbblox.warm_cache``: compile the kernels the lessons use, so a
+Binder image (binder/postBuild) or a classroom machine starts warm."""
+from __future__ import annotations
+
+import time
+
+__all__ = ["warm"]
+
+
+def warm(verbose=True):
+    """Compile and briefly run every continuous catalog blox on its own.
+
+    Returns the list of (name, seconds, error-or-None).
+    """
+    import nbblox as nb
+    out = []
+    for name, btype in nb.blox.CATALOG.items():
+        t0 = time.perf_counter()
+        err = None
+        try:
+            nb.simulate(btype(name="x"), 1.0, dt=0.01)
+        except nb.NbbloxError as exc:   # e.g. blox that need inputs or events
+            err = str(exc).splitlines()[0]
+        except Exception as exc:  # noqa: BLE001 - warming must never break a build
+            err = f"{type(exc).__name__}: {exc}"
+        out.append((name, time.perf_counter() - t0, err))
+        if verbose:
+            print(f"{name:28s} {out[-1][1]:6.2f} s" + (f"  (skipped: {err[:60]})" if err else ""))
+    return out
+
+
+if __name__ == "__main__":
+    warm()

@@ -1,0 +1,45 @@
+"""Exercise checkers of the course: each accepts the right answer (found here
+by another route than the checker's own) and refuses a wrong one."""
+import numpy as np
+import pytest
+
+import nbblox as nb
+from nbblox.lessons import EXERCISES, check, firing_rate
+
+
+def right_answers():
+    fhn = nb.blox.FitzHughNagumo(name="f")
+    rest = nb.simulate(fhn, 2000.0, dt=0.05)["f.V"][-1]
+    hopf = [s.param_value for s in nb.continuation(fhn, "f.I", (0.0, 2.0)).special_points
+            if s.kind == "H"][0]
+    hh = nb.simulate(nb.blox.HodgkinHuxley(name="hh", I=10.0), 1000.0, dt=0.005)
+    return {
+        "fhn_rest_V": rest,
+        "fhn_hopf_I": hopf,
+        # rheobase for repetitive firing of the HH model at 6.3 degC is about
+        # 6.2-6.3 uA/cm^2 (e.g. Ermentrout & Terman 2010; Izhikevich 2007, ch. 7)
+        "hh_rheobase": 6.25,
+        "hh_rate_10": firing_rate(hh, "hh.V", t_min=100.0),
+    }
+
+
+WRONG = {"fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
+
+
+def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
+    answers = right_answers()
+    assert set(answers) == set(EXERCISES)
+    for name, value in answers.items():
+        ok = check(name, value)
+        assert ok, ok.message
+        bad = check(name, WRONG[name])
+        assert not bad and "not right yet" in bad.message
+
+
+def test_no_answer_yet_and_nonsense():
+    r = check("hh_rate_10", None)
+    assert not r and "no answer yet" in r.message and "green" not in r._repr_html_()
+    with pytest.raises(ValueError, match="must be a number"):
+        check("hh_rate_10", "fast")
+    with pytest.raises(KeyError, match="Did you mean 'hh_rate_10'"):
+        check("hh_rate10", 68)
