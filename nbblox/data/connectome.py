@@ -110,8 +110,7 @@ class Connectome:
         >>> import numpy as np, nbblox as nb
         >>> cx = Connectome("toy", np.array([[0, 1.0], [0.5, 0]]), np.full((2, 2), 30.0),
         ...                 ["a", "b"], np.zeros((2, 3)))
-        >>> c = cx.to_circuit(nb.blox.WilsonCowan.type if hasattr(nb.blox.WilsonCowan,
-        ...                   "type") else nb.blox.WilsonCowan, coupling=0.1)
+        >>> c = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.1, speed=None)
         >>> sorted((k.src, k.dst, k.weight) for k in c.connections)
         [('a', 'b', 0.1), ('b', 'a', 0.05)]
         """
