@@ -1,0 +1,77 @@
+"""``python -m bench [--quick] [--only W1,W3] [--no-peers] [--out DIR]``: every
+workload in nbblox, the hand-written numba reference and the peers, in one
+run; writes results.json, RESULTS.md and scaling.html."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import harness, peers_env, report, scaling, targets
+from .config import CASES
+
+
+def parse(argv):
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes (minutes, not an hour)")
+    ap.add_argument("--only", default="", help="comma-separated workloads or cases: W1,W3,W2_wc80")
+    ap.add_argument("--no-peers", action="store_true", help="nbblox and hand-written numba only")
+    ap.add_argument("--out", default=str(Path(__file__).resolve().parent), help="output folder")
+    ap.add_argument("--reps", type=int, default=5, help="warm repetitions (median)")
+    ap.add_argument("--budget", type=float, default=60.0,
+                    help="seconds of warm calls per case before stopping short of --reps")
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--scaling-peers", action="store_true", help="peers in the scaling curves too")
+    ap.add_argument("--no-targets", action="store_true")
+    return ap.parse_args(argv)
+
+
+def select(only):
+    if not only:
+        return list(CASES)
+    keys = [k.strip() for k in only.split(",") if k.strip()]
+    return [c for c in CASES if any(c == k or c.split("_")[0] == k for k in keys)]
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    a = parse(argv)
+    log = lambda *x, **kw: print(*x, **dict(kw, flush=True))
+    sampler = harness.LoadSampler()
+    sampler.start()
+    data = {"argv": argv, "machine": harness.machine(), "peers": {}, "install_problems": {}}
+    available = None
+    if not a.no_peers:
+        log(f"peers: {peers_env.VENV}")
+        data["install_problems"] = peers_env.ensure(log=log)
+        available = peers_env.probe()
+        data["peers"] = {k: list(v) for k, v in available.items()}
+        for k, (ok, info) in available.items():
+            log(f"  {k}: {'ok ' + info if ok else 'NOT AVAILABLE: ' + info}")
+    data["cases"] = []
+    t0 = time.time()
+    only = select(a.only)
+    for name in only:
+        res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
+                               reps=a.reps, budget=a.budget, log=log)
+        data["cases"].append(res)
+        data["load"] = sampler.summary()
+        report.write(a.out, data)  # after every case, so a long run leaves partial results
+    want = {c.split("_")[0] for c in only}
+    if not a.no_targets and ("W1" in want or "W6" in want):
+        log("issue-2 targets")
+        data["targets"] = targets.measure(quick=a.quick, log=log)
+    if not a.no_scaling and want & {"W2", "W3"}:
+        log("scaling")
+        data["scaling"] = scaling.measure(quick=a.quick, peers=a.scaling_peers and not a.no_peers,
+                                          available=available, log=log)
+    sampler.stop()
+    data["load"] = sampler.summary()
+    data["wall_s"] = time.time() - t0
+    report.write(a.out, data)
+    log(f"wrote {Path(a.out) / 'RESULTS.md'} ({data['wall_s']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
