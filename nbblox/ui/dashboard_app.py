@@ -72,11 +72,11 @@ class Dashboard(pn.viewable.Viewer):
         self._upload_enabled = upload
         self._title_arg = title
         self._views_arg = views
-        self.t_end_input = pn.widgets.FloatInput(name="duration (ms)", value=float(t_end),
+        self.t_end_input = pn.widgets.FloatInput(label="duration (ms)", value=float(t_end),
                                                  start=1e-6, sizing_mode="stretch_width")
-        self.dt_input = pn.widgets.FloatInput(name="dt (ms)", value=float(dt), start=1e-9,
+        self.dt_input = pn.widgets.FloatInput(label="dt (ms)", value=float(dt), start=1e-9,
                                               sizing_mode="stretch_width")
-        self.method_select = pn.widgets.Select(name="method", options=METHODS, value=method,
+        self.method_select = pn.widgets.Select(label="method", options=METHODS, value=method,
                                                sizing_mode="stretch_width")
         if method not in METHODS:
             raise SimulationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")

@@ -153,7 +153,7 @@ def parameter_widgets(system, values):
         lo, hi, step = _slider_range(info, value)
         bname, pname = name.split(".", 1)
         label = f"{pname} ({info.unit})" if info.unit else pname
-        w = pn.widgets.FloatSlider(name=label, start=lo, end=hi, step=step, value=value,
+        w = pn.widgets.FloatSlider(label=label, start=lo, end=hi, step=step, value=value,
                                    sizing_mode="stretch_width")
         groups.setdefault(bname, []).append((name, w, info.doc))
     return groups
@@ -168,5 +168,5 @@ def csv_bytes(sol):
 
 
 def netcdf_bytes(sol):
-    """NetCDF-3 bytes of a Solution (xarray's scipy engine, no netCDF4 needed)."""
+    """NetCDF bytes of a Solution (whatever format xarray's installed engine writes)."""
     return io.BytesIO(bytes(sol.to_xarray().to_netcdf()))
