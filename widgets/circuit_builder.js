@@ -455,7 +455,10 @@ function render({ model, el }) {
         if (v === n.name) return;
         if (!NAME_RE.test(v)) { showMessage(`'${v}' is not a valid blox name: start with a letter, then letters, digits or '_'`, "error"); rename.value = sel.name; return; }
         if (view.nodes.has(v)) { showMessage(`the circuit already has a blox named '${v}'`, "error"); rename.value = sel.name; return; }
-        if (edit([{ op: "rename", name: sel.name, new: v }], `rename ${sel.name}`)) { sel = { kind: "node", name: v }; sideKey = `n:${v}`; redraw(); }
+        const old = sel.name;
+        sel = { kind: "node", name: v };          // before the redraw, which drops a vanished selection
+        if (!edit([{ op: "rename", name: old, new: v }], `rename ${old}`)) sel = { kind: "node", name: old };
+        sideKey = null; redraw();
       });
       side.append(h("div", { class: "nbb-side-title", text: t.name }),
         h("label", { class: "nbb-row" }, h("span", { class: "nbb-pname", text: "name" }), rename));

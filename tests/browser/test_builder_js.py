@@ -1,0 +1,378 @@
+"""The circuit builder's JavaScript in real headless Chromium, no Jupyter.
+
+A static page loads widgets/circuit_builder.js from a blob: URL and renders it
+with a stand-in model (tests/browser/js/fake_model.js).  The stand-in is wired
+to a real Python CircuitBuilder by `pump()`: what the page sent is handed to
+the builder, and the builder's answers are delivered back -- exactly the
+round trip the Jupyter comm does, one message at a time.  Mouse drags use
+Playwright's real pointer events.
+"""
+import json
+from pathlib import Path
+
+import pytest
+
+import lab
+import nbblox as nb
+from nbblox.ui.builder import CircuitBuilder, widget_asset
+
+HERE = Path(__file__).resolve().parent
+ESM = widget_asset("circuit_builder.js").read_text()
+CSS = widget_asset("circuit_builder.css").read_text()
+FAKE = (HERE / "js" / "fake_model.js").read_text()
+
+MOUNT = """async ([esm, state, noSend]) => {
+  const url = URL.createObjectURL(new Blob([esm], {type: 'text/javascript'}));
+  const mod = await import(url);
+  window.nbbMod = mod;
+  window.model = makeFakeModel(state, {noSend});
+  const el = document.getElementById('root');
+  el.replaceChildren();
+  window.cleanup = await mod.default.render({ model: window.model, el });
+  return typeof window.cleanup;
+}"""
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    lab.require_browser()
+    with lab.chromium_page(viewport=(1300, 800)) as page:
+        yield page
+
+
+class Harness:
+    def __init__(self, page, builder, no_send=False):
+        self.page, self.b, self.out = page, builder, []
+        builder._model.subscribe(self.out.append)
+        page.set_content(f"<html><head><style>{CSS}</style></head><body style='margin:0'>"
+                         "<div id='root' style='width:1250px'></div></body></html>")
+        page.add_script_tag(content=FAKE)
+        state = {"palette": builder.palette, "snapshot": builder.snapshot, "inbox": [],
+                 "t_end": builder.t_end, "height": 600}
+        assert page.evaluate(MOUNT, [ESM, state, no_send]) == "function"
+        self.no_send = no_send
+        self.pump()
+
+    def sent(self):
+        if self.no_send:   # the inbox trait: process each new save's messages
+            saves = self.page.evaluate("model.saves.splice(0)")
+            return [s["inbox"] for s in saves]
+        return [[m] for m in self.page.evaluate("model.sent.splice(0)")]
+
+    def pump(self, rounds=5):
+        """Deliver page -> Python -> page messages until both sides are quiet."""
+        for _ in range(rounds):
+            batches = self.sent()
+            for batch in batches:
+                if self.no_send:
+                    self.b.inbox = batch
+                else:
+                    for m in batch:
+                        self.b._receive(m)
+            replies, self.out[:] = json.loads(json.dumps(self.out)), []
+            if replies:
+                self.page.evaluate("ms => ms.forEach(m => model._py_send(m))", replies)
+            if not batches and not replies:
+                return
+
+    # -- gestures
+    def center(self, selector):
+        box = self.page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def drag(self, frm, to):
+        self.page.mouse.move(*frm)
+        self.page.mouse.down()
+        self.page.mouse.move((frm[0] + to[0]) / 2, (frm[1] + to[1]) / 2, steps=4)
+        self.page.mouse.move(*to, steps=4)
+        self.page.mouse.up()
+
+    def canvas_point(self, fx, fy):
+        box = self.page.locator(".nbb-canvas").bounding_box()
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    def drop_from_palette(self, type_name, fx, fy):
+        self.drag(self.center(f".nbb-item[data-type='{type_name}']"), self.canvas_point(fx, fy))
+
+    def connect(self, src, dst):
+        self.drag(self.center(f".nbb-node[data-name='{src}'] .nbb-port"),
+                  self.center(f".nbb-node[data-name='{dst}'] rect"))
+
+    def message(self):
+        return self.page.text_content(".nbb-msg")
+
+
+@pytest.fixture
+def ui(chrome):
+    return Harness(chrome, CircuitBuilder())
+
+
+def test_palette_is_grouped_and_searchable(ui):
+    page = ui.page
+    kinds = page.eval_on_selector_all(".nbb-group", "gs => gs.map(g => g.dataset.kind)")
+    assert kinds[:2] == ["neuron", "neural_mass"] and {"input", "observer"} <= set(kinds)
+    titles = page.eval_on_selector_all(".nbb-group-title", "ts => ts.map(t => t.textContent)")
+    assert "Neural masses" in titles and "Inputs" in titles
+    n_all = page.locator(".nbb-item").count()
+    assert n_all == len(nb.blox.CATALOG)
+    page.fill(".nbb-search", "wilson")
+    assert page.eval_on_selector_all(".nbb-item", "xs => xs.map(x => x.dataset.type)") == ["WilsonCowan"]
+    page.fill(".nbb-search", "")
+    assert page.locator(".nbb-item").count() == n_all
+
+
+def test_drag_drop_connect_and_edit_reach_python(ui):
+    page, b = ui.page, ui.b
+    ui.drop_from_palette("WilsonCowan", 0.3, 0.4)
+    ui.drop_from_palette("WilsonCowan", 0.7, 0.6)
+    assert page.locator(".nbb-node").count() == 2          # drawn at once, before Python answers
+    ui.pump()
+    assert list(b.circuit.blox) == ["wc1", "wc2"]
+    x1, x2 = b.positions["wc1"][0], b.positions["wc2"][0]
+    assert x2 - x1 > 100                                     # dropped where the mouse was
+    ui.connect("wc1", "wc2")
+    ui.pump()
+    assert [(k.src, k.dst, k.weight) for k in b.circuit.connections] == [("wc1", "wc2", 1.0)]
+    assert page.locator(".nbb-edge").count() == 1
+    # the new edge is selected: type a weight and a delay in the side panel
+    page.fill(".nbb-side .nbb-weight", "2.5")
+    page.press(".nbb-side .nbb-weight", "Enter")
+    page.fill(".nbb-side .nbb-delay", "3")
+    page.press(".nbb-side .nbb-delay", "Enter")
+    ui.pump()
+    k = b.circuit.connections[0]
+    assert (k.weight, k.delay) == (2.5, 3.0)
+    assert "2.5 (3 ms)" in page.text_content(".nbb-edge .nbb-weight")
+    # select a blox and change a parameter and its name
+    page.click(".nbb-node[data-name='wc2'] rect")
+    page.fill(".nbb-side .nbb-param[data-param='P']", "1.75")
+    page.press(".nbb-side .nbb-param[data-param='P']", "Enter")
+    page.fill(".nbb-side .nbb-rename", "inh")
+    page.press(".nbb-side .nbb-rename", "Enter")
+    ui.pump()
+    assert list(b.circuit.blox) == ["wc1", "inh"] and b.circuit["inh"].params["P"] == 1.75
+    assert b.circuit.connections[0].dst == "inh"
+    assert page.locator(".nbb-node[data-name='inh']").count() == 1
+    assert page.text_content(".nbb-side-title") == "WilsonCowan"      # still selected
+    assert page.input_value(".nbb-side .nbb-rename") == "inh"
+    page.screenshot(path=str(lab.ARTIFACTS / "builder_js_two_wc.png"))
+
+
+def test_bad_values_show_a_message_and_send_nothing(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a")
+    b.sync()
+    ui.pump()
+    page.click(".nbb-node[data-name='a'] rect")
+    before = len(b._model.undo_stack)
+    sel = ".nbb-side .nbb-param[data-param='c1']"
+    page.fill(sel, "abc")
+    page.press(sel, "Enter")
+    assert "'abc' is not a number" in ui.message()
+    assert "nbb-invalid" in page.get_attribute(sel, "class")
+    sel = ".nbb-side .nbb-param[data-param='tau_E']"
+    page.fill(sel, "-1")
+    page.press(sel, "Enter")
+    assert "physical range" in ui.message()
+    page.fill(".nbb-side .nbb-rename", "9lives")
+    page.press(".nbb-side .nbb-rename", "Enter")
+    assert "not a valid blox name" in ui.message()
+    assert page.evaluate("model.sent.filter(m => m.type === 'edit').length") == 0
+    ui.pump()
+    assert len(b._model.undo_stack) == before and b.circuit["a"].params["c1"] == 16.0
+    page.fill(".nbb-side .nbb-param[data-param='tau_E']", "20")
+    page.press(".nbb-side .nbb-param[data-param='tau_E']", "Enter")
+    ui.pump()
+    assert b.circuit["a"].params["tau_E"] == 20.0
+
+
+def test_connecting_into_a_blox_without_inputs_is_refused(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("ConstantInput", name="drive", x=250, y=0)
+    ui.pump()
+    ui.connect("a", "drive")
+    assert "has no input" in ui.message()
+    ui.pump()
+    assert b.circuit.connections == []
+
+
+def test_python_side_changes_redraw_the_canvas(ui):
+    page, b = ui.page, ui.b
+    c = b.circuit
+    c.add(nb.blox.WilsonCowan(name="e"), nb.blox.FitzHughNagumo(name="f"))
+    c.connect("e", "f", weight=0.25)
+    b.sync()                      # what the post-cell hook does in a notebook
+    ui.pump()
+    assert page.locator(".nbb-node").count() == 2 and page.locator(".nbb-edge").count() == 1
+    page.click(".nbb-node[data-name='f'] rect")
+    c["f"].params["I"] = 0.8
+    b.sync()
+    ui.pump()
+    assert page.input_value(".nbb-side .nbb-param[data-param='I']") == "0.8"
+    assert "0.25" in page.text_content(".nbb-edge .nbb-weight")
+
+
+def test_quick_edits_while_python_is_busy_are_all_kept(ui):
+    """No pump between edits: the kernel is busy.  The canvas shows every edit
+    at once, and Python applies all of them, in order, when it gets to them."""
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WilsonCowan", name="z", x=250, y=0)
+    b.connect("a", "z")
+    ui.pump()
+    page.click(".nbb-node[data-name='a'] rect")
+    for p, v in [("c1", "11"), ("c2", "12"), ("c3", "13"), ("P", "0.5")]:
+        page.fill(f".nbb-side .nbb-param[data-param='{p}']", v)
+        page.press(f".nbb-side .nbb-param[data-param='{p}']", "Tab")
+    page.click(".nbb-edge .nbb-weight")
+    page.fill(".nbb-side .nbb-weight", "4")
+    page.press(".nbb-side .nbb-weight", "Enter")
+    assert "saving" in page.text_content(".nbb-status")
+    assert "4" == page.text_content(".nbb-edge .nbb-weight")
+    assert b.circuit["a"].params["c1"] == 16.0              # Python has not seen anything yet
+    ui.pump()
+    assert [b.circuit["a"].params[p] for p in ("c1", "c2", "c3", "P")] == [11, 12, 13, 0.5]
+    assert b.circuit.connections[0].weight == 4.0
+    assert "saving" not in page.text_content(".nbb-status")
+
+
+def test_a_refused_edit_is_rolled_back_on_the_canvas(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WilsonCowan", name="z", x=250, y=0)
+    ui.pump()
+    page.click(".nbb-node[data-name='z'] rect")
+    del b.circuit.blox["z"]                 # meanwhile, code removed z
+    page.fill(".nbb-side .nbb-param[data-param='P']", "2")
+    page.press(".nbb-side .nbb-param[data-param='P']", "Enter")
+    ui.pump()
+    assert "'z' is not on the canvas" in ui.message()
+    assert page.locator(".nbb-node").count() == 1 and list(b.circuit.blox) == ["a"]
+
+
+def test_delete_key_and_undo_redo_buttons(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WilsonCowan", name="z", x=250, y=0)
+    b.connect("a", "z", weight=2.0)
+    ui.pump()
+    page.click(".nbb-node[data-name='z'] rect")
+    page.keyboard.press("Delete")
+    assert page.locator(".nbb-node").count() == 1 and page.locator(".nbb-edge").count() == 0
+    ui.pump()
+    assert list(b.circuit.blox) == ["a"] and b.circuit.connections == []
+    page.click(".nbb-undo")
+    ui.pump()
+    assert set(b.circuit.blox) == {"a", "z"} and b.circuit.connections[0].weight == 2.0
+    assert page.locator(".nbb-edge").count() == 1
+    page.click(".nbb-redo")
+    ui.pump()
+    assert list(b.circuit.blox) == ["a"]
+    page.locator(".nbb-builder").focus()
+    page.keyboard.press("Control+z")
+    ui.pump()
+    assert "z" in b.circuit.blox
+
+
+def test_move_pan_zoom(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WilsonCowan", name="z", x=250, y=0)
+    ui.pump()
+    frm = ui.center(".nbb-node[data-name='a'] rect")
+    ui.drag(frm, (frm[0], frm[1] + 120))
+    ui.pump()
+    assert b.positions["a"][1] > 50 and b.positions["a"][0] == pytest.approx(0, abs=2)
+    t0 = page.get_attribute(".nbb-viewport", "transform")
+    ui.drag(ui.canvas_point(0.05, 0.95), ui.canvas_point(0.25, 0.85))      # pan
+    t1 = page.get_attribute(".nbb-viewport", "transform")
+    assert t1 != t0 and "scale" in t1
+    page.mouse.move(*ui.canvas_point(0.5, 0.5))
+    page.mouse.wheel(0, -400)                                                 # zoom in
+    k0 = float(t1.split("scale(")[1].rstrip(")"))
+    k1 = float(page.get_attribute(".nbb-viewport", "transform").split("scale(")[1].rstrip(")"))
+    assert k1 > k0
+    ui.pump()
+    assert b.positions["z"] == (250.0, 0.0)               # panning moves no blox
+
+
+def test_svg_export_and_downloads(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WilsonCowan", name="z", x=250, y=0)
+    b.connect("a", "z", weight=1.5)
+    ui.pump()
+    svg = page.evaluate("document.querySelector('.nbb-builder').nbbExportSVG()")
+    assert svg.startswith("<svg") and ">a<" in svg and ">1.5<" in svg and "nbb-port" not in svg
+    with page.expect_download() as dl:
+        page.click(".nbb-svg")
+    assert dl.value.suggested_filename == "circuit.svg"
+    with page.expect_download() as dl:
+        page.click(".nbb-png")
+    path = dl.value.path()
+    assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as dl:
+        page.click(".nbb-code")
+        ui.pump()
+    assert "nb.blox.WilsonCowan(name='a')" in Path(dl.value.path()).read_text()
+
+
+def test_open_hostile_json_shows_message(ui, tmp_path):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a")
+    ui.pump()
+    data = json.loads(b.to_json())
+    next(iter(data["types"].values()))["equations"] = "dE/dt = __import__('os').getcwd()"
+    bad = tmp_path / "evil.json"
+    bad.write_text(json.dumps(data))
+    page.set_input_files(".nbb-file", str(bad))
+    page.wait_for_function("model.sent.some(m => m.cmd === 'load_json')")
+    ui.pump()
+    assert "could not open evil.json" in ui.message()
+    assert "nbb-error" in page.get_attribute(".nbb-msg", "class")
+    assert list(b.circuit.blox) == ["a"]
+    good = nb.Circuit([nb.blox.FitzHughNagumo(name="f1")])
+    (tmp_path / "ok.json").write_text(good.to_json())
+    page.set_input_files(".nbb-file", str(tmp_path / "ok.json"))
+    page.wait_for_function("model.sent.some(m => m.cmd === 'load_json')")
+    ui.pump()
+    assert b.circuit == good and page.locator(".nbb-node[data-name='f1']").count() == 1
+
+
+def test_panel_style_model_without_send_uses_the_inbox(chrome):
+    ui = Harness(chrome, CircuitBuilder(), no_send=True)
+    ui.drop_from_palette("FitzHughNagumo", 0.4, 0.5)
+    ui.drop_from_palette("FitzHughNagumo", 0.6, 0.5)
+    ui.pump()
+    assert list(ui.b.circuit.blox) == ["fhn1", "fhn2"]
+    # acknowledged messages leave the outbox: the next save carries only new ones
+    ui.connect("fhn1", "fhn2")
+    saves = ui.page.evaluate("model.saves.map(s => s.inbox.map(m => m.seq))")
+    assert saves[-1] == [max(saves[-1])] and len(saves[-1]) == 1
+    ui.pump()
+    assert len(ui.b.circuit.connections) == 1
+
+
+def test_pure_helpers(ui):
+    page = ui.page
+    r = page.evaluate("""() => {
+      const m = window.nbbMod;
+      const taken = new Set(['wc1', 'fhn1']);
+      return [m.autoName('WilsonCowan', taken), m.autoName('FitzHughNagumo', taken),
+              m.autoName('AMPA', taken), m.autoName('LFP', new Set()),
+              m.parseValue(' 1e-3 ', {lo: 0, hi: 1}, 'x').value,
+              m.parseValue('1/2', null, 'x').error, m.parseValue('NaN', null, 'x').error,
+              m.parseValue('5', {lo: 0, hi: 1, hard: [0, null]}, 'x').warn,
+              m.parseValue('-5', {lo: 0, hi: 1, hard: [0, null]}, 'x').error];
+    }""")
+    assert r[:5] == ["wc2", "fhn2", "ampa1", "lfp1", 0.001]
+    assert "not a number" in r[5] and "not a number" in r[6]
+    assert "usual range" in r[7] and "physical range" in r[8]
+
+
+def test_cleanup_detaches_listeners(ui):
+    page = ui.page
+    page.evaluate("window.cleanup()")
+    assert page.evaluate("(model._handlers['msg:custom'] || []).length") == 0
