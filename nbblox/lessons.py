@@ -81,6 +81,25 @@ def _fhn_hopf():
     return V**3 / 3 - V + (V + p["a"]) / p["b"]
 
 
+@functools.lru_cache(maxsize=None)
+def _wc_bistable_count():
+    import nbblox as nb
+    fps = nb.fixed_points(nb.blox.WilsonCowan(name="wc"), params={"wc.c1": 24.0, "wc.P": 0.5},
+                          bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
+    return len(fps)
+
+
+@functools.lru_cache(maxsize=None)
+def _jr_alpha():
+    import nbblox as nb
+    sol = nb.simulate(nb.blox.JansenRit(name="jr"), 5000.0, dt=0.1)
+    keep = sol.t > 1000.0
+    x = (sol["jr.y1"] - sol["jr.y2"])[keep]
+    x = x - x.mean()
+    f = np.fft.rfftfreq(x.size, d=0.1 / 1000.0)
+    return float(f[np.argmax(np.abs(np.fft.rfft(x)))])
+
+
 def _fires(I, t_end=300.0):
     import nbblox as nb
     sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), t_end, dt=0.02,
@@ -137,6 +156,15 @@ EXERCISES = {
                                     "in the continuation, or for the smallest I with a large "
                                     "oscillation."),
                    "Current at which FitzHugh-Nagumo starts to oscillate (lower Hopf point)."),
+    "wc_bistable_count": (lambda a: _close("wc_bistable_count", a, _wc_bistable_count(), 0.0,
+                                           "fixed points",
+                                           "Count the fixed points nb.fixed_points finds, or "
+                                           "the crossings of the two nullclines."),
+                          "Number of Wilson-Cowan fixed points at c1 = 24, P = 0.5."),
+    "jr_alpha_Hz": (lambda a: _close("jr_alpha_Hz", a, _jr_alpha(), 1.0, "Hz",
+                                     "Take the FFT of y1 - y2 after the first second and "
+                                     "find its largest peak."),
+                    "Dominant EEG frequency of the Jansen-Rit column at p = 220 /s."),
     "hh_rheobase": (lambda a: _close("hh_rheobase", a, _hh_rheobase(), 0.3, "uA/cm^2",
                                      "Increase I in small steps from 0 and look for the "
                                      "first value that gives repetitive spikes."),

@@ -2,6 +2,7 @@
 by another route than the checker's own) and refuses a wrong one."""
 import numpy as np
 import pytest
+from scipy.optimize import fsolve
 
 import nbblox as nb
 from nbblox.lessons import EXERCISES, check, firing_rate
@@ -13,7 +14,26 @@ def right_answers():
     hopf = [s.param_value for s in nb.continuation(fhn, "f.I", (0.0, 2.0)).special_points
             if s.kind == "H"][0]
     hh = nb.simulate(nb.blox.HodgkinHuxley(name="hh", I=10.0), 1000.0, dt=0.005)
+    # Wilson-Cowan at c1 = 24, P = 0.5: count distinct roots from a grid of fsolve starts
+    wc = nb.compile(nb.blox.WilsonCowan(name="wc"))
+    p = wc.param_vector({"wc.c1": 24.0, "wc.P": 0.5})
+    roots = []
+    for e0 in np.linspace(0.0, 0.5, 11):
+        for i0 in np.linspace(0.0, 0.5, 11):
+            z, info, ok, _ = fsolve(lambda z: wc.rhs(z, params=p), [e0, i0], full_output=True)
+            if ok == 1 and np.all((z >= 0) & (z <= 0.5)) and np.abs(wc.rhs(z, params=p)).max() < 1e-10:
+                if not any(np.abs(z - r).max() < 1e-6 for r in roots):
+                    roots.append(z)
+    # Jansen & Rit 1995: alpha near 10 Hz at p = 220 /s (FFT of an independent run)
+    jr = nb.simulate(nb.blox.JansenRit(name="jr"), 5000.0, dt=0.05, method="heun")
+    keep = jr.t > 1000.0
+    x = (jr["jr.y1"] - jr["jr.y2"])[keep]
+    freqs = np.fft.rfftfreq(x.size, d=0.05 / 1000.0)
+    alpha = freqs[np.argmax(np.abs(np.fft.rfft(x - x.mean())))]
+    assert 8.0 < alpha < 12.0
     return {
+        "wc_bistable_count": len(roots),
+        "jr_alpha_Hz": alpha,
         "fhn_rest_V": rest,
         "fhn_hopf_I": hopf,
         # rheobase for repetitive firing of the HH model at 6.3 degC is about
@@ -23,7 +43,7 @@ def right_answers():
     }
 
 
-WRONG = {"fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
+WRONG = {"wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
 
 
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():

@@ -1,0 +1,108 @@
+# %% [markdown]
+# # Lesson 5 — Population models: Wilson–Cowan oscillations and bistability
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. explain what the two variables of the Wilson–Cowan model (1972) describe;
+# 2. find the input range in which excitatory and inhibitory populations oscillate;
+# 3. read a bifurcation diagram with folds (bistability) and Hopf points (rhythm onset);
+# 4. use a parameter sweep to map where the model oscillates.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+nb.setup_notebook()
+
+# %% [markdown]
+# ## 1. Two populations
+# $E$ and $I$ are the fractions of excitatory and inhibitory cells firing. Each relaxes
+# with its time constant towards a sigmoid of its input; $P$ is the external drive to
+# the excitatory population.
+
+# %%
+wc = nb.blox.WilsonCowan(name="wc")
+wc
+
+# %%
+sol = nb.simulate(wc, 500.0, dt=0.05)
+sol.plot()
+
+# %% [markdown]
+# With the default drive $P = 1.25$ (the paper's Fig. 6 parameters) the populations
+# oscillate: excitation recruits inhibition, which shuts excitation down, and so on.
+#
+# ## 2. Phase plane
+# The limit cycle winds around an unstable fixed point.
+
+# %%
+pp = nb.phase_plane(wc, x="wc.E", y="wc.I")
+pp.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for fp in nb.fixed_points(wc, bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)}):
+    print(f"E = {fp.state['wc.E']:.3f}, I = {fp.state['wc.I']:.3f}: {fp.stability}")
+
+# %% [markdown]
+# ## 3. When does the rhythm start and stop?
+# Follow the fixed point as the drive $P$ changes. Hopf points (H) mark where the rhythm
+# is born and dies; folds (LP), if any, mark where fixed points appear in pairs.
+
+# %%
+br = nb.continuation(wc, "wc.P", (-1.0, 4.0))
+br.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for sp in br.special_points:
+    print(sp.kind, round(sp.param_value, 2))
+
+# %% [markdown]
+# **Check it by brute force.** A sweep runs the model at 60 drives at once and measures
+# the amplitude of $E$ after a transient:
+
+# %%
+res = nb.sweep(wc, {"wc.P": np.linspace(-1.0, 4.0, 60)}, t_end=600.0, dt=0.05,
+               record=["wc.E"], measure="amplitude", transient=300.0)
+res
+
+# %%
+amp = res[list(res.data_vars)[0]]
+hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500, marker="o")
+
+# %% [markdown]
+# **Question.** Do the Hopf points of the continuation sit where the amplitude in the
+# sweep becomes non-zero? Why might they differ slightly?
+#
+# ## 4. Bistability
+# Stronger self-excitation $c_1$ can make two fixed points coexist: the population can
+# be "off" or "on" for the same input, and a brief pulse switches it. Try it: drag
+# `wc.c1` up to 24 and `wc.P` down to 0.5, and watch the fixed points in the phase plane.
+
+# %%
+ex = nb.explore(wc, vars=["wc.E", "wc.I"], t_end=400.0, views=("timeseries", "phase_plane"))
+ex
+
+# %%
+ex.set({"wc.c1": 24.0, "wc.P": 0.5})
+
+# %%
+hi = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
+                     bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
+[(round(f.state["wc.E"], 3), f.stability) for f in hi]
+
+# %% [markdown]
+# **Exercise.** How many fixed points does the model have at $c_1 = 24$, $P = 0.5$ in
+# $0 \le E, I \le 0.5$?
+
+# %%
+my_count = None   # your answer
+nb.lessons.check("wc_bistable_count", my_count)
+
+# %% [markdown]
+# ## What you learned
+# - Wilson–Cowan describes population activity with two coupled sigmoidal rate equations.
+# - E-I loops oscillate between two Hopf points in the drive.
+# - Strong self-excitation makes the population bistable; folds bound the bistable range.

@@ -1,0 +1,82 @@
+# %% [markdown]
+# # Lesson 6 — Jansen–Rit: EEG rhythms from a cortical column
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. describe the three populations of the Jansen–Rit column (1995) and its EEG output;
+# 2. measure the frequency of its rhythm (about 10 Hz: the alpha rhythm);
+# 3. see how the rhythm depends on the input rate $p$ and the synaptic gains.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+nb.setup_notebook()
+
+# %% [markdown]
+# ## 1. The column
+# Pyramidal cells, excitatory and inhibitory interneurons. Each synapse is a second-order
+# filter; the EEG is the pyramidal membrane potential $y_1 - y_2$ (mV). Rates are in
+# 1/ms here: the paper's $p = 220$ pulses/s is `p = 0.22`.
+
+# %%
+jr = nb.blox.JansenRit(name="jr")
+jr
+
+# %%
+sol = nb.simulate(jr, 3000.0, dt=0.1)
+t = sol.t
+eeg = sol["jr.y1"] - sol["jr.y2"]
+hv.Curve((t, eeg), "time (ms)", "EEG (mV)").opts(width=700, height=250)
+
+# %% [markdown]
+# ## 2. Its frequency
+# Take the spectrum of the EEG after the first second.
+
+# %%
+def dominant_frequency(t, x):
+    x = x - x.mean()
+    f = np.fft.rfftfreq(x.size, d=(t[1] - t[0]) / 1000.0)
+    return f[np.argmax(np.abs(np.fft.rfft(x)))]
+
+keep = t > 1000
+print(f"dominant frequency: {dominant_frequency(t[keep], eeg[keep]):.1f} Hz")
+
+# %% [markdown]
+# **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
+
+# %%
+my_frequency = None   # your answer in Hz
+nb.lessons.check("jr_alpha_Hz", my_frequency)
+
+# %% [markdown]
+# ## 3. Rhythm versus input
+# Sweep the input rate and measure the EEG amplitude. The column is quiet at low input,
+# oscillates in a middle range and saturates at high input (Grimbert & Faugeras 2006).
+
+# %%
+ps = np.linspace(0.0, 0.4, 41)
+res = nb.sweep(jr, {"jr.p": ps}, t_end=3000.0, dt=0.1, record=["jr.y1", "jr.y2"],
+               measure="amplitude", transient=1000.0)
+amp = res[list(res.data_vars)[0]]
+hv.Curve((ps * 1000, amp.sel(variable="jr.y1").values if "variable" in amp.dims else amp.values),
+         "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500, marker="o")
+
+# %% [markdown]
+# ## 4. Explore
+# Drag `jr.p`, `jr.A` and `jr.B`: more inhibition (B) or excitation (A) changes the
+# rhythm's shape and frequency.
+
+# %%
+ex = nb.explore(jr, vars=["jr.y1", "jr.y2"], t_end=2000.0, dt=0.1)
+ex
+
+# %%
+ex.set({"jr.p": 0.12})
+
+# %% [markdown]
+# ## What you learned
+# - A cortical column of three populations produces an alpha rhythm near 10 Hz.
+# - The rhythm exists in a window of input rates: below it the column rests, above it
+#   it saturates.
