@@ -113,12 +113,15 @@ def _np_expreln(k, x):
     k = int(k)
     out = np.empty_like(x)
     small = np.abs(x) < 1.0
-    xs = x[small]
-    acc, term = np.zeros_like(xs), np.ones_like(xs)
-    for j in range(30):  # sum x^j / (j! (j + k + 1))
-        acc += term / (j + k + 1)
-        term = term * xs / (j + 1)
-    out[small] = acc
+    if small.any():
+        xs = x[small]
+        acc, term = np.zeros_like(xs), np.ones_like(xs)
+        for j in range(19):  # sum x^j / (j! (j + k + 1)); 1/19! < 1e-17
+            acc += term / (j + k + 1)
+            term = term * xs / (j + 1)
+        out[small] = acc
+    if small.all():
+        return out if out.ndim else float(out)
     xl = x[~small]
     val = np.expm1(xl) / xl
     ex = np.exp(xl)

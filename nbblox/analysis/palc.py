@@ -19,15 +19,18 @@ class PALC:
     def bordered(self, y, t):
         return np.vstack([self.DG(y), t[None, :]])
 
+    def solve(self, A, b):
+        try:
+            return np.linalg.solve(A, b)
+        except np.linalg.LinAlgError:  # exactly singular (e.g. at a branch point)
+            return np.linalg.lstsq(A, b, rcond=None)[0]
+
     def tangent(self, y, t_prev):
         """Unit tangent at y, oriented along t_prev; also the bordered matrix."""
         A = self.bordered(y, t_prev)
         rhs = np.zeros(y.size)
         rhs[-1] = 1.0
-        try:
-            t = np.linalg.solve(A, rhs)
-        except np.linalg.LinAlgError:
-            t = np.linalg.lstsq(A, rhs, rcond=None)[0]
+        t = self.solve(A, rhs)
         nt = np.linalg.norm(t)
         if not np.isfinite(nt) or nt == 0:
             return t_prev, A
@@ -46,10 +49,7 @@ class PALC:
                 return y, False, it
             r = np.append(g, t_ref @ (y - y_pred))
             A = self.bordered(y, t_ref)
-            try:
-                dy = np.linalg.solve(A, -r)
-            except np.linalg.LinAlgError:  # exactly singular (e.g. at a branch point)
-                dy = np.linalg.lstsq(A, -r, rcond=None)[0]
+            dy = self.solve(A, -r)
             y = y + dy
             if not np.all(np.isfinite(y)):
                 return y, False, it
@@ -59,6 +59,9 @@ class PALC:
         g = self.G(y)
         ok = np.linalg.norm(g) < 1e2 * self.tol * scale
         return y, bool(ok), self.maxiter
+
+    def accept(self, y):
+        """Hook: called with every accepted point (cycles update their phase reference)."""
 
     def step(self, y, t, ds, ds_min):
         """One predictor-corrector step with halving on failure.

@@ -1,0 +1,422 @@
+"""Continuation of limit cycles by orthogonal collocation (as in AUTO/MatCont).
+
+The orbit u(tau), tau in [0, 1], is piecewise polynomial of degree m on N
+mesh intervals (Lagrange form on equidistant nodes); u' = T f(u, p) holds at
+the m Gauss-Legendre points of each interval, u(0) = u(1), and the integral
+phase condition int <u, u_ref'> = 0 fixes the phase.  Pseudo-arclength
+continuation runs on (u, T, p) with a sparse LU.  Floquet multipliers come
+from condensing the linearised collocation equations interval by interval
+into the monodromy matrix.  LPC: the parameter component of the tangent
+changes sign; PD: a real multiplier crosses -1; NS: a complex pair crosses
+the unit circle.
+
+Reference: Doedel E, Keller HB, Kernevez JP (1991) Numerical analysis and
+control of bifurcation problems (II). Int J Bifurc Chaos 1:745-772,
+doi:10.1142/S0218127491000555.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sps
+import scipy.sparse.linalg as spla
+
+from ..exceptions import NbbloxError
+from ._common import Problem, check_param
+from .branch import Branch, SpecialPoint
+from .normalform import hopf_vectors
+from .palc import PALC
+
+__all__ = ["continue_cycles"]
+
+
+def _lagrange(m):
+    nodes = np.linspace(0, 1, m + 1)
+    z, w = np.polynomial.legendre.leggauss(m)
+    z, w = (z + 1) / 2, w / 2
+    Lw = np.empty((m, m + 1))
+    Ld = np.empty((m, m + 1))
+    for k in range(m + 1):
+        c = np.poly1d([1.0])
+        for j in range(m + 1):
+            if j != k:
+                c = c * np.poly1d([1.0, -nodes[j]]) / (nodes[k] - nodes[j])
+        Lw[:, k] = c(z)
+        Ld[:, k] = c.deriv()(z)
+    return Lw, Ld, w
+
+
+class _Colloc(PALC):
+    """G(Y) = 0 for Y = [vec(U) (M*n, node-major), T, p]."""
+
+    def __init__(self, prob, k, N=60, m=4):
+        self.tol, self.maxiter = 1e-8, 8
+        self.prob, self.k, self.n, self.N, self.m = prob, k, prob.n, N, m
+        self.M = N * m + 1
+        self.h = np.full(N, 1.0 / N)
+        self.Lw, self.Ld, self.gw = _lagrange(m)
+        self.vf, self.vj = prob.vec()
+        self.p = prob.p0.copy()
+        # node index of (interval j, local k)
+        self.idx = (np.arange(N)[:, None] * m + np.arange(m + 1)[None, :])
+        self.udot_ref = None
+        # quadrature weights of the nodes (for the phase and arclength integrals)
+        wn = np.zeros(self.M)
+        for j in range(N):
+            wn[self.idx[j]] += self.h[j] * (self.gw @ self.Lw)
+        self.wn = wn
+        self._build_pattern()
+
+    # -- helpers -------------------------------------------------------------
+    def split(self, Y):
+        n, M = self.n, self.M
+        return Y[:M * n].reshape(M, n), Y[M * n], Y[M * n + 1]
+
+    def par(self, p_val):
+        p = self.p.copy()
+        p[self.k] = p_val
+        return p
+
+    def at_gauss(self, U):
+        """Values (N, m, n) and tau-derivatives (N, m, n) at the Gauss points."""
+        Uj = U[self.idx]  # (N, m+1, n)
+        val = np.einsum("ik,jkn->jin", self.Lw, Uj)
+        der = np.einsum("ik,jkn->jin", self.Ld, Uj) / self.h[:, None, None]
+        return val, der
+
+    def set_reference(self, U):
+        _, der = self.at_gauss(U)
+        self.udot_ref = der  # (N, m, n)
+        self._phase_row = self._phase_coeffs(der)
+
+    def _phase_coeffs(self, der):
+        # int <u, r'> = sum_j h_j sum_i w_i <sum_k Lw[i,k] U[jm+k], r'(z_ji)>
+        c = np.zeros((self.M, self.n))
+        contrib = np.einsum("i,ik,jin->jkn", self.gw, self.Lw, der) * self.h[:, None, None]
+        np.add.at(c, self.idx.ravel(), contrib.reshape(-1, self.n))
+        return c.ravel()
+
+    def set_scales(self, xs, Ts, ps):
+        """Scales of states, period and parameter for the arclength norm."""
+        self.W = np.concatenate([np.outer(self.wn, 1 / np.asarray(xs) ** 2).ravel(),
+                                 [1 / Ts ** 2, 1 / ps ** 2]])
+
+    def inner(self, Y1, Y2):
+        """Arclength inner product: scaled L2 over tau for the orbit, scaled T and p."""
+        return float(np.sum(self.W * Y1 * Y2))
+
+    def weights_vec(self):
+        return self.W
+
+    # -- residual and Jacobian ---------------------------------------------------
+    def G(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        val, der = self.at_gauss(U)
+        X = val.reshape(-1, self.n).T
+        F = self.vf(X, p).T.reshape(self.N, self.m, self.n)
+        col = (der - T * F).ravel()
+        per = U[0] - U[-1]
+        phase = self._phase_row @ Y[:self.M * self.n]
+        return np.concatenate([col, per, [phase]])
+
+    def _build_pattern(self):
+        n, m, N = self.n, self.m, self.N
+        # collocation rows: (j, i, a) ; columns: node (j, k), component b
+        j, i, k, a, b = np.meshgrid(np.arange(N), np.arange(m), np.arange(m + 1), np.arange(n),
+                                    np.arange(n), indexing="ij")
+        self._r = ((j * m + i) * n + a).ravel()
+        self._c = ((self.idx[j, k]) * n + b).ravel()
+        self._jikab = (j.ravel(), i.ravel(), k.ravel(), a.ravel(), b.ravel())
+
+    def DG(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        n, m, N, M = self.n, self.m, self.N, self.M
+        val, der = self.at_gauss(U)
+        X = val.reshape(-1, n).T
+        A = self.vj(X, p)  # (n, n, N*m)
+        F = self.vf(X, p)
+        hp = 1e-6 * max(1.0, abs(pv))
+        Fp = (self.vf(X, self.par(pv + hp)) - self.vf(X, self.par(pv - hp))) / (2 * hp)
+        j, i, k, a, b = self._jikab
+        Ag = A[a, b, j * m + i]
+        vals = (a == b) * self.Ld[i, k] / self.h[j] - T * self.Lw[i, k] * Ag
+        ncol = N * m * n
+        rows = [self._r, np.arange(ncol), np.arange(ncol)]
+        cols = [self._c, np.full(ncol, M * n), np.full(ncol, M * n + 1)]
+        data = [vals, -F.T.ravel(), -T * Fp.T.ravel()]
+        # periodicity rows
+        rp = ncol + np.arange(n)
+        rows += [rp, rp]
+        cols += [np.arange(n), (M - 1) * n + np.arange(n)]
+        data += [np.ones(n), -np.ones(n)]
+        nz = np.nonzero(self._phase_row)[0]
+        rows.append(np.full(nz.size, ncol + n))
+        cols.append(nz)
+        data.append(self._phase_row[nz])
+        return sps.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(ncol + n + 1, M * n + 2))
+
+    def bordered(self, y, t):
+        return sps.vstack([self.DG(y), sps.csr_matrix(t[None, :])], format="csc")
+
+    def solve(self, A, b):
+        try:
+            return spla.splu(A, permc_spec="MMD_AT_PLUS_A").solve(b)
+        except RuntimeError:  # exactly singular
+            return spla.lsqr(A, b)[0]
+
+    # -- Floquet -------------------------------------------------------------------
+    def multipliers(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        n, m = self.n, self.m
+        val, _ = self.at_gauss(U)
+        A = self.vj(val.reshape(-1, n).T, p).reshape(n, n, self.N, m)  # (a, b, j, i)
+        I = np.eye(n)
+        # B[j, i, a, k, b] = Ld[i,k]/h_j delta_ab - T Lw[i,k] A_ab(z_ji)
+        B = (np.einsum("ik,j,ab->jiakb", self.Ld, 1 / self.h, I)
+             - T * np.einsum("ik,abji->jiakb", self.Lw, A))
+        B = B.reshape(self.N, m * n, (m + 1) * n)
+        P = -np.linalg.solve(B[:, :, n:], B[:, :, :n])[:, -n:, :]  # (N, n, n) transfer maps
+        Mon = np.eye(n)
+        for j in range(self.N):
+            Mon = P[j] @ Mon
+        if not np.all(np.isfinite(Mon)):
+            return np.full(n, np.nan + 0j)
+        mu = np.linalg.eigvals(Mon)
+        return mu[np.argsort(-np.abs(mu))]
+
+
+def _stable_from(mu):
+    """Stable if every multiplier but the trivial one (nearest 1) is inside the circle."""
+    if mu.size <= 1:
+        return True
+    triv = np.argmin(np.abs(mu - 1))
+    rest = np.delete(mu, triv)
+    return bool(np.all(np.abs(rest) < 1 - 1e-6))
+
+
+def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, max_steps=400,
+                    ntst=40, ncol=4, amplitude=None):
+    """Limit cycles born at a Hopf point, continued in ``param`` over ``rng``.
+
+    Called by :func:`~nbblox.analysis.continuation` with ``start=<Hopf point>``.
+    ``ntst`` mesh intervals of ``ncol`` collocation points (AUTO's names).
+    """
+    prob = Problem(model, params)
+    s = prob.s
+    k = check_param(s, param)
+    if hopf.params is not None:
+        prob.p0 = np.array(hopf.params, float)
+        if params:
+            prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
+    lo, hi = (float(v) for v in rng)
+    lo, hi = min(lo, hi), max(lo, hi)
+    x = np.asarray(hopf.x, float)
+    p_h = float(prob.p0[k])
+    if not lo <= p_h <= hi:
+        from ..exceptions import ParameterError
+        raise ParameterError(f"the Hopf point ({param} = {p_h:g}) is outside the range ({lo:g}, {hi:g})")
+    hv = hopf_vectors(prob.J(x, prob.p0))
+    if hv is None:
+        raise NbbloxError("continuation: the start point has no complex eigenvalue pair: "
+                          "it is not a Hopf point of this system")
+    omega, q, _ = hv
+    C = _Colloc(prob, k, N=int(ntst), m=int(ncol))
+    tau = np.linspace(0, 1, C.M)
+    prof = np.real(q[None, :] * np.exp(2j * np.pi * tau)[:, None])  # (M, n)
+    Y0 = np.concatenate([np.tile(x, C.M), [2 * np.pi / omega, p_h]])
+    t0 = np.concatenate([prof.ravel(), [0.0, 0.0]])
+    C.set_reference(prof)
+    span = hi - lo
+    scale = 1.0 + np.max(np.abs(x))
+    C.set_scales(np.maximum(np.abs(x), 1.0), 2 * np.pi / omega, span / 2)
+    t0 /= np.sqrt(C.inner(t0, t0))
+    ds_max = ds_max or 0.1
+    h = ds or ds_max / 10
+    ds_min = 1e-8
+    pts, specials = [], []
+    reason = f"max_steps ({max_steps}) reached"
+    Wv = C.weights_vec()
+    Y, t = Y0, t0
+    first = True
+    max_amp, dev_prev = 0.0, prof
+    for step in range(max_steps):
+        with np.errstate(all="ignore"):  # trial steps may overflow exp(); Newton rejects them
+            res = _step(C, Y, t, h, ds_min, Wv)
+        if res is None:
+            reason = f"the corrector failed at {param} = {Y[-1]:.6g}"
+            break
+        Yn, tn, hu, it = res
+        U, T, pv = C.split(Yn)
+        amp = np.max(U.max(0) - U.min(0))
+        dev = U - C.wn @ U
+        if not first and (amp < 1e-4 * max_amp or np.sum(C.wn[:, None] * dev * dev_prev) < 0):
+            # the oscillation passed through zero amplitude: an equilibrium (Hopf) point
+            reason = f"the cycle shrank to an equilibrium (a Hopf point near {param} = {pv:.6g})"
+            break
+        max_amp, dev_prev = max(max_amp, amp), dev
+        if not (np.isfinite(T) and 0 < T < 1e4 * 2 * np.pi / omega):
+            reason = "the period grew without bound (approaching a homoclinic orbit or SNIC)"
+            break
+        with np.errstate(all="ignore"):
+            info = _point(C, Yn, tn)
+            if pts:
+                specials += _detect(C, pts[-1], info, Wv, param, s)
+        pts.append(info)
+        C.set_reference(U)
+        first = False
+        if not lo <= pv <= hi:
+            reason = "reached the end of the parameter range"
+            break
+        Y, t = Yn, tn
+        h = min(ds_max, hu * (1.5 if it <= 3 else 1.0 if it <= 5 else 0.6))
+    if not pts:
+        raise NbbloxError(f"continuation: could not start the limit-cycle branch at the Hopf "
+                          f"point ({reason}); try a smaller ds=")
+    return _to_branch(C, pts, specials, reason, s, param)
+
+
+def _step(C, Y, t, h, ds_min, Wv):
+    """Predictor-corrector with the weighted arclength row."""
+    while abs(h) >= ds_min:
+        Yp = Y + h * t
+        tw = t * Wv
+        Yn = Yp.copy()
+        ok = False
+        for it in range(1, C.maxiter + 1):
+            g = C.G(Yn)
+            if not np.all(np.isfinite(g)):
+                break
+            r = np.append(g, tw @ (Yn - Yp))
+            A = C.bordered(Yn, tw)
+            try:
+                lu = spla.splu(A, permc_spec="MMD_AT_PLUS_A")  # ~no fill-in here
+            except RuntimeError:
+                break
+            dY = lu.solve(-r)
+            Yn = Yn + dY
+            if not np.all(np.isfinite(Yn)):
+                break
+            if np.sqrt(C.inner(dY, dY)) < C.tol * (1 + np.sqrt(C.inner(Yn, Yn))):
+                ok = True
+                break
+        if ok and np.sqrt(C.inner(Yn - Y, Yn - Y)) < 3 * abs(h):
+            e = np.zeros(Yn.size)
+            e[-1] = 1.0
+            tn = lu.solve(e)
+            tn /= np.sqrt(C.inner(tn, tn))
+            if C.inner(tn, t) < 0:
+                tn = -tn
+            if C.inner(tn, t) > 0.3 or abs(h) <= 4 * ds_min:
+                return Yn, tn, h, it
+        h /= 2
+    return None
+
+
+def _point(C, Y, t):
+    mu = C.multipliers(Y)
+    U, T, pv = C.split(Y)
+    # eigenvalues of the monodromy product are accurate only to ~eps*max|mu|:
+    # with a strongly unstable multiplier, crossings of -1 or of the circle are
+    # not resolvable and are not reported
+    ok = np.max(np.abs(mu)) < 1e6 and np.min(np.abs(mu - 1)) < 1e-3
+    return {"Y": Y, "t": t, "mu": mu, "stable": _stable_from(mu), "tp": t[-1],
+            "npd": int(np.sum((np.abs(mu.imag) < 1e-8) & (mu.real < -1))) if ok else None,
+            "nns": int(np.sum((np.abs(mu.imag) >= 1e-8) & (np.abs(mu) > 1))) if ok else None}
+
+
+def _detect(C, a, b, Wv, param, s):
+    out = []
+    if np.sign(a["tp"]) != np.sign(b["tp"]):
+        out.append(_make(C, "LPC", _interp_extremum(C, a, b), param, s))
+    # PD: one real multiplier crosses -1; NS: one complex pair crosses the circle.
+    # Two real multipliers merging into a pair changes the counts too (like a
+    # neutral saddle for equilibria), so the located point must confirm it.
+    if a["npd"] is not None and b["npd"] is not None and abs(a["npd"] - b["npd"]) == 1:
+        f = _frac(a, b, lambda q: _closest(q["mu"], -1.0).real + 1)
+        sp_ = _make(C, "PD", _between(C, a, b, f), param, s)
+        if np.min(np.abs(sp_.eigenvalues + 1)) < 0.05:
+            out.append(sp_)
+    if a["nns"] is not None and b["nns"] is not None and abs(a["nns"] - b["nns"]) == 2:
+        f = _frac(a, b, lambda q: _pair_modulus(q["mu"]) - 1)
+        sp_ = _make(C, "NS", _between(C, a, b, f), param, s)
+        if abs(_pair_modulus(sp_.eigenvalues) - 1) < 0.05:
+            out.append(sp_)
+    return out
+
+
+def _closest(mu, target):
+    return mu[np.argmin(np.abs(mu - target))]
+
+
+def _pair_modulus(mu):
+    cpx = mu[np.abs(mu.imag) >= 1e-8]
+    return float(cpx[np.argmin(np.abs(np.abs(cpx) - 1))].__abs__()) if cpx.size else np.inf
+
+
+def _frac(a, b, g):
+    ga, gb = g(a), g(b)
+    return float(np.clip(ga / (ga - gb), 0, 1)) if ga != gb else 0.5
+
+
+def _interp_extremum(C, a, b):
+    """Fold of cycles: where the tangent's p-component vanishes."""
+    return _between(C, a, b, _frac(a, b, lambda q: q["tp"]))
+
+
+def _between(C, a, b, f):
+    """The branch point at fraction f of the chord a-b: linear interpolation of the
+    test function, then Newton on the hyperplane normal to the chord (falls back
+    to the interpolated point if Newton does not converge)."""
+    Y0 = a["Y"] + f * (b["Y"] - a["Y"])
+    sec = (b["Y"] - a["Y"]) * C.weights_vec()
+    Y = Y0.copy()
+    for _ in range(C.maxiter):
+        r = np.append(C.G(Y), sec @ (Y - Y0))
+        try:
+            dY = spla.splu(C.bordered(Y, sec), permc_spec="MMD_AT_PLUS_A").solve(-r)
+        except RuntimeError:
+            return Y0
+        Y = Y + dY
+        if not np.all(np.isfinite(Y)):
+            return Y0
+        if np.sqrt(C.inner(dY, dY)) < C.tol * (1 + np.sqrt(C.inner(Y, Y))):
+            return Y
+    return Y0
+
+
+def _make(C, kind, Y, param, s):
+    U, T, pv = C.split(Y)
+    mu = C.multipliers(Y)
+    return SpecialPoint(kind, float(pv), dict(zip(s.state_names, map(float, U[0]))),
+                        eigenvalues=mu, param_names=(param,), x=U[0].copy(),
+                        params=C.par(pv), system=s,
+                        data={"period": float(T), "max": dict(zip(s.state_names, U.max(0))),
+                              "min": dict(zip(s.state_names, U.min(0))), "profile": U.copy()})
+
+
+def _to_branch(C, pts, specials, reason, s, param):
+    # special points become points of the branch (located between two others)
+    seq = [("pt", q["Y"], q["mu"], q["stable"], None) for q in pts]
+    for sp_ in specials:
+        Ysp = np.concatenate([sp_.data["profile"].ravel(), [sp_.data["period"], sp_.param_value]])
+        d = [np.linalg.norm(q[1] - Ysp) for q in seq]
+        i = int(np.argmin(d))
+        seq.insert(i + 1 if i + 1 < len(seq) else i, ("sp", Ysp, sp_.eigenvalues,
+                                                     _stable_from(sp_.eigenvalues), sp_))
+    Ys = np.array([q[1] for q in seq])
+    n, M = C.n, C.M
+    prof = Ys[:, :M * n].reshape(len(seq), M, n)
+    for i, q in enumerate(seq):
+        if q[4] is not None:
+            q[4].index = i
+    names = s.state_names
+    return Branch("cycle", (param,), Ys[:, -1], prof[:, 0, :], names,
+                  [q[3] for q in seq], [q[4] for q in seq if q[4] is not None], reason,
+                  system=s, period=Ys[:, -2],
+                  min={nm: prof[:, :, i].min(1) for i, nm in enumerate(names)},
+                  max={nm: prof[:, :, i].max(1) for i, nm in enumerate(names)},
+                  multipliers=np.array([q[2] for q in seq]), profiles=prof,
+                  mesh=np.linspace(0, 1, M))
