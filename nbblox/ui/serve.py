@@ -140,12 +140,13 @@ li {{ margin: .5em 0; }} a {{ font-size: 1.1em; }} small {{ color: #777; }}
 
 
 def _index_template(apps, titles, folder):
-    """A Jinja template (Bokeh's ``index=``) listing the gallery's apps."""
+    """A Tornado template (the server's ``index=``) listing the gallery's apps."""
     items = "".join(f'<li><a class="nbblox-app" href="./{html.escape(s)}">{html.escape(titles[s])}'
                     f'</a> <small>/{html.escape(s)}</small></li>' for s in apps)
-    # the page is static: escape Jinja's own syntax so titles are shown verbatim
     text = _INDEX.format(n=len(apps), folder=html.escape(str(folder)), items=items)
-    text = "{% raw %}" + text + "{% endraw %}"
+    # the page is static: escape Tornado's template syntax so titles are shown verbatim
+    for tag in ("{{", "{%", "{#"):
+        text = text.replace(tag, tag + "!")
     fd, name = tempfile.mkstemp(prefix="nbblox-index-", suffix=".html")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
