@@ -70,6 +70,21 @@ def _values(system, values):
     return out
 
 
+def _check_plain_ode(system):
+    """The sweep kernels run the System's plain ODE loops: refuse what they
+    would silently ignore (delays, noise, spike resets)."""
+    if getattr(system.layout, "has_delays", False):
+        raise SimulationError("nb.sweep does not run circuits with delayed connections yet; "
+                              "simulate them one by one with nb.simulate")
+    for g in system.layout.groups:
+        t = g.btype
+        if "xi" in t.eqs.used or t.spike is not None:
+            what = "a noise term 'xi'" if "xi" in t.eqs.used else "a spike condition"
+            raise SimulationError(f"nb.sweep does not run blox with {what} yet "
+                                  f"('{g.names[0]}', {t.name}); simulate them one by one "
+                                  "with nb.simulate")
+
+
 def _measures(measure):
     """Normalise ``measure`` into ``[(name, builtin str | callable)]``."""
     if measure is None:
@@ -221,6 +236,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     if not 0 <= transient < t_end - t0:
         raise SimulationError(f"transient ({transient} ms) must be >= 0 and shorter "
                               f"than the run ({t_end - t0} ms)")
+    _check_plain_ode(system)
     vals = _values(system, values)
     meas = _measures(measure)
     names = list(vals)
