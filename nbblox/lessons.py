@@ -100,6 +100,32 @@ def _jr_alpha():
     return float(f[np.argmax(np.abs(np.fft.rfft(x)))])
 
 
+@functools.lru_cache(maxsize=None)
+def _ml_hopf():
+    """Rest loses stability where the trace of the Jacobian of the Morris-Lecar
+    'hopf' set crosses zero on the branch of equilibria (scanned with brentq
+    on the equilibrium curve, independent of the continuation code)."""
+    from scipy.optimize import brentq
+    import nbblox as nb
+    s = nb.compile(nb.blox.MorrisLecar(name="ml", preset="hopf"))
+
+    def eq(I):
+        p = s.param_vector({"ml.I": I})
+        # the w-equation gives w = w_inf(V); solve the V-equation for V
+        def g(V):
+            x = np.array([V, 0.5])
+            for _ in range(60):   # w = w_inf(V): iterate the w-equation to its root
+                f = s.rhs(x, params=p)
+                J = s.jacobian(x, params=p)
+                x[1] -= f[1] / J[1, 1]
+            return s.rhs(x, params=p)[0], x
+        V = brentq(lambda v: g(v)[0], -60.0, 40.0)
+        x = g(V)[1]
+        return np.trace(s.jacobian(x, params=p))
+
+    return brentq(eq, 80.0, 100.0)
+
+
 def _fires(I, t_end=300.0):
     import nbblox as nb
     sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), t_end, dt=0.02,
@@ -165,6 +191,10 @@ EXERCISES = {
                                      "Take the FFT of y1 - y2 after the first second and "
                                      "find its largest peak."),
                     "Dominant EEG frequency of the Jansen-Rit column at p = 220 /s."),
+    "ml_hopf_I": (lambda a: _close("ml_hopf_I", a, _ml_hopf(), 0.5, "uA/cm^2",
+                                   "Look for the 'H' point on the continuation of the rest "
+                                   "state for the Hopf set."),
+                  "Current where rest loses stability in the Morris-Lecar Hopf set."),
     "hh_rheobase": (lambda a: _close("hh_rheobase", a, _hh_rheobase(), 0.3, "uA/cm^2",
                                      "Increase I in small steps from 0 and look for the "
                                      "first value that gives repetitive spikes."),

@@ -31,7 +31,19 @@ def right_answers():
     freqs = np.fft.rfftfreq(x.size, d=0.05 / 1000.0)
     alpha = freqs[np.argmax(np.abs(np.fft.rfft(x - x.mean())))]
     assert 8.0 < alpha < 12.0
+    # Morris-Lecar Hopf set: rest loses stability where a small kick stops decaying
+    ml = nb.compile(nb.blox.MorrisLecar(name="ml", preset="hopf"))
+    def grows(I):
+        fp = nb.fixed_points(ml, params={"ml.I": I}, bounds={"ml.V": (-70, 40), "ml.w": (0, 1)})
+        J = ml.jacobian(np.array([fp[0].state["ml.V"], fp[0].state["ml.w"]]),
+                        params={"ml.I": I})
+        return np.linalg.eigvals(J).real.max() > 0
+    lo, hi = 80.0, 100.0
+    for _ in range(30):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if grows(mid) else (mid, hi)
     return {
+        "ml_hopf_I": hi,
         "wc_bistable_count": len(roots),
         "jr_alpha_Hz": alpha,
         "fhn_rest_V": rest,
@@ -43,7 +55,7 @@ def right_answers():
     }
 
 
-WRONG = {"wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
+WRONG = {"ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
 
 
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():

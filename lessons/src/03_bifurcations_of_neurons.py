@@ -1,0 +1,113 @@
+# %% [markdown]
+# # Lesson 3 — Bifurcations of neurons: Hopf versus SNIC, and bistability
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. tell class I from class II excitability by the f–I curve;
+# 2. name the bifurcation behind each: saddle-node on invariant circle (SNIC) and Hopf;
+# 3. read a bifurcation diagram: stable (solid) and unstable (dashed) branches, folds (LP),
+#    Hopf points (H) and whether a Hopf is sub- or supercritical;
+# 4. find bistability (rest and spiking at the same current) and switch between them.
+#
+# We use the Morris–Lecar model (Morris & Lecar 1981) with the two parameter sets of
+# Rinzel & Ermentrout (1989), available as presets.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+from nbblox.lessons import firing_rate
+nb.setup_notebook()
+
+# %%
+ml_snic = nb.blox.MorrisLecar(name="ml", preset="snic")
+ml_hopf = nb.blox.MorrisLecar(name="ml", preset="hopf")
+ml_hopf
+
+# %% [markdown]
+# ## 1. Two f–I curves
+# Step the current and measure the firing rate for both parameter sets.
+
+# %%
+def f_I(blox, currents):
+    s = nb.compile(blox)
+    return [firing_rate(nb.simulate(s, 2000.0, dt=0.05, params={"ml.I": I}, record=["ml.V"]),
+                        "ml.V", t_min=500.0) for I in currents]
+
+I_snic = np.linspace(30, 60, 16)
+I_hopf = np.linspace(80, 110, 16)
+(hv.Curve((I_snic, f_I(ml_snic, I_snic)), "I (uA/cm^2)", "rate (Hz)", label="SNIC set")
+ + hv.Curve((I_hopf, f_I(ml_hopf, I_hopf)), "I (uA/cm^2)", "rate (Hz)", label="Hopf set")
+ ).opts(hv.opts.Curve(width=350, marker="o"))
+
+# %% [markdown]
+# **Class I** (left): the rate starts from zero — arbitrarily slow firing near onset.
+# **Class II** (right): the rate jumps to a finite value.
+#
+# ## 2. Why: the bifurcation diagrams
+
+# %%
+br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0))
+br_snic.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print([(sp.kind, round(sp.param_value, 1)) for sp in br_snic.special_points])
+
+# %% [markdown]
+# Two folds (LP): the rest state collides with a saddle and disappears. The spike
+# trajectory runs along the former saddle-node's invariant circle, so its period is
+# infinite at onset: that is the SNIC and the zero-frequency onset.
+
+# %%
+br_hopf = nb.continuation(ml_hopf, "ml.I", (60.0, 120.0), params={"ml.I": 60.0})
+br_hopf.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for sp in br_hopf.special_points:
+    kind = sp.kind
+    if kind == "H":
+        kind += " (subcritical)" if sp.lyapunov > 0 else " (supercritical)"
+    print(kind, round(sp.param_value, 1))
+
+# %% [markdown]
+# A subcritical Hopf: the rest state loses stability by meeting an *unstable* limit
+# cycle. Between the fold of cycles (LPC) and the Hopf point, a stable large cycle (spiking) coexists with the stable
+# rest state: **bistability**. Follow the cycles from the Hopf point:
+
+# %%
+hopf = [sp for sp in br_hopf.special_points if sp.kind == "H"][0]
+cycles = nb.continuation(ml_hopf, "ml.I", (60.0, 120.0), start=hopf)
+br_hopf.plot() * cycles.plot()
+
+# %% [markdown]
+# ## 3. Switching with a pulse
+# At $I = 90$ both rest and spiking are stable. Start at rest, then from a kicked state:
+
+# %%
+s = nb.compile(ml_hopf)
+rest_fp = nb.fixed_points(s, params={"ml.I": 90.0}, bounds={"ml.V": (-80, 60), "ml.w": (0, 1)})
+x_rest = {k: v for k, v in rest_fp[0].state.items()}
+quiet = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0}, x0=x_rest)
+kicked = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0},
+                     x0=dict(x_rest, **{"ml.V": x_rest["ml.V"] + 40}))
+(quiet.plot(vars=["ml.V"]).relabel("from rest") + kicked.plot(vars=["ml.V"]).relabel("after a kick"))
+
+# %% [markdown]
+# **Exercise.** For the Hopf set, at which current does the rest state lose stability?
+
+# %%
+my_hopf_I = None   # your answer in uA/cm^2
+nb.lessons.check("ml_hopf_I", my_hopf_I)
+
+# %% [markdown]
+# ## 4. Hodgkin–Huxley is bistable too
+# HH also loses rest through a subcritical Hopf (near 9.8 uA/cm²), and its spiking
+# branch starts earlier, at a fold of limit cycles near 6.3 uA/cm². Check it with
+# `nb.continuation(nb.blox.HodgkinHuxley(name="hh"), "hh.I", (0, 20))`.
+#
+# ## What you learned
+# - Class I onset (rate from zero) comes from a SNIC; class II (a jump) from a Hopf.
+# - A subcritical Hopf brings bistability: rest and spiking coexist, and a pulse switches.
