@@ -10,3 +10,6 @@ __all__ += ["Branch", "SpecialPoint", "continuation"]
 from .phaseplane import PhasePlane, phase_plane
 
 __all__ += ["PhasePlane", "phase_plane"]
+from .codim2 import continuation2
+
+__all__ += ["continuation2"]
