@@ -80,6 +80,13 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
                     max_points=max_points, spike_threshold=spike_threshold)
 
 
+def _in_panel_server():
+    import sys
+    pn = sys.modules.get("panel")
+    doc = getattr(getattr(pn, "state", None), "curdoc", None) if pn else None
+    return bool(doc is not None and getattr(doc, "session_context", None) is not None)
+
+
 def _setup_if_kernel():
     """Inline the JS once when running inside a Jupyter kernel (offline-safe)."""
     try:
@@ -237,7 +244,8 @@ class Explorer:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None or self._busy:
+        if loop is None or self._busy or _in_panel_server():
+            # a served app runs callbacks under the document lock: update right there
             self._flush()
             return
         self._scheduled = True
