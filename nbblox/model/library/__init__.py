@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from ..blox import BloxType
 
-try:  # lazy parsing of catalog models (core feature; absent in older cores)
-    from ..blox import deferred_parsing
-except ImportError:  # pragma: no cover
-    from contextlib import nullcontext as deferred_parsing
+# The core's deferred_parsing() would make `import nbblox` faster, but its
+# BloxType.__getattr__ drops the pending spec when a dunder such as __wrapped__
+# is probed (doctest collection and inspect.unwrap do that), leaving every
+# catalog type without equations.  Parse eagerly until that is fixed in
+# nbblox/model/blox.py (check the dunder before popping _pending).
+from . import (channels, cmc, inputs, masses, neurons, observers, oscillators, spiking,
+               synapses, wongwang)
 
-with deferred_parsing():  # models parse on first use: fast `import nbblox`
-    from . import (cmc, inputs, masses, neurons, observers, oscillators, spiking,
-                   synapses, wongwang)
+from .channels import Channel, ConductanceNeuron
 
-__all__ = ["CATALOG", "catalog"]
+__all__ = ["CATALOG", "catalog", "describe", "channels", "Channel", "ConductanceNeuron"]
 
 CATALOG: dict[str, BloxType] = {}
 for _mod in (neurons, spiking, masses, wongwang, oscillators, cmc, synapses, inputs,
@@ -28,14 +29,66 @@ for _mod in (neurons, spiking, masses, wongwang, oscillators, cmc, synapses, inp
         __all__.append(_name)
 
 
-def catalog():
+def _source(citation):
+    """First reference of a citation string (up to its DOI)."""
+    return citation.split("; ")[0]
+
+
+def catalog(kind=None):
     """The catalog as rows (name, kind, states, source) for tables and palettes.
+
+    Parameters
+    ----------
+    kind : str, optional
+        Keep only one kind: ``"neuron"``, ``"neural_mass"``, ``"synapse"``,
+        ``"input"`` or ``"observer"``.
 
     Examples
     --------
     >>> rows = catalog()
     >>> any(r["name"] == "HodgkinHuxley" for r in rows)
     True
+    >>> sorted({r["kind"] for r in rows})
+    ['input', 'neural_mass', 'neuron', 'observer', 'synapse']
     """
-    return [{"name": n, "kind": t.kind, "states": ", ".join(t.states),
-             "source": t.citation.split("\n")[0]} for n, t in CATALOG.items()]
+    rows = [{"name": n, "kind": t.kind, "states": ", ".join(t.states),
+             "source": _source(t.citation)} for n, t in CATALOG.items()]
+    rows.append({"name": "ConductanceNeuron", "kind": "neuron",
+                 "states": "V, Ca, gates of the chosen channels",
+                 "source": _source(channels._PRINZ)})
+    return [r for r in rows if kind is None or r["kind"] == kind]
+
+
+class BloxInfo:
+    """Notebook card of a blox type: doc, equations, parameter table, source."""
+
+    def __init__(self, btype):
+        self.type = btype
+
+    def _repr_markdown_(self):
+        t = self.type
+        rows = ["| parameter | default | range | unit | meaning |", "|---|---|---|---|---|"]
+        for k, p in t.params.items():
+            lo, hi = p.slider_bounds
+            rows.append(f"| `{k}` | {p.default:g} | {lo:g} .. {hi:g} | {p.unit} | {p.doc} |")
+        return "\n\n".join([f"### {t.name} ({t.kind})", t.doc, t._repr_latex_(),
+                             "\n".join(rows), f"**Source:** {t.citation}"])
+
+    def __repr__(self):
+        return f"<BloxInfo {self.type.name}>"
+
+
+def describe(btype):
+    """A notebook-displayable card (Markdown + LaTeX) of a blox type or name.
+
+    Examples
+    --------
+    >>> "Hodgkin" in describe("HodgkinHuxley")._repr_markdown_()
+    True
+    """
+    if isinstance(btype, str):
+        if btype not in CATALOG:
+            from ...exceptions import ParameterError, suggest
+            raise ParameterError(f"no catalog blox '{btype}'." + suggest(btype, CATALOG))
+        btype = CATALOG[btype]
+    return BloxInfo(btype)

@@ -64,7 +64,8 @@ _EIF_PARAMS = {
     "V_T": P(-50.4, (-70, -30), 0.1, "mV", "threshold slope factor's midpoint"),
     "Delta_T": P(2.0, (0.1, 10), 0.1, "mV", "slope factor", (1e-9, None)),
     "I": P(0.0, (-200, 2000), 1, "pA", "injected current"),
-    "V_peak": P(20.0, (-30, 40), 0.5, "mV", "spike cut-off"),
+    "V_peak": P(-40.4, (-45, 40), 0.5, "mV", "spike cut-off (V_T + 5 Delta_T: the "
+                "exponential is already explosive there; higher cut-offs need a tiny dt)"),
     "V_reset": P(-70.6, (-90, -30), 0.1, "mV", "reset potential"),
 }
 
