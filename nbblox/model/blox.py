@@ -91,10 +91,11 @@ class BloxType:
 
     def __getattr__(self, attr):
         # only reached for attributes not yet set: build a deferred type now
-        pending = self.__dict__.pop("_pending", None)
-        if pending is None or attr.startswith("__"):
+        # dunder probes (copy, pickle, IPython display) must not trigger or lose
+        # the build: refuse them before touching the pending spec
+        if attr.startswith("__") or "_pending" not in self.__dict__:
             raise AttributeError(f"'BloxType' object has no attribute '{attr}'")
-        equations, params, kw = pending
+        equations, params, kw = self.__dict__.pop("_pending")
         self._build(equations, params, **kw)
         return getattr(self, attr)
 
