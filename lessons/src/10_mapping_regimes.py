@@ -1,0 +1,85 @@
+# %% [markdown]
+# # Lesson 10 — Mapping a model's regimes: sweeps and two-parameter diagrams
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. run a model at thousands of parameter values at once with `nb.sweep`;
+# 2. draw a regime map (rest / oscillation) from a brute-force sweep;
+# 3. continue a Hopf point in two parameters (`nb.continuation2`) and see that the curve
+#    bounds the oscillating region exactly;
+# 4. recognise a cusp (where two folds meet) in a two-parameter diagram.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+nb.setup_notebook()
+
+# %% [markdown]
+# ## 1. A brute-force map of FitzHugh–Nagumo
+# Sweep the current $I$ and the recovery offset $a$ on a 40 × 30 grid and measure the
+# amplitude of $V$ after a transient.
+
+# %%
+fhn = nb.blox.FitzHughNagumo(name="fhn")
+res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 40), "fhn.a": np.linspace(0.3, 1.0, 30)},
+               t_end=400.0, dt=0.05, record=["fhn.V"], measure="amplitude", transient=200.0)
+amp = res[list(res.data_vars)[0]]
+amp
+
+# %%
+heat = hv.Image((amp["fhn.I"].values, amp["fhn.a"].values, amp.transpose("fhn.a", "fhn.I").values),
+                ["fhn.I", "fhn.a"], "amplitude").opts(width=450, height=350, colorbar=True,
+                                                      cmap="viridis")
+heat
+
+# %% [markdown]
+# ## 2. The same boundary, exactly: a Hopf curve
+# Find a Hopf point in $I$, then follow it as $a$ changes too.
+
+# %%
+br = nb.continuation(fhn, "fhn.I", (0.0, 2.0))
+hopf = [sp for sp in br.special_points if sp.kind == "H"][0]
+curve = nb.continuation2(fhn, hopf, ("fhn.I", "fhn.a"),
+                         bounds={"fhn.I": (0.0, 2.0), "fhn.a": (0.3, 1.0)})
+pv = np.asarray(curve.param_values)
+heat * hv.Curve((pv[:, 0], pv[:, 1]), "fhn.I", "fhn.a").opts(color="white", line_width=3)
+
+# %% [markdown]
+# **Question.** Where do the sweep's oscillating cells and the Hopf curve disagree, and
+# why? (Hint: the grid resolution, and the transient.)
+#
+# ## 3. Folds that meet: a cusp in Wilson–Cowan
+# With strong self-excitation, Wilson–Cowan has a bistable range bounded by two folds.
+# Continue one fold in the drive $P$ and the coupling $c_1$: the two folds meet at a cusp.
+
+# %%
+wc = nb.blox.WilsonCowan(name="wc", c1=24.0)
+wbr = nb.continuation(wc, "wc.P", (-2.0, 3.0), params={"wc.P": -2.0})
+wbr.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print([sp.kind for sp in wbr.special_points])
+
+# %%
+fold = [sp for sp in wbr.special_points if sp.kind == "LP"][0]
+fcurve = nb.continuation2(wc, fold, ("wc.P", "wc.c1"),
+                          bounds={"wc.P": (-2.0, 3.0), "wc.c1": (10.0, 30.0)})
+fv = np.asarray(fcurve.param_values)
+cusps = [sp for sp in fcurve.special_points if sp.kind == "CP"]
+plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450)
+if cusps:
+    plot = plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
+                             label="cusp").opts(size=10, color="red")
+plot
+
+# %% [markdown]
+# Inside the fold curve the model is bistable; outside it has a single state. At the cusp
+# the bistable region closes.
+#
+# ## What you learned
+# - Sweeps give a quick, brute-force map of regimes.
+# - Continuation gives the exact boundaries: Hopf curves for oscillations, fold curves for
+#   bistability, meeting at codimension-two points such as a cusp.
