@@ -88,12 +88,18 @@ class PhasePlaneView:
 
     # -- data --------------------------------------------------------------------------
     def _ranges(self, sol):
+        """Window: the run padded by 15%, at least +-max(1, |x|/2) wide, and
+        growing only, so the picture does not jump with every slider move."""
         out = []
-        for v in self.xy:
+        for k, v in enumerate(self.xy):
             a = sol[v]
             lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-            pad = 0.15 * (hi - lo) if hi > lo else max(1.0, abs(lo)) * 0.5
-            out.append((lo - pad, hi + pad))
+            mid, half = 0.5 * (lo + hi), max(0.575 * (hi - lo), 1.0, 0.5 * abs(lo + hi) / 2)
+            lo, hi = mid - half, mid + half
+            if self.payload is not None:
+                old = self.payload["xr" if k == 0 else "yr"]
+                lo, hi = min(lo, old[0]), max(hi, old[1])
+            out.append((lo, hi))
         return out
 
     def update(self, sol):
@@ -151,7 +157,9 @@ class PhasePlaneView:
     # -- drawing -------------------------------------------------------------------------
     def _render(self, data):
         import holoviews as hv
-        xd, yd = (hv.Dimension(v, label=v) for v in self.xy)
+        rx, ry = (tuple(data[k]) if data else (None, None) for k in ("xr", "yr"))
+        # ranges travel on the dimensions: framewise DynamicMaps renormalise from them
+        xd, yd = hv.Dimension(self.xy[0], range=rx), hv.Dimension(self.xy[1], range=ry)
         if data is None:
             return hv.Overlay([hv.Curve([], xd, yd)])
         X, Y, U, V = data["X"], data["Y"], data["U"], data["V"]
@@ -160,27 +168,26 @@ class PhasePlaneView:
         mag = np.ones_like(ang)
         vf = hv.VectorField((X.ravel(), Y.ravel(), ang.ravel(), mag.ravel()), kdims=[xd, yd],
                             vdims=["angle", "mag"]).opts(
-            backend="bokeh", color="#9aa0a6", magnitude=hv.dim("mag") * 0.6, pivot="tail",
+            backend="bokeh", framewise=True, color="#9aa0a6", magnitude=hv.dim("mag") * 0.6, pivot="tail",
             line_width=1)
         ncx = hv.Path(data["xl"], kdims=[xd, yd], label=f"d{self.xy[0]}/dt = 0").opts(
-            backend="bokeh", color="#1f77b4", line_width=2)
+            backend="bokeh", framewise=True, color="#1f77b4", line_width=2)
         ncy = hv.Path(data["yl"], kdims=[xd, yd], label=f"d{self.xy[1]}/dt = 0").opts(
-            backend="bokeh", color="#d62728", line_width=2)
+            backend="bokeh", framewise=True, color="#d62728", line_width=2)
         traj = hv.Curve((data["traj"][0], data["traj"][1]), xd, yd, label="run").opts(
-            backend="bokeh", color="#2ca02c", line_width=1.5)
+            backend="bokeh", framewise=True, color="#2ca02c", line_width=1.5)
         taps = hv.Path([np.column_stack([a, b]) for _, _, a, b in self.taps], kdims=[xd, yd],
-                       label="clicked").opts(backend="bokeh", color="#9467bd", line_width=1.5)
+                       label="clicked").opts(backend="bokeh", framewise=True, color="#9467bd", line_width=1.5)
         fx = [(f.state[self.xy[0]], f.state[self.xy[1]], f.stability) for f in self.fixed]
         pts = hv.Points(fx or [(np.nan, np.nan, "")], kdims=[xd, yd], vdims=["stability"],
                         label="fixed points").opts(
-            backend="bokeh", size=11, line_color="black", tools=["hover"],
+            backend="bokeh", framewise=True, size=11, line_color="black", tools=["hover"],
             color=hv.dim("stability").categorize(
                 {"stable node": "black", "stable focus": "black", "saddle": "orange"},
                 default="white"))
         return (vf * ncx * ncy * traj * taps * pts).opts(
-            backend="bokeh", width=420, height=360, xlim=tuple(data["xr"]), ylim=tuple(data["yr"]),
-            title=f"phase plane (click to start a trajectory)", legend_position="bottom_right",
-            framewise=True)
+            backend="bokeh", width=420, height=360, framewise=True,
+            title="phase plane (click to start a trajectory)", legend_position="bottom_right")
 
     def panel(self):
         import panel as pn

@@ -192,3 +192,22 @@ def test_layout_is_a_panel_object(ex):
     root = ex.layout.get_root()
     assert type(root).__name__ == "Row"
     assert ex.__panel__() is ex.layout
+
+
+def test_rendered_bokeh_plots_follow_updates(fhn_sys):
+    """What a browser receives: the Bokeh models behind the live views change
+    data and axis ranges in place (same figure object, no re-render)."""
+    ex = nb.explore(fhn_sys, vars=["fhn.V"], t_end=200.0, dt=0.05,
+                    views=("timeseries", "phase_plane"))
+    r = hv.renderer("bokeh")
+    ts, pp = r.get_plot(ex.timeseries_view()), r.get_plot(ex.phase_plane.dmap)
+    fig_ts, fig_pp = ts.state, pp.state
+    src = [m for m in fig_ts.select({"type": __import__("bokeh").models.ColumnDataSource})
+           if "value" in m.data][0]
+    y_before = src.data["value"].copy()
+    assert fig_ts.y_range.end - fig_ts.y_range.start < 0.5   # resting: a flat line
+    ex.set({"fhn.I": 0.3})                                   # one spike, then rest
+    assert ts.state is fig_ts and pp.state is fig_pp          # updated in place
+    assert not np.array_equal(src.data["value"], y_before)
+    assert fig_ts.y_range.end > 1.5 and fig_ts.y_range.start < -1.5
+    assert fig_pp.x_range.end - fig_pp.x_range.start > 3.5    # the window grew to the spike
