@@ -124,13 +124,16 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
 
 
 class _EqProblem:
-    def __init__(self, prob, k):
-        self.prob, self.k, self.n = prob, k, prob.n
+    """y = (x, w p): the parameter is scaled so that its range weighs like the
+    states in the arclength (JR's p spans 0.4 while its states span tens of mV)."""
+
+    def __init__(self, prob, k, w=1.0):
+        self.prob, self.k, self.n, self.w = prob, k, prob.n, w
         self.p = prob.p0.copy()
 
     def par(self, y):
         p = self.p.copy()
-        p[self.k] = y[-1]
+        p[self.k] = y[-1] / self.w
         return p
 
     def G(self, y):
@@ -138,7 +141,7 @@ class _EqProblem:
 
     def DG(self, y):
         p = self.par(y)
-        return np.hstack([self.prob.J(y[:-1], p), self.prob.fp(y[:-1], p, self.k)[:, None]])
+        return np.hstack([self.prob.J(y[:-1], p), self.prob.fp(y[:-1], p, self.k)[:, None] / self.w])
 
 
 def _n_unstable(ev, scale):
@@ -155,13 +158,14 @@ def _hopf_test(ev):
 
 def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
     s = prob.s
-    E = _EqProblem(prob, k)
-    eng = PALC(E.G, E.DG, tol=1e-10)
-    y0 = np.append(x, prob.p0[k])
     span = hi - lo
-    ds_max = ds_max or span / 50
+    w = max(1.0, float(np.max(np.abs(x)))) / span
+    E = _EqProblem(prob, k, w)
+    eng = PALC(E.G, E.DG, tol=1e-10)
+    y0 = np.append(x, prob.p0[k] * w)
+    ds_max = ds_max or span * w / 25
     ds = ds or ds_max / 10
-    ds_min = 1e-9 * max(span, 1.0)
+    ds_min = 1e-9 * max(span * w, 1.0)
     try:
         A0 = E.DG(y0)
         if np.linalg.matrix_rank(A0[:, :-1]) < prob.n and np.linalg.matrix_rank(A0) < prob.n:
@@ -174,7 +178,7 @@ def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
     halves, reasons = [], []
     for direction in (1.0, -1.0):
         t0, _ = eng.tangent(y0, direction * e_p)
-        pts, reason = _run(eng, E, y0, t0, ds, ds_min, ds_max, lo, hi, max_steps // 2)
+        pts, reason = _run(eng, E, y0, t0, ds, ds_min, ds_max, lo * w, hi * w, max_steps // 2)
         halves.append(pts)
         reasons.append(reason)
     pts = halves[1][::-1] + halves[0][1:]
@@ -190,7 +194,7 @@ def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
             specials.append(sp_)
     stable = np.array([np.all(e.real < -1e-12 * max(1, np.max(np.abs(e)))) for e in ev])
     reason = "; ".join(sorted(set(reasons)))
-    return Branch("equilibrium", (s.param_names[k],), Y[:, -1], Y[:, :-1], s.state_names,
+    return Branch("equilibrium", (s.param_names[k],), Y[:, -1] / w, Y[:, :-1], s.state_names,
                   stable, specials, reason, eigenvalues=ev, system=s,
                   params=E.p.copy())
 
@@ -199,7 +203,7 @@ def _make_sp(E, kind, y, ev):
     s = E.prob.s
     p = E.par(y)
     x = y[:-1]
-    sp_ = SpecialPoint(kind, float(y[-1]), dict(zip(s.state_names, map(float, x))),
+    sp_ = SpecialPoint(kind, float(y[-1] / E.w), dict(zip(s.state_names, map(float, x))),
                        eigenvalues=ev, param_names=(s.param_names[E.k],), x=x.copy(),
                        params=p.copy(), system=s)
     if kind == "H":
@@ -227,7 +231,7 @@ def _run(eng, E, y0, t0, ds, ds_min, ds_max, lo, hi, max_steps):
     for _ in range(max_steps):
         res = eng.step(cur["y"], cur["t"], h, ds_min)
         if res is None:
-            return pts, f"the corrector failed at {E.prob.s.param_names[E.k]} = {cur['y'][-1]:.6g}"
+            return pts, f"the corrector failed at {E.prob.s.param_names[E.k]} = {cur['y'][-1] / E.w:.6g}"
         y, t, hu, it = res
         if not np.all(np.abs(y) < 1e12):
             return pts, "the state diverged"
