@@ -7,39 +7,56 @@
 """
 __version__ = "0.1.0"
 
+import importlib as _importlib
+
 from . import exceptions
 from .exceptions import (CircuitError, CompileError, EquationError, NbbloxError,
                          ParameterError, SimulationError)
 from .model import Blox, BloxType, Circuit, Connection, Parameter
 from .model import library as blox
+from .model.population import Population, Projection
 from .compile import System, compile
 from .sim import Solution, simulate
-from .sim.sweep import sweep
-from .analysis.connectivity import bold, functional_connectivity  # noqa: E402
-from . import data  # noqa: E402  (connectomes; files come from installed packages)
 
-__all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "System",
-           "compile", "simulate", "Solution", "NbbloxError", "EquationError",
-           "ParameterError", "CircuitError", "CompileError", "SimulationError",
-           "exceptions", "__version__"]
-__all__ += ["sweep", "bold", "functional_connectivity", "data"]
+# Analysis, UI, data and the heavier sim layers load on first use (PEP 562):
+# `import nbblox` then costs only what a simulation needs (cold-start budget).
+# To export a new public name, add it here: name -> (module, attribute or None).
+_LAZY = {
+    "sweep": ("nbblox.sim.sweep", "sweep"),
+    "bold": ("nbblox.analysis.connectivity", "bold"),
+    "functional_connectivity": ("nbblox.analysis.connectivity", "functional_connectivity"),
+    "data": ("nbblox.data", None),
+    "fixed_points": ("nbblox.analysis", "fixed_points"),
+    "phase_plane": ("nbblox.analysis", "phase_plane"),
+    "continuation": ("nbblox.analysis", "continuation"),
+    "continuation2": ("nbblox.analysis", "continuation2"),
+    "FixedPoint": ("nbblox.analysis", "FixedPoint"),
+    "Branch": ("nbblox.analysis", "Branch"),
+    "SpecialPoint": ("nbblox.analysis", "SpecialPoint"),
+    "PhasePlane": ("nbblox.analysis", "PhasePlane"),
+    "explore": ("nbblox.ui", "explore"),
+    "dashboard": ("nbblox.ui.dashboard", "dashboard"),
+    "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
+    "setup_notebook": ("nbblox.notebook", "setup_notebook"),
+    "lessons": ("nbblox.lessons", None),
+}
 
-from .ui.dashboard import dashboard  # Panel is imported only when called
-__all__ += ["dashboard"]
-
-
-from .ui import explore  # Panel/HoloViews are imported only when called
-from .notebook import setup_notebook
-__all__ += ["explore", "setup_notebook"]
-
-from .analysis import (Branch, FixedPoint, SpecialPoint, continuation, fixed_points,  # noqa: E402
-                       phase_plane)
-__all__ += ["fixed_points", "phase_plane", "continuation", "FixedPoint", "Branch", "SpecialPoint"]
+__all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",
+           "Projection", "System", "compile", "simulate", "Solution", "NbbloxError",
+           "EquationError", "ParameterError", "CircuitError", "CompileError",
+           "SimulationError", "exceptions", "__version__", *_LAZY]
 
 
 def __getattr__(name):
-    # nb.CircuitBuilder loads anywidget/ipywidgets only when first used
-    if name == "CircuitBuilder":
-        from .ui.builder import CircuitBuilder
-        return CircuitBuilder
-    raise AttributeError(f"module 'nbblox' has no attribute {name!r}")
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'nbblox' has no attribute {name!r}") from None
+    mod = _importlib.import_module(module)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
