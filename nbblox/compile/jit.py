@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import os
 
-__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1"]
+import numpy as np
+
+__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss"]
 
 try:  # numba is a hard dependency, but a browser-side Python has none
     if os.environ.get("NBBLOX_DISABLE_NUMBA"):
@@ -44,3 +46,28 @@ def exprel1(x):
     if abs(x) < 1e-3:
         return 0.5 + x / 3.0 + x * x / 8.0
     return (x * math.exp(x) - math.expm1(x)) / (x * x)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+
+@njit(cache=True, nogil=True)
+def _unit(seed, counter):
+    """Uniform in (0, 1) from the splitmix64 output number ``counter`` of
+    stream ``seed``: a pure function, so noise never depends on call order."""
+    z = np.uint64(seed) + (np.uint64(counter) + np.uint64(1)) * _GOLDEN
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    z = z ^ (z >> _S31)
+    return (float(z >> _S11) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, nogil=True)
+def gauss(seed, counter):
+    """Standard normal deviate number ``counter`` of stream ``seed`` (Box-Muller)."""
+    u1 = _unit(seed, 2 * counter)
+    u2 = _unit(seed, 2 * counter + 1)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)

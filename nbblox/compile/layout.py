@@ -1,10 +1,14 @@
 """Flat memory layout of a circuit: where every state, parameter, input and
 output of every blox lives in the arrays the kernels see.
 
-Blox of the same :class:`~nbblox.model.blox.BloxType` form a *group* and are
-stored structure-of-arrays (``x[off + k*n + i]`` is state ``k`` of instance
-``i``), so one loop serves a whole population.  Connections become an edge
-list sorted by target: ``u[dst[e]] += w[e] * o[src[e]]``.
+Blox of the same :class:`~nbblox.model.blox.BloxType` form a *group*, and so
+does each :class:`~nbblox.model.population.Population`; a group is stored
+structure-of-arrays (``x[off + k*n + i]`` is state ``k`` of instance ``i``),
+so one loop serves a whole population.  Continuous connections become an
+edge list sorted by target: ``u[dst[e]] += w[e] * o[src[e]]`` (``dly[e]``
+ms later when delayed).  Spiking projections are concatenated CSR arrays
+(``syn_ptr``, ``syn_post``, ``syn_w``, ``syn_dly``); spiking neurons are
+numbered globally (``gid``), group by group, for the spike record.
 """
 from __future__ import annotations
 
@@ -13,13 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..exceptions import CompileError
+from ..model.population import Population, increment
 
 __all__ = ["Group", "Layout", "build_layout"]
 
 
 @dataclass
 class Group:
-    """All blox of one type: ``n`` instances laid out side by side."""
+    """All blox of one type (or one population): ``n`` instances side by side."""
 
     btype: object
     names: list
@@ -27,6 +32,9 @@ class Group:
     poff: int = 0   # first parameter slot
     uoff: int = 0   # first input slot
     ooff: int = 0   # first output slot
+    entities: list = field(default_factory=list)  # [(name, start, count)]
+    population: bool = False
+    soff: int = -1  # first global spike id (spiking groups)
 
     @property
     def n(self):
@@ -46,6 +54,23 @@ class Group:
 
 
 @dataclass
+class SpikeRule:
+    """One spiking projection as the code generator sees it."""
+
+    src: str
+    dst: str
+    g_pre: int        # group index of the source
+    a: int            # first instance of the source entity within its group
+    n_pre: int
+    g_post: int
+    b: int            # first instance of the target entity within its group
+    ptr_off: int      # this rule's rows start at syn_ptr[ptr_off]
+    effects: list     # [(state, sympy expr in w, target states and params)]
+    on_pre: str
+    delayed: bool = False
+
+
+@dataclass
 class Layout:
     groups: list
     state_names: list
@@ -62,27 +87,73 @@ class Layout:
     u_rows: np.ndarray = field(default=None)
     o_cols: np.ndarray = field(default=None)
     has_delays: bool = False
+    dly0: np.ndarray = field(default=None)   # delay of each edge (ms)
+    rules: list = field(default_factory=list)
+    syn_ptr: np.ndarray = field(default=None)
+    syn_post: np.ndarray = field(default=None)
+    syn_w0: np.ndarray = field(default=None)
+    syn_dly0: np.ndarray = field(default=None)
+    n_spiking: int = 0
+    has_noise: bool = False
+    vectors: dict = field(default_factory=dict)    # "pop.V" / "pop.I" -> slots
+    spike_names: list = field(default_factory=list)  # entity of each spike code
+    spike_code: np.ndarray = field(default=None)     # gid -> entity code
+    spike_local: np.ndarray = field(default=None)    # gid -> index in the entity
+
+    @property
+    def has_spikes(self):
+        return self.n_spiking > 0
+
+    @property
+    def needs_full_kernel(self):
+        """Spikes, delays or noise need the ``run_<method>_full`` kernels."""
+        return self.has_spikes or self.has_delays or self.has_noise
 
     @property
     def structure_key(self):
-        """What generated code depends on: types and sizes, not values."""
-        return tuple((g.btype.key, g.n) for g in self.groups)
+        """What generated code depends on: types, sizes and rules, not values."""
+        rules = tuple((r.g_pre, r.a, r.n_pre, r.g_post, r.b, r.ptr_off, r.on_pre, r.delayed)
+                      for r in self.rules)
+        return (tuple((g.btype.key, g.n) for g in self.groups), rules,
+                self.has_delays, self.has_noise)
+
+
+def _entities(circuit):
+    """Groups of (entity, start) pairs: blox by type, one per population."""
+    by_type, out = {}, []
+    for b in circuit.blox.values():
+        by_type.setdefault(b.type.key, []).append(b)
+    for members in by_type.values():
+        out.append((members[0].type, members, False))
+    for pop in circuit.populations.values():
+        out.append((pop.type, [pop], True))
+    return out
 
 
 def build_layout(circuit):
     """Group a circuit's blox by type and assign every slot."""
     if len(circuit) == 0:
         raise CompileError(f"circuit '{circuit.name}' has no blox to compile")
-    by_type = {}
-    for b in circuit:
-        by_type.setdefault(b.type.key, []).append(b)
-    groups, xoff, poff, uoff, ooff = [], 0, 0, 0, 0
+    groups, xoff, poff, uoff, ooff, soff = [], 0, 0, 0, 0, 0
     where = {}
-    for members in by_type.values():
-        t = members[0].type
-        g = Group(t, [b.name for b in members], xoff, poff, uoff, ooff)
-        for i, b in enumerate(members):
-            where[b.name] = (g, i)
+    spike_names, spike_code, spike_local = [], [], []
+    for t, members, is_pop in _entities(circuit):
+        names, ents, start = [], [], 0
+        for e in members:
+            cnt = e.n if is_pop else 1
+            names += e.instance_names() if is_pop else [e.name]
+            ents.append((e.name, start, cnt))
+            start += cnt
+        g = Group(t, names, xoff, poff, uoff, ooff, ents, is_pop)
+        for name, st, cnt in ents:
+            where[name] = (len(groups), st, cnt)
+        if t.spike is not None:
+            g.soff = soff
+            for name, st, cnt in ents:
+                spike_code.append(np.full(cnt, len(spike_names)))
+                spike_local.append(np.arange(cnt))
+                spike_names.append(name)
+            soff += g.n
         xoff += len(t.states) * g.n
         poff += len(t.params) * g.n
         uoff += len(t.inputs) * g.n
@@ -91,35 +162,102 @@ def build_layout(circuit):
     nx, np_ = xoff, poff
     state_names, param_names = [None] * nx, [None] * np_
     x0, p0 = np.zeros(nx), np.zeros(np_)
-    for g in groups:
-        for i, name in enumerate(g.names):
-            b = circuit.blox[name]
-            for k, s in enumerate(g.btype.states):
-                state_names[g.x(k, i)] = f"{name}.{s}"
-                x0[g.x(k, i)] = b.init[s]
-            for j, pn in enumerate(g.btype.params):
-                param_names[g.p(j, i)] = f"{name}.{pn}"
-                p0[g.p(j, i)] = b.params[pn]
-    edges = []
+    vectors = {}
+    for g, (t, members, is_pop) in zip(groups, _entities(circuit)):
+        n = g.n
+        for k, s in enumerate(t.states):
+            state_names[g.x(k, 0):g.x(k, 0) + n] = [f"{nm}.{s}" for nm in g.names]
+        for j, pn in enumerate(t.params):
+            param_names[g.p(j, 0):g.p(j, 0) + n] = [f"{nm}.{pn}" for nm in g.names]
+        for e, (name, st, cnt) in zip(members, g.entities):
+            for k, s in enumerate(t.states):
+                x0[g.x(k, st):g.x(k, st) + cnt] = e.init_array(s) if is_pop else e.init[s]
+                if is_pop:
+                    vectors[f"{name}.{s}"] = np.arange(g.x(k, st), g.x(k, st) + cnt)
+            for j, pn in enumerate(t.params):
+                p0[g.p(j, st):g.p(j, st) + cnt] = e.param_array(pn) if is_pop else e.params[pn]
+                if is_pop:
+                    vectors[f"{name}.{pn}"] = np.arange(g.p(j, st), g.p(j, st) + cnt)
+    # continuous edges: blox connections, then expanded continuous projections
+    dsts, srcs, ws, ds = [], [], [], []
     for k in circuit.connections:
-        gs, i_s = where[k.src]
-        gd, i_d = where[k.dst]
-        q = list(gs.btype.outputs).index(k.output)
-        m = list(gd.btype.inputs).index(k.input)
-        edges.append((gd.u(m, i_d), gs.o(q, i_s), k.weight))
-    edges.sort(key=lambda e: e[0])
-    dst = np.array([e[0] for e in edges], dtype=np.int64)
-    src = np.array([e[1] for e in edges], dtype=np.int64)
-    w0 = np.array([e[2] for e in edges], dtype=np.float64)
+        gs, i_s, _ = where[k.src]
+        gd, i_d, _ = where[k.dst]
+        q = list(groups[gs].btype.outputs).index(k.output)
+        m = list(groups[gd].btype.inputs).index(k.input)
+        dsts.append([groups[gd].u(m, i_d)])
+        srcs.append([groups[gs].o(q, i_s)])
+        ws.append([k.weight])
+        ds.append([k.delay])
+    rules, ptrs, posts, sws, sds, ptr_off, nsyn = [], [], [], [], [], 0, 0
+    for pr in circuit.projections:
+        gs, a, _ = where[pr.src]
+        gd, b, _ = where[pr.dst]
+        G, H = groups[gs], groups[gd]
+        if pr.on_pre is None:
+            q = list(G.btype.outputs).index(pr.output)
+            m = list(H.btype.inputs).index(pr.input)
+            srcs.append(G.o(q, a) + pr.pre)
+            dsts.append(H.u(m, b) + pr.post)
+            ws.append(pr.weight)
+            ds.append(pr.delay)
+            continue
+        delayed = bool(pr.delay.size and pr.delay.max() > 0)
+        if delayed:
+            for tgt, expr in pr.effects:
+                if increment(tgt, expr, H.btype.states) is None:
+                    raise CompileError(
+                        f"connection {pr.src} -> {pr.dst}: a delayed on_pre must add a "
+                        f"state-independent amount (like 'ge += w'); '{pr.on_pre}' uses the "
+                        "target's state. Remove the delay or rewrite the effect.")
+        indptr, post, w, d = pr.csr()
+        rules.append(SpikeRule(pr.src, pr.dst, gs, a, pr.n_pre, gd, b, ptr_off, pr.effects,
+                               pr.on_pre, delayed))
+        ptrs.append(indptr + nsyn)
+        posts.append(post + b)
+        sws.append(w)
+        sds.append(d)
+        ptr_off += pr.n_pre + 1
+        nsyn += post.size
+    cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)
+    dst, src = cat(dsts, np.int64), cat(srcs, np.int64)
+    w0, dly0 = cat(ws, np.float64), cat(ds, np.float64)
+    order = np.argsort(dst, kind="stable")
+    dst, src, w0, dly0 = dst[order], src[order], w0[order], dly0[order]
+    u_rows, o_cols = _coupling_maps(groups, uoff, ooff)
+    has_noise = any(_noisy(g.btype) for g in groups)
+    return Layout(groups, state_names, param_names, x0, p0, src, dst, w0, uoff, ooff,
+                  u_rows, o_cols,
+                  bool(dly0.size and dly0.max() > 0) or any(r.delayed for r in rules),
+                  dly0, rules, cat(ptrs, np.int64), cat(posts, np.int64),
+                  cat(sws, np.float64), cat(sds, np.float64), soff, has_noise, vectors,
+                  spike_names, cat(spike_code, np.int64), cat(spike_local, np.int64))
+
+
+def _noisy(btype):
+    return "xi" in btype.eqs.used
+
+
+def _coupling_maps(groups, uoff, ooff):
     ms = max(len(g.btype.states) for g in groups)
     u_rows = np.full((max(uoff, 1), ms), -1, dtype=np.int64)
     o_cols = np.full((max(ooff, 1), ms), -1, dtype=np.int64)
     for g in groups:
-        ns = len(g.btype.states)
-        for i in range(g.n):
-            for m in range(len(g.btype.inputs)):
-                u_rows[g.u(m, i), :ns] = [g.x(k, i) for k in range(ns)]
-            for q in range(len(g.btype.outputs)):
-                o_cols[g.o(q, i), :ns] = [g.x(k, i) for k in range(ns)]
-    return Layout(groups, state_names, param_names, x0, p0, src, dst, w0, uoff, ooff,
-                  u_rows, o_cols, any(k.delay > 0 for k in circuit.connections))
+        ns, idx = len(g.btype.states), np.arange(g.n)
+        cols = np.stack([g.xoff + k * g.n + idx for k in range(ns)], axis=1) if ns else None
+        if not ns:
+            continue
+        for m in range(len(g.btype.inputs)):
+            u_rows[g.u(m, 0) + idx, :ns] = cols
+        for q in range(len(g.btype.outputs)):
+            o_cols[g.o(q, 0) + idx, :ns] = cols
+    return u_rows, o_cols
+
+
+def spike_group_of(layout):
+    """[(group index, group)] of the spiking groups, in gid order."""
+    return [(gi, g) for gi, g in enumerate(layout.groups) if g.btype.spike is not None]
+
+
+def is_population(entity):
+    return isinstance(entity, Population)

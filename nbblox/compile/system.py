@@ -41,24 +41,35 @@ class NamedValues(MutableMapping):
     0.5
     """
 
-    def __init__(self, names, values, what="parameter", bounds=None):
+    def __init__(self, names, values, what="parameter", bounds=None, vectors=None):
         self.names = list(names)
         self.array = np.array(values, dtype=np.float64)
         self._index = {n: i for i, n in enumerate(self.names)}
         self._what, self._bounds = what, bounds or {}
+        # "pop.I" -> slots of every neuron of population pop
+        self.vectors = dict(vectors or {})
 
     def index(self, name):
+        """Slot of ``name``; for a population name (``"pop.I"``) an index array."""
         try:
             return self._index[name]
         except (KeyError, TypeError):
+            if isinstance(name, str) and name in self.vectors:
+                return self.vectors[name]
             raise ParameterError(f"no {self._what} named '{name}'." +
-                                 suggest(name, self.names)) from None
+                                 suggest(name, self.names[:2000] + list(self.vectors))) from None
 
     def __getitem__(self, name):
-        return float(self.array[self.index(name)])
+        i = self.index(name)
+        if isinstance(i, np.ndarray):
+            return self.array[i].copy()
+        return float(self.array[i])
 
     def __setitem__(self, name, value):
         i = self.index(name)
+        if isinstance(i, np.ndarray):
+            self.array[i] = check_array(value, i.size, name, self._bounds.get(name))
+            return
         self.array[i] = check_value(value, name, None, self._bounds.get(name))
 
     def __delitem__(self, name):
@@ -71,12 +82,32 @@ class NamedValues(MutableMapping):
         return len(self.names)
 
     def copy(self):
-        return NamedValues(self.names, self.array.copy(), self._what, self._bounds)
+        return NamedValues(self.names, self.array.copy(), self._what, self._bounds,
+                           self.vectors)
 
     def __repr__(self):
         items = ", ".join(f"{n!r}: {v:g}" for n, v in zip(self.names[:8], self.array[:8]))
         more = ", ..." if len(self.names) > 8 else ""
         return "{" + items + more + "}"
+
+
+def check_array(value, n, name, hard_bounds=None):
+    """A scalar (broadcast) or a length-n array of finite floats, else ParameterError."""
+    if np.ndim(value) == 0:
+        return check_value(value, name, None, hard_bounds)
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"'{name}' must hold numbers") from None
+    if arr.shape != (n,):
+        raise ParameterError(f"'{name}' has {n} elements; got an array of shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"'{name}' holds NaN or inf")
+    if hard_bounds is not None:
+        lo, hi = hard_bounds
+        if (lo is not None and arr.min() < lo) or (hi is not None and arr.max() > hi):
+            raise ParameterError(f"'{name}' is outside its physical range [{lo}, {hi}]")
+    return arr
 
 
 def _as_circuit(x):
@@ -115,26 +146,52 @@ class System:
                 if par.hard_bounds:
                     for name in g.names:
                         bounds[f"{name}.{pn}"] = par.hard_bounds
-        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds)
+                    for name, _, _ in g.entities:
+                        bounds[f"{name}.{pn}"] = par.hard_bounds
+        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds,
+                                  {k: v for k, v in layout.vectors.items() if k not in
+                                   self._state_vectors(layout)})
         self.x0 = layout.x0.copy()
         self.weights = layout.w0.copy()
+        #: per-synapse weights of the spiking projections (runtime values)
+        self.synapse_weights = layout.syn_w0.copy()
         self._state_index = {n: i for i, n in enumerate(self.state_names)}
+        self._state_vec = self._state_vectors(layout)
         self._ref = kernels if backend == "numpy" else None
 
     # -- names ----------------------------------------------------------------
+    @staticmethod
+    def _state_vectors(layout):
+        out = {}
+        for g in layout.groups:
+            if g.population:
+                for name, st, cnt in g.entities:
+                    for k, s in enumerate(g.btype.states):
+                        out[f"{name}.{s}"] = np.arange(g.x(k, st), g.x(k, st) + cnt)
+        return out
+
     def state_index(self, name):
         """Index of a state in the flat vector, with a suggestion on typos."""
         try:
             return self._state_index[name]
         except (KeyError, TypeError):
-            raise ParameterError(f"no state named '{name}'." +
-                                 suggest(name, self.state_names)) from None
+            hint = (f" '{name}' is a whole population: use state_indices()"
+                    if name in getattr(self, "_state_vec", {}) else "")
+            raise ParameterError(f"no state named '{name}'.{hint}" +
+                                 suggest(name, self.state_names[:2000])) from None
+
+    def state_indices(self, name):
+        """Slots of a state name: one for ``"fhn.V"``/``"pop[3].V"``, all the
+        population's for ``"pop.V"`` (an int64 array either way)."""
+        if name in self._state_vec:
+            return self._state_vec[name]
+        return np.array([self.state_index(name)], dtype=np.int64)
 
     def parameter_info(self, name):
         """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``."""
         self.params.index(name)
         bname, pname = name.split(".", 1)
-        return self.circuit.blox[bname].type.params[pname]
+        return self.circuit[bname.split("[", 1)[0]].type.params[pname]
 
     def param_vector(self, params=None):
         """Copy of the parameter array with ``params`` (dict) applied."""
@@ -150,7 +207,10 @@ class System:
             return x
         if isinstance(x0, dict):
             for k, v in x0.items():
-                x[self.state_index(k)] = check_value(v, k)
+                if k in self._state_vec:
+                    x[self._state_vec[k]] = check_array(v, self._state_vec[k].size, k)
+                else:
+                    x[self.state_index(k)] = check_value(v, k)
             return x
         arr = np.asarray(x0, dtype=np.float64)
         if arr.shape != x.shape:
@@ -263,20 +323,22 @@ def _choose_backend(backend):
 
 
 def _check_supported(circuit):
-    """Refuse, with a clear reason, what this compiler cannot run yet."""
-    for k in circuit.connections:
-        if k.delay > 0:
-            raise CompileError(f"connection {k.src} -> {k.dst} has a delay of {k.delay} ms: "
-                               "delayed connections are not supported yet (they arrive with "
-                               "the networks work); set delay=0")
+    """Refuse, with a clear reason, what this compiler cannot run."""
     for b in circuit:
         t = b.type
-        if "xi" in t.eqs.used:
-            raise CompileError(f"blox '{b.name}' ({t.name}) has a noise term 'xi': stochastic "
-                               "equations are not supported yet")
-        if t.spike is not None:
-            raise CompileError(f"blox '{b.name}' ({t.name}) has a spike condition: spiking "
-                               "blox are not supported yet")
+        if t.spike is not None and t.spike in (sp.true, sp.false):
+            never = "never be false" if t.spike == sp.true else "never be true"
+            raise CompileError(f"blox '{b.name}' ({t.name}): the spike condition "
+                               f"'{t.spike_text}' is constant and can {never}; compare a "
+                               "state with a threshold, e.g. 'V >= -50'")
+        subs = {}
+        for name, expr in t.eqs.aux.items():
+            subs[sp.Symbol(name, real=True)] = expr.xreplace(subs)
+        if t.spike is not None and not t.spike.xreplace(subs).free_symbols & {
+                sp.Symbol(s, real=True) for s in t.states}:
+            raise CompileError(f"blox '{b.name}' ({t.name}): the spike condition "
+                               f"'{t.spike_text}' does not depend on any state, so it is "
+                               "either always or never true")
 
 
 def compile(model, backend="auto"):

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..exceptions import CircuitError, suggest
 from .blox import Blox, BloxType
+from .population import Population, Projection
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 
@@ -53,53 +54,89 @@ class Circuit:
     def __init__(self, blox=(), name="circuit"):
         self.name = name
         self.blox = {}
+        self.populations = {}
         self.connections = []
+        self.projections = []
         for b in blox:
             self.add(b)
 
     # -- building -----------------------------------------------------------
     def add(self, *blox):
-        """Add blox; names must be unique within the circuit."""
+        """Add blox or populations; names must be unique within the circuit."""
         for b in blox:
             if isinstance(b, Circuit):
                 raise CircuitError("adding a Circuit into a Circuit is not supported yet; "
                                    "add its blox and connections instead")
-            if not isinstance(b, Blox):
+            if not isinstance(b, (Blox, Population)):
                 raise CircuitError(f"a circuit holds Blox, not {type(b).__name__} ({b!r}); "
                                    "make one with e.g. nb.blox.FitzHughNagumo(name='x')")
-            if b.name in self.blox:
+            if b.name in self.blox or b.name in self.populations:
                 raise CircuitError(f"the circuit already has a blox named '{b.name}'")
-            self.blox[b.name] = b
+            (self.blox if isinstance(b, Blox) else self.populations)[b.name] = b
         return self
 
     def __getitem__(self, name):
         return self._get(name)
 
     def __contains__(self, name):
-        return (name.name if isinstance(name, Blox) else name) in self.blox
+        name = name.name if isinstance(name, (Blox, Population)) else name
+        return name in self.blox or name in self.populations
 
     def __iter__(self):
-        return iter(self.blox.values())
+        """Blox, then populations (both have .name .type .params .init)."""
+        yield from self.blox.values()
+        yield from self.populations.values()
 
     def __len__(self):
-        return len(self.blox)
+        return len(self.blox) + len(self.populations)
 
     def _get(self, b):
-        name = b.name if isinstance(b, Blox) else b
-        if name not in self.blox:
+        name = b.name if isinstance(b, (Blox, Population)) else b
+        found = self.blox.get(name, self.populations.get(name))
+        if found is None:
             raise CircuitError(f"blox '{name}' is not in circuit '{self.name}'."
-                               + suggest(name, self.blox))
-        if isinstance(b, Blox) and self.blox[name] is not b:
+                               + suggest(name, list(self.blox) + list(self.populations)))
+        if isinstance(b, (Blox, Population)) and found is not b:
             raise CircuitError(f"a different blox named '{name}' is in the circuit")
-        return self.blox[name]
+        return found
 
-    def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None):
+    def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
+                on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
+                seed=None, autapses=True):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
         input symbol when a blox has more than one (default: the first).
+
+        Between populations (or with any of the rule arguments) this adds a
+        :class:`~nbblox.model.population.Projection`: ``on_pre="ge += w"``
+        makes it a spiking synapse (``w`` = the synapse's weight), else it
+        couples outputs to inputs continuously.  Connectivity: ``p=``
+        (Bernoulli, reproducible with ``seed=``), ``i=``/``j=`` index arrays,
+        ``matrix=`` (dense or scipy.sparse, ``matrix[pre, post]`` multiplies
+        ``weight``), ``one_to_one=True``; default all-to-all.  ``weight``
+        and ``delay`` (ms) may be one value per synapse.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> lif = nb.BloxType("LIF", "dV/dt = (-V + ge)/10\\ndge/dt = -ge/5", spike="V > 1",
+        ...                   reset="V = 0")
+        >>> pop = nb.Population(lif, n=100, name="pop")
+        >>> c = nb.Circuit([pop]).connect(pop, pop, weight=0.1, on_pre="ge += w", p=0.1, seed=1)
+        >>> c.projections[0].size > 0
+        True
         """
         s, d = self._get(src), self._get(dst)
+        rule = (on_pre is not None or p is not None or i is not None or j is not None
+                or matrix is not None or one_to_one or isinstance(s, Population)
+                or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0)
+        if rule:
+            self.projections.append(Projection(
+                s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
+                p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
+                autapses=autapses))
+            return self
         try:
             weight, delay = float(weight), float(delay)
         except (TypeError, ValueError):
@@ -193,11 +230,16 @@ class Circuit:
     # -- persistence --------------------------------------------------------
     def to_dict(self):
         types = {}
-        for b in self.blox.values():
+        for b in self:
             types.setdefault(b.type.key, b.type.to_dict())
-        return {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": self.name,
-                "types": types, "blox": [b.to_dict() for b in self.blox.values()],
-                "connections": [asdict(k) for k in self.connections]}
+        d = {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": self.name,
+             "types": types, "blox": [b.to_dict() for b in self.blox.values()],
+             "connections": [asdict(k) for k in self.connections]}
+        if self.populations:
+            d["populations"] = [pp.to_dict() for pp in self.populations.values()]
+        if self.projections:
+            d["projections"] = [k.to_dict() for k in self.projections]
+        return d
 
     def to_json(self, path=None, indent=None):
         """JSON text of the circuit (also written to ``path`` if given)."""
@@ -237,13 +279,15 @@ class Circuit:
         return isinstance(other, Circuit) and self.to_dict() == other.to_dict()
 
     def __repr__(self):
-        return (f"<Circuit '{self.name}': {len(self.blox)} blox, "
-                f"{len(self.connections)} connections>")
+        pops = f", {len(self.populations)} populations" if self.populations else ""
+        rules = f", {len(self.projections)} projections" if self.projections else ""
+        return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}, "
+                f"{len(self.connections)} connections{rules}>")
 
     def _repr_latex_(self):
         from .blox import latex_equations
         seen, parts = set(), []
-        for b in self.blox.values():
+        for b in self:
             if b.type.key not in seen:
                 seen.add(b.type.key)
                 parts.append(latex_equations(b.type))

@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import numpy as np
+
 from ..exceptions import CircuitError, NbbloxError
 from .blox import Blox, BloxType
+from .population import Population
 
 __all__ = ["circuit_from_dict", "circuit_to_code"]
 
@@ -66,6 +69,32 @@ def circuit_from_dict(cls, data):
         _require(isinstance(params, Mapping) and isinstance(init, Mapping),
                  f"blox {item['name']!r}: 'params' and 'init' must be objects")
         circuit.add(Blox(t, name=item["name"], init=init, **params))
+    pops_in, projs_in = data.get("populations", []), data.get("projections", [])
+    _require(isinstance(pops_in, list) and isinstance(projs_in, list),
+             "'populations' and 'projections' must be lists")
+    for item in pops_in:
+        _require(isinstance(item, Mapping) and isinstance(item.get("name"), str),
+                 "each population needs a 'name'")
+        t = types.get(item.get("type"))
+        _require(t is not None, f"population {item['name']!r} has unknown type {item.get('type')!r}")
+        params, init, n = item.get("params", {}), item.get("init", {}), item.get("n")
+        _require(isinstance(params, Mapping) and isinstance(init, Mapping),
+                 f"population {item['name']!r}: 'params' and 'init' must be objects")
+        _require(isinstance(n, int) and 1 <= n <= MAX_BLOX * 50,
+                 f"population {item['name']!r}: 'n' must be a positive whole number")
+        circuit.add(Population(t, n, item["name"], init=init, **params))
+    for k in projs_in:
+        _require(isinstance(k, Mapping), "each projection must be an object")
+        for f in ("src", "dst"):
+            _require(isinstance(k.get(f), str), f"projection needs a '{f}' name")
+        rule = {f: k[f] for f in ("p", "seed", "i", "j") if f in k}
+        _require(("p" in rule) != ("i" in rule), "a projection needs either 'p' or 'i'/'j'")
+        if "seed" in rule:
+            _require(isinstance(rule["seed"], int), "projection 'seed' must be an integer")
+        circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
+                        on_pre=k.get("on_pre"), output=k.get("output") or None,
+                        input=k.get("input") or None, autapses=bool(k.get("autapses", True)),
+                        **rule)
     for k in conns_in:
         _require(isinstance(k, Mapping), "each connection must be an object")
         for f in ("src", "dst"):
@@ -80,6 +109,14 @@ def _num(v):
     return repr(v) if math.isfinite(v) else f"float('{v}')"
 
 
+def _val(v):
+    if isinstance(v, np.ndarray):
+        if v.size and np.all(v == v.flat[0]):
+            return _num(v.flat[0])
+        return "np.array([" + ", ".join(_num(x) for x in v.tolist()) + "])"
+    return _num(v)
+
+
 def _kwargs(d):
     return ", ".join(f"{k}={_num(v)}" for k, v in d.items())
 
@@ -89,7 +126,9 @@ def circuit_to_code(circuit, var="circuit"):
     catalog = _catalog()
     lines = ["import nbblox as nb", ""]
     type_var = {}
-    for b in circuit.blox.values():
+    if circuit.populations or circuit.projections:
+        lines.insert(0, "import numpy as np")
+    for b in circuit:
         t = b.type
         if t.key in type_var:
             continue
@@ -113,6 +152,38 @@ def circuit_to_code(circuit, var="circuit"):
         if changed:
             args.append(_kwargs(changed))
         lines.append(f"{var}.add({type_var[t.key]}({', '.join(args)}))")
+    for pop in circuit.populations.values():
+        changed = {k: v for k, v in pop.params.items()
+                   if isinstance(v, np.ndarray) or v != pop.type.params[k].default}
+        init = {k: v for k, v in pop.init.items()
+                if isinstance(v, np.ndarray) or v != pop.type.init[k]}
+        args = [f"n={pop.n}", f"name={pop.name!r}"]
+        if init:
+            args.append("init={" + ", ".join(f"{k!r}: {_val(v)}" for k, v in init.items()) + "}")
+        args += [f"{k}={_val(v)}" for k, v in changed.items()]
+        lines.append(f"{var}.add(nb.Population({type_var[pop.type.key]}, {', '.join(args)}))")
+    for k in circuit.projections:
+        d = k.to_dict()
+        args = [repr(k.src), repr(k.dst)]
+        if "p" in d:
+            args += [f"weight={_num(d['weight'])}", f"p={_num(d['p'])}", f"seed={d['seed']}"]
+            if d["delay"]:
+                args.append(f"delay={_num(d['delay'])}")
+        else:
+            args += [f"weight={_val(k.weight)}", f"i=np.array({d['i']!r})",
+                     f"j=np.array({d['j']!r})"]
+            if k.delay.any():
+                args.append(f"delay={_val(k.delay)}")
+        if k.on_pre:
+            args.append(f"on_pre={k.on_pre!r}")
+        else:
+            if k.output != list(circuit[k.src].type.outputs)[0]:
+                args.append(f"output={k.output!r}")
+            if k.input != list(circuit[k.dst].type.inputs)[0]:
+                args.append(f"input={k.input!r}")
+        if not k.autapses:
+            args.append("autapses=False")
+        lines.append(f"{var}.connect({', '.join(args)})")
     for k in circuit.connections:
         src, dst = circuit.blox[k.src], circuit.blox[k.dst]
         extra = ""

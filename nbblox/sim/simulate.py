@@ -12,6 +12,7 @@ import numpy as np
 from .. import __version__
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
+from .events import noise_seed, reset_error, run_full
 from .solution import Solution
 
 __all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
@@ -31,15 +32,21 @@ def _number(v, what):
     return v
 
 
+_ALIASES = {"em": "euler", "euler_maruyama": "euler", "euler-maruyama": "euler",
+            "stochastic_heun": "heun"}
+
+
 def _method(method):
     m = str(method)
+    if m.lower() in _ALIASES:
+        return _ALIASES[m.lower()]
     if m.lower() in FIXED_METHODS:
         return m.lower()
     for a in ADAPTIVE_METHODS:
         if m.lower() == a.lower():
             return a
     raise SimulationError(f"unknown method {method!r}; choose one of "
-                          f"{', '.join(list(FIXED_METHODS) + list(ADAPTIVE_METHODS))}")
+                          f"{', '.join(list(FIXED_METHODS) + ['em'] + list(ADAPTIVE_METHODS))}")
 
 
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
@@ -58,16 +65,23 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         ``"euler"``, ``"heun"``, ``"rk4"`` (numba loops) or an adaptive
         scipy method: ``"RK45"``, ``"RK23"``, ``"DOP853"``, ``"LSODA"``,
         ``"BDF"``, ``"Radau"`` (stiff ones get the analytic Jacobian).
+        With noise (``xi`` in the equations): ``"euler"``/``"em"``
+        (Euler-Maruyama, Ito) or ``"heun"`` (stochastic Heun, which
+        converges to the Stratonovich solution for multiplicative noise).
+        Spikes, delays and noise need a fixed-step method.
     params : dict, optional
         ``{"blox.param": value}`` for this run only (no recompilation).
     x0 : dict or array, optional
         Initial state overrides.
     record : list of str, optional
-        States to keep (default all).
+        States to keep (default all).  ``"pop.V"`` names a whole
+        population; an empty list keeps only spikes (spiking circuits).
     stride : int
         Keep every ``stride``-th step, so long runs do not fill memory.
     seed : int, optional
-        Stored with the result (noise arrives with stochastic blox).
+        Seed of the white noise: the same seed gives the same run bit for
+        bit (on the same machine).  None draws a fresh one, stored in
+        ``sol.info["seed"]`` so the run can be repeated.
     backend : str
         ``"auto"``, ``"numba"`` or ``"numpy"`` (the reference backend).
 
@@ -104,8 +118,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     else:
         if isinstance(record, str):
             record = [record]
-        rec = np.array([system.state_index(r) for r in record], dtype=np.int64)
-        if rec.size == 0:
+        rec = np.concatenate([system.state_indices(r) for r in record] or
+                             [np.zeros(0, np.int64)]).astype(np.int64)
+        if rec.size == 0 and not system.layout.has_spikes:
             raise ParameterError("record is empty: name at least one state")
     nsteps = int(round((t_end - t0) / dt))
     nrec = nsteps // stride + 1
@@ -117,11 +132,46 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             "seed": seed, "backend": system.backend, "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
+    if system.layout.needs_full_kernel:
+        _check_features(system, method)
+        if system.layout.has_noise:
+            info["seed"] = noise_seed(seed)
+        return _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                     named, info)
     if method in FIXED_METHODS:
         return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
                       named, info)
     return _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
                      info, rtol, atol)
+
+
+def _check_features(system, method):
+    L = system.layout
+    what = ", ".join(w for w, on in (("spikes", L.has_spikes), ("delays", L.has_delays),
+                                     ("noise", L.has_noise)) if on)
+    if method not in FIXED_METHODS:
+        raise SimulationError(f"method {method!r} cannot integrate a circuit with {what}; "
+                              "use a fixed-step method: 'euler' (= 'em' with noise), "
+                              "'heun' or 'rk4'")
+    if L.has_noise and method == "rk4":
+        raise SimulationError("RK4 is not a stochastic method and this circuit has noise "
+                              "(xi): use method='em' (Euler-Maruyama) or 'heun' "
+                              "(stochastic Heun)")
+
+
+def _full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info):
+    out_t, out_x, spikes, done, status = run_full(system, method, x, p, t0, dt, nsteps,
+                                                  stride, rec, nrec, info.get("seed") or 0)
+    info = dict(info, n_spikes=int(spikes["time"].size))
+    sol = Solution(out_t, names, out_x, final_state=x, params=named, info=info,
+                   spikes=spikes, system=system)
+    if status >= 0:
+        raise _diverged(system, t0 + done * dt, status, sol)
+    if status <= -100:
+        err = reset_error(system, status, t0 + done * dt)
+        err.partial = sol
+        raise err
+    return sol
 
 
 def _diverged(system, t, bad, sol):

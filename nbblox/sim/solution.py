@@ -3,12 +3,15 @@ xarray and pandas and a lazy ``.plot()`` (HoloViews, in viz/)."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 
 from ..exceptions import ParameterError, suggest
 
 __all__ = ["Solution"]
+
+_ELEMENT = re.compile(r"^(.+)\[(\d+)\]\.([^.]+)$")
 
 
 class Solution:
@@ -25,7 +28,9 @@ class Solution:
         Full state vector at the last step reached (to continue a run).
     params : dict
         Parameter values used.
-    spikes : dict with ``"index"``, ``"time"`` arrays (empty without spikes)
+    spikes : dict of arrays ``"index"`` (neuron index within its blox or
+        population), ``"time"`` (ms) and ``"blox"`` (its name), in time order
+        (empty without spikes)
     info : dict
         Method, dt, stride, seed, backend, nbblox version.
 
@@ -46,13 +51,30 @@ class Solution:
         self.params = dict(params or {})
         self.info = dict(info or {})
         self.spikes = spikes if spikes is not None else {
-            "index": np.zeros(0, dtype=np.int64), "time": np.zeros(0)}
+            "index": np.zeros(0, dtype=np.int64), "time": np.zeros(0), "blox": np.zeros(0, dtype="<U1")}
         self.system = system
         self._index = {n: i for i, n in enumerate(self.names)}
+        self._vectors = None
+
+    def _vector(self, name):
+        """Rows of ``"pop.V"``: every recorded ``"pop[i].V"``, by index i."""
+        if self._vectors is None:
+            groups = {}
+            for r, n in enumerate(self.names):
+                m = _ELEMENT.match(n)
+                if m:
+                    groups.setdefault(f"{m.group(1)}.{m.group(3)}", []).append(
+                        (int(m.group(2)), r))
+            self._vectors = {k: np.array([r for _, r in sorted(v)], dtype=np.int64)
+                             for k, v in groups.items()}
+        return self._vectors.get(name)
 
     def _resolve(self, name):
         if name in self._index:
             return self._index[name]
+        rows = self._vector(name) if isinstance(name, str) else None
+        if rows is not None:
+            return rows
         # "V" is accepted when exactly one recorded variable ends in ".V"
         matches = [n for n in self.names if n.split(".", 1)[-1] == name]
         if len(matches) == 1:
@@ -63,7 +85,16 @@ class Solution:
                              + (" ..." if len(self.names) > 10 else ""))
 
     def __getitem__(self, name):
+        """One variable (``"fhn.V"``, ``"pop[3].V"``) as (nt,), or a whole
+        population (``"pop.V"``) as (n, nt) with rows in neuron order."""
         return self.values[self._resolve(name)]
+
+    def spike_trains(self, name):
+        """(index, time) arrays of the spikes of blox or population ``name``."""
+        sel = self.spikes.get("blox", np.zeros(0)) == name
+        if not np.any(sel) and self.system is not None and name not in self.system.circuit:
+            raise ParameterError(f"no blox or population named '{name}'.")
+        return self.spikes["index"][sel], self.spikes["time"][sel]
 
     def __contains__(self, name):
         try:

@@ -1,0 +1,295 @@
+"""Generate the ``run_<method>_full`` kernels: fixed-step loops with white
+noise, delayed continuous coupling, spike events and event-driven synapses.
+
+One loop step (time t -> t + dt), in Brian2's order:
+
+1. integrate (stage 1 also stores the outputs in the delay history);
+2. refractory neurons: states their reset *sets* (``V = Vr``) are held at
+   the post-reset value; incremented states (``u += d``) and all others
+   keep integrating; the spike condition is not tested while refractory;
+3. delayed spike effects due now are added (ring buffer);
+4. every spiking neuron's condition is tested (all groups first);
+5. each spike is propagated through its projections' CSR rows (zero delay:
+   ``on_pre`` applied at once; delayed: the increment goes into the ring);
+6. spiking neurons are reset and become refractory.
+
+The cost of 5 grows with the number of spikes times the fan-out, never
+with n^2.  The kernel stops *before* a step whose spikes might not fit the
+spike buffer and returns status -2; the caller drains the buffer and calls
+again from that step (all state lives in the arguments), so nothing is ever
+written out of bounds.  Noise uses a counter-based generator: the normal
+deviate of state slot ``i`` at step ``s`` depends only on ``(seed, s, i)``,
+so runs are bit-for-bit reproducible, also across resumed calls.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from .codegen import _body, _loads, _zero_safe, pycode
+
+__all__ = ["full_kernels"]
+
+_SIG = ("x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec, out_t, out_x, j0, "
+        "seed, hist, refr, hold, tref, syn_ptr, syn_post, syn_w, syn_d, ring, spk_i, spk_t, "
+        "nspk0")
+
+
+def _idx_loads(g, ex, exprs, idx, indent):
+    """Like _loads but for instance index variable ``idx``."""
+    return [ln.replace("+ i]", f"+ {idx}]") for ln in _loads(g, ex, exprs, indent)]
+
+
+def _couple(layout, exs, xn, cpos, stage1, indent):
+    pad = " " * indent
+    L = []
+    for g, ex in zip(layout.groups, exs):
+        if ex["out"]:
+            L.append(f"{pad}for i in range({g.n}):")
+            L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
+            tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
+            L += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
+    if stage1:
+        L += [f"{pad}hrow = step % H", f"{pad}for ii in range(N_OUTPUTS):",
+              f"{pad}    hist[hrow, ii] = o[ii]"]
+    L += [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
+          f"{pad}for e in range(src.shape[0]):",
+          f"{pad}    de = dls[e]",
+          f"{pad}    if de == 0.0:",
+          f"{pad}        u[dst[e]] += w[e] * o[src[e]]",
+          f"{pad}    else:",
+          f"{pad}        pos = step + {cpos!r} - de",
+          f"{pad}        if pos < 0.0:",
+          f"{pad}            pos = 0.0",
+          f"{pad}        kf = math.floor(pos)",
+          f"{pad}        kk = int(kf)",
+          f"{pad}        fr = pos - kf",
+          f"{pad}        val = hist[kk % H, src[e]]",
+          f"{pad}        if fr > 0.0:",
+          f"{pad}            val = (1.0 - fr) * val + fr * hist[(kk + 1) % H, src[e]]",
+          f"{pad}        u[dst[e]] += w[e] * val"]
+    return L
+
+
+def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
+    """One stage: dx -> kn (and diffusion -> gn).  ``fused`` (Euler): write
+    x + dt*f + g*dW straight back into x, one pass over memory instead of
+    three (each instance reads only its own states and inputs)."""
+    pad = " " * indent
+    L = [f"{pad}t_s = t + {cpos!r} * dt"]
+    if layout.src.size:
+        L += _couple(layout, exs, xn, cpos, stage1, indent)
+    for g, ex in zip(layout.groups, exs):
+        if not ex["f"]:
+            continue
+        noisy = [k for k, gk in enumerate(ex["g"]) if gk != 0] if (gn or fused) else []
+        if fused:
+            exprs = []
+            for k, fk in enumerate(ex["f"]):
+                e = ex["S"][k] + _DT * fk
+                if k in noisy:
+                    e = e + ex["g"][k] * sp.Symbol(f"dW[{g.x(k, 0)} + i]", real=True)
+                exprs.append(e)
+            L.append(f"{pad}for i in range({g.n}):")
+            L += _loads(g, ex, exprs + ex["S"], indent + 4)
+            tg = [f"x[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
+            L += _body(tg, exprs, indent + 4)
+            continue
+        exprs = [_zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
+        L.append(f"{pad}for i in range({g.n}):")
+        L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, exprs, indent + 4)]
+        tg = [f"{kn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
+        tg += [f"{gn}[{g.x(k, 0)} + i]" for k in noisy]
+        L += _body(tg, exprs, indent + 4)
+    return L
+
+
+_DT = sp.Symbol("dt", real=True)
+
+
+def _loop(what, body):
+    return ["        for i in range(N_STATES):", f"            {what}"] if body else []
+
+
+def _scheme(layout, exs, name):
+    noise = layout.has_noise
+    st = lambda *a: _stage(layout, exs, *a, 8)
+    L = []
+    if name == "euler":
+        L += _stage(layout, exs, "x", "k1", None, 0.0, True, 8, fused=True)
+    elif name == "heun":
+        L += st("x", "k1", "g1" if noise else None, 0.0, True)
+        L += _loop("tmp[i] = x[i] + dt * k1[i]" + (" + g1[i] * dW[i]" if noise else ""), True)
+        L += st("tmp", "k2", "g2" if noise else None, 1.0, False)
+        L += _loop("x[i] += 0.5 * dt * (k1[i] + k2[i])"
+                   + (" + 0.5 * (g1[i] + g2[i]) * dW[i]" if noise else ""), True)
+    else:
+        L += st("x", "k1", None, 0.0, True)
+        L += _loop("tmp[i] = x[i] + 0.5 * dt * k1[i]", True)
+        L += st("tmp", "k2", None, 0.5, False)
+        L += _loop("tmp[i] = x[i] + 0.5 * dt * k2[i]", True)
+        L += st("tmp", "k3", None, 0.5, False)
+        L += _loop("tmp[i] = x[i] + dt * k3[i]", True)
+        L += st("tmp", "k4", None, 1.0, False)
+        L += _loop("x[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])", True)
+    return L
+
+
+def _noise_lines(layout, exs):
+    L = []
+    for g, ex in zip(layout.groups, exs):
+        for k, gk in enumerate(ex["g"]):
+            if gk != 0:
+                base = g.x(k, 0)
+                L += [f"        for i in range({base}, {base + g.n}):",
+                      "            dW[i] = sq * gauss(seed, step * N_STATES + i)"]
+    return L
+
+
+def _apply_effects(H, exh, effects, idx, indent, ring_row=None):
+    """Code applying on_pre statements to target instance ``idx``."""
+    pad = " " * indent
+    wsym = sp.Symbol("w_syn", real=True)
+    user = H.btype.symbols
+    rename = {user[n]: s for n, s in zip(H.btype.states, exh["S"])}
+    rename.update({user[n]: q for n, q in zip(H.btype.params, exh["Q"])})
+    rename[sp.Symbol("w", real=True)] = wsym
+    L = [f"{pad}w_syn = syn_w[kk]"]
+    if ring_row is not None:  # delayed: state-independent increments into the ring
+        for target, expr in effects:
+            k = H.btype.states.index(target)
+            inc = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
+            L += _idx_loads(H, exh, [inc], idx, indent)
+            L.append(f"{pad}ring[{ring_row}, {H.x(k, 0)} + {idx}] += {pycode(inc)}")
+        return L
+    exprs = [e.xreplace(rename) for _, e in effects]
+    L += _idx_loads(H, exh, exprs, idx, indent)
+    for (target, _), e in zip(effects, exprs):
+        k = H.btype.states.index(target)
+        L.append(f"{pad}s{k} = {pycode(e)}")
+        L.append(f"{pad}x[{H.x(k, 0)} + {idx}] = s{k}")
+    return L
+
+
+def _spike_lines(layout, exs):
+    groups = layout.groups
+    spiking = [(gi, g) for gi, g in enumerate(groups) if g.btype.spike is not None]
+    if not spiking:
+        return []
+    L = ["        tn = t0 + (step + 1) * dt"]
+    for gi, g in spiking:  # refractory hold
+        ex = exs[gi]
+        if g.btype.refractory is not None and ex["held"]:
+            L += [f"        for i in range({g.n}):",
+                  f"            if step < refr[{g.xoff} + i]:"]
+            L += [f"                x[{g.x(k, 0)} + i] = hold[{g.x(k, 0)} + i]" for k in ex["held"]]
+    targets = sorted({(r.g_post, groups[r.g_post].btype.states.index(t))
+                      for r in layout.rules if r.delayed for t, _ in r.effects})
+    if targets:
+        L.append("        arow = (step + 1) % D")
+        for gp, k in targets:
+            base = groups[gp].x(k, 0)
+            L += [f"        for i in range({base}, {base + groups[gp].n}):",
+                  "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
+    L.append("        nstart = nspk")
+    for gi, g in spiking:  # thresholds, all groups before any effect
+        ex = exs[gi]
+        pad = " " * 12
+        L.append(f"        for i in range({g.n}):")
+        if g.btype.refractory is not None:
+            L.append(f"            if step < refr[{g.xoff} + i]:")
+            L.append("                continue")
+        L += _loads(g, ex, [ex["spike"]], 12)
+        L += [f"{pad}if {pycode(ex['spike'])}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
+              f"{pad}    spk_t[nspk] = tn", f"{pad}    nspk += 1"]
+    for r in layout.rules:  # propagation
+        G, H = groups[r.g_pre], groups[r.g_post]
+        A = G.soff + r.a
+        L += ["        for qq in range(nstart, nspk):",
+              "            gid = spk_i[qq]",
+              f"            if gid >= {A} and gid < {A + r.n_pre}:",
+              f"                row = {r.ptr_off} + gid - {A}",
+              "                for kk in range(syn_ptr[row], syn_ptr[row + 1]):",
+              "                    post = syn_post[kk]"]
+        if r.delayed:
+            L += ["                    nd = int(syn_d[kk])", "                    if nd == 0:"]
+            L += _apply_effects(H, exs[r.g_post], r.effects, "post", 24)
+            L += ["                    else:",
+                  "                        rrow = (step + 1 + nd) % D"]
+            L += _apply_effects(H, exs[r.g_post], r.effects, "post", 24, "rrow")
+        else:
+            L += _apply_effects(H, exs[r.g_post], r.effects, "post", 20)
+    for gi, g in spiking:  # resets
+        ex = exs[gi]
+        L += ["        for qq in range(nstart, nspk):",
+              "            gid = spk_i[qq]",
+              f"            if gid >= {g.soff} and gid < {g.soff + g.n}:",
+              f"                i = gid - {g.soff}"]
+        exprs = [e for _, e in ex["reset"]]
+        L += _loads(g, ex, exprs + [ex["spike"]], 16)
+        for k, e in ex["reset"]:
+            L.append(f"                s{k} = {pycode(e)}")
+            L.append(f"                x[{g.x(k, 0)} + i] = s{k}")
+        if g.btype.refractory is not None:
+            L.append(f"                refr[{g.xoff} + i] = step + tref[{gi}]")
+            L += [f"                hold[{g.x(k, 0)} + i] = x[{g.x(k, 0)} + i]" for k in ex["held"]]
+        else:
+            # still above threshold right after the reset: it would fire every step
+            L += _loads(g, ex, [ex["spike"]], 16)
+            L += [f"                if {pycode(ex['spike'])}:",
+                  f"                    return step + 1, {-100 - gi}, j, nspk"]
+    return L
+
+
+_HEAD = """
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_NAME_full(SIG):
+    k1 = np.empty(N_STATES)
+    k2 = np.empty(N_STATES)
+    k3 = np.empty(N_STATES)
+    k4 = np.empty(N_STATES)
+    tmp = np.empty(N_STATES)
+    g1 = np.zeros(N_STATES)
+    g2 = np.zeros(N_STATES)
+    dW = np.zeros(N_STATES)
+    u = np.zeros(N_INPUTS)
+    o = np.zeros(N_OUTPUTS)
+    H = hist.shape[0]
+    D = ring.shape[0]
+    sq = math.sqrt(dt)
+    j = j0
+    nspk = nspk0
+    if step0 == 0:
+        out_t[0] = t0
+        for r in range(rec.shape[0]):
+            out_x[r, 0] = x[rec[r]]
+        j = 1
+    for step in range(step0, nsteps):
+        if nspk + N_SPIKING > spk_i.shape[0]:
+            return step, -2, j, nspk
+        t = t0 + step * dt
+"""
+
+_TAIL = """        for i in range(N_STATES):
+            if not math.isfinite(x[i]):
+                return step + 1, i, j, nspk
+        if (step + 1) % stride == 0:
+            out_t[j] = t0 + (step + 1) * dt
+            for r in range(rec.shape[0]):
+                out_x[r, j] = x[rec[r]]
+            j += 1
+    return nsteps, -1, j, nspk
+"""
+
+
+def full_kernels(layout, exs):
+    """Source lines of run_euler_full, run_heun_full and run_rk4_full."""
+    L = [f"N_SPIKING = {layout.n_spiking}", ""]
+    noise = _noise_lines(layout, exs) if layout.has_noise else []
+    spikes = _spike_lines(layout, exs)
+    for name in ("euler", "heun", "rk4"):
+        head = _HEAD.replace("NAME", name).replace("SIG", _SIG)
+        body = (noise if name != "rk4" else []) + _scheme(layout, exs, name)
+        # the finite check must precede spike handling only to name a state;
+        # spikes are processed first so a reset can bring V back in range
+        L.append(head + "\n".join(body + spikes) + "\n" + _TAIL)
+    return L

@@ -1,0 +1,123 @@
+"""Runs that need the ``run_<method>_full`` kernels: spike events with
+event-driven synapses, delayed coupling, and white noise.
+
+This module turns a System's layout into the kernel's runtime arrays
+(delays in steps, history and ring buffers, refractory counters, the spike
+buffer), validates what numba would not (delays shorter than dt or longer
+than the run), drives the kernel through spike-buffer refills, and maps
+global spike ids back to ``(blox or population, index)``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..exceptions import SimulationError
+
+__all__ = ["run_full", "noise_seed"]
+
+SPIKE_BUFFER_MIN = 1 << 16
+
+
+def noise_seed(seed):
+    """A seed for the counter-based generator: given, or fresh entropy."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (2**63))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise SimulationError(f"seed must be a whole number >= 0, got {seed!r}")
+    return int(seed) % (2**63)
+
+
+def _delays(system, dt, span):
+    """Per-edge delays in steps (float) and the history length, validated."""
+    L = system.layout
+    dls = L.dly0 / dt
+    H = 1
+    if dls.size and dls.max() > 0:
+        k = int(np.argmax(L.dly0))
+        if L.dly0[k] > span:
+            raise SimulationError(
+                f"a connection has a delay of {L.dly0[k]:g} ms, longer than the run "
+                f"({span:g} ms): nothing it carries would arrive. Run longer or shorten it.")
+        short = (L.dly0 > 0) & (dls < 1.0 - 1e-9)
+        if short.any():
+            raise SimulationError(
+                f"a continuous connection has a delay of {L.dly0[short][0]:g} ms, shorter "
+                f"than dt = {dt:g} ms; use dt <= the shortest delay or set that delay to 0")
+        H = int(math.ceil(dls.max())) + 2
+    syn_d = np.rint(L.syn_dly0 / dt) if L.syn_dly0.size else np.zeros(0)
+    D = 1
+    if syn_d.size and syn_d.max() > 0:
+        if L.syn_dly0.max() > span:
+            raise SimulationError(
+                f"a synapse has a delay of {L.syn_dly0.max():g} ms, longer than the run "
+                f"({span:g} ms). Run longer or shorten it.")
+        D = int(syn_d.max()) + 2
+    return dls, H, syn_d, D
+
+
+def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed):
+    """Run the full kernel; returns (out_t, out_x, spikes dict, info extras).
+
+    Raises SimulationError (with ``partial``-ready data in ``exc.args``) for
+    divergence and for resets that leave a neuron above threshold.
+    """
+    L = system.layout
+    if system.backend != "numba":
+        raise SimulationError("spikes, delays and noise need the numba backend "
+                              "(backend='numba'); the NumPy reference backend runs "
+                              "deterministic, undelayed circuits only")
+    dls, H, syn_d, D = _delays(system, dt, nsteps * dt)
+    n_states = x.size
+    hist = np.zeros((H, max(L.n_outputs, 1)))
+    ring = np.zeros((D, n_states)) if D > 1 else np.zeros((1, 1))
+    refr = np.full(n_states, -1.0)
+    hold = np.zeros(n_states)
+    tref = np.array([0.0 if g.btype.refractory is None else
+                     float(np.rint(g.btype.refractory / dt)) for g in L.groups] or [0.0])
+    cap = max(SPIKE_BUFFER_MIN, 4 * L.n_spiking)
+    spk_i, spk_t = np.empty(cap, np.int64), np.empty(cap)
+    out_t, out_x = np.empty(nrec), np.empty((rec.size, nrec))
+    kernel = getattr(system._k, f"run_{method}_full")
+    chunks_i, chunks_t = [], []
+    step, j, nspk = 0, 0, 0
+    weights = np.ascontiguousarray(system.weights, dtype=np.float64)
+    syn_w = np.ascontiguousarray(system.synapse_weights, dtype=np.float64)
+    while True:
+        step, status, j, nspk = kernel(
+            x, p, weights, L.src, L.dst, dls, t0, dt, step, nsteps, stride, rec, out_t,
+            out_x, j, seed, hist, refr, hold, tref, L.syn_ptr, L.syn_post, syn_w, syn_d,
+            ring, spk_i, spk_t, nspk)
+        if status != -2:
+            break
+        # buffer full: keep what we have and continue from this step
+        chunks_i.append(spk_i[:nspk].copy())
+        chunks_t.append(spk_t[:nspk].copy())
+        nspk = 0
+    chunks_i.append(spk_i[:nspk])
+    chunks_t.append(spk_t[:nspk])
+    gid = np.concatenate(chunks_i)
+    spikes = spike_record(L, gid, np.concatenate(chunks_t))
+    return out_t[:j], out_x[:, :j], spikes, step, status
+
+
+def spike_record(layout, gid, times):
+    """``{"index", "time", "blox"}``: index within the blox/population."""
+    if not layout.spike_names:
+        return {"index": np.zeros(0, np.int64), "time": np.zeros(0),
+                "blox": np.zeros(0, dtype="<U1")}
+    names = np.array(layout.spike_names)
+    return {"index": layout.spike_local[gid], "time": times,
+            "blox": names[layout.spike_code[gid]]}
+
+
+def reset_error(system, status, t):
+    gi = -100 - status
+    g = system.layout.groups[gi]
+    who = ", ".join(name for name, _, _ in g.entities[:3])
+    return SimulationError(
+        f"'{who}' ({g.btype.name}): the spike condition '{g.btype.spike_text}' is still "
+        f"true right after the reset '{g.btype.reset_text}' (t = {t:.6g} ms), so the "
+        "neuron would fire at every step. Make the reset bring the state below the "
+        "threshold, or give the blox a refractory period.")
