@@ -45,15 +45,16 @@ def _cpu():
 def run_case(system, cfg, reps=5, budget=60.0):
     """Measure one case in this process; returns the record (a dict)."""
     rec = {"system": system, "case": cfg["name"], "status": "ok"}
-    t_end = cfg.get("t_end")
-    t_run = cfg.get("t_run", {}).get(system)
-    if t_run is not None and t_end is not None and t_run < t_end:
-        cfg = dict(cfg, t_end=t_run)
-        rec["extrapolated_from_t"] = t_run
-        rec["scale"] = t_end / t_run
-    else:
-        rec["scale"] = 1.0
-    rec["t_end_run"] = cfg.get("t_end")
+    # a slow system runs a shorter simulation (t_run) or fewer parameter values
+    # (n_run); its warm time is scaled up linearly and marked as extrapolated
+    rec["scale"] = 1.0
+    for key, short in (("t_end", "t_run"), ("n", "n_run")):
+        full, run = cfg.get(key), cfg.get(short, {}).get(system)
+        if run is not None and full is not None and run < full:
+            cfg = dict(cfg, **{key: run})
+            rec["scale"] *= full / run
+            rec[f"{key}_run"] = run
+    rec["t_end_run"], rec["n_run"] = cfg.get("t_end"), cfg.get("n")
     try:
         t0 = time.perf_counter()
         mod = importlib.import_module(MODULES[system])

@@ -17,28 +17,18 @@ CASES = {
                                "brainpy"]),
     "W1_fhn_rk4": dict(kind="fhn", t_end=1000.0, dt=0.01, method="rk4",
                        title="W1 FHN 1000 tu, dt 0.01, RK4",
-                       systems=["handwritten", "nbblox", "brian2_runtime", "brian2_standalone",
-                                "brainpy", "tvb"]),
+                       systems=["handwritten", "nbblox", "brian2_standalone", "brainpy", "tvb"],
+                       t_run={"tvb": 100.0}),
     "W1_fhn_euler": dict(kind="fhn", t_end=1000.0, dt=0.01, method="euler",
                          title="W1 FHN 1000 tu, dt 0.01, Euler",
                          systems=["handwritten", "nbblox", "brainpy", "neurolib"]),
+    "W6_latency_hh": dict(kind="latency_hh", t_end=1000.0, dt=0.01,
+                          title="W6 slider->data HH 1000 ms (simulate + downsample)",
+                          systems=["handwritten", "nbblox"]),
     "W2_wc80": dict(kind="wc", n=80, delays=False, t_end=10000.0, dt=0.1,
                     title="W2 WC N=80, 10 s, dt 0.1 ms",
                     systems=["handwritten", "nbblox", "brainpy", "brian2_standalone", "neurolib",
                              "tvb"], t_run={"tvb": 1000.0}),
-    "W2_wc512": dict(kind="wc", n=512, delays=False, t_end=10000.0, dt=0.1,
-                     title="W2 WC N=512, 10 s, dt 0.1 ms",
-                     systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
-                     t_run={"tvb": 100.0, "neurolib": 2000.0, "brainpy": 2000.0}),
-    "W2_wc80_delay": dict(kind="wc", n=80, delays=True, t_end=10000.0, dt=0.1,
-                          title="W2 WC N=80 + delays 1-20 ms, 10 s",
-                          systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
-                          t_run={"tvb": 1000.0, "brainpy": 2000.0}),
-    "W2_wc512_delay": dict(kind="wc", n=512, delays=True, t_end=10000.0, dt=0.1,
-                           title="W2 WC N=512 + delays 1-20 ms, 10 s",
-                           systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
-                           t_run={"handwritten": 2000.0, "nbblox": 2000.0, "tvb": 100.0,
-                                  "neurolib": 1000.0, "brainpy": 250.0}),
     "W3_coba": dict(kind="coba", n=4000, t_end=1000.0, dt=0.1,
                     title="W3 COBA 4000 LIF, 1 s, dt 0.1 ms",
                     systems=["handwritten", "nbblox", "brian2_runtime", "brian2_standalone",
@@ -47,13 +37,24 @@ CASES = {
                      title="W4 1000 FHN sweep I in [0,2], RK4",
                      systems=["handwritten", "nbblox", "nbblox_circuit", "brian2_standalone",
                               "brainpy", "tvb"], t_run={"tvb": 200.0}),
+    "W2_wc80_delay": dict(kind="wc", n=80, delays=True, t_end=10000.0, dt=0.1,
+                          title="W2 WC N=80 + delays 1-20 ms, 10 s",
+                          systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                          t_run={"tvb": 1000.0, "brainpy": 2000.0}),
     "W5_fp_fhn": dict(kind="fp_fhn", n=1000, title="W5 FHN fixed points at 1000 I values",
-                      systems=["handwritten", "nbblox", "brainpy"]),
+                      systems=["handwritten", "nbblox", "brainpy"], n_run={"brainpy": 100}),
     "W5_cont_hh": dict(kind="cont_hh", title="W5 HH codim-1 continuation in I (Hopf points)",
                        systems=["handwritten", "nbblox"]),
-    "W6_latency_hh": dict(kind="latency_hh", t_end=1000.0, dt=0.01,
-                          title="W6 slider->data HH 1000 ms (simulate + downsample)",
-                          systems=["handwritten", "nbblox"]),
+    "W2_wc512": dict(kind="wc", n=512, delays=False, t_end=10000.0, dt=0.1,
+                     title="W2 WC N=512, 10 s, dt 0.1 ms",
+                     systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                     t_run={"tvb": 100.0, "neurolib": 1000.0, "brainpy": 2000.0,
+                            "handwritten": 2000.0, "nbblox": 2000.0}),
+    "W2_wc512_delay": dict(kind="wc", n=512, delays=True, t_end=10000.0, dt=0.1,
+                           title="W2 WC N=512 + delays 1-20 ms, 10 s",
+                           systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                           t_run={"handwritten": 1000.0, "nbblox": 1000.0, "tvb": 100.0,
+                                  "neurolib": 1000.0, "brainpy": 250.0}),
 }
 
 QUICK = {  # --quick: same code paths, small sizes (also what tests/bench runs, smaller still)
@@ -63,14 +64,14 @@ QUICK = {  # --quick: same code paths, small sizes (also what tests/bench runs, 
     "W2_wc80_delay": dict(n=20, t_end=200.0, t_run={}),
     "W2_wc512_delay": dict(n=64, t_end=200.0, t_run={}),
     "W3_coba": dict(n=1000, t_end=200.0), "W4_sweep": dict(n=100, t_end=200.0, t_run={}),
-    "W5_fp_fhn": dict(n=100), "W6_latency_hh": dict(t_end=100.0),
+    "W5_fp_fhn": dict(n=100, n_run={"brainpy": 20}), "W6_latency_hh": dict(t_end=100.0),
 }
 
 # How two answers must agree before a time counts (checked against "handwritten").
 TOL = {"spikes": 0, "V_end": 1e-6, "E_end": 1e-7, "rate_hz": 0.2, "total_spikes": 0.01,
        "n_osc": 0.01, "V": 1e-6, "hopf_I": 0.05, "points": 0}
 
-SCALING = {"W2": dict(sizes=[10, 20, 40, 80, 160, 320, 640, 1000], t_end=1000.0, dt=0.1),
+SCALING = {"W2": dict(sizes=[10, 20, 40, 80, 160, 320, 640, 1000], t_end=200.0, dt=0.1),
            "W3": dict(sizes=[1000, 2000, 4000, 8000, 16000], t_end=200.0, dt=0.1)}
 
 
@@ -83,7 +84,7 @@ def case_config(name, quick=False, tiny=False):
         for k, v in dict(t_end=20.0, n=8).items():
             if k in cfg:
                 cfg[k] = min(cfg[k], v)
-        cfg["t_run"] = {}
+        cfg["t_run"], cfg["n_run"] = {}, {}
         if cfg["kind"] == "coba":
             cfg["n"], cfg["t_end"] = 200, 20.0
     cfg["name"] = name

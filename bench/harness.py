@@ -155,13 +155,16 @@ def _validate(cfg, recs, reps, budget, timeout):
     refs = {}
     for r in recs:
         if r.get("system") == "handwritten" and r.get("status") == "ok":
-            refs[r.get("t_end_run")] = r["answer"]
+            refs[(r.get("t_end_run"), r.get("n_run"))] = r["answer"]
     for r in recs:
         if r.get("status") != "ok":
             continue
-        key = r.get("t_end_run")
+        key = (r.get("t_end_run"), r.get("n_run"))
         if key not in refs:  # a slow peer ran a shorter time: reference for that time
-            ref_cfg = dict(cfg, t_end=key, t_run={})
+            ref_cfg = dict(cfg, t_run={}, n_run={})
+            for k, v in zip(("t_end", "n"), key):
+                if v is not None:
+                    ref_cfg[k] = v
             ref = run_subprocess("handwritten", ref_cfg, 0, budget, timeout)
             refs[key] = ref.get("answer")
         ref = refs.get(key)

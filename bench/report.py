@@ -51,11 +51,13 @@ def case_table(res):
                  f"{_f(r.get('peak_rss_mb'), 4)} | {chk} | {_f(rt, 3) if rt else '–'} |")
     if any(r.get("scale", 1.0) != 1.0 for r in res["records"] if r.get("status") == "ok"):
         L.append("")
-        L.append("\\* ran a shorter simulation (" + ", ".join(
-            f"{LABEL.get(r['system'], r['system'])} {r['t_end_run']:g} ms"
+        L.append("\\* ran a smaller problem (" + ", ".join(
+            f"{LABEL.get(r['system'], r['system'])} "
+            + (f"{r['t_end_run']:g} ms" if "t_end_run" in r and r.get("t_end_run") else "")
+            + (f" {r['n_run']} values" if r.get("n_run") and not r.get("t_end_run") else "")
             for r in res["records"] if r.get("scale", 1.0) != 1.0 and r.get("status") == "ok")
-            + "); warm time extrapolated linearly to the full length (per-step cost is "
-              "constant); cold is as measured on the shorter run.")
+            + "); warm time extrapolated linearly to the full size (per-step / per-value "
+              "cost is constant); cold is as measured on the smaller run.")
     return L + [""]
 
 
