@@ -4,6 +4,7 @@ run; writes results.json, RESULTS.md and scaling.html."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,9 @@ def parse(argv):
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--scaling-peers", action="store_true", help="peers in the scaling curves too")
     ap.add_argument("--no-targets", action="store_true")
+    ap.add_argument("--no-cases", action="store_true", help="only targets / scaling")
+    ap.add_argument("--merge", action="store_true",
+                    help="update OUT/results.json in place: keep what this run does not redo")
     return ap.parse_args(argv)
 
 
@@ -41,6 +45,10 @@ def main(argv=None):
     sampler = harness.LoadSampler()
     sampler.start()
     data = {"argv": argv, "machine": harness.machine(), "peers": {}, "install_problems": {}}
+    old = Path(a.out) / "results.json"
+    if a.merge and old.exists():
+        data = json.loads(old.read_text())
+        data.setdefault("runs", []).append({"argv": argv, "machine": harness.machine()})
     available = None
     if not a.no_peers:
         log(f"peers: {peers_env.VENV}")
@@ -49,25 +57,33 @@ def main(argv=None):
         data["peers"] = {k: list(v) for k, v in available.items()}
         for k, (ok, info) in available.items():
             log(f"  {k}: {'ok ' + info if ok else 'NOT AVAILABLE: ' + info}")
-    data["cases"] = []
+    data.setdefault("cases", [])
+    data["load"] = sampler.summary()
     t0 = time.time()
     only = select(a.only)
-    for name in only:
-        res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
-                               reps=a.reps, budget=a.budget, log=log)
-        data["cases"].append(res)
-        data["load"] = sampler.summary()
-        report.write(a.out, data)  # after every case, so a long run leaves partial results
     want = {c.split("_")[0] for c in only}
     if not a.no_targets and ("W1" in want or "W6" in want):
-        log("issue-2 targets")
+        log("issue-2 targets")  # first: nbblox only, minutes, and the lead reads them first
         data["targets"] = targets.measure(quick=a.quick, log=log)
+    for name in ([] if a.no_cases else only):
+        res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
+                               reps=a.reps, budget=a.budget, log=log)
+        data["cases"] = [c for c in data["cases"] if c["case"] != name] + [res]
+        data["cases"].sort(key=lambda c: list(CASES).index(c["case"]))
+        data["load"] = sampler.summary()
+        report.write(a.out, data)  # after every case, so a long run leaves partial results
     if not a.no_scaling and want & {"W2", "W3"}:
         log("scaling")
         data["scaling"] = scaling.measure(quick=a.quick, peers=a.scaling_peers and not a.no_peers,
                                           available=available, log=log)
     sampler.stop()
-    data["load"] = sampler.summary()
+    load = sampler.summary()
+    if a.merge and data.get("load"):  # the table states the worst and mean over all runs
+        prev = data["load"]
+        load = {"min": min(prev["min"], load["min"]), "max": max(prev["max"], load["max"]),
+                "mean": (prev["mean"] * prev["n"] + load["mean"] * load["n"])
+                / (prev["n"] + load["n"]), "n": prev["n"] + load["n"]}
+    data["load"] = load
     data["wall_s"] = time.time() - t0
     report.write(a.out, data)
     log(f"wrote {Path(a.out) / 'RESULTS.md'} ({data['wall_s']:.0f} s)")

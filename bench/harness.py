@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,10 +75,20 @@ def run_subprocess(system, cfg, reps, budget, timeout, python=None):
     cmd = [python, "-m", "bench.case", system, json.dumps(cfg), "--reps", str(reps),
            "--budget", str(budget)]
     t0 = time.perf_counter()
+    # own session, so a timeout (or ^C) ends the whole tree: make, g++, XLA threads
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=str(ROOT), env=env, start_new_session=True)
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, cwd=str(ROOT), env=env,
-                           timeout=timeout)
-    except subprocess.TimeoutExpired:
+        out, err = proc.communicate(timeout=timeout)
+        r = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    except BaseException as e:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        if not isinstance(e, subprocess.TimeoutExpired):
+            raise
         return {"system": system, "case": cfg["name"], "status": "error",
                 "error": f"timed out after {timeout} s"}
     finally:
