@@ -45,7 +45,9 @@ def _values(system, values):
                              "{'blox.param': array of values}")
     out = {}
     for name, v in values.items():
-        if name in system.param_names:
+        if name == "coupling":
+            kind = "coupling"  # global coupling: multiplies every connection weight
+        elif name in system.param_names:
             kind = "param"
         elif name in system.state_names:
             kind = "state"
@@ -175,7 +177,8 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     model : Blox, Circuit or System
     values : dict
         ``{"blox.param": values}``; a key may also be a state name, which
-        sweeps that state's initial value.
+        sweeps that state's initial value, or ``"coupling"``, a global
+        factor multiplying every connection weight (whole-brain models).
     t_end, dt, method : as in :func:`nbblox.simulate` (fixed-step methods:
         ``"euler"``, ``"heun"``, ``"rk4"``).
     measure : str, callable, list or dict, optional
@@ -254,12 +257,17 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     n = int(np.prod(shape))
     P = np.tile(system.param_vector(params), (n, 1))
     X = np.tile(system.initial_state(x0), (n, 1))
+    W = np.tile(np.asarray(system.weights, dtype=np.float64), (n, 1))
     for k in names:
         kind, _ = vals[k]
         if kind == "param":
             P[:, system.params.index(k)] = cols[k]
-        else:
+        elif kind == "state":
             X[:, system.state_index(k)] = cols[k]
+        else:
+            if W.shape[1] == 0:
+                raise ParameterError("cannot sweep 'coupling': this system has no connections")
+            W *= cols[k][:, None]
     if record is None:
         rec = np.arange(len(system.state_names), dtype=np.int64)
     else:
@@ -282,7 +290,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
             "options": {"threshold": threshold, "min_amplitude": min_amplitude}}
     csize = _chunk_size(chunk_size, n, (rec.size + 1) * nsamp * 8, progress)
     chunks = [(a, min(a + csize, n)) for a in range(0, n, csize)]
-    job = dict(system=system, method=method, X=X, P=P, t0=t0, dt=dt, nsteps=nsteps,
+    job = dict(system=system, method=method, X=X, P=P, W=W, t0=t0, dt=dt, nsteps=nsteps,
                stride=int(stride), rec=rec, spec=spec, chunks=chunks)
     tick, close = _progress(progress, n)
     try:
@@ -328,9 +336,10 @@ def _run_local(run_chunk, job, tick):
     for c, (a, b) in enumerate(job["chunks"]):
         X = np.ascontiguousarray(job["X"][a:b])
         P = np.ascontiguousarray(job["P"][a:b])
+        W = np.ascontiguousarray(job["W"][a:b])
         out_t, out_x, steps, bad, _ = run_chunk(job["system"], job["method"], X, P,
                                                 job["t0"], job["dt"], job["nsteps"],
-                                                job["stride"], job["rec"])
+                                                job["stride"], job["rec"], W=W)
         spec = dict(job["spec"], P=P)
         parts[c] = reduce_chunk(spec, out_t, out_x, X, steps, bad, job["system"])
         tick(b - a)

@@ -33,9 +33,9 @@ _k = sys.modules["{kname}"]
 
 _KERNEL = '''
 @njit(parallel=True, cache=True, nogil=True)
-def batch_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
+def batch_{m}(X, P, W, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
     for i in numba.prange(X.shape[0]):
-        a, b, c = run_{m}(X[i], P[i], w, src, dst, t0, dt, nsteps, stride, rec,
+        a, b, c = run_{m}(X[i], P[i], W[i], src, dst, t0, dt, nsteps, stride, rec,
                           out_t[i], out_x[i])
         steps[i] = a
         bad[i] = b
@@ -44,9 +44,9 @@ def batch_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, step
 
 
 @njit(cache=True, nogil=True)
-def serial_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
+def serial_{m}(X, P, W, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
     for i in range(X.shape[0]):
-        a, b, c = run_{m}(X[i], P[i], w, src, dst, t0, dt, nsteps, stride, rec,
+        a, b, c = run_{m}(X[i], P[i], W[i], src, dst, t0, dt, nsteps, stride, rec,
                           out_t[i], out_x[i])
         steps[i] = a
         bad[i] = b
@@ -78,7 +78,20 @@ def _check(name, a, shape, dtype):
                               f"expected {shape}")
 
 
-def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, parallel=True):
+def _weights(system, W, n):
+    """Per-row weights, checked: (n, n_edges) float64, C order."""
+    ne = system.layout.src.shape[0]
+    if W is None:
+        W = np.tile(np.asarray(system.weights, dtype=np.float64), (n, 1))
+    W = np.ascontiguousarray(W, dtype=np.float64).reshape(n, -1) if n else np.zeros((0, ne))
+    if W.shape != (n, ne):
+        raise SimulationError(f"internal: weights have shape {W.shape}, expected {(n, ne)}")
+    if not np.all(np.isfinite(W)):
+        raise SimulationError("connection weights hold NaN or inf")
+    return W
+
+
+def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, parallel=True):
     """Integrate ``len(X)`` instances in parallel.
 
     Parameters
@@ -86,6 +99,8 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, parallel=True):
     X, P : ndarray (n, n_states), (n, n_params)
         Initial states (advanced in place to the final states) and parameters.
     rec : int64 array of state indices to record every ``stride`` steps.
+    W : ndarray (n, n_edges), optional
+        Connection weights per row (default: the System's weights for all).
     parallel : bool
         False runs the rows in one thread (a Dask worker thread: Dask
         already runs one chunk per core; the loop releases the GIL).
@@ -107,9 +122,9 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, parallel=True):
     _check("rec", rec, rec.shape, np.int64)
     if rec.ndim != 1 or (rec.size and (rec.min() < 0 or rec.max() >= nx)):
         raise SimulationError("internal: recorded state index out of range")
-    w = np.ascontiguousarray(system.weights, dtype=np.float64)
     src, dst = L.src, L.dst
-    if w.shape != src.shape or src.shape != dst.shape:
+    W = _weights(system, W, n)
+    if src.shape != dst.shape:
         raise SimulationError("internal: weights do not match the connection list")
     if src.size and (src.min() < 0 or src.max() >= max(L.n_outputs, 1)
                      or dst.min() < 0 or dst.max() >= max(L.n_inputs, 1)):
@@ -124,13 +139,18 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, parallel=True):
     if system.backend != "numba":
         from .simulate import _run_reference
         code = _METHODS.index(method)
-        for i in range(n):
-            steps[i], bad[i], nrec[i] = _run_reference(system, code, X[i], P[i], t0, dt,
-                                                       nsteps, stride, rec, out_t[i],
-                                                       out_x[i])
+        saved = system.weights
+        try:
+            for i in range(n):
+                system.weights = W[i]
+                steps[i], bad[i], nrec[i] = _run_reference(system, code, X[i], P[i], t0, dt,
+                                                           nsteps, stride, rec, out_t[i],
+                                                           out_x[i])
+        finally:
+            system.weights = saved
         return out_t, out_x, steps, bad, nrec
     mod = batch_module(system)
     kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
-    kernel(X, P, w, src, dst, float(t0), float(dt), int(nsteps), int(stride), rec,
+    kernel(X, P, W, src, dst, float(t0), float(dt), int(nsteps), int(stride), rec,
            out_t, out_x, steps, bad, nrec)
     return out_t, out_x, steps, bad, nrec

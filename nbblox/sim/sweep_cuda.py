@@ -51,7 +51,7 @@ def exprel1(x):
 _KERNEL = '''
 
 @cuda.jit
-def batch_{m}(X, P, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
+def batch_{m}(X, P, W, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, steps, bad, nrec):
     tid = cuda.grid(1)
     if tid >= X.shape[0]:
         return
@@ -137,7 +137,7 @@ def _stage(layout, exs, xn, dxn, texpr, pad):
                              ex["out"], pad + "    ")
         L += [f"{pad}for i in range(N_INPUTS):", f"{pad}    u[i] = 0.0",
               f"{pad}for e in range(src.shape[0]):",
-              f"{pad}    u[dst[e]] += w[e] * o[src[e]]"]
+              f"{pad}    u[dst[e]] += W[tid, e] * o[src[e]]"]
     for g, ex in zip(layout.groups, exs):
         if ex["f"]:
             L.append(f"{pad}for i in range({g.n}):")
@@ -193,7 +193,7 @@ def _module(system):
         return load_module(src)
 
 
-def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
+def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None):
     """Same contract as :func:`nbblox.sim.sweep_cpu.run_chunk`, on the GPU."""
     ok, why = cuda_ready()
     if not ok:
@@ -201,7 +201,7 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
     if method not in _SCHEMES:
         raise SimulationError(f"the CUDA sweep runs {', '.join(_SCHEMES)}, not {method!r}")
     from numba import cuda
-    from .sweep_cpu import _check
+    from .sweep_cpu import _check, _weights
     L = system.layout
     n, nx, npar = X.shape[0], len(system.state_names), len(system.param_names)
     nsamp = nsteps // stride + 1
@@ -210,8 +210,8 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
     if rec.dtype != np.int64 or rec.ndim != 1 or (rec.size and (rec.min() < 0 or
                                                                 rec.max() >= nx)):
         raise SimulationError("internal: recorded state index out of range")
-    w = np.ascontiguousarray(system.weights, dtype=np.float64)
-    if w.shape != L.src.shape or L.src.shape != L.dst.shape:
+    W = _weights(system, W, n)
+    if L.src.shape != L.dst.shape:
         raise SimulationError("internal: weights do not match the connection list")
     if L.src.size and (L.src.min() < 0 or L.src.max() >= max(L.n_outputs, 1)
                        or L.dst.min() < 0 or L.dst.max() >= max(L.n_inputs, 1)):
@@ -227,13 +227,13 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec):
     nrec = np.zeros(n, dtype=np.int64)
     if n == 0:
         return out_t, out_x, steps, bad, nrec
-    host = dict(X=X, P=P, w=w, src=L.src, dst=L.dst, rec=rec, out_t=out_t, out_x=out_x,
+    host = dict(X=X, P=P, W=W, src=L.src, dst=L.dst, rec=rec, out_t=out_t, out_x=out_x,
                 steps=steps, bad=bad, nrec=nrec)
     d = {k: cuda.to_device(np.ascontiguousarray(v)) for k, v in host.items()}
     threads = min(THREADS, n)
     blocks = int(math.ceil(n / threads))
     kernel = getattr(mod, f"batch_{method}")
-    kernel[blocks, threads](d["X"], d["P"], d["w"], d["src"], d["dst"], float(t0), float(dt),
+    kernel[blocks, threads](d["X"], d["P"], d["W"], d["src"], d["dst"], float(t0), float(dt),
                             int(nsteps), int(stride), d["rec"], d["out_t"], d["out_x"],
                             d["steps"], d["bad"], d["nrec"])
     cuda.synchronize()

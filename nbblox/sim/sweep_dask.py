@@ -39,21 +39,20 @@ def _worker_system(circuit_json, param_names, state_names):
     return system
 
 
-def _task(circuit_json, param_names, state_names, weights, method, X, P, t0, dt, nsteps,
+def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nsteps,
           stride, rec, spec):
     """One chunk, on a worker: integrate serially and reduce to measures."""
     from .sweep import reduce_chunk
     from .sweep_cpu import run_chunk
     system = _worker_system(circuit_json, param_names, state_names)
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != system.weights.shape:
+    W = np.ascontiguousarray(W, dtype=np.float64)
+    if W.ndim != 2 or W.shape[1] != system.weights.shape[0]:
         raise SimulationError("weights do not match the worker's circuit")
-    system.weights = w.copy()
     X = np.ascontiguousarray(X, dtype=np.float64)
     P = np.ascontiguousarray(P, dtype=np.float64)
     out_t, out_x, steps, bad, _ = run_chunk(system, method, X, P, t0, dt, nsteps, stride,
                                             np.ascontiguousarray(rec, dtype=np.int64),
-                                            parallel=False)
+                                            W=W, parallel=False)
     return reduce_chunk(dict(spec, P=P), out_t, out_x, X, steps, bad, None)
 
 
@@ -75,11 +74,10 @@ def run_dask(client, job, tick, make_partial):
     chunks = job["chunks"]
     parts, futures = {}, {}
     try:
-        weights = np.asarray(system.weights)
         tag = uuid.uuid4().hex[:12]
         for c, (a, b) in enumerate(chunks):
             f = client.submit(_task, circuit_json, system.param_names, system.state_names,
-                              weights, job["method"], job["X"][a:b], job["P"][a:b],
+                              job["W"][a:b], job["method"], job["X"][a:b], job["P"][a:b],
                               job["t0"], job["dt"], job["nsteps"], job["stride"], job["rec"],
                               job["spec"], pure=False, key=f"nbblox-sweep-{tag}-{c}")
             futures[f.key] = (c, f)

@@ -87,6 +87,14 @@ def test_chunks_and_progress_do_not_change_results(fhn_system):
     assert seen == [(5, 23), (10, 23), (15, 23), (20, 23), (23, 23)]
 
 
+def test_progress_bar_in_a_terminal(fhn_system, capsys):
+    res = nb.sweep(fhn_system, {"fhn.I": [0.1, 0.2, 0.3]}, t_end=5.0, dt=0.1,
+                   measure="max", progress=True, chunk_size=1)
+    err = capsys.readouterr().err
+    assert "sweep" in err and "3/3" in err          # tqdm's bar reached the end
+    assert res["max"].shape == (3, 2)
+
+
 def test_circuit_sweep_matches_simulate():
     wc1 = nb.blox.WilsonCowan(name="a")
     wc2 = nb.blox.WilsonCowan(name="b")
@@ -129,6 +137,7 @@ def test_bad_input_is_refused_clearly(fhn_system, kw, match):
         nb.sweep(fhn_system, args.pop("values"), **args)
 
 
+@pytest.mark.slow
 def test_parallel_module_is_cached_on_disk(tmp_path):
     """A fresh process reuses the compiled batch kernel (numba cache hit)."""
     import os
@@ -146,3 +155,23 @@ def test_parallel_module_is_cached_on_disk(tmp_path):
     assert runs[0].returncode == 0, runs[0].stderr
     assert runs[0].stdout.split() == ["0", "1"]
     assert runs[1].stdout.split() == ["1", "0"], runs[1].stderr
+
+
+def test_global_coupling_sweep_scales_all_weights():
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="pair")
+    c.connect(a, b, weight=1.0)
+    c.connect(b, a, weight=0.5)
+    s = nb.compile(c)
+    G = [0.0, 1.0, 3.0]
+    res = nb.sweep(s, {"coupling": G}, t_end=30.0, dt=0.1, traces=True, measure="final")
+    base = s.weights.copy()
+    for g in G:
+        s.weights[:] = g * base
+        sol = nb.simulate(s, 30.0, dt=0.1)
+        np.testing.assert_array_equal(res["trace"].sel(coupling=g).values, sol.values)
+    s.weights[:] = base
+    # coupling changes the result (the sweep is not ignoring it)
+    assert not np.array_equal(res["final"].values[0], res["final"].values[2])
+    with pytest.raises(nb.ParameterError, match="no connections"):
+        nb.sweep(nb.blox.FitzHughNagumo(name="f"), {"coupling": [1.0]}, t_end=1.0, dt=0.1)

@@ -32,6 +32,10 @@ SCRIPT = textwrap.dedent("""
     assert np.array_equal(a["trace"].values, b["trace"].values)
     one = nb.simulate(s2, 2.0, dt=0.1, params={p: vals[p][1]})
     assert np.array_equal(b["trace"].values[1], one.values)
+    ga = nb.sweep(s2, {"coupling": [0.0, 2.0]}, t_end=2.0, dt=0.1, measure="final")
+    gb = nb.sweep(s2, {"coupling": [0.0, 2.0]}, t_end=2.0, dt=0.1, measure="final",
+                  backend="cuda")
+    assert np.array_equal(ga["final"].values, gb["final"].values)
     # divergence is detected per thread
     g = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})
     import warnings

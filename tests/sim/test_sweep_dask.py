@@ -52,6 +52,10 @@ def test_dask_callable_measure_and_changed_weights(client):
     np.testing.assert_array_equal(r_cpu["final"].values, r_dask["final"].values)
     one = nb.simulate(s, 20.0, dt=0.1, params={p: vals[p][1]})
     np.testing.assert_array_equal(r_dask["final"].values[1], one.values[:, -1])
+    g_cpu = nb.sweep(s, {"coupling": [0.0, 2.0]}, t_end=20.0, dt=0.1, measure="final")
+    g_dask = nb.sweep(s, {"coupling": [0.0, 2.0]}, t_end=20.0, dt=0.1, measure="final",
+                      backend=client, chunk_size=1)
+    np.testing.assert_array_equal(g_cpu["final"].values, g_dask["final"].values)
 
 
 def test_lost_client_keeps_finished_chunks(fhn):
