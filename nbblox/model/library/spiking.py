@@ -46,12 +46,13 @@ QIF = BloxType(
         "V_reset": P(-100.0, (-1000, -10), 1, "", "reset value (stand-in for -infinity)"),
     },
     init={"V": -1.0},
-    spike="V >= V_peak", reset="V = V_reset",
+    spike="V >= V_peak", reset="V = V_reset", refractory=0.2,
     kind="neuron",
     doc="Quadratic integrate-and-fire (theta-neuron normal form), dimensionless V, time "
-        "in ms via tau. For eta + I > 0 it fires with period ~ pi*tau/sqrt(eta + I) "
-        "(exactly, when V_peak = -V_reset -> infinity). The microscopic model of "
-        "MontbrioPazoRoxin.",
+        "in ms via tau. For eta + I > 0 it fires with period pi*tau/sqrt(eta + I): the "
+        "0.2 ms refractory period is 2*tau/V_peak, the time the ideal neuron spends "
+        "beyond +-100 (the correction of Montbrio et al. 2015; rescale it if you change "
+        "tau or V_peak). The microscopic model of MontbrioPazoRoxin.",
     citation="Ermentrout GB, Kopell N (1986). SIAM J Appl Math 46:233-253. "
              "doi:10.1137/0146017; Montbrio E, Pazo D, Roxin A (2015). Phys Rev X "
              "5:021028. doi:10.1103/PhysRevX.5.021028",
