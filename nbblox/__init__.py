@@ -34,6 +34,8 @@ _LAZY = {
     "Branch": ("nbblox.analysis", "Branch"),
     "SpecialPoint": ("nbblox.analysis", "SpecialPoint"),
     "PhasePlane": ("nbblox.analysis", "PhasePlane"),
+    "brute_force_diagram": ("nbblox.analysis", "brute_force_diagram"),
+    "slow_points": ("nbblox.analysis", "slow_points"),
     "explore": ("nbblox.ui", "explore"),
     "dashboard": ("nbblox.ui.dashboard", "dashboard"),
     "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
