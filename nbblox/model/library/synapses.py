@@ -13,6 +13,10 @@ neurons).  Conductance synapses also read the postsynaptic voltage::
 * Exponential, alpha and bi-exponential synapses integrate a drive S_pre
   (a rate in 1/ms, or spikes delivered as impulses): for a unit impulse the
   gating s jumps to 1 (exponential) or peaks at 1 (alpha, bi-exponential).
+  From a spiking source deliver the impulse as an event:
+  ``c.connect(pre, syn, on_pre="s += w")`` (exponential) or
+  ``on_pre="x += w"`` (alpha, bi-exponential), with ``weight=1`` for a unit
+  impulse.
 * TsodyksMarkram: short-term depression and facilitation of a rate input.
 Time in ms, voltages mV, conductances mS/cm^2.
 """
