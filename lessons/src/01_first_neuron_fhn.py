@@ -78,7 +78,7 @@ for k in kicks:
     s = nb.simulate(fhn, 100.0, dt=0.01, x0={"fhn.V": rest["fhn.V"] + k, "fhn.w": rest["fhn.w"]})
     peaks.append(s["fhn.V"].max())
 import holoviews as hv
-hv.Curve((kicks, peaks), "kick in V", "largest V reached").opts(width=500, marker="o")
+hv.Curve((kicks, peaks), "kick in V", "largest V reached").opts(width=500)
 
 # %% [markdown]
 # The jump in the curve is the threshold. In the phase plane, it is where a trajectory

@@ -81,7 +81,7 @@ rates = []
 for I in currents:
     s = nb.simulate(system, 600.0, dt=0.02, params={"hh.I": I}, record=["hh.V"])
     rates.append(firing_rate(s, "hh.V", t_min=100.0))
-hv.Curve((currents, rates), "I (uA/cm^2)", "rate (Hz)").opts(width=500, marker="o",
+hv.Curve((currents, rates), "I (uA/cm^2)", "rate (Hz)").opts(width=500,
                                                               title="f-I curve")
 
 # %% [markdown]

@@ -39,7 +39,7 @@ I_snic = np.linspace(30, 60, 16)
 I_hopf = np.linspace(80, 110, 16)
 (hv.Curve((I_snic, f_I(ml_snic, I_snic)), "I (uA/cm^2)", "rate (Hz)", label="SNIC set")
  + hv.Curve((I_hopf, f_I(ml_hopf, I_hopf)), "I (uA/cm^2)", "rate (Hz)", label="Hopf set")
- ).opts(hv.opts.Curve(width=350, marker="o"))
+ ).opts(hv.opts.Curve(width=350))
 
 # %% [markdown]
 # **Class I** (left): the rate starts from zero — arbitrarily slow firing near onset.

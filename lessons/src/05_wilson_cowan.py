@@ -70,7 +70,7 @@ res
 
 # %%
 amp = res[list(res.data_vars)[0]]
-hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500, marker="o")
+hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500)
 
 # %% [markdown]
 # **Question.** Do the Hopf points of the continuation sit where the amplitude in the

@@ -82,7 +82,7 @@ for g in (0.0, 0.1, 0.2, 0.4):
                     stride=20, x0=np.random.default_rng(0).uniform(0, 0.3, 2 * cx.n_regions))
     out.append((g, sc_fc_correlation(nb.functional_connectivity(nb.bold(s, tr=2000.0),
                                                                 discard=10000.0))))
-hv.Curve(out, "global coupling", "SC-FC correlation").opts(width=450, marker="o")
+hv.Curve(out, "global coupling", "SC-FC correlation").opts(width=450)
 
 # %% [markdown]
 # **Question.** Why is the SC–FC correlation near zero without coupling? What would
