@@ -202,7 +202,7 @@ function render({ model, el }) {
   const svg = s("svg", { class: "nbb-canvas" });
   const defs = s("defs");
   const marker = s("marker", { id: `nbb-arrow-${viewId}`, viewBox: "0 0 10 10", refX: "10", refY: "5",
-    markerWidth: "7", markerHeight: "7", orient: "auto-start-reverse" });
+    markerUnits: "userSpaceOnUse", markerWidth: "11", markerHeight: "11", orient: "auto-start-reverse" });
   marker.append(s("path", { d: "M0,0L10,5L0,10z", fill: "#555" }));
   defs.append(marker);
   const viewport = s("g", { class: "nbb-viewport" });

@@ -130,7 +130,11 @@ class CircuitBuilder(anywidget.AnyWidget):
         self._receive(content)
 
     def _on_inbox(self, change):
-        for msg in change["new"] or []:
+        self._receive_inbox(change["new"])
+
+    def _receive_inbox(self, messages):
+        """Handle a view's resent list of unacknowledged messages, each once."""
+        for msg in messages or []:
             if isinstance(msg, dict):
                 view, seq = msg.get("view"), msg.get("seq")
                 if isinstance(seq, int) and seq <= self._seen.get(view, 0):
@@ -236,6 +240,12 @@ class CircuitBuilder(anywidget.AnyWidget):
     def redo(self):
         """Redo the last undone edit."""
         self._model.redo()
+
+    def panel(self, **params):
+        """This builder as a Panel component (same canvas, same Circuit), for
+        ``panel serve`` apps and dashboards; see :mod:`nbblox.ui.builder_panel`."""
+        from .builder_panel import builder_component
+        return builder_component(self, **params)
 
     def layout(self, kind="auto"):
         """Lay the canvas out again: ``"auto"``, ``"spring"`` or ``"circular"``."""
