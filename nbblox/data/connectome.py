@@ -14,6 +14,17 @@ Orientation: TVB files store ``weights[target, source]`` (a region sums its
 row).  :class:`Connectome` transposes them into nbblox's convention, the one
 :meth:`nbblox.Circuit.from_adjacency` takes: ``weights[i, j]`` is the
 connection FROM region ``i`` TO region ``j`` (rows are sources).
+
+A whole-brain network, by hand or with :meth:`Connectome.to_circuit`::
+
+    cx = nb.data.connectome("tvb76").normalized("max")
+    nodes = [nb.blox.WilsonCowan(name=lb) for lb in cx.labels]
+    c = nb.Circuit.from_adjacency(nodes, 0.2 * cx.weights,
+                                  delays=cx.delays(speed=3.0))   # ms, speed in mm/ms
+    res = nb.sweep(c_without_delays, {"coupling": np.linspace(0, 1, 11)}, ...)
+
+``delays=`` compiles once nbblox's delay engine is in; until then leave it
+out (or ``speed=None`` in ``to_circuit``) for instantaneous coupling.
 """
 from __future__ import annotations
 

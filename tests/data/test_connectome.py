@@ -141,3 +141,20 @@ def test_missing_package_names_the_install(monkeypatch):
     monkeypatch.setattr(mod.resources, "files", no_package)
     with pytest.raises(nb.NbbloxError, match="pip install tvb-data"):
         nb.data.connectome("tvb76")
+
+
+def test_global_coupling_sweep_on_tvb76_equals_simulate(tvb76):
+    """The canonical whole-brain sweep: global coupling G over the connectome."""
+    c = tvb76.normalized("max").to_circuit(nb.blox.WilsonCowan)
+    s = nb.compile(c)
+    rec = [f"{b.name}.E" for b in c][:4]
+    G = [0.0, 0.5]
+    res = nb.sweep(s, {"coupling": G}, t_end=100.0, dt=0.5, record=rec, measure="final")
+    base = s.weights.copy()
+    try:
+        s.weights[:] = 0.5 * base
+        sol = nb.simulate(s, 100.0, dt=0.5, record=rec)
+    finally:
+        s.weights[:] = base
+    np.testing.assert_array_equal(res["final"].sel(coupling=0.5).values, sol.values[:, -1])
+    assert not np.array_equal(res["final"].values[0], res["final"].values[1])
