@@ -18,7 +18,8 @@ import math
 
 import numpy as np
 
-__all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate"]
+__all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate",
+           "coba_network", "median_isi_cv"]
 
 
 def spike_times(t, v, threshold=0.0):
@@ -126,6 +127,60 @@ def _ml_hopf():
     return brentq(eq, 80.0, 100.0)
 
 
+def _lif_rate(I=2.5):
+    """Closed-form LIF rate (Hz) from the catalog parameters (Gerstner et al. 2014)."""
+    import nbblox as nb
+    p = {k: v.default for k, v in nb.blox.LIF.params.items()}
+    drive = p["R"] * I
+    if drive <= p["V_th"] - p["E_L"]:
+        return 0.0
+    T = nb.blox.LIF.refractory + p["tau_m"] * math.log(
+        (drive - (p["V_reset"] - p["E_L"])) / (drive - (p["V_th"] - p["E_L"])))
+    return 1000.0 / T
+
+
+def coba_network(N=4000, NE=3200, p=0.02, we=0.6, wi=6.7):
+    """The lesson-8 COBA network (Brette et al. 2007), seeded as in the lesson."""
+    import nbblox as nb
+    cell = nb.BloxType(
+        "COBA_LIF",
+        "dv/dt = (ge*(Ee - v) + gi*(Ei - v) - (v - El) + Iext)/taum\n"
+        "dge/dt = -ge/taue\ndgi/dt = -gi/taui",
+        params={"taum": 20.0, "taue": 5.0, "taui": 10.0, "Ee": 0.0, "Ei": -80.0,
+                "El": -60.0, "Iext": 0.0, "Vt": -50.0, "Vr": -60.0},
+        spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
+    rng = np.random.default_rng(0)
+    pop = nb.Population(cell, n=N, name="net", init={"v": rng.normal(-55.0, 5.0, N)})
+    net = nb.Circuit([pop])
+    for src, seed, stmt, w in ((np.arange(NE), 1, "ge += w", we),
+                               (np.arange(NE, N), 2, "gi += w", wi)):
+        mask = np.random.default_rng(seed).random((src.size, N)) < p
+        i, j = np.nonzero(mask)
+        net.connect(pop, pop, on_pre=stmt, weight=w, i=src[i], j=j)
+    return net
+
+
+def median_isi_cv(idx, t, min_spikes=3):
+    """Median coefficient of variation of interspike intervals over neurons."""
+    order = np.lexsort((t, idx))
+    idx, t = np.asarray(idx)[order], np.asarray(t)[order]
+    cvs = []
+    for n in np.unique(idx):
+        st = t[idx == n]
+        if st.size >= min_spikes:
+            isi = np.diff(st)
+            cvs.append(isi.std() / isi.mean())
+    return float(np.median(cvs)) if cvs else float("nan")
+
+
+@functools.lru_cache(maxsize=None)
+def _coba_cv():
+    import nbblox as nb
+    sol = nb.simulate(coba_network(), 1000.0, dt=0.1, method="euler",
+                      record=["net[0].v"], stride=10)
+    return median_isi_cv(sol.spikes["index"], sol.spikes["time"])
+
+
 def _fires(I, t_end=300.0):
     import nbblox as nb
     sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), t_end, dt=0.02,
@@ -195,6 +250,14 @@ EXERCISES = {
                                    "Look for the 'H' point on the continuation of the rest "
                                    "state for the Hopf set."),
                   "Current where rest loses stability in the Morris-Lecar Hopf set."),
+    "lif_rate": (lambda a: _close("lif_rate", a, _lif_rate(2.5), 1.0, "Hz",
+                                  "Use the interval formula with the blox's parameters "
+                                  "(nb.blox.LIF.params) and the 2 ms refractory period."),
+                 "Firing rate of the catalog LIF neuron at I = 2.5 nA."),
+    "coba_irregular": (lambda a: _close("coba_irregular", a, _coba_cv(), 0.05, "",
+                                        "Sort each neuron's spike times, take the "
+                                        "intervals, and divide their std by their mean."),
+                       "Median ISI coefficient of variation of the lesson-8 network."),
     "hh_rheobase": (lambda a: _close("hh_rheobase", a, _hh_rheobase(), 0.3, "uA/cm^2",
                                      "Increase I in small steps from 0 and look for the "
                                      "first value that gives repetitive spikes."),

@@ -42,7 +42,21 @@ def right_answers():
     for _ in range(30):
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if grows(mid) else (mid, hi)
+    # LIF rate from a fine simulation (the checker uses the closed form)
+    lif = nb.simulate(nb.blox.LIF(name="l", I=2.5), 2000.0, dt=0.005, method="euler")
+    lif_rate = 1000.0 / np.mean(np.diff(lif.spikes["time"]))
+    # COBA: median CV computed here with numpy from the lesson network's spikes
+    from nbblox.lessons import coba_network
+    sol = nb.simulate(coba_network(), 1000.0, dt=0.1, method="euler", record=["net[0].v"],
+                      stride=10)
+    cvs = []
+    for n in range(4000):
+        st = np.sort(sol.spikes["time"][sol.spikes["index"] == n])
+        if st.size >= 3:
+            cvs.append(np.diff(st).std() / np.diff(st).mean())
     return {
+        "lif_rate": lif_rate,
+        "coba_irregular": float(np.median(cvs)),
         "ml_hopf_I": hi,
         "wc_bistable_count": len(roots),
         "jr_alpha_Hz": alpha,
@@ -55,7 +69,7 @@ def right_answers():
     }
 
 
-WRONG = {"ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
+WRONG = {"lif_rate": 100.0, "coba_irregular": 0.1, "ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
 
 
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():

@@ -1,0 +1,108 @@
+# %% [markdown]
+# # Lesson 4 — The integrate-and-fire family: LIF, QIF and Izhikevich firing patterns
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. explain how an integrate-and-fire model replaces the spike by a threshold and a reset;
+# 2. compute the firing rate of a leaky integrate-and-fire (LIF) neuron and check it
+#    against the formula;
+# 3. compare LIF and QIF onsets (class I behaviour of the QIF);
+# 4. reproduce Izhikevich's (2003) firing patterns by changing four parameters.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+nb.setup_notebook()
+
+# %% [markdown]
+# ## 1. Leaky integrate-and-fire
+# Below threshold the membrane is a leaky capacitor. When $V$ reaches $V_{th}$ a spike is
+# recorded and $V$ is reset; during a refractory period it stays at the reset value.
+
+# %%
+lif = nb.blox.LIF(name="lif", I=2.5)
+lif
+
+# %%
+sol = nb.simulate(lif, 200.0, dt=0.01, method="euler")
+sol.plot() * hv.HLine(lif.params["V_th"]).opts(color="gray", line_dash="dashed")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("spike times (ms):", np.round(sol.spikes["time"][:5], 1))
+
+# %% [markdown]
+# **Exercise 1.** Between spikes the voltage relaxes towards $E_L + RI$. Solve for the time
+# to go from $V_{reset}$ to $V_{th}$ and add the refractory period: the interval is
+# $t_{ref} + \tau_m \ln\frac{RI - (V_{reset} - E_L)}{RI - (V_{th} - E_L)}$. What is the
+# firing rate (Hz) at $I = 2.5$ nA?
+
+# %%
+my_lif_rate = None   # your answer in Hz
+nb.lessons.check("lif_rate", my_lif_rate)
+
+# %% [markdown]
+# ## 2. f–I curves: LIF versus QIF
+# A population of neurons with different currents is one `nb.Population`: one compiled
+# loop, one parameter array.
+
+# %%
+currents = np.linspace(0.0, 5.0, 51)
+pop = nb.Population(nb.blox.LIF, n=currents.size, name="lif", I=currents)
+sol = nb.simulate(pop, 1000.0, dt=0.05, method="euler", record=["lif.V"], stride=100)
+rate_lif = np.bincount(sol.spikes["index"], minlength=currents.size) / 1.0
+hv.Curve((currents, rate_lif), "I (nA)", "rate (Hz)").opts(width=450, title="LIF f-I")
+
+# %%
+etas = np.linspace(-1.0, 2.0, 61)
+qpop = nb.Population(nb.blox.QIF, n=etas.size, name="q", eta=etas)
+qsol = nb.simulate(qpop, 2000.0, dt=0.005, method="euler", record=["q.V"], stride=1000)
+rate_qif = np.bincount(qsol.spikes["index"], minlength=etas.size) / 2.0
+hv.Curve((etas, rate_qif), "eta", "rate (Hz)").opts(width=450, title="QIF f-I")
+
+# %% [markdown]
+# The QIF rate grows like $\sqrt{\eta}$ from zero: a saddle-node onset (class I, lesson 3).
+# The LIF rate also starts at zero, but with a logarithmic, much steeper onset.
+#
+# ## 3. Izhikevich's simple model: many cells, four parameters
+# $\dot V = 0.04V^2 + 5V + 140 - u + I$, $\dot u = a(bV - u)$, and after a spike
+# ($V \ge 30$ mV) $V \leftarrow c$, $u \leftarrow u + d$.
+
+# %%
+patterns = ["regular_spiking", "intrinsically_bursting", "chattering", "fast_spiking",
+            "low_threshold_spiking", "resonator"]
+plots = []
+for name in patterns:
+    cell = nb.blox.Izhikevich(name="iz", preset=name, I=10.0)
+    s = nb.simulate(cell, 200.0, dt=0.05, method="euler")
+    plots.append(s.plot(vars=["iz.V"]).opts(title=name, width=300, height=180, show_legend=False))
+hv.Layout(plots).cols(3)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+counts = {}
+for name in patterns:
+    s = nb.simulate(nb.blox.Izhikevich(name="iz", preset=name, I=10.0), 200.0, dt=0.05,
+                    method="euler")
+    counts[name] = len(s.spikes["time"])
+print(counts["chattering"] > counts["regular_spiking"], counts["fast_spiking"] > counts["regular_spiking"])
+
+# %% [markdown]
+# **Question.** Regular spiking neurons *adapt*: their intervals lengthen. Which parameter
+# produces adaptation, and how? (Look at $d$.) Try it with the explorer:
+
+# %%
+ex = nb.explore(nb.blox.Izhikevich(name="iz"), vars=["iz.V"], t_end=300.0, dt=0.05,
+                method="euler")
+ex
+
+# %%
+ex.set({"iz.d": 2.0, "iz.c": -50.0})
+
+# %% [markdown]
+# ## What you learned
+# - Threshold + reset turns a linear (LIF) or quadratic (QIF) equation into a spiking neuron.
+# - The LIF interval has a closed form; populations give f–I curves in one run.
+# - Izhikevich's model reproduces cortical firing classes with four parameters.
