@@ -56,7 +56,7 @@ br_snic.plot()
 print([(sp.kind, round(sp.param_value, 1)) for sp in br_snic.special_points])
 
 # %% [markdown]
-# Two folds (LP): the rest state collides with a saddle and disappears. The spike
+# A fold (LP) near 40 uA/cm²: the rest state collides with a saddle and disappears. The spike
 # trajectory runs along the former saddle-node's invariant circle, so its period is
 # infinite at onset: that is the SNIC and the zero-frequency onset.
 
