@@ -20,7 +20,7 @@ class exprel1(sp.Function):
     """Derivative of :class:`exprel`: ``(x e^x - e^x + 1) / x^2``, 1/2 at 0."""
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's hook for automatic evaluation, not Python eval
         if x.is_zero:
             return sp.Rational(1, 2)
 
@@ -38,7 +38,7 @@ class exprel(sp.Function):
     """``(exp(x) - 1) / x`` with the removable singularity at 0 filled (= 1)."""
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's hook for automatic evaluation, not Python eval
         if x.is_zero:
             return sp.Integer(1)
 
