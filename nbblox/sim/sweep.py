@@ -64,9 +64,13 @@ def _values(system, values):
             hb = system.parameter_info(name).hard_bounds
             if hb:
                 lo, hi = hb
-                if (lo is not None and arr.min() < lo) or (hi is not None and arr.max() > hi):
-                    raise ParameterError(f"sweep values for '{name}' leave its allowed range "
-                                         f"[{lo}, {hi}]")
+                out_of = arr[((arr < lo) if lo is not None else False) |
+                             ((arr > hi) if hi is not None else False)]
+                if out_of.size:
+                    raise ParameterError(
+                        f"sweep values for '{name}' include {out_of[0]:g}, outside its "
+                        f"physical range [{'-inf' if lo is None else lo}, "
+                        f"{'inf' if hi is None else hi}]")
         out[name] = (kind, arr)
     return out
 

@@ -137,6 +137,12 @@ def test_bad_input_is_refused_clearly(fhn_system, kw, match):
         nb.sweep(fhn_system, args.pop("values"), **args)
 
 
+def test_swept_values_respect_hard_bounds():
+    hh = nb.blox.HodgkinHuxley(name="hh")
+    with pytest.raises(nb.ParameterError, match="'hh.g_Na' include -1, outside its physical"):
+        nb.sweep(hh, {"hh.g_Na": [120.0, -1.0]}, t_end=1.0, dt=0.01)
+
+
 @pytest.mark.slow
 def test_parallel_module_is_cached_on_disk(tmp_path):
     """A fresh process reuses the compiled batch kernel (numba cache hit)."""
