@@ -66,3 +66,43 @@ def test_codim2_bad_inputs():
         continuation2(b, br.special_points[0], ("bt.b1", "bt.B2"))
     with pytest.raises(nb.ParameterError, match="SpecialPoint"):
         continuation2(b, None, ("bt.b1", "bt.b2"))
+
+
+def _fd_jac(s, x, params):
+    p = s.param_vector(params)
+    n = x.size
+    J = np.empty((n, n))
+    for j in range(n):
+        e = np.zeros(n)
+        e[j] = 1e-6
+        J[:, j] = (s.rhs(x + e, params=p) - s.rhs(x - e, params=p)) / 2e-6
+    return J
+
+
+@pytest.mark.slow
+def test_wilson_cowan_cusp_and_bogdanov_takens_in_P_Q():
+    # Wilson & Cowan 1972 limit-cycle parameters (catalog defaults): in the plane of the
+    # external drives (P, Q) the fold curve has a cusp and two Bogdanov-Takens points where
+    # the Hopf curve ends -- the organisation described by Borisyuk RM, Kirillov AB (1992)
+    # Bifurcation analysis of a neural network model, Biol Cybern 66:319-325,
+    # doi:10.1007/BF00203668.  Checked independently: BT from the fold curve equals BT from
+    # the Hopf curve, trace = det = 0 there (finite-difference Jacobian), and the number of
+    # folds in P changes from 2 to 0 across the cusp's Q.
+    s = nb.compile(nb.blox.WilsonCowan(name="wc"))
+    br = continuation(s, "wc.P", (-3, 5), params={"wc.P": -3.0})
+    assert [p.kind for p in br.special_points].count("LP") == 2 and br.special("H")
+    box = {"wc.P": (-5, 5), "wc.Q": (-5, 5)}
+    fold = continuation2(s, br.special("LP")[0], ("wc.P", "wc.Q"), bounds=box)
+    hopf = continuation2(s, br.special("H")[0], ("wc.P", "wc.Q"), bounds=box)
+    bt_f = sorted(p.param_value for p in fold.special("BT"))
+    bt_h = sorted(p.param_value for p in hopf.special("BT"))
+    assert len(bt_f) == 2 and np.array(bt_f) == pytest.approx(np.array(bt_h), abs=1e-5)
+    for p in fold.special("BT"):
+        J = _fd_jac(s, p.x, dict(zip(s.param_names, p.params)))
+        assert abs(np.trace(J)) < 1e-5 and abs(np.linalg.det(J)) < 1e-7
+    (cp,) = fold.special("CP")
+    Pc, Qc = cp.param_value
+    def n_lp(Q):  # folds near the cusp (another fold pair lies near P = 4)
+        lps = continuation(s, "wc.P", (-3, 5), params={"wc.P": -3.0, "wc.Q": Q}).special("LP")
+        return sum(abs(p.param_value - Pc) < 0.5 for p in lps)
+    assert n_lp(Qc - 0.05) == 2 and n_lp(Qc + 0.05) == 0
