@@ -69,7 +69,7 @@ res = nb.sweep(wc, {"wc.P": np.linspace(-1.0, 4.0, 60)}, t_end=600.0, dt=0.05,
 res
 
 # %%
-amp = res[list(res.data_vars)[0]]
+amp = res["amplitude"].sel(variable="wc.E")
 hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500)
 
 # %% [markdown]

@@ -59,9 +59,8 @@ nb.lessons.check("jr_alpha_Hz", my_frequency)
 ps = np.linspace(0.0, 0.4, 41)
 res = nb.sweep(jr, {"jr.p": ps}, t_end=3000.0, dt=0.1, record=["jr.y1", "jr.y2"],
                measure="amplitude", transient=1000.0)
-amp = res[list(res.data_vars)[0]]
-hv.Curve((ps * 1000, amp.sel(variable="jr.y1").values if "variable" in amp.dims else amp.values),
-         "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500)
+amp = res["amplitude"].sel(variable="jr.y1")
+hv.Curve((ps * 1000, amp.values), "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500)
 
 # %% [markdown]
 # ## 4. Explore

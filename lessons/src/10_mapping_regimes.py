@@ -25,7 +25,7 @@ nb.setup_notebook()
 fhn = nb.blox.FitzHughNagumo(name="fhn")
 res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 40), "fhn.a": np.linspace(0.3, 1.0, 30)},
                t_end=400.0, dt=0.05, record=["fhn.V"], measure="amplitude", transient=200.0)
-amp = res[list(res.data_vars)[0]]
+amp = res["amplitude"].sel(variable="fhn.V")
 amp
 
 # %%
