@@ -25,6 +25,8 @@ _LAZY = {
     "sweep": ("nbblox.sim.sweep", "sweep"),
     "bold": ("nbblox.analysis.connectivity", "bold"),
     "functional_connectivity": ("nbblox.analysis.connectivity", "functional_connectivity"),
+    "lead_field": ("nbblox.analysis.connectivity", "lead_field"),
+    "readout": ("nbblox.analysis.connectivity", "readout"),
     "data": ("nbblox.data", None),
     "fixed_points": ("nbblox.analysis", "fixed_points"),
     "phase_plane": ("nbblox.analysis", "phase_plane"),

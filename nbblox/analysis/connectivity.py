@@ -1,6 +1,7 @@
 """Whole-brain observers and functional connectivity: the Balloon-Windkessel
-BOLD signal computed from simulated neural activity, and the correlation
-matrix of BOLD (or any) signals.
+BOLD signal computed from simulated neural activity, a linear LFP/EEG
+readout (lead field of point sources or dipoles in a homogeneous volume
+conductor), and the correlation matrix of BOLD (or any) signals.
 
 BOLD follows the hemodynamic model of Friston K.J., Mechelli A., Turner R.,
 Price C.J. (2000) Nonlinear responses in fMRI: the Balloon model, Volterra
@@ -29,7 +30,7 @@ import numpy as np
 from ..compile.jit import njit
 from ..exceptions import ParameterError
 
-__all__ = ["bold", "functional_connectivity", "BOLD_PARAMS"]
+__all__ = ["bold", "functional_connectivity", "lead_field", "readout", "BOLD_PARAMS"]
 
 #: Stephan et al. (2007), Table 1 (1.5 T; V0 in percent, so y is % signal change)
 BOLD_PARAMS = {"kappa": 0.64, "gamma": 0.32, "tau": 2.0, "alpha": 0.32, "E0": 0.4,
@@ -262,3 +263,77 @@ def _bandpass(x, dt, band, order):
     if x.shape[1] <= 3 * (2 * order + 1) * 2:
         raise ParameterError(f"too few samples ({x.shape[1]}) to filter")
     return sosfiltfilt(sos, x, axis=1)
+
+
+def lead_field(sources, sensors, orientations=None, sigma=0.33):
+    """Gain matrix (n_sensors, n_sources) of an infinite homogeneous volume
+    conductor, positions in mm, ``sigma`` in S/m.
+
+    Without ``orientations`` each source is a point current source (LFP):
+    ``V = I / (4 pi sigma r)``; with unit ``orientations`` (n_sources, 3) a
+    current dipole (EEG/MEG-style): ``V = p . r_hat / (4 pi sigma r**2)``
+    (Nunez P.L., Srinivasan R. (2006) Electric Fields of the Brain, 2nd ed.,
+    Oxford University Press, ch. 2; for LFP: Einevoll G.T. et al. (2013)
+    Nat. Rev. Neurosci. 14:770-785, doi:10.1038/nrn3599).  Units: volts per
+    ampere (or per A*m for dipoles), distances converted from mm to m.
+
+    Examples
+    --------
+    >>> G = lead_field([[0, 0, 0]], [[0, 0, 10]])      # 10 mm away
+    >>> round(float(G[0, 0]), 3)                       # 1/(4 pi 0.33 S/m 0.01 m)
+    24.114
+    """
+    src = np.asarray(sources, dtype=np.float64)
+    sen = np.asarray(sensors, dtype=np.float64)
+    if src.ndim != 2 or src.shape[1] != 3 or sen.ndim != 2 or sen.shape[1] != 3:
+        raise ParameterError(f"sources and sensors must be (n, 3) positions in mm, got "
+                             f"{src.shape} and {sen.shape}")
+    if not (np.all(np.isfinite(src)) and np.all(np.isfinite(sen))):
+        raise ParameterError("source or sensor positions hold NaN or inf")
+    sigma = float(sigma)
+    if not (math.isfinite(sigma) and sigma > 0):
+        raise ParameterError(f"sigma (conductivity, S/m) must be > 0, got {sigma}")
+    d = (sen[:, None, :] - src[None, :, :]) * 1e-3          # metres
+    r = np.linalg.norm(d, axis=-1)
+    if np.any(r == 0):
+        i, j = np.argwhere(r == 0)[0]
+        raise ParameterError(f"sensor {i} sits on source {j}: the potential is infinite")
+    if orientations is None:
+        return 1.0 / (4.0 * np.pi * sigma * r)
+    ori = np.asarray(orientations, dtype=np.float64)
+    if ori.shape != src.shape:
+        raise ParameterError(f"orientations must have the sources' shape {src.shape}, "
+                             f"got {ori.shape}")
+    return np.einsum("sjk,jk->sj", d, ori) / (4.0 * np.pi * sigma * r ** 3)
+
+
+def readout(signals, gain, *, var=None):
+    """Linear sensor signals ``gain @ activity`` (LFP/EEG-style readout).
+
+    ``signals`` is an array (n_sources, n_t) or a Solution (its recorded
+    variables, or ``var``); a Solution gives a Solution of ``sensor0`` ...
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> readout(np.array([[1.0, 2.0], [3.0, 4.0]]), [[1.0, -1.0]]).tolist()
+    [[-2.0, -2.0]]
+    """
+    from ..sim.solution import Solution
+    sol = signals if isinstance(signals, Solution) else None
+    if sol is not None:
+        names = [var] if isinstance(var, str) else list(var or sol.names)
+        x = np.array([sol[n] for n in names], dtype=np.float64)
+    else:
+        x = np.asarray(signals, dtype=np.float64)
+    G = np.asarray(gain, dtype=np.float64)
+    if x.ndim != 2 or G.ndim != 2 or G.shape[1] != x.shape[0]:
+        raise ParameterError(f"gain {G.shape} does not match signals {x.shape}: it must "
+                             "be (n_sensors, n_sources)")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(G))):
+        raise ParameterError("signals or gain hold NaN or inf")
+    y = G @ x
+    if sol is None:
+        return y
+    return Solution(sol.t, [f"sensor{k}" for k in range(y.shape[0])], y,
+                    params=sol.params, info=dict(sol.info, observer="linear readout"))

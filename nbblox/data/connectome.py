@@ -72,6 +72,8 @@ class Connectome:
         Region centres (mm).
     areas : ndarray (n,) or None
     cortical : ndarray (n,) of bool or None
+    orientations : ndarray (n, 3) or None
+        Average unit normal of each region (for dipole lead fields).
     """
 
     name: str
@@ -82,6 +84,7 @@ class Connectome:
     areas: np.ndarray = None
     cortical: np.ndarray = None
     info: dict = field(default_factory=dict)
+    orientations: np.ndarray = None
 
     @property
     def n_regions(self):
@@ -107,7 +110,8 @@ class Connectome:
         else:
             raise ParameterError(f"normalized(how=...) takes 'max' or 'sum', not {how!r}")
         return Connectome(self.name, w, self.tract_lengths.copy(), list(self.labels),
-                          self.centres.copy(), self.areas, self.cortical, dict(self.info))
+                          self.centres.copy(), self.areas, self.cortical, dict(self.info),
+                          self.orientations)
 
     def to_circuit(self, blox_type, *, speed=None, coupling=1.0, self_connections=False,
                    name=None, **params):
@@ -194,15 +198,19 @@ def load_zip(source, name="connectome"):
         if lengths.shape != (n, n):
             raise NbbloxError(f"connectome '{name}': tract lengths are {lengths.shape}, "
                               f"expected {(n, n)}")
-        a_txt, k_txt, i_txt = (_read(zf, s) for s in ("areas", "cortical", "info"))
+        a_txt, k_txt, i_txt, o_txt = (_read(zf, s) for s in ("areas", "cortical", "info",
+                                                             "average_orientations"))
     areas = _matrix(a_txt, "areas", name).ravel() if a_txt else None
     cortical = (_matrix(k_txt, "cortical", name).ravel() > 0) if k_txt else None
+    orientations = _matrix(o_txt, "orientations", name) if o_txt else None
+    if orientations is not None and orientations.shape != (n, 3):
+        orientations = None  # malformed: leave it out rather than misalign regions
     info = dict(re.findall(r'(\w+)\s*=\s*"([^"]*)"', i_txt or ""))
     if not (np.all(np.isfinite(weights)) and np.all(np.isfinite(lengths))):
         raise NbbloxError(f"connectome '{name}': weights or tract lengths hold NaN or inf")
     # TVB stores [target, source]; nbblox wants [source, target]
     return Connectome(name, np.ascontiguousarray(weights.T), np.ascontiguousarray(lengths.T),
-                      labels, centres, areas, cortical, info)
+                      labels, centres, areas, cortical, info, orientations)
 
 
 def connectome(name="tvb76"):

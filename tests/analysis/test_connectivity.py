@@ -122,3 +122,31 @@ def test_fc_bad_input():
         nb.functional_connectivity(np.ones((2, 100)), band=(0.01, 0.1))
     with pytest.raises(nb.NbbloxError, match="half the sampling rate"):
         nb.functional_connectivity(np.ones((2, 100)), dt=1000.0, band=(0.01, 0.9))
+
+
+def test_lead_field_point_source_and_dipole_potentials():
+    """Infinite homogeneous conductor (Nunez & Srinivasan 2006, ch. 2):
+    monopole V = I/(4 pi sigma r), dipole V = p.r_hat/(4 pi sigma r^2)."""
+    from nbblox.analysis.connectivity import lead_field
+    sigma, r_mm = 0.33, 20.0
+    r = r_mm * 1e-3
+    src, sen = [[0.0, 0.0, 0.0]], [[0.0, 0.0, r_mm], [r_mm, 0.0, 0.0]]
+    G = lead_field(src, sen, sigma=sigma)
+    np.testing.assert_allclose(G[:, 0], 1 / (4 * np.pi * sigma * r))
+    D = lead_field(src, sen, orientations=[[0.0, 0.0, 1.0]], sigma=sigma)
+    np.testing.assert_allclose(D[0, 0], 1 / (4 * np.pi * sigma * r ** 2))
+    assert abs(D[1, 0]) < 1e-12                      # perpendicular: no potential
+    with pytest.raises(nb.NbbloxError, match="sits on source"):
+        lead_field(src, src)
+
+
+def test_readout_of_a_solution_is_the_gain_times_activity():
+    from nbblox.analysis.connectivity import lead_field, readout
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    sol = nb.simulate(nb.Circuit([a, b]), 50.0, dt=0.5, record=["a.E", "b.E"])
+    G = lead_field([[0, 0, 0], [30, 0, 0]], [[0, 0, 15], [30, 0, 15], [15, 20, 0]])
+    eeg = readout(sol, G)
+    assert eeg.names == ["sensor0", "sensor1", "sensor2"]
+    np.testing.assert_allclose(eeg.values, G @ sol.values, rtol=1e-14)
+    with pytest.raises(nb.NbbloxError, match="does not match"):
+        readout(sol, G.T)

@@ -40,6 +40,16 @@ def test_tvb76_contents(tvb76):
     assert 50 < cx.tract_lengths.max() < 300           # mm, a human brain
     assert cx.info["length_unit"] == "mm"
     np.testing.assert_allclose(cx.delays(speed=3.0), cx.tract_lengths / 3.0)
+    assert cx.orientations.shape == (76, 3)
+
+
+def test_eeg_style_readout_from_connectome_geometry(tvb76):
+    from nbblox.analysis.connectivity import lead_field
+    # sensors 100 mm out from the centroid, along the three axes
+    c0 = tvb76.centres.mean(axis=0)
+    sensors = c0 + 100.0 * np.eye(3)
+    G = lead_field(tvb76.centres, sensors, orientations=tvb76.orientations)
+    assert G.shape == (3, 76) and np.isfinite(G).all()
 
 
 def test_orientation_is_transposed_from_tvb_files(tvb76):
