@@ -68,6 +68,7 @@ class Dashboard(pn.viewable.Viewer):
         super().__init__(**kw)
         self._quiet = False
         self._busy = self._dirty = False
+        self._last_changed = None
         self.runs = 0
         self._upload_enabled = upload
         self._title_arg = title
@@ -167,7 +168,8 @@ class Dashboard(pn.viewable.Viewer):
     # -- parameters -------------------------------------------------------------
     def _on_param(self, event):
         # Panel sliders send ints for whole numbers: numba would compile again
-        self.values[self._widget_param[event.obj]] = float(event.new)
+        name = self._last_changed = self._widget_param[event.obj]
+        self.values[name] = float(event.new)
         self._request()
 
     def set(self, values=None, **kw):
@@ -188,6 +190,7 @@ class Dashboard(pn.viewable.Viewer):
         try:
             for k, v in checked.items():
                 self.values[k] = v
+                self._last_changed = k
                 w = by_name[k]
                 if v < w.start or v > w.end:
                     w.param.update(start=min(w.start, v), end=max(w.end, v))
@@ -255,7 +258,11 @@ class Dashboard(pn.viewable.Viewer):
         self.alert.visible = False
         sol = self.solution
         self._pipe.send(sol)
-        self.status.object = (f"run {self.runs}: {sol.t.size} samples over {sol.t[-1]:g} ms "
+        # the value this plot was computed with: collaborators (and tests) can
+        # tell a settled view from one still catching up with the slider
+        name = self._last_changed
+        used = f" ({name} = {sol.params[name]:g})" if name in sol.params else ""
+        self.status.object = (f"run {self.runs}{used}: {sol.t.size} samples over {sol.t[-1]:g} ms "
                               f"({sol.info.get('method')}) in {self._took * 1000:.0f} ms")
 
     def _request(self):
@@ -265,6 +272,7 @@ class Dashboard(pn.viewable.Viewer):
         if self._busy:
             return                      # the running loop picks the new values up
         self._busy = True
+        self.status.object = f"running (after run {self.runs})"
         pn.state.execute(self._run_async)
 
     async def _run_async(self):

@@ -1,0 +1,104 @@
+"""A bounded load test of `nbblox serve` on loopback: 10 concurrent browser
+sessions each move a slider 10 times.  Every session must end showing the
+plot of its own latest parameters (sessions that made the same moves show
+identical data, different moves differ), with no error in any page or in the
+server log.  Server memory is sampled from /proc and reported (baseline, peak,
+per session, after the sessions close)."""
+import json
+import time
+
+import pytest
+
+import lab
+from test_dashboard_serve import alert_text, chromium, fingerprint, nbblox_serve, status
+
+pytestmark = pytest.mark.slow
+SESSIONS, MOVES, SLIDERS = 10, 10, 4      # sliders: fhn1.I, fhn1.a, fhn1.b, fhn1.tau
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def settle(page, expect=None, timeout_s=120):
+    """Wait until the session's status reports a finished run with nothing
+    pending -- computed with ``expect`` (e.g. ``"fhn1.I = 0.1"``) if given."""
+    t0 = time.time()
+    while time.time() - t0 < timeout_s:
+        text = status(page)
+        if text.startswith("run ") and (expect is None or f"({expect})" in text):
+            return text
+        page.wait_for_timeout(250)
+    raise AssertionError(f"session did not settle on {expect}: {status(page)!r}")
+
+
+def test_ten_sessions_ten_moves_each(tmp_path):
+    import shutil
+    from test_dashboard_serve import NOTEBOOKS
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks")
+    with nbblox_serve(tmp_path / "notebooks" / "dashboard_demo.ipynb", tmp=tmp_path) as \
+            (base, log, proc), chromium() as browser:
+        url = f"{base}/dashboard_demo"
+        mem = {"baseline": rss_mb(proc.pid)}
+        peak = mem["baseline"]
+        t0 = time.time()
+        contexts, pages = [], []
+        for _ in range(SESSIONS):               # all ten load at once
+            ctx = browser.new_context(viewport={"width": 1300, "height": 1000})
+            page = ctx.new_page()
+            page.ux_logs = []
+            page.on("pageerror", lambda e, logs=page.ux_logs: logs.append(f"[pageerror] {e}"))
+            page.goto(url, wait_until="commit", timeout=180_000)
+            contexts.append(ctx)
+            pages.append(page)
+        for page in pages:
+            page.locator("canvas").first.wait_for(state="attached", timeout=180_000)
+            settle(page)
+            peak = max(peak, rss_mb(proc.pid))
+        loaded = time.time() - t0
+        page.wait_for_timeout(2000)
+        initial = fingerprint(pages[0])
+        print(f"\n{SESSIONS} sessions loaded in {loaded:.1f} s", flush=True)
+        for i, page in enumerate(pages):         # session i moves slider i % 4
+            page.locator(".noUi-handle").nth(i % SLIDERS).focus(timeout=120_000)
+        for _ in range(MOVES):                   # interleaved: all sessions busy together
+            for page in pages:
+                page.keyboard.press("ArrowRight")
+            peak = max(peak, rss_mb(proc.pid))
+        print(f"moves sent after {time.time() - t0:.1f} s", flush=True)
+        names = ["fhn1.I", "fhn1.a", "fhn1.b", "fhn1.tau"]
+        for i, page in enumerate(pages):
+            # the value the browser's slider holds after the ten key presses
+            value = float(page.locator(".noUi-handle").nth(i % SLIDERS)
+                          .get_attribute("aria-valuenow"))
+            settle(page, f"{names[i % SLIDERS]} = {value:g}")
+            peak = max(peak, rss_mb(proc.pid))
+        pages[-1].wait_for_timeout(2000)         # last plot patches
+        moved = time.time() - t0 - loaded
+        finals = [fingerprint(p) for p in pages]
+        for i, page in enumerate(pages):
+            assert alert_text(page) == "", (i, alert_text(page))
+            assert not page.ux_logs, page.ux_logs
+            assert finals[i] != initial, f"session {i} still shows the initial plot"
+            assert finals[i] == finals[i % SLIDERS], f"session {i} differs from its twin"
+        assert len({json.dumps(f) for f in finals[:SLIDERS]}) == SLIDERS
+        for ctx in contexts:
+            ctx.close()
+        mem["peak"] = peak
+        mem["per_session"] = (peak - mem["baseline"]) / SESSIONS
+        time.sleep(20)                           # unused sessions are discarded after 15 s
+        mem["after_close"] = rss_mb(proc.pid)
+        print(f"\nload test: {SESSIONS} sessions loaded in {loaded:.1f} s, {SESSIONS * MOVES} "
+              f"moves settled in {moved:.1f} s; server RSS MB: " +
+              ", ".join(f"{k} {v:.0f}" for k, v in mem.items()), flush=True)
+        lab.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (lab.ARTIFACTS / "dashboard_load.json").write_text(json.dumps(
+            {"sessions": SESSIONS, "moves": MOVES, "load_s": loaded, "moves_s": moved,
+             "rss_mb": mem}, indent=1))
+        errors = [ln for ln in log.read_text().splitlines() if "Traceback" in ln or "ERROR" in ln]
+        assert not errors, errors
+        assert proc.poll() is None
