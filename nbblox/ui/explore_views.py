@@ -81,9 +81,11 @@ class PhasePlaneView:
         self.pipe = hv.streams.Pipe(data=None)
         self.taps = []            # trajectories started by clicks: (x, y, t, xs, ys)
         self.fixed = []           # FixedPoint list at the current parameters
-        self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
-        self.tap = hv.streams.Tap(source=self.dmap, x=None, y=None, transient=True)
-        self.tap.add_subscriber(self._on_tap)
+        # the Tap must be one of the DynamicMap's streams for Bokeh to get a tap tool;
+        # its subscriber (precedence < 1) runs before the plot redraws
+        self.tap = hv.streams.Tap(x=None, y=None, transient=True)
+        self.tap.add_subscriber(self._on_tap, precedence=0.1)
+        self.dmap = hv.DynamicMap(self._render, streams=[self.pipe, self.tap])
         self.payload = None
 
     # -- data --------------------------------------------------------------------------
@@ -144,9 +146,6 @@ class PhasePlaneView:
             self.taps = (self.taps + [self._trajectory(float(x), float(y))])[-5:]
         except NbbloxError as exc:
             self.ex.error = f"trajectory from ({x:.3g}, {y:.3g}): {exc}"
-            return
-        if self.payload is not None:
-            self.pipe.send(self.payload)
 
     def clear(self):
         """Remove the clicked trajectories."""
@@ -155,7 +154,7 @@ class PhasePlaneView:
             self.pipe.send(self.payload)
 
     # -- drawing -------------------------------------------------------------------------
-    def _render(self, data):
+    def _render(self, data, x=None, y=None):
         import holoviews as hv
         rx, ry = (tuple(data[k]) if data else (None, None) for k in ("xr", "yr"))
         # ranges travel on the dimensions: framewise DynamicMaps renormalise from them
