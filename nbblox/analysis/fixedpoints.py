@@ -237,6 +237,9 @@ def _finish(prob, cand, p, lo, hi, warn=True):
     cand = cand[inside] if len(cand) else cand
     keep = []
     tolw = 1e-6 * np.maximum(width, 1e-12)
+    if len(cand) > 1:  # quantise first: many starts converge to the same few points
+        _, first = np.unique(np.round((cand - lo) / tolw), axis=0, return_index=True)
+        cand = cand[np.sort(first)]
     for x in cand:
         if not keep or not np.any(np.all(np.abs(np.array(keep) - x) <= tolw, axis=1)):
             keep.append(x)

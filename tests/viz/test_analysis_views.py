@@ -30,3 +30,25 @@ def test_phase_plane_plot_renders():
     kinds = {type(e).__name__ for e in ov}
     assert {"VectorField", "Path", "Points", "Curve"} <= kinds
     _render(ov)
+
+
+def test_cycle_codim2_and_brute_force_plots_render():
+    import numpy as np
+    s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    br = nb.continuation(s, "fhn.I", (0.0, 2.0))
+    cyc = nb.continuation(s, "fhn.I", (0.0, 2.0), start=br.special("H")[0])
+    ov = br.plot() * cyc.plot(color="blue")
+    # a cycle branch draws max and min envelopes: twice the curves of its stability runs
+    ncyc = len([e for e in cyc.plot() if isinstance(e, hv.Curve)])
+    assert ncyc >= 2 and ncyc % 2 == 0
+    _render(ov)
+    c2 = nb.continuation2(s, br.special("H")[0], ("fhn.I", "fhn.a"),
+                          bounds={"fhn.I": (-1, 3), "fhn.a": (0.0, 1.5)})
+    p2 = c2.plot()
+    curve = [e for e in p2 if isinstance(e, hv.Curve)][0]
+    assert curve.kdims[0].name == "fhn.I" and curve.vdims[0].name == "fhn.a"
+    _render(p2)
+    bf = nb.brute_force_diagram(s, "fhn.I", np.array([0.0, 1.0]), "fhn.V", t_end=200.0, dt=0.05)
+    pts = bf.plot()
+    assert len(pts.data) == len(bf.values)
+    _render(pts)
