@@ -47,7 +47,7 @@ class LiveRun:
         self.t, self.x, self.callback, self.state = 0.0, None, None, "stopped"
         from .explore_panel import _kw
         self.start_btn = pn.widgets.Button(**_kw("▶ start", "success", width=90))
-        self.pause_btn = pn.widgets.Button(**_kw("⏸ pause", width=90))
+        self.pause_btn = pn.widgets.Button(**_kw("❚❚ pause", width=90))
         self.stop_btn = pn.widgets.Button(**_kw("■ stop", "danger", width=90))
         self.start_btn.on_click(lambda e: self.start())
         self.pause_btn.on_click(lambda e: self.pause())

@@ -128,7 +128,7 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
 
 
 def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_points=MAX_POINTS,
-                  title=None):
+                  title=None, raster=None):
     """Time series of a :class:`~nbblox.sim.Solution` as HoloViews Curves.
 
     Parameters
@@ -142,6 +142,8 @@ def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_point
     max_points : int
         Series longer than this are min/max decimated (see :func:`downsample`)
         so a 10^6-sample run stays responsive.
+    raster : bool, optional
+        Add a spike raster below the traces (default: when the run has spikes).
 
     Examples
     --------
@@ -158,5 +160,10 @@ def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_point
     t, Y = downsample(sol.t, sol.values[idx], max_points)
     if title is None:
         title = f"{sol.info.get('method', '')} dt={sol.info.get('dt', '')} ms".strip()
-    return timeseries_element(t, dict(zip(names, Y)), overlay=overlay, width=width,
+    view = timeseries_element(t, dict(zip(names, Y)), overlay=overlay, width=width,
                               height=height, title=title)
+    has_spikes = len(sol.spikes.get("time", ())) > 0
+    if raster or (raster is None and has_spikes):
+        from .raster import plot_raster
+        view = (view + plot_raster(sol, width=width)).cols(1)
+    return view

@@ -111,3 +111,14 @@ def test_sweep_irregular_grid_is_quadmesh():
     da = xr.DataArray(np.ones((2, 3)), dims=["p", "q"], name="m",
                       coords={"p": [0.0, 1.0], "q": [0.0, 0.1, 5.0]})
     assert isinstance(plot_sweep(da), hv.QuadMesh)
+
+
+def test_plot_solution_adds_raster_for_spiking_runs(fhn_sol):
+    spiking = nb.Solution(fhn_sol.t, fhn_sol.names, fhn_sol.values, info=fhn_sol.info,
+                          spikes={"index": np.array([0, 0, 1]), "time": np.array([5.0, 50.0, 7.0])})
+    lay = plot_solution(spiking)
+    assert isinstance(lay, hv.Layout)
+    kinds = [type(e).__name__ for e in lay]
+    assert kinds == ["Overlay", "Scatter"]
+    assert sorted(list(lay)[1].dimension_values("time")) == [5.0, 7.0, 50.0]
+    assert isinstance(plot_solution(fhn_sol), hv.Overlay)            # no spikes, no raster
