@@ -1,0 +1,23 @@
+"""The Binder route: the same dashboard notebook opened through the Jupyter
+server's Panel preview (``/panel-preview/render/<notebook>``), no second port.
+A kernel runs the notebook; moving a slider must re-plot in the page."""
+import lab
+from test_dashboard_serve import fingerprint, open_app, press, runs, wait_runs
+
+
+def test_dashboard_through_jupyter_panel_preview(lab_server, browser_page):
+    url = lab_server.url("panel-preview/render/notebooks/dashboard_demo.ipynb")
+    page = browser_page
+    page.goto(url, timeout=180_000)
+    page.locator("canvas").first.wait_for(state="attached", timeout=180_000)
+    page.wait_for_timeout(3000)
+    assert "Two coupled FitzHugh-Nagumo neurons" in page.title()
+    assert runs(page) >= 1
+    before = fingerprint(page)
+    assert before
+    n0 = runs(page)
+    press(page, "PageUp", 4)
+    wait_runs(page, n0 + 1)
+    assert fingerprint(page) != before
+    assert not [ln for ln in page.ux_logs if ln.startswith("[pageerror]")]
+    lab.screenshot(page, "dashboard_panel_preview")
