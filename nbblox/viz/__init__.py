@@ -7,5 +7,8 @@ does not import HoloViews either: each view imports it when called.
 from .timeseries import downsample, plot_solution, timeseries_element
 from .raster import plot_raster
 from .sweep import plot_sweep
+from .phaseplane import plot_phase_plane
+from .bifurcation import plot_branch, plot_brute_force
 
-__all__ = ["plot_solution", "timeseries_element", "downsample", "plot_raster", "plot_sweep"]
+__all__ = ["plot_solution", "timeseries_element", "downsample", "plot_raster", "plot_sweep",
+           "plot_phase_plane", "plot_branch", "plot_brute_force"]
