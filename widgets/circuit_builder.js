@@ -377,7 +377,11 @@ function render({ model, el }) {
     nodeLayer.replaceChildren(); edgeLayer.replaceChildren();
     nodeEls = new Map(); edgeEls = new Map();
     const labels = view.edges.size <= 150;
-    const arrow = `url(#nbb-arrow-${viewId})`;
+    // big connectomes: arrowhead markers and anti-aliasing dominate the cost of a pan frame
+    const big = view.edges.size > 300;
+    const arrow = big ? null : `url(#nbb-arrow-${viewId})`;
+    edgeLayer.setAttribute("shape-rendering", big ? "optimizeSpeed" : "auto");
+    edgeLayer.setAttribute("opacity", big ? "0.45" : "1");
     for (const e of view.edges.values()) {
       const a = view.nodes.get(e.src), b = view.nodes.get(e.dst);
       if (!a || !b) continue;
@@ -386,7 +390,7 @@ function render({ model, el }) {
       const selected = sel && sel.kind === "edge" && sel.id === e.id;
       if (labels) g.append(s("path", { d: p.d, class: "nbb-edge-hit", fill: "none", stroke: "transparent", "stroke-width": "10" }));
       g.append(s("path", { d: p.d, class: "nbb-edge-line", fill: "none", stroke: selected ? "#e67e22" : (e.weight < 0 ? "#c0392b" : "#555"),
-        "stroke-width": selected ? "3" : "1.5", "marker-end": arrow }));
+        "stroke-width": selected ? "3" : (big ? "1" : "1.5"), ...(arrow ? { "marker-end": arrow } : {}) }));
       if (labels) {
         const t = s("text", { x: p.mx.toFixed(1), y: (p.my - 4).toFixed(1), class: "nbb-weight", "text-anchor": "middle", "font-size": "11", fill: "#333" });
         t.textContent = fmt(e.weight) + (e.delay ? ` (${fmt(e.delay)} ms)` : "");
