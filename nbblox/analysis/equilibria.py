@@ -84,7 +84,8 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
         are continued in both directions until the interval ends.
     start : SpecialPoint or FixedPoint, optional
         A Hopf point starts a limit-cycle branch (see ``cycles.continue_cycles``);
-        a fold/branch point or a FixedPoint starts an equilibrium branch there.
+        a branch point ("BP") switches to the other branch through it; a fold
+        or a FixedPoint starts an equilibrium branch there.
     x0 : dict or array, optional
         Guess of the start equilibrium (default: the unique fixed point, or
         the one nearest the System's initial state).
@@ -120,7 +121,25 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
                 prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
     lo, hi = _range(s, k, rng, prob.p0)
     x = _start_point(prob, x0, start)
-    return _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps)
+    t_init = None
+    if isinstance(start, SpecialPoint) and start.kind == "BP":
+        t_init = _switch_direction(prob, k, x, start)
+    return _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps, t_init)
+
+
+def _switch_direction(prob, k, x, bp):
+    """At a simple branch point [F_x F_p] has a 2-D null space: the new branch
+    leaves along the null direction orthogonal to the old branch's tangent."""
+    A = np.hstack([prob.J(x, prob.p0), prob.fp(x, prob.p0, k)[:, None]])
+    _, sv, Vt = np.linalg.svd(A)
+    N = Vt[-2:].T  # (n+1, 2) basis of the (near) null space
+    old = bp.data.get("tangent")
+    if old is None or old.size != N.shape[0]:
+        raise NbbloxError("continuation: this branch point carries no tangent; locate it "
+                          "with nb.continuation first")
+    c = N.T @ old
+    d = N @ np.array([-c[1], c[0]])  # in span(N), orthogonal to the old tangent
+    return d / np.linalg.norm(d)
 
 
 class _EqProblem:
@@ -156,7 +175,7 @@ def _hopf_test(ev):
     return float(cpx[np.argmin(np.abs(cpx.real))].real)
 
 
-def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
+def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps, t_init=None):
     s = prob.s
     span = hi - lo
     w = max(1.0, float(np.max(np.abs(x)))) / span
@@ -168,7 +187,7 @@ def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
     ds_min = 1e-9 * max(span * w, 1.0)
     try:
         A0 = E.DG(y0)
-        if np.linalg.matrix_rank(A0[:, :-1]) < prob.n and np.linalg.matrix_rank(A0) < prob.n:
+        if t_init is None and np.linalg.matrix_rank(A0) < prob.n:
             raise NbbloxError("continuation: the Jacobian is singular at the start point and the "
                               "parameter does not unfold it (rank-deficient); start elsewhere")
     except np.linalg.LinAlgError:
@@ -177,7 +196,11 @@ def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
     e_p[-1] = 1.0
     halves, reasons = [], []
     for direction in (1.0, -1.0):
-        t0, _ = eng.tangent(y0, direction * e_p)
+        if t_init is not None:  # branch switching: leave the BP along the new direction
+            t0 = np.append(t_init[:-1], t_init[-1] * w)
+            t0 = direction * t0 / np.linalg.norm(t0)
+        else:
+            t0, _ = eng.tangent(y0, direction * e_p)
         pts, reason = _run(eng, E, y0, t0, ds, ds_min, ds_max, lo * w, hi * w, max_steps // 2)
         halves.append(pts)
         reasons.append(reason)
@@ -190,6 +213,10 @@ def _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps):
     specials = []
     for i, q in enumerate(pts):
         for sp_ in q.get("special", []):
+            # a start on a BP is found by both halves: keep it once
+            if any(o.kind == sp_.kind and abs(o.param_value - sp_.param_value) < 1e-7 * span
+                   and np.allclose(o.x, sp_.x, atol=1e-6) for o in specials):
+                continue
             sp_.index = i
             specials.append(sp_)
     stable = np.array([np.all(e.real < -1e-12 * max(1, np.max(np.abs(e)))) for e in ev])
@@ -277,7 +304,10 @@ def _detect(eng, E, a, b, h):
             cpx = ev[np.abs(ev.imag) > 1e-6 * scale]
             if cpx.size == 0 or np.min(np.abs(cpx.real)) > 1e-5 * scale:
                 continue  # not a purely imaginary pair: neutral saddle or a failed solve
-        found.append((_make_sp(E, kind, y, ev), y, t))
+        sp_ = _make_sp(E, kind, y, ev)
+        tu = np.append(t[:-1], t[-1] / E.w)  # tangent in unscaled (x, p)
+        sp_.data["tangent"] = tu / np.linalg.norm(tu)
+        found.append((sp_, y, t))
     found.sort(key=lambda q: np.linalg.norm(q[1] - a["y"]))
     return found
 

@@ -140,3 +140,15 @@ def test_branch_to_pandas_and_repr():
     assert list(df.columns[:4]) == ["fhn.I", "fhn.V", "fhn.w", "stable"]
     assert (df["special"] == "H").sum() == 2
     assert "H@0.3313" in repr(br)
+
+
+@pytest.mark.parametrize("rhs, branch", [("r*x - x**3", lambda r: np.sqrt(np.maximum(r, 0))),
+                                         ("r*x - x**2", lambda r: r)])
+def test_branch_switching_at_pitchfork_and_transcritical(rhs, branch):
+    b = nb.Blox.from_equations(f"dx/dt = {rhs}\ndy/dt = -y", params={"r": -1.0}, name="f")
+    bp = continuation(b, "f.r", (-1, 2), x0={"f.x": 0, "f.y": 0}).special("BP")[0]
+    other = continuation(b, "f.r", (-1, 2), start=bp)
+    r, x = other.param_values, other.states["f.x"]
+    assert np.max(np.abs(np.abs(x) - np.abs(branch(r)))) < 1e-9
+    assert np.max(np.abs(x)) > 1.0  # really the other branch, not x = 0
+    assert len(other.special("BP")) == 1
