@@ -3,8 +3,33 @@
 The source is built from SymPy expressions (never from user text): every
 user symbol is replaced by a generated local name (``s0``, ``q3``, ``u0``)
 before printing, so identifiers in the output are all ours.  The module
-holds ``rhs``, ``jac`` and the fixed-step loops ``run_euler``, ``run_heun``,
-``run_rk4``; the loops call ``rhs`` so LLVM inlines the model.
+holds ``rhs``, ``jac`` and the fixed-step loops; the model body is pasted
+into each loop.
+
+Kernel signatures (stable: nbblox.sim and sweeps call them)::
+
+    rhs(t, x, p, w, src, dst, dx, u, o)        # drift only; delayed edges as undelayed
+    run_<m>(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x)
+        -> (steps_done, bad_state_or_-1, n_recorded)            m in euler, heun, rk4
+    run_<m>_full(x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec,
+                 out_t, out_x, j0, seed, hist, refr, hold, tref, syn_ptr, syn_post,
+                 syn_w, syn_d, ring, spk_i, spk_t, nspk0)
+        -> (step, status, n_recorded, n_spikes)
+
+``run_<m>`` serves circuits without spikes, delays or noise
+(``layout.needs_full_kernel`` False).  ``run_<m>_full`` serves every
+circuit (see :mod:`nbblox.compile.netcode`; ``nbblox.sim.events.run_full``
+builds its arguments): ``dls`` per-edge delay in steps (0 = instant),
+``step0``/``j0``/``nspk0`` resume a run, ``seed`` int >= 0 for the noise,
+``hist`` (H, n_outputs) delay history with H > max(dls) + 1, ``refr``/``hold``
+(n_states) refractory state initialised to -1 / 0, ``tref`` refractory steps
+per group, ``syn_*`` the concatenated CSR of the spiking projections
+(``syn_d`` delay in steps as float), ``ring`` (D, n_states) delayed spike
+effects (D > max(syn_d) + 1; (1, 1) when nothing is delayed), ``spk_i``/
+``spk_t`` the spike buffer.  status: -1 done, >= 0 index of a non-finite
+state, -2 spike buffer full (drain it and call again from ``step``),
+<= -100 the reset of group -100-status leaves the spike condition true.
+With noise, ``euler`` is Euler-Maruyama and ``heun`` stochastic Heun.
 """
 from __future__ import annotations
 

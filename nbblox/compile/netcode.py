@@ -91,8 +91,11 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
                 exprs.append(e)
             L.append(f"{pad}for i in range({g.n}):")
             L += _loads(g, ex, exprs + ex["S"], indent + 4)
-            tg = [f"x[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
+            tg = [f"n{k}" for k in range(len(ex["f"]))]
             L += _body(tg, exprs, indent + 4)
+            L += [f"{pad}    x[{g.x(k, 0)} + i] = n{k}" for k in range(len(ex["f"]))]
+            # x - x != 0 only for NaN/inf: a vectorisable check, no extra pass
+            L.append(f"{pad}    bad = bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg))
             continue
         exprs = [_zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
         L.append(f"{pad}for i in range({g.n}):")
@@ -106,8 +109,9 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
 _DT = sp.Symbol("dt", real=True)
 
 
-def _loop(what, body):
-    return ["        for i in range(N_STATES):", f"            {what}"] if body else []
+def _loop(what, last=False):
+    L = ["        for i in range(N_STATES):", f"            {what}"]
+    return L + ["            bad = bad | (x[i] - x[i] != 0.0)"] if last else L
 
 
 def _scheme(layout, exs, name):
@@ -118,17 +122,17 @@ def _scheme(layout, exs, name):
         L += _stage(layout, exs, "x", "k1", None, 0.0, True, 8, fused=True)
     elif name == "heun":
         L += st("x", "k1", "g1" if noise else None, 0.0, True)
-        L += _loop("tmp[i] = x[i] + dt * k1[i]" + (" + g1[i] * dW[i]" if noise else ""), True)
+        L += _loop("tmp[i] = x[i] + dt * k1[i]" + (" + g1[i] * dW[i]" if noise else ""))
         L += st("tmp", "k2", "g2" if noise else None, 1.0, False)
         L += _loop("x[i] += 0.5 * dt * (k1[i] + k2[i])"
                    + (" + 0.5 * (g1[i] + g2[i]) * dW[i]" if noise else ""), True)
     else:
         L += st("x", "k1", None, 0.0, True)
-        L += _loop("tmp[i] = x[i] + 0.5 * dt * k1[i]", True)
+        L += _loop("tmp[i] = x[i] + 0.5 * dt * k1[i]")
         L += st("tmp", "k2", None, 0.5, False)
-        L += _loop("tmp[i] = x[i] + 0.5 * dt * k2[i]", True)
+        L += _loop("tmp[i] = x[i] + 0.5 * dt * k2[i]")
         L += st("tmp", "k3", None, 0.5, False)
-        L += _loop("tmp[i] = x[i] + dt * k3[i]", True)
+        L += _loop("tmp[i] = x[i] + dt * k3[i]")
         L += st("tmp", "k4", None, 1.0, False)
         L += _loop("x[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])", True)
     return L
@@ -267,11 +271,13 @@ def run_NAME_full(SIG):
         if nspk + N_SPIKING > spk_i.shape[0]:
             return step, -2, j, nspk
         t = t0 + step * dt
+        bad = False
 """
 
-_TAIL = """        for i in range(N_STATES):
-            if not math.isfinite(x[i]):
-                return step + 1, i, j, nspk
+_TAIL = """        if bad:
+            for i in range(N_STATES):
+                if not math.isfinite(x[i]):
+                    return step + 1, i, j, nspk
         if (step + 1) % stride == 0:
             out_t[j] = t0 + (step + 1) * dt
             for r in range(rec.shape[0]):

@@ -89,3 +89,10 @@ def test_deterministic_part_unchanged_by_noise_free_rhs():
     """System.rhs is the drift (xi = 0), as analyzers need."""
     s = nb.compile(OU(name="o"))
     assert s.rhs(np.array([2.0]))[0] == pytest.approx(-0.2)
+
+
+def test_stochastic_blow_up_names_the_state_and_keeps_the_partial_run():
+    Blow = nb.BloxType("Blow", "dx/dt = x**2 + 0.01*xi", init={"x": 1.0})
+    with pytest.raises(SimulationError, match="state 'b.x'") as exc:
+        nb.simulate(Blow(name="b"), 5.0, dt=0.001, method="em", seed=0)
+    assert 0.5 < exc.value.partial.t[-1] < 1.5
