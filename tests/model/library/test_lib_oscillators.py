@@ -91,3 +91,23 @@ def test_canonical_microcircuit_superficial_faster_than_deep():
     assert f_sp > 15.0 and f_dp < 13.0 and f_sp > 2 * f_dp
     sol = nb.simulate(cmc, 1000.0, dt=0.05, x0={"cmc.v_ss": 1.0})
     assert abs(sol["cmc.v_sp"][-1]) < 1e-6
+
+
+def test_kuramoto_population_order_parameter_matches_theory():
+    # Kuramoto 1984 (see Strogatz 2000, eq. 5.5): for Lorentzian natural frequencies of
+    # half-width gamma, all-to-all coupling K/N gives r = sqrt(1 - K_c/K), K_c = 2 gamma.
+    # N = 200 frequencies at Lorentzian quantiles, K = 2 K_c: r = 0.707 (tolerance 0.04).
+    N, gamma = 200, 2 * np.pi * 1.0 / 1000                   # 1 Hz half-width, rad/ms
+    k = np.arange(1, N + 1)
+    f = 10.0 + gamma * np.tan(np.pi / 2 * (2 * k - N - 1) / (N + 1)) * 1000 / (2 * np.pi)
+    theta0 = np.random.default_rng(0).uniform(0, 2 * np.pi, N)
+    pop = nb.Population(nb.blox.Kuramoto, n=N, name="osc", f=f, init={"theta": theta0})
+    c = nb.Circuit([pop])
+    W = np.full((N, N), 2 * (2 * gamma) / N)
+    c.connect(pop, pop, matrix=W, output="sin", input="S")
+    c.connect(pop, pop, matrix=W, output="cos", input="Cc")
+    sol = nb.simulate(c, 2000.0, dt=1.0, stride=10)
+    th = np.array([sol[f"osc[{i}].theta"] for i in range(N)])
+    r = np.abs(np.exp(1j * th).mean(axis=0))
+    assert r[-20:].mean() == pytest.approx(np.sqrt(0.5), abs=0.04)
+    assert r[0] < 0.3                                         # it started incoherent
