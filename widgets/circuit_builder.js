@@ -85,6 +85,8 @@ export function applyOps(st, ops) {
         if (!e) throw new Error(`no connection ${op.id}`);
         if ("weight" in op) e.weight = +op.weight;
         if ("delay" in op) e.delay = +op.delay;
+        if ("output" in op) e.output = op.output;
+        if ("input" in op) e.input = op.input;
         break;
       }
       default: throw new Error(`unknown op ${op.op}`);
@@ -506,6 +508,15 @@ function render({ model, el }) {
         });
         inp.addEventListener("keydown", (ev) => { if (ev.key === "Enter") inp.blur(); });
         side.append(h("label", { class: "nbb-row" }, h("span", { class: "nbb-pname", text: label }), inp, h("span", { class: "nbb-unit", text: unit })));
+      }
+      // blox with several outputs/inputs (e.g. WongWang's I_1/I_2, synapses' V_pre/V_post): pick the ports
+      for (const [f, names] of [["output", typeOf(view.nodes.get(e.src).type).outputs || []],
+                                ["input", typeOf(view.nodes.get(e.dst).type).inputs || []]]) {
+        if (names.length < 2) continue;
+        const pick = h("select", { class: `nbb-${f}` }, ...names.map((n) => h("option", { value: n, text: n })));
+        pick.value = e[f];
+        pick.addEventListener("change", () => edit([{ op: "set_edge", id: sel.id, [f]: pick.value }], `set ${f}`));
+        side.append(h("label", { class: "nbb-row" }, h("span", { class: "nbb-pname", text: f }), pick, h("span")));
       }
       side.append(btn("nbb-delete-sel", "Delete connection", "Delete this connection", () => deleteSelection()));
     }

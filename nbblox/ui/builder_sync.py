@@ -316,8 +316,15 @@ class BuilderModel:
             new["delay"] = _finite(op["delay"], f"{who}: delay")
             if new["delay"] < 0:
                 raise CircuitError(f"{who}: delay must be >= 0, got {new['delay']}")
+        for port, end, names in (("output", k.src, "outputs"), ("input", k.dst, "inputs")):
+            if port in op:
+                valid = list(getattr(self.circuit.blox[end].type, names))
+                if op[port] not in valid:
+                    raise CircuitError(f"{who}: blox '{end}' has no {port} {op[port]!r}; "
+                                       f"{names}: {', '.join(valid) or 'none'}")
+                new[port] = op[port]
         if not new:
-            raise CircuitError("set_edge needs a weight or a delay")
+            raise CircuitError("set_edge needs a weight, delay, output or input")
         old = {f: getattr(k, f) for f in new}
         for f, v in new.items():
             setattr(k, f, v)

@@ -376,3 +376,17 @@ def test_cleanup_detaches_listeners(ui):
     page = ui.page
     page.evaluate("window.cleanup()")
     assert page.evaluate("(model._handlers['msg:custom'] || []).length") == 0
+
+
+def test_pick_the_input_of_a_multi_input_blox(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    b.add("WongWang", name="ww", x=250, y=0)
+    ui.pump()
+    ui.connect("a", "ww")
+    ui.pump()
+    assert b.circuit.connections[0].input == "I_1"
+    page.select_option(".nbb-side select.nbb-input", "I_2")
+    ui.pump()
+    assert b.circuit.connections[0].input == "I_2"
+    assert page.locator(".nbb-side select.nbb-output").count() == 0     # WilsonCowan has one output

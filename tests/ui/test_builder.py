@@ -131,6 +131,7 @@ def test_builder_methods_are_undoable_and_keep_identity():
     ({"op": "set_edge", "id": "zzz", "weight": 1}, "no connection"),
     ({"op": "add_edge", "src": "wc1", "dst": "wc2", "input": "V_post"}, "no input 'V_post'"),
     ({"op": "add_edge", "src": "wc1", "dst": "ghost"}, "not on the canvas"),
+    ({"op": "set_edge", "id": "v1-1", "input": "I_2"}, "has no input 'I_2'"),
     ({"op": "explode"}, "unknown edit operation"),
     ("not a dict", "malformed edit"),
 ])
@@ -346,3 +347,18 @@ def test_model_without_widget_layer():
     assert m.snapshot()["nodes"][0]["name"] == "a"
     with pytest.raises(CircuitError):
         m.reset("not a circuit")
+
+
+def test_ports_of_multi_port_blox(wired):
+    b, _, edit, _ = wired
+    two_wc(edit)
+    edit({"op": "add_node", "name": "ww", "type": nb.blox.WongWang.key, "x": 0, "y": 100})
+    reply = edit({"op": "add_edge", "id": "p1", "src": "wc1", "dst": "ww"})
+    assert reply["ops"][0]["input"] == "I_1"
+    edit({"op": "set_edge", "id": "p1", "input": "I_2"})
+    assert b.circuit.connections[-1].input == "I_2"
+    ns = {}
+    exec(b.to_code(), ns)
+    assert ns["circuit"] == b.circuit
+    edit({"op": "set_edge", "id": "p1", "output": "nope"})
+    assert "has no output 'nope'" in b.messages[-1][1]
