@@ -51,6 +51,7 @@ def case_table(res):
         if s == "nbblox_circuit" or (rt is None and s in ratio_c):
             rt = ratio_c.get(s)
         chk = ("ok" if r.get("valid") else "**MISMATCH**") + f" ({r.get('check', '')})"
+        chk = chk.replace("|", "\\|")  # a pipe would split the Markdown cell
         L.append(f"| {LABEL.get(s, s)} | {_f(r.get('import_s'), 3)} | {_f(r.get('setup_s'), 3)} | "
                  f"{_time(r, 'cold_s')} | {_time(r, 'warm_s')} ({r.get('n_warm')}) | "
                  f"{_f(r.get('peak_rss_mb'), 4)} | {chk} | {_f(rt, 3) if rt else '–'} |")
