@@ -194,6 +194,8 @@ def write(out_dir, data):
          "hand-written numba reference (spike counts, final states to 1e-6, rates within 20%, "
          "fixed points to 1e-6, Hopf points to 0.05) before its time counts; ratios use only "
          "checked answers. float64 everywhere.", ""]
+    L += ["Where nbblox is slower than the hand-written loop, `DIAGNOSIS.md` says why (from "
+          "the generated kernels) and what to change.", ""]
     L += ["## Peers", ""]
     for peer, (ok, info) in (data.get("peers") or {}).items():
         L.append(f"- {peer}: {'installed, ' + info if ok else 'NOT AVAILABLE: ' + info}")
