@@ -29,29 +29,17 @@ the circuit against what the views were last told.
 """
 from __future__ import annotations
 
-import math
-
 from ..exceptions import CircuitError, NbbloxError
-from ..model import Blox, Circuit
-from ..model.params import check_value
+from ..model import Circuit
 from .builder_layout import auto_layout, free_spot, type_info
+from .builder_ops import OpsMixin
 
 __all__ = ["BuilderModel"]
 
 MAX_HISTORY = 200
 
 
-def _finite(v, what):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise CircuitError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(v):
-        raise CircuitError(f"{what} must be finite, got {v}")
-    return v
-
-
-class BuilderModel:
+class BuilderModel(OpsMixin):
     """Circuit + positions + edge ids + undo history, driven by JSON ops.
 
     Parameters
@@ -128,208 +116,6 @@ class BuilderModel:
         edges = [dict(id=e, **self._edge_fields(k, as_dict=True)) for e, k in self._edges.items()]
         return {"name": self.circuit.name, "rev": self.rev, "nodes": nodes, "edges": edges,
                 "types": {key: type_info(t) for key, t in self._types.items()}}
-
-    # -- identities -------------------------------------------------------------
-    def _new_edge_id(self):
-        while f"e{self._next_edge}" in self._edges:
-            self._next_edge += 1
-        self._next_edge += 1
-        return f"e{self._next_edge - 1}"
-
-    @staticmethod
-    def _edge_fields(k, as_dict=False):
-        f = (k.src, k.dst, float(k.weight), float(k.delay), k.output, k.input)
-        if as_dict:
-            return dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
-        return f
-
-    def _remember_node(self, b):
-        self._nodes[b.name] = (b, b.type.key, dict(b.params))
-        self._types.setdefault(b.type.key, b.type)
-
-    def _index(self, eid):
-        k = self._edges.get(eid)
-        if k is None:
-            raise CircuitError(f"there is no connection with id {eid!r} (it may have been "
-                               "deleted meanwhile)")
-        for i, c in enumerate(self.circuit.connections):
-            if c is k:
-                return i, k
-        raise CircuitError(f"connection {eid!r} is no longer in the circuit")
-
-    def _resolve_type(self, key):
-        from ..model.library import CATALOG
-        if key in self._types:
-            return self._types[key]
-        for t in CATALOG.values():
-            if key in (t.key, t.name):
-                return t
-        raise CircuitError(f"unknown blox type {key!r}; the palette lists the catalog")
-
-    # -- applying ops -------------------------------------------------------------
-    def _apply(self, op):
-        """Apply one op; return (canonical ops, inverse ops).  Raises before mutating."""
-        if not isinstance(op, dict) or not isinstance(op.get("op"), str):
-            raise CircuitError(f"malformed edit: {op!r}")
-        fn = getattr(self, "_op_" + op["op"], None)
-        if fn is None:
-            raise CircuitError(f"unknown edit operation {op['op']!r}")
-        return fn(op)
-
-    def _name_of(self, op, key="name"):
-        name = op.get(key)
-        if not isinstance(name, str) or name not in self.circuit.blox:
-            raise CircuitError(f"blox {name!r} is not on the canvas")
-        return name
-
-    def _op_add_node(self, op):
-        name = op.get("name")
-        if not isinstance(name, str):
-            raise CircuitError("a new blox needs a name")
-        if name in self.circuit.blox:
-            raise CircuitError(f"the circuit already has a blox named '{name}'; "
-                               "pick another name")
-        b = op.get("_blox")
-        if b is None:
-            t = self._resolve_type(op.get("type"))
-            params = op.get("params") or {}
-            if not isinstance(params, dict):
-                raise CircuitError("'params' must be an object")
-            b = Blox(t, name=name, **params)
-        x = _finite(op.get("x", 0.0), "x")
-        y = _finite(op.get("y", 0.0), "y")
-        ops = [] if b.type.key in self._types else [{"op": "add_type", "info": type_info(b.type)}]
-        self.circuit.add(b)
-        self.positions[name] = (x, y)
-        self._remember_node(b)
-        ops.append({"op": "add_node", "name": name, "type": b.type.key,
-                    "params": dict(b.params), "x": x, "y": y})
-        return ops, [{"op": "remove_node", "name": name}]
-
-    def _op_remove_node(self, op):
-        name = self._name_of(op)
-        canon, edge_inverse = [], []
-        for eid in [e for e, k in self._edges.items() if name in (k.src, k.dst)][::-1]:
-            c, inv = self._op_remove_edge({"id": eid})
-            canon += c
-            edge_inverse = inv + edge_inverse
-        b = self.circuit.blox.pop(name)
-        x, y = self.positions.pop(name)
-        self._nodes.pop(name, None)
-        canon.append({"op": "remove_node", "name": name})
-        return canon, [{"op": "add_node", "name": name, "_blox": b, "x": x, "y": y}] + edge_inverse
-
-    def _op_rename(self, op):
-        name, new = self._name_of(op), op.get("new")
-        if not isinstance(new, str) or not new:
-            raise CircuitError("the new name must be a non-empty text")
-        if new == name:
-            return [], []
-        if new in self.circuit.blox:
-            raise CircuitError(f"the circuit already has a blox named '{new}'")
-        b = self.circuit.blox[name]
-        Blox(b.type, name=new)    # the core's name rules (letters, digits, '_')
-        b.name = new              # keep identity: user variables still point at it
-        self.circuit.blox = {(new if n == name else n): v for n, v in self.circuit.blox.items()}
-        for k in self.circuit.connections:
-            k.src = new if k.src == name else k.src
-            k.dst = new if k.dst == name else k.dst
-        self.positions = {(new if n == name else n): v for n, v in self.positions.items()}
-        self._nodes = {(new if n == name else n): v for n, v in self._nodes.items()}
-        self._mirror_edges = {e: self._edge_fields(k) for e, k in self._edges.items()}
-        return [{"op": "rename", "name": name, "new": new}], \
-            [{"op": "rename", "name": new, "new": name}]
-
-    def _op_set_params(self, op):
-        name = self._name_of(op)
-        b, values = self.circuit.blox[name], op.get("params")
-        if not isinstance(values, dict) or not values:
-            raise CircuitError("set_params needs a non-empty 'params' object")
-        clean = {}
-        for p, v in values.items():
-            if p not in b.type.params:
-                b.params[p] = v                      # raises the core's "no parameter" error
-            clean[p] = check_value(v, p, name, b.type.params[p].hard_bounds)
-        old = {p: b.params[p] for p in clean}
-        b.params.update(clean)
-        self._nodes[name] = (b, b.type.key, dict(b.params))
-        return [{"op": "set_params", "name": name, "params": clean}], \
-            [{"op": "set_params", "name": name, "params": old}]
-
-    def _op_move(self, op):
-        name = self._name_of(op)
-        x, y = _finite(op.get("x"), "x"), _finite(op.get("y"), "y")
-        ox, oy = self.positions[name]
-        self.positions[name] = (x, y)
-        return [{"op": "move", "name": name, "x": x, "y": y}], \
-            [{"op": "move", "name": name, "x": ox, "y": oy}]
-
-    def _op_positions(self, op):
-        pos = op.get("pos")
-        if not isinstance(pos, dict):
-            raise CircuitError("'pos' must be an object {name: [x, y]}")
-        new = {}
-        for n, xy in pos.items():
-            if n not in self.circuit.blox or not isinstance(xy, (list, tuple)) or len(xy) != 2:
-                raise CircuitError(f"bad position for {n!r}")
-            new[n] = (_finite(xy[0], "x"), _finite(xy[1], "y"))
-        old = {n: list(self.positions[n]) for n in new}
-        self.positions.update(new)
-        return [{"op": "positions", "pos": {n: list(v) for n, v in new.items()}}], \
-            [{"op": "positions", "pos": old}]
-
-    def _op_add_edge(self, op):
-        eid = op.get("id") or self._new_edge_id()
-        if not isinstance(eid, str) or eid in self._edges:
-            raise CircuitError(f"connection id {eid!r} is already used")
-        src, dst = self._name_of(op, "src"), self._name_of(op, "dst")
-        self.circuit.connect(src, dst, op.get("weight", 1.0), op.get("delay", 0.0),
-                             output=op.get("output") or None, input=op.get("input") or None)
-        k = self.circuit.connections.pop()
-        index = op.get("index")
-        if isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
-            self.circuit.connections.insert(index, k)
-        else:
-            self.circuit.connections.append(k)
-        self._edges[eid] = k
-        self._mirror_edges[eid] = self._edge_fields(k)
-        return [dict(op="add_edge", id=eid, **self._edge_fields(k, as_dict=True))], \
-            [{"op": "remove_edge", "id": eid}]
-
-    def _op_remove_edge(self, op):
-        eid = op.get("id")
-        i, k = self._index(eid)
-        del self.circuit.connections[i]
-        del self._edges[eid]
-        self._mirror_edges.pop(eid, None)
-        return [{"op": "remove_edge", "id": eid}], \
-            [dict(op="add_edge", id=eid, index=i, **self._edge_fields(k, as_dict=True))]
-
-    def _op_set_edge(self, op):
-        eid = op.get("id")
-        _, k = self._index(eid)
-        who = f"connection {k.src} -> {k.dst}"
-        new = {}
-        if "weight" in op:
-            new["weight"] = _finite(op["weight"], f"{who}: weight")
-        if "delay" in op:
-            new["delay"] = _finite(op["delay"], f"{who}: delay")
-            if new["delay"] < 0:
-                raise CircuitError(f"{who}: delay must be >= 0, got {new['delay']}")
-        for port, end, names in (("output", k.src, "outputs"), ("input", k.dst, "inputs")):
-            if port in op:
-                valid = list(getattr(self.circuit.blox[end].type, names))
-                if op[port] not in valid:
-                    raise CircuitError(f"{who}: blox '{end}' has no {port} {op[port]!r}; "
-                                       f"{names}: {', '.join(valid) or 'none'}")
-                new[port] = op[port]
-        if not new:
-            raise CircuitError("set_edge needs a weight, delay, output or input")
-        old = {f: getattr(k, f) for f in new}
-        for f, v in new.items():
-            setattr(k, f, v)
-        self._mirror_edges[eid] = self._edge_fields(k)
-        return [dict(op="set_edge", id=eid, **new)], [dict(op="set_edge", id=eid, **old)]
 
     def transaction(self, ops):
         """Apply ``ops`` all or nothing; return (canonical, inverse) op lists."""
