@@ -1,14 +1,12 @@
-"""Continuation of limit cycles by orthogonal collocation (as in AUTO/MatCont).
+"""Continuation of limit cycles born at Hopf points, on the collocation
+discretisation of :mod:`.collocation`.
 
-The orbit u(tau), tau in [0, 1], is piecewise polynomial of degree m on N
-mesh intervals (Lagrange form on equidistant nodes); u' = T f(u, p) holds at
-the m Gauss-Legendre points of each interval, u(0) = u(1), and the integral
-phase condition int <u, u_ref'> = 0 fixes the phase.  Pseudo-arclength
-continuation runs on (u, T, p) with a sparse LU.  Floquet multipliers come
-from condensing the linearised collocation equations interval by interval
-into the monodromy matrix.  LPC: the parameter component of the tangent
-changes sign; PD: a real multiplier crosses -1; NS: a complex pair crosses
-the unit circle.
+Pseudo-arclength continuation runs on (u, T, p) with a sparse LU and a
+scaled arclength norm.  LPC: the parameter component of the tangent changes
+sign; PD: a real multiplier crosses -1; NS: a complex pair crosses the unit
+circle (both confirmed at the located point).  The branch stops when the
+cycle shrinks back to an equilibrium (another Hopf point) or its period
+diverges (homoclinic orbit / SNIC).
 
 Reference: Doedel E, Keller HB, Kernevez JP (1991) Numerical analysis and
 control of bifurcation problems (II). Int J Bifurc Chaos 1:745-772,
@@ -17,188 +15,19 @@ doi:10.1142/S0218127491000555.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 
 from ..exceptions import NbbloxError
 from ._common import Problem, check_param
 from .branch import Branch, SpecialPoint
+from .collocation import Colloc, stable_from
 from .normalform import hopf_vectors
-from .palc import PALC
 
 __all__ = ["continue_cycles"]
 
 
-def _lagrange(m):
-    nodes = np.linspace(0, 1, m + 1)
-    z, w = np.polynomial.legendre.leggauss(m)
-    z, w = (z + 1) / 2, w / 2
-    Lw = np.empty((m, m + 1))
-    Ld = np.empty((m, m + 1))
-    for k in range(m + 1):
-        c = np.poly1d([1.0])
-        for j in range(m + 1):
-            if j != k:
-                c = c * np.poly1d([1.0, -nodes[j]]) / (nodes[k] - nodes[j])
-        Lw[:, k] = c(z)
-        Ld[:, k] = c.deriv()(z)
-    return Lw, Ld, w
-
-
-class _Colloc(PALC):
-    """G(Y) = 0 for Y = [vec(U) (M*n, node-major), T, p]."""
-
-    def __init__(self, prob, k, N=60, m=4):
-        self.tol, self.maxiter = 1e-8, 8
-        self.prob, self.k, self.n, self.N, self.m = prob, k, prob.n, N, m
-        self.M = N * m + 1
-        self.h = np.full(N, 1.0 / N)
-        self.Lw, self.Ld, self.gw = _lagrange(m)
-        self.vf, self.vj = prob.vec()
-        self.p = prob.p0.copy()
-        # node index of (interval j, local k)
-        self.idx = (np.arange(N)[:, None] * m + np.arange(m + 1)[None, :])
-        self.udot_ref = None
-        # quadrature weights of the nodes (for the phase and arclength integrals)
-        wn = np.zeros(self.M)
-        for j in range(N):
-            wn[self.idx[j]] += self.h[j] * (self.gw @ self.Lw)
-        self.wn = wn
-        self._build_pattern()
-
-    # -- helpers -------------------------------------------------------------
-    def split(self, Y):
-        n, M = self.n, self.M
-        return Y[:M * n].reshape(M, n), Y[M * n], Y[M * n + 1]
-
-    def par(self, p_val):
-        p = self.p.copy()
-        p[self.k] = p_val
-        return p
-
-    def at_gauss(self, U):
-        """Values (N, m, n) and tau-derivatives (N, m, n) at the Gauss points."""
-        Uj = U[self.idx]  # (N, m+1, n)
-        val = np.einsum("ik,jkn->jin", self.Lw, Uj)
-        der = np.einsum("ik,jkn->jin", self.Ld, Uj) / self.h[:, None, None]
-        return val, der
-
-    def set_reference(self, U):
-        _, der = self.at_gauss(U)
-        self.udot_ref = der  # (N, m, n)
-        self._phase_row = self._phase_coeffs(der)
-
-    def _phase_coeffs(self, der):
-        # int <u, r'> = sum_j h_j sum_i w_i <sum_k Lw[i,k] U[jm+k], r'(z_ji)>
-        c = np.zeros((self.M, self.n))
-        contrib = np.einsum("i,ik,jin->jkn", self.gw, self.Lw, der) * self.h[:, None, None]
-        np.add.at(c, self.idx.ravel(), contrib.reshape(-1, self.n))
-        return c.ravel()
-
-    def set_scales(self, xs, Ts, ps):
-        """Scales of states, period and parameter for the arclength norm."""
-        self.W = np.concatenate([np.outer(self.wn, 1 / np.asarray(xs) ** 2).ravel(),
-                                 [1 / Ts ** 2, 1 / ps ** 2]])
-
-    def inner(self, Y1, Y2):
-        """Arclength inner product: scaled L2 over tau for the orbit, scaled T and p."""
-        return float(np.sum(self.W * Y1 * Y2))
-
-    def weights_vec(self):
-        return self.W
-
-    # -- residual and Jacobian ---------------------------------------------------
-    def G(self, Y):
-        U, T, pv = self.split(Y)
-        p = self.par(pv)
-        val, der = self.at_gauss(U)
-        X = val.reshape(-1, self.n).T
-        F = self.vf(X, p).T.reshape(self.N, self.m, self.n)
-        col = (der - T * F).ravel()
-        per = U[0] - U[-1]
-        phase = self._phase_row @ Y[:self.M * self.n]
-        return np.concatenate([col, per, [phase]])
-
-    def _build_pattern(self):
-        n, m, N = self.n, self.m, self.N
-        # collocation rows: (j, i, a) ; columns: node (j, k), component b
-        j, i, k, a, b = np.meshgrid(np.arange(N), np.arange(m), np.arange(m + 1), np.arange(n),
-                                    np.arange(n), indexing="ij")
-        self._r = ((j * m + i) * n + a).ravel()
-        self._c = ((self.idx[j, k]) * n + b).ravel()
-        self._jikab = (j.ravel(), i.ravel(), k.ravel(), a.ravel(), b.ravel())
-
-    def DG(self, Y):
-        U, T, pv = self.split(Y)
-        p = self.par(pv)
-        n, m, N, M = self.n, self.m, self.N, self.M
-        val, der = self.at_gauss(U)
-        X = val.reshape(-1, n).T
-        A = self.vj(X, p)  # (n, n, N*m)
-        F = self.vf(X, p)
-        hp = 1e-6 * max(1.0, abs(pv))
-        Fp = (self.vf(X, self.par(pv + hp)) - self.vf(X, self.par(pv - hp))) / (2 * hp)
-        j, i, k, a, b = self._jikab
-        Ag = A[a, b, j * m + i]
-        vals = (a == b) * self.Ld[i, k] / self.h[j] - T * self.Lw[i, k] * Ag
-        ncol = N * m * n
-        rows = [self._r, np.arange(ncol), np.arange(ncol)]
-        cols = [self._c, np.full(ncol, M * n), np.full(ncol, M * n + 1)]
-        data = [vals, -F.T.ravel(), -T * Fp.T.ravel()]
-        # periodicity rows
-        rp = ncol + np.arange(n)
-        rows += [rp, rp]
-        cols += [np.arange(n), (M - 1) * n + np.arange(n)]
-        data += [np.ones(n), -np.ones(n)]
-        nz = np.nonzero(self._phase_row)[0]
-        rows.append(np.full(nz.size, ncol + n))
-        cols.append(nz)
-        data.append(self._phase_row[nz])
-        return sps.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(ncol + n + 1, M * n + 2))
-
-    def bordered(self, y, t):
-        return sps.vstack([self.DG(y), sps.csr_matrix(t[None, :])], format="csc")
-
-    def solve(self, A, b):
-        try:
-            return spla.splu(A, permc_spec="MMD_AT_PLUS_A").solve(b)
-        except RuntimeError:  # exactly singular
-            return spla.lsqr(A, b)[0]
-
-    # -- Floquet -------------------------------------------------------------------
-    def multipliers(self, Y):
-        U, T, pv = self.split(Y)
-        p = self.par(pv)
-        n, m = self.n, self.m
-        val, _ = self.at_gauss(U)
-        A = self.vj(val.reshape(-1, n).T, p).reshape(n, n, self.N, m)  # (a, b, j, i)
-        I = np.eye(n)
-        # B[j, i, a, k, b] = Ld[i,k]/h_j delta_ab - T Lw[i,k] A_ab(z_ji)
-        B = (np.einsum("ik,j,ab->jiakb", self.Ld, 1 / self.h, I)
-             - T * np.einsum("ik,abji->jiakb", self.Lw, A))
-        B = B.reshape(self.N, m * n, (m + 1) * n)
-        P = -np.linalg.solve(B[:, :, n:], B[:, :, :n])[:, -n:, :]  # (N, n, n) transfer maps
-        Mon = np.eye(n)
-        for j in range(self.N):
-            Mon = P[j] @ Mon
-        if not np.all(np.isfinite(Mon)):
-            return np.full(n, np.nan + 0j)
-        mu = np.linalg.eigvals(Mon)
-        return mu[np.argsort(-np.abs(mu))]
-
-
-def _stable_from(mu):
-    """Stable if every multiplier but the trivial one (nearest 1) is inside the circle."""
-    if mu.size <= 1:
-        return True
-    triv = np.argmin(np.abs(mu - 1))
-    rest = np.delete(mu, triv)
-    return bool(np.all(np.abs(rest) < 1 - 1e-6))
-
-
 def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, max_steps=400,
-                    ntst=40, ncol=4, amplitude=None):
+                    ntst=40, ncol=4):
     """Limit cycles born at a Hopf point, continued in ``param`` over ``rng``.
 
     Called by :func:`~nbblox.analysis.continuation` with ``start=<Hopf point>``.
@@ -223,7 +52,7 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
         raise NbbloxError("continuation: the start point has no complex eigenvalue pair: "
                           "it is not a Hopf point of this system")
     omega, q, _ = hv
-    C = _Colloc(prob, k, N=int(ntst), m=int(ncol))
+    C = Colloc(prob, k, N=int(ntst), m=int(ncol))
     tau = np.linspace(0, 1, C.M)
     prof = np.real(q[None, :] * np.exp(2j * np.pi * tau)[:, None])  # (M, n)
     Y0 = np.concatenate([np.tile(x, C.M), [2 * np.pi / omega, p_h]])
@@ -322,7 +151,7 @@ def _point(C, Y, t):
     # with a strongly unstable multiplier, crossings of -1 or of the circle are
     # not resolvable and are not reported
     ok = np.max(np.abs(mu)) < 1e6 and np.min(np.abs(mu - 1)) < 1e-3
-    return {"Y": Y, "t": t, "mu": mu, "stable": _stable_from(mu), "tp": t[-1],
+    return {"Y": Y, "t": t, "mu": mu, "stable": stable_from(mu), "tp": t[-1],
             "npd": int(np.sum((np.abs(mu.imag) < 1e-8) & (mu.real < -1))) if ok else None,
             "nns": int(np.sum((np.abs(mu.imag) >= 1e-8) & (np.abs(mu) > 1))) if ok else None}
 
@@ -405,7 +234,7 @@ def _to_branch(C, pts, specials, reason, s, param):
         d = [np.linalg.norm(q[1] - Ysp) for q in seq]
         i = int(np.argmin(d))
         seq.insert(i + 1 if i + 1 < len(seq) else i, ("sp", Ysp, sp_.eigenvalues,
-                                                     _stable_from(sp_.eigenvalues), sp_))
+                                                     stable_from(sp_.eigenvalues), sp_))
     Ys = np.array([q[1] for q in seq])
     n, M = C.n, C.M
     prof = Ys[:, :M * n].reshape(len(seq), M, n)

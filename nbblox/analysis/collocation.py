@@ -1,0 +1,191 @@
+"""Orthogonal collocation of periodic orbits (as in AUTO/MatCont): the
+residual, its sparse Jacobian, the arclength norm and Floquet multipliers.
+
+The orbit u(tau), tau in [0, 1], is piecewise polynomial of degree m on N
+mesh intervals (Lagrange form on equidistant nodes); u' = T f(u, p) holds at
+the m Gauss-Legendre points of each interval, u(0) = u(1), and the integral
+phase condition int <u, u_ref'> = 0 fixes the phase.  Floquet multipliers
+come from condensing the linearised collocation equations interval by
+interval into the monodromy matrix.
+
+Reference: Doedel E, Keller HB, Kernevez JP (1991) Numerical analysis and
+control of bifurcation problems (II). Int J Bifurc Chaos 1:745-772,
+doi:10.1142/S0218127491000555.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sps
+import scipy.sparse.linalg as spla
+
+from .palc import PALC
+
+__all__ = ["Colloc", "stable_from"]
+
+
+def _lagrange(m):
+    nodes = np.linspace(0, 1, m + 1)
+    z, w = np.polynomial.legendre.leggauss(m)
+    z, w = (z + 1) / 2, w / 2
+    Lw = np.empty((m, m + 1))
+    Ld = np.empty((m, m + 1))
+    for k in range(m + 1):
+        c = np.poly1d([1.0])
+        for j in range(m + 1):
+            if j != k:
+                c = c * np.poly1d([1.0, -nodes[j]]) / (nodes[k] - nodes[j])
+        Lw[:, k] = c(z)
+        Ld[:, k] = c.deriv()(z)
+    return Lw, Ld, w
+
+
+class Colloc(PALC):
+    """G(Y) = 0 for Y = [vec(U) (M*n, node-major), T, p]."""
+
+    def __init__(self, prob, k, N=60, m=4):
+        self.tol, self.maxiter = 1e-8, 8
+        self.prob, self.k, self.n, self.N, self.m = prob, k, prob.n, N, m
+        self.M = N * m + 1
+        self.h = np.full(N, 1.0 / N)
+        self.Lw, self.Ld, self.gw = _lagrange(m)
+        self.vf, self.vj = prob.vec()
+        self.p = prob.p0.copy()
+        # node index of (interval j, local k)
+        self.idx = (np.arange(N)[:, None] * m + np.arange(m + 1)[None, :])
+        self.udot_ref = None
+        # quadrature weights of the nodes (for the phase and arclength integrals)
+        wn = np.zeros(self.M)
+        for j in range(N):
+            wn[self.idx[j]] += self.h[j] * (self.gw @ self.Lw)
+        self.wn = wn
+        self._build_pattern()
+
+    # -- helpers -------------------------------------------------------------
+    def split(self, Y):
+        n, M = self.n, self.M
+        return Y[:M * n].reshape(M, n), Y[M * n], Y[M * n + 1]
+
+    def par(self, p_val):
+        p = self.p.copy()
+        p[self.k] = p_val
+        return p
+
+    def at_gauss(self, U):
+        """Values (N, m, n) and tau-derivatives (N, m, n) at the Gauss points."""
+        Uj = U[self.idx]  # (N, m+1, n)
+        val = np.einsum("ik,jkn->jin", self.Lw, Uj)
+        der = np.einsum("ik,jkn->jin", self.Ld, Uj) / self.h[:, None, None]
+        return val, der
+
+    def set_reference(self, U):
+        _, der = self.at_gauss(U)
+        self.udot_ref = der  # (N, m, n)
+        self._phase_row = self._phase_coeffs(der)
+
+    def _phase_coeffs(self, der):
+        # int <u, r'> = sum_j h_j sum_i w_i <sum_k Lw[i,k] U[jm+k], r'(z_ji)>
+        c = np.zeros((self.M, self.n))
+        contrib = np.einsum("i,ik,jin->jkn", self.gw, self.Lw, der) * self.h[:, None, None]
+        np.add.at(c, self.idx.ravel(), contrib.reshape(-1, self.n))
+        return c.ravel()
+
+    def set_scales(self, xs, Ts, ps):
+        """Scales of states, period and parameter for the arclength norm."""
+        self.W = np.concatenate([np.outer(self.wn, 1 / np.asarray(xs) ** 2).ravel(),
+                                 [1 / Ts ** 2, 1 / ps ** 2]])
+
+    def inner(self, Y1, Y2):
+        """Arclength inner product: scaled L2 over tau for the orbit, scaled T and p."""
+        return float(np.sum(self.W * Y1 * Y2))
+
+    def weights_vec(self):
+        return self.W
+
+    # -- residual and Jacobian ---------------------------------------------------
+    def G(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        val, der = self.at_gauss(U)
+        X = val.reshape(-1, self.n).T
+        F = self.vf(X, p).T.reshape(self.N, self.m, self.n)
+        col = (der - T * F).ravel()
+        per = U[0] - U[-1]
+        phase = self._phase_row @ Y[:self.M * self.n]
+        return np.concatenate([col, per, [phase]])
+
+    def _build_pattern(self):
+        n, m, N = self.n, self.m, self.N
+        # collocation rows: (j, i, a) ; columns: node (j, k), component b
+        j, i, k, a, b = np.meshgrid(np.arange(N), np.arange(m), np.arange(m + 1), np.arange(n),
+                                    np.arange(n), indexing="ij")
+        self._r = ((j * m + i) * n + a).ravel()
+        self._c = ((self.idx[j, k]) * n + b).ravel()
+        self._jikab = (j.ravel(), i.ravel(), k.ravel(), a.ravel(), b.ravel())
+
+    def DG(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        n, m, N, M = self.n, self.m, self.N, self.M
+        val, der = self.at_gauss(U)
+        X = val.reshape(-1, n).T
+        A = self.vj(X, p)  # (n, n, N*m)
+        F = self.vf(X, p)
+        hp = 1e-6 * max(1.0, abs(pv))
+        Fp = (self.vf(X, self.par(pv + hp)) - self.vf(X, self.par(pv - hp))) / (2 * hp)
+        j, i, k, a, b = self._jikab
+        Ag = A[a, b, j * m + i]
+        vals = (a == b) * self.Ld[i, k] / self.h[j] - T * self.Lw[i, k] * Ag
+        ncol = N * m * n
+        rows = [self._r, np.arange(ncol), np.arange(ncol)]
+        cols = [self._c, np.full(ncol, M * n), np.full(ncol, M * n + 1)]
+        data = [vals, -F.T.ravel(), -T * Fp.T.ravel()]
+        # periodicity rows
+        rp = ncol + np.arange(n)
+        rows += [rp, rp]
+        cols += [np.arange(n), (M - 1) * n + np.arange(n)]
+        data += [np.ones(n), -np.ones(n)]
+        nz = np.nonzero(self._phase_row)[0]
+        rows.append(np.full(nz.size, ncol + n))
+        cols.append(nz)
+        data.append(self._phase_row[nz])
+        return sps.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(ncol + n + 1, M * n + 2))
+
+    def bordered(self, y, t):
+        return sps.vstack([self.DG(y), sps.csr_matrix(t[None, :])], format="csc")
+
+    def solve(self, A, b):
+        try:
+            return spla.splu(A, permc_spec="MMD_AT_PLUS_A").solve(b)
+        except RuntimeError:  # exactly singular
+            return spla.lsqr(A, b)[0]
+
+    # -- Floquet -------------------------------------------------------------------
+    def multipliers(self, Y):
+        U, T, pv = self.split(Y)
+        p = self.par(pv)
+        n, m = self.n, self.m
+        val, _ = self.at_gauss(U)
+        A = self.vj(val.reshape(-1, n).T, p).reshape(n, n, self.N, m)  # (a, b, j, i)
+        I = np.eye(n)
+        # B[j, i, a, k, b] = Ld[i,k]/h_j delta_ab - T Lw[i,k] A_ab(z_ji)
+        B = (np.einsum("ik,j,ab->jiakb", self.Ld, 1 / self.h, I)
+             - T * np.einsum("ik,abji->jiakb", self.Lw, A))
+        B = B.reshape(self.N, m * n, (m + 1) * n)
+        P = -np.linalg.solve(B[:, :, n:], B[:, :, :n])[:, -n:, :]  # (N, n, n) transfer maps
+        Mon = np.eye(n)
+        for j in range(self.N):
+            Mon = P[j] @ Mon
+        if not np.all(np.isfinite(Mon)):
+            return np.full(n, np.nan + 0j)
+        mu = np.linalg.eigvals(Mon)
+        return mu[np.argsort(-np.abs(mu))]
+
+
+def stable_from(mu):
+    """Stable if every multiplier but the trivial one (nearest 1) is inside the circle."""
+    if mu.size <= 1:
+        return True
+    triv = np.argmin(np.abs(mu - 1))
+    rest = np.delete(mu, triv)
+    return bool(np.all(np.abs(rest) < 1 - 1e-6))
