@@ -152,3 +152,20 @@ def test_branch_switching_at_pitchfork_and_transcritical(rhs, branch):
     assert np.max(np.abs(np.abs(x) - np.abs(branch(r)))) < 1e-9
     assert np.max(np.abs(x)) > 1.0  # really the other branch, not x = 0
     assert len(other.special("BP")) == 1
+
+
+def test_unbounded_branch_stops_cleanly_with_reason():
+    # x* = 1/(1 - p) escapes to infinity as p -> 1: the run must stop (capped) and say why
+    b = nb.Blox.from_equations("dx/dt = 1 - (1 - p)*x", params={"p": 0.0}, name="u")
+    br = continuation(b, "u.p", (0.0, 2.0), max_steps=200)
+    assert br.reason and ("max_steps" in br.reason or "diverged" in br.reason
+                          or "failed" in br.reason)
+    assert len(br) > 10 and np.all(br.param_values < 1.0 + 1e-9)
+    assert np.allclose(br.states["u.x"], 1 / (1 - br.param_values), rtol=1e-8)
+
+
+def test_start_from_a_fixed_point():
+    s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    fps = nb.fixed_points(s, params={"fhn.I": 0.5}, bounds={"fhn.V": (-3, 3), "fhn.w": (-3, 3)})
+    br = continuation(s, "fhn.I", (0.0, 2.0), start=fps[0], params={"fhn.I": 0.5})
+    assert [p.kind for p in br.special_points] == ["H", "H"]
