@@ -362,3 +362,17 @@ def test_ports_of_multi_port_blox(wired):
     assert ns["circuit"] == b.circuit
     edit({"op": "set_edge", "id": "p1", "output": "nope"})
     assert "has no output 'nope'" in b.messages[-1][1]
+
+
+def test_assigning_a_circuit_and_the_post_cell_hook():
+    from nbblox.ui import builder as mod
+    b = CircuitBuilder()
+    out = []
+    b._model.subscribe(out.append)
+    c = nb.Circuit([nb.blox.WilsonCowan(name="x")])
+    b.circuit = c
+    assert b.circuit is c and out[-1]["type"] == "snapshot" and out[-1]["view"] is None
+    assert b.snapshot["nodes"][0]["name"] == "x"
+    c.add(nb.blox.WilsonCowan(name="y"))
+    mod._post_run_cell()                 # what IPython runs after every cell
+    assert out[-1]["type"] == "applied" and out[-1]["ops"][-1]["name"] == "y"
