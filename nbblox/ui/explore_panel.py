@@ -142,7 +142,6 @@ class Controls:
 
 def build_layout(ex):
     """Controls on the left, views on the right; a Panel ``Row``."""
-    import holoviews as hv  # noqa: F401
     c = ex.controls
     side = pn.Column(
         pn.pane.Markdown(f"### {ex.system.circuit.name}", margin=(0, 5)),

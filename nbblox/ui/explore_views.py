@@ -16,9 +16,6 @@ from .explorer import _resolve_state
 
 __all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "nullclines"]
 
-STAB_COLORS = {"stable": "#111111", "unstable": "#ffffff", "saddle": "#ff7f0e"}
-
-
 def _nb():
     import nbblox
     return nbblox

@@ -19,7 +19,7 @@ from ..compile.system import as_system
 from ..exceptions import NbbloxError, ParameterError, suggest
 from ..model.params import check_value
 from ..sim import simulate
-from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
+from ..sim.simulate import FIXED_METHODS
 from ..viz.timeseries import MAX_POINTS, downsample, timeseries_element
 
 __all__ = ["explore", "Explorer", "VIEWS"]
