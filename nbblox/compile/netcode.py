@@ -61,11 +61,18 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
           f"{pad}        if pos < 0.0:",
           f"{pad}            pos = 0.0",
           f"{pad}        kf = math.floor(pos)",
-          f"{pad}        kk = int(kf)",
           f"{pad}        fr = pos - kf",
-          f"{pad}        val = hist[kk % H, src[e]]",
+          # ring row of step kk without an integer division: kk is within
+          # H - 1 steps of the current step, whose row is hrow
+          f"{pad}        row = hrow - (step - int(kf))",
+          f"{pad}        if row < 0:",
+          f"{pad}            row += H",
+          f"{pad}        val = hist[row, src[e]]",
           f"{pad}        if fr > 0.0:",
-          f"{pad}            val = (1.0 - fr) * val + fr * hist[(kk + 1) % H, src[e]]",
+          f"{pad}            row += 1",
+          f"{pad}            if row == H:",
+          f"{pad}                row = 0",
+          f"{pad}            val = (1.0 - fr) * val + fr * hist[row, src[e]]",
           f"{pad}        u[dst[e]] += w[e] * val"]
     return L
 
