@@ -325,9 +325,18 @@ class Explorer:
         if self.error:
             return f"⚠ {self.error} (showing the last good run)"
         ms = self.timings[-1]["simulate_ms"] if self.timings else 0.0
-        return (f"{self.spike_count()} spikes ({self.vars[0]} crossing "
-                f"{self.spike_threshold:g}) · run {self.n_runs} · {self.method} dt={self.dt:g} "
-                f"ms · simulated in {ms:.0f} ms")
+        v = self.vars[0]
+        try:
+            kind = self.system.circuit.blox[v.split(".", 1)[0]].type.kind
+        except (KeyError, AttributeError):
+            kind = "neuron"
+        if kind == "neuron" or len(self.last.spikes["time"]):
+            what = f"{self.spike_count()} spikes ({v} crossing {self.spike_threshold:g})"
+        else:  # a neural mass has no spikes: say where the activity went
+            a = self.last[v]
+            what = f"{v} from {a.min():.4g} to {a.max():.4g}, final {a[-1]:.4g}"
+        return (f"{what} · run {self.n_runs} · {self.method} dt={self.dt:g} ms · "
+                f"simulated in {ms:.0f} ms")
 
     def timeseries_view(self):
         """The live time-series DynamicMap (fed by ``pipe``)."""

@@ -211,3 +211,8 @@ def test_rendered_bokeh_plots_follow_updates(fhn_sys):
     assert not np.array_equal(src.data["value"], y_before)
     assert fig_ts.y_range.end > 1.5 and fig_ts.y_range.start < -1.5
     assert fig_pp.x_range.end - fig_pp.x_range.start > 3.5    # the window grew to the spike
+
+
+def test_status_of_a_neural_mass_reports_activity_not_spikes():
+    ex = nb.explore(nb.blox.WilsonCowan(name="wc"), t_end=50.0)
+    assert "spikes" not in ex.status() and "wc.E from" in ex.status()
