@@ -112,11 +112,11 @@ def _np_expreln(k, x):
     x = np.asarray(x, dtype=float)
     k = int(k)
     out = np.empty_like(x)
-    small = np.abs(x) < 1.0
+    small = np.abs(x) < 0.1
     if small.any():
         xs = x[small]
         acc, term = np.zeros_like(xs), np.ones_like(xs)
-        for j in range(19):  # sum x^j / (j! (j + k + 1)); 1/19! < 1e-17
+        for j in range(11):  # sum x^j / (j! (j + k + 1)); 0.1^11/11! < 1e-18
             acc += term / (j + k + 1)
             term = term * xs / (j + 1)
         out[small] = acc
@@ -124,9 +124,10 @@ def _np_expreln(k, x):
         return out if out.ndim else float(out)
     xl = x[~small]
     val = np.expm1(xl) / xl
-    ex = np.exp(xl)
-    for m in range(1, k + 1):  # I_m = (e^x - m I_{m-1}) / x, stable for |x| >= 1
-        val = (ex - m * val) / xl
+    if k:
+        ex = np.exp(xl)
+        for m in range(1, k + 1):  # I_m = (e^x - m I_{m-1}) / x; error grows ~ m/|x| per step
+            val = (ex - m * val) / xl
     out[~small] = val
     return out if out.ndim else float(out)
 

@@ -122,7 +122,9 @@ class Colloc(PALC):
         self._c = ((self.idx[j, k]) * n + b).ravel()
         self._jikab = (j.ravel(), i.ravel(), k.ravel(), a.ravel(), b.ravel())
 
-    def DG(self, Y):
+    def DG(self, Y, border=None):
+        """Sparse Jacobian of G; with ``border`` (a vector) that row is appended and
+        the matrix comes back in CSC form, ready for the LU (one assembly)."""
         U, T, pv = self.split(Y)
         p = self.par(pv)
         n, m, N, M = self.n, self.m, self.N, self.M
@@ -148,11 +150,19 @@ class Colloc(PALC):
         rows.append(np.full(nz.size, ncol + n))
         cols.append(nz)
         data.append(self._phase_row[nz])
-        return sps.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(ncol + n + 1, M * n + 2))
+        nrow = ncol + n + 1
+        if border is not None:
+            nzb = np.nonzero(border)[0]
+            rows.append(np.full(nzb.size, nrow))
+            cols.append(nzb)
+            data.append(border[nzb])
+            nrow += 1
+        A = sps.coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+                           shape=(nrow, M * n + 2))
+        return A.tocsc() if border is not None else A.tocsr()
 
     def bordered(self, y, t):
-        return sps.vstack([self.DG(y), sps.csr_matrix(t[None, :])], format="csc")
+        return self.DG(y, border=t)
 
     def solve(self, A, b):
         try:
