@@ -75,21 +75,6 @@ def _values(system, values):
     return out
 
 
-def _check_plain_ode(system):
-    """The sweep kernels run the System's plain ODE loops: refuse what they
-    would silently ignore (delays, noise, spike resets)."""
-    if getattr(system.layout, "has_delays", False):
-        raise SimulationError("nb.sweep does not run circuits with delayed connections yet; "
-                              "simulate them one by one with nb.simulate")
-    for g in system.layout.groups:
-        t = g.btype
-        if "xi" in t.eqs.used or t.spike is not None:
-            what = "a noise term 'xi'" if "xi" in t.eqs.used else "a spike condition"
-            raise SimulationError(f"nb.sweep does not run blox with {what} yet "
-                                  f"('{g.names[0]}', {t.name}); simulate them one by one "
-                                  "with nb.simulate")
-
-
 def _measures(measure):
     """Normalise ``measure`` into ``[(name, builtin str | callable)]``."""
     if measure is None:
@@ -172,7 +157,7 @@ def _chunk_size(chunk_size, n, per_instance, progress):
 def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=True,
           backend="cpu", record=None, stride=1, traces=False, params=None, x0=None,
           t0=0.0, transient=0.0, chunk_size=None, progress=False, threshold=None,
-          min_amplitude=1e-3):
+          min_amplitude=1e-3, seed=None):
     """Simulate ``model`` at many parameter sets and summarise every run.
 
     Parameters
@@ -210,6 +195,16 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
         True shows a tqdm bar (a widget in a notebook); a callable gets
         ``(done, total)`` after each chunk.
     threshold, min_amplitude : options of ``"rate"`` and ``"period"``.
+    seed : int, optional
+        Noise seed: parameter set ``k`` (in sweep order) runs with
+        ``seed + k``, so every run is reproducible on its own.
+
+    Notes
+    -----
+    Plain ODE circuits run in the batched kernels of each backend.  Circuits
+    with spikes, delays or noise run one :func:`nbblox.simulate` per
+    parameter set (CPU and Dask backends; Dask spreads them over workers);
+    the CUDA backend refuses them.
 
     Returns
     -------
@@ -242,7 +237,6 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     if not 0 <= transient < t_end - t0:
         raise SimulationError(f"transient ({transient} ms) must be >= 0 and shorter "
                               f"than the run ({t_end - t0} ms)")
-    _check_plain_ode(system)
     vals = _values(system, values)
     meas = _measures(measure)
     names = list(vals)
@@ -261,6 +255,12 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     P = np.tile(system.param_vector(params), (n, 1))
     X = np.tile(system.initial_state(x0), (n, 1))
     W = np.tile(np.asarray(system.weights, dtype=np.float64), (n, 1))
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
+        seeds = int(seed) + np.arange(n, dtype=np.int64)
+    else:
+        seeds = None
     for k in names:
         kind, _ = vals[k]
         if kind == "param":
@@ -293,7 +293,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
             "options": {"threshold": threshold, "min_amplitude": min_amplitude}}
     csize = _chunk_size(chunk_size, n, (rec.size + 1) * nsamp * 8, progress)
     chunks = [(a, min(a + csize, n)) for a in range(0, n, csize)]
-    job = dict(system=system, method=method, X=X, P=P, W=W, t0=t0, dt=dt, nsteps=nsteps,
+    job = dict(system=system, method=method, X=X, P=P, W=W, seeds=seeds, t0=t0, dt=dt, nsteps=nsteps,
                stride=int(stride), rec=rec, spec=spec, chunks=chunks)
     tick, close = _progress(progress, n)
     try:
@@ -301,6 +301,10 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
             from .sweep_cpu import run_chunk
             parts = _run_local(run_chunk, job, tick)
         elif isinstance(backend, str) and backend == "cuda":
+            if getattr(system.layout, "needs_full_kernel", False):
+                raise SimulationError("the CUDA sweep runs plain ODE circuits; this one has "
+                                      "spikes, delays or noise: use backend='cpu' or a "
+                                      "dask Client")
             from .sweep_cuda import run_chunk as cuda_chunk
             parts = _run_local(cuda_chunk, job, tick)
         elif _is_dask_client(backend):
@@ -340,9 +344,11 @@ def _run_local(run_chunk, job, tick):
         X = np.ascontiguousarray(job["X"][a:b])
         P = np.ascontiguousarray(job["P"][a:b])
         W = np.ascontiguousarray(job["W"][a:b])
+        seeds = None if job["seeds"] is None else job["seeds"][a:b]
         out_t, out_x, steps, bad, _ = run_chunk(job["system"], job["method"], X, P,
                                                 job["t0"], job["dt"], job["nsteps"],
-                                                job["stride"], job["rec"], W=W)
+                                                job["stride"], job["rec"], W=W,
+                                                seeds=seeds)
         spec = dict(job["spec"], P=P)
         parts[c] = reduce_chunk(spec, out_t, out_x, X, steps, bad, job["system"])
         tick(b - a)

@@ -91,7 +91,47 @@ def _weights(system, W, n):
     return W
 
 
-def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, parallel=True):
+_wlock = threading.Lock()
+
+
+def _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds, out):
+    """Circuits with spikes, delays or noise: one :func:`nbblox.simulate` per
+    row (its event-driven kernels), so results are those of simulate."""
+    from .simulate import simulate
+    out_t, out_x, steps, bad, nrec = out
+    t_end = t0 + nsteps * dt
+    names = [system.state_names[i] for i in rec]
+    for i in range(X.shape[0]):
+        params = dict(zip(system.param_names, P[i].tolist()))
+        seed = None if seeds is None else int(seeds[i])
+        # the weights are a System attribute: hold them for this row only
+        with _wlock:
+            saved = system.weights
+            system.weights = W[i].copy()
+            try:
+                sol = simulate(system, t_end, dt=dt, method=method, params=params, x0=X[i],
+                               record=names, stride=stride, t0=t0, seed=seed)
+                bad[i] = -1
+            except SimulationError as exc:
+                sol = exc.partial
+                bad[i] = 0
+            finally:
+                system.weights = saved
+        if sol is None:
+            bad[i] = 0
+            continue
+        m = sol.t.size
+        out_t[i, :m] = sol.t
+        out_x[i, :, :m] = sol.values
+        nrec[i] = m
+        steps[i] = nsteps if bad[i] < 0 else max(m - 1, 0) * stride
+        if sol.final_state is not None and bad[i] < 0:
+            X[i] = sol.final_state
+    return out
+
+
+def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, parallel=True,
+              seeds=None):
     """Integrate ``len(X)`` instances in parallel.
 
     Parameters
@@ -101,6 +141,8 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     rec : int64 array of state indices to record every ``stride`` steps.
     W : ndarray (n, n_edges), optional
         Connection weights per row (default: the System's weights for all).
+    seeds : int array (n,), optional
+        Noise seed of each row (circuits with noise).
     parallel : bool
         False runs the rows in one thread (a Dask worker thread: Dask
         already runs one chunk per core; the loop releases the GIL).
@@ -136,6 +178,9 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     nrec = np.zeros(n, dtype=np.int64)
     if n == 0:
         return out_t, out_x, steps, bad, nrec
+    if getattr(L, "needs_full_kernel", False):
+        return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds,
+                         (out_t, out_x, steps, bad, nrec))
     if system.backend != "numba":
         from .simulate import _run_reference
         code = _METHODS.index(method)

@@ -193,7 +193,7 @@ def _module(system):
         return load_module(src)
 
 
-def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None):
+def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, seeds=None):
     """Same contract as :func:`nbblox.sim.sweep_cpu.run_chunk`, on the GPU."""
     ok, why = cuda_ready()
     if not ok:

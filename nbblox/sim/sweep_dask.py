@@ -40,7 +40,7 @@ def _worker_system(circuit_json, param_names, state_names):
 
 
 def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nsteps,
-          stride, rec, spec):
+          stride, rec, spec, seeds=None):
     """One chunk, on a worker: integrate serially and reduce to measures."""
     from .sweep import reduce_chunk
     from .sweep_cpu import run_chunk
@@ -52,7 +52,7 @@ def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nstep
     P = np.ascontiguousarray(P, dtype=np.float64)
     out_t, out_x, steps, bad, _ = run_chunk(system, method, X, P, t0, dt, nsteps, stride,
                                             np.ascontiguousarray(rec, dtype=np.int64),
-                                            W=W, parallel=False)
+                                            W=W, parallel=False, seeds=seeds)
     return reduce_chunk(dict(spec, P=P), out_t, out_x, X, steps, bad, None)
 
 
@@ -79,7 +79,9 @@ def run_dask(client, job, tick, make_partial):
             f = client.submit(_task, circuit_json, system.param_names, system.state_names,
                               job["W"][a:b], job["method"], job["X"][a:b], job["P"][a:b],
                               job["t0"], job["dt"], job["nsteps"], job["stride"], job["rec"],
-                              job["spec"], pure=False, key=f"nbblox-sweep-{tag}-{c}")
+                              job["spec"],
+                              None if job["seeds"] is None else job["seeds"][a:b],
+                              pure=False, key=f"nbblox-sweep-{tag}-{c}")
             futures[f.key] = (c, f)
         for f in as_completed([f for _, f in futures.values()]):
             c, _ = futures[f.key]

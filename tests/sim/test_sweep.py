@@ -181,3 +181,34 @@ def test_global_coupling_sweep_scales_all_weights():
     assert not np.array_equal(res["final"].values[0], res["final"].values[2])
     with pytest.raises(nb.ParameterError, match="no connections"):
         nb.sweep(nb.blox.FitzHughNagumo(name="f"), {"coupling": [1.0]}, t_end=1.0, dt=0.1)
+
+
+def test_delayed_circuit_sweep_equals_simulate():
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="loop")
+    c.connect(a, b, weight=1.0, delay=5.0)
+    c.connect(b, a, weight=0.8, delay=3.0)
+    s = nb.compile(c)
+    G = [0.5, 2.0]
+    res = nb.sweep(s, {"coupling": G}, t_end=40.0, dt=0.1, traces=True, measure="max")
+    base = s.weights.copy()
+    try:
+        s.weights[:] = 2.0 * base
+        sol = nb.simulate(s, 40.0, dt=0.1)
+    finally:
+        s.weights[:] = base
+    np.testing.assert_array_equal(res["trace"].sel(coupling=2.0).values, sol.values)
+    with pytest.raises(nb.SimulationError, match="CUDA sweep runs plain ODE"):
+        nb.sweep(s, {"coupling": G}, t_end=1.0, dt=0.1, backend="cuda")
+
+
+def test_noisy_sweep_is_reproducible_per_parameter_set():
+    n = nb.Blox.from_equations("dx/dt = -x + s*xi", params={"s": 0.5}, name="n")
+    s = nb.compile(n)
+    res = nb.sweep(s, {"n.s": [0.2, 0.4, 0.8]}, t_end=20.0, dt=0.1, method="euler",
+                   seed=7, measure="std", traces=True)
+    for k, sig in enumerate([0.2, 0.4, 0.8]):
+        sol = nb.simulate(s, 20.0, dt=0.1, method="euler", params={"n.s": sig}, seed=7 + k)
+        np.testing.assert_array_equal(res["trace"].values[k], sol.values)
+    std = res["std"].values[:, 0]
+    assert std[0] < std[1] < std[2]          # noise amplitude shows in the spread

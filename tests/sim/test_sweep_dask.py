@@ -86,3 +86,13 @@ def test_lost_client_keeps_finished_chunks(fhn):
     np.testing.assert_array_equal(part["max"].values[done], full["max"].values[done])
     for a, b in e.missing_instances:
         assert not done[a:b].any()
+
+
+def test_dask_noisy_sweep_equals_cpu(client):
+    n = nb.Blox.from_equations("dx/dt = -x + s*xi", params={"s": 0.5}, name="n")
+    s = nb.compile(n)
+    kw = dict(t_end=10.0, dt=0.1, method="euler", seed=3, measure=["std", "final"])
+    a = nb.sweep(s, {"n.s": [0.1, 0.3, 0.9, 1.2]}, **kw)
+    b = nb.sweep(s, {"n.s": [0.1, 0.3, 0.9, 1.2]}, backend=client, chunk_size=1, **kw)
+    np.testing.assert_array_equal(a["std"].values, b["std"].values)
+    np.testing.assert_array_equal(a["final"].values, b["final"].values)
