@@ -127,3 +127,25 @@ def test_delayed_on_pre_must_be_an_increment():
     c = nb.Circuit([pre, post]).connect(pre, post, on_pre="ge = ge*0.5 + w", delay=1.0)
     with pytest.raises(CompileError, match="state-independent"):
         nb.compile(c)
+
+
+def test_reference_backend_refuses_spikes_clearly():
+    with pytest.raises(SimulationError, match="numba backend"):
+        nb.simulate(LIF(name="n"), 10.0, dt=0.1, method="euler", backend="numpy")
+
+
+def test_record_whole_population_and_spikes_of_an_izhikevich_blox():
+    """Izhikevich (2003) regular spiking: 'v >= 30; v = c, u += d'; the
+    increment-type reset of u is applied, and a refractory-free blox works."""
+    Izh = nb.BloxType("IzhT", """
+        dv/dt = 0.04*v**2 + 5*v + 140 - u + I
+        du/dt = a*(b*v - u)
+        """, params={"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0, "I": 10.0},
+        spike="v >= 30", reset="v = c; u += d", init={"v": -65.0, "u": -13.0})
+    pop = nb.Population(Izh, n=2, name="rs", I=np.array([0.0, 10.0]))
+    sol = nb.simulate(nb.Circuit([pop]), 200.0, dt=0.05, method="euler", record=["rs.u"])
+    idx, t = sol.spike_trains("rs")
+    assert set(idx) == {1}                        # I = 0 stays at rest
+    u = sol["rs.u"][1]
+    k = int(round(t[0] / 0.05))
+    assert u[k] - u[k - 1] == pytest.approx(8.0, abs=0.05)   # u += d at the spike
