@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import math
 import time
+import weakref
 
 import holoviews as hv
 import numpy as np
@@ -33,6 +35,9 @@ METHODS = ["rk4", "heun", "euler", "RK45", "LSODA", "BDF"]
 MAX_SAMPLES = 20_000      # samples kept per variable (stride grows beyond this)
 MAX_STEPS = 20_000_000    # refuse runs that would hold a server thread for minutes
 MAX_UPLOAD_BYTES = 1_000_000
+
+log = logging.getLogger("nbblox.dashboard")
+_open_sessions = weakref.WeakSet()   # served dashboards whose browser session is alive
 
 
 def _private_system(system):
@@ -90,6 +95,19 @@ class Dashboard(pn.viewable.Viewer):
         self._sidebar = pn.Column(sizing_mode="stretch_width")
         self._main = pn.Column(sizing_mode="stretch_width")
         self._load(as_system(model), views, params)
+        doc = pn.state.curdoc
+        if doc is not None and doc.session_context is not None:
+            _open_sessions.add(self)
+            pn.state.on_session_destroyed(self._session_destroyed)
+            log.info("dashboard session opened (%d open)", len(_open_sessions))
+
+    def _session_destroyed(self, session_context):
+        # drop the results at once: a closed tab should not hold its runs
+        # until the garbage collector finds the document cycle
+        _open_sessions.discard(self)
+        self.solution = None
+        self._pipe.data = None
+        log.info("dashboard session closed (%d open)", len(_open_sessions))
 
     # -- building ---------------------------------------------------------------
     def _load(self, system, views, params=None):

@@ -78,7 +78,8 @@ def view_element(spec, sol, width=760, height=280):
     if isinstance(spec, tuple):
         x, y = spec
         return hv.Curve((sol[x], sol[y]), _dim(x), _dim(y), label=f"{y} vs {x}").opts(
-            width=width, height=height, framewise=True, tools=["hover"], backend="bokeh")
+            width=width, height=height, framewise=True, padding=0.05, tools=["hover"],
+            backend="bokeh")
     return sol.plot(vars=list(spec), width=width, height=height).opts(
         framewise=True, legend_position="right", backend="bokeh")
 

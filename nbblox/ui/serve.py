@@ -162,8 +162,16 @@ def _free_port(address):
 def main(args):
     """Run ``nbblox serve`` for an argparse Namespace (path, port, address,
     allow_websocket_origin, show); blocks until interrupted."""
+    import logging
     import panel as pn
     apps, titles = collect_apps(args.path)
+    # one line per dashboard session opened/closed: what an operator watches
+    dlog = logging.getLogger("nbblox.dashboard")
+    if not dlog.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s nbblox: %(message)s"))
+        dlog.addHandler(handler)
+        dlog.setLevel(logging.INFO)
     address = args.address or "127.0.0.1"
     port = int(args.port) if args.port else _free_port(address)
     origins = websocket_origins(address, port, args.allow_websocket_origin)
