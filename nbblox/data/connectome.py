@@ -21,10 +21,10 @@ A whole-brain network, by hand or with :meth:`Connectome.to_circuit`::
     nodes = [nb.blox.WilsonCowan(name=lb) for lb in cx.labels]
     c = nb.Circuit.from_adjacency(nodes, 0.2 * cx.weights,
                                   delays=cx.delays(speed=3.0))   # ms, speed in mm/ms
-    res = nb.sweep(c_without_delays, {"coupling": np.linspace(0, 1, 11)}, ...)
+    res = nb.sweep(c, {"coupling": np.linspace(0, 1, 11)}, t_end=..., dt=...)
 
-``delays=`` compiles once nbblox's delay engine is in; until then leave it
-out (or ``speed=None`` in ``to_circuit``) for instantaneous coupling.
+Delayed circuits compile with history buffers; ``speed=None`` in
+``to_circuit`` (or no ``delays=``) gives instantaneous coupling.
 """
 from __future__ import annotations
 
