@@ -111,11 +111,13 @@ def check_array(value, n, name, hard_bounds=None):
 
 
 def _as_circuit(x):
+    from ..model.population import Population
     if isinstance(x, Circuit):
         return x
-    if isinstance(x, Blox):
+    if isinstance(x, (Blox, Population)):
         return Circuit([x], name=x.name)
-    raise CompileError(f"cannot compile a {type(x).__name__}; pass a Blox, Circuit or System")
+    raise CompileError(f"cannot compile a {type(x).__name__}; pass a Blox, Population, "
+                       "Circuit or System")
 
 
 class System:

@@ -117,3 +117,14 @@ def test_kernels_are_cached_on_disk_for_a_fresh_process(tmp_path):
     assert list((tmp_path / "kernels").rglob("*.nbi")), "numba wrote no cache index"
     hits2, misses2 = map(int, run())
     assert (hits1, misses1) == (0, 1) and (hits2, misses2) == (1, 0)
+
+
+def test_a_population_alone_compiles_and_simulates():
+    """Every entry point takes a lone Population too (DESIGN: Blox, Circuit or System)."""
+    import numpy as np
+    currents = np.linspace(0.0, 5.0, 6)
+    pop = nb.Population(nb.blox.LIF, n=currents.size, name="lif", I=currents)
+    sol = nb.simulate(pop, 200.0, dt=0.05, method="euler", record=["lif.V"])
+    counts = np.bincount(sol.spikes["index"], minlength=currents.size)
+    # LIF rheobase is (V_th - E_L)/R = 2 nA: silent below, firing above, faster with I
+    assert np.all(counts[currents < 2.0] == 0) and np.all(np.diff(counts[currents > 2.0]) > 0)
