@@ -71,6 +71,7 @@ def build(src: Path, execute=True):
                               f"*Runs top to bottom in about {max(1, round(took))} s on a "
                               "2-core machine (first run; numba kernels are then cached).*",
                               first.source)
+        nb.metadata.pop("widgets", None)   # saved widget state (the builder's ESM)
         for c in nb.cells:
             if c.cell_type == "code" and "NBVAL_CHECK_OUTPUT" not in c.source:
                 c.outputs, c.execution_count = [], None
