@@ -264,7 +264,9 @@ function render({ model, el }) {
         try { applyOps(base, msg.ops || []); } catch (err) { command("hello", { rev: -1 }); }
         if (typeof msg.rev === "number") base.rev = msg.rev;
         if (mine) acked(msg.seq);
-        recompute(); redraw(); break;
+        recompute();
+        if (!mine && (msg.ops || []).some((o) => o.op === "add_node" && !visible(o))) fitted = false;
+        redraw(); break;
       case "rejected":
         if (mine) { acked(msg.seq); recompute(); redraw(); showMessage(msg.error, "error"); }
         break;
@@ -363,6 +365,10 @@ function render({ model, el }) {
       y0 = Math.min(y0, n.y - NODE_H / 2 - 50); y1 = Math.max(y1, n.y + NODE_H / 2);
     }
     return x0 === Infinity ? null : { x0, y0, x1, y1 };
+  }
+  function visible(p) {               // is world point p inside the canvas view?
+    const { w, h: hh } = size(), x = p.x * tf.k + tf.x, y = p.y * tf.k + tf.y;
+    return x > 0 && y > 0 && x < w && y < hh;
   }
   function fit() {
     const b = bbox(), { w, h: hh } = size();

@@ -390,3 +390,18 @@ def test_pick_the_input_of_a_multi_input_blox(ui):
     ui.pump()
     assert b.circuit.connections[0].input == "I_2"
     assert page.locator(".nbb-side select.nbb-output").count() == 0     # WilsonCowan has one output
+
+
+def test_blox_added_from_code_outside_the_view_are_brought_into_view(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    ui.pump()
+    b.circuit.add(nb.blox.WilsonCowan(name="far"))
+    b._model.positions["far"] = (5000.0, 3000.0)
+    b.sync()
+    ui.pump()
+    canvas = page.locator(".nbb-canvas").bounding_box()
+    box = page.locator(".nbb-node[data-name='far'] rect").bounding_box()
+    assert canvas["x"] <= box["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"]
+    page.click(".nbb-node[data-name='far'] rect")
+    assert page.text_content(".nbb-side-title") == "WilsonCowan"
