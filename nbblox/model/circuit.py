@@ -46,7 +46,7 @@ class Circuit:
     --------
     >>> import nbblox as nb
     >>> a = nb.blox.WilsonCowan(name="a"); b = nb.blox.WilsonCowan(name="b")
-    >>> c = nb.Circuit([a, b]); c.connect(a, b, weight=2.0)
+    >>> c = nb.Circuit([a, b]).connect(a, b, weight=2.0)
     >>> [(k.src, k.dst, k.weight) for k in c.connections]
     [('a', 'b', 2.0)]
     """
