@@ -105,6 +105,14 @@ def test_draw_connect_edit_simulate_in_jupyterlab(lab_page):
     assert "ERROR" not in out, out
     page.wait_for_selector(".nbb-node[data-name='fhn']", timeout=30_000)
     assert page.locator(".nbb-node").count() == 3
+    # keyboard inside the widget belongs to the canvas, not to JupyterLab's shortcuts
+    n_cells = page.locator(".jp-Notebook .jp-Cell").count()
+    page.click(".nbb-node[data-name='fhn'] rect")
+    page.keyboard.press("Delete")
+    until(page, "'fhn' in builder.circuit.blox", False)
+    page.keyboard.press("Control+z")
+    until(page, "'fhn' in builder.circuit.blox", True)
+    assert page.locator(".jp-Notebook .jp-Cell").count() == n_cells
     errors = [ln for ln in page.ux_logs if ln.startswith("[pageerror]")]
     assert not errors, errors
     assert not lab.cell_errors(page)
