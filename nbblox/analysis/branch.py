@@ -35,8 +35,9 @@ class SpecialPoint:
     state : dict
         {state name: value} (for a cycle: the point of the orbit at phase 0).
     lyapunov : float or None
-        First Lyapunov coefficient at a Hopf point (> 0: subcritical);
-        second Lyapunov coefficient sign change location at "GH".
+        First Lyapunov coefficient l1 at a Hopf point (> 0: subcritical), in
+        Kuznetsov's convention (eq. 3.20, with the 1/omega factor, <q,q> = 1);
+        MatCont prints l1 * omega.  None elsewhere.
     eigenvalues : ndarray
         Jacobian eigenvalues (Floquet multipliers for cycle bifurcations).
     """
