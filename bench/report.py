@@ -34,6 +34,14 @@ def _time(r, key):
     return _f(v)
 
 
+def _label(system, res):
+    if system == "handwritten" and res["config"].get("kind") == "fp_fhn":
+        return "reference: exact cubic roots (NumPy, per value)"
+    if system == "handwritten" and res["config"].get("kind") == "cont_hh":
+        return "reference: V-parametrised HH branch + eigenvalues (NumPy, 20001 points)"
+    return LABEL.get(system, system)
+
+
 def case_table(res):
     ratio = res["ratios"].get("nbblox", {})
     ratio_c = res["ratios"].get("nbblox_circuit", {})
@@ -45,14 +53,14 @@ def case_table(res):
         if r.get("status") != "ok":
             why = r.get("error", "")
             why = (why[:160] + "…") if len(why) > 160 else why
-            L.append(f"| {LABEL.get(s, s)} | {r['status']}: {why} ||||||" .replace("\n", " "))
+            L.append(f"| {_label(s, res)} | {r['status']}: {why} ||||||" .replace("\n", " "))
             continue
         rt = ratio.get(s) if s != "nbblox" else None
         if s == "nbblox_circuit" or (rt is None and s in ratio_c):
             rt = ratio_c.get(s)
         chk = ("ok" if r.get("valid") else "**MISMATCH**") + f" ({r.get('check', '')})"
         chk = chk.replace("|", "\\|")  # a pipe would split the Markdown cell
-        L.append(f"| {LABEL.get(s, s)} | {_f(r.get('import_s'), 3)} | {_f(r.get('setup_s'), 3)} | "
+        L.append(f"| {_label(s, res)} | {_f(r.get('import_s'), 3)} | {_f(r.get('setup_s'), 3)} | "
                  f"{_time(r, 'cold_s')} | {_time(r, 'warm_s')} ({r.get('n_warm')}) | "
                  f"{_f(r.get('peak_rss_mb'), 4)} | {chk} | {_f(rt, 3) if rt else '–'} |")
     if any(r.get("scale", 1.0) != 1.0 for r in res["records"] if r.get("status") == "ok"):
@@ -85,7 +93,9 @@ def summary_table(results):
         goal = GOALS.get(res["case"])
         quiet = QUIET_NUMBA.get(res["case"])
         proj = nbw / hw * quiet if nbw and hw and quiet else None
-        L.append(f"| {res['title']} | {nbtxt} | {_f(hw)} | "
+        ref_note = (" (NumPy reference, not numba)"
+                    if res["config"].get("kind") in ("fp_fhn", "cont_hh") and hw else "")
+        L.append(f"| {res['title']} | {nbtxt} | {_f(hw)}{ref_note} | "
                  f"{_f(nbw / hw, 3) if nbw and hw else '–'} | "
                  f"{f'{LABEL[best[1]]} {_f(best[0])}' if best else '–'} | "
                  f"{_f(nbw / best[0], 3) if nbw and best else '–'} | "
