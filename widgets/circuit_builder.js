@@ -262,6 +262,9 @@ function render({ model, el }) {
     switch (msg.type) {
       case "applied":
         try { applyOps(base, msg.ops || []); } catch (err) { command("hello", { rev: -1 }); }
+        for (const o of msg.ops || []) {          // the selection follows renames made elsewhere
+          if (o.op === "rename" && sel && sel.kind === "node" && sel.name === o.name) { sel = { kind: "node", name: o.new }; sideKey = null; }
+        }
         if (typeof msg.rev === "number") base.rev = msg.rev;
         if (mine) acked(msg.seq);
         recompute();

@@ -405,3 +405,14 @@ def test_blox_added_from_code_outside_the_view_are_brought_into_view(ui):
     assert canvas["x"] <= box["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"]
     page.click(".nbb-node[data-name='far'] rect")
     assert page.text_content(".nbb-side-title") == "WilsonCowan"
+
+
+def test_selection_follows_a_rename_made_in_python(ui):
+    page, b = ui.page, ui.b
+    b.add("WilsonCowan", name="a", x=0, y=0)
+    ui.pump()
+    page.click(".nbb-node[data-name='a'] rect")
+    b.rename("a", "exc")
+    ui.pump()
+    assert page.input_value(".nbb-side .nbb-rename") == "exc"
+    assert "nbb-selected" in page.get_attribute(".nbb-node[data-name='exc']", "class")
