@@ -84,3 +84,16 @@ def test_workload_references():
     C, E0, I0, D = workloads.wc_network(10, delays=True)
     assert np.allclose(C.sum(axis=1), 1) and np.all(np.diag(C) == 0)
     assert D[~np.eye(10, dtype=bool)].min() >= 10 and D.max() <= 200
+
+
+def test_merge_fills_only_what_the_primary_run_lacks():
+    a = {"cases": [{"case": "W1_hh_rk4", "records": [], "ratios": {}}], "load": {
+        "min": 1, "max": 2, "mean": 1.5, "n": 2}}
+    b = {"cases": [{"case": "W1_hh_rk4", "records": ["other"], "ratios": {}},
+                   {"case": "W3_coba", "records": [], "ratios": {}}],
+         "scaling": {"W2": []}, "load": {"min": 0.5, "max": 4, "mean": 3, "n": 2}, "argv": []}
+    m = report.merge(a, b)
+    assert [c["case"] for c in m["cases"]] == ["W1_hh_rk4", "W3_coba"]
+    assert m["cases"][0]["records"] == [] and "note" in m["cases"][1]
+    assert m["scaling"] == {"W2": []}
+    assert m["load"]["min"] == 0.5 and m["load"]["max"] == 4 and m["load"]["mean"] == 2.25
