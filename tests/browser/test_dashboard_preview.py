@@ -21,3 +21,29 @@ def test_dashboard_through_jupyter_panel_preview(lab_server, browser_page):
     assert fingerprint(page) != before
     assert not [ln for ln in page.ux_logs if ln.startswith("[pageerror]")]
     lab.screenshot(page, "dashboard_panel_preview")
+
+
+def test_dashboard_renders_inline_in_jupyterlab(lab_server, browser_page):
+    """The same notebook opened in JupyterLab: the dashboard is the last cell's
+    output, and its sliders work through the kernel (no server, no template)."""
+    page = browser_page
+    lab.open_notebook(page, lab_server, "notebooks/dashboard_demo.ipynb")
+    lab.run_all_cells(page, timeout_ms=180_000)
+    page.locator("canvas").first.wait_for(state="attached", timeout=120_000)
+    page.wait_for_timeout(4000)
+    assert not lab.cell_errors(page)
+    before = fingerprint(page)
+    assert before
+    press(page, "PageUp", 4)
+    page.wait_for_timeout(500)
+    lab.wait_idle(page)
+    value = lab.kernel_json(page, 'dash.values["fhn1.I"]')
+    assert value > 0
+    assert lab.kernel_json(page, 'dash.solution.params["fhn1.I"]') == value
+    for _ in range(60):                     # the plot patch follows the kernel's run
+        if fingerprint(page) != before:
+            break
+        page.wait_for_timeout(500)
+    assert fingerprint(page) != before
+    assert not lab.failed_js_requests(page)
+    lab.screenshot(page, "dashboard_inline_lab")
