@@ -60,7 +60,9 @@ def test_coba_rate_is_in_the_asynchronous_irregular_range(run):
     t = sp["time"]
     late = t > 200.0                                 # skip the initial transient
     rate = late.sum() / 4000 / 0.8
-    assert 15.0 < rate < 30.0, rate                 # Brian2: 20.0-22.8 Hz
+    assert 15.0 < rate < 30.0, rate                 # the AI regime of this model
+    # Brian2's mean over three networks is 21.3 Hz; networks differ by ~1.5 Hz
+    assert abs(rate / 21.3 - 1.0) < 0.15, rate
     gid = np.where(sp["blox"] == "E", sp["index"], 3200 + sp["index"])
     cvs = []
     for k in range(0, 4000, 7):
