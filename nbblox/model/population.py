@@ -280,9 +280,11 @@ class Projection:
         if vals is not None:
             w = w * vals
         d = _per_synapse(delay, pre.size, "delay", who, low=0.0)
-        order = np.lexsort((post, pre))
-        self.pre, self.post = pre[order], post[order]
-        self.weight, self.delay = w[order], d[order]
+        key = pre * self.n_post + post
+        if key.size > 1 and not np.all(key[1:] >= key[:-1]):  # p= draws come sorted
+            order = np.argsort(key, kind="stable")
+            pre, post, w, d = pre[order], post[order], w[order], d[order]
+        self.pre, self.post, self.weight, self.delay = pre, post, w, d
         self.on_pre = on_pre
         self.autapses = bool(autapses)
         scalar = np.ndim(weight) == 0 and np.ndim(delay) == 0
