@@ -168,8 +168,9 @@ def parse_expression(src, *, blox=None, line=None, condition=False, text=None, c
 
     Examples
     --------
-    >>> parse_expression("V - V**3/3 - w + I")
-    I + V - V**3/3 - w
+    >>> e = parse_expression("V - V**3/3 - w + I")
+    >>> sorted(str(s) for s in e.free_symbols), e.subs({"V": 1, "w": 0, "I": 0})
+    (['I', 'V', 'w'], 2/3)
     >>> parse_expression("V > 30", condition=True)
     V > 30
     """

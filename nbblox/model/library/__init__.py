@@ -6,15 +6,14 @@ Time is in milliseconds in every catalog blox.
 """
 from __future__ import annotations
 
-from ..blox import BloxType
+from ..blox import BloxType, deferred_parsing
 
-# The core's deferred_parsing() would make `import nbblox` faster, but its
-# BloxType.__getattr__ drops the pending spec when a dunder such as __wrapped__
-# is probed (doctest collection and inspect.unwrap do that), leaving every
-# catalog type without equations.  Parse eagerly until that is fixed in
-# nbblox/model/blox.py (check the dunder before popping _pending).
-from . import (channels, cmc, inputs, masses, neurons, observers, oscillators, spiking,
-               synapses, wongwang)
+# Models parse on first use (nbblox.model.blox.deferred_parsing): parsing all of
+# them at `import nbblox` would cost about a second of the cold-start budget.
+# Each model's own test builds it, so a broken model still fails loudly.
+with deferred_parsing():
+    from . import (channels, cmc, inputs, masses, neurons, observers, oscillators, spiking,
+                   synapses, wongwang)
 
 from .channels import Channel, ConductanceNeuron
 
