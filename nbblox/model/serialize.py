@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..exceptions import CircuitError, NbbloxError
+from ..exceptions import CircuitError, NbbloxError, ParameterError
 from .blox import Blox, BloxType
 from .population import Population
 
@@ -68,7 +68,10 @@ def circuit_from_dict(cls, data):
         params, init = item.get("params", {}), item.get("init", {})
         _require(isinstance(params, Mapping) and isinstance(init, Mapping),
                  f"blox {item['name']!r}: 'params' and 'init' must be objects")
-        circuit.add(Blox(t, name=item["name"], init=init, **params))
+        try:
+            circuit.add(Blox(t, name=item["name"], init=init, **params))
+        except (ParameterError, TypeError) as exc:
+            raise CircuitError(f"invalid circuit file: blox {item['name']!r}: {exc}") from None
     pops_in, projs_in = data.get("populations", []), data.get("projections", [])
     _require(isinstance(pops_in, list) and isinstance(projs_in, list),
              "'populations' and 'projections' must be lists")

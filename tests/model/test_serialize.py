@@ -86,7 +86,8 @@ def test_hostile_equations_in_a_file_are_parsed_not_run(tmp_path):
     (lambda d: d.update(schema="other"), "'schema' must be"),
     (lambda d: d.update(blox="x"), "'blox' must be a list"),
     (lambda d: d["blox"][0].update(type="nope"), "unknown type 'nope'"),
-    (lambda d: d["blox"][0]["params"].update(gain=float("nan")), "must be finite"),
+    (lambda d: d["blox"][0]["params"].update(gain=float("nan")), "invalid circuit file: blox 'a'.*must be finite"),
+    (lambda d: d["blox"][0]["params"].update(nope=1.0), "invalid circuit file: blox 'a'.*no parameter 'nope'"),
     (lambda d: d.update(connections=[{"src": "a", "dst": "zz"}]), "blox 'zz' is not in"),
     (lambda d: d["types"][list(d["types"])[0]].update(evil=1), "unknown field"),
 ])

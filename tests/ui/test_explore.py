@@ -165,8 +165,7 @@ def test_bifurcation_cursor_follows_parameter(fhn_sys):
     ex = nb.explore(fhn_sys, t_end=50.0, views=("timeseries", "bifurcation"),
                     bifurcation=("fhn.I", (0.0, 2.0)))
     bv = ex.bifurcation
-    if bv.branch is None:
-        pytest.skip(bv.message)
+    assert bv.branch is not None, bv.message
     assert [sp.kind for sp in bv.branch.special_points] == ["H", "H"]
     ex.set({"fhn.I": 1.2})
     vlines = [e for e in bv.dmap[()].traverse(lambda x: x, [hv.VLine])]
