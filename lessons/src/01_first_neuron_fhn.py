@@ -130,3 +130,6 @@ nb.lessons.check("fhn_hopf_I", my_onset_I)
 #
 # **Share it:** `nbblox serve lessons/01_first_neuron_fhn.ipynb` turns this notebook into a
 # web dashboard (lesson 11).
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/01_first_neuron_fhn.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/01_first_neuron_fhn.ipynb` in the address bar by `/panel-preview/render/lessons/01_first_neuron_fhn.ipynb`.

@@ -120,3 +120,6 @@ print("faster when warmer:", firing_rate(warm, "hh.V", 100) > firing_rate(cold, 
 # - The HH neuron has a rheobase near 6 uA/cm² and starts firing at a high rate
 #   (class II excitability).
 # - Temperature speeds every gate up by a factor 3 per 10 °C.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/02_hodgkin_huxley.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/02_hodgkin_huxley.ipynb` in the address bar by `/panel-preview/render/lessons/02_hodgkin_huxley.ipynb`.

@@ -111,3 +111,6 @@ nb.lessons.check("ml_hopf_I", my_hopf_I)
 # ## What you learned
 # - Class I onset (rate from zero) comes from a SNIC; class II (a jump) from a Hopf.
 # - A subcritical Hopf brings bistability: rest and spiking coexist, and a pulse switches.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/03_bifurcations_of_neurons.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/03_bifurcations_of_neurons.ipynb` in the address bar by `/panel-preview/render/lessons/03_bifurcations_of_neurons.ipynb`.

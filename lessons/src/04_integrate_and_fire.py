@@ -106,3 +106,6 @@ ex.set({"iz.d": 2.0, "iz.c": -50.0})
 # - Threshold + reset turns a linear (LIF) or quadratic (QIF) equation into a spiking neuron.
 # - The LIF interval has a closed form; populations give f–I curves in one run.
 # - Izhikevich's model reproduces cortical firing classes with four parameters.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/04_integrate_and_fire.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/04_integrate_and_fire.ipynb` in the address bar by `/panel-preview/render/lessons/04_integrate_and_fire.ipynb`.

@@ -106,3 +106,6 @@ nb.lessons.check("wc_bistable_count", my_count)
 # - Wilson–Cowan describes population activity with two coupled sigmoidal rate equations.
 # - E-I loops oscillate between two Hopf points in the drive.
 # - Strong self-excitation makes the population bistable; folds bound the bistable range.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/05_wilson_cowan.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/05_wilson_cowan.ipynb` in the address bar by `/panel-preview/render/lessons/05_wilson_cowan.ipynb`.

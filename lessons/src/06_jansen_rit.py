@@ -79,3 +79,6 @@ ex.set({"jr.p": 0.12})
 # - A cortical column of three populations produces an alpha rhythm near 10 Hz.
 # - The rhythm exists in a window of input rates: below it the column rests, above it
 #   it saturates.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/06_jansen_rit.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/06_jansen_rit.ipynb` in the address bar by `/panel-preview/render/lessons/06_jansen_rit.ipynb`.

@@ -81,3 +81,6 @@ print(again == ring, len(again.connections), "connections")
 # - A connection is a weighted output added to an input; `system.equations()` shows it.
 # - Adjacency matrices: rows are sources, columns targets.
 # - Drawing and code are two views of the same circuit; JSON is the exchange format.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/07_building_circuits.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/07_building_circuits.ipynb` in the address bar by `/panel-preview/render/lessons/07_building_circuits.ipynb`.

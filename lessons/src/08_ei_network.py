@@ -116,3 +116,6 @@ hv.Curve((scales, rates), "inhibitory weight (x 6.7)", "mean rate (Hz)").opts(wi
 #   spikes travel event by event, so the cost grows with the number of spikes.
 # - Balanced excitation and inhibition give irregular, asynchronous firing at low rates.
 # - Stronger inhibition lowers the rate; weaker inhibition lets activity run away.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/08_ei_network.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/08_ei_network.ipynb` in the address bar by `/panel-preview/render/lessons/08_ei_network.ipynb`.

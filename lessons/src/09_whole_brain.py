@@ -92,3 +92,6 @@ hv.Curve(out, "global coupling", "SC-FC correlation").opts(width=450)
 # - A connectome turns a neural-mass model into a whole-brain model in one line.
 # - BOLD is a slow, filtered view of neural activity; FC is its correlation structure.
 # - The global coupling controls how much function follows structure.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/09_whole_brain.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/09_whole_brain.ipynb` in the address bar by `/panel-preview/render/lessons/09_whole_brain.ipynb`.

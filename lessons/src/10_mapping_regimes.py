@@ -83,3 +83,6 @@ plot
 # - Sweeps give a quick, brute-force map of regimes.
 # - Continuation gives the exact boundaries: Hopf curves for oscillations, fold curves for
 #   bistability, meeting at codimension-two points such as a cusp.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/10_mapping_regimes.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/10_mapping_regimes.ipynb` in the address bar by `/panel-preview/render/lessons/10_mapping_regimes.ipynb`.

@@ -64,3 +64,6 @@ print(nb.Circuit.from_json(open("pair.json").read()) == c)
 # ## What you learned
 # - `nb.dashboard(circuit)` is a complete app; `.servable()` + `nbblox serve` publishes it.
 # - Served apps are private per browser session and bound to localhost by default.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/11_sharing.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/11_sharing.ipynb` in the address bar by `/panel-preview/render/lessons/11_sharing.ipynb`.
