@@ -117,7 +117,10 @@ def _close(key, ref, got):
     if key == "V":
         bad = sum(len(a) != len(b) or any(abs(x - y) > tol for x, y in zip(a, b))
                   for a, b in zip(got, ref))
-        return bad == 0 and len(got) == len(ref), f"{bad} of {len(ref)} parameter values differ"
+        d = max((abs(x - y) for a, b in zip(got, ref) if len(a) == len(b)
+                 for x, y in zip(a, b)), default=0.0)
+        return (bad == 0 and len(got) == len(ref),
+                f"{bad} of {len(ref)} parameter values differ; max |diff| {d:.2g}")
     return got == ref, f"{got} vs {ref}"
 
 

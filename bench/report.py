@@ -202,7 +202,7 @@ def write(out_dir, data):
          "median of further calls (n given; fewer than 5 only when calls are long); peak RSS "
          "from getrusage (children included). Every system's answer is checked against the "
          "hand-written numba reference (spike counts, final states to 1e-6, rates within 20%, "
-         "fixed points to 1e-6, Hopf points to 0.05) before its time counts; ratios use only "
+         "fixed points to 1e-3, Hopf points to 0.05) before its time counts; ratios use only "
          "checked answers. float64 everywhere.", ""]
     L += ["Where nbblox is slower than the hand-written loop, `DIAGNOSIS.md` says why (from "
           "the generated kernels) and what to change.", ""]
