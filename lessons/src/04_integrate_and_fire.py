@@ -77,7 +77,8 @@ plots = []
 for name in patterns:
     cell = nb.blox.Izhikevich(name="iz", preset=name, I=10.0)
     s = nb.simulate(cell, 200.0, dt=0.05, method="euler")
-    plots.append(s.plot(vars=["iz.V"]).opts(title=name, width=300, height=180, show_legend=False))
+    plots.append(hv.Curve((s.t, s["iz.V"]), "time (ms)", "V (mV)").opts(title=name, width=300,
+                                                                        height=180))
 hv.Layout(plots).cols(3)
 
 # %%
