@@ -16,7 +16,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-__all__ = ["cache_dir", "load_module"]
+__all__ = ["cache_dir", "load_module", "cached_source"]
 
 _lock = threading.Lock()
 _loaded = {}
@@ -62,3 +62,51 @@ def load_module(source):
         spec.loader.exec_module(mod)
         _loaded[digest] = mod
         return mod
+
+
+def _codegen_version():
+    """Hash of the modules whose logic shapes generated text: a change to any
+    of them invalidates every cached source."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(here.glob("*.py")) + [here.parent / "model" / "functions.py"]:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+_VERSION = None
+
+
+def cached_source(key, make):
+    """Generated source for a layout structure ``key``, from disk if a previous
+    process made it, else ``make()`` (which runs SymPy: the slow part of a
+    cold start).  ``key`` must capture everything the text depends on."""
+    global _VERSION
+    if _VERSION is None:
+        _VERSION = _codegen_version()
+    h = hashlib.sha256((_VERSION + repr(key)).encode()).hexdigest()[:24]
+    folder = cache_dir()
+    ref = folder / f"src_{h}.ref"
+    try:
+        digest = ref.read_text().strip()
+        src = (folder / f"k_{digest}.py").read_text()
+        if hashlib.sha256(src.encode()).hexdigest()[:24] == digest:
+            return src
+    except OSError:
+        pass
+    src = make()
+    digest = hashlib.sha256(src.encode()).hexdigest()[:24]
+    path = folder / f"k_{digest}.py"
+    try:
+        if not path.exists():
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(src)
+            os.replace(tmp, path)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(digest)
+        os.replace(tmp, ref)
+    except OSError:  # a read-only cache only costs speed
+        pass
+    return src

@@ -17,7 +17,7 @@ from ..model.blox import Blox
 from ..model.circuit import Circuit
 from ..model.params import check_value
 from . import jit
-from .cache import load_module
+from .cache import cached_source, load_module
 from .codegen import generate_source, group_expressions
 from .layout import build_layout
 from .reference import ReferenceKernels
@@ -366,7 +366,7 @@ def compile(model, backend="auto"):
     with _lock:
         src = _source_cache.get(key)
         if src is None:
-            src = _source_cache[key] = generate_source(layout)
+            src = _source_cache[key] = cached_source(key, lambda: generate_source(layout))
     return System(circuit, layout, load_module(src), "numba")
 
 

@@ -128,3 +128,24 @@ def test_a_population_alone_compiles_and_simulates():
     counts = np.bincount(sol.spikes["index"], minlength=currents.size)
     # LIF rheobase is (V_th - E_L)/R = 2 nA: silent below, firing above, faster with I
     assert np.all(counts[currents < 2.0] == 0) and np.all(np.diff(counts[currents > 2.0]) > 0)
+
+
+def test_generated_source_is_reused_by_a_fresh_process(tmp_path):
+    """The second process must not run SymPy code generation at all."""
+    script = textwrap.dedent("""
+        import importlib, sys
+        system = importlib.import_module("nbblox.compile.system")  # nb.compile is the function
+        if sys.argv[1] == "forbid":
+            def boom(layout):
+                raise AssertionError("generate_source ran despite a warm cache")
+            system.generate_source = boom
+        import nbblox as nb
+        sol = nb.simulate(nb.blox.FitzHughNagumo(name="f", I=0.5), 10.0)
+        print(repr(float(sol["f.V"][-1])))
+    """)
+    env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp_path))
+    run = lambda mode: subprocess.run([sys.executable, "-c", script, mode], env=env,
+                                      check=True, capture_output=True, text=True).stdout
+    first = run("allow")
+    assert list((tmp_path / "kernels").glob("src_*.ref"))
+    assert run("forbid") == first
