@@ -2,7 +2,7 @@
 
 >>> import nbblox as nb
 >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 100.0)
->>> sol.t[-1]
+>>> float(sol.t[-1])
 100.0
 """
 __version__ = "0.1.0"

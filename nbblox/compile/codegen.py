@@ -37,7 +37,6 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..exceptions import EquationError
-from ..model.functions import exprel, exprel1
 
 __all__ = ["generate_source", "group_expressions"]
 
@@ -182,8 +181,8 @@ def _zero_safe(expr):
     return expr if expr != 0 else sp.Float(0.0)
 
 
-def _couple_lines(layout, exs, xn, indent):
-    """Outputs of every blox, then the weighted sums into the inputs."""
+def _output_lines(layout, exs, xn, indent):
+    """Every blox's outputs into o[], read from state array ``xn``."""
     pad = " " * indent
     L = []
     for g, ex in zip(layout.groups, exs):
@@ -192,6 +191,13 @@ def _couple_lines(layout, exs, xn, indent):
             L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
             tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
             L += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
+    return L
+
+
+def _couple_lines(layout, exs, xn, indent):
+    """Outputs of every blox, then the weighted sums into the inputs."""
+    pad = " " * indent
+    L = _output_lines(layout, exs, xn, indent)
     L += [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
           f"{pad}for e in range(src.shape[0]):",
           f"{pad}    u[dst[e]] += w[e] * o[src[e]]"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .codegen import _body, _loads, _zero_safe, pycode
+from .codegen import _body, _loads, _output_lines, _zero_safe, pycode
 
 __all__ = ["full_kernels"]
 
@@ -41,13 +41,7 @@ def _idx_loads(g, ex, exprs, idx, indent):
 
 def _couple(layout, exs, xn, cpos, stage1, indent):
     pad = " " * indent
-    L = []
-    for g, ex in zip(layout.groups, exs):
-        if ex["out"]:
-            L.append(f"{pad}for i in range({g.n}):")
-            L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
-            tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
-            L += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
+    L = _output_lines(layout, exs, xn, indent)
     if stage1:
         L += [f"{pad}hrow = step % H", f"{pad}for ii in range(N_OUTPUTS):",
               f"{pad}    hist[hrow, ii] = o[ii]"]

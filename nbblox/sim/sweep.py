@@ -10,13 +10,12 @@ The result is an xarray Dataset whose dimensions are the swept parameters.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError, suggest
 from . import sweep_measures
+from .simulate import _number
 from .solution import Solution
 from .sweep_dataset import assemble
 
@@ -27,14 +26,6 @@ CHUNK_BYTES = 256 * 1024**2
 MAX_TRACE_BYTES = 4 * 1024**3
 
 
-def _number(v, what):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise SimulationError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(v):
-        raise SimulationError(f"{what} must be finite, got {v}")
-    return v
 
 
 def _values(system, values):
