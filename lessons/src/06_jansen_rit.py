@@ -43,6 +43,10 @@ def dominant_frequency(t, x):
 keep = t > 1000
 print(f"dominant frequency: {dominant_frequency(t[keep], eeg[keep]):.1f} Hz")
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print("in the alpha band (8-12 Hz):", 8 <= dominant_frequency(t[keep], eeg[keep]) <= 12)
+
 # %% [markdown]
 # **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
 

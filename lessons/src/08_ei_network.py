@@ -54,6 +54,7 @@ def random_pairs(sources, p, seed):
     i, j = np.nonzero(mask)
     return sources[i], j
 
+# NBVAL_CHECK_OUTPUT
 ie, je = random_pairs(exc, 0.02, 1)
 ii, ji = random_pairs(inh, 0.02, 2)
 net.connect(pop, pop, on_pre="ge += w", weight=0.6, i=ie, j=je)

@@ -39,6 +39,11 @@ system = nb.compile(brain)
 print(system)
 
 # %%
+# NBVAL_CHECK_OUTPUT
+print(cx.n_regions, "regions,", len(system.state_names), "states,",
+      len(brain.connections), "connections")
+
+# %%
 rec = [f"{name}.E" for name in brain.blox]
 sol = nb.simulate(system, 60000.0, dt=0.5, method="heun", record=rec, stride=20)
 sol.plot(vars=rec[:4])
