@@ -74,14 +74,7 @@ def demo_circuit():
     return c
 
 
-def _spike_times(t, v, threshold=0.0):
-    import numpy as np
-    up = np.flatnonzero((v[1:] >= threshold) & (v[:-1] < threshold))
-    return t[up + 1]
-
-
 def cmd_demo(args):
-    import numpy as np
     import nbblox as nb
     t0 = time.perf_counter()
     circuit = demo_circuit()
@@ -91,7 +84,8 @@ def cmd_demo(args):
     t1 = time.perf_counter()
     sol = nb.simulate(system, args.t_end, dt=0.01, method="rk4")
     t_warm = time.perf_counter() - t1
-    spikes = _spike_times(sol.t, sol["hh.V"])
+    from .sim.solution import spike_times
+    spikes = spike_times(sol.t, sol["hh.V"])
     rate = 1000.0 * (len(spikes) - 1) / (spikes[-1] - spikes[0]) if len(spikes) > 1 else 0.0
     e2 = sol["wc2.E"][sol.t > args.t_end / 2]
     print(f"nbblox {nb.__version__} demo: {circuit!r}")

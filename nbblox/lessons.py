@@ -18,15 +18,10 @@ import math
 
 import numpy as np
 
+from .sim.solution import spike_times
+
 __all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate",
            "coba_network", "median_isi_cv"]
-
-
-def spike_times(t, v, threshold=0.0):
-    """Times at which ``v`` crosses ``threshold`` upwards."""
-    t, v = np.asarray(t), np.asarray(v)
-    up = np.flatnonzero((v[1:] >= threshold) & (v[:-1] < threshold))
-    return t[up + 1]
 
 
 def firing_rate(sol, var, t_min=0.0, threshold=0.0):

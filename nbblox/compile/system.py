@@ -271,26 +271,29 @@ class System:
         """Symbolic right-hand sides as ``{state name: SymPy expr}`` in full
         names (``fhn.V``); connections appear as weighted sums."""
         L = self.layout
-        full = {}
+        exs = [group_expressions(g.btype) for g in L.groups]   # SymPy work: once per group
+
+        def names(g, ex, i, name):
+            sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
+            sub.update({q: sp.Symbol(f"{name}.{pn}", real=True)
+                        for q, pn in zip(ex["Q"], g.btype.params)})
+            sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
+            return sub
+
         outs = {}
-        for g in L.groups:
-            ex = group_expressions(g.btype)
+        for g, ex in zip(L.groups, exs):
             for i, name in enumerate(g.names):
-                sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
-                sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
-                sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
+                sub = names(g, ex, i, name)
                 for q, e in enumerate(ex["out"]):
                     outs[g.o(q, i)] = e.xreplace(sub)
         u_sum = {}
         for e in range(len(L.src)):
             u_sum[L.dst[e]] = u_sum.get(L.dst[e], 0) + self.weights[e] * outs[L.src[e]]
-        for g in L.groups:
-            ex = group_expressions(g.btype)
+        full = {}
+        for g, ex in zip(L.groups, exs):
             for i, name in enumerate(g.names):
-                sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
-                sub.update({q: sp.Symbol(f"{name}.{pn}", real=True) for q, pn in zip(ex["Q"], g.btype.params)})
+                sub = names(g, ex, i, name)
                 sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
-                sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
                 for k, st in enumerate(g.btype.states):
                     full[f"{name}.{st}"] = ex["f"][k].xreplace(sub)
         return full

@@ -9,7 +9,22 @@ import numpy as np
 
 from ..exceptions import ParameterError, suggest
 
-__all__ = ["Solution"]
+__all__ = ["Solution", "spike_times"]
+
+
+def spike_times(t, v, threshold=0.0):
+    """Times at which ``v`` crosses ``threshold`` upwards (spikes of a
+    continuous model such as Hodgkin-Huxley).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> spike_times(np.arange(5.0), np.array([-1.0, 1.0, -1.0, 2.0, 3.0]))
+    array([1., 3.])
+    """
+    t, v = np.asarray(t), np.asarray(v)
+    up = np.flatnonzero((v[1:] >= threshold) & (v[:-1] < threshold))
+    return t[up + 1]
 
 _ELEMENT = re.compile(r"^(.+)\[(\d+)\]\.([^.]+)$")
 

@@ -20,6 +20,7 @@ from ..exceptions import NbbloxError, ParameterError, suggest
 from ..model.params import check_value
 from ..sim import simulate
 from ..sim.simulate import FIXED_METHODS
+from ..sim.solution import spike_times
 from ..viz.timeseries import MAX_POINTS, downsample, timeseries_element
 
 __all__ = ["explore", "Explorer", "VIEWS"]
@@ -316,9 +317,7 @@ class Explorer:
             return 0
         if len(sol.spikes["time"]):
             return int(len(sol.spikes["time"]))
-        v = sol[self.vars[0]]
-        th = self.spike_threshold
-        return int(np.count_nonzero((v[1:] >= th) & (v[:-1] < th)))
+        return int(spike_times(sol.t, sol[self.vars[0]], self.spike_threshold).size)
 
     def status(self):
         """One line: spike count and run time, or the error of the last run."""
