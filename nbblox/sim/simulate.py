@@ -50,7 +50,8 @@ def _method(method):
 
 
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
-             stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9):
+             stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9,
+             sensitivities=None):
     """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
 
     Parameters
@@ -84,6 +85,13 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         ``sol.info["seed"]`` so the run can be repeated.
     backend : str
         ``"auto"``, ``"numba"`` or ``"numpy"`` (the reference backend).
+    sensitivities : list of str, optional
+        Also integrate the forward sensitivities of every recorded state
+        with respect to these parameters (``"fhn.a"``), initial states
+        (``"fhn.V(0)"``) or connections (``"a->b"``); read them with
+        ``sol.sensitivity("fhn.V", "fhn.a")``.  They are the exact
+        derivatives of the fixed-step trajectory (ODE circuits only; see
+        :mod:`nbblox.sim.sensitivity`).
 
     Returns
     -------
@@ -94,6 +102,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     >>> import nbblox as nb
     >>> sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), 50.0, dt=0.01, params={"hh.I": 10})
     >>> bool(sol["hh.V"].max() > 0)   # it spiked
+    True
+    >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 5.0,
+    ...                   sensitivities=["fhn.a"])
+    >>> sol.sensitivity("fhn.w", "fhn.a").shape == sol.t.shape
     True
     """
     system = as_system(model, backend)
@@ -132,6 +144,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             "seed": seed, "backend": system.backend, "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
+    if sensitivities is not None:
+        from .sensitivity import simulate_sensitivities
+        return simulate_sensitivities(system, sensitivities, method, x, p, t0, dt, nsteps,
+                                      int(stride), rec, names, named, info)
     if system.layout.needs_full_kernel:
         _check_features(system, method)
         if system.layout.has_noise:

@@ -70,6 +70,28 @@ class Solution:
         self.system = system
         self._index = {n: i for i, n in enumerate(self.names)}
         self._vectors = None
+        #: (len(names), len(sensitivity_names), n) forward sensitivities, or None
+        self.sensitivities = None
+        self.sensitivity_names = []
+
+    def sensitivity(self, name, param):
+        """d(``name``)/d(``param``) over ``t``, from ``simulate(..., sensitivities=)``.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 1.0, sensitivities=["fhn.I"])
+        >>> float(sol.sensitivity("fhn.V", "fhn.I")[0])   # x0 does not depend on I
+        0.0
+        """
+        if self.sensitivities is None:
+            raise ParameterError("this solution has no sensitivities: simulate with "
+                                 "sensitivities=[...]")
+        if param not in self.sensitivity_names:
+            raise ParameterError(f"no sensitivity with respect to '{param}'. Computed: "
+                                 f"{', '.join(self.sensitivity_names)}" +
+                                 suggest(param, self.sensitivity_names))
+        return self.sensitivities[self._resolve(name), self.sensitivity_names.index(param)]
 
     def _vector(self, name):
         """Rows of ``"pop.V"``: every recorded ``"pop[i].V"``, by index i."""
@@ -129,6 +151,10 @@ class Solution:
         ds.attrs.update({k: (json.dumps(v) if isinstance(v, (dict, list)) else v)
                          for k, v in self.info.items() if v is not None})
         ds.attrs["params"] = json.dumps(self.params)
+        if self.sensitivities is not None:
+            ds["sensitivity"] = (("variable", "parameter", "time"), self.sensitivities)
+            ds = ds.assign_coords(variable=("variable", self.names),
+                                  parameter=("parameter", self.sensitivity_names))
         return ds
 
     def to_pandas(self):

@@ -1,0 +1,294 @@
+"""Forward sensitivity kernels: dS/dt = J S + df/dtheta, generated from the
+symbolic equations and compiled with numba.
+
+For chosen parameters ``theta`` (blox parameters, initial states, connection
+weights) the augmented state ``y = [x, S]`` (``S[i, c] = dx_i/dtheta_c``) is
+integrated with the same fixed-step scheme as ``run_<method>``.  Because an
+explicit Runge-Kutta step applied to the augmented system is exactly the
+derivative of that step applied to ``x``, the recorded sensitivities are the
+exact derivatives of the discrete trajectory (they agree with central finite
+differences taken on the same ``dt`` to rounding).
+
+Kernel signature (one per fixed-step method)::
+
+    run_<m>(y, p, w, t0, dt, nsteps, stride, rec, out_t, out_x, out_s)
+        -> (steps_done, bad_state_or_-1, n_recorded)
+
+``y`` has ``N_STATES * (1 + N_SENS)`` entries (``S`` row-major after ``x``),
+``out_x`` is (len(rec), nrec), ``out_s`` (len(rec), N_SENS, nrec).  Only
+plain ODE circuits (no spikes, delays or noise) of moderate size are served;
+the generated source is cached on disk like the main kernels
+(:func:`nbblox.compile.cache.cached_source`).  Printing and CSE reuse
+:mod:`nbblox.compile.codegen`.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import sympy as sp
+
+from ..exceptions import ParameterError, SimulationError, suggest
+from .cache import cached_source, load_module
+from .codegen import _body, _zero_safe, group_expressions
+
+__all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
+
+MAX_STATES = 300          # states of the circuit
+MAX_COLUMNS = 6000        # states x sensitivity columns (size of S)
+_lock = threading.Lock()
+_mods = {}
+
+
+def _owner(name):
+    """Entity name of an instance name: ``pop[3]`` -> ``pop``."""
+    return name.split("[", 1)[0]
+
+
+def edge_names(layout):
+    """``"a->b"`` for each continuous edge (source entity -> target entity)."""
+    out_owner, in_owner = {}, {}
+    for g in layout.groups:
+        for i, nm in enumerate(g.names):
+            for q in range(len(g.btype.outputs)):
+                out_owner[g.o(q, i)] = _owner(nm)
+            for m in range(len(g.btype.inputs)):
+                in_owner[g.u(m, i)] = _owner(nm)
+    return [f"{out_owner[int(s)]}->{in_owner[int(d)]}" for s, d in zip(layout.src, layout.dst)]
+
+
+def sensitivity_columns(system, names):
+    """Resolve sensitivity names into columns ``(kind, slots)``.
+
+    ``kind`` is ``"p"`` (parameter slots; ``"pop.I"`` moves every neuron's
+    slot together), ``"x0"`` (``"fhn.V(0)"``: an initial state) or ``"w"``
+    (``"a->b"``: every edge from blox ``a`` to blox ``b`` together).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> sensitivity_columns(s, ["fhn.a", "fhn.V(0)"])
+    [('p', (1,)), ('x0', (0,))]
+    """
+    if isinstance(names, str):
+        names = [names]
+    L = system.layout
+    cols, seen = [], set()
+    edges = None
+    for nm in names:
+        if not isinstance(nm, str):
+            raise ParameterError(f"sensitivity names must be strings, got {nm!r}")
+        if nm in seen:
+            raise ParameterError(f"sensitivity '{nm}' is requested twice")
+        seen.add(nm)
+        if nm.endswith("(0)"):
+            st = nm[:-3]
+            try:
+                slots = system.state_indices(st)
+            except ParameterError:
+                raise ParameterError(f"no state named '{st}' for the initial-condition "
+                                     f"sensitivity '{nm}'." +
+                                     suggest(st, system.state_names[:2000])) from None
+            cols.append(("x0", tuple(int(i) for i in slots)))
+        elif "->" in nm:
+            if edges is None:
+                edges = edge_names(L)
+            slots = tuple(e for e, en in enumerate(edges) if en == nm.replace(" ", ""))
+            if not slots:
+                raise ParameterError(f"no connection '{nm}' for a sensitivity." +
+                                     suggest(nm, sorted(set(edges))))
+            cols.append(("w", slots))
+        else:
+            if nm not in system.params._index and nm not in system.params.vectors:
+                raise ParameterError(
+                    f"no parameter named '{nm}' for a sensitivity. Choose a parameter "
+                    "('fhn.a'), an initial state ('fhn.V(0)') or a connection ('a->b')." +
+                    suggest(nm, system.param_names[:2000] + list(system.params.vectors)))
+            idx = system.params.index(nm)
+            cols.append(("p", tuple(int(i) for i in np.atleast_1d(idx))))
+    if not cols:
+        raise ParameterError("sensitivities= is empty: name at least one parameter")
+    return cols
+
+
+def check_supported(system, ncols):
+    """Refuse circuits the sensitivity kernels do not serve, saying why."""
+    L = system.layout
+    what = [w for w, on in (("spikes", L.has_spikes), ("delays", L.has_delays),
+                            ("noise", L.has_noise)) if on]
+    if what:
+        raise SimulationError(
+            f"sensitivities need a deterministic ODE circuit; '{system.circuit.name}' has "
+            f"{' and '.join(what)}. Fit spiking or noisy models with feature losses "
+            "(nb.fit(..., loss=nb.fit.features(...), method='differential_evolution')).")
+    n = len(system.state_names)
+    if n > MAX_STATES or n * ncols > MAX_COLUMNS:
+        raise SimulationError(
+            f"sensitivities of {ncols} parameter(s) on {n} states are too large to "
+            f"generate (limit {MAX_STATES} states and {MAX_COLUMNS} states x parameters); "
+            "choose fewer parameters or a smaller circuit")
+
+
+def _symbolic(layout):
+    """f_i in flat symbols x_i, p_j, w_e, t_s (weights stay runtime values)."""
+    X = [sp.Symbol(f"x_{i}", real=True) for i in range(len(layout.state_names))]
+    P = [sp.Symbol(f"p_{j}", real=True) for j in range(len(layout.param_names))]
+    W = [sp.Symbol(f"w_{e}", real=True) for e in range(len(layout.src))]
+    exs = [group_expressions(g.btype) for g in layout.groups]
+    outs = {}
+    subs = []
+    for g, ex in zip(layout.groups, exs):
+        per = []
+        for i in range(g.n):
+            sub = {s: X[g.x(k, i)] for k, s in enumerate(ex["S"])}
+            sub.update({q: P[g.p(j, i)] for j, q in enumerate(ex["Q"])})
+            per.append(sub)
+            for q, e in enumerate(ex["out"]):
+                outs[g.o(q, i)] = e.xreplace(sub)
+        subs.append(per)
+    u_sum = {}
+    for e in range(len(layout.src)):
+        d = int(layout.dst[e])
+        u_sum[d] = u_sum.get(d, 0) + W[e] * outs[int(layout.src[e])]
+    f = [None] * len(X)
+    for g, ex, per in zip(layout.groups, exs, subs):
+        for i in range(g.n):
+            sub = dict(per[i])
+            sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
+            for k in range(len(ex["f"])):
+                f[g.x(k, i)] = ex["f"][k].xreplace(sub)
+    return X, P, W, f
+
+
+def _augmented(layout, cols):
+    """Right-hand sides of [x, S] and the symbols they read."""
+    X, P, W, f = _symbolic(layout)
+    n, m = len(X), len(cols)
+    Ssym = [[sp.Symbol(f"s_{i}_{c}", real=True) for c in range(m)] for i in range(n)]
+    xset = {x: k for k, x in enumerate(X)}
+    exprs = list(f)
+    for i in range(n):
+        deps = [(xset[s], sp.diff(f[i], s)) for s in f[i].free_symbols if s in xset]
+        for c, (kind, slots) in enumerate(cols):
+            e = sp.Integer(0)
+            for k, d in deps:
+                e += d * Ssym[k][c]
+            if kind == "p":
+                e += sum((sp.diff(f[i], P[j]) for j in slots), sp.Integer(0))
+            elif kind == "w":
+                e += sum((sp.diff(f[i], W[j]) for j in slots), sp.Integer(0))
+            exprs.append(e)
+    return X, P, W, Ssym, exprs
+
+
+def _stage_template(n, m, X, Ssym, exprs):
+    """One evaluation of the augmented right-hand side, with ``YIN``/``DY``
+    placeholders (CSE runs once, the text is reused by every stage)."""
+    pad = " " * 8
+    L = []
+    used = set().union(*(e.free_symbols for e in exprs))
+    for i, x in enumerate(X):
+        if x in used:
+            L.append(f"{pad}{x} = YIN[{i}]")
+    for i in range(n):
+        for c in range(m):
+            if Ssym[i][c] in used:
+                L.append(f"{pad}{Ssym[i][c]} = YIN[{n + i * m + c}]")
+    L += _body([f"DY[{r}]" for r in range(len(exprs))], [_zero_safe(e) for e in exprs], 8)
+    return "\n".join(L)
+
+
+_SCHEMES = {
+    "euler": ([("y", "k1", "t")], ["        for i in range(NY):\n            y[i] += dt * k1[i]"]),
+    "heun": ([("y", "k1", "t"), ("tmp", "k2", "t + dt")],
+             ["        for i in range(NY):\n            tmp[i] = y[i] + dt * k1[i]",
+              "        for i in range(NY):\n            y[i] += 0.5 * dt * (k1[i] + k2[i])"]),
+    "rk4": ([("y", "k1", "t"), ("tmp", "k2", "t + 0.5 * dt"), ("tmp", "k3", "t + 0.5 * dt"),
+             ("tmp", "k4", "t + dt")],
+            ["        for i in range(NY):\n            tmp[i] = y[i] + 0.5 * dt * k1[i]",
+             "        for i in range(NY):\n            tmp[i] = y[i] + 0.5 * dt * k2[i]",
+             "        for i in range(NY):\n            tmp[i] = y[i] + dt * k3[i]",
+             "        for i in range(NY):\n"
+             "            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])"]),
+}
+
+_LOOP = """
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_NAME(y, p, w, t0, dt, nsteps, stride, rec, out_t, out_x, out_s):
+    k1 = np.empty(NY)
+    k2 = np.empty(NY)
+    k3 = np.empty(NY)
+    k4 = np.empty(NY)
+    tmp = np.empty(NY)
+LOADS
+    out_t[0] = t0
+    for r in range(rec.shape[0]):
+        out_x[r, 0] = y[rec[r]]
+        for c in range(N_SENS):
+            out_s[r, c, 0] = y[N_STATES + rec[r] * N_SENS + c]
+    j = 1
+    for step in range(nsteps):
+        t = t0 + step * dt
+BODY
+        for i in range(NY):
+            if not math.isfinite(y[i]):
+                return step + 1, i, j
+        if (step + 1) % stride == 0:
+            out_t[j] = t0 + (step + 1) * dt
+            for r in range(rec.shape[0]):
+                out_x[r, j] = y[rec[r]]
+                for c in range(N_SENS):
+                    out_s[r, c, j] = y[N_STATES + rec[r] * N_SENS + c]
+            j += 1
+    return nsteps, -1, j
+"""
+
+
+def generate_sensitivity_source(layout, cols):
+    """Source of the sensitivity kernel module (deterministic text)."""
+    X, P, W, Ssym, exprs = _augmented(layout, cols)
+    n, m = len(X), len(cols)
+    used = set().union(*(e.free_symbols for e in exprs))
+    loads = [f"    {q} = p[{j}]" for j, q in enumerate(P) if q in used]
+    loads += [f"    {q} = w[{e}]" for e, q in enumerate(W) if q in used]
+    L = ["# generated by nbblox.compile.sensitivity -- do not edit",
+         "import math", "import numpy as np",
+         "from nbblox.compile.jit import njit, exprel, exprel1", "",
+         f"N_STATES = {n}", f"N_SENS = {m}", f"NY = {n * (1 + m)}"]
+    tpl = _stage_template(n, m, X, Ssym, exprs)
+    for name, (stages, update) in _SCHEMES.items():
+        body = []
+        for (yin, dy, tex), upd in zip(stages, update):
+            body.append(f"        t_s = {tex}")
+            body.append(tpl.replace("YIN[", f"{yin}[").replace("DY[", f"{dy}["))
+            body.append(upd)
+        L.append(_LOOP.replace("NAME", name).replace("LOADS", "\n".join(loads) or "    pass")
+                 .replace("BODY", "\n".join(body)))
+    return "\n".join(L) + "\n"
+
+
+def sensitivity_kernels(system, cols):
+    """The compiled module for this system's structure and columns (cached
+    in memory and on disk)."""
+    L = system.layout
+    key = ("sensitivity-v1", L.structure_key, tuple(L.src.tolist()), tuple(L.dst.tolist()),
+           tuple(cols))
+    with _lock:
+        mod = _mods.get(key)
+        if mod is None:
+            src = cached_source(key, lambda: generate_sensitivity_source(L, cols))
+            mod = _mods[key] = load_module(src)
+    return mod
+
+
+def initial_augmented(system, x, cols):
+    """``y0 = [x, S0]`` with ``S0 = dx0/dtheta`` (unit rows for ``x0`` columns)."""
+    n, m = x.size, len(cols)
+    y = np.zeros(n * (1 + m))
+    y[:n] = x
+    for c, (kind, slots) in enumerate(cols):
+        if kind == "x0":
+            for k in slots:
+                y[n + k * m + c] = 1.0
+    return y
