@@ -43,6 +43,8 @@ _LAZY = {
     "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
     "setup_notebook": ("nbblox.notebook", "setup_notebook"),
     "lessons": ("nbblox.lessons", None),
+    "posterior": ("nbblox.fit.bayes", "posterior"),
+    "Posterior": ("nbblox.fit.bayes", "Posterior"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

@@ -1,0 +1,556 @@
+"""posterior(): Bayesian parameter estimates of a compiled System from time
+series, sampled with emcee's affine-invariant ensemble sampler (Foreman-Mackey
+et al. 2013, PASP 125:306, doi:10.1086/670067).
+
+This module owns the data checks, the Gaussian likelihood around
+``nb.simulate`` (one System reused: parameters change, nothing recompiles),
+the priors and the :class:`Posterior` result.  Diagnostics are in
+``fit/diagnostics.py``, the corner plot in ``viz/corner.py``.
+"""
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+import numpy as np
+
+from ..compile.system import as_system
+from ..exceptions import ParameterError, SimulationError, suggest
+from . import diagnostics
+
+__all__ = ["posterior", "Posterior"]
+
+
+# -- data -------------------------------------------------------------------------
+def _data(system, data, t, record):
+    """``(t, names, values (var, time))`` from a dict, a Solution or a Dataset."""
+    from ..sim.solution import Solution
+    if isinstance(data, Solution):
+        t = data.t if t is None else t
+        series = {n: data[n] for n in data.names}
+    elif type(data).__name__ == "Dataset" and hasattr(data, "data_vars"):
+        if t is None:
+            if "time" not in data.coords:
+                raise ParameterError("the Dataset has no 'time' coordinate; pass t=")
+            t = data["time"].values
+        series = {str(n): np.asarray(v.values) for n, v in data.data_vars.items()}
+    elif isinstance(data, dict):
+        if t is None:
+            raise ParameterError("data given as a dict needs the sample times: pass t=")
+        series = dict(data)
+    else:
+        raise ParameterError(f"data must be a dict {{'blox.state': array}} (with t=), a "
+                             f"Solution or an xarray Dataset, not {type(data).__name__}")
+    try:
+        t = np.asarray(t, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("t must be an array of times (ms)") from None
+    if t.ndim != 1 or t.size < 2:
+        raise ParameterError(f"t must be a 1-D array of at least 2 times; got shape {t.shape}")
+    if not np.all(np.isfinite(t)):
+        raise ParameterError("t holds NaN or inf")
+    if np.any(np.diff(t) <= 0):
+        raise ParameterError("t must be strictly increasing")
+    if record is not None:
+        record = [record] if isinstance(record, str) else list(record)
+        for r in record:
+            if r not in series:
+                raise ParameterError(f"record names '{r}', which is not in the data."
+                                     + suggest(r, list(series)))
+        series = {r: series[r] for r in record}
+    else:
+        series = {n: v for n, v in series.items() if n in system.state_names
+                  or not isinstance(data, Solution)}
+    if not series:
+        raise ParameterError("the data hold no variable to compare with the model")
+    values = []
+    for name, v in series.items():
+        system.state_index(name)              # clear error, with suggestion, on typos
+        try:
+            v = np.asarray(v, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(f"data '{name}' must hold numbers") from None
+        if v.shape != t.shape:
+            raise ParameterError(f"data '{name}' has shape {v.shape} but t has {t.size} "
+                                 "samples: they must have the same length")
+        if not np.all(np.isfinite(v)):
+            bad = int(np.flatnonzero(~np.isfinite(v))[0])
+            raise ParameterError(f"data '{name}' holds NaN or inf (first at t = {t[bad]:g} "
+                                 "ms); drop those samples (and their times) first")
+        values.append(v)
+    return t, list(series), np.array(values)
+
+
+# -- priors -------------------------------------------------------------------------
+class _Prior:
+    """Log-density of one sampled coordinate (bounds and an optional scipy
+    distribution); ``log`` marks a coordinate sampled as its logarithm."""
+
+    def __init__(self, name, lo, hi, dist=None, log=False):
+        self.name, self.lo, self.hi, self.dist, self.log = name, lo, hi, dist, log
+
+    def __call__(self, u):
+        if not self.lo <= u <= self.hi:
+            return -np.inf
+        if self.dist is None:
+            return 0.0
+        v = math.exp(u) if self.log else u
+        lp = float(self.dist.logpdf(v))
+        return lp + u if self.log else lp     # Jacobian of v = exp(u)
+
+    def describe(self):
+        if self.dist is not None:
+            d = self.dist
+            args = ", ".join(f"{a:g}" for a in getattr(d, "args", ()))
+            return f"{getattr(getattr(d, 'dist', d), 'name', type(d).__name__)}({args})"
+        if self.log:
+            return f"log-uniform({math.exp(self.lo):.3g}, {math.exp(self.hi):.3g})"
+        return f"uniform({self.lo:g}, {self.hi:g})"
+
+
+def _bounds(system, name, spec):
+    """(lo, hi, dist) of one parameter from ``params[name]``."""
+    dist = None
+    if spec is None:
+        lo, hi = system.parameter_info(name).slider_bounds
+    elif hasattr(spec, "logpdf"):
+        dist, (lo, hi) = spec, spec.support()
+    else:
+        try:
+            lo, hi = (float(s) for s in spec)
+        except (TypeError, ValueError):
+            raise ParameterError(f"params['{name}'] must be (lo, hi), None (the declared "
+                                 f"range) or a scipy.stats distribution; got {spec!r}") from None
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
+            raise ParameterError(f"params['{name}'] = {spec!r}: need finite lo < hi")
+    hard = system.params._bounds.get(name)
+    if hard is not None:
+        lo = max(lo, hard[0]) if hard[0] is not None else lo
+        hi = min(hi, hard[1]) if hard[1] is not None else hi
+    return float(lo), float(hi), dist
+
+
+# -- likelihood ---------------------------------------------------------------------
+class _LogPosterior:
+    """log prior + Gaussian log-likelihood of the residuals of one simulation.
+    A run that diverges (SimulationError) or leaves a hard bound counts as
+    -inf: no exception escapes into the sampler.
+
+    Plain ODE systems on the numba backend with a fixed-step method call the
+    compiled loop directly (the same call ``simulate`` makes, with its checks
+    done once here): ``simulate``'s per-call validation would otherwise cost
+    more than the integration of a short trace.
+    """
+
+    def __init__(self, system, pnames, priors, t, names, values, sigma, sim, theta0):
+        from ..sim.simulate import FIXED_METHODS, simulate
+        self.system, self.pnames, self.priors = system, pnames, priors
+        self.names, self.values, self.sigma, self.sim = names, values, sigma, sim
+        self.t, self.n = t, t.size
+        self.evals = self.failed = 0
+        self.lognorm = 0.0 if sigma is None else t.size * float(np.sum(np.log(sigma)))
+        # the first run validates everything (names, dt, x0, method) and compiles
+        start = dict(zip(pnames, theta0))
+        try:
+            sol = simulate(system, float(t[-1]), params=start, record=names, **sim)
+        except SimulationError as e:
+            raise SimulationError(f"at the start values {start}: {e}",
+                                  partial=getattr(e, "partial", None)) from None
+        k = (t - sim["t0"]) / sim["dt"]
+        self.on_grid = bool(np.all(np.abs(k - np.round(k)) < 1e-6))
+        self.index = np.round(k).astype(np.int64)
+        self.sol_t = sol.t
+        method = sol.info["method"]
+        self.fast = (system.backend == "numba" and method in FIXED_METHODS
+                     and not system.layout.needs_full_kernel)
+        if self.fast:
+            self.kernel = getattr(system._k, f"run_{method}")
+            self.p = system.param_vector()
+            self.slots = [system.params.index(p) for p in pnames]
+            self.x0 = system.initial_state(sim["x0"])
+            self.rec = np.concatenate([system.state_indices(r) for r in names]).astype(np.int64)
+            self.nsteps = int(round((float(t[-1]) - sim["t0"]) / sim["dt"]))
+            self.out_t = np.empty(self.nsteps + 1)
+            self.out_x = np.empty((self.rec.size, self.nsteps + 1))
+
+    def predict(self, theta):
+        """Model values at the data times (var, time); SimulationError if it diverges."""
+        if self.fast:
+            p = self.p.copy()
+            for i, v in zip(self.slots, theta):
+                p[i] = v
+            L = self.system.layout
+            done, bad, j = self.kernel(self.x0.copy(), p, self.system.weights, L.src, L.dst,
+                                       self.sim["t0"], self.sim["dt"], self.nsteps, 1,
+                                       self.rec, self.out_t, self.out_x)
+            if bad >= 0:
+                raise SimulationError("diverged")
+            y, ts = self.out_x, self.out_t
+        else:
+            from ..sim.simulate import simulate
+            sol = simulate(self.system, float(self.t[-1]), params=dict(zip(self.pnames, theta)),
+                           record=self.names, **self.sim)
+            y, ts = sol.values, sol.t
+        if self.on_grid:
+            return y[:, self.index]
+        return np.array([np.interp(self.t, ts, row) for row in y])
+
+    def __call__(self, u):
+        lp = 0.0
+        for pr, ui in zip(self.priors, u):
+            lp += pr(ui)
+        if lp == -np.inf or lp != lp:
+            return -np.inf
+        k = len(self.pnames)
+        self.evals += 1
+        try:
+            with np.errstate(all="ignore"):
+                y = self.predict(u[:k])
+        except (SimulationError, ParameterError):
+            self.failed += 1
+            return -np.inf
+        r = self.values - y
+        if self.sigma is None:
+            logs = u[k:]
+            chi2 = float(np.sum(r * r * np.exp(-2.0 * logs)[:, None]))
+            norm = self.n * float(np.sum(logs))
+        else:
+            chi2 = float(np.sum((r / self.sigma[:, None]) ** 2))
+            norm = self.lognorm
+        ll = -0.5 * chi2 - norm - 0.5 * r.size * math.log(2 * math.pi)
+        return lp + ll if math.isfinite(ll) else -np.inf
+
+
+def _noise(noise, names):
+    """Fixed sigma per variable (array), or None when it is estimated."""
+    if isinstance(noise, str):
+        if noise != "estimate":
+            raise ParameterError(f"noise must be a number, a dict per variable or "
+                                 f"'estimate'; got {noise!r}")
+        return None
+    if isinstance(noise, dict):
+        missing = [n for n in names if n not in noise]
+        if missing:
+            raise ParameterError(f"noise has no sigma for {', '.join(missing)}")
+        noise = [noise[n] for n in names]
+    sig = np.broadcast_to(np.asarray(noise, dtype=float), (len(names),)).copy()
+    if not np.all(np.isfinite(sig)) or np.any(sig <= 0):
+        raise ParameterError(f"noise sigma must be finite and > 0; got {noise!r}")
+    return sig
+
+
+def posterior(system, data, params, *, noise="estimate", prior=None, t=None, record=None,
+              walkers=None, steps=1000, burn=None, thin=1, seed=None, start=None,
+              dt=None, method="rk4", x0=None, t0=0.0, moves=None, progress=False):
+    """Sample the posterior of a few parameters given time series (emcee).
+
+    The model is simulated from ``t0`` with the candidate parameters and
+    compared with the data through independent Gaussian noise:
+    ``log L = -1/2 sum((data - model)^2 / sigma^2) - n log sigma - ...``.
+    The same compiled System is reused for every sample.
+
+    Parameters
+    ----------
+    system : Blox, Circuit or System
+    data : dict, Solution or xarray.Dataset
+        ``{"fhn.V": array}`` (with ``t=``), a :class:`~nbblox.Solution` or a
+        Dataset with a ``time`` coordinate.  Each variable is a state name.
+    params : dict or list
+        ``{"fhn.a": (lo, hi)}``: the parameters to sample and their range;
+        ``None`` (or a list of names) takes the declared slider range
+        (``system.parameter_info(name).bounds``); a scipy.stats frozen
+        distribution is used as the prior itself.
+    noise : float, dict or "estimate"
+        Noise sd (one, or per variable), or ``"estimate"``: one extra
+        parameter ``"sigma"`` (``"sigma(fhn.V)"`` per variable when several)
+        with a Jeffreys (log-uniform) prior.
+    prior : dict, optional
+        ``{"fhn.a": scipy.stats.norm(0.7, 0.1)}``; the prior is truncated to
+        the range in ``params``.  Default: uniform over the range.
+    t : array, optional
+        Sample times (ms) of dict data (taken from Solution/Dataset otherwise).
+    record : list of str, optional
+        Which data variables to fit (default all that are states).
+    walkers, steps, burn, thin : int
+        Ensemble size (default ``max(16, 4 * ndim)``), steps per walker,
+        steps dropped as burn-in (default ``steps // 4``), thinning.
+    seed : int, optional
+        Makes the run reproducible.
+    start : dict, optional
+        Centre of the initial walker ball (default: the current
+        ``system.params`` values); must lie inside the ranges.
+    dt, method, x0, t0
+        Passed to :func:`nbblox.simulate` (``dt`` defaults to 0.01 ms or
+        the data spacing if finer).  Data times off the ``dt`` grid are
+        matched by linear interpolation.
+    moves : emcee move, optional
+    progress : bool
+        emcee's progress bar.
+
+    Returns
+    -------
+    Posterior
+
+    Examples
+    --------
+    >>> import numpy as np, nbblox as nb
+    >>> b = nb.Blox.from_equations("dx/dt = k", params={"k": 0.0}, name="line")
+    >>> t = np.linspace(0, 1, 11)
+    >>> y = 2.0 * t + np.random.default_rng(0).normal(0, 0.1, t.size)
+    >>> post = nb.posterior(b, {"line.x": y}, {"line.k": (0, 5)}, t=t, noise=0.1,
+    ...                     dt=0.1, walkers=8, steps=300, seed=1)
+    >>> bool(abs(post.mean["line.k"] - 2.0) < 0.2)
+    True
+    >>> list(post.summary().columns[:3])
+    ['mean', 'sd', 'q2.5']
+    """
+    try:
+        import emcee
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("nb.posterior needs emcee: pip install 'nbblox[fit]' "
+                          "(or pip install emcee)") from None
+    system = as_system(system)
+    t, names, values = _data(system, data, t, record)
+    t0 = float(t0)
+    if t[0] < t0:
+        raise ParameterError(f"the data start at t = {t[0]:g} ms, before t0 = {t0:g} ms")
+    if dt is None:
+        dt = min(0.01, float(np.min(np.diff(t))), float(t[-1] - t0))
+    sim = {"dt": float(dt), "method": method, "x0": x0, "t0": t0}
+
+    # parameters, ranges and priors
+    if isinstance(params, str):
+        params = [params]
+    if not isinstance(params, dict):
+        params = {p: None for p in params}
+    if not params:
+        raise ParameterError("params is empty: name at least one parameter to sample")
+    prior = dict(prior or {})
+    pnames = list(params)
+    for p in pnames:
+        system.params.index(p)                 # unknown name -> ParameterError
+    for p in prior:
+        if p not in pnames and not (isinstance(p, str) and p.startswith("sigma")):
+            raise ParameterError(f"prior names '{p}', which is not in params."
+                                 + suggest(str(p), pnames + ["sigma"]))
+    for p in prior:
+        if not hasattr(prior[p], "logpdf"):
+            raise ParameterError(f"prior['{p}'] must be a scipy.stats frozen distribution")
+    priors, centre, scale = [], [], []
+    start = dict(start or {})
+    for p in pnames:
+        lo, hi, dist = _bounds(system, p, params[p])
+        dist = prior.get(p, dist)
+        pr = _Prior(p, lo, hi, dist)
+        v = float(np.mean(start[p] if p in start else system.params[p]))
+        if not lo <= v <= hi:
+            raise ParameterError(f"the start value of '{p}' ({v:g}) is outside its range "
+                                 f"[{lo:g}, {hi:g}]: widen the range or pass start=")
+        if not np.isfinite(pr(v)):
+            raise ParameterError(f"the prior of '{p}' is zero at its start value {v:g}")
+        priors.append(pr)
+        centre.append(v)
+        span = (hi - lo) if np.isfinite(hi - lo) else (dist.std() if dist is not None else 1.0)
+        scale.append(1e-3 * span if span > 0 else 1e-3)
+
+    sigma = _noise(noise, names)
+    logpost = _LogPosterior(system, pnames, priors, t, names, values, sigma, sim, centre)
+    # check the start before sampling: the first simulation must work
+    y0 = logpost.predict(np.array(centre))
+    snames = []
+    if sigma is None:
+        snames = ["sigma"] if len(names) == 1 else [f"sigma({n})" for n in names]
+        for i, n in enumerate(names):
+            spread = float(np.std(values[i])) or float(np.max(np.abs(values[i]))) or 1.0
+            resid = float(np.std(values[i] - y0[i])) or 1e-3 * spread
+            key = snames[i] if snames[i] in prior else ("sigma" if "sigma" in prior else None)
+            priors.append(_Prior(snames[i], math.log(1e-8 * spread), math.log(1e3 * spread),
+                                 prior.get(key), log=True))
+            centre.append(math.log(min(max(resid, 1e-7 * spread), 1e2 * spread)))
+            scale.append(1e-2)
+    ndim = len(centre)
+    walkers = max(16, 4 * ndim) if walkers is None else int(walkers)
+    if walkers < 2 * ndim:
+        raise ParameterError(f"walkers must be at least 2 x the number of sampled "
+                             f"parameters ({2 * ndim}); got {walkers}")
+    steps, thin = int(steps), int(thin)
+    burn = steps // 4 if burn is None else int(burn)
+    if steps < 1 or thin < 1 or not 0 <= burn < steps:
+        raise ParameterError(f"need steps >= 1, thin >= 1 and 0 <= burn < steps; got "
+                             f"steps={steps}, burn={burn}, thin={thin}")
+    lp0 = logpost(np.array(centre))
+    if not np.isfinite(lp0):
+        raise ParameterError("the log-posterior is -inf or NaN at the start values "
+                             f"({dict(zip(pnames, centre))}): the simulation diverges or "
+                             "the prior excludes them")
+
+    rng = np.random.default_rng(seed)
+    lo_b = np.array([p.lo for p in priors])
+    hi_b = np.array([p.hi for p in priors])
+    p0 = np.empty((walkers, ndim))
+    for w in range(walkers):
+        for _ in range(100):
+            cand = np.clip(np.array(centre) + np.array(scale) * rng.normal(size=ndim),
+                           lo_b, hi_b)
+            if np.isfinite(logpost(cand)):
+                break
+        else:
+            cand = np.array(centre) + 1e-9 * rng.normal(size=ndim)
+        p0[w] = cand
+    sampler = emcee.EnsembleSampler(walkers, ndim, logpost, moves=moves)
+    sampler.random_state = np.random.RandomState(rng.integers(2**31)).get_state()
+    tic = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sampler.run_mcmc(p0, steps, progress=progress)
+    elapsed = time.perf_counter() - tic
+    chain = sampler.get_chain(discard=burn, thin=thin)          # (draw, walker, dim)
+    lp = sampler.get_log_prob(discard=burn, thin=thin)
+    k = len(pnames)
+    chain[:, :, k:] = np.exp(chain[:, :, k:])                     # report sigma itself
+    tau = _autocorr_time(emcee, sampler.get_chain(discard=burn))
+    n_kept = steps - burn
+    info = {"walkers": walkers, "steps": steps, "burn": burn, "thin": thin, "seed": seed,
+            "noise": "estimate" if sigma is None else sigma.tolist(), "data": names,
+            "n_data": int(values.size), "prior": {p.name: p.describe() for p in priors},
+            "evaluations": logpost.evals, "failed_simulations": logpost.failed,
+            "seconds": elapsed, "dt": sim["dt"], "method": method,
+            "autocorr_reliable": bool(np.all(np.isfinite(tau)) and n_kept > 50 * np.max(tau))}
+    return Posterior(pnames + snames, np.transpose(chain, (1, 0, 2)), lp.T,
+                     sampler.acceptance_fraction, tau, info)
+
+
+def _autocorr_time(emcee, chain):
+    """emcee's integrated autocorrelation time per parameter, without its
+    log warning (reliability is judged by the caller: chain > 50 tau)."""
+    import logging
+    log = logging.getLogger("emcee.autocorr")
+    disabled, log.disabled = log.disabled, True
+    try:
+        return emcee.autocorr.integrated_time(chain, quiet=True)
+    except Exception:  # too short for any estimate
+        return np.full(chain.shape[-1], np.nan)
+    finally:
+        log.disabled = disabled
+
+
+class Posterior:
+    """Posterior samples of :func:`posterior`.
+
+    Attributes
+    ----------
+    names : list of str
+        Sampled quantities (the parameters, then ``"sigma"`` if estimated).
+    chains : ndarray (chain, draw, parameter)
+        One chain per emcee walker, after burn-in and thinning.
+    samples : ndarray (chain * draw, parameter)
+        The chains pooled.
+    log_prob : ndarray (chain, draw)
+    acceptance : ndarray (chain,)
+        Acceptance fraction of each walker (0.2-0.5 is healthy).
+    autocorr : ndarray (parameter,)
+        emcee's integrated autocorrelation time (steps); trust it only when
+        ``info["autocorr_reliable"]`` (chain longer than 50 tau).
+    info : dict
+        Run settings, priors, number of simulations and failed (diverged) ones.
+    """
+
+    def __init__(self, names, chains, log_prob, acceptance, autocorr, info):
+        self.names = list(names)
+        self.chains = np.asarray(chains)
+        self.log_prob = np.asarray(log_prob)
+        self.acceptance = np.asarray(acceptance)
+        self.autocorr = np.asarray(autocorr)
+        self.info = dict(info)
+
+    @property
+    def samples(self):
+        return self.chains.reshape(-1, len(self.names))
+
+    def _column(self, name):
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise ParameterError(f"no sampled quantity '{name}'." + suggest(name, self.names)) \
+                from None
+
+    def __getitem__(self, name):
+        """Pooled samples of one quantity."""
+        return self.samples[:, self._column(name)]
+
+    @property
+    def mean(self):
+        return dict(zip(self.names, self.samples.mean(axis=0).tolist()))
+
+    @property
+    def median(self):
+        return dict(zip(self.names, np.median(self.samples, axis=0).tolist()))
+
+    @property
+    def map(self):
+        """The sample with the highest log-posterior."""
+        c, d = np.unravel_index(np.argmax(self.log_prob), self.log_prob.shape)
+        return dict(zip(self.names, self.chains[c, d].tolist()))
+
+    def cov(self):
+        """Posterior covariance matrix (pandas.DataFrame)."""
+        import pandas as pd
+        return pd.DataFrame(np.atleast_2d(np.cov(self.samples, rowvar=False)),
+                            index=self.names, columns=self.names)
+
+    def summary(self):
+        """pandas.DataFrame per quantity: mean, sd, 2.5/50/97.5 % quantiles,
+        Monte-Carlo standard error of the mean, split-R-hat, bulk and tail ESS,
+        emcee autocorrelation time and the mean acceptance fraction."""
+        import pandas as pd
+        rows = []
+        for i, n in enumerate(self.names):
+            c = self.chains[:, :, i]
+            q = np.quantile(c, [0.025, 0.5, 0.975])
+            ok = c.shape[1] >= 4
+            eb = diagnostics.ess_bulk(c) if ok else np.nan
+            rows.append({"mean": c.mean(), "sd": c.std(ddof=1), "q2.5": q[0], "q50": q[1],
+                         "q97.5": q[2], "mcse_mean": c.std(ddof=1) / np.sqrt(eb),
+                         "r_hat": diagnostics.split_rhat(c) if ok else np.nan,
+                         "ess_bulk": eb, "ess_tail": diagnostics.ess_tail(c) if ok else np.nan,
+                         "tau": self.autocorr[i], "acceptance": self.acceptance.mean()})
+        df = pd.DataFrame(rows, index=pd.Index(self.names, name="parameter"))
+        df.attrs["autocorr_reliable"] = self.info.get("autocorr_reliable")
+        return df
+
+    def to_pandas(self):
+        """pandas.DataFrame of the samples, indexed by (chain, draw)."""
+        import pandas as pd
+        c, d = np.meshgrid(np.arange(self.chains.shape[0]), np.arange(self.chains.shape[1]),
+                           indexing="ij")
+        idx = pd.MultiIndex.from_arrays([c.ravel(), d.ravel()], names=["chain", "draw"])
+        df = pd.DataFrame(self.samples, index=idx, columns=self.names)
+        df["log_prob"] = self.log_prob.ravel()
+        return df
+
+    def to_xarray(self):
+        """xarray.Dataset: ``samples`` (chain, draw, parameter) and ``log_prob``
+        (chain, draw); run settings in ``attrs``."""
+        import json
+        import xarray as xr
+        ds = xr.Dataset({"samples": (("chain", "draw", "parameter"), self.chains),
+                         "log_prob": (("chain", "draw"), self.log_prob),
+                         "acceptance": ("chain", self.acceptance)},
+                        coords={"chain": np.arange(self.chains.shape[0]),
+                                "draw": np.arange(self.chains.shape[1]),
+                                "parameter": self.names})
+        ds.attrs.update({k: json.dumps(v) if isinstance(v, (dict, list)) else v
+                         for k, v in self.info.items() if v is not None})
+        return ds
+
+    def plot(self, truths=None, **kw):
+        """Corner plot (HoloViews; see :func:`nbblox.viz.corner.plot_corner`)."""
+        from ..viz.corner import plot_corner
+        return plot_corner(self, truths=truths, **kw)
+
+    def __repr__(self):
+        c, d, _ = self.chains.shape
+        mean = ", ".join(f"{n}={v:.4g}" for n, v in self.mean.items())
+        return (f"<Posterior {c} chains x {d} draws, acceptance "
+                f"{self.acceptance.mean():.2f}: {mean}>")
