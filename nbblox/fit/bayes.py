@@ -91,13 +91,15 @@ class _Prior:
         self.name, self.lo, self.hi, self.dist, self.log = name, lo, hi, dist, log
 
     def __call__(self, u):
-        if not self.lo <= u <= self.hi:
-            return -np.inf
-        if self.dist is None:
-            return 0.0
-        v = math.exp(u) if self.log else u
-        lp = float(self.dist.logpdf(v))
-        return lp + u if self.log else lp     # Jacobian of v = exp(u)
+        """Log-density at the values ``u`` (an array: one per walker)."""
+        u = np.asarray(u, dtype=np.float64)
+        inside = (u >= self.lo) & (u <= self.hi)
+        out = np.where(inside, 0.0, -np.inf)
+        if self.dist is not None and inside.any():
+            v = np.exp(u[inside]) if self.log else u[inside]
+            lp = np.asarray(self.dist.logpdf(v), dtype=np.float64)
+            out[inside] = lp + u[inside] if self.log else lp   # Jacobian of v = exp(u)
+        return out
 
     def describe(self):
         if self.dist is not None:
@@ -197,11 +199,25 @@ class _LogPosterior:
         return np.array([np.interp(self.t, ts, row) for row in y])
 
     def __call__(self, u):
-        lp = 0.0
-        for pr, ui in zip(self.priors, u):
-            lp += pr(ui)
-        if lp == -np.inf or lp != lp:
-            return -np.inf
+        """Log-posterior of one point."""
+        return float(self.batch(np.asarray(u, dtype=np.float64)[None, :])[0])
+
+    def batch(self, U):
+        """Log-posterior of each row of ``U`` (emcee's vectorised call): the
+        priors are evaluated for all walkers at once, then one simulation
+        per walker inside the prior's support."""
+        out = np.zeros(U.shape[0])
+        with np.errstate(all="ignore"):
+            for j, pr in enumerate(self.priors):
+                out += pr(U[:, j])
+        for w in range(U.shape[0]):
+            if np.isfinite(out[w]):
+                out[w] += self._loglike(U[w])
+            else:
+                out[w] = -np.inf
+        return out
+
+    def _loglike(self, u):
         k = len(self.pnames)
         self.evals += 1
         try:
@@ -219,7 +235,7 @@ class _LogPosterior:
             chi2 = float(np.sum((r / self.sigma[:, None]) ** 2))
             norm = self.lognorm
         ll = -0.5 * chi2 - norm - 0.5 * r.size * math.log(2 * math.pi)
-        return lp + ll if math.isfinite(ll) else -np.inf
+        return ll if math.isfinite(ll) else -np.inf
 
 
 def _noise(noise, names):
@@ -398,7 +414,8 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
         else:
             cand = np.array(centre) + 1e-9 * rng.normal(size=ndim)
         p0[w] = cand
-    sampler = emcee.EnsembleSampler(walkers, ndim, logpost, moves=moves)
+    sampler = emcee.EnsembleSampler(walkers, ndim, logpost.batch, moves=moves,
+                                    vectorize=True)
     sampler.random_state = np.random.RandomState(rng.integers(2**31)).get_state()
     tic = time.perf_counter()
     with warnings.catch_warnings():
