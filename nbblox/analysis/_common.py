@@ -16,7 +16,7 @@ from ..model.functions import exprel, exprel1
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
 
-__all__ = ["Problem", "classify", "resolve"]
+__all__ = ["Problem", "classify", "classify_many", "resolve"]
 
 _SYMCACHE = {}  # (structure, edges, weights) -> lambdified functions
 
@@ -250,3 +250,38 @@ def classify(eigs, tol=1e-9):
         return "unstable " + ("focus" if abs(lead.imag) > tol * scale else "node")
     lead = ev[np.argmin(np.abs(re))]  # slowest decaying mode sets node vs focus
     return "stable " + ("focus" if abs(lead.imag) > tol * scale else "node")
+
+
+def classify_many(ev, tol=1e-9):
+    """:func:`classify` for a stack of eigenvalue rows (K, n), as whole-array
+    operations; returns a list of K labels equal to ``[classify(e) for e in ev]``.
+
+    Examples
+    --------
+    >>> classify_many(np.array([[-1.0, -2.0], [1.0, -1.0], [2j, -2j]]))
+    ['stable node', 'saddle', 'center']
+    """
+    ev = np.asarray(ev, dtype=complex)
+    K = ev.shape[0]
+    if K == 0:
+        return []
+    if ev.shape[1] == 0:
+        return ["non-hyperbolic"] * K
+    scale = np.maximum(1.0, np.max(np.abs(ev), axis=1))[:, None]
+    re, im = ev.real, np.abs(ev.imag)
+    zero = np.abs(re) <= tol * scale
+    cplx = im > tol * scale
+    nzero = zero.sum(1)
+    center = ((nzero == 2) & np.all(cplx | ~zero, 1) & np.all(zero | (re < 0), 1))
+    pos, neg = (re > 0) & ~zero, (re < 0) & ~zero
+    npos, nneg = pos.sum(1), neg.sum(1)
+    saddle = (npos > 0) & (nneg > 0) & ~((npos == 2) & np.all(cplx | ~pos, 1))
+    rows = np.arange(K)
+    slowest = np.argmin(np.abs(re), axis=1)
+    lead = np.where(nneg > 0, np.argmax(re, axis=1), slowest)
+    ucplx = cplx[rows, np.where(npos > 0, lead, slowest)]
+    out = np.where(nzero > 0, np.where(center, "center", "non-hyperbolic"),
+                   np.where(saddle, "saddle",
+                            np.where(npos > 0, np.where(ucplx, "unstable focus", "unstable node"),
+                                     np.where(ucplx, "stable focus", "stable node"))))
+    return out.tolist()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..exceptions import ParameterError
-from ._common import Problem, check_state, classify
+from ._common import Problem, check_state, classify, classify_many
 
 __all__ = ["FixedPoint", "fixed_points"]
 
@@ -41,48 +41,104 @@ class FixedPoint:
 
 
 def _solve_batch(J, r):
-    """Solve J[k] d[k] = r[k] for a stack, tolerating singular members."""
+    """Solve J[k] d[k] = r[k] for a stack, tolerating singular members.
+
+    1-, 2- and 3-state stacks use Cramer's rule as whole-array operations (the
+    batched LAPACK call costs ~0.3 us per tiny matrix, 10x more); rows whose
+    determinant is (near) zero or not finite go through least squares.
+    """
+    n = r.shape[1]
+    if 1 <= n <= 3 and r.shape[0]:
+        with np.errstate(all="ignore"):
+            if n == 1:
+                det = J[:, 0, 0]
+                out = r / det[:, None]
+            elif n == 2:
+                a, b, c, d = J[:, 0, 0], J[:, 0, 1], J[:, 1, 0], J[:, 1, 1]
+                det = a * d - b * c
+                out = np.stack([d * r[:, 0] - b * r[:, 1], a * r[:, 1] - c * r[:, 0]], 1)
+                out /= det[:, None]
+            else:
+                c0, c1, c2 = J[:, :, 0], J[:, :, 1], J[:, :, 2]
+                x12 = np.cross(c1, c2)
+                det = np.sum(c0 * x12, 1)
+                out = np.stack([np.sum(r * x12, 1), np.sum(c0 * np.cross(r, c2), 1),
+                                np.sum(c0 * np.cross(c1, r), 1)], 1) / det[:, None]
+            size = np.max(np.abs(J).reshape(len(J), -1), 1)
+            bad = ~(np.abs(det) > 1e-13 * size ** n) | ~np.all(np.isfinite(out), 1)
+        for k in np.nonzero(bad)[0]:
+            out[k] = _lstsq(J[k], r[k])
+        return out
     try:
         return np.linalg.solve(J, r[..., None])[..., 0]
     except np.linalg.LinAlgError:
         out = np.zeros_like(r)
         for k in range(r.shape[0]):
-            out[k] = np.linalg.lstsq(J[k], r[k], rcond=None)[0]
+            out[k] = _lstsq(J[k], r[k])
         return out
 
 
+def _lstsq(A, b):
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+        return np.full(b.shape, np.nan)
+    return np.linalg.lstsq(A, b, rcond=None)[0]
+
+
 def newton_batch(vf, vj, X, p, free=None, maxiter=40, tol=1e-10):
-    """Damped Newton on many starts at once.  X: (n, K).  Returns (X, converged)."""
+    """Damped Newton on many starts at once.  X: (n, K).  Returns (X, converged).
+
+    ``p`` is one parameter vector, or (n_params, K): one column per start.  The
+    unconverged columns are kept packed together (no masked copies of the
+    full arrays per iteration).
+    """
     n, K = X.shape
     free = np.arange(n) if free is None else np.asarray(free)
+    sub = free.size < n
     X = X.copy()
-    P = p if p.ndim == 2 else None  # one parameter column per start (batch mode)
-    F = vf(X, p)[free]
-    nrm = np.sqrt(np.sum(F * F, axis=0))
+    batch = p.ndim == 2
     conv = np.zeros(K, bool)
+    ids = np.arange(K)  # columns still iterating
+    Xa, Pa = X, p
+    Fa = vf(Xa, Pa)[free]
+    na = np.sqrt(np.sum(Fa * Fa, axis=0))
     for _ in range(maxiter):
-        act = ~conv & np.isfinite(nrm)
-        if not act.any():
+        keep = np.isfinite(na)
+        if not keep.all():
+            ids, Xa, Fa, na = ids[keep], Xa[:, keep], Fa[:, keep], na[keep]
+            Pa = Pa[:, keep] if batch else Pa
+        if not ids.size:
             break
-        pa = P[:, act] if P is not None else p
-        Ja = vj(X[:, act], pa)[np.ix_(free, free)]
-        d = _solve_batch(np.moveaxis(Ja, 2, 0), -F[:, act].T).T
+        Ja = vj(Xa, Pa)
+        if sub:
+            Ja = Ja[np.ix_(free, free)]
+        d = _solve_batch(np.moveaxis(Ja, 2, 0), -Fa.T).T
         lam = np.ones(d.shape[1])
-        Xa = X[:, act]
-        for _ in range(8):  # backtracking: accept when the residual falls
-            Xt = Xa.copy()
-            Xt[free] += lam * d
-            Ft = vf(Xt, pa)[free]
-            nt = np.sqrt(np.sum(Ft * Ft, axis=0))
-            bad = ~(nt < nrm[act] * (1 - 1e-4 * lam)) & (nrm[act] > tol)
-            if not bad.any():
+        Xt = Xa.copy()
+        Xt[free] += d
+        Ft = vf(Xt, Pa)[free]
+        nt = np.sqrt(np.sum(Ft * Ft, axis=0))
+        bad = np.nonzero(~(nt < na * (1 - 1e-4)) & (na > tol))[0]
+        for _ in range(7):  # backtracking on the columns whose residual did not fall
+            if not bad.size:
                 break
-            lam = np.where(bad, lam / 2, lam)
-        X[:, act], F[:, act], step = Xt, Ft, np.sqrt(np.sum((lam * d) ** 2, axis=0))
-        nrm[act] = nt
-        scale = 1.0 + np.sqrt(np.sum(Xt[free] ** 2, axis=0))
-        conv[act] = (nt < tol * scale) | ((step < 1e-12 * scale) & (nt < 1e-7 * scale))
-    return X, conv & np.isfinite(nrm)
+            lam[bad] /= 2
+            xb = Xa[:, bad].copy()
+            xb[free] += lam[bad] * d[:, bad]
+            fb = vf(xb, Pa[:, bad] if batch else Pa)[free]
+            Xt[:, bad], Ft[:, bad] = xb, fb
+            nt[bad] = np.sqrt(np.sum(fb * fb, axis=0))
+            bad = bad[~(nt[bad] < na[bad] * (1 - 1e-4 * lam[bad]))]
+        step = np.sqrt(np.sum((lam * d) ** 2, axis=0))
+        Xa, Fa, na = Xt, Ft, nt
+        X[:, ids] = Xa
+        scale = 1.0 + np.sqrt(np.sum(Xa[free] ** 2, axis=0))
+        done = (nt < tol * scale) | ((step < 1e-12 * scale) & (nt < 1e-7 * scale))
+        if done.any():
+            conv[ids[done]] = True
+            go = ~done
+            ids, Xa, Fa, na = ids[go], Xa[:, go], Fa[:, go], na[go]
+            Pa = Pa[:, go] if batch else Pa
+    return X, conv
 
 
 def _newton_one(prob, x, p, maxiter=50, tol=1e-10):
@@ -216,16 +272,56 @@ def _fixed_points_batch(prob, batch, lo, hi, n_starts, seed, tol):
     vf, vj = prob.vec()
     with np.errstate(all="ignore"):
         X, conv = newton_batch(vf, vj, np.tile(X0, M), P, tol=tol)
-    out = []
-    for m in range(M):
-        sl = slice(m * K, (m + 1) * K)
-        p = P[:, m * K]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            out.append(_finish(prob, X[:, sl][:, conv[sl]].T, p, lo, hi, warn=False))
+    group = np.repeat(np.arange(M), K)
+    out = _finish_batch(prob, X[:, conv].T, P[:, conv], group[conv], M, lo, hi)
     if not any(out):
         warnings.warn("fixed_points: no equilibrium found for any parameter value in the "
                       "bounds; widen the bounds.", RuntimeWarning, stacklevel=3)
+    return out
+
+
+def _finish_batch(prob, cand, P, group, M, lo, hi):
+    """`_finish` for many parameter values at once: de-duplication, a polishing
+    Newton step, Jacobians, eigenvalues and labels as whole-array operations."""
+    s = prob.s
+    width = hi - lo
+    slack = 1e-9 * np.maximum(width, 1.0)
+    tolw = 1e-6 * np.maximum(width, 1e-12)
+    ok = np.all((cand >= lo - slack) & (cand <= hi + slack), axis=1) & np.all(np.isfinite(cand), 1)
+    cand, P, group = cand[ok], P[:, ok], group[ok]
+    # quantise (as _finish), then drop points within tolw of an earlier one of the same group
+    key = np.column_stack([group, np.round((cand - lo) / tolw)])
+    _, first = np.unique(key, axis=0, return_index=True)  # sorted by group, then position
+    cand, P, group = cand[first], P[:, first], group[first]
+    dup = np.zeros(len(cand), bool)
+    sizes = np.bincount(group, minlength=M)
+    for lag in range(1, int(sizes.max(initial=1))):
+        same = (group[lag:] == group[:-lag]) & np.all(np.abs(cand[lag:] - cand[:-lag]) <= tolw, 1)
+        dup[lag:] |= same & ~dup[:-lag]
+    cand, P, group = cand[~dup], P[:, ~dup], group[~dup]
+    vf, vj = prob.vec()
+    X = cand.T.copy()
+    with np.errstate(all="ignore"):
+        for _ in range(2):  # polish (plain Newton; keep the step only where it helps)
+            F = vf(X, P)
+            J = np.moveaxis(vj(X, P), 2, 0)
+            d = _solve_batch(J, -F.T).T
+            Ft = vf(X + d, P)
+            better = np.sum(Ft * Ft, 0) < np.sum(F * F, 0)
+            X[:, better] += d[:, better]
+        F = vf(X, P)
+        J = np.moveaxis(vj(X, P), 2, 0)
+        ev = np.linalg.eigvals(J) if len(cand) else np.zeros((0, prob.n), complex)
+    ev = np.take_along_axis(ev, np.lexsort((-ev.imag, -ev.real), axis=-1), -1)
+    labels = classify_many(ev)
+    res = np.sqrt(np.sum(F * F, 0))
+    names = s.state_names
+    out = [[] for _ in range(M)]
+    order = np.lexsort(X[::-1]) if len(cand) else []
+    for i in order:  # sorted by the first state, as _finish
+        x = X[:, i]
+        out[group[i]].append(FixedPoint(dict(zip(names, x.tolist())), ev[i], labels[i], x=x,
+                                        residual=float(res[i]), jacobian=J[i]))
     return out
 
 

@@ -74,6 +74,38 @@ def test_batch_over_parameter_values_matches_single_calls():
         assert fb[0].state["fhn.V"] == pytest.approx(single[0].state["fhn.V"], abs=1e-9)
 
 
+@pytest.mark.parametrize("n_states", [1, 3, 4])
+def test_batch_counts_roots_and_labels_match_independent_values(n_states):
+    # x' = a + x - x^3 (a chain of linear followers adds states): 3 equilibria for
+    # |a| < 2/(3 sqrt 3), else 1; x are the real roots of the cubic (numpy.roots).
+    # 1 and 3 states use the Cramer solver, 4 the batched LAPACK one.
+    eqs = ["dx/dt = a + x - x**3"] + [f"dy{k}/dt = {'x' if k == 1 else f'y{k-1}'} - {k+1}*y{k}"
+                                       for k in range(1, n_states)]
+    b = nb.Blox.from_equations("\n".join(eqs), params={"a": 0.0}, name="c")
+    s = nb.compile(b)
+    A = np.array([-0.5, -0.2, 0.0, 0.3, 0.5])
+    bounds = {nm: (-3, 3) for nm in s.state_names}
+    res = fixed_points(s, params={"c.a": A}, bounds=bounds)
+    for a, fps in zip(A, res):
+        r = np.roots([-1, 0, 1, a])
+        r = np.sort(r[np.abs(r.imag) < 1e-9].real)
+        assert [f.state["c.x"] for f in fps] == pytest.approx(list(r), abs=1e-9)
+        for f in fps:
+            assert f.stability == independent_label(fd_eigs(s, f.x, {"c.a": a}))
+    assert [len(f) for f in res] == [1, 3, 3, 3, 1]
+
+
+def test_solve_batch_matches_least_squares_with_singular_members():
+    from nbblox.analysis.fixedpoints import _solve_batch
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 3, 5):
+        J, r = rng.normal(size=(50, n, n)), rng.normal(size=(50, n))
+        J[3] = 0.0
+        J[4, -1] = J[4, 0]  # rank deficient
+        ref = np.array([np.linalg.lstsq(J[k], r[k], rcond=None)[0] for k in range(50)])
+        assert np.allclose(_solve_batch(J, r), ref, atol=1e-8)
+
+
 def test_hh_rest_and_unstable_focus_past_hopf():
     # Hodgkin & Huxley 1952 rest at -65 mV; past the Hopf (I > 9.78, Rinzel & Miller 1980)
     # the rest state has one unstable complex pair: labelled "unstable focus".
