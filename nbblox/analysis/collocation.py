@@ -171,7 +171,9 @@ class Colloc(PALC):
             return spla.lsqr(A, b)[0]
 
     # -- Floquet -------------------------------------------------------------------
-    def multipliers(self, Y):
+    def _transfer(self, Y):
+        """Per-interval maps from the first node's value to the other m nodes'
+        values of a solution of the linearised collocation equations: (N, m*n, n)."""
         U, T, pv = self.split(Y)
         p = self.par(pv)
         n, m = self.n, self.m
@@ -182,7 +184,11 @@ class Colloc(PALC):
         B = (np.einsum("ik,j,ab->jiakb", self.Ld, 1 / self.h, I)
              - T * np.einsum("ik,abji->jiakb", self.Lw, A))
         B = B.reshape(self.N, m * n, (m + 1) * n)
-        P = -np.linalg.solve(B[:, :, n:], B[:, :, :n])[:, -n:, :]  # (N, n, n) transfer maps
+        return -np.linalg.solve(B[:, :, n:], B[:, :, :n])
+
+    def multipliers(self, Y):
+        n = self.n
+        P = self._transfer(Y)[:, -n:, :]  # (N, n, n) transfer maps
         Mon = np.eye(n)
         for j in range(self.N):
             Mon = P[j] @ Mon
@@ -190,6 +196,23 @@ class Colloc(PALC):
             return np.full(n, np.nan + 0j)
         mu = np.linalg.eigvals(Mon)
         return mu[np.argsort(-np.abs(mu))]
+
+    def floquet_vector(self, Y, target):
+        """The multiplier closest to ``target`` and its eigenfunction at every
+        node, (M, n) real, with v(1) = mu v(0) (for a real multiplier)."""
+        n, m = self.n, self.m
+        Q = self._transfer(Y)
+        Mon = np.eye(n)
+        for j in range(self.N):
+            Mon = Q[j, -n:, :] @ Mon
+        mu, W = np.linalg.eig(Mon)
+        i = int(np.argmin(np.abs(mu - target)))
+        w = np.real(W[:, i] * np.exp(-1j * np.angle(W[np.argmax(np.abs(W[:, i])), i])))
+        V = np.empty((self.M, n))
+        V[0] = w
+        for j in range(self.N):
+            V[j * m + 1:(j + 1) * m + 1] = (Q[j] @ V[j * m]).reshape(m, n)
+        return mu[i], V
 
 
 def stable_from(mu):

@@ -17,13 +17,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse.linalg as spla
 
-from ..exceptions import NbbloxError
+from ..exceptions import NbbloxError, ParameterError
 from ._common import Problem, check_param
 from .branch import Branch, SpecialPoint
 from .collocation import Colloc, stable_from
 from .normalform import hopf_vectors
 
-__all__ = ["continue_cycles"]
+__all__ = ["continue_cycles", "continue_doubled"]
 
 
 def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, max_steps=400,
@@ -33,20 +33,9 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
     Called by :func:`~nbblox.analysis.continuation` with ``start=<Hopf point>``.
     ``ntst`` mesh intervals of ``ncol`` collocation points (AUTO's names).
     """
-    prob = Problem(model, params)
-    s = prob.s
-    k = check_param(s, param)
-    if hopf.params is not None:
-        prob.p0 = np.array(hopf.params, float)
-        if params:
-            prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
-    lo, hi = (float(v) for v in rng)
-    lo, hi = min(lo, hi), max(lo, hi)
+    prob, s, k, lo, hi = _setup(model, param, rng, hopf, params)
     x = np.asarray(hopf.x, float)
     p_h = float(prob.p0[k])
-    if not lo <= p_h <= hi:
-        from ..exceptions import ParameterError
-        raise ParameterError(f"the Hopf point ({param} = {p_h:g}) is outside the range ({lo:g}, {hi:g})")
     hv = hopf_vectors(prob.J(x, prob.p0))
     if hv is None:
         raise NbbloxError("continuation: the start point has no complex eigenvalue pair: "
@@ -58,10 +47,74 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
     Y0 = np.concatenate([np.tile(x, C.M), [2 * np.pi / omega, p_h]])
     t0 = np.concatenate([prof.ravel(), [0.0, 0.0]])
     C.set_reference(prof)
-    span = hi - lo
-    scale = 1.0 + np.max(np.abs(x))
-    C.set_scales(np.maximum(np.abs(x), 1.0), 2 * np.pi / omega, span / 2)
-    t0 /= np.sqrt(C.inner(t0, t0))
+    C.set_scales(np.maximum(np.abs(x), 1.0), 2 * np.pi / omega, (hi - lo) / 2)
+    return _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param,
+                "could not start the limit-cycle branch at the Hopf point")
+
+
+def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, max_steps=400,
+                     ntst=None, ncol=None):
+    """Branch switching at a period-doubling point: the cycle of period 2T.
+
+    Called by :func:`~nbblox.analysis.continuation` with ``start=<PD point>``.
+    The doubled cycle starts as the PD cycle traversed twice, on a mesh of
+    2 x ntst intervals, and leaves it along the critical Floquet eigenfunction
+    v (multiplier -1): the tangent is (v on the first lap, -v on the second,
+    0, 0) -- orthogonal to the doubled original branch, so the corrector lands
+    on the new branch (Doedel, Keller & Kernevez 1991, sec. 6.4).
+    """
+    prob, s, k, lo, hi = _setup(model, param, rng, pd, params)
+    d = pd.data
+    if "profile" not in d or "ntst" not in d:
+        raise NbbloxError("continuation: start= needs a PD point of a limit-cycle branch")
+    N, m = int(d["ntst"]), int(d["ncol"])
+    C1 = Colloc(prob, k, N=N, m=m)
+    U, T, pv = d["profile"], float(d["period"]), float(pd.param_value)
+    Y1 = np.concatenate([U.ravel(), [T, pv]])
+    C1.set_reference(U)
+    mu, v = C1.floquet_vector(Y1, -1.0)
+    if abs(mu + 1) > 0.05:
+        raise NbbloxError(f"continuation: the start point has no Floquet multiplier near -1 "
+                          f"(closest {mu:.4g}): it is not a period-doubling point")
+    N2 = 2 * N if ntst is None else int(ntst)
+    if N2 != 2 * N or (ncol is not None and int(ncol) != m):
+        raise ParameterError(f"continuation from a PD point uses ntst = 2 x {N} = {2 * N} and "
+                             f"ncol = {m} (the mesh of the branch it comes from)")
+    C = Colloc(prob, k, N=N2, m=m)
+    U2 = np.vstack([U[:-1], U])
+    v = v / np.sqrt(np.sum(C1.wn[:, None] * v * v))
+    V2 = np.vstack([v[:-1], mu.real * v])  # v(tau + 1) = mu v(tau), mu ~ -1
+    Y0 = np.concatenate([U2.ravel(), [2 * T, pv]])
+    t0 = np.concatenate([V2.ravel(), [0.0, 0.0]])
+    C.set_reference(U2)
+    C.set_scales(np.maximum(np.abs(U).max(0), 1.0), 2 * T, (hi - lo) / 2)
+    br = _run(C, Y0, t0, U2, lo, hi, ds, ds_max, max_steps, s, param,
+              "could not switch onto the period-doubled branch", T_ref=2 * T, check_eq=False)
+    return br
+
+
+def _setup(model, param, rng, sp_, params):
+    prob = Problem(model, params)
+    s = prob.s
+    k = check_param(s, param)
+    if sp_.params is not None:
+        prob.p0 = np.array(sp_.params, float)
+        if params:
+            prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
+    lo, hi = (float(v) for v in rng)
+    lo, hi = min(lo, hi), max(lo, hi)
+    p_s = float(prob.p0[k])
+    if not lo <= p_s <= hi:
+        raise ParameterError(f"the {sp_.kind} point ({param} = {p_s:g}) is outside the range "
+                             f"({lo:g}, {hi:g})")
+    return prob, s, k, lo, hi
+
+
+def _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param, fail, T_ref=None,
+         check_eq=True):
+    """The predictor-corrector loop shared by the Hopf start and PD switching."""
+    t0 = t0 / np.sqrt(C.inner(t0, t0))
+    T_ref = T_ref or Y0[-2]
     ds_max = ds_max or 0.1
     h = ds or ds_max / 10
     ds_min = 1e-8
@@ -70,7 +123,7 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
     Wv = C.weights_vec()
     Y, t = Y0, t0
     first = True
-    max_amp, dev_prev = 0.0, prof
+    max_amp, dev_prev = 0.0, prof - C.wn @ prof
     for step in range(max_steps):
         with np.errstate(all="ignore"):  # trial steps may overflow exp(); Newton rejects them
             res = _step(C, Y, t, h, ds_min, Wv)
@@ -81,30 +134,62 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
         U, T, pv = C.split(Yn)
         amp = np.max(U.max(0) - U.min(0))
         dev = U - C.wn @ U
-        if not first and (amp < 1e-4 * max_amp or np.sum(C.wn[:, None] * dev * dev_prev) < 0):
+        if check_eq and not first and (amp < 1e-4 * max_amp
+                                       or np.sum(C.wn[:, None] * dev * dev_prev) < 0):
             # the oscillation passed through zero amplitude: an equilibrium (Hopf) point
             reason = f"the cycle shrank to an equilibrium (a Hopf point near {param} = {pv:.6g})"
             break
         max_amp, dev_prev = max(max_amp, amp), dev
-        if not (np.isfinite(T) and 0 < T < 1e4 * 2 * np.pi / omega):
+        if not (np.isfinite(T) and 0 < T < 1e4 * T_ref):
             reason = "the period grew without bound (approaching a homoclinic orbit or SNIC)"
             break
+        end = None
+        if not lo <= pv <= hi:  # the last point: exactly on the end of the range
+            end = lo if pv < lo else hi
+            with np.errstate(all="ignore"):
+                Ye = _at_param(C, Y, Yn, end)
+            if Ye is None:
+                reason = "reached the end of the parameter range"
+                break
+            Yn = Ye
         with np.errstate(all="ignore"):
             info = _point(C, Yn, tn)
             if pts:
                 specials += _detect(C, pts[-1], info, Wv, param, s)
         pts.append(info)
-        C.set_reference(U)
+        C.set_reference(C.split(Yn)[0])
         first = False
-        if not lo <= pv <= hi:
+        if end is not None:
             reason = "reached the end of the parameter range"
             break
         Y, t = Yn, tn
         h = min(ds_max, hu * (1.5 if it <= 3 else 1.0 if it <= 5 else 0.6))
     if not pts:
-        raise NbbloxError(f"continuation: could not start the limit-cycle branch at the Hopf "
-                          f"point ({reason}); try a smaller ds=")
+        raise NbbloxError(f"continuation: {fail} ({reason}); try a smaller ds=")
     return _to_branch(C, pts, specials, reason, s, param)
+
+
+def _at_param(C, Ya, Yb, pval):
+    """The cycle between Ya and Yb with the parameter exactly pval (Newton with
+    the parameter fixed, from the linear interpolant), or None."""
+    pa, pb = Ya[-1], Yb[-1]
+    f = (pval - pa) / (pb - pa) if pb != pa else 1.0
+    Y = Ya + np.clip(f, 0, 1) * (Yb - Ya)
+    Y[-1] = pval
+    e = np.zeros(Y.size)
+    e[-1] = 1.0
+    for _ in range(C.maxiter + 2):
+        r = np.append(C.G(Y), Y[-1] - pval)
+        try:
+            dY = spla.splu(C.bordered(Y, e), permc_spec="MMD_AT_PLUS_A").solve(-r)
+        except RuntimeError:
+            return None
+        Y = Y + dY
+        if not np.all(np.isfinite(Y)):
+            return None
+        if np.sqrt(C.inner(dY, dY)) < C.tol * (1 + np.sqrt(C.inner(Y, Y))):
+            return Y
+    return None
 
 
 def _step(C, Y, t, h, ds_min, Wv):
@@ -222,7 +307,8 @@ def _make(C, kind, Y, param, s):
     return SpecialPoint(kind, float(pv), dict(zip(s.state_names, map(float, U[0]))),
                         eigenvalues=mu, param_names=(param,), x=U[0].copy(),
                         params=C.par(pv), system=s,
-                        data={"period": float(T), "max": dict(zip(s.state_names, U.max(0))),
+                        data={"period": float(T), "ntst": C.N, "ncol": C.m,
+                              "max": dict(zip(s.state_names, U.max(0))),
                               "min": dict(zip(s.state_names, U.min(0))), "profile": U.copy()})
 
 

@@ -84,7 +84,8 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
         are continued in both directions until the interval ends.
     start : SpecialPoint or FixedPoint, optional
         A Hopf point starts a limit-cycle branch (see ``cycles.continue_cycles``);
-        a branch point ("BP") switches to the other branch through it; a fold
+        a period-doubling point ("PD") of a cycle branch starts the cycle of
+        twice the period (``cycles.continue_doubled``); a branch point ("BP") switches to the other branch through it; a fold
         or a FixedPoint starts an equilibrium branch there.
     x0 : dict or array, optional
         Guess of the start equilibrium (default: the unique fixed point, or
@@ -103,10 +104,11 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
     >>> [(p.kind, round(p.param_value, 4)) for p in br.special_points]
     [('H', 0.3313), ('H', 1.4187)]
     """
-    if isinstance(start, SpecialPoint) and start.kind == "H":
-        from .cycles import continue_cycles
-        return continue_cycles(model, param, rng, start, params=params, ds=ds, ds_max=ds_max,
-                               max_steps=kw.pop("max_steps_cycles", min(max_steps, 400)), **kw)
+    if isinstance(start, SpecialPoint) and start.kind in ("H", "PD"):
+        from .cycles import continue_cycles, continue_doubled
+        run = continue_cycles if start.kind == "H" else continue_doubled
+        return run(model, param, rng, start, params=params, ds=ds, ds_max=ds_max,
+                   max_steps=kw.pop("max_steps_cycles", min(max_steps, 400)), **kw)
     if kw:
         raise TypeError(f"continuation() got unexpected arguments {sorted(kw)}")
     prob = Problem(model, params)

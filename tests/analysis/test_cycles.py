@@ -84,3 +84,77 @@ def test_cycle_start_must_be_hopf():
     br = continuation(s, "fhn.I", (0.0, 2.0))
     with pytest.raises(nb.ParameterError, match="outside"):
         continuation(s, "fhn.I", (1.0, 2.0), start=br.special("H")[0])
+
+
+def _rossler():
+    return nb.compile(nb.Blox.from_equations("""
+        dx/dt = -y - z
+        dy/dt = x + a*y
+        dz/dt = b + z*(x - c)
+        """, params={"a": 0.0, "b": 0.2, "c": 5.7}, name="r"))
+
+
+@pytest.fixture(scope="module")
+def rossler():
+    # Rossler OE (1976) Phys Lett A 57:397, b = 0.2, c = 5.7, continued in a from the
+    # Hopf point of the inner equilibrium (a ~ 0.006) to Rossler's a = 0.2
+    s = _rossler()
+    eq = continuation(s, "r.a", (-0.2, 0.2), params={"r.a": -0.1})
+    p1 = continuation(s, "r.a", (-0.2, 0.2), start=eq.special("H")[0])
+    p2 = continuation(s, "r.a", (-0.2, 0.2), start=p1.special("PD")[0])
+    return s, p1, p2
+
+
+def test_rossler_period_doubling_branch_switching_chaosbook_cycles(rossler):
+    # ChaosBook (Cvitanovic et al., chaosbook.org), "Roessler's model" (extras/simon/
+    # Roessler.html), a = b = 0.2, c = 5.7, periodic orbits found by Newton:
+    #   1-cycle: T = 5.88108845586, Floquet multipliers 1, -2.403953527, ~0
+    #   2-cycle: T = 11.7586260717, multipliers 1, -3.512006980, ~0
+    # The 1-cycle comes from the Hopf point; the 2-cycle only through the branch
+    # switch at the first period-doubling point (the cycle traversed twice,
+    # perturbed along the Floquet eigenfunction of multiplier -1).
+    s, p1, p2 = rossler
+    assert p1.param_values[-1] == 0.2 and p2.param_values[-1] == 0.2  # range end hit exactly
+    assert p1.period[-1] == pytest.approx(5.88108845586, abs=1e-6)
+    assert p2.period[-1] == pytest.approx(11.7586260717, abs=1e-6)
+    mu1, mu2 = p1.multipliers[-1], p2.multipliers[-1]
+    assert mu1[np.argmax(np.abs(mu1))].real == pytest.approx(-2.403953527, abs=1e-4)
+    assert mu2[np.argmax(np.abs(mu2))].real == pytest.approx(-3.512006980, abs=1e-4)
+    # the doubled branch starts at the PD point with twice its period, and is a
+    # genuinely new orbit: its two laps differ (not the 1-cycle traversed twice)
+    (pd,) = p1.special("PD")
+    assert p2.param_values[0] == pytest.approx(pd.param_value, abs=1e-3)
+    assert p2.period[0] == pytest.approx(2 * pd.data["period"], rel=1e-3)
+    prof = p2.profiles[-1]
+    half = (prof.shape[0] - 1) // 2
+    assert np.max(np.abs(prof[:half] - prof[half:-1])) > 1.0
+    # it is stable just past the PD (supercritical doubling: the 1-cycle lost stability)
+    i = np.searchsorted(p1.param_values, pd.param_value)
+    assert p1.stable[i - 2] and not p1.stable[i + 2] and p2.stable[1]
+
+
+def test_rossler_cascade_second_doubling(rossler):
+    # The cascade goes on: the 2-cycle doubles again before a = 0.2 (the attractor at
+    # a = 0.2 is chaotic); switching there gives a cycle of ~4 times the base period.
+    s, p1, p2 = rossler
+    (pd1,), pd2 = p1.special("PD"), p2.special("PD")
+    assert len(pd2) == 1 and pd1.param_value < pd2[0].param_value < 0.2
+    p4 = continuation(s, "r.a", (-0.2, 0.2), start=pd2[0], max_steps_cycles=3)
+    assert p4.period[0] == pytest.approx(2 * pd2[0].data["period"], rel=1e-3)
+    assert 4 * 5.8 < p4.period[0] < 4 * 6.2
+
+
+def test_pd_start_bad_inputs(rossler):
+    s, p1, p2 = rossler
+    pd = p1.special("PD")[0]
+    with pytest.raises(nb.ParameterError, match="outside"):
+        continuation(s, "r.a", (0.15, 0.2), start=pd)
+    with pytest.raises(nb.ParameterError, match="ntst"):
+        continuation(s, "r.a", (-0.2, 0.2), start=pd, ntst=13)
+    with pytest.raises(nb.NbbloxError, match="not a period-doubling"):
+        fake = nb.SpecialPoint("PD", p1.param_values[5], {}, params=pd.params,
+                                        data={**pd.data, "profile": p1.profiles[5],
+                                              "period": p1.period[5]})
+        fake.params = pd.params.copy()
+        fake.params[s.param_names.index("r.a")] = p1.param_values[5]
+        continuation(s, "r.a", (-0.2, 0.2), start=fake)
