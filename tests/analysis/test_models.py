@@ -111,13 +111,23 @@ def test_morris_lecar_class_I_saddle_node_on_invariant_circle():
 def test_jansen_rit_grimbert_faugeras_2006():
     # Grimbert F, Faugeras O (2006) Bifurcation analysis of Jansen's neural mass model.
     # Neural Comput 18:3052-3068, doi:10.1162/neco.2006.18.12.3052: with the standard
-    # parameters, Hopf points at p = 89.83 Hz and p = 315.70 Hz and a saddle-node at
-    # p = 113.58 Hz.  The catalog blox is in ms, so p is in 1/ms.
-    br = continuation(nb.blox.JansenRit(name="jr"), "jr.p", (-0.05, 0.4), params={"jr.p": 0.0})
-    hz = lambda kind: [1000 * p.param_value for p in br.special(kind)]
-    assert any(abs(v - 89.83) < 0.05 for v in hz("H"))
-    assert any(abs(v - 315.70) < 0.05 for v in hz("H"))
-    assert any(abs(v - 113.58) < 0.05 for v in hz("LP"))
+    # parameters (A=3.25, B=22, a=100/s, b=50/s, C=135, e0=2.5/s, v0=6, r=0.56) the
+    # branch of equilibria in the input rate p has two folds and three Hopf points.
+    # The paper's text was not available to check here; the numbers are checked
+    # against an independent AUTO-07p run of the same equations and parameters
+    # (github.com/pclus/auto-tutorial, docs/2-Examples/Jansen-Rit.md, the printed
+    # branch: LP at p = 113.586 and -41.3014, HB at -12.1475, in 1/s), to the 5-6
+    # digits AUTO prints.  The other two Hopf points (89.83 and 315.70 Hz, the
+    # onset and end of the alpha-rhythm cycle) are not in that printout: those two
+    # numbers are as quoted from Grimbert & Faugeras, not verified against the text.
+    # The catalog blox is in ms, so p is in 1/ms.
+    br = continuation(nb.blox.JansenRit(name="jr"), "jr.p", (-0.1, 0.4), params={"jr.p": 0.0})
+    hz = lambda kind: sorted(1000 * p.param_value for p in br.special(kind))
+    assert hz("LP") == pytest.approx([-41.3014, 113.586], abs=1e-3)  # AUTO-07p
+    h = hz("H")
+    assert len(h) == 3
+    assert h[0] == pytest.approx(-12.1475, abs=1e-3)  # AUTO-07p
+    assert h[1:] == pytest.approx([89.83, 315.70], abs=0.05)  # Grimbert & Faugeras 2006
 
 
 def _mpr_eta(r, J, Delta=1.0):
