@@ -223,8 +223,10 @@ def build(case, cfg):
         def run():
             return W.fhn_fixed_points_exact(I)
         return run, lambda fps: {"V": [[float(x) for x in f] for f in fps]}
-    if kind == "cont_hh":
+    if kind in ("cont_hh", "cycle_hh"):  # the cycle case checks its equilibrium part
         return W.hh_hopf_points, lambda h: {"hopf_I": h}
+    if kind == "pp_fhn":
+        return (lambda: W.fhn_phase_plane(cfg["n"])), lambda r: {"V": [[float(v) for v in r[-1]]]}
     if kind == "latency_hh":
         nsteps = int(round(cfg["t_end"] / cfg["dt"]))
         x0 = np.array(W.HH_X0)

@@ -109,6 +109,25 @@ def build(case, cfg, variant="nbblox"):
             return continuation(s, "hh.I", (0.0, 200.0))
         return run, lambda br: {"hopf_I": sorted(float(np.ravel(sp.param_value)[0])
                                                  for sp in br.special_points if sp.kind == "H")}
+    if kind == "cycle_hh":
+        continuation = _need("continuation")
+        s = _compile(nb.blox.HodgkinHuxley(name="hh"))
+
+        def run():  # equilibria, then the cycle branch born at the first Hopf point
+            br = continuation(s, "hh.I", (0.0, 200.0))
+            return br, continuation(s, "hh.I", (0.0, 200.0), start=br.special("H")[0])
+        return run, lambda r: {"hopf_I": sorted(float(sp.param_value) for sp in r[0].special("H")),
+                               "lpc_I": [float(sp.param_value) for sp in r[1].special("LPC")]}
+    if kind == "pp_fhn":
+        phase_plane = _need("phase_plane")
+        p = W.FHN
+        s = _compile(nb.blox.FitzHughNagumo(name="fhn", a=p["a"], b=p["b"], tau=p["tau"],
+                                            I=p["I"]))
+
+        def run():
+            return phase_plane(s, x="fhn.V", y="fhn.w", xlim=(-3.0, 3.0), ylim=(-3.0, 3.0),
+                               resolution=cfg["n"])
+        return run, lambda pp: {"V": [sorted(f.state["fhn.V"] for f in pp.fixed_points)]}
     if kind == "latency_hh":
         s = _compile(nb.blox.HodgkinHuxley(name="hh", I=10.0))
         state = {"I": 10.0}

@@ -71,6 +71,17 @@ def fhn_fixed_points_exact(I_values, a=FHN["a"], b=FHN["b"], tau=FHN["tau"]):
     return out
 
 
+def fhn_phase_plane(n, lim=3.0, p=FHN):
+    """The NumPy phase plane of W5_pp_fhn: the vector field on an n x n grid, both
+    nullclines as curves (they are explicit in FHN: w = V - V^3/3 + I and
+    w = (V + a)/b) and the exact equilibria."""
+    V, w = np.meshgrid(np.linspace(-lim, lim, n), np.linspace(-lim, lim, n))
+    dV, dw = V - V ** 3 / 3 - w + p["I"], (V + p["a"] - p["b"] * w) / p["tau"]
+    v = np.linspace(-lim, lim, n)
+    return (dV, dw, (v, v - v ** 3 / 3 + p["I"]), (v, (v + p["a"]) / p["b"]),
+            fhn_fixed_points_exact([p["I"]], p["a"], p["b"], p["tau"])[0])
+
+
 def fhn_stable(V, a=FHN["a"], b=FHN["b"], tau=FHN["tau"]):
     """Stability of the FHN equilibrium at V (trace < 0 and det > 0)."""
     tr = (1 - V * V) - b / tau
