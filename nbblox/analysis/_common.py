@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from ..compile.reference import _MODULES as _REF_MODULES
-from ..model.functions import exprel, exprel1
+from ..model.symbolic import exprel, exprel1, expreln
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
 
@@ -97,15 +97,6 @@ class Problem:
     def C(self, x, p, u, v, w):
         """Third derivative D^3 f(x)[u, v, w]."""
         return _multi(self._sym()["d3"], x, p, [u, v, w])
-
-
-class expreln(sp.Function):
-    """k-th derivative of exprel, int_0^1 t^k exp(x t) dt: finite at x = 0 for every
-    k (the core's exprel1 differentiates into a 0/0 form)."""
-
-    def fdiff(self, argindex=2):
-        k, x = self.args
-        return expreln(k + 1, x)
 
 
 def _np_expreln(k, x):

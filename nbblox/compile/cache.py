@@ -69,7 +69,8 @@ def _codegen_version():
     of them invalidates every cached source."""
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for f in sorted(here.glob("*.py")) + [here.parent / "model" / "functions.py"]:
+    for f in sorted(here.glob("*.py")) + [here.parent / "model" / n
+                                          for n in ("functions.py", "symbolic.py", "equations.py")]:
         h.update(f.read_bytes())
     return h.hexdigest()
 

@@ -147,7 +147,7 @@ def build_layout(circuit):
         g = Group(t, names, xoff, poff, uoff, ooff, ents, is_pop)
         for name, st, cnt in ents:
             where[name] = (len(groups), st, cnt)
-        if t.spike is not None:
+        if t.spike_text:
             g.soff = soff
             for name, st, cnt in ents:
                 spike_code.append(np.full(cnt, len(spike_names)))
@@ -157,7 +157,7 @@ def build_layout(circuit):
         xoff += len(t.states) * g.n
         poff += len(t.params) * g.n
         uoff += len(t.inputs) * g.n
-        ooff += len(t.outputs) * g.n
+        ooff += len(t.output_text) * g.n
         groups.append(g)
     nx, np_ = xoff, poff
     state_names, param_names = [None] * nx, [None] * np_
@@ -183,7 +183,7 @@ def build_layout(circuit):
     for k in circuit.connections:
         gs, i_s, _ = where[k.src]
         gd, i_d, _ = where[k.dst]
-        q = list(groups[gs].btype.outputs).index(k.output)
+        q = list(groups[gs].btype.output_text).index(k.output)
         m = list(groups[gd].btype.inputs).index(k.input)
         dsts.append([groups[gd].u(m, i_d)])
         srcs.append([groups[gs].o(q, i_s)])
@@ -195,7 +195,7 @@ def build_layout(circuit):
         gd, b, _ = where[pr.dst]
         G, H = groups[gs], groups[gd]
         if pr.on_pre is None:
-            q = list(G.btype.outputs).index(pr.output)
+            q = list(G.btype.output_text).index(pr.output)
             m = list(H.btype.inputs).index(pr.input)
             srcs.append(G.o(q, a) + pr.pre)
             dsts.append(H.u(m, b) + pr.post)
@@ -249,14 +249,14 @@ def _coupling_maps(groups, uoff, ooff):
             continue
         for m in range(len(g.btype.inputs)):
             u_rows[g.u(m, 0) + idx, :ns] = cols
-        for q in range(len(g.btype.outputs)):
+        for q in range(len(g.btype.output_text)):
             o_cols[g.o(q, 0) + idx, :ns] = cols
     return u_rows, o_cols
 
 
 def spike_group_of(layout):
     """[(group index, group)] of the spiking groups, in gid order."""
-    return [(gi, g) for gi, g in enumerate(layout.groups) if g.btype.spike is not None]
+    return [(gi, g) for gi, g in enumerate(layout.groups) if g.btype.spike_text]
 
 
 def is_population(entity):

@@ -10,7 +10,6 @@ import warnings
 from collections.abc import MutableMapping
 
 import numpy as np
-import sympy as sp
 
 from ..exceptions import CompileError, ParameterError, suggest
 from ..model.blox import Blox
@@ -18,9 +17,10 @@ from ..model.circuit import Circuit
 from ..model.params import check_value
 from . import jit
 from .cache import cached_source, load_module
-from .codegen import generate_source, group_expressions
 from .layout import build_layout
-from .reference import ReferenceKernels
+
+# SymPy-backed modules (codegen, reference) are imported where used: a warm
+# compile finds its kernel source in the disk cache and needs neither.
 
 __all__ = ["System", "compile", "NamedValues", "as_system"]
 
@@ -263,6 +263,7 @@ class System:
     def reference(self):
         """The NumPy reference kernels for this system (built on first use)."""
         if self._ref is None:
+            from .reference import ReferenceKernels
             self._ref = ReferenceKernels(self.layout)
         return self._ref
 
@@ -271,6 +272,8 @@ class System:
         """Symbolic right-hand sides as ``{state name: SymPy expr}`` in full
         names (``fhn.V``); connections appear as weighted sums."""
         L = self.layout
+        import sympy as sp
+        from .codegen import group_expressions
         exs = [group_expressions(g.btype) for g in L.groups]   # SymPy work: once per group
 
         def names(g, ex, i, name):
@@ -301,6 +304,7 @@ class System:
     def symbolic_jacobian(self):
         """SymPy Matrix of the Jacobian (rows/columns in ``state_names`` order)."""
         eqs = self.equations()
+        import sympy as sp
         xs = [sp.Symbol(n, real=True) for n in self.state_names]
         return sp.Matrix([eqs[n] for n in self.state_names]).jacobian(xs)
 
@@ -331,7 +335,10 @@ def _check_supported(circuit):
     """Refuse, with a clear reason, what this compiler cannot run."""
     for b in circuit:
         t = b.type
-        if t.spike is not None and t.spike in (sp.true, sp.false):
+        if not t.spike_text:
+            continue
+        import sympy as sp  # spiking types only
+        if t.spike in (sp.true, sp.false):
             never = "never be false" if t.spike == sp.true else "never be true"
             raise CompileError(f"blox '{b.name}' ({t.name}): the spike condition "
                                f"'{t.spike_text}' is constant and can {never}; compare a "
@@ -339,7 +346,7 @@ def _check_supported(circuit):
         subs = {}
         for name, expr in t.eqs.aux.items():
             subs[sp.Symbol(name, real=True)] = expr.xreplace(subs)
-        if t.spike is not None and not t.spike.xreplace(subs).free_symbols & {
+        if not t.spike.xreplace(subs).free_symbols & {
                 sp.Symbol(s, real=True) for s in t.states}:
             raise CompileError(f"blox '{b.name}' ({t.name}): the spike condition "
                                f"'{t.spike_text}' does not depend on any state, so it is "
@@ -364,13 +371,19 @@ def compile(model, backend="auto"):
     _check_supported(circuit)
     layout = build_layout(circuit)
     if backend == "numpy":
+        from .reference import ReferenceKernels
         return System(circuit, layout, ReferenceKernels(layout), "numpy")
     key = (layout.structure_key, layout.src.size > 0)
     with _lock:
         src = _source_cache.get(key)
         if src is None:
-            src = _source_cache[key] = cached_source(key, lambda: generate_source(layout))
+            src = _source_cache[key] = cached_source(key, lambda: _generate(layout))
     return System(circuit, layout, load_module(src), "numba")
+
+
+def _generate(layout):
+    from .codegen import generate_source
+    return generate_source(layout)
 
 
 def as_system(model, backend="auto"):

@@ -13,10 +13,9 @@ import hashlib
 import itertools
 import json
 
-import sympy as sp
-
 from ..exceptions import EquationError, ParameterError, suggest
-from .equations import RESERVED, parse_assignments, parse_equations, parse_expression
+from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
+                        parse_expression)
 from .params import Parameter, as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
@@ -114,7 +113,7 @@ class BloxType:
                 raise EquationError(f"'{p}' is declared as a parameter but has a "
                                     f"derivative d{p}/dt", blox=self.name,
                                     line=self.eqs.lines[p])
-            if p in self.eqs.aux:
+            if p in self.eqs.aux_names:
                 raise EquationError(f"'{p}' is both a parameter and an auxiliary "
                                     "expression", blox=self.name, line=self.eqs.lines[p])
             if p in RESERVED or not p.isidentifier() or p.startswith("_"):
@@ -123,7 +122,7 @@ class BloxType:
             inputs = ("I_syn",) if "I_syn" in self.eqs.used else ()
         self.inputs = tuple(inputs)
         for u in self.inputs:
-            if u in states or u in self.params or u in self.eqs.aux:
+            if u in states or u in self.params or u in self.eqs.aux_names:
                 raise EquationError(f"input '{u}' clashes with a state, parameter or "
                                     "auxiliary of the same name", blox=self.name)
         self._check_symbols()
@@ -132,7 +131,8 @@ class BloxType:
         elif isinstance(outputs, str):
             outputs = {"out": outputs} if outputs not in states else {outputs: outputs}
         self.output_text = dict(outputs)
-        self.outputs = {k: self._expr(v, f"output '{k}'") for k, v in self.output_text.items()}
+        for k, v in self.output_text.items():
+            self._check_names(check_expression(v, blox=self.name), f"output '{k}'")
         init = dict(init or {})
         for s in init:
             if s not in states:
@@ -140,14 +140,15 @@ class BloxType:
                                      f"which has no d{s}/dt line." + suggest(s, states))
         self.init = {s: check_value(init.get(s, 0.0), s, self.name) for s in states}
         self.spike_text, self.reset_text = spike, reset
-        self.spike = self._expr(spike, "spike condition", condition=True) if spike else None
-        self.reset = []
-        for target, expr in parse_assignments(reset, blox=self.name) if reset else []:
+        if spike:
+            self._check_names(check_expression(spike, blox=self.name, condition=True),
+                              "spike condition")
+        for target, _, _, used in check_assignments(reset, blox=self.name) if reset else []:
             if target not in states:
                 raise EquationError(f"reset assigns '{target}', which is not a state "
                                     f"(states: {', '.join(states)})", blox=self.name)
-            self._check_expr_symbols(expr, "reset")
-            self.reset.append((target, expr))
+            self._check_names(used, "reset")
+        self._sympy = None
         if reset and not spike:
             raise EquationError("a reset needs a spike condition", blox=self.name)
         self.refractory = None if refractory is None else check_value(
@@ -162,30 +163,52 @@ class BloxType:
 
     # -- validation -------------------------------------------------------
     def _known(self):
-        return set(self.eqs.states) | set(self.params) | set(self.eqs.aux) | \
+        return set(self.eqs.states) | set(self.params) | set(self.eqs.aux_names) | \
             set(self.inputs) | RESERVED
 
     def _check_symbols(self):
         known = self._known()
-        for name, expr in list(self.eqs.aux.items()) + list(self.eqs.rhs.items()):
-            for s in sorted(map(str, expr.free_symbols)):
+        for name in (*self.eqs.aux_names, *self.eqs.states):
+            for s in sorted(self.eqs.names[name]):
                 if s not in known:
                     raise EquationError(
                         f"unknown symbol '{s}' in the equation for '{name}': declare it "
                         "as a parameter, an input, or define it above." + suggest(s, known),
                         blox=self.name, line=self.eqs.lines[name])
 
-    def _check_expr_symbols(self, expr, what):
+    def _check_names(self, used, what):
         known = self._known()
-        for s in sorted(map(str, expr.free_symbols)):
+        for s in sorted(used):
             if s not in known:
                 raise EquationError(f"unknown symbol '{s}' in the {what}." + suggest(s, known),
                                     blox=self.name)
 
-    def _expr(self, text, what, condition=False):
-        expr = parse_expression(text, blox=self.name, condition=condition)
-        self._check_expr_symbols(expr, what)
-        return expr
+    # -- SymPy forms, built on first use (code generation, analysis) ----------
+    def _symbolic(self):
+        if self._sympy is None:
+            from .equations import parse_assignments
+            outputs = {k: parse_expression(v, blox=self.name)
+                       for k, v in self.output_text.items()}
+            spike = (parse_expression(self.spike_text, blox=self.name, condition=True)
+                     if self.spike_text else None)
+            reset = parse_assignments(self.reset_text, blox=self.name) if self.reset_text else []
+            self._sympy = (outputs, spike, reset)
+        return self._sympy
+
+    @property
+    def outputs(self):
+        """Output name -> SymPy expression other blox receive."""
+        return self._symbolic()[0]
+
+    @property
+    def spike(self):
+        """SymPy spike condition, or None (test ``spike_text`` to avoid SymPy)."""
+        return self._symbolic()[1] if self.spike_text else None
+
+    @property
+    def reset(self):
+        """Reset as a list of (state, SymPy expression), applied in order."""
+        return self._symbolic()[2]
 
     # -- identity ----------------------------------------------------------
     def _code_spec(self):
@@ -222,6 +245,7 @@ class BloxType:
     @property
     def symbols(self):
         """SymPy symbols of states, parameters and inputs, by name."""
+        import sympy as sp
         return {n: sp.Symbol(n, real=True) for n in
                 (*self.eqs.states, *self.params, *self.inputs)}
 
@@ -238,6 +262,7 @@ class BloxType:
 
 def latex_equations(btype):
     """LaTeX (``align*``) of a blox type's equations."""
+    import sympy as sp
     rows = []
     for name, expr in btype.eqs.aux.items():
         rows.append(f"{sp.latex(sp.Symbol(name))} &= {sp.latex(expr)}")

@@ -147,7 +147,7 @@ class Circuit:
         if not math.isfinite(delay) or delay < 0:
             raise CircuitError(f"connection {s.name} -> {d.name}: delay must be >= 0 "
                                f"and finite, got {delay}")
-        outs, ins = list(s.type.outputs), list(d.type.inputs)
+        outs, ins = list(s.type.output_text), list(d.type.inputs)
         if not ins:
             raise CircuitError(f"blox '{d.name}' ({d.type.name}) has no input to connect to")
         output = outs[0] if output is None else output

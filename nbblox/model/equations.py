@@ -16,54 +16,74 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
-
-import sympy as sp
-
 from ..exceptions import EquationError
-from .functions import CONSTANTS, FUNCTIONS
+from .functions import ARITY, CONSTANT_NAMES
 
 __all__ = ["Equations", "parse_equations", "parse_expression", "parse_assignments",
-           "RESERVED"]
+           "check_expression", "check_assignments", "RESERVED"]
 
 #: names with a fixed meaning in every blox: time, white noise, constants
-RESERVED = {"t", "xi"} | set(CONSTANTS)
+RESERVED = {"t", "xi"} | set(CONSTANT_NAMES)
 
 _DERIV = re.compile(r"^\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*dt\s*=(.*)$")
 _ASSIGN = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\+=|-=|=)(?!=)(.*)$")
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b}
-_CMPOPS = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
+_CMPOPS = {ast.Lt: "Lt", ast.LtE: "Le", ast.Gt: "Gt", ast.GtE: "Ge"}
 
 
-@dataclass(frozen=True)
 class Equations:
     """Parsed equation text of one blox.
+
+    The text is checked (whitelist, names, order) when parsed; the SymPy
+    expressions are built on first access of :attr:`rhs` or :attr:`aux`, so a
+    warm compile that reuses cached kernels never imports SymPy.
 
     Attributes
     ----------
     states : tuple of str
         State variables, in the order of their ``d/dt`` lines.
+    aux_names : tuple of str
+        Auxiliary names, in definition order.
     rhs : dict
         State name -> SymPy right-hand side (auxiliaries not substituted).
     aux : dict
         Auxiliary name -> SymPy expression, in definition order.
     lines : dict
         Symbol defined -> 1-based line number in ``text`` (for messages).
+    names : dict
+        Symbol defined -> set of names its expression uses.
     text : str
         The original text, kept so it can travel in JSON and be re-parsed.
+    used : frozenset
+        Every name used on a right-hand side.
     """
 
-    states: tuple
-    rhs: dict
-    aux: dict
-    lines: dict
-    text: str
-    used: frozenset = field(default=frozenset())
+    def __init__(self, states, aux_names, lines, names, text, used, sources, blox=None):
+        self.states, self.aux_names, self.lines = states, aux_names, lines
+        self.names, self.text, self.used = names, text, used
+        self._sources, self._blox, self._sympy = sources, blox, None
+
+    def _build(self):
+        if self._sympy is None:
+            built = {name: parse_expression(src, blox=self._blox, line=no, text=line, col0=col0)
+                     for name, (src, no, line, col0) in self._sources.items()}
+            self._sympy = ({s: built[s] for s in self.states},
+                           {a: built[a] for a in self.aux_names})
+        return self._sympy
+
+    @property
+    def rhs(self):
+        return self._build()[0]
+
+    @property
+    def aux(self):
+        return self._build()[1]
 
     def substituted(self):
         """Right-hand sides with every auxiliary expression substituted."""
+        import sympy as sp
         subs = {}
         for name, expr in self.aux.items():
             subs[sp.Symbol(name, real=True)] = expr.xreplace(subs)
@@ -71,11 +91,22 @@ class Equations:
 
 
 class _Translator:
-    """Walk a Python AST and build SymPy, refusing anything not whitelisted."""
+    """Walk a Python AST, refusing anything not whitelisted.
 
-    def __init__(self, *, blox, line, col0, text, conditions):
+    With ``build=False`` it only checks and collects the names used (no SymPy
+    import: a warm compile needs no more); with ``build=True`` it also returns
+    the SymPy expression.
+    """
+
+    def __init__(self, *, blox, line, col0, text, conditions, build=True):
         self.blox, self.line, self.col0, self.text = blox, line, col0, text
         self.conditions = conditions
+        self.build = build
+        self.names = set()
+        if build:
+            import sympy
+            from . import symbolic
+            self.sp, self.sym = sympy, symbolic
 
     def fail(self, msg, node=None):
         col = self.col0 + node.col_offset + 1 if node is not None and hasattr(node, "col_offset") else None
@@ -83,36 +114,45 @@ class _Translator:
 
     def __call__(self, node, cond_ok=None):
         cond_ok = self.conditions if cond_ok is None else cond_ok
+        b = self.build
         if isinstance(node, ast.Expression):
             return self(node.body, cond_ok)
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 self.fail(f"only numbers are allowed as constants, not {node.value!r}", node)
+            if node.value != node.value:
+                self.fail("NaN literal", node)
+            if not b:
+                return None
             if isinstance(node.value, int):
-                return sp.Integer(node.value)
-            return sp.Float(repr(node.value), 17) if node.value == node.value else self.fail("NaN literal", node)
+                return self.sp.Integer(node.value)
+            return self.sp.Float(repr(node.value), 17)
         if isinstance(node, ast.Name):
             name = node.id
             if name.startswith("_"):
                 self.fail(f"names may not start with '_' ({name!r})", node)
-            if name in FUNCTIONS:
+            if name in ARITY:
                 self.fail(f"'{name}' is a function; call it as {name}(...)", node)
-            if name in CONSTANTS:
-                return CONSTANTS[name]
-            return sp.Symbol(name, real=True)
+            if name in CONSTANT_NAMES:
+                return self.sym.CONSTANTS[name] if b else None
+            self.names.add(name)
+            return self.sp.Symbol(name, real=True) if b else None
         if isinstance(node, ast.BinOp):
             op = _BINOPS.get(type(node.op))
             if op is None:
                 self.fail(f"operator '{type(node.op).__name__}' is not allowed "
                           "(use + - * / **)", node)
-            return op(self(node.left, False), self(node.right, False))
+            left, right = self(node.left, False), self(node.right, False)
+            return op(left, right) if b else None
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
-                return -self(node.operand, False)
+                v = self(node.operand, False)
+                return -v if b else None
             if isinstance(node.op, ast.UAdd):
                 return self(node.operand, False)
             if isinstance(node.op, ast.Not) and cond_ok:
-                return sp.Not(self(node.operand, True))
+                v = self(node.operand, True)
+                return self.sp.Not(v) if b else None
             self.fail(f"unary operator '{type(node.op).__name__}' is not allowed", node)
         if isinstance(node, ast.Call):
             return self._call(node)
@@ -126,12 +166,17 @@ class _Translator:
                 if rel is None:
                     self.fail("only < <= > >= comparisons are allowed", node)
                 right = self(comp, False)
-                parts.append(rel(left, right))
+                if b:
+                    parts.append(getattr(self.sp, rel)(left, right))
                 left = right
-            return parts[0] if len(parts) == 1 else sp.And(*parts)
+            if not b:
+                return None
+            return parts[0] if len(parts) == 1 else self.sp.And(*parts)
         if isinstance(node, ast.BoolOp) and cond_ok:
             args = [self(v, True) for v in node.values]
-            return sp.And(*args) if isinstance(node.op, ast.And) else sp.Or(*args)
+            if not b:
+                return None
+            return self.sp.And(*args) if isinstance(node.op, ast.And) else self.sp.Or(*args)
         kind = {ast.Attribute: "attribute access", ast.Lambda: "lambda",
                 ast.Subscript: "indexing", ast.Starred: "starred expressions"}.get(type(node))
         self.fail(f"{kind or type(node).__name__} is not allowed in equations", node)
@@ -140,17 +185,17 @@ class _Translator:
         if not isinstance(node.func, ast.Name):
             self.fail("only plain function calls like exp(x) are allowed", node)
         fname = node.func.id
-        if fname not in FUNCTIONS:
-            self.fail(f"unknown function '{fname}'; allowed: {', '.join(sorted(FUNCTIONS))}", node)
+        if fname not in ARITY:
+            self.fail(f"unknown function '{fname}'; allowed: {', '.join(sorted(ARITY))}", node)
         if node.keywords:
             self.fail(f"{fname}() takes no keyword arguments", node)
-        builder, nargs = FUNCTIONS[fname]
+        nargs = ARITY[fname]
         n = len(node.args)
         if (nargs is None and n < 2) or (nargs is not None and n != nargs):
             want = "at least 2" if nargs is None else str(nargs)
             self.fail(f"{fname}() takes {want} argument(s), got {n}", node)
         args = [self(a, fname == "where" and i == 0) for i, a in enumerate(node.args)]
-        return builder(*args)
+        return self.sym.FUNCTIONS[fname][0](*args) if self.build else None
 
 
 def _parse_ast(src, *, blox, line, col0, text):
@@ -161,6 +206,16 @@ def _parse_ast(src, *, blox, line, col0, text):
         col = col0 + lead + (exc.offset or 1)
         raise EquationError(f"syntax error: {exc.msg}", blox=blox, line=line,
                             column=col, text=text) from None
+
+
+def _translate(src, *, blox, line, condition, text, col0, build):
+    if not isinstance(src, str) or not src.strip():
+        raise EquationError("empty expression", blox=blox, line=line, text=text)
+    text = src if text is None else text
+    tree = _parse_ast(src, blox=blox, line=line, col0=col0, text=text)
+    tr = _Translator(blox=blox, line=line, col0=col0 + len(src) - len(src.lstrip()),
+                     text=text, conditions=condition, build=build)
+    return tr(tree), tr.names
 
 
 def parse_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0):
@@ -176,13 +231,21 @@ def parse_expression(src, *, blox=None, line=None, condition=False, text=None, c
     >>> parse_expression("V > 30", condition=True)
     V > 30
     """
-    if not isinstance(src, str) or not src.strip():
-        raise EquationError("empty expression", blox=blox, line=line, text=text)
-    text = src if text is None else text
-    tree = _parse_ast(src, blox=blox, line=line, col0=col0, text=text)
-    tr = _Translator(blox=blox, line=line, col0=col0 + len(src) - len(src.lstrip()),
-                     text=text, conditions=condition)
-    return tr(tree)
+    return _translate(src, blox=blox, line=line, condition=condition, text=text, col0=col0,
+                      build=True)[0]
+
+
+def check_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0):
+    """Check one expression against the whitelist without building SymPy;
+    return the set of names it uses.
+
+    Examples
+    --------
+    >>> sorted(check_expression("V - V**3/3 - w + I*exp(-t/tau) + pi"))
+    ['I', 'V', 't', 'tau', 'w']
+    """
+    return _translate(src, blox=blox, line=line, condition=condition, text=text, col0=col0,
+                      build=False)[1]
 
 
 def _logical_lines(text):
@@ -217,7 +280,7 @@ def parse_equations(text, *, blox=None, allow_stateless=False):
     """
     if not isinstance(text, str):
         raise EquationError(f"equations must be text, not {type(text).__name__}", blox=blox)
-    states, rhs, aux, lines = [], {}, {}, {}
+    states, aux, lines, names, sources = [], [], {}, {}, {}
     for no, line in _logical_lines(text):
         m = _DERIV.match(line)
         if m:
@@ -232,30 +295,49 @@ def parse_equations(text, *, blox=None, allow_stateless=False):
         if name in lines:
             raise EquationError(f"'{name}' is defined twice (first on line {lines[name]})",
                                 blox=blox, line=no, text=line)
-        if name in RESERVED or name in FUNCTIONS or name.startswith("_"):
+        if name in RESERVED or name in ARITY or name.startswith("_"):
             raise EquationError(f"'{name}' is a reserved name and cannot be defined",
                                 blox=blox, line=no, text=line)
-        expr = parse_expression(src, blox=blox, line=no, text=line, col0=col0)
+        names[name] = check_expression(src, blox=blox, line=no, text=line, col0=col0)
+        sources[name] = (src, no, line, col0)
         lines[name] = no
-        if _DERIV.match(line):
-            states.append(name)
-            rhs[name] = expr
-        else:
-            aux[name] = expr
+        (states if _DERIV.match(line) else aux).append(name)
     if not states and not allow_stateless:
         raise EquationError("no differential equation found: write at least one "
                             "'dX/dt = ...' line", blox=blox)
     # an auxiliary may only use auxiliaries defined above it
-    for i, (name, expr) in enumerate(aux.items()):
-        later = set(list(aux)[i:])
-        bad = sorted(str(s) for s in expr.free_symbols if str(s) in later)
+    for i, name in enumerate(aux):
+        bad = sorted(names[name] & set(aux[i:]))
         if bad:
             raise EquationError(f"'{name}' uses {', '.join(bad)} before it is defined",
                                 blox=blox, line=lines[name])
-    used = set()
-    for e in list(rhs.values()) + list(aux.values()):
-        used |= {str(s) for s in e.free_symbols}
-    return Equations(tuple(states), rhs, aux, lines, text, frozenset(used))
+    used = frozenset().union(*names.values())
+    return Equations(tuple(states), tuple(aux), lines, names, text, used, sources, blox)
+
+
+def check_assignments(text, *, blox=None):
+    """Check reset statements like ``V = c; u += d`` without building SymPy.
+
+    Returns a list of (target, operator, expression text, names used), in order.
+
+    Examples
+    --------
+    >>> [(t, op, sorted(n)) for t, op, _, n in check_assignments("V = c; u += d")]
+    [('V', '=', ['c']), ('u', '+=', ['d'])]
+    """
+    out = []
+    for no, line in enumerate(re.split(r"[;\n]", text or ""), 1):
+        line = line.split("#", 1)[0]
+        if not line.strip():
+            continue
+        m = _ASSIGN.match(line)
+        if not m:
+            raise EquationError("a reset must be 'X = expr' or 'X += expr'",
+                                blox=blox, line=no, text=line)
+        name, op, src = m.groups()
+        used = check_expression(src, blox=blox, line=no, text=line, col0=m.start(3))
+        out.append((name, op, (src, no, line, m.start(3)), used))
+    return out
 
 
 def parse_assignments(text, *, blox=None):
@@ -268,17 +350,10 @@ def parse_assignments(text, *, blox=None):
     >>> parse_assignments("V = c; u += d")
     [('V', c), ('u', d + u)]
     """
+    import sympy as sp
     out = []
-    for no, line in enumerate(re.split(r"[;\n]", text or ""), 1):
-        line = line.split("#", 1)[0]
-        if not line.strip():
-            continue
-        m = _ASSIGN.match(line)
-        if not m:
-            raise EquationError("a reset must be 'X = expr' or 'X += expr'",
-                                blox=blox, line=no, text=line)
-        name, op, src = m.groups()
-        expr = parse_expression(src, blox=blox, line=no, text=line, col0=m.start(3))
+    for name, op, (src, no, line, col0), _ in check_assignments(text, blox=blox):
+        expr = parse_expression(src, blox=blox, line=no, text=line, col0=col0)
         if op == "+=":
             expr = sp.Symbol(name, real=True) + expr
         elif op == "-=":

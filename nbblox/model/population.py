@@ -21,7 +21,6 @@ CSR sorted by presynaptic index.
 from __future__ import annotations
 
 import numpy as np
-import sympy as sp
 
 from ..exceptions import CircuitError, EquationError, ParameterError, suggest
 from .blox import Blox, BloxType
@@ -292,14 +291,14 @@ class Projection:
         if self.rule is not None:
             self.rule.update(weight=float(weight), delay=float(delay))
         if on_pre is not None:
-            if src.type.spike is None:
+            if not src.type.spike_text:
                 raise CircuitError(f"{who}: on_pre needs a spiking source, but "
                                    f"{src.type.name} has no spike condition")
             self.effects = parse_on_pre(on_pre, dst.type, who)
             self.output = self.input = ""
         else:
             self.effects = None
-            outs, ins = list(src.type.outputs), list(dst.type.inputs)
+            outs, ins = list(src.type.output_text), list(dst.type.inputs)
             if not ins:
                 raise CircuitError(f"{who}: {dst.type.name} has no input; give on_pre= for "
                                    "spike effects or add an input")
@@ -367,6 +366,7 @@ def parse_on_pre(text, dtype, who):
 def increment(target, expr, states):
     """``expr - target`` if it does not depend on any target state, else None
     (a delayed effect can only be a state-independent increment)."""
+    import sympy as sp  # spiking projections only; a warm ODE compile needs no SymPy
     inc = sp.expand(expr - sp.Symbol(target, real=True))
     if any(str(s) in states for s in inc.free_symbols):
         return None

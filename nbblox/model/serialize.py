@@ -180,7 +180,7 @@ def circuit_to_code(circuit, var="circuit"):
         if k.on_pre:
             args.append(f"on_pre={k.on_pre!r}")
         else:
-            if k.output != list(circuit[k.src].type.outputs)[0]:
+            if k.output != list(circuit[k.src].type.output_text)[0]:
                 args.append(f"output={k.output!r}")
             if k.input != list(circuit[k.dst].type.inputs)[0]:
                 args.append(f"input={k.input!r}")
@@ -190,7 +190,7 @@ def circuit_to_code(circuit, var="circuit"):
     for k in circuit.connections:
         src, dst = circuit.blox[k.src], circuit.blox[k.dst]
         extra = ""
-        if k.output != list(src.type.outputs)[0]:
+        if k.output != list(src.type.output_text)[0]:
             extra += f", output={k.output!r}"
         if k.input != list(dst.type.inputs)[0]:
             extra += f", input={k.input!r}"

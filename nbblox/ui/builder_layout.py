@@ -35,7 +35,7 @@ def type_info(t):
                      "hard": list(meta.hard_bounds) if meta.hard_bounds else None}
     return {"key": t.key, "name": t.name, "kind": t.kind, "doc": t.doc,
             "citation": t.citation.split("\n")[0], "states": list(t.states),
-            "inputs": list(t.inputs), "outputs": list(t.outputs), "params": params,
+            "inputs": list(t.inputs), "outputs": list(t.output_text), "params": params,
             "catalog": CATALOG.get(t.name) is t}
 
 

@@ -106,3 +106,38 @@ def test_reset_statements_and_conditions():
         nb.BloxType("N", "dV/dt = -V", spike="V > 1", reset="W = 0")
     with pytest.raises(EquationError, match="needs a spike condition"):
         nb.BloxType("N", "dV/dt = -V", reset="V = 0")
+
+
+def test_exprel_higher_derivatives_are_finite_at_the_removable_singularity():
+    """d^k/dx^k (e^x - 1)/x at 0 is 1/(k+1) (Taylor series sum x^j/(j+1)!); the closed
+    forms are 0/0 there, which made HH's Lyapunov coefficient NaN at V = -40 mV."""
+    import sympy as sp
+    from nbblox.model.symbolic import exprel, exprel1, expreln
+    x, s = sp.Symbol("x", real=True), sp.Symbol("s", real=True)
+    as_integral = {expreln: lambda k, a: sp.Integral(s**k * sp.exp(a * s), (s, 0, 1)),
+                   exprel1: lambda a: sp.Integral(s * sp.exp(a * s), (s, 0, 1))}
+    for k in (1, 2, 3):
+        d = sp.diff(exprel(x), x, k)
+        assert d.subs(x, 0) == sp.Rational(1, k + 1)
+        # away from 0 it is the derivative of the closed form
+        here = d.subs(x, sp.Rational(3, 10))
+        for f, integral in as_integral.items():
+            here = here.replace(f, integral)
+        closed = sp.diff((sp.exp(x) - 1) / x, x, k).subs(x, sp.Rational(3, 10))
+        assert abs(sp.N(here, 20) - sp.N(closed, 20)) < 1e-15
+
+
+def test_checking_equations_does_not_need_sympy():
+    """A warm compile reads equations with the AST checker only (peak memory, cold start)."""
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "from nbblox.model.equations import parse_equations\n"
+            "e = parse_equations('x = a*V\\ndV/dt = -V + x + I_syn')\n"
+            "assert e.states == ('V',) and e.aux_names == ('x',)\n"
+            "assert e.used == {'a', 'x', 'V', 'I_syn'}, e.used\n"
+            "assert 'sympy' not in sys.modules\n"
+            "print(e.rhs['V'])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "I_syn - V + x"
