@@ -4,8 +4,8 @@ et al. 2013, PASP 125:306, doi:10.1086/670067).
 
 This module owns the data checks, the Gaussian likelihood around
 ``nb.simulate`` (one System reused: parameters change, nothing recompiles),
-the priors and the :class:`Posterior` result.  Diagnostics are in
-``fit/diagnostics.py``, the corner plot in ``viz/corner.py``.
+and the priors.  The :class:`Posterior` result is in ``fit/posterior.py``,
+diagnostics in ``fit/diagnostics.py``, the corner plot in ``viz/corner.py``.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError, suggest
-from . import diagnostics
+from .posterior import Posterior
 
 __all__ = ["posterior", "Posterior"]
 
@@ -258,7 +258,8 @@ def _noise(noise, names):
 
 def posterior(system, data, params, *, noise="estimate", prior=None, t=None, record=None,
               walkers=None, steps=1000, burn=None, thin=1, seed=None, start=None,
-              dt=None, method="rk4", x0=None, t0=0.0, moves=None, progress=False):
+              dt=None, method="rk4", x0=None, t0=0.0, optimize=True, moves=None,
+              progress=False):
     """Sample the posterior of a few parameters given time series (emcee).
 
     The model is simulated from ``t0`` with the candidate parameters and
@@ -294,12 +295,19 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     seed : int, optional
         Makes the run reproducible.
     start : dict, optional
-        Centre of the initial walker ball (default: the current
-        ``system.params`` values); must lie inside the ranges.
+        Where the search starts (default: the current ``system.params``
+        values); must lie inside the ranges.
+    optimize : bool
+        First climb from ``start`` to the nearest posterior mode
+        (Nelder-Mead, at most 200 evaluations per dimension) and start the
+        walkers in a small ball there: burn-in then only has to spread the
+        ensemble.  It finds the *nearest* mode: start near plausible values.
     dt, method, x0, t0
         Passed to :func:`nbblox.simulate` (``dt`` defaults to 0.01 ms or
         the data spacing if finer).  Data times off the ``dt`` grid are
-        matched by linear interpolation.
+        matched by linear interpolation.  A model with noise terms (``xi``)
+        is run with one frozen noise realisation, so its own noise counts
+        as misfit: for noisy models fit features, not raw traces.
     moves : emcee move, optional
     progress : bool
         emcee's progress bar.
@@ -334,6 +342,10 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     if dt is None:
         dt = min(0.01, float(np.min(np.diff(t))), float(t[-1] - t0))
     sim = {"dt": float(dt), "method": method, "x0": x0, "t0": t0}
+    if system.layout.has_noise:
+        # one frozen noise realisation (common random numbers): the log-posterior
+        # must be a deterministic function of the parameters for MCMC
+        sim["seed"] = int(np.random.default_rng(seed).integers(2**31))
 
     # parameters, ranges and priors
     if isinstance(params, str):
@@ -404,6 +416,9 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     rng = np.random.default_rng(seed)
     lo_b = np.array([p.lo for p in priors])
     hi_b = np.array([p.hi for p in priors])
+    start_values = {p: float(v) for p, v in zip(pnames, centre)}
+    if optimize:
+        centre = _mode(logpost, np.array(centre), lo_b, hi_b, 200 * ndim)
     p0 = np.empty((walkers, ndim))
     for w in range(walkers):
         for _ in range(100):
@@ -429,13 +444,32 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     tau = _autocorr_time(emcee, sampler.get_chain(discard=burn))
     n_kept = steps - burn
     info = {"walkers": walkers, "steps": steps, "burn": burn, "thin": thin, "seed": seed,
+            "start": start_values,
+            "optimized_start": {p: float(v) for p, v in zip(pnames, centre)},
             "noise": "estimate" if sigma is None else sigma.tolist(), "data": names,
             "n_data": int(values.size), "prior": {p.name: p.describe() for p in priors},
             "evaluations": logpost.evals, "failed_simulations": logpost.failed,
             "seconds": elapsed, "dt": sim["dt"], "method": method,
             "autocorr_reliable": bool(np.all(np.isfinite(tau)) and n_kept > 50 * np.max(tau))}
     return Posterior(pnames + snames, np.transpose(chain, (1, 0, 2)), lp.T,
-                     sampler.acceptance_fraction, tau, info)
+                     sampler.acceptance_fraction, tau, info, model=logpost)
+
+
+def _mode(logpost, x0, lo, hi, maxfev):
+    """The nearest posterior mode from ``x0`` (bounded Nelder-Mead), or
+    ``x0`` itself when the search does not improve on it."""
+    from scipy.optimize import minimize
+
+    def cost(u):
+        v = logpost(np.clip(u, lo, hi))
+        return -v if np.isfinite(v) else 1e300
+
+    f0 = cost(x0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = minimize(cost, x0, method="Nelder-Mead", bounds=list(zip(lo, hi)),
+                       options={"maxfev": maxfev, "xatol": 1e-10, "fatol": 1e-6})
+    return np.clip(res.x, lo, hi) if np.isfinite(res.fun) and res.fun < f0 else x0
 
 
 def _autocorr_time(emcee, chain):
@@ -450,124 +484,3 @@ def _autocorr_time(emcee, chain):
         return np.full(chain.shape[-1], np.nan)
     finally:
         log.disabled = disabled
-
-
-class Posterior:
-    """Posterior samples of :func:`posterior`.
-
-    Attributes
-    ----------
-    names : list of str
-        Sampled quantities (the parameters, then ``"sigma"`` if estimated).
-    chains : ndarray (chain, draw, parameter)
-        One chain per emcee walker, after burn-in and thinning.
-    samples : ndarray (chain * draw, parameter)
-        The chains pooled.
-    log_prob : ndarray (chain, draw)
-    acceptance : ndarray (chain,)
-        Acceptance fraction of each walker (0.2-0.5 is healthy).
-    autocorr : ndarray (parameter,)
-        emcee's integrated autocorrelation time (steps); trust it only when
-        ``info["autocorr_reliable"]`` (chain longer than 50 tau).
-    info : dict
-        Run settings, priors, number of simulations and failed (diverged) ones.
-    """
-
-    def __init__(self, names, chains, log_prob, acceptance, autocorr, info):
-        self.names = list(names)
-        self.chains = np.asarray(chains)
-        self.log_prob = np.asarray(log_prob)
-        self.acceptance = np.asarray(acceptance)
-        self.autocorr = np.asarray(autocorr)
-        self.info = dict(info)
-
-    @property
-    def samples(self):
-        return self.chains.reshape(-1, len(self.names))
-
-    def _column(self, name):
-        try:
-            return self.names.index(name)
-        except ValueError:
-            raise ParameterError(f"no sampled quantity '{name}'." + suggest(name, self.names)) \
-                from None
-
-    def __getitem__(self, name):
-        """Pooled samples of one quantity."""
-        return self.samples[:, self._column(name)]
-
-    @property
-    def mean(self):
-        return dict(zip(self.names, self.samples.mean(axis=0).tolist()))
-
-    @property
-    def median(self):
-        return dict(zip(self.names, np.median(self.samples, axis=0).tolist()))
-
-    @property
-    def map(self):
-        """The sample with the highest log-posterior."""
-        c, d = np.unravel_index(np.argmax(self.log_prob), self.log_prob.shape)
-        return dict(zip(self.names, self.chains[c, d].tolist()))
-
-    def cov(self):
-        """Posterior covariance matrix (pandas.DataFrame)."""
-        import pandas as pd
-        return pd.DataFrame(np.atleast_2d(np.cov(self.samples, rowvar=False)),
-                            index=self.names, columns=self.names)
-
-    def summary(self):
-        """pandas.DataFrame per quantity: mean, sd, 2.5/50/97.5 % quantiles,
-        Monte-Carlo standard error of the mean, split-R-hat, bulk and tail ESS,
-        emcee autocorrelation time and the mean acceptance fraction."""
-        import pandas as pd
-        rows = []
-        for i, n in enumerate(self.names):
-            c = self.chains[:, :, i]
-            q = np.quantile(c, [0.025, 0.5, 0.975])
-            ok = c.shape[1] >= 4
-            eb = diagnostics.ess_bulk(c) if ok else np.nan
-            rows.append({"mean": c.mean(), "sd": c.std(ddof=1), "q2.5": q[0], "q50": q[1],
-                         "q97.5": q[2], "mcse_mean": c.std(ddof=1) / np.sqrt(eb),
-                         "r_hat": diagnostics.split_rhat(c) if ok else np.nan,
-                         "ess_bulk": eb, "ess_tail": diagnostics.ess_tail(c) if ok else np.nan,
-                         "tau": self.autocorr[i], "acceptance": self.acceptance.mean()})
-        df = pd.DataFrame(rows, index=pd.Index(self.names, name="parameter"))
-        df.attrs["autocorr_reliable"] = self.info.get("autocorr_reliable")
-        return df
-
-    def to_pandas(self):
-        """pandas.DataFrame of the samples, indexed by (chain, draw)."""
-        import pandas as pd
-        c, d = np.meshgrid(np.arange(self.chains.shape[0]), np.arange(self.chains.shape[1]),
-                           indexing="ij")
-        idx = pd.MultiIndex.from_arrays([c.ravel(), d.ravel()], names=["chain", "draw"])
-        df = pd.DataFrame(self.samples, index=idx, columns=self.names)
-        df["log_prob"] = self.log_prob.ravel()
-        return df
-
-    def to_xarray(self):
-        """xarray.Dataset: ``samples`` (chain, draw, parameter) and ``log_prob``
-        (chain, draw); run settings in ``attrs``."""
-        import json
-        import xarray as xr
-        ds = xr.Dataset({"samples": (("chain", "draw", "parameter"), self.chains),
-                         "log_prob": (("chain", "draw"), self.log_prob),
-                         "acceptance": ("chain", self.acceptance)},
-                        coords={"chain": np.arange(self.chains.shape[0]),
-                                "draw": np.arange(self.chains.shape[1]),
-                                "parameter": self.names})
-        ds.attrs.update({k: json.dumps(v) if isinstance(v, (dict, list)) else v
-                         for k, v in self.info.items() if v is not None})
-        return ds
-
-    def plot(self, truths=None, **kw):
-        """Corner plot (HoloViews; see :func:`nbblox.viz.corner.plot_corner`)."""
-        from ..viz.corner import plot_corner
-        return plot_corner(self, truths=truths, **kw)
-
-    def __repr__(self):
-        c, d, _ = self.chains.shape
-        mean = ", ".join(f"{n}={v:.4g}" for n, v in self.mean.items())
-        return (f"<Posterior {c} chains x {d} draws, acceptance "
-                f"{self.acceptance.mean():.2f}: {mean}>")

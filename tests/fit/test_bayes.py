@@ -243,3 +243,47 @@ def test_corner_plot_has_histograms_and_pair_scatters(flat, line, y):
     assert len(lay3.traverse(lambda e: e, [hv.Histogram])) == 3
     assert len(lay3.traverse(lambda e: e, [hv.HexTiles])) == 3
     assert type(hv.render(lay)).__name__ == "GridPlot"
+
+
+def test_two_variables_with_estimated_noise_each(fhn):
+    s, _ = fhn
+    sol = nb.simulate(s, 40.0, dt=0.05)
+    rng = np.random.default_rng(2)
+    t = sol.t[::20]
+    data = {"fhn.V": sol["fhn.V"][::20] + rng.normal(0, 0.1, t.size),
+            "fhn.w": sol["fhn.w"][::20] + rng.normal(0, 0.02, t.size)}
+    post = nb.posterior(s, data, {"fhn.a": (0.5, 0.9)}, t=t, dt=0.05, walkers=8,
+                        steps=300, burn=100, seed=1)
+    assert post.names == ["fhn.a", "sigma(fhn.V)", "sigma(fhn.w)"]
+    lo, hi = np.quantile(post["sigma(fhn.V)"], [0.005, 0.995])
+    assert lo < 0.1 < hi
+    lo, hi = np.quantile(post["sigma(fhn.w)"], [0.005, 0.995])
+    assert lo < 0.02 < hi
+
+
+def test_posterior_predictive(flat, y):
+    ds = flat.predict(40, seed=0)
+    assert ds["lin.x"].dims == ("sample", "time") and ds["lin.x"].shape == (40, T.size)
+    np.testing.assert_array_equal(ds["lin.x:data"].values, y)
+    # each predicted curve is the model at its drawn parameters
+    a, b = ds["lin.a"].values, ds["lin.b"].values
+    np.testing.assert_allclose(ds["lin.x"].values, a[:, None] * T + b[:, None] * T ** 2 / 2,
+                               atol=1e-12)
+    noisy = flat.predict(400, observed=True, seed=1)
+    resid = noisy["lin.x"].values - (noisy["lin.a"].values[:, None] * T
+                                     + noisy["lin.b"].values[:, None] * T ** 2 / 2)
+    assert resid.std() == pytest.approx(SIGMA, rel=0.1)
+
+
+def test_noisy_model_uses_one_frozen_noise_realisation():
+    b = nb.Blox.from_equations("dx/dt = -k*x + 0.1*xi", params={"k": 1.0}, name="ou",
+                               init={"x": 1.0})
+    s = nb.compile(b)
+    t = np.linspace(0, 2, 21)
+    post = nb.posterior(s, {"ou.x": np.exp(-t)}, {"ou.k": (0.1, 5)}, t=t, noise=0.1,
+                        dt=0.01, method="em", walkers=4, steps=10, seed=0)
+    assert post.info["failed_simulations"] == 0
+    # the same parameter gives the same log-posterior (deterministic target)
+    lp = post._model
+    assert lp(np.array([1.0])) == lp(np.array([1.0]))
+    assert np.isfinite(post.log_prob).all()

@@ -1,0 +1,184 @@
+"""Posterior: the samples of :func:`nbblox.posterior` with their summary
+(quantiles, R-hat, ESS), conversions to pandas/xarray, posterior-predictive
+simulations and the corner plot (a lazy delegate to ``viz/corner.py``)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..exceptions import ParameterError, SimulationError, suggest
+from . import diagnostics
+
+__all__ = ["Posterior"]
+
+
+class Posterior:
+    """Posterior samples of :func:`posterior`.
+
+    Attributes
+    ----------
+    names : list of str
+        Sampled quantities (the parameters, then ``"sigma"`` if estimated).
+    chains : ndarray (chain, draw, parameter)
+        One chain per emcee walker, after burn-in and thinning.
+    samples : ndarray (chain * draw, parameter)
+        The chains pooled.
+    log_prob : ndarray (chain, draw)
+    acceptance : ndarray (chain,)
+        Acceptance fraction of each walker (0.2-0.5 is healthy).
+    autocorr : ndarray (parameter,)
+        emcee's integrated autocorrelation time (steps); trust it only when
+        ``info["autocorr_reliable"]`` (chain longer than 50 tau).
+    info : dict
+        Run settings, priors, number of simulations and failed (diverged) ones.
+    """
+
+    def __init__(self, names, chains, log_prob, acceptance, autocorr, info, model=None):
+        self._model = model
+        self.names = list(names)
+        self.chains = np.asarray(chains)
+        self.log_prob = np.asarray(log_prob)
+        self.acceptance = np.asarray(acceptance)
+        self.autocorr = np.asarray(autocorr)
+        self.info = dict(info)
+
+    @property
+    def samples(self):
+        return self.chains.reshape(-1, len(self.names))
+
+    def _column(self, name):
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise ParameterError(f"no sampled quantity '{name}'." + suggest(name, self.names)) \
+                from None
+
+    def __getitem__(self, name):
+        """Pooled samples of one quantity."""
+        return self.samples[:, self._column(name)]
+
+    @property
+    def mean(self):
+        return dict(zip(self.names, self.samples.mean(axis=0).tolist()))
+
+    @property
+    def median(self):
+        return dict(zip(self.names, np.median(self.samples, axis=0).tolist()))
+
+    @property
+    def map(self):
+        """The sample with the highest log-posterior."""
+        c, d = np.unravel_index(np.argmax(self.log_prob), self.log_prob.shape)
+        return dict(zip(self.names, self.chains[c, d].tolist()))
+
+    def cov(self):
+        """Posterior covariance matrix (pandas.DataFrame)."""
+        import pandas as pd
+        return pd.DataFrame(np.atleast_2d(np.cov(self.samples, rowvar=False)),
+                            index=self.names, columns=self.names)
+
+    def summary(self):
+        """pandas.DataFrame per quantity: mean, sd, 2.5/50/97.5 % quantiles,
+        Monte-Carlo standard error of the mean, split-R-hat, bulk and tail ESS,
+        emcee autocorrelation time and the mean acceptance fraction."""
+        import pandas as pd
+        rows = []
+        for i, n in enumerate(self.names):
+            c = self.chains[:, :, i]
+            q = np.quantile(c, [0.025, 0.5, 0.975])
+            ok = c.shape[1] >= 4
+            eb = diagnostics.ess_bulk(c) if ok else np.nan
+            rows.append({"mean": c.mean(), "sd": c.std(ddof=1), "q2.5": q[0], "q50": q[1],
+                         "q97.5": q[2], "mcse_mean": c.std(ddof=1) / np.sqrt(eb),
+                         "r_hat": diagnostics.split_rhat(c) if ok else np.nan,
+                         "ess_bulk": eb, "ess_tail": diagnostics.ess_tail(c) if ok else np.nan,
+                         "tau": self.autocorr[i], "acceptance": self.acceptance.mean()})
+        df = pd.DataFrame(rows, index=pd.Index(self.names, name="parameter"))
+        df.attrs["autocorr_reliable"] = self.info.get("autocorr_reliable")
+        return df
+
+    def to_pandas(self):
+        """pandas.DataFrame of the samples, indexed by (chain, draw)."""
+        import pandas as pd
+        c, d = np.meshgrid(np.arange(self.chains.shape[0]), np.arange(self.chains.shape[1]),
+                           indexing="ij")
+        idx = pd.MultiIndex.from_arrays([c.ravel(), d.ravel()], names=["chain", "draw"])
+        df = pd.DataFrame(self.samples, index=idx, columns=self.names)
+        df["log_prob"] = self.log_prob.ravel()
+        return df
+
+    def to_xarray(self):
+        """xarray.Dataset: ``samples`` (chain, draw, parameter) and ``log_prob``
+        (chain, draw); run settings in ``attrs``."""
+        import json
+        import xarray as xr
+        ds = xr.Dataset({"samples": (("chain", "draw", "parameter"), self.chains),
+                         "log_prob": (("chain", "draw"), self.log_prob),
+                         "acceptance": ("chain", self.acceptance)},
+                        coords={"chain": np.arange(self.chains.shape[0]),
+                                "draw": np.arange(self.chains.shape[1]),
+                                "parameter": self.names})
+        ds.attrs.update({k: json.dumps(v) if isinstance(v, (dict, list)) else v
+                         for k, v in self.info.items() if v is not None})
+        return ds
+
+    def predict(self, n=100, *, observed=False, seed=None):
+        """Posterior-predictive simulations at the data times.
+
+        Parameters
+        ----------
+        n : int
+            Number of posterior draws to simulate (at random, without
+            replacement when there are enough).
+        observed : bool
+            Add the Gaussian observation noise (fixed or sampled sigma), so
+            the spread is that of new data rather than of the model curve.
+        seed : int, optional
+
+        Returns
+        -------
+        xarray.Dataset
+            One variable per fitted state over ``(sample, time)`` (NaN rows
+            for draws whose simulation diverged), the data as
+            ``"<state>:data"`` over ``time``, and the drawn parameters.
+        """
+        import xarray as xr
+        lp = self._model
+        if lp is None:
+            raise ParameterError("this Posterior holds no model (it was not made by "
+                                 "nb.posterior in this session)")
+        rng = np.random.default_rng(seed)
+        S = self.samples
+        n = int(n)
+        if n < 1:
+            raise ParameterError(f"n must be >= 1, got {n}")
+        rows = rng.choice(S.shape[0], n, replace=n > S.shape[0])
+        k = len(lp.pnames)
+        out = np.full((len(lp.names), n, lp.t.size), np.nan)
+        for i, r in enumerate(rows):
+            try:
+                with np.errstate(all="ignore"):
+                    out[:, i] = lp.predict(S[r, :k])
+            except (SimulationError, ParameterError):
+                continue
+        if observed:
+            sigma = S[rows, k:].T if lp.sigma is None else np.repeat(lp.sigma[:, None], n, 1)
+            out += sigma[:, :, None] * rng.normal(size=out.shape)
+        ds = xr.Dataset({nm: (("sample", "time"), out[v]) for v, nm in enumerate(lp.names)},
+                        coords={"time": ("time", lp.t, {"units": "ms"}),
+                                "sample": np.arange(n)})
+        for v, nm in enumerate(lp.names):
+            ds[f"{nm}:data"] = ("time", lp.values[v])
+        for c, nm in enumerate(self.names):
+            ds.coords[nm] = ("sample", S[rows, c])
+        return ds
+
+    def plot(self, truths=None, **kw):
+        """Corner plot (HoloViews; see :func:`nbblox.viz.corner.plot_corner`)."""
+        from ..viz.corner import plot_corner
+        return plot_corner(self, truths=truths, **kw)
+
+    def __repr__(self):
+        c, d, _ = self.chains.shape
+        mean = ", ".join(f"{n}={v:.4g}" for n, v in self.mean.items())
+        return (f"<Posterior {c} chains x {d} draws, acceptance "
+                f"{self.acceptance.mean():.2f}: {mean}>")
