@@ -44,7 +44,7 @@ _LAZY = {
     "setup_notebook": ("nbblox.notebook", "setup_notebook"),
     "lessons": ("nbblox.lessons", None),
     "posterior": ("nbblox.fit.bayes", "posterior"),
-    "Posterior": ("nbblox.fit.bayes", "Posterior"),
+    "Posterior": ("nbblox.fit.posterior", "Posterior"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

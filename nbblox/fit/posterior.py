@@ -12,7 +12,8 @@ __all__ = ["Posterior"]
 
 
 class Posterior:
-    """Posterior samples of :func:`posterior`.
+    """Posterior samples of :func:`nbblox.posterior` (made by it; the
+    constructor takes the arrays below).
 
     Attributes
     ----------
@@ -30,6 +31,17 @@ class Posterior:
         ``info["autocorr_reliable"]`` (chain longer than 50 tau).
     info : dict
         Run settings, priors, number of simulations and failed (diverged) ones.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> post = Posterior(["fhn.a"], rng.normal(0.7, 0.01, (8, 500, 1)), np.zeros((8, 500)),
+    ...                  np.full(8, 0.4), [1.0], {})
+    >>> s = post.summary()
+    >>> round(float(s.loc["fhn.a", "mean"]), 2), bool(s.loc["fhn.a", "r_hat"] < 1.01)
+    (0.7, True)
+    >>> post.to_xarray()["samples"].dims
+    ('chain', 'draw', 'parameter')
     """
 
     def __init__(self, names, chains, log_prob, acceptance, autocorr, info, model=None):
