@@ -45,6 +45,10 @@ _LAZY = {
     "lessons": ("nbblox.lessons", None),
     "posterior": ("nbblox.fit.bayes", "posterior"),
     "Posterior": ("nbblox.fit.posterior", "Posterior"),
+    "STDP": ("nbblox.model.plasticity", "STDP"),
+    "RSTDP": ("nbblox.model.plasticity", "RSTDP"),
+    "CallbackError": ("nbblox.exceptions", "CallbackError"),
+    "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

@@ -68,6 +68,12 @@ class SimulationError(NbbloxError, RuntimeError):
         self.partial = partial
 
 
+class CallbackError(SimulationError):
+    """A simulation callback raised or returned something unusable; the run
+    stopped there.  ``partial`` is the Solution up to the callback's time and
+    ``__cause__`` the callback's own exception (if it raised)."""
+
+
 def suggest(name, candidates, n=3):
     """Return ``" Did you mean 'x'?"`` for the closest names, or ``""``."""
     close = difflib.get_close_matches(str(name), list(candidates), n=n, cutoff=0.5)

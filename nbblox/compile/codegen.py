@@ -13,7 +13,8 @@ Kernel signatures (stable: nbblox.sim and sweeps call them)::
         -> (steps_done, bad_state_or_-1, n_recorded)            m in euler, heun, rk4
     run_<m>_full(x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec,
                  out_t, out_x, j0, seed, hist, refr, hold, tref, syn_ptr, syn_post,
-                 syn_w, syn_d, ring, spk_i, spk_t, nspk0)
+                 syn_w, syn_d, ring, spk_i, spk_t, nspk0, pl_par, pl_tr, pl_tl,
+                 rev_ptr, rev_pre, rev_syn, syn_c, syn_ct, pl_d)
         -> (step, status, n_recorded, n_spikes)
 
 ``run_<m>`` serves circuits without spikes, delays or noise
@@ -26,7 +27,8 @@ builds its arguments): ``dls`` per-edge delay in steps (0 = instant),
 per group, ``syn_*`` the concatenated CSR of the spiking projections
 (``syn_d`` delay in steps as float), ``ring`` (D, n_states) delayed spike
 effects (D > max(syn_d) + 1; (1, 1) when nothing is delayed), ``spk_i``/
-``spk_t`` the spike buffer.  status: -1 done, >= 0 index of a non-finite
+``spk_t`` the spike buffer, ``pl_*``/``rev_*``/``syn_c``/``syn_ct``
+plasticity (see :mod:`nbblox.compile.plastcode`).  status: -1 done, >= 0 index of a non-finite
 state, -2 spike buffer full (drain it and call again from ``step``),
 <= -100 the reset of group -100-status leaves the spike condition true.
 With noise, ``euler`` is Euler-Maruyama and ``heun`` stochastic Heun.

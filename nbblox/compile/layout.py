@@ -68,6 +68,15 @@ class SpikeRule:
     effects: list     # [(state, sympy expr in w, target states and params)]
     on_pre: str
     delayed: bool = False
+    name: str = ""
+    syn_off: int = 0    # first synapse (index into syn_w) of this rule
+    nsyn: int = 0
+    n_post: int = 1     # size of the target entity
+    plastic: str = ""   # "", "stdp" or "rstdp" (see nbblox.compile.plastcode)
+    pl: int = -1        # row of this rule in pl_par / pl_d
+    tr_pre: int = 0     # offset of the presynaptic traces in pl_tr
+    tr_post: int = 0    # offset of the postsynaptic traces in pl_tr
+    rev_off: int = 0    # this rule's rows start at rev_ptr[rev_off]
 
 
 @dataclass
@@ -99,6 +108,15 @@ class Layout:
     spike_names: list = field(default_factory=list)  # entity of each spike code
     spike_code: np.ndarray = field(default=None)     # gid -> entity code
     spike_local: np.ndarray = field(default=None)    # gid -> index in the entity
+    # plasticity (nbblox.compile.plastcode): per plastic rule a parameter row,
+    # traces of its pre and post neurons, and the CSR transposed (post -> synapses)
+    pl_par0: np.ndarray = field(default=None)
+    pl_d0: np.ndarray = field(default=None)
+    n_traces: int = 0
+    rev_ptr: np.ndarray = field(default=None)
+    rev_syn: np.ndarray = field(default=None)
+    rev_pre: np.ndarray = field(default=None)
+    proj_slices: dict = field(default_factory=dict)  # projection name -> (start, stop)
 
     @property
     def has_spikes(self):
@@ -112,8 +130,8 @@ class Layout:
     @property
     def structure_key(self):
         """What generated code depends on: types, sizes and rules, not values."""
-        rules = tuple((r.g_pre, r.a, r.n_pre, r.g_post, r.b, r.ptr_off, r.on_pre, r.delayed)
-                      for r in self.rules)
+        rules = tuple((r.g_pre, r.a, r.n_pre, r.g_post, r.b, r.ptr_off, r.on_pre, r.delayed,
+                       r.plastic, r.n_post) for r in self.rules)
         return (tuple((g.btype.key, g.n) for g in self.groups), rules,
                 self.has_delays, self.has_noise)
 
@@ -190,6 +208,7 @@ def build_layout(circuit):
         ws.append([k.weight])
         ds.append([k.delay])
     rules, ptrs, posts, sws, sds, ptr_off, nsyn = [], [], [], [], [], 0, 0
+    plast = {"par": [], "d0": [], "ntr": 0, "rptr": [], "rsyn": [], "rpre": [], "roff": 0}
     for pr in circuit.projections:
         gs, a, _ = where[pr.src]
         gd, b, _ = where[pr.dst]
@@ -212,7 +231,9 @@ def build_layout(circuit):
                         "target's state. Remove the delay or rewrite the effect.")
         indptr, post, w, d = pr.csr()
         rules.append(SpikeRule(pr.src, pr.dst, gs, a, pr.n_pre, gd, b, ptr_off, pr.effects,
-                               pr.on_pre, delayed))
+                               pr.on_pre, delayed, pr.name, nsyn, post.size, pr.n_post))
+        if pr.plasticity is not None:
+            _plastic(rules[-1], pr, plast)
         ptrs.append(indptr + nsyn)
         posts.append(post + b)
         sws.append(w)
@@ -226,12 +247,40 @@ def build_layout(circuit):
     dst, src, w0, dly0 = dst[order], src[order], w0[order], dly0[order]
     u_rows, o_cols = _coupling_maps(groups, uoff, ooff)
     has_noise = any(_noisy(g.btype) for g in groups)
-    return Layout(groups, state_names, param_names, x0, p0, src, dst, w0, uoff, ooff,
+    layout = Layout(groups, state_names, param_names, x0, p0, src, dst, w0, uoff, ooff,
                   u_rows, o_cols,
                   bool(dly0.size and dly0.max() > 0) or any(r.delayed for r in rules),
                   dly0, rules, cat(ptrs, np.int64), cat(posts, np.int64),
                   cat(sws, np.float64), cat(sds, np.float64), soff, has_noise, vectors,
                   spike_names, cat(spike_code, np.int64), cat(spike_local, np.int64))
+    layout.pl_par0 = np.array(plast["par"], dtype=np.float64).reshape(-1, 8)
+    layout.pl_d0 = np.array(plast["d0"], dtype=np.float64)
+    layout.n_traces = plast["ntr"]
+    layout.rev_ptr, layout.rev_syn = cat(plast["rptr"], np.int64), cat(plast["rsyn"], np.int64)
+    layout.rev_pre = cat(plast["rpre"], np.int64)
+    layout.proj_slices = {r.name: (r.syn_off, r.syn_off + r.nsyn) for r in rules}
+    return layout
+
+
+def _plastic(rule, proj, acc):
+    """Give a plastic rule its parameter row, trace slots and transposed CSR
+    (for each post neuron, the global indices of its synapses in this rule)."""
+    rule.plastic = proj.plasticity.kind
+    rule.pl = len(acc["par"])
+    acc["par"].append(proj.plasticity.params())
+    acc["d0"].append(getattr(proj.plasticity, "reward", 0.0))
+    rule.tr_pre, rule.tr_post = acc["ntr"], acc["ntr"] + proj.n_pre
+    acc["ntr"] += proj.n_pre + proj.n_post
+    order = np.argsort(proj.post, kind="stable")
+    counts = np.bincount(proj.post, minlength=proj.n_post)
+    ptr = np.zeros(proj.n_post + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    rule.rev_off = acc["roff"]
+    base = sum(a.size for a in acc["rsyn"])
+    acc["rptr"].append(ptr + base)
+    acc["rsyn"].append(order + rule.syn_off)
+    acc["rpre"].append(proj.pre[order])
+    acc["roff"] += proj.n_post + 1
 
 
 def _noisy(btype):

@@ -26,12 +26,13 @@ from __future__ import annotations
 import sympy as sp
 
 from .codegen import _body, _loads, _output_lines, _zero_safe, pycode
+from .plastcode import depress_lines, post_lines, pre_lines, reward_lines
 
 __all__ = ["full_kernels"]
 
 _SIG = ("x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec, out_t, out_x, j0, "
         "seed, hist, refr, hold, tref, syn_ptr, syn_post, syn_w, syn_d, ring, spk_i, spk_t, "
-        "nspk0")
+        "nspk0, pl_par, pl_tr, pl_tl, rev_ptr, rev_pre, rev_syn, syn_c, syn_ct, pl_d")
 
 
 def _idx_loads(g, ex, exprs, idx, indent):
@@ -196,6 +197,7 @@ def _spike_lines(layout, exs):
             L += [f"        for i in range({base}, {base + groups[gp].n}):",
                   "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
     L.append("        nstart = nspk")
+    L += reward_lines(layout)
     for gi, g in spiking:  # thresholds, all groups before any effect
         ex = exs[gi]
         pad = " " * 12
@@ -212,8 +214,10 @@ def _spike_lines(layout, exs):
         L += ["        for qq in range(nstart, nspk):",
               "            gid = spk_i[qq]",
               f"            if gid >= {A} and gid < {A + r.n_pre}:",
-              f"                row = {r.ptr_off} + gid - {A}",
-              "                for kk in range(syn_ptr[row], syn_ptr[row + 1]):",
+              f"                row = {r.ptr_off} + gid - {A}"]
+        if r.plastic:
+            L += pre_lines(r, f"gid - {A}", 16)
+        L += ["                for kk in range(syn_ptr[row], syn_ptr[row + 1]):",
               "                    post = syn_post[kk]"]
         if r.delayed:
             L += ["                    nd = int(syn_d[kk])", "                    if nd == 0:"]
@@ -223,6 +227,9 @@ def _spike_lines(layout, exs):
             L += _apply_effects(H, exs[r.g_post], r.effects, "post", 24, "rrow")
         else:
             L += _apply_effects(H, exs[r.g_post], r.effects, "post", 20)
+        if r.plastic:  # after the effect, which used the weight before this spike
+            L += depress_lines(r, 20)
+    L += post_lines(layout, groups)
     for gi, g in spiking:  # resets
         ex = exs[gi]
         L += ["        for qq in range(nstart, nspk):",

@@ -102,7 +102,7 @@ class Circuit:
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
                 on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                seed=None, autapses=True):
+                seed=None, autapses=True, plasticity=None, name=None):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
@@ -115,7 +115,10 @@ class Circuit:
         (Bernoulli, reproducible with ``seed=``), ``i=``/``j=`` index arrays,
         ``matrix=`` (dense or scipy.sparse, ``matrix[pre, post]`` multiplies
         ``weight``), ``one_to_one=True``; default all-to-all.  ``weight``
-        and ``delay`` (ms) may be one value per synapse.
+        and ``delay`` (ms) may be one value per synapse.  ``plasticity=``
+        (:class:`~nbblox.model.plasticity.STDP` or ``RSTDP``) makes the
+        weights of a spiking projection learn; ``name=`` names the projection
+        (default ``"src->dst"``), the key of ``sol.weights``.
 
         Examples
         --------
@@ -130,12 +133,18 @@ class Circuit:
         s, d = self._get(src), self._get(dst)
         rule = (on_pre is not None or p is not None or i is not None or j is not None
                 or matrix is not None or one_to_one or isinstance(s, Population)
-                or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0)
+                or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0
+                or plasticity is not None)
         if rule:
-            self.projections.append(Projection(
+            proj = Projection(
                 s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
                 p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                autapses=autapses))
+                autapses=autapses, plasticity=plasticity, name=name)
+            if name is None and any(q.name == proj.name for q in self.projections):
+                proj.name = f"{proj.name}#{len(self.projections)}"
+            if any(q.name == proj.name for q in self.projections):
+                raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
+            self.projections.append(proj)
             return self
         try:
             weight, delay = float(weight), float(delay)

@@ -265,8 +265,9 @@ class Projection:
 
     def __init__(self, src, dst, *, weight=1.0, delay=0.0, on_pre=None, output=None,
                  input=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                 seed=None, autapses=True):
+                 seed=None, autapses=True, plasticity=None, name=None):
         self.src, self.dst = src.name, dst.name
+        self.name = f"{src.name}->{dst.name}" if name is None else str(name)
         who = f"connection {src.name} -> {dst.name}"
         self.n_pre, self.n_post = size_of(src), size_of(dst)
         if p is not None and seed is None:
@@ -298,6 +299,10 @@ class Projection:
             self.output = self.input = ""
         else:
             self.effects = None
+            if plasticity is not None:
+                raise CircuitError(f"{who}: plasticity needs a spiking projection "
+                                   "(on_pre='ge += w'); continuous coupling has no spikes "
+                                   "to time")
             outs, ins = list(src.type.output_text), list(dst.type.inputs)
             if not ins:
                 raise CircuitError(f"{who}: {dst.type.name} has no input; give on_pre= for "
@@ -308,6 +313,8 @@ class Projection:
                 raise CircuitError(f"{who}: no output '{self.output}'; outputs: {', '.join(outs)}")
             if self.input not in ins:
                 raise CircuitError(f"{who}: no input '{self.input}'; inputs: {', '.join(ins)}")
+
+        self.plasticity = _plasticity(plasticity, dst, who) if on_pre is not None else None
 
     @property
     def size(self):
@@ -322,6 +329,10 @@ class Projection:
     def to_dict(self):
         d = {"src": self.src, "dst": self.dst, "on_pre": self.on_pre,
              "output": self.output, "input": self.input, "autapses": self.autapses}
+        if self.name != f"{self.src}->{self.dst}":
+            d["name"] = self.name
+        if self.plasticity is not None:
+            d["plasticity"] = self.plasticity.to_dict()
         if self.rule is not None:
             d.update(self.rule)
         else:
@@ -331,7 +342,25 @@ class Projection:
 
     def __repr__(self):
         kind = f"on_pre={self.on_pre!r}" if self.on_pre else f"{self.output}->{self.input}"
+        if self.plasticity is not None:
+            kind += f", {self.plasticity!r}"
         return f"<Projection {self.src} -> {self.dst}: {self.size} synapses, {kind}>"
+
+
+def _plasticity(rule, dst, who):
+    """A validated plasticity rule (STDP/RSTDP, or its dict form) or None."""
+    from .plasticity import STDP, plasticity_from_dict
+    if rule is None:
+        return None
+    if isinstance(rule, dict):
+        rule = plasticity_from_dict(rule, who)
+    if not isinstance(rule, STDP):
+        raise CircuitError(f"{who}: plasticity must be nb.STDP(...) or nb.RSTDP(...), "
+                           f"not {type(rule).__name__}")
+    if dst.type.spike is None:
+        raise CircuitError(f"{who}: plasticity needs a spiking target (its spikes drive "
+                           f"potentiation), but {dst.type.name} has no spike condition")
+    return rule
 
 
 def parse_on_pre(text, dtype, who):

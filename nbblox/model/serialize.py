@@ -97,7 +97,7 @@ def circuit_from_dict(cls, data):
         circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
                         on_pre=k.get("on_pre"), output=k.get("output") or None,
                         input=k.get("input") or None, autapses=bool(k.get("autapses", True)),
-                        **rule)
+                        plasticity=k.get("plasticity"), name=k.get("name"), **rule)
     for k in conns_in:
         _require(isinstance(k, Mapping), "each connection must be an object")
         for f in ("src", "dst"):
@@ -186,6 +186,12 @@ def circuit_to_code(circuit, var="circuit"):
                 args.append(f"input={k.input!r}")
         if not k.autapses:
             args.append("autapses=False")
+        if k.plasticity is not None:
+            pd = {f: v for f, v in k.plasticity.to_dict().items() if f != "kind"}
+            args.append(f"plasticity=nb.{type(k.plasticity).__name__}("
+                        + ", ".join(f"{f}={_num(v)}" for f, v in pd.items()) + ")")
+        if "name" in d:
+            args.append(f"name={d['name']!r}")
         lines.append(f"{var}.connect({', '.join(args)})")
     for k in circuit.connections:
         src, dst = circuit.blox[k.src], circuit.blox[k.dst]

@@ -57,15 +57,22 @@ def _delays(system, dt, span):
     return dls, H, syn_d, D
 
 
-def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed):
-    """Run the full kernel; returns (out_t, out_x, spikes dict, info extras).
+def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
+             weights=None, learn=True, callback=None, every=None, rec_every=None):
+    """Run the full kernel; returns (out_t, out_x, spikes dict, steps done,
+    status, extras) with extras ``{"weights", "weight_history", "error"}``.
 
-    Raises SimulationError (with ``partial``-ready data in ``exc.args``) for
-    divergence and for resets that leave a neuron above threshold.
+    The kernel is called in chunks: when the spike buffer fills (status -2),
+    every ``every`` steps for ``callback(state)`` and every ``rec_every``
+    steps for a weight snapshot.  A chunked run equals an unchunked one bit
+    for bit.  A failing callback ends the run; its CallbackError is
+    returned in ``extras["error"]`` so the caller can attach the partial
+    Solution.
     """
+    from .callbacks import CallbackState, call, initial_weights, plasticity_arrays
     L = system.layout
     if system.backend != "numba":
-        raise SimulationError("spikes, delays and noise need the numba backend "
+        raise SimulationError("spikes, delays, noise and callbacks need the numba backend "
                               "(backend='numba'); the NumPy reference backend runs "
                               "deterministic, undelayed circuits only")
     dls, H, syn_d, D = _delays(system, dt, nsteps * dt)
@@ -82,24 +89,66 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed):
     kernel = getattr(system._k, f"run_{method}_full")
     chunks_i, chunks_t = [], []
     step, j, nspk = 0, 0, 0
-    weights = np.ascontiguousarray(system.weights, dtype=np.float64)
-    syn_w = np.ascontiguousarray(system.synapse_weights, dtype=np.float64)
-    while True:
-        step, status, j, nspk = kernel(
-            x, p, weights, L.src, L.dst, dls, t0, dt, step, nsteps, stride, rec, out_t,
-            out_x, j, seed, hist, refr, hold, tref, L.syn_ptr, L.syn_post, syn_w, syn_d,
-            ring, spk_i, spk_t, nspk)
-        if status != -2:
-            break
-        # buffer full: keep what we have and continue from this step
+    weights_e = np.ascontiguousarray(system.weights, dtype=np.float64)
+    syn_w = initial_weights(system, weights)
+    pl = plasticity_arrays(L, t0, learn)
+    state = CallbackState(system, x, p, syn_w, pl) if callback is not None else None
+    history = [(t0, syn_w.copy())] if rec_every else None
+    seen, error = 0, None   # chunks already shown to the callback
+
+    def drain():
         chunks_i.append(spk_i[:nspk].copy())
         chunks_t.append(spk_t[:nspk].copy())
-        nspk = 0
+
+    while True:
+        stop_at = nsteps
+        for k in (every, rec_every):
+            if k:
+                stop_at = min(stop_at, (step // k + 1) * k)
+        step, status, j, nspk = kernel(
+            x, p, weights_e, L.src, L.dst, dls, t0, dt, step, stop_at, stride, rec, out_t,
+            out_x, j, seed, hist, refr, hold, tref, L.syn_ptr, L.syn_post, syn_w, syn_d,
+            ring, spk_i, spk_t, nspk, pl["pl_par"], pl["pl_tr"], pl["pl_tl"], L.rev_ptr,
+            L.rev_pre, L.rev_syn, pl["syn_c"], pl["syn_ct"], pl["pl_d"])
+        if status == -2:
+            # buffer full: keep what we have and continue from this step
+            drain()
+            nspk = 0
+            continue
+        if status != -1:
+            break
+        t = t0 + step * dt
+        if rec_every and step % rec_every == 0:
+            history.append((t, syn_w.copy()))
+        if callback is not None and step % every == 0:
+            drain()
+            nspk = 0
+            state.t, state.step = t, step
+            state.spikes = spike_record(L, np.concatenate(chunks_i[seen:]),
+                                        np.concatenate(chunks_t[seen:]))
+            seen = len(chunks_i)
+            error = call(callback, state, x, p, syn_w)
+            if error is not None or state._stop:
+                break
+        if step >= nsteps:
+            break
     chunks_i.append(spk_i[:nspk])
     chunks_t.append(spk_t[:nspk])
     gid = np.concatenate(chunks_i)
     spikes = spike_record(L, gid, np.concatenate(chunks_t))
-    return out_t[:j], out_x[:, :j], spikes, step, status
+    extras = {"weights": {n: syn_w[a:b].copy() for n, (a, b) in L.proj_slices.items()},
+              "weight_history": _history(L, history), "error": error,
+              "stopped": bool(state is not None and state._stop and step < nsteps)}
+    return out_t[:j], out_x[:, :j], spikes, step, status, extras
+
+
+def _history(layout, history):
+    if not history:
+        return None
+    out = {"t": np.array([t for t, _ in history])}
+    for n, (a, b) in layout.proj_slices.items():
+        out[n] = np.stack([w[a:b] for _, w in history])
+    return out
 
 
 def spike_record(layout, gid, times):

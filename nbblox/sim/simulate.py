@@ -51,7 +51,8 @@ def _method(method):
 
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
              stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9,
-             sensitivities=None):
+             sensitivities=None, callback=None, callback_every=None, weights=None,
+             learn=True, record_weights=None):
     """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
 
     Parameters
@@ -92,6 +93,26 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         ``sol.sensitivity("fhn.V", "fhn.a")``.  They are the exact
         derivatives of the fixed-step trajectory (ODE circuits only; see
         :mod:`nbblox.sim.sensitivity`).
+    callback : callable, optional
+        ``fn(state)`` called every ``callback_every`` ms (fixed-step methods;
+        the kernel runs at full speed in between).  ``state`` is a
+        :class:`~nbblox.sim.callbacks.CallbackState`: time, spikes since the
+        last call, writable weights, parameters and states, and
+        ``state.reward(...)`` for R-STDP.  Return None to go on; return False
+        or call ``state.stop()`` to end the run.  If it raises, the run stops
+        and :class:`~nbblox.exceptions.CallbackError` is raised with the
+        partial Solution in ``.partial``.
+    callback_every : float
+        Interval between callbacks in ms (a whole number of steps).
+    weights : dict, optional
+        ``{projection name: weights}`` replacing the synapse weights of
+        spiking projections for this run (e.g. learned ones).
+    learn : bool
+        False freezes every plastic projection (STDP/RSTDP) for this run.
+    record_weights : float or True, optional
+        Keep a snapshot of all synapse weights every ``record_weights`` ms
+        (True: at the callback times) in ``sol.weight_history``.  Final
+        weights are always in ``sol.weights``.
 
     Returns
     -------
@@ -145,15 +166,20 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
     if sensitivities is not None:
+        if callback is not None or weights is not None or record_weights:
+            raise SimulationError("sensitivities= cannot be combined with callback=, "
+                                  "weights= or record_weights=")
         from .sensitivity import simulate_sensitivities
         return simulate_sensitivities(system, sensitivities, method, x, p, t0, dt, nsteps,
                                       int(stride), rec, names, named, info)
-    if system.layout.needs_full_kernel:
+    chunked = _chunking(system, method, dt, callback, callback_every, weights, learn,
+                        record_weights)
+    if system.layout.needs_full_kernel or chunked is not None:
         _check_features(system, method)
         if system.layout.has_noise:
             info["seed"] = noise_seed(seed)
         return _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                     named, info)
+                     named, info, chunked or {})
     if method in FIXED_METHODS:
         return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
                       named, info)
@@ -161,10 +187,43 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
                      info, rtol, atol)
 
 
+def _chunking(system, method, dt, callback, every, weights, learn, record_weights):
+    """Validated callback / weight options for run_full, or None if unused."""
+    from .callbacks import steps_of
+    if callback is None and every is not None:
+        raise SimulationError("callback_every is given but callback is None")
+    if callback is not None and not callable(callback):
+        raise SimulationError(f"callback must be a function fn(state), not "
+                              f"{type(callback).__name__}")
+    if callback is not None and every is None:
+        raise SimulationError("give callback_every= (ms between calls) with callback=")
+    if not isinstance(learn, (bool, np.bool_)):
+        raise SimulationError(f"learn must be True or False, got {learn!r}")
+    if callback is None and weights is None and learn and not record_weights:
+        return None
+    if method not in FIXED_METHODS:
+        raise SimulationError(f"callbacks, weights= and record_weights= need a fixed-step "
+                              f"method ('euler', 'heun', 'rk4'), not {method!r}")
+    k = steps_of(every, dt, "callback_every") if callback is not None else None
+    if record_weights is True:
+        if k is None:
+            raise SimulationError("record_weights=True records at the callback times; give "
+                                  "a callback or an interval in ms (record_weights=10.0)")
+        r = k
+    elif record_weights in (None, False):
+        r = None
+    else:
+        r = steps_of(record_weights, dt, "record_weights")
+    if r is not None and not system.layout.proj_slices:
+        raise SimulationError("record_weights: this circuit has no spiking projections")
+    return {"callback": callback, "every": k, "rec_every": r, "weights": weights,
+            "learn": bool(learn)}
+
+
 def _check_features(system, method):
     L = system.layout
     what = ", ".join(w for w, on in (("spikes", L.has_spikes), ("delays", L.has_delays),
-                                     ("noise", L.has_noise)) if on)
+                                     ("noise", L.has_noise)) if on) or "callbacks"
     if method not in FIXED_METHODS:
         raise SimulationError(f"method {method!r} cannot integrate a circuit with {what}; "
                               "use a fixed-step method: 'euler' (= 'em' with noise), "
@@ -175,12 +234,21 @@ def _check_features(system, method):
                               "(stochastic Heun)")
 
 
-def _full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info):
-    out_t, out_x, spikes, done, status = run_full(system, method, x, p, t0, dt, nsteps,
-                                                  stride, rec, nrec, info.get("seed") or 0)
+def _full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info,
+          chunked):
+    out_t, out_x, spikes, done, status, extras = run_full(
+        system, method, x, p, t0, dt, nsteps, stride, rec, nrec, info.get("seed") or 0,
+        **chunked)
     info = dict(info, n_spikes=int(spikes["time"].size))
+    if extras["stopped"] or extras["error"] is not None:
+        info["stopped_at"] = t0 + done * dt
     sol = Solution(out_t, names, out_x, final_state=x, params=named, info=info,
                    spikes=spikes, system=system)
+    sol.weights, sol.weight_history = extras["weights"], extras["weight_history"]
+    if extras["error"] is not None:
+        err = extras["error"]
+        err.partial = sol
+        raise err from err.__cause__
     if status >= 0:
         raise _diverged(system, t0 + done * dt, status, sol)
     if status <= -100:

@@ -73,6 +73,10 @@ class Solution:
         #: (len(names), len(sensitivity_names), n) forward sensitivities, or None
         self.sensitivities = None
         self.sensitivity_names = []
+        #: final synapse weights {projection name: array} (spiking runs)
+        self.weights = {}
+        #: {"t": times, projection name: (n_snapshots, n_synapses)} or None
+        self.weight_history = None
 
     def sensitivity(self, name, param):
         """d(``name``)/d(``param``) over ``t``, from ``simulate(..., sensitivities=)``.

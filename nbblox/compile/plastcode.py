@@ -1,0 +1,110 @@
+"""Generated code of synaptic plasticity inside ``run_<method>_full``
+(rules in :mod:`nbblox.model.plasticity`).
+
+Runtime arrays (built by :func:`nbblox.sim.events.run_full`)::
+
+    pl_par (n_rules, 8)   tau_pre, tau_post, A_plus, A_minus, w_min, w_max, tau_c, tau_d
+    pl_tr, pl_tl          trace value and time of its last spike, per pre and
+                          per post neuron of every plastic rule (lazy decay:
+                          value at t = pl_tr * exp(-(t - pl_tl)/tau))
+    rev_ptr, rev_pre, rev_syn
+                          the CSR transposed: for post neuron j of a rule, rows
+                          rev_ptr[rev_off + j] .. give (pre index, synapse index)
+    syn_c, syn_ct         eligibility per synapse (R-STDP) and its time
+    pl_d (n_rules,)       reward/dopamine signal per rule (R-STDP)
+
+Everything is event-driven: a spike costs its fan-out (pre) or fan-in
+(post), never ``n_pre * n_post``.  The one exception is R-STDP while its
+reward signal ``d`` is non-zero: ``dw/dt = c*d`` is integrated exactly
+over each step for every synapse of the rule (``c`` and ``d`` are
+exponentials, so the step integral is ``c*d*(1 - exp(-k dt))/k`` with
+``k = 1/tau_c + 1/tau_d``).  Parameters are runtime values: changing
+``A_plus`` or turning learning off needs no recompilation.
+"""
+from __future__ import annotations
+
+__all__ = ["reward_lines", "pre_lines", "depress_lines", "post_lines"]
+
+
+def _clip(pad, r, var):
+    return [f"{pad}if {var} < pl_par[{r.pl}, 4]:", f"{pad}    {var} = pl_par[{r.pl}, 4]",
+            f"{pad}elif {var} > pl_par[{r.pl}, 5]:", f"{pad}    {var} = pl_par[{r.pl}, 5]"]
+
+
+def _learn(pad, r, dw):
+    """Apply the STDP increment ``dw`` (code) to synapse kk at time tn."""
+    if r.plastic == "rstdp":
+        return [f"{pad}syn_c[kk] = syn_c[kk] * math.exp(-(tn - syn_ct[kk]) / pl_par[{r.pl}, 6])"
+                f" + {dw}",
+                f"{pad}syn_ct[kk] = tn"]
+    return [f"{pad}wn = syn_w[kk] + {dw}"] + _clip(pad, r, "wn") + [f"{pad}syn_w[kk] = wn"]
+
+
+def reward_lines(layout):
+    """Per step, for R-STDP rules with d != 0: w += integral of c*d over the step."""
+    L = []
+    for r in layout.rules:
+        if r.plastic != "rstdp":
+            continue
+        P = r.pl
+        L += [f"        dd = pl_d[{P}]",
+              "        if dd != 0.0:",
+              f"            tc = pl_par[{P}, 6]",
+              f"            kr = 1.0 / tc + 1.0 / pl_par[{P}, 7]",
+              "            fr = dd * (1.0 - math.exp(-kr * dt)) / kr",
+              "            ec = math.exp(-dt / tc)",
+              f"            for kk in range({r.syn_off}, {r.syn_off + r.nsyn}):",
+              "                cc = syn_c[kk]",
+              "                if syn_ct[kk] != t:",
+              "                    cc *= math.exp(-(t - syn_ct[kk]) / tc)",
+              "                wn = syn_w[kk] + cc * fr"]
+        L += _clip(" " * 16, r, "wn")
+        L += ["                syn_w[kk] = wn",
+              "                syn_c[kk] = cc * ec",
+              "                syn_ct[kk] = tn",
+              f"            pl_d[{P}] = dd * math.exp(-dt / pl_par[{P}, 7])"]
+    return L
+
+
+def pre_lines(r, pre_idx, indent):
+    """At a pre spike of neuron ``pre_idx`` (code): its trace, before the row loop."""
+    pad = " " * indent
+    ti = f"{r.tr_pre} + {pre_idx}"
+    return [f"{pad}ti = {ti}",
+            f"{pad}pl_tr[ti] = pl_tr[ti] * math.exp(-(tn - pl_tl[ti]) / pl_par[{r.pl}, 0]) + 1.0",
+            f"{pad}pl_tl[ti] = tn"]
+
+
+def depress_lines(r, indent):
+    """Inside the row loop (synapse kk, target instance ``post``): depression
+    by the post neuron's trace.  Called after the on_pre effect (old w)."""
+    pad = " " * indent
+    L = [f"{pad}tj = {r.tr_post - r.b} + post",
+         f"{pad}dw = -pl_par[{r.pl}, 3] * pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
+         f"pl_par[{r.pl}, 1])"]
+    return L + _learn(pad, r, "dw")
+
+
+def post_lines(layout, groups):
+    """After all propagation: potentiation at every post spike of a plastic rule."""
+    L = []
+    for r in layout.rules:
+        if not r.plastic:
+            continue
+        S = groups[r.g_post].soff + r.b
+        L += ["        for qq in range(nstart, nspk):",
+              "            gid = spk_i[qq]",
+              f"            if gid >= {S} and gid < {S + r.n_post}:",
+              f"                jl = gid - {S}",
+              f"                for m in range(rev_ptr[{r.rev_off} + jl], "
+              f"rev_ptr[{r.rev_off} + jl + 1]):",
+              "                    kk = rev_syn[m]",
+              f"                    ti = {r.tr_pre} + rev_pre[m]",
+              f"                    dw = pl_par[{r.pl}, 2] * pl_tr[ti] * math.exp(-(tn - pl_tl[ti])"
+              f" / pl_par[{r.pl}, 0])"]
+        L += _learn(" " * 20, r, "dw")
+        L += [f"                tj = {r.tr_post} + jl",
+              f"                pl_tr[tj] = pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
+              f"pl_par[{r.pl}, 1]) + 1.0",
+              "                pl_tl[tj] = tn"]
+    return L
