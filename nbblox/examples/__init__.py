@@ -1,0 +1,1 @@
+"""Reusable worked examples (the code behind the lessons)."""
