@@ -357,7 +357,7 @@ def _plasticity(rule, dst, who):
     if not isinstance(rule, STDP):
         raise CircuitError(f"{who}: plasticity must be nb.STDP(...) or nb.RSTDP(...), "
                            f"not {type(rule).__name__}")
-    if dst.type.spike is None:
+    if not dst.type.spike_text:
         raise CircuitError(f"{who}: plasticity needs a spiking target (its spikes drive "
                            f"potentiation), but {dst.type.name} has no spike condition")
     return rule
