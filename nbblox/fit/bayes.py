@@ -301,7 +301,10 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
         First climb from ``start`` to the nearest posterior mode
         (Nelder-Mead, at most 200 evaluations per dimension) and start the
         walkers in a small ball there: burn-in then only has to spread the
-        ensemble.  It finds the *nearest* mode: start near plausible values.
+        ensemble.  It finds *a* nearby mode: for spiking models, whose
+        likelihood is jagged in spike timing, start near plausible values
+        and check R-hat (a wrong mode shows up as R-hat >> 1), or pass
+        ``optimize=False`` to let the walkers search from ``start``.
     dt, method, x0, t0
         Passed to :func:`nbblox.simulate` (``dt`` defaults to 0.01 ms or
         the data spacing if finer).  Data times off the ``dt`` grid are
@@ -418,7 +421,8 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     hi_b = np.array([p.hi for p in priors])
     start_values = {p: float(v) for p, v in zip(pnames, centre)}
     if optimize:
-        centre = _mode(logpost, np.array(centre), lo_b, hi_b, 200 * ndim)
+        centre = _mode(logpost, np.array(centre), 10 * np.array(scale), lo_b, hi_b,
+                       200 * ndim)
     p0 = np.empty((walkers, ndim))
     for w in range(walkers):
         for _ in range(100):
@@ -455,9 +459,11 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
                      sampler.acceptance_fraction, tau, info, model=logpost)
 
 
-def _mode(logpost, x0, lo, hi, maxfev):
-    """The nearest posterior mode from ``x0`` (bounded Nelder-Mead), or
-    ``x0`` itself when the search does not improve on it."""
+def _mode(logpost, x0, step, lo, hi, maxfev):
+    """The nearest posterior mode from ``x0`` (bounded Nelder-Mead whose first
+    simplex is ``step`` wide, so it climbs locally instead of jumping across
+    the jagged landscapes of spiking models), or ``x0`` itself when the
+    search does not improve on it."""
     from scipy.optimize import minimize
 
     def cost(u):
@@ -465,10 +471,13 @@ def _mode(logpost, x0, lo, hi, maxfev):
         return -v if np.isfinite(v) else 1e300
 
     f0 = cost(x0)
+    simplex = np.vstack([x0, x0 + np.diag(step)])
+    simplex = np.where(simplex > hi, x0 - (simplex - x0), simplex)   # stay inside
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = minimize(cost, x0, method="Nelder-Mead", bounds=list(zip(lo, hi)),
-                       options={"maxfev": maxfev, "xatol": 1e-10, "fatol": 1e-6})
+                       options={"maxfev": maxfev, "xatol": 1e-10, "fatol": 1e-6,
+                                "initial_simplex": simplex})
     return np.clip(res.x, lo, hi) if np.isfinite(res.fun) and res.fun < f0 else x0
 
 

@@ -67,6 +67,10 @@ def test_flat_prior_matches_least_squares_posterior(flat, y):
     cov = SIGMA ** 2 * np.linalg.inv(X.T @ X)
     mean = np.linalg.solve(X.T @ X, X.T @ y)
     _check_gaussian(flat, mean, cov)
+    # the walkers started at the mode the optimiser found: the OLS estimate
+    assert flat.info["start"] == {"lin.a": 1.0, "lin.b": 1.0}
+    opt = flat.info["optimized_start"]
+    np.testing.assert_allclose([opt["lin.a"], opt["lin.b"]], mean, atol=1e-3)
 
 
 def test_gaussian_prior_matches_conjugate_posterior(line, y):
