@@ -46,19 +46,81 @@ class Colloc(PALC):
         self.tol, self.maxiter = 1e-8, 8
         self.prob, self.k, self.n, self.N, self.m = prob, k, prob.n, N, m
         self.M = N * m + 1
-        self.h = np.full(N, 1.0 / N)
         self.Lw, self.Ld, self.gw = _lagrange(m)
         self.vf, self.vj = prob.vec()
         self.p = prob.p0.copy()
         # node index of (interval j, local k)
         self.idx = (np.arange(N)[:, None] * m + np.arange(m + 1)[None, :])
         self.udot_ref = None
+        self._scales = None
+        self.set_mesh(np.linspace(0.0, 1.0, N + 1))
+        self._build_pattern()
+
+    # -- the mesh ------------------------------------------------------------
+    def set_mesh(self, tm):
+        """Mesh points 0 = tm[0] < ... < tm[N] = 1 (interval j has the m+1
+        equidistant nodes of its Lagrange polynomial)."""
+        self.tm = np.asarray(tm, float)
+        self.h = np.diff(self.tm)
         # quadrature weights of the nodes (for the phase and arclength integrals)
         wn = np.zeros(self.M)
-        for j in range(N):
+        for j in range(self.N):
             wn[self.idx[j]] += self.h[j] * (self.gw @ self.Lw)
         self.wn = wn
-        self._build_pattern()
+        if self._scales is not None:
+            self.set_scales(*self._scales)
+
+    def nodes(self):
+        """tau of every node, (M,)."""
+        loc = np.linspace(0.0, 1.0, self.m + 1)[:-1]
+        return np.append((self.tm[:-1, None] + self.h[:, None] * loc[None, :]).ravel(), 1.0)
+
+    def evaluate(self, U, tau):
+        """The piecewise polynomial with node values U (M, n) at the points tau."""
+        tau = np.clip(np.asarray(tau, float), 0.0, 1.0)
+        j = np.clip(np.searchsorted(self.tm, tau, side="right") - 1, 0, self.N - 1)
+        s = (tau - self.tm[j]) / self.h[j]  # local coordinate in [0, 1]
+        nodes = np.linspace(0.0, 1.0, self.m + 1)
+        L = np.ones((tau.size, self.m + 1))
+        for k in range(self.m + 1):
+            for q in range(self.m + 1):
+                if q != k:
+                    L[:, k] *= (s - nodes[q]) / (nodes[k] - nodes[q])
+        return np.einsum("tk,tkn->tn", L, U[self.idx[j]])
+
+    def adapted_mesh(self, U):
+        """A mesh equidistributing |u^(m+1)|^(1/(m+1)) (de Boor 1973, as AUTO's
+        IAD): u^(m) is constant on each interval (the m-th difference of the
+        node values), u^(m+1) comes from its jumps between neighbouring
+        intervals (the orbit is periodic, so interval N-1 neighbours 0)."""
+        m = self.m
+        D = np.diff(U[self.idx], n=m, axis=1)[:, 0, :] / (self.h[:, None] / m) ** m  # (N, n)
+        scale = np.maximum(np.abs(U).max(0), 1.0)
+        D = D / scale
+        Dn, hn = np.roll(D, -1, axis=0), np.roll(self.h, -1)
+        jump = np.linalg.norm(Dn - D, axis=1) / ((self.h + hn) / 2)  # at the right end of j
+        d = (jump + np.roll(jump, 1)) / 2  # interval j: mean of its two ends
+        rho = d ** (1.0 / (m + 1))
+        rho = rho + 0.05 * max(np.sum(rho * self.h), 1e-300)  # keep some points everywhere
+        cum = np.concatenate([[0.0], np.cumsum(rho * self.h)])
+        tm = np.interp(np.linspace(0, cum[-1], self.N + 1), cum, self.tm)
+        tm[0], tm[-1] = 0.0, 1.0
+        return tm
+
+    def remesh(self, tm, *vectors):
+        """Move to the mesh tm: each Y-like vector [vec(U), T, p] is re-interpolated."""
+        tau = None
+        out = []
+        old = (self.tm.copy(), self.h.copy())
+        for Y in vectors:
+            U = Y[:self.M * self.n].reshape(self.M, self.n)
+            if tau is None:
+                self.set_mesh(tm)
+                tau = self.nodes()
+                self.set_mesh(old[0])
+            out.append(np.concatenate([self.evaluate(U, tau).ravel(), Y[self.M * self.n:]]))
+        self.set_mesh(tm)
+        return out
 
     # -- helpers -------------------------------------------------------------
     def split(self, Y):
@@ -91,6 +153,7 @@ class Colloc(PALC):
 
     def set_scales(self, xs, Ts, ps):
         """Scales of states, period and parameter for the arclength norm."""
+        self._scales = (xs, Ts, ps)
         self.W = np.concatenate([np.outer(self.wn, 1 / np.asarray(xs) ** 2).ravel(),
                                  [1 / Ts ** 2, 1 / ps ** 2]])
 

@@ -27,11 +27,13 @@ __all__ = ["continue_cycles", "continue_doubled"]
 
 
 def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, max_steps=400,
-                    ntst=40, ncol=4):
+                    ntst=40, ncol=4, adapt=3):
     """Limit cycles born at a Hopf point, continued in ``param`` over ``rng``.
 
     Called by :func:`~nbblox.analysis.continuation` with ``start=<Hopf point>``.
-    ``ntst`` mesh intervals of ``ncol`` collocation points (AUTO's names).
+    ``ntst`` mesh intervals of ``ncol`` collocation points (AUTO's names);
+    every ``adapt`` steps the mesh is redistributed to equidistribute the
+    error (AUTO's IAD; ``adapt=0`` keeps the uniform mesh).
     """
     prob, s, k, lo, hi = _setup(model, param, rng, hopf, params)
     x = np.asarray(hopf.x, float)
@@ -49,11 +51,11 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
     C.set_reference(prof)
     C.set_scales(np.maximum(np.abs(x), 1.0), 2 * np.pi / omega, (hi - lo) / 2)
     return _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param,
-                "could not start the limit-cycle branch at the Hopf point")
+                "could not start the limit-cycle branch at the Hopf point", adapt=adapt)
 
 
 def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, max_steps=400,
-                     ntst=None, ncol=None):
+                     ntst=None, ncol=None, adapt=3):
     """Branch switching at a period-doubling point: the cycle of period 2T.
 
     Called by :func:`~nbblox.analysis.continuation` with ``start=<PD point>``.
@@ -69,6 +71,8 @@ def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, m
         raise NbbloxError("continuation: start= needs a PD point of a limit-cycle branch")
     N, m = int(d["ntst"]), int(d["ncol"])
     C1 = Colloc(prob, k, N=N, m=m)
+    tm = d.get("mesh", C1.tm)
+    C1.set_mesh(tm)
     U, T, pv = d["profile"], float(d["period"]), float(pd.param_value)
     Y1 = np.concatenate([U.ravel(), [T, pv]])
     C1.set_reference(U)
@@ -81,6 +85,7 @@ def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, m
         raise ParameterError(f"continuation from a PD point uses ntst = 2 x {N} = {2 * N} and "
                              f"ncol = {m} (the mesh of the branch it comes from)")
     C = Colloc(prob, k, N=N2, m=m)
+    C.set_mesh(np.concatenate([tm / 2, 0.5 + tm[1:] / 2]))  # the same mesh on both laps
     U2 = np.vstack([U[:-1], U])
     v = v / np.sqrt(np.sum(C1.wn[:, None] * v * v))
     V2 = np.vstack([v[:-1], mu.real * v])  # v(tau + 1) = mu v(tau), mu ~ -1
@@ -89,7 +94,8 @@ def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, m
     C.set_reference(U2)
     C.set_scales(np.maximum(np.abs(U).max(0), 1.0), 2 * T, (hi - lo) / 2)
     br = _run(C, Y0, t0, U2, lo, hi, ds, ds_max, max_steps, s, param,
-              "could not switch onto the period-doubled branch", T_ref=2 * T, check_eq=False)
+              "could not switch onto the period-doubled branch", T_ref=2 * T, check_eq=False,
+              adapt=adapt)
     return br
 
 
@@ -111,7 +117,7 @@ def _setup(model, param, rng, sp_, params):
 
 
 def _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param, fail, T_ref=None,
-         check_eq=True):
+         check_eq=True, adapt=3):
     """The predictor-corrector loop shared by the Hopf start and PD switching."""
     t0 = t0 / np.sqrt(C.inner(t0, t0))
     T_ref = T_ref or Y0[-2]
@@ -162,11 +168,54 @@ def _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param, fail, T_ref=N
         if end is not None:
             reason = "reached the end of the parameter range"
             break
+        if adapt and (step + 1) % int(adapt) == 0:  # redistribute the mesh (de Boor)
+            Yn, tn = _remesh(C, pts[-1], Yn, tn)
         Y, t = Yn, tn
         h = min(ds_max, hu * (1.5 if it <= 3 else 1.0 if it <= 5 else 0.6))
     if not pts:
         raise NbbloxError(f"continuation: {fail} ({reason}); try a smaller ds=")
-    return _to_branch(C, pts, specials, reason, s, param)
+    return _to_branch(C, pts, _merge_folds(specials, 1e-7 * (hi - lo)), reason, s, param)
+
+
+def _merge_folds(specials, tol):
+    """Consecutive LPCs at one parameter value (within tol) are one fold and the
+    discretisation's wiggles around it: on a canard the branch is flat in p to
+    ~1e-10 and mesh changes tip the tangent's p-component back and forth.  An odd
+    run is one fold (the first is kept), an even run is none."""
+    out, i = [], 0
+    while i < len(specials):
+        j = i + 1
+        if specials[i].kind == "LPC":
+            while (j < len(specials) and specials[j].kind == "LPC"
+                   and abs(specials[j].param_value - specials[i].param_value) < tol):
+                j += 1
+            if (j - i) % 2:
+                out.append(specials[i])
+        else:
+            out.append(specials[i])
+        i = j
+    return out
+
+
+def _remesh(C, info, Y, t):
+    """Move the current point, its tangent and the last stored point onto an
+    adapted mesh; the phase reference and arclength weights follow."""
+    U = C.split(Y)[0]
+    tm = C.adapted_mesh(U)
+    if not np.all(np.diff(tm) > 0) or np.max(np.abs(tm - C.tm)) < 1e-3 / C.N:
+        return Y, t
+    Y, t, info["Y"], info["t"] = C.remesh(tm, Y, t, info["Y"], info["t"])
+    info["mesh"] = C.tm.copy()
+    C.set_reference(C.split(Y)[0])
+    t = t / np.sqrt(C.inner(t, t))
+    e = np.zeros(Y.size)
+    e[-1] = 1.0
+    try:  # the tangent of the discretisation on the new mesh, oriented as before
+        tn = spla.splu(C.bordered(Y, t * C.weights_vec()), permc_spec="MMD_AT_PLUS_A").solve(e)
+    except RuntimeError:
+        return Y, t
+    tn /= np.sqrt(C.inner(tn, tn))
+    return Y, (tn if C.inner(tn, t) >= 0 else -tn)
 
 
 def _at_param(C, Ya, Yb, pval):
@@ -236,7 +285,7 @@ def _point(C, Y, t):
     # with a strongly unstable multiplier, crossings of -1 or of the circle are
     # not resolvable and are not reported
     ok = np.max(np.abs(mu)) < 1e6 and np.min(np.abs(mu - 1)) < 1e-3
-    return {"Y": Y, "t": t, "mu": mu, "stable": stable_from(mu), "tp": t[-1],
+    return {"Y": Y, "t": t, "mu": mu, "stable": stable_from(mu), "tp": t[-1], "mesh": C.tm.copy(),
             "npd": int(np.sum((np.abs(mu.imag) < 1e-8) & (mu.real < -1))) if ok else None,
             "nns": int(np.sum((np.abs(mu.imag) >= 1e-8) & (np.abs(mu) > 1))) if ok else None}
 
@@ -307,31 +356,37 @@ def _make(C, kind, Y, param, s):
     return SpecialPoint(kind, float(pv), dict(zip(s.state_names, map(float, U[0]))),
                         eigenvalues=mu, param_names=(param,), x=U[0].copy(),
                         params=C.par(pv), system=s,
-                        data={"period": float(T), "ntst": C.N, "ncol": C.m,
+                        data={"period": float(T), "ntst": C.N, "ncol": C.m, "mesh": C.tm.copy(),
                               "max": dict(zip(s.state_names, U.max(0))),
                               "min": dict(zip(s.state_names, U.min(0))), "profile": U.copy()})
 
 
 def _to_branch(C, pts, specials, reason, s, param):
     # special points become points of the branch (located between two others)
-    seq = [("pt", q["Y"], q["mu"], q["stable"], None) for q in pts]
+    seq = [("pt", q["Y"], q["mu"], q["stable"], None, q["mesh"]) for q in pts]
     for sp_ in specials:
         Ysp = np.concatenate([sp_.data["profile"].ravel(), [sp_.data["period"], sp_.param_value]])
         d = [np.linalg.norm(q[1] - Ysp) for q in seq]
         i = int(np.argmin(d))
         seq.insert(i + 1 if i + 1 < len(seq) else i, ("sp", Ysp, sp_.eigenvalues,
-                                                     stable_from(sp_.eigenvalues), sp_))
+                                                     stable_from(sp_.eigenvalues), sp_,
+                                                     sp_.data["mesh"]))
     Ys = np.array([q[1] for q in seq])
     n, M = C.n, C.M
-    prof = Ys[:, :M * n].reshape(len(seq), M, n)
-    for i, q in enumerate(seq):
+    native = Ys[:, :M * n].reshape(len(seq), M, n)  # node values, each on its own mesh
+    tau = np.linspace(0, 1, M)
+    keep = C.tm.copy()
+    prof = np.empty_like(native)
+    for i, q in enumerate(seq):  # profiles resampled on a uniform phase grid
+        C.set_mesh(q[5])
+        prof[i] = C.evaluate(native[i], tau)
         if q[4] is not None:
             q[4].index = i
+    C.set_mesh(keep)
     names = s.state_names
-    return Branch("cycle", (param,), Ys[:, -1], prof[:, 0, :], names,
+    return Branch("cycle", (param,), Ys[:, -1], native[:, 0, :], names,
                   [q[3] for q in seq], [q[4] for q in seq if q[4] is not None], reason,
                   system=s, period=Ys[:, -2],
-                  min={nm: prof[:, :, i].min(1) for i, nm in enumerate(names)},
-                  max={nm: prof[:, :, i].max(1) for i, nm in enumerate(names)},
-                  multipliers=np.array([q[2] for q in seq]), profiles=prof,
-                  mesh=np.linspace(0, 1, M))
+                  min={nm: native[:, :, i].min(1) for i, nm in enumerate(names)},
+                  max={nm: native[:, :, i].max(1) for i, nm in enumerate(names)},
+                  multipliers=np.array([q[2] for q in seq]), profiles=prof, mesh=tau)

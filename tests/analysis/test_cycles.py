@@ -158,3 +158,37 @@ def test_pd_start_bad_inputs(rossler):
         fake.params = pd.params.copy()
         fake.params[s.param_names.index("r.a")] = p1.param_values[5]
         continuation(s, "r.a", (-0.2, 0.2), start=fake)
+
+
+def test_adaptive_mesh_relaxation_oscillation_van_der_pol():
+    # van der Pol, x'' - mu (e - x^2) x' + x = 0: a supercritical Hopf at e = 0, and at
+    # e = 1 the classic oscillator, strongly relaxational for mu = 5.  Its period is
+    # 11.6122307 by an independent high-accuracy integration (scipy DOP853, rtol = atol
+    # = 1e-12, zero crossings) and is within 5% of the two-term relaxation asymptotics
+    # (3 - 2 ln 2) mu + 3 alpha mu^(-1/3), alpha = 2.33811 the first zero of Ai(-x)
+    # (Dorodnitsyn 1947; Grasman J (1987) Asymptotic methods for relaxation
+    # oscillations, Springer).  The fast jumps need mesh points where the orbit
+    # bends: with the same 20 (40) intervals, the adapted mesh (de Boor's
+    # equidistribution, AUTO's IAD) gets the period 10^4 (10^5) times closer than the
+    # uniform one.
+    from scipy.integrate import solve_ivp
+    mu = 5.0
+    s = nb.compile(nb.Blox.from_equations("dx/dt = y\ndy/dt = mu*(e - x**2)*y - x",
+                                          params={"mu": mu, "e": -0.5}, name="v"))
+    eq = continuation(s, "v.e", (-0.5, 1.0), x0={"v.x": 0, "v.y": 0})
+    (H,) = eq.special("H")
+    ev = lambda t, z: z[0]
+    ev.direction = 1
+    sol = solve_ivp(lambda t, z: [z[1], mu * (1 - z[0] ** 2) * z[1] - z[0]], (0, 120), [2, 0],
+                    method="DOP853", rtol=1e-12, atol=1e-12, events=ev)
+    T_ref = np.diff(sol.t_events[0])[-1]
+    asym = (3 - 2 * np.log(2)) * mu + 3 * 2.33811 * mu ** (-1 / 3)
+    assert abs(T_ref - asym) / T_ref < 0.05
+    err = {}
+    for ntst in (20, 40):
+        for adapt in (0, 3):
+            cy = continuation(s, "v.e", (-0.5, 1.0), start=H, ntst=ntst, adapt=adapt)
+            assert cy.param_values[-1] == 1.0
+            err[ntst, adapt] = abs(cy.period[-1] - T_ref)
+    assert err[20, 3] < 2e-5 and err[20, 0] > 1e-2
+    assert err[40, 3] < 1e-6 and err[40, 0] > 1e-4
