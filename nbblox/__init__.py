@@ -49,6 +49,8 @@ _LAZY = {
     "RSTDP": ("nbblox.model.plasticity", "RSTDP"),
     "CallbackError": ("nbblox.exceptions", "CallbackError"),
     "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
+    "fit": ("nbblox.fit", None),          # a callable module: nb.fit(...), nb.fit.features(...)
+    "FitResult": ("nbblox.fit", "FitResult"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",
