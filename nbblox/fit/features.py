@@ -132,7 +132,7 @@ def features(*names, vars=None, threshold=0.0, burst_gap=None, discard=0.0, scal
     >>> import numpy as np
     >>> loss = features("rate", "peak_frequency", vars=["x"])
     >>> t = np.arange(0, 1000.0, 0.5)
-    >>> f = loss.compute(t, {"x": np.sin(2 * np.pi * 10 * t / 1000)})
+    >>> f = loss.compute(t, {"x": np.cos(2 * np.pi * 10 * t / 1000)})
     >>> round(float(f["rate"][0])), round(float(f["peak_frequency"][0]))
     (10, 10)
     """

@@ -102,7 +102,7 @@ class _Segments:
         return r, J
 
 
-def shooting(pb, segments=8, continuity=10.0, max_nfev=None, tol=1e-10, polish=True):
+def shooting(pb, segments=8, continuity=1.0, max_nfev=None, tol=1e-10, polish=True):
     """Fit by multiple shooting; returns a :class:`~nbblox.fit.result.FitResult`
     (called by :func:`nbblox.fit` with ``method="shooting"``)."""
     from scipy.optimize import least_squares
