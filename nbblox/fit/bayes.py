@@ -488,7 +488,9 @@ def _autocorr_time(emcee, chain):
     log = logging.getLogger("emcee.autocorr")
     disabled, log.disabled = log.disabled, True
     try:
-        return emcee.autocorr.integrated_time(chain, quiet=True)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return emcee.autocorr.integrated_time(chain, quiet=True)
     except Exception:  # too short for any estimate
         return np.full(chain.shape[-1], np.nan)
     finally:

@@ -291,3 +291,19 @@ def test_noisy_model_uses_one_frozen_noise_realisation():
     lp = post._model
     assert lp(np.array([1.0])) == lp(np.array([1.0]))
     assert np.isfinite(post.log_prob).all()
+
+
+def test_declared_ranges_hard_bounds_sigma_prior_and_thinning(fhn):
+    s, sol = fhn
+    post = nb.posterior(s, sol, ["fhn.a", "fhn.tau"], record="fhn.V",
+                        prior={"sigma": stats.halfnorm(scale=0.5)}, walkers=8, steps=20,
+                        burn=4, thin=4, seed=0, dt=0.05)
+    # no bounds given: the declared slider range of FitzHughNagumo.a, (-1, 2)
+    assert post.info["prior"]["fhn.a"] == "uniform(-1, 2)"
+    assert s.parameter_info("fhn.a").bounds == (-1, 2)
+    assert post.info["prior"]["sigma"].startswith("halfnorm")
+    assert post.chains.shape == (8, 4, 3)                       # (20 - 4) / 4 draws
+    # a range reaching below a hard bound (tau > 0) is cut at the bound
+    post = nb.posterior(s, sol, {"fhn.tau": (-5.0, 50.0)}, record="fhn.V", noise=0.1,
+                        walkers=4, steps=4, seed=0, dt=0.05)
+    assert post.info["prior"]["fhn.tau"] == "uniform(1e-09, 50)"
