@@ -202,6 +202,16 @@ def _hh_rate_10():
     return firing_rate(sol, "hh.V", t_min=100.0)
 
 
+@functools.lru_cache(maxsize=None)
+def _stdp_pair_dw():
+    """Weight change of one pre (10 ms) -> post (25 ms) pair under the lesson-12
+    rule, measured by simulating the pair in nbblox."""
+    import nbblox as nb
+    from .examples.learning import stdp_window
+    rule = nb.STDP(tau_pre=20.0, tau_post=20.0, A_plus=0.01, A_minus=0.0105, w_max=1.0)
+    return float(stdp_window([15.0], rule, t_first=10.0)[1][0])
+
+
 def _number(answer, name):
     if answer is None:
         raise _NoAnswer
@@ -261,6 +271,10 @@ EXERCISES = {
                                     "Count spikes after the first 100 ms and divide by "
                                     "the time, or invert the mean interspike interval."),
                    "Firing rate of the HH neuron at I = 10 uA/cm^2."),
+    "stdp_pair_dw": (lambda a: _close("stdp_pair_dw", a, _stdp_pair_dw(), 1e-4, "",
+                                      "Pre before post potentiates: A_plus times the pre "
+                                      "trace, which has decayed for 15 ms with tau_pre."),
+                     "Weight change of one STDP pair: pre at 10 ms, post at 25 ms."),
 }
 
 

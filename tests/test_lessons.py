@@ -66,10 +66,13 @@ def right_answers():
         # 6.2-6.3 uA/cm^2 (e.g. Ermentrout & Terman 2010; Izhikevich 2007, ch. 7)
         "hh_rheobase": 6.25,
         "hh_rate_10": firing_rate(hh, "hh.V", t_min=100.0),
+        # Song, Miller & Abbott 2000: one pair s ms apart, A_plus * exp(-s/tau_pre)
+        "stdp_pair_dw": 0.01 * np.exp(-15.0 / 20.0),
     }
 
 
-WRONG = {"lif_rate": 100.0, "coba_irregular": 0.1, "ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0}
+WRONG = {"lif_rate": 100.0, "coba_irregular": 0.1, "ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0,
+         "stdp_pair_dw": 0.01}
 
 
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
