@@ -62,7 +62,8 @@ def initial_weights(system, weights):
 
 def plasticity_arrays(layout, t0, learn=True):
     """Fresh runtime arrays of the plasticity code (see compile/plastcode)."""
-    nsyn = layout.syn_post.size
+    # eligibility only for R-STDP circuits (the generated code reads it only there)
+    nsyn = layout.syn_post.size if any(r.plastic == "rstdp" for r in layout.rules) else 0
     par = layout.pl_par0.copy() if layout.pl_par0.size else np.zeros((0, 8))
     d = np.zeros(max(par.shape[0], 1))
     d[:layout.pl_d0.size] = layout.pl_d0
