@@ -24,62 +24,13 @@ __all__ = ["posterior", "Posterior"]
 
 # -- data -------------------------------------------------------------------------
 def _data(system, data, t, record):
-    """``(t, names, values (var, time))`` from a dict, a Solution or a Dataset."""
-    from ..sim.solution import Solution
-    if isinstance(data, Solution):
-        t = data.t if t is None else t
-        series = {n: data[n] for n in data.names}
-    elif type(data).__name__ == "Dataset" and hasattr(data, "data_vars"):
-        if t is None:
-            if "time" not in data.coords:
-                raise ParameterError("the Dataset has no 'time' coordinate; pass t=")
-            t = data["time"].values
-        series = {str(n): np.asarray(v.values) for n, v in data.data_vars.items()}
-    elif isinstance(data, dict):
-        if t is None:
-            raise ParameterError("data given as a dict needs the sample times: pass t=")
-        series = dict(data)
-    else:
-        raise ParameterError(f"data must be a dict {{'blox.state': array}} (with t=), a "
-                             f"Solution or an xarray Dataset, not {type(data).__name__}")
-    try:
-        t = np.asarray(t, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError("t must be an array of times (ms)") from None
-    if t.ndim != 1 or t.size < 2:
-        raise ParameterError(f"t must be a 1-D array of at least 2 times; got shape {t.shape}")
-    if not np.all(np.isfinite(t)):
-        raise ParameterError("t holds NaN or inf")
-    if np.any(np.diff(t) <= 0):
-        raise ParameterError("t must be strictly increasing")
-    if record is not None:
-        record = [record] if isinstance(record, str) else list(record)
-        for r in record:
-            if r not in series:
-                raise ParameterError(f"record names '{r}', which is not in the data."
-                                     + suggest(r, list(series)))
-        series = {r: series[r] for r in record}
-    else:
-        series = {n: v for n, v in series.items() if n in system.state_names
-                  or not isinstance(data, Solution)}
-    if not series:
-        raise ParameterError("the data hold no variable to compare with the model")
-    values = []
-    for name, v in series.items():
-        system.state_index(name)              # clear error, with suggestion, on typos
-        try:
-            v = np.asarray(v, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ParameterError(f"data '{name}' must hold numbers") from None
-        if v.shape != t.shape:
-            raise ParameterError(f"data '{name}' has shape {v.shape} but t has {t.size} "
-                                 "samples: they must have the same length")
-        if not np.all(np.isfinite(v)):
-            bad = int(np.flatnonzero(~np.isfinite(v))[0])
-            raise ParameterError(f"data '{name}' holds NaN or inf (first at t = {t[bad]:g} "
-                                 "ms); drop those samples (and their times) first")
-        values.append(v)
-    return t, list(series), np.array(values)
+    """``(t, names, values (var, time))``: the containers and checks of
+    ``nb.fit`` (fit/data.py), so both accept the same data."""
+    from .data import as_observations
+    if isinstance(data, dict) and t is None:
+        raise ParameterError("data given as a dict needs the sample times: pass t=")
+    obs = as_observations(data, system, t=t, vars=record)
+    return obs.t, list(obs.names), obs.values
 
 
 # -- priors -------------------------------------------------------------------------
@@ -270,9 +221,11 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     Parameters
     ----------
     system : Blox, Circuit or System
-    data : dict, Solution or xarray.Dataset
-        ``{"fhn.V": array}`` (with ``t=``), a :class:`~nbblox.Solution` or a
-        Dataset with a ``time`` coordinate.  Each variable is a state name.
+    data : dict, Solution, xarray or pandas object
+        ``{"fhn.V": array}`` (with ``t=``), a :class:`~nbblox.Solution`, an
+        xarray Dataset/DataArray with a ``time`` coordinate or a pandas
+        DataFrame/Series indexed by time: what ``nb.fit`` accepts.  Each
+        variable is a state name.
     params : dict or list
         ``{"fhn.a": (lo, hi)}``: the parameters to sample and their range;
         ``None`` (or a list of names) takes the declared slider range

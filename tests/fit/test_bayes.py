@@ -160,8 +160,9 @@ def test_data_forms_agree(fhn):
     a = nb.posterior(s, {"fhn.V": sol["fhn.V"]}, t=sol.t, **kw)
     b = nb.posterior(s, sol, record=["fhn.V"], **kw)
     c = nb.posterior(s, sol.to_xarray(), **kw)
-    np.testing.assert_array_equal(a.chains, b.chains)
-    np.testing.assert_array_equal(a.chains, c.chains)
+    d = nb.posterior(s, sol.to_pandas()[["fhn.V"]], **kw)
+    for other in (b, c, d):
+        np.testing.assert_array_equal(a.chains, other.chains)
 
 
 def test_fast_path_equals_simulate(fhn):
@@ -208,12 +209,12 @@ def test_divergent_simulations_count_as_impossible():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(data={"fhn.V": np.zeros(10)}), "same length"),
+    (dict(data={"fhn.V": np.zeros(10)}), "10 samples but there are 21"),
     (dict(data={"fhn.V": np.r_[np.zeros(20), np.nan]}), "NaN"),
     (dict(params={"fhn.a": (1.0, 2.0)}), "outside its range"),
     (dict(params={"fhn.q": (0, 1)}), "no parameter named 'fhn.q'"),
     (dict(params={"fhn.a": (1.0, 0.0)}), "lo < hi"),
-    (dict(data={"fhn.X": np.zeros(21)}), "no state named 'fhn.X'"),
+    (dict(data={"fhn.X": np.zeros(21)}), "'fhn.X' is not a state"),
     (dict(t=None), "pass t="),
     (dict(prior={"fhn.b": stats.norm()}), "not in params"),
     (dict(noise=-1.0), "noise sigma"),
