@@ -248,6 +248,12 @@ def test_corner_plot_has_histograms_and_pair_scatters(flat, line, y):
     assert len(lay3.traverse(lambda e: e, [hv.Histogram])) == 3
     assert len(lay3.traverse(lambda e: e, [hv.HexTiles])) == 3
     assert type(hv.render(lay)).__name__ == "GridPlot"
+    from nbblox.viz.corner import plot_corner
+    one = plot_corner(flat.to_pandas(), names=["lin.b"])
+    assert len(one.traverse(lambda e: e, [hv.Histogram])) == 1
+    assert not one.traverse(lambda e: e, ["Points.Samples"])
+    with pytest.raises(ParameterError, match="no sampled quantity 'lin.c'"):
+        plot_corner(flat, names=["lin.c"])
 
 
 def test_two_variables_with_estimated_noise_each(fhn):
