@@ -271,7 +271,9 @@ EXERCISES = {
                                     "Count spikes after the first 100 ms and divide by "
                                     "the time, or invert the mean interspike interval."),
                    "Firing rate of the HH neuron at I = 10 uA/cm^2."),
-    "stdp_pair_dw": (lambda a: _close("stdp_pair_dw", a, _stdp_pair_dw(), 1e-4, "",
+    # _number first: no simulation (and no kernel compilation) before there is an answer
+    "stdp_pair_dw": (lambda a: _close("stdp_pair_dw", _number(a, "stdp_pair_dw"),
+                                      _stdp_pair_dw(), 1e-4, "",
                                       "Pre before post potentiates: A_plus times the pre "
                                       "trace, which has decayed for 15 ms with tau_pre."),
                      "Weight change of one STDP pair: pre at 10 ms, post at 25 ms."),

@@ -160,3 +160,19 @@ def test_bad_plasticity_input():
     c = nb.Circuit([a]).connect(a, a, on_pre="V += w", name="x")
     with pytest.raises(CircuitError, match="already"):
         c.connect(a, a, on_pre="V += w", name="x")
+
+
+def test_stdp_with_delay_uses_emission_time_and_blox_targets():
+    """A synaptic delay delays the effect, not the plasticity; single blox of
+    one type share a group, so the rule must find its target inside it."""
+    pre = nb.Population(CLOCK, 1, name="pre", T=5.0)
+    other = CLOCK(name="other", T=3.0)      # same group as 'post', fires first
+    post = CLOCK(name="post", T=12.0)
+    c = nb.Circuit([pre, other, post]).connect(pre, post, weight=0.5, delay=2.0,
+                                               on_pre="V += w", plasticity=nb.STDP(**RULE))
+    sol = nb.simulate(c, 30.0, dt=0.1, method="euler")
+    tp = sol.spike_trains("pre")[1][0]
+    tq = sol.spike_trains("post")[1][0]
+    want = 0.5 + 0.01 * math.exp(-(tq - tp) / 20.0)
+    assert abs(sol.weights["pre->post"][0] - want) < 1e-9
+    assert sol["post.V"].max() > 0.4              # the delayed effect arrived
