@@ -75,6 +75,16 @@ def plasticity_arrays(layout, t0, learn=True):
             "syn_c": np.zeros(nsyn), "syn_ct": np.full(nsyn, float(t0)), "pl_d": d}
 
 
+def sync_eligibility(layout, pl, t):
+    """Decay every R-STDP eligibility to time ``t`` (the kernel stores them
+    lazily), so a callback reads and writes current values."""
+    for r in layout.rules:
+        if r.plastic == "rstdp":
+            sl = slice(r.syn_off, r.syn_off + r.nsyn)
+            pl["syn_c"][sl] *= np.exp(-(t - pl["syn_ct"][sl]) / pl["pl_par"][r.pl, 6])
+            pl["syn_ct"][sl] = t
+
+
 class _Views(dict):
     """name -> writable view; assignment copies into the view (shape-checked)."""
 
@@ -115,7 +125,7 @@ class CallbackState:
         ``{projection name: writable array}`` of synapse weights.
     eligibility : dict
         ``{projection name: writable array}`` of R-STDP eligibility traces
-        (decayed to the time of their last update).
+        at time ``t``.
     params : NamedValues
         The run's parameters, writable by name (``state.params["out.I"] = 2``).
     x : NamedValues

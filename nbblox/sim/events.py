@@ -69,7 +69,8 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     returned in ``extras["error"]`` so the caller can attach the partial
     Solution.
     """
-    from .callbacks import CallbackState, call, initial_weights, plasticity_arrays
+    from .callbacks import (CallbackState, call, initial_weights, plasticity_arrays,
+                            sync_eligibility)
     L = system.layout
     if system.backend != "numba":
         raise SimulationError("spikes, delays, noise and callbacks need the numba backend "
@@ -124,6 +125,7 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
             drain()
             nspk = 0
             state.t, state.step = t, step
+            sync_eligibility(L, pl, t)
             state.spikes = spike_record(L, np.concatenate(chunks_i[seen:]),
                                         np.concatenate(chunks_t[seen:]))
             seen = len(chunks_i)

@@ -71,7 +71,7 @@ def test_many_pairs_all_to_all_sum():
     np.testing.assert_allclose(sol.weights["pre->post"], want, atol=1e-12)
 
 
-def rstdp_pair(reward_at=None, amount=1.0, t_end=60.0, **rule):
+def rstdp_pair(reward_at=None, amount=1.0, t_end=60.0, additive=False, **rule):
     r = nb.RSTDP(**{**RULE, "tau_c": 50.0, "tau_d": math.inf, **rule})
     pre = nb.Population(CLOCK, 1, name="pre", T=5.0)
     post = nb.Population(CLOCK, 1, name="post", T=12.0)
@@ -82,9 +82,13 @@ def rstdp_pair(reward_at=None, amount=1.0, t_end=60.0, **rule):
         if reward_at is not None and abs(state.t - reward_at) < 1e-9:
             seen["c"] = float(state.eligibility["pre->post"][0])
             seen["ct"] = state.t
-            state.set_dopamine(amount)
+            if additive:
+                state.reward(amount)
+            else:
+                state.set_dopamine(amount)
 
-    sol = nb.simulate(c, t_end, dt=0.1, method="euler", callback=cb, callback_every=10.0)
+    sol = nb.simulate(c, t_end, dt=0.1, method="euler", callback=cb, callback_every=10.0,
+                      record_weights=True)
     return sol, seen
 
 
@@ -108,6 +112,20 @@ def test_rstdp_reward_after_pairing_scales_with_eligibility():
     sol3, _ = rstdp_pair(reward_at=50.0, amount=2.0, t_end=80.0)
     want3 = 0.5 + 2.0 * c_at_pair * math.exp(-(50.0 - tq) / 50.0) * 50.0 * (1 - math.exp(-0.6))
     assert abs(sol3.weights["pre->post"][0] - want3) < 1e-9
+
+
+def test_rstdp_reward_pulse_from_callback_decays_with_tau_d():
+    sol, seen = rstdp_pair(reward_at=30.0, amount=2.0, additive=True, tau_d=30.0)
+    tp, tq = sol.spike_trains("pre")[1][0], sol.spike_trains("post")[1][0]
+    c_T = 0.01 * math.exp(-(tq - tp) / 20.0) * math.exp(-(30.0 - tq) / 50.0)
+    assert seen["c"] == pytest.approx(c_T, rel=1e-12)    # the trace at reward time
+    k = 1 / 50.0 + 1 / 30.0
+    want = 0.5 + 2.0 * c_T / k * (1 - math.exp(-k * 30.0))
+    assert abs(sol.weights["pre->post"][0] - want) < 1e-9
+    # the weight history (at the callback times) is flat until the reward
+    h = sol.weight_history
+    assert h["t"] == pytest.approx(np.arange(0.0, 61.0, 10.0))
+    assert np.all(h["pre->post"][:4, 0] == 0.5) and h["pre->post"][-1, 0] == sol.weights["pre->post"][0]
 
 
 def test_rstdp_reward_decays_with_tau_d():
