@@ -69,7 +69,8 @@ def plot_corner(data, names=None, *, truths=None, bins=30, kind="scatter", max_p
     >>> rng = np.random.default_rng(0)
     >>> lay = plot_corner(rng.normal(size=(500, 3)), ["a", "b", "c"], truths=[0, 0, 0])
     >>> import holoviews as hv
-    >>> len(lay.traverse(lambda e: e, [hv.Histogram])), len(lay.traverse(lambda e: e, ["Points.Samples"]))
+    >>> hists = lay.traverse(lambda e: e, [hv.Histogram])
+    >>> len(hists), len(lay.traverse(lambda e: e, ["Points.Samples"]))
     (3, 3)
     """
     import holoviews as hv

@@ -19,7 +19,7 @@ import pytest
 import nbblox as nb
 from nbblox.exceptions import ParameterError, SimulationError
 from nbblox.fit import diagnostics
-from nbblox.fit.bayes import _LogPosterior
+from nbblox.fit.target import _LogPosterior
 
 pytest.importorskip("emcee")
 stats = pytest.importorskip("scipy.stats")
