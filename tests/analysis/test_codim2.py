@@ -79,15 +79,65 @@ def _fd_jac(s, x, params):
     return J
 
 
+def _wc_codim2_independent():
+    """BT and cusp points of the catalog Wilson-Cowan blox in (P, Q), computed
+    without nbblox: fixed points are explicit in (E, I) -- the drives follow by
+    inverting the sigmoids -- and so is the Jacobian.  BT: trace = det = 0; cusp:
+    det = 0 and grad(det) . null(J) = 0 (the fold curve's image has zero speed).
+    Solved by scipy fsolve from a grid of starts."""
+    from scipy.optimize import fsolve
+    c1, c2, c3, c4, aE, thE, aI, thI, tau = 16.0, 12.0, 15.0, 3.0, 1.3, 4.0, 2.0, 3.7, 10.0
+    s0E, s0I = 1 / (1 + np.exp(aE * thE)), 1 / (1 + np.exp(aI * thI))
+    kE, kI = 1 - s0E, 1 - s0I
+
+    def parts(E, I):
+        yE, yI = E / (kE - E), I / (kI - I)  # S_E, S_I at the equilibrium (r = 1)
+        sE, sI = yE + s0E, yI + s0I
+        dE, dI = aE * sE * (1 - sE), aI * sI * (1 - sI)
+        J = np.array([[-1 - yE + (kE - E) * dE * c1, -(kE - E) * dE * c2],
+                      [(kI - I) * dI * c3, -1 - yI - (kI - I) * dI * c4]]) / tau
+        P = thE - np.log(1 / sE - 1) / aE - c1 * E + c2 * I
+        Q = thI - np.log(1 / sI - 1) / aI - c3 * E + c4 * I
+        return J, P, Q
+
+    det = lambda z: np.linalg.det(parts(*z)[0]) * 100
+
+    def cusp(z):
+        J, h = parts(*z)[0], 1e-7
+        g = [(det(z + e) - det(z - e)) / (2 * h) for e in (np.array([h, 0]), np.array([0, h]))]
+        v = np.array([-J[0, 1], J[0, 0]])
+        return [det(z), np.dot(g, v / np.linalg.norm(v))]
+
+    bt = lambda z: [np.trace(parts(*z)[0]) * 10, det(z)]
+    out = {}
+    for name, fun in (("BT", bt), ("CP", cusp)):
+        found = set()
+        for E0 in np.linspace(0.02, 0.45, 10):
+            for I0 in np.linspace(0.005, 0.45, 10):
+                with np.errstate(all="ignore"):
+                    z, _, ier, _ = fsolve(fun, [E0, I0], full_output=True, xtol=1e-14)
+                    if ier != 1 or not (0 < z[0] < kE and 0 < z[1] < kI):
+                        continue
+                    _, P, Q = parts(*z)
+                    if np.isfinite(P) and np.isfinite(Q) and np.max(np.abs(fun(z))) < 1e-9:
+                        found.add((round(P, 7), round(Q, 7)))
+        out[name] = sorted(found)
+    return out
+
+
 @pytest.mark.slow
 def test_wilson_cowan_cusp_and_bogdanov_takens_in_P_Q():
     # Wilson & Cowan 1972 limit-cycle parameters (catalog defaults): in the plane of the
     # external drives (P, Q) the fold curve has a cusp and two Bogdanov-Takens points where
     # the Hopf curve ends -- the organisation described by Borisyuk RM, Kirillov AB (1992)
     # Bifurcation analysis of a neural network model, Biol Cybern 66:319-325,
-    # doi:10.1007/BF00203668.  Checked independently: BT from the fold curve equals BT from
-    # the Hopf curve, trace = det = 0 there (finite-difference Jacobian), and the number of
-    # folds in P changes from 2 to 0 across the cusp's Q.
+    # doi:10.1007/BF00203668.  No published (P, Q) values for this parameter set were
+    # found to check against; the values are checked against an independent computation
+    # (_wc_codim2_independent: explicit equilibria + scipy, no nbblox): BT at
+    # (0.9628036, 0.0979015) and (-1.5377486, -4.0457361), cusp at (1.1564357, 0.5065175).
+    # Also: BT from the fold curve equals BT from the Hopf curve, trace = det = 0 there
+    # (finite-difference Jacobian), and the number of folds in P changes from 2 to 0
+    # across the cusp's Q.
     s = nb.compile(nb.blox.WilsonCowan(name="wc"))
     br = continuation(s, "wc.P", (-3, 5), params={"wc.P": -3.0})
     assert [p.kind for p in br.special_points].count("LP") == 2 and br.special("H")
@@ -97,11 +147,14 @@ def test_wilson_cowan_cusp_and_bogdanov_takens_in_P_Q():
     bt_f = sorted(p.param_value for p in fold.special("BT"))
     bt_h = sorted(p.param_value for p in hopf.special("BT"))
     assert len(bt_f) == 2 and np.array(bt_f) == pytest.approx(np.array(bt_h), abs=1e-5)
+    ind = _wc_codim2_independent()
+    assert np.array(bt_f) == pytest.approx(np.array(ind["BT"]), abs=1e-6)
     for p in fold.special("BT"):
         J = _fd_jac(s, p.x, dict(zip(s.param_names, p.params)))
         assert abs(np.trace(J)) < 1e-5 and abs(np.linalg.det(J)) < 1e-7
     (cp,) = fold.special("CP")
     Pc, Qc = cp.param_value
+    assert min(abs(Pc - P) + abs(Qc - Q) for P, Q in ind["CP"]) < 1e-6
     def n_lp(Q):  # folds near the cusp (another fold pair lies near P = 4)
         lps = continuation(s, "wc.P", (-3, 5), params={"wc.P": -3.0, "wc.Q": Q}).special("LP")
         return sum(abs(p.param_value - Pc) < 0.5 for p in lps)
