@@ -61,6 +61,10 @@ CASES = {
                            systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
                            t_run={"handwritten": 1000.0, "nbblox": 1000.0, "tvb": 100.0,
                                   "neurolib": 1000.0, "brainpy": 250.0}),
+    "W7_fit_hh": dict(kind="fit_hh", t_end=200.0, dt=0.01, stride=10,
+                      start=[100.0, 30.0, 0.25],
+                      title="W7 fit gNa, gK, gL of HH to a 200 ms voltage trace",
+                      systems=["handwritten", "nbblox"]),
 }
 
 QUICK = {  # --quick: same code paths, small sizes (also what tests/bench runs, smaller still)
@@ -71,11 +75,12 @@ QUICK = {  # --quick: same code paths, small sizes (also what tests/bench runs, 
     "W2_wc512_delay": dict(n=64, t_end=200.0, t_run={}),
     "W3_coba": dict(n=1000, t_end=200.0), "W4_sweep": dict(n=100, t_end=200.0, t_run={}),
     "W5_fp_fhn": dict(n=100, n_run={"brainpy": 20}), "W6_latency_hh": dict(t_end=100.0),
+    "W7_fit_hh": dict(t_end=50.0),
 }
 
 # How two answers must agree before a time counts (checked against "handwritten").
 TOL = {"spikes": 0, "V_end": 1e-6, "E_end": 1e-6, "rate_hz": 0.2, "total_spikes": 0.01,
-       "n_osc": 0.01, "V": 1e-3, "hopf_I": 0.05, "points": 0}
+       "n_osc": 0.01, "V": 1e-3, "fit_params": 1e-3, "hopf_I": 0.05, "points": 0}
 
 SCALING = {"W2": dict(sizes=[10, 20, 40, 80, 160, 320, 640, 1000], t_end=200.0, dt=0.1),
            "W3": dict(sizes=[1000, 2000, 4000, 8000, 16000], t_end=200.0, dt=0.1)}

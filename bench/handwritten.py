@@ -227,6 +227,9 @@ def build(case, cfg):
         return W.hh_hopf_points, lambda h: {"hopf_I": h}
     if kind == "pp_fhn":
         return (lambda: W.fhn_phase_plane(cfg["n"])), lambda r: {"V": [[float(v) for v in r[-1]]]}
+    if kind == "fit_hh":  # the derivative-free scipy baseline (see bench/fit_hh.py)
+        from .fit_hh import build_baseline
+        return build_baseline(cfg)
     if kind == "latency_hh":
         nsteps = int(round(cfg["t_end"] / cfg["dt"]))
         x0 = np.array(W.HH_X0)

@@ -109,6 +109,9 @@ def _close(key, ref, got):
         return abs(got - ref) <= tol * max(abs(ref), 1e-12), f"{got:g} vs {ref:g}"
     if key == "spikes":
         return abs(got - ref) <= 1, f"{got} vs {ref}"
+    if key == "fit_params":
+        d = max((abs(a / b - 1) for a, b in zip(got, ref)), default=0.0)
+        return len(got) == len(ref) and d <= tol, f"max relative diff {d:.2g}"
     if key in ("E_end", "hopf_I"):
         if len(got) != len(ref):
             return False, f"{len(got)} values vs {len(ref)}"

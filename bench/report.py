@@ -8,7 +8,8 @@ from pathlib import Path
 # the issue-10 goals for nbblox (warm seconds), to say where it stands
 GOALS = {"W1_hh_rk4": 0.03, "W2_wc80": 0.19, "W2_wc512": 3.0, "W2_wc80_delay": 0.3,
          "W2_wc512_delay": 10.0, "W3_coba": 0.12, "W4_sweep": 0.25, "W5_fp_fhn": 0.5,
-         "W5_cont_hh": 1.0, "W5_cycle_hh": 10.0, "W5_pp_fhn": 0.2}  # issue 5 for W5
+         "W5_cont_hh": 1.0, "W5_cycle_hh": 10.0, "W5_pp_fhn": 0.2,  # issue 5 for W5
+         "W7_fit_hh": 10.0}  # issue 11
 # hand-written numba warm seconds on a quiet machine of this kind (PEER-BENCHMARKS.md,
 # strict FP, serial): with a loaded machine, ratio x this = a projection of nbblox quiet
 QUIET_NUMBA = {"W1_hh_rk4": 0.0171, "W1_fhn_rk4": 0.0041, "W1_fhn_euler": 0.0012,
@@ -42,6 +43,8 @@ def _label(system, res):
         return "reference: V-parametrised HH branch + eigenvalues (NumPy, 20001 points)"
     if system == "handwritten" and res["config"].get("kind") == "cycle_hh":
         return "reference: HH Hopf points (NumPy; checks the equilibrium part only)"
+    if system == "handwritten" and res["config"].get("kind") == "fit_hh":
+        return "baseline: scipy least_squares, finite-difference Jacobian of nb.simulate"
     if system == "handwritten" and res["config"].get("kind") == "pp_fhn":
         return "reference: NumPy field + explicit nullclines + exact equilibria"
     return LABEL.get(system, system)
@@ -100,6 +103,8 @@ def summary_table(results):
         proj = nbw / hw * quiet if nbw and hw and quiet else None
         ref_note = (" (NumPy reference, not numba)"
                     if res["config"].get("kind") in ("fp_fhn", "cont_hh", "cycle_hh", "pp_fhn") and hw else "")
+        if res["config"].get("kind") == "fit_hh" and hw:
+            ref_note = " (scipy finite-difference baseline, not numba)"
         L.append(f"| {res['title']} | {nbtxt} | {_f(hw)}{ref_note} | "
                  f"{_f(nbw / hw, 3) if nbw and hw else '–'} | "
                  f"{f'{LABEL[best[1]]} {_f(best[0])}' if best else '–'} | "

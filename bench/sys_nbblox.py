@@ -128,6 +128,9 @@ def build(case, cfg, variant="nbblox"):
             return phase_plane(s, x="fhn.V", y="fhn.w", xlim=(-3.0, 3.0), ylim=(-3.0, 3.0),
                                resolution=cfg["n"])
         return run, lambda pp: {"V": [sorted(f.state["fhn.V"] for f in pp.fixed_points)]}
+    if kind == "fit_hh":
+        from .fit_hh import build_nbblox
+        return build_nbblox(cfg)
     if kind == "latency_hh":
         s = _compile(nb.blox.HodgkinHuxley(name="hh", I=10.0))
         state = {"I": 10.0}

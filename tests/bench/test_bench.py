@@ -18,7 +18,7 @@ def test_every_case_has_a_reference_and_nbblox():
         assert "nbblox" in cfg["systems"], name
 
 
-@pytest.mark.parametrize("name", ["W1_fhn_rk4", "W2_wc80"])
+@pytest.mark.parametrize("name", ["W1_fhn_rk4", "W2_wc80", "W7_fit_hh"])
 def test_nbblox_agrees_with_handwritten_on_tiny_sizes(name):
     cfg = case_config(name, tiny=True)
     ref = run_case("handwritten", cfg, reps=1)
