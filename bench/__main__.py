@@ -49,6 +49,16 @@ def main(argv=None):
     if a.merge and old.exists():
         data = json.loads(old.read_text())
         data.setdefault("runs", []).append({"argv": argv, "machine": harness.machine()})
+    prev_load = data.get("load") if a.merge else None
+
+    def load_so_far():  # with --merge the table states the worst and mean over all runs
+        load = sampler.summary()
+        if prev_load and load:
+            load = {"min": min(prev_load["min"], load["min"]),
+                    "max": max(prev_load["max"], load["max"]),
+                    "mean": (prev_load["mean"] * prev_load["n"] + load["mean"] * load["n"])
+                    / (prev_load["n"] + load["n"]), "n": prev_load["n"] + load["n"]}
+        return load
     available = None
     if not a.no_peers:
         log(f"peers: {peers_env.VENV}")
@@ -58,7 +68,7 @@ def main(argv=None):
         for k, (ok, info) in available.items():
             log(f"  {k}: {'ok ' + info if ok else 'NOT AVAILABLE: ' + info}")
     data.setdefault("cases", [])
-    data["load"] = sampler.summary()
+    data["load"] = load_so_far()
     t0 = time.time()
     only = select(a.only)
     want = {c.split("_")[0] for c in only}
@@ -70,20 +80,16 @@ def main(argv=None):
                                reps=a.reps, budget=a.budget, log=log)
         data["cases"] = [c for c in data["cases"] if c["case"] != name] + [res]
         data["cases"].sort(key=lambda c: list(CASES).index(c["case"]))
-        data["load"] = sampler.summary()
+        data["load"] = load_so_far()
         report.write(a.out, data)  # after every case, so a long run leaves partial results
     if not a.no_scaling and want & {"W2", "W3"}:
         log("scaling")
         data["scaling"] = scaling.measure(quick=a.quick, peers=a.scaling_peers and not a.no_peers,
                                           available=available, log=log)
     sampler.stop()
-    load = sampler.summary()
-    if a.merge and data.get("load"):  # the table states the worst and mean over all runs
-        prev = data["load"]
-        load = {"min": min(prev["min"], load["min"]), "max": max(prev["max"], load["max"]),
-                "mean": (prev["mean"] * prev["n"] + load["mean"] * load["n"])
-                / (prev["n"] + load["n"]), "n": prev["n"] + load["n"]}
-    data["load"] = load
+    if a.merge:
+        data["runs"][-1]["load"] = sampler.summary()
+    data["load"] = load_so_far()
     data["wall_s"] = time.time() - t0
     report.write(a.out, data)
     log(f"wrote {Path(a.out) / 'RESULTS.md'} ({data['wall_s']:.0f} s)")
