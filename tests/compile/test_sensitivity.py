@@ -103,3 +103,18 @@ def test_spiking_and_noisy_circuits_are_refused():
     with pytest.raises(SimulationError, match="fixed-step"):
         nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 5.0, method="RK45",
                     sensitivities=["fhn.a"])
+
+
+def test_population_parameter_moves_every_neuron_together():
+    pop = nb.Population(nb.blox.FitzHughNagumo(name="proto").type, n=3, name="pop")
+    s = nb.compile(pop)
+    s.params["pop.I"] = np.array([0.3, 0.5, 0.7])
+    sol = nb.simulate(s, 20.0, dt=0.02, sensitivities=["pop.a", "pop[1].I"])
+    assert sol.sensitivity("pop.V", "pop.a").shape == (3, sol.t.size)
+    a = s.params["pop.a"]
+    fd = (nb.simulate(s, 20.0, dt=0.02, params={"pop.a": a + 1e-6})["pop.V"] -
+          nb.simulate(s, 20.0, dt=0.02, params={"pop.a": a - 1e-6})["pop.V"]) / 2e-6
+    assert _rel(sol.sensitivity("pop.V", "pop.a"), fd) < 1e-5
+    # pop[1].I reaches only neuron 1 (no coupling)
+    assert np.abs(sol.sensitivity("pop[0].V", "pop[1].I")).max() == 0.0
+    assert np.abs(sol.sensitivity("pop[1].V", "pop[1].I")).max() > 1e-3
