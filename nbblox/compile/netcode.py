@@ -26,7 +26,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .codegen import _body, _loads, _output_lines, _zero_safe, pycode
-from .plastcode import depress_lines, post_lines, pre_lines, reward_lines
+from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
 
@@ -197,7 +197,6 @@ def _spike_lines(layout, exs):
             L += [f"        for i in range({base}, {base + groups[gp].n}):",
                   "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
     L.append("        nstart = nspk")
-    L += reward_lines(layout)
     for gi, g in spiking:  # thresholds, all groups before any effect
         ex = exs[gi]
         pad = " " * 12
@@ -219,6 +218,8 @@ def _spike_lines(layout, exs):
             L += pre_lines(r, f"gid - {A}", 16)
         L += ["                for kk in range(syn_ptr[row], syn_ptr[row + 1]):",
               "                    post = syn_post[kk]"]
+        if r.plastic == "rstdp":  # bring w up to date before the effect reads it
+            L += sync_lines(r, 20)
         if r.delayed:
             L += ["                    nd = int(syn_d[kk])", "                    if nd == 0:"]
             L += _apply_effects(H, exs[r.g_post], r.effects, "post", 24)

@@ -10,20 +10,24 @@ Runtime arrays (built by :func:`nbblox.sim.events.run_full`)::
     rev_ptr, rev_pre, rev_syn
                           the CSR transposed: for post neuron j of a rule, rows
                           rev_ptr[rev_off + j] .. give (pre index, synapse index)
-    syn_c, syn_ct         eligibility per synapse (R-STDP) and its time
-    pl_d (n_rules,)       reward/dopamine signal per rule (R-STDP)
+    syn_c, syn_ct         eligibility per synapse (R-STDP) and the time up to
+                          which that synapse (c and w) is integrated
+    pl_d (n_rules, 2)     reward/dopamine signal per rule (R-STDP): value and
+                          the time it holds at; d(t) = value*exp(-(t - time)/tau_d)
 
 Everything is event-driven: a spike costs its fan-out (pre) or fan-in
-(post), never ``n_pre * n_post``.  The one exception is R-STDP while its
-reward signal ``d`` is non-zero: ``dw/dt = c*d`` is integrated exactly
-over each step for every synapse of the rule (``c`` and ``d`` are
-exponentials, so the step integral is ``c*d*(1 - exp(-k dt))/k`` with
-``k = 1/tau_c + 1/tau_d``).  Parameters are runtime values: changing
-``A_plus`` or turning learning off needs no recompilation.
+(post), never ``n_pre * n_post``.  R-STDP too: ``dw/dt = c*d`` is
+integrated in closed form (``c`` and ``d`` are exponentials between
+events, so the integral is ``c*d*(1 - exp(-k s))/k`` with
+``k = 1/tau_c + 1/tau_d``) when the synapse next takes part in a spike;
+the caller brings every synapse up to date before a callback and at the
+end of a run (:func:`nbblox.sim.callbacks.sync_rstdp`).  Parameters are
+runtime values: changing ``A_plus`` or turning learning off needs no
+recompilation.
 """
 from __future__ import annotations
 
-__all__ = ["reward_lines", "pre_lines", "depress_lines", "post_lines"]
+__all__ = ["sync_lines", "pre_lines", "depress_lines", "post_lines"]
 
 
 def _clip(pad, r, var):
@@ -32,38 +36,31 @@ def _clip(pad, r, var):
 
 
 def _learn(pad, r, dw):
-    """Apply the STDP increment ``dw`` (code) to synapse kk at time tn."""
+    """Apply the STDP increment ``dw`` (code) to synapse kk at time tn
+    (R-STDP: to its eligibility, already brought to tn by sync_lines)."""
     if r.plastic == "rstdp":
-        return [f"{pad}syn_c[kk] = syn_c[kk] * math.exp(-(tn - syn_ct[kk]) / pl_par[{r.pl}, 6])"
-                f" + {dw}",
-                f"{pad}syn_ct[kk] = tn"]
+        return [f"{pad}syn_c[kk] += {dw}"]
     return [f"{pad}wn = syn_w[kk] + {dw}"] + _clip(pad, r, "wn") + [f"{pad}syn_w[kk] = wn"]
 
 
-def reward_lines(layout):
-    """Per step, for R-STDP rules with d != 0: w += integral of c*d over the step."""
-    L = []
-    for r in layout.rules:
-        if r.plastic != "rstdp":
-            continue
-        P = r.pl
-        L += [f"        dd = pl_d[{P}]",
-              "        if dd != 0.0:",
-              f"            tc = pl_par[{P}, 6]",
-              f"            kr = 1.0 / tc + 1.0 / pl_par[{P}, 7]",
-              "            fr = dd * (1.0 - math.exp(-kr * dt)) / kr",
-              "            ec = math.exp(-dt / tc)",
-              f"            for kk in range({r.syn_off}, {r.syn_off + r.nsyn}):",
-              "                cc = syn_c[kk]",
-              "                if syn_ct[kk] != t:",
-              "                    cc *= math.exp(-(t - syn_ct[kk]) / tc)",
-              "                wn = syn_w[kk] + cc * fr"]
-        L += _clip(" " * 16, r, "wn")
-        L += ["                syn_w[kk] = wn",
-              "                syn_c[kk] = cc * ec",
-              "                syn_ct[kk] = tn",
-              f"            pl_d[{P}] = dd * math.exp(-dt / pl_par[{P}, 7])"]
-    return L
+def sync_lines(r, indent):
+    """R-STDP, synapse kk at time tn: add the integral of c*d since the
+    synapse's last update to w, decay c.  Between two updates c and d are
+    exponentials of fixed sign, so w is monotone and clipping at the end
+    equals clipping all along."""
+    P, pad = r.pl, " " * indent
+    L = [f"{pad}ct = syn_ct[kk]",
+         f"{pad}if ct != tn:",
+         f"{pad}    tc = pl_par[{P}, 6]",
+         f"{pad}    td = pl_par[{P}, 7]",
+         f"{pad}    dd = pl_d[{P}, 0] * math.exp(-(ct - pl_d[{P}, 1]) / td)",
+         f"{pad}    if dd != 0.0:",
+         f"{pad}        kr = 1.0 / tc + 1.0 / td",
+         f"{pad}        wn = syn_w[kk] + syn_c[kk] * dd * (1.0 - math.exp(-kr * (tn - ct))) / kr"]
+    L += _clip(pad + " " * 8, r, "wn")
+    return L + [f"{pad}        syn_w[kk] = wn",
+                f"{pad}    syn_c[kk] *= math.exp(-(tn - ct) / tc)",
+                f"{pad}    syn_ct[kk] = tn"]
 
 
 def pre_lines(r, pre_idx, indent):
@@ -98,8 +95,10 @@ def post_lines(layout, groups):
               f"                jl = gid - {S}",
               f"                for m in range(rev_ptr[{r.rev_off} + jl], "
               f"rev_ptr[{r.rev_off} + jl + 1]):",
-              "                    kk = rev_syn[m]",
-              f"                    ti = {r.tr_pre} + rev_pre[m]",
+              "                    kk = rev_syn[m]"]
+        if r.plastic == "rstdp":
+            L += sync_lines(r, 20)
+        L += [f"                    ti = {r.tr_pre} + rev_pre[m]",
               f"                    dw = pl_par[{r.pl}, 2] * pl_tr[ti] * math.exp(-(tn - pl_tl[ti])"
               f" / pl_par[{r.pl}, 0])"]
         L += _learn(" " * 20, r, "dw")

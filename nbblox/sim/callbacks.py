@@ -65,24 +65,37 @@ def plasticity_arrays(layout, t0, learn=True):
     # eligibility only for R-STDP circuits (the generated code reads it only there)
     nsyn = layout.syn_post.size if any(r.plastic == "rstdp" for r in layout.rules) else 0
     par = layout.pl_par0.copy() if layout.pl_par0.size else np.zeros((0, 8))
-    d = np.zeros(max(par.shape[0], 1))
-    d[:layout.pl_d0.size] = layout.pl_d0
+    d = np.zeros((max(par.shape[0], 1), 2))   # value, time it holds at
+    d[:layout.pl_d0.size, 0] = layout.pl_d0
+    d[:, 1] = t0
     if not learn:
         par[:, 2:4] = 0.0
-        d[:] = 0.0
+        d[:, 0] = 0.0
     return {"pl_par": par, "pl_tr": np.zeros(max(layout.n_traces, 1)),
             "pl_tl": np.full(max(layout.n_traces, 1), float(t0)),
             "syn_c": np.zeros(nsyn), "syn_ct": np.full(nsyn, float(t0)), "pl_d": d}
 
 
-def sync_eligibility(layout, pl, t):
-    """Decay every R-STDP eligibility to time ``t`` (the kernel stores them
-    lazily), so a callback reads and writes current values."""
+def sync_rstdp(layout, pl, syn_w, t):
+    """Bring every R-STDP synapse to time ``t``: add the integral of c*d since
+    its last update to w (clipped), decay c and d (the kernel does this
+    lazily, per synapse, when it spikes).  Called before callbacks, weight
+    snapshots and at the end of a run, so what Python sees is current."""
     for r in layout.rules:
-        if r.plastic == "rstdp":
-            sl = slice(r.syn_off, r.syn_off + r.nsyn)
-            pl["syn_c"][sl] *= np.exp(-(t - pl["syn_ct"][sl]) / pl["pl_par"][r.pl, 6])
-            pl["syn_ct"][sl] = t
+        if r.plastic != "rstdp":
+            continue
+        sl = slice(r.syn_off, r.syn_off + r.nsyn)
+        tc, td = pl["pl_par"][r.pl, 6], pl["pl_par"][r.pl, 7]
+        ct, c = pl["syn_ct"][sl], pl["syn_c"][sl]
+        d0, dt0 = pl["pl_d"][r.pl]
+        k = 1.0 / tc + 1.0 / td
+        if d0 != 0.0:
+            dd = d0 * np.exp(-(ct - dt0) / td)
+            w = syn_w[sl] + c * dd * (1.0 - np.exp(-k * (t - ct))) / k
+            syn_w[sl] = np.clip(w, pl["pl_par"][r.pl, 4], pl["pl_par"][r.pl, 5])
+        c *= np.exp(-(t - ct) / tc)
+        ct[:] = t
+        pl["pl_d"][r.pl] = (d0 * np.exp(-(t - dt0) / td), t)
 
 
 class _Views(dict):
@@ -174,17 +187,17 @@ class CallbackState:
         projection, or of all); it then decays with the rule's ``tau_d``."""
         a = _finite(amount, "reward")
         for r in self._rstdp(projection):
-            self._pl["pl_d"][r.pl] += a
+            self._pl["pl_d"][r.pl, 0] += a
 
     def set_dopamine(self, value, projection=None):
         """Set the dopamine signal ``d`` (0 stops reward-driven learning)."""
         v = _finite(value, "dopamine")
         for r in self._rstdp(projection):
-            self._pl["pl_d"][r.pl] = v
+            self._pl["pl_d"][r.pl, 0] = v
 
     def dopamine(self, projection=None):
         """Current dopamine signal of one R-STDP projection (the first by default)."""
-        return float(self._pl["pl_d"][self._rstdp(projection)[0].pl])
+        return float(self._pl["pl_d"][self._rstdp(projection)[0].pl, 0])
 
     def stop(self):
         """End the run cleanly after this callback (the Solution ends here)."""

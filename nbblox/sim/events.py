@@ -70,7 +70,7 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     Solution.
     """
     from .callbacks import (CallbackState, call, initial_weights, plasticity_arrays,
-                            sync_eligibility)
+                            sync_rstdp)
     L = system.layout
     if system.backend != "numba":
         raise SimulationError("spikes, delays, noise and callbacks need the numba backend "
@@ -119,13 +119,13 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
         if status != -1:
             break
         t = t0 + step * dt
+        sync_rstdp(L, pl, syn_w, t)
         if rec_every and step % rec_every == 0:
             history.append((t, syn_w.copy()))
         if callback is not None and step % every == 0:
             drain()
             nspk = 0
             state.t, state.step = t, step
-            sync_eligibility(L, pl, t)
             state.spikes = spike_record(L, np.concatenate(chunks_i[seen:]),
                                         np.concatenate(chunks_t[seen:]))
             seen = len(chunks_i)
@@ -134,6 +134,7 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
                 break
         if step >= nsteps:
             break
+    sync_rstdp(L, pl, syn_w, t0 + step * dt)
     chunks_i.append(spk_i[:nspk])
     chunks_t.append(spk_t[:nspk])
     gid = np.concatenate(chunks_i)
