@@ -105,6 +105,7 @@ def rossler():
     return s, p1, p2
 
 
+@pytest.mark.slow
 def test_rossler_period_doubling_branch_switching_chaosbook_cycles(rossler):
     # ChaosBook (Cvitanovic et al., chaosbook.org), "Roessler's model" (extras/simon/
     # Roessler.html), a = b = 0.2, c = 5.7, periodic orbits found by Newton:
@@ -133,6 +134,7 @@ def test_rossler_period_doubling_branch_switching_chaosbook_cycles(rossler):
     assert p1.stable[i - 2] and not p1.stable[i + 2] and p2.stable[1]
 
 
+@pytest.mark.slow
 def test_rossler_cascade_second_doubling(rossler):
     # The cascade goes on: the 2-cycle doubles again before a = 0.2 (the attractor at
     # a = 0.2 is chaotic); switching there gives a cycle of ~4 times the base period.
@@ -160,6 +162,7 @@ def test_pd_start_bad_inputs(rossler):
         continuation(s, "r.a", (-0.2, 0.2), start=fake)
 
 
+@pytest.mark.slow
 def test_adaptive_mesh_relaxation_oscillation_van_der_pol():
     # van der Pol, x'' - mu (e - x^2) x' + x = 0: a supercritical Hopf at e = 0, and at
     # e = 1 the classic oscillator, strongly relaxational for mu = 5.  Its period is
