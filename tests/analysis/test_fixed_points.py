@@ -153,3 +153,23 @@ def test_many_states_network_path():
     assert len(fps) >= 1
     assert all(f.state[f"f{i}.V"] == pytest.approx(-1.19941, abs=1e-4) for f in fps for i in range(8))
     assert fps[0].stability == "stable focus"
+
+
+def test_classify_many_equals_classify_on_random_spectra():
+    # the batched labels (used for many parameter values at once) must be the labels
+    from nbblox.analysis._common import classify_many
+    rng = np.random.default_rng(1)
+    for n in (1, 2, 3, 5):
+        rows = []
+        for _ in range(1500):
+            e = []
+            while len(e) < n:
+                r = rng.choice([-2.0, -1.0, 0.0, 1.0, 3.0]) * rng.choice([1.0, rng.random()])
+                if len(e) <= n - 2 and rng.random() < 0.5:
+                    w = rng.choice([0.0, 1.0, 2.5])
+                    e += [r + 1j * w, r - 1j * w]
+                else:
+                    e.append(r + 0j)
+            rows.append(e)
+        rows = np.array(rows)
+        assert classify_many(rows) == [classify(e) for e in rows]
