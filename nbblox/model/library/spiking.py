@@ -84,6 +84,24 @@ ExpIF = BloxType(
              "J Neurosci 23:11628-11640. doi:10.1523/JNEUROSCI.23-37-11628.2003",
 )
 
+# Naud, Marcille, Clopath & Gerstner 2008, Table 1 (values as reproduced in Brian2's
+# example of that paper, which notes the set was "adapted to match figures"):
+#   C pF, g_L nS, E_L mV, V_T mV, Delta_T mV, a nS, tau_w ms, b pA, V_reset mV, I pA
+_NAUD = {
+    "tonic_spiking": (200, 10, -70, -50, 2, 2, 30, 0, -58, 500),
+    "adaptation": (200, 12, -70, -50, 2, 2, 300, 60, -58, 500),
+    "initial_burst": (130, 18, -58, -50, 2, 4, 150, 120, -50, 400),
+    "regular_bursting": (200, 10, -58, -50, 2, 2, 120, 100, -46, 210),
+    "delayed_accelerating": (200, 12, -70, -50, 2, -10, 300, 0, -58, 300),
+    "delayed_regular_bursting": (100, 10, -65, -50, 2, -10, 90, 30, -47, 110),
+    "transient_spiking": (100, 10, -65, -50, 2, 10, 90, 100, -47, 180),
+    "irregular_spiking": (100, 12, -60, -50, 2, -11, 130, 30, -48, 160),
+}
+_NAUD_PRESETS = {
+    k: {**dict(zip(("C", "g_L", "E_L", "V_T", "Delta_T", "a", "tau_w", "b", "V_reset", "I"),
+                   map(float, v))), "V_peak": -40.0}
+    for k, v in _NAUD.items()}
+
 AdEx = BloxType(
     "AdEx",
     """
@@ -96,12 +114,21 @@ AdEx = BloxType(
             "tau_w": P(144.0, (1, 1000), 1, "ms", "adaptation time constant", (1e-9, None))},
     init={"V": -70.6, "w": 0.0},
     spike="V >= V_peak", reset="V = V_reset; w += b",
+    presets=_NAUD_PRESETS,
     kind="neuron",
     doc="Adaptive exponential integrate-and-fire (V mV, w pA, C pF, g nS, t ms). "
-        "Defaults: Brette & Gerstner 2005 (regular spiking with adaptation).",
+        "Defaults: Brette & Gerstner 2005 (regular spiking with adaptation). Presets: "
+        "the eight firing patterns of Naud et al. 2008 (Table 1 / Fig. 4): "
+        "tonic_spiking, adaptation, initial_burst, regular_bursting, "
+        "delayed_accelerating, delayed_regular_bursting, transient_spiking, "
+        "irregular_spiking; each sets C, g_L, E_L, V_T, Delta_T, a, tau_w, b, V_reset "
+        "and the step current I, with the cut-off V_peak = V_T + 5 Delta_T = -40 mV. "
+        "Start from rest: init={'V': E_L of the preset}.",
     citation="Brette R, Gerstner W (2005). Adaptive exponential integrate-and-fire model as "
              "an effective description of neuronal activity. J Neurophysiol 94:3637-3642. "
-             "doi:10.1152/jn.00686.2005",
+             "doi:10.1152/jn.00686.2005; Naud R, Marcille N, Clopath C, Gerstner W (2008). "
+             "Firing patterns in the adaptive exponential integrate-and-fire model. Biol "
+             "Cybern 99:335-347. doi:10.1007/s00422-008-0264-7",
 )
 
 Izhikevich = BloxType(
