@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss"]
+__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss", "urand", "tinterp"]
 
 try:  # numba is a hard dependency, but a browser-side Python has none
     if os.environ.get("NBBLOX_DISABLE_NUMBA"):
@@ -71,3 +71,45 @@ def gauss(seed, counter):
     u1 = _unit(seed, 2 * counter)
     u2 = _unit(seed, 2 * counter + 1)
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+_RAND_STREAM = np.uint64(0x5851F42D4C957F2D)
+
+
+@njit(cache=True, nogil=True)
+def urand(seed, counter):
+    """Uniform deviate in (0, 1) number ``counter`` of the spike-condition stream
+    of ``seed`` (``rand()``): a stream apart from the one :func:`gauss` uses."""
+    return _unit(np.uint64(seed) ^ _RAND_STREAM, counter)
+
+
+@njit(cache=True, nogil=True)
+def tinterp(p, at, stride, av, n, x):
+    """Linear interpolation at ``x`` through the table stored in ``p``: times at
+    ``p[at + k*stride]``, values at ``p[av + k*stride]``, k < n (``interp()``).
+
+    Times are non-decreasing (checked when the table is made); every index read
+    stays within ``at .. at + (n-1)*stride`` and ``av .. av + (n-1)*stride``, so
+    a bad ``x`` (NaN, out of range) cannot read outside the table.
+    """
+    if n < 2 or stride < 1:
+        return math.nan
+    if not x > p[at]:          # before the first sample (or NaN): first value
+        return p[av] if x == x else math.nan
+    last = n - 1
+    if x >= p[at + last * stride]:
+        return p[av + last * stride]
+    lo, hi = 0, last           # invariant: T[lo] <= x < T[hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if p[at + mid * stride] <= x:
+            lo = mid
+        else:
+            hi = mid
+    if lo > last - 1:          # explicit clamp (numba does not bound-check)
+        lo = last - 1
+    t0 = p[at + lo * stride]
+    t1 = p[at + (lo + 1) * stride]
+    v0 = p[av + lo * stride]
+    v1 = p[av + (lo + 1) * stride]
+    return v0 + (v1 - v0) * (x - t0) / (t1 - t0)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..model.symbolic import rand
 from .codegen import _body, _loads, _output_lines, _zero_safe, pycode
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
@@ -205,6 +206,8 @@ def _spike_lines(layout, exs):
             L.append(f"            if step < refr[{g.xoff} + i]:")
             L.append("                continue")
         L += _loads(g, ex, [ex["spike"]], 12)
+        if ex["spike"].has(rand):  # rand() draws are keyed on (seed, step, gid)
+            L.append(f"{pad}gid = {g.soff} + i")
         L += [f"{pad}if {pycode(ex['spike'])}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
               f"{pad}    spk_t[nspk] = tn", f"{pad}    nspk += 1"]
     for r in layout.rules:  # propagation

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..model.symbolic import interp
 from .codegen import group_expressions
 
 __all__ = ["ReferenceKernels"]
@@ -33,11 +34,45 @@ _MODULES = [{"exprel": _np_exprel, "exprel1": _np_exprel1,
              "Heaviside": lambda x, h=1.0: np.heaviside(x, h)}, "numpy"]
 
 
+def _table_value(t, T, V):
+    """interp() per instance, with the kernel's rules: T, V are (K, n)."""
+    K, n = T.shape
+    out = np.empty(n)
+    for i in range(n):
+        if not t > T[0, i]:
+            out[i] = V[0, i] if t == t else np.nan
+        elif t >= T[-1, i]:
+            out[i] = V[-1, i]
+        else:
+            lo = min(int(np.searchsorted(T[:, i], t, side="right")) - 1, K - 2)
+            t0, t1 = T[lo, i], T[lo + 1, i]
+            out[i] = V[lo, i] + (V[lo + 1, i] - V[lo, i]) * (t - t0) / (t1 - t0)
+    return out
+
+
+def _tables(ex):
+    """Replace each interp() call by a symbol ``tab<m>``; its value is computed
+    per instance in :meth:`_GroupFns.args` from the table in ``p``."""
+    calls = sorted(set().union(*(e.atoms(interp) for e in
+                                 ex["f"] + ex["out"] + [x for r in ex["dfds"] for x in r]
+                                 + [x for r in ex["dfdu"] for x in r]
+                                 + [x for r in ex["dods"] for x in r])), key=str)
+    subs = {c: sp.Symbol(f"tab{m}", real=True) for m, c in enumerate(calls)}
+    Q = ex["Q"]
+    spec = [(Q.index(c.args[1]), Q.index(c.args[3]), int(c.args[4])) for c in calls]
+    for key in ("f", "out"):
+        ex[key] = [e.xreplace(subs) for e in ex[key]]
+    for key in ("dfds", "dfdu", "dods"):
+        ex[key] = [[e.xreplace(subs) for e in row] for row in ex[key]]
+    return [subs[c] for c in calls], spec
+
+
 class _GroupFns:
     def __init__(self, g):
         ex = group_expressions(g.btype)
         t = sp.Symbol("t_s", real=True)
-        args = (t, *ex["S"], *ex["Q"], *ex["U"])
+        tabs, self.tables = _tables(ex)
+        args = (t, *ex["S"], *ex["Q"], *ex["U"], *tabs)
         self.g, self.ns, self.nq, self.nu = g, len(ex["S"]), len(ex["Q"]), len(ex["U"])
         mk = lambda exprs: sp.lambdify(args, exprs, modules=_MODULES) if exprs else None
         self.f = mk(ex["f"])
@@ -52,7 +87,12 @@ class _GroupFns:
         S = [x[g.xoff + k * n: g.xoff + (k + 1) * n] for k in range(self.ns)]
         Q = [p[g.poff + j * n: g.poff + (j + 1) * n] for j in range(self.nq)]
         U = [u[g.uoff + m * n: g.uoff + (m + 1) * n] for m in range(self.nu)]
-        return (t, *S, *Q, *U)
+        tabs = []
+        for jt, jv, K in self.tables:
+            T = p[g.poff + jt * n: g.poff + (jt + K) * n].reshape(K, n)
+            V = p[g.poff + jv * n: g.poff + (jv + K) * n].reshape(K, n)
+            tabs.append(_table_value(t, T, V))
+        return (t, *S, *Q, *U, *tabs)
 
     def call(self, fn, args):
         n = self.g.n

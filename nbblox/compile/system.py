@@ -346,7 +346,8 @@ def _check_supported(circuit):
         subs = {}
         for name, expr in t.eqs.aux.items():
             subs[sp.Symbol(name, real=True)] = expr.xreplace(subs)
-        if not t.spike.xreplace(subs).free_symbols & {
+        from ..model.symbolic import rand
+        if not t.spike.has(rand) and not t.spike.xreplace(subs).free_symbols & {
                 sp.Symbol(s, real=True) for s in t.states}:
             raise CompileError(f"blox '{b.name}' ({t.name}): the spike condition "
                                f"'{t.spike_text}' does not depend on any state, so it is "

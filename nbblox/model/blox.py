@@ -16,6 +16,7 @@ import json
 from ..exceptions import EquationError, ParameterError, suggest
 from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
                         parse_expression)
+from .functions import SPIKE_ONLY
 from .params import Parameter, as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
@@ -131,8 +132,11 @@ class BloxType:
         elif isinstance(outputs, str):
             outputs = {"out": outputs} if outputs not in states else {outputs: outputs}
         self.output_text = dict(outputs)
+        tables = [tb for n in self.eqs.names.values() for tb in n.tables]
         for k, v in self.output_text.items():
-            self._check_names(check_expression(v, blox=self.name), f"output '{k}'")
+            used = check_expression(v, blox=self.name)
+            self._check_names(used, f"output '{k}'")
+            tables += used.tables
         init = dict(init or {})
         for s in init:
             if s not in states:
@@ -140,19 +144,30 @@ class BloxType:
                                      f"which has no d{s}/dt line." + suggest(s, states))
         self.init = {s: check_value(init.get(s, 0.0), s, self.name) for s in states}
         self.spike_text, self.reset_text = spike, reset
+        spike_rand = False
         if spike:
-            self._check_names(check_expression(spike, blox=self.name, condition=True),
-                              "spike condition")
+            # a spike condition may draw rand() and use the step dt (Poisson sources)
+            used = check_expression(spike, blox=self.name, condition=True, allow_rand=True)
+            self._check_names(used, "spike condition", SPIKE_ONLY)
+            spike_rand, tables = used.rand, tables + used.tables
         for target, _, _, used in check_assignments(reset, blox=self.name) if reset else []:
             if target not in states:
                 raise EquationError(f"reset assigns '{target}', which is not a state "
                                     f"(states: {', '.join(states)})", blox=self.name)
             self._check_names(used, "reset")
+            tables += used.tables
+        self._check_tables(tables)
         self._sympy = None
         if reset and not spike:
             raise EquationError("a reset needs a spike condition", blox=self.name)
         self.refractory = None if refractory is None else check_value(
             refractory, "refractory", self.name, (0, None))
+        if spike_rand and self.refractory is None:
+            # without one, the kernel re-tests the condition right after the reset
+            # with the same draw and would report a neuron stuck above threshold
+            raise EquationError("a spike condition with rand() needs refractory= "
+                                "(0 is fine: the neuron may fire again next step)",
+                                blox=self.name)
         for pname, values in self.presets.items():
             for k in values:
                 if k not in self.params:
@@ -176,8 +191,30 @@ class BloxType:
                         "as a parameter, an input, or define it above." + suggest(s, known),
                         blox=self.name, line=self.eqs.lines[name])
 
-    def _check_names(self, used, what):
-        known = self._known()
+    def _check_tables(self, tables):
+        """interp(t, T0, T1, Y0, K) reads K times from T0 on and K values from Y0
+        on out of the parameter vector: check that layout here, once, so the
+        kernels can index it without bound checks going wrong."""
+        names = list(self.params)
+        for x, t0, t1, y0, k in tables:
+            where = f"interp({x}, {t0}, {t1}, {y0}, {k}): "
+            if x != "t":
+                raise EquationError(where + "interp() interpolates in time: its first "
+                                    "argument must be t", blox=self.name)
+            if not (isinstance(k, int) and k >= 2):
+                raise EquationError(where + "the last argument is the number of samples, "
+                                    "a whole number >= 2", blox=self.name)
+            if not all(a in self.params for a in (t0, t1, y0)):
+                raise EquationError(where + "the 2nd-4th arguments must be parameters "
+                                    "(first time, second time, first value)", blox=self.name)
+            i0, i1, iv = names.index(t0), names.index(t1), names.index(y0)
+            if i1 != i0 + 1 or iv != i0 + k or i0 + 2 * k > len(names):
+                raise EquationError(where + f"the table needs {k} time parameters from "
+                                    f"'{t0}' on, directly followed by {k} value "
+                                    "parameters (use nb.blox.TimeSeriesInput)", blox=self.name)
+
+    def _check_names(self, used, what, extra=()):
+        known = self._known() | set(extra)
         for s in sorted(used):
             if s not in known:
                 raise EquationError(f"unknown symbol '{s}' in the {what}." + suggest(s, known),
@@ -189,8 +226,8 @@ class BloxType:
             from .equations import parse_assignments
             outputs = {k: parse_expression(v, blox=self.name)
                        for k, v in self.output_text.items()}
-            spike = (parse_expression(self.spike_text, blox=self.name, condition=True)
-                     if self.spike_text else None)
+            spike = (parse_expression(self.spike_text, blox=self.name, condition=True,
+                                      allow_rand=True) if self.spike_text else None)
             reset = parse_assignments(self.reset_text, blox=self.name) if self.reset_text else []
             self._sympy = (outputs, spike, reset)
         return self._sympy
@@ -366,5 +403,8 @@ class Blox:
         return self.type._repr_latex_()
 
     def __repr__(self):
-        ps = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        items = list(self.params.items())
+        ps = ", ".join(f"{k}={v:g}" for k, v in items[:12])
+        if len(items) > 12:  # e.g. a TimeSeriesInput's table
+            ps += f", ... ({len(items)} parameters)"
         return f"<{self.type.name} '{self.name}' ({ps})>"

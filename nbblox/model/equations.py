@@ -90,6 +90,16 @@ class Equations:
         return {s: e.xreplace(subs) for s, e in self.rhs.items()}
 
 
+class _Names(set):
+    """The names an expression uses, plus what the blox type must check about
+    its calls: ``tables`` (the arguments of each ``interp()``, as names or
+    whole numbers) and ``rand`` (whether it calls ``rand()``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.rand = [], False
+
+
 class _Translator:
     """Walk a Python AST, refusing anything not whitelisted.
 
@@ -98,11 +108,11 @@ class _Translator:
     the SymPy expression.
     """
 
-    def __init__(self, *, blox, line, col0, text, conditions, build=True):
+    def __init__(self, *, blox, line, col0, text, conditions, build=True, allow_rand=False):
         self.blox, self.line, self.col0, self.text = blox, line, col0, text
         self.conditions = conditions
-        self.build = build
-        self.names = set()
+        self.build, self.allow_rand = build, allow_rand
+        self.names = _Names()
         if build:
             import sympy
             from . import symbolic
@@ -194,6 +204,16 @@ class _Translator:
         if (nargs is None and n < 2) or (nargs is not None and n != nargs):
             want = "at least 2" if nargs is None else str(nargs)
             self.fail(f"{fname}() takes {want} argument(s), got {n}", node)
+        if fname == "rand":
+            if not self.allow_rand:
+                self.fail("rand() is only allowed in a spike condition (e.g. 'rand() < "
+                          "rate*dt/1000'); for noise in an equation use '+ sigma*xi'", node)
+            self.names.rand = True
+        if fname == "interp":
+            self.names.tables.append(tuple(
+                a.id if isinstance(a, ast.Name) else
+                a.value if isinstance(a, ast.Constant) and type(a.value) is int else None
+                for a in node.args))
         args = [self(a, fname == "where" and i == 0) for i, a in enumerate(node.args)]
         return self.sym.FUNCTIONS[fname][0](*args) if self.build else None
 
@@ -208,17 +228,18 @@ def _parse_ast(src, *, blox, line, col0, text):
                             column=col, text=text) from None
 
 
-def _translate(src, *, blox, line, condition, text, col0, build):
+def _translate(src, *, blox, line, condition, text, col0, build, allow_rand=False):
     if not isinstance(src, str) or not src.strip():
         raise EquationError("empty expression", blox=blox, line=line, text=text)
     text = src if text is None else text
     tree = _parse_ast(src, blox=blox, line=line, col0=col0, text=text)
     tr = _Translator(blox=blox, line=line, col0=col0 + len(src) - len(src.lstrip()),
-                     text=text, conditions=condition, build=build)
+                     text=text, conditions=condition, build=build, allow_rand=allow_rand)
     return tr(tree), tr.names
 
 
-def parse_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0):
+def parse_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0,
+                     allow_rand=False):
     """Parse one expression (or condition) into SymPy through the whitelist.
 
     Examples
@@ -232,12 +253,14 @@ def parse_expression(src, *, blox=None, line=None, condition=False, text=None, c
     V > 30
     """
     return _translate(src, blox=blox, line=line, condition=condition, text=text, col0=col0,
-                      build=True)[0]
+                      build=True, allow_rand=allow_rand)[0]
 
 
-def check_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0):
+def check_expression(src, *, blox=None, line=None, condition=False, text=None, col0=0,
+                     allow_rand=False):
     """Check one expression against the whitelist without building SymPy;
-    return the set of names it uses.
+    return the set of names it uses (``rand()`` only with ``allow_rand``, for
+    spike conditions; the set's ``tables`` lists each ``interp()`` call).
 
     Examples
     --------
@@ -245,7 +268,7 @@ def check_expression(src, *, blox=None, line=None, condition=False, text=None, c
     ['I', 'V', 't', 'tau', 'w']
     """
     return _translate(src, blox=blox, line=line, condition=condition, text=text, col0=col0,
-                      build=False)[1]
+                      build=False, allow_rand=allow_rand)[1]
 
 
 def _logical_lines(text):

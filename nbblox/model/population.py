@@ -379,8 +379,12 @@ def parse_on_pre(text, dtype, who):
         raise CircuitError(f"{who}: the target type {dtype.name} has its own 'w', which "
                            "clashes with the synaptic weight 'w' in on_pre")
     known = set(dtype.states) | set(dtype.params) | {"w"}
+    from .symbolic import interp  # SymPy is loaded already (parse_assignments)
     out = []
     for target, expr in stmts:
+        if expr.has(interp):
+            raise CircuitError(f"{who}: interp() is not allowed in on_pre (a table "
+                               "belongs in an input blox)")
         if target not in dtype.states:
             raise CircuitError(f"{who}: on_pre assigns '{target}', which is not a state of "
                                f"{dtype.name}." + suggest(target, dtype.states))

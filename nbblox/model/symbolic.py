@@ -10,7 +10,7 @@ import sympy as sp
 
 from .functions import ARITY, CONSTANT_NAMES
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "exprel", "exprel1", "expreln"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "exprel", "exprel1", "expreln", "rand", "interp"]
 
 
 class expreln(sp.Function):
@@ -60,6 +60,31 @@ class exprel(sp.Function):
         return (sp.exp(x) - 1) / x
 
 
+class rand(sp.Function):
+    """Uniform random number in (0, 1); only in spike conditions (see
+    :mod:`nbblox.model.functions`)."""
+
+    nargs = 0
+    is_real = True
+    is_positive = True
+
+    def _eval_evalf(self, prec):
+        # never a number: SymPy would otherwise evaluate it with mpmath.rand() (same
+        # name) and fold 'rand() < 0.1' to True or False at parse time
+        return None
+
+
+class interp(sp.Function):
+    """Table interpolation in time (see :mod:`nbblox.model.functions`); never
+    differentiated in a state, since its first argument must be ``t``."""
+
+    nargs = 5
+    is_real = True
+
+    def _eval_evalf(self, prec):
+        return None
+
+
 def _heaviside(x):
     # H(0) = 1 so that a threshold crossed exactly counts as crossed
     return sp.Heaviside(x, 1)
@@ -76,6 +101,7 @@ FUNCTIONS = {
     "tanh": (sp.tanh, 1), "sinh": (sp.sinh, 1), "cosh": (sp.cosh, 1),
     "abs": (sp.Abs, 1), "min": (sp.Min, None), "max": (sp.Max, None),
     "heaviside": (_heaviside, 1), "exprel": (exprel, 1), "where": (_where, 3),
+    "rand": (rand, 0), "interp": (interp, 5),
 }
 
 CONSTANTS = {"pi": sp.pi}

@@ -16,8 +16,10 @@ with deferred_parsing():
                    synapses, wongwang)
 
 from .channels import Channel, ConductanceNeuron
+from .tables import TimeSeriesInput
 
-__all__ = ["CATALOG", "catalog", "describe", "channels", "Channel", "ConductanceNeuron"]
+__all__ = ["CATALOG", "catalog", "describe", "channels", "Channel", "ConductanceNeuron",
+           "TimeSeriesInput"]
 
 CATALOG: dict[str, BloxType] = {}
 for _mod in (neurons, spiking, masses, wongwang, oscillators, cmc, synapses, inputs,
@@ -55,6 +57,8 @@ def catalog(kind=None):
     rows.append({"name": "ConductanceNeuron", "kind": "neuron",
                  "states": "V, Ca, gates of the chosen channels",
                  "source": _source(channels._PRINZ)})
+    rows.append({"name": "TimeSeriesInput", "kind": "input", "states": "",
+                 "source": "(user data: a recorded series, linearly interpolated)"})
     return [r for r in rows if kind is None or r["kind"] == kind]
 
 

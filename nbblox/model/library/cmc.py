@@ -10,12 +10,15 @@ __all__ = ["CanonicalMicroCircuit"]
 
 _POPS = {"ss": "spiny stellate (granular)", "sp": "superficial pyramidal",
          "ii": "inhibitory interneurons", "dp": "deep pyramidal"}
-_TAU = {"ss": 2.0, "sp": 2.0, "ii": 16.0, "dp": 28.0}
-# intrinsic connections, target <- source, in 1/ms (x 1000 for Hz); sign = effect
-_G = {("ss", "ss"): -1.6, ("ss", "sp"): -0.8, ("ss", "ii"): -0.8,
-      ("sp", "ss"): 0.8, ("sp", "sp"): -1.6, ("sp", "ii"): -0.4,
-      ("ii", "ss"): 0.8, ("ii", "sp"): 0.4, ("ii", "ii"): -0.8, ("ii", "dp"): -0.4,
-      ("dp", "sp"): 0.2, ("dp", "ii"): -0.4, ("dp", "dp"): -0.8}
+_TAU = {"ss": 2.0, "sp": 2.0, "ii": 16.0, "dp": 28.0}   # spm_fx_cmc: T = [2 2 16 28] ms
+# intrinsic connections, (target, source) -> 1/ms; sign = effect.  SPM12 spm_fx_cmc.m
+# (r6720): G = [4 4 8 4 4 2 4 4 2 1]*200 /s for G1 ss->ss, G2 sp->ss, G3 ii->ss,
+# G4 ii->ii, G5 ss->ii, G6 dp->ii, G7 sp->sp, G8 ss->sp, G9 ii->dp, G10 dp->dp,
+# here divided by 1000 (time in ms): 4*200/1000 = 0.8 /ms.
+_G = {("ss", "ss"): -0.8, ("ss", "sp"): -0.8, ("ss", "ii"): -1.6,
+      ("ii", "ii"): -0.8, ("ii", "ss"): 0.8, ("ii", "dp"): 0.4,
+      ("sp", "sp"): -0.8, ("sp", "ss"): 0.8,
+      ("dp", "ii"): -0.4, ("dp", "dp"): -0.2}
 _EXTRA = {"ss": " + I_syn", "sp": " + I_back", "ii": " + I_back", "dp": ""}
 
 
@@ -53,12 +56,16 @@ CanonicalMicroCircuit = BloxType(
         "mean depolarisation v (mV) and its derivative i, tau dv'/dt = U - 2 v' - v/tau "
         "with U = sum_j g_ij S(v_j) (+ input). Forward/exogenous input I_syn drives ss; "
         "backward input I_back drives sp and ii; forward outputs leave from 'sp', "
-        "backward ones from 'dp'. Connection strengths are in 1/ms (the DCM values x 200 "
-        "Hz / 1000); time constants 2, 2, 16, 28 ms. Superficial cells resonate at higher "
-        "(beta/gamma) frequencies than deep cells (alpha/beta).",
+        "backward ones from 'dp'. Constants of SPM12's spm_fx_cmc (the DCM implementation "
+        "of Bastos et al. 2012): intrinsic strengths G = [4 4 8 4 4 2 4 4 2] x 200 Hz "
+        "and dp self-inhibition 1 x 200 Hz, here in 1/ms (/1000); time constants 2, 2, "
+        "16, 28 ms; sigmoid slope 2/3. (SPM scales exogenous input by 32; here I_syn "
+        "enters as given.) Superficial cells resonate at higher (beta/gamma) frequencies "
+        "than deep cells (alpha/beta).",
     citation="Bastos AM, Usrey WM, Adams RA, Mangun GR, Fries P, Friston KJ (2012). "
              "Canonical microcircuits for predictive coding. Neuron 76:695-711. "
              "doi:10.1016/j.neuron.2012.10.038; Moran R, Pinotsis DA, Friston K (2013). "
              "Neural masses and fields in dynamic causal modeling. Front Comput Neurosci "
-             "7:57. doi:10.3389/fncom.2013.00057",
+             "7:57. doi:10.3389/fncom.2013.00057; SPM12 toolbox/dcm_meeg/spm_fx_cmc.m "
+             "(r6720, Wellcome Centre for Human Neuroimaging)",
 )

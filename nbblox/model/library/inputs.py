@@ -1,10 +1,11 @@
 """Input blox: constant, step, ramp, pulse train and sinusoid (stateless: an
-output expression of time ``t`` in ms), plus Ornstein-Uhlenbeck noise (needs
-the noise support of the simulator).  Every input's output is called ``out``;
-connect it with ``Circuit.connect(src, dst, input="I_ext")`` or to ``I_syn``.
-
-A user time series (array) as an input needs table support in the compiled
-kernels and is not in this module.
+output expression of time ``t`` in ms), Ornstein-Uhlenbeck noise (needs the
+noise support of the simulator) and the Poisson spike source.  Every
+continuous input's output is called ``out``; connect it with
+``Circuit.connect(src, dst, input="I_ext")`` or to ``I_syn``.  A Poisson
+source drives spiking targets through ``on_pre`` (``Circuit.connect(src, dst,
+on_pre="V += w")``).  A recorded time series is :func:`TimeSeriesInput`
+(``nbblox.model.library.tables``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..blox import BloxType
 from ..params import Parameter as P
 
 __all__ = ["ConstantInput", "StepInput", "RampInput", "PulseTrain", "SinusoidInput",
-           "OUNoise"]
+           "OUNoise", "PoissonSource"]
 
 _KW = dict(kind="input", outputs={"out": "value"})
 
@@ -98,4 +99,25 @@ OUNoise = BloxType(
         "tau (ms); xi is unit white noise. Needs the simulator's noise support.",
     citation="Uhlenbeck GE, Ornstein LS (1930). On the theory of the Brownian motion. "
              "Phys Rev 36:823-841. doi:10.1103/PhysRev.36.823",
+)
+
+PoissonSource = BloxType(
+    "PoissonSource",
+    "dcount/dt = 0   # spikes emitted so far (the reset counts them)",
+    params={"rate": P(10.0, (0, 200), 0.5, "Hz", "mean firing rate", (0, None))},
+    init={"count": 0.0},
+    spike="rand() < rate*dt/1000", reset="count += 1", refractory=0.0,
+    outputs={"count": "count"},
+    kind="input",
+    doc="Poisson spike source: in each step of dt ms it fires with probability "
+        "rate*dt/1000 (rate in Hz), the Bernoulli approximation of a Poisson process "
+        "that Brian2's PoissonGroup also uses; keep rate*dt well below 1000 (rate = "
+        "200 Hz at dt = 0.1 ms is 2% per step). Draws come from the run's seed: the same "
+        "seed gives the same spikes. A Population of n sources takes a rate per neuron "
+        "(an array). For a rate that changes in time write your own type with a spike "
+        "condition such as 'rand() < (r0 + r1*sin(2*pi*f*t/1000))*dt/1000' (t is the "
+        "step's last stage time). Drive neurons with Circuit.connect(src, dst, "
+        "on_pre='V += w').",
+    citation="Dayan P, Abbott LF (2001). Theoretical Neuroscience, MIT Press, ch. 1.4 "
+             "(Poisson spike generator). ISBN 978-0-262-04199-7",
 )

@@ -81,8 +81,8 @@ def test_canonical_microcircuit_superficial_faster_than_deep():
     # Bastos et al. 2012 (doi:10.1016/j.neuron.2012.10.038): in the canonical microcircuit
     # superficial pyramidal cells express faster (gamma/beta) and deep pyramidal cells
     # slower (alpha/beta) dynamics.  Linearised at rest, the response of v_sp to input on
-    # ss peaks at a higher frequency than that of v_dp (values read here: ~24 vs ~8 Hz);
-    # the column is stable (an impulse decays).
+    # ss peaks at a higher frequency than that of v_dp (values read here with the SPM12
+    # constants: ~22 vs ~6 Hz); the column is stable (an impulse decays).
     cmc = nb.blox.CanonicalMicroCircuit(name="cmc")
     s = nb.compile(cmc)
     f = np.linspace(1.0, 100.0, 397)
@@ -91,6 +91,20 @@ def test_canonical_microcircuit_superficial_faster_than_deep():
     assert f_sp > 15.0 and f_dp < 13.0 and f_sp > 2 * f_dp
     sol = nb.simulate(cmc, 1000.0, dt=0.05, x0={"cmc.v_ss": 1.0})
     assert abs(sol["cmc.v_sp"][-1]) < 1e-6
+
+
+def test_canonical_microcircuit_constants_are_spm12s():
+    # SPM12 toolbox/dcm_meeg/spm_fx_cmc.m (r6720): G = [4 4 8 4 4 2 4 4 2 1]*200 /s for
+    # ss->ss, sp->ss, ii->ss, ii->ii, ss->ii, dp->ii, sp->sp, ss->sp, ii->dp, dp->dp
+    # (signs from its equations), T = [2 2 16 28] ms, sigmoid slope R = 2/3.  In
+    # 1/ms: x 200 / 1000.
+    P = nb.blox.CanonicalMicroCircuit.params
+    spm = {"ss_ss": -4, "ss_sp": -4, "ss_ii": -8, "ii_ii": -4, "ii_ss": 4, "ii_dp": 2,
+           "sp_sp": -4, "sp_ss": 4, "dp_ii": -2, "dp_dp": -1}
+    got = {k[2:]: p.default for k, p in P.items() if k.startswith("g_")}
+    assert got == pytest.approx({k: v * 200 / 1000 for k, v in spm.items()})
+    assert [P[f"tau_{q}"].default for q in ("ss", "sp", "ii", "dp")] == [2, 2, 16, 28]
+    assert P["rho"].default == pytest.approx(2 / 3)
 
 
 def test_kuramoto_population_order_parameter_matches_theory():
