@@ -6,6 +6,12 @@ continuous input's output is called ``out``; connect it with
 source drives spiking targets through ``on_pre`` (``Circuit.connect(src, dst,
 on_pre="V += w")``).  A recorded time series is :func:`TimeSeriesInput`
 (``nbblox.model.library.tables``).
+
+>>> import nbblox as nb
+>>> src = nb.Population(nb.blox.PoissonSource, n=100, name="src", rate=20.0)
+>>> sol = nb.simulate(src, 1000.0, dt=0.1, seed=1)       # ~ 100 * 20 Hz * 1 s spikes
+>>> 2000 - 4 * 45 < len(sol.spikes["time"]) < 2000 + 4 * 45
+True
 """
 from __future__ import annotations
 

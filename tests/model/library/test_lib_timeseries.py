@@ -85,3 +85,12 @@ def test_bad_tables_are_refused_clearly():
     with pytest.raises(nb.EquationError, match="first argument must be t"):
         nb.BloxType("Bad", "dV/dt = interp(V, a, b, c, 2)",
                     params={"a": 0, "b": 1, "c": 2, "d": 3})
+
+
+def test_table_travels_in_circuit_json():
+    stim = nb.blox.TimeSeriesInput([0.0, 5.0, 5.0, 9.0], [0.0, 0.0, 2.0, 3.0], name="s")
+    acc = nb.BloxType("Acc", "dq/dt = I_syn")(name="acc")
+    c = nb.Circuit([stim, acc]).connect(stim, acc)
+    back = nb.Circuit.from_json(c.to_json())
+    b = next(x for x in back if x.name == "s")
+    assert b.params == stim.params and b.type.key == stim.type.key
