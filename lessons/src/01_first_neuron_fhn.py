@@ -42,6 +42,10 @@ for name, p in nb.blox.FitzHughNagumo.params.items():
 sol = nb.simulate(fhn, 200.0, dt=0.01, x0={"fhn.V": 1.5})
 sol.plot()
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print("V after 200 ms:", round(float(sol["fhn.V"][-1]), 2))
+
 # %% [markdown]
 # **Exercise 1.** What is the resting value of $V$ (with $I = 0$)? Read it from the end of
 # the simulation (`sol["fhn.V"][-1]`) and check it.
@@ -79,6 +83,12 @@ for k in kicks:
     peaks.append(s["fhn.V"].max())
 import holoviews as hv
 hv.Curve((kicks, peaks), "kick in V", "largest V reached").opts(width=500)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+spiking = [round(float(k), 1) for k, pk in zip(kicks, peaks) if pk > 1.0]
+print("smallest kick that gives a spike:", spiking[0], "| largest V after it:",
+      round(float(max(peaks)), 1))
 
 # %% [markdown]
 # The jump in the curve is the threshold. In the phase plane, it is where a trajectory

@@ -34,6 +34,10 @@ hh
 sol = nb.simulate(hh, 1000.0, dt=0.01, params={"hh.I": 10.0})
 sol.plot(vars=["hh.V"]).opts(title="HH at I = 10 uA/cm^2")
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print("spikes in 1 s:", spike_times(sol.t, sol["hh.V"]).size)
+
 # %% [markdown]
 # **Exercise 1.** How fast does it fire (Hz)? `spike_times(sol.t, sol["hh.V"])` gives the
 # times at which $V$ crosses 0 mV upwards. Ignore the first 100 ms.
@@ -83,6 +87,12 @@ for I in currents:
     rates.append(firing_rate(s, "hh.V", t_min=100.0))
 hv.Curve((currents, rates), "I (uA/cm^2)", "rate (Hz)").opts(width=500,
                                                               title="f-I curve")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+first = int(np.argmax(np.array(rates) > 0))
+print(f"first current that fires on this grid: {currents[first]:.0f} uA/cm^2; "
+      f"rate there above 40 Hz: {rates[first] > 40}")
 
 # %% [markdown]
 # The rate does not start from zero: the HH neuron jumps to about 50 Hz. This is the

@@ -37,9 +37,16 @@ def f_I(blox, currents):
 
 I_snic = np.linspace(30, 60, 16)
 I_hopf = np.linspace(80, 110, 16)
-(hv.Curve((I_snic, f_I(ml_snic, I_snic)), "I (uA/cm^2)", "rate (Hz)", label="SNIC set")
- + hv.Curve((I_hopf, f_I(ml_hopf, I_hopf)), "I (uA/cm^2)", "rate (Hz)", label="Hopf set")
+r_snic, r_hopf = f_I(ml_snic, I_snic), f_I(ml_hopf, I_hopf)
+(hv.Curve((I_snic, r_snic), "I (uA/cm^2)", "rate (Hz)", label="SNIC set")
+ + hv.Curve((I_hopf, r_hopf), "I (uA/cm^2)", "rate (Hz)", label="Hopf set")
  ).opts(hv.opts.Curve(width=350))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+# the lowest non-zero rate of each set: class I starts slowly, class II jumps in
+print("SNIC set starts slowly (below 3 Hz):", min(r for r in r_snic if r > 0) < 3)
+print("Hopf set jumps in (above 8 Hz):", min(r for r in r_hopf if r > 0) > 8)
 
 # %% [markdown]
 # **Class I** (left): the rate starts from zero — arbitrarily slow firing near onset.
@@ -94,6 +101,12 @@ quiet = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0}, x0=x_rest)
 kicked = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0},
                      x0=dict(x_rest, **{"ml.V": x_rest["ml.V"] + 40}))
 (quiet.plot(vars=["ml.V"]).relabel("from rest") + kicked.plot(vars=["ml.V"]).relabel("after a kick"))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+late = quiet.t > 500
+print("swing of V in the last 500 ms: from rest", round(float(np.ptp(quiet["ml.V"][late]))),
+      "mV, after the kick", 10 * round(float(np.ptp(kicked["ml.V"][late])) / 10), "mV")
 
 # %% [markdown]
 # **Exercise.** For the Hopf set, at which current does the rest state lose stability?

@@ -62,6 +62,11 @@ qsol = nb.simulate(qpop, 2000.0, dt=0.005, method="euler", record=["q.V"], strid
 rate_qif = np.bincount(qsol.spikes["index"], minlength=etas.size) / 2.0
 hv.Curve((etas, rate_qif), "eta", "rate (Hz)").opts(width=450, title="QIF f-I")
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"LIF fires from I = {currents[np.argmax(rate_lif > 0)]:.1f} nA,"
+      f" QIF from eta = {etas[np.argmax(rate_qif > 0)]:.2f}")
+
 # %% [markdown]
 # The QIF rate grows like $\sqrt{\eta}$ from zero: a saddle-node onset (class I, lesson 3).
 # The LIF rate also starts at zero, but with a logarithmic, much steeper onset.

@@ -72,6 +72,11 @@ res
 amp = res["amplitude"].sel(variable="wc.E")
 hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500)
 
+# %%
+# NBVAL_CHECK_OUTPUT
+osc = amp["wc.P"].values[amp.values > 0.05]
+print(f"E oscillates (amplitude > 0.05) for P from {osc.min():.2f} to {osc.max():.2f}")
+
 # %% [markdown]
 # **Question.** Do the Hopf points of the continuation sit where the amplitude in the
 # sweep becomes non-zero? Why might they differ slightly?
@@ -89,9 +94,10 @@ ex
 ex.set({"wc.c1": 24.0, "wc.P": 0.5})
 
 # %%
+# NBVAL_CHECK_OUTPUT
 hi = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
                      bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
-[(round(f.state["wc.E"], 3), f.stability) for f in hi]
+[(round(f.state["wc.E"], 2), f.stability) for f in hi]
 
 # %% [markdown]
 # **Exercise.** How many fixed points does the model have at $c_1 = 24$, $P = 0.5$ in

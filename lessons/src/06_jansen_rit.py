@@ -40,6 +40,7 @@ def dominant_frequency(t, x):
     f = np.fft.rfftfreq(x.size, d=(t[1] - t[0]) / 1000.0)
     return f[np.argmax(np.abs(np.fft.rfft(x)))]
 
+# NBVAL_CHECK_OUTPUT
 keep = t > 1000
 print(f"dominant frequency: {dominant_frequency(t[keep], eeg[keep]):.1f} Hz")
 
@@ -56,8 +57,10 @@ nb.lessons.check("jr_alpha_Hz", my_frequency)
 
 # %% [markdown]
 # ## 3. Rhythm versus input
-# Sweep the input rate and measure the EEG amplitude. The column is quiet at low input,
-# oscillates in a middle range and saturates at high input (Grimbert & Faugeras 2006).
+# Sweep the input rate and measure the amplitude of $y_1$. The rhythm grows to a maximum
+# in a middle range of input and fades away at high input, where the column saturates
+# (Grimbert & Faugeras 2006). Near $p = 0$ the column is not quiet either: look at what it
+# does there with the explorer below.
 
 # %%
 ps = np.linspace(0.0, 0.4, 41)
@@ -65,6 +68,12 @@ res = nb.sweep(jr, {"jr.p": ps}, t_end=3000.0, dt=0.1, record=["jr.y1", "jr.y2"]
                measure="amplitude", transient=1000.0)
 amp = res["amplitude"].sel(variable="jr.y1")
 hv.Curve((ps * 1000, amp.values), "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+a = dict(zip(np.round(ps * 1000).astype(int), amp.values))
+print("amplitude of y1 (mV) at p = 100, 220, 400 pulses/s:",
+      [round(float(a[p]), 1) for p in (100, 220, 400)])
 
 # %% [markdown]
 # ## 4. Explore

@@ -41,12 +41,17 @@ sol.plot(vars=["a.E", "b.E"])
 # `W[i, j]` is the weight **from** blox `i` **to** blox `j`.
 
 # %%
+# NBVAL_CHECK_OUTPUT
 nodes = [nb.blox.WilsonCowan(name=f"n{i}", P=0.3 + 0.2 * i) for i in range(5)]
 W = np.zeros((5, 5))
 for i in range(5):
     W[i, (i + 1) % 5] = 1.2
 ring = nb.Circuit.from_adjacency(nodes, W, name="ring")
 print(ring)
+print("W[0, 1] =", W[0, 1], "means n0 -> n1:",
+      [(cn.src, cn.dst) for cn in ring.connections][:2])
+
+# %%
 sol = nb.simulate(ring, 300.0, dt=0.05, record=[f"n{i}.E" for i in range(5)])
 sol.plot()
 

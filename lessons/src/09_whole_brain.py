@@ -74,6 +74,11 @@ def sc_fc_correlation(fc):
 
 print(f"SC-FC correlation: {sc_fc_correlation(fc):.2f}")
 
+# %%
+# NBVAL_CHECK_OUTPUT
+print("BOLD:", len(b.names), "regions,", b.t.size, "volumes; FC", fc.shape,
+      "| structure shapes function (SC-FC r > 0.1):", sc_fc_correlation(fc) > 0.1)
+
 # %% [markdown]
 # ## 5. Coupling strength
 # Repeat for a few couplings. Too weak: regions are independent; too strong: everything

@@ -29,6 +29,10 @@ amp = res["amplitude"].sel(variable="fhn.V")
 amp
 
 # %%
+# NBVAL_CHECK_OUTPUT
+print("oscillating (amplitude > 1):", int((amp.values > 1.0).sum()), "of", amp.size, "parameter pairs")
+
+# %%
 heat = hv.Image((amp["fhn.I"].values, amp["fhn.a"].values, amp.transpose("fhn.a", "fhn.I").values),
                 ["fhn.I", "fhn.a"], "amplitude").opts(width=450, height=350, colorbar=True,
                                                       cmap="viridis")
@@ -74,6 +78,11 @@ if cusps:
     plot = plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
                              label="cusp").opts(size=10, color="red")
 plot
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("cusps on the fold curve:", [tuple(round(float(v), 1) for v in np.atleast_1d(c.param_value)[:2])
+                                   for c in cusps])
 
 # %% [markdown]
 # Inside the fold curve the model is bistable; outside it has a single state. At the cusp

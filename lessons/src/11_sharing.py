@@ -27,6 +27,17 @@ app = nb.dashboard(c, title="Two Wilson-Cowan populations")
 app
 
 # %% [markdown]
+# The dashboard can also be driven from code: `app.set(...)` moves a slider and runs once,
+# which is how you check what a collaborator will see.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+run = app.set({"b.P": 1.5})
+print(len(app.values), "sliders | b.P =", app.values["b.P"], "| run",
+      "succeeded" if app.error is None else f"failed: {app.error}",
+      "| states recorded:", sorted(run.names)[:2])
+
+# %% [markdown]
 # Each browser that opens a served dashboard gets its own parameters and results: your
 # collaborator's slider never moves yours.
 #
