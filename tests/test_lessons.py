@@ -92,3 +92,74 @@ def test_no_answer_yet_and_nonsense():
         check("hh_rate_10", "fast")
     with pytest.raises(KeyError, match="Did you mean 'hh_rate_10'"):
         check("hh_rate10", 68)
+
+
+# -- the lesson notebooks and binder/ ------------------------------------------
+import json
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_guards_its_science_with_checked_outputs(path):
+    """nbval compares a NBVAL_CHECK_OUTPUT cell only if it was run and kept its
+    output (an unrun reference cell is silently skipped): every lesson keeps at
+    least two such cells, each with an execution count and an output, and no
+    other cell keeps output (inline BokehJS would make megabytes)."""
+    nb = json.loads(path.read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    checked = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert len(checked) >= 2, f"{path.name}: {len(checked)} checked-output cells"
+    for c in checked:
+        src = "".join(c["source"])[:80]
+        assert c["execution_count"] is not None, f"unrun reference cell: {src}"
+        assert c["outputs"], f"checked cell without stored output: {src}"
+        assert all(o["output_type"] != "error" for o in c["outputs"]), src
+    for c in code:
+        if c not in checked:
+            assert not c["outputs"], "".join(c["source"])[:80]
+    first = "".join(nb["cells"][0]["source"])
+    m = re.search(r"Runs top to bottom in about (\d+) s", first)
+    assert m and int(m.group(1)) < 60, "first cell must state a run time under 60 s"
+
+
+def _pins():
+    pins = {}
+    for line in (REPO / "binder" / "requirements.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, version = line.split("==")
+            pins[name.strip()] = version.strip()
+    return pins
+
+
+def test_binder_requirements_pin_the_versions_tested_here():
+    """binder/requirements.txt pins exactly what this environment runs the
+    lessons with, and installs nbblox itself (repo2docker ignores
+    pyproject.toml once binder/ exists)."""
+    lines = [l.strip() for l in (REPO / "binder" / "requirements.txt").read_text().splitlines()]
+    assert "." in lines
+    pins = _pins()
+    for needed in ("numpy", "numba", "holoviews", "bokeh", "panel", "anywidget", "tvb-data"):
+        assert needed in pins, f"{needed} is not pinned in binder/requirements.txt"
+    wrong = {n: (v, metadata.version(n)) for n, v in pins.items() if metadata.version(n) != v}
+    assert not wrong, f"pinned vs installed: {wrong}"
+    # Binder's base image brings these; pinning them would fight its env
+    assert not {"jupyterlab", "notebook", "ipywidgets", "jupyter_server"} & set(pins)
+
+
+def test_binder_runtime_and_postbuild():
+    runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime)
+    assert runtime == f"python-{sys.version_info[0]}.{sys.version_info[1]}", \
+        "binder/runtime.txt should name the Python the lessons are tested with"
+    post = REPO / "binder" / "postBuild"
+    text = post.read_text()
+    assert post.stat().st_mode & 0o111, "postBuild must be executable"
+    assert "set -e" in text                      # errors are otherwise ignored by repo2docker
+    assert "nbblox.warm_cache" in text and "lessons/*.ipynb" in text
