@@ -144,3 +144,9 @@ def test_bad_callback_input():
                     callback_every=1.0)
     with pytest.raises(nb.ParameterError, match="no spiking projection"):
         nb.simulate(net(), 10.0, dt=0.1, method="euler", weights={"nope": 1.0})
+
+
+def test_callback_and_sensitivities_do_not_mix():
+    with pytest.raises(SimulationError, match="cannot be combined"):
+        nb.simulate(nb.blox.FitzHughNagumo(name="f"), 10.0, dt=0.1, sensitivities=["f.I"],
+                    callback=lambda s: None, callback_every=1.0)

@@ -194,3 +194,15 @@ def test_stdp_with_delay_uses_emission_time_and_blox_targets():
     want = 0.5 + 0.01 * math.exp(-(tq - tp) / 20.0)
     assert abs(sol.weights["pre->post"][0] - want) < 1e-9
     assert sol["post.V"].max() > 0.4              # the delayed effect arrived
+
+
+def test_bad_plasticity_in_circuit_file():
+    pre = nb.Population(CLOCK, 2, name="pre")
+    c = nb.Circuit([pre]).connect(pre, pre, on_pre="V += w", plasticity=nb.STDP(), p=0.5,
+                                  seed=1)
+    d = json.loads(c.to_json())
+    for bad, msg in (({"kind": "hebb"}, "kind"), ({"kind": "stdp", "tau_pre": -3}, "positive"),
+                     ({"kind": "stdp", "eta": 1}, "unknown plasticity fields")):
+        d["projections"][0]["plasticity"] = bad
+        with pytest.raises(CircuitError, match=msg):
+            nb.Circuit.from_json(json.dumps(d))
