@@ -1,10 +1,10 @@
 """nb.dashboard(): publish a circuit as a Panel web app.
 
-The app (:class:`nbblox.ui.dashboard_app.Dashboard`) has a sidebar of
-parameter sliders grouped by blox (ranges, steps and units from
-``System.parameter_info``), live result plots, the circuit diagram, the
-equations in LaTeX, downloads of the current run (CSV, NetCDF) and of the
-circuit (JSON).  ``.servable()`` makes it appear under ``panel serve`` or
+The app (:class:`nbblox.ui.dashboard_app.Dashboard`) is the explorer of
+:func:`nbblox.explore` -- sliders grouped by blox (ranges, steps and units
+from ``System.parameter_info``), throttled re-simulation, the same live
+views -- in a Panel template, with the circuit diagram, the equations in
+LaTeX, downloads of the current run (CSV, NetCDF) and of the circuit (JSON).  ``.servable()`` makes it appear under ``panel serve`` or
 ``nbblox serve``; as the last expression of a notebook cell it renders inline.
 
 Panel and HoloViews are imported only when a dashboard is built, so
@@ -15,9 +15,10 @@ from __future__ import annotations
 __all__ = ["dashboard"]
 
 
-def dashboard(model, views=None, title=None, *, t_end=200.0, dt=0.01, method="rk4",
-              params=None, upload=True):
-    """A Panel dashboard for a Blox, Circuit or System.
+def dashboard(model, views=None, title=None, *, vars=None, t_end=200.0, dt=0.01, method="rk4",
+              params=None, phase=None, bifurcation=None, seed=None, upload=True):
+    """A Panel dashboard for a Blox, Circuit or System: the live views of
+    :func:`nbblox.explore` in a web-app template.
 
     Parameters
     ----------
@@ -25,17 +26,15 @@ def dashboard(model, views=None, title=None, *, t_end=200.0, dt=0.01, method="rk
         Compiled on first use (cached).  The dashboard works on a private
         copy: moving its sliders never changes ``model``'s parameters.
     views : list, optional
-        What to plot after each run.  Each item is a state name
-        (``"fhn.V"``, a time series), a list of state names (overlaid),
-        a tuple ``("fhn.V", "fhn.w")`` (trajectory in that plane), or a
-        callable ``f(solution) -> HoloViews element``.  Default: the first
-        state of each blox over time.
+        Explorer views (``"timeseries"``, ``"phase_plane"``,
+        ``"bifurcation"``, ``"raster"``, ``"live"``), callables
+        ``f(solution) -> HoloViews element``, or short forms: a state name or
+        list of state names (plotted over time), a tuple ``("fhn.V", "fhn.w")``
+        (the phase plane of that pair).  Default: the time series.
     title : str, optional
         Page and template title (default ``"nbblox: <circuit name>"``).
-    t_end, dt, method :
-        Initial simulation settings (editable in the sidebar).
-    params : dict, optional
-        Initial parameter values ``{"blox.param": value}``.
+    vars, t_end, dt, method, params, phase, bifurcation, seed :
+        As in :func:`nbblox.explore` (run settings are editable in the sidebar).
     upload : bool
         Offer a file input that opens another circuit JSON (validated,
         size-limited) in this session.
@@ -43,7 +42,7 @@ def dashboard(model, views=None, title=None, *, t_end=200.0, dt=0.01, method="rk
     Returns
     -------
     Dashboard
-        A Panel ``Viewer``; ``.servable()``, ``.set({...})``, ``.run()``,
+        A Panel ``Viewer``; ``.servable()``, ``.set({...})``, ``.explorer``,
         ``.solution``, ``.error``, ``.values``, ``.current_circuit()``.
 
     Examples
@@ -56,5 +55,6 @@ def dashboard(model, views=None, title=None, *, t_end=200.0, dt=0.01, method="rk
     1.0
     """
     from .dashboard_app import Dashboard
-    return Dashboard(model, views=views, title=title, t_end=t_end, dt=dt, method=method,
-                     params=params, upload=upload)
+    return Dashboard(model, views=views, title=title, vars=vars, t_end=t_end, dt=dt,
+                     method=method, params=params, phase=phase, bifurcation=bifurcation,
+                     seed=seed, upload=upload)

@@ -1,6 +1,7 @@
-"""Building blocks of the Panel dashboard (nbblox.ui.dashboard): the live
-result views, the circuit diagram, the equations, parameter widgets and the
-download payloads.
+"""Building blocks of the Panel dashboard (nbblox.ui.dashboard) that the
+explorer does not have: the ``views=`` translation, the circuit diagram, the
+equations and the download payloads.  (The live views, sliders and run
+throttling are the explorer's: nbblox.ui.explorer and explore_panel.)
 
 Everything here reads a System, a Circuit or a Solution; nothing mutates
 them.  HoloViews and Panel are imported here (ui/ may), but nbblox imports
@@ -9,108 +10,146 @@ this module only when a dashboard is built.
 from __future__ import annotations
 
 import io
-import math
-import re
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers bokeh options)
 import numpy as np
 import panel as pn
 
-__all__ = ["normalize_views", "view_element", "circuit_diagram", "equations_pane",
-           "parameter_widgets", "csv_bytes", "netcdf_bytes", "MAX_DEFAULT_TRACES"]
+from ..exceptions import ParameterError
 
-MAX_DEFAULT_TRACES = 6
-_SAFE = re.compile(r"[^A-Za-z0-9_]")
+__all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes"]
 
 
-def _dim(name, unit=None):
-    # HoloViews dimension names become Bokeh column names: keep them plain,
-    # show the dotted nbblox name as the label
-    return hv.Dimension(_SAFE.sub("_", name), label=name, unit=unit or None)
+def explore_views(views, system, vars=None, phase=None):
+    """Translate ``nb.dashboard(views=...)`` into explorer arguments.
 
+    Items may be explorer view names (``"timeseries"``, ``"phase_plane"``,
+    ``"bifurcation"``, ``"raster"``, ``"live"``), callables
+    ``f(solution) -> HoloViews element``, or the short forms: a state name or
+    a list of state names (plotted over time) and a pair ``("x", "y")``
+    written as a tuple (the phase plane of that pair).
 
-def normalize_views(views, system):
-    """Turn the ``views=`` argument into a list of view specs.
+    Returns
+    -------
+    (views, vars, phase) for :class:`~nbblox.ui.explorer.Explorer`.
 
-    A spec is a state name (time series), a list of state names (overlaid
-    time series), a pair ``("x", "y")`` written as a tuple (trajectory in the
-    x-y plane), or a callable ``f(solution) -> HoloViews element``.
-    ``None`` plots the first state of each blox (up to six) over time.
+    Examples
+    --------
+    >>> explore_views([["a.V", "b.V"], ("a.V", "a.w")], None)
+    (('timeseries', 'phase_plane'), ['a.V', 'b.V'], ('a.V', 'a.w'))
     """
+    from .explorer import VIEWS
     if views is None:
-        firsts, seen = [], set()
-        for name in system.state_names:
-            blox = name.split(".", 1)[0]
-            if blox not in seen:
-                seen.add(blox)
-                firsts.append(name)
-        return [firsts[:MAX_DEFAULT_TRACES]]
-    if isinstance(views, (str, tuple)) or callable(views):
+        return ("timeseries",), vars, phase
+    if isinstance(views, str) or callable(views):
         views = [views]
-    out = []
-    for v in views:
-        if callable(v):
+    elif isinstance(views, tuple) and len(views) == 2 and not any(
+            callable(v) or v in VIEWS for v in views):
+        views = [views]                       # one phase pair, not two view names
+    out, names = [], list([vars] if isinstance(vars, str) else vars or [])
+
+    def want(v):
+        if v not in out:
             out.append(v)
+    for v in views:
+        if callable(v) or (isinstance(v, str) and v in VIEWS):
+            want(v)
         elif isinstance(v, str):
-            system.state_index(v)          # clear error with a suggestion on typos
-            out.append([v])
+            names.append(v)
+            want("timeseries")
         elif isinstance(v, tuple):
             if len(v) != 2:
-                from ..exceptions import ParameterError
                 raise ParameterError(f"a phase view is a pair of state names, got {v!r}")
-            for s in v:
-                system.state_index(s)
-            out.append(tuple(v))
+            phase = v
+            want("phase_plane")
         else:
-            names = list(v)
-            for s in names:
-                system.state_index(s)
-            out.append(names)
-    return out
+            names.extend(v)
+            want("timeseries")
+    return tuple(out), list(dict.fromkeys(names)) or None, phase
 
 
-def view_element(spec, sol, width=760, height=280):
-    """One HoloViews element for ``spec`` (see :func:`normalize_views`) from
-    a Solution; ``framewise`` so that axes follow the data on every update."""
-    if callable(spec):
-        return spec(sol)
-    if isinstance(spec, tuple):
-        x, y = spec
-        return hv.Curve((sol[x], sol[y]), _dim(x), _dim(y), label=f"{y} vs {x}").opts(
-            width=width, height=height, framewise=True, padding=0.05, tools=["hover"],
-            backend="bokeh")
-    return sol.plot(vars=list(spec), width=width, height=height).opts(
-        framewise=True, legend_position="right", backend="bokeh")
+def _arrows(pos, edges, r, head, half):
+    """Segments and arrowhead triangles for directed edges between node
+    centres ``pos`` (name -> (x, y)), shortened to the node circles of radius
+    ``r`` so that the heads stay visible; a pair of opposite edges is drawn
+    side by side.  Self-connections become a loop above the node."""
+    seg, tri, loops = [], [], []
+    pairs = {(s, d) for s, d, _ in edges}
+    for s, d, w in edges:
+        p, q = np.asarray(pos[s], float), np.asarray(pos[d], float)
+        if s == d:
+            c = p + np.array([0.0, 1.7 * r])
+            a = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 40)
+            loops.append(np.column_stack([c[0] + 0.8 * r * np.cos(a), c[1] + 0.8 * r * np.sin(a)]))
+            tip = p + np.array([0.0, r])
+            u = np.array([0.0, -1.0])
+        else:
+            u = (q - p) / (np.linalg.norm(q - p) or 1.0)
+            n = np.array([-u[1], u[0]]) * (0.35 * r if (d, s) in pairs else 0.0)
+            p, tip = p + u * r + n, q - u * r + n
+            base = tip - u * head
+            seg.append((p[0], p[1], base[0], base[1], w))
+        perp = np.array([-u[1], u[0]]) * half
+        base = tip - u * head
+        tri.append((np.array([tip, base + perp, base - perp]), w))
+    return seg, tri, loops
 
 
-def circuit_diagram(circuit, width=360, height=280):
+def circuit_diagram(circuit, width=360, height=300):
     """The circuit as a directed graph: one node per blox (coloured by type),
-    one edge per connection, laid out by networkx."""
+    one arrow per connection (source to target; negative weights in red),
+    laid out on a circle by networkx.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> a, b = nb.blox.FitzHughNagumo(name="a"), nb.blox.FitzHughNagumo(name="b")
+    >>> c = nb.Circuit([a, b], name="ab")
+    >>> _ = c.connect(a, b, weight=0.5)
+    >>> d = circuit_diagram(c)
+    >>> len(d.Polygons.I.data)          # one arrowhead per connection
+    1
+    """
     import networkx as nx
     g = nx.DiGraph()
-    for name, b in circuit.blox.items():
-        g.add_node(name, type=b.type.name)
-    for k in circuit.connections:
-        g.add_edge(k.src, k.dst, weight=float(k.weight))
+    g.add_nodes_from(circuit.blox)
+    g.add_edges_from((k.src, k.dst) for k in circuit.connections)
     pos = nx.circular_layout(g) if len(g) > 1 else {n: np.zeros(2) for n in g}
-    names = list(g.nodes)
-    xs = [float(pos[n][0]) for n in names]
-    ys = [float(pos[n][1]) for n in names]
-    types = [g.nodes[n]["type"] for n in names]
-    nodes = hv.Nodes((xs, ys, names, types), vdims=["type"])
-    edges = [(s, d, a["weight"]) for s, d, a in g.edges(data=True)]
-    graph = hv.Graph((edges, nodes), vdims=["weight"]) if edges else hv.Graph(
-        (([], [], []), nodes), vdims=["weight"])
-    labels = hv.Labels((xs, ys, names), ["x", "y"], "text")
+    names = list(circuit.blox)
+    xs = np.array([float(pos[n][0]) for n in names])
+    ys = np.array([float(pos[n][1]) for n in names])
     pad = 0.6
-    return (graph.opts(directed=True, arrowhead_length=0.06, node_size=28, node_color="type",
-                       cmap="Category10", edge_line_width=1.5, tools=["hover"],
-                       xaxis=None, yaxis=None, backend="bokeh")
-            * labels.opts(text_font_size="10pt", yoffset=-0.22, backend="bokeh")).opts(
-        width=width, height=height, xlim=(min(xs) - pad, max(xs) + pad),
-        ylim=(min(ys) - pad, max(ys) + pad), title=f"circuit '{circuit.name}'",
-        backend="bokeh")
+    lo = min(xs.min(), ys.min()) - pad
+    hi = max(xs.max(), ys.max()) + pad
+    fw = fh = min(width, height) - 40
+    px = (hi - lo) / fw                        # data units per screen pixel (square frame)
+    node_px = 26
+    edges = [(k.src, k.dst, float(k.weight)) for k in circuit.connections]
+    seg, tri, loops = _arrows(pos, edges, r=0.5 * node_px * px + 2 * px, head=11 * px,
+                              half=5 * px)
+    dims = [hv.Dimension("x"), hv.Dimension("y")]
+    def kind(w):
+        return "inhibitory" if w < 0 else "excitatory"
+    cmap = {"excitatory": "#444444", "inhibitory": "#d62728"}
+    lines = hv.Segments([(x0, y0, x1, y1, w, kind(w)) for x0, y0, x1, y1, w in seg],
+                        kdims=["x0", "y0", "x1", "y1"], vdims=["weight", "kind"]).opts(
+        backend="bokeh", color=hv.dim("kind").categorize(cmap), line_width=1.8,
+        tools=["hover"])
+    heads = hv.Polygons([{("x", "y"): t, "kind": kind(w)} for t, w in tri],
+                        kdims=dims, vdims=["kind"]).opts(
+        backend="bokeh", color=hv.dim("kind").categorize(cmap), line_color=None)
+    loop = hv.Path(loops, kdims=dims).opts(backend="bokeh", color="#444444", line_width=1.8)
+    types = [circuit.blox[n].type.name for n in names]
+    nodes = hv.Points((xs, ys, names, types), kdims=dims, vdims=["blox", "type"]).opts(
+        backend="bokeh", size=node_px, color="type", cmap="Category10", line_color="white",
+        tools=["hover"], show_legend=False)
+    labels = hv.Labels((xs, ys - 0.5 * node_px * px - 9 * px, names), dims, "blox").opts(
+        backend="bokeh", text_font_size="10pt", text_baseline="top")
+    return (lines * loop * heads * nodes * labels).opts(
+        backend="bokeh", frame_width=fw, frame_height=fh, xlim=(lo, hi), ylim=(lo, hi),
+        xaxis=None, yaxis=None, show_grid=False, title=f"circuit '{circuit.name}'",
+        toolbar=None)
 
 
 def equations_pane(circuit):
@@ -130,34 +169,6 @@ def equations_pane(circuit):
             items.append(pn.pane.Markdown(f"<small>{btype.citation}</small>",
                                           sizing_mode="stretch_width", margin=(0, 5)))
     return pn.Column(*items, sizing_mode="stretch_width")
-
-
-def _slider_range(info, value):
-    lo, hi = info.slider_bounds
-    # a value set outside the nominal slider range widens the slider, it is
-    # not clipped (clipping would silently change the model)
-    lo, hi = min(lo, value), max(hi, value)
-    if hi <= lo:
-        hi = lo + 1.0
-    step = info.slider_step if info.step is not None or info.bounds is not None else (hi - lo) / 100
-    if not (step and math.isfinite(step) and step > 0):
-        step = (hi - lo) / 100
-    return lo, hi, step
-
-
-def parameter_widgets(system, values):
-    """``{blox name: [(param name, FloatSlider, doc)]}`` from ``System.parameter_info``."""
-    groups = {}
-    for name in system.param_names:
-        info = system.parameter_info(name)
-        value = float(values[name])
-        lo, hi, step = _slider_range(info, value)
-        bname, pname = name.split(".", 1)
-        label = f"{pname} ({info.unit})" if info.unit else pname
-        w = pn.widgets.FloatSlider(label=label, start=lo, end=hi, step=step, value=value,
-                                   sizing_mode="stretch_width")
-        groups.setdefault(bname, []).append((name, w, info.doc))
-    return groups
 
 
 def csv_bytes(sol):

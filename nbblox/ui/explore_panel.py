@@ -11,7 +11,7 @@ import panel as pn
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
 
-__all__ = ["Controls", "build_layout"]
+__all__ = ["Controls", "sidebar", "view_panes", "build_layout"]
 
 METHODS = list(FIXED_METHODS) + list(ADAPTIVE_METHODS)
 # Panel 1.9 renamed name -> label and button_type -> color; keep older Panels working
@@ -55,6 +55,9 @@ class Controls:
                                                         css_classes=["nbblox-code"]))
         self.status = pn.pane.Markdown("", css_classes=["nbblox-status"], width=700,
                                        styles={"font-size": "13px"})
+        # a failed run: readable message above the views, which keep the last good run
+        self.alert = pn.pane.Alert("", alert_type="danger", visible=False, width=700,
+                                   css_classes=["nbblox-alert"])
         self.groups = pn.Column(sizing_mode="stretch_width")
         self.count = pn.pane.Markdown("", styles={"font-size": "11px", "color": "#666"})
         self.refresh()
@@ -130,30 +133,44 @@ class Controls:
             self.ex._syncing = False
 
     # -- read-outs ---------------------------------------------------------------------
-    def show_status(self):
-        msg = self.ex.status()
-        self.status.object = msg
-        self.status.styles = {"font-size": "13px", "color": "#b00020" if self.ex.error else "#333"}
+    def show_status(self, running=False):
+        """Status line (and the error alert) for the last run, or "running"."""
+        if running:
+            self.status.object = f"⏳ running (after run {self.ex.runs})"
+            return
+        err = self.ex.error
+        self.status.object = self.ex.status()
+        self.status.styles = {"font-size": "13px", "color": "#b00020" if err else "#333"}
+        if err:
+            self.alert.object = f"**The model raised an error:** {err}"
+        self.alert.visible = bool(err)
 
     def show_code(self):
         self.code.value = self.ex.to_code()
         self.code.visible = True
 
 
-def build_layout(ex):
-    """Controls on the left, views on the right; a Panel ``Row``."""
+def sidebar(ex, title=True):
+    """The controls column: parameter filter and sliders grouped by blox, run
+    settings, reset and export."""
     c = ex.controls
-    side = pn.Column(
-        pn.pane.Markdown(f"### {ex.system.circuit.name}", margin=(0, 5)),
-        c.filter, c.count, c.groups,
-        pn.Row(c.method, c.dt, margin=0), c.t_end, pn.Row(c.reset, c.export, margin=0),
-        width=320, css_classes=["nbblox-controls"])
-    panes = [c.status]
+    head = [pn.pane.Markdown(f"### {ex.system.circuit.name}", margin=(0, 5))] if title else []
+    return pn.Column(*head, c.filter, c.count, c.groups,
+                     pn.Row(c.method, c.dt, margin=0), c.t_end,
+                     pn.Row(c.reset, c.export, margin=0),
+                     width=320, css_classes=["nbblox-controls"])
+
+
+def view_panes(ex):
+    """The live views, top to bottom: alert, status, time series, raster,
+    phase plane and bifurcation side by side, user views, live run, code."""
+    from . import explore_views
+    c = ex.controls
+    panes = [c.alert, c.status]
     if "timeseries" in ex.views:
         panes.append(pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False))
     if "raster" in ex.views:
-        from .explore_views import raster_view
-        panes.append(pn.pane.HoloViews(raster_view(ex), linked_axes=False))
+        panes.append(pn.pane.HoloViews(explore_views.raster_view(ex), linked_axes=False))
     row = []
     if hasattr(ex, "phase_plane"):
         row.append(ex.phase_plane.panel())
@@ -161,7 +178,14 @@ def build_layout(ex):
         row.append(ex.bifurcation.panel())
     if row:
         panes.append(pn.Row(*row))
+    for fn in (v for v in ex.views if callable(v)):
+        panes.append(pn.pane.HoloViews(explore_views.custom_view(ex, fn), linked_axes=False))
     if hasattr(ex, "live"):
         panes.append(ex.live.panel())
     panes.append(c.code)
-    return pn.Row(side, pn.Column(*panes), css_classes=["nbblox-explorer"])
+    return panes
+
+
+def build_layout(ex):
+    """Controls on the left, views on the right; a Panel ``Row``."""
+    return pn.Row(sidebar(ex), pn.Column(*view_panes(ex)), css_classes=["nbblox-explorer"])

@@ -14,7 +14,7 @@ import numpy as np
 from ..exceptions import NbbloxError, ParameterError
 from .explorer import _resolve_state
 
-__all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "nullclines"]
+__all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "custom_view", "nullclines"]
 
 def _nb():
     import nbblox
@@ -101,37 +101,48 @@ class PhasePlaneView:
             out.append((lo, hi))
         return out
 
-    def update(self, sol):
-        ex, s = self.ex, self.ex.system
+    def prepare(self, sol):
+        """Payload for ``send`` from a run (no drawing: may run in a worker
+        thread).  Nullclines, fixed points and the clicked trajectories are
+        recomputed at the run's parameters."""
+        s, params = self.ex.system, sol.params
         xr, yr = self._ranges(sol)
         pp_fn = _analysis("phase_plane", "phaseplane")
-        data = None
+        data, fixed = None, []
         if pp_fn is not None:
             try:
-                pp = pp_fn(s, x=self.xy[0], y=self.xy[1], params=ex.params, xlim=xr, ylim=yr,
+                pp = pp_fn(s, x=self.xy[0], y=self.xy[1], params=params, xlim=xr, ylim=yr,
                            resolution=self.grid, arrows=self.arrows)
                 data = dict(X=pp.grid_x, Y=pp.grid_y, U=pp.u, V=pp.v, xl=pp.nullclines["x"],
                             yl=pp.nullclines["y"])
-                self.fixed = list(pp.fixed_points)
+                fixed = list(pp.fixed_points)
             except (NbbloxError, ValueError, np.linalg.LinAlgError):
                 data = None
         if data is None:  # no analysis module (or it failed): own grid evaluation
-            X, Y, U, V, xl, yl = nullclines(s, *self.xy, xr, yr, ex.params, s.initial_state(),
+            X, Y, U, V, xl, yl = nullclines(s, *self.xy, xr, yr, params, s.initial_state(),
                                             self.grid)
             step = max(1, self.grid // self.arrows)
             data = dict(X=X[::step, ::step], Y=Y[::step, ::step], U=U[::step, ::step],
                         V=V[::step, ::step], xl=xl, yl=yl)
-            self.fixed = []
         # restart the clicked trajectories under the new parameters
-        self.taps = [self._trajectory(x, y) for x, y, *_ in self.taps]
+        taps = [self._trajectory(x, y, params) for x, y, *_ in self.taps]
         from ..viz.timeseries import downsample
         _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), 3000)
-        self.payload = dict(data, xr=xr, yr=yr, traj=T)
-        self.pipe.send(self.payload)
+        return dict(data, xr=xr, yr=yr, traj=T, fixed=fixed, taps=taps)
 
-    def _trajectory(self, x, y):
+    def send(self, payload):
+        """Show a payload made by ``prepare`` (on the thread that owns the plot)."""
+        self.fixed, self.taps = payload["fixed"], payload["taps"]
+        self.payload = payload
+        self.pipe.send(payload)
+
+    def update(self, sol):
+        """Recompute and redraw for a run."""
+        self.send(self.prepare(sol))
+
+    def _trajectory(self, x, y, params=None):
         ex = self.ex
-        sol = ex.simulate(x0={self.xy[0]: x, self.xy[1]: y}, record=self.xy)
+        sol = ex.simulate(params=params, x0={self.xy[0]: x, self.xy[1]: y}, record=self.xy)
         from ..viz.timeseries import downsample
         _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), 2000)
         return (x, y, T[0], T[1])
@@ -207,25 +218,33 @@ class BifurcationView:
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
 
-    def _compute(self):
+    def prepare(self, sol):
+        """Continue the branch again only when another parameter changed (may
+        run in a worker thread); the cursor is the run's value."""
+        params = sol.params
+        out = {"value": params[self.param], "run": self.ex.n_runs + 1}
         cont = _analysis("continuation", "equilibria")
         if cont is None:
-            self.branch, self.message = None, "bifurcation view: nb.continuation is not available"
-            return
-        others = {k: v for k, v in self.ex.params.items() if k != self.param}
+            return dict(out, branch=None, message="bifurcation view: nb.continuation is not "
+                        "available", key=None)
+        others = {k: v for k, v in params.items() if k != self.param}
         key = tuple(sorted(others.items()))
         if key == self._key:
-            return
-        self._key = key
+            return dict(out, branch=self.branch, message=self.message, key=key)
         try:
-            self.branch = cont(self.ex.system, self.param, self.range, params=others)
-            self.message = ""
+            branch, message = cont(self.ex.system, self.param, self.range, params=others), ""
         except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
-            self.branch, self.message = None, f"continuation failed: {exc}"
+            branch, message = None, f"continuation failed: {exc}"
+        return dict(out, branch=branch, message=message, key=key)
+
+    def send(self, payload):
+        """Show a payload made by ``prepare``."""
+        self.branch, self.message, self._key = payload["branch"], payload["message"], payload["key"]
+        self.pipe.send({"value": payload["value"], "run": payload["run"]})
 
     def update(self, sol):
-        self._compute()
-        self.pipe.send({"value": self.ex.params[self.param], "run": self.ex.n_runs})
+        """Recompute (if needed) and move the cursor for a run."""
+        self.send(self.prepare(sol))
 
     def _render(self, data):
         import holoviews as hv
@@ -278,4 +297,15 @@ def raster_view(ex):
         sol = ex.last
         sp = sol.spikes if sol is not None else {"index": np.zeros(0, int), "time": np.zeros(0)}
         return plot_raster(sp, t_range=(0.0, ex.t_end))
+    return hv.DynamicMap(render, streams=[ex.pipe])
+
+
+def custom_view(ex, fn):
+    """A user's view: ``fn(solution) -> HoloViews element``, redrawn after every run."""
+    import holoviews as hv
+
+    def render(data):
+        if ex.last is None:
+            return hv.Curve([])
+        return fn(ex.last)
     return hv.DynamicMap(render, streams=[ex.pipe])

@@ -7,16 +7,24 @@ Notebook 7, VS Code and inside a served Panel app.  Moving a slider calls
 recompile) and pushes decimated data into HoloViews Pipes; the DynamicMaps
 redraw in place.  ``Explorer.set`` is the code path of a slider, so lessons
 and tests drive exactly what a user drives.
+
+A run is two halves: ``_compute`` (simulate, decimate, prepare each view's
+payload; touches no plot, so a served app runs it in a worker thread while
+other sessions go on -- numba kernels release the GIL) and ``_publish``
+(push the payloads into the Pipes, on the thread that owns the document).
+``nb.dashboard`` wraps the same Explorer in a Panel template.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 import time
 
 import numpy as np
 
 from ..compile.system import as_system
-from ..exceptions import NbbloxError, ParameterError, suggest
+from ..exceptions import NbbloxError, ParameterError, SimulationError, suggest
 from ..model.params import check_value
 from ..sim import simulate
 from ..sim.simulate import FIXED_METHODS
@@ -28,6 +36,9 @@ __all__ = ["explore", "Explorer", "VIEWS"]
 VIEWS = ("timeseries", "raster", "phase_plane", "bifurcation", "live")
 MAX_SLIDERS = 60          # sliders shown at once; the filter box reaches the rest
 MAX_RECORDED = 400_000    # samples kept per run before stride kicks in
+MAX_STEPS = 20_000_000    # refuse runs that would hold a kernel or server thread for minutes
+
+log = logging.getLogger("nbblox.explore")
 
 
 def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
@@ -79,6 +90,13 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     return Explorer(model, vars=vars, t_end=t_end, dt=dt, method=method, views=views,
                     params=params, phase=phase, bifurcation=bifurcation, seed=seed,
                     max_points=max_points, spike_threshold=spike_threshold)
+
+
+def _num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _in_panel_server():
@@ -138,9 +156,9 @@ class Explorer:
         import holoviews as hv
         self.system = as_system(model)
         s = self.system
-        views = (views,) if isinstance(views, str) else tuple(views)
+        views = (views,) if isinstance(views, str) or callable(views) else tuple(views)
         for v in views:
-            if v not in VIEWS:
+            if not callable(v) and v not in VIEWS:
                 raise ParameterError(f"explore: unknown view '{v}'." + suggest(v, VIEWS)
                                      + f" Views: {', '.join(VIEWS)}")
         self.views = views
@@ -164,22 +182,26 @@ class Explorer:
             self.params.update(self._clean(params))
         self._start = dict(self.params)
         self._start_run = (self.t_end, self.dt, self.method)
-        self.last, self.error, self.timings, self.n_runs = None, None, [], 0
+        self.last, self.error, self.timings, self.n_runs, self.runs = None, None, [], 0, 0
         self._pending, self._scheduled, self._busy, self._syncing = {}, False, False, False
+        self._changed = None      # the parameter moved last (named in the status line)
         self.pipe = hv.streams.Pipe(data=None)
-        self._listeners = []  # views called with each good Solution
+        self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
+        self._listeners = []  # plain callbacks, called with each good Solution
         from . import explore_panel, explore_views
         if "phase_plane" in views:
             self.phase_plane = explore_views.PhasePlaneView(self, phase)
-            self._listeners.append(self.phase_plane.update)
+            self._views.append(self.phase_plane)
         if "bifurcation" in views:
             self.bifurcation = explore_views.BifurcationView(self, bifurcation)
-            self._listeners.append(self.bifurcation.update)
+            self._views.append(self.bifurcation)
         if "live" in views:
             from .live import LiveRun
             self.live = LiveRun(self)
         self._record = list(dict.fromkeys(self.vars + [
             n for v in ("phase_plane",) if v in views for n in self.phase_plane.xy]))
+        if any(callable(v) for v in views):
+            self._record = None   # a user's view may read any state: record them all
         self._update()  # first run fills the pipes before anything is displayed
         self.controls = explore_panel.Controls(self)
         self.layout = explore_panel.build_layout(self)
@@ -220,10 +242,11 @@ class Explorer:
         return self.last
 
     def _apply_run_settings(self, run):
+        # an emptied number box sends None: the run reports it, nothing raises here
         if "t_end" in run:
-            self.t_end = float(run["t_end"])
+            self.t_end = _num(run["t_end"])
         if "dt" in run:
-            self.dt = float(run["dt"])
+            self.dt = _num(run["dt"])
         if "method" in run:
             self.method = str(run["method"])
         if run:
@@ -233,9 +256,11 @@ class Explorer:
         """What a slider calls: queue the change and flush soon.
 
         Inside a running event loop (a Jupyter kernel, a Panel server) the
-        flush is scheduled once with ``call_soon``, so a burst of slider
-        messages collapses into one run with the latest values; no event is
-        dropped because the pending dict holds the latest value per name.
+        flush is scheduled once, so a burst of slider messages collapses into
+        one run with the latest values; no event is dropped because the
+        pending dict holds the latest value per name.  In a Panel server the
+        simulation runs in a worker thread (``pn.state.execute``), so one
+        session's run does not stall the others.
         """
         self._pending.update(self._clean(values or {}))
         self._apply_run_settings(run)
@@ -245,12 +270,25 @@ class Explorer:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None or self._busy or _in_panel_server():
-            # a served app runs callbacks under the document lock: update right there
+        if loop is None or self._busy:
             self._flush()
             return
         self._scheduled = True
-        loop.call_soon(self._flush)
+        if _in_panel_server():
+            import panel as pn
+            self.controls.show_status(running=True)
+            pn.state.execute(self._flush_async)
+        else:
+            loop.call_soon(self._flush)
+
+    def _take(self):
+        """Move the pending values into ``params``; the job of the next run."""
+        pend, self._pending = self._pending, {}
+        pend.pop("__run__", None)
+        if pend:
+            self._changed = list(pend)[-1]
+        self.params.update(pend)
+        return dict(self.params), self.t_end, self.dt, self.method
 
     def _flush(self):
         self._scheduled = False
@@ -259,12 +297,20 @@ class Explorer:
         self._busy = True
         try:
             while self._pending:
-                pend, self._pending = self._pending, {}
-                pend.pop("__run__", None)
-                self.params.update(pend)
-                self._update()
+                self._publish(self._compute(self._take()))
         finally:
             self._busy = False
+
+    async def _flush_async(self):
+        loop = asyncio.get_running_loop()
+        self._busy = True
+        try:
+            while self._pending:
+                result = await loop.run_in_executor(None, self._compute, self._take())
+                if not self._pending:      # only the latest values reach the browser
+                    self._publish(result)
+        finally:
+            self._busy = self._scheduled = False
 
     def reset(self):
         """Back to the starting parameters and run settings."""
@@ -272,41 +318,73 @@ class Explorer:
         return self.set(dict(self._start), t_end=t_end, dt=dt, method=method)
 
     # -- running ------------------------------------------------------------------
-    def _stride(self):
-        n = self.t_end / self.dt if self.method in FIXED_METHODS else 0
+    def _stride(self, t_end=None, dt=None, method=None):
+        t_end, dt = t_end or self.t_end, dt or self.dt
+        n = t_end / dt if (method or self.method) in FIXED_METHODS else 0
         return max(1, int(np.ceil(n / MAX_RECORDED))) if n else 1
 
     def simulate(self, params=None, x0=None, t_end=None, record=None):
         """One run of the explored System with the current settings."""
         p = dict(self.params, **(params or {}))
-        return simulate(self.system, self.t_end if t_end is None else t_end, dt=self.dt,
-                        method=self.method, params=p, x0=x0, record=record or self._record,
-                        stride=self._stride(), seed=self.seed)
+        t_end = self.t_end if t_end is None else t_end
+        return simulate(self.system, t_end, dt=self.dt, method=self.method, params=p, x0=x0,
+                        record=record or self._record, stride=self._stride(t_end),
+                        seed=self.seed)
 
-    def _update(self):
+    def _compute(self, job):
+        """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare
+        every linked view's payload.  Draws nothing (safe in a worker thread);
+        errors come back as a message, never raised."""
+        params, t_end, dt, method = job
         t0 = time.perf_counter()
         try:
-            sol = self.simulate()
+            if not (math.isfinite(t_end) and math.isfinite(dt)) or dt <= 0 or t_end <= 0:
+                raise SimulationError(f"t_end and dt must be positive numbers "
+                                      f"(t_end={t_end}, dt={dt})")
+            if method in FIXED_METHODS and t_end / dt > MAX_STEPS:
+                raise SimulationError(f"{t_end / dt:.3g} steps is more than explore runs "
+                                      f"({MAX_STEPS:.0e}); raise dt or shorten t_end")
+            sol = simulate(self.system, t_end, dt=dt, method=method, params=params,
+                           record=self._record, stride=self._stride(t_end, dt, method),
+                           seed=self.seed)
+            Y = np.vstack([sol[v] for v in self.vars])
+            t, Yd = downsample(sol.t, Y, self.max_points)
+            t1 = time.perf_counter()
+            payloads = [v.prepare(sol) for v in self._views]
         except NbbloxError as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
-            if getattr(self, "controls", None) is not None:
-                self.controls.show_status()
-            return False
-        Y = np.vstack([sol[v] for v in self.vars])
-        t, Yd = downsample(sol.t, Y, self.max_points)
-        t1 = time.perf_counter()
-        self.error = None
-        self.last = sol
-        self.n_runs += 1
-        self.pipe.send({"t": t, "columns": dict(zip(self.vars, Yd)), "params": dict(self.params),
-                        "run": self.n_runs})
-        for listen in self._listeners:
-            listen(sol)
-        t2 = time.perf_counter()
-        self.timings.append({"simulate_ms": 1e3 * (t1 - t0), "push_ms": 1e3 * (t2 - t1)})
+            return {"error": f"{type(exc).__name__}: {exc}", "t0": t0}
+        except Exception as exc:  # a bug must reach the page, not kill a served session
+            log.warning("explore run failed: %s: %s", type(exc).__name__, exc)
+            return {"error": f"{type(exc).__name__}: {exc}", "t0": t0}
+        return {"sol": sol, "t": t, "columns": dict(zip(self.vars, Yd)), "payloads": payloads,
+                "t0": t0, "simulate_ms": 1e3 * (t1 - t0),
+                "views_ms": 1e3 * (time.perf_counter() - t1)}
+
+    def _publish(self, res):
+        """Show a ``_compute`` result: push the data into every view."""
+        self.runs += 1
+        if "error" in res:
+            self.error = res["error"]
+        else:
+            t1 = time.perf_counter()
+            sol = res["sol"]
+            self.error = None
+            self.last = sol
+            self.n_runs += 1
+            self.pipe.send({"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
+                            "run": self.n_runs})
+            for view, payload in zip(self._views, res["payloads"]):
+                view.send(payload)
+            for listen in self._listeners:
+                listen(sol)
+            self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
+                                 "push_ms": 1e3 * (time.perf_counter() - t1)})
         if getattr(self, "controls", None) is not None:
             self.controls.show_status()
-        return True
+        return self.error is None
+
+    def _update(self):
+        return self._publish(self._compute(self._take()))
 
     # -- read-outs -------------------------------------------------------------------
     def spike_count(self, sol=None):
@@ -322,8 +400,12 @@ class Explorer:
     def status(self):
         """One line: spike count and run time, or the error of the last run."""
         if self.error:
-            return f"⚠ {self.error} (showing the last good run)"
+            return f"⚠ run {self.runs} failed: {self.error} (showing the last good run)"
         ms = self.timings[-1]["simulate_ms"] if self.timings else 0.0
+        name = self._changed
+        # the value this plot was computed with: a page (or a test) can tell a
+        # settled view from one still catching up with the slider
+        used = f" ({name} = {self.last.params[name]:g})" if name in self.last.params else ""
         v = self.vars[0]
         try:
             kind = self.system.circuit.blox[v.split(".", 1)[0]].type.kind
@@ -334,8 +416,9 @@ class Explorer:
         else:  # a neural mass has no spikes: say where the activity went
             a = self.last[v]
             what = f"{v} from {a.min():.4g} to {a.max():.4g}, final {a[-1]:.4g}"
-        return (f"{what} · run {self.n_runs} · {self.method} dt={self.dt:g} ms · "
-                f"simulated in {ms:.0f} ms")
+        info = self.last.info
+        return (f"{what} · run {self.runs}{used} · {info.get('method', self.method)} "
+                f"dt={info.get('dt', self.dt):g} ms · simulated in {ms:.0f} ms")
 
     def timeseries_view(self):
         """The live time-series DynamicMap (fed by ``pipe``)."""

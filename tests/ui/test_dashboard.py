@@ -1,5 +1,6 @@
-"""nb.dashboard() without a browser: widgets from parameter metadata, private
-per-dashboard state, error display, coalesced async runs, downloads, upload."""
+"""nb.dashboard() without a browser: it wraps the explorer (one implementation
+of sliders and live views), keeps per-dashboard state private, shows errors,
+coalesces async runs, and offers downloads and a validated upload."""
 import asyncio
 import io
 import json
@@ -7,6 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+
+import holoviews as hv
 
 import nbblox as nb
 
@@ -33,21 +36,42 @@ def blowup():
 
 
 def sliders(d):
-    return {name: w for w, name in d._widget_param.items()}
+    return {name: d.explorer.controls.slider(name)[0] for name in d.system.param_names}
+
+
+def cards(d):
+    return [o for o in d._sidebar.select(pn.Card)]
 
 
 def test_sidebar_groups_sliders_by_blox_with_metadata(system):
     d = nb.dashboard(system, t_end=20.0)
-    cards = [o for o in d._sidebar.objects if isinstance(o, pn.Card)]
-    assert [c.title for c in cards] == ["simulation", "fhn1 (FitzHughNagumo)",
-                                        "fhn2 (FitzHughNagumo)"]
+    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo"]
     w = sliders(d)["fhn1.tau"]
+    assert w in list(d._sidebar.select(pn.widgets.FloatSlider))   # the explorer's own slider
     info = system.parameter_info("fhn1.tau")
     assert (w.start, w.end, w.step) == (0.1, 50.0, 0.1) == (*info.bounds, info.step)
     assert w.label == "tau (ms)" and w.value == 12.5
     assert sliders(d)["fhn1.I"].value == 0.5      # the blox's own value, not the default
-    assert "fhn1 (FitzHughNagumo)" in repr(d.__panel__()) or d.__panel__() is not None
+    assert d.__panel__() is not None
 
+
+def test_the_dashboard_shows_the_explorers_views(system):
+    """One implementation: the dashboard's plots are the explorer's
+    DynamicMaps, fed by the explorer's pipes, and a slider is an explorer slider."""
+    import holoviews as hv
+    d = nb.dashboard(system, views=[["fhn1.V", "fhn2.V"], ("fhn1.V", "fhn1.w")], t_end=20.0)
+    ex = d.explorer
+    assert ex.views == ("timeseries", "phase_plane") and ex.vars == ["fhn1.V", "fhn2.V"]
+    assert ex.phase_plane.xy == ["fhn1.V", "fhn1.w"]
+    dmaps = [p.object for p in d._main.select(pn.pane.HoloViews)
+             if isinstance(p.object, hv.DynamicMap)]
+    assert ex.phase_plane.dmap in dmaps
+    assert any(ex.pipe in dm.streams for dm in dmaps)
+    run = ex.pipe.data["run"]
+    sliders(d)["fhn1.I"].value = 0.7
+    assert ex.pipe.data["run"] == run + 1 and ex.pipe.data["params"]["fhn1.I"] == 0.7
+    assert ex.phase_plane.payload["traj"] is not None and d.solution.params["fhn1.I"] == 0.7
+    assert "(fhn1.I = 0.7)" in d.status.object
 
 def test_slider_value_outside_range_widens_the_slider(pair):
     d = nb.dashboard(pair, params={"fhn1.I": 7.5}, t_end=10.0)
@@ -83,18 +107,22 @@ def test_model_error_is_shown_and_the_last_good_run_kept():
     assert d.alert.visible and "diverged" in d.alert.object
     assert d.solution is good
     assert "failed" in d.status.object
+    assert d.solution is d.explorer.last          # the views keep the last good run
     d.set({"growth.k": 0.0})
     assert d.error is None and not d.alert.visible
 
 
 def test_bad_settings_are_reported_not_raised(system):
     d = nb.dashboard(system, t_end=10.0)
-    d.dt_input.value = 0.0
+    c = d.explorer.controls
+    c.dt.value = 0.0
     assert "dt" in d.error and d.alert.visible
-    d.dt_input.value = 0.01
-    d.t_end_input.value = 1e9                          # 1e11 steps: refused, not run
+    c.dt.value = None                                 # an emptied number box
+    assert "dt" in d.error
+    c.dt.value = 0.01
+    c.t_end.value = 1e9                               # 1e11 steps: refused, not run
     assert "steps" in d.error
-    d.t_end_input.value = 10.0
+    c.t_end.value = 10.0
     assert d.error is None
 
 
@@ -106,7 +134,7 @@ def test_slider_burst_is_coalesced_in_async_mode(system):
     async def burst():
         for k in range(1, 11):                         # like 10 key presses
             w.value = 0.1 * k
-        while d._busy:
+        while d.explorer._scheduled or d.explorer._busy:
             await asyncio.sleep(0.01)
 
     asyncio.run(burst())
@@ -118,15 +146,17 @@ def test_slider_burst_is_coalesced_in_async_mode(system):
 def test_downloads_round_trip(system, tmp_path):
     d = nb.dashboard(system, t_end=20.0, dt=0.05)
     d.set({"fhn2.a": 0.9})
-    df = pd.read_csv(d._sidebar.objects[-3][0].callback(), index_col="time")
-    assert list(df.columns) == system.state_names
+    ref = nb.simulate(system, 20.0, dt=0.05, params={"fhn2.a": 0.9})
+    df = pd.read_csv(d.downloads[0].callback(), index_col="time")
+    assert list(df.columns) == system.state_names      # every state, not only the plotted
     np.testing.assert_allclose(df["fhn1.V"].to_numpy(), d.solution["fhn1.V"], rtol=1e-12)
+    np.testing.assert_allclose(df["fhn2.w"].to_numpy(), ref["fhn2.w"], rtol=1e-12)
     xr = pytest.importorskip("xarray")
     nc = tmp_path / "run.nc"
-    nc.write_bytes(d._sidebar.objects[-3][1].callback().getvalue())
+    nc.write_bytes(d.downloads[1].callback().getvalue())
     ds = xr.open_dataset(nc)
-    np.testing.assert_allclose(ds["fhn2.w"].values, d.solution["fhn2.w"])
-    text = d._sidebar.objects[-3][2].callback().read()
+    np.testing.assert_allclose(ds["fhn2.w"].values, ref["fhn2.w"])
+    text = d.downloads[2].callback().read()
     c = nb.Circuit.from_json(text)
     assert c["fhn2"].params["a"] == 0.9 and c["fhn1"].params["I"] == 0.5
 
@@ -145,21 +175,46 @@ def test_upload_is_size_limited_and_validated(system):
     hh = nb.Circuit([nb.blox.HodgkinHuxley(name="hh", I=10.0)], name="hh")
     d.upload.value = hh.to_json().encode()
     assert "hh.g_Na" in d.values and d.error is None and d.solution["hh.V"].max() > 0
-    assert [c.title for c in d._sidebar.objects if isinstance(c, pn.Card)][1] == \
-        "hh (HodgkinHuxley)"
+    assert [c.title for c in cards(d)] == ["hh · HodgkinHuxley"]
 
 
 def test_views_and_diagram_render_to_bokeh(system):
     import holoviews as hv
     d = nb.dashboard(system, views=["fhn1.V", ("fhn1.V", "fhn1.w"),
                                     lambda sol: hv.Curve((sol.t, sol["fhn2.w"]))], t_end=10.0)
-    assert len(d._plots) == 3
-    for p in d._plots:
+    plots = [p for p in d._main.select(pn.pane.HoloViews) if isinstance(p.object, hv.DynamicMap)]
+    assert len(plots) == 3
+    for p in plots:
         hv.render(p.object[()], backend="bokeh")        # renders without error
     from nbblox.ui.dashboard_views import circuit_diagram, equations_pane
     fig = hv.render(circuit_diagram(system.circuit), backend="bokeh")
     assert fig.title.text == "circuit 'pair'"
     assert r"\frac{dV}{dt}" in equations_pane(system.circuit).objects[1].object
+
+
+def test_circuit_diagram_arrows_point_from_source_to_target():
+    a, b, c = (nb.blox.FitzHughNagumo(name=n) for n in "abc")
+    circ = nb.Circuit([a, b, c], name="abc")
+    circ.connect(a, b, weight=0.5)
+    circ.connect(b, a, weight=-0.5)
+    circ.connect(c, c, weight=0.2)
+    from nbblox.ui.dashboard_views import circuit_diagram
+    d = circuit_diagram(circ)
+    nodes = {n: (x, y) for x, y, n in zip(*(d.Points.I.dimension_values(k) for k in (0, 1, 2)))}
+    heads = d.Polygons.I.split()
+    assert len(heads) == 3                            # one arrowhead per connection
+    segs = d.Segments.I
+    assert len(segs) == 2 and len(d.Path.I.split()) == 1       # the autapse is a loop
+    for k, (src, dst) in enumerate([("a", "b"), ("b", "a")]):
+        x0, y0, x1, y1 = (segs.dimension_values(i)[k] for i in range(4))
+        tip = heads[k].array()[0]
+        # the line starts near the source, the head's tip sits just outside the target
+        dist = lambda p, n: np.hypot(p[0] - nodes[n][0], p[1] - nodes[n][1])
+        assert dist((x0, y0), src) < dist((x0, y0), dst)
+        assert dist(tip, dst) < dist(tip, src) and 0 < dist(tip, dst) < 0.3
+    assert list(heads[1].dimension_values("kind"))[0] == "inhibitory"   # negative weight
+    fig = hv.render(d, backend="bokeh")
+    assert any(type(r.glyph).__name__ == "MultiPolygons" for r in fig.renderers)
 
 
 def test_servable_in_plain_python_returns_the_dashboard(system):
