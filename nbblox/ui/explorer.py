@@ -426,8 +426,9 @@ class Explorer:
 
         def render(data):
             if data is None:
-                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars})
-            return timeseries_element(data["t"], data["columns"])
+                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars},
+                                          frame=True)
+            return timeseries_element(data["t"], data["columns"], frame=True)
         return hv.DynamicMap(render, streams=[self.pipe])
 
     def tap(self, x, y):

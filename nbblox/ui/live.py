@@ -60,10 +60,10 @@ class LiveRun:
         import pandas as pd
         if not isinstance(data, pd.DataFrame) or data.empty:
             return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.cols},
-                                      title="live run")
+                                      title="live run", frame=True)
         return timeseries_element(data["time"].to_numpy(),
                                   {v: data[c].to_numpy() for v, c in self.cols.items()},
-                                  title="live run")
+                                  title="live run", frame=True)
 
     def step(self):
         """Advance one chunk and append it to the Buffer; False when done or failed."""

@@ -93,11 +93,13 @@ def _unit(sol, name):
 
 
 def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title="",
-                       ylabel=None, ylim=None):
+                       ylabel=None, ylim=None, frame=False):
     """HoloViews view of already-sampled data: ``columns`` is ``{name: array}``.
 
     The explorer's live DynamicMap calls this with each new run, so the static
-    and live views look the same.
+    and live views look the same.  ``frame=True`` fixes the size of the data
+    area instead of the whole figure (live views: wider tick labels after an
+    update must not narrow the plot; axes still follow the data, framewise).
 
     Examples
     --------
@@ -115,8 +117,10 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
         if not overlay:
             vd = hv.Dimension(name.replace(".", "_"), label=name)
         c = hv.Curve((t, y), kdims=[tdim], vdims=[vd], label=name)
-        opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, width=width,
-                    height=height, tools=["hover"], show_grid=True, framewise=True)
+        size = (dict(frame_width=width - 160, frame_height=height - 60) if frame else
+                dict(width=width, height=height))
+        opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, tools=["hover"],
+                    show_grid=True, framewise=True, **size)
         if ylim is not None:
             opts["ylim"] = ylim
         curves.append(c.opts(backend="bokeh", **opts))

@@ -12,7 +12,9 @@ require_browser()            pytest.skip locally / pytest.fail under CI=true whe
 chromium_page(viewport)      context manager -> Playwright page (fresh user-data dir);
                              ``page.ux_logs`` collects console, page errors, failed requests
 jupyter_lab(root_dir)        context manager -> LabServer(base, token, proc, root_dir, log)
+jupyter_lab(root, app="notebook")   the same with Jupyter Notebook 7
 open_notebook(page, lab, path)   open ``lab/tree/<path>`` and wait for an idle kernel
+open_notebook7(page, nb, path)   open ``notebooks/<path>`` in Notebook 7, same wait
 run_all_cells(page)          run every cell and wait until none is busy
 wait_idle(page)              wait until no ``[*]`` prompt is left and the kernel is idle
 kernel_exec(page, code)      run code in the notebook's kernel; returns its stdout
@@ -169,14 +171,17 @@ class LabServer:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root_dir, timeout=120):
+def jupyter_lab(root_dir, timeout=120, app="lab"):
     """JupyterLab 4 on 127.0.0.1 with a random token, isolated config,
     settings and workspaces, the app exposed as ``window.jupyterapp``.
+    ``app="notebook"`` starts Jupyter Notebook 7 instead (same server, same
+    options; open notebooks with :func:`open_notebook7`).
 
     Yields a :class:`LabServer`; the server (and its kernels) is stopped by PID.
     The kernel runs in this Python (``sys.executable``), so it imports the
     nbblox under test.  ``NBBLOX_CACHE_DIR`` is passed through.
     """
+    cls = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[app]
     root_dir = Path(root_dir)
     port, token = free_port(), secrets.token_hex(16)
     cfg = Path(tempfile.mkdtemp(prefix="nbblox-jcfg-"))
@@ -188,13 +193,14 @@ def jupyter_lab(root_dir, timeout=120):
                JUPYTER_PLATFORM_DIRS="1")
     # the kernel must import the nbblox of this checkout
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+    cmd = [sys.executable, "-m", "jupyter", app, "--no-browser", "--ip=127.0.0.1",
            f"--port={port}", f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={root_dir}",
-           f"--LabApp.user_settings_dir={cfg / 'settings'}", f"--LabApp.workspaces_dir={cfg / 'ws'}",
-           "--LabApp.expose_app_in_browser=True", "--allow-root",
-           "--LabApp.extension_manager=readonly",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+           f"--{cls}.user_settings_dir={cfg / 'settings'}", f"--{cls}.workspaces_dir={cfg / 'ws'}",
+           f"--{cls}.expose_app_in_browser=True", "--allow-root"]
+    if app == "lab":
+        cmd += ["--LabApp.extension_manager=readonly",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     base = f"http://127.0.0.1:{port}"
     log = cfg.with_suffix(".log")
     try:
@@ -214,6 +220,13 @@ _KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell
 def open_notebook(page, lab, path, timeout_ms=120_000):
     """Open ``path`` (relative to the server root) and wait for an idle kernel."""
     page.goto(lab.url(f"lab/tree/{path}") + "&reset", timeout=timeout_ms)
+    page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+
+
+def open_notebook7(page, server, path, timeout_ms=120_000):
+    """Open ``path`` in Jupyter Notebook 7 (``/notebooks/<path>``) and wait
+    for an idle kernel; the page then works with the helpers below."""
+    page.goto(server.url(f"notebooks/{path}"), timeout=timeout_ms)
     page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
 
 

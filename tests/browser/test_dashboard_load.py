@@ -11,7 +11,7 @@ import time
 import pytest
 
 import lab
-from test_dashboard_serve import alert_text, chromium, fingerprint, nbblox_serve, status
+from test_dashboard_serve import alert_text, chromium, fingerprint, nbblox_serve, settled
 
 pytestmark = pytest.mark.slow
 SESSIONS, MOVES, SLIDERS = 10, 10, 4      # sliders: fhn1.I, fhn1.a, fhn1.b, fhn1.tau
@@ -30,11 +30,11 @@ def settle(page, expect=None, timeout_s=120):
     pending -- computed with ``expect`` (e.g. ``"fhn1.I = 0.1"``) if given."""
     t0 = time.time()
     while time.time() - t0 < timeout_s:
-        text = status(page)
-        if text.startswith("run ") and (expect is None or f"({expect})" in text):
+        text = settled(page)
+        if text and (expect is None or f"({expect})" in text):
             return text
         page.wait_for_timeout(250)
-    raise AssertionError(f"session did not settle on {expect}: {status(page)!r}")
+    raise AssertionError(f"session did not settle on {expect}: {settled(page)!r}")
 
 
 def test_ten_sessions_ten_moves_each(tmp_path):

@@ -21,6 +21,7 @@ import lab
 
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 ALERT = "The model raised an error"
+RUN = re.compile(r"\brun (\d+)")
 
 
 @contextlib.contextmanager
@@ -63,26 +64,51 @@ def open_app(browser, url):
     page.ux_logs = logs
     page.goto(url, timeout=150_000)
     page.locator("canvas").first.wait_for(state="attached", timeout=150_000)
-    page.locator(".nbblox-status").get_by_text(re.compile(r"run \d+")).wait_for(timeout=60_000)
+    page.locator(".nbblox-status").get_by_text(RUN).wait_for(timeout=60_000)
     page.wait_for_timeout(2500)        # let the first render settle (JUPYTER-STACK pitfall 2)
     print(f"{url} rendered in {time.time() - t0:.1f} s", flush=True)
     return page
 
 
 def status(page):
-    """The dashboard's own report of finished runs ("run N: ..." / "run N failed")."""
-    loc = page.locator(".nbblox-status").get_by_text(re.compile(r"^run \d+"))
+    """The explorer's status line: "... · run N (p = v) · ..." after a run,
+    "⚠ run N failed: ..." after an error, "⏳ running (after run N)" meanwhile."""
+    loc = page.locator(".nbblox-status").get_by_text(RUN)
     return loc.first.inner_text() if loc.count() else ""
 
 
+def settled(page):
+    """The status of a finished run with nothing pending ("" while running)."""
+    text = status(page)
+    return "" if "running" in text else text
+
+
 def runs(page):
-    m = re.search(r"run (\d+)", status(page))
+    m = RUN.search(settled(page))
     return int(m.group(1)) if m else 0
 
 
 def fingerprint(page, column="value"):
     """Sums of every plotted series holding ``column``, as BokehJS holds them."""
     return [round(s["sum"], 6) for s in lab.bokeh_sources(page, column)]
+
+
+def canvas_sizes(page):
+    """Width x height of every plot canvas in the page (CSS pixels)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('canvas'))
+        .map(c => c.getBoundingClientRect()).filter(r => r.width > 0)
+        .map(r => [Math.round(r.width), Math.round(r.height)])""")
+
+
+def arrowheads(page):
+    """Patches drawn by MultiPolygons glyphs (the diagram's arrowheads)."""
+    return page.evaluate("""() => { let n = 0;
+        for (const d of Bokeh.documents) for (const m of d.all_models) {
+          if ((m.type || m.constructor.__name__) !== 'GlyphRenderer') continue;
+          const g = m.glyph; if ((g.type || g.constructor.__name__) !== 'MultiPolygons') continue;
+          const src = m.data_source, xs = src.data instanceof Map ? src.data.get('xs') : src.data.xs;
+          n += xs ? xs.length : 0; }
+        return n; }""")
 
 
 def press(page, key, times, handle=0):
@@ -132,11 +158,14 @@ def test_notebook_dashboard_two_sessions_are_isolated(workdir):
         before_a, before_b = fingerprint(a), fingerprint(b)
         assert len(before_a) >= 2 and before_a == before_b, (before_a, before_b)
         assert "Two coupled FitzHugh-Nagumo neurons" in a.title()
+        assert arrowheads(a) == 1, "the fhn1 -> fhn2 connection has no arrowhead"
+        sizes = canvas_sizes(a)
         n0 = runs(a)
         press(a, "PageUp", 4)          # fhn1.I: the first slider in the sidebar
         wait_runs(a, n0 + 1)
         after_a = fingerprint(a)
         assert after_a != before_a, "the plot did not change after moving the slider"
+        assert canvas_sizes(a) == sizes, "a plot changed size after the update"
         # the slider label shows the value the server received
         assert a.locator(".bk-slider-value").first.inner_text() != "0"
         b.wait_for_timeout(1500)
