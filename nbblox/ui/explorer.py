@@ -264,6 +264,7 @@ class Explorer:
         """
         self._pending.update(self._clean(values or {}))
         self._apply_run_settings(run)
+        log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled, self._busy)
         if self._scheduled:
             return
         try:
@@ -309,6 +310,7 @@ class Explorer:
                 result = await loop.run_in_executor(None, self._compute, self._take())
                 if not self._pending:      # only the latest values reach the browser
                     self._publish(result)
+                    log.debug("published run %d", self.runs)
         finally:
             self._busy = self._scheduled = False
 

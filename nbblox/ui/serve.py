@@ -172,6 +172,11 @@ def main(args):
         handler.setFormatter(logging.Formatter("%(asctime)s nbblox: %(message)s"))
         dlog.addHandler(handler)
         dlog.setLevel(logging.INFO)
+        # NBBLOX_DEBUG=1: every slider request and published run, for diagnosing sessions
+        if os.environ.get("NBBLOX_DEBUG"):
+            elog = logging.getLogger("nbblox.explore")
+            elog.addHandler(handler)
+            elog.setLevel(logging.DEBUG)
     address = args.address or "127.0.0.1"
     port = int(args.port) if args.port else _free_port(address)
     origins = websocket_origins(address, port, args.allow_websocket_origin)

@@ -116,7 +116,9 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
         vd = hv.Dimension("value", label=ylabel or ("value" if overlay and len(columns) > 1 else name))
         if not overlay:
             vd = hv.Dimension(name.replace(".", "_"), label=name)
-        c = hv.Curve((t, y), kdims=[tdim], vdims=[vd], label=name)
+        # a dict with its datatype named skips HoloViews' interface guessing (live updates)
+        c = hv.Curve({"time": t, vd.name: y}, kdims=[tdim], vdims=[vd], label=name,
+                     datatype=["dictionary", "array"])
         size = (dict(frame_width=width - 160, frame_height=height - 60) if frame else
                 dict(width=width, height=height))
         opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, tools=["hover"],

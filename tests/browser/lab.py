@@ -171,11 +171,12 @@ class LabServer:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root_dir, timeout=120, app="lab"):
+def jupyter_lab(root_dir, timeout=120, app="lab", env=None):
     """JupyterLab 4 on 127.0.0.1 with a random token, isolated config,
     settings and workspaces, the app exposed as ``window.jupyterapp``.
     ``app="notebook"`` starts Jupyter Notebook 7 instead (same server, same
-    options; open notebooks with :func:`open_notebook7`).
+    options; open notebooks with :func:`open_notebook7`).  ``env`` adds
+    variables for the server and its kernels.
 
     Yields a :class:`LabServer`; the server (and its kernels) is stopped by PID.
     The kernel runs in this Python (``sys.executable``), so it imports the
@@ -190,7 +191,7 @@ def jupyter_lab(root_dir, timeout=120, app="lab"):
     (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_RUNTIME_DIR=str(cfg / "rt"),
-               JUPYTER_PLATFORM_DIRS="1")
+               JUPYTER_PLATFORM_DIRS="1", **(env or {}))
     # the kernel must import the nbblox of this checkout
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     cmd = [sys.executable, "-m", "jupyter", app, "--no-browser", "--ip=127.0.0.1",

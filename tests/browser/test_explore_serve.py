@@ -58,7 +58,8 @@ def test_explorer_served_by_panel(tmp_path, browser_page):
               if (v && v.length > 500) { let t = 0; for (const x of v) t += x;
                                          if (Math.abs(t - s) > 1e-6) return true; } }
               return false; }""", arg=before[0]["sum"], timeout=30_000)
-        page.get_by_text(re.compile(r"fhn\.I = |spikes \(fhn\.V")).first.wait_for(timeout=10_000)
+        # the status line of a finished run (it says "running" while runs are under way)
+        page.get_by_text(re.compile(r"fhn\.I = |spikes \(fhn\.V")).first.wait_for(timeout=60_000)
         # the last of the presses lands shortly after the first data change
         state = _wait(tmp_path, lambda st: abs(st["I"] - 0.30) < 1e-9, 40)
         assert state["I"] == pytest.approx(0.30)

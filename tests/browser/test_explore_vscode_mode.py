@@ -1,0 +1,57 @@
+"""The VS Code rendering path of nb.explore, checked in JupyterLab.
+
+VS Code cannot run here.  What VS Code does differently: its kernel has
+``VSCODE_PID`` set, so Panel switches to ``comms="vscode"`` and renders every
+Panel object as a jupyter_bokeh ipywidget (a standard
+``application/vnd.jupyter.widget-view+json`` output) instead of Panel's own
+comm mimebundle.  This test starts the kernel with ``VSCODE_PID`` set, so the
+explorer goes through exactly that path, and JupyterLab's ipywidgets manager
+(with the jupyter_bokeh extension) renders it: the slider must still
+re-simulate and the page's Bokeh data must change."""
+import pytest
+
+import lab
+from test_explore_lab import _fingerprint
+from test_explore_notebook7 import _CHANGED
+
+pytestmark = pytest.mark.browser
+pytest.importorskip("jupyter_bokeh", reason="VS Code needs jupyter_bokeh to render Panel")
+
+
+@pytest.fixture(scope="module")
+def vscode_lab(tmp_path_factory):
+    import shutil
+    from conftest import NOTEBOOKS
+    lab.require_browser()
+    root = tmp_path_factory.mktemp("vscode")
+    shutil.copytree(NOTEBOOKS, root / "notebooks")
+    with lab.jupyter_lab(root, env={"VSCODE_PID": "1"}) as server:
+        yield server
+
+
+def test_explore_renders_as_an_ipywidget_like_in_vscode(vscode_lab, browser_page):
+    page = browser_page
+    lab.open_notebook(page, vscode_lab, "notebooks/explore_hh.ipynb")
+    lab.run_all_cells(page)
+    assert not lab.cell_errors(page), lab.cell_errors(page)
+    assert lab.kernel_json(page, "__import__('panel').config.comms") == "vscode"
+    # the explorer's output is an ipywidget view, not Panel's own mimebundle
+    page.locator(".jp-OutputArea-output[data-mime-type="
+                 "'application/vnd.jupyter.widget-view+json']").first.wait_for(timeout=60_000)
+    page.locator("canvas").first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=60_000)
+    page.wait_for_timeout(3000)
+    before = _fingerprint(page)
+    assert before is not None, lab.bokeh_sources(page)
+    page.locator(".noUi-handle").first.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(_CHANGED, arg=before["sum"], timeout=30_000)
+    lab.wait_idle(page)
+    page.wait_for_timeout(1500)
+    k = lab.kernel_json(page, "{'I': ex.params['hh.I'], "
+                              "'sum': float(ex.pipe.data['columns']['hh.V'].sum())}")
+    assert k["I"] == pytest.approx(8.3)
+    assert _fingerprint(page)["sum"] == pytest.approx(k["sum"], rel=1e-9)
+    assert not lab.failed_js_requests(page), lab.failed_js_requests(page)
+    lab.screenshot(page, "explore_hh_vscode_mode")
