@@ -26,7 +26,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import _body, _loads, _output_lines, _zero_safe, pycode
+from .codegen import _body, _loads, _output_lines, _sum_lines, _zero_safe, pycode
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
@@ -42,35 +42,50 @@ def _idx_loads(g, ex, exprs, idx, indent):
 
 
 def _couple(layout, exs, xn, cpos, stage1, indent):
+    """Outputs, then the inputs: undelayed edges summed per target (dense
+    or CSR, :mod:`nbblox.compile.plan`), plus the delayed ones read from the
+    history (whole-step delays: one row read, no interpolation, at cpos 0)."""
     pad = " " * indent
     L = _output_lines(layout, exs, xn, indent)
     if stage1:
-        L += [f"{pad}hrow = step % H", f"{pad}for ii in range(N_OUTPUTS):",
-              f"{pad}    hist[hrow, ii] = o[ii]"]
-    L += [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
-          f"{pad}for e in range(src.shape[0]):",
-          f"{pad}    de = dls[e]",
-          f"{pad}    if de == 0.0:",
-          f"{pad}        u[dst[e]] += w[e] * o[src[e]]",
-          f"{pad}    else:",
-          f"{pad}        pos = step + {cpos!r} - de",
-          f"{pad}        if pos < 0.0:",
-          f"{pad}            pos = 0.0",
-          f"{pad}        kf = math.floor(pos)",
-          f"{pad}        fr = pos - kf",
-          # ring row of step kk without an integer division: kk is within
-          # H - 1 steps of the current step, whose row is hrow
-          f"{pad}        row = hrow - (step - int(kf))",
-          f"{pad}        if row < 0:",
-          f"{pad}            row += H",
-          f"{pad}        val = hist[row, src[e]]",
-          f"{pad}        if fr > 0.0:",
-          f"{pad}            row += 1",
-          f"{pad}            if row == H:",
-          f"{pad}                row = 0",
-          f"{pad}            val = (1.0 - fr) * val + fr * hist[row, src[e]]",
-          f"{pad}        u[dst[e]] += w[e] * val"]
-    return L
+        # history before t0 is the initial output: fill every row at step 0
+        L += [f"{pad}hrow = step % H",
+              f"{pad}for r in range(H if step == 0 else 1):",
+              f"{pad}    for ii in range(N_OUTPUTS):",
+              f"{pad}        hist[hrow + r, ii] = o[ii]"]
+    L += _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    if not layout.has_delays:
+        return L
+    head = [f"{pad}    for a in range(N_INPUTS):", f"{pad}        acc = 0.0",
+            f"{pad}        for e in range(dptr[a], dptr[a + 1]):"]
+    tail = [f"{pad}            acc += dw[e] * val", f"{pad}        u[a] += acc"]
+    p3 = pad + " " * 12
+    general = [
+        f"{p3}pos = step + {cpos!r} - dd[e]",
+        f"{p3}if pos < 0.0:",
+        f"{p3}    pos = 0.0",
+        f"{p3}kf = math.floor(pos)",
+        f"{p3}fr = pos - kf",
+        # ring row of step kk without an integer division: kk is within
+        # H - 1 steps of the current step, whose row is hrow
+        f"{p3}row = hrow - (step - int(kf))",
+        f"{p3}if row < 0:",
+        f"{p3}    row += H",
+        f"{p3}val = hist[row, dsrc[e]]",
+        f"{p3}if fr > 0.0:",
+        f"{p3}    row += 1",
+        f"{p3}    if row == H:",
+        f"{p3}        row = 0",
+        f"{p3}    val = (1.0 - fr) * val + fr * hist[row, dsrc[e]]"]
+    if cpos != 0.0:
+        return L + [f"{pad}if ndly > 0:"] + head + general + tail
+    whole = [  # the value stored at step - dk (rows before t0 hold step 0's)
+        f"{p3}row = hrow - dk[e]",
+        f"{p3}if row < 0:",
+        f"{p3}    row += H",
+        f"{p3}val = hist[row, dsrc[e]]"]
+    return L + ([f"{pad}if ndly > 0 and dint:"] + head + whole + tail
+                + [f"{pad}elif ndly > 0:"] + head + general + tail)
 
 
 def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
@@ -269,6 +284,9 @@ def run_NAME_full(SIG):
     dW = np.zeros(N_STATES)
     u = np.zeros(N_INPUTS)
     o = np.zeros(N_OUTPUTS)
+    uw_, us_, ud_, dptr, dsrc, dw, dk, dd, dint = delay_plan(w, src, dst, dls, N_INPUTS)
+    ndly = dsrc.shape[0]
+    cmode, cptr, csrc, cw, WD, a0, b0 = edge_plan(uw_, us_, ud_, N_INPUTS)
     H = hist.shape[0]
     D = ring.shape[0]
     sq = math.sqrt(dt)

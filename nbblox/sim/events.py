@@ -33,6 +33,10 @@ def _delays(system, dt, span):
     """Per-edge delays in steps (float) and the history length, validated."""
     L = system.layout
     dls = L.dly0 / dt
+    # 1.2 ms / 0.1 ms = 11.999999999999998: a delay meant as whole steps is
+    # rounded, so the kernel reads one history row instead of interpolating
+    whole = np.rint(dls)
+    dls = np.where(np.abs(dls - whole) < 1e-9, whole, dls)
     H = 1
     if dls.size and dls.max() > 0:
         k = int(np.argmax(L.dly0))
