@@ -17,6 +17,7 @@ import numpy as np
 
 from ..compile.cache import load_module
 from ..exceptions import SimulationError
+from .sweep_lockstep import lockstep_plan, use_lockstep
 
 __all__ = ["run_chunk", "batch_module"]
 
@@ -58,9 +59,10 @@ _METHODS = ("euler", "heun", "rk4")
 _lock = threading.Lock()
 
 
-def batch_module(system):
-    """The generated parallel batch module for ``system``'s kernel module."""
-    kname = system._k.__name__
+def batch_module(system, kernels=None):
+    """The generated parallel batch module for ``system``'s kernel module
+    (or for the kernel module ``kernels``)."""
+    kname = (kernels or system._k).__name__
     src = _TEMPLATE.format(
         kname=kname,
         imports="\n".join(f"run_{m} = _k.run_{m}" for m in _METHODS),
@@ -194,8 +196,60 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
         finally:
             system.weights = saved
         return out_t, out_x, steps, bad, nrec
+    if use_lockstep(system, n):
+        return _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel,
+                             (out_t, out_x, steps, bad, nrec))
+    return _run_each_kernel(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel,
+                            (out_t, out_x, steps, bad, nrec))
+
+
+def _run_each_kernel(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel, out):
+    """Every instance through the single-instance ``run_<m>`` (prange over rows)."""
+    L = system.layout
     mod = batch_module(system)
     kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
-    kernel(X, P, W, src, dst, float(t0), float(dt), int(nsteps), int(stride), rec,
-           out_t, out_x, steps, bad, nrec)
+    kernel(X, P, W, L.src, L.dst, float(t0), float(dt), int(nsteps), int(stride), rec, *out)
+    return out
+
+
+def _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel, out):
+    """Blocks of LANES instances, each block one lockstep loop (blocks in
+    parallel); a block in which any instance diverged is run again one
+    instance at a time, so divergence is reported per instance."""
+    out_t, out_x, steps, bad, nrec = out
+    L, n = system.layout, X.shape[0]
+    plan = lockstep_plan(system)
+    B = plan.B
+    x_big = plan.pack(X, plan.xmap, plan.nx)
+    p_big = plan.pack(P, plan.pmap, plan.np_)
+    nb = x_big.shape[0]
+    w_big = np.concatenate([W, np.repeat(W[-1:], nb * B - n, axis=0)]) if nb * B > n else W
+    w_big = np.ascontiguousarray(w_big.reshape(nb, B * L.src.size))
+    src, dst = plan.edges(L)
+    rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+    nsamp = out_t.shape[1]
+    bt, bx = np.empty((nb, nsamp)), np.empty((nb, B * rec.size, nsamp))
+    bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
+    bnrec = np.zeros(nb, np.int64)
+    mod = batch_module(system, plan.module)
+    kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
+    kernel(x_big, p_big, w_big, src, dst, float(t0), float(dt), int(nsteps), int(stride),
+           rec_big, bt, bx, bsteps, bbad, bnrec)
+    rows = np.repeat(np.arange(nb), B)[:n]
+    out_x = bx.reshape(nb * B, rec.size, nsamp)[:n]   # a view: traces are not copied
+    steps[:], bad[:], nrec[:] = bsteps[rows], bbad[rows], bnrec[rows]
+    if not (bbad >= 0).any():  # every row has the same sample times: no (n, nsamp) copy
+        out_t = np.broadcast_to(bt[0], (n, nsamp))
+    else:
+        out_t[:] = bt[rows]
+    X0 = X.copy()
+    X[:] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:n]
+    for blk in np.flatnonzero(bbad >= 0):  # again one by one, as without lockstep
+        i = np.arange(blk * B, min((blk + 1) * B, n))
+        sub_x = X0[i].copy()
+        res = _run_each_kernel(system, method, sub_x, P[i].copy(), W[i].copy(), t0, dt,
+                               nsteps, stride, rec, parallel,
+                               (out_t[i], out_x[i], steps[i], bad[i], nrec[i]))
+        X[i] = sub_x
+        out_t[i], out_x[i], steps[i], bad[i], nrec[i] = res
     return out_t, out_x, steps, bad, nrec

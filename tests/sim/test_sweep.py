@@ -212,3 +212,48 @@ def test_noisy_sweep_is_reproducible_per_parameter_set():
         np.testing.assert_array_equal(res["trace"].values[k], sol.values)
     std = res["std"].values[:, 0]
     assert std[0] < std[1] < std[2]          # noise amplitude shows in the spread
+
+
+def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
+    # >= 2*LANES instances run as replicated lockstep blocks (the last block
+    # padded); each instance must still be exactly its own simulate run
+    from nbblox.sim.sweep_lockstep import LANES, use_lockstep
+    I = np.linspace(0.0, 2.0, 2 * LANES + 5)
+    assert use_lockstep(fhn_system, I.size)
+    res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=40.0, dt=0.05, method="rk4",
+                   traces=True, stride=2, measure=["final", "rate"])
+    for k in (0, LANES, I.size - 1):
+        sol = nb.simulate(fhn_system, 40.0, dt=0.05, method="rk4", params={"fhn.I": I[k]},
+                          stride=2)
+        np.testing.assert_array_equal(res["trace"].values[k], sol.values)
+        np.testing.assert_array_equal(res["final"].values[k], sol.values[:, -1])
+    # a coupled circuit with per-instance weights (global coupling), Heun
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="pair")
+    c.connect(a, b, weight=1.0)
+    c.connect(b, a, weight=0.5)
+    s = nb.compile(c)
+    G = np.linspace(0.0, 3.0, 2 * LANES)
+    res = nb.sweep(s, {"coupling": G}, t_end=10.0, dt=0.1, method="heun", traces=True,
+                   measure="final")
+    base = s.weights.copy()
+    try:
+        for k in (1, G.size - 1):
+            s.weights[:] = G[k] * base
+            sol = nb.simulate(s, 10.0, dt=0.1, method="heun")
+            np.testing.assert_array_equal(res["trace"].values[k], sol.values)
+    finally:
+        s.weights[:] = base
+
+
+def test_lockstep_divergence_is_reported_per_instance():
+    from nbblox.sim.sweep_lockstep import LANES
+    b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})
+    r = np.zeros(2 * LANES)
+    r[LANES + 3] = 500.0                      # one instance of the second block blows up
+    with pytest.warns(RuntimeWarning, match=f"1 of {2 * LANES} runs diverged"):
+        res = nb.sweep(b, {"g.r": r}, t_end=20.0, dt=0.1, measure="max")
+    want = np.zeros(2 * LANES, bool)
+    want[LANES + 3] = True
+    assert res["diverged"].values.tolist() == want.tolist()
+    assert np.all(res["max"].values[~want, 0] == 1.0)

@@ -1,0 +1,120 @@
+"""Lockstep sweeps: ``LANES`` parameter sets integrated by one loop over arrays.
+
+A sweep over parameters of one System would otherwise run each instance's
+own scalar time loop (latency-bound: nothing vectorises across instances).
+Here the circuit is *replicated* ``LANES`` times into one layout -- group
+``g`` with ``n`` instances becomes a group of ``n * LANES`` instances,
+replica ``b`` holding instances ``b*n .. b*n + n - 1`` -- and its ordinary
+generated ``run_<m>`` loop advances all replicas together, so the model body
+runs over contiguous arrays.  Each replica computes exactly what the
+single-instance kernel computes (same expressions, same order, coupling
+summed per target in edge order), so the results are bit-for-bit those of
+:func:`nbblox.simulate`; the caller re-runs a block one instance at a time
+when any replica in it diverges, so a blow-up is reported per instance.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from ..compile.cache import cached_source, load_module
+from ..compile.codegen import generate_source
+from ..compile.layout import Group, Layout
+
+__all__ = ["LANES", "lockstep_plan", "use_lockstep"]
+
+#: replicas per lockstep block (a block is one numba task; blocks run in parallel)
+LANES = 32
+#: largest replicated state vector (beyond it, instances run one by one)
+MAX_STATES = 1 << 20
+
+_lock = threading.Lock()
+_plans = {}
+
+
+def use_lockstep(system, n):
+    """Whether a sweep of ``n`` instances of ``system`` runs in lockstep."""
+    L = system.layout
+    return (system.backend == "numba" and not L.needs_full_kernel and n >= 2 * LANES
+            and len(L.state_names) * LANES <= MAX_STATES)
+
+
+def _replicated_layout(L, B):
+    groups, xo, po, uo, oo = [], 0, 0, 0, 0
+    for g in L.groups:
+        t = g.btype
+        G = Group(t, list(g.names) * B, xo, po, uo, oo, [], g.population)
+        groups.append(G)
+        xo += len(t.states) * G.n
+        po += len(t.params) * G.n
+        uo += len(t.inputs) * G.n
+        oo += len(t.outputs) * G.n
+    zeros = np.zeros(0, np.int64)
+    src = np.zeros(L.src.size * B, np.int64)  # sizes matter to codegen, values do not
+    return Layout(groups, list(range(xo)), list(range(po)), np.zeros(xo), np.zeros(po),
+                  src, src.copy(), np.zeros(src.size), uo, oo, dly0=np.zeros(src.size),
+                  syn_ptr=zeros, syn_post=zeros, syn_w0=np.zeros(0), syn_dly0=np.zeros(0),
+                  spike_code=zeros, spike_local=zeros)
+
+
+def _slot_map(L, B, kind):
+    """(B, n_slots) index of each single-instance slot in replica b."""
+    count = {"x": lambda t: len(t.states), "p": lambda t: len(t.params),
+             "u": lambda t: len(t.inputs), "o": lambda t: len(t.outputs)}[kind]
+    off = {"x": "xoff", "p": "poff", "u": "uoff", "o": "ooff"}[kind]
+    base, width, big = [], [], 0
+    for g in L.groups:
+        m, n = count(g.btype), g.n
+        start = getattr(g, off)
+        assert start * B == big
+        k = np.repeat(np.arange(m), n)
+        i = np.tile(np.arange(n), m)
+        base.append(big + k * n * B + i)
+        width.append(np.full(m * n, n))
+        big += m * n * B
+    base = np.concatenate(base) if base else np.zeros(0, np.int64)
+    width = np.concatenate(width) if width else np.zeros(0, np.int64)
+    return (base[None, :] + np.arange(B)[:, None] * width[None, :]).astype(np.int64)
+
+
+class LockstepPlan:
+    """The replicated kernel module of a System and its index maps."""
+
+    def __init__(self, system, B):
+        L = system.layout
+        self.B = B
+        big = _replicated_layout(L, B)
+        key = ("lockstep", L.structure_key, L.src.size, B)
+        self.module = load_module(cached_source(key, lambda: generate_source(big)))
+        self.xmap = _slot_map(L, B, "x")
+        self.pmap = _slot_map(L, B, "p")
+        self.umap, self.omap = _slot_map(L, B, "u"), _slot_map(L, B, "o")
+        self.nx, self.np_ = self.xmap.shape[1], self.pmap.shape[1]
+
+    def edges(self, L):
+        """Replicated (src, dst), replica-major: each replica keeps the
+        single instance's edge order."""
+        if not L.src.size:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return self.omap[:, L.src].ravel(), self.umap[:, L.dst].ravel()
+
+    def pack(self, A, amap, width):
+        """(n, width) rows -> (blocks, B*width) replicated vectors (last row
+        repeated to fill the final block)."""
+        n, B = A.shape[0], self.B
+        nb = -(-n // B)
+        pad = np.concatenate([A, np.repeat(A[-1:], nb * B - n, axis=0)]) if nb * B > n else A
+        out = np.empty((nb, B * width))
+        out[:, amap.ravel()] = pad.reshape(nb, B * width)
+        return out
+
+
+def lockstep_plan(system):
+    """The (cached) :class:`LockstepPlan` of ``system``."""
+    key = (system._k.__name__, system.layout.src.size)
+    with _lock:
+        plan = _plans.get(key)
+        if plan is None:
+            plan = _plans[key] = LockstepPlan(system, LANES)
+        return plan
