@@ -103,6 +103,8 @@ def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None):
     keep = t >= t[0] + spec["transient"] if nsamp else np.zeros(0, bool)
     res = {"diverged": diverged}
     opts = spec["options"]
+    if keep.all():  # no transient: a mask would copy every trace
+        keep = slice(None)
     for name, m in spec["measures"]:
         if isinstance(m, str):
             with np.errstate(all="ignore"):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compile.jit import njit
 from ..exceptions import ParameterError, suggest
 
 __all__ = ["MEASURES", "compute", "apply"]
@@ -56,14 +57,13 @@ def _crossings(x, t, threshold=None, min_amplitude=1e-3, **kw):
     lo, hi = x.min(axis=-1), x.max(axis=-1)
     thr = (0.5 * (lo + hi) if threshold is None
            else np.broadcast_to(np.float64(threshold), lo.shape))
-    above = x >= thr[..., None]
-    up = ~above[..., :-1] & above[..., 1:]
-    if threshold is None:
-        up &= ((hi - lo) > min_amplitude)[..., None]
-    count = up.sum(axis=-1)
     nt = x.shape[-1]
-    first = np.argmax(up, axis=-1)
-    last = nt - 2 - np.argmax(up[..., ::-1], axis=-1)
+    live = ((hi - lo) > min_amplitude if threshold is None
+            else np.ones(lo.shape, bool))  # a flat trace has no spikes
+    flat = np.ascontiguousarray(x).reshape(-1, nt)
+    c, f, la = _up_crossings(flat, np.ascontiguousarray(thr, dtype=np.float64).ravel(),
+                             np.ascontiguousarray(live).ravel())
+    count, first, last = c.reshape(lo.shape), f.reshape(lo.shape), la.reshape(lo.shape)
 
     def when(k):
         # linear interpolation of the crossing between samples k and k+1
@@ -77,6 +77,29 @@ def _crossings(x, t, threshold=None, min_amplitude=1e-3, **kw):
         z = np.zeros(lo.shape)
         return count, z, z
     return count, when(first), when(last)
+
+
+@njit(cache=True, nogil=True)
+def _up_crossings(x, thr, live):
+    """Per row: count of k with x[k] < thr <= x[k+1] (NaN never counts),
+    first such k (0 if none) and last (nt - 2 if none), in one pass."""
+    m, nt = x.shape
+    count = np.zeros(m, np.int64)
+    first = np.zeros(m, np.int64)
+    last = np.full(m, max(nt - 2, 0), np.int64)
+    for r in range(m):
+        if not live[r]:
+            continue
+        th = thr[r]
+        c = 0
+        for k in range(nt - 1):
+            if not (x[r, k] >= th) and x[r, k + 1] >= th:
+                if c == 0:
+                    first[r] = k
+                last[r] = k
+                c += 1
+        count[r] = c
+    return count, first, last
 
 
 def _rate(x, t, **kw):
