@@ -20,6 +20,17 @@ doi:10.1016/j.neuroimage.2007.07.040 (time in seconds inside the model)::
 
 The model is integrated with classical RK4 in a compiled loop (the input is
 held constant over each sample), no more than ``max_step`` ms per step.
+
+Timing of the response with :data:`BOLD_PARAMS` (values read from this
+code, RK4 at 1 ms): the haemodynamic response function proper -- the
+first-order Volterra kernel, i.e. the response to a small impulse, where
+the model is linear -- peaks 4.53 s after the event and undershoots at
+12.4 s, close to the 5 s peak of the canonical HRF.  A large impulse (area
+1, i.e. ``z = 1`` for one second, concentrated in one 1 ms sample) drives
+the model into its nonlinear range, which shortens the peak to 4.0 s
+(Friston et al. 2000 discuss this nonlinearity).  The Friston et al. (2000)
+constants of the catalog blox ``BalloonWindkessel`` (kappa = 0.65,
+gamma = 0.41, tau = 0.98 s) give a faster kernel, peaking at 3.1 s.
 """
 from __future__ import annotations
 
