@@ -40,6 +40,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..exceptions import EquationError
 from ..model.symbolic import interp
+from .hoist import Hoist
 
 __all__ = ["generate_source", "group_expressions"]
 
@@ -201,20 +202,22 @@ def _zero_safe(expr):
     return expr if expr != 0 else sp.Float(0.0)
 
 
-def _output_lines(layout, exs, xn, indent):
-    """Every blox's outputs into o[], read from state array ``xn``."""
+def _output_lines(layout, exs, xn, indent, hz=None):
+    """Every blox's outputs into o[], read from state array ``xn``
+    (``hz``: a :class:`~nbblox.compile.hoist.Hoist` for a time loop)."""
     pad = " " * indent
     L = []
-    for g, ex in zip(layout.groups, exs):
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if ex["out"]:
             L.append(f"{pad}for i in range({g.n}):  # outputs of {g.btype.name}")
-            L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
+            B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
             tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
-            L += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
+            B += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
+            L += hz.apply(gi, g, B) if hz is not None else B
     return L
 
 
-def _couple_lines(layout, exs, xn, indent, planned=False):
+def _couple_lines(layout, exs, xn, indent, planned=False, hz=None):
     """Outputs of every blox, then the weighted sums into the inputs.
 
     ``planned``: the loop called :func:`nbblox.compile.plan.edge_plan` at
@@ -222,7 +225,7 @@ def _couple_lines(layout, exs, xn, indent, planned=False):
     a dense window ``WD`` (mode 2) or CSR by target.
     """
     pad = " " * indent
-    L = _output_lines(layout, exs, xn, indent)
+    L = _output_lines(layout, exs, xn, indent, hz)
     if planned:
         return L + _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
     L += [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
@@ -254,25 +257,26 @@ def _sum_lines(pad, mode, ptr, csrc, cw, WD, a0, b0):
             f"{pad}        u[a] = acc"]
 
 
-def _rhs_lines(layout, exs, xn, dxn, indent):
+def _rhs_lines(layout, exs, xn, dxn, indent, hz=None):
     """The model: dxn = f(t_s, xn) for every group (inputs already in u)."""
     pad = " " * indent
     L = []
-    for g, ex in zip(layout.groups, exs):
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:  # stateless blox (inputs): outputs only
             continue
         L.append(f"{pad}for i in range({g.n}):  # {g.btype.name}")
-        L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["f"], indent + 4)]
+        B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["f"], indent + 4)]
         tg = [f"{dxn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
-        L += _body(tg, [_zero_safe(e) for e in ex["f"]], indent + 4)
+        B += _body(tg, [_zero_safe(e) for e in ex["f"]], indent + 4)
+        L += hz.apply(gi, g, B) if hz is not None else B
     return L
 
 
-def _stage(layout, exs, coupled, xn, dxn, texpr, indent, planned=False):
+def _stage(layout, exs, coupled, xn, dxn, texpr, indent, planned=False, hz=None):
     lines = [" " * indent + f"t_s = {texpr}"]
     if coupled:
-        lines += _couple_lines(layout, exs, xn, indent, planned)
-    return lines + _rhs_lines(layout, exs, xn, dxn, indent)
+        lines += _couple_lines(layout, exs, xn, indent, planned, hz)
+    return lines + _rhs_lines(layout, exs, xn, dxn, indent, hz)
 
 
 def _jac_lines(layout, exs):
@@ -336,11 +340,13 @@ def generate_source(layout):
           "                if c < 0:", "                    break",
           "                J[r, c] += dfu[a, k] * w[e] * dos[b, l]",
           "    return 0", ""]
-    st = lambda xn, dxn, tex: "\n".join(_stage(layout, exs, coupled, xn, dxn, tex, 8, True))
     for name, (stages, update) in _SCHEMES.items():
-        body = [st(*s_) + "\n" + upd for s_, upd in zip(stages, update)]
+        hz = Hoist()
+        body = ["\n".join(_stage(layout, exs, coupled, *s_, 8, True, hz)) + "\n" + upd
+                for s_, upd in zip(stages, update)]
+        pre = ([PLAN_LINE] if coupled else []) + hz.preamble()
         L.append(_STEPPER.replace("NAME", name).replace("BODY", "\n".join(body))
-                 .replace("    PLAN\n", PLAN_LINE + "\n" if coupled else ""))
+                 .replace("    PLAN\n", "".join(ln + "\n" for ln in pre)))
     from .netcode import full_kernels  # netcode reuses this module's helpers
     L += full_kernels(layout, exs)
     return "\n".join(L) + "\n"

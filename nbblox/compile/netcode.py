@@ -27,6 +27,7 @@ import sympy as sp
 
 from ..model.symbolic import rand
 from .codegen import _body, _loads, _output_lines, _sum_lines, _zero_safe, pycode
+from .hoist import Hoist
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
@@ -88,7 +89,7 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
                 + [f"{pad}elif ndly > 0:"] + head + general + tail)
 
 
-def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
+def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False, hz=None):
     """One stage: dx -> kn (and diffusion -> gn).  ``fused`` (Euler): write
     x + dt*f + g*dW straight back into x, one pass over memory instead of
     three (each instance reads only its own states and inputs)."""
@@ -96,7 +97,7 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
     L = [f"{pad}t_s = t + {cpos!r} * dt"]
     if layout.src.size:
         L += _couple(layout, exs, xn, cpos, stage1, indent)
-    for g, ex in zip(layout.groups, exs):
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
             continue
         noisy = [k for k, gk in enumerate(ex["g"]) if gk != 0] if (gn or fused) else []
@@ -108,19 +109,21 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False):
                     e = e + ex["g"][k] * sp.Symbol(f"dW[{g.x(k, 0)} + i]", real=True)
                 exprs.append(e)
             L.append(f"{pad}for i in range({g.n}):")
-            L += _loads(g, ex, exprs + ex["S"], indent + 4)
+            B = _loads(g, ex, exprs + ex["S"], indent + 4)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
-            L += _body(tg, exprs, indent + 4)
+            B += _body(tg, exprs, indent + 4)
+            L += hz.apply(gi, g, B) if hz is not None else B
             L += [f"{pad}    x[{g.x(k, 0)} + i] = n{k}" for k in range(len(ex["f"]))]
             # x - x != 0 only for NaN/inf: a vectorisable check, no extra pass
             L.append(f"{pad}    bad = bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg))
             continue
         exprs = [_zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
         L.append(f"{pad}for i in range({g.n}):")
-        L += [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, exprs, indent + 4)]
+        B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, exprs, indent + 4)]
         tg = [f"{kn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
         tg += [f"{gn}[{g.x(k, 0)} + i]" for k in noisy]
-        L += _body(tg, exprs, indent + 4)
+        B += _body(tg, exprs, indent + 4)
+        L += hz.apply(gi, g, B) if hz is not None else B
     return L
 
 
@@ -132,12 +135,12 @@ def _loop(what, last=False):
     return L + ["            bad = bad | (x[i] - x[i] != 0.0)"] if last else L
 
 
-def _scheme(layout, exs, name):
+def _scheme(layout, exs, name, hz=None):
     noise = layout.has_noise
-    st = lambda *a: _stage(layout, exs, *a, 8)
+    st = lambda *a: _stage(layout, exs, *a, 8, hz=hz)
     L = []
     if name == "euler":
-        L += _stage(layout, exs, "x", "k1", None, 0.0, True, 8, fused=True)
+        L += _stage(layout, exs, "x", "k1", None, 0.0, True, 8, fused=True, hz=hz)
     elif name == "heun":
         L += st("x", "k1", "g1" if noise else None, 0.0, True)
         L += _loop("tmp[i] = x[i] + dt * k1[i]" + (" + g1[i] * dW[i]" if noise else ""))
@@ -323,8 +326,11 @@ def full_kernels(layout, exs):
     noise = _noise_lines(layout, exs) if layout.has_noise else []
     spikes = _spike_lines(layout, exs)
     for name in ("euler", "heun", "rk4"):
-        head = _HEAD.replace("NAME", name).replace("SIG", _SIG)
-        body = (noise if name != "rk4" else []) + _scheme(layout, exs, name)
+        hz = Hoist()
+        body = (noise if name != "rk4" else []) + _scheme(layout, exs, name, hz)
+        head = _HEAD.replace("NAME", name).replace("SIG", _SIG).replace(
+            "    H = hist.shape[0]\n", "".join(ln + "\n" for ln in hz.preamble())
+            + "    H = hist.shape[0]\n")
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range
         L.append(head + "\n".join(body + spikes) + "\n" + _TAIL)
