@@ -17,7 +17,7 @@ import numpy as np
 
 from ..compile.cache import load_module
 from ..exceptions import SimulationError
-from .sweep_lockstep import lockstep_plan, use_lockstep
+from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
 
 __all__ = ["run_chunk", "batch_module"]
 
@@ -213,39 +213,47 @@ def _run_each_kernel(system, method, X, P, W, t0, dt, nsteps, stride, rec, paral
 
 
 def _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel, out):
-    """Blocks of LANES instances, each block one lockstep loop (blocks in
-    parallel); a block in which any instance diverged is run again one
-    instance at a time, so divergence is reported per instance."""
+    """Blocks of LANES instances (the remainder in blocks of TAIL_LANES), each
+    block one lockstep loop, blocks in parallel; a block in which any
+    instance diverged is run again one instance at a time, so divergence is
+    reported per instance."""
     out_t, out_x, steps, bad, nrec = out
     L, n = system.layout, X.shape[0]
-    plan = lockstep_plan(system)
-    B = plan.B
-    x_big = plan.pack(X, plan.xmap, plan.nx)
-    p_big = plan.pack(P, plan.pmap, plan.np_)
-    nb = x_big.shape[0]
-    w_big = np.concatenate([W, np.repeat(W[-1:], nb * B - n, axis=0)]) if nb * B > n else W
-    w_big = np.ascontiguousarray(w_big.reshape(nb, B * L.src.size))
-    src, dst = plan.edges(L)
-    rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
-    nsamp = out_t.shape[1]
-    bt, bx = np.empty((nb, nsamp)), np.empty((nb, B * rec.size, nsamp))
-    bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
-    bnrec = np.zeros(nb, np.int64)
-    mod = batch_module(system, plan.module)
-    kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
-    kernel(x_big, p_big, w_big, src, dst, float(t0), float(dt), int(nsteps), int(stride),
-           rec_big, bt, bx, bsteps, bbad, bnrec)
-    rows = np.repeat(np.arange(nb), B)[:n]
-    out_x = bx.reshape(nb * B, rec.size, nsamp)[:n]   # a view: traces are not copied
-    steps[:], bad[:], nrec[:] = bsteps[rows], bbad[rows], bnrec[rows]
-    if not (bbad >= 0).any():  # every row has the same sample times: no (n, nsamp) copy
-        out_t = np.broadcast_to(bt[0], (n, nsamp))
-    else:
-        out_t[:] = bt[rows]
-    X0 = X.copy()
-    X[:] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:n]
-    for blk in np.flatnonzero(bbad >= 0):  # again one by one, as without lockstep
-        i = np.arange(blk * B, min((blk + 1) * B, n))
+    n_main = (n // LANES) * LANES
+    parts = [(a, b, B) for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)) if b > a]
+    nsamp, R = out_t.shape[1], rec.size
+    total = sum(-(-(b - a) // B) * B for a, b, B in parts)
+    x_all = np.empty((total, R, nsamp))     # every block writes its slice in place
+    X0, redo, t_rows = X.copy(), [], []
+    for a, b, B in parts:
+        plan = lockstep_plan(system, B)
+        m = b - a
+        x_big = plan.pack(X[a:b], plan.xmap, plan.nx)
+        p_big = plan.pack(P[a:b], plan.pmap, plan.np_)
+        nb = x_big.shape[0]
+        Wp = W[a:b]
+        Wp = np.concatenate([Wp, np.repeat(Wp[-1:], nb * B - m, axis=0)]) if nb * B > m else Wp
+        w_big = np.ascontiguousarray(Wp.reshape(nb, B * L.src.size))
+        src, dst = plan.edges(L)
+        rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+        bt, bx = np.empty((nb, nsamp)), x_all[a:a + nb * B].reshape(nb, B * R, nsamp)
+        bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
+        bnrec = np.zeros(nb, np.int64)
+        mod = batch_module(system, plan.module)
+        kernel = getattr(mod, f"{'batch' if parallel else 'serial'}_{method}")
+        kernel(x_big, p_big, w_big, src, dst, float(t0), float(dt), int(nsteps), int(stride),
+               rec_big, bt, bx, bsteps, bbad, bnrec)
+        rows = np.repeat(np.arange(nb), B)[:m]
+        steps[a:b], bad[a:b], nrec[a:b] = bsteps[rows], bbad[rows], bnrec[rows]
+        X[a:b] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:m]
+        t_rows.append(bt[rows])
+        redo += [(a + k * B, min(a + (k + 1) * B, b)) for k in np.flatnonzero(bbad >= 0)]
+    out_x = x_all[:n]   # a view: traces are not copied
+    if not redo:  # every row has the same sample times: no (n, nsamp) copy
+        return np.broadcast_to(t_rows[0][0], (n, nsamp)), out_x, steps, bad, nrec
+    out_t[:] = np.concatenate(t_rows)
+    for a, b in redo:  # again one by one, as without lockstep
+        i = np.arange(a, b)
         sub_x = X0[i].copy()
         res = _run_each_kernel(system, method, sub_x, P[i].copy(), W[i].copy(), t0, dt,
                                nsteps, stride, rec, parallel,

@@ -22,10 +22,13 @@ from ..compile.cache import cached_source, load_module
 from ..compile.codegen import generate_source
 from ..compile.layout import Group, Layout
 
-__all__ = ["LANES", "lockstep_plan", "use_lockstep"]
+__all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep"]
 
-#: replicas per lockstep block (a block is one numba task; blocks run in parallel)
+#: replicas per lockstep block (a block is one numba task; blocks run in parallel);
+#: a multiple of 8 so the instance loops vectorise without a remainder (AVX-512)
 LANES = 32
+#: replicas per block for the instances left over (n % LANES): padding wastes < 8
+TAIL_LANES = 8
 #: largest replicated state vector (beyond it, instances run one by one)
 MAX_STATES = 1 << 20
 
@@ -110,11 +113,11 @@ class LockstepPlan:
         return out
 
 
-def lockstep_plan(system):
-    """The (cached) :class:`LockstepPlan` of ``system``."""
-    key = (system._k.__name__, system.layout.src.size)
+def lockstep_plan(system, lanes=LANES):
+    """The (cached) :class:`LockstepPlan` of ``system`` for blocks of ``lanes``."""
+    key = (system._k.__name__, system.layout.src.size, lanes)
     with _lock:
         plan = _plans.get(key)
         if plan is None:
-            plan = _plans[key] = LockstepPlan(system, LANES)
+            plan = _plans[key] = LockstepPlan(system, lanes)
         return plan

@@ -249,11 +249,14 @@ def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
 def test_lockstep_divergence_is_reported_per_instance():
     from nbblox.sim.sweep_lockstep import LANES
     b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})
-    r = np.zeros(2 * LANES)
-    r[LANES + 3] = 500.0                      # one instance of the second block blows up
-    with pytest.warns(RuntimeWarning, match=f"1 of {2 * LANES} runs diverged"):
+    n = 2 * LANES + 3                          # two full blocks and a padded tail block
+    r = np.linspace(0.0, 1e-3, n)
+    want = np.zeros(n, bool)
+    want[[LANES + 3, n - 1]] = True            # one in a full block, one in the tail
+    r[want] = 500.0
+    with pytest.warns(RuntimeWarning, match=f"2 of {n} runs diverged"):
         res = nb.sweep(b, {"g.r": r}, t_end=20.0, dt=0.1, measure="max")
-    want = np.zeros(2 * LANES, bool)
-    want[LANES + 3] = True
     assert res["diverged"].values.tolist() == want.tolist()
-    assert np.all(res["max"].values[~want, 0] == 1.0)
+    for k in (0, LANES + 2, n - 2):            # neighbours of the diverged runs are intact
+        sol = nb.simulate(b, 20.0, dt=0.1, params={"g.r": r[k]})
+        assert res["max"].values[k, 0] == sol["g.x"].max()
