@@ -6,10 +6,11 @@ recomputes parameter-only subexpressions (a temperature factor
 because the stores into ``k1..k4``/``x`` might alias ``p``.  :class:`Hoist`
 rewrites a group's generated lines (loads and CSE temporaries ``cK = ...``):
 
-* single-instance groups: parameter loads become scalars loaded once per
-  call (``q3 = hq0_3``), and every parameter-only temporary a scalar computed
-  once;
-* populations: parameter-only temporaries that call a function or raise a
+* single blox (one instance, not a Population): parameter loads become
+  scalars loaded once per call (``q3 = hq0_3``), and every parameter-only
+  temporary a scalar computed once;
+* groups of several blox and populations (of any size, so a population's
+  code does not depend on n): parameter-only temporaries that call a function or raise a
   power become per-instance arrays filled once per call (a load instead of
   a ``pow``/``exp`` per instance per stage).
 
@@ -29,6 +30,10 @@ _OK = re.compile(r"q\d+|hq\d+_\d+|hc\d+_\d+|math\.\w+|exprel1?|min|max|abs")
 _CALL = ("**", "math.", "exprel", "min(", "max(")
 
 
+def _single(g):
+    return g.n == 1 and not g.population
+
+
 class Hoist:
     """Collects what a kernel's stage bodies hoist; :meth:`preamble` emits it."""
 
@@ -39,12 +44,13 @@ class Hoist:
         """``lines`` (loads then CSE'd body of group ``gi``) with parameter
         work replaced by hoisted names."""
         qs, temps = self.groups.setdefault(gi, (g, {}, {}))[1:]
+        one = _single(g)
         local, out = {}, []
         for ln in lines:
             pad = ln[:len(ln) - len(ln.lstrip())]
             text = ln.strip()
             m = _QLOAD.fullmatch(text)
-            if m and g.n == 1:
+            if m and one:
                 j = int(m.group(1)[1:])
                 qs[j] = int(m.group(2))
                 out.append(f"{pad}{m.group(1)} = hq{gi}_{j}")
@@ -56,10 +62,10 @@ class Hoist:
                 ids = _IDENT.findall(rhs)
                 hoistable = (ids and all(_OK.fullmatch(x) for x in ids)
                              and any(x[0] in "qh" for x in ids)
-                             and (g.n == 1 or any(c in rhs for c in _CALL)))
+                             and (one or any(c in rhs for c in _CALL)))
                 if hoistable:
                     name = temps.setdefault(rhs, f"hc{gi}_{len(temps)}")
-                    ref = name if g.n == 1 else f"{name}[i]"
+                    ref = name if one else f"{name}[i]"
                     local[m.group(1)] = ref
                     out.append(f"{pad}{m.group(1)} = {ref}")
                     continue
@@ -74,7 +80,7 @@ class Hoist:
             if not temps and not qs:
                 continue
             npar = len(g.btype.params)
-            if g.n == 1:
+            if _single(g):
                 used = set(qs)
                 for rhs in temps:
                     used |= {int(x[1:]) for x in re.findall(r"\bq\d+\b", rhs)}
