@@ -285,6 +285,46 @@ def merge(primary, secondary):
     return primary
 
 
+def carry_peers(old, new):
+    """After a ``--merge --no-peers`` re-run: keep each case's peer records
+    from ``old`` (dropped when the case was redone without them), their warm
+    times rescaled by the hand-written loop's time ratio between the two runs
+    (hand_new / hand_old), so nbblox / peer = (nbblox / hand)_new x
+    (hand / peer)_old, and marked as carried over."""
+    from .harness import ratios
+    for key in ("peers", "install_problems"):
+        if old.get(key) and not new.get(key):
+            new[key] = old[key]
+    prev = {c["case"]: c for c in old.get("cases", [])}
+    for c in new.get("cases", []):
+        o = prev.get(c["case"])
+        mine = {r["system"] for r in c["records"]}
+        if o is None or any(r["system"] not in ("nbblox", "nbblox_circuit", "handwritten")
+                            for r in c["records"]):
+            continue
+        h_new = next((r.get("warm_full_s") for r in c["records"]
+                      if r["system"] == "handwritten"), None)
+        h_old = next((r.get("warm_full_s") for r in o["records"]
+                      if r["system"] == "handwritten"), None)
+        if not (h_new and h_old):
+            continue
+        k = h_new / h_old
+        carried = [dict(r) for r in o["records"] if r["system"] not in mine]
+        if not carried:
+            continue
+        for r in carried:
+            for key in ("warm_s", "warm_full_s"):
+                if r.get(key):
+                    r[key] *= k
+            r["carried"] = k
+        c["records"] += carried
+        c["ratios"] = ratios(c["records"])
+        c["note"] = ("peers from the earlier full run, their warm times rescaled by this run's "
+                     f"hand-written time / that run's ({k:.3g}): nbblox / peer = (nbblox / "
+                     "hand-written, this run) x (hand-written / peer, that run)")
+    return new
+
+
 if __name__ == "__main__":  # python -m bench.report merge PRIMARY.json SECONDARY.json OUTDIR
     import sys
     from .config import CASES
