@@ -35,7 +35,19 @@ def _single(g):
 
 
 class Hoist:
-    """Collects what a kernel's stage bodies hoist; :meth:`preamble` emits it."""
+    """Collects what a kernel's stage bodies hoist; :meth:`preamble` emits it.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> g = SimpleNamespace(n=1, population=False, poff=4,
+    ...                     btype=SimpleNamespace(params=["a", "T"]))
+    >>> hz = Hoist()
+    >>> hz.apply(0, g, ["    q1 = p[5 + i]", "    c0 = (3.0**(0.1*q1))", "    k = c0*s0"])
+    ['    q1 = hq0_1', '    c0 = hc0_0', '    k = c0*s0']
+    >>> hz.preamble()
+    ['    hq0_1 = p[5]', '    hc0_0 = (3.0**(0.1*hq0_1))']
+    """
 
     def __init__(self):
         self.groups = {}   # gi -> (group, {param j: slot}, {rhs text: name})

@@ -61,8 +61,16 @@ def edge_plan(w, src, dst, n_in):
     """(mode, ptr, csrc, cw, WD, a0, b0) for the edges ``w, src, dst``.
 
     ``ptr`` (n_in + 1), ``csrc``, ``cw``: CSR by target (mode 1).  In mode 2
-    ``WD`` (targets window x sources window) holds the summed weights, row
-    ``a`` for input ``a0 + a`` and column ``b`` for output ``b0 + b``.
+    ``WD`` (targets window x sources window) holds the weights, row ``a``
+    for input ``a0 + a`` and column ``b`` for output ``b0 + b``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> src, dst = np.array([1, 0, 1]), np.array([0, 1, 1])   # sorted by target
+    >>> mode, ptr, cs, cw, WD, a0, b0 = edge_plan(np.array([2.0, 3.0, 4.0]), src, dst, 2)
+    >>> int(mode), ptr.tolist(), WD.tolist()
+    (2, [0, 1, 3], [[0.0, 2.0], [3.0, 4.0]])
     """
     ne = src.shape[0]
     keep = np.ones(ne, np.bool_)
@@ -98,6 +106,14 @@ def delay_plan(w, src, dst, dls, n_in):
     undelayed edge list (for :func:`edge_plan`), and the delayed edges as
     CSR by target with delays ``dd`` (steps), ``dk = floor(dd)`` and
     ``dint`` True when every delay is a whole number of steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plan = delay_plan(np.array([1.0, 2.0]), np.array([0, 1]), np.array([0, 0]),
+    ...                   np.array([0.0, 12.0]), 1)
+    >>> plan[0].tolist(), plan[3].tolist(), plan[6].tolist(), bool(plan[8])
+    ([1.0], [0, 1], [12], True)
     """
     ne = src.shape[0]
     undl = np.empty(ne, np.bool_)

@@ -37,7 +37,15 @@ _plans = {}
 
 
 def use_lockstep(system, n):
-    """Whether a sweep of ``n`` instances of ``system`` runs in lockstep."""
+    """Whether a sweep of ``n`` instances of ``system`` runs in lockstep.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> use_lockstep(s, 1000), use_lockstep(s, 10)
+    (True, False)
+    """
     L = system.layout
     return (system.backend == "numba" and not L.needs_full_kernel and n >= 2 * LANES
             and len(L.state_names) * LANES <= MAX_STATES)
@@ -114,7 +122,16 @@ class LockstepPlan:
 
 
 def lockstep_plan(system, lanes=LANES):
-    """The (cached) :class:`LockstepPlan` of ``system`` for blocks of ``lanes``."""
+    """The (cached) :class:`LockstepPlan` of ``system`` for blocks of ``lanes``.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> plan = lockstep_plan(s, 8)
+    >>> plan.xmap.shape                  # 8 replicas x 2 states
+    (8, 2)
+    """
     key = (system._k.__name__, system.layout.src.size, lanes)
     with _lock:
         plan = _plans.get(key)
