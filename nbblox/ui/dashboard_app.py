@@ -47,6 +47,19 @@ def _private_system(system):
     return own
 
 
+def _release_memory():
+    """Collect the closed sessions' document cycles and hand freed heap pages
+    back to the OS, so a server's RSS returns near its baseline when the last
+    collaborator leaves (CPython and glibc otherwise keep freed arenas)."""
+    import ctypes
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows): RSS stays
+        pass
+
+
 class Dashboard(pn.viewable.Viewer):
     """A Panel app for one circuit: the live explorer in a template with a
     sidebar (parameters grouped by blox, run settings, downloads, upload),
@@ -88,6 +101,8 @@ class Dashboard(pn.viewable.Viewer):
         for view in ex._views:
             view.pipe.data = None
         log.info("dashboard session closed (%d open)", len(_open_sessions))
+        if not _open_sessions:
+            _release_memory()
 
     # -- building ---------------------------------------------------------------
     def _load(self, system, views=None, vars=None, phase=None, method="rk4", **kw):

@@ -28,6 +28,21 @@ def rss_mb(pid):
     return float("nan")
 
 
+def open_sessions(log):
+    """N of the server's last "(N open)" session line (-1 before any): sessions
+    whose browser was too slow to connect within 15 s are re-created by Bokeh,
+    so opened/closed counts may exceed the number of pages."""
+    counts = re.findall(r"\((\d+) open\)", log.read_text())
+    return int(counts[-1]) if counts else -1
+
+
+def wait_closed(log, timeout_s=60):
+    """The server discards a closed session once it is unused for 15 s."""
+    t0 = time.time()
+    while time.time() - t0 < timeout_s and open_sessions(log) != 0:
+        time.sleep(1)
+
+
 def settle(page, expect=None, timeout_s=120):
     """Wait until the session's status reports a finished run with nothing
     pending -- computed with ``expect`` (e.g. ``"fhn1.I = 0.1"``) if given."""
@@ -47,7 +62,17 @@ def test_ten_sessions_ten_moves_each(tmp_path):
     with nbblox_serve(tmp_path / "notebooks" / "dashboard_pair.py", tmp=tmp_path) as \
             (base, log, proc), chromium() as browser:
         url = f"{base}/dashboard_pair"
-        mem = {"baseline": rss_mb(proc.pid)}
+        mem = {"started": rss_mb(proc.pid)}
+        # one session first, opened and closed: the first one pays the server's
+        # one-off imports and kernel loading, which is not per-session memory
+        ctx = browser.new_context(viewport={"width": 1300, "height": 1000})
+        page = ctx.new_page()
+        page.goto(url, wait_until="commit", timeout=180_000)
+        page.locator("canvas").first.wait_for(state="attached", timeout=180_000)
+        settle(page)
+        ctx.close()
+        wait_closed(log)
+        mem["baseline"] = rss_mb(proc.pid)
         peak = mem["baseline"]
         t0 = time.time()
         contexts, pages = [], []
@@ -94,16 +119,7 @@ def test_ten_sessions_ten_moves_each(tmp_path):
             ctx.close()
         mem["peak"] = peak
         mem["per_session"] = (peak - mem["baseline"]) / SESSIONS
-        # the server discards a closed session once it is unused for 15 s
-        t_close = time.time()
-        def still_open():
-            # "(N open)" of the server's last session line; sessions whose
-            # browser was too slow to connect within 15 s are re-created
-            # by Bokeh, so opened/closed counts may exceed SESSIONS
-            counts = re.findall(r"\((\d+) open\)", log.read_text())
-            return int(counts[-1]) if counts else -1
-        while time.time() - t_close < 60 and still_open() != 0:
-            time.sleep(1)
+        wait_closed(log)
         mem["after_close"] = rss_mb(proc.pid)
         print(f"\nload test: {SESSIONS} sessions loaded in {loaded:.1f} s, {SESSIONS * MOVES} "
               f"moves settled in {moved:.1f} s; server RSS MB: " +
@@ -117,4 +133,27 @@ def test_ten_sessions_ten_moves_each(tmp_path):
         assert proc.poll() is None
         # every session was destroyed and released its dashboard (RSS itself
         # rarely shrinks: CPython keeps freed arenas for reuse)
-        assert still_open() == 0, log.read_text()[-2000:]
+        assert open_sessions(log) == 0, log.read_text()[-2000:]
+        # no accumulation: a second round of sessions, opened and closed, leaves the
+        # server where the first round left it (a leak would keep each round's
+        # documents: about the first round's growth again)
+        again = []
+        for _ in range(SESSIONS):
+            ctx = browser.new_context(viewport={"width": 1300, "height": 1000})
+            page = ctx.new_page()
+            page.goto(url, wait_until="commit", timeout=180_000)
+            again.append((ctx, page))
+        for ctx, page in again:
+            page.locator("canvas").first.wait_for(state="attached", timeout=180_000)
+            settle(page)
+        for ctx, _ in again:
+            ctx.close()
+        wait_closed(log)
+        mem["after_second_round"] = rss_mb(proc.pid)
+        print("server RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in mem.items()), flush=True)
+        (lab.ARTIFACTS / "dashboard_load.json").write_text(json.dumps(
+            {"sessions": SESSIONS, "moves": MOVES, "load_s": loaded, "moves_s": moved,
+             "rss_mb": mem}, indent=1))
+        assert open_sessions(log) == 0
+        first_growth = mem["peak"] - mem["baseline"]
+        assert mem["after_second_round"] - mem["after_close"] < 0.5 * first_growth + 10, mem
