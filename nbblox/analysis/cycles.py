@@ -227,10 +227,16 @@ def _at_param(C, Ya, Yb, pval):
     Y[-1] = pval
     e = np.zeros(Y.size)
     e[-1] = 1.0
-    for _ in range(C.maxiter + 2):
-        r = np.append(C.G(Y), Y[-1] - pval)
+    return _bordered_newton(C, Y, e, lambda Y: Y[-1] - pval, C.maxiter + 2)
+
+
+def _bordered_newton(C, Y, border, extra, maxiter):
+    """Newton on the collocation equations plus one scalar condition ``extra(Y)``
+    whose gradient is ``border``; the converged Y, or None."""
+    for _ in range(maxiter):
+        r = np.append(C.G(Y), extra(Y))
         try:
-            dY = spla.splu(C.bordered(Y, e), permc_spec="MMD_AT_PLUS_A").solve(-r)
+            dY = spla.splu(C.bordered(Y, border), permc_spec="MMD_AT_PLUS_A").solve(-r)
         except RuntimeError:
             return None
         Y = Y + dY
@@ -335,19 +341,8 @@ def _between(C, a, b, f):
     to the interpolated point if Newton does not converge)."""
     Y0 = a["Y"] + f * (b["Y"] - a["Y"])
     sec = (b["Y"] - a["Y"]) * C.weights_vec()
-    Y = Y0.copy()
-    for _ in range(C.maxiter):
-        r = np.append(C.G(Y), sec @ (Y - Y0))
-        try:
-            dY = spla.splu(C.bordered(Y, sec), permc_spec="MMD_AT_PLUS_A").solve(-r)
-        except RuntimeError:
-            return Y0
-        Y = Y + dY
-        if not np.all(np.isfinite(Y)):
-            return Y0
-        if np.sqrt(C.inner(dY, dY)) < C.tol * (1 + np.sqrt(C.inner(Y, Y))):
-            return Y
-    return Y0
+    Y = _bordered_newton(C, Y0.copy(), sec, lambda Y: sec @ (Y - Y0), C.maxiter)
+    return Y0 if Y is None else Y
 
 
 def _make(C, kind, Y, param, s):

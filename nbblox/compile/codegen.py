@@ -352,21 +352,25 @@ def generate_source(layout):
     return "\n".join(L) + "\n"
 
 
-# Fixed-step schemes: (stages (x name, dx name, stage time), the update after each).
-_SCHEMES = {
-    "euler": ([("x", "k1", "t")],
-              ["        for i in range(N_STATES):\n            x[i] += dt * k1[i]"]),
-    "heun": ([("x", "k1", "t"), ("tmp", "k2", "t + dt")],
-             ["        for i in range(N_STATES):\n            tmp[i] = x[i] + dt * k1[i]",
-              "        for i in range(N_STATES):\n            x[i] += 0.5 * dt * (k1[i] + k2[i])"]),
-    "rk4": ([("x", "k1", "t"), ("tmp", "k2", "t + 0.5 * dt"), ("tmp", "k3", "t + 0.5 * dt"),
-             ("tmp", "k4", "t + dt")],
-            ["        for i in range(N_STATES):\n            tmp[i] = x[i] + 0.5 * dt * k1[i]",
-             "        for i in range(N_STATES):\n            tmp[i] = x[i] + 0.5 * dt * k2[i]",
-             "        for i in range(N_STATES):\n            tmp[i] = x[i] + dt * k3[i]",
-             "        for i in range(N_STATES):\n"
-             "            x[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])"]),
-}
+def schemes(x="x", size="N_STATES"):
+    """Fixed-step schemes over the array ``x`` of length ``size``: for each method,
+    (stages (x name, dx name, stage time), the update after each stage)."""
+    loop = f"        for i in range({size}):\n"
+    return {
+        "euler": ([(x, "k1", "t")], [loop + f"            {x}[i] += dt * k1[i]"]),
+        "heun": ([(x, "k1", "t"), ("tmp", "k2", "t + dt")],
+                 [loop + f"            tmp[i] = {x}[i] + dt * k1[i]",
+                  loop + f"            {x}[i] += 0.5 * dt * (k1[i] + k2[i])"]),
+        "rk4": ([(x, "k1", "t"), ("tmp", "k2", "t + 0.5 * dt"), ("tmp", "k3", "t + 0.5 * dt"),
+                 ("tmp", "k4", "t + dt")],
+                [loop + f"            tmp[i] = {x}[i] + 0.5 * dt * k1[i]",
+                 loop + f"            tmp[i] = {x}[i] + 0.5 * dt * k2[i]",
+                 loop + f"            tmp[i] = {x}[i] + dt * k3[i]",
+                 loop + f"            {x}[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])"]),
+    }
+
+
+_SCHEMES = schemes()
 
 # Each loop advances x in place and returns (steps done, index of the first
 # non-finite state or -1, samples recorded), so the caller can say where a

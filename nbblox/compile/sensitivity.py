@@ -30,7 +30,7 @@ import sympy as sp
 
 from ..exceptions import ParameterError, SimulationError, suggest
 from .cache import cached_source, load_module
-from .codegen import _body, _zero_safe, group_expressions
+from .codegen import _body, _zero_safe, group_expressions, schemes
 
 __all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
 
@@ -199,19 +199,7 @@ def _stage_template(n, m, X, Ssym, exprs):
     return "\n".join(L)
 
 
-_SCHEMES = {
-    "euler": ([("y", "k1", "t")], ["        for i in range(NY):\n            y[i] += dt * k1[i]"]),
-    "heun": ([("y", "k1", "t"), ("tmp", "k2", "t + dt")],
-             ["        for i in range(NY):\n            tmp[i] = y[i] + dt * k1[i]",
-              "        for i in range(NY):\n            y[i] += 0.5 * dt * (k1[i] + k2[i])"]),
-    "rk4": ([("y", "k1", "t"), ("tmp", "k2", "t + 0.5 * dt"), ("tmp", "k3", "t + 0.5 * dt"),
-             ("tmp", "k4", "t + dt")],
-            ["        for i in range(NY):\n            tmp[i] = y[i] + 0.5 * dt * k1[i]",
-             "        for i in range(NY):\n            tmp[i] = y[i] + 0.5 * dt * k2[i]",
-             "        for i in range(NY):\n            tmp[i] = y[i] + dt * k3[i]",
-             "        for i in range(NY):\n"
-             "            y[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])"]),
-}
+_SCHEMES = schemes("y", "NY")
 
 _LOOP = """
 @njit(cache=True, nogil=True, error_model="numpy")

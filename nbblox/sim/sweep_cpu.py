@@ -71,6 +71,13 @@ def batch_module(system, kernels=None):
         return load_module(src)
 
 
+def chunk_outputs(n, nrec, nsamp):
+    """Result arrays of a chunk of ``n`` instances, filled by every backend:
+    (out_t, out_x, steps, bad, nrec); ``bad`` is -1 until an instance diverges."""
+    return (np.empty((n, nsamp)), np.empty((n, nrec, nsamp)), np.zeros(n, dtype=np.int64),
+            np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64))
+
+
 def _check(name, a, shape, dtype):
     if not isinstance(a, np.ndarray) or a.dtype != dtype or not a.flags.c_contiguous:
         raise SimulationError(f"internal: sweep array '{name}' must be a C-contiguous "
@@ -173,16 +180,12 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     if src.size and (src.min() < 0 or src.max() >= max(L.n_outputs, 1)
                      or dst.min() < 0 or dst.max() >= max(L.n_inputs, 1)):
         raise SimulationError("internal: connection index out of range")
-    out_t = np.empty((n, nsamp))
-    out_x = np.empty((n, rec.size, nsamp))
-    steps = np.zeros(n, dtype=np.int64)
-    bad = np.full(n, -1, dtype=np.int64)
-    nrec = np.zeros(n, dtype=np.int64)
+    out = chunk_outputs(n, rec.size, nsamp)
+    out_t, out_x, steps, bad, nrec = out
     if n == 0:
-        return out_t, out_x, steps, bad, nrec
+        return out
     if getattr(L, "needs_full_kernel", False):
-        return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds,
-                         (out_t, out_x, steps, bad, nrec))
+        return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds, out)
     if system.backend != "numba":
         from .simulate import _run_reference
         code = _METHODS.index(method)

@@ -18,6 +18,7 @@ import sympy as sp
 from ..compile.cache import load_module
 from ..compile.codegen import group_expressions, pycode
 from ..exceptions import CompileError, SimulationError
+from .sweep_cpu import chunk_outputs
 
 __all__ = ["run_chunk", "generate_cuda_source", "cuda_ready"]
 
@@ -220,11 +221,7 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, seeds=N
         mod = _module(system)
     except Exception as exc:  # noqa: BLE001
         raise CompileError(f"could not generate the CUDA sweep kernel: {exc}") from exc
-    out_t = np.empty((n, nsamp))
-    out_x = np.empty((n, rec.size, nsamp))
-    steps = np.zeros(n, dtype=np.int64)
-    bad = np.full(n, -1, dtype=np.int64)
-    nrec = np.zeros(n, dtype=np.int64)
+    out_t, out_x, steps, bad, nrec = chunk_outputs(n, rec.size, nsamp)
     if n == 0:
         return out_t, out_x, steps, bad, nrec
     host = dict(X=X, P=P, W=W, src=L.src, dst=L.dst, rec=rec, out_t=out_t, out_x=out_x,
