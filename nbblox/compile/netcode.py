@@ -6,7 +6,8 @@ One loop step (time t -> t + dt), in Brian2's order:
 1. integrate (stage 1 also stores the outputs in the delay history);
 2. refractory neurons: states their reset *sets* (``V = Vr``) are held at
    the post-reset value; incremented states (``u += d``) and all others
-   keep integrating; the spike condition is not tested while refractory;
+   keep integrating; the spike condition is not tested while refractory
+   (Euler does this in its integration pass, as a select);
 3. delayed spike effects due now are added (ring buffer);
 4. every spiking neuron's condition is tested (all groups first);
 5. each spike is propagated through its projections' CSR rows (zero delay:
@@ -113,6 +114,9 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False, hz=None):
             tg = [f"n{k}" for k in range(len(ex["f"]))]
             B += _body(tg, exprs, indent + 4)
             L += hz.apply(gi, g, B) if hz is not None else B
+            if _holds(g, ex):  # step 2 in this pass: a select, the loop stays SIMD
+                L.append(f"{pad}    rf = step < refr[{g.xoff} + i]")
+                L += [f"{pad}    n{k} = hold[{g.x(k, 0)} + i] if rf else n{k}" for k in ex["held"]]
             L += [f"{pad}    x[{g.x(k, 0)} + i] = n{k}" for k in range(len(ex["f"]))]
             # x - x != 0 only for NaN/inf: a vectorisable check, no extra pass
             L.append(f"{pad}    bad = bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg))
@@ -195,7 +199,14 @@ def _apply_effects(H, exh, effects, idx, indent, ring_row=None):
     return L
 
 
-def _spike_lines(layout, exs):
+def _holds(g, ex):
+    """Whether group ``g`` has states held while refractory."""
+    return g.btype.spike is not None and g.btype.refractory is not None and bool(ex["held"])
+
+
+def _spike_lines(layout, exs, held_done=False):
+    """Steps 2-6 of a loop step; ``held_done``: the fused Euler pass has
+    already applied the refractory hold (step 2)."""
     groups = layout.groups
     spiking = [(gi, g) for gi, g in enumerate(groups) if g.btype.spike is not None]
     if not spiking:
@@ -203,7 +214,7 @@ def _spike_lines(layout, exs):
     L = ["        tn = t0 + (step + 1) * dt"]
     for gi, g in spiking:  # refractory hold
         ex = exs[gi]
-        if g.btype.refractory is not None and ex["held"]:
+        if _holds(g, ex) and not held_done:
             L += [f"        for i in range({g.n}):",
                   f"            if step < refr[{g.xoff} + i]:"]
             L += [f"                x[{g.x(k, 0)} + i] = hold[{g.x(k, 0)} + i]" for k in ex["held"]]
@@ -220,13 +231,15 @@ def _spike_lines(layout, exs):
         ex = exs[gi]
         pad = " " * 12
         L.append(f"        for i in range({g.n}):")
-        if g.btype.refractory is not None:
-            L.append(f"            if step < refr[{g.xoff} + i]:")
-            L.append("                continue")
         L += _loads(g, ex, [ex["spike"]], 12)
         if ex["spike"].has(rand):  # rand() draws are keyed on (seed, step, gid)
             L.append(f"{pad}gid = {g.soff} + i")
-        L += [f"{pad}if {pycode(ex['spike'])}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
+        # the condition (pure: rand() is keyed, not drawn) first: it is rarely
+        # true, so the branch predicts well; the refractory test only then
+        cond = pycode(ex["spike"])
+        if g.btype.refractory is not None:
+            cond = f"({cond}) and not (step < refr[{g.xoff} + i])"
+        L += [f"{pad}if {cond}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
               f"{pad}    spk_t[nspk] = tn", f"{pad}    nspk += 1"]
     for r in layout.rules:  # propagation
         G, H = groups[r.g_pre], groups[r.g_post]
@@ -324,7 +337,7 @@ def full_kernels(layout, exs):
     """Source lines of run_euler_full, run_heun_full and run_rk4_full."""
     L = [f"N_SPIKING = {layout.n_spiking}", ""]
     noise = _noise_lines(layout, exs) if layout.has_noise else []
-    spikes = _spike_lines(layout, exs)
+    spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
     for name in ("euler", "heun", "rk4"):
         hz = Hoist()
         body = (noise if name != "rk4" else []) + _scheme(layout, exs, name, hz)
@@ -333,5 +346,5 @@ def full_kernels(layout, exs):
             + "    H = hist.shape[0]\n")
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range
-        L.append(head + "\n".join(body + spikes) + "\n" + _TAIL)
+        L.append(head + "\n".join(body + spikes[name == "euler"]) + "\n" + _TAIL)
     return L
