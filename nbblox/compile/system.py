@@ -82,8 +82,13 @@ class NamedValues(MutableMapping):
         return len(self.names)
 
     def copy(self):
-        return NamedValues(self.names, self.array.copy(), self._what, self._bounds,
-                           self.vectors)
+        # names and their index are never mutated: share them (a 4000-neuron
+        # population has 36 000 names; rebuilding the dict cost ~10 ms a run)
+        new = object.__new__(NamedValues)
+        new.names, new._index, new.vectors = self.names, self._index, self.vectors
+        new.array = self.array.copy()
+        new._what, new._bounds = self._what, self._bounds
+        return new
 
     def __repr__(self):
         items = ", ".join(f"{n!r}: {v:g}" for n, v in zip(self.names[:8], self.array[:8]))
