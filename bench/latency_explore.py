@@ -54,7 +54,7 @@ NOTEBOOK = {
 # installs a probe on the time-series source (the one with > 500 points in
 # column 'value'): every data change is stamped with performance.now()
 _PROBE = """() => {
-  window.__lat = {key: [], data: [], paint: []};
+  window.__lat = {key: [], data: [], paint: [], origin: performance.timeOrigin};
   document.addEventListener('keydown', () => window.__lat.key.push(performance.now()), true);
   let src = null;
   for (const d of Bokeh.documents) for (const m of d.all_models) {
@@ -85,12 +85,32 @@ def pct(xs, q):
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
 
+def _print_profile(prof, n):
+    """Self time per JavaScript function of a CDP CPU profile."""
+    nodes = {nd["id"]: nd for nd in prof["nodes"]}
+    dts = prof.get("timeDeltas", [])
+    self_ms = {}
+    for sid, dt in zip(prof.get("samples", []), dts):
+        cf = nodes[sid]["callFrame"]
+        key = f'{cf["functionName"] or "(anon)"} {cf["url"].rsplit("/", 1)[-1][:40]}:{cf["lineNumber"]}'
+        self_ms[key] = self_ms.get(key, 0.0) + dt / 1e3
+    total = sum(self_ms.values())
+    print(f"CPU profile: {total:.0f} ms sampled")
+    for k, v in sorted(self_ms.items(), key=lambda kv: -kv[1])[:n]:
+        print(f"  {v:8.1f} ms  {k}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--moves", type=int, default=20)
     ap.add_argument("--t-end", type=float, default=1000.0)
     ap.add_argument("--dt", type=float, default=0.01)
     ap.add_argument("--pause-ms", type=int, default=600, help="wait between moves")
+    ap.add_argument("--setup", default="", help="Python run in the kernel before the moves "
+                    "(to try a variant)")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="print the N JavaScript functions with the most self time "
+                         "during the moves (Chrome CPU profile)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency_explore.json"))
     args = ap.parse_args(argv)
     ok, reason = lab.browser_available()
@@ -111,7 +131,16 @@ def main(argv=None):
         page.wait_for_timeout(3000)
         if not page.evaluate(_PROBE):
             raise SystemExit("no time-series source found in the page")
+        if args.setup:
+            print(lab.kernel_exec(page, args.setup))
+            page.wait_for_timeout(1000)
         n_timings = lab.kernel_json(page, "len(ex.timings)")
+        cdp = None
+        if args.profile:
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+            cdp.send("Profiler.start")
         handle = page.locator(".noUi-handle").first
         handle.focus()
         for k in range(args.moves):
@@ -121,22 +150,36 @@ def main(argv=None):
             page.wait_for_function(f"window.__lat.paint.length > {n_data}", timeout=60_000)
             lab.wait_idle(page)
             page.wait_for_timeout(args.pause_ms)
+        prof = cdp.send("Profiler.stop")["profile"] if cdp else None
         lat = page.evaluate("window.__lat")
         kt = lab.kernel_json(page, f"ex.timings[{n_timings}:]")
     load1 = os.getloadavg()
     keys, datas, paints = lat["key"][:args.moves], lat["data"], lat["paint"]
     rows = []
     for k in range(min(len(keys), len(paints), len(kt))):
-        rows.append({"data_ms": datas[k] - keys[k], "paint_ms": paints[k] - keys[k],
-                     "simulate_ms": kt[k]["simulate_ms"], "push_ms": kt[k]["push_ms"]})
+        row = {"data_ms": datas[k] - keys[k], "paint_ms": paints[k] - keys[k],
+               "simulate_ms": kt[k]["simulate_ms"], "push_ms": kt[k]["push_ms"]}
+        if kt[k].get("recv_wall") and kt[k].get("done_wall"):
+            # the page's and the kernel's wall clocks are the same machine's clock
+            key_wall = (lat["origin"] + keys[k]) / 1e3
+            row["to_kernel_ms"] = 1e3 * (kt[k]["recv_wall"] - key_wall)
+            row["in_kernel_ms"] = 1e3 * (kt[k]["done_wall"] - kt[k]["recv_wall"])
+            row["to_page_ms"] = datas[k] - 1e3 * kt[k]["sent_wall"] + lat["origin"]
+        row["data_to_paint_ms"] = paints[k] - datas[k]
+        rows.append(row)
     rows = [r for r in rows if r["data_ms"] > 0]
     summary = {}
-    for f in ("paint_ms", "data_ms", "simulate_ms", "push_ms"):
-        xs = [r[f] for r in rows]
+    for f in ("paint_ms", "data_ms", "simulate_ms", "push_ms", "to_kernel_ms", "in_kernel_ms",
+              "to_page_ms", "data_to_paint_ms"):
+        xs = [r[f] for r in rows if f in r]
+        if not xs:
+            continue
         summary[f] = {"median": statistics.median(xs), "p95": pct(xs, 0.95),
                       "min": min(xs), "max": max(xs)}
     rest = [r["paint_ms"] - r["simulate_ms"] - r["push_ms"] for r in rows]
     summary["rest_ms"] = {"median": statistics.median(rest), "p95": pct(rest, 0.95)}
+    if prof:
+        _print_profile(prof, args.profile)
     out = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "workload": f"HH t_end={args.t_end} ms dt={args.dt} ms rk4, JupyterLab 4, Chromium",
            "moves": len(rows), "loadavg_start": load0, "loadavg_end": load1,

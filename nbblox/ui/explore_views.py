@@ -12,6 +12,7 @@ import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
 import numpy as np
 
 from ..exceptions import NbbloxError, ParameterError
+from ..viz.timeseries import CANVAS
 from .explorer import _resolve_state
 
 __all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "custom_view", "nullclines"]
@@ -193,7 +194,7 @@ class PhasePlaneView:
                 {"stable node": "black", "stable focus": "black", "saddle": "orange"},
                 default="white"))
         return (vf * ncx * ncy * traj * taps * pts).opts(
-            backend="bokeh", width=420, height=360, framewise=True,
+            backend="bokeh", width=420, height=360, framewise=True, backend_opts=CANVAS,
             title="phase plane (click to start a trajectory)", legend_position="bottom_right")
 
     def panel(self):
@@ -258,7 +259,7 @@ class BifurcationView:
                 base = branch_lines(self.branch, self.y)  # viz/bifurcation.py not there yet
         else:
             base = hv.Curve([], self.param, "state").relabel(self.message)
-        return (base * cursor).opts(backend="bokeh", width=420, height=360,
+        return (base * cursor).opts(backend="bokeh", width=420, height=360, backend_opts=CANVAS,
                                     title=f"{self.param} = {v:.4g}" +
                                     (f" — {self.message}" if self.message else ""))
 

@@ -185,6 +185,7 @@ class Explorer:
         self.last, self.error, self.timings, self.n_runs, self.runs = None, None, [], 0, 0
         self._pending, self._scheduled, self._busy, self._syncing = {}, False, False, False
         self._changed = None      # the parameter moved last (named in the status line)
+        self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
         self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
         self._listeners = []  # plain callbacks, called with each good Solution
@@ -262,6 +263,7 @@ class Explorer:
         simulation runs in a worker thread (``pn.state.execute``), so one
         session's run does not stall the others.
         """
+        self._recv = self._recv or time.time()   # wall clock: the bench lines it up with the page's
         self._pending.update(self._clean(values or {}))
         self._apply_run_settings(run)
         log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled, self._busy)
@@ -380,9 +382,13 @@ class Explorer:
             for listen in self._listeners:
                 listen(sol)
             self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
-                                 "push_ms": 1e3 * (time.perf_counter() - t1)})
+                                 "push_ms": 1e3 * (time.perf_counter() - t1),
+                                 "recv_wall": self._recv, "sent_wall": time.time()})
         if getattr(self, "controls", None) is not None:
             self.controls.show_status()
+        if "error" not in res:
+            self.timings[-1]["done_wall"] = time.time()
+        self._recv = None
         return self.error is None
 
     def _update(self):

@@ -10,9 +10,14 @@ import numpy as np
 
 from ..exceptions import ParameterError, suggest
 
-__all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS"]
+__all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS"]
 
 MAX_POINTS = 4000
+# Draw with the 2D canvas, not HoloViews' default WebGL: a few thousand decimated
+# points gain nothing from WebGL, and without a GPU (headless Chromium, VMs, remote
+# desktops) WebGL is software-rendered and then copied onto the canvas -- ~100 ms a
+# repaint in bench/latency_explore.py, against a few ms for the canvas.
+CANVAS = {"plot.output_backend": "canvas"}
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 
@@ -122,7 +127,7 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
         size = (dict(frame_width=width - 160, frame_height=height - 60) if frame else
                 dict(width=width, height=height))
         opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, tools=["hover"],
-                    show_grid=True, framewise=True, **size)
+                    show_grid=True, framewise=True, backend_opts=CANVAS, **size)
         if ylim is not None:
             opts["ylim"] = ylim
         curves.append(c.opts(backend="bokeh", **opts))
