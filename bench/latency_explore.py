@@ -12,10 +12,14 @@ For each move the page records, on its own clock:
 * ``paint``: the next animation frame after that (the canvas repaint).
 
 The kernel's own split comes from ``Explorer.timings`` of the same runs:
-``simulate_ms`` (kernel + min/max decimation), ``push_ms`` (Pipe.send:
-HoloViews re-render, Bokeh diff and serialisation, comm send).  The rest
-(key -> kernel, comm transport, BokehJS applying the patch) is
-``paint - key - simulate_ms - push_ms``.
+``simulate_ms`` (kernel + min/max decimation), ``push_ms`` (from the end of
+the run to the message leaving the kernel: plot update, linked views, status
+line, Bokeh serialisation, comm send).  The rest (key -> kernel, comm
+transport, BokehJS applying the patch) is ``paint - key - simulate_ms - push_ms``.
+The kernel's wall-clock stamps (``recv_wall``, ``sent_wall``) split it further:
+``to_kernel_ms`` (keydown -> the slider's message reaches ``Explorer.request``),
+``in_kernel_ms``, ``to_page_ms`` (message sent -> BokehJS holds the data) and
+``data_to_paint_ms``.
 
 Usage::
 
@@ -159,11 +163,11 @@ def main(argv=None):
     for k in range(min(len(keys), len(paints), len(kt))):
         row = {"data_ms": datas[k] - keys[k], "paint_ms": paints[k] - keys[k],
                "simulate_ms": kt[k]["simulate_ms"], "push_ms": kt[k]["push_ms"]}
-        if kt[k].get("recv_wall") and kt[k].get("done_wall"):
+        if kt[k].get("recv_wall") and kt[k].get("sent_wall"):
             # the page's and the kernel's wall clocks are the same machine's clock
             key_wall = (lat["origin"] + keys[k]) / 1e3
             row["to_kernel_ms"] = 1e3 * (kt[k]["recv_wall"] - key_wall)
-            row["in_kernel_ms"] = 1e3 * (kt[k]["done_wall"] - kt[k]["recv_wall"])
+            row["in_kernel_ms"] = 1e3 * (kt[k]["sent_wall"] - kt[k]["recv_wall"])
             row["to_page_ms"] = datas[k] - 1e3 * kt[k]["sent_wall"] + lat["origin"]
         row["data_to_paint_ms"] = paints[k] - datas[k]
         rows.append(row)

@@ -168,7 +168,9 @@ def view_panes(ex):
     c = ex.controls
     panes = [c.alert, c.status]
     if "timeseries" in ex.views:
-        panes.append(pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False))
+        ts = pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False)
+        ex._ts_panes.append(ts)
+        panes.append(ts)
     if "raster" in ex.views:
         panes.append(pn.pane.HoloViews(explore_views.raster_view(ex), linked_axes=False))
     row = []

@@ -298,7 +298,7 @@ def raster_view(ex):
         sol = ex.last
         sp = sol.spikes if sol is not None else {"index": np.zeros(0, int), "time": np.zeros(0)}
         return plot_raster(sp, t_range=(0.0, ex.t_end))
-    return hv.DynamicMap(render, streams=[ex.pipe])
+    return hv.DynamicMap(render, streams=[ex.run_pipe])
 
 
 def custom_view(ex, fn):
@@ -309,4 +309,4 @@ def custom_view(ex, fn):
         if ex.last is None:
             return hv.Curve([])
         return fn(ex.last)
-    return hv.DynamicMap(render, streams=[ex.pipe])
+    return hv.DynamicMap(render, streams=[ex.run_pipe])

@@ -145,7 +145,9 @@ class Explorer:
     pipe : holoviews.streams.Pipe
         Feeds the time-series view: ``{"t", "columns", "params", "run"}``.
     timings : list of dict
-        Per update: ``simulate_ms`` (kernel + decimation) and ``push_ms``.
+        Per update: ``simulate_ms`` (kernel + decimation), ``push_ms`` (views,
+        status and the message to the page), wall-clock ``recv_wall`` (first
+        request) and ``sent_wall`` (used by bench/latency_explore.py).
     layout : panel.viewable.Viewable
         The whole explorer (``explorer.servable()`` serves it).
     """
@@ -187,6 +189,8 @@ class Explorer:
         self._changed = None      # the parameter moved last (named in the status line)
         self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
+        self.run_pipe = hv.streams.Pipe(data=None)   # run number: raster and user views
+        self._ts_panes = []   # displayed time-series panes (patched in place, explore_push)
         self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
         self._listeners = []  # plain callbacks, called with each good Solution
         from . import explore_panel, explore_views
@@ -365,30 +369,44 @@ class Explorer:
                 "views_ms": 1e3 * (time.perf_counter() - t1)}
 
     def _publish(self, res):
-        """Show a ``_compute`` result: push the data into every view."""
+        """Show a ``_compute`` result: push the data into every view (in a
+        notebook as one message per display, see explore_push)."""
+        from .explore_push import batched
+        t1, n = time.perf_counter(), len(self.timings)
+        with batched(getattr(self, "layout", None) if self._ts_panes else None):
+            ok = self._publish_now(res)
+        if len(self.timings) > n:   # a good run: time to the message leaving the kernel
+            self.timings[-1].update(push_ms=1e3 * (time.perf_counter() - t1),
+                                    sent_wall=time.time())
+        self._recv = None
+        return ok
+
+    def _publish_now(self, res):
+        from .explore_push import patch_timeseries
         self.runs += 1
         if "error" in res:
             self.error = res["error"]
         else:
-            t1 = time.perf_counter()
             sol = res["sol"]
             self.error = None
             self.last = sol
             self.n_runs += 1
-            self.pipe.send({"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
-                            "run": self.n_runs})
+            data = {"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
+                    "run": self.n_runs}
+            if patch_timeseries(self._ts_panes, res["t"], res["columns"]):
+                self.pipe.update(data=data)     # the rendered plot already holds it
+                self.pipe._memoize_counter += 1  # a later render must not reuse a cached frame
+            else:
+                self.pipe.send(data)
+            self.run_pipe.send(self.n_runs)
             for view, payload in zip(self._views, res["payloads"]):
                 view.send(payload)
             for listen in self._listeners:
                 listen(sol)
             self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
-                                 "push_ms": 1e3 * (time.perf_counter() - t1),
-                                 "recv_wall": self._recv, "sent_wall": time.time()})
+                                 "recv_wall": self._recv})
         if getattr(self, "controls", None) is not None:
             self.controls.show_status()
-        if "error" not in res:
-            self.timings[-1]["done_wall"] = time.time()
-        self._recv = None
         return self.error is None
 
     def _update(self):
