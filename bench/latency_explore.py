@@ -168,13 +168,15 @@ def main(argv=None):
             key_wall = (lat["origin"] + keys[k]) / 1e3
             row["to_kernel_ms"] = 1e3 * (kt[k]["recv_wall"] - key_wall)
             row["in_kernel_ms"] = 1e3 * (kt[k]["sent_wall"] - kt[k]["recv_wall"])
+            if kt[k].get("start_wall"):   # request -> the run starts (event loop, ipykernel)
+                row["queued_ms"] = 1e3 * (kt[k]["start_wall"] - kt[k]["recv_wall"])
             row["to_page_ms"] = datas[k] - 1e3 * kt[k]["sent_wall"] + lat["origin"]
         row["data_to_paint_ms"] = paints[k] - datas[k]
         rows.append(row)
     rows = [r for r in rows if r["data_ms"] > 0]
     summary = {}
-    for f in ("paint_ms", "data_ms", "simulate_ms", "push_ms", "to_kernel_ms", "in_kernel_ms",
-              "to_page_ms", "data_to_paint_ms"):
+    for f in ("paint_ms", "data_ms", "simulate_ms", "push_ms", "to_kernel_ms", "queued_ms",
+              "in_kernel_ms", "to_page_ms", "data_to_paint_ms"):
         xs = [r[f] for r in rows if f in r]
         if not xs:
             continue

@@ -365,7 +365,8 @@ class Explorer:
             log.warning("explore run failed: %s: %s", type(exc).__name__, exc)
             return {"error": f"{type(exc).__name__}: {exc}", "t0": t0}
         return {"sol": sol, "t": t, "columns": dict(zip(self.vars, Yd)), "payloads": payloads,
-                "t0": t0, "simulate_ms": 1e3 * (t1 - t0),
+                "t0": t0, "start_wall": time.time() - (time.perf_counter() - t0),
+                "simulate_ms": 1e3 * (t1 - t0),
                 "views_ms": 1e3 * (time.perf_counter() - t1)}
 
     def _publish(self, res):
@@ -404,7 +405,7 @@ class Explorer:
             for listen in self._listeners:
                 listen(sol)
             self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
-                                 "recv_wall": self._recv})
+                                 "recv_wall": self._recv, "start_wall": res["start_wall"]})
         if getattr(self, "controls", None) is not None:
             self.controls.show_status()
         return self.error is None
