@@ -491,7 +491,9 @@ class Explorer:
         return self.layout.show(**kw)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return self.layout._repr_mimebundle_(include, exclude)
+        from .explore_push import quick_comm
+        with quick_comm():
+            return self.layout._repr_mimebundle_(include, exclude)
 
     def __repr__(self):
         return (f"<Explorer of {self.system!r}: vars={self.vars}, views={list(self.views)}, "
