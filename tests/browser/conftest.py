@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 
-NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+NOTEBOOKS = lab.NOTEBOOKS
 
 
 def pytest_collection_modifyitems(items):

@@ -52,6 +52,9 @@ CHROMIUM_ARGS = [
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NBBLOX_ARTIFACTS", REPO / "artifacts"))
 
+#: notebooks the browser tests open (copied into each server's root)
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
+
 
 # -- availability ---------------------------------------------------------------
 def browser_available():

@@ -21,10 +21,9 @@ _CHANGED = """(s) => { for (const d of Bokeh.documents) for (const m of d.all_mo
 @pytest.fixture(scope="module")
 def nb7_server(tmp_path_factory):
     import shutil
-    from conftest import NOTEBOOKS
     lab.require_browser()
     root = tmp_path_factory.mktemp("nb7")
-    shutil.copytree(NOTEBOOKS, root / "notebooks")
+    shutil.copytree(lab.NOTEBOOKS, root / "notebooks")
     with lab.jupyter_lab(root, app="notebook") as server:
         yield server
 

@@ -21,10 +21,9 @@ pytest.importorskip("jupyter_bokeh", reason="VS Code needs jupyter_bokeh to rend
 @pytest.fixture(scope="module")
 def vscode_lab(tmp_path_factory):
     import shutil
-    from conftest import NOTEBOOKS
     lab.require_browser()
     root = tmp_path_factory.mktemp("vscode")
-    shutil.copytree(NOTEBOOKS, root / "notebooks")
+    shutil.copytree(lab.NOTEBOOKS, root / "notebooks")
     with lab.jupyter_lab(root, env={"VSCODE_PID": "1"}) as server:
         yield server
 
