@@ -8,7 +8,7 @@ import lab
 from test_explore_lab import _fingerprint
 
 pytestmark = pytest.mark.browser
-notebook = pytest.importorskip("notebook", reason="Jupyter Notebook 7 is not installed")
+import notebook  # noqa: F401  (the notebook extra installs Notebook 7)
 
 _CHANGED = """(s) => { for (const d of Bokeh.documents) for (const m of d.all_models) {
       if ((m.type || m.constructor.__name__) !== 'ColumnDataSource') continue;

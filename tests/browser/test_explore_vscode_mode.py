@@ -15,7 +15,7 @@ from test_explore_lab import _fingerprint
 from test_explore_notebook7 import _CHANGED
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("jupyter_bokeh", reason="VS Code needs jupyter_bokeh to render Panel")
+import jupyter_bokeh  # noqa: F401  (installed by the test extra)
 
 
 @pytest.fixture(scope="module")

@@ -131,7 +131,7 @@ def test_result_views(fhn, data):
     assert res.covariance.shape == (2, 2)
     np.testing.assert_allclose(res.solution["fhn.V"], data["fhn.V"], atol=1e-7)
     assert "fhn.a=0.8" in repr(res)
-    hv = pytest.importorskip("holoviews")
+    import holoviews as hv
     layout = res.plot()
     assert isinstance(layout, hv.Layout) and len(layout) == 2
     assert nb.fit.FitResult is type(res)

@@ -6,7 +6,7 @@ import pytest
 
 import nbblox as nb
 
-distributed = pytest.importorskip("distributed")
+import distributed
 
 
 @pytest.fixture(scope="module")

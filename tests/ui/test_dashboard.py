@@ -13,7 +13,7 @@ import holoviews as hv
 
 import nbblox as nb
 
-pn = pytest.importorskip("panel")
+import panel as pn
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_downloads_round_trip(system, tmp_path):
     assert list(df.columns) == system.state_names      # every state, not only the plotted
     np.testing.assert_allclose(df["fhn1.V"].to_numpy(), d.solution["fhn1.V"], rtol=1e-12)
     np.testing.assert_allclose(df["fhn2.w"].to_numpy(), ref["fhn2.w"], rtol=1e-12)
-    xr = pytest.importorskip("xarray")
+    import xarray as xr
     nc = tmp_path / "run.nc"
     nc.write_bytes(d.downloads[1].callback().getvalue())
     ds = xr.open_dataset(nc)

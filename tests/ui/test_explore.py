@@ -8,8 +8,8 @@ import pytest
 
 import nbblox as nb
 
-hv = pytest.importorskip("holoviews")
-pn = pytest.importorskip("panel")
+import holoviews as hv
+import panel as pn
 
 
 @pytest.fixture(scope="module")

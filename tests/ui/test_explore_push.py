@@ -9,7 +9,7 @@ import pytest
 
 import nbblox as nb
 
-pn = pytest.importorskip("panel")
+import panel as pn
 from pyviz_comms import Comm  # noqa: E402
 
 

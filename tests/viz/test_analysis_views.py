@@ -3,7 +3,7 @@ import pytest
 
 import nbblox as nb
 
-hv = pytest.importorskip("holoviews")
+import holoviews as hv
 
 
 def _render(obj):

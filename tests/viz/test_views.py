@@ -6,7 +6,7 @@ import pytest
 import nbblox as nb
 from nbblox.viz import downsample, plot_raster, plot_solution, plot_sweep
 
-hv = pytest.importorskip("holoviews")
+import holoviews as hv
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_raster_mismatched_lengths_is_clear():
 
 
 def test_sweep_heatmap_and_curve():
-    xr = pytest.importorskip("xarray")
+    import xarray as xr
     I = np.linspace(0, 1, 5)
     a = np.array([0.5, 0.7, 0.9])
     rate = a[:, None] * 10 + I[None, :]
@@ -107,7 +107,7 @@ def test_sweep_heatmap_and_curve():
 
 
 def test_sweep_irregular_grid_is_quadmesh():
-    xr = pytest.importorskip("xarray")
+    import xarray as xr
     da = xr.DataArray(np.ones((2, 3)), dims=["p", "q"], name="m",
                       coords={"p": [0.0, 1.0], "q": [0.0, 0.1, 5.0]})
     assert isinstance(plot_sweep(da), hv.QuadMesh)
