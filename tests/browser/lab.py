@@ -28,6 +28,7 @@ The recipes come from /work/shared/jupyter-stack (uxlib.py, step3, bokeh_probe.j
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import json
@@ -267,16 +268,28 @@ def kernel_exec(page, code):
     return page.evaluate(_KERNEL_EXEC, code)
 
 
+_KERNEL_EXPR = """async (expr) => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const fut = k.requestExecute({code: 'import json as _nbblox_json', silent: true,
+                                store_history: false,
+                                user_expressions: {r: '_nbblox_json.dumps(' + expr + ')'}});
+  const reply = await fut.done;
+  const r = reply.content.user_expressions.r;
+  if (r.status !== 'ok') return {error: r.ename + ': ' + r.evalue};
+  return {repr: r.data['text/plain']};
+}"""
+
+
 def kernel_json(page, expr):
-    """Evaluate a JSON-serialisable Python expression in the kernel."""
-    for attempt in range(3):
-        out = kernel_exec(page, f"import json as _j; print(_j.dumps({expr}))")
-        if out.startswith("ERROR"):
-            raise RuntimeError(out)
-        if out.strip():
-            return json.loads(out.strip().splitlines()[-1])
-        page.wait_for_timeout(300)  # output lost in transit: ask again
-    raise RuntimeError(f"no output from the kernel for {expr!r}")
+    """Evaluate a JSON-serialisable Python expression in the kernel.
+
+    The value comes back in the execute *reply* (``user_expressions``), not on
+    stdout: a stream message can trail the reply under load and be lost, which
+    made reads through ``print`` flaky."""
+    out = page.evaluate(_KERNEL_EXPR, expr)
+    if "error" in out:
+        raise RuntimeError(f"{expr!r} failed in the kernel: {out['error']}")
+    return json.loads(ast.literal_eval(out["repr"]))
 
 
 _BOKEH_SOURCES = """(column) => {
