@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import threading
 import time
 
 import numpy as np
@@ -186,6 +187,10 @@ class Explorer:
         self._start_run = (self.t_end, self.dt, self.method)
         self.last, self.error, self.timings, self.n_runs, self.runs = None, None, [], 0, 0
         self._pending, self._scheduled, self._busy, self._syncing = {}, False, False, False
+        # ipykernel >= 7 delivers widget (comm) messages on subshell threads, so a
+        # slider request can arrive while the main thread is mid-flush: the lock
+        # makes "pending?" and "done" one step, or a value could be stranded
+        self._lock = threading.RLock()
         self._changed = None      # the parameter moved last (named in the status line)
         self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
@@ -239,8 +244,9 @@ class Explorer:
             if k not in ("t_end", "dt", "method"):
                 raise ParameterError(f"explorer.set: unknown setting '{k}'."
                                      + suggest(k, ["t_end", "dt", "method"]))
-        self._pending.update(clean)
-        self._apply_run_settings(run)
+        with self._lock:
+            self._pending.update(clean)
+            self._apply_run_settings(run)
         if getattr(self, "controls", None) is not None:
             self.controls.sync(clean, run)
         self._flush()
@@ -267,12 +273,15 @@ class Explorer:
         simulation runs in a worker thread (``pn.state.execute``), so one
         session's run does not stall the others.
         """
-        self._recv = self._recv or time.time()   # wall clock: the bench lines it up with the page's
-        self._pending.update(self._clean(values or {}))
-        self._apply_run_settings(run)
-        log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled, self._busy)
-        if self._scheduled:
-            return
+        clean = self._clean(values or {})
+        with self._lock:
+            self._recv = self._recv or time.time()   # wall clock: the bench lines it up with the page's
+            self._pending.update(clean)
+            self._apply_run_settings(run)
+            log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled,
+                      self._busy)
+            if self._scheduled:
+                return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -289,7 +298,8 @@ class Explorer:
             loop.call_soon(self._flush)
 
     def _take(self):
-        """Move the pending values into ``params``; the job of the next run."""
+        """Move the pending values into ``params``; the job of the next run.
+        Called with the lock held."""
         pend, self._pending = self._pending, {}
         pend.pop("__run__", None)
         if pend:
@@ -297,28 +307,47 @@ class Explorer:
         self.params.update(pend)
         return dict(self.params), self.t_end, self.dt, self.method
 
-    def _flush(self):
-        self._scheduled = False
-        if self._busy:
-            return  # the running flush loops until nothing is pending
-        self._busy = True
-        try:
-            while self._pending:
-                self._publish(self._compute(self._take()))
-        finally:
+    def _next_job(self):
+        """The next run's job, or None after marking the flush done (one step
+        under the lock, so a request landing now is either taken here or
+        starts its own flush)."""
+        with self._lock:
+            if self._pending:
+                return self._take()
             self._busy = False
+            return None
+
+    def _flush(self):
+        with self._lock:
+            self._scheduled = False
+            if self._busy:
+                return  # the running flush loops until nothing is pending
+            self._busy = True
+        try:
+            while (job := self._next_job()) is not None:
+                try:
+                    self._publish(self._compute(job))
+                except Exception as exc:   # a broken display must not strand newer values
+                    log.warning("explore: views not updated: %s: %s", type(exc).__name__, exc)
+        finally:
+            with self._lock:
+                self._busy = False
 
     async def _flush_async(self):
         loop = asyncio.get_running_loop()
-        self._busy = True
+        with self._lock:
+            self._busy = True
         try:
-            while self._pending:
-                result = await loop.run_in_executor(None, self._compute, self._take())
-                if not self._pending:      # only the latest values reach the browser
+            while (job := self._next_job()) is not None:
+                result = await loop.run_in_executor(None, self._compute, job)
+                with self._lock:
+                    newer = bool(self._pending)
+                if not newer:      # only the latest values reach the browser
                     self._publish(result)
                     log.debug("published run %d", self.runs)
         finally:
-            self._busy = self._scheduled = False
+            with self._lock:
+                self._busy = self._scheduled = False
 
     def reset(self):
         """Back to the starting parameters and run settings."""
@@ -407,11 +436,20 @@ class Explorer:
             self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
                                  "recv_wall": self._recv, "start_wall": res["start_wall"]})
         if getattr(self, "controls", None) is not None:
-            self.controls.show_status()
+            try:
+                self.controls.show_status()
+            except Exception as exc:
+                # e.g. Panel refusing to patch a layout displayed in two documents
+                # (VS Code): the data went out; a stale status line must not
+                # stop the next run
+                log.warning("explore: status line not updated: %s: %s",
+                            type(exc).__name__, exc)
         return self.error is None
 
     def _update(self):
-        return self._publish(self._compute(self._take()))
+        with self._lock:
+            job = self._take()
+        return self._publish(self._compute(job))
 
     # -- read-outs -------------------------------------------------------------------
     def spike_count(self, sol=None):

@@ -292,6 +292,19 @@ def kernel_json(page, expr):
     return json.loads(ast.literal_eval(out["repr"]))
 
 
+def wait_kernel(page, expr, pred, timeout_ms=60_000, every_ms=300):
+    """Poll ``kernel_json(expr)`` until ``pred(value)`` holds; return the value.
+
+    Widget messages reach the kernel one by one after a key press and the
+    kernel reports idle between them, so "idle" does not mean "settled"."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = kernel_json(page, expr)
+        if pred(value) or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(every_ms)
+
+
 _BOKEH_SOURCES = """(column) => {
   const out = [];
   for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {

@@ -104,6 +104,45 @@ def test_burst_of_requests_collapses_to_latest(ex):
     assert ex.n_runs == run + 1   # one run, with the final value; none queued
 
 
+def test_request_from_another_thread_mid_run_is_not_lost(ex, monkeypatch):
+    """ipykernel 7 delivers widget messages on a subshell thread: a slider
+    value that lands while the main thread is still running the previous
+    value must be the one finally shown, and the flush must end idle."""
+    import threading
+    started, release = threading.Event(), threading.Event()
+    compute = ex._compute
+
+    def slow_compute(job):
+        if job[0]["fhn.I"] == 0.25:
+            started.set()
+            release.wait(10)
+        return compute(job)
+
+    monkeypatch.setattr(ex, "_compute", slow_compute)
+    main = threading.Thread(target=ex.request, args=({"fhn.I": 0.25},))
+    main.start()
+    assert started.wait(10)
+    ex.request({"fhn.I": 0.75})       # the other thread: the run of 0.25 is in flight
+    release.set()
+    main.join(10)
+    assert ex.params["fhn.I"] == 0.75
+    assert ex.last.params["fhn.I"] == 0.75 and ex.pipe.data["params"]["fhn.I"] == 0.75
+    assert not ex._busy and not ex._pending
+
+
+def test_a_failing_status_line_does_not_stop_later_runs(ex, monkeypatch, caplog):
+    """A display that cannot be patched (Panel refuses a layout shown in two
+    documents) is logged; the next slider value still runs and is shown."""
+    def broken():
+        raise RuntimeError("Models must be owned by only a single document")
+
+    monkeypatch.setattr(ex.controls, "show_status", broken)
+    ex.request({"fhn.I": 0.3})
+    ex.request({"fhn.I": 0.6})
+    assert ex.last.params["fhn.I"] == 0.6 and not ex._busy
+    assert "status line not updated" in caplog.text
+
+
 def test_run_settings_and_reset(ex):
     ex.set({"fhn.I": 0.4}, method="euler", dt=0.02)
     assert ex.last.info["method"] == "euler" and ex.last.info["dt"] == 0.02
