@@ -10,6 +10,9 @@ The result is an xarray Dataset whose dimensions are the swept parameters.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
 import numpy as np
 
 from ..compile.system import as_system
@@ -24,6 +27,7 @@ __all__ = ["sweep"]
 METHODS = ("euler", "heun", "rk4")
 CHUNK_BYTES = 256 * 1024**2
 MAX_TRACE_BYTES = 4 * 1024**3
+PARALLEL_REDUCE_MIN = 1_000_000   # samples: below this, threads cost more than they save
 
 
 
@@ -89,26 +93,52 @@ def _measures(measure):
     return out
 
 
+def _time_axis(out_t, bad):
+    """Sample times of a chunk, from a run that did not diverge (a diverged
+    run stops writing its times, leaving the rest of its row unset)."""
+    n, nsamp = out_t.shape[0], (out_t.shape[1] if out_t.ndim == 2 else 0)
+    if not n:
+        return np.zeros(nsamp)
+    good = np.flatnonzero(bad < 0)
+    return out_t[good[0] if good.size else 0]
+
+
+def _builtin(name, x, t, opts):
+    """A built-in measure over rows of ``x``, split across the numba threads
+    (NumPy reductions and the crossing kernel release the GIL).  Each row is
+    reduced alone in every measure, so the split changes no bit."""
+    n = x.shape[0]
+    workers = min(numba.get_num_threads(), n)
+    with np.errstate(all="ignore"):
+        if workers < 2 or x.size < PARALLEL_REDUCE_MIN:
+            return sweep_measures.compute(name, x, t, **opts)
+        bounds = np.linspace(0, n, workers + 1).astype(int)
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(lambda ab: sweep_measures.compute(name, x[ab[0]:ab[1]], t,
+                                                                    **opts),
+                                  zip(bounds[:-1], bounds[1:])))
+    return np.concatenate(parts)
+
+
 def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None):
     """Measures (and traces) of one integrated chunk.  Runs where the chunk
-    ran (a Dask worker too), so only summaries travel."""
+    ran (a Dask worker too), so only summaries travel.  ``out_x`` belongs to
+    the chunk: diverged rows are overwritten with NaN in place (a copy of
+    the whole chunk cost as much as the measures)."""
     n = out_x.shape[0]
-    nsamp = out_t.shape[1] if out_t.ndim == 2 else 0
     diverged = bad >= 0
-    if diverged.any():
-        out_x = out_x.copy()
-        for i in np.flatnonzero(diverged):
-            out_x[i] = np.nan
-    t = out_t[0] if n else np.zeros(nsamp)
-    keep = t >= t[0] + spec["transient"] if nsamp else np.zeros(0, bool)
+    for i in np.flatnonzero(diverged):
+        out_x[i] = np.nan
+    t = _time_axis(out_t, bad)
+    # samples at t >= t0 + transient, as a slice: a boolean mask would copy
+    # every trace once per measure
+    k0 = int(np.searchsorted(t, t[0] + spec["transient"], side="left")) if t.size else 0
+    keep = slice(k0, None)
     res = {"diverged": diverged}
     opts = spec["options"]
-    if keep.all():  # no transient: a mask would copy every trace
-        keep = slice(None)
     for name, m in spec["measures"]:
         if isinstance(m, str):
-            with np.errstate(all="ignore"):
-                res[name] = sweep_measures.compute(m, out_x[..., keep], t[keep], **opts)
+            res[name] = _builtin(m, out_x[..., keep], t[keep], opts)
             continue
         vals = []
         for i in range(n):

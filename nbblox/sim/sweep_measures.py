@@ -60,7 +60,7 @@ def _crossings(x, t, threshold=None, min_amplitude=1e-3, **kw):
     nt = x.shape[-1]
     live = ((hi - lo) > min_amplitude if threshold is None
             else np.ones(lo.shape, bool))  # a flat trace has no spikes
-    flat = np.ascontiguousarray(x).reshape(-1, nt)
+    flat = x.reshape(-1, nt)   # a view for a time-sliced chunk: no copy of the traces
     c, f, la = _up_crossings(flat, np.ascontiguousarray(thr, dtype=np.float64).ravel(),
                              np.ascontiguousarray(live).ravel())
     count, first, last = c.reshape(lo.shape), f.reshape(lo.shape), la.reshape(lo.shape)

@@ -118,6 +118,44 @@ def test_divergence_gives_nan_and_warning():
     assert res["max"].values[0, 0] == 1.0 and np.isnan(res["max"].values[1, 0])
 
 
+def test_first_run_diverging_leaves_the_time_axis_and_the_others_intact():
+    """A diverged run stops writing its sample times; the chunk's time axis
+    (and so the transient cut and rate) must come from a run that finished."""
+    b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g",
+                               init={"x": 1.0})
+    with pytest.warns(RuntimeWarning, match="1 of 2 runs diverged"):
+        res = nb.sweep(b, {"g.r": [500.0, -0.1]}, t_end=20.0, dt=0.1, traces=True,
+                       measure=["max", "final"], transient=5.0)
+    sol = nb.simulate(b, 20.0, dt=0.1, params={"g.r": -0.1})
+    np.testing.assert_array_equal(res["time"].values, sol.t)
+    assert res["max"].values[1, 0] == apply("max", sol, "g.x", transient=5.0)
+    assert res["final"].values[1, 0] == sol["g.x"][-1]
+    assert np.isnan(res["trace"].values[0]).all()
+
+
+def test_measures_split_across_threads_change_no_bit(fhn_system, monkeypatch):
+    """Large chunks reduce their built-in measures on several threads; every
+    number must equal the single-thread reduction and apply() on one run."""
+    import numba
+    from nbblox.sim import sweep as sweep_mod
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.fail("needs 2 numba threads (CI has 2 cores)")
+    I = np.linspace(0.0, 1.2, 7)
+    names = ["mean", "min", "max", "std", "amplitude", "rate", "period", "final"]
+    kw = dict(t_end=150.0, dt=0.05, measure=names, transient=40.0)
+    monkeypatch.setattr(sweep_mod, "PARALLEL_REDUCE_MIN", 0)
+    numba.set_num_threads(2)
+    split = nb.sweep(fhn_system, {"fhn.I": I}, **kw)
+    monkeypatch.setattr(sweep_mod, "PARALLEL_REDUCE_MIN", 10**12)
+    serial = nb.sweep(fhn_system, {"fhn.I": I}, **kw)
+    for m in names:
+        np.testing.assert_array_equal(split[m].values, serial[m].values)
+    sol = nb.simulate(fhn_system, 150.0, dt=0.05, params={"fhn.I": I[4]})
+    for m in names:
+        assert split[m].values[4, 0] == pytest.approx(
+            apply(m, sol, "fhn.V", transient=40.0), abs=0, rel=0, nan_ok=True)
+
+
 @pytest.mark.parametrize("kw, match", [
     (dict(values={"fhn.Ix": [1.0]}), "neither a parameter nor a state.*'fhn.I'"),
     (dict(values={"fhn.I": []}), "non-empty"),
