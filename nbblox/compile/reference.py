@@ -53,15 +53,21 @@ def _table_value(t, T, V):
 def _tables(ex):
     """Replace each interp() call by a symbol ``tab<m>``; its value is computed
     per instance in :meth:`_GroupFns.args` from the table in ``p``."""
+    extra = [ex["spike"]] if ex["spike"] is not None else []
     calls = sorted(set().union(*(e.atoms(interp) for e in
-                                 ex["f"] + ex["out"] + [x for r in ex["dfds"] for x in r]
+                                 ex["f"] + ex["g"] + ex["out"] + extra
+                                 + [e for _, e in ex["reset"]]
+                                 + [x for r in ex["dfds"] for x in r]
                                  + [x for r in ex["dfdu"] for x in r]
                                  + [x for r in ex["dods"] for x in r])), key=str)
     subs = {c: sp.Symbol(f"tab{m}", real=True) for m, c in enumerate(calls)}
     Q = ex["Q"]
     spec = [(Q.index(c.args[1]), Q.index(c.args[3]), int(c.args[4])) for c in calls]
-    for key in ("f", "out"):
+    for key in ("f", "g", "out"):
         ex[key] = [e.xreplace(subs) for e in ex[key]]
+    if ex["spike"] is not None:
+        ex["spike"] = ex["spike"].xreplace(subs)
+    ex["reset"] = [(k, e.xreplace(subs)) for k, e in ex["reset"]]
     for key in ("dfds", "dfdu", "dods"):
         ex[key] = [[e.xreplace(subs) for e in row] for row in ex[key]]
     return [subs[c] for c in calls], spec
@@ -74,8 +80,12 @@ class _GroupFns:
         tabs, self.tables = _tables(ex)
         args = (t, *ex["S"], *ex["Q"], *ex["U"], *tabs)
         self.g, self.ns, self.nq, self.nu = g, len(ex["S"]), len(ex["Q"]), len(ex["U"])
+        self.ex, self.arglist = ex, args  # for the network loop (nbblox.sim.reference_net)
         mk = lambda exprs: sp.lambdify(args, exprs, modules=_MODULES) if exprs else None
         self.f = mk(ex["f"])
+        # coefficients of xi (white noise), used by the reference network loop
+        self.diff = mk(ex["g"]) if any(gk != 0 for gk in ex["g"]) else None
+        self.noisy = [k for k, gk in enumerate(ex["g"]) if gk != 0]
         self.out = mk(ex["out"])
         self.dfds = mk([e for row in ex["dfds"] for e in row])
         self.dfdu = mk([e for row in ex["dfdu"] for e in row])

@@ -76,11 +76,10 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     from .callbacks import (CallbackState, call, initial_weights, plasticity_arrays,
                             sync_rstdp)
     L = system.layout
-    if system.backend != "numba":
-        raise SimulationError("spikes, delays, noise and callbacks need the numba backend "
-                              "(backend='numba'); the NumPy reference backend runs "
-                              "deterministic, undelayed circuits only")
     dls, H, syn_d, D = _delays(system, dt, nsteps * dt)
+    if system.backend != "numba":
+        return _reference(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
+                          dls, H, syn_d, D, weights, callback, rec_every)
     n_states = x.size
     hist = np.zeros((H, max(L.n_outputs, 1)))
     ring = np.zeros((D, n_states)) if D > 1 else np.zeros((1, 1))
@@ -147,6 +146,26 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
               "weight_history": _history(L, history), "error": error,
               "stopped": bool(state is not None and state._stop and step < nsteps)}
     return out_t[:j], out_x[:, :j], spikes, step, status, extras
+
+
+def _reference(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, dls, H,
+               syn_d, D, weights, callback, rec_every):
+    """The same run on the NumPy reference backend (:mod:`.reference_net`)."""
+    from .callbacks import initial_weights
+    from .reference_net import run_reference_full
+    L = system.layout
+    if callback is not None or rec_every:
+        raise SimulationError("callbacks and record_weights= need the numba backend "
+                              "(backend='numba'); the NumPy reference backend runs "
+                              "noise, delays and spikes without them")
+    syn_w = initial_weights(system, weights)
+    out_t, out_x, gid, times, step, status = run_reference_full(
+        system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, dls, H, syn_d, D,
+        syn_w)
+    spikes = spike_record(L, np.array(gid, dtype=np.int64), np.array(times, dtype=float))
+    extras = {"weights": {n: syn_w[a:b].copy() for n, (a, b) in L.proj_slices.items()},
+              "weight_history": None, "error": None, "stopped": False}
+    return out_t, out_x, spikes, step, status, extras
 
 
 def _history(layout, history):

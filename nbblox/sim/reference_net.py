@@ -1,0 +1,279 @@
+"""NumPy reference loop for circuits with white noise, delayed continuous
+coupling and spike events: an independent implementation of what the
+generated ``run_<method>_full`` kernels (:mod:`nbblox.compile.netcode`)
+compute, so they have an oracle, and the fallback where numba cannot run.
+
+It owns the per-step semantics in plain NumPy, vectorised over the
+instances of each group (SymPy expressions through ``lambdify``, see
+:mod:`nbblox.compile.reference`), in the kernels' order:
+
+1. integrate (Euler-Maruyama, stochastic Heun or RK4; the first stage stores
+   the outputs in the delay history, whose rows before t0 hold the initial
+   output; delayed inputs interpolate linearly between history rows);
+2. hold the states a reset *sets* of refractory neurons;
+3. add delayed spike effects due now (ring buffer);
+4. test every spike condition (all groups before any effect);
+5. propagate spikes through the CSR rows of each projection (``on_pre``
+   applied at once, or its increment put in the ring);
+6. reset and start the refractory period.
+
+The white noise uses the kernels' counter-based generator, so a NumPy run
+with the same seed sees the same deviates bit for bit: :func:`normals` is
+the same splitmix64 + Box-Muller as :func:`nbblox.compile.jit.gauss`, with
+``math.log``/``math.cos`` per deviate (NumPy's vectorised ones differ from
+libm in the last bit for ~0.15 % of arguments).  Plasticity is refused.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from ..compile.reference import _MODULES, _table_value
+from ..exceptions import SimulationError
+from ..model.symbolic import rand
+
+__all__ = ["normals", "uniforms", "run_reference_full"]
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_RAND_STREAM = np.uint64(0x5851F42D4C957F2D)
+
+
+def _unit(seed, counters):
+    """Uniforms in (0, 1): splitmix64 output number ``counters`` of ``seed``."""
+    c = np.asarray(counters, dtype=np.uint64)
+    with np.errstate(over="ignore"):   # uint64 arithmetic wraps, as in the kernel
+        z = np.uint64(seed) + (c + np.uint64(1)) * _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+    z = z ^ (z >> np.uint64(31))
+    return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
+
+
+def normals(seed, counters):
+    """Standard normal deviates number ``counters`` of stream ``seed``, equal
+    bit for bit to :func:`nbblox.compile.jit.gauss`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nbblox.compile.jit import gauss
+    >>> bool(normals(7, np.arange(3))[2] == gauss(7, 2))
+    True
+    """
+    c = np.asarray(counters, dtype=np.uint64)
+    u1 = _unit(seed, 2 * c).tolist()
+    u2 = _unit(seed, 2 * c + np.uint64(1)).tolist()
+    return np.array([math.sqrt(-2.0 * math.log(a)) * math.cos(2.0 * math.pi * b)
+                     for a, b in zip(u1, u2)])
+
+
+def uniforms(seed, counters):
+    """``rand()`` of spike conditions: :func:`nbblox.compile.jit.urand`.
+
+    Examples
+    --------
+    >>> from nbblox.compile.jit import urand
+    >>> bool(uniforms(7, [5])[0] == urand(7, 5))
+    True
+    """
+    return _unit(np.uint64(seed) ^ _RAND_STREAM, counters)
+
+
+def _args_at(G, t_s, x, p, u, idx):
+    """Lambdify arguments of group ``G`` for its instances ``idx``."""
+    g, n = G.g, G.g.n
+    S = [x[g.xoff + k * n + idx] for k in range(G.ns)]
+    Q = [p[g.poff + j * n + idx] for j in range(G.nq)]
+    U = [u[g.uoff + m * n + idx] for m in range(G.nu)]
+    tabs = []
+    for jt, jv, K in G.tables:
+        T = p[g.poff + jt * n: g.poff + (jt + K) * n].reshape(K, n)[:, idx]
+        V = p[g.poff + jv * n: g.poff + (jv + K) * n].reshape(K, n)[:, idx]
+        tabs.append(_table_value(t_s, T, V))
+    return (t_s, *S, *Q, *U, *tabs)
+
+
+def _vec(v, m):
+    return np.broadcast_to(np.asarray(v, dtype=float), (m,))
+
+
+class _Spiking:
+    """Spike condition, reset and on_pre effects of the groups, lambdified."""
+
+    def __init__(self, layout, ref):
+        self.rnd, self.tu, self.wsym = (sp.Symbol("rnd_", real=True), sp.Symbol("t", real=True),
+                                        sp.Symbol("w_syn", real=True))
+        self.cond, self.reset, self.effects = {}, {}, {}
+        for gi, (g, G) in enumerate(zip(layout.groups, ref.groups)):
+            if g.btype.spike is None:
+                continue
+            args = (*G.arglist, self.rnd)
+            self.cond[gi] = sp.lambdify(args, G.ex["spike"].xreplace({rand(): self.rnd}),
+                                        modules=_MODULES)
+            self.reset[gi] = [(k, sp.lambdify(args, e, modules=_MODULES))
+                              for k, e in G.ex["reset"]]
+        for ri, r in enumerate(layout.rules):
+            self.effects[ri] = self._effects(layout.groups[r.g_post], ref.groups[r.g_post], r)
+
+    def _effects(self, H, G, r):
+        """[(state k, fn, increment fn)] in the post group's local symbols;
+        the increment (for the ring) only when the rule is delayed."""
+        user = H.btype.symbols
+        rename = {user[n]: s for n, s in zip(H.btype.states, G.ex["S"])}
+        rename.update({user[n]: q for n, q in zip(H.btype.params, G.ex["Q"])})
+        rename[sp.Symbol("w", real=True)] = self.wsym
+        args = (*G.arglist, self.wsym, self.tu)
+        out = []
+        for target, expr in r.effects:
+            k = H.btype.states.index(target)
+            fn = sp.lambdify(args, expr.xreplace(rename), modules=_MODULES)
+            inc = None
+            if r.delayed:
+                e = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
+                inc = sp.lambdify(args, e, modules=_MODULES)
+            out.append((k, fn, inc))
+        return out
+
+
+class _Net:
+    """State of one reference run: edges split by delay, history, ring,
+    refractory counters; ``stage`` and ``events`` do one loop step's parts."""
+
+    def __init__(self, system, p, seed, dls, H, syn_d, D, syn_w, dt, t0):
+        L = self.L = system.layout
+        self.ref, self.p, self.seed, self.dt, self.t0 = system.reference, p, seed, dt, t0
+        w = np.asarray(system.weights, dtype=float)
+        dl = dls > 0
+        self.und = (L.src[~dl], L.dst[~dl], w[~dl])
+        order = np.argsort(L.dst[dl], kind="stable")   # the kernel's CSR order
+        self.dly = (L.src[dl][order], L.dst[dl][order], w[dl][order], dls[dl][order])
+        self.hist = np.zeros((H, max(L.n_outputs, 1)))
+        self.u = np.zeros(max(L.n_inputs, 1))
+        self.t_s = t0
+        n = len(L.state_names)
+        self.ring, self.D, self.syn_d, self.syn_w = np.zeros((D, n)), D, syn_d, syn_w
+        self.refr, self.hold = np.full(n, -1.0), np.zeros(n)
+        self.tref = [0.0 if g.btype.refractory is None else float(np.rint(g.btype.refractory / dt))
+                     for g in L.groups]
+        self.sp = _Spiking(L, self.ref) if L.has_spikes else None
+        self.noisy = np.concatenate(
+            [np.arange(g.x(k, 0), g.x(k, 0) + g.n) for g, G in zip(L.groups, self.ref.groups)
+             for k in G.noisy] or [np.zeros(0, np.int64)]).astype(np.int64)
+
+    def noise(self, step, n):
+        dW = np.zeros(n)
+        if self.noisy.size:
+            dW[self.noisy] = math.sqrt(self.dt) * normals(self.seed, step * n + self.noisy)
+        return dW
+
+    def couple(self, t_s, y, step, cpos, stage1):
+        L, ref = self.L, self.ref
+        o = np.zeros(max(L.n_outputs, 1))
+        for G in ref.groups:
+            if G.no:
+                for q, v in enumerate(G.call(G.out, G.args(t_s, y, self.p, self.u * 0.0))):
+                    o[G.g.ooff + q * G.g.n: G.g.ooff + (q + 1) * G.g.n] = v
+        if stage1:   # history before t0 is the initial output
+            if step == 0:
+                self.hist[:] = o
+            else:
+                self.hist[step % self.hist.shape[0]] = o
+        u = np.zeros(max(L.n_inputs, 1))
+        src, dst, w = self.und
+        np.add.at(u, dst, w * o[src])
+        src, dst, w, dd = self.dly
+        if src.size:
+            Hn = self.hist.shape[0]
+            pos = np.maximum(step + cpos - dd, 0.0)
+            kf = np.floor(pos)
+            fr = pos - kf
+            k = kf.astype(np.int64)
+            val = self.hist[k % Hn, src]
+            val = np.where(fr > 0.0, (1.0 - fr) * val + fr * self.hist[(k + 1) % Hn, src], val)
+            acc = np.zeros_like(u)   # summed per target, then added, as the kernel does
+            np.add.at(acc, dst, w * val)
+            u += acc
+        return u
+
+    def stage(self, t_s, y, step, cpos, stage1, want_g):
+        """Drift (and diffusion) at ``y``; remembers u and t_s for the events."""
+        if self.L.src.size:
+            self.u = self.couple(t_s, y, step, cpos, stage1)
+        self.t_s = t_s
+        f, g = np.zeros(y.size), np.zeros(y.size)
+        for G in self.ref.groups:
+            if G.f is None:
+                continue
+            a = G.args(t_s, y, self.p, self.u)
+            n, off = G.g.n, G.g.xoff
+            for k, v in enumerate(G.call(G.f, a)):
+                f[off + k * n: off + (k + 1) * n] = v
+            if want_g and G.diff is not None:
+                vals = G.call(G.diff, a)
+                for k in G.noisy:
+                    g[off + k * n: off + (k + 1) * n] = vals[k]
+        return f, g
+
+    def events(self, step, x, spk_i, spk_t):
+        """Steps 2-6; returns None, or a reset status ``-100 - group``."""
+        from .reference_spikes import events
+        return events(self, step, x, spk_i, spk_t)
+
+
+def run_reference_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
+                       dls, H, syn_d, D, syn_w):
+    """The ``run_<method>_full`` loop in NumPy; ``x`` is advanced in place.
+
+    Returns ``(out_t, out_x, spike gids, spike times, steps done, status)``
+    with status -1 (done), a state index (diverged) or ``-100 - group``
+    (a neuron still above threshold after its reset).
+    """
+    L = system.layout
+    plastic = [r.name for r in L.rules if r.plastic]
+    if plastic:
+        raise SimulationError(
+            f"the NumPy reference backend does not run plasticity (STDP/R-STDP on "
+            f"{', '.join(plastic)}); use backend='numba'")
+    if L.has_spikes:
+        raise SimulationError(
+            "spike events (threshold, reset, on_pre) need the numba backend "
+            "(backend='numba'); the NumPy reference backend runs noise and delays only")
+    net = _Net(system, p, seed, dls, H, syn_d, D, syn_w, dt, t0)
+    noisy = L.has_noise and method != "rk4"
+    out_t, out_x = np.empty(nrec), np.empty((rec.size, nrec))
+    out_t[0], out_x[:, 0], j = t0, x[rec], 1
+    spk_i, spk_t = [], []
+    for step in range(nsteps):
+        t = t0 + step * dt
+        dW = net.noise(step, x.size) if noisy else None
+        k1, g1 = net.stage(t, x, step, 0.0, True, noisy)
+        if method == "euler":
+            new = x + dt * k1 + g1 * dW if noisy else x + dt * k1
+        elif method == "heun":
+            tmp = x + dt * k1 + g1 * dW if noisy else x + dt * k1
+            k2, g2 = net.stage(t + 1.0 * dt, tmp, step, 1.0, False, noisy)
+            new = x + (0.5 * dt * (k1 + k2) + 0.5 * (g1 + g2) * dW if noisy
+                       else 0.5 * dt * (k1 + k2))
+        else:
+            k2, _ = net.stage(t + 0.5 * dt, x + 0.5 * dt * k1, step, 0.5, False, False)
+            k3, _ = net.stage(t + 0.5 * dt, x + 0.5 * dt * k2, step, 0.5, False, False)
+            k4, _ = net.stage(t + 1.0 * dt, x + dt * k3, step, 1.0, False, False)
+            new = x + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        x[:] = new
+        bad = not np.isfinite(x).all()
+        if net.sp is not None:
+            status = net.events(step, x, spk_i, spk_t)
+            if status is not None:
+                return out_t[:j], out_x[:, :j], spk_i, spk_t, step + 1, status
+        if bad:
+            nf = np.flatnonzero(~np.isfinite(x))
+            if nf.size:   # a reset may have brought the state back
+                return out_t[:j], out_x[:, :j], spk_i, spk_t, step + 1, int(nf[0])
+        if (step + 1) % stride == 0:
+            out_t[j], out_x[:, j] = t0 + (step + 1) * dt, x[rec]
+            j += 1
+    return out_t[:j], out_x[:, :j], spk_i, spk_t, nsteps, -1
