@@ -17,22 +17,23 @@ instances of each group (SymPy expressions through ``lambdify``, see
    applied at once, or its increment put in the ring);
 6. reset and start the refractory period.
 
+Steps 1 and the loop live here; 2-6 in :mod:`.reference_spikes`.
+
 The white noise uses the kernels' counter-based generator, so a NumPy run
 with the same seed sees the same deviates bit for bit: :func:`normals` is
 the same splitmix64 + Box-Muller as :func:`nbblox.compile.jit.gauss`, with
 ``math.log``/``math.cos`` per deviate (NumPy's vectorised ones differ from
-libm in the last bit for ~0.15 % of arguments).  Plasticity is refused.
+libm in the last bit for ~0.15 % of arguments).  Plasticity (STDP, R-STDP)
+is refused with a SimulationError pointing to ``backend='numba'``.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
-import sympy as sp
 
-from ..compile.reference import _MODULES, _table_value
+from ..compile.reference import _table_value
 from ..exceptions import SimulationError
-from ..model.symbolic import rand
 
 __all__ = ["normals", "uniforms", "run_reference_full"]
 
@@ -101,44 +102,6 @@ def _vec(v, m):
     return np.broadcast_to(np.asarray(v, dtype=float), (m,))
 
 
-class _Spiking:
-    """Spike condition, reset and on_pre effects of the groups, lambdified."""
-
-    def __init__(self, layout, ref):
-        self.rnd, self.tu, self.wsym = (sp.Symbol("rnd_", real=True), sp.Symbol("t", real=True),
-                                        sp.Symbol("w_syn", real=True))
-        self.cond, self.reset, self.effects = {}, {}, {}
-        for gi, (g, G) in enumerate(zip(layout.groups, ref.groups)):
-            if g.btype.spike is None:
-                continue
-            args = (*G.arglist, self.rnd)
-            self.cond[gi] = sp.lambdify(args, G.ex["spike"].xreplace({rand(): self.rnd}),
-                                        modules=_MODULES)
-            self.reset[gi] = [(k, sp.lambdify(args, e, modules=_MODULES))
-                              for k, e in G.ex["reset"]]
-        for ri, r in enumerate(layout.rules):
-            self.effects[ri] = self._effects(layout.groups[r.g_post], ref.groups[r.g_post], r)
-
-    def _effects(self, H, G, r):
-        """[(state k, fn, increment fn)] in the post group's local symbols;
-        the increment (for the ring) only when the rule is delayed."""
-        user = H.btype.symbols
-        rename = {user[n]: s for n, s in zip(H.btype.states, G.ex["S"])}
-        rename.update({user[n]: q for n, q in zip(H.btype.params, G.ex["Q"])})
-        rename[sp.Symbol("w", real=True)] = self.wsym
-        args = (*G.arglist, self.wsym, self.tu)
-        out = []
-        for target, expr in r.effects:
-            k = H.btype.states.index(target)
-            fn = sp.lambdify(args, expr.xreplace(rename), modules=_MODULES)
-            inc = None
-            if r.delayed:
-                e = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
-                inc = sp.lambdify(args, e, modules=_MODULES)
-            out.append((k, fn, inc))
-        return out
-
-
 class _Net:
     """State of one reference run: edges split by delay, history, ring,
     refractory counters; ``stage`` and ``events`` do one loop step's parts."""
@@ -159,7 +122,10 @@ class _Net:
         self.refr, self.hold = np.full(n, -1.0), np.zeros(n)
         self.tref = [0.0 if g.btype.refractory is None else float(np.rint(g.btype.refractory / dt))
                      for g in L.groups]
-        self.sp = _Spiking(L, self.ref) if L.has_spikes else None
+        self.sp = None
+        if L.has_spikes:
+            from .reference_spikes import Spiking   # it imports this module's helpers
+            self.sp = Spiking(L, self.ref)
         self.noisy = np.concatenate(
             [np.arange(g.x(k, 0), g.x(k, 0) + g.n) for g, G in zip(L.groups, self.ref.groups)
              for k in G.noisy] or [np.zeros(0, np.int64)]).astype(np.int64)
@@ -220,8 +186,7 @@ class _Net:
 
     def events(self, step, x, spk_i, spk_t):
         """Steps 2-6; returns None, or a reset status ``-100 - group``."""
-        from .reference_spikes import events
-        return events(self, step, x, spk_i, spk_t)
+        return self.sp.events(self, step, x, spk_i, spk_t)
 
 
 def run_reference_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
@@ -238,10 +203,6 @@ def run_reference_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, 
         raise SimulationError(
             f"the NumPy reference backend does not run plasticity (STDP/R-STDP on "
             f"{', '.join(plastic)}); use backend='numba'")
-    if L.has_spikes:
-        raise SimulationError(
-            "spike events (threshold, reset, on_pre) need the numba backend "
-            "(backend='numba'); the NumPy reference backend runs noise and delays only")
     net = _Net(system, p, seed, dls, H, syn_d, D, syn_w, dt, t0)
     noisy = L.has_noise and method != "rk4"
     out_t, out_x = np.empty(nrec), np.empty((rec.size, nrec))

@@ -116,6 +116,105 @@ def test_noise_and_delays_together_match_numba(method):
     assert rel(a, b) < 1e-12
 
 
+LIF = nb.BloxType("LIFgeRef", """
+    dV/dt = (El - V + RI + ge*(Ee - V))/tau
+    dge/dt = -ge/taue
+    """, params={"El": -60.0, "RI": 15.0, "tau": 10.0, "taue": 5.0, "Vt": -50.0, "Vr": -60.0,
+                 "Ee": 0.0},
+    spike="V > Vt", reset="V = Vr", refractory=2.0, init={"V": -60.0})
+IZH = nb.BloxType("IzhRefr", """
+    dV/dt = 0.04*V**2 + 5*V + 140 - u + I + I_syn + s*xi
+    du/dt = a*(b*V - u)
+    """, params={"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0, "I": 10.0, "s": 2.0},
+    init={"V": -65.0, "u": -13.0}, spike="V >= 30", reset="V = c; u += d", refractory=1.0)
+
+
+def same_spikes(a, b):
+    assert a.spikes["time"].size > 0
+    for key in ("time", "index", "blox"):
+        assert np.array_equal(a.spikes[key], b.spikes[key]), key
+
+
+def _lif_network():
+    """50 LIF neurons: a delayed conductance projection (p=0.2), an
+    immediate voltage jump (p=0.1) and one with per-synapse delays, some 0."""
+    rng = np.random.default_rng(0)
+    pop = nb.Population(LIF, n=50, name="pop", RI=rng.uniform(8, 14, 50),
+                        init={"V": rng.uniform(-60, -50, 50)})
+    c = nb.Circuit([pop])
+    c.connect(pop, pop, weight=0.02, on_pre="ge += w", p=0.2, seed=1, delay=1.5, name="rec")
+    c.connect(pop, pop, weight=0.3, on_pre="V += w", p=0.1, seed=2, name="fast")
+    i, j = rng.integers(0, 50, 300), rng.integers(0, 50, 300)   # with repeated pairs
+    c.connect(pop, pop, weight=rng.uniform(0, 0.05, 300), on_pre="ge += w", i=i, j=j,
+              delay=rng.choice([0.0, 0.3, 1.0, 2.2], 300), name="mixed")
+    return c
+
+
+@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+def test_lif_network_with_delayed_projections_matches_numba(method):
+    c = _lif_network()
+    a, b = both(c, 100.0, dt=0.1, method=method)
+    same_spikes(a, b)
+    assert b.spikes["time"].size > 500 and np.unique(b.spikes["index"]).size > 40
+    assert rel(a, b) < 1e-12
+    # the synapses matter: without them the spike trains differ
+    quiet = nb.simulate(c, 100.0, dt=0.1, method=method, backend="numpy",
+                        weights={"rec": 0.0, "fast": 0.0, "mixed": 0.0})
+    assert quiet.spikes["time"].size != b.spikes["time"].size
+
+
+@pytest.mark.parametrize("method", ["em", "heun"])
+def test_noisy_izhikevich_with_poisson_input_and_refractory_matches_numba(method):
+    """Noise, rand() spike conditions (Poisson sources), a delayed and an
+    immediate projection, a reset that sets V and increments u."""
+    rng = np.random.default_rng(1)
+    pop = nb.Population(IZH, n=20, name="izh", I=rng.uniform(3, 12, 20))
+    src = nb.Population(nb.blox.PoissonSource, n=10, name="poi",
+                        rate=rng.uniform(20, 100, 10))
+    c = nb.Circuit([pop, src])
+    c.connect(src, pop, weight=3.0, on_pre="V += w", p=0.3, seed=4, delay=0.5)
+    c.connect(pop, pop, weight=-1.0, on_pre="V += w", p=0.2, seed=5)
+    a, b = both(c, 200.0, dt=0.05, method=method, seed=11)
+    same_spikes(a, b)
+    assert set(b.spikes["blox"]) == {"izh", "poi"}
+    # Izhikevich's V**2 near threshold amplifies rounding: ~5e-10 absolute on V ~ 30 mV
+    assert rel(a, b) < 1e-10
+
+
+def test_izhikevich_refractory_holds_v_and_integrates_u_on_numpy():
+    T = nb.BloxType("IzhRefrDet", """
+        dV/dt = 0.04*V**2 + 5*V + 140 - u + I
+        du/dt = a*(b*V - u)
+        """, params={"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0, "I": 10.0},
+        init={"V": -65.0, "u": -13.0}, spike="V >= 30", reset="V = c; u += d",
+        refractory=1.0)
+    c = nb.Circuit([nb.Population(T, n=5, name="z", I=np.linspace(5, 15, 5))])
+    a, b = both(c, 100.0, dt=0.1, method="rk4")
+    same_spikes(a, b)
+    assert rel(a, b) < 1e-10
+    # neuron 0: V stays at c for the 9 steps after the reset step, u moves
+    t0 = b.spikes["time"][b.spikes["index"] == 0][0]
+    inside = (b.t > t0 + 1e-9) & (b.t < t0 + 1.0 - 1e-9)
+    assert inside.sum() == 9
+    assert np.all(b["z[0].V"][inside] == -65.0)
+    assert np.ptp(b["z[0].u"][inside]) > 0
+
+
+def test_reset_that_stays_above_threshold_is_reported_on_numpy():
+    T = nb.BloxType("StuckRef", "dV/dt = 1", spike="V > 1", reset="V = 2")
+    with pytest.raises(SimulationError, match="still true right after the reset") as exc:
+        nb.simulate(T(name="b"), 10.0, dt=0.1, method="euler", backend="numpy")
+    assert exc.value.partial is not None and exc.value.partial.t[-1] == pytest.approx(1.0)
+
+
+def test_plasticity_on_numpy_is_refused_naming_stdp_and_the_numba_backend():
+    pre, post = nb.Population(LIF, n=2, name="pre"), nb.Population(LIF, n=1, name="post")
+    c = nb.Circuit([pre, post]).connect(pre, post, weight=0.5, on_pre="V += w",
+                                        plasticity=nb.STDP())
+    with pytest.raises(SimulationError, match=r"STDP.*backend='numba'"):
+        nb.simulate(c, 10.0, dt=0.1, method="euler", backend="numpy")
+
+
 def test_callbacks_on_numpy_are_refused_naming_the_numba_backend():
     c = nb.Circuit([nb.Population(FHN, n=2, name="f")])
     with pytest.raises(SimulationError, match="backend='numba'"):
