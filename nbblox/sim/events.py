@@ -5,7 +5,8 @@ This module turns a System's layout into the kernel's runtime arrays
 (delays in steps, history and ring buffers, refractory counters, the spike
 buffer), validates what numba would not (delays shorter than dt or longer
 than the run), drives the kernel through spike-buffer refills, and maps
-global spike ids back to ``(blox or population, index)``.
+global spike ids back to ``(blox or population, index)``.  On the NumPy
+backend the same arrays feed :mod:`.reference_net` instead of the kernel.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     dls, H, syn_d, D = _delays(system, dt, nsteps * dt)
     if system.backend != "numba":
         return _reference(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
-                          dls, H, syn_d, D, weights, callback, rec_every)
+                          dls, H, syn_d, D, weights, learn, callback, rec_every)
     n_states = x.size
     hist = np.zeros((H, max(L.n_outputs, 1)))
     ring = np.zeros((D, n_states)) if D > 1 else np.zeros((1, 1))
@@ -149,19 +150,21 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
 
 
 def _reference(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, dls, H,
-               syn_d, D, weights, callback, rec_every):
+               syn_d, D, weights, learn, callback, rec_every):
     """The same run on the NumPy reference backend (:mod:`.reference_net`)."""
-    from .callbacks import initial_weights
+    from .callbacks import initial_weights, plasticity_arrays, sync_rstdp
     from .reference_net import run_reference_full
     L = system.layout
     if callback is not None or rec_every:
         raise SimulationError("callbacks and record_weights= need the numba backend "
                               "(backend='numba'); the NumPy reference backend runs "
-                              "noise, delays and spikes without them")
+                              "noise, delays, spikes and plasticity without them")
     syn_w = initial_weights(system, weights)
+    pl = plasticity_arrays(L, t0, learn)
     out_t, out_x, gid, times, step, status = run_reference_full(
         system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, dls, H, syn_d, D,
-        syn_w)
+        syn_w, pl)
+    sync_rstdp(L, pl, syn_w, t0 + step * dt)
     spikes = spike_record(L, np.array(gid, dtype=np.int64), np.array(times, dtype=float))
     extras = {"weights": {n: syn_w[a:b].copy() for n, (a, b) in L.proj_slices.items()},
               "weight_history": None, "error": None, "stopped": False}

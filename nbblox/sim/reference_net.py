@@ -24,7 +24,7 @@ with the same seed sees the same deviates bit for bit: :func:`normals` is
 the same splitmix64 + Box-Muller as :func:`nbblox.compile.jit.gauss`, with
 ``math.log``/``math.cos`` per deviate (NumPy's vectorised ones differ from
 libm in the last bit for ~0.15 % of arguments).  Plasticity (STDP, R-STDP)
-is refused with a SimulationError pointing to ``backend='numba'``.
+is in :mod:`.reference_plast`; callbacks stay numba-only (:mod:`.events`).
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ import math
 import numpy as np
 
 from ..compile.reference import _table_value
-from ..exceptions import SimulationError
 
 __all__ = ["normals", "uniforms", "run_reference_full"]
 
@@ -106,7 +105,7 @@ class _Net:
     """State of one reference run: edges split by delay, history, ring,
     refractory counters; ``stage`` and ``events`` do one loop step's parts."""
 
-    def __init__(self, system, p, seed, dls, H, syn_d, D, syn_w, dt, t0):
+    def __init__(self, system, p, seed, dls, H, syn_d, D, syn_w, pl, dt, t0):
         L = self.L = system.layout
         self.ref, self.p, self.seed, self.dt, self.t0 = system.reference, p, seed, dt, t0
         w = np.asarray(system.weights, dtype=float)
@@ -119,6 +118,7 @@ class _Net:
         self.t_s = t0
         n = len(L.state_names)
         self.ring, self.D, self.syn_d, self.syn_w = np.zeros((D, n)), D, syn_d, syn_w
+        self.pl = pl   # plasticity arrays (nbblox.sim.callbacks.plasticity_arrays)
         self.refr, self.hold = np.full(n, -1.0), np.zeros(n)
         self.tref = [0.0 if g.btype.refractory is None else float(np.rint(g.btype.refractory / dt))
                      for g in L.groups]
@@ -190,23 +190,23 @@ class _Net:
 
 
 def run_reference_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
-                       dls, H, syn_d, D, syn_w):
+                       dls, H, syn_d, D, syn_w, pl):
     """The ``run_<method>_full`` loop in NumPy; ``x`` is advanced in place.
 
     Returns ``(out_t, out_x, spike gids, spike times, steps done, status)``
     with status -1 (done), a state index (diverged) or ``-100 - group``
     (a neuron still above threshold after its reset).
     """
-    L = system.layout
-    plastic = [r.name for r in L.rules if r.plastic]
-    if plastic:
-        raise SimulationError(
-            f"the NumPy reference backend does not run plasticity (STDP/R-STDP on "
-            f"{', '.join(plastic)}); use backend='numba'")
-    net = _Net(system, p, seed, dls, H, syn_d, D, syn_w, dt, t0)
-    noisy = L.has_noise and method != "rk4"
+    net = _Net(system, p, seed, dls, H, syn_d, D, syn_w, pl, dt, t0)
     out_t, out_x = np.empty(nrec), np.empty((rec.size, nrec))
-    out_t[0], out_x[:, 0], j = t0, x[rec], 1
+    out_t[0], out_x[:, 0] = t0, x[rec]
+    with np.errstate(all="ignore"):   # like the kernels: a blow-up is reported, not warned
+        return _loop(net, method, x, t0, dt, nsteps, stride, rec, out_t, out_x)
+
+
+def _loop(net, method, x, t0, dt, nsteps, stride, rec, out_t, out_x):
+    noisy = net.L.has_noise and method != "rk4"
+    j = 1
     spk_i, spk_t = [], []
     for step in range(nsteps):
         t = t0 + step * dt

@@ -9,7 +9,7 @@ each spike through its projections' CSR rows in spike order (``on_pre``
 applied at once, or its increment put in the ring ``delay`` steps ahead);
 resets and refractory periods.  Expressions see the time and inputs of the
 integration's last stage, as in the kernels; ``t`` inside ``on_pre`` is the
-step's start time.
+step's start time.  Plasticity: :mod:`.reference_plast`.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import sympy as sp
 from ..compile.reference import _MODULES
 from ..model.symbolic import rand
 from .reference_net import _args_at, _vec, uniforms
+from .reference_plast import depress, potentiate, pre_spike, sync
 
 __all__ = ["Spiking"]
 
@@ -44,6 +45,7 @@ class Spiking:
         for ri, r in enumerate(layout.rules):
             self.effects[ri] = self._effects(layout.groups[r.g_post], ref.groups[r.g_post], r)
         groups = layout.groups
+        self.plastic = any(r.plastic for r in layout.rules)
         # states that receive delayed increments (from the ring)
         self.targets = sorted({(r.g_post, groups[r.g_post].btype.states.index(tg))
                                for r in layout.rules if r.delayed for tg, _ in r.effects})
@@ -110,6 +112,9 @@ class Spiking:
             for gid in new[(new >= A) & (new < A + r.n_pre)]:
                 row = r.ptr_off + gid - A
                 kk = np.arange(L.syn_ptr[row], L.syn_ptr[row + 1])
+                if r.plastic:   # the pre trace first; R-STDP: w brought up to tn
+                    pre_spike(net.pl, r, gid - A, tn)
+                    sync(net.pl, r, kk, net.syn_w, tn)
                 if r.delayed:
                     nd = net.syn_d[kk].astype(np.int64)
                     now = nd == 0
@@ -117,6 +122,10 @@ class Spiking:
                     self._delay(net, r, ri, kk[~now], nd[~now], step, x, t)
                 else:
                     self._apply(net, r, ri, kk, x, t)
+                if r.plastic:   # after the effect, which used the weight before this spike
+                    depress(net.pl, r, kk, L.syn_post[kk], net.syn_w, tn)
+        if self.plastic:
+            potentiate(L, net.pl, new, net.syn_w, tn)
         for gi, idx in fired.items():        # 6. reset, refractory
             if idx.size and self._reset(net, gi, idx, step, x):
                 return -100 - gi
