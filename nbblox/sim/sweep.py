@@ -103,12 +103,12 @@ def _time_axis(out_t, bad):
     return out_t[good[0] if good.size else 0]
 
 
-def _builtin(name, x, t, opts):
+def _builtin(name, x, t, opts, threads):
     """A built-in measure over rows of ``x``, split across the numba threads
     (NumPy reductions and the crossing kernel release the GIL).  Each row is
     reduced alone in every measure, so the split changes no bit."""
     n = x.shape[0]
-    workers = min(numba.get_num_threads(), n)
+    workers = min(numba.get_num_threads() if threads is None else threads, n)
     with np.errstate(all="ignore"):
         if workers < 2 or x.size < PARALLEL_REDUCE_MIN:
             return sweep_measures.compute(name, x, t, **opts)
@@ -120,9 +120,10 @@ def _builtin(name, x, t, opts):
     return np.concatenate(parts)
 
 
-def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None):
+def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None, threads=None):
     """Measures (and traces) of one integrated chunk.  Runs where the chunk
-    ran (a Dask worker too), so only summaries travel.  ``out_x`` belongs to
+    ran (a Dask worker too, with ``threads=1``: its cores are busy with the
+    other chunks), so only summaries travel.  ``out_x`` belongs to
     the chunk: diverged rows are overwritten with NaN in place (a copy of
     the whole chunk cost as much as the measures)."""
     n = out_x.shape[0]
@@ -138,7 +139,7 @@ def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None):
     opts = spec["options"]
     for name, m in spec["measures"]:
         if isinstance(m, str):
-            res[name] = _builtin(m, out_x[..., keep], t[keep], opts)
+            res[name] = _builtin(m, out_x[..., keep], t[keep], opts, threads)
             continue
         vals = []
         for i in range(n):

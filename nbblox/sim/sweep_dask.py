@@ -53,7 +53,7 @@ def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nstep
     out_t, out_x, steps, bad, _ = run_chunk(system, method, X, P, t0, dt, nsteps, stride,
                                             np.ascontiguousarray(rec, dtype=np.int64),
                                             W=W, parallel=False, seeds=seeds)
-    return reduce_chunk(dict(spec, P=P), out_t, out_x, X, steps, bad, None)
+    return reduce_chunk(dict(spec, P=P), out_t, out_x, X, steps, bad, None, threads=1)
 
 
 def _lost(exc):
