@@ -164,6 +164,9 @@ def build_parser():
     s.add_argument("--address", default="127.0.0.1")
     s.add_argument("--allow-websocket-origin", action="append", default=None)
     s.add_argument("--show", action="store_true")
+    s.add_argument("--unused-session-lifetime", type=int, default=15000, metavar="MS",
+                   help="discard a closed browser session (and its memory) once unused "
+                        "this long (ms, default 15000)")
     s.set_defaults(func=cmd_serve)
     i = sub.add_parser("info", help="versions, numba, cache directory, catalog")
     i.set_defaults(func=cmd_info)

@@ -183,12 +183,17 @@ def main(args):
     kw = {}
     if Path(args.path).is_dir():
         kw["index"] = _index_template(apps, titles, args.path)
-    # closed sessions are discarded once unused for 15 s; look for them every
-    # 3 s (Bokeh's default is 17 s) so a busy server gives memory back sooner
+    # closed sessions are discarded once unused for --unused-session-lifetime
+    # (15 s); look for them every 3 s at most (Bokeh's default is 17 s) so a
+    # busy server gives memory back sooner
+    lifetime = int(getattr(args, "unused_session_lifetime", 15000) or 15000)
+    if lifetime < 100:
+        raise SystemExit(f"nbblox serve: --unused-session-lifetime must be at least 100 ms, "
+                         f"got {lifetime}")
     server = pn.serve(apps, port=port, address=address, websocket_origin=origins,
                       show=False, start=False, title=titles,
-                      check_unused_sessions_milliseconds=3000,
-                      unused_session_lifetime_milliseconds=15000, **kw)
+                      check_unused_sessions_milliseconds=min(3000, lifetime),
+                      unused_session_lifetime_milliseconds=lifetime, **kw)
     host = "127.0.0.1" if address in ("0.0.0.0", "::") else address
     base = f"http://{host}:{port}"
     first = f"{base}/" if len(apps) > 1 else f"{base}/{next(iter(apps))}"

@@ -81,3 +81,18 @@ def test_websocket_origins_cover_loopback_and_extras():
     assert serve.websocket_origins("127.0.0.1", 5006) == ["127.0.0.1:5006", "localhost:5006"]
     assert serve.websocket_origins("10.0.0.5", 80, ["lab.example.org"]) == \
         ["10.0.0.5:80", "lab.example.org"]
+
+
+def test_unused_session_lifetime_option_is_parsed_and_checked(tmp_path, monkeypatch):
+    from nbblox.cli import build_parser
+    args = build_parser().parse_args(["serve", "x.ipynb"])
+    assert args.unused_session_lifetime == 15000          # Bokeh's session lifetime default
+    args = build_parser().parse_args(["serve", str(NOTEBOOKS / "dashboard_pair.py"),
+                                      "--unused-session-lifetime", "50"])
+    assert args.unused_session_lifetime == 50
+    started = []
+    import panel as pn
+    monkeypatch.setattr(pn, "serve", lambda *a, **kw: started.append(kw))
+    with pytest.raises(SystemExit, match="at least 100 ms"):
+        serve.main(args)
+    assert not started                                    # refused before any server exists
