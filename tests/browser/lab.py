@@ -305,6 +305,18 @@ def wait_kernel(page, expr, pred, timeout_ms=60_000, every_ms=300):
         page.wait_for_timeout(every_ms)
 
 
+def wait_page_sum(page, fingerprint, want, tries=40):
+    """Poll ``fingerprint(page)`` until its ``"sum"`` equals ``want`` (rel 1e-9):
+    the plot patch of the kernel's last run reaches the page after the run.
+    Returns the last fingerprint (the caller asserts on it)."""
+    for _ in range(tries):
+        fp = fingerprint(page)
+        if fp and abs(fp["sum"] - want) <= 1e-9 * abs(want):
+            break
+        page.wait_for_timeout(250)
+    return fp
+
+
 _BOKEH_SOURCES = """(column) => {
   const out = [];
   for (const doc of (window.Bokeh && window.Bokeh.documents) || []) {

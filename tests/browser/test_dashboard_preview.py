@@ -2,7 +2,7 @@
 server's Panel preview (``/panel-preview/render/<notebook>``), no second port.
 A kernel runs the notebook; moving a slider must re-plot in the page."""
 import lab
-from test_dashboard_serve import fingerprint, open_app, press, runs, wait_runs
+from test_dashboard_serve import fingerprint, press, runs, wait_runs
 
 
 def test_dashboard_through_jupyter_panel_preview(lab_server, browser_page):

@@ -67,11 +67,7 @@ def test_explore_hh_slider_changes_plot(lab_server, browser_page):
                                     "'sum': float(ex.pipe.data['columns']['hh.V'].sum()), "
                                     "'spikes': ex.spike_count(), 'status': ex.status()}",
                               lambda k: abs(k["I"] - 9.1) < 1e-6 and k["piped_I"] == k["I"])
-    for _ in range(40):                 # the last run's patch follows the kernel
-        after = _fingerprint(page)
-        if after["sum"] == pytest.approx(k_after["sum"], rel=1e-9):
-            break
-        page.wait_for_timeout(250)
+    after = lab.wait_page_sum(page, _fingerprint, k_after["sum"])
     lab.screenshot(page, "explore_hh_after")
     assert k_after["I"] == pytest.approx(9.1) and k_after["piped_I"] == k_after["I"]
     assert after["sum"] == pytest.approx(k_after["sum"], rel=1e-9)   # browser holds the final run

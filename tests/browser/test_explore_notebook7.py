@@ -52,11 +52,7 @@ def test_explore_hh_in_notebook7(nb7_server, browser_page):
     k1 = lab.wait_kernel(page, "{'I': ex.params['hh.I'], 'piped': ex.pipe.data['params']['hh.I'], "
                                "'sum': float(ex.pipe.data['columns']['hh.V'].sum())}",
                          lambda k: abs(k["I"] - 8.5) < 1e-6 and k["piped"] == k["I"])
-    for _ in range(40):                 # the last run's patch follows the kernel
-        after = _fingerprint(page)
-        if after["sum"] == pytest.approx(k1["sum"], rel=1e-9):
-            break
-        page.wait_for_timeout(250)
+    after = lab.wait_page_sum(page, _fingerprint, k1["sum"])
     assert k1["I"] == pytest.approx(8.5) and k1["piped"] == k1["I"]
     assert after["sum"] == pytest.approx(k1["sum"], rel=1e-9)     # the page shows the final run
     assert after["sum"] != pytest.approx(before["sum"], rel=1e-6)

@@ -57,10 +57,7 @@ def test_explore_renders_as_an_ipywidget_like_in_vscode(vscode_lab, browser_page
                               "'sum': float(ex.pipe.data['columns']['hh.V'].sum())}",
                         lambda k: abs(k["I"] - 8.3) < 1e-6, timeout_ms=30_000)
     assert k["I"] == pytest.approx(8.3)
-    for _ in range(40):                 # the last run's patch follows the kernel
-        if _fingerprint(page)["sum"] == pytest.approx(k["sum"], rel=1e-9):
-            break
-        page.wait_for_timeout(250)
+    lab.wait_page_sum(page, _fingerprint, k["sum"])
     assert _fingerprint(page)["sum"] == pytest.approx(k["sum"], rel=1e-9)
     assert not lab.failed_js_requests(page), lab.failed_js_requests(page)
     lab.screenshot(page, "explore_hh_vscode_mode")
