@@ -7,18 +7,24 @@ import time
 __all__ = ["warm"]
 
 
-def warm(verbose=True):
-    """Compile and briefly run every continuous catalog blox on its own.
+def warm(verbose=True, names=None):
+    """Compile and briefly run every continuous catalog blox on its own (or
+    the catalog entries ``names``).
 
     Returns the list of (name, seconds, error-or-None).
     """
     import nbblox as nb
     out = []
     for name, btype in nb.blox.CATALOG.items():
+        if names is not None and name not in names:
+            continue
         t0 = time.perf_counter()
         err = None
         try:
-            nb.simulate(btype(name="x"), 1.0, dt=0.01)
+            system = nb.compile(btype(name="x"))
+            # RK4 refuses noise: a noisy blox is warmed with both stochastic schemes
+            for method in (("em", "heun") if system.layout.has_noise else ("rk4",)):
+                nb.simulate(system, 1.0, dt=0.01, method=method)
         except nb.NbbloxError as exc:   # e.g. blox that need inputs or events
             err = str(exc).splitlines()[0]
         except Exception as exc:  # noqa: BLE001 - warming must never break a build
