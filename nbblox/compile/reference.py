@@ -92,15 +92,18 @@ class _GroupFns:
         self.dods = mk([e for row in ex["dods"] for e in row])
         self.no = len(ex["out"])
 
-    def args(self, t, x, p, u):
+    def args(self, t, x, p, u, idx=None):
+        """Lambdify arguments for every instance of the group, or for the
+        instances ``idx`` (an index array: spiking neurons, targets)."""
         g, n = self.g, self.g.n
-        S = [x[g.xoff + k * n: g.xoff + (k + 1) * n] for k in range(self.ns)]
-        Q = [p[g.poff + j * n: g.poff + (j + 1) * n] for j in range(self.nq)]
-        U = [u[g.uoff + m * n: g.uoff + (m + 1) * n] for m in range(self.nu)]
+        at = slice(None) if idx is None else idx
+        S = [x[g.xoff + k * n: g.xoff + (k + 1) * n][at] for k in range(self.ns)]
+        Q = [p[g.poff + j * n: g.poff + (j + 1) * n][at] for j in range(self.nq)]
+        U = [u[g.uoff + m * n: g.uoff + (m + 1) * n][at] for m in range(self.nu)]
         tabs = []
         for jt, jv, K in self.tables:
-            T = p[g.poff + jt * n: g.poff + (jt + K) * n].reshape(K, n)
-            V = p[g.poff + jv * n: g.poff + (jv + K) * n].reshape(K, n)
+            T = p[g.poff + jt * n: g.poff + (jt + K) * n].reshape(K, n)[:, at]
+            V = p[g.poff + jv * n: g.poff + (jv + K) * n].reshape(K, n)[:, at]
             tabs.append(_table_value(t, T, V))
         return (t, *S, *Q, *U, *tabs)
 

@@ -32,7 +32,6 @@ import math
 
 import numpy as np
 
-from ..compile.reference import _table_value
 
 __all__ = ["normals", "uniforms", "run_reference_full"]
 
@@ -83,20 +82,6 @@ def uniforms(seed, counters):
     return _unit(np.uint64(seed) ^ _RAND_STREAM, counters)
 
 
-def _args_at(G, t_s, x, p, u, idx):
-    """Lambdify arguments of group ``G`` for its instances ``idx``."""
-    g, n = G.g, G.g.n
-    S = [x[g.xoff + k * n + idx] for k in range(G.ns)]
-    Q = [p[g.poff + j * n + idx] for j in range(G.nq)]
-    U = [u[g.uoff + m * n + idx] for m in range(G.nu)]
-    tabs = []
-    for jt, jv, K in G.tables:
-        T = p[g.poff + jt * n: g.poff + (jt + K) * n].reshape(K, n)[:, idx]
-        V = p[g.poff + jv * n: g.poff + (jv + K) * n].reshape(K, n)[:, idx]
-        tabs.append(_table_value(t_s, T, V))
-    return (t_s, *S, *Q, *U, *tabs)
-
-
 def _vec(v, m):
     return np.broadcast_to(np.asarray(v, dtype=float), (m,))
 
@@ -137,20 +122,14 @@ class _Net:
         return dW
 
     def couple(self, t_s, y, step, cpos, stage1):
-        L, ref = self.L, self.ref
-        o = np.zeros(max(L.n_outputs, 1))
-        for G in ref.groups:
-            if G.no:
-                for q, v in enumerate(G.call(G.out, G.args(t_s, y, self.p, self.u * 0.0))):
-                    o[G.g.ooff + q * G.g.n: G.g.ooff + (q + 1) * G.g.n] = v
+        # outputs and the undelayed edges: the ODE reference's own coupling
+        src, dst, w = self.und
+        u, o = self.ref.couple(t_s, y, self.p, w, src, dst)
         if stage1:   # history before t0 is the initial output
             if step == 0:
                 self.hist[:] = o
             else:
                 self.hist[step % self.hist.shape[0]] = o
-        u = np.zeros(max(L.n_inputs, 1))
-        src, dst, w = self.und
-        np.add.at(u, dst, w * o[src])
         src, dst, w, dd = self.dly
         if src.size:
             Hn = self.hist.shape[0]

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..compile.reference import _MODULES
 from ..model.symbolic import rand
-from .reference_net import _args_at, _vec, uniforms
+from .reference_net import _vec, uniforms
 from .reference_plast import depress, potentiate, pre_spike, sync
 
 __all__ = ["Spiking"]
@@ -98,7 +98,7 @@ class Spiking:
         for gi, cond in self.cond.items():   # 4. thresholds, all groups first
             g, G = groups[gi], ref.groups[gi]
             idx = np.arange(g.n)
-            c = _vec(cond(*_args_at(G, net.t_s, x, net.p, net.u, idx),
+            c = _vec(cond(*G.args(net.t_s, x, net.p, net.u, idx),
                           self._rnd(net, step, g, idx), net.dt), g.n).astype(bool)
             if g.btype.refractory is not None:
                 c = c & ~(step < net.refr[g.xoff: g.xoff + g.n])
@@ -144,7 +144,7 @@ class Spiking:
         H, G = net.L.groups[r.g_post], net.ref.groups[r.g_post]
         w = net.syn_w[kk]
         for k, fn, _ in self.effects[ri]:    # statements in order, each sees the last
-            a = _args_at(G, net.t_s, x, net.p, net.u, post)
+            a = G.args(net.t_s, x, net.p, net.u, post)
             x[H.x(k, 0) + post] = _vec(fn(*a, w, t, net.dt), post.size)
 
     def _delay(self, net, r, ri, kk, nd, step, x, t):
@@ -154,7 +154,7 @@ class Spiking:
         post = net.L.syn_post[kk]
         H, G = net.L.groups[r.g_post], net.ref.groups[r.g_post]
         rows = (step + 1 + nd) % net.D
-        a = _args_at(G, net.t_s, x, net.p, net.u, post)
+        a = G.args(net.t_s, x, net.p, net.u, post)
         for k, _, inc in self.effects[ri]:
             np.add.at(net.ring, (rows, H.x(k, 0) + post),
                       _vec(inc(*a, net.syn_w[kk], t, net.dt), post.size))
@@ -165,12 +165,12 @@ class Spiking:
         g, G = net.L.groups[gi], net.ref.groups[gi]
         rnd = self._rnd(net, step, g, idx)
         for k, fn in self.reset[gi]:
-            a = _args_at(G, net.t_s, x, net.p, net.u, idx)
+            a = G.args(net.t_s, x, net.p, net.u, idx)
             x[g.x(k, 0) + idx] = _vec(fn(*a, rnd, net.dt), idx.size)
         if g.btype.refractory is not None:
             net.refr[g.xoff + idx] = step + net.tref[gi]
             for k in G.ex["held"]:
                 net.hold[g.x(k, 0) + idx] = x[g.x(k, 0) + idx]
             return False
-        c = _vec(self.cond[gi](*_args_at(G, net.t_s, x, net.p, net.u, idx), rnd, net.dt), idx.size)
+        c = _vec(self.cond[gi](*G.args(net.t_s, x, net.p, net.u, idx), rnd, net.dt), idx.size)
         return bool(c.astype(bool).any())

@@ -314,7 +314,7 @@ class Explorer:
         with self._lock:
             if self._pending:
                 return self._take()
-            self._busy = False
+            self._busy = self._scheduled = False
             return None
 
     def _flush(self):
@@ -325,10 +325,7 @@ class Explorer:
             self._busy = True
         try:
             while (job := self._next_job()) is not None:
-                try:
-                    self._publish(self._compute(job))
-                except Exception as exc:   # a broken display must not strand newer values
-                    log.warning("explore: views not updated: %s: %s", type(exc).__name__, exc)
+                self._publish(self._compute(job))
         finally:
             with self._lock:
                 self._busy = False
@@ -403,8 +400,16 @@ class Explorer:
         notebook as one message per display, see explore_push)."""
         from .explore_push import batched
         t1, n = time.perf_counter(), len(self.timings)
-        with batched(getattr(self, "layout", None) if self._ts_panes else None):
-            ok = self._publish_now(res)
+        try:
+            with batched(getattr(self, "layout", None) if self._ts_panes else None):
+                ok = self._publish_now(res)
+        except Exception as exc:
+            # e.g. Panel refusing to patch a layout displayed in two documents
+            # (VS Code): whatever went out stays; a display that cannot be
+            # patched must not end the flush and strand newer slider values
+            log.warning("explore: plots or status line not updated: %s: %s",
+                        type(exc).__name__, exc)
+            ok = False
         if len(self.timings) > n:   # a good run: time to the message leaving the kernel
             self.timings[-1].update(push_ms=1e3 * (time.perf_counter() - t1),
                                     sent_wall=time.time())
@@ -436,14 +441,7 @@ class Explorer:
             self.timings.append({"simulate_ms": res["simulate_ms"], "views_ms": res["views_ms"],
                                  "recv_wall": self._recv, "start_wall": res["start_wall"]})
         if getattr(self, "controls", None) is not None:
-            try:
-                self.controls.show_status()
-            except Exception as exc:
-                # e.g. Panel refusing to patch a layout displayed in two documents
-                # (VS Code): the data went out; a stale status line must not
-                # stop the next run
-                log.warning("explore: status line not updated: %s: %s",
-                            type(exc).__name__, exc)
+            self.controls.show_status()
         return self.error is None
 
     def _update(self):
