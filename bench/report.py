@@ -194,6 +194,9 @@ def scaling_section(scaling):
     return L
 
 
+KEEP = "<!-- Hand-written sections below this line are kept when the report is regenerated. -->"
+
+
 def write(out_dir, data):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -234,7 +237,12 @@ def write(out_dir, data):
     for res in data["cases"]:
         L += case_table(res)
     L += scaling_section(data.get("scaling"))
-    (out_dir / "RESULTS.md").write_text("\n".join(L) + "\n")
+    path = out_dir / "RESULTS.md"
+    # Measurements made by other scripts (bench_sweep.py, latency_explore.py) are written
+    # below KEEP by hand; a regenerated report must not drop them.
+    old = path.read_text() if path.exists() else ""
+    tail = old[old.index(KEEP):] if KEEP in old else KEEP + "\n"
+    path.write_text("\n".join(L) + "\n" + tail)
     if data.get("scaling"):
         plot_scaling(data["scaling"], out_dir / "scaling.html")
 

@@ -65,6 +65,11 @@ def test_subprocess_protocol_and_report(tmp_path):
     text = (tmp_path / "RESULTS.md").read_text()
     assert "W1 FHN" in text and "hand-written numba" in text and "shared" in text
     assert json.loads((tmp_path / "results.json").read_text())["cases"][0]["case"] == "W1_fhn_euler"
+    # sections measured by other scripts, written below the marker, survive a regeneration
+    (tmp_path / "RESULTS.md").write_text(text + "\n## Explore latency\n115 ms\n")
+    report.write(tmp_path, data)
+    again = (tmp_path / "RESULTS.md").read_text()
+    assert again.count(report.KEEP) == 1 and again.endswith("## Explore latency\n115 ms\n")
 
 
 def test_missing_peer_venv_is_reported(tmp_path):
