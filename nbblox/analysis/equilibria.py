@@ -34,7 +34,7 @@ def _range(s, k, rng, p0):
     if not lo <= p0[k] <= hi:
         raise ParameterError(f"the start value {s.param_names[k]} = {p0[k]:g} is outside "
                              f"the range ({lo:g}, {hi:g}); pass params={{{s.param_names[k]!r}: "
-                             "value}} inside the range, or widen it")
+                             "value} inside the range, or widen it")
     return lo, hi
 
 

@@ -233,7 +233,10 @@ class BifurcationView:
         if key == self._key:
             return dict(out, branch=self.branch, message=self.message, key=key)
         try:
-            branch, message = cont(self.ex.system, self.param, self.range, params=others), ""
+            # the branch starts at the range's low end: the model's default value of the
+            # parameter may lie outside the range the view was asked for
+            start = dict(others, **{self.param: min(self.range)})
+            branch, message = cont(self.ex.system, self.param, self.range, params=start), ""
         except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
             branch, message = None, f"continuation failed: {exc}"
         return dict(out, branch=branch, message=message, key=key)
@@ -260,12 +263,19 @@ class BifurcationView:
         else:
             base = hv.Curve([], self.param, "state").relabel(self.message)
         return (base * cursor).opts(backend="bokeh", width=420, height=360, backend_opts=CANVAS,
-                                    title=f"{self.param} = {v:.4g}" +
-                                    (f" — {self.message}" if self.message else ""))
+                                    title=_literal(f"{self.param} = {v:.4g}" +
+                                                   (f" — {self.message}" if self.message
+                                                    else "")))
 
     def panel(self):
         import panel as pn
         return pn.pane.HoloViews(self.dmap, linked_axes=False)
+
+
+def _literal(title):
+    """HoloViews formats titles with str.format: braces in a message (a dict in an
+    error text) must reach the page as braces, not raise KeyError while rendering."""
+    return title.replace("{", "{{").replace("}", "}}")
 
 
 def branch_lines(br, y):

@@ -211,6 +211,28 @@ def test_bifurcation_cursor_follows_parameter(fhn_sys):
     assert vlines and vlines[-1].data == 1.2
 
 
+def test_bifurcation_range_away_from_the_default_value():
+    """Morris-Lecar's Hopf set has I = 0 by default; a view over I in (60, 120) must
+    continue from inside that range (it failed, and the failure text, which holds a
+    dict, then broke HoloViews' title formatting when the layout was displayed)."""
+    ml = nb.compile(nb.blox.MorrisLecar(name="ml", preset="hopf"))
+    ex = nb.explore(ml, t_end=50.0, dt=0.05, views=("timeseries", "bifurcation"),
+                    bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
+    bv = ex.bifurcation
+    assert bv.branch is not None, bv.message
+    assert "H" in [sp.kind for sp in bv.branch.special_points]
+    assert min(bv.branch.param_values) >= 60.0 - 1e-9
+
+
+def test_bifurcation_title_keeps_braces_of_a_failure_message(fhn_sys):
+    ex = nb.explore(fhn_sys, t_end=20.0, views=("timeseries", "bifurcation"),
+                    bifurcation=("fhn.I", (0.0, 2.0)))
+    bv = ex.bifurcation
+    bv.branch, bv.message = None, "continuation failed: pass params={'fhn.I': value}"
+    plot = hv.renderer("bokeh").get_plot(bv._render({"value": 0.5, "run": 1}))
+    assert "{'fhn.I': value}" in plot.state.title.text
+
+
 def test_live_run_chunks_continue_one_run(fhn_sys):
     ex = nb.explore(fhn_sys, t_end=50.0, views=("timeseries", "live"), params={"fhn.I": 0.5})
     live = ex.live
