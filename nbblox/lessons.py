@@ -212,6 +212,57 @@ def _stdp_pair_dw():
     return float(stdp_window([15.0], rule, t_first=10.0)[1][0])
 
 
+def _fhn_hopf_at(a):
+    """Lower Hopf current of FHN at recovery offset ``a`` (closed form, as in _fhn_hopf)."""
+    import nbblox as nb
+    p = {k: v.default for k, v in nb.blox.FitzHughNagumo.params.items()}
+    V = -math.sqrt(1 - p["b"] / p["tau"])
+    return V**3 / 3 - V + (V + a) / p["b"]
+
+
+def _ring_connections():
+    """Connections of the lesson-7 ring made bidirectional: one per non-zero of W + W.T."""
+    W = np.zeros((5, 5))
+    for i in range(5):
+        W[i, (i + 1) % 5] = 1.2
+    return float(np.count_nonzero(W + W.T))
+
+
+def _longest_delay(speed=5.0):
+    """Longest conduction delay (ms) of the tvb76 connectome at ``speed`` mm/ms: the
+    longest tract among connected region pairs, divided by the speed."""
+    import nbblox as nb
+    cx = nb.data.connectome("tvb76")
+    return float(cx.tract_lengths[cx.weights > 0].max()) / speed
+
+
+def _pair_file(answer):
+    """The lesson-11 exercise: ``answer`` is the path of the saved circuit file. It is
+    read with the safe loader and compared with the lesson's circuit."""
+    if answer is None:
+        raise _NoAnswer
+    import os
+
+    import nbblox as nb
+    path = os.fspath(answer)
+    if not os.path.isfile(path):
+        return CheckResult(False, f"pair_file: there is no file {path!r} yet. "
+                                  "Write it with c.to_json('pair.json').")
+    try:
+        with open(path, encoding="utf-8") as f:
+            got = nb.Circuit.from_json(f.read())
+    except Exception as e:  # a wrong file is a wrong answer, with the reason
+        return CheckResult(False, f"pair_file: {path} is not a circuit file ({e}).")
+    a = nb.blox.WilsonCowan(name="a")
+    b = nb.blox.WilsonCowan(name="b", P=0.5)
+    want = nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5)
+    if got == want:
+        return CheckResult(True, f"pair_file: {path} holds the lesson's circuit.")
+    return CheckResult(False, f"pair_file: {path} is not right yet: it holds a circuit, but "
+                              "not the lesson's pair (two Wilson-Cowan, a -> b with weight "
+                              "1.5, b.P = 0.5).")
+
+
 def _number(answer, name):
     if answer is None:
         raise _NoAnswer
@@ -277,6 +328,20 @@ EXERCISES = {
                                       "Pre before post potentiates: A_plus times the pre "
                                       "trace, which has decayed for 15 ms with tau_pre."),
                      "Weight change of one STDP pair: pre at 10 ms, post at 25 ms."),
+    "ring_connections": (lambda a: _close("ring_connections", a, _ring_connections, 0.0,
+                                          "connections",
+                                          "Each non-zero entry W[i, j] becomes one "
+                                          "connection i -> j: count them in W + W.T."),
+                         "Connections of the five-node ring after making it bidirectional."),
+    "longest_delay_ms": (lambda a: _close("longest_delay_ms", a, _longest_delay, 0.5, "ms",
+                                          "Delay = tract length / speed; take the longest "
+                                          "tract between connected regions (cx.weights > 0)."),
+                         "Longest conduction delay of the tvb76 connectome at 5 mm/ms."),
+    "fhn_hopf_I_a05": (lambda a: _close("fhn_hopf_I_a05", a, lambda: _fhn_hopf_at(0.5), 0.02,
+                                        "", "Read the Hopf curve at fhn.a = 0.5, or continue "
+                                        "in fhn.I with params={'fhn.a': 0.5}."),
+                       "Lower Hopf current of FitzHugh-Nagumo at a = 0.5."),
+    "pair_file": (_pair_file, "Path of the JSON file holding the lesson-11 circuit."),
 }
 
 
@@ -287,8 +352,8 @@ def check(name, answer):
     ----------
     name : str
         Exercise key (see :data:`EXERCISES`).
-    answer : number or bool
-        The student's answer.
+    answer : number, bool or path
+        The student's answer (a path for exercises about files, e.g. ``pair_file``).
 
     Returns
     -------

@@ -1,5 +1,8 @@
 """Exercise checkers of the course: each accepts the right answer (found here
 by another route than the checker's own) and refuses a wrong one."""
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy.optimize import fsolve
@@ -54,7 +57,28 @@ def right_answers():
         st = np.sort(sol.spikes["time"][sol.spikes["index"] == n])
         if st.size >= 3:
             cvs.append(np.diff(st).std() / np.diff(st).mean())
+    # lesson 7: the bidirectional ring, counted on the circuit itself
+    nodes = [nb.blox.WilsonCowan(name=f"n{i}") for i in range(5)]
+    Wr = np.zeros((5, 5))
+    Wr[np.arange(5), (np.arange(5) + 1) % 5] = 1.2
+    ring = nb.Circuit.from_adjacency(nodes, Wr + Wr.T)
+    # lesson 9: the delays nbblox puts on the delayed whole-brain circuit
+    cx = nb.data.connectome("tvb76")
+    delayed = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, speed=5.0)
+    # lesson 10: FHN's first Hopf point at a = 0.5 by continuation (the checker: closed form)
+    hopf_a05 = [s.param_value for s in nb.continuation(nb.blox.FitzHughNagumo(name="f", a=0.5),
+                                                       "f.I", (0.0, 2.0)).special_points
+                if s.kind == "H"][0]
+    # lesson 11: the circuit file written as the lesson does
+    a = nb.blox.WilsonCowan(name="a")
+    b = nb.blox.WilsonCowan(name="b", P=0.5)
+    folder = Path(tempfile.mkdtemp())
+    nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5).to_json(folder / "pair.json")
     return {
+        "ring_connections": len(ring.connections),
+        "longest_delay_ms": max(cn.delay for cn in delayed.connections),
+        "fhn_hopf_I_a05": hopf_a05,
+        "pair_file": folder / "pair.json",
         "lif_rate": lif_rate,
         "coba_irregular": float(np.median(cvs)),
         "ml_hopf_I": hi,
@@ -72,10 +96,20 @@ def right_answers():
 
 
 WRONG = {"lif_rate": 100.0, "coba_irregular": 0.1, "ml_hopf_I": 80.0, "wc_bistable_count": 1, "jr_alpha_Hz": 20.0, "fhn_rest_V": 0.0, "fhn_hopf_I": 1.0, "hh_rheobase": 2.0, "hh_rate_10": 40.0,
-         "stdp_pair_dw": 0.01}
+         "stdp_pair_dw": 0.01, "ring_connections": 5, "longest_delay_ms": 10.0,
+         "fhn_hopf_I_a05": 0.33}
+
+
+def _wrong_pair_file():
+    a = nb.blox.WilsonCowan(name="a")
+    b = nb.blox.WilsonCowan(name="b", P=0.5)
+    path = Path(tempfile.mkdtemp()) / "pair.json"
+    nb.Circuit([a, b], name="pair").connect(a, b, weight=2.0).to_json(path)
+    return path
 
 
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
+    WRONG["pair_file"] = _wrong_pair_file()
     answers = right_answers()
     assert set(answers) == set(EXERCISES)
     for name, value in answers.items():
@@ -92,6 +126,15 @@ def test_no_answer_yet_and_nonsense():
         check("hh_rate_10", "fast")
     with pytest.raises(KeyError, match="Did you mean 'hh_rate_10'"):
         check("hh_rate10", 68)
+    missing = check("pair_file", "no/such/file.json")
+    assert not missing and "no file" in missing.message
+
+
+def test_pair_file_refuses_a_file_that_is_not_a_circuit(tmp_path):
+    bad = tmp_path / "pair.json"
+    bad.write_text('{"schema": "not a circuit"}')
+    r = check("pair_file", bad)
+    assert not r and "is not a circuit file" in r.message
 
 
 # -- the lesson notebooks and binder/ ------------------------------------------
