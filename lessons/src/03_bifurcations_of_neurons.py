@@ -116,10 +116,46 @@ my_hopf_I = None   # your answer in uA/cm^2
 nb.lessons.check("ml_hopf_I", my_hopf_I)
 
 # %% [markdown]
-# ## 4. Hodgkin–Huxley is bistable too
-# HH also loses rest through a subcritical Hopf (near 9.8 uA/cm²), and its spiking
-# branch starts earlier, at a fold of limit cycles near 6.3 uA/cm². Check it with
-# `nb.continuation(nb.blox.HodgkinHuxley(name="hh"), "hh.I", (0, 20))`.
+# ## 4. Explore the Hopf set yourself
+# Drag `ml.I` across 80–100 uA/cm²: the phase plane redraws its nullclines and fixed
+# point, the bifurcation view marks where you are on the branch. Click in the phase
+# plane to start a trajectory there: near the rest state it spirals in, from far away it
+# joins the spiking cycle.
+
+# %%
+ex = nb.explore(ml_hopf, vars=["ml.V", "ml.w"], t_end=500.0, dt=0.05,
+                views=("timeseries", "phase_plane", "bifurcation"),
+                bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
+ex
+
+# %% [markdown]
+# ## 5. Hodgkin–Huxley is bistable too
+# HH also loses rest through a subcritical Hopf, and its spiking branch starts earlier,
+# at a fold of limit cycles (LPC). Continue the rest state in $I$, then the cycles born at
+# the first Hopf point:
+
+# %%
+hh = nb.blox.HodgkinHuxley(name="hh")
+hh_rest = nb.continuation(hh, "hh.I", (0.0, 20.0))
+hh_hopf = [sp for sp in hh_rest.special_points if sp.kind == "H"][0]
+hh_cycles = nb.continuation(hh, "hh.I", (0.0, 20.0), start=hh_hopf)
+hh_rest.plot() * hh_cycles.plot()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+lpc = [sp.param_value for sp in hh_cycles.special_points if sp.kind == "LPC"]
+print("Hopf at I =", round(hh_hopf.param_value, 1),
+      "(subcritical)" if hh_hopf.lyapunov > 0 else "(supercritical)")
+print("spiking exists from the lowest fold of limit cycles, I =", round(min(lpc), 1))
+
+# %%
+print("every fold of limit cycles on the branch:", sorted(round(v, 2) for v in lpc))
+
+# %% [markdown]
+# The unstable cycles born at the Hopf point fold back and forth before they turn into
+# the stable spiking cycle at the lowest fold (about 6.3, Rinzel & Miller 1980). Between
+# that fold and the Hopf point (about 9.8), rest and repetitive spiking coexist: a brief
+# pulse switches the HH neuron on, as for Morris–Lecar above.
 #
 # ## What you learned
 # - Class I onset (rate from zero) comes from a SNIC; class II (a jump) from a Hopf.

@@ -58,6 +58,14 @@ sol.plot()
 # %% [markdown]
 # **Question.** Make the ring bidirectional (`W + W.T`). What changes?
 #
+# **Exercise.** How many connections does the bidirectional ring have? Build it with
+# `nb.Circuit.from_adjacency(nodes, W + W.T)` and count, or count from the matrix.
+
+# %%
+my_connections = None   # your answer: a whole number
+nb.lessons.check("ring_connections", my_connections)
+
+# %% [markdown]
 # ## 3. Draw it
 # The circuit builder shows the ring. Drag blox from the palette, connect them by
 # dragging from one to another, click an edge to edit its weight, then press *Simulate*.

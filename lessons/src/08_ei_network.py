@@ -36,6 +36,19 @@ cell = nb.BloxType(
     params={"taum": 20.0, "taue": 5.0, "taui": 10.0, "Ee": 0.0, "Ei": -80.0,
             "El": -60.0, "Iext": 0.0, "Vt": -50.0, "Vr": -60.0},
     spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
+cell
+
+# %% [markdown]
+# Above: the equations of the new blox type, as nbblox parsed them. Before wiring 4000 of
+# them, try one: drive a single neuron with `Iext` and watch it fire (with `Iext` near
+# 10 it just reaches threshold, `Vt - El = 10` mV).
+
+# %%
+one = nb.explore(cell(name="one", Iext=15.0), vars=["one.v"], t_end=300.0, dt=0.1,
+                 method="euler")
+one
+
+# %%
 N, NE = 4000, 3200
 rng = np.random.default_rng(0)
 pop = nb.Population(cell, n=N, name="net", init={"v": rng.normal(-55.0, 5.0, N)})

@@ -34,6 +34,19 @@ hv.Image(np.log1p(cx.weights), bounds=(0, 0, cx.n_regions, cx.n_regions)).opts(
 # `coupling` scales every weight; we start without delays.
 
 # %%
+node = nb.blox.WilsonCowan(name="node", P=0.8)
+node
+
+# %% [markdown]
+# Above: the equations every region runs; the connectome adds `coupling * W[i, j] * E_i`
+# to region j's input. One region on its own, with sliders (try `node.P` and `node.c1`):
+
+# %%
+ex = nb.explore(node, vars=["node.E", "node.I"], t_end=400.0, dt=0.1,
+                views=("timeseries", "phase_plane"))
+ex
+
+# %%
 brain = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, P=0.8)
 system = nb.compile(brain)
 print(system)
@@ -95,8 +108,40 @@ for g in (0.0, 0.1, 0.2, 0.4):
 hv.Curve(out, "global coupling", "SC-FC correlation").opts(width=450)
 
 # %% [markdown]
-# **Question.** Why is the SC–FC correlation near zero without coupling? What would
-# conduction delays (`cx.to_circuit(..., speed=5.0)` for 5 mm/ms) add?
+# **Question.** Why is the SC–FC correlation near zero without coupling?
+#
+# ## 6. Conduction delays
+# Signals travel along tracts at a finite speed: with `speed=5.0` (mm/ms) each connection
+# waits `tract length / speed` ms. nbblox keeps each region's recent history and reads the
+# delayed activity from it.
+
+# %%
+delayed = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, P=0.8, speed=5.0)
+sol_d = nb.simulate(delayed, 60000.0, dt=0.5, method="heun", record=rec, stride=20)
+fc_d = nb.functional_connectivity(nb.bold(sol_d, tr=2000.0), discard=10000.0)
+delays = np.array([cn.delay for cn in delayed.connections])
+(sol.plot(vars=rec[:1]).relabel("no delays") + sol_d.plot(vars=rec[:1]).relabel("5 mm/ms"))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"{delays.size} delayed connections, median delay {np.median(delays):.1f} ms")
+print("FC still follows structure with delays (SC-FC r > 0.1):", sc_fc_correlation(fc_d) > 0.1)
+
+# %%
+print(f"SC-FC correlation without delays {sc_fc_correlation(fc):.2f}, "
+      f"with delays {sc_fc_correlation(fc_d):.2f}")
+
+# %% [markdown]
+# **Exercise.** What is the longest conduction delay in this connectome at 5 mm/ms?
+# (Use `cx.tract_lengths` and `cx.weights`, or the circuit's connections.)
+
+# %%
+my_longest_delay = None   # your answer in ms
+nb.lessons.check("longest_delay_ms", my_longest_delay)
+
+# %% [markdown]
+# **Question.** What happens to FC if you slow conduction down to 1 mm/ms, so that the
+# delays become long compared with the regions' own time constants?
 #
 # ## What you learned
 # - A connectome turns a neural-mass model into a whole-brain model in one line.

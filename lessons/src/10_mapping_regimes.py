@@ -23,6 +23,9 @@ nb.setup_notebook()
 
 # %%
 fhn = nb.blox.FitzHughNagumo(name="fhn")
+fhn
+
+# %%
 res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 40), "fhn.a": np.linspace(0.3, 1.0, 30)},
                t_end=400.0, dt=0.05, record=["fhn.V"], measure="amplitude", transient=200.0)
 amp = res["amplitude"].sel(variable="fhn.V")
@@ -53,6 +56,26 @@ heat * hv.Curve((pv[:, 0], pv[:, 1]), "fhn.I", "fhn.a").opts(color="white", line
 # %% [markdown]
 # **Question.** Where do the sweep's oscillating cells and the Hopf curve disagree, and
 # why? (Hint: the grid resolution, and the transient.)
+#
+# Check a point of the map by hand: set `fhn.a` and drag `fhn.I` across the boundary; the
+# bifurcation view shows where the Hopf point lies for the current `a`.
+
+# %%
+ex = nb.explore(fhn, vars=["fhn.V"], t_end=400.0, dt=0.05,
+                views=("timeseries", "bifurcation"), bifurcation=("fhn.I", (0.0, 2.0)))
+ex.set({"fhn.a": 0.5, "fhn.I": 0.3})
+ex
+
+# %% [markdown]
+# **Exercise.** At `a = 0.5`, at which current $I$ does FitzHugh–Nagumo start to oscillate
+# (the lower Hopf point)? Read it from the Hopf curve or continue in $I$ with
+# `params={"fhn.a": 0.5}`.
+
+# %%
+my_hopf_I = None   # your answer
+nb.lessons.check("fhn_hopf_I_a05", my_hopf_I)
+
+# %% [markdown]
 #
 # ## 3. Folds that meet: a cusp in Wilson–Cowan
 # With strong self-excitation, Wilson–Cowan has a bistable range bounded by two folds.

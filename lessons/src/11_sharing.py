@@ -72,6 +72,13 @@ path = c.to_json("pair.json")
 print(nb.Circuit.from_json(open("pair.json").read()) == c)
 
 # %% [markdown]
+# Check your file: the checker reads it with the same safe loader a server uses.
+
+# %%
+my_file = None   # your answer: the path of the file you saved, e.g. "pair.json"
+nb.lessons.check("pair_file", my_file)
+
+# %% [markdown]
 # ## What you learned
 # - `nb.dashboard(circuit)` is a complete app; `.servable()` + `nbblox serve` publishes it.
 # - Served apps are private per browser session and bound to localhost by default.

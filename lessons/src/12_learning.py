@@ -53,6 +53,14 @@ print(f"largest |simulation - formula|: {np.abs(dw - [rule.window(x) for x in s]
 # final ones.
 
 # %%
+nb.blox.LIF
+
+# %% [markdown]
+# Every neuron here is the catalog's leaky integrate-and-fire blox (equations above; a
+# spike when `V` crosses its threshold, then a reset and a refractory period). Five
+# presynaptic neurons with different drives project onto one postsynaptic neuron:
+
+# %%
 pre = nb.Population(nb.blox.LIF, 5, name="pre", I=np.linspace(2.0, 3.0, 5))
 post = nb.Population(nb.blox.LIF, 1, name="post", I=2.1)
 c = nb.Circuit([pre, post]).connect(pre, post, weight=0.5, on_pre="V += w", plasticity=rule)
