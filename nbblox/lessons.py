@@ -285,64 +285,67 @@ def _close(name, answer, truth, tol, unit, hint):
     return CheckResult(False, f"{name}: {v:g} {unit} is not right yet. {hint}")
 
 
-#: exercise name -> (function(answer) -> CheckResult, one-line statement)
-EXERCISES = {
-    "fhn_rest_V": (lambda a: _close("fhn_rest_V", a, _fhn_rest, 0.01, "",
-                                    "Find where the V- and w-nullclines cross at I = 0."),
-                   "Resting V of FitzHugh-Nagumo with the default parameters (I = 0)."),
-    "fhn_hopf_I": (lambda a: _close("fhn_hopf_I", a, _fhn_hopf, 0.02, "",
-                                    "Where does the fixed point lose stability? Look for 'H' "
-                                    "in the continuation, or for the smallest I with a large "
-                                    "oscillation."),
-                   "Current at which FitzHugh-Nagumo starts to oscillate (lower Hopf point)."),
-    "wc_bistable_count": (lambda a: _close("wc_bistable_count", a, _wc_bistable_count, 0.0,
-                                           "fixed points",
-                                           "Count the fixed points nb.fixed_points finds, or "
-                                           "the crossings of the two nullclines."),
-                          "Number of Wilson-Cowan fixed points at c1 = 24, P = 0.5."),
-    "jr_alpha_Hz": (lambda a: _close("jr_alpha_Hz", a, _jr_alpha, 1.0, "Hz",
-                                     "Take the FFT of y1 - y2 after the first second and "
-                                     "find its largest peak."),
-                    "Dominant EEG frequency of the Jansen-Rit column at p = 220 /s."),
-    "ml_hopf_I": (lambda a: _close("ml_hopf_I", a, _ml_hopf, 0.5, "uA/cm^2",
-                                   "Look for the 'H' point on the continuation of the rest "
-                                   "state for the Hopf set."),
-                  "Current where rest loses stability in the Morris-Lecar Hopf set."),
-    "lif_rate": (lambda a: _close("lif_rate", a, lambda: _lif_rate(2.5), 1.0, "Hz",
-                                  "Use the interval formula with the blox's parameters "
-                                  "(nb.blox.LIF.params) and the 2 ms refractory period."),
-                 "Firing rate of the catalog LIF neuron at I = 2.5 nA."),
-    "coba_irregular": (lambda a: _close("coba_irregular", a, _coba_cv, 0.05, "",
-                                        "Sort each neuron's spike times, take the "
-                                        "intervals, and divide their std by their mean."),
-                       "Median ISI coefficient of variation of the lesson-8 network."),
-    "hh_rheobase": (lambda a: _close("hh_rheobase", a, _hh_rheobase, 0.3, "uA/cm^2",
-                                     "Increase I in small steps from 0 and look for the "
-                                     "first value that gives repetitive spikes."),
-                    "Smallest constant current that makes the HH neuron fire repetitively."),
-    "hh_rate_10": (lambda a: _close("hh_rate_10", a, _hh_rate_10, 2.0, "Hz",
-                                    "Count spikes after the first 100 ms and divide by "
-                                    "the time, or invert the mean interspike interval."),
-                   "Firing rate of the HH neuron at I = 10 uA/cm^2."),
-    "stdp_pair_dw": (lambda a: _close("stdp_pair_dw", a, _stdp_pair_dw, 1e-4, "",
-                                      "Pre before post potentiates: A_plus times the pre "
-                                      "trace, which has decayed for 15 ms with tau_pre."),
-                     "Weight change of one STDP pair: pre at 10 ms, post at 25 ms."),
-    "ring_connections": (lambda a: _close("ring_connections", a, _ring_connections, 0.0,
-                                          "connections",
-                                          "Each non-zero entry W[i, j] becomes one "
-                                          "connection i -> j: count them in W + W.T."),
-                         "Connections of the five-node ring after making it bidirectional."),
-    "longest_delay_ms": (lambda a: _close("longest_delay_ms", a, _longest_delay, 0.5, "ms",
-                                          "Delay = tract length / speed; take the longest "
-                                          "tract between connected regions (cx.weights > 0)."),
-                         "Longest conduction delay of the tvb76 connectome at 5 mm/ms."),
-    "fhn_hopf_I_a05": (lambda a: _close("fhn_hopf_I_a05", a, lambda: _fhn_hopf_at(0.5), 0.02,
-                                        "", "Read the Hopf curve at fhn.a = 0.5, or continue "
-                                        "in fhn.I with params={'fhn.a': 0.5}."),
-                       "Lower Hopf current of FitzHugh-Nagumo at a = 0.5."),
-    "pair_file": (_pair_file, "Path of the JSON file holding the lesson-11 circuit."),
+#: numeric exercises: name -> (truth function, tolerance, unit, hint, one-line statement)
+_NUMERIC = {
+    "fhn_rest_V": (_fhn_rest, 0.01, "",
+        "Find where the V- and w-nullclines cross at I = 0.",
+        "Resting V of FitzHugh-Nagumo with the default parameters (I = 0)."),
+    "fhn_hopf_I": (_fhn_hopf, 0.02, "",
+        "Where does the fixed point lose stability? Look for 'H' "
+        "in the continuation, or for the smallest I with a large "
+        "oscillation.",
+        "Current at which FitzHugh-Nagumo starts to oscillate (lower Hopf point)."),
+    "wc_bistable_count": (_wc_bistable_count, 0.0, "fixed points",
+        "Count the fixed points nb.fixed_points finds, or "
+        "the crossings of the two nullclines.",
+        "Number of Wilson-Cowan fixed points at c1 = 24, P = 0.5."),
+    "jr_alpha_Hz": (_jr_alpha, 1.0, "Hz",
+        "Take the FFT of y1 - y2 after the first second and "
+        "find its largest peak.",
+        "Dominant EEG frequency of the Jansen-Rit column at p = 220 /s."),
+    "ml_hopf_I": (_ml_hopf, 0.5, "uA/cm^2",
+        "Look for the 'H' point on the continuation of the rest "
+        "state for the Hopf set.",
+        "Current where rest loses stability in the Morris-Lecar Hopf set."),
+    "lif_rate": (lambda: _lif_rate(2.5), 1.0, "Hz",
+        "Use the interval formula with the blox's parameters "
+        "(nb.blox.LIF.params) and the 2 ms refractory period.",
+        "Firing rate of the catalog LIF neuron at I = 2.5 nA."),
+    "coba_irregular": (_coba_cv, 0.05, "",
+        "Sort each neuron's spike times, take the "
+        "intervals, and divide their std by their mean.",
+        "Median ISI coefficient of variation of the lesson-8 network."),
+    "hh_rheobase": (_hh_rheobase, 0.3, "uA/cm^2",
+        "Increase I in small steps from 0 and look for the "
+        "first value that gives repetitive spikes.",
+        "Smallest constant current that makes the HH neuron fire repetitively."),
+    "hh_rate_10": (_hh_rate_10, 2.0, "Hz",
+        "Count spikes after the first 100 ms and divide by "
+        "the time, or invert the mean interspike interval.",
+        "Firing rate of the HH neuron at I = 10 uA/cm^2."),
+    "stdp_pair_dw": (_stdp_pair_dw, 1e-4, "",
+        "Pre before post potentiates: A_plus times the pre "
+        "trace, which has decayed for 15 ms with tau_pre.",
+        "Weight change of one STDP pair: pre at 10 ms, post at 25 ms."),
+    "ring_connections": (_ring_connections, 0.0, "connections",
+        "Each non-zero entry W[i, j] becomes one "
+        "connection i -> j: count them in W + W.T.",
+        "Connections of the five-node ring after making it bidirectional."),
+    "longest_delay_ms": (_longest_delay, 0.5, "ms",
+        "Delay = tract length / speed; take the longest "
+        "tract between connected regions (cx.weights > 0).",
+        "Longest conduction delay of the tvb76 connectome at 5 mm/ms."),
+    "fhn_hopf_I_a05": (lambda: _fhn_hopf_at(0.5), 0.02, "",
+        "Read the Hopf curve at fhn.a = 0.5, or continue "
+        "in fhn.I with params={'fhn.a': 0.5}.",
+        "Lower Hopf current of FitzHugh-Nagumo at a = 0.5."),
 }
+
+#: exercise name -> (function(answer) -> CheckResult, one-line statement)
+EXERCISES = {name: (functools.partial(_close, name, truth=truth, tol=tol, unit=unit, hint=hint),
+                    statement)
+             for name, (truth, tol, unit, hint, statement) in _NUMERIC.items()}
+EXERCISES["pair_file"] = (_pair_file, "Path of the JSON file holding the lesson-11 circuit.")
 
 
 def check(name, answer):
