@@ -66,15 +66,14 @@ def _fhn_rest():
     return brentq(g, -3, 3)
 
 
-@functools.lru_cache(maxsize=None)
-def _fhn_hopf():
-    """Lower Hopf current of FHN from its Jacobian: the trace
-    1 - V^2 - b/tau vanishes at V* = -sqrt(1 - b/tau); then I follows from
-    the two nullclines (independent of nbblox's continuation code)."""
+def _fhn_hopf_at(a=None):
+    """Lower Hopf current of FHN at recovery offset ``a`` (default: the blox's) from its
+    Jacobian: the trace 1 - V^2 - b/tau vanishes at V* = -sqrt(1 - b/tau); then I
+    follows from the two nullclines (independent of nbblox's continuation code)."""
     import nbblox as nb
     p = {k: v.default for k, v in nb.blox.FitzHughNagumo.params.items()}
     V = -math.sqrt(1 - p["b"] / p["tau"])
-    return V**3 / 3 - V + (V + p["a"]) / p["b"]
+    return V**3 / 3 - V + (V + (p["a"] if a is None else a)) / p["b"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -212,14 +211,6 @@ def _stdp_pair_dw():
     return float(stdp_window([15.0], rule, t_first=10.0)[1][0])
 
 
-def _fhn_hopf_at(a):
-    """Lower Hopf current of FHN at recovery offset ``a`` (closed form, as in _fhn_hopf)."""
-    import nbblox as nb
-    p = {k: v.default for k, v in nb.blox.FitzHughNagumo.params.items()}
-    V = -math.sqrt(1 - p["b"] / p["tau"])
-    return V**3 / 3 - V + (V + a) / p["b"]
-
-
 def _ring_connections():
     """Connections of the lesson-7 ring made bidirectional: one per non-zero of W + W.T."""
     W = np.zeros((5, 5))
@@ -290,7 +281,7 @@ _NUMERIC = {
     "fhn_rest_V": (_fhn_rest, 0.01, "",
         "Find where the V- and w-nullclines cross at I = 0.",
         "Resting V of FitzHugh-Nagumo with the default parameters (I = 0)."),
-    "fhn_hopf_I": (_fhn_hopf, 0.02, "",
+    "fhn_hopf_I": (_fhn_hopf_at, 0.02, "",
         "Where does the fixed point lose stability? Look for 'H' "
         "in the continuation, or for the smallest I with a large "
         "oscillation.",
