@@ -43,3 +43,14 @@ def test_the_child_is_refused_beyond_its_memory_budget():
 def test_a_path_or_bytes_is_not_a_circuit_text():
     with pytest.raises(CircuitError, match="text"):
         open_circuit_text(b"{}")
+
+
+def test_an_upload_naming_a_server_file_is_refused(tmp_path):
+    """Issue 23, item 3: an upload whose content was a path loaded that file."""
+    secret = tmp_path / "secret.json"
+    nb.Circuit([nb.blox.FitzHughNagumo(name="secret_cell")]).to_json(str(secret))
+    d = nb.dashboard(nb.blox.FitzHughNagumo(name="fhn"), t_end=10.0)
+    for content in (str(secret), "/dev/zero"):
+        d.upload.value = content.encode()
+        assert d.alert.visible and "takes JSON text" in d.alert.object
+        assert list(d.values) == ["fhn.I", "fhn.a", "fhn.b", "fhn.tau"]
