@@ -38,3 +38,18 @@ def tower():
     (t,) = d["types"].values()
     t["equations"] = "dx/dt = -k*x + I_syn + 10**10**10"
     return json.dumps(d)
+
+
+def dense_populations(n=22360, p=1.0):
+    """Item 4: two populations of ``n`` with all-to-all ``p``: a few hundred bytes of
+    JSON that asked for 5e8 synapses (the server grew to 8 GB)."""
+    T = nb.BloxType("L", "dV/dt = (-V + I)/tau",
+                    params={"I": 20.0, "tau": 20.0, "Vt": 15.0, "Vr": 0.0},
+                    spike="V > Vt", reset="V = Vr", kind="neuron")
+    a, b = nb.Population(T, 3, "a"), nb.Population(T, 3, "b")
+    c = nb.Circuit([a, b], name="dense")
+    c.connect(a, b, weight=0.1, on_pre="V += w", p=p, seed=1)
+    d = json.loads(c.to_json())
+    for pop in d["populations"]:
+        pop["n"] = n
+    return json.dumps(d)

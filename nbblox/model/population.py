@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import CircuitError, EquationError, ParameterError, suggest
+from ..limits import BYTES_PER_SYNAPSE, check_memory
 from .blox import Blox, BloxType
 from .equations import parse_assignments
 
@@ -156,6 +157,12 @@ def _bernoulli(n_pre, n_post, p, rng):
     return flat // n_post, flat % n_post
 
 
+def _check_synapse_memory(n, who):
+    """Refuse before drawing when ``n`` synapses would not fit the memory budget."""
+    check_memory(n * BYTES_PER_SYNAPSE, f"{who}: about {n:.3g} synapses", CircuitError,
+                 f"{BYTES_PER_SYNAPSE} bytes each to draw, compile and run; lower p or n")
+
+
 def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_one=False,
                  seed=None, autapses=True, who="connection"):
     """(pre, post, matrix weights or None) for one connectivity rule.
@@ -180,6 +187,7 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
         if n_pre * n_post * p > MAX_SYNAPSES:
             raise CircuitError(f"{who}: about {n_pre * n_post * p:.3g} synapses is more than "
                                f"{MAX_SYNAPSES}")
+        _check_synapse_memory(n_pre * n_post * p, who)
         pre, post = _bernoulli(n_pre, n_post, p, np.random.default_rng(seed))
     elif i is not None or j is not None:
         if i is None or j is None:
@@ -193,6 +201,7 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
         pre, post = pre.astype(np.int64), post.astype(np.int64)
         if pre.shape != post.shape:
             raise CircuitError(f"{who}: i has {pre.size} entries but j has {post.size}")
+        _check_synapse_memory(pre.size, who)
     elif matrix is not None:
         try:
             import scipy.sparse as sps
@@ -220,6 +229,7 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
             raise CircuitError(f"{who}: one_to_one needs equal sizes, got {n_pre} and {n_post}")
         pre = post = np.arange(n_pre, dtype=np.int64)
     else:
+        _check_synapse_memory(n_pre * n_post, who)
         pre, post = np.repeat(np.arange(n_pre), n_post), np.tile(np.arange(n_post), n_pre)
     if pre.size and (pre.min() < 0 or pre.max() >= n_pre):
         raise CircuitError(f"{who}: presynaptic index out of range [0, {n_pre})")

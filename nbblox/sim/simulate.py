@@ -12,6 +12,7 @@ import numpy as np
 from .. import __version__
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
+from ..limits import check_memory
 from .events import noise_seed, reset_error, run_full
 from .solution import Solution
 
@@ -19,7 +20,6 @@ __all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
 
 FIXED_METHODS = {"euler": 0, "heun": 1, "rk4": 2}
 ADAPTIVE_METHODS = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
-MAX_RECORD_BYTES = 4 * 1024**3
 
 
 def _number(v, what):
@@ -157,10 +157,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             raise ParameterError("record is empty: name at least one state")
     nsteps = int(round((t_end - t0) / dt))
     nrec = nsteps // stride + 1
-    if nrec * rec.size * 8 > MAX_RECORD_BYTES:
-        raise SimulationError(
-            f"recording {rec.size} variables x {nrec} samples needs "
-            f"{nrec * rec.size * 8 / 1e9:.1f} GB; use stride= or record= to keep less")
+    # an adaptive solver holds every state at every output time, whatever is recorded
+    held = rec.size if method in FIXED_METHODS else len(system.state_names) + rec.size
+    check_memory(nrec * held * 8, f"recording {held} variables x {nrec} samples",
+                 SimulationError, "use stride= or record= to keep less, or a larger dt")
     info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
             "seed": seed, "backend": system.backend, "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))

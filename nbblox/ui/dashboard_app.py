@@ -26,6 +26,7 @@ import panel as pn
 
 from ..compile import as_system
 from ..exceptions import CircuitError, NbbloxError, ParameterError, SimulationError
+from ..limits import SERVED_MEMORY_MB, limited_memory
 from ..model.circuit import Circuit
 from . import dashboard_views as V
 from . import explore_panel
@@ -140,20 +141,24 @@ class Dashboard(pn.viewable.Viewer):
         self.circuit = self.system.circuit
         self.title = self._title_arg or f"nbblox: {self.circuit.name}"
         views, vars, phase = V.explore_views(views, self.system, vars, phase)
+        # a served session runs under the smaller per-session memory budget
+        memory_mb = SERVED_MEMORY_MB if _in_panel_server() else None
         self.explorer = Explorer(self.system, views=views, vars=vars, phase=phase,
-                                 method=method, **kw)
+                                 method=method, memory_mb=memory_mb, **kw)
         self._build()
 
     def _build(self):
         ex = self.explorer
         name = self.circuit.name
         downloads = pn.Row(
-            pn.widgets.FileDownload(callback=lambda: V.csv_bytes(self.full_run()),
+            pn.widgets.FileDownload(callback=self._download(lambda: V.csv_bytes(self.full_run())),
                                     filename=file_name(name, "csv"), label="CSV", color="primary"),
-            pn.widgets.FileDownload(callback=lambda: V.netcdf_bytes(self.full_run()),
+            pn.widgets.FileDownload(callback=self._download(
+                                        lambda: V.netcdf_bytes(self.full_run())),
                                     filename=file_name(name, "nc"), label="NetCDF",
                                     color="primary"),
-            pn.widgets.FileDownload(callback=self._json_file, filename=file_name(name, "json"),
+            pn.widgets.FileDownload(callback=self._download(self._json_file),
+                                    filename=file_name(name, "json"),
                                     label="circuit JSON", color="primary"),
             css_classes=["nbblox-downloads"])
         side = [html_pane("<h3>{}</h3>", self.title),
@@ -229,6 +234,18 @@ class Dashboard(pn.viewable.Viewer):
             c.blox[bname].params[pname] = v
         return c
 
+    def _download(self, make):
+        """A FileDownload callback: the file, or -- when the run is refused (e.g.
+        over the memory budget) -- the reason, in the page and in the file."""
+        def callback():
+            try:
+                return make()
+            except NbbloxError as exc:
+                self.alert.object = message_markdown("Could not prepare the download:", exc)
+                self.alert.visible = True
+                return io.StringIO(f"nbblox: the download was refused: {exc}\n")
+        return callback
+
     def _json_file(self):
         return io.StringIO(self.current_circuit().to_json(indent=1))
 
@@ -257,14 +274,20 @@ class Dashboard(pn.viewable.Viewer):
         a, data, self._upload_data = self._args, self._upload_data, None
         try:
             text = _upload_text(data)
-            system = await loop.run_in_executor(
-                None, lambda: open_circuit_text(text, method=a["method"], dt=a["dt"]))
+            system = await loop.run_in_executor(None, lambda: self._read_upload(text))
             self._show_upload(system)
         except Exception as exc:
             self.explorer.controls.show_status()     # the status line of the last run again
             self._upload_failed(exc)
         finally:
             self._uploading = False
+
+    def _read_upload(self, text):
+        """(worker thread) the uploaded circuit, checked in a child process first,
+        then read here -- both under the served per-session memory budget."""
+        with limited_memory(SERVED_MEMORY_MB):
+            return open_circuit_text(text, method=self._args["method"], dt=self._args["dt"],
+                                     budget_mb=SERVED_MEMORY_MB)
 
     def _show_upload(self, system):
         a = self._args

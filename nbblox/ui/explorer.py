@@ -17,6 +17,7 @@ other sessions go on -- numba kernels release the GIL) and ``_publish``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import threading
@@ -26,6 +27,7 @@ import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import NbbloxError, ParameterError, SimulationError, suggest
+from ..limits import limited_memory
 from ..model.params import check_value
 from ..sim import simulate
 from ..sim.simulate import FIXED_METHODS
@@ -74,6 +76,9 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     spike_threshold : float
         The status line counts upward crossings of this value by the first
         plotted variable (a spike count for voltages in mV).
+    memory_mb : float, optional
+        Memory budget of each run (:func:`nbblox.limits.limited_memory`);
+        served dashboards pass a small one.
 
     Returns
     -------
@@ -155,7 +160,7 @@ class Explorer:
 
     def __init__(self, model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
                  views=("timeseries",), params=None, phase=None, bifurcation=None,
-                 seed=None, max_points=MAX_POINTS, spike_threshold=0.0):
+                 seed=None, max_points=MAX_POINTS, spike_threshold=0.0, memory_mb=None):
         import holoviews as hv
         self.system = as_system(model)
         s = self.system
@@ -180,6 +185,7 @@ class Explorer:
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
         self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
+        self.memory_mb = memory_mb
         self.params = {n: float(v) for n, v in zip(s.param_names, s.params.array)}
         if params:
             self.params.update(self._clean(params))
@@ -361,9 +367,13 @@ class Explorer:
         """One run of the explored System with the current settings."""
         p = dict(self.params, **(params or {}))
         t_end = self.t_end if t_end is None else t_end
-        return simulate(self.system, t_end, dt=self.dt, method=self.method, params=p, x0=x0,
-                        record=record or self._record, stride=self._stride(t_end),
-                        seed=self.seed)
+        with self._budget():
+            return simulate(self.system, t_end, dt=self.dt, method=self.method, params=p,
+                            x0=x0, record=record or self._record, stride=self._stride(t_end),
+                            seed=self.seed)
+
+    def _budget(self):
+        return limited_memory(self.memory_mb) if self.memory_mb else contextlib.nullcontext()
 
     def _compute(self, job):
         """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare
@@ -378,9 +388,10 @@ class Explorer:
             if method in FIXED_METHODS and t_end / dt > MAX_STEPS:
                 raise SimulationError(f"{t_end / dt:.3g} steps is more than explore runs "
                                       f"({MAX_STEPS:.0e}); raise dt or shorten t_end")
-            sol = simulate(self.system, t_end, dt=dt, method=method, params=params,
-                           record=self._record, stride=self._stride(t_end, dt, method),
-                           seed=self.seed)
+            with self._budget():
+                sol = simulate(self.system, t_end, dt=dt, method=method, params=params,
+                               record=self._record, stride=self._stride(t_end, dt, method),
+                               seed=self.seed)
             Y = np.vstack([sol[v] for v in self.vars])
             t, Yd = downsample(sol.t, Y, self.max_points)
             t1 = time.perf_counter()

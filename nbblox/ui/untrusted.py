@@ -22,6 +22,7 @@ import sys
 import threading
 
 from ..exceptions import CircuitError, NbbloxError
+from ..limits import SERVED_MEMORY_MB
 
 __all__ = ["open_circuit_text", "UPLOAD_SECONDS", "UPLOAD_MEMORY_MB", "MAX_CHILDREN"]
 
@@ -53,11 +54,13 @@ def _child():
     _limit(req["memory_mb"], req["seconds"])
     try:
         from ..compile import compile as nb_compile
+        from ..limits import limited_memory
         from ..model.circuit import Circuit
         from ..sim.simulate import simulate
-        system = nb_compile(Circuit.from_json(req["text"]))
-        dt = float(req["dt"])
-        simulate(system, 2 * dt, dt=dt, method=req["method"])   # compiles the kernels
+        with limited_memory(req["budget_mb"]):
+            system = nb_compile(Circuit.from_json(req["text"]))
+            dt = float(req["dt"])
+            simulate(system, 2 * dt, dt=dt, method=req["method"])   # compiles the kernels
         answer = {"ok": True}
     except NbbloxError as exc:
         answer = {"error": f"{type(exc).__name__}: {exc}"}
@@ -73,9 +76,13 @@ def _child():
 
 
 def check_in_child(text, *, method="rk4", dt=0.01, seconds=UPLOAD_SECONDS,
-                   memory_mb=UPLOAD_MEMORY_MB):
+                   memory_mb=UPLOAD_MEMORY_MB, budget_mb=SERVED_MEMORY_MB):
     """Read, compile and briefly run circuit JSON ``text`` in a child process
     within the budget; raise :class:`CircuitError` with the reason otherwise.
+
+    ``seconds`` and ``memory_mb`` are hard limits of the child process;
+    ``budget_mb`` is nbblox's own estimate-and-refuse budget inside it
+    (:mod:`nbblox.limits`), which gives a readable reason first.
 
     Examples
     --------
@@ -83,7 +90,7 @@ def check_in_child(text, *, method="rk4", dt=0.01, seconds=UPLOAD_SECONDS,
     >>> check_in_child(nb.Circuit([nb.blox.FitzHughNagumo(name="f")]).to_json())
     """
     req = json.dumps({"text": text, "method": method, "dt": dt, "seconds": seconds,
-                      "memory_mb": memory_mb})
+                      "memory_mb": memory_mb, "budget_mb": budget_mb})
     cmd = [sys.executable, "-c", "from nbblox.ui.untrusted import _child; _child()"]
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     with _slots:
@@ -108,7 +115,7 @@ def check_in_child(text, *, method="rk4", dt=0.01, seconds=UPLOAD_SECONDS,
 
 
 def open_circuit_text(text, *, method="rk4", dt=0.01, seconds=UPLOAD_SECONDS,
-                      memory_mb=UPLOAD_MEMORY_MB):
+                      memory_mb=UPLOAD_MEMORY_MB, budget_mb=SERVED_MEMORY_MB):
     """A compiled System from circuit JSON ``text`` that someone else sent:
     checked in a child process first (:func:`check_in_child`), then read in
     this process from the warm kernel cache.
@@ -123,5 +130,6 @@ def open_circuit_text(text, *, method="rk4", dt=0.01, seconds=UPLOAD_SECONDS,
     from ..model.circuit import Circuit
     if not isinstance(text, str):
         raise CircuitError(f"a circuit file is text, not {type(text).__name__}")
-    check_in_child(text, method=method, dt=dt, seconds=seconds, memory_mb=memory_mb)
+    check_in_child(text, method=method, dt=dt, seconds=seconds, memory_mb=memory_mb,
+                   budget_mb=budget_mb)
     return as_system(Circuit.from_json(text))
