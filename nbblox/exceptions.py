@@ -10,7 +10,7 @@ import difflib
 
 __all__ = [
     "NbbloxError", "EquationError", "ParameterError", "CircuitError",
-    "CompileError", "SimulationError", "suggest",
+    "CompileError", "SimulationError", "RunCancelled", "suggest",
 ]
 
 
@@ -66,6 +66,12 @@ class SimulationError(NbbloxError, RuntimeError):
     def __init__(self, message, partial=None):
         super().__init__(message)
         self.partial = partial
+
+
+class RunCancelled(SimulationError):
+    """A run stopped from outside: cancelled (a dashboard's reset, a closed
+    session) or over its time budget; ``partial`` holds the Solution so far
+    when there is one (see :mod:`nbblox.sim.control`)."""
 
 
 class CallbackError(SimulationError):

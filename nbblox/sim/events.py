@@ -63,16 +63,18 @@ def _delays(system, dt, span):
 
 
 def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
-             weights=None, learn=True, callback=None, every=None, rec_every=None):
+             weights=None, learn=True, callback=None, every=None, rec_every=None,
+             control=None, check_every=None):
     """Run the full kernel; returns (out_t, out_x, spikes dict, steps done,
     status, extras) with extras ``{"weights", "weight_history", "error"}``.
 
     The kernel is called in chunks: when the spike buffer fills (status -2),
     every ``every`` steps for ``callback(state)`` and every ``rec_every``
-    steps for a weight snapshot.  A chunked run equals an unchunked one bit
-    for bit.  A failing callback ends the run; its CallbackError is
-    returned in ``extras["error"]`` so the caller can attach the partial
-    Solution.
+    steps for a weight snapshot, and every ``check_every`` steps to let
+    Python handle Ctrl-C and ask ``control`` (:class:`~nbblox.sim.control.RunControl`)
+    whether to stop.  A chunked run equals an unchunked one bit for bit.  A
+    failing callback or a cancelled run ends the run; its error is returned in
+    ``extras["error"]`` so the caller can attach the partial Solution.
     """
     from .callbacks import (CallbackState, call, initial_weights, plasticity_arrays,
                             sync_rstdp)
@@ -107,7 +109,7 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
 
     while True:
         stop_at = nsteps
-        for k in (every, rec_every):
+        for k in (every, rec_every, check_every):
             if k:
                 stop_at = min(stop_at, (step // k + 1) * k)
         step, status, j, nspk = kernel(
@@ -123,6 +125,12 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
         if status != -1:
             break
         t = t0 + step * dt
+        if control is not None and step < nsteps:
+            try:
+                control.check(t)
+            except SimulationError as exc:
+                error = exc
+                break
         sync_rstdp(L, pl, syn_w, t)
         if rec_every and step % rec_every == 0:
             history.append((t, syn_w.copy()))

@@ -14,6 +14,7 @@ from ..compile import schemes
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
+from . import control
 from .events import noise_seed, reset_error, run_full
 from .solution import Solution
 
@@ -172,6 +173,7 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
                                       int(stride), rec, names, named, info)
     chunked = _chunking(system, method, dt, callback, callback_every, weights, learn,
                         record_weights)
+    chunked = _interruptible(system, method, nsteps, chunked)
     if system.layout.needs_full_kernel or chunked is not None:
         _check_features(system, method)
         if system.layout.has_noise:
@@ -216,6 +218,18 @@ def _chunking(system, method, dt, callback, every, weights, learn, record_weight
         raise SimulationError("record_weights: this circuit has no spiking projections")
     return {"callback": callback, "every": k, "rec_every": r, "weights": weights,
             "learn": bool(learn)}
+
+
+def _interruptible(system, method, nsteps, chunked):
+    """Run options that make a long fixed-step run (or any run under a
+    :func:`~nbblox.sim.control.run_control`) pause every ~0.1 s, so Ctrl-C and
+    cancellation take effect between chunks (:mod:`nbblox.sim.control`)."""
+    ctl = control.current_control()
+    n = len(system.state_names)
+    if method not in FIXED_METHODS or system.backend != "numba" or (
+            ctl is None and nsteps * max(n, 1) <= control.CHUNK_STATE_STEPS):
+        return chunked
+    return dict(chunked or {}, control=ctl, check_every=control.chunk_steps(n))
 
 
 def _check_features(system, method):
@@ -309,7 +323,7 @@ def _adaptive(system, method, x, p, t0, t_end, dt, stride, rec, names, named, in
     from scipy.integrate import solve_ivp
     n_out = int(round((t_end - t0) / (dt * stride)))
     t_eval = np.minimum(t0 + np.arange(n_out + 1) * dt * stride, t_end)
-    fun = lambda t, y: system.rhs(y, t, p)
+    fun = control.counted_rhs(lambda t, y: system.rhs(y, t, p), method)
     jac = (lambda t, y: system.jacobian(y, t, p)) if method in ("BDF", "Radau", "LSODA") else None
     with np.errstate(all="ignore"):
         res = solve_ivp(fun, (t0, t_end), x, method=method, t_eval=t_eval, rtol=rtol,

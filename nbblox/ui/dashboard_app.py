@@ -124,6 +124,7 @@ class Dashboard(pn.viewable.Viewer):
         # until the garbage collector finds the document cycle
         _open_sessions.discard(self)
         ex = self.explorer
+        ex.cancel()          # a run still going for a closed tab stops at its next chunk
         ex.last = None
         ex.pipe.data = None
         for view in ex._views:
@@ -141,10 +142,9 @@ class Dashboard(pn.viewable.Viewer):
         self.circuit = self.system.circuit
         self.title = self._title_arg or f"nbblox: {self.circuit.name}"
         views, vars, phase = V.explore_views(views, self.system, vars, phase)
-        # a served session runs under the smaller per-session memory budget
-        memory_mb = SERVED_MEMORY_MB if _in_panel_server() else None
+        # (a served session's runs get the served memory and time budgets: Explorer)
         self.explorer = Explorer(self.system, views=views, vars=vars, phase=phase,
-                                 method=method, memory_mb=memory_mb, **kw)
+                                 method=method, **kw)
         self._build()
 
     def _build(self):

@@ -22,14 +22,16 @@ import logging
 import math
 import threading
 import time
+import weakref
 
 import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import NbbloxError, ParameterError, SimulationError, suggest
-from ..limits import limited_memory
+from ..limits import SERVED_MEMORY_MB, limited_memory
 from ..model.params import check_value
 from ..sim import simulate
+from ..sim.control import run_control
 from ..sim.simulate import FIXED_METHODS
 from ..sim.solution import spike_times
 from ..viz.timeseries import MAX_POINTS, downsample, timeseries_element
@@ -40,6 +42,7 @@ VIEWS = ("timeseries", "raster", "phase_plane", "bifurcation", "live")
 MAX_SLIDERS = 60          # sliders shown at once; the filter box reaches the rest
 MAX_RECORDED = 400_000    # samples kept per run before stride kicks in
 MAX_STEPS = 20_000_000    # refuse runs that would hold a kernel or server thread for minutes
+SERVED_RUN_SECONDS = 30   # wall-time budget of one run in a served session
 
 log = logging.getLogger("nbblox.explore")
 
@@ -76,9 +79,12 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     spike_threshold : float
         The status line counts upward crossings of this value by the first
         plotted variable (a spike count for voltages in mV).
-    memory_mb : float, optional
-        Memory budget of each run (:func:`nbblox.limits.limited_memory`);
-        served dashboards pass a small one.
+    memory_mb, seconds : float, optional
+        Memory budget (:func:`nbblox.limits.limited_memory`) and wall-time
+        budget (:func:`nbblox.sim.control.run_control`) of each run.  Default:
+        none in a notebook; in a served session ``SERVED_MEMORY_MB`` and
+        ``SERVED_RUN_SECONDS``, and a session's run is cancelled when the
+        browser session ends.
 
     Returns
     -------
@@ -103,6 +109,15 @@ def _num(v):
         return float(v)
     except (TypeError, ValueError):
         return float("nan")
+
+
+_served = weakref.WeakSet()   # explorers of live served sessions (cancel_all on shutdown)
+
+
+def cancel_all():
+    """Cancel the running simulation of every served explorer (server shutdown)."""
+    for ex in list(_served):
+        ex.cancel()
 
 
 def _in_panel_server():
@@ -160,7 +175,8 @@ class Explorer:
 
     def __init__(self, model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
                  views=("timeseries",), params=None, phase=None, bifurcation=None,
-                 seed=None, max_points=MAX_POINTS, spike_threshold=0.0, memory_mb=None):
+                 seed=None, max_points=MAX_POINTS, spike_threshold=0.0, memory_mb=None,
+                 seconds=None):
         import holoviews as hv
         self.system = as_system(model)
         s = self.system
@@ -185,7 +201,14 @@ class Explorer:
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
         self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
-        self.memory_mb = memory_mb
+        self._served = served = _in_panel_server()
+        self.memory_mb = SERVED_MEMORY_MB if memory_mb is None and served else memory_mb
+        self.seconds = SERVED_RUN_SECONDS if seconds is None and served else seconds
+        self._cancel = threading.Event()     # the running job's; set() stops it between chunks
+        if served:
+            import panel as pn
+            pn.state.on_session_destroyed(lambda ctx: self.cancel())
+            _served.add(self)
         self.params = {n: float(v) for n, v in zip(s.param_names, s.params.array)}
         if params:
             self.params.update(self._clean(params))
@@ -286,6 +309,9 @@ class Explorer:
             self._apply_run_settings(run)
             log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled,
                       self._busy)
+            if self._busy and self._served:
+                # served: the running result would be dropped as overtaken; stop it now
+                self.cancel()
             if self._scheduled:
                 return
         try:
@@ -353,7 +379,9 @@ class Explorer:
                 self._busy = self._scheduled = False
 
     def reset(self):
-        """Back to the starting parameters and run settings."""
+        """Back to the starting parameters and run settings (a running
+        simulation is cancelled first)."""
+        self.cancel()
         t_end, dt, method = self._start_run
         return self.set(dict(self._start), t_end=t_end, dt=dt, method=method)
 
@@ -373,7 +401,18 @@ class Explorer:
                             seed=self.seed)
 
     def _budget(self):
-        return limited_memory(self.memory_mb) if self.memory_mb else contextlib.nullcontext()
+        """Memory budget and a fresh cancel event + time budget for one run."""
+        stack = contextlib.ExitStack()
+        if self.memory_mb:
+            stack.enter_context(limited_memory(self.memory_mb))
+        self._cancel = threading.Event()
+        stack.enter_context(run_control(cancel=self._cancel, seconds=self.seconds))
+        return stack
+
+    def cancel(self):
+        """Stop the running simulation at its next chunk (~0.1 s); it reports
+        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run."""
+        self._cancel.set()
 
     def _compute(self, job):
         """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare

@@ -9,9 +9,11 @@ folder of them as Panel apps, in this process (Panel's own server).
 * a folder becomes a gallery: every notebook (and circuit JSON) in it, with
   an index page at ``/`` listing their titles.
 
-The server binds 127.0.0.1 unless ``--address`` says otherwise, and only
+The server binds 127.0.0.1 unless ``--address`` says otherwise, only
 accepts websocket connections from the origins it serves on plus those
-passed with ``--allow-websocket-origin``.
+passed with ``--allow-websocket-origin``, and signs session ids (a link with a
+chosen ``bokeh-session-id`` is refused).  SIGTERM stops it like Ctrl-C:
+running simulations are cancelled and the temporary index page removed.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import html
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -141,7 +144,9 @@ def _index_template(apps, titles, folder):
     """A Tornado template (the server's ``index=``) listing the gallery's apps."""
     items = "".join(f'<li><a class="nbblox-app" href="./{html.escape(s)}">{html.escape(titles[s])}'
                     f'</a> <small>/{html.escape(s)}</small></li>' for s in apps)
-    text = _INDEX.format(n=len(apps), folder=html.escape(str(folder)), items=items)
+    # the folder's own name only: the page is public, the server's file layout is not
+    text = _INDEX.format(n=len(apps), folder=html.escape(Path(folder).resolve().name or "."),
+                         items=items)
     # the page is static: escape Tornado's template syntax so titles are shown verbatim
     for tag in ("{{", "{%", "{#"):
         text = text.replace(tag, tag + "!")
@@ -149,6 +154,16 @@ def _index_template(apps, titles, folder):
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     return name
+
+
+def _signed_sessions():
+    """Bokeh server options that sign session ids: a link carrying a chosen
+    ``bokeh-session-id`` cannot attach to (or plant) someone's session.  The key
+    is ``$BOKEH_SECRET_KEY`` (several server processes must share it) or a
+    fresh random one per server."""
+    from bokeh.util.token import generate_secret_key
+    key = os.environ.get("BOKEH_SECRET_KEY") or generate_secret_key()
+    return {"sign_sessions": True, "secret_key": key}
 
 
 def _free_port(address):
@@ -189,7 +204,7 @@ def main(args):
         raise SystemExit(f"nbblox serve: --unused-session-lifetime must be at least 100 ms, "
                          f"got {lifetime}")
     server = pn.serve(apps, port=port, address=address, websocket_origin=origins,
-                      show=False, start=False, title=titles,
+                      show=False, start=False, title=titles, **_signed_sessions(),
                       check_unused_sessions_milliseconds=min(3000, lifetime),
                       unused_session_lifetime_milliseconds=lifetime, **kw)
     host = "127.0.0.1" if address in ("0.0.0.0", "::") else address
@@ -200,13 +215,23 @@ def main(args):
     print(f"nbblox serve: open {first}  (Ctrl-C stops the server)", flush=True)
     if args.show:
         server.io_loop.add_callback(server.show, "/" if len(apps) > 1 else f"/{next(iter(apps))}")
+    # SIGTERM (a service manager, `kill`) stops like Ctrl-C: the temporary index page is
+    # removed and running simulations are cancelled instead of holding the process
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         server.start()
         server.io_loop.start()
     except KeyboardInterrupt:
         print("nbblox serve: stopped", file=sys.stderr)
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        from .explorer import cancel_all
+        cancel_all()
         server.stop()
         if "index" in kw:
             os.unlink(kw["index"])
     return 0
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt

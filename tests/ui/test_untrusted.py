@@ -54,3 +54,23 @@ def test_an_upload_naming_a_server_file_is_refused(tmp_path):
         d.upload.value = content.encode()
         assert d.alert.visible and "takes JSON text" in d.alert.object
         assert list(d.values) == ["fhn.I", "fhn.a", "fhn.b", "fhn.tau"]
+
+
+@pytest.mark.timeout(120)
+def test_reset_cancels_a_runaway_adaptive_run():
+    """Issue 23, item 5: in a dashboard, RK45 with t_end = 1e7, dt = 100 ran on and
+    reset did not stop it.  Now reset cancels it between chunks."""
+    import threading
+    d = nb.dashboard(nb.blox.FitzHughNagumo(name="f", I=0.5), t_end=50.0)
+    ex = d.explorer
+    worker = threading.Thread(target=lambda: ex.set(method="RK45", t_end=1e7, dt=100.0))
+    worker.start()
+    time.sleep(1.0)
+    assert worker.is_alive()               # the runaway run is going
+    t0 = time.perf_counter()
+    ex.cancel()                            # what reset() and a closed session do first
+    worker.join(timeout=30)
+    assert not worker.is_alive() and time.perf_counter() - t0 < 10
+    assert "RunCancelled" in ex.error and d.solution is not None   # last good run kept
+    ex.reset()
+    assert ex.error is None and ex.method == "rk4" and ex.t_end == 50.0

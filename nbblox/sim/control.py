@@ -1,0 +1,119 @@
+"""Runs that can be interrupted, cancelled and bounded in time.
+
+A numba kernel cannot be interrupted: Ctrl-C (and any Python-side check)
+takes effect only when it returns.  So :func:`nbblox.simulate` drives a
+long fixed-step run in chunks of about :data:`CHUNK_STATE_STEPS` state
+updates (~0.1 s), through the pausing the spike/callback kernel already has
+(a paused run resumes bit for bit), and between chunks it lets Python
+handle Ctrl-C and checks the active :class:`RunControl`: a cancel event
+(a dashboard's reset, a closed browser session) and a wall-clock deadline
+(a served session's time budget).  Adaptive solvers check the same control
+at every right-hand-side evaluation and stop after :data:`MAX_RHS_EVALS`.
+
+The control is set with :func:`run_control` around the call (a ContextVar:
+it follows the thread that runs the simulation), so no kernel signature or
+``simulate`` argument changes.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import threading
+import time
+
+from ..exceptions import RunCancelled, SimulationError
+
+__all__ = ["RunControl", "run_control", "current_control", "CHUNK_STATE_STEPS",
+           "MAX_RHS_EVALS"]
+
+#: state updates per chunk of a long fixed-step run (about 0.1 s of kernel time)
+CHUNK_STATE_STEPS = 2_000_000
+#: right-hand-side evaluations an adaptive run may make before it is stopped
+MAX_RHS_EVALS = 20_000_000
+
+_current = contextvars.ContextVar("nbblox_run_control", default=None)
+
+
+class RunControl:
+    """What may stop a run between chunks: a cancel event and a deadline.
+
+    Examples
+    --------
+    >>> c = RunControl(seconds=60)
+    >>> c.check(0.0)             # nothing to stop
+    >>> c.cancel(); c.check(12.5)
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.RunCancelled: the run was cancelled at t = 12.5 ms
+    """
+
+    def __init__(self, cancel=None, seconds=None, why="the run was cancelled"):
+        self.event = cancel if cancel is not None else threading.Event()
+        self.seconds = seconds
+        self.deadline = None if seconds is None else time.monotonic() + float(seconds)
+        self.why = why
+
+    def cancel(self):
+        self.event.set()
+
+    def check(self, t):
+        """Raise :class:`RunCancelled` if the run must stop now (at time ``t``, ms)."""
+        if self.event.is_set():
+            raise RunCancelled(f"{self.why} at t = {t:.6g} ms")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise RunCancelled(f"the run took longer than its time budget of "
+                               f"{self.seconds:g} s and was stopped at t = {t:.6g} ms; "
+                               "shorten t_end or raise dt")
+
+
+@contextlib.contextmanager
+def run_control(cancel=None, seconds=None, why="the run was cancelled"):
+    """Simulations started inside the block stop between chunks when ``cancel``
+    (a :class:`threading.Event`) is set or after ``seconds`` of wall time,
+    raising :class:`~nbblox.exceptions.RunCancelled` (``.partial``: the run so far).
+
+    Examples
+    --------
+    >>> import threading, nbblox as nb
+    >>> stop = threading.Event(); stop.set()
+    >>> with run_control(cancel=stop):
+    ...     nb.simulate(nb.blox.FitzHughNagumo(name="f"), 1e5, dt=0.01, stride=100)
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.RunCancelled: the run was cancelled at t = ... ms
+    """
+    token = _current.set(RunControl(cancel, seconds, why))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def current_control():
+    """The :class:`RunControl` of the calling thread, or None."""
+    return _current.get()
+
+
+def chunk_steps(n_states):
+    """Steps per chunk for a system of ``n_states`` states."""
+    return max(1, CHUNK_STATE_STEPS // max(1, int(n_states)))
+
+
+def counted_rhs(fun, method):
+    """``fun`` for an adaptive solver, stopped by the active control and after
+    :data:`MAX_RHS_EVALS` evaluations (an adaptive step has no ceiling of its own)."""
+    control = current_control()
+    count = [0]
+
+    def wrapped(t, y):
+        count[0] += 1
+        if count[0] % 256 == 0:
+            if control is not None:
+                control.check(t)
+            if count[0] > MAX_RHS_EVALS:
+                raise SimulationError(
+                    f"{method} made more than {MAX_RHS_EVALS:.0e} right-hand-side evaluations "
+                    f"and reached only t = {t:.6g} ms; the problem may be stiff (try "
+                    "method='BDF') or the run too long")
+        return fun(t, y)
+    return wrapped

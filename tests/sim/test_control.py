@@ -1,0 +1,93 @@
+"""Runs that can be interrupted, cancelled and bounded (issue 23, item 5): a long
+fixed-step run pauses every ~0.1 s between kernel chunks (bit for bit the same
+run), so Ctrl-C, a cancel event and a time budget take effect there; adaptive
+runs check the same control at every right-hand-side evaluation."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import nbblox as nb
+from nbblox.exceptions import RunCancelled, SimulationError
+from nbblox.sim import control
+from nbblox.sim.control import run_control
+
+
+@pytest.fixture(scope="module")
+def hh():
+    return nb.compile(nb.Circuit([nb.blox.HodgkinHuxley(name="h", I=10.0)]))
+
+
+def test_a_chunked_run_is_the_same_run(hh):
+    a = nb.simulate(hh, 100.0, dt=0.01)
+    with run_control():            # forces the chunked driver
+        b = nb.simulate(hh, 100.0, dt=0.01)
+    assert np.array_equal(a.t, b.t) and np.array_equal(a["h.V"], b["h.V"])
+
+
+@pytest.mark.timeout(60)
+def test_cancel_from_another_thread_stops_within_a_chunk(hh):
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    t0 = time.perf_counter()
+    with pytest.raises(RunCancelled, match="cancelled at t =") as err:
+        with run_control(cancel=stop):
+            nb.simulate(hh, 1e7, dt=0.01, stride=1000)       # ~1 hour uninterrupted
+    assert time.perf_counter() - t0 < 10
+    part = err.value.partial
+    assert 0 < part.t[-1] < 1e7 and np.all(np.isfinite(part["h.V"]))
+
+
+@pytest.mark.timeout(60)
+def test_a_time_budget_stops_fixed_and_adaptive_runs(hh):
+    for kw in ({"dt": 0.01, "stride": 1000}, {"dt": 100.0, "method": "RK45"}):
+        t0 = time.perf_counter()
+        with pytest.raises(RunCancelled, match="time budget of 0.3 s"):
+            with run_control(seconds=0.3):
+                nb.simulate(nb.blox.FitzHughNagumo(name="f"), 1e7, **kw)
+        assert time.perf_counter() - t0 < 10
+
+
+def test_adaptive_runs_have_a_ceiling(monkeypatch):
+    """RK45 with t_end = 1e7, dt = 100 was accepted and ran without end."""
+    monkeypatch.setattr(control, "MAX_RHS_EVALS", 5000)
+    with pytest.raises(SimulationError, match="more than 5e\\+03 right-hand-side"):
+        nb.simulate(nb.blox.FitzHughNagumo(name="f", I=0.5), 1e7, dt=100.0, method="RK45")
+
+
+@pytest.mark.timeout(120)
+def test_ctrl_c_stops_a_long_numba_run_promptly(tmp_path):
+    """In a notebook Ctrl-C took effect only when the kernel returned (11.5 s)."""
+    script = tmp_path / "long.py"
+    script.write_text(textwrap.dedent("""
+        import sys, nbblox as nb
+        s = nb.compile(nb.blox.HodgkinHuxley(name="h", I=10.0))
+        nb.simulate(s, 1.0, dt=0.01)
+        print("ready", flush=True)
+        try:
+            nb.simulate(s, 1e7, dt=0.01, stride=1000)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(3)
+    """))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(nb.__path__[0] + "/.."),
+                                                      env.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env=env)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(1.0)
+        t0 = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        assert time.perf_counter() - t0 < 5, "Ctrl-C waited for the kernel"
+        assert proc.returncode == 3 and "interrupted" in out
+    finally:
+        proc.kill()
