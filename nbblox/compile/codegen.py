@@ -216,7 +216,7 @@ def _output_lines(layout, exs, xn, indent, hz=None):
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if ex["out"]:
-            L.append(f"{pad}for i in range({g.n}):  # outputs of {g.btype.name}")
+            L.append(f"{pad}for i in range({g.n}):  # outputs of group {gi}")
             B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
             tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
             B += _body(tg, [_zero_safe(e) for e in ex["out"]], indent + 4)
@@ -271,7 +271,7 @@ def _rhs_lines(layout, exs, xn, dxn, indent, hz=None):
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:  # stateless blox (inputs): outputs only
             continue
-        L.append(f"{pad}for i in range({g.n}):  # {g.btype.name}")
+        L.append(f"{pad}for i in range({g.n}):  # group {gi}")
         B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["f"], indent + 4)]
         tg = [f"{dxn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
         B += _body(tg, [_zero_safe(e) for e in ex["f"]], indent + 4)
@@ -288,7 +288,7 @@ def _stage(layout, exs, coupled, xn, dxn, texpr, indent, planned=False, hz=None)
 
 def _jac_lines(layout, exs):
     L = []
-    for g, ex in zip(layout.groups, exs):
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         ns, nu, no = len(ex["S"]), len(ex["U"]), len(ex["out"])
         tg, exprs = [], []
         for k in range(ns):
@@ -306,7 +306,7 @@ def _jac_lines(layout, exs):
                     tg.append(f"dos[{g.o(q, 0)} + i, {l}]")
                     exprs.append(ex["dods"][q][l])
         if exprs:
-            L.append(f"    for i in range({g.n}):  # {g.btype.name}")
+            L.append(f"    for i in range({g.n}):  # group {gi}")
             L += _loads(g, ex, exprs, 8)
             L += _body(tg, exprs, 8)
     return L
@@ -405,7 +405,7 @@ def _fused_group_lines(layout, exs, scheme, indent, hz=None, targets=None):
         if not ex["f"]:
             continue
         exprs = fused_exprs(scheme, g, ex)
-        L.append(f"{pad}for i in range({g.n}):  # {g.btype.name}")
+        L.append(f"{pad}for i in range({g.n}):  # group {gi}")
         B = _loads(g, ex, exprs + ex["S"], indent + 4)
         B += _body([f"x[{g.x(k, 0)} + i]" for k in range(len(exprs))], exprs, indent + 4)
         L += hz.apply(gi, g, B) if hz is not None else B

@@ -16,6 +16,7 @@ import json
 from ..exceptions import EquationError, ParameterError, suggest
 from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
                         parse_expression)
+from .expression import name_problem
 from .functions import SPIKE_ONLY
 from .params import Parameter, as_parameter, check_value
 
@@ -84,6 +85,11 @@ class BloxType:
 
     def __init__(self, name, equations, params=None, **kw):
         self.name = str(name)
+        why = name_problem(self.name)
+        if why:
+            # the type name is shown in pages and messages, never pasted into code,
+            # but a name is a name: one line, letters/digits/'_' (issue 23, item 7)
+            raise ParameterError(f"blox type name {self.name[:80]!r}: {why}")
         if _defer_depth:
             self.__dict__["_pending"] = (equations, params, kw)
         else:
@@ -117,12 +123,18 @@ class BloxType:
             if p in self.eqs.aux_names:
                 raise EquationError(f"'{p}' is both a parameter and an auxiliary "
                                     "expression", blox=self.name, line=self.eqs.lines[p])
-            if p in RESERVED or not p.isidentifier() or p.startswith("_"):
+            why = name_problem(p) if isinstance(p, str) else "a name must be text"
+            if why:
+                raise ParameterError(f"blox '{self.name}': parameter {str(p)[:80]!r}: {why}")
+            if p in RESERVED or p.startswith("_"):
                 raise ParameterError(f"blox '{self.name}': '{p}' cannot be a parameter name")
         if inputs is None:
             inputs = ("I_syn",) if "I_syn" in self.eqs.used else ()
         self.inputs = tuple(inputs)
         for u in self.inputs:
+            why = name_problem(u) if isinstance(u, str) else "a name must be text"
+            if why:
+                raise ParameterError(f"blox '{self.name}': input {str(u)[:80]!r}: {why}")
             if u in states or u in self.params or u in self.eqs.aux_names:
                 raise EquationError(f"input '{u}' clashes with a state, parameter or "
                                     "auxiliary of the same name", blox=self.name)
@@ -343,8 +355,11 @@ class Blox:
         self.type = btype
         self.name = str(name) if name is not None else f"{btype.name.lower()}{next(_counter)}"
         if not self.name.replace("_", "a").isalnum() or "." in self.name or not self.name[0].isalpha():
-            raise ParameterError(f"blox name '{self.name}' must start with a letter and hold "
-                                 "only letters, digits and '_'")
+            raise ParameterError(f"blox name {self.name[:80]!r} must start with a letter and "
+                                 "hold only letters, digits and '_'")
+        why = name_problem(self.name)
+        if why:
+            raise ParameterError(f"blox name {self.name[:80]!r}: {why}")
         values = {k: p.default for k, p in btype.params.items()}
         self.params = _ParamValues(self, values)
         if preset is not None:

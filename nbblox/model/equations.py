@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ..exceptions import EquationError
-from .expression import MAX_TEXT, check_expression, parse_expression
+from .expression import MAX_TEXT, check_expression, name_problem, parse_expression
 from .functions import ARITY, CONSTANT_NAMES
 
 __all__ = ["Equations", "parse_equations", "parse_expression", "parse_assignments",
@@ -25,8 +25,9 @@ __all__ = ["Equations", "parse_equations", "parse_expression", "parse_assignment
 #: names with a fixed meaning in every blox: time, white noise, constants
 RESERVED = {"t", "xi"} | set(CONSTANT_NAMES)
 
-_DERIV = re.compile(r"^\s*d\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*dt\s*=(.*)$")
-_ASSIGN = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*(\+=|-=|=)(?!=)(.*)$")
+# names are Unicode identifiers (letters, digits, '_'); name_problem() says which are refused
+_DERIV = re.compile(r"^\s*d\s*([^\W\d]\w*)\s*/\s*dt\s*=(.*)$")
+_ASSIGN = re.compile(r"^\s*([^\W\d]\w*)\s*(\+=|-=|=)(?!=)(.*)$")
 
 
 class Equations:
@@ -133,6 +134,9 @@ def parse_equations(text, *, blox=None, allow_stateless=False):
                 hint = " (write 'dX/dt = ...' or 'name = ...')"
                 raise EquationError("cannot read this line" + hint, blox=blox, line=no, text=line)
             name, src, col0 = m.group(1), m.group(3), m.start(3)
+        why = name_problem(name)
+        if why:
+            raise EquationError(f"'{name}': {why}", blox=blox, line=no, text=line)
         if name in lines:
             raise EquationError(f"'{name}' is defined twice (first on line {lines[name]})",
                                 blox=blox, line=no, text=line)
