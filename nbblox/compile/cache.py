@@ -213,7 +213,8 @@ def _codegen_version():
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for f in sorted(here.glob("*.py")) + [here.parent / "model" / n
-                                          for n in ("functions.py", "symbolic.py", "equations.py")]:
+                                          for n in ("functions.py", "symbolic.py", "equations.py",
+                                                    "expression.py")]:
         h.update(f.read_bytes())
     return h.hexdigest()
 

@@ -69,6 +69,10 @@ class _KernelPrinter(PythonCodePrinter):
             return f"math.sqrt({self._print(base)})"
         return f"({self.parenthesize(base, 100)}**{self.parenthesize(e, 100)})"
 
+    def _print_DiracDelta(self, expr):
+        # the derivative of heaviside() in a Jacobian: zero wherever it is defined
+        return "0.0"
+
     def _print_Heaviside(self, expr):
         return f"(1.0 if ({self._print(expr.args[0])}) >= 0.0 else 0.0)"
 

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+from collections.abc import Mapping
 
 from ..exceptions import EquationError, ParameterError, suggest
 from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
@@ -284,6 +285,23 @@ class BloxType:
         extra = set(d) - allowed
         if extra:
             raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")
+        # a file from anyone: check the shape of every field before using it
+        kinds = {"name": str, "equations": str, "params": (Mapping, type(None)),
+                 "inputs": (list, tuple, type(None)), "outputs": (Mapping, str, type(None)),
+                 "init": (Mapping, type(None)), "spike": (str, type(None)),
+                 "reset": (str, type(None)), "refractory": (int, float, type(None)),
+                 "kind": str, "doc": str, "citation": str, "presets": (Mapping, type(None))}
+        for key in ("name", "equations"):
+            if key not in d:
+                raise ParameterError(f"a blox type needs '{key}'")
+        for key, want in kinds.items():
+            if key in d and (not isinstance(d[key], want) or isinstance(d[key], bool)):
+                raise ParameterError(f"blox type field '{key}' has the wrong kind of value "
+                                     f"({type(d[key]).__name__})")
+        if any(not isinstance(u, str) for u in d.get("inputs") or ()):
+            raise ParameterError("blox type field 'inputs' must list names")
+        if any(not isinstance(v, Mapping) for v in (d.get("presets") or {}).values()):
+            raise ParameterError("each preset must map parameter names to values")
         return cls(d.pop("name"), d.pop("equations"), d.pop("params", None), **d)
 
     # -- properties ---------------------------------------------------------

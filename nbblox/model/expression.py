@@ -355,6 +355,11 @@ def _translate(src, *, blox, line, condition, text, col0, build, allow_rand=Fals
     if build and expr.has(tr.sp.zoo, tr.sp.nan, tr.sp.oo, -tr.sp.oo):
         tr.fail("this expression is infinite or undefined for every value (a division by "
                 "zero or log(0)?)")
+    if build and (expr.has(tr.sp.I) or any(
+            e.is_Pow and e.is_number and e.is_extended_real is False
+            for e in tr.sp.preorder_traversal(expr))):
+        tr.fail("this expression has a complex value (a square root or fractional power of "
+                "a negative constant?)")
     return expr, tr.names
 
 

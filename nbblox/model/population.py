@@ -192,9 +192,15 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
     elif i is not None or j is not None:
         if i is None or j is None:
             raise CircuitError(f"{who}: give both i= (presynaptic) and j= (postsynaptic)")
-        pre = np.asarray(i).ravel()
-        post = np.asarray(j).ravel()
+        try:
+            pre = np.asarray(i).ravel()
+            post = np.asarray(j).ravel()
+        except (TypeError, ValueError):
+            raise CircuitError(f"{who}: i= and j= must be flat lists of whole numbers") from None
         for arr, nm in ((pre, "i"), (post, "j")):
+            if arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.number)):
+                raise CircuitError(f"{who}: {nm}= must hold whole numbers, not "
+                                   f"{arr.dtype.kind!r}-kind values")
             if arr.size and not np.issubdtype(arr.dtype, np.integer):
                 if not np.all(np.mod(arr, 1) == 0):
                     raise CircuitError(f"{who}: {nm}= must hold whole numbers")

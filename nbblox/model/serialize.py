@@ -54,12 +54,15 @@ def circuit_from_dict(cls, data):
             t = BloxType.from_dict(spec)
         except NbbloxError as exc:
             raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: {exc}") from None
-        except TypeError as exc:
-            raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: {exc}") from None
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            # a shape the field checks did not foresee: still a refusal, never a traceback
+            raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: "
+                               f"{type(exc).__name__}: {exc}") from None
         known = catalog.get(t.name)
         # keep catalog identity so the builder palette and to_code() name it
         types[key] = known if known is not None and known.key == t.key else t
-    circuit = cls(name=str(data.get("name", "circuit")))
+    _require(isinstance(data.get("name", "circuit"), str), "'name' must be text")
+    circuit = cls(name=data.get("name", "circuit"))
     for item in blox_in:
         _require(isinstance(item, Mapping) and isinstance(item.get("name"), str),
                  "each blox needs a 'name'")

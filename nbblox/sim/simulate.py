@@ -6,6 +6,7 @@ numba does not bound-check.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -23,6 +24,8 @@ __all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
 #: fixed-step methods (declared in :mod:`nbblox.compile.schemes`)
 FIXED_METHODS = schemes.NAMES
 ADAPTIVE_METHODS = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
+#: no run takes more steps than this (numba counts steps in int64)
+MAX_RUN_STEPS = 2**53
 
 
 def _number(v, what):
@@ -143,6 +146,19 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         raise SimulationError(f"dt ({dt}) is longer than the run ({t_end - t0} ms)")
     if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
         raise SimulationError(f"stride must be a whole number >= 1, got {stride!r}")
+    steps = (t_end - t0) / dt
+    if not steps < MAX_RUN_STEPS:    # also inf (dt = 5e-324, t_end = 1e308)
+        raise SimulationError(f"t_end / dt = {steps:.3g} steps is more than any run can take "
+                              f"({MAX_RUN_STEPS:.0e}); raise dt or shorten the run")
+    stride = min(int(stride), int(round(steps)) or 1)   # a longer stride keeps the ends only
+    for what, tol in (("rtol", rtol), ("atol", atol)):
+        if _number(tol, what) <= 0:
+            raise SimulationError(f"{what} must be > 0, got {tol}")
+    if params is not None and not isinstance(params, Mapping):
+        raise ParameterError(f"params must be a dict {{'blox.param': value}}, not "
+                             f"{type(params).__name__}")
+    if seed is not None:
+        seed = noise_seed(seed)
     p = system.param_vector(params)
     x = system.initial_state(x0)
     if record is None:
