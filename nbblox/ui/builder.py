@@ -138,6 +138,7 @@ class CircuitBuilder(anywidget.AnyWidget):
         for msg in messages or []:
             if isinstance(msg, dict):
                 view, seq = msg.get("view"), msg.get("seq")
+                view = view if isinstance(view, str) else None    # a dict key: hashable
                 if isinstance(seq, int) and seq <= self._seen.get(view, 0):
                     continue            # already handled (the inbox resends until acked)
                 if isinstance(seq, int):
@@ -145,6 +146,13 @@ class CircuitBuilder(anywidget.AnyWidget):
             self._receive(msg)
 
     def _receive(self, msg):
+        try:
+            return self._route(msg)
+        except Exception as exc:   # a message from the page never raises into the kernel
+            self._model.message(f"could not handle a message from the canvas "
+                                f"({type(exc).__name__})", "error")
+
+    def _route(self, msg):
         if isinstance(msg, dict) and msg.get("type") == "cmd":
             cmd = msg.get("cmd")
             if cmd == "simulate":

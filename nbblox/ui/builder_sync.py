@@ -122,6 +122,7 @@ class BuilderModel(OpsMixin):
         if not isinstance(ops, list) or not ops:
             raise CircuitError("an edit must be a non-empty list of operations")
         canon, inverse = [], []
+        order = list(self.circuit.blox)
         try:
             for op in ops:
                 c, inv = self._apply(op)
@@ -130,6 +131,11 @@ class BuilderModel(OpsMixin):
         except Exception:
             for inv in inverse:     # roll back what this edit already did
                 self._apply(inv)
+            blox = self.circuit.blox    # ... and keep the blox in their order
+            if sorted(blox) == sorted(order):
+                kept = dict(blox)
+                blox.clear()
+                blox.update((n, kept[n]) for n in order)
             raise
         if canon:
             self.rev += 1
@@ -256,9 +262,24 @@ class BuilderModel(OpsMixin):
         if not isinstance(msg, dict):
             self.message(f"ignored a malformed message from the canvas: {msg!r:.80}", "error")
             return
-        seq, view, kind = msg.get("seq"), msg.get("view"), msg.get("type")
+        seq, view = msg.get("seq"), msg.get("view")
+        seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        view = view if isinstance(view, str) else None
+        try:
+            self._handle(msg, seq, view)
+        except Exception as exc:     # the promise above: a bad message is an answer, not a raise
+            text = f"could not apply that change ({type(exc).__name__}: {exc})"
+            self.messages.append(("error", text))
+            self._broadcast({"type": "rejected", "seq": seq, "view": view, "error": text})
+
+    def _handle(self, msg, seq, view):
+        kind = msg.get("type")
         if kind == "edit":
-            self.edit(msg.get("ops"), seq=seq, view=view, label=str(msg.get("label", "edit")))
+            ops = msg.get("ops")
+            if isinstance(ops, list):   # fields starting with '_' are the builder's own (undo)
+                ops = [{k: v for k, v in op.items() if not str(k).startswith("_")}
+                       if isinstance(op, dict) else op for op in ops]
+            self.edit(ops, seq=seq, view=view, label=str(msg.get("label", "edit")))
         elif kind == "cmd":
             cmd = msg.get("cmd")
             if cmd == "undo":

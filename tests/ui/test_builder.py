@@ -393,3 +393,34 @@ def test_assigning_a_circuit_and_the_post_cell_hook():
     c.add(nb.blox.WilsonCowan(name="y"))
     mod._post_run_cell()                 # what IPython runs after every cell
     assert out[-1]["type"] == "applied" and out[-1]["ops"][-1]["name"] == "y"
+
+
+@pytest.mark.parametrize("msg", [
+    {"type": "edit", "seq": 1, "view": "v9", "ops": [{"op": "add_node", "name": "z",
+                                                       "type": WC, "_blox": "not a blox"}]},
+    {"type": "edit", "seq": 2, "view": ["unhashable"], "ops": [{"op": "remove_node",
+                                                                "name": "wc1"}]},
+    {"type": "cmd", "cmd": "layout", "kind": "spiral", "seq": 3, "view": "v1"},
+    {"type": "cmd", "cmd": "layout", "kind": {"x": 1}, "seq": 4, "view": "v1"},
+    {"type": "edit", "seq": {}, "view": "v1", "ops": [{"op": {}}]},
+    {"type": ["x"]}, "not a dict", {"type": "cmd", "cmd": "load_json", "text": 5},
+])
+def test_handle_never_raises(wired, msg):
+    """Issue 23, item 11: handle() raised on a _blox field, an unhashable view and an
+    unknown layout kind."""
+    b, out, edit, cmd = wired
+    two_wc(edit)
+    b._receive(msg)
+    b.inbox = [msg]
+    assert set(b.circuit.blox) <= {"wc1", "wc2", "z"}
+
+
+def test_a_refused_edit_keeps_the_blox_order(wired):
+    """[remove_node a, rename b -> c] refused on the rename: the state order was b, c, a."""
+    b, out, edit, cmd = wired
+    for n in "abc":
+        edit({"op": "add_node", "name": n, "type": WC, "x": 0, "y": 0})
+    before = list(b.circuit.blox)
+    reply = edit({"op": "remove_node", "name": "a"}, {"op": "rename", "name": "b", "new": "c"})
+    assert reply["type"] == "rejected"
+    assert list(b.circuit.blox) == before == ["a", "b", "c"]
