@@ -102,7 +102,9 @@ def cache_dir():
 
 
 #: what numba's index and data pickles of our kernels may name (anything else is not ours)
-_NUMBA_GLOBALS = {("builtins", "object"), ("copyreg", "_reconstructor"), ("numpy", "dtype")}
+_NUMBA_GLOBALS = {("builtins", "object"), ("copyreg", "_reconstructor"), ("numpy", "dtype"),
+                  # parallel (prange) kernels: re-registers the parfor gufuncs on load
+                  ("numba.core.typed_passes", "_reload_parfors")}
 _NUMBA_MODULES = ("numba.core.types.", "numba.core.typing.templates", "numba.core.funcdesc",
                   "numba.core.environment")
 _TEXT_OPS = {"SHORT_BINUNICODE", "BINUNICODE", "UNICODE", "BINUNICODE8", "SHORT_BINSTRING",
