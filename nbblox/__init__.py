@@ -48,6 +48,7 @@ _LAZY = {
     "STDP": ("nbblox.model.plasticity", "STDP"),
     "RSTDP": ("nbblox.model.plasticity", "RSTDP"),
     "CallbackError": ("nbblox.exceptions", "CallbackError"),
+    "RunCancelled": ("nbblox.exceptions", "RunCancelled"),
     "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
     "fit": ("nbblox.fit", None),          # a callable module: nb.fit(...), nb.fit.features(...)
     "FitResult": ("nbblox.fit", "FitResult"),
