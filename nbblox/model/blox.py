@@ -17,7 +17,7 @@ from ..exceptions import EquationError, ParameterError, suggest
 from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
                         parse_expression)
 from .functions import SPIKE_ONLY
-from .params import Parameter, as_parameter, check_value
+from .params import as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
 

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from .events import noise_seed, reset_error, run_full
