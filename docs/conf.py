@@ -65,15 +65,17 @@ html_title = f"nbblox {release}"
 html_static_path = ["_static"]
 html_css_files = ["nbblox.css"]
 html_show_sourcelink = False
+html_copy_source = False        # no _sources/ copy of every executed notebook (~80 MB)
 html_theme_options = {
     "logo": {"text": "nbblox"},
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # lesson pages give their width to the notebooks' explorers (sidebar + plot)
+    "secondary_sidebar_items": {"lessons/generated/*": []},
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"index": [], "guide/install": [], "lessons/index": []}
+html_sidebars = {"index": [], "lessons/index": []}
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 
