@@ -5,7 +5,7 @@
 >>> float(sol.t[-1])
 100.0
 """
-__version__ = "0.1.0"
+from ._version import __version__
 
 import importlib as _importlib
 

@@ -93,12 +93,14 @@ def cmd_demo(args):
     print(f"  first run (compile + simulate) {t_first:.2f} s; warm re-run {t_warm * 1000:.1f} ms")
     os.makedirs(args.out, exist_ok=True)
     path = _save_plot(sol, args.out)
-    print(f"  plot written to {path}")
+    print(f"  plot written to {path}" if path else
+          "  no plot: install nbblox[viz] (HoloViews) or matplotlib to draw one")
     return 0
 
 
 def _save_plot(sol, folder):
-    """An offline HTML plot (Bokeh inline), or a PNG if HoloViews is missing."""
+    """An offline HTML plot (Bokeh inline), a PNG if HoloViews is missing, or None
+    if matplotlib is missing too (a core install: ``pip install nbblox``)."""
     try:
         import holoviews as hv
         from bokeh.resources import INLINE
@@ -109,12 +111,17 @@ def _save_plot(sol, folder):
         hv.save(layout, path, backend="bokeh", resources=INLINE)
         return path
     except ImportError:
-        import matplotlib
+        try:
+            import matplotlib
+        except ImportError:
+            return None
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
         fig, ax = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
-        ax[0].plot(sol.t, sol["hh.V"]); ax[0].set_ylabel("hh.V (mV)")
-        ax[1].plot(sol.t, sol["wc1.E"], sol.t, sol["wc2.E"]); ax[1].set_xlabel("time (ms)")
+        ax[0].plot(sol.t, sol["hh.V"])
+        ax[0].set_ylabel("hh.V (mV)")
+        ax[1].plot(sol.t, sol["wc1.E"], sol.t, sol["wc2.E"])
+        ax[1].set_xlabel("time (ms)")
         path = os.path.join(folder, "demo.png")
         fig.savefig(path, dpi=100)
         return path

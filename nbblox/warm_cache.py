@@ -24,7 +24,7 @@ def warm(verbose=True, names=None):
             system = nb.compile(btype(name="x"))
             # RK4 refuses noise: a noisy blox is warmed with both stochastic schemes
             for method in (("em", "heun") if system.layout.has_noise else ("rk4",)):
-                nb.simulate(system, 1.0, dt=0.01, method=method)
+                nb.simulate(system, 1.0, dt=0.01, method=method, seed=0)  # result unused
         except nb.NbbloxError as exc:   # e.g. blox that need inputs or events
             err = str(exc).splitlines()[0]
         except Exception as exc:  # noqa: BLE001 - warming must never break a build

@@ -59,3 +59,14 @@ def test_demo_prints_a_summary_and_writes_an_offline_plot(tmp_path):
     assert "Bokeh" in html and "cdn.bokeh.org" not in html.split("<body", 1)[0]
     rate = float(r.stdout.split("spikes in 200 ms (")[1].split(" Hz")[0])
     assert 60 < rate < 75
+
+
+def test_demo_plot_without_plotting_libraries_is_skipped_not_a_crash(tmp_path, monkeypatch):
+    # a core install (`pip install nbblox`) has neither HoloViews nor matplotlib: the
+    # demo still prints its summary (.ci/wheel runs it so) and the plot step says so
+    from nbblox.cli import _save_plot
+    for mod in ("holoviews", "bokeh.resources", "matplotlib"):
+        monkeypatch.setitem(sys.modules, mod, None)     # `import mod` raises ImportError
+    sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 1.0)
+    assert _save_plot(sol, str(tmp_path)) is None
+    assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,6 @@ re-runs a standalone simulation without recompiling.
 """
 from __future__ import annotations
 
-import os
 import tempfile
 
 import brian2 as b2

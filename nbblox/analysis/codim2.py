@@ -30,7 +30,6 @@ class _Ext:
         self.prob, self.ks, self.kind, self.n = prob, ks, kind, prob.n
         self.p = p.copy()
         J = prob.J(x, p)
-        n = self.n
         if kind == "LP":
             ev, V = np.linalg.eig(J)
             i = int(np.argmin(np.abs(ev)))

@@ -207,7 +207,7 @@ def fixed_points(model, params=None, bounds=None, n_starts=None, seed=0, tol=1e-
     params : dict, optional
         Parameter values {"blox.p": value} (others keep their current values).
     bounds : dict, optional
-        {"blox.state": (low, high)}; states not listed span x0 +- 2*max(1, |x0|).
+        {"blox.state": (low, high)}; states not listed span ``x0 +- 2*max(1, |x0|)``.
     n_starts : int, optional
         Number of quasi-random Newton starts (default 64, 16 above 12 states).
 

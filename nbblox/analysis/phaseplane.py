@@ -153,7 +153,7 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
         Two different state names.
     params : dict, optional
     xlim, ylim : (float, float), optional
-        Window (default: initial value +- 2*max(1, |value|)).
+        Window (default: initial value ``+- 2*max(1, |value|)``).
     fixed : dict, optional
         Values of the other states (default: the System's initial state).
     resolution : int

@@ -19,7 +19,7 @@ __all__ = ["SlowPoint", "slow_points"]
 
 @dataclass
 class SlowPoint:
-    """A local minimum of q = |f|^2/2: ``fixed`` when q is ~0, else a slow point."""
+    """A local minimum of ``q = |f|^2/2``: ``fixed`` when q is ~0, else a slow point."""
 
     state: dict
     q: float
@@ -36,7 +36,7 @@ class SlowPoint:
 
 def slow_points(model, params=None, bounds=None, starts=None, n_starts=32, q_tol=None,
                 fixed_tol=1e-12, seed=0, max_nfev=200):
-    """Minimise q(x) = |f(x)|^2 / 2 from many starts; return the distinct minima.
+    """Minimise ``q(x) = |f(x)|^2 / 2`` from many starts; return the distinct minima.
 
     Parameters
     ----------

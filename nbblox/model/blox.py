@@ -19,7 +19,7 @@ from .equations import (RESERVED, check_assignments, check_expression, parse_equ
                         parse_expression)
 from .expression import name_problem
 from .functions import SPIKE_ONLY
-from .params import Parameter, as_parameter, check_value
+from .params import as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
-from .blox import Blox, BloxType
+from .blox import Blox
 from .population import Population, Projection
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]

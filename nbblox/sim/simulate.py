@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..compile import schemes
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError

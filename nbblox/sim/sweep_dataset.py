@@ -54,7 +54,7 @@ def assemble(parts, job, names, cols, shape, grid, rec_names):
         coords["time"] = ("time", first["time"], {"units": "ms"})
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({k: v for k, v in job["spec"]["info"].items() if v is not None})
-    from .. import __version__
+    from .._version import __version__
     ds.attrs["nbblox"] = __version__
     ds.attrs["params"] = json.dumps(dict(zip(job["system"].param_names,
                                              job["P"][0].tolist())) if n else {})

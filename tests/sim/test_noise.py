@@ -36,6 +36,8 @@ def test_ornstein_uhlenbeck_stationary_variance(method):
     assert abs(np.corrcoef(a, b)[0, 1] - np.exp(-1.0)) < 0.03
 
 
+@pytest.mark.unseeded_draws("the last run takes a fresh seed on purpose: whatever it is, "
+                             "info['seed'] must replay the run bit for bit")
 def test_same_seed_same_run_bit_for_bit_and_other_seed_differs():
     c = nb.Circuit([nb.Population(OU, n=5, name="ou")])
     s = nb.compile(c)
