@@ -163,6 +163,10 @@ HEUN = Scheme(
     Tableau(a=((), (F(1),)), b=(F(1, 2), F(1, 2))), order=2, noise="stratonovich",
     strong_order=0.5, sde_title="stochastic Heun", aliases=("stochastic_heun",),
     citation="Heun (1900) Z Math Phys 45:23; Kloeden & Platen (1992) sec. 15.1")
+RK2 = Scheme(
+    "rk2", "explicit midpoint method (second-order Runge-Kutta)",
+    Tableau(a=((), (F(1, 2),)), b=(F(0), F(1))), order=2, aliases=("midpoint",),
+    citation="Runge (1895) Math Ann 46:167; Brian2's 'rk2'")
 RK4 = Scheme(
     "rk4", "classical fourth-order Runge-Kutta",
     Tableau(a=((), (F(1, 2),), (F(0), F(1, 2)), (F(0), F(0), F(1))),
@@ -170,7 +174,7 @@ RK4 = Scheme(
     citation="Kutta (1901) Z Math Phys 46:435")
 
 #: every fixed-step scheme, in the order menus show them
-SCHEMES = (EULER, HEUN, RK4)
+SCHEMES = (EULER, HEUN, RK2, RK4)
 NAMES = tuple(s.name for s in SCHEMES)
 #: schemes that integrate white noise
 STOCHASTIC = tuple(s.name for s in SCHEMES if s.noise)
