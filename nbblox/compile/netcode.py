@@ -27,10 +27,10 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs, pycode,
-                      rk_lines, stage_arrays)
+from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
+                      phi_preamble, pycode, rk_lines, stage_arrays)
 from .hoist import Hoist
-from .schemes import SCHEMES
+from .schemes import SCHEMES, applicable
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
@@ -108,7 +108,7 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, scheme=None, hz=None):
         noisy = ([k for k, gk in enumerate(ex["g"]) if gk != 0]
                  if (gn or (fused and layout.has_noise)) else [])
         if fused:
-            exprs = fused_exprs(scheme, g, ex, noisy)
+            exprs = fused_exprs(scheme, g, ex, noisy, gi)
             L.append(f"{pad}for i in range({g.n}):")
             B = _loads(g, ex, exprs + ex["S"], indent + 4)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
@@ -342,7 +342,8 @@ def full_kernels(layout, exs):
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
     for scheme in SCHEMES:
-        if "numba" not in scheme.backends or (noise and not scheme.noise):
+        if ("numba" not in scheme.backends or (noise and not scheme.noise)
+                or not applicable(scheme, exs)):
             continue
         hz = Hoist()
         body = (_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
@@ -352,7 +353,8 @@ def full_kernels(layout, exs):
         head = _HEAD.replace("NAME", scheme.name).replace("SIG", _SIG).replace(
             "    u = np.zeros(N_INPUTS)\n", "".join(ln + "\n" for ln in arrays)
             + "    u = np.zeros(N_INPUTS)\n").replace(
-            "    H = hist.shape[0]\n", "".join(ln + "\n" for ln in hz.preamble() + wlines)
+            "    H = hist.shape[0]\n", "".join(
+                ln + "\n" for ln in hz.preamble() + phi_preamble(layout, exs, scheme) + wlines)
             + "    H = hist.shape[0]\n")
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range

@@ -190,12 +190,14 @@ def _loop(net, method, x, t0, dt, nsteps, stride, rec, out_t, out_x):
     j = 1
     spk_i, spk_t = [], []
     tab = scheme.tableau
+    # exponential schemes: phi1(dt A) with the inputs of the stage just evaluated
+    phi = lambda t_s, y, k: net.ref.phi_times(scheme, t_s, y, net.p, net.u, k, dt)
     for step in range(nsteps):
         t = t0 + step * dt
         dW = net.noise(step, x.size) if noisy else None
         stage = lambda t_s, y, s: net.stage(t_s, y, step, float(tab.c[s]), s == 0, noisy)
         new = schemes.rk_step(scheme, (lambda t_s, y, s: stage(t_s, y, s)[0]) if not noisy
-                              else stage, t, x, dt, dW)
+                              else stage, t, x, dt, dW, phi)
         x[:] = new
         bad = not np.isfinite(x).all()
         if net.sp is not None:

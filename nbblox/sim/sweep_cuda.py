@@ -17,7 +17,7 @@ import sympy as sp
 
 from ..compile.cache import load_module
 from ..compile.codegen import fused_exprs, group_expressions, pycode, rk_lines, stage_arrays
-from ..compile.schemes import SCHEMES, stage_time
+from ..compile.schemes import SCHEMES, applicable, stage_time
 from ..exceptions import CompileError, SimulationError
 from .sweep_cpu import chunk_outputs
 
@@ -144,6 +144,8 @@ def generate_cuda_source(layout):
                           no=max(layout.n_outputs, 1))]
     pad = " " * 8
     for scheme in CUDA_SCHEMES:
+        if not applicable(scheme, exs):
+            continue
         if scheme.fused:
             body = _stage(layout, exs, "x", None, stage_time(0), pad, scheme)
         else:

@@ -86,12 +86,18 @@ def test_names_aliases_and_refusals():
 
 
 def test_every_scheme_has_its_kernels():
-    """run_<m> for every scheme on the numba backend and, with noise,
-    run_<m>_full exactly for the stochastic ones."""
-    plain = nb.compile(nb.blox.FitzHughNagumo(name="f"))
+    """run_<m> and run_<m>_full for every scheme on the numba backend that
+    can integrate the equations (FitzHugh-Nagumo: not the exponential ones,
+    whose kernels a leaky integrator has); with noise, exactly the
+    stochastic ones."""
+    fhn = nb.compile(nb.blox.FitzHughNagumo(name="f"))
+    leak = nb.compile(nb.Blox.from_equations("dV/dt = (-V + I)/tau", name="c",
+                                             params={"I": 1.0, "tau": 10.0}))
     for name in select(backend="numba"):
-        assert callable(getattr(plain._k, f"run_{name}")), name
-        assert callable(getattr(plain._k, f"run_{name}_full")), name
+        exp = schemes.get(name).linear_part is not None
+        for kind in ("", "_full"):
+            assert hasattr(fhn._k, f"run_{name}{kind}") != exp, name
+            assert callable(getattr(leak._k, f"run_{name}{kind}")), name
     noisy = nb.compile(nb.Blox.from_equations("dx/dt = -x + 0.1*xi", name="ou"))
     have = {n for n in schemes.NAMES if hasattr(noisy._k, f"run_{n}_full")}
     assert have == set(select(noise=True, backend="numba"))
