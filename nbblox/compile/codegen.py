@@ -49,7 +49,7 @@ from .hoist import Hoist
 from .schemes import SCHEMES, applicable, combination, fused_update, linear_parts, stage_time
 
 __all__ = ["generate_source", "group_expressions", "rk_lines", "fused_exprs",
-           "phi_preamble", "stage_arrays"]
+           "phi_preamble", "stage_arrays", "clip_lines"]
 
 
 class _KernelPrinter(PythonCodePrinter):
@@ -162,17 +162,22 @@ def group_expressions(btype):
     dfdu = [[sp.diff(fk, um) for um in U] for fk in f]
     dods = [[sp.diff(oq, sl) for sl in S] for oq in out]
     ex = {"S": S, "Q": Q, "U": U, "f": f, "g": g, "out": out, "dfds": dfds, "dfdu": dfdu,
-          "dods": dods, "spike": None, "reset": [], "held": []}
+          "dods": dods, "spike": None, "reset": [], "held": [], "clip": []}
     if btype.spike is not None:
         ex["spike"] = btype.spike.xreplace(subs_aux).xreplace(rename)
         for target, expr in btype.reset:
             k = btype.states.index(target)
             e = expr.xreplace(subs_aux).xreplace(rename)
             ex["reset"].append((k, e))
-            # a state set to a value (V = Vr) is held while refractory;
-            # incremented ones (u += d) keep integrating
-            if S[k] not in e.free_symbols and k not in ex["held"]:
+            # refractory_hold "reset": a state set to a value (V = Vr) is held
+            # while refractory; incremented ones (u += d) keep integrating
+            if (btype.refractory_hold == "reset" and S[k] not in e.free_symbols
+                    and k not in ex["held"]):
                 ex["held"].append(k)
+        if btype.refractory_hold == "marked":   # Brian2: the (unless refractory) lines
+            ex["held"] = [k for k, s in enumerate(btype.states)
+                          if s in btype.eqs.unless_refractory]
+    ex["clip"] = [(k, *btype.clip[s]) for k, s in enumerate(btype.states) if s in btype.clip]
     return ex
 
 
@@ -433,6 +438,21 @@ def _fused_group_lines(layout, exs, scheme, indent, hz=None, targets=None):
     return L
 
 
+def clip_lines(layout, exs, indent=8):
+    """Declared state bounds (``clip=``), applied to ``x`` after a step; a NaN
+    stays NaN (both comparisons are false), so divergence is still caught."""
+    pad = " " * indent
+    L = []
+    for g, ex in zip(layout.groups, exs):
+        for k, lo, hi in ex["clip"]:
+            L += [f"{pad}for i in range({g.x(k, 0)}, {g.x(k, 0) + g.n}):"]
+            if lo != float("-inf"):
+                L += [f"{pad}    if x[i] < {lo!r}:", f"{pad}        x[i] = {lo!r}"]
+            if hi != float("inf"):
+                L += [f"{pad}    if x[i] > {hi!r}:", f"{pad}        x[i] = {hi!r}"]
+    return L
+
+
 def _fixed_kernel(layout, exs, coupled, scheme):
     """Source of ``run_<scheme>`` for this layout."""
     hz = Hoist()
@@ -444,6 +464,7 @@ def _fixed_kernel(layout, exs, coupled, scheme):
     else:
         body = rk_lines(scheme, lambda s, xin, c: _stage(
             layout, exs, coupled, xin, f"k{s + 1}", stage_time(c), 8, True, hz))
+    body += clip_lines(layout, exs)
     pre = stage_arrays(scheme) + ["    u = np.zeros(N_INPUTS)", "    o = np.zeros(N_OUTPUTS)"]
     pre += ([PLAN_LINE] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
     return (_STEPPER.replace("NAME", scheme.name).replace("BODY", "\n".join(body))

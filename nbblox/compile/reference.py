@@ -171,6 +171,15 @@ class ReferenceKernels:
                     out[sl[j]][i] = r[j]
         return out
 
+    def clip(self, x):
+        """Declared state bounds (``clip=``) applied to ``x`` in place (NaN stays)."""
+        for G in self.groups:
+            g = G.g
+            for k, lo, hi in G.ex["clip"]:
+                sl = slice(g.x(k, 0), g.x(k, 0) + g.n)
+                x[sl] = np.clip(x[sl], lo, hi)
+        return x
+
     def rhs(self, t, x, p, w, src, dst):
         u, _ = self.couple(t, x, p, w, src, dst)
         dx = np.empty_like(x)

@@ -186,6 +186,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     if method in FIXED_METHODS:
         return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
                       named, info)
+    if any(g.btype.clip for g in system.layout.groups):
+        raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
+                              f"a fixed-step method ({', '.join(FIXED_METHODS)})")
     return _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
                      info, rtol, atol)
 
@@ -300,7 +303,7 @@ def _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out
     j = 1
     for step in range(nsteps):
         with np.errstate(all="ignore"):   # as the kernels: a blow-up is reported, not warned
-            x[:] = schemes.rk_step(scheme, f, t0 + step * dt, x, dt, phi=phi)
+            x[:] = k.clip(schemes.rk_step(scheme, f, t0 + step * dt, x, dt, phi=phi))
         bad = np.flatnonzero(~np.isfinite(x))
         if bad.size:
             return step + 1, int(bad[0]), j

@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 
 from ..compile.cache import load_module
-from ..compile.codegen import fused_exprs, group_expressions, pycode, rk_lines, stage_arrays
+from ..compile.codegen import clip_lines, fused_exprs, group_expressions, pycode, rk_lines, stage_arrays
 from ..compile.schemes import SCHEMES, applicable, stage_time
 from ..exceptions import CompileError, SimulationError
 from .sweep_cpu import chunk_outputs
@@ -151,6 +151,7 @@ def generate_cuda_source(layout):
         else:
             body = rk_lines(scheme, lambda s, xin, c: _stage(layout, exs, xin, f"k{s + 1}",
                                                              stage_time(c), pad))
+        body += clip_lines(layout, exs, 8)
         arrays = [f"    {ln.split('=')[0].strip()} = cuda.local.array(N_STATES, float64)"
                   for ln in stage_arrays(scheme)] or ["    pass"]
         out.append(_KERNEL.format(m=scheme.name, body="\n".join(body),
