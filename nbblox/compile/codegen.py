@@ -35,21 +35,21 @@ With noise, ``euler`` is Euler-Maruyama and ``heun`` stochastic Heun.
 
 The loops are built from :mod:`nbblox.compile.schemes`: a multi-stage scheme
 evaluates each stage into ``k<s>`` and combines them as its tableau says
-(:func:`rk_lines`); a single-stage one writes the new state in the pass that
-evaluates the drift (:func:`fused_exprs`).
+(:func:`nbblox.compile.steps.rk_lines`); a single-stage one writes the new
+state in the pass that evaluates the drift (:func:`fused_exprs`).
 """
 from __future__ import annotations
 
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
-from ..exceptions import EquationError
 from ..model.symbolic import interp
+from .expressions import group_expressions
 from .hoist import Hoist
-from .schemes import SCHEMES, applicable, combination, fused_update, linear_parts, stage_time
+from .schemes import SCHEMES, applicable, fused_update, linear_parts
+from .steps import clip_lines, rk_lines, stage_arrays, stage_time
 
-__all__ = ["generate_source", "group_expressions", "rk_lines", "fused_exprs",
-           "phi_preamble", "stage_arrays", "clip_lines"]
+__all__ = ["generate_source", "group_expressions", "pycode", "fused_exprs", "phi_preamble"]
 
 
 class _KernelPrinter(PythonCodePrinter):
@@ -120,65 +120,8 @@ class _KernelPrinter(PythonCodePrinter):
 
 
 _printer = _KernelPrinter()
-_XI = sp.Symbol("xi", real=True)
-
-
 def pycode(expr):
     return _printer.doprint(expr)
-
-
-def group_expressions(btype):
-    """The group's equations in local names (s*, q*, u*, t).
-
-    Returns a dict with ``f`` (derivatives), ``out`` (outputs), ``dfds``
-    (ns x ns), ``dfdu`` (ns x nu), ``dods`` (no x ns), and the symbol lists.
-    """
-    S = [sp.Symbol(f"s{k}", real=True) for k in range(len(btype.states))]
-    Q = [sp.Symbol(f"q{j}", real=True) for j in range(len(btype.params))]
-    U = [sp.Symbol(f"u{m}", real=True) for m in range(len(btype.inputs))]
-    user = btype.symbols
-    rename = {user[n]: s for n, s in zip(btype.states, S)}
-    rename.update({user[n]: s for n, s in zip(btype.params, Q)})
-    rename.update({user[n]: s for n, s in zip(btype.inputs, U)})
-    # time is the stage time t_s inside generated loops
-    rename[sp.Symbol("t", real=True)] = sp.Symbol("t_s", real=True)
-    subs_aux = {}
-    for name, expr in btype.eqs.aux.items():
-        subs_aux[sp.Symbol(name, real=True)] = expr.xreplace(subs_aux)
-    full = [btype.eqs.rhs[s].xreplace(subs_aux).xreplace(rename) for s in btype.states]
-    # white noise: f is the drift (xi = 0), g the coefficient of xi
-    f = [e.xreplace({_XI: 0}) for e in full]
-    g = [sp.diff(e, _XI) for e in full]
-    for s, gk in zip(btype.states, g):
-        if gk != 0 and _XI in gk.free_symbols:
-            raise EquationError(f"the noise term 'xi' must enter d{s}/dt linearly "
-                                "(e.g. '+ sigma*xi' or '+ sigma*V*xi')", blox=btype.name,
-                                line=btype.eqs.lines.get(s))
-    out = [e.xreplace(subs_aux).xreplace(rename) for e in btype.outputs.values()]
-    for e in out:
-        if _XI in e.free_symbols:
-            raise EquationError("an output cannot contain the noise term 'xi'", blox=btype.name)
-    dfds = [[sp.diff(fk, sl) for sl in S] for fk in f]
-    dfdu = [[sp.diff(fk, um) for um in U] for fk in f]
-    dods = [[sp.diff(oq, sl) for sl in S] for oq in out]
-    ex = {"S": S, "Q": Q, "U": U, "f": f, "g": g, "out": out, "dfds": dfds, "dfdu": dfdu,
-          "dods": dods, "spike": None, "reset": [], "held": [], "clip": []}
-    if btype.spike is not None:
-        ex["spike"] = btype.spike.xreplace(subs_aux).xreplace(rename)
-        for target, expr in btype.reset:
-            k = btype.states.index(target)
-            e = expr.xreplace(subs_aux).xreplace(rename)
-            ex["reset"].append((k, e))
-            # refractory_hold "reset": a state set to a value (V = Vr) is held
-            # while refractory; incremented ones (u += d) keep integrating
-            if (btype.refractory_hold == "reset" and S[k] not in e.free_symbols
-                    and k not in ex["held"]):
-                ex["held"].append(k)
-        if btype.refractory_hold == "marked":   # Brian2: the (unless refractory) lines
-            ex["held"] = [k for k, s in enumerate(btype.states)
-                          if s in btype.eqs.unless_refractory]
-    ex["clip"] = [(k, *btype.clip[s]) for k, s in enumerate(btype.states) if s in btype.clip]
-    return ex
 
 
 def _body(targets, exprs, indent):
@@ -360,33 +303,6 @@ def generate_source(layout):
     return "\n".join(L) + "\n"
 
 
-def stage_arrays(scheme, size="N_STATES", noise=False, fused=None):
-    """Allocation lines of a scheme's stage arrays: k1..ks and tmp (unless
-    ``fused``, default: single-stage schemes) and, with noise, g1..gs and dW."""
-    n = scheme.tableau.stages
-    fused = scheme.fused if fused is None else fused
-    names = [] if fused else [f"k{j + 1}" for j in range(n)] + ["tmp"]
-    if noise:
-        names += [f"g{j + 1}" for j in range(n)] + ["dW"]
-    return [f"    {a} = np.{'zeros' if a[0] in 'gd' else 'empty'}({size})" for a in names]
-
-
-def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
-    """The body of one step of a multi-stage scheme: ``stage(s, xin, c)``
-    gives the lines evaluating stage ``s`` at array ``xin`` and time
-    coefficient ``c``; between stages ``tmp`` is the stage input, and the
-    step writes ``x`` (``last``: extra lines inside that final loop)."""
-    tab = scheme.tableau
-    loop = f"        for i in range({size}):"
-    L = []
-    for s in range(tab.stages):
-        if s:
-            L += [loop, f"            tmp[i] = {combination(tab.a[s], x, noise=noise)}"]
-        L += stage(s, x if s == 0 else "tmp", tab.c[s])
-    L += [loop, f"            {x}[i] = {combination(tab.b, x, noise=noise)}", *last]
-    return L
-
-
 def fused_exprs(scheme, g, ex, noisy=(), gi=0):
     """New values of group ``gi``'s states after one step of a single-stage
     scheme (:func:`nbblox.compile.schemes.fused_update`), in the local
@@ -435,21 +351,6 @@ def _fused_group_lines(layout, exs, scheme, indent, hz=None, targets=None):
         B = _loads(g, ex, exprs + ex["S"], indent + 4)
         B += _body([f"x[{g.x(k, 0)} + i]" for k in range(len(exprs))], exprs, indent + 4)
         L += hz.apply(gi, g, B) if hz is not None else B
-    return L
-
-
-def clip_lines(layout, exs, indent=8):
-    """Declared state bounds (``clip=``), applied to ``x`` after a step; a NaN
-    stays NaN (both comparisons are false), so divergence is still caught."""
-    pad = " " * indent
-    L = []
-    for g, ex in zip(layout.groups, exs):
-        for k, lo, hi in ex["clip"]:
-            L += [f"{pad}for i in range({g.x(k, 0)}, {g.x(k, 0) + g.n}):"]
-            if lo != float("-inf"):
-                L += [f"{pad}    if x[i] < {lo!r}:", f"{pad}        x[i] = {lo!r}"]
-            if hi != float("inf"):
-                L += [f"{pad}    if x[i] > {hi!r}:", f"{pad}        x[i] = {hi!r}"]
     return L
 
 

@@ -34,10 +34,11 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, clip_lines,
-                      fused_exprs, phi_preamble, pycode, rk_lines, stage_arrays)
+from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
+                      phi_preamble, pycode)
 from .hoist import Hoist
 from .schemes import SCHEMES, applicable
+from .steps import clip_lines, rk_lines, stage_arrays
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]

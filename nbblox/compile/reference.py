@@ -10,7 +10,8 @@ import numpy as np
 import sympy as sp
 
 from ..model.symbolic import interp
-from .codegen import group_expressions
+from .expressions import group_expressions
+from .schemes import linear_parts
 
 __all__ = ["ReferenceKernels"]
 
@@ -116,7 +117,6 @@ class _GroupFns:
         """Lambdified linear part of the drift for an exponential scheme
         (entries of diag A or of A, row-major), made on first use."""
         if scheme.name not in self._lin:
-            from .schemes import linear_parts
             A, bad = linear_parts(scheme, self.ex)
             if bad is not None:
                 raise ValueError(f"{scheme.name}: state {bad[0]} {bad[1]}")

@@ -9,7 +9,8 @@ from nothing else: the numba kernels (``run_<m>`` in
 the forward-sensitivity kernels, the NumPy reference backend
 (:func:`rk_step`, used by :mod:`nbblox.sim.simulate` and
 :mod:`nbblox.sim.reference_net`), and the CPU and CUDA sweeps.  Adding an
-explicit Runge-Kutta scheme is one :class:`Scheme` entry in :data:`SCHEMES`.
+explicit Runge-Kutta scheme is one :class:`Scheme` entry in :data:`SCHEMES`
+(the loop text it becomes is printed by :mod:`nbblox.compile.steps`).
 
 With white noise ``dx = f dt + g dW`` a stage's increment carries the same
 tableau weights on the noise, ``x + dt sum_j a_ij k_j + sum_j a_ij g_j dW``
@@ -44,7 +45,7 @@ from fractions import Fraction
 from ..exceptions import EquationError, SimulationError
 
 __all__ = ["Tableau", "Scheme", "SCHEMES", "NAMES", "STOCHASTIC", "get", "resolve", "select",
-           "combination", "rk_step", "linear_parts", "applicable", "fused_update", "check", "require",
+           "rk_step", "linear_parts", "applicable", "fused_update", "check", "require",
            "BACKENDS"]
 
 F = Fraction
@@ -237,77 +238,6 @@ def resolve(name, backend="numba"):
     return s
 
 
-# ---------------------------------------------------------------- printing
-
-def _num(v):
-    return repr(float(v))
-
-
-def _sum(terms):
-    """``(k1[i] + 2.0 * k2[i])`` for [(1, "k1[i]"), (2, "k2[i]")] (integer weights)."""
-    out = []
-    for w, name in terms:
-        out.append(name if w == 1 else f"{_num(w)} * {name}")
-    return out[0] if len(out) == 1 else "(" + " + ".join(out) + ")"
-
-
-def _weighted(coefs, names, scale):
-    """``scale`` times sum coefs * names, printed with a common denominator:
-    ``dt / 6.0 * (k1[i] + 2.0 * k2[i] + ...)`` or ``0.5 * dt * k1[i]``."""
-    terms = [(F(c), n) for c, n in zip(coefs, names) if c != 0]
-    if not terms:
-        return None
-    if len(terms) == 1:
-        c, n = terms[0]
-        head = scale if c == 1 else f"{_num(c)} * {scale}" if scale else _num(c)
-        return f"{head} * {n}" if head else n
-    den = 1
-    for c, _ in terms:
-        den = den * c.denominator // _gcd(den, c.denominator)
-    ints = [(int(c * den), n) for c, n in terms]
-    if den == 1:
-        return f"{scale} * {_sum(ints)}" if scale else _sum(ints)
-    return (f"{scale} / {_num(den)} * {_sum(ints)}" if scale
-            else f"{_sum(ints)} / {_num(den)}")
-
-
-def _gcd(a, b):
-    while b:
-        a, b = b, a % b
-    return a
-
-
-def combination(coefs, base="x", idx="i", noise=False):
-    """Python text of ``base + dt sum_j coefs_j k_j (+ sum_j coefs_j g_j dW)``
-    at index ``idx``: a stage's input (coefs = a row) or the step (coefs = b).
-
-    Examples
-    --------
-    >>> combination(RK4.tableau.b)
-    'x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])'
-    >>> combination(HEUN.tableau.a[1], base="x", noise=True)
-    'x[i] + dt * k1[i] + g1[i] * dW[i]'
-    """
-    ks = [f"k{j + 1}[{idx}]" for j in range(len(coefs))]
-    out = f"{base}[{idx}]"
-    drift = _weighted(coefs, ks, "dt")
-    if drift:
-        out += f" + {drift}"
-    if noise:
-        gs = [f"g{j + 1}[{idx}]" for j in range(len(coefs))]
-        diff = _weighted(coefs, gs, "")
-        if diff:
-            out += f" + {diff} * dW[{idx}]"
-    return out
-
-
-def stage_time(c, t="t"):
-    """``t``, ``t + 0.5 * dt``, ``t + dt``: the time of a stage at ``c``."""
-    if c == 0:
-        return t
-    return f"{t} + dt" if c == 1 else f"{t} + {_num(c)} * dt"
-
-
 # ---------------------------------------------------------- NumPy reference
 
 def rk_step(scheme, f, t, x, dt, dW=None, phi=None):
@@ -457,7 +387,8 @@ def check(scheme, layout, exs=None):
         return
     key = (scheme.name, layout.structure_key)
     if key not in _checked:
-        from .codegen import group_expressions
+        # here, not at import: a warm run of an explicit scheme never loads SymPy
+        from .expressions import group_expressions
         exs = exs or [group_expressions(g.btype) for g in layout.groups]
         _checked[key] = next(((g, bad) for g, ex in zip(layout.groups, exs)
                               for bad in [linear_parts(scheme, ex)[1]] if bad), None)

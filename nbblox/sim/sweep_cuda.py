@@ -16,8 +16,10 @@ import numpy as np
 import sympy as sp
 
 from ..compile.cache import load_module
-from ..compile.codegen import clip_lines, fused_exprs, group_expressions, pycode, rk_lines, stage_arrays
-from ..compile.schemes import SCHEMES, applicable, stage_time
+from ..compile.codegen import fused_exprs, pycode
+from ..compile.expressions import group_expressions
+from ..compile.schemes import SCHEMES, applicable
+from ..compile.steps import clip_lines, rk_lines, stage_arrays, stage_time
 from ..exceptions import CompileError, SimulationError
 from .sweep_cpu import chunk_outputs
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nbblox as nb
-from nbblox.compile import schemes
+from nbblox.compile import schemes, steps
 from nbblox.compile.schemes import SCHEMES, select
 from nbblox.exceptions import SimulationError
 
@@ -106,10 +106,10 @@ def test_every_scheme_has_its_kernels():
 def test_combination_prints_the_tableau():
     """The printed stage and step combinations are the tableau's rows."""
     rk4 = schemes.get("rk4").tableau
-    assert schemes.combination(rk4.a[1]) == "x[i] + 0.5 * dt * k1[i]"
-    assert schemes.combination(rk4.a[3]) == "x[i] + dt * k3[i]"
-    assert (schemes.combination(rk4.b)
+    assert steps.combination(rk4.a[1]) == "x[i] + 0.5 * dt * k1[i]"
+    assert steps.combination(rk4.a[3]) == "x[i] + dt * k3[i]"
+    assert (steps.combination(rk4.b)
             == "x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])")
     heun = schemes.get("heun").tableau
-    assert (schemes.combination(heun.b, noise=True) ==
+    assert (steps.combination(heun.b, noise=True) ==
             "x[i] + dt / 2.0 * (k1[i] + k2[i]) + (g1[i] + g2[i]) / 2.0 * dW[i]")

@@ -1,7 +1,6 @@
 """Exponential Euler and exact integration (method="exponential_euler",
 "exact"): Brian2's numbers, their order, their exactness, numba against
 NumPy, and the equations they refuse."""
-import math
 
 import numpy as np
 import pytest
