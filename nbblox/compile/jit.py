@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss", "urand", "tinterp"]
+__all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss", "urand", "tinterp", "phi1"]
 
 try:  # numba is a hard dependency, but a browser-side Python has none
     if os.environ.get("NBBLOX_DISABLE_NUMBA"):
@@ -113,3 +113,59 @@ def tinterp(p, at, stride, av, n, x):
     v0 = p[av + lo * stride]
     v1 = p[av + (lo + 1) * stride]
     return v0 + (v1 - v0) * (x - t0) / (t1 - t0)
+
+
+@njit(cache=True, nogil=True)
+def phi1(a, n, out, off):
+    """``phi1(A) = sum_k A^k/(k+1)!`` of the n x n matrix ``a`` (row-major,
+    length n*n) into ``out[off:off + n*n]``: the matrix ``exprel``, for the
+    ``exact`` scheme (``x + dt phi1(dt A) f``).
+
+    It is the top-right block of ``exp([[A, I], [0, 0]])`` (Van Loan 1978,
+    IEEE Trans Autom Control 23:395), computed by scaling and squaring: the
+    2n x 2n matrix is halved until its 1-norm is below 1/2, its exponential
+    summed to the 18th power (truncation < 1e-22 there) and squared back.
+    """
+    m = 2 * n
+    B = np.zeros((m, m))
+    for r in range(n):
+        for c in range(n):
+            B[r, c] = a[r * n + c]
+        B[r, n + r] = 1.0
+    norm = 0.0
+    for c in range(m):
+        col = 0.0
+        for r in range(m):
+            col += abs(B[r, c])
+        norm = max(norm, col)
+    sq = 0
+    while norm > 0.5:
+        norm *= 0.5
+        sq += 1
+    scale = 0.5 ** sq
+    for r in range(m):
+        for c in range(m):
+            B[r, c] *= scale
+    E = np.zeros((m, m))   # Horner: I + B(I + B/2(I + B/3(...)))
+    for r in range(m):
+        E[r, r] = 1.0
+    T = np.empty((m, m))
+    for k in range(18, 0, -1):
+        for r in range(m):
+            for c in range(m):
+                acc = 0.0
+                for q in range(m):
+                    acc += B[r, q] * E[q, c]
+                T[r, c] = acc / k + (1.0 if r == c else 0.0)
+        E, T = T, E
+    for _ in range(sq):
+        for r in range(m):
+            for c in range(m):
+                acc = 0.0
+                for q in range(m):
+                    acc += E[r, q] * E[q, c]
+                T[r, c] = acc
+        E, T = T, E
+    for r in range(n):
+        for c in range(n):
+            out[off + r * n + c] = E[r, n + c]

@@ -8,7 +8,9 @@ so one loop serves a whole population.  Continuous connections become an
 edge list sorted by target: ``u[dst[e]] += w[e] * o[src[e]]`` (``dly[e]``
 ms later when delayed).  Spiking projections are concatenated CSR arrays
 (``syn_ptr``, ``syn_post``, ``syn_w``, ``syn_dly``); spiking neurons are
-numbered globally (``gid``), group by group, for the spike record.
+numbered globally (``gid``), group by group, for the spike record.  A
+:class:`Layout` holds these in four named parts: :class:`States`,
+:class:`Coupling`, :class:`Synapses` and :class:`Plasticity`.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import numpy as np
 from ..exceptions import CompileError
 from ..model.population import Population, increment
 
-__all__ = ["Group", "Layout", "build_layout"]
+__all__ = ["Group", "Layout", "States", "Coupling", "Synapses", "Plasticity", "build_layout"]
 
 
 @dataclass
@@ -79,44 +81,89 @@ class SpikeRule:
     rev_off: int = 0    # this rule's rows start at rev_ptr[rev_off]
 
 
+_EMPTY_I = np.zeros(0, np.int64)
+
+
 @dataclass
-class Layout:
-    groups: list
+class States:
+    """Where every state and parameter lives, with initial values."""
+
     state_names: list
     param_names: list
     x0: np.ndarray
     p0: np.ndarray
-    src: np.ndarray      # output slot of each edge
-    dst: np.ndarray      # input slot of each edge
-    w0: np.ndarray       # weight of each edge
+    vectors: dict = field(default_factory=dict)   # "pop.V" / "pop.I" -> slots
+    has_noise: bool = False
+
+
+@dataclass
+class Coupling:
+    """Continuous connections: ``u[dst[e]] += w[e] * o[src[e]]`` (``dly0[e]``
+    ms later when delayed), edges sorted by target."""
+
+    src: np.ndarray          # output slot of each edge
+    dst: np.ndarray          # input slot of each edge
+    w0: np.ndarray           # weight of each edge
+    dly0: np.ndarray         # delay of each edge (ms)
     n_inputs: int
     n_outputs: int
     # for the Jacobian's coupling terms: the state rows of the instance that
     # owns input slot u, and the state columns of the owner of output slot o
-    u_rows: np.ndarray = field(default=None)
-    o_cols: np.ndarray = field(default=None)
-    has_delays: bool = False
-    dly0: np.ndarray = field(default=None)   # delay of each edge (ms)
-    rules: list = field(default_factory=list)
-    syn_ptr: np.ndarray = field(default=None)
-    syn_post: np.ndarray = field(default=None)
-    syn_w0: np.ndarray = field(default=None)
-    syn_dly0: np.ndarray = field(default=None)
+    u_rows: np.ndarray = None
+    o_cols: np.ndarray = None
+
+
+@dataclass
+class Synapses:
+    """Spiking projections: concatenated CSR (by source) and the spike ids."""
+
+    rules: list = field(default_factory=list)         # SpikeRule per projection
+    syn_ptr: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    syn_post: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    syn_w0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    syn_dly0: np.ndarray = field(default_factory=lambda: np.zeros(0))
     n_spiking: int = 0
-    has_noise: bool = False
-    vectors: dict = field(default_factory=dict)    # "pop.V" / "pop.I" -> slots
-    spike_names: list = field(default_factory=list)  # entity of each spike code
-    spike_code: np.ndarray = field(default=None)     # gid -> entity code
-    spike_local: np.ndarray = field(default=None)    # gid -> index in the entity
-    # plasticity (nbblox.compile.plastcode): per plastic rule a parameter row,
-    # traces of its pre and post neurons, and the CSR transposed (post -> synapses)
-    pl_par0: np.ndarray = field(default=None)
-    pl_d0: np.ndarray = field(default=None)
+    spike_names: list = field(default_factory=list)   # entity of each spike code
+    spike_code: np.ndarray = field(default_factory=lambda: _EMPTY_I)   # gid -> entity
+    spike_local: np.ndarray = field(default_factory=lambda: _EMPTY_I)  # gid -> index
+    proj_slices: dict = field(default_factory=dict)   # projection name -> (start, stop)
+
+
+@dataclass
+class Plasticity:
+    """Plastic projections (:mod:`nbblox.compile.plastcode`): a parameter row
+    per plastic rule, traces of its pre and post neurons, and the CSR
+    transposed (post -> synapses)."""
+
+    pl_par0: np.ndarray = field(default_factory=lambda: np.zeros((0, 8)))
+    pl_d0: np.ndarray = field(default_factory=lambda: np.zeros(0))
     n_traces: int = 0
-    rev_ptr: np.ndarray = field(default=None)
-    rev_syn: np.ndarray = field(default=None)
-    rev_pre: np.ndarray = field(default=None)
-    proj_slices: dict = field(default_factory=dict)  # projection name -> (start, stop)
+    rev_ptr: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    rev_syn: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+    rev_pre: np.ndarray = field(default_factory=lambda: _EMPTY_I)
+
+
+_PARTS = {"states": States, "coupling": Coupling, "synapses": Synapses,
+          "plasticity": Plasticity}
+
+
+@dataclass
+class Layout:
+    """A circuit's memory layout in four named parts; every field of a part
+    is also readable on the layout itself (``layout.syn_ptr`` is
+    ``layout.synapses.syn_ptr``), which is how the kernels' drivers use it."""
+
+    groups: list
+    states: States
+    coupling: Coupling
+    synapses: Synapses = field(default_factory=Synapses)
+    plasticity: Plasticity = field(default_factory=Plasticity)
+
+    @property
+    def has_delays(self):
+        """Delayed continuous edges or delayed spiking projections."""
+        return (bool(self.dly0.size and self.dly0.max() > 0)
+                or any(r.delayed for r in self.rules))
 
     @property
     def has_spikes(self):
@@ -134,6 +181,16 @@ class Layout:
                        r.plastic, r.n_post) for r in self.rules)
         return (tuple((g.btype.key, g.n) for g in self.groups), rules,
                 self.has_delays, self.has_noise)
+
+
+def _forward(part, name):
+    return property(lambda self: getattr(getattr(self, part), name),
+                    doc=f"``{part}.{name}``")
+
+
+for _part, _cls in _PARTS.items():
+    for _name in _cls.__dataclass_fields__:
+        setattr(Layout, _name, _forward(_part, _name))
 
 
 def _entities(circuit):
@@ -247,18 +304,18 @@ def build_layout(circuit):
     dst, src, w0, dly0 = dst[order], src[order], w0[order], dly0[order]
     u_rows, o_cols = _coupling_maps(groups, uoff, ooff)
     has_noise = any(_noisy(g.btype) for g in groups)
-    layout = Layout(groups, state_names, param_names, x0, p0, src, dst, w0, uoff, ooff,
-                  u_rows, o_cols,
-                  bool(dly0.size and dly0.max() > 0) or any(r.delayed for r in rules),
-                  dly0, rules, cat(ptrs, np.int64), cat(posts, np.int64),
-                  cat(sws, np.float64), cat(sds, np.float64), soff, has_noise, vectors,
-                  spike_names, cat(spike_code, np.int64), cat(spike_local, np.int64))
-    layout.pl_par0 = np.array(plast["par"], dtype=np.float64).reshape(-1, 8)
-    layout.pl_d0 = np.array(plast["d0"], dtype=np.float64)
-    layout.n_traces = plast["ntr"]
-    layout.rev_ptr, layout.rev_syn = cat(plast["rptr"], np.int64), cat(plast["rsyn"], np.int64)
-    layout.rev_pre = cat(plast["rpre"], np.int64)
-    layout.proj_slices = {r.name: (r.syn_off, r.syn_off + r.nsyn) for r in rules}
+    layout = Layout(
+        groups,
+        States(state_names, param_names, x0, p0, vectors, has_noise),
+        Coupling(src, dst, w0, dly0, uoff, ooff, u_rows, o_cols),
+        Synapses(rules, cat(ptrs, np.int64), cat(posts, np.int64), cat(sws, np.float64),
+                 cat(sds, np.float64), soff, spike_names, cat(spike_code, np.int64),
+                 cat(spike_local, np.int64),
+                 {r.name: (r.syn_off, r.syn_off + r.nsyn) for r in rules}),
+        Plasticity(np.array(plast["par"], dtype=np.float64).reshape(-1, 8),
+                   np.array(plast["d0"], dtype=np.float64), plast["ntr"],
+                   cat(plast["rptr"], np.int64), cat(plast["rsyn"], np.int64),
+                   cat(plast["rpre"], np.int64)))
     return layout
 
 

@@ -4,17 +4,24 @@ noise, delayed continuous coupling, spike events and event-driven synapses.
 One loop step (time t -> t + dt), in Brian2's order:
 
 1. integrate (stage 1 also stores the outputs in the delay history);
-2. refractory neurons: states their reset *sets* (``V = Vr``) are held at
-   the post-reset value; incremented states (``u += d``) and all others
-   keep integrating; the spike condition is not tested while refractory
-   (Euler does this in its integration pass, as a select);
-3. delayed spike effects due now are added (ring buffer);
-4. every spiking neuron's condition is tested (all groups first);
-5. each spike is propagated through its projections' CSR rows (zero delay:
-   ``on_pre`` applied at once; delayed: the increment goes into the ring);
-6. spiking neurons are reset and become refractory.
+2. refractory neurons: held states keep their value (see
+   :func:`nbblox.compile.codegen.group_expressions` for which are held);
+   all others keep integrating; the spike condition is not tested while
+   refractory (single-stage schemes do this in their integration pass, as a
+   select);
+3. every spiking neuron's condition is tested (all groups first); a spike
+   found in the step that starts at t is stamped t;
+4. delayed spike effects due now are added (ring buffer), then each new
+   spike is propagated through its projections' CSR rows (zero delay:
+   ``on_pre`` applied at once; delayed by d: the increment goes into the
+   ring, to arrive in the step that starts at t + d, after its thresholds);
+5. spiking neurons are reset and become refractory.
 
-The cost of 5 grows with the number of spikes times the fan-out, never
+This is Brian2's schedule (state update, thresholds, synapses, resets): a
+spike at t reaches its target in the step at t + d, which can fire at the
+earliest at t + d + dt.
+
+The cost of 4 grows with the number of spikes times the fan-out, never
 with n^2.  The kernel stops *before* a step whose spikes might not fit the
 spike buffer and returns status -2; the caller drains the buffer and calls
 again from that step (all state lives in the arguments), so nothing is ever
@@ -27,10 +34,11 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs, pycode,
-                      rk_lines, stage_arrays)
+from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
+                      phi_preamble, pycode)
 from .hoist import Hoist
-from .schemes import SCHEMES
+from .schemes import SCHEMES, applicable
+from .steps import clip_lines, rk_lines, stage_arrays
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
@@ -108,7 +116,7 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, scheme=None, hz=None):
         noisy = ([k for k, gk in enumerate(ex["g"]) if gk != 0]
                  if (gn or (fused and layout.has_noise)) else [])
         if fused:
-            exprs = fused_exprs(scheme, g, ex, noisy)
+            exprs = fused_exprs(scheme, g, ex, noisy, gi)
             L.append(f"{pad}for i in range({g.n}):")
             B = _loads(g, ex, exprs + ex["S"], indent + 4)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
@@ -187,27 +195,20 @@ def _holds(g, ex):
 
 
 def _spike_lines(layout, exs, held_done=False):
-    """Steps 2-6 of a loop step; ``held_done``: the fused Euler pass has
+    """Steps 2-5 of a loop step; ``held_done``: the fused Euler pass has
     already applied the refractory hold (step 2)."""
     groups = layout.groups
     spiking = [(gi, g) for gi, g in enumerate(groups) if g.btype.spike is not None]
     if not spiking:
         return []
-    L = ["        tn = t0 + (step + 1) * dt"]
+    # Brian2's schedule: a spike found in the step that starts at t is stamped t
+    L = ["        tn = t"]
     for gi, g in spiking:  # refractory hold
         ex = exs[gi]
         if _holds(g, ex) and not held_done:
             L += [f"        for i in range({g.n}):",
                   f"            if step < refr[{g.xoff} + i]:"]
             L += [f"                x[{g.x(k, 0)} + i] = hold[{g.x(k, 0)} + i]" for k in ex["held"]]
-    targets = sorted({(r.g_post, groups[r.g_post].btype.states.index(t))
-                      for r in layout.rules if r.delayed for t, _ in r.effects})
-    if targets:
-        L.append("        arow = (step + 1) % D")
-        for gp, k in targets:
-            base = groups[gp].x(k, 0)
-            L += [f"        for i in range({base}, {base + groups[gp].n}):",
-                  "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
     L.append("        nstart = nspk")
     for gi, g in spiking:  # thresholds, all groups before any effect
         ex = exs[gi]
@@ -223,6 +224,16 @@ def _spike_lines(layout, exs, held_done=False):
             cond = f"({cond}) and not (step < refr[{g.xoff} + i])"
         L += [f"{pad}if {cond}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
               f"{pad}    spk_t[nspk] = tn", f"{pad}    nspk += 1"]
+    # delayed effects due in this step arrive after its thresholds (Brian2's
+    # synapses slot): a spike at t with delay d can make its target fire at t + d + dt
+    targets = sorted({(r.g_post, groups[r.g_post].btype.states.index(t))
+                      for r in layout.rules if r.delayed for t, _ in r.effects})
+    if targets:
+        L.append("        arow = step % D")
+        for gp, k in targets:
+            base = groups[gp].x(k, 0)
+            L += [f"        for i in range({base}, {base + groups[gp].n}):",
+                  "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
     for ri, r in enumerate(layout.rules):  # propagation
         G, H = groups[r.g_pre], groups[r.g_post]
         A = G.soff + r.a
@@ -240,7 +251,7 @@ def _spike_lines(layout, exs, held_done=False):
             B += ["                    nd = int(syn_d[kk])", "                    if nd == 0:"]
             B += _apply_effects(H, exs[r.g_post], r.effects, "post", 24)
             B += ["                    else:",
-                  "                        rrow = (step + 1 + nd) % D"]
+                  "                        rrow = (step + nd) % D"]
             B += _apply_effects(H, exs[r.g_post], r.effects, "post", 24, "rrow")
         else:
             B += _apply_effects(H, exs[r.g_post], r.effects, "post", 20)
@@ -253,6 +264,13 @@ def _spike_lines(layout, exs, held_done=False):
         L += [f"                if wq{ri}:", f"                    w_syn = wu{ri}"]
         L += ["    " + ln for ln in uni] + ["                else:"] + ["    " + ln for ln in B]
     L += post_lines(layout, groups)
+    for gi, g in spiking:  # Brian2's form: input to a held state during refractoriness stays
+        ex = exs[gi]
+        if (_holds(g, ex) and g.btype.refractory_hold == "marked"
+                and any(r.g_post == gi for r in layout.rules)):
+            L += [f"        for i in range({g.n}):",
+                  f"            if step < refr[{g.xoff} + i]:"]
+            L += [f"                hold[{g.x(k, 0)} + i] = x[{g.x(k, 0)} + i]" for k in ex["held"]]
     for gi, g in spiking:  # resets
         ex = exs[gi]
         L += ["        for qq in range(nstart, nspk):",
@@ -342,17 +360,20 @@ def full_kernels(layout, exs):
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
     for scheme in SCHEMES:
-        if "numba" not in scheme.backends or (noise and not scheme.noise):
+        if ("numba" not in scheme.backends or (noise and not scheme.noise)
+                or not applicable(scheme, exs)):
             continue
         hz = Hoist()
-        body = (_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
+        body = ((_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
+                + clip_lines(layout, exs))
         arrays = stage_arrays(scheme, noise=noise)
         if noise and scheme.fused:
             arrays = ["    dW = np.zeros(N_STATES)"]
         head = _HEAD.replace("NAME", scheme.name).replace("SIG", _SIG).replace(
             "    u = np.zeros(N_INPUTS)\n", "".join(ln + "\n" for ln in arrays)
             + "    u = np.zeros(N_INPUTS)\n").replace(
-            "    H = hist.shape[0]\n", "".join(ln + "\n" for ln in hz.preamble() + wlines)
+            "    H = hist.shape[0]\n", "".join(
+                ln + "\n" for ln in hz.preamble() + phi_preamble(layout, exs, scheme) + wlines)
             + "    H = hist.shape[0]\n")
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range

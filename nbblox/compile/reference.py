@@ -10,7 +10,8 @@ import numpy as np
 import sympy as sp
 
 from ..model.symbolic import interp
-from .codegen import group_expressions
+from .expressions import group_expressions
+from .schemes import linear_parts
 
 __all__ = ["ReferenceKernels"]
 
@@ -91,6 +92,7 @@ class _GroupFns:
         self.dfdu = mk([e for row in ex["dfdu"] for e in row])
         self.dods = mk([e for row in ex["dods"] for e in row])
         self.no = len(ex["out"])
+        self._lin = {}
 
     def args(self, t, x, p, u, idx=None):
         """Lambdify arguments for every instance of the group, or for the
@@ -111,6 +113,17 @@ class _GroupFns:
         n = self.g.n
         return [np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in fn(*args)]
 
+    def linear_part(self, scheme):
+        """Lambdified linear part of the drift for an exponential scheme
+        (entries of diag A or of A, row-major), made on first use."""
+        if scheme.name not in self._lin:
+            A, bad = linear_parts(scheme, self.ex)
+            if bad is not None:
+                raise ValueError(f"{scheme.name}: state {bad[0]} {bad[1]}")
+            flat = A if scheme.linear_part == "diagonal" else [e for row in A for e in row]
+            self._lin[scheme.name] = sp.lambdify(self.arglist, flat, modules=_MODULES)
+        return self._lin[scheme.name]
+
 
 class ReferenceKernels:
     """rhs/jac of a layout evaluated with NumPy (vectorised per group)."""
@@ -130,6 +143,42 @@ class ReferenceKernels:
         u = np.zeros(max(L.n_inputs, 1))
         np.add.at(u, dst, w * o[src])
         return u, o
+
+    def phi_times(self, scheme, t, x, p, u, k, dt):
+        """``phi1(dt A) k`` of an exponential scheme, group by group: A is
+        the diagonal of the Jacobian (``exponential_euler``, with ``exprel``)
+        or the whole constant one (``exact``, with SciPy's ``expm`` of the
+        augmented matrix, independent of the kernels' ``phi1``)."""
+        from scipy.linalg import expm
+        out = k.copy()
+        for G in self.groups:
+            if G.f is None:
+                continue
+            g, n, ns = G.g, G.g.n, G.ns
+            vals = G.call(G.linear_part(scheme), G.args(t, x, p, u))
+            sl = [slice(g.xoff + j * n, g.xoff + (j + 1) * n) for j in range(ns)]
+            if scheme.linear_part == "diagonal":
+                for j in range(ns):
+                    out[sl[j]] = _np_exprel(dt * vals[j]) * k[sl[j]]
+                continue
+            K = np.stack([k[sl[j]] for j in range(ns)])      # (ns, n)
+            for i in range(n):
+                B = np.zeros((2 * ns, 2 * ns))
+                B[:ns, :ns] = dt * np.array([v[i] for v in vals]).reshape(ns, ns)
+                B[:ns, ns:] = np.eye(ns)
+                r = expm(B)[:ns, ns:] @ K[:, i]
+                for j in range(ns):
+                    out[sl[j]][i] = r[j]
+        return out
+
+    def clip(self, x):
+        """Declared state bounds (``clip=``) applied to ``x`` in place (NaN stays)."""
+        for G in self.groups:
+            g = G.g
+            for k, lo, hi in G.ex["clip"]:
+                sl = slice(g.x(k, 0), g.x(k, 0) + g.n)
+                x[sl] = np.clip(x[sl], lo, hi)
+        return x
 
     def rhs(self, t, x, p, w, src, dst):
         u, _ = self.couple(t, x, p, w, src, dst)

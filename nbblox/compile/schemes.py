@@ -9,7 +9,8 @@ from nothing else: the numba kernels (``run_<m>`` in
 the forward-sensitivity kernels, the NumPy reference backend
 (:func:`rk_step`, used by :mod:`nbblox.sim.simulate` and
 :mod:`nbblox.sim.reference_net`), and the CPU and CUDA sweeps.  Adding an
-explicit Runge-Kutta scheme is one :class:`Scheme` entry in :data:`SCHEMES`.
+explicit Runge-Kutta scheme is one :class:`Scheme` entry in :data:`SCHEMES`
+(the loop text it becomes is printed by :mod:`nbblox.compile.steps`).
 
 With white noise ``dx = f dt + g dW`` a stage's increment carries the same
 tableau weights on the noise, ``x + dt sum_j a_ij k_j + sum_j a_ij g_j dW``
@@ -44,7 +45,8 @@ from fractions import Fraction
 from ..exceptions import EquationError, SimulationError
 
 __all__ = ["Tableau", "Scheme", "SCHEMES", "NAMES", "STOCHASTIC", "get", "resolve", "select",
-           "combination", "rk_step", "linear_parts", "check", "BACKENDS"]
+           "rk_step", "linear_parts", "applicable", "fused_update", "check", "require",
+           "BACKENDS"]
 
 F = Fraction
 
@@ -163,14 +165,30 @@ HEUN = Scheme(
     Tableau(a=((), (F(1),)), b=(F(1, 2), F(1, 2))), order=2, noise="stratonovich",
     strong_order=0.5, sde_title="stochastic Heun", aliases=("stochastic_heun",),
     citation="Heun (1900) Z Math Phys 45:23; Kloeden & Platen (1992) sec. 15.1")
+RK2 = Scheme(
+    "rk2", "explicit midpoint method (second-order Runge-Kutta)",
+    Tableau(a=((), (F(1, 2),)), b=(F(0), F(1))), order=2, aliases=("midpoint",),
+    citation="Runge (1895) Math Ann 46:167; Brian2's 'rk2'")
 RK4 = Scheme(
     "rk4", "classical fourth-order Runge-Kutta",
     Tableau(a=((), (F(1, 2),), (F(0), F(1, 2)), (F(0), F(0), F(1))),
             b=(F(1, 6), F(1, 3), F(1, 3), F(1, 6))), order=4,
     citation="Kutta (1901) Z Math Phys 46:435")
 
+EXPONENTIAL_EULER = Scheme(
+    "exponential_euler", "exponential Euler (each equation linear in its own variable)",
+    Tableau(a=((),), b=(F(1),)), order=1, linear_part="diagonal",
+    backends=frozenset({"numba", "numpy", "cuda"}),
+    citation="MacGregor (1987) Neural and Brain Modeling, p. 58; Hochbruck & Ostermann "
+             "(2010) Acta Numerica 19:209; Brian2's 'exponential_euler'")
+EXACT = Scheme(
+    "exact", "exact integration of linear equations with constant coefficients",
+    Tableau(a=((),), b=(F(1),)), order=None, linear_part="constant", aliases=("linear",),
+    backends=frozenset({"numba", "numpy"}),
+    citation="Rotter & Diesmann (1999) Biol Cybern 81:381; Brian2's 'exact'")
+
 #: every fixed-step scheme, in the order menus show them
-SCHEMES = (EULER, HEUN, RK4)
+SCHEMES = (EULER, HEUN, RK2, RK4, EXPONENTIAL_EULER, EXACT)
 NAMES = tuple(s.name for s in SCHEMES)
 #: schemes that integrate white noise
 STOCHASTIC = tuple(s.name for s in SCHEMES if s.noise)
@@ -220,83 +238,13 @@ def resolve(name, backend="numba"):
     return s
 
 
-# ---------------------------------------------------------------- printing
-
-def _num(v):
-    return repr(float(v))
-
-
-def _sum(terms):
-    """``(k1[i] + 2.0 * k2[i])`` for [(1, "k1[i]"), (2, "k2[i]")] (integer weights)."""
-    out = []
-    for w, name in terms:
-        out.append(name if w == 1 else f"{_num(w)} * {name}")
-    return out[0] if len(out) == 1 else "(" + " + ".join(out) + ")"
-
-
-def _weighted(coefs, names, scale):
-    """``scale`` times sum coefs * names, printed with a common denominator:
-    ``dt / 6.0 * (k1[i] + 2.0 * k2[i] + ...)`` or ``0.5 * dt * k1[i]``."""
-    terms = [(F(c), n) for c, n in zip(coefs, names) if c != 0]
-    if not terms:
-        return None
-    if len(terms) == 1:
-        c, n = terms[0]
-        head = scale if c == 1 else f"{_num(c)} * {scale}" if scale else _num(c)
-        return f"{head} * {n}" if head else n
-    den = 1
-    for c, _ in terms:
-        den = den * c.denominator // _gcd(den, c.denominator)
-    ints = [(int(c * den), n) for c, n in terms]
-    if den == 1:
-        return f"{scale} * {_sum(ints)}" if scale else _sum(ints)
-    return (f"{scale} / {_num(den)} * {_sum(ints)}" if scale
-            else f"{_sum(ints)} / {_num(den)}")
-
-
-def _gcd(a, b):
-    while b:
-        a, b = b, a % b
-    return a
-
-
-def combination(coefs, base="x", idx="i", noise=False):
-    """Python text of ``base + dt sum_j coefs_j k_j (+ sum_j coefs_j g_j dW)``
-    at index ``idx``: a stage's input (coefs = a row) or the step (coefs = b).
-
-    Examples
-    --------
-    >>> combination(RK4.tableau.b)
-    'x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])'
-    >>> combination(HEUN.tableau.a[1], base="x", noise=True)
-    'x[i] + dt * k1[i] + g1[i] * dW[i]'
-    """
-    ks = [f"k{j + 1}[{idx}]" for j in range(len(coefs))]
-    out = f"{base}[{idx}]"
-    drift = _weighted(coefs, ks, "dt")
-    if drift:
-        out += f" + {drift}"
-    if noise:
-        gs = [f"g{j + 1}[{idx}]" for j in range(len(coefs))]
-        diff = _weighted(coefs, gs, "")
-        if diff:
-            out += f" + {diff} * dW[{idx}]"
-    return out
-
-
-def stage_time(c, t="t"):
-    """``t``, ``t + 0.5 * dt``, ``t + dt``: the time of a stage at ``c``."""
-    if c == 0:
-        return t
-    return f"{t} + dt" if c == 1 else f"{t} + {_num(c)} * dt"
-
-
 # ---------------------------------------------------------- NumPy reference
 
-def rk_step(scheme, f, t, x, dt, dW=None):
-    """One step of an explicit Runge-Kutta ``scheme`` in NumPy, the reference
-    backend's loop: ``f(t, y, stage)`` returns the drift, or with noise
-    (``dW`` given) the pair (drift, diffusion).
+def rk_step(scheme, f, t, x, dt, dW=None, phi=None):
+    """One step of ``scheme`` in NumPy, the reference backend's loop:
+    ``f(t, y, stage)`` returns the drift, or with noise (``dW`` given) the
+    pair (drift, diffusion); exponential schemes need ``phi(t, x, k)``
+    returning ``phi1(dt A) k``.
 
     Examples
     --------
@@ -305,6 +253,8 @@ def rk_step(scheme, f, t, x, dt, dW=None):
     >>> bool(abs(y[0] - np.exp(-0.1)) < 1e-7)
     True
     """
+    if scheme.linear_part:
+        return x + dt * phi(t, x, f(t, x, 0))
     tab = scheme.tableau
     ks, gs = [], []
     for s, (row, c) in enumerate(zip(tab.a, tab.c)):
@@ -358,6 +308,67 @@ def linear_parts(scheme, ex):
     return M, None
 
 
+def applicable(scheme, exs):
+    """Whether ``scheme`` can integrate groups with expressions ``exs``."""
+    return scheme.linear_part is None or all(linear_parts(scheme, ex)[1] is None
+                                             for ex in exs)
+
+
+def coupled_pairs(M):
+    """(k, l) where ``phi1(dt M)[k, l]`` can be non-zero: l reachable from k
+    through non-zero entries of M (or k == l), so the step skips the rest."""
+    n = len(M)
+    reach = [{k} | {l for l in range(n) if M[k][l] != 0} for k in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        for k in range(n):
+            new = set().union(*(reach[l] for l in reach[k]))
+            if new != reach[k]:
+                reach[k], changed = new, True
+    return [(k, l) for k in range(n) for l in sorted(reach[k])]
+
+
+def fused_update(scheme, ex, dt, dW=None, phi=None):
+    """New values of a group's states after one step of a single-stage
+    scheme, as SymPy expressions in the group's local symbols.
+
+    ``dt`` is the step symbol, ``dW[k]`` the Wiener increment symbol of a
+    noisy state, ``phi(k, l)`` the symbol holding ``phi1(dt A)[k, l]``
+    (constant linear part, computed before the time loop).  Explicit:
+    ``x + dt f (+ g dW)``; diagonal: ``x + dt exprel(dt A_k) f_k`` (``A_k = 0``
+    is Euler); constant: ``x + dt sum_l phi_kl f_l``.
+    """
+    from ..model.symbolic import exprel
+    S, f = ex["S"], ex["f"]
+    if scheme.linear_part is None:
+        out = [s + dt * fk for s, fk in zip(S, f)]
+        for k, w in (dW or {}).items():
+            out[k] = out[k] + ex["g"][k] * w
+        return out
+    A, bad = linear_parts(scheme, ex)
+    if bad is not None:
+        raise ValueError(f"{scheme.name}: state {bad[0]} {bad[1]}")
+    if scheme.linear_part == "diagonal":
+        return [s + dt * fk * exprel(dt * a) if a != 0 else s + dt * fk
+                for s, fk, a in zip(S, f, A)]
+    out = list(S)
+    for k, l in coupled_pairs(A):
+        out[k] = out[k] + dt * phi(k, l) * f[l]
+    return out
+
+
+def require(name, layout, backend="numba"):
+    """The scheme ``name`` after every check a run needs: known, run by
+    ``backend``, and able to integrate ``layout`` (:func:`check`)."""
+    scheme = resolve(name, backend)
+    check(scheme, layout)
+    return scheme
+
+
+_checked = {}
+
+
 def check(scheme, layout, exs=None):
     """Refuse a layout that ``scheme`` cannot integrate, naming the blox and
     the equation line (exponential schemes need linear equations).
@@ -367,23 +378,29 @@ def check(scheme, layout, exs=None):
     >>> import nbblox as nb
     >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
     >>> check(get("rk4"), s.layout)   # explicit RK: anything goes
+    >>> check(get("exponential_euler"), s.layout)
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.EquationError: ...dV/dt is not linear in its own variable...
     """
     if scheme.linear_part is None:
         return
-    from .codegen import group_expressions
-    exs = exs or [group_expressions(g.btype) for g in layout.groups]
-    for g, ex in zip(layout.groups, exs):
-        _, bad = linear_parts(scheme, ex)
-        if bad is None:
-            continue
-        state = g.btype.states[bad[0]]
-        if scheme.linear_part == "diagonal":
-            need, alt = ("every equation linear in its own variable (dX/dt = A*X + B, "
-                         "A and B free of X)", "'rk4' or 'heun'")
-        else:
-            need, alt = ("linear equations with constant coefficients (dX/dt = A X + b, "
-                         "A free of the states, t and the inputs)",
-                         "'exponential_euler' or 'rk4'")
-        raise EquationError(f"method '{scheme.name}' needs {need}; d{state}/dt {bad[1]}. "
-                            f"Use {alt}.", blox=g.btype.name,
-                            line=g.btype.eqs.lines.get(state))
+    key = (scheme.name, layout.structure_key)
+    if key not in _checked:
+        # here, not at import: a warm run of an explicit scheme never loads SymPy
+        from .expressions import group_expressions
+        exs = exs or [group_expressions(g.btype) for g in layout.groups]
+        _checked[key] = next(((g, bad) for g, ex in zip(layout.groups, exs)
+                              for bad in [linear_parts(scheme, ex)[1]] if bad), None)
+    if _checked[key] is None:
+        return
+    g, (k, why) = _checked[key]
+    state = g.btype.states[k]
+    if scheme.linear_part == "diagonal":
+        need, alt = ("every equation linear in its own variable (dX/dt = A*X + B, "
+                     "A and B free of X)", "'rk4' or 'heun'")
+    else:
+        need, alt = ("linear equations with constant coefficients (dX/dt = A X + b, "
+                     "A free of the states, t and the inputs)", "'exponential_euler' or 'rk4'")
+    raise EquationError(f"method '{scheme.name}' needs {need}; d{state}/dt {why}. "
+                        f"Use {alt}.", blox=g.btype.name, line=g.btype.eqs.lines.get(state))

@@ -30,8 +30,10 @@ import sympy as sp
 
 from ..exceptions import ParameterError, SimulationError, suggest
 from .cache import cached_source, load_module
-from .codegen import _body, _zero_safe, group_expressions, rk_lines, stage_arrays
-from .schemes import SCHEMES, stage_time
+from .codegen import _body, _zero_safe
+from .expressions import group_expressions
+from .schemes import SCHEMES
+from .steps import rk_lines, stage_arrays, stage_time
 
 __all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
 

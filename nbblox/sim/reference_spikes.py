@@ -1,13 +1,13 @@
 """Spike events of the NumPy reference loop (:mod:`.reference_net`): steps
-2-6 of a loop step, as the generated kernels do them
+2-5 of a loop step, as the generated kernels do them
 (:mod:`nbblox.compile.netcode`), vectorised over a group's instances and
 over the row of synapses of each spike.
 
-Order (Brian2's): refractory hold of the states a reset *sets*; delayed
-effects due now; every spike condition, all groups before any effect;
-each spike through its projections' CSR rows in spike order (``on_pre``
-applied at once, or its increment put in the ring ``delay`` steps ahead);
-resets and refractory periods.  Expressions see the time and inputs of the
+Order (Brian2's): refractory hold of the held states; every spike
+condition, all groups before any effect (spikes stamped at the step's
+start); delayed effects due now, then each spike through its projections'
+CSR rows in spike order (``on_pre`` applied at once, or its increment put
+in the ring ``delay`` steps ahead); resets and refractory periods.  Expressions see the time and inputs of the
 integration's last stage, as in the kernels; ``t`` inside ``on_pre`` is the
 step's start time.  Plasticity: :mod:`.reference_plast`.
 """
@@ -73,13 +73,13 @@ class Spiking:
         return uniforms(net.seed, step * net.L.n_spiking + g.soff + idx)
 
     def events(self, net, step, x, spk_i, spk_t):
-        """Steps 2-6 on ``x`` in place; appends to ``spk_i``/``spk_t``.
+        """Steps 2-5 on ``x`` in place; appends to ``spk_i``/``spk_t``.
         Returns None, or ``-100 - group`` when a neuron without refractory
         period is still above threshold right after its reset."""
         L, ref = net.L, net.ref
         groups = L.groups
         t = net.t0 + step * net.dt
-        tn = net.t0 + (step + 1) * net.dt
+        tn = t   # a spike found in this step is stamped at its start (Brian2)
         for gi in self.cond:   # 2. refractory hold
             g, G = groups[gi], ref.groups[gi]
             if g.btype.refractory is None or not G.ex["held"]:
@@ -88,14 +88,8 @@ class Spiking:
             for k in G.ex["held"]:
                 sl = slice(g.x(k, 0), g.x(k, 0) + g.n)
                 x[sl] = np.where(rf, net.hold[sl], x[sl])
-        if self.targets:       # 3. delayed effects due now
-            arow = (step + 1) % net.D
-            for gp, k in self.targets:
-                sl = slice(groups[gp].x(k, 0), groups[gp].x(k, 0) + groups[gp].n)
-                x[sl] += net.ring[arow, sl]
-                net.ring[arow, sl] = 0.0
         fired = {}
-        for gi, cond in self.cond.items():   # 4. thresholds, all groups first
+        for gi, cond in self.cond.items():   # 3. thresholds, all groups first
             g, G = groups[gi], ref.groups[gi]
             idx = np.arange(g.n)
             c = _vec(cond(*G.args(net.t_s, x, net.p, net.u, idx),
@@ -107,7 +101,13 @@ class Spiking:
             spk_t.extend([tn] * fired[gi].size)
         new = np.concatenate([groups[gi].soff + i for gi, i in fired.items()])
         new.sort(kind="stable")   # spike order: group by group, index by index
-        for ri, r in enumerate(L.rules):     # 5. propagation
+        if self.targets:       # 4. delayed effects due now, after the thresholds
+            arow = step % net.D
+            for gp, k in self.targets:
+                sl = slice(groups[gp].x(k, 0), groups[gp].x(k, 0) + groups[gp].n)
+                x[sl] += net.ring[arow, sl]
+                net.ring[arow, sl] = 0.0
+        for ri, r in enumerate(L.rules):     # 4. propagation
             A = groups[r.g_pre].soff + r.a
             for gid in new[(new >= A) & (new < A + r.n_pre)]:
                 row = r.ptr_off + gid - A
@@ -126,7 +126,14 @@ class Spiking:
                     depress(net.pl, r, kk, L.syn_post[kk], net.syn_w, tn)
         if self.plastic:
             potentiate(L, net.pl, new, net.syn_w, tn)
-        for gi, idx in fired.items():        # 6. reset, refractory
+        for gi in self.cond:   # Brian2's form: input to a held state during refractoriness stays
+            g, G = groups[gi], ref.groups[gi]
+            if g.btype.refractory_hold == "marked" and G.ex["held"]:
+                rf = step < net.refr[g.xoff: g.xoff + g.n]
+                for k in G.ex["held"]:
+                    sl = slice(g.x(k, 0), g.x(k, 0) + g.n)
+                    net.hold[sl] = np.where(rf, x[sl], net.hold[sl])
+        for gi, idx in fired.items():        # 5. reset, refractory
             if idx.size and self._reset(net, gi, idx, step, x):
                 return -100 - gi
         return None
@@ -153,7 +160,7 @@ class Spiking:
             return
         post = net.L.syn_post[kk]
         H, G = net.L.groups[r.g_post], net.ref.groups[r.g_post]
-        rows = (step + 1 + nd) % net.D
+        rows = (step + nd) % net.D
         a = G.args(net.t_s, x, net.p, net.u, post)
         for k, _, inc in self.effects[ri]:
             np.add.at(net.ring, (rows, H.x(k, 0) + post),

@@ -66,7 +66,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         Step (fixed-step methods) or output spacing (adaptive methods), ms.
     method : str
         A fixed-step scheme of :data:`nbblox.compile.schemes.SCHEMES`:
-        ``"euler"``, ``"heun"``, ``"rk4"`` (numba loops), or an adaptive
+        ``"euler"``, ``"heun"``, ``"rk2"`` (midpoint), ``"rk4"``,
+        ``"exponential_euler"`` (Brian2's; equations linear in their own
+        variable, e.g. conductance-based neurons at dt = 0.1 ms) or
+        ``"exact"`` (linear equations with constant coefficients), or an adaptive
         scipy method: ``"RK45"``, ``"RK23"``, ``"DOP853"``, ``"LSODA"``,
         ``"BDF"``, ``"Radau"`` (stiff ones get the analytic Jacobian).
         With noise (``xi`` in the equations): ``"euler"``/``"em"``
@@ -133,6 +136,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     """
     system = as_system(model, backend)
     method = _method(method)
+    if method in FIXED_METHODS:
+        schemes.require(method, system.layout, system.backend)
     t0 = _number(t0, "t0")
     t_end = _number(t_end, "t_end")
     dt = _number(dt, "dt")
@@ -199,6 +204,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     if method in FIXED_METHODS:
         return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
                       named, info)
+    if any(g.btype.clip for g in system.layout.groups):
+        raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
+                              f"a fixed-step method ({', '.join(FIXED_METHODS)})")
     return _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
                      info, rtol, atol)
 
@@ -318,12 +326,14 @@ def _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out
     L, k = system.layout, system.reference
     f = lambda t, y, _: k.rhs(t, y, p, system.weights, L.src, L.dst)
     scheme = schemes.get(method)
+    phi = lambda t, y, k1: k.phi_times(scheme, t, y, p, k.couple(
+        t, y, p, system.weights, L.src, L.dst)[0], k1, dt)
     out_t[0] = t0
     out_x[:, 0] = x[rec]
     j = 1
     for step in range(nsteps):
         with np.errstate(all="ignore"):   # as the kernels: a blow-up is reported, not warned
-            x[:] = schemes.rk_step(scheme, f, t0 + step * dt, x, dt)
+            x[:] = k.clip(schemes.rk_step(scheme, f, t0 + step * dt, x, dt, phi=phi))
         bad = np.flatnonzero(~np.isfinite(x))
         if bad.size:
             return step + 1, int(bad[0]), j

@@ -253,7 +253,8 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     if schemes.get(method) is None:
         raise SimulationError(f"sweep runs fixed-step methods ({', '.join(METHODS)}); "
                               f"got {method!r}")
-    method = schemes.get(method).name
+    method = schemes.require(method, system.layout,
+                             backend if backend == "cuda" else system.backend).name
     if t_end <= t0:
         raise SimulationError(f"t_end ({t_end}) must be greater than t0 ({t0})")
     if dt <= 0 or dt > t_end - t0:

@@ -16,8 +16,10 @@ import numpy as np
 import sympy as sp
 
 from ..compile.cache import load_module
-from ..compile.codegen import fused_exprs, group_expressions, pycode, rk_lines, stage_arrays
-from ..compile.schemes import SCHEMES, stage_time
+from ..compile.codegen import fused_exprs, pycode
+from ..compile.expressions import group_expressions
+from ..compile.schemes import SCHEMES, applicable
+from ..compile.steps import clip_lines, rk_lines, stage_arrays, stage_time
 from ..exceptions import CompileError, SimulationError
 from .sweep_cpu import chunk_outputs
 
@@ -144,11 +146,14 @@ def generate_cuda_source(layout):
                           no=max(layout.n_outputs, 1))]
     pad = " " * 8
     for scheme in CUDA_SCHEMES:
+        if not applicable(scheme, exs):
+            continue
         if scheme.fused:
             body = _stage(layout, exs, "x", None, stage_time(0), pad, scheme)
         else:
             body = rk_lines(scheme, lambda s, xin, c: _stage(layout, exs, xin, f"k{s + 1}",
                                                              stage_time(c), pad))
+        body += clip_lines(layout, exs, 8)
         arrays = [f"    {ln.split('=')[0].strip()} = cuda.local.array(N_STATES, float64)"
                   for ln in stage_arrays(scheme)] or ["    pass"]
         out.append(_KERNEL.format(m=scheme.name, body="\n".join(body),

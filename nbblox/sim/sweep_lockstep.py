@@ -20,7 +20,7 @@ import numpy as np
 
 from ..compile.cache import cached_source, load_module
 from ..compile.codegen import generate_source
-from ..compile.layout import Group, Layout
+from ..compile.layout import Coupling, Group, Layout, States
 
 __all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep"]
 
@@ -61,12 +61,9 @@ def _replicated_layout(L, B):
         po += len(t.params) * G.n
         uo += len(t.inputs) * G.n
         oo += len(t.outputs) * G.n
-    zeros = np.zeros(0, np.int64)
     src = np.zeros(L.src.size * B, np.int64)  # sizes matter to codegen, values do not
-    return Layout(groups, list(range(xo)), list(range(po)), np.zeros(xo), np.zeros(po),
-                  src, src.copy(), np.zeros(src.size), uo, oo, dly0=np.zeros(src.size),
-                  syn_ptr=zeros, syn_post=zeros, syn_w0=np.zeros(0), syn_dly0=np.zeros(0),
-                  spike_code=zeros, spike_local=zeros)
+    return Layout(groups, States(list(range(xo)), list(range(po)), np.zeros(xo), np.zeros(po)),
+                  Coupling(src, src.copy(), np.zeros(src.size), np.zeros(src.size), uo, oo))
 
 
 def _slot_map(L, B, kind):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nbblox as nb
-from nbblox.compile import schemes
+from nbblox.compile import schemes, steps
 from nbblox.compile.schemes import SCHEMES, select
 from nbblox.exceptions import SimulationError
 
@@ -86,12 +86,18 @@ def test_names_aliases_and_refusals():
 
 
 def test_every_scheme_has_its_kernels():
-    """run_<m> for every scheme on the numba backend and, with noise,
-    run_<m>_full exactly for the stochastic ones."""
-    plain = nb.compile(nb.blox.FitzHughNagumo(name="f"))
+    """run_<m> and run_<m>_full for every scheme on the numba backend that
+    can integrate the equations (FitzHugh-Nagumo: not the exponential ones,
+    whose kernels a leaky integrator has); with noise, exactly the
+    stochastic ones."""
+    fhn = nb.compile(nb.blox.FitzHughNagumo(name="f"))
+    leak = nb.compile(nb.Blox.from_equations("dV/dt = (-V + I)/tau", name="c",
+                                             params={"I": 1.0, "tau": 10.0}))
     for name in select(backend="numba"):
-        assert callable(getattr(plain._k, f"run_{name}")), name
-        assert callable(getattr(plain._k, f"run_{name}_full")), name
+        exp = schemes.get(name).linear_part is not None
+        for kind in ("", "_full"):
+            assert hasattr(fhn._k, f"run_{name}{kind}") != exp, name
+            assert callable(getattr(leak._k, f"run_{name}{kind}")), name
     noisy = nb.compile(nb.Blox.from_equations("dx/dt = -x + 0.1*xi", name="ou"))
     have = {n for n in schemes.NAMES if hasattr(noisy._k, f"run_{n}_full")}
     assert have == set(select(noise=True, backend="numba"))
@@ -100,10 +106,10 @@ def test_every_scheme_has_its_kernels():
 def test_combination_prints_the_tableau():
     """The printed stage and step combinations are the tableau's rows."""
     rk4 = schemes.get("rk4").tableau
-    assert schemes.combination(rk4.a[1]) == "x[i] + 0.5 * dt * k1[i]"
-    assert schemes.combination(rk4.a[3]) == "x[i] + dt * k3[i]"
-    assert (schemes.combination(rk4.b)
+    assert steps.combination(rk4.a[1]) == "x[i] + 0.5 * dt * k1[i]"
+    assert steps.combination(rk4.a[3]) == "x[i] + dt * k3[i]"
+    assert (steps.combination(rk4.b)
             == "x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])")
     heun = schemes.get("heun").tableau
-    assert (schemes.combination(heun.b, noise=True) ==
+    assert (steps.combination(heun.b, noise=True) ==
             "x[i] + dt / 2.0 * (k1[i] + k2[i]) + (g1[i] + g2[i]) / 2.0 * dW[i]")

@@ -1,9 +1,11 @@
 """The lesson-12 learning demo: a spiking network trained with R-STDP and a
 reward callback classifies held-out noisy patterns (fixed seeds).
 
-Stated result (seed 0, 20 epochs of 3 patterns, 10 % bit flips): 28 of 30
-held-out noisy patterns right; the same network without training is at
-chance.  Across seeds 0-5 the held-out accuracy was 0.87-0.97 when written.
+Stated result (seed 0, 20 epochs of 3 patterns, 10 % bit flips): 26 of 30
+held-out noisy patterns right (28 before spikes followed Brian2's schedule,
+which moved every synaptic effect one step); the same network without
+training is at chance (1/3).  Across seeds 0-5 the held-out accuracy is
+0.87-0.97 (it was the same range before).
 """
 import numpy as np
 
@@ -19,7 +21,7 @@ def test_demo_learns_to_classify_held_out_noisy_patterns():
     seen = []
     curve = task.train(epochs=20, on_trial=lambda k, right, acc: seen.append((k, acc)))
     after, answers = task.test(X, y)
-    assert after >= 0.9, after
+    assert after >= 0.85, after
     assert before < 0.6, before
     assert len(seen) == 60 and np.allclose([a for _, a in seen], curve)
     assert curve[-1] > curve[9]                 # the running accuracy climbs

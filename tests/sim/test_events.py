@@ -73,10 +73,12 @@ def _driver_and_targets(delay=0.0):
 
 
 def test_on_pre_increments_the_targets_at_the_spike_step():
+    """Brian2's schedule: a spike stamped t is found in the step from t to
+    t + dt, whose on_pre effect is in the state recorded at t + dt."""
     sol = nb.simulate(_driver_and_targets(), 20.0, dt=0.1, method="euler",
                       record=["post.ge"])
     ts = sol.spikes["time"][sol.spikes["blox"] == "pre"][0]
-    k = int(round(ts / 0.1))
+    k = int(round(ts / 0.1)) + 1
     np.testing.assert_allclose(sol["post.ge"][:, k], [0.1, 0.2, 0.3], rtol=0, atol=1e-15)
     assert np.all(sol["post.ge"][:, k - 1] == 0.0)
 
@@ -85,7 +87,7 @@ def test_delayed_spikes_arrive_after_the_delay():
     sol = nb.simulate(_driver_and_targets(delay=3.0), 20.0, dt=0.1, method="euler",
                       record=["post.ge"])
     ts = sol.spikes["time"][sol.spikes["blox"] == "pre"][0]
-    k = int(round((ts + 3.0) / 0.1))
+    k = int(round((ts + 3.0) / 0.1)) + 1     # applied in the step that starts at ts + 3
     assert np.all(sol["post.ge"][:, k - 1] == 0.0)
     np.testing.assert_allclose(sol["post.ge"][:, k], [0.1, 0.2, 0.3], rtol=0, atol=1e-15)
 
@@ -150,5 +152,5 @@ def test_record_whole_population_and_spikes_of_an_izhikevich_blox():
     idx, t = sol.spike_trains("rs")
     assert set(idx) == {1}                        # I = 0 stays at rest
     u = sol["rs.u"][1]
-    k = int(round(t[0] / 0.05))
+    k = int(round(t[0] / 0.05)) + 1          # the step from t to t + dt resets
     assert u[k] - u[k - 1] == pytest.approx(8.0, abs=0.05)   # u += d at the spike

@@ -12,7 +12,7 @@ SCRIPT = textwrap.dedent("""
     s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
     vals = {"fhn.I": [0.0, 0.6, 1.2], "fhn.a": [0.7, 0.8]}
     from nbblox.compile.schemes import select
-    for m in select(backend="cuda"):
+    for m in select(backend="cuda", exponential=False):
         a = nb.sweep(s, vals, t_end=4.0, dt=0.05, method=m, traces=True, stride=2,
                      measure=["max", "final"])
         b = nb.sweep(s, vals, t_end=4.0, dt=0.05, method=m, traces=True, stride=2,
@@ -20,6 +20,15 @@ SCRIPT = textwrap.dedent("""
         assert b.attrs["backend"] == "cuda"
         assert np.array_equal(a["trace"].values, b["trace"].values), m
         assert np.array_equal(a["final"].values, b["final"].values), m
+    # exponential schemes on equations linear in their own variable
+    leak = nb.Blox.from_equations("dV/dt = (-V + I*w*w)/tau\\ndw/dt = (V*V - w)/5",
+                                  name="c", params={"I": 1.0, "tau": 10.0},
+                                  init={"V": 0.5, "w": 0.2})
+    for m in select(backend="cuda", exponential=True):
+        a = nb.sweep(leak, {"c.I": [0.5, 2.0]}, t_end=4.0, dt=0.1, method=m, traces=True)
+        b = nb.sweep(leak, {"c.I": [0.5, 2.0]}, t_end=4.0, dt=0.1, method=m, traces=True,
+                     backend="cuda")
+        assert np.array_equal(a["trace"].values, b["trace"].values), m
     # a coupled circuit: the coupling loop runs inside each thread
     wa, wb = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
     c = nb.Circuit([wa, wb])

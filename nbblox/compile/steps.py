@@ -1,0 +1,123 @@
+"""A scheme's step as loop text, shared by every generated kernel (numba
+ODE and network loops, sensitivities, the CUDA sweep): the stage arrays, the
+stage inputs and the step as the tableau's combinations, and the declared
+state bounds after a step.  What a scheme *is* lives in
+:mod:`nbblox.compile.schemes`.
+"""
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+__all__ = ["combination", "stage_time", "stage_arrays", "rk_lines", "clip_lines"]
+
+
+def _num(v):
+    return repr(float(v))
+
+
+def _sum(terms):
+    """``(k1[i] + 2.0 * k2[i])`` for [(1, "k1[i]"), (2, "k2[i]")] (integer weights)."""
+    out = []
+    for w, name in terms:
+        out.append(name if w == 1 else f"{_num(w)} * {name}")
+    return out[0] if len(out) == 1 else "(" + " + ".join(out) + ")"
+
+
+def _weighted(coefs, names, scale):
+    """``scale`` times sum coefs * names, printed with a common denominator:
+    ``dt / 6.0 * (k1[i] + 2.0 * k2[i] + ...)`` or ``0.5 * dt * k1[i]``."""
+    terms = [(F(c), n) for c, n in zip(coefs, names) if c != 0]
+    if not terms:
+        return None
+    if len(terms) == 1:
+        c, n = terms[0]
+        head = scale if c == 1 else f"{_num(c)} * {scale}" if scale else _num(c)
+        return f"{head} * {n}" if head else n
+    den = 1
+    for c, _ in terms:
+        den = den * c.denominator // _gcd(den, c.denominator)
+    ints = [(int(c * den), n) for c, n in terms]
+    if den == 1:
+        return f"{scale} * {_sum(ints)}" if scale else _sum(ints)
+    return (f"{scale} / {_num(den)} * {_sum(ints)}" if scale
+            else f"{_sum(ints)} / {_num(den)}")
+
+
+def _gcd(a, b):
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def combination(coefs, base="x", idx="i", noise=False):
+    """Python text of ``base + dt sum_j coefs_j k_j (+ sum_j coefs_j g_j dW)``
+    at index ``idx``: a stage's input (coefs = a row) or the step (coefs = b).
+
+    Examples
+    --------
+    >>> from nbblox.compile.schemes import HEUN, RK4
+    >>> combination(RK4.tableau.b)
+    'x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])'
+    >>> combination(HEUN.tableau.a[1], base="x", noise=True)
+    'x[i] + dt * k1[i] + g1[i] * dW[i]'
+    """
+    ks = [f"k{j + 1}[{idx}]" for j in range(len(coefs))]
+    out = f"{base}[{idx}]"
+    drift = _weighted(coefs, ks, "dt")
+    if drift:
+        out += f" + {drift}"
+    if noise:
+        gs = [f"g{j + 1}[{idx}]" for j in range(len(coefs))]
+        diff = _weighted(coefs, gs, "")
+        if diff:
+            out += f" + {diff} * dW[{idx}]"
+    return out
+
+
+def stage_time(c, t="t"):
+    """``t``, ``t + 0.5 * dt``, ``t + dt``: the time of a stage at ``c``."""
+    if c == 0:
+        return t
+    return f"{t} + dt" if c == 1 else f"{t} + {_num(c)} * dt"
+
+
+def stage_arrays(scheme, size="N_STATES", noise=False, fused=None):
+    """Allocation lines of a scheme's stage arrays: k1..ks and tmp (unless
+    ``fused``, default: single-stage schemes) and, with noise, g1..gs and dW."""
+    n = scheme.tableau.stages
+    fused = scheme.fused if fused is None else fused
+    names = [] if fused else [f"k{j + 1}" for j in range(n)] + ["tmp"]
+    if noise:
+        names += [f"g{j + 1}" for j in range(n)] + ["dW"]
+    return [f"    {a} = np.{'zeros' if a[0] in 'gd' else 'empty'}({size})" for a in names]
+
+
+def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
+    """The body of one step of a multi-stage scheme: ``stage(s, xin, c)``
+    gives the lines evaluating stage ``s`` at array ``xin`` and time
+    coefficient ``c``; between stages ``tmp`` is the stage input, and the
+    step writes ``x`` (``last``: extra lines inside that final loop)."""
+    tab = scheme.tableau
+    loop = f"        for i in range({size}):"
+    L = []
+    for s in range(tab.stages):
+        if s:
+            L += [loop, f"            tmp[i] = {combination(tab.a[s], x, noise=noise)}"]
+        L += stage(s, x if s == 0 else "tmp", tab.c[s])
+    L += [loop, f"            {x}[i] = {combination(tab.b, x, noise=noise)}", *last]
+    return L
+
+
+def clip_lines(layout, exs, indent=8):
+    """Declared state bounds (``clip=``), applied to ``x`` after a step; a NaN
+    stays NaN (both comparisons are false), so divergence is still caught."""
+    pad = " " * indent
+    L = []
+    for g, ex in zip(layout.groups, exs):
+        for k, lo, hi in ex["clip"]:
+            L += [f"{pad}for i in range({g.x(k, 0)}, {g.x(k, 0) + g.n}):"]
+            if lo != float("-inf"):
+                L += [f"{pad}    if x[i] < {lo!r}:", f"{pad}        x[i] = {lo!r}"]
+            if hi != float("inf"):
+                L += [f"{pad}    if x[i] > {hi!r}:", f"{pad}        x[i] = {hi!r}"]
+    return L
