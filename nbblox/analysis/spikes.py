@@ -51,14 +51,15 @@ class SpikeTrains:
     ----------
     index, time : ndarray
         Neuron (0 .. n-1) and time (ms) of each spike, in time order, all
-        inside ``[t_start, t_stop)``.
+        inside ``[t_start, t_stop)`` (``[t_start, t_stop]`` for the whole span
+        of a run).
     n : int
         Number of neurons, silent ones included (they count in the rates).
     name : str
         Where the spikes came from (a blox or population name).
     """
 
-    def __init__(self, index, time, n, t_range, name="spikes"):
+    def __init__(self, index, time, n, t_range, name="spikes", *, closed=False):
         index = np.asarray(index, dtype=np.int64).ravel()
         time = np.asarray(time, dtype=np.float64).ravel()
         if index.shape != time.shape:
@@ -72,10 +73,13 @@ class SpikeTrains:
             raise ParameterError(f"spike index {int(index.max())} is outside 0..{self.n - 1} "
                                  f"(n = {self.n} neurons)")
         self.t_start, self.t_stop = _window(t_range)
-        keep = (time >= self.t_start) & (time < self.t_stop)
+        # a run's own window is closed: a spike stamped at its last step belongs to it
+        keep = (time >= self.t_start) & ((time <= self.t_stop) if closed else
+                                         (time < self.t_stop))
         order = np.argsort(time[keep], kind="stable")
         self.index, self.time = index[keep][order], time[keep][order]
         self.name = str(name)
+        self._closed = bool(closed)
 
     # -- basic counts --------------------------------------------------------
     @property
@@ -111,7 +115,9 @@ class SpikeTrains:
             new[ids] = np.arange(ids.size)
             keep = new[idx] >= 0
             idx, tm, n = new[idx[keep]], tm[keep], ids.size
-        t_range = (self.t_start, self.t_stop) if t_range is None else t_range
+        if t_range is None:
+            return SpikeTrains(idx, tm, n, (self.t_start, self.t_stop), self.name,
+                               closed=self._closed)
         return SpikeTrains(idx, tm, n, t_range, self.name)
 
     def trains(self):
@@ -340,7 +346,8 @@ def spike_trains(source, name=None, *, threshold=None, t_range=None, n=None):
     if isinstance(source, Solution):
         idx, tm, n0, win, label = _from_solution(source, name, threshold)
         n = n0 if n is None else n
-        t_range = win if t_range is None else t_range
+        if t_range is None:
+            return SpikeTrains(idx, tm, n, win, label, closed=True)
     else:
         if isinstance(source, dict):
             idx, tm = source.get("index"), source.get("time")

@@ -120,7 +120,7 @@ class Circuit:
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
                 on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                seed=None, autapses=True, plasticity=None, name=None):
+                seed=None, autapses=True, plasticity=None, name=None, condition=None):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
@@ -132,7 +132,11 @@ class Circuit:
         couples outputs to inputs continuously.  Connectivity: ``p=``
         (Bernoulli, reproducible with ``seed=``), ``i=``/``j=`` index arrays,
         ``matrix=`` (dense or scipy.sparse, ``matrix[pre, post]`` multiplies
-        ``weight``), ``one_to_one=True``; default all-to-all.  ``weight``
+        ``weight``), ``one_to_one=True``; default all-to-all.  ``condition=``
+        keeps only the pairs that satisfy a Brian2-style expression in ``i``
+        (pre index), ``j`` (post index), ``N_pre``, ``N_post``, e.g.
+        ``condition="i < 3200", p=0.02`` (each pair that satisfies it is
+        connected with probability p; see :mod:`nbblox.model.conditions`).  ``weight``
         and ``delay`` (ms) may be one value per synapse.  ``plasticity=``
         (:class:`~nbblox.model.plasticity.STDP` or ``RSTDP``) makes the
         weights of a spiking projection learn; ``name=`` names the projection
@@ -152,12 +156,12 @@ class Circuit:
         rule = (on_pre is not None or p is not None or i is not None or j is not None
                 or matrix is not None or one_to_one or isinstance(s, Population)
                 or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0
-                or plasticity is not None)
+                or plasticity is not None or condition is not None)
         if rule:
             proj = Projection(
                 s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
                 p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                autapses=autapses, plasticity=plasticity, name=name)
+                autapses=autapses, plasticity=plasticity, name=name, condition=condition)
             if name is None and any(q.name == proj.name for q in self.projections):
                 proj.name = f"{proj.name}#{len(self.projections)}"
             if any(q.name == proj.name for q in self.projections):
