@@ -43,7 +43,9 @@ def _title(r):
 
 def plot_isi(d, *, bins=50, range=None, width=600, height=280, color="#4c72b0", title=None):
     """Histogram of the pooled interspike intervals of an
-    :class:`~nbblox.analysis.spike_results.ISIDistribution`.
+    :class:`~nbblox.analysis.spike_results.ISIDistribution`; without ``range``
+    it spans 0 to the 99th percentile (the title says so), so that rare long
+    pauses do not squeeze the bulk into one bin.
 
     Examples
     --------
@@ -54,10 +56,17 @@ def plot_isi(d, *, bins=50, range=None, width=600, height=280, color="#4c72b0", 
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
+    note = ""
+    if range is None and d.intervals.size > 20:
+        # a few long pauses would squeeze the bulk into one bin: show up to the 99th
+        # percentile and say so
+        hi = float(np.quantile(d.intervals, 0.99))
+        if hi > 0 and hi < d.intervals.max():
+            range, note = (0.0, hi), ", 99% shown"
     counts, edges = d.histogram(bins=bins, range=range)
     label = title if title is not None else (
         f"ISI: {d.intervals.size} intervals of {len(d.by_neuron)} neurons, "
-        f"median CV {d.median_cv:.2f}")
+        f"median CV {d.median_cv:.2f}{note}")
     return hv.Histogram((edges, counts), kdims=[hv.Dimension("isi", label="interspike interval",
                                                              unit="ms")],
                         vdims=[hv.Dimension("count", label="intervals")]).opts(

@@ -58,3 +58,13 @@ def test_fc_is_an_array_with_a_labelled_heat_map():
     df = fc.to_pandas()
     assert list(df.index) == ["r0", "r1", "r2"] and df.loc["r0", "r1"] == pytest.approx(-1.0)
     assert fc.to_xarray().sel(region="r1", region_to="r0") == pytest.approx(-1.0)
+
+
+def test_isi_histogram_is_not_squeezed_by_rare_pauses():
+    """One 900 ms pause among 5 ms intervals: the histogram spans the bulk (to the
+    99th percentile) instead of putting every interval in its first bin."""
+    train = np.r_[np.arange(0.0, 500.0, 5.0), 1400.0 + np.arange(0.0, 500.0, 5.0)]
+    h = nb.spike_trains([train], t_range=(0, 2000)).isi().plot(bins=20)
+    edges = h.dimension_values(0)
+    assert edges.max() < 100.0
+    assert hv.Store.lookup_options("bokeh", h, "plot").kwargs["title"].endswith("99% shown")
