@@ -24,7 +24,11 @@ from .sim import Solution, simulate
 _LAZY = {
     "sweep": ("nbblox.sim.sweep", "sweep"),
     "bold": ("nbblox.analysis.connectivity", "bold"),
-    "functional_connectivity": ("nbblox.analysis.connectivity", "functional_connectivity"),
+    "functional_connectivity": ("nbblox.analysis.signals", "functional_connectivity"),
+    "spectrum": ("nbblox.analysis.spectrum", "spectrum"),
+    "Spectrum": ("nbblox.analysis.spectrum", "Spectrum"),
+    "spike_trains": ("nbblox.analysis.spikes", "spike_trains"),
+    "SpikeTrains": ("nbblox.analysis.spikes", "SpikeTrains"),
     "lead_field": ("nbblox.analysis.connectivity", "lead_field"),
     "readout": ("nbblox.analysis.connectivity", "readout"),
     "data": ("nbblox.data", None),

@@ -32,21 +32,26 @@ hv.Curve((t, eeg), "time (ms)", "EEG (mV)").opts(width=700, height=250)
 
 # %% [markdown]
 # ## 2. Its frequency
-# Take the spectrum of the EEG after the first second.
+# `nb.spectrum` estimates the power spectral density (Welch's method: the average
+# periodogram of 1 s segments, so 1 Hz resolution). Time is in ms, frequency in Hz.
+# We drop the first second (the transient from the initial state).
 
 # %%
-def dominant_frequency(t, x):
-    x = x - x.mean()
-    f = np.fft.rfftfreq(x.size, d=(t[1] - t[0]) / 1000.0)
-    return f[np.argmax(np.abs(np.fft.rfft(x)))]
-
-# NBVAL_CHECK_OUTPUT
-keep = t > 1000
-print(f"dominant frequency: {dominant_frequency(t[keep], eeg[keep]):.1f} Hz")
+sp = nb.spectrum({"EEG": eeg}, dt=sol.info["dt"], discard=1000.0, units="mV")
+sp.plot()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print("in the alpha band (8-12 Hz):", 8 <= dominant_frequency(t[keep], eeg[keep]) <= 12)
+f_alpha = sp.peak_frequency("EEG")
+print(f"dominant frequency: {f_alpha:.1f} Hz")
+print("in the alpha band (8-12 Hz):", 8 <= f_alpha <= 12)
+print(f"share of the power in 8-12 Hz: {sp.band_power('EEG', (8, 12), relative=True):.0%}")
+
+# %% [markdown]
+# The peaks at about 21 and 32 Hz are harmonics: the rhythm is not a pure sine.
+# A finer resolution needs longer segments (`resolution=0.5` uses 2 s segments, so
+# fewer of them are averaged and the estimate is noisier); `method="multitaper"`
+# averages over tapers instead.
 
 # %% [markdown]
 # **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?

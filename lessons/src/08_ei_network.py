@@ -5,8 +5,9 @@
 #
 # **Learning goals.** After this lesson you can
 # 1. build a network of 4000 spiking neurons from populations and random connections;
-# 2. read a spike raster and compute population rates;
-# 3. explain the asynchronous-irregular (AI) state of balanced networks;
+# 2. read a spike raster and compute firing rates, the population rate and its spectrum;
+# 3. explain the asynchronous-irregular (AI) state of balanced networks with the CV of
+#    interspike intervals, the Fano factor and a synchrony measure;
 # 4. see how the inhibitory weight controls activity.
 #
 # The network is the COBA benchmark of Brette et al. (2007), after Vogels & Abbott (2005):
@@ -76,47 +77,73 @@ print(f"{ie.size + ii.size} synapses")
 
 # %% [markdown]
 # ## 3. Run one second and look at the raster
+# `nb.spike_trains` collects the recorded spikes of the population with its size (silent
+# neurons count in the rates) and the observation window, here the whole second.
 
 # %%
 system = nb.compile(net)
 sol = nb.simulate(system, 1000.0, dt=0.1, method="euler", record=["net[0].v"], stride=10)
-idx, t = sol.spikes["index"], sol.spikes["time"]
-show = idx < 400
-hv.Scatter((t[show], idx[show]), "time (ms)", "neuron").opts(width=700, height=300, size=1)
+st = nb.spike_trains(sol, "net")
+st.select(range(400)).plot(title="the first 400 neurons (excitatory)")
 
 # %%
-rate = idx.size / N / 1.0
-print(f"mean rate: {rate:.1f} Hz")
+rate = st.rate
+print(f"mean rate: {rate:.1f} Hz;  excitatory {st.select(exc).rate:.1f} Hz, "
+      f"inhibitory {st.select(inh).rate:.1f} Hz")
 
 # %%
 # NBVAL_CHECK_OUTPUT
 # robust statements (a spiking network is chaotic: exact counts may move with numba versions)
 print("sparse firing (1-50 Hz):", 1.0 < rate < 50.0, "| most neurons fire:",
-      np.unique(idx).size > N // 2)
+      np.count_nonzero(st.counts()) > N // 2)
 
 # %% [markdown]
-# **Exercise.** Is the network in the asynchronous-irregular state? Compute the
-# coefficient of variation (CV = std/mean) of the interspike intervals of each neuron with
-# at least 3 spikes, and report the median CV. Clock-like firing has CV near 0; a Poisson
-# process has CV = 1; irregular, bursty firing can exceed 1.
+# ## 4. Population activity: asynchronous or synchronous?
+# The population rate (spikes per neuron per second in 1 ms bins) fluctuates around its
+# mean without a clear rhythm. Golomb's synchrony measure $\chi$ compares the variance of
+# the population average with the average variance of single neurons: 1 for identical
+# trains, about $1/\sqrt{N}$ for independent ones.
 
 # %%
-def isi_cvs(idx, t):
-    cvs = []
-    order = np.lexsort((t, idx))
-    idx, t = idx[order], t[order]
-    for n in np.unique(idx):
-        st = t[idx == n]
-        if st.size >= 3:
-            isi = np.diff(st)
-            cvs.append(isi.std() / isi.mean())
-    return np.array(cvs)
+pop_rate = st.population_rate(bin=1.0)
+pop_rate.plot()
 
-my_median_cv = None   # e.g. np.median(isi_cvs(idx, t))
+# %%
+settled = st.select(t_range=(200.0, 1000.0))        # after the initial transient
+chi = settled.synchrony(bin=2.0)
+print(f"synchrony chi = {chi:.3f}  (independent neurons: 1/sqrt(N) = {1 / np.sqrt(N):.3f}; "
+      "identical trains: 1)")
+print(f"Fano factor of counts in 100 ms windows (median): "
+      f"{np.nanmedian(settled.fano(100.0)):.2f}  (Poisson: 1)")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("far from synchrony (chi < 0.5):", chi < 0.5)
+
+# %% [markdown]
+# The power spectrum of the population rate shows whether a rhythm hides in the
+# fluctuations (it would stand out as a peak).
+
+# %%
+nb.spectrum(settled.population_rate(bin=1.0), resolution=4.0).plot(fmax=250)
+
+# %% [markdown]
+# **Exercise.** Is the network in the asynchronous-irregular state? The coefficient of
+# variation (CV = std/mean) of each neuron's interspike intervals says how irregular it
+# fires: clock-like firing has CV near 0; a Poisson process has CV = 1; irregular, bursty
+# firing can exceed 1. `st.cv()` gives one CV per neuron (NaN for neurons with fewer
+# than 3 spikes) and `st.isi().plot()` the distribution of intervals. Report the
+# median CV over the neurons that have one.
+
+# %%
+st.isi().plot(bins=60)
+
+# %%
+my_median_cv = None   # e.g. np.nanmedian(st.cv())
 nb.lessons.check("coba_irregular", my_median_cv)
 
 # %% [markdown]
-# ## 4. Inhibition controls activity
+# ## 5. Inhibition controls activity
 # Scale the inhibitory weight. (The weights are runtime values: no recompilation.)
 
 # %%
@@ -127,8 +154,8 @@ for k in scales:
     net2.connect(pop, pop, on_pre="ge += w", weight=0.6, i=ie, j=je)
     net2.connect(pop, pop, on_pre="gi += w", weight=6.7 * k, i=ii, j=ji)
     s = nb.simulate(net2, 500.0, dt=0.1, method="euler", record=["net[0].v"], stride=50)
-    rates.append(s.spikes["index"].size / N / 0.5)
-    late.append(int((s.spikes["time"] > 100.0).sum()))
+    rates.append(nb.spike_trains(s, "net").rate)
+    late.append(len(nb.spike_trains(s, "net", t_range=(100.0, 500.0))))
 hv.Curve((scales, rates), "inhibitory weight (x 6.7)", "mean rate (Hz)").opts(width=450)
 
 # %% [markdown]
@@ -146,7 +173,8 @@ print("from balance up, more inhibition lowers the rate:", rates[1] > rates[2] >
 # ## What you learned
 # - Populations and random projections build thousands of spiking neurons in a few lines;
 #   spikes travel event by event, so the cost grows with the number of spikes.
-# - Balanced excitation and inhibition give irregular, asynchronous firing at low rates.
+# - Balanced excitation and inhibition give irregular (CV near 1), asynchronous (small
+#   $\chi$) firing at low rates; `nb.spike_trains` measures both.
 # - Stronger inhibition lowers the rate; with too little inhibition the network fires one
 #   synchronous burst and falls silent: balance is what sustains the activity.
 

@@ -1,7 +1,9 @@
 """Whole-brain observers and functional connectivity: the Balloon-Windkessel
-BOLD signal computed from simulated neural activity, a linear LFP/EEG
+BOLD signal computed from simulated neural activity and a linear LFP/EEG
 readout (lead field of point sources or dipoles in a homogeneous volume
-conductor), and the correlation matrix of BOLD (or any) signals.
+conductor).  The correlation matrix of BOLD (or any) signals,
+``functional_connectivity``, moved to :mod:`nbblox.analysis.signals` with
+the rest of the signal-analysis family and is re-exported here.
 
 BOLD follows the hemodynamic model of Friston K.J., Mechelli A., Turner R.,
 Price C.J. (2000) Nonlinear responses in fMRI: the Balloon model, Volterra
@@ -40,6 +42,8 @@ import numpy as np
 
 from ..compile.jit import njit
 from ..exceptions import ParameterError
+# functional connectivity lives with the other signal analyses; re-exported for old imports
+from .signals import functional_connectivity  # noqa: F401
 
 __all__ = ["bold", "functional_connectivity", "lead_field", "readout", "BOLD_PARAMS"]
 
@@ -197,83 +201,6 @@ def bold(signal, dt=None, *, var=None, tr=None, scale=1.0, params=None, max_step
     t = sol.t[0] + np.arange(out.shape[1]) * every * dt
     return Solution(t, [f"bold({n})" for n in names], out, params=dict(p),
                     info=dict(sol.info, observer="balloon-windkessel", tr=every * dt))
-
-
-def functional_connectivity(signals, *, dt=None, band=None, discard=0.0, order=2):
-    """Pearson correlation matrix of regional signals (e.g. BOLD).
-
-    Parameters
-    ----------
-    signals : array (n_regions, n_t) or Solution
-    dt : float
-        Sample spacing in ms (needed for ``band``; taken from a Solution).
-    band : (low, high) in Hz, optional
-        Zero-phase Butterworth band-pass first (``low`` may be 0 for a
-        low-pass), e.g. ``(0.01, 0.1)`` for resting-state BOLD.
-    discard : float
-        Milliseconds dropped from the start (hemodynamic transient).
-
-    Returns
-    -------
-    ndarray (n_regions, n_regions)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x = np.sin(np.linspace(0, 20, 500))
-    >>> fc = functional_connectivity(np.array([x, 2 * x + 1, -x]))
-    >>> np.round(fc, 6).tolist()
-    [[1.0, 1.0, -1.0], [1.0, 1.0, -1.0], [-1.0, -1.0, 1.0]]
-    """
-    from ..sim.solution import Solution
-    if isinstance(signals, Solution):
-        if dt is None and signals.t.size > 1:
-            dt = float(signals.t[1] - signals.t[0])
-        x = np.asarray(signals.values, dtype=np.float64)
-    else:
-        x = np.asarray(signals, dtype=np.float64)
-    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 3:
-        raise ParameterError(f"signals must have shape (n_regions, n_t) with n_t >= 3, "
-                             f"got {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ParameterError("signals hold NaN or inf")
-    if discard:
-        if dt is None:
-            raise ParameterError("discard needs dt (ms between samples)")
-        x = x[:, int(round(float(discard) / float(dt))):]
-        if x.shape[1] < 3:
-            raise ParameterError(f"discard={discard} ms leaves fewer than 3 samples")
-    if band is not None:
-        x = _bandpass(x, dt, band, order)
-    x = x - x.mean(axis=1, keepdims=True)
-    norm = np.sqrt((x * x).sum(axis=1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fc = (x @ x.T) / np.outer(norm, norm)
-    flat = norm == 0
-    if flat.any():  # a constant signal correlates with nothing
-        fc[flat, :] = np.nan
-        fc[:, flat] = np.nan
-    np.clip(fc, -1.0, 1.0, out=fc)
-    return fc
-
-
-def _bandpass(x, dt, band, order):
-    from scipy.signal import butter, sosfiltfilt
-    if dt is None:
-        raise ParameterError("band-pass filtering needs dt (ms between samples)")
-    try:
-        lo, hi = (float(b) for b in band)
-    except (TypeError, ValueError):
-        raise ParameterError(f"band must be (low, high) in Hz, got {band!r}") from None
-    fs = 1000.0 / float(dt)
-    if not (0 <= lo < hi < fs / 2):
-        raise ParameterError(f"band ({lo}, {hi}) Hz must satisfy 0 <= low < high < "
-                             f"{fs / 2:g} Hz (half the sampling rate)")
-    sos = (butter(order, hi, btype="lowpass", fs=fs, output="sos") if lo == 0 else
-           butter(order, (lo, hi), btype="bandpass", fs=fs, output="sos"))
-    if x.shape[1] <= 3 * (2 * order + 1) * 2:
-        raise ParameterError(f"too few samples ({x.shape[1]}) to filter")
-    return sosfiltfilt(sos, x, axis=1)
 
 
 def lead_field(sources, sensors, orientations=None, sigma=0.33):

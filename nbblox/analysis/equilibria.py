@@ -11,16 +11,16 @@ eigenvalues merging off the axis, changes no count and is never a Hopf).
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
 from ..exceptions import NbbloxError, ParameterError
 from ._common import Problem, check_param
 from .branch import Branch, SpecialPoint
-from .fixedpoints import FixedPoint, _newton_one, fixed_points
+from .fixedpoints import FixedPoint
 from .normalform import fold_coefficient, lyapunov1
 from .palc import PALC
+from .startpoint import start_point
 
 __all__ = ["continuation"]
 
@@ -36,38 +36,6 @@ def _range(s, k, rng, p0):
                              f"the range ({lo:g}, {hi:g}); pass params={{{s.param_names[k]!r}: "
                              "value} inside the range, or widen it")
     return lo, hi
-
-
-def _start_point(prob, x0, start):
-    s, p = prob.s, prob.p0
-    if start is not None:
-        return np.asarray(start.x, float)
-    if x0 is not None:
-        guess = s.initial_state(x0)
-        with np.errstate(all="ignore"):
-            x, ok = _newton_one(prob, guess, p)
-        if not ok:
-            raise NbbloxError("continuation: Newton from the given x0 did not converge to an "
-                              "equilibrium; give a better x0 (e.g. the end of a simulation)")
-        return x
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        fps = fixed_points(s, params=dict(zip(s.param_names, p)))
-    if not fps:
-        with np.errstate(all="ignore"):
-            x, ok = _newton_one(prob, s.x0.copy(), p)
-        if ok:
-            return x
-        raise NbbloxError("continuation: no equilibrium found near the initial state at the "
-                          "start value; pass x0= (a state near an equilibrium)")
-    if len(fps) > 1:
-        d = [np.linalg.norm(f.x - s.x0) for f in fps]
-        pick = fps[int(np.argmin(d))]
-        warnings.warn(f"continuation: {len(fps)} equilibria at the start value; starting from "
-                      f"the one nearest the initial state ({pick}); pass x0= to choose",
-                      RuntimeWarning, stacklevel=3)
-        return pick.x
-    return fps[0].x
 
 
 def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, ds_max=None,
@@ -88,8 +56,10 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
         twice the period (``cycles.continue_doubled``); a branch point ("BP") switches to the other branch through it; a fold
         or a FixedPoint starts an equilibrium branch there.
     x0 : dict or array, optional
-        Guess of the start equilibrium (default: the unique fixed point, or
-        the one nearest the System's initial state).
+        Guess of the start equilibrium.  Default: the fixed point found
+        near the System's initial state (the nearest one if there are
+        several, with a warning), else the equilibrium the initial state
+        relaxes to when integrated (see :mod:`nbblox.analysis.startpoint`).
     params : dict, optional
         Other parameter values; ``params[param]`` sets the start value.
 
@@ -122,7 +92,7 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
             if params:
                 prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
     lo, hi = _range(s, k, rng, prob.p0)
-    x = _start_point(prob, x0, start)
+    x = start_point(prob, x0, start)
     t_init = None
     if isinstance(start, SpecialPoint) and start.kind == "BP":
         t_init = _switch_direction(prob, k, x, start)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..exceptions import ParameterError
 from ._common import Problem, check_state, classify, classify_many
+from .points import Points
 
 __all__ = ["FixedPoint", "fixed_points"]
 
@@ -213,7 +214,7 @@ def fixed_points(model, params=None, bounds=None, n_starts=None, seed=0, tol=1e-
 
     Returns
     -------
-    list of FixedPoint
+    Points (a list of FixedPoint with ``.to_pandas()`` and ``.plot()``)
         Sorted by the first state; empty (with a warning) when none is found.
         If some ``params`` values are 1-D arrays (all of one length M), every
         value is solved in one batched Newton and a list of M lists is returned.
@@ -316,7 +317,7 @@ def _finish_batch(prob, cand, P, group, M, lo, hi):
     labels = classify_many(ev)
     res = np.sqrt(np.sum(F * F, 0))
     names = s.state_names
-    out = [[] for _ in range(M)]
+    out = [Points(state_names=names) for _ in range(M)]
     order = np.lexsort(X[::-1]) if len(cand) else []
     for i in order:  # sorted by the first state, as _finish
         x = X[:, i]
@@ -353,4 +354,4 @@ def _finish(prob, cand, p, lo, hi, warn=True):
         warnings.warn("fixed_points: no equilibrium found inside the bounds "
                       + ", ".join(f"{nm}: ({a:g}, {b:g})" for nm, a, b in zip(s.state_names, lo, hi))
                       + "; widen the bounds or change parameters.", RuntimeWarning, stacklevel=3)
-    return out
+    return Points(out, state_names=s.state_names)

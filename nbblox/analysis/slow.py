@@ -13,6 +13,7 @@ from scipy.optimize import least_squares
 from ..exceptions import ParameterError
 from ._common import Problem, classify
 from .fixedpoints import _box
+from .points import Points
 
 __all__ = ["SlowPoint", "slow_points"]
 
@@ -53,7 +54,7 @@ def slow_points(model, params=None, bounds=None, starts=None, n_starts=32, q_tol
 
     Returns
     -------
-    list of SlowPoint, sorted by q.
+    Points (a list of SlowPoint, sorted by q, with ``.to_pandas()`` and ``.plot()``)
 
     Examples
     --------
@@ -94,4 +95,4 @@ def slow_points(model, params=None, bounds=None, starts=None, n_starts=32, q_tol
         found.append(SlowPoint(dict(zip(s.state_names, map(float, x))), q, ev, classify(ev),
                                q < fixed_tol, x=x, jacobian=J))
     found.sort(key=lambda sp: sp.q)
-    return found
+    return Points(found, state_names=s.state_names)

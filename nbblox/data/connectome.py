@@ -113,30 +113,36 @@ class Connectome:
                           self.centres.copy(), self.areas, self.cortical, dict(self.info),
                           self.orientations)
 
-    def to_circuit(self, blox_type, *, speed=None, coupling=1.0, self_connections=False,
-                   name=None, **params):
+    def to_circuit(self, blox_type, *, speed=None, coupling="additive", strength=1.0,
+                   normalize=None, self_connections=False, name=None, **params):
         """A Circuit of one ``blox_type`` per region wired by these weights.
 
         ``speed`` (mm/ms) turns tract lengths into delays; without it the
-        connections are instantaneous.  ``coupling`` scales every weight.
+        connections are instantaneous.  ``coupling`` ("additive" or
+        "diffusive"), ``strength`` (global coupling, scales every weight) and
+        ``normalize`` are those of :meth:`nbblox.Circuit.from_adjacency`; a
+        number for ``coupling`` is read as the strength (the older spelling).
 
         Examples
         --------
         >>> import numpy as np, nbblox as nb
         >>> cx = Connectome("toy", np.array([[0, 1.0], [0.5, 0]]), np.full((2, 2), 30.0),
         ...                 ["a", "b"], np.zeros((2, 3)))
-        >>> c = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.1, speed=None)
+        >>> c = cx.to_circuit(nb.blox.WilsonCowan, strength=0.1, speed=None)
         >>> sorted((k.src, k.dst, k.weight) for k in c.connections)
         [('a', 'b', 0.1), ('b', 'a', 0.05)]
         """
         from ..model.circuit import Circuit
+        if not isinstance(coupling, str):     # to_circuit(..., coupling=0.1): a strength
+            coupling, strength = "additive", coupling
         names = [_ident(lb, i) for i, lb in enumerate(self.labels)]
         blox = [blox_type(name=nm, **params) for nm in names]
-        W = coupling * self.weights
+        W = self.weights.astype(float)
         if not self_connections:
             W = W - np.diag(np.diag(W))
         delays = None if speed is None else self.delays(speed)
-        return Circuit.from_adjacency(blox, W, delays, name=name or self.name)
+        return Circuit.from_adjacency(blox, W, delays, coupling=coupling, strength=strength,
+                                      normalize=normalize, name=name or self.name)
 
     def __repr__(self):
         return (f"<Connectome '{self.name}': {self.n_regions} regions, "

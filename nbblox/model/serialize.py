@@ -93,7 +93,7 @@ def circuit_from_dict(cls, data):
         _require(isinstance(k, Mapping), "each projection must be an object")
         for f in ("src", "dst"):
             _require(isinstance(k.get(f), str), f"projection needs a '{f}' name")
-        rule = {f: k[f] for f in ("p", "seed", "i", "j") if f in k}
+        rule = {f: k[f] for f in ("p", "seed", "i", "j", "condition") if f in k}
         _require(("p" in rule) != ("i" in rule), "a projection needs either 'p' or 'i'/'j'")
         if "seed" in rule:
             _require(isinstance(rule["seed"], int), "projection 'seed' must be an integer")
@@ -173,6 +173,8 @@ def circuit_to_code(circuit, var="circuit"):
         args = [repr(k.src), repr(k.dst)]
         if "p" in d:
             args += [f"weight={_num(d['weight'])}", f"p={_num(d['p'])}", f"seed={d['seed']}"]
+            if d.get("condition"):
+                args.append(f"condition={d['condition']!r}")
             if d["delay"]:
                 args.append(f"delay={_num(d['delay'])}")
         else:

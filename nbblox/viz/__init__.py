@@ -9,6 +9,10 @@ from .raster import plot_raster
 from .sweep import plot_sweep
 from .phaseplane import plot_phase_plane
 from .bifurcation import plot_branch, plot_brute_force
+from .spectrum import plot_spectrum
+from .spikes import plot_isi, plot_rate
+from .matrix import plot_matrix
 
 __all__ = ["plot_solution", "timeseries_element", "downsample", "plot_raster", "plot_sweep",
-           "plot_phase_plane", "plot_branch", "plot_brute_force"]
+           "plot_phase_plane", "plot_branch", "plot_brute_force", "plot_spectrum", "plot_rate",
+           "plot_isi", "plot_matrix"]

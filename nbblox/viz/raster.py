@@ -8,7 +8,7 @@ __all__ = ["plot_raster"]
 
 
 def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max_spikes=200_000,
-                color="#222222", title="spike raster"):
+                color="#222222", title="spike raster", n=None):
     """Spike raster from a Solution or a ``{"index", "time"}`` dict.
 
     Parameters
@@ -19,6 +19,9 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max
         Neuron names for the y axis ticks (used when there are at most 40).
     t_range : (float, float), optional
         Time axis range (default: the solution's span, or the spikes').
+    n : int, optional
+        Number of neurons (rows), silent ones included; default: the largest
+        index + 1.
     max_spikes : int
         Above this many spikes a uniform random subset is drawn (seeded, so the
         picture is stable) to keep the browser responsive; the title says so.
@@ -51,7 +54,8 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max
         t_range = (float(sol.t[0]), float(sol.t[-1]))
     el = hv.Scatter((tm, idx), kdims=[hv.Dimension("time", unit="ms")],
                     vdims=[hv.Dimension("neuron")])
-    n = int(idx.max()) + 1 if idx.size else 1
+    if n is None:
+        n = int(idx.max()) + 1 if idx.size else 1
     opts = dict(width=width, height=height, marker="dash", angle=90, size=8, color=color,
                 title=title + note, tools=["hover"], ylim=(-0.5, max(n, len(labels or ())) - 0.5))
     if t_range is not None:

@@ -15,6 +15,7 @@ conductance mS/cm^2, current uA/cm^2, capacitance uF/cm^2, Ca in uM.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -205,7 +206,7 @@ def _resolve(ch, blox):
 
 
 def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C=1.0,
-                      **defaults):
+                      V0=-60.0, steady_gates=True, **defaults):
     """Build a single-compartment neuron type from ion channels.
 
     Parameters
@@ -222,6 +223,14 @@ def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C
         tabulated by Prinz et al. 2003).
     C : float
         Membrane capacitance (uF/cm^2), > 0.
+    V0 : float
+        Initial membrane potential (mV).
+    steady_gates : bool
+        Start every gate given as ``(steady_state, tau)`` at its steady state
+        for ``V0`` (and the initial calcium), as NeuronBuilder.jl does, so a
+        run starts without an artificial gating transient; False keeps the
+        channels' own ``init``.  (A blox made with ``init={"V": ...}`` later
+        keeps these gate values: build the type with that ``V0`` instead.)
     **defaults
         New defaults for any parameter, e.g. ``g_NaV=120`` or ``E_Leak=-55``.
 
@@ -267,7 +276,7 @@ def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C
     uses_ca = any(c.calcium for c in chans) or any(
         re.search(r"\b(Ca|E_Ca)\b", t) for t in texts)
     params = {"C": _SOMA_PARAMS["C"], "I": _SOMA_PARAMS["I"]}
-    init = {"V": -60.0}
+    init = {"V": float(V0)}
     for c in chans:
         for k, p in c.params.items():
             params[f"{k}_{c.name}"] = as_parameter(p, f"{k}_{c.name}", name)
@@ -293,5 +302,34 @@ def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C
            + ", ".join(f"{c.name}" + (f" ({c.doc})" if c.doc else "") for c in chans)
            + ". Time ms, V mV, currents uA/cm^2, conductances mS/cm^2"
            + (", Ca uM (E_Ca from Nernst)." if uses_ca else "."))
-    return BloxType(name, "\n".join(lines), params, init=init, kind="neuron", doc=doc,
-                    citation=_PRINZ, inputs=("I_syn",), outputs={"V": "V"})
+    make = lambda init: BloxType(name, "\n".join(lines), params, init=init,  # noqa: E731
+                                 kind="neuron", doc=doc, citation=_PRINZ, inputs=("I_syn",),
+                                 outputs={"V": "V"})
+    btype = make(init)
+    if steady_gates:
+        steady = _steady_gates(btype, chans, init)
+        if steady:
+            btype = make({**init, **steady})
+    return btype
+
+
+def _steady_gates(btype, chans, init):
+    """{gate state: its steady-state value at the initial V and Ca} for the
+    gates given as (steady_state, tau), evaluated from the parsed equations."""
+    import sympy as sp
+    values = {sp.Symbol(k, real=True): v.default for k, v in btype.params.items()}
+    values.update({sp.Symbol(k, real=True): float(v) for k, v in init.items()})
+    aux = {}
+    for nm, expr in btype.eqs.aux.items():      # in order: later ones use earlier ones
+        aux[nm] = expr.xreplace(values).xreplace(
+            {sp.Symbol(k, real=True): v for k, v in aux.items()})
+    out = {}
+    for c in chans:
+        for gate in c.gates:
+            try:
+                val = float(aux[f"{gate}_inf_{c.name}"].evalf())
+            except (KeyError, TypeError, ValueError):
+                continue   # not a plain number at rest: keep the channel's init
+            if math.isfinite(val):
+                out[f"{gate}_{c.name}"] = val
+    return out

