@@ -51,6 +51,9 @@ _LAZY = {
     "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
     "fit": ("nbblox.fit", None),          # a callable module: nb.fit(...), nb.fit.features(...)
     "FitResult": ("nbblox.fit", "FitResult"),
+    "save": ("nbblox.io", "save"),
+    "load": ("nbblox.io", "load"),
+    "io": ("nbblox.io", None),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

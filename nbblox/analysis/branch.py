@@ -152,6 +152,18 @@ class Branch:
         cols["special"] = sp
         return pd.DataFrame(cols)
 
+    @property
+    def circuit(self):
+        """The Circuit continued (for a loaded file: rebuilt from its stored JSON)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write the branch to netCDF (``.nc``) or zarr (``.zarr``); read it back
+        with :func:`nbblox.load` (see :func:`nbblox.io.save`)."""
+        from ..io import save
+        return save(self, path, format=format)
+
     def plot(self, y=None, **kw):
         """Bifurcation diagram (HoloViews): stable solid, unstable dashed,
         labelled special points; ``y`` is a state name (default: the first)."""

@@ -85,6 +85,19 @@ class FitResult:
                              "hi": [self.bounds[n][1] for n in self.names]},
                             index=pd.Index(self.names, name="parameter"))
 
+    @property
+    def circuit(self):
+        """The Circuit fitted (for a loaded file: rebuilt from its stored JSON)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write the fit (estimate, covariance, history, the simulation at the
+        estimate and the data) to netCDF (``.nc``) or zarr (``.zarr``); read it
+        back with :func:`nbblox.load`."""
+        from ..io import save
+        return save(self, path, format=format)
+
     def plot(self, **kw):
         """HoloViews overlay of data vs fit per variable, and the loss history
         (see :func:`nbblox.viz.fit.plot_fit`)."""
