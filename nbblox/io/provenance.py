@@ -182,7 +182,7 @@ def stamp(obj=None, *, seed=None, params=None):
     Examples
     --------
     >>> import nbblox as nb
-    >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 5.0, seed=3)
+    >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 5.0, seed=3)
     >>> s = stamp(sol)
     >>> s["seed"], s["method"], s["params"]["fhn.I"], len(s["model_hash"])
     (3, 'rk4', 0.5, 16)
