@@ -54,6 +54,7 @@ _LAZY = {
     "save": ("nbblox.io", "save"),
     "load": ("nbblox.io", "load"),
     "io": ("nbblox.io", None),
+    "citation": ("nbblox.io.citation", "citation"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",
