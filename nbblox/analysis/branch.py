@@ -164,11 +164,13 @@ class Branch:
         from ..io import save
         return save(self, path, format=format)
 
-    def plot(self, y=None, **kw):
+    def plot(self, y=None, stamp=False, **kw):
         """Bifurcation diagram (HoloViews): stable solid, unstable dashed,
         labelled special points; ``y`` is a state name (default: the first)."""
         from ..viz.bifurcation import plot_branch
-        return plot_branch(self, y=y, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_branch(self, y=y, **kw)
+        return with_stamp(el, self) if stamp else el
 
 
 def _fmt(v):

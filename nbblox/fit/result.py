@@ -98,11 +98,13 @@ class FitResult:
         from ..io import save
         return save(self, path, format=format)
 
-    def plot(self, **kw):
+    def plot(self, stamp=False, **kw):
         """HoloViews overlay of data vs fit per variable, and the loss history
         (see :func:`nbblox.viz.fit.plot_fit`)."""
         from ..viz.fit import plot_fit
-        return plot_fit(self, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_fit(self, **kw)
+        return with_stamp(el, self) if stamp else el
 
     def __repr__(self):
         est = ", ".join(f"{n}={self.params[n]:.6g}±{self.stderr[n]:.2g}" for n in self.names)

@@ -168,7 +168,7 @@ def circuit_of(obj):
     return circuit
 
 
-def stamp(obj=None, *, seed=None, params=None):
+def stamp(obj=None, *, seed=None, params=None, libraries=()):
     """The reproducibility stamp of a result, explorer, dashboard or circuit.
 
     Returns
@@ -177,7 +177,8 @@ def stamp(obj=None, *, seed=None, params=None):
         ``model`` (circuit name), ``model_hash``, ``method``, ``dt``,
         ``seed``, ``params`` (``{"blox.param": value}``: for results, every
         parameter of the run), ``versions`` and ``created`` (UTC); keys
-        that do not apply are left out.
+        that do not apply are left out.  ``libraries`` adds versions (the
+        plotting stack for figures and pages).
 
     Examples
     --------
@@ -201,7 +202,7 @@ def stamp(obj=None, *, seed=None, params=None):
     p = params if params is not None else _params_of(obj)
     if p:
         out["params"] = {k: float(v) for k, v in p.items()}
-    out["versions"] = versions()
+    out["versions"] = versions(libraries)
     out["created"] = _now()
     return out
 
@@ -231,6 +232,9 @@ def _params_of(obj):
         return obj.solution.params                            # FitResult: at the estimate
     if isinstance(getattr(obj, "params", None), dict):
         return obj.params
+    system = getattr(obj, "system", None)
+    if isinstance(getattr(obj, "params", None), np.ndarray) and system is not None:
+        return dict(zip(system.param_names, obj.params.tolist()))   # PhasePlane
     if hasattr(obj, "attrs") and isinstance(obj.attrs.get("params"), str):
         try:
             return json.loads(obj.attrs["params"])

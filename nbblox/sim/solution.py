@@ -169,10 +169,13 @@ class Solution:
         return pd.DataFrame(self.values.T, index=pd.Index(self.t, name="time"),
                             columns=self.names)
 
-    def plot(self, vars=None, **kw):
-        """HoloViews plot of the recorded time series (see nbblox.viz)."""
+    def plot(self, vars=None, stamp=False, **kw):
+        """HoloViews plot of the recorded time series (see nbblox.viz);
+        ``stamp=True`` writes the reproducibility stamp under it."""
         from ..viz import plot_solution
-        return plot_solution(self, vars=vars, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_solution(self, vars=vars, **kw)
+        return with_stamp(el, self) if stamp else el
 
     # -- persistence: lazy delegates to nbblox.io, as .plot() is to viz ----------
     @property

@@ -127,6 +127,9 @@ class Dashboard(pn.viewable.Viewer):
                                     filename=f"{name}.nc", label="NetCDF", color="primary"),
             pn.widgets.FileDownload(callback=self._json_file, filename=f"{name}.json",
                                     label="circuit JSON", color="primary"),
+            pn.widgets.FileDownload(   # sidecar: stamp, code and citations of the run
+                callback=lambda: V.stamp_json(ex, [f"{name}.csv", f"{name}.nc"]),
+                filename=f"{name}.stamp.json", label="stamp", color="primary"),
             css_classes=["nbblox-downloads"])
         side = [pn.pane.Markdown(f"### {self.title}"),
                 explore_panel.sidebar(ex, title=False),
