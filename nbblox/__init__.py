@@ -55,6 +55,7 @@ _LAZY = {
     "load": ("nbblox.io", "load"),
     "io": ("nbblox.io", None),
     "citation": ("nbblox.io.citation", "citation"),
+    "export_html": ("nbblox.io.html", "export_html"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",
