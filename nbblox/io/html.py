@@ -78,9 +78,14 @@ def _subject(obj):
 
 
 def _result_figures(kind, res):
-    if kind == "Sweep":
+    if kind == "Sweep":      # the first measure, one view per recorded variable (up to 4)
         from ..viz import plot_sweep
-        return [("Sweep", plot_sweep(res))]
+        name = next(n for n in res.data_vars if n not in ("diverged", "trace"))
+        da = res[name]
+        if "variable" not in da.dims:
+            return [(f"Sweep: {name}", plot_sweep(da))]
+        return [(f"Sweep: {name} of {v}", plot_sweep(da.sel(variable=v), title=f"{name} {v}"))
+                for v in da["variable"].values.tolist()[:4]]
     caption = {"Solution": "Time series", "Branch": "Bifurcation diagram (stable solid, "
                "unstable dashed)", "FitResult": "Data and fit"}[kind]
     return [(caption, res.plot())]
@@ -280,8 +285,9 @@ def _arrange(divs, captions, wide):
 
 
 def _script_json(obj):
-    """JSON that is safe inside <script>: '</' and '<!--' cannot close or open anything."""
-    return json.dumps(obj, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON that is safe inside <script>: no '<' at all (so no '</script>' or '<!--'),
+    and the same value to a JSON parser."""
+    return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _bokeh(models):

@@ -31,7 +31,8 @@ def caption(st):
 
 
 def _hook(st):
-    text = caption(st)
+    from .._text import tex_free
+    text = tex_free(caption(st))     # a model name is text: Bokeh must not find TeX in it
 
     def add_stamp(plot, element):
         from bokeh.models import Title

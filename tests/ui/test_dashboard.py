@@ -164,7 +164,7 @@ def test_downloads_round_trip(system, tmp_path):
     assert side["stamp"]["model_hash"] == nb.io.provenance.model_hash(system.circuit)
     assert set(side["stamp"]["versions"]) >= {"nbblox", "numpy", "numba", "bokeh"}
     assert "'fhn2.a': 0.9" in side["code"] and "FitzHugh R (1961)" in side["citation"]
-    assert side["files"] == [f"{system.circuit.name}.csv", f"{system.circuit.name}.nc"]
+    assert side["files"] == [d.downloads[0].filename, d.downloads[1].filename]
 
 
 def test_upload_is_size_limited_and_validated(system):
