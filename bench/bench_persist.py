@@ -89,8 +89,9 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     for r in rows:
         print(r)
-    Path(args.out).write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                                          "load": os.getloadavg()[0], "rows": rows}, indent=1))
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    Path(args.out).write_text(json.dumps({"when": when, "load": os.getloadavg()[0],
+                                          "rows": rows}, indent=1))
 
 
 if __name__ == "__main__":

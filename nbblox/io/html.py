@@ -27,7 +27,7 @@ from .provenance import circuit_of, stamp
 
 __all__ = ["export_html", "MAX_GRID_RUNS", "MAX_GRID_BYTES"]
 
-MAX_GRID_RUNS = 60
+MAX_GRID_RUNS = 60         # precomputed runs a page may hold (grid=)
 MAX_GRID_BYTES = 20_000_000
 _E = html.escape
 
@@ -133,7 +133,8 @@ def _values_of(circuit, params):
         except (KeyError, AttributeError, TypeError, ValueError):
             own = None
         same = bool(np.all(arr == arr[0]))
-        shown = _fmt(arr[0]) if same else f"{arr.size} values, {_fmt(arr.min())} to {_fmt(arr.max())}"
+        shown = (_fmt(arr[0]) if same else
+                 f"{arr.size} values, {_fmt(arr.min())} to {_fmt(arr.max())}")
         changed = own is not None and not np.array_equal(np.broadcast_to(own, arr.shape), arr)
         out[(inst, pname)] = (shown, changed)
     return out
@@ -200,55 +201,6 @@ def _cite_section(refs):
     return ('<section id="cite"><h2>Cite</h2><p class="lead">The papers behind the models and '
             f'methods used.</p><ol class="refs">{items}</ol><details><summary>BibTeX</summary>'
             f'<pre><code>{_E(refs.bibtex())}</code></pre></details></section>')
-
-
-# -- the optional precomputed slider -------------------------------------------------
-def _grid_figure(ex, grid, max_runs, max_bytes):
-    """A Bokeh slider over precomputed runs of one parameter (BokehJS swaps the
-    data; no kernel): bounded by ``max_runs`` and ``max_bytes`` of page data."""
-    from bokeh.layouts import column
-    from bokeh.models import (ColumnDataSource, CustomJS, CustomJSTickFormatter, Legend,
-                              Slider)
-    from bokeh.palettes import Category10
-    from bokeh.plotting import figure
-    from ..viz.timeseries import downsample
-    if not isinstance(grid, dict) or len(grid) != 1:
-        raise ParameterError("grid= takes one parameter and its values, e.g. "
-                             "{'fhn.I': np.linspace(0, 1, 11)}")
-    (name, values), = grid.items()
-    ex.system.params.index(name)                      # ParameterError with a suggestion
-    values = np.asarray(values, dtype=float).ravel()
-    if not 1 <= values.size <= max_runs:
-        raise ParameterError(f"grid= has {values.size} values of '{name}'; a page holds "
-                             f"1 to {max_runs} precomputed runs (max_runs=)")
-    runs, size = [], 0
-    for v in values:
-        sol = ex.simulate(params={name: float(v)})
-        t, Y = downsample(sol.t, np.vstack([sol[x] for x in ex.vars]), 1200)
-        run = {"t": np.round(t, 6).tolist(),
-               **{f"y{k}": np.round(y, 6).tolist() for k, y in enumerate(Y)}}
-        size += len(json.dumps(run))
-        if size > max_bytes:
-            raise ParameterError(f"the precomputed runs need more than {max_bytes / 1e6:g} MB "
-                                 f"(max_bytes=); use fewer values of '{name}'")
-        runs.append(run)
-    k0 = int(np.argmin(np.abs(values - ex.params[name])))
-    src = ColumnDataSource(runs[k0])
-    fig = figure(height=340, sizing_mode="stretch_width", x_axis_label="time (ms)",
-                 toolbar_location="above", tools="pan,wheel_zoom,box_zoom,reset,save")
-    colors = Category10[10]
-    items = [(v, [fig.line("t", f"y{k}", source=src, line_width=1.8, color=colors[k % 10])])
-             for k, v in enumerate(ex.vars)]
-    fig.add_layout(Legend(items=items, location="top_right"), "right")
-    fig.yaxis.axis_label = ex.vars[0] if len(ex.vars) == 1 else "value"
-    unit = ex.system.parameter_info(name).unit
-    label = CustomJSTickFormatter(args=dict(values=values.tolist(), unit=unit), code="""
-        return (Number(values[Math.round(tick)].toPrecision(6)) + " " + unit).trim();""")
-    slider = Slider(start=0, end=max(values.size - 1, 1), step=1, value=k0, title=name,
-                    format=label, sizing_mode="stretch_width", disabled=values.size == 1)
-    slider.js_on_change("value", CustomJS(args=dict(src=src, slider=slider, runs=runs), code="""
-        src.data = runs[slider.value];"""))
-    return column(slider, fig, sizing_mode="stretch_width")
 
 
 # -- the page --------------------------------------------------------------------------
@@ -361,7 +313,8 @@ def export_html(obj, path, *, title=None, grid=None, max_runs=MAX_GRID_RUNS,
     models = [_fit_width(hv.render(el, backend="bokeh")) for _, el in figs]
     captions = [c for c, _ in figs]
     if grid is not None:
-        models.append(_grid_figure(ex, grid, max_runs, max_bytes))
+        from .slider import precomputed_slider
+        models.append(precomputed_slider(ex, grid, max_runs, max_bytes))
         captions.append("Precomputed runs: move the slider (no kernel needed)")
     res_html, script, divs = _bokeh(models)
     fig_html = _arrange(divs, captions, [getattr(m, "sizing_mode", None) == "stretch_width"

@@ -57,7 +57,8 @@ def equations_mathml(btype):
         for name, expr in btype.eqs.aux.items():
             rows.append(_row(_symbol(name), mathml(expr, printer="presentation")))
         for s, expr in btype.eqs.rhs.items():
-            d = f"<mfrac><mrow><mi>d</mi>{_symbol(s)}</mrow><mrow><mi>d</mi><mi>t</mi></mrow></mfrac>"
+            d = (f"<mfrac><mrow><mi>d</mi>{_symbol(s)}</mrow>"
+                 "<mrow><mi>d</mi><mi>t</mi></mrow></mfrac>")
             rows.append(_row(d, mathml(expr, printer="presentation")))
         markup = f'<math display="block"><mtable>{"".join(rows)}</mtable></math>'
         if _safe(markup):

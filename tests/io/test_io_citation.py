@@ -65,7 +65,8 @@ def test_learning_rules_are_cited():
     c = nb.Circuit([a, b])
     c.connect(a, b, weight=0.1, on_pre="V += w", p=1.0, seed=0, plasticity=nb.STDP())
     refs = nb.citation(c)
-    assert [r.key for r in refs] == ["Song2000"] and refs[0].used_for == ["STDP learning rule (a->b)"]
+    assert [r.key for r in refs] == ["Song2000"]
+    assert refs[0].used_for == ["STDP learning rule (a->b)"]
 
 
 def test_a_loaded_result_cites_the_same_papers(tmp_path):

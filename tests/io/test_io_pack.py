@@ -16,8 +16,8 @@ from nbblox.sim.solution import Solution
 from iocheck import same, same_result
 
 CI = os.environ.get("CI", "").lower() == "true"
-SETTINGS = dict(deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow,
-                                                                     HealthCheck.function_scoped_fixture])
+SETTINGS = dict(deadline=None, derandomize=CI,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 text = st.text(alphabet=string.printable + "αβγ→·", max_size=12)
 floats = st.floats(allow_nan=True, allow_infinity=True)
