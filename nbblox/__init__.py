@@ -56,6 +56,11 @@ _LAZY = {
     "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
     "fit": ("nbblox.fit", None),          # a callable module: nb.fit(...), nb.fit.features(...)
     "FitResult": ("nbblox.fit", "FitResult"),
+    "save": ("nbblox.io", "save"),
+    "load": ("nbblox.io", "load"),
+    "io": ("nbblox.io", None),
+    "citation": ("nbblox.io.citation", "citation"),
+    "export_html": ("nbblox.io.html", "export_html"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

@@ -152,11 +152,25 @@ class Branch:
         cols["special"] = sp
         return pd.DataFrame(cols)
 
-    def plot(self, y=None, **kw):
+    @property
+    def circuit(self):
+        """The Circuit continued (for a loaded file: rebuilt from its stored JSON)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write the branch to netCDF (``.nc``) or zarr (``.zarr``); read it back
+        with :func:`nbblox.load` (see :func:`nbblox.io.save`)."""
+        from ..io import save
+        return save(self, path, format=format)
+
+    def plot(self, y=None, stamp=False, **kw):
         """Bifurcation diagram (HoloViews): stable solid, unstable dashed,
         labelled special points; ``y`` is a state name (default: the first)."""
         from ..viz.bifurcation import plot_branch
-        return plot_branch(self, y=y, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_branch(self, y=y, **kw)
+        return with_stamp(el, self) if stamp else el
 
 
 def _fmt(v):

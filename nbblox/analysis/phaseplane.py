@@ -46,9 +46,13 @@ class PhasePlane:
                                           self.x: c[:, 0], self.y: c[:, 1]}))
         return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
-    def plot(self, **kw):
+    def plot(self, stamp=False, **kw):
+        """Nullclines, vector field and trajectories (HoloViews); ``stamp=True``
+        writes the reproducibility stamp under it."""
         from ..viz.phaseplane import plot_phase_plane
-        return plot_phase_plane(self, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_phase_plane(self, **kw)
+        return with_stamp(el, self) if stamp else el
 
 
 def _march(Z, xs, ys):

@@ -85,11 +85,26 @@ class FitResult:
                              "hi": [self.bounds[n][1] for n in self.names]},
                             index=pd.Index(self.names, name="parameter"))
 
-    def plot(self, **kw):
+    @property
+    def circuit(self):
+        """The Circuit fitted (for a loaded file: rebuilt from its stored JSON)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write the fit (estimate, covariance, history, the simulation at the
+        estimate and the data) to netCDF (``.nc``) or zarr (``.zarr``); read it
+        back with :func:`nbblox.load`."""
+        from ..io import save
+        return save(self, path, format=format)
+
+    def plot(self, stamp=False, **kw):
         """HoloViews overlay of data vs fit per variable, and the loss history
         (see :func:`nbblox.viz.fit.plot_fit`)."""
         from ..viz.fit import plot_fit
-        return plot_fit(self, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_fit(self, **kw)
+        return with_stamp(el, self) if stamp else el
 
     def __repr__(self):
         est = ", ".join(f"{n}={self.params[n]:.6g}±{self.stderr[n]:.2g}" for n in self.names)

@@ -190,25 +190,42 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             raise SimulationError("sensitivities= cannot be combined with callback=, "
                                   "weights= or record_weights=")
         from .sensitivity import simulate_sensitivities
-        return simulate_sensitivities(system, sensitivities, method, x, p, t0, dt, nsteps,
-                                      int(stride), rec, names, named, info)
+        start = _start(system, x, None, True, None, None)
+        sol = simulate_sensitivities(system, sensitivities, method, x, p, t0, dt, nsteps,
+                                     int(stride), rec, names, named, info)
+        sol.start = start
+        return sol
     chunked = _chunking(system, method, dt, callback, callback_every, weights, learn,
                         record_weights)
     chunked = _interruptible(system, method, nsteps, chunked)
+    start = _start(system, x, weights, learn, record_weights, callback)
     if system.layout.needs_full_kernel or chunked is not None:
         _check_features(system, method)
         if system.layout.has_noise:
             info["seed"] = noise_seed(seed)
-        return _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                     named, info, chunked or {})
-    if method in FIXED_METHODS:
-        return _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                      named, info)
-    if any(g.btype.clip for g in system.layout.groups):
-        raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
-                              f"a fixed-step method ({', '.join(FIXED_METHODS)})")
-    return _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
-                     info, rtol, atol)
+        sol = _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                    named, info, chunked or {})
+    elif method in FIXED_METHODS:
+        sol = _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                     named, info)
+    else:
+        if any(g.btype.clip for g in system.layout.groups):
+            raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
+                                  f"a fixed-step method ({', '.join(FIXED_METHODS)})")
+        sol = _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
+                        dict(info, rtol=rtol, atol=atol), rtol, atol)
+    sol.start = start
+    return sol
+
+
+def _start(system, x, weights, learn, record_weights, callback):
+    """What a run started from beyond its parameters (``Solution.start``), so a
+    saved run can be repeated bit for bit: the state vector, the connection and
+    synapse weights, and the learning settings."""
+    from .callbacks import initial_weights
+    return {"x0": x.copy(), "edge_weights": np.array(system.weights, dtype=np.float64),
+            "synapse_weights": initial_weights(system, weights), "learn": bool(learn),
+            "record_weights": record_weights, "callback": callback is not None}
 
 
 def _chunking(system, method, dt, callback, every, weights, learn, record_weights):

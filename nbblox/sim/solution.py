@@ -77,6 +77,8 @@ class Solution:
         self.weights = {}
         #: {"t": times, projection name: (n_snapshots, n_synapses)} or None
         self.weight_history = None
+        #: what the run started from (state vector, weights; set by simulate), or None
+        self.start = None
 
     def sensitivity(self, name, param):
         """d(``name``)/d(``param``) over ``t``, from ``simulate(..., sensitivities=)``.
@@ -167,10 +169,44 @@ class Solution:
         return pd.DataFrame(self.values.T, index=pd.Index(self.t, name="time"),
                             columns=self.names)
 
-    def plot(self, vars=None, **kw):
-        """HoloViews plot of the recorded time series (see nbblox.viz)."""
+    def plot(self, vars=None, stamp=False, **kw):
+        """HoloViews plot of the recorded time series (see nbblox.viz);
+        ``stamp=True`` writes the reproducibility stamp under it."""
         from ..viz import plot_solution
-        return plot_solution(self, vars=vars, **kw)
+        from ..viz.stamp import with_stamp
+        el = plot_solution(self, vars=vars, **kw)
+        return with_stamp(el, self) if stamp else el
+
+    # -- persistence: lazy delegates to nbblox.io, as .plot() is to viz ----------
+    @property
+    def circuit(self):
+        """The Circuit that produced this run (for a loaded file: rebuilt from the
+        circuit JSON stored in it, through the safe loader)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write this run to netCDF (``.nc``) or zarr (``.zarr``) with its circuit,
+        parameters, seed, method, versions and a content hash; read it back with
+        :func:`nbblox.load` (see :func:`nbblox.io.save`).
+
+        Examples
+        --------
+        >>> import nbblox as nb, os, tempfile
+        >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 10.0)
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.nc")
+        >>> nb.load(sol.save(path)).circuit == sol.circuit
+        True
+        """
+        from ..io import save
+        return save(self, path, format=format)
+
+    def rerun(self):
+        """Simulate again from the stored circuit, parameters, starting state,
+        weights, seed, method and step: a deterministic method or seeded noise
+        gives the same numbers bit for bit (same machine and libraries)."""
+        from ..io.rerun import rerun_solution
+        return rerun_solution(self)
 
     def __repr__(self):
         span = f"t = {self.t[0]:g}..{self.t[-1]:g} ms" if self.t.size else "empty"

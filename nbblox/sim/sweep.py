@@ -21,7 +21,7 @@ from ..compile import schemes
 from . import sweep_measures
 from .simulate import _number
 from .solution import Solution
-from .sweep_dataset import assemble
+from .sweep_dataset import assemble, provenance
 
 __all__ = ["sweep"]
 
@@ -314,7 +314,9 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
                               "stride=, record= or traces=False")
     backend_name = backend if isinstance(backend, str) else "dask"
     info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
-            "transient": transient, "backend": backend_name}
+            "transient": transient, "backend": backend_name, "seed": seed,
+            **provenance(system, names, grid, record, traces, meas, threshold, min_amplitude,
+                         P, X, W, values)}
     spec = {"measures": meas, "transient": transient, "traces": bool(traces),
             "names": rec_names, "param_names": system.param_names, "info": info,
             "options": {"threshold": threshold, "min_amplitude": min_amplitude}}

@@ -1,18 +1,99 @@
 """Assemble the chunk results of :func:`nbblox.sweep` into an xarray
-Dataset (missing chunks of an interrupted sweep stay NaN)."""
+Dataset (missing chunks of an interrupted sweep stay NaN), with the circuit
+and the sweep's settings in its attributes, and the ``.nbblox`` accessor
+(``ds.nbblox.circuit``, ``.save(path)``, ``.rerun()``) that reads them."""
 from __future__ import annotations
 
 import json
 import warnings
 
 import numpy as np
+import xarray as xr
 
-__all__ = ["assemble"]
+__all__ = ["assemble", "provenance", "SweepAccessor"]
+
+
+def provenance(system, names, grid, record, traces, meas, threshold, min_amplitude, P, X, W,
+               values):
+    """Attributes that let a saved sweep be cited and repeated: the circuit
+    JSON and the settings (``sweep``: swept names, base parameters, state and
+    weights, measures; a user's measure function is named, not stored)."""
+    base = P[0].copy() if len(P) else system.param_vector()
+    x0, w = (X[0].copy(), W[0].copy()) if len(X) else (system.x0, system.weights)
+    for k in names:     # the swept slot of row 0 holds a swept value, not the base
+        if k in system.param_names:
+            base[system.params.index(k)] = system.param_vector()[system.params.index(k)]
+        elif k in system.state_names:
+            x0[system.state_index(k)] = system.x0[system.state_index(k)]
+        elif k == "coupling" and len(W):
+            w = np.asarray(system.weights, dtype=np.float64).copy()
+    spec = {"swept": list(names), "grid": bool(grid), "record": record, "traces": bool(traces),
+            "measures": {n: (m if isinstance(m, str) else None) for n, m in meas},
+            "threshold": threshold, "min_amplitude": min_amplitude,
+            "params": dict(zip(system.param_names, base.tolist())), "x0": x0.tolist(),
+            "weights": np.asarray(w, dtype=np.float64).tolist()}
+    return {"circuit": system.circuit.to_json(), "sweep": json.dumps(spec)}
+
+
+@xr.register_dataset_accessor("nbblox")
+class SweepAccessor:
+    """``ds.nbblox``: the circuit, saving and re-running of a sweep Dataset.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> ds = nb.sweep(nb.blox.FitzHughNagumo(name="fhn"), {"fhn.I": [0.0, 1.0]}, 20.0,
+    ...               dt=0.05, measure="max")
+    >>> ds.nbblox.circuit.name
+    'fhn'
+    >>> bool((ds.nbblox.rerun()["max"] == ds["max"]).all())
+    True
+    """
+
+    def __init__(self, ds):
+        self._ds = ds
+
+    @property
+    def circuit(self):
+        """The swept Circuit, rebuilt from the JSON in ``attrs["circuit"]``."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self._ds)
+
+    def save(self, path, format=None):
+        """Write the sweep to netCDF (``.nc``) or zarr (``.zarr``, chunked, for
+        large sweeps); :func:`nbblox.load` reads it back."""
+        from ..io import save
+        return save(self._ds, path, format=format)
+
+    def rerun(self, backend="cpu"):
+        """Run the same sweep again (built-in measures only: a measure function
+        is code, which a file does not carry)."""
+        from ..compile import compile
+        from ..exceptions import SimulationError
+        from .sweep import sweep
+        a = self._ds.attrs
+        if "sweep" not in a or "circuit" not in a:
+            raise SimulationError("this Dataset does not record its sweep settings (made by "
+                                  "an older nbblox or edited)")
+        from ..io.pack import loads
+        spec = loads(a["sweep"], "the 'sweep' attribute")
+        own = [n for n, m in spec["measures"].items() if m is None]
+        if own:
+            raise SimulationError(f"the measure {own[0]!r} was a Python function, which the "
+                                  "Dataset does not store; rerun with nb.sweep(...) instead")
+        system = compile(self.circuit)
+        system.weights[:] = spec["weights"]
+        values = {k: np.asarray(self._ds[k].values) for k in spec["swept"]}
+        return sweep(system, values, a["t_end"], dt=a["dt"], method=a["method"],
+                     measure={n: m for n, m in spec["measures"].items()}, grid=spec["grid"],
+                     backend=backend, record=spec["record"], stride=int(a["stride"]),
+                     traces=spec["traces"], params=spec["params"], x0=np.asarray(spec["x0"]),
+                     t0=a["t0"], transient=a["transient"], threshold=spec["threshold"],
+                     min_amplitude=spec["min_amplitude"], seed=a.get("seed"))
 
 
 def assemble(parts, job, names, cols, shape, grid, rec_names):
     """Assemble chunk results (missing chunks stay NaN) into a Dataset."""
-    import xarray as xr
     n = job["X"].shape[0]
     pdims = tuple(names) if grid else ("instance",)
     if grid:

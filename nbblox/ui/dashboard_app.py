@@ -160,6 +160,9 @@ class Dashboard(pn.viewable.Viewer):
             pn.widgets.FileDownload(callback=self._download(self._json_file),
                                     filename=file_name(name, "json"),
                                     label="circuit JSON", color="primary"),
+            pn.widgets.FileDownload(   # sidecar: stamp, code and citations of the run
+                callback=lambda: V.stamp_json(ex, [file_name(name, "csv"), file_name(name, "nc")]),
+                filename=file_name(name, "stamp.json"), label="stamp", color="primary"),
             css_classes=["nbblox-downloads"])
         side = [html_pane("<h3>{}</h3>", self.title),
                 explore_panel.sidebar(ex, title=False),

@@ -19,7 +19,8 @@ import panel as pn
 from ..exceptions import ParameterError
 from .text import html, html_pane, plot_title
 
-__all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes"]
+__all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
+           "stamp_json"]
 
 
 def explore_views(views, system, vars=None, phase=None):
@@ -185,5 +186,24 @@ def csv_bytes(sol):
 
 
 def netcdf_bytes(sol):
-    """NetCDF bytes of a Solution (whatever format xarray's installed engine writes)."""
-    return io.BytesIO(bytes(sol.to_xarray().to_netcdf()))
+    """NetCDF-4 bytes of a Solution in nbblox's file format: the run, its circuit,
+    parameters, seed and versions (``nb.load(path).rerun()`` repeats it)."""
+    import os
+    import tempfile
+    from ..io import save
+    with tempfile.TemporaryDirectory() as folder:
+        with open(save(sol, os.path.join(folder, "run.nc")), "rb") as fh:
+            return io.BytesIO(fh.read())
+
+
+def stamp_json(ex, files=()):
+    """The sidecar of a download: the reproducibility stamp of the explorer's
+    current run (model hash, every parameter, seed, method, versions), the code
+    that reproduces it and the papers to cite, as JSON text."""
+    import json
+    from ..io.citation import citation
+    from ..io.provenance import stamp
+    from .export import UI_LIBRARIES
+    doc = {"stamp": stamp(ex, libraries=UI_LIBRARIES), "files": list(files),
+           "code": ex.to_code(), "citation": str(citation(ex))}
+    return io.StringIO(json.dumps(doc, indent=1, ensure_ascii=False))

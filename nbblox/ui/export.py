@@ -1,29 +1,19 @@
 """Export an explorer to a Python cell: the circuit (Circuit.to_code), the
 parameters that differ from the circuit's own values, the run settings and
-the view, under a reproducibility stamp (versions, seed, time)."""
+the view, under the reproducibility stamp (model hash, versions, seed, time)."""
 from __future__ import annotations
 
-import datetime
-import platform
+__all__ = ["explorer_code", "stamp", "UI_LIBRARIES"]
 
-__all__ = ["explorer_code", "stamp"]
-
-
-def _version(mod):
-    try:
-        return __import__(mod).__version__
-    except Exception:
-        return "absent"
+#: versions a figure or page also depends on (added to the stamp)
+UI_LIBRARIES = ("holoviews", "bokeh", "panel")
 
 
-def stamp(seed=None):
-    """Comment lines naming the versions that produced a result."""
-    import nbblox
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    libs = " ".join(f"{m} {_version(m)}" for m in ("numpy", "scipy", "numba", "holoviews",
-                                                     "bokeh", "panel"))
-    return [f"# nbblox {nbblox.__version__} · Python {platform.python_version()} · {libs}",
-            f"# seed {seed!r} · exported {now} by nbblox explore().to_code()"]
+def stamp(obj=None, seed=None):
+    """Comment lines naming the model, run and versions behind ``obj`` (the
+    one stamp of :func:`nbblox.io.provenance.stamp`, with the plotting stack)."""
+    from ..io.provenance import stamp as make, stamp_lines
+    return stamp_lines(make(obj, seed=seed, libraries=UI_LIBRARIES))
 
 
 def _num(v):
@@ -52,7 +42,7 @@ def explorer_code(ex):
         body.pop(0)
     params = "{" + ", ".join(f"{k!r}: {_num(v)}" for k, v in changed.items()) + "}"
     views = tuple(ex.views)
-    lines = stamp(ex.seed) + ["import nbblox as nb", ""] + body + [
+    lines = stamp(ex) + ["import nbblox as nb", ""] + body + [
         "",
         f"params = {params}",
         f"sol = nb.simulate(circuit, {ex.t_end!r}, dt={ex.dt!r}, method={ex.method!r}, "

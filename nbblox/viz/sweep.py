@@ -59,7 +59,7 @@ def plot_sweep(data, measure=None, *, cmap="viridis", width=520, height=420, tit
     if len(dims) == 1:
         x = np.asarray(da[dims[0]].values, dtype=float)
         return hv.Curve((x, da.values), kdims=[dims[0]], vdims=[name]).opts(
-            backend="bokeh", width=width, height=height // 1.5, tools=["hover"], title=label,
+            backend="bokeh", width=width, height=int(height // 1.5), tools=["hover"], title=label,
             show_grid=True)
     if len(dims) != 2:
         raise ParameterError(f"a sweep heatmap needs 1 or 2 swept parameters, this one has "

@@ -151,14 +151,20 @@ def test_downloads_round_trip(system, tmp_path):
     assert list(df.columns) == system.state_names      # every state, not only the plotted
     np.testing.assert_allclose(df["fhn1.V"].to_numpy(), d.solution["fhn1.V"], rtol=1e-12)
     np.testing.assert_allclose(df["fhn2.w"].to_numpy(), ref["fhn2.w"], rtol=1e-12)
-    import xarray as xr
     nc = tmp_path / "run.nc"
     nc.write_bytes(d.downloads[1].callback().getvalue())
-    ds = xr.open_dataset(nc)
-    np.testing.assert_allclose(ds["fhn2.w"].values, ref["fhn2.w"])
+    back = nb.load(nc)                     # an nbblox file: run, circuit, settings inside
+    np.testing.assert_allclose(back["fhn2.w"], ref["fhn2.w"])
+    np.testing.assert_array_equal(back.rerun()["fhn2.w"], back["fhn2.w"])
     text = d.downloads[2].callback().read()
     c = nb.Circuit.from_json(text)
     assert c["fhn2"].params["a"] == 0.9 and c["fhn1"].params["I"] == 0.5
+    side = json.loads(d.downloads[3].callback().read())   # the sidecar
+    assert side["stamp"]["params"]["fhn2.a"] == 0.9 and side["stamp"]["dt"] == 0.05
+    assert side["stamp"]["model_hash"] == nb.io.provenance.model_hash(system.circuit)
+    assert set(side["stamp"]["versions"]) >= {"nbblox", "numpy", "numba", "bokeh"}
+    assert "'fhn2.a': 0.9" in side["code"] and "FitzHugh R (1961)" in side["citation"]
+    assert side["files"] == [d.downloads[0].filename, d.downloads[1].filename]
 
 
 def test_upload_is_size_limited_and_validated(system):
