@@ -72,3 +72,11 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+import sys as _sys  # noqa: E402
+
+# inside IPython/Jupyter: plots display with no set-up call, nbblox errors are compact
+if "IPython" in _sys.modules:
+    from .ipython import on_import as _on_import
+    _on_import()
