@@ -14,6 +14,7 @@ from .explorer import MAX_SLIDERS
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout"]
 
 METHODS = list(FIXED_METHODS) + list(ADAPTIVE_METHODS)
+MIN_VIEWS = 400   # px: narrower than this, the views go below the controls
 # Panel 1.9 renamed name -> label and button_type -> color; keep older Panels working
 _LABEL = "label" if "label" in pn.widgets.FloatSlider.param else "name"
 _COLOR = "color" if "color" in pn.widgets.Button.param else "button_type"
@@ -51,13 +52,15 @@ class Controls:
         self.export = pn.widgets.Button(**_kw("</> code", "primary", width=100))
         self.export.on_click(lambda e: self.show_code())
         self.code = pn.widgets.TextAreaInput(**_kw("code reproducing this figure", value="",
-                                                        height=260, width=520, visible=False,
+                                                        height=260, visible=False,
+                                                        sizing_mode="stretch_width",
                                                         css_classes=["nbblox-code"]))
-        self.status = pn.pane.Markdown("", css_classes=["nbblox-status"], width=700,
+        self.status = pn.pane.Markdown("", css_classes=["nbblox-status"],
+                                       sizing_mode="stretch_width",
                                        styles={"font-size": "13px"})
         # a failed run: readable message above the views, which keep the last good run
-        self.alert = pn.pane.Alert("", alert_type="danger", visible=False, width=700,
-                                   css_classes=["nbblox-alert"])
+        self.alert = pn.pane.Alert("", alert_type="danger", visible=False,
+                                   sizing_mode="stretch_width", css_classes=["nbblox-alert"])
         self.groups = pn.Column(sizing_mode="stretch_width")
         self.count = pn.pane.Markdown("", styles={"font-size": "11px", "color": "#666"})
         self.refresh()
@@ -168,7 +171,8 @@ def view_panes(ex):
     c = ex.controls
     panes = [c.alert, c.status]
     if "timeseries" in ex.views:
-        ts = pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False)
+        ts = pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False,
+                               sizing_mode="stretch_width")
         ex._ts_panes.append(ts)
         panes.append(ts)
     if "raster" in ex.views:
@@ -179,7 +183,9 @@ def view_panes(ex):
     if hasattr(ex, "bifurcation"):
         row.append(ex.bifurcation.panel())
     if row:
-        panes.append(pn.Row(*row))
+        # side by side where the column is wide enough, one below the other where not
+        panes.append(pn.FlexBox(*row, flex_wrap="wrap", sizing_mode="stretch_width",
+                                css_classes=["nbblox-linked-views"]))
     for fn in (v for v in ex.views if callable(v)):
         panes.append(pn.pane.HoloViews(explore_views.custom_view(ex, fn), linked_axes=False))
     if hasattr(ex, "live"):
@@ -189,5 +195,10 @@ def view_panes(ex):
 
 
 def build_layout(ex):
-    """Controls on the left, views on the right; a Panel ``Row``."""
-    return pn.Row(sidebar(ex), pn.Column(*view_panes(ex)), css_classes=["nbblox-explorer"])
+    """Controls on the left, views on the right, filling the width of the
+    notebook column (or page) and reflowing when it changes: the views take
+    what the controls leave, and drop below them when that is too narrow."""
+    views = pn.Column(*view_panes(ex), sizing_mode="stretch_width", min_width=MIN_VIEWS,
+                      styles={"flex": f"1 1 {MIN_VIEWS}px"}, css_classes=["nbblox-views"])
+    return pn.FlexBox(sidebar(ex), views, flex_wrap="wrap", align_items="flex-start",
+                      sizing_mode="stretch_width", css_classes=["nbblox-explorer"])

@@ -177,6 +177,9 @@ class Explorer:
         self.vars = [_resolve_state(s, v) for v in vars]
         if not self.vars:
             raise ParameterError("explore: vars is empty; name at least one state")
+        from ..viz.units import short_names, state_unit
+        self._units = {v: state_unit(s, v) for v in self.vars}
+        self._labels = dict(zip(self.vars, short_names(self.vars)))
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
         self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
@@ -428,7 +431,7 @@ class Explorer:
             self.n_runs += 1
             data = {"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
                     "run": self.n_runs}
-            if patch_timeseries(self._ts_panes, res["t"], res["columns"]):
+            if patch_timeseries(self._ts_panes, res["t"], res["columns"], self._labels):
                 self.pipe.update(data=data)     # the rendered plot already holds it
                 self.pipe._memoize_counter += 1  # a later render must not reuse a cached frame
             else:
@@ -487,11 +490,15 @@ class Explorer:
         """The live time-series DynamicMap (fed by ``pipe``)."""
         import holoviews as hv
 
+        from ..viz.units import model_title
+        look = dict(units=self._units, labels=self._labels, responsive=True, height=260,
+                    title=model_title(self.system))
+
         def render(data):
             if data is None:
                 return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars},
-                                          frame=True)
-            return timeseries_element(data["t"], data["columns"], frame=True)
+                                          **look)
+            return timeseries_element(data["t"], data["columns"], **look)
         return hv.DynamicMap(render, streams=[self.pipe])
 
     def tap(self, x, y):
