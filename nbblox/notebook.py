@@ -122,7 +122,7 @@ class _ServerJS:
             self.pub.publish = self.orig
 
 
-def setup_notebook(mode=None, *, inline=None, **panel_kw):
+def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     """Load Panel and the HoloViews Bokeh backend for this notebook.
 
     Not needed in normal use: the first HoloViews or Panel object displayed
@@ -136,6 +136,8 @@ def setup_notebook(mode=None, *, inline=None, **panel_kw):
         default :func:`js_mode`.
     inline : bool, optional
         Older spelling: True is ``"inline"``, False is ``"cdn"``.
+    extensions : tuple of str
+        Panel extensions to load as well (``("katex",)`` for equations).
     **panel_kw
         Extra arguments for ``pn.extension`` (e.g. ``sizing_mode``).
 
@@ -157,17 +159,23 @@ def setup_notebook(mode=None, *, inline=None, **panel_kw):
         raise ParameterError(f"setup_notebook: unknown mode {mode!r}." + suggest(str(mode), MODES)
                              + f" Modes: {', '.join(MODES)}")
     key = (mode, tuple(sorted(panel_kw.items())))
-    if _done.get("key") == key:
+    loaded = _done.setdefault("extensions", set())
+    new = [e for e in extensions if e not in loaded]
+    if _done.get("key") == key and not new:
         return None
     import holoviews as hv
     import panel as pn
     ip = _kernel_shell()
     ctx = _ServerJS(ip) if (mode == "server" and ip is not None) else _Null()
     with ctx:
-        # both are needed: hv.extension alone leaves Panel's JS out of the page,
-        # pn.extension alone leaves BokehJS out (JUPYTER-STACK.md, pitfall 1)
-        pn.extension(inline=(mode == "inline"), **panel_kw)
-        hv.extension("bokeh", inline=(mode == "inline"), logo=False)
+        if _done.get("key") == key:          # only extensions to add (e.g. KaTeX)
+            pn.extension(*new, inline=(mode == "inline"))
+        else:
+            # both are needed: hv.extension alone leaves Panel's JS out of the page,
+            # pn.extension alone leaves BokehJS out (JUPYTER-STACK.md, pitfall 1)
+            pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
+            hv.extension("bokeh", inline=(mode == "inline"), logo=False)
+    loaded.update(extensions)
     _done["key"] = key
     _done["mode"] = mode
     _remove_display_hook()

@@ -314,7 +314,8 @@ function render({ model, el }) {
       for (const t of items) {
         const item = h("div", { class: "nbb-item", "data-type": t.name, title: `${t.doc || ""}\n${t.citation || ""}`.trim() },
           h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
-          h("span", { class: "nbb-item-name", text: t.name }));
+          // long CamelCase names wrap at their capitals instead of being cut off
+          h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
         item.addEventListener("pointerdown", (ev) => startPaletteDrag(ev, t));
         item.addEventListener("dblclick", () => addNodeAt(t, centerWorld()));
         g.append(item);

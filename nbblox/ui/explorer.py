@@ -198,7 +198,7 @@ class Explorer:
         self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
         self.run_pipe = hv.streams.Pipe(data=None)   # run number: raster and user views
-        self._ts_panes = []   # displayed time-series panes (patched in place, explore_push)
+        self._ts_panes = []   # displayed time-series panes, (pane, names): patched in place
         self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
         self._listeners = []  # plain callbacks, called with each good Solution
         from . import explore_panel, explore_views
@@ -431,7 +431,10 @@ class Explorer:
             self.n_runs += 1
             data = {"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
                     "run": self.n_runs}
-            if patch_timeseries(self._ts_panes, res["t"], res["columns"], self._labels):
+            cols = res["columns"]
+            if self._ts_panes and all(
+                    patch_timeseries([pane], res["t"], {n: cols[n] for n in names}, self._labels)
+                    for pane, names in self._ts_panes):
                 self.pipe.update(data=data)     # the rendered plot already holds it
                 self.pipe._memoize_counter += 1  # a later render must not reuse a cached frame
             else:
@@ -486,19 +489,32 @@ class Explorer:
         return (f"{what} · run {self.runs}{used} · {info.get('method', self.method)} "
                 f"dt={info.get('dt', self.dt):g} ms · simulated in {ms:.0f} ms")
 
-    def timeseries_view(self):
-        """The live time-series DynamicMap (fed by ``pipe``)."""
-        import holoviews as hv
+    def groups(self):
+        """The plotted variables split into panels: one per unit, and the ones
+        without a unit by order of magnitude (V in mV apart from a gate w in 0-1),
+        as in ``sol.plot()``.  Decided from the first run."""
+        if getattr(self, "_groups", None) is None:
+            from ..viz.timeseries import panel_groups
+            arrays = [self.last[v] if self.last is not None else np.zeros(1) for v in self.vars]
+            self._groups = [[self.vars[i] for i in g] for g in
+                            panel_groups(self.vars, [self._units[v] for v in self.vars], arrays)]
+        return self._groups
 
+    def timeseries_view(self, group=0):
+        """A live time-series DynamicMap (fed by ``pipe``): the variables of
+        panel ``group`` of :meth:`groups` (``None``: all in one panel)."""
+        import holoviews as hv
         from ..viz.units import model_title
-        look = dict(units=self._units, labels=self._labels, responsive=True, height=260,
-                    title=model_title(self.system))
+        names = list(self.vars) if group is None else self.groups()[group]
+        look = dict(units=self._units, labels=self._labels, responsive=True,
+                    height=260 if group in (0, None) else 200,
+                    title=model_title(self.system) if group in (0, None) else "",
+                    dim="value" if group in (0, None) else f"y{group}")
 
         def render(data):
             if data is None:
-                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars},
-                                          **look)
-            return timeseries_element(data["t"], data["columns"], **look)
+                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in names}, **look)
+            return timeseries_element(data["t"], {v: data["columns"][v] for v in names}, **look)
         return hv.DynamicMap(render, streams=[self.pipe])
 
     def tap(self, x, y):

@@ -27,8 +27,13 @@ def stamp(seed=None):
 
 
 def _num(v):
-    r = repr(float(v))
-    return r
+    """A value as code: the shortest text for it to 12 significant digits, so a
+    slider's 1.2999999999999998 is written 1.3.
+
+    >>> _num(1.2999999999999998), _num(0.1), _num(1e-9)
+    ('1.3', '0.1', '1e-09')
+    """
+    return repr(float(f"{float(v):.12g}"))
 
 
 def explorer_code(ex):

@@ -12,7 +12,8 @@ import numpy as np
 from .style import CANVAS, FONTS, PALETTE, STABILITY
 from .units import axis_label, model_title, pretty_unit, short_names, state_unit
 
-__all__ = ["plot_phase_plane", "phase_portrait", "nullcline_label", "joined", "param_label"]
+__all__ = ["plot_phase_plane", "phase_portrait", "nullcline_label", "joined", "param_label",
+           "arrows"]
 
 #: nullcline colours (x, y) and what is drawn on top of them
 NULLCLINE = (PALETTE[0], PALETTE[1])
@@ -59,6 +60,46 @@ def line(pieces, xd, yd, label, **opts):
     return hv.Curve((xy[:, 0], xy[:, 1]), kdims=[xd], vdims=[yd], label=label).opts(**opts)
 
 
+def arrows(X, Y, U, V, xlim=None, ylim=None, length=0.55, head=0.35):
+    """Direction arrows of a vector field as line segments ``(x0, y0, x1, y1)``:
+    a shaft and two barbs per grid point, all of one length *on screen*.
+
+    Directions are taken in axes scaled to the window, so an arrow means the
+    same on a plot whose x spans 180 mV and whose y spans 1 (Morris-Lecar):
+    HoloViews' VectorField draws its arrows in data units, which there turn
+    every arrow into a vertical stroke.  Lengths are a fraction of the grid
+    spacing (the flow speed of neurons spans decades: only direction is shown).
+
+    Examples
+    --------
+    >>> X, Y = np.meshgrid([0.0, 1.0], [0.0, 100.0])
+    >>> seg = arrows(X, Y, np.ones((2, 2)), np.zeros((2, 2)))
+    >>> seg.shape, bool(np.allclose(seg[0], [0, 0, 0.55, 0]))
+    ((12, 4), True)
+    """
+    X, Y, U, V = (np.asarray(a, float).ravel() for a in (X, Y, U, V))
+    xr = float(np.ptp(xlim)) if xlim is not None else (float(np.ptp(X)) or 1.0)
+    yr = float(np.ptp(ylim)) if ylim is not None else (float(np.ptp(Y)) or 1.0)
+    nx = max(len(np.unique(X)), 2)
+    ny = max(len(np.unique(Y)), 2)
+    step = min(1.0 / (nx - 1), 1.0 / (ny - 1))     # grid spacing in window units
+    with np.errstate(all="ignore"):
+        u, v = U / xr, V / yr
+        n = np.hypot(u, v)
+        u, v = u / n, v / n
+    ok = np.isfinite(u) & np.isfinite(v)
+    X, Y, u, v = X[ok], Y[ok], u[ok], v[ok]
+    L = length * step
+    tx, ty = u * L, v * L                               # shaft, in window units
+    out = [np.column_stack([X, Y, X + tx * xr, Y + ty * yr])]
+    for sign in (1, -1):                                # barbs at 150 degrees from the shaft
+        c, s_ = np.cos(np.deg2rad(150)), sign * np.sin(np.deg2rad(150))
+        bx, by = (tx * c - ty * s_) * head, (tx * s_ + ty * c) * head
+        ex, ey = X + tx * xr, Y + ty * yr
+        out.append(np.column_stack([ex, ey, ex + bx * xr, ey + by * yr]))
+    return np.vstack(out)
+
+
 def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=(),
                    clicked=(), xlim=None, ylim=None, units=None, title="", width=440,
                    height=380, framewise=False):
@@ -101,17 +142,9 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     common = dict(backend="bokeh", framewise=framewise)
     els = []
     if grid is not None:
-        X, Y, U, V = (np.asarray(a, float) for a in grid)
-        xr = np.ptp(xlim) if xlim else (np.ptp(X) or 1.0)
-        yr = np.ptp(ylim) if ylim else (np.ptp(Y) or 1.0)
-        with np.errstate(all="ignore"):
-            ang = np.arctan2(V / yr, U / xr)
-        ok = np.isfinite(ang)
-        mag = np.ones(ok.sum())
-        els.append(hv.VectorField((X[ok], Y[ok], ang[ok], mag), kdims=[xd, yd],
-                                  vdims=["angle", "mag"]).opts(
-            color="#B0B0B0", magnitude=hv.dim("mag") * 0.55, pivot="tail", line_width=1,
-            **common))
+        segs = arrows(*grid, xlim=xlim, ylim=ylim)
+        els.append(hv.Segments(segs, kdims=[xd, yd, "x1", "y1"]).opts(
+            color="#A8A8A8", line_width=1, **common))
     for lines, col, name in ((x_lines, NULLCLINE[0], sx), (y_lines, NULLCLINE[1], sy)):
         pieces = _pieces(lines)
         if pieces:

@@ -50,7 +50,7 @@ def test_sidebar_groups_sliders_by_blox_with_metadata(system):
     assert w in list(d._sidebar.select(pn.widgets.FloatSlider))   # the explorer's own slider
     info = system.parameter_info("fhn1.tau")
     assert (w.start, w.end, w.step) == (0.1, 50.0, 0.1) == (*info.bounds, info.step)
-    assert w.label == "tau (ms)" and w.value == 12.5
+    assert w.label == "tau (ms) · recovery time scale" and w.value == 12.5
     assert sliders(d)["fhn1.I"].value == 0.5      # the blox's own value, not the default
     assert d.__panel__() is not None
 

@@ -176,11 +176,36 @@ def test_sliders_from_metadata_grouped_and_filtered():
     s, row = c.slider("n3.tau")
     info = nb.blox.FitzHughNagumo.params["tau"]
     assert (s.start, s.end, s.step) == (*info.slider_bounds, info.slider_step)
-    assert getattr(s, "label", s.name) == "tau (ms)" and "recovery time scale" in row[1].value
+    assert getattr(s, "label", s.name) == "tau (ms) · recovery time scale"
+    assert "recovery time scale" in row[1].value
     c.filter.value = "n7."
     assert "4 of 80" in c.count.object
     (card,) = c.groups.objects
     assert card.title.startswith("n7") and len(card.objects) == 4
+
+
+def test_two_wilson_cowan_sliders_are_grouped_named_and_found_by_words():
+    """Issue 16: one long column of 28 sliders named c1..c4."""
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5)
+    ctl = nb.explore(c, t_end=20.0).controls
+    cards = ctl.groups.objects
+    assert [k.title for k in cards] == ["a · WilsonCowan", "b · WilsonCowan"]
+    assert [k.collapsed for k in cards] == [False, True]     # 28 sliders: the second folded
+    label = getattr(ctl.slider("a.c1")[0], "label", None) or ctl.slider("a.c1")[0].name
+    assert label == "c1 · E → E coupling"
+    ctl.filter.value = "coupling"                            # words of the description
+    assert "8 of 28" in ctl.count.object
+    assert [len(k.objects) for k in ctl.groups.objects] == [4, 4]
+    assert not any(k.collapsed for k in ctl.groups.objects)  # a filtered view shows all
+
+
+def test_slider_arithmetic_does_not_reach_the_exported_code(fhn_sys):
+    ex = nb.explore(fhn_sys, t_end=20.0)
+    ex.controls._slid("fhn.I", 1.2999999999999998)            # what a FloatSlider sends
+    ex._flush()
+    assert ex.params["fhn.I"] == 1.3
+    assert "'fhn.I': 1.3" in ex.to_code() and "1.2999999999999998" not in ex.to_code()
 
 
 def test_phase_plane_tap_and_live_update(fhn_sys):
@@ -197,7 +222,7 @@ def test_phase_plane_tap_and_live_update(fhn_sys):
     assert not np.array_equal(nc_before.shape, pp.payload["xl"][0].shape) or \
         not np.allclose(nc_before, pp.payload["xl"][0])
     el = pp.dmap[()]
-    assert "VectorField" in str(el) and "Points" in str(el)
+    assert "Segments" in str(el) and "Points" in str(el)      # direction arrows, fixed points
     assert [e.label for e in el if e.label.endswith("/dt = 0)")] == [
         "V-nullcline (dV/dt = 0)", "w-nullcline (dw/dt = 0)"]
 

@@ -47,7 +47,7 @@ def rendered(ex):
 
 
 def ts_source(ex):
-    (plot, _), = ex._ts_panes[0]._plots.values()
+    (plot, _), = ex._ts_panes[0][0]._plots.values()
     sub, = plot.subplots.values()
     return sub.handles["source"], plot.handles["y_range"], plot
 

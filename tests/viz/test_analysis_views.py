@@ -28,7 +28,7 @@ def test_phase_plane_plot_renders():
                         xlim=(-3, 3), ylim=(-2, 3), trajectories=1)
     ov = pp.plot()
     kinds = {type(e).__name__ for e in ov}
-    assert {"VectorField", "Points", "Curve"} <= kinds
+    assert {"Segments", "Points", "Curve"} <= kinds
     labels = [e.label for e in ov]
     assert "V-nullcline (dV/dt = 0)" in labels and "w-nullcline (dw/dt = 0)" in labels
     assert ov.get(1).kdims[0].label == "V" and ov.get(1).vdims[0].label == "w"
