@@ -10,6 +10,7 @@ import panel as pn
 
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
+from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout", "slider_label", "blox_of"]
 
@@ -55,11 +56,11 @@ def slider_label(name, info):
     from ..viz.units import pretty_unit
     short = name.split(".", 1)[1] if "." in name else name
     unit = pretty_unit(info.unit)
-    label = f"{short} ({unit})" if unit else short
+    text = f"{short} ({unit})" if unit else short
     doc = (info.doc or "").replace("->", "→").strip()
-    if doc and len(label) + len(doc) <= 34:
-        label += f" · {doc}"
-    return label
+    if doc and len(text) + len(doc) <= 34:
+        text += f" · {doc}"
+    return text
 
 
 class Controls:
@@ -114,14 +115,14 @@ class Controls:
         lo, hi = info.slider_bounds
         v = self.ex.params[name]
         lo, hi = min(lo, v), max(hi, v)
-        s = pn.widgets.FloatSlider(**_kw(slider_label(name, info), start=lo, end=hi,
+        s = pn.widgets.FloatSlider(**_kw(label(slider_label(name, info)), start=lo, end=hi,
                                          step=info.slider_step, value=v, width=250,
                                          css_classes=["nbblox-slider"], tags=[name],
                                          format="0[.]00[0]"))
         s.param.watch(lambda e, n=name: self._slid(n, e.new), "value")
-        tip = pn.widgets.TooltipIcon(value=f"{name}: {info.doc or 'no description'}"
-                                     + (f" [{info.unit}]" if info.unit else "")
-                                     + f"; range {lo:g} to {hi:g}")
+        tip = pn.widgets.TooltipIcon(value=tooltip(f"{name}: {info.doc or 'no description'}"
+                                                   + (f" [{info.unit}]" if info.unit else "")
+                                                   + f"; range {lo:g} to {hi:g}"))
         self.sliders[name] = (s, pn.Row(s, tip, margin=0))
         return self.sliders[name]
 
@@ -161,8 +162,9 @@ class Controls:
         fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
         for i, (key, members) in enumerate(groups.items()):
+            # a Card pastes its title into HTML: hand it escaped text
             cards.append(pn.Card(*[self.slider(n)[1] for n in members],
-                                 title=self.group_title(key, members),
+                                 title=str(escape(self.group_title(key, members))),
                                  collapsed=fold and i > 0, width=310, margin=(2, 2)))
         self.groups.objects = cards
         total = len(self.ex.system.param_names)
@@ -191,10 +193,10 @@ class Controls:
             self.status.object = f"⏳ running (after run {self.ex.runs})"
             return
         err = self.ex.error
-        self.status.object = self.ex.status()
+        self.status.object = markdown(self.ex.status())
         self.status.styles = {"font-size": "13px", "color": "#b00020" if err else "#333"}
         if err:
-            self.alert.object = f"**The model raised an error:** {err}"
+            self.alert.object = message_markdown("The model raised an error:", err)
         self.alert.visible = bool(err)
 
     def show_code(self):
@@ -206,7 +208,7 @@ def sidebar(ex, title=True):
     """The controls column: parameter filter and sliders grouped by blox, run
     settings, reset and export."""
     c = ex.controls
-    head = [pn.pane.Markdown(f"### {ex.system.circuit.name}", margin=(0, 5))] if title else []
+    head = [html_pane("<h3>{}</h3>", ex.system.circuit.name, margin=(0, 5))] if title else []
     return pn.Column(*head, c.filter, c.count, c.groups,
                      pn.Row(c.method, c.dt, margin=0), c.t_end,
                      pn.Row(c.reset, c.export, margin=0),

@@ -504,11 +504,11 @@ class Explorer:
         """A live time-series DynamicMap (fed by ``pipe``): the variables of
         panel ``group`` of :meth:`groups` (``None``: all in one panel)."""
         import holoviews as hv
-        from ..viz.units import model_title
+        from ..viz.units import model_title, safe_title
         names = list(self.vars) if group is None else self.groups()[group]
         look = dict(units=self._units, labels=self._labels, responsive=True,
                     height=260 if group in (0, None) else 200,
-                    title=model_title(self.system) if group in (0, None) else "",
+                    title=safe_title(model_title(self.system)) if group in (0, None) else "",
                     dim="value" if group in (0, None) else f"y{group}")
 
         def render(data):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .style import CANVAS, FONTS, PALETTE, STABILITY
-from .units import axis_label, model_title, pretty_unit, short_names, state_unit
+from .units import axis_label, model_title, pretty_unit, safe, safe_title, short_names, state_unit
 
 __all__ = ["plot_phase_plane", "phase_portrait", "nullcline_label", "joined", "param_label",
            "arrows"]
@@ -28,7 +28,7 @@ def nullcline_label(state):
     >>> nullcline_label("w")
     'w-nullcline (dw/dt = 0)'
     """
-    return f"{state}-nullcline (d{state}/dt = 0)"
+    return safe(f"{state}-nullcline (d{state}/dt = 0)")
 
 
 def _pieces(lines):
@@ -157,6 +157,7 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     by_kind = {}
     for f in fixed:
         by_kind.setdefault(f.stability, []).append((f.state[x], f.state[y]))
+    # (stability names are nbblox's own words, not model text)
     for kind, pts in by_kind.items():
         els.append(hv.Points(pts, kdims=[xd, yd], label=kind).opts(
             color=STABILITY.get(kind, "#7F7F7F"), line_color="black", line_width=1.5, size=12,
@@ -187,7 +188,7 @@ def plot_phase_plane(pp, width=440, height=380, title=None):
     units = (state_unit(system, pp.x), state_unit(system, pp.y))
     if title is None:
         what = model_title(system)
-        title = f"phase plane of {what}" if what else "phase plane"
+        title = safe_title(f"phase plane of {what}" if what else "phase plane")
     return phase_portrait(pp.x, pp.y, grid=(pp.grid_x, pp.grid_y, pp.u, pp.v),
                           x_lines=pp.nullclines["x"], y_lines=pp.nullclines["y"],
                           fixed=pp.fixed_points, runs=pp.trajectories, xlim=pp.xlim,
@@ -202,4 +203,4 @@ def param_label(system, name):
         unit = ""
     short = name.split(".", 1)[-1]
     u = pretty_unit(unit)
-    return f"{short} ({u})" if u else short
+    return safe(f"{short} ({u})" if u else short)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..exceptions import ParameterError, suggest
 from .style import CANVAS, FONTS, PALETTE, y_range
-from .units import axis_label, model_title, short_names, state_unit
+from .units import axis_label, model_title, safe, safe_title, short_names, state_unit
 
 __all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS",
            "PALETTE", "panel_groups"]
@@ -148,7 +148,7 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     tdim = hv.Dimension("time", label="time", unit="ms")
     names = list(columns)
     labels = labels or {}
-    shown = [labels.get(n, n) for n in names]
+    shown = [safe(labels.get(n, n)) for n in names]
     units = units or {}
     common = {units.get(n) for n in names}
     unit = common.pop() if len(common) == 1 else None
@@ -245,7 +245,7 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
         what = model_title(system)
         how = f"{sol.info.get('method', '')}, dt = {sol.info.get('dt', '')} ms" \
             if sol.info.get("dt") is not None else str(sol.info.get("method", ""))
-        title = " · ".join(x for x in (what, how) if x)
+        title = safe_title(" · ".join(x for x in (what, how) if x))
     groups = ([[i] for i in range(len(names))] if not overlay
               else panel_groups(names, [units[n] for n in names], list(Y)))
     if height is None:

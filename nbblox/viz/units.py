@@ -12,7 +12,27 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title"]
+__all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
+           "safe_title"]
+
+def safe(text):
+    """Model text (a name, unit) for a Bokeh label or legend: shown as written,
+    never parsed as TeX (see :mod:`nbblox._text`)."""
+    from .._text import tex_free
+    return tex_free(str(text))
+
+
+def safe_title(text):
+    """Model text for a HoloViews ``title=``: :func:`safe`, braces doubled
+    (HoloViews formats titles with ``str.format``).
+
+    Examples
+    --------
+    >>> safe_title("circuit '{0}'")
+    "circuit '{{0}}'"
+    """
+    return safe(text).replace("{", "{{").replace("}", "}}")
+
 
 _SUP = {"^2": "²", "^3": "³", "^-1": "⁻¹", "^-2": "⁻²"}
 
@@ -109,7 +129,7 @@ def axis_label(names, unit=None):
     """
     head = ", ".join(names) if len(names) <= 4 else "value"
     u = pretty_unit(unit)
-    return f"{head} ({u})" if u else head
+    return safe(f"{head} ({u})" if u else head)
 
 
 def model_title(system):
