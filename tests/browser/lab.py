@@ -502,3 +502,14 @@ def screenshot_element(locator, name):
     path = ARTIFACTS / f"{name}.png"
     locator.screenshot(path=str(path))
     return path
+
+
+def page_text(page):
+    """All text of the page, shadow roots included (Panel and Bokeh render
+    inside shadow DOM, which ``inner_text`` does not enter)."""
+    return page.evaluate("""() => { const parts = [];
+      const walk = (root) => { for (const n of root.childNodes) {
+          if (n.nodeType === 3) parts.push(n.textContent);
+          else if (n.nodeType === 1) { if (['SCRIPT', 'STYLE'].includes(n.tagName)) continue;
+                                       if (n.shadowRoot) walk(n.shadowRoot); walk(n); } } };
+      walk(document.body); return parts.join(' ').replace(/\\s+/g, ' '); }""")
