@@ -354,7 +354,8 @@ class CircuitBuilder(anywidget.AnyWidget):
         final = ", ".join(f"{n}={sol.values[i, -1]:.3g}" for i, n in enumerate(sol.names[:4]))
         text = f"simulated {t_end:g} ms, {len(sol.names)} states; final {final}"
         self._model._broadcast({"type": "results", "view": None, "text": text})
-        self._model.message(text)
+        # the result line below the canvas says it: the message bar only drops "simulating"
+        self._model.message("")
         if show:
             self._show(sol, t_end)
         return sol

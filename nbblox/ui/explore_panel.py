@@ -193,7 +193,10 @@ class Controls:
             self.status.object = f"⏳ running (after run {self.ex.runs})"
             return
         err = self.ex.error
-        self.status.object = markdown(self.ex.status())
+        # the message itself is in the alert above: saying it twice buries the views
+        line = (f"⚠ run {self.ex.runs} failed (the message is above); showing the last "
+                "good run" if err else self.ex.status())
+        self.status.object = markdown(line)
         self.status.styles = {"font-size": "13px", "color": "#b00020" if err else "#333"}
         if err:
             self.alert.object = message_markdown("The model raised an error:", err)

@@ -72,6 +72,9 @@ def test_blowup_keeps_last_good_plot_and_says_why():
     assert ex.pipe.data is good and sol is ex.last   # nothing pushed
     assert "diverged" in ex.error and "g.x" in ex.error
     assert "showing the last good run" in ex.controls.status.object
+    # the divergence message is shown once (in the alert), not again in the status line
+    page_text = ex.controls.status.object + ex.controls.alert.object
+    assert page_text.count("diverged") == 1 and ex.controls.alert.visible
     ex.set({"g.a": -0.5})
     assert ex.error is None and ex.pipe.data["params"]["g.a"] == -0.5
 
