@@ -247,13 +247,14 @@ def lesson_app(path):
             slot = pn.Column(sizing_mode="stretch_width", css_classes=["nbblox-cell"])
             page.append(slot)
             todo.append((src, slot))
-        status = pn.pane.HTML("", css_classes=["nbblox-lesson-status"], margin=(0, 10),
+        status = pn.pane.HTML(f"the lesson's {len(todo)} cells run as you read ...",
+                              css_classes=["nbblox-lesson-status"], margin=(0, 10),
                               styles={"color": "#666", "font-size": "12px"})
         page.insert(0, status)
 
         def step(i=0):
             if i >= len(todo):
-                status.object = ""
+                status.object = f"all {len(todo)} cells ran"
                 return
             status.object = f"running cell {i + 1} of {len(todo)} ..."
             src, slot = todo[i]

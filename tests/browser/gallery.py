@@ -126,9 +126,7 @@ def lessons(out, which=None):
             try:
                 page.locator("canvas").first.wait_for(state="attached", timeout=300_000)
                 first = time.time() - t0
-                page.wait_for_timeout(1000)
-                page.wait_for_function("() => !document.body.innerText.includes('running cell')",
-                                       timeout=900_000)
+                lab.wait_text(page, "cells ran", timeout_ms=900_000)
             except Exception as exc:          # a lesson that fails still gets its picture
                 print(f"lesson {nn}: {type(exc).__name__}: {exc}")
                 first = float("nan")

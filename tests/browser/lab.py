@@ -504,12 +504,21 @@ def screenshot_element(locator, name):
     return path
 
 
+def wait_text(page, text, timeout_ms=120_000):
+    """Wait until ``text`` appears anywhere in the page, shadow roots included."""
+    page.wait_for_function("(t) => (" + _PAGE_TEXT + ")().includes(t)", arg=text,
+                           timeout=timeout_ms)
+
+
 def page_text(page):
     """All text of the page, shadow roots included (Panel and Bokeh render
     inside shadow DOM, which ``inner_text`` does not enter)."""
-    return page.evaluate("""() => { const parts = [];
+    return page.evaluate(_PAGE_TEXT)
+
+
+_PAGE_TEXT = """() => { const parts = [];
       const walk = (root) => { for (const n of root.childNodes) {
           if (n.nodeType === 3) parts.push(n.textContent);
           else if (n.nodeType === 1) { if (['SCRIPT', 'STYLE'].includes(n.tagName)) continue;
                                        if (n.shadowRoot) walk(n.shadowRoot); walk(n); } } };
-      walk(document.body); return parts.join(' ').replace(/\\s+/g, ' '); }""")
+      walk(document.body); return parts.join(' ').replace(/\\s+/g, ' '); }"""

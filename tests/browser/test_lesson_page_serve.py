@@ -47,9 +47,7 @@ def lesson_page(tmp_path_factory):
         page.goto(f"{base}/{LESSON.stem}", timeout=120_000)
         page.locator("canvas").first.wait_for(state="attached", timeout=120_000)
         print(f"served lesson: first plot after {time.time() - t0:.1f} s")
-        page.wait_for_timeout(1000)
-        page.wait_for_function("() => !document.body.innerText.includes('running cell')",
-                               timeout=240_000)
+        lab.wait_text(page, "cells ran", timeout_ms=240_000)
         page.wait_for_timeout(1500)
         page.log = log
         yield page
