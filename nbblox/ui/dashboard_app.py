@@ -63,11 +63,8 @@ def _upload_text(data):
 
 def _private_system(system):
     """A System sharing the compiled kernels but with its own mutable arrays."""
-    own = copy.copy(system)
-    own.params = system.params.copy()
-    own.x0 = system.x0.copy()
-    own.weights = system.weights.copy()
-    return own
+    from .explore_weights import private_system
+    return private_system(system)
 
 
 def _release_memory():
@@ -152,6 +149,7 @@ class Dashboard(pn.viewable.Viewer):
         views, vars, phase = V.explore_views(views, self.system, vars, phase)
         self.explorer = Explorer(self.system, views=views, vars=vars, phase=phase,
                                  method=method, **kw)
+        self.system = self.explorer.system      # the explorer's own copy: weights move there
         self._build()
 
     def _build(self):

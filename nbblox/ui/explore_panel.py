@@ -73,8 +73,10 @@ class Controls:
         self.sliders = {}
         # how sliders are grouped into cards: data, so that composites can group by
         # their own path (compose) without touching the cards
-        self.group_key = group_key or blox_of
-        self.group_title = group_title or (lambda key, members: blox_title(ex.system, key))
+        from .explore_weights import GROUP
+        self.group_key = group_key or (lambda n: GROUP if n in ex._weights else blox_of(n))
+        self.group_title = group_title or (lambda key, members: "connection weights"
+                                           if key == GROUP else blox_title(ex.system, key))
         self.filter = pn.widgets.TextInput(**_kw("filter parameters", width=260,
                                                  placeholder="name or words: g_Na, coupling"))
         self.filter.param.watch(lambda e: self.refresh(), "value_input")
@@ -111,9 +113,9 @@ class Controls:
         """The slider for parameter ``name`` (built on first use)."""
         if name in self.sliders:
             return self.sliders[name]
-        info = self.ex.system.parameter_info(name)
+        info = self.ex.slider_info(name)
         lo, hi = info.slider_bounds
-        v = self.ex.params[name]
+        v = self.ex.params[name] if name in self.ex.params else self.ex.weights[name]
         lo, hi = min(lo, v), max(hi, v)
         s = pn.widgets.FloatSlider(**_kw(label(slider_label(name, info)), start=lo, end=hi,
                                          step=info.slider_step, value=v, width=250,
@@ -139,12 +141,12 @@ class Controls:
         """Parameters matching the filter box: in their name, description or unit
         (``coupling`` finds c1..c4 of a Wilson-Cowan, ``ms`` the time constants)."""
         q = (self.filter.value_input or self.filter.value or "").strip().lower()
-        names = self.ex.system.param_names
+        names = self.ex.slider_names()
         if not q:
             return list(names)
         out = []
         for n in names:
-            info = self.ex.system.parameter_info(n)
+            info = self.ex.slider_info(n)
             if any(q in text.lower() for text in (n, info.doc or "", info.unit or "")):
                 out.append(n)
         return out
@@ -158,7 +160,7 @@ class Controls:
         groups = {}
         for n in shown:
             groups.setdefault(self.group_key(n), []).append(n)
-        filtered = len(names) < len(self.ex.system.param_names)
+        filtered = len(names) < len(self.ex.slider_names())
         fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
         for i, (key, members) in enumerate(groups.items()):
@@ -167,7 +169,7 @@ class Controls:
                                  title=str(escape(self.group_title(key, members))),
                                  collapsed=fold and i > 0, width=310, margin=(2, 2)))
         self.groups.objects = cards
-        total = len(self.ex.system.param_names)
+        total = len(self.ex.slider_names())
         extra = f" (first {MAX_SLIDERS}; filter to see others)" if len(names) > MAX_SLIDERS else ""
         self.count.object = f"{len(names)} of {total} parameters{extra}"
 

@@ -157,8 +157,11 @@ class Explorer:
                  views=("timeseries",), params=None, phase=None, bifurcation=None,
                  seed=None, max_points=MAX_POINTS, spike_threshold=0.0):
         import holoviews as hv
-        self.system = as_system(model)
+        from .explore_weights import Weights, private_system
+        # a private copy: sliders (and weight sliders) never change the caller's System
+        self.system = private_system(as_system(model))
         s = self.system
+        self._weights = Weights(s)       # connection weights as sliders ("a→b")
         views = (views,) if isinstance(views, str) or callable(views) else tuple(views)
         for v in views:
             if not callable(v) and v not in VIEWS:
@@ -220,12 +223,30 @@ class Explorer:
         self.layout = explore_panel.build_layout(self)
 
     # -- parameters ---------------------------------------------------------------
+    @property
+    def weights(self):
+        """Current connection weights, ``{"a→b": value}`` (set them like parameters)."""
+        return dict(self._weights.values)
+
+    def slider_names(self):
+        """Everything a slider moves: the parameters, then the connection weights."""
+        return list(self.system.param_names) + list(self._weights.labels)
+
+    def slider_info(self, name):
+        """Slider metadata (range, step, unit, doc) of a parameter or a weight."""
+        if name in self._weights:
+            return self._weights.info(name)
+        return self.system.parameter_info(name)
+
     def _clean(self, values):
         if not isinstance(values, dict):
             raise ParameterError(f"explorer.set takes a dict {{'blox.param': value}}, got "
                                  f"{type(values).__name__}")
         out = {}
         for k, v in values.items():
+            if k in self._weights:
+                out[k] = check_value(v, k)
+                continue
             self.system.params.index(k)  # ParameterError with a suggestion
             hb = self.system.parameter_info(k).hard_bounds
             out[k] = check_value(v, k, None, hb)  # floats: Panel sends ints sometimes
@@ -307,8 +328,10 @@ class Explorer:
         pend.pop("__run__", None)
         if pend:
             self._changed = list(pend)[-1]
+        for k in [k for k in pend if k in self._weights]:
+            self._weights.values[k] = pend.pop(k)
         self.params.update(pend)
-        return dict(self.params), self.t_end, self.dt, self.method
+        return dict(self.params), self.t_end, self.dt, self.method, dict(self._weights.values)
 
     def _next_job(self):
         """The next run's job, or None after marking the flush done (one step
@@ -372,9 +395,10 @@ class Explorer:
         """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare
         every linked view's payload.  Draws nothing (safe in a worker thread);
         errors come back as a message, never raised."""
-        params, t_end, dt, method = job
+        params, t_end, dt, method, weights = job
         t0 = time.perf_counter()
         try:
+            self._weights.apply(self.system, weights)   # no-op unless a weight moved
             if not (math.isfinite(t_end) and math.isfinite(dt)) or dt <= 0 or t_end <= 0:
                 raise SimulationError(f"t_end and dt must be positive numbers "
                                       f"(t_end={t_end}, dt={dt})")
@@ -474,7 +498,8 @@ class Explorer:
         name = self._changed
         # the value this plot was computed with: a page (or a test) can tell a
         # settled view from one still catching up with the slider
-        used = f" ({name} = {self.last.params[name]:g})" if name in self.last.params else ""
+        used = (f" ({name} = {self.last.params[name]:g})" if name in self.last.params else
+                f" ({name} = {self._weights.values[name]:g})" if name in self._weights else "")
         v = self.vars[0]
         try:
             kind = self.system.circuit.blox[v.split(".", 1)[0]].type.kind

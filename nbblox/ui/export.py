@@ -56,6 +56,12 @@ def explorer_code(ex):
     while body and not body[0].strip():
         body.pop(0)
     params = "{" + ", ".join(f"{k!r}: {_num(v)}" for k, v in changed.items()) + "}"
+    w = getattr(ex, "_weights", None)
+    conns = s.circuit.connections
+    for label, v in (w.values.items() if w is not None else ()):
+        i = w._index[label]
+        if conns[i].weight != v:      # a weight slider moved: the circuit's connection changes
+            body.append(f"circuit.connections[{i}].weight = {_num(v)}   # {label}")
     views = tuple(ex.views)
     lines = stamp(ex.seed) + ["import nbblox as nb", ""] + body + [
         "",

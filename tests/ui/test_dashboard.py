@@ -45,7 +45,8 @@ def cards(d):
 
 def test_sidebar_groups_sliders_by_blox_with_metadata(system):
     d = nb.dashboard(system, t_end=20.0)
-    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo"]
+    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo",
+                                           "connection weights"]
     w = sliders(d)["fhn1.tau"]
     assert w in list(d._sidebar.select(pn.widgets.FloatSlider))   # the explorer's own slider
     info = system.parameter_info("fhn1.tau")
