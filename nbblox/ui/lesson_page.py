@@ -109,8 +109,12 @@ def _show(obj):
     if hasattr(obj, "__panel__") or isinstance(obj, pn.viewable.Viewable):
         return pn.panel(obj)
     mod = type(obj).__module__
-    if mod.startswith(("holoviews", "panel", "bokeh")):
-        return pn.panel(obj)          # figures keep their own size
+    if mod.startswith("holoviews"):
+        # figures keep their own size and their own axes: Panel would otherwise link every
+        # plot of the page that shares a dimension (lesson 3's two bifurcation diagrams)
+        return pn.panel(obj, linked_axes=False)
+    if mod.startswith(("panel", "bokeh")):
+        return pn.panel(obj)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             return pn.panel(obj, sizing_mode="stretch_width")

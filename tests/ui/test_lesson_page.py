@@ -33,7 +33,7 @@ def test_plots_and_errors_are_shown_in_their_cell():
     (plot,) = run_cell("import nbblox as nb\n"
                        "sol = nb.simulate(nb.blox.FitzHughNagumo(name='fhn'), 20.0)\n"
                        "sol.plot()", ns)
-    assert isinstance(plot, pn.pane.HoloViews)
+    assert isinstance(plot, pn.pane.HoloViews) and plot.linked_axes is False   # own axes
     (err,) = run_cell("nb.blox.FitzHughNagumo(name='f', Iext=1)", ns)
     assert "ParameterError" in err.object and "Did you mean" in err.object
 
