@@ -47,6 +47,8 @@ def lab_outputs(out):
     shutil.copy(lab.NOTEBOOKS / "appearance.ipynb", root / "notebooks" / "appearance.ipynb")
     settings = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
     names = ["hh_plot", "phase_plane", "explorer", "circuit_card", "dashboard", "builder"]
+    # 1400 px wide like the tests (the width decides the layout); tall, so that every
+    # output is on screen whole
     with lab.jupyter_lab(root, settings=settings) as server, \
             lab.chromium_page(viewport=(1400, 1000)) as page:
         t0 = time.time()
@@ -126,7 +128,8 @@ def lessons(out, which=None):
             try:
                 page.locator("canvas").first.wait_for(state="attached", timeout=300_000)
                 first = time.time() - t0
-                lab.wait_text(page, "cells ran", timeout_ms=900_000)
+                if "cells run as you read" in lab.page_text(page):   # a lesson page, not a
+                    lab.wait_text(page, "cells ran", timeout_ms=900_000)  # .servable() app
             except Exception as exc:          # a lesson that fails still gets its picture
                 print(f"lesson {nn}: {type(exc).__name__}: {exc}")
                 first = float("nan")
