@@ -22,7 +22,9 @@ Three ways to give the page BokehJS and Panel's JavaScript:
 
 No set-up call: when nbblox is imported in a Jupyter kernel it registers an
 IPython formatter for HoloViews and Panel objects; the first one displayed
-loads the JavaScript (into that cell's output) and the formatter steps aside.
+loads the JavaScript (into that cell's output).  Panel's formatter then steps
+aside; HoloViews objects keep being shown through a Panel pane (what
+``hv.extension`` would do, without its 1.5 s of imports).
 ``nb.setup_notebook()`` still exists to choose a mode by hand.
 """
 from __future__ import annotations
@@ -171,10 +173,14 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
         if _done.get("key") == key:          # only extensions to add (e.g. KaTeX)
             pn.extension(*new, inline=(mode == "inline"))
         else:
-            # both are needed: hv.extension alone leaves Panel's JS out of the page,
-            # pn.extension alone leaves BokehJS out (JUPYTER-STACK.md, pitfall 1)
+            # pn.extension with HoloViews imported loads BokehJS, Panel and HoloViews' JS
+            # and makes bokeh HoloViews' backend.  hv.extension is not called: it adds
+            # ~1.5 s of imports (holoviews.ipython pulls in nbconvert) only to register
+            # display hooks, and HoloViews objects are displayed through Panel here
+            # (_display_holoviews), as HoloViews itself does.
+            import holoviews.plotting.bokeh  # noqa: F401
             pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
-            hv.extension("bokeh", inline=(mode == "inline"), logo=False)
+            hv.Store.set_current_backend("bokeh")
     loaded.update(extensions)
     _done["key"] = key
     _done["mode"] = mode
@@ -201,13 +207,23 @@ def _kernel_shell():
 
 
 # -- no set-up call: the first HoloViews/Panel object displayed loads the JS -------
-_HOOKED = (("holoviews.core.dimension", "Dimensioned"), ("panel.viewable", "Viewable"),
-           ("panel.viewable", "Viewer"))
+_HOOKED = (("panel.viewable", "Viewable"), ("panel.viewable", "Viewer"))
 
 
 def _first_display(obj, include=None, exclude=None):
     setup_notebook()
     return obj._repr_mimebundle_(include=include, exclude=exclude)
+
+
+def _display_holoviews(obj, include=None, exclude=None):
+    """A HoloViews object as HoloViews would show it after ``hv.extension``: a
+    Panel HoloViews pane (plot, and widgets for HoloMaps)."""
+    setup_notebook()
+    import holoviews as hv
+    if hv.Store._display_hooks:      # the user loaded hv.extension: HoloViews shows it
+        return obj._repr_mimebundle_(include=include, exclude=exclude)
+    import panel as pn
+    return pn.panel(obj)._repr_mimebundle_(include, exclude)
 
 
 def install_display_hook(ip=None):
@@ -228,6 +244,8 @@ def install_display_hook(ip=None):
     fmt = ip.display_formatter.mimebundle_formatter
     for module, name in _HOOKED:
         fmt.for_type_by_name(module, name, _first_display)
+    # HoloViews objects stay with this formatter (no hv.extension display hooks)
+    fmt.for_type_by_name("holoviews.core.dimension", "Dimensioned", _display_holoviews)
     return True
 
 
