@@ -119,8 +119,9 @@ def browser_measures():
     (tmp / "dash.ipynb").write_text(nbformat.writes(nb))
     with lab.jupyter_lab(tmp) as server, lab.chromium_page(viewport=(1400, 1000)) as page:
         lab.open_notebook(page, server, "dash.ipynb")
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
         t0 = time.time()
+        # not awaited: commands.execute resolves only when the cells have run
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         # the dashboard's status line (after its first run) and its plot in the page
         lab.wait_text(page, "simulated in", timeout_ms=120_000)
         page.locator(".jp-OutputArea-output canvas").first.wait_for(state="attached",
