@@ -84,7 +84,7 @@ def suggest(name, candidates, n=3):
     Examples
     --------
     >>> suggest("Iext", ["I", "C", "g_Na"]), suggest("tua", ["tau", "a"])
-    (" Did you mean 'I'?", " Did you mean 'tau'?")
+    (" Did you mean 'I'?", " Did you mean 'tau' or 'a'?")
     >>> suggest("zzz", ["I"])
     ''
     """
