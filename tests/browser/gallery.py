@@ -128,7 +128,7 @@ def lessons(out, which=None):
             try:
                 page.locator("canvas").first.wait_for(state="attached", timeout=300_000)
                 first = time.time() - t0
-                if "cells run as you read" in lab.page_text(page):   # a lesson page, not a
+                if page.locator(".nbblox-lesson-status").count():   # a lesson page, not a
                     lab.wait_text(page, "cells ran", timeout_ms=900_000)  # .servable() app
             except Exception as exc:          # a lesson that fails still gets its picture
                 print(f"lesson {nn}: {type(exc).__name__}: {exc}")
