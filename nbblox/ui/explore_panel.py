@@ -164,14 +164,23 @@ class Controls:
         fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
         for i, (key, members) in enumerate(groups.items()):
-            # a Card pastes its title into HTML: hand it escaped text
-            cards.append(pn.Card(*[self.slider(n)[1] for n in members],
-                                 title=str(escape(self.group_title(key, members))),
-                                 collapsed=fold and i > 0, width=310, margin=(2, 2)))
+            folded = fold and i > 0
+            # a Card pastes its title into HTML: hand it escaped text.  A folded card gets
+            # its sliders when it is opened: a page of 60 sliders takes seconds to render
+            card = pn.Card(*([] if folded else [self.slider(n)[1] for n in members]),
+                           title=str(escape(self.group_title(key, members))),
+                           collapsed=folded, width=310, margin=(2, 2))
+            if folded:
+                card.param.watch(lambda e, c=card, m=members: self._fill(c, m), "collapsed")
+            cards.append(card)
         self.groups.objects = cards
         total = len(self.ex.slider_names())
         extra = f" (first {MAX_SLIDERS}; filter to see others)" if len(names) > MAX_SLIDERS else ""
         self.count.object = f"{len(names)} of {total} parameters{extra}"
+
+    def _fill(self, card, members):
+        if not card.collapsed and not card.objects:
+            card.objects = [self.slider(n)[1] for n in members]
 
     def sync(self, values, run=None):
         """Move widgets to values set from code without re-triggering a run."""

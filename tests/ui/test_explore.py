@@ -196,6 +196,9 @@ def test_two_wilson_cowan_sliders_are_grouped_named_and_found_by_words():
     assert [k.title for k in cards] == ["a · WilsonCowan", "b · WilsonCowan",
                                         "connection weights"]
     assert [k.collapsed for k in cards] == [False, True, True]   # 29 sliders: first open
+    assert [len(k.objects) for k in cards] == [14, 0, 0]         # folded: built when opened
+    cards[1].collapsed = False
+    assert len(cards[1].objects) == 14
     label = getattr(ctl.slider("a.c1")[0], "label", None) or ctl.slider("a.c1")[0].name
     assert label == "c1 · E → E coupling"
     ctl.filter.value = "coupling"                            # words of the description
