@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["setup_notebook", "js_mode", "install_display_hook"]
+__all__ = ["setup_notebook", "js_mode", "install_display_hook", "use_canvas"]
 
 MODES = ("server", "inline", "cdn")
 _done = {}
@@ -181,11 +181,22 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
             import holoviews.plotting.bokeh  # noqa: F401
             pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
             hv.Store.set_current_backend("bokeh")
+            use_canvas()
     loaded.update(extensions)
     _done["key"] = key
     _done["mode"] = mode
     _remove_display_hook()
     return None
+
+
+def use_canvas():
+    """Draw every HoloViews plot with the 2D canvas, not WebGL: without a GPU (VMs,
+    remote desktops, headless browsers) WebGL is emulated -- slower, and a
+    user's own ``hv.Curve`` showed stray marks along its line.  nbblox's own
+    views already ask for the canvas (``viz.style.CANVAS``)."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+    hv.renderer("bokeh").webgl = False
 
 
 class _Null:

@@ -55,6 +55,9 @@ def test_a_plot_displays_without_setup_and_loads_js_from_the_server(kernel):
     assert not re.search(r"https://cdn\.(bokeh\.org|holoviz\.org)[^\"']*\.js", joined)
     size = sum(len(json.dumps(m["content"])) for m in outs)
     assert size < 300_000, size        # inlined JS was ~6 MB per notebook
+    # every plot on the 2D canvas (WebGL is emulated without a GPU: slow, stray marks)
+    out = run(kernel, "import holoviews as hv; print(hv.renderer('bokeh').webgl)")
+    assert "False" in "".join(m["content"].get("text", "") for m in out)
 
 
 def test_nbblox_errors_are_compact_with_the_full_traceback_one_step_away(kernel):

@@ -233,7 +233,10 @@ def lesson_app(path):
 
     def app():
         import panel as pn
+
+        from ..notebook import use_canvas
         pn.extension("katex", "mathjax")
+        use_canvas()
         ns = {"__name__": "__lesson__"}
         page = pn.Column(sizing_mode="stretch_width", max_width=1100,
                          css_classes=["nbblox-lesson"])
