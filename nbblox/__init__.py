@@ -42,6 +42,7 @@ _LAZY = {
     "dashboard": ("nbblox.ui.dashboard", "dashboard"),
     "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
     "setup_notebook": ("nbblox.notebook", "setup_notebook"),
+    "ipython": ("nbblox.ipython", None),    # nb.ipython.verbose_errors()
     "lessons": ("nbblox.lessons", None),
     "posterior": ("nbblox.fit.bayes", "posterior"),
     "Posterior": ("nbblox.fit.posterior", "Posterior"),
