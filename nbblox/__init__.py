@@ -46,6 +46,7 @@ _LAZY = {
     "dashboard": ("nbblox.ui.dashboard", "dashboard"),
     "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
     "setup_notebook": ("nbblox.notebook", "setup_notebook"),
+    "ipython": ("nbblox.ipython", None),    # nb.ipython.verbose_errors()
     "lessons": ("nbblox.lessons", None),
     "posterior": ("nbblox.fit.bayes", "posterior"),
     "Posterior": ("nbblox.fit.posterior", "Posterior"),
@@ -82,3 +83,11 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+import sys as _sys  # noqa: E402
+
+# inside IPython/Jupyter: plots display with no set-up call, nbblox errors are compact
+if "IPython" in _sys.modules:
+    from .ipython import on_import as _on_import
+    _on_import()

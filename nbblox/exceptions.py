@@ -81,8 +81,26 @@ class CallbackError(SimulationError):
 
 
 def suggest(name, candidates, n=3):
-    """Return ``" Did you mean 'x'?"`` for the closest names, or ``""``."""
-    close = difflib.get_close_matches(str(name), list(candidates), n=n, cutoff=0.5)
+    """Return ``" Did you mean 'x'?"`` for the closest names, or ``""``.
+
+    Close spellings first (difflib); failing those, names that the wrong one
+    starts with or that start with it, ignoring case (``Iext`` -> ``I``,
+    ``gna`` -> ``g_Na``).
+
+    Examples
+    --------
+    >>> suggest("Iext", ["I", "C", "g_Na"]), suggest("tua", ["tau", "a"])
+    (" Did you mean 'I'?", " Did you mean 'tau' or 'a'?")
+    >>> suggest("zzz", ["I"])
+    ''
+    """
+    cands = [str(c) for c in candidates]
+    name = str(name)
+    close = difflib.get_close_matches(name, cands, n=n, cutoff=0.5)
+    if not close:
+        low = name.lower().replace("_", "")
+        close = [c for c in cands if c and (low.startswith(c.lower().replace("_", ""))
+                                           or c.lower().replace("_", "").startswith(low))][:n]
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"

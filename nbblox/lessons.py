@@ -254,16 +254,24 @@ def _pair_file(answer):
                               "1.5, b.P = 0.5).")
 
 
+class _BadAnswer(Exception):
+    """An answer of the wrong kind: shown as a ✘ with a hint, never a traceback."""
+
+
 def _number(answer, name):
     if answer is None:
         raise _NoAnswer
+    size = np.size(answer) if isinstance(answer, (list, tuple, np.ndarray)) else 1
+    if size != 1:
+        raise _BadAnswer(f"{name}: the answer is {size} values (an array?); give one number, "
+                         "e.g. its last element arr[-1] or its largest arr.max().")
     try:
-        v = float(answer)
+        v = float(np.ravel(answer)[0]) if isinstance(answer, (list, tuple, np.ndarray)) \
+            else float(answer)
     except (TypeError, ValueError):
-        raise ValueError(f"check('{name}', ...): the answer must be a number, "
-                         f"got {answer!r}") from None
+        raise _BadAnswer(f"{name}: the answer must be a number, got {answer!r}"[:200]) from None
     if not math.isfinite(v):
-        raise ValueError(f"check('{name}', ...): the answer is {v}")
+        raise _BadAnswer(f"{name}: the answer is {v}; give a finite number.")
     return v
 
 
@@ -361,3 +369,5 @@ def check(name, answer):
         return EXERCISES[name][0](answer)
     except _NoAnswer:
         return CheckResult(False, f"{name}: no answer yet. {EXERCISES[name][1]}")
+    except _BadAnswer as exc:
+        return CheckResult(False, str(exc))

@@ -1,56 +1,273 @@
-"""setup_notebook(): the one place that decides how HoloViews and Panel load
-their JavaScript in a notebook.
+"""How HoloViews and Panel get their JavaScript in a notebook -- decided in one
+place, with no set-up call needed.
 
-Offline (CI, classrooms, this machine) ``hv.extension("bokeh")`` and
-``pn.extension()`` fetch BokehJS/Panel from a CDN and render nothing, so the
-default here is to inline the JavaScript (a bigger notebook: strip outputs
-before committing).  ``NBBLOX_INLINE=0`` switches to CDN mode (Binder).
+Three ways to give the page BokehJS and Panel's JavaScript:
+
+``"server"`` (default under a Jupyter server: JupyterLab, Notebook 7, Binder)
+    The page loads them from the Jupyter server itself: Panel's server
+    extension (installed and enabled with Panel) serves BokehJS under
+    ``<base_url>panel-preview/static/js/`` and Panel's files under
+    ``<base_url>panel_dist/``.  Works offline, and a saved notebook holds a
+    few kB of loader instead of 6-8 MB of inlined JavaScript.  The base URL
+    is read in the page (``jupyter-config-data``), so JupyterHub/Binder
+    prefixes work.  Panel's stylesheets, which Panel names by their CDN
+    address in every output, are redirected to the same local files.
+``"inline"`` (default in VS Code, whose kernels run without a Jupyter server)
+    The JavaScript is written into the notebook (works offline; big files).
+``"cdn"``
+    From cdn.bokeh.org / cdn.holoviz.org (needs internet).
+
+``NBBLOX_JS=server|inline|cdn`` overrides the default (``NBBLOX_INLINE=1`` /
+``0`` are the older spellings of inline / cdn).
+
+No set-up call: when nbblox is imported in a Jupyter kernel it registers an
+IPython formatter for HoloViews and Panel objects; the first one displayed
+loads the JavaScript (into that cell's output).  Panel's formatter then steps
+aside; HoloViews objects keep being shown through a Panel pane (what
+``hv.extension`` would do, without its 1.5 s of imports).
+``nb.setup_notebook()`` still exists to choose a mode by hand.
 """
 from __future__ import annotations
 
 import os
+import re
 
-__all__ = ["setup_notebook"]
+__all__ = ["setup_notebook", "js_mode", "install_display_hook", "use_canvas"]
 
+MODES = ("server", "inline", "cdn")
 _done = {}
 
+# CDN addresses written by Bokeh/Panel's loaders -> the same files on the Jupyter server
+_BOKEH_CDN = re.compile(r"""(["'])https://cdn\.bokeh\.org/bokeh/release/(bokeh[a-z-]*?)-\d[^"'/]*?(\.min)?\.js\1""")
+_PANEL_CDN = re.compile(r"""(["'])https://cdn\.holoviz\.org/panel/[^/"']+/dist/([^"']*)\1""")
 
-def setup_notebook(inline=None, **panel_kw):
+# Runs in the page before the loader: the server's base URL, and a hook that points
+# Panel's stylesheets (CDN addresses inside every output) at the local copies.
+_PRELUDE = r"""var __nbblox_base = (function () {
+  try { var el = document.getElementById('jupyter-config-data');
+        var b = el && JSON.parse(el.textContent).baseUrl;
+        if (b) { return b.endsWith('/') ? b : b + '/'; } } catch (e) {}
+  return '/'; })();
+"""
+_CSS_HOOK = r"""function (Bokeh) {
+  var dom = Bokeh.require('core/dom');
+  if (dom.__nbblox_css) { return; }
+  dom.__nbblox_css = true;
+  var cdn = /^https:\/\/cdn\.holoviz\.org\/panel\/[^/]+\/dist\//;
+  var local = function (sheet) {
+    var href = sheet.el && sheet.el.getAttribute('href');
+    if (href && cdn.test(href)) { sheet.el.setAttribute('href', href.replace(cdn, __nbblox_base + 'panel_dist/')); }
+  };
+  [dom.ImportedStyleSheet, dom.GlobalImportedStyleSheet].forEach(function (cls) {
+    if (!cls) { return; }
+    var install = cls.prototype.install;
+    cls.prototype.install = function (el) { local(this); return install.call(this, el); };
+  });
+},
+"""
+
+
+def js_mode():
+    """The mode :func:`setup_notebook` uses by default here.
+
+    Examples
+    --------
+    >>> js_mode() in ("server", "inline", "cdn")
+    True
+    """
+    mode = os.environ.get("NBBLOX_JS", "").strip().lower()
+    if mode in MODES:
+        return mode
+    old = os.environ.get("NBBLOX_INLINE")
+    if old is not None:
+        return "cdn" if old in ("0", "false", "False") else "inline"
+    # VS Code runs kernels without a Jupyter server: nothing to load the files from
+    if "VSCODE_PID" in os.environ or "VSCODE_CWD" in os.environ:
+        return "inline"
+    return "server"
+
+
+def _to_server(text):
+    """Loader JavaScript with the CDN addresses replaced by the Jupyter server's."""
+    if not isinstance(text, str) or "cdn." not in text:
+        return text
+    text = _BOKEH_CDN.sub(lambda m: f'__nbblox_base + "panel-preview/static/js/{m[2]}{m[3] or ""}.js"',
+                          text)
+    text = _PANEL_CDN.sub(lambda m: f'__nbblox_base + "panel_dist/{m[2]}"', text)
+    if "__nbblox_base" in text:
+        text = _PRELUDE + text.replace("const inline_js = [", "const inline_js = [" + _CSS_HOOK, 1)
+    return text
+
+
+class _ServerJS:
+    """While active, every display message the kernel publishes has its
+    loader JavaScript pointed at the Jupyter server (see :func:`_to_server`)."""
+
+    def __init__(self, ip):
+        self.pub = getattr(ip, "display_pub", None)
+
+    def __enter__(self):
+        if self.pub is not None:
+            orig = self.pub.publish
+
+            def publish(data, *args, **kw):
+                if isinstance(data, dict):
+                    data = {k: (_to_server(v) if "javascript" in k or "holoviews_load" in k else v)
+                            for k, v in data.items()}
+                return orig(data, *args, **kw)
+            self.orig = orig
+            self.pub.publish = publish
+        return self
+
+    def __exit__(self, *exc):
+        if self.pub is not None:
+            self.pub.publish = self.orig
+
+
+def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     """Load Panel and the HoloViews Bokeh backend for this notebook.
 
-    Call once at the top of a notebook (``nb.explore`` calls it for you).
+    Not needed in normal use: the first HoloViews or Panel object displayed
+    after ``import nbblox`` does it.  Call it to choose how the JavaScript
+    reaches the page, or to pass options to ``pn.extension``.
 
     Parameters
     ----------
+    mode : {"server", "inline", "cdn"}, optional
+        Where the page gets BokehJS and Panel's JavaScript (module docstring);
+        default :func:`js_mode`.
     inline : bool, optional
-        Inline the JavaScript and CSS into the notebook (works offline).
-        Default: True unless the environment variable ``NBBLOX_INLINE`` is
-        ``"0"``.
+        Older spelling: True is ``"inline"``, False is ``"cdn"``.
+    extensions : tuple of str
+        Panel extensions to load as well (``("katex",)`` for equations).
     **panel_kw
-        Extra keyword arguments for ``pn.extension`` (e.g. ``sizing_mode``).
+        Extra arguments for ``pn.extension`` (e.g. ``sizing_mode``).
 
     Returns
     -------
-    dict
-        ``{"inline": bool}`` -- what was decided.
+    None
+        (so a call as the last line of a cell shows nothing)
 
     Examples
     --------
     >>> import nbblox as nb
-    >>> nb.setup_notebook()["inline"] in (True, False)
+    >>> nb.setup_notebook() is None
     True
     """
-    if inline is None:
-        inline = os.environ.get("NBBLOX_INLINE", "1") not in ("0", "false", "False")
-    inline = bool(inline)
-    key = (inline, tuple(sorted(panel_kw.items())))
-    if _done.get("key") == key:
-        return {"inline": inline}
+    if mode is None:
+        mode = js_mode() if inline is None else ("inline" if inline else "cdn")
+    if mode not in MODES:
+        from .exceptions import ParameterError, suggest
+        raise ParameterError(f"setup_notebook: unknown mode {mode!r}." + suggest(str(mode), MODES)
+                             + f" Modes: {', '.join(MODES)}")
+    key = (mode, tuple(sorted(panel_kw.items())))
+    loaded = _done.setdefault("extensions", set())
+    new = [e for e in extensions if e not in loaded]
+    if _done.get("key") == key and not new:
+        return None
     import holoviews as hv
     import panel as pn
-    # both are needed offline: hv.extension alone leaves Panel's CSS/JS on the CDN,
-    # pn.extension alone leaves BokehJS there (JUPYTER-STACK.md, pitfall 1)
-    pn.extension(inline=inline, **panel_kw)
-    hv.extension("bokeh", inline=inline, logo=False)
+    ip = _kernel_shell()
+    ctx = _ServerJS(ip) if (mode == "server" and ip is not None) else _Null()
+    with ctx:
+        if _done.get("key") == key:          # only extensions to add (e.g. KaTeX)
+            pn.extension(*new, inline=(mode == "inline"))
+        else:
+            # pn.extension with HoloViews imported loads BokehJS, Panel and HoloViews' JS
+            # and makes bokeh HoloViews' backend.  hv.extension is not called: it adds
+            # ~1.5 s of imports (holoviews.ipython pulls in nbconvert) only to register
+            # display hooks, and HoloViews objects are displayed through Panel here
+            # (_display_holoviews), as HoloViews itself does.
+            import holoviews.plotting.bokeh  # noqa: F401
+            pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
+            hv.Store.set_current_backend("bokeh")
+            use_canvas()
+    loaded.update(extensions)
     _done["key"] = key
-    return {"inline": inline}
+    _done["mode"] = mode
+    _remove_display_hook()
+    return None
+
+
+def use_canvas():
+    """Draw every HoloViews plot with the 2D canvas, not WebGL: without a GPU (VMs,
+    remote desktops, headless browsers) WebGL is emulated -- slower, and a
+    user's own ``hv.Curve`` showed stray marks along its line.  nbblox's own
+    views already ask for the canvas (``viz.style.CANVAS``)."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+    hv.renderer("bokeh").webgl = False
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _kernel_shell():
+    """The IPython shell when running inside a Jupyter kernel, else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    ip = get_ipython()
+    return ip if ip is not None and getattr(ip, "kernel", None) is not None else None
+
+
+# -- no set-up call: the first HoloViews/Panel object displayed loads the JS -------
+_HOOKED = (("panel.viewable", "Viewable"), ("panel.viewable", "Viewer"))
+
+
+def _first_display(obj, include=None, exclude=None):
+    setup_notebook()
+    return obj._repr_mimebundle_(include=include, exclude=exclude)
+
+
+def _display_holoviews(obj, include=None, exclude=None):
+    """A HoloViews object as HoloViews would show it after ``hv.extension``: a
+    Panel HoloViews pane (plot, and widgets for HoloMaps)."""
+    setup_notebook()
+    import holoviews as hv
+    if hv.Store._display_hooks:      # the user loaded hv.extension: HoloViews shows it
+        return obj._repr_mimebundle_(include=include, exclude=exclude)
+    import panel as pn
+    return pn.panel(obj)._repr_mimebundle_(include, exclude)
+
+
+def install_display_hook(ip=None):
+    """Make the first HoloViews or Panel object displayed in this kernel load
+    the JavaScript (called by ``import nbblox`` inside a Jupyter kernel).
+
+    Returns True if the hook was installed (False outside a kernel or after
+    the JavaScript was loaded).
+
+    Examples
+    --------
+    >>> install_display_hook()   # a plain Python session: nothing to do
+    False
+    """
+    ip = ip or _kernel_shell()
+    if ip is None or "key" in _done:
+        return False
+    fmt = ip.display_formatter.mimebundle_formatter
+    for module, name in _HOOKED:
+        fmt.for_type_by_name(module, name, _first_display)
+    # HoloViews objects stay with this formatter (no hv.extension display hooks)
+    fmt.for_type_by_name("holoviews.core.dimension", "Dimensioned", _display_holoviews)
+    return True
+
+
+def _remove_display_hook():
+    ip = _kernel_shell()
+    if ip is None:
+        return
+    fmt = ip.display_formatter.mimebundle_formatter
+    for module, name in _HOOKED:
+        fmt.deferred_printers.pop((module, name), None)
+        # a type looked up once has been moved from deferred to type_printers
+        for cls in list(fmt.type_printers):
+            if (cls.__module__, cls.__name__) == (module, name):
+                fmt.type_printers.pop(cls, None)

@@ -122,8 +122,11 @@ def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
 def test_no_answer_yet_and_nonsense():
     r = check("hh_rate_10", None)
     assert not r and "no answer yet" in r.message and "green" not in r._repr_html_()
-    with pytest.raises(ValueError, match="must be a number"):
-        check("hh_rate_10", "fast")
+    word = check("hh_rate_10", "fast")              # a ✘ with a hint, not a traceback
+    assert not word and "must be a number" in word.message
+    arr = check("fhn_rest_V", np.array([-1.2, -1.19, -1.1994]))   # the whole trace (issue 16)
+    assert not arr and "3 values" in arr.message and "arr[-1]" in arr.message
+    assert check("fhn_rest_V", np.array([-1.1994]))                # one value in an array is fine
     with pytest.raises(KeyError, match="Did you mean 'hh_rate_10'"):
         check("hh_rate10", 68)
     missing = check("pair_file", "no/such/file.json")

@@ -296,6 +296,10 @@ function render({ model, el }) {
     msgEl.textContent = text || "";
     msgEl.className = `nbb-msg nbb-${level}`;
   }
+  // a value fixed after an error: the error no longer holds, so it must not stay on screen
+  function clearError() {
+    if (msgEl.classList.contains("nbb-error")) showMessage("");
+  }
   function updateStatus() {
     const waiting = pending.length + (outbox.length ? 1 : 0);
     status.textContent = `${view.nodes.size} blox · ${view.edges.size} connections` + (pending.length ? ` · saving ${pending.length}…` : "");
@@ -314,7 +318,8 @@ function render({ model, el }) {
       for (const t of items) {
         const item = h("div", { class: "nbb-item", "data-type": t.name, title: `${t.doc || ""}\n${t.citation || ""}`.trim() },
           h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
-          h("span", { class: "nbb-item-name", text: t.name }));
+          // long CamelCase names wrap at their capitals instead of being cut off
+          h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
         item.addEventListener("pointerdown", (ev) => startPaletteDrag(ev, t));
         item.addEventListener("dblclick", () => addNodeAt(t, centerWorld()));
         g.append(item);
@@ -486,6 +491,7 @@ function render({ model, el }) {
           const r = parseValue(text, meta, `${sel.name}.${p}`);
           if (r.error) { txt.classList.add("nbb-invalid"); showMessage(r.error, "error"); return; }
           txt.classList.remove("nbb-invalid");
+          clearError();
           if (r.warn) showMessage(r.warn, "warn");
           const cur = view.nodes.get(sel.name);
           if (cur && cur.params[p] === r.value) return;
@@ -511,6 +517,7 @@ function render({ model, el }) {
           const r = parseValue(inp.value, f === "delay" ? { hard: [0, null] } : null, `${e.src} → ${e.dst} ${f}`);
           if (r.error) { inp.classList.add("nbb-invalid"); showMessage(r.error, "error"); return; }
           inp.classList.remove("nbb-invalid");
+          clearError();
           const cur = view.edges.get(sel.id);
           if (cur && cur[f] === r.value) return;
           edit([{ op: "set_edge", id: sel.id, [f]: r.value }], `set ${f}`);
@@ -642,6 +649,7 @@ function render({ model, el }) {
     const r = parseValue(tEnd.value, { hard: [1e-9, null] }, "t_end");
     if (r.error) { tEnd.classList.add("nbb-invalid"); showMessage(r.error, "error"); return; }
     tEnd.classList.remove("nbb-invalid");
+    clearError();
     resultsEl.textContent = "simulating…";
     command("simulate", { t_end: r.value });
   }

@@ -38,9 +38,9 @@ def f_I(blox, currents):
 I_snic = np.linspace(30, 60, 16)
 I_hopf = np.linspace(80, 110, 16)
 r_snic, r_hopf = f_I(ml_snic, I_snic), f_I(ml_hopf, I_hopf)
-(hv.Curve((I_snic, r_snic), "I (uA/cm^2)", "rate (Hz)", label="SNIC set")
- + hv.Curve((I_hopf, r_hopf), "I (uA/cm^2)", "rate (Hz)", label="Hopf set")
- ).opts(hv.opts.Curve(width=350))
+(hv.Curve((I_snic, r_snic), "I (µA/cm²)", "rate (Hz)").opts(title="class I: SNIC set")
+ + hv.Curve((I_hopf, r_hopf), "I (µA/cm²)", "rate (Hz)").opts(title="class II: Hopf set")
+ ).opts(hv.opts.Curve(width=420, height=320, line_width=2.5), hv.opts.Layout(shared_axes=False))
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -417,10 +417,15 @@ class _ParamValues(dict):
     def __setitem__(self, key, value):
         btype = self._owner.type
         if key not in btype.params:
-            raise ParameterError(f"blox '{self._owner.name}' has no parameter '{key}'."
-                                 + suggest(key, btype.params))
-        super().__setitem__(key, check_value(value, key, self._owner.name,
-                                             btype.params[key].hard_bounds))
+            names = list(btype.params)
+            shown = ", ".join(names[:20]) + (f", ... ({len(names)} in all)" if len(names) > 20
+                                             else "")
+            raise ParameterError(f"{btype.name} blox '{self._owner.name}' has no parameter "
+                                 f"'{key}'." + suggest(key, names)
+                                 + f" Its parameters: {shown}.")
+        p = btype.params[key]
+        super().__setitem__(key, check_value(value, key, self._owner.name, p.hard_bounds,
+                                             p.unit))
 
     def update(self, other=(), **kw):
         for k, v in dict(other, **kw).items():

@@ -397,6 +397,11 @@ class Circuit:
         return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}, "
                 f"{len(self.connections)} connections{rules}>")
 
+    def _repr_html_(self):
+        # a notebook card: diagram, blox and types, connections, equations per type
+        from ..viz.cards import circuit_html
+        return circuit_html(self)
+
     def _repr_latex_(self):
         from .blox import latex_equations
         seen, parts = set(), []

@@ -328,9 +328,17 @@ def _parse_ast(src, *, blox, line, col0, text):
                             text=_clip(text)) from None
     except SyntaxError as exc:
         lead = len(src) - len(src.lstrip())
-        col = col0 + lead + (exc.offset or 1)
-        raise EquationError(f"syntax error: {exc.msg}", blox=blox, line=line,
-                            column=col, text=text) from None
+        body = src.strip()
+        msg = f"syntax error: {exc.msg}"
+        if not exc.offset and body and body[-1] in "+-*/%^(,<>=&|":
+            # Python reports an expression cut short at offset 0: point after its last
+            # character, where the missing operand belongs
+            col = col0 + lead + len(body) + 1
+            msg = (f"syntax error: the expression ends with '{body[-1]}'; something is "
+                   "missing after it")
+        else:
+            col = col0 + lead + (exc.offset or 1)
+        raise EquationError(msg, blox=blox, line=line, column=col, text=text) from None
 
 
 def _translate(src, *, blox, line, condition, text, col0, build, allow_rand=False):

@@ -95,12 +95,40 @@ def as_parameter(spec, name="?", blox=None):
         p = Parameter(**kw)
     else:
         p = Parameter(spec)
-    return replace(p, default=check_value(p.default, name, blox, p.hard_bounds))
+    return replace(p, default=check_value(p.default, name, blox, p.hard_bounds, p.unit))
 
 
-def check_value(value, name, blox=None, hard_bounds=None):
-    """Return ``value`` as a finite float or raise ParameterError naming it."""
+def _bounds_text(lo, hi, unit=""):
+    """``"must be > 0 ms"``, ``"must be between 0 and 1"``: a physical range in words.
+
+    A lower bound of a nanounit or less is what catalogs write for "positive".
+
+    Examples
+    --------
+    >>> _bounds_text(1e-9, None, "ms"), _bounds_text(0, 1), _bounds_text(None, 5, "mV")
+    ('must be > 0 ms', 'must be between 0 and 1', 'must be <= 5 mV')
+    """
+    u = f" {unit}" if unit else ""
+    if lo is not None and 0 < lo <= 1e-6:
+        low = "> 0"
+    elif lo is not None:
+        low = f">= {lo:g}"
+    if lo is not None and hi is not None and low.startswith(">="):
+        return f"must be between {lo:g} and {hi:g}{u}"
+    if lo is not None and hi is not None:
+        return f"must be {low} and <= {hi:g}{u}"
+    if lo is not None:
+        return f"must be {low}{u}"
+    return f"must be <= {hi:g}{u}"
+
+
+def check_value(value, name, blox=None, hard_bounds=None, unit=""):
+    """Return ``value`` as a finite float or raise ParameterError naming it
+    (and, for a value outside ``hard_bounds``, the allowed range in words)."""
     who = f"blox '{blox}': parameter '{name}'" if blox else f"parameter '{name}'"
+    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0):
+        raise ParameterError(f"{who} must be one number, got {type(value).__name__} "
+                             f"{value!r}"[:200])
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -110,6 +138,6 @@ def check_value(value, name, blox=None, hard_bounds=None):
     if hard_bounds is not None:
         lo, hi = hard_bounds
         if (lo is not None and v < lo) or (hi is not None and v > hi):
-            raise ParameterError(f"{who} = {v} is outside its physical range "
-                                 f"[{lo}, {hi}]")
+            raise ParameterError(f"{who} = {v:g} is outside its physical range: it "
+                                 f"{_bounds_text(lo, hi, unit)}")
     return v

@@ -362,19 +362,42 @@ class CircuitBuilder(anywidget.AnyWidget):
         final = ", ".join(f"{n}={sol.values[i, -1]:.3g}" for i, n in enumerate(sol.names[:4]))
         text = f"simulated {t_end:g} ms, {len(sol.names)} states; final {final}"
         self._model._broadcast({"type": "results", "view": None, "text": text})
-        self._model.message(text)
+        # the result line below the canvas says it: the message bar only drops "simulating"
+        self._model.message("")
         if show:
             self._show(sol, t_end)
         return sol
 
+    def _structure(self):
+        c = self.circuit
+        return ([(b.name, b.type.key) for b in c],
+                [(k.src, k.dst, k.output, k.input, k.delay) for k in c.connections])
+
+    def _update_explorer(self, t_end):
+        """The explorer already shown, moved to the circuit's current parameters and
+        weights (a re-run, no recompile, no new display): True if it could be."""
+        ex = getattr(self, "_explorer", None)
+        if ex is None or getattr(self, "_explored", None) != self._structure():
+            return False
+        values = {f"{b.name}.{k}": float(v) for b in self.circuit.blox.values()
+                  for k, v in b.params.items() if f"{b.name}.{k}" in ex.params}
+        values.update({label: float(self.circuit.connections[i].weight)
+                       for label, i in ex._weights._index.items()})
+        ex.set({k: v for k, v in values.items()
+                if ex.params.get(k, ex.weights.get(k)) != v}, t_end=t_end)
+        return ex.error is None
+
     def _show(self, sol, t_end):
         import nbblox
         from IPython.display import display
+        if self._update_explorer(t_end):
+            return
         view = None
         try:
             explore = getattr(nbblox, "explore", None)
             if explore is not None:
                 view = explore(self.circuit, t_end=t_end)
+                self._explorer, self._explored = view, self._structure()
             else:
                 view = sol.plot()
         except Exception as exc:     # plotting extras missing: the numbers still show

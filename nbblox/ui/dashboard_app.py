@@ -42,6 +42,14 @@ log = logging.getLogger("nbblox.dashboard")
 _open_sessions = weakref.WeakSet()   # served dashboards whose browser session is alive
 
 
+def _setup_if_kernel():
+    """In a notebook, load the JavaScript once, with KaTeX for the equations
+    (without it Panel shows raw TeX under a "KaTeX was not imported" warning)."""
+    from ..notebook import _kernel_shell, setup_notebook
+    if _kernel_shell() is not None:
+        setup_notebook(extensions=("katex",))
+
+
 def _upload_text(data):
     """The uploaded bytes as circuit JSON text (size-limited, UTF-8)."""
     if len(data) > MAX_UPLOAD_BYTES:
@@ -56,11 +64,8 @@ def _upload_text(data):
 
 def _private_system(system):
     """A System sharing the compiled kernels but with its own mutable arrays."""
-    own = copy.copy(system)
-    own.params = system.params.copy()
-    own.x0 = system.x0.copy()
-    own.weights = system.weights.copy()
-    return own
+    from .explore_weights import private_system
+    return private_system(system)
 
 
 def _release_memory():
@@ -105,13 +110,15 @@ class Dashboard(pn.viewable.Viewer):
                  method="rk4", params=None, phase=None, bifurcation=None, seed=None,
                  upload=True, **kw):
         super().__init__(**kw)
+        _setup_if_kernel()
         self._args = dict(views=views, vars=vars, t_end=t_end, dt=dt, method=method,
                           params=params, phase=phase, bifurcation=bifurcation, seed=seed)
         self._upload_enabled = upload
         self._uploading, self._upload_data = False, None
         self._title_arg = title
         self._sidebar = pn.Column(width=330)
-        self._main = pn.Column()
+        self._main = pn.Column(sizing_mode="stretch_width", min_width=400,
+                               styles={"flex": "1 1 400px"})
         self._load(as_system(model), **self._args)
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
@@ -145,6 +152,7 @@ class Dashboard(pn.viewable.Viewer):
         # (a served session's runs get the served memory and time budgets: Explorer)
         self.explorer = Explorer(self.system, views=views, vars=vars, phase=phase,
                                  method=method, **kw)
+        self.system = self.explorer.system      # the explorer's own copy: weights move there
         self._build()
 
     def _build(self):
@@ -175,9 +183,11 @@ class Dashboard(pn.viewable.Viewer):
                      self.upload]
         self.downloads = downloads
         self._sidebar[:] = side
-        self._main[:] = [*explore_panel.view_panes(ex),
-                         pn.Row(pn.pane.HoloViews(V.circuit_diagram(self.circuit)),
-                                V.equations_pane(self.circuit))]
+        # the diagram and the equations side by side where there is room, else stacked
+        about = pn.FlexBox(pn.pane.HoloViews(V.circuit_diagram(self.circuit)),
+                           V.equations_pane(self.circuit), flex_wrap="wrap",
+                           sizing_mode="stretch_width", css_classes=["nbblox-about"])
+        self._main[:] = [*explore_panel.view_panes(ex), about]
 
     # -- the explorer's state, under the names a dashboard user reads -------------
     @property
@@ -306,7 +316,9 @@ class Dashboard(pn.viewable.Viewer):
 
     # -- display --------------------------------------------------------------------
     def __panel__(self):
-        return pn.Row(self._sidebar, self._main)
+        # as the explorer: fills the notebook column, the views drop below when narrow
+        return pn.FlexBox(self._sidebar, self._main, flex_wrap="wrap", align_items="flex-start",
+                          sizing_mode="stretch_width", css_classes=["nbblox-dashboard"])
 
     def template(self):
         """The app in a Panel template (sidebar + main), as served."""

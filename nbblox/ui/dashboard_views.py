@@ -169,12 +169,15 @@ def equations_pane(circuit):
         if btype.doc:
             head += html(": {}", btype.doc)
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
+        # a long equation scrolls sideways inside its pane instead of being cut off
         items.append(pn.pane.LaTeX(latex_equations(btype), renderer="katex",
-                                   sizing_mode="stretch_width"))
+                                   sizing_mode="stretch_width",
+                                   styles={"overflow-x": "auto", "overflow-y": "hidden"}))
         if btype.citation:
             items.append(html_pane("<p><small>{}</small></p>", btype.citation,
                                    sizing_mode="stretch_width", margin=(0, 5)))
-    return pn.Column(*items, sizing_mode="stretch_width")
+    return pn.Column(*items, sizing_mode="stretch_width", min_width=360,
+                     styles={"flex": "1 1 360px"})
 
 
 def csv_bytes(sol):

@@ -12,9 +12,11 @@ from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
 from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
-__all__ = ["Controls", "sidebar", "view_panes", "build_layout"]
+__all__ = ["Controls", "sidebar", "view_panes", "build_layout", "slider_label", "blox_of"]
 
 METHODS = list(FIXED_METHODS) + list(ADAPTIVE_METHODS)
+MIN_VIEWS = 400   # px: narrower than this, the views go below the controls
+FOLD_ABOVE = 14   # sliders: with more, only the first group's card starts open
 # Panel 1.9 renamed name -> label and button_type -> color; keep older Panels working
 _LABEL = "label" if "label" in pn.widgets.FloatSlider.param else "name"
 _COLOR = "color" if "color" in pn.widgets.Button.param else "button_type"
@@ -27,16 +29,56 @@ def _kw(label, color=None, **kw):
     return kw
 
 
+def blox_of(name):
+    """Group key of a parameter: its blox (``"a.c1"`` -> ``"a"``)."""
+    return name.split(".", 1)[0].split("[", 1)[0]
+
+
+def blox_title(system, key):
+    """Card title of a blox group: ``"a · WilsonCowan"``."""
+    blox = system.circuit.blox
+    return f"{key} · {blox[key].type.name}" if key in blox else str(key)
+
+
+def slider_label(name, info):
+    """What a slider says: the parameter, its unit, and a short description
+    (``"c1 · E → E coupling"``, ``"tau_E (ms) · E time constant"``); a long
+    description stays in the tooltip.
+
+    Examples
+    --------
+    >>> from nbblox.model.params import Parameter
+    >>> slider_label("a.c1", Parameter(16.0, doc="E -> E coupling"))
+    'c1 · E → E coupling'
+    >>> slider_label("hh.C", Parameter(1.0, unit="uF/cm^2", doc="membrane capacitance per area"))
+    'C (µF/cm²)'
+    """
+    from ..viz.units import pretty_unit
+    short = name.split(".", 1)[1] if "." in name else name
+    unit = pretty_unit(info.unit)
+    text = f"{short} ({unit})" if unit else short
+    doc = (info.doc or "").replace("->", "→").strip()
+    if doc and len(text) + len(doc) <= 34:
+        text += f" · {doc}"
+    return text
+
+
 class Controls:
     """Every widget of one Explorer, created lazily (a 1000-parameter circuit
     does not build 1000 sliders: at most ``MAX_SLIDERS`` are shown, the
     filter box reaches the others)."""
 
-    def __init__(self, ex):
+    def __init__(self, ex, group_key=None, group_title=None):
         self.ex = ex
         self.sliders = {}
-        self.filter = pn.widgets.TextInput(**_kw("filter parameters", placeholder="e.g. hh.g or I",
-                                                      width=260))
+        # how sliders are grouped into cards: data, so that composites can group by
+        # their own path (compose) without touching the cards
+        from .explore_weights import GROUP
+        self.group_key = group_key or (lambda n: GROUP if n in ex._weights else blox_of(n))
+        self.group_title = group_title or (lambda key, members: "connection weights"
+                                           if key == GROUP else blox_title(ex.system, key))
+        self.filter = pn.widgets.TextInput(**_kw("filter parameters", width=260,
+                                                 placeholder="name or words: g_Na, coupling"))
         self.filter.param.watch(lambda e: self.refresh(), "value_input")
         self.filter.param.watch(lambda e: self.refresh(), "value")
         self.method = pn.widgets.Select(**_kw("method", options=METHODS, value=ex.method, width=120))
@@ -52,13 +94,15 @@ class Controls:
         self.export = pn.widgets.Button(**_kw("</> code", "primary", width=100))
         self.export.on_click(lambda e: self.show_code())
         self.code = pn.widgets.TextAreaInput(**_kw("code reproducing this figure", value="",
-                                                        height=260, width=520, visible=False,
+                                                        height=260, visible=False,
+                                                        sizing_mode="stretch_width",
                                                         css_classes=["nbblox-code"]))
-        self.status = pn.pane.Markdown("", css_classes=["nbblox-status"], width=700,
+        self.status = pn.pane.Markdown("", css_classes=["nbblox-status"],
+                                       sizing_mode="stretch_width",
                                        styles={"font-size": "13px"})
         # a failed run: readable message above the views, which keep the last good run
-        self.alert = pn.pane.Alert("", alert_type="danger", visible=False, width=700,
-                                   css_classes=["nbblox-alert"])
+        self.alert = pn.pane.Alert("", alert_type="danger", visible=False,
+                                   sizing_mode="stretch_width", css_classes=["nbblox-alert"])
         self.groups = pn.Column(sizing_mode="stretch_width")
         self.count = pn.pane.Markdown("", styles={"font-size": "11px", "color": "#666"})
         self.refresh()
@@ -69,15 +113,14 @@ class Controls:
         """The slider for parameter ``name`` (built on first use)."""
         if name in self.sliders:
             return self.sliders[name]
-        info = self.ex.system.parameter_info(name)
+        info = self.ex.slider_info(name)
         lo, hi = info.slider_bounds
-        v = self.ex.params[name]
+        v = self.ex.params[name] if name in self.ex.params else self.ex.weights[name]
         lo, hi = min(lo, v), max(hi, v)
-        pname = name.split(".", 1)[1]
-        title = label(f"{pname} ({info.unit})" if info.unit else pname)
-        s = pn.widgets.FloatSlider(**_kw(title, start=lo, end=hi, step=info.slider_step,
-                                              value=v, width=240, css_classes=["nbblox-slider"],
-                                              tags=[name], format="0[.]00[0]"))
+        s = pn.widgets.FloatSlider(**_kw(label(slider_label(name, info)), start=lo, end=hi,
+                                         step=info.slider_step, value=v, width=250,
+                                         css_classes=["nbblox-slider"], tags=[name],
+                                         format="0[.]00[0]"))
         s.param.watch(lambda e, n=name: self._slid(n, e.new), "value")
         tip = pn.widgets.TooltipIcon(value=tooltip(f"{name}: {info.doc or 'no description'}"
                                                    + (f" [{info.unit}]" if info.unit else "")
@@ -87,38 +130,57 @@ class Controls:
 
     def _slid(self, name, value):
         if not self.ex._syncing:
-            self.ex.request({name: float(value)})
+            # a slider's arithmetic gives 1.2999999999999998 for 1.3: keep 12 digits
+            self.ex.request({name: float(f"{float(value):.12g}")})
 
     def _run_change(self, **run):
         if not self.ex._syncing and run:
             self.ex.request(**run)
 
     def matches(self):
+        """Parameters matching the filter box: in their name, description or unit
+        (``coupling`` finds c1..c4 of a Wilson-Cowan, ``ms`` the time constants)."""
         q = (self.filter.value_input or self.filter.value or "").strip().lower()
-        names = self.ex.system.param_names
-        return [n for n in names if q in n.lower()] if q else list(names)
+        names = self.ex.slider_names()
+        if not q:
+            return list(names)
+        out = []
+        for n in names:
+            info = self.ex.slider_info(n)
+            if any(q in text.lower() for text in (n, info.doc or "", info.unit or "")):
+                out.append(n)
+        return out
 
     def refresh(self):
-        """Rebuild the slider groups for the current filter."""
+        """Rebuild the slider groups for the current filter: one card per group
+        (``group_key``), the first open, the others folded when there are many
+        sliders, so a two-blox circuit is not one column of 28 sliders."""
         names = self.matches()
         shown = names[:MAX_SLIDERS]
         groups = {}
         for n in shown:
-            groups.setdefault(n.split(".", 1)[0], []).append(n)
-        many = len(groups) > 3
+            groups.setdefault(self.group_key(n), []).append(n)
+        filtered = len(names) < len(self.ex.slider_names())
+        fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
-        for i, (blox, members) in enumerate(groups.items()):
-            btype = self.ex.system.circuit.blox[blox].type.name if blox in \
-                self.ex.system.circuit.blox else ""
-            # a Card pastes its title into HTML: hand it escaped text
-            cards.append(pn.Card(*[self.slider(n)[1] for n in members],
-                                 title=str(escape(f"{blox} · {btype}")),
-                                 collapsed=many and i >= 3,
-                                 width=300, margin=(2, 2)))
+        for i, (key, members) in enumerate(groups.items()):
+            folded = fold and i > 0
+            # a Card pastes its title into HTML: hand it escaped text.  A folded card gets
+            # its sliders when it is opened: a page of 60 sliders takes seconds to render
+            card = pn.Card(*([] if folded else [self.slider(n)[1] for n in members]),
+                           title=str(escape(self.group_title(key, members))),
+                           collapsed=folded, width=310, margin=(2, 2))
+            if folded:
+                card.param.watch(lambda e, c=card, m=members: self._fill(c, m), "collapsed")
+            cards.append(card)
         self.groups.objects = cards
-        total = len(self.ex.system.param_names)
+        total = len(self.ex.slider_names())
         extra = f" (first {MAX_SLIDERS}; filter to see others)" if len(names) > MAX_SLIDERS else ""
         self.count.object = f"{len(names)} of {total} parameters{extra}"
+
+    def _fill(self, card, members):
+        if not card.collapsed and not card.objects:
+            card.objects = [self.slider(n)[1] for n in members]
 
     def sync(self, values, run=None):
         """Move widgets to values set from code without re-triggering a run."""
@@ -142,7 +204,10 @@ class Controls:
             self.status.object = f"⏳ running (after run {self.ex.runs})"
             return
         err = self.ex.error
-        self.status.object = markdown(self.ex.status())
+        # the message itself is in the alert above: saying it twice buries the views
+        line = (f"⚠ run {self.ex.runs} failed (the message is above); showing the last "
+                "good run" if err else self.ex.status())
+        self.status.object = markdown(line)
         self.status.styles = {"font-size": "13px", "color": "#b00020" if err else "#333"}
         if err:
             self.alert.object = message_markdown("The model raised an error:", err)
@@ -171,9 +236,12 @@ def view_panes(ex):
     c = ex.controls
     panes = [c.alert, c.status]
     if "timeseries" in ex.views:
-        ts = pn.pane.HoloViews(ex.timeseries_view(), linked_axes=False)
-        ex._ts_panes.append(ts)
-        panes.append(ts)
+        # one panel per unit (and scale), linked time axes: V (mV) apart from a gate (0-1)
+        for k, names in enumerate(ex.groups()):
+            ts = pn.pane.HoloViews(ex.timeseries_view(k), linked_axes=False,
+                                   sizing_mode="stretch_width")
+            ex._ts_panes.append((ts, names))
+            panes.append(ts)
     if "raster" in ex.views:
         panes.append(pn.pane.HoloViews(explore_views.raster_view(ex), linked_axes=False))
     row = []
@@ -182,7 +250,9 @@ def view_panes(ex):
     if hasattr(ex, "bifurcation"):
         row.append(ex.bifurcation.panel())
     if row:
-        panes.append(pn.Row(*row))
+        # side by side where the column is wide enough, one below the other where not
+        panes.append(pn.FlexBox(*row, flex_wrap="wrap", sizing_mode="stretch_width",
+                                css_classes=["nbblox-linked-views"]))
     for fn in (v for v in ex.views if callable(v)):
         panes.append(pn.pane.HoloViews(explore_views.custom_view(ex, fn), linked_axes=False))
     if hasattr(ex, "live"):
@@ -192,5 +262,10 @@ def view_panes(ex):
 
 
 def build_layout(ex):
-    """Controls on the left, views on the right; a Panel ``Row``."""
-    return pn.Row(sidebar(ex), pn.Column(*view_panes(ex)), css_classes=["nbblox-explorer"])
+    """Controls on the left, views on the right, filling the width of the
+    notebook column (or page) and reflowing when it changes: the views take
+    what the controls leave, and drop below them when that is too narrow."""
+    views = pn.Column(*view_panes(ex), sizing_mode="stretch_width", min_width=MIN_VIEWS,
+                      styles={"flex": f"1 1 {MIN_VIEWS}px"}, css_classes=["nbblox-views"])
+    return pn.FlexBox(sidebar(ex), views, flex_wrap="wrap", align_items="flex-start",
+                      sizing_mode="stretch_width", css_classes=["nbblox-explorer"])

@@ -7,7 +7,7 @@ per displayed view at the end, so BokehJS applies and lays out the page once.
 
 ``patch_timeseries`` writes the new decimated series straight into the
 ColumnDataSources of the already rendered HoloViews Overlay and moves its
-Range1d axes (framewise, 10% y padding like HoloViews' Curve).  Re-rendering
+Range1d axes (framewise, the y-range of ``viz.style.y_range``).  Re-rendering
 the DynamicMap instead costs HoloViews an element build, range computation and
 a walk of the whole Document (~35 ms per run against ~2 ms; see
 bench/latency_explore.py).  It applies only where that is safe: a notebook
@@ -20,9 +20,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..viz.style import y_range
+
 __all__ = ["batched", "patch_timeseries", "quick_comm"]
 
-Y_PADDING = 0.1   # HoloViews' default Curve padding on the y axis
 # Panel's page-side CommManager waits ``debounce`` ms (default 50) before it sends a widget
 # change to the kernel; the explorer throttles in the kernel (the latest value wins, and the
 # page sends nothing more until the kernel acknowledges), so 10 ms is enough.
@@ -96,7 +97,7 @@ def batched(viewable):
                 push(doc, comm)
 
 
-def _targets(panes, names):
+def _targets(panes, names, labels):
     from bokeh.models import Range1d
     out = []
     plots = [p for pane in panes for p, _ in list(getattr(pane, "_plots", {}).values())]
@@ -109,11 +110,11 @@ def _targets(panes, names):
         if len(subs) != len(names):
             return None
         sources = []
-        for sub, name in zip(subs, names):
+        for sub, label in zip(subs, labels):
             src = sub.handles.get("source")
             frame = getattr(sub, "current_frame", None)
             if src is None or set(src.data) != {"time", "value"} or \
-                    getattr(frame, "label", None) != name:
+                    getattr(frame, "label", None) != label:
                 return None
             sources.append(src)
         xr, yr = plot.handles.get("x_range"), plot.handles.get("y_range")
@@ -123,7 +124,7 @@ def _targets(panes, names):
     return out or None
 
 
-def patch_timeseries(panes, t, columns):
+def patch_timeseries(panes, t, columns, labels=None):
     """Put ``columns`` (``{name: y}`` on times ``t``) into the rendered time
     series of ``panes`` (``pn.pane.HoloViews`` of the explorer's Overlay).
 
@@ -141,17 +142,17 @@ def patch_timeseries(panes, t, columns):
     False
     """
     names = list(columns)
-    targets = _targets(panes, names) if panes else None
+    labels = [(labels or {}).get(n, n) for n in names]
+    targets = _targets(panes, names, labels) if panes else None
     if targets is None or len(t) < 2:
         return False
     with np.errstate(all="ignore"):
         lo = min(float(np.nanmin(y)) for y in columns.values())
         hi = max(float(np.nanmax(y)) for y in columns.values())
     t0, t1 = float(t[0]), float(t[-1])
-    if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo and t1 > t0):
+    if not (np.isfinite(lo) and np.isfinite(hi) and t1 > t0):
         return False
-    pad = Y_PADDING * (hi - lo)
-    lo, hi = lo - pad, hi + pad
+    lo, hi = y_range(lo, hi)       # as the static plot: round-off is not magnified
     for sources, xr, yr in targets:
         for src, name in zip(sources, names):
             src.data = {"time": t, "value": columns[name]}

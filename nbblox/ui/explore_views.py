@@ -12,7 +12,7 @@ import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
 import numpy as np
 
 from ..exceptions import NbbloxError, ParameterError
-from ..viz.timeseries import CANVAS
+
 from .explorer import _resolve_state
 
 __all__ = ["PhasePlaneView", "BifurcationView", "raster_view", "custom_view", "nullclines"]
@@ -57,6 +57,20 @@ def nullclines(system, x, y, xr, yr, params, base, n=48):
     return X, Y, U, V, lines(U), lines(V)
 
 
+def _live(overlay, height=330):
+    """A live view's look: fills its column (reflows on resize), fixed height,
+    legend below the data (the width is not ours to spend)."""
+    return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
+                        frame_width=None, frame_height=None, legend_position="bottom",
+                        legend_cols=2)
+
+
+def _pane(dmap):
+    import panel as pn
+    return pn.pane.HoloViews(dmap, linked_axes=False, sizing_mode="stretch_width",
+                             min_width=340, styles={"flex": "1 1 380px"})
+
+
 class PhasePlaneView:
     """Phase plane of two states with click-to-start trajectories."""
 
@@ -87,14 +101,20 @@ class PhasePlaneView:
         self.payload = None
 
     # -- data --------------------------------------------------------------------------
-    def _ranges(self, sol):
-        """Window: the run padded by 15%, at least +-max(1, |x|/2) wide, and
-        growing only, so the picture does not jump with every slider move."""
+    def _ranges(self, sol, fixed=()):
+        """Window: the run, the fixed points and the clicked trajectories, with a
+        margin of 40% of the span on each side (a trajectory started near the
+        edge has room to move), at least +-max(1, |x|/4) wide, and growing only,
+        so the picture does not jump with every slider move."""
         out = []
         for k, v in enumerate(self.xy):
-            a = sol[v]
-            lo, hi = float(np.nanmin(a)), float(np.nanmax(a))
-            mid, half = 0.5 * (lo + hi), max(0.575 * (hi - lo), 1.0, 0.5 * abs(lo + hi) / 2)
+            vals = [np.asarray(sol[v], float)]
+            vals += [np.array([f.state[v]]) for f in fixed]
+            vals += [np.asarray(tap[2 + k], float) for tap in self.taps]
+            a = np.concatenate([x[np.isfinite(x)] for x in vals]) if vals else np.zeros(1)
+            lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+            mid = 0.5 * (lo + hi)
+            half = max(0.9 * (hi - lo), 1.0, 0.25 * abs(mid))
             lo, hi = mid - half, mid + half
             if self.payload is not None:
                 old = self.payload["xr" if k == 0 else "yr"]
@@ -107,7 +127,7 @@ class PhasePlaneView:
         thread).  Nullclines, fixed points and the clicked trajectories are
         recomputed at the run's parameters."""
         s, params = self.ex.system, sol.params
-        xr, yr = self._ranges(sol)
+        xr, yr = self._ranges(sol, self.fixed)
         pp_fn = _analysis("phase_plane", "phaseplane")
         data, fixed = None, []
         if pp_fn is not None:
@@ -155,6 +175,15 @@ class PhasePlaneView:
             self.taps = (self.taps + [self._trajectory(float(x), float(y))])[-5:]
         except NbbloxError as exc:
             self.ex.error = f"trajectory from ({x:.3g}, {y:.3g}): {exc}"
+            return
+        # a trajectory that leaves the window widens it (field and nullclines follow)
+        _, _, tx, ty = self.taps[-1]
+        if self.payload is not None and self.ex.last is not None:
+            (x0, x1), (y0, y1) = self.payload["xr"], self.payload["yr"]
+            if tx.min() < x0 or tx.max() > x1 or ty.min() < y0 or ty.max() > y1:
+                taps = self.taps
+                self.payload = dict(self.prepare(self.ex.last), taps=taps)
+                self.fixed = self.payload["fixed"]
 
     def clear(self):
         """Remove the clicked trajectories."""
@@ -164,42 +193,21 @@ class PhasePlaneView:
 
     # -- drawing -------------------------------------------------------------------------
     def _render(self, data, x=None, y=None):
-        import holoviews as hv
-        rx, ry = (tuple(data[k]) if data else (None, None) for k in ("xr", "yr"))
-        # ranges travel on the dimensions: framewise DynamicMaps renormalise from them
-        xd, yd = hv.Dimension(self.xy[0], range=rx), hv.Dimension(self.xy[1], range=ry)
+        from ..viz.phaseplane import phase_portrait
+        from ..viz.units import state_unit
+        data = self.payload if self.payload is not None else data
+        look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
+                    title="phase plane (click to start a trajectory)", framewise=True)
         if data is None:
-            return hv.Overlay([hv.Curve([], xd, yd)])
-        X, Y, U, V = data["X"], data["Y"], data["U"], data["V"]
-        # direction only: the flow speed of neurons spans decades
-        ang = np.arctan2(V / (np.ptp(data["yr"]) or 1), U / (np.ptp(data["xr"]) or 1))
-        mag = np.ones_like(ang)
-        vf = hv.VectorField((X.ravel(), Y.ravel(), ang.ravel(), mag.ravel()), kdims=[xd, yd],
-                            vdims=["angle", "mag"]).opts(
-            backend="bokeh", framewise=True, color="#9aa0a6", magnitude=hv.dim("mag") * 0.6, pivot="tail",
-            line_width=1)
-        ncx = hv.Path(data["xl"], kdims=[xd, yd], label=f"d{self.xy[0]}/dt = 0").opts(
-            backend="bokeh", framewise=True, color="#1f77b4", line_width=2)
-        ncy = hv.Path(data["yl"], kdims=[xd, yd], label=f"d{self.xy[1]}/dt = 0").opts(
-            backend="bokeh", framewise=True, color="#d62728", line_width=2)
-        traj = hv.Curve((data["traj"][0], data["traj"][1]), xd, yd, label="run").opts(
-            backend="bokeh", framewise=True, color="#2ca02c", line_width=1.5)
-        taps = hv.Path([np.column_stack([a, b]) for _, _, a, b in self.taps], kdims=[xd, yd],
-                       label="clicked").opts(backend="bokeh", framewise=True, color="#9467bd", line_width=1.5)
-        fx = [(f.state[self.xy[0]], f.state[self.xy[1]], f.stability) for f in self.fixed]
-        pts = hv.Points(fx or [(np.nan, np.nan, "")], kdims=[xd, yd], vdims=["stability"],
-                        label="fixed points").opts(
-            backend="bokeh", framewise=True, size=11, line_color="black", tools=["hover"],
-            color=hv.dim("stability").categorize(
-                {"stable node": "black", "stable focus": "black", "saddle": "orange"},
-                default="white"))
-        return (vf * ncx * ncy * traj * taps * pts).opts(
-            backend="bokeh", width=420, height=360, framewise=True, backend_opts=CANVAS,
-            title="phase plane (click to start a trajectory)", legend_position="bottom_right")
+            return _live(phase_portrait(*self.xy, **look))
+        return _live(phase_portrait(
+            *self.xy, grid=(data["X"], data["Y"], data["U"], data["V"]), x_lines=data["xl"],
+            y_lines=data["yl"], fixed=self.fixed, runs=[np.column_stack(data["traj"])],
+            clicked=[np.column_stack([a, b]) for _, _, a, b in self.taps],
+            xlim=data["xr"], ylim=data["yr"], **look))
 
     def panel(self):
-        import panel as pn
-        return pn.pane.HoloViews(self.dmap, linked_axes=False)
+        return _pane(self.dmap)
 
 
 class BifurcationView:
@@ -214,7 +222,7 @@ class BifurcationView:
         s.params.index(name)
         self.ex, self.param = ex, name
         self.range = tuple(rng) if rng is not None else s.parameter_info(name).slider_bounds
-        self.branch, self.message, self._key = None, "", None
+        self.branch, self.cycles, self.message, self._key = None, None, "", None
         self.y = ex.vars[0]
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
@@ -231,19 +239,31 @@ class BifurcationView:
         others = {k: v for k, v in params.items() if k != self.param}
         key = tuple(sorted(others.items()))
         if key == self._key:
-            return dict(out, branch=self.branch, message=self.message, key=key)
+            return dict(out, branch=self.branch, cycles=self.cycles, message=self.message,
+                        key=key)
+        branch, cycles, message = None, None, ""
         try:
             # the branch starts at the range's low end: the model's default value of the
             # parameter may lie outside the range the view was asked for
             start = dict(others, **{self.param: min(self.range)})
-            branch, message = cont(self.ex.system, self.param, self.range, params=start), ""
+            branch = cont(self.ex.system, self.param, self.range, params=start)
         except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
-            branch, message = None, f"continuation failed: {exc}"
-        return dict(out, branch=branch, message=message, key=key)
+            message = f"continuation failed: {exc}"
+        hopf = [sp for sp in (branch.special_points if branch is not None else ())
+                if sp.kind == "H"]
+        if hopf:
+            # the limit cycles born at the first Hopf point: their envelope is the
+            # amplitude of the oscillation a student sees in the time series
+            try:
+                cycles = cont(self.ex.system, self.param, self.range, start=hopf[0])
+            except (NbbloxError, ValueError, np.linalg.LinAlgError, RuntimeError) as exc:
+                message = f"limit cycles not continued: {exc}"
+        return dict(out, branch=branch, cycles=cycles, message=message, key=key)
 
     def send(self, payload):
         """Show a payload made by ``prepare``."""
         self.branch, self.message, self._key = payload["branch"], payload["message"], payload["key"]
+        self.cycles = payload.get("cycles")
         self.pipe.send({"value": payload["value"], "run": payload["run"]})
 
     def update(self, sol):
@@ -252,51 +272,32 @@ class BifurcationView:
 
     def _render(self, data):
         import holoviews as hv
+        from ..viz.bifurcation import branch_elements
+        from ..viz.phaseplane import param_label
+        from ..viz.style import SPECIAL
         v = data["value"] if data else self.ex.params[self.param]
-        cursor = hv.VLine(v).opts(backend="bokeh", color="#d62728", line_dash="dotted",
-                                  line_width=2)
-        if self.branch is not None:
-            try:
-                base = self.branch.plot(y=self.y)
-            except (ImportError, AttributeError, TypeError):
-                base = branch_lines(self.branch, self.y)  # viz/bifurcation.py not there yet
-        else:
-            base = hv.Curve([], self.param, "state").relabel(self.message)
-        return (base * cursor).opts(backend="bokeh", width=420, height=360, backend_opts=CANVAS,
-                                    title=_literal(f"{self.param} = {v:.4g}" +
-                                                   (f" — {self.message}" if self.message
-                                                    else "")))
+        els = []
+        for br in (self.branch, self.cycles):
+            if br is not None:
+                els += branch_elements(br, y=self.y, framewise=True)
+        if not els:
+            els = [hv.Curve([], hv.Dimension(self.param, label=param_label(self.ex.system,
+                                                                            self.param)),
+                            self.y)]
+        cursor = hv.VLine(v, label="current value").opts(
+            backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
+        title = f"{self.param} = {v:.4g}" + (f" — {self.message}" if self.message else "")
+        return _live(hv.Overlay(els + [cursor]).opts(backend="bokeh", title=_literal(title),
+                                                     show_legend=True, framewise=True))
 
     def panel(self):
-        import panel as pn
-        return pn.pane.HoloViews(self.dmap, linked_axes=False)
+        return _pane(self.dmap)
 
 
 def _literal(title):
     """HoloViews formats titles with str.format: braces in a message (a dict in an
     error text) must reach the page as braces, not raise KeyError while rendering."""
     return title.replace("{", "{{").replace("}", "}}")
-
-
-def branch_lines(br, y):
-    """Minimal diagram of an equilibrium Branch: stable solid, unstable dashed,
-    special points labelled (used until viz/bifurcation.py provides one)."""
-    import holoviews as hv
-    pv = br.param_values
-    ys = br.states[y]
-    parts = []
-    edges = np.flatnonzero(np.diff(br.stable.astype(int))) + 1
-    for seg in np.split(np.arange(len(pv)), edges):
-        if len(seg) < 2 and len(pv) > 1:
-            seg = np.arange(max(seg[0] - 1, 0), seg[0] + 1)
-        stable = bool(br.stable[seg[-1]])
-        parts.append(hv.Curve((pv[seg], ys[seg]), br.param_names[0], y).opts(
-            backend="bokeh", color="black", line_dash="solid" if stable else "dashed"))
-    pts = [(sp.param_value, sp.state.get(y, np.nan), f"{sp.kind} {sp.param_value:.4g}")
-           for sp in br.special_points]
-    labels = hv.Labels(pts or [(np.nan, np.nan, "")], [br.param_names[0], y], "text").opts(
-        backend="bokeh", text_font_size="9pt", yoffset=3, text_color="#d62728")
-    return hv.Overlay(parts) * labels
 
 
 def raster_view(ex):

@@ -178,8 +178,11 @@ class Explorer:
                  seed=None, max_points=MAX_POINTS, spike_threshold=0.0, memory_mb=None,
                  seconds=None):
         import holoviews as hv
-        self.system = as_system(model)
+        from .explore_weights import Weights, private_system
+        # a private copy: sliders (and weight sliders) never change the caller's System
+        self.system = private_system(as_system(model))
         s = self.system
+        self._weights = Weights(s)       # connection weights as sliders ("a→b")
         views = (views,) if isinstance(views, str) or callable(views) else tuple(views)
         for v in views:
             if not callable(v) and v not in VIEWS:
@@ -198,6 +201,9 @@ class Explorer:
         self.vars = [_resolve_state(s, v) for v in vars]
         if not self.vars:
             raise ParameterError("explore: vars is empty; name at least one state")
+        from ..viz.units import short_names, state_unit
+        self._units = {v: state_unit(s, v) for v in self.vars}
+        self._labels = dict(zip(self.vars, short_names(self.vars)))
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
         self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
@@ -224,7 +230,7 @@ class Explorer:
         self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
         self.run_pipe = hv.streams.Pipe(data=None)   # run number: raster and user views
-        self._ts_panes = []   # displayed time-series panes (patched in place, explore_push)
+        self._ts_panes = []   # displayed time-series panes, (pane, names): patched in place
         self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
         self._listeners = []  # plain callbacks, called with each good Solution
         from . import explore_panel, explore_views
@@ -246,12 +252,30 @@ class Explorer:
         self.layout = explore_panel.build_layout(self)
 
     # -- parameters ---------------------------------------------------------------
+    @property
+    def weights(self):
+        """Current connection weights, ``{"a→b": value}`` (set them like parameters)."""
+        return dict(self._weights.values)
+
+    def slider_names(self):
+        """Everything a slider moves: the parameters, then the connection weights."""
+        return list(self.system.param_names) + list(self._weights.labels)
+
+    def slider_info(self, name):
+        """Slider metadata (range, step, unit, doc) of a parameter or a weight."""
+        if name in self._weights:
+            return self._weights.info(name)
+        return self.system.parameter_info(name)
+
     def _clean(self, values):
         if not isinstance(values, dict):
             raise ParameterError(f"explorer.set takes a dict {{'blox.param': value}}, got "
                                  f"{type(values).__name__}")
         out = {}
         for k, v in values.items():
+            if k in self._weights:
+                out[k] = check_value(v, k)
+                continue
             self.system.params.index(k)  # ParameterError with a suggestion
             hb = self.system.parameter_info(k).hard_bounds
             out[k] = check_value(v, k, None, hb)  # floats: Panel sends ints sometimes
@@ -336,8 +360,10 @@ class Explorer:
         pend.pop("__run__", None)
         if pend:
             self._changed = list(pend)[-1]
+        for k in [k for k in pend if k in self._weights]:
+            self._weights.values[k] = pend.pop(k)
         self.params.update(pend)
-        return dict(self.params), self.t_end, self.dt, self.method
+        return dict(self.params), self.t_end, self.dt, self.method, dict(self._weights.values)
 
     def _next_job(self):
         """The next run's job, or None after marking the flush done (one step
@@ -418,9 +444,10 @@ class Explorer:
         """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare
         every linked view's payload.  Draws nothing (safe in a worker thread);
         errors come back as a message, never raised."""
-        params, t_end, dt, method = job
+        params, t_end, dt, method, weights = job
         t0 = time.perf_counter()
         try:
+            self._weights.apply(self.system, weights)   # no-op unless a weight moved
             if not (math.isfinite(t_end) and math.isfinite(dt)) or dt <= 0 or t_end <= 0:
                 raise SimulationError(f"t_end and dt must be positive numbers "
                                       f"(t_end={t_end}, dt={dt})")
@@ -478,7 +505,10 @@ class Explorer:
             self.n_runs += 1
             data = {"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
                     "run": self.n_runs}
-            if patch_timeseries(self._ts_panes, res["t"], res["columns"]):
+            cols = res["columns"]
+            if self._ts_panes and all(
+                    patch_timeseries([pane], res["t"], {n: cols[n] for n in names}, self._labels)
+                    for pane, names in self._ts_panes):
                 self.pipe.update(data=data)     # the rendered plot already holds it
                 self.pipe._memoize_counter += 1  # a later render must not reuse a cached frame
             else:
@@ -518,7 +548,8 @@ class Explorer:
         name = self._changed
         # the value this plot was computed with: a page (or a test) can tell a
         # settled view from one still catching up with the slider
-        used = f" ({name} = {self.last.params[name]:g})" if name in self.last.params else ""
+        used = (f" ({name} = {self.last.params[name]:g})" if name in self.last.params else
+                f" ({name} = {self._weights.values[name]:g})" if name in self._weights else "")
         v = self.vars[0]
         try:
             kind = self.system.circuit.blox[v.split(".", 1)[0]].type.kind
@@ -533,15 +564,32 @@ class Explorer:
         return (f"{what} · run {self.runs}{used} · {info.get('method', self.method)} "
                 f"dt={info.get('dt', self.dt):g} ms · simulated in {ms:.0f} ms")
 
-    def timeseries_view(self):
-        """The live time-series DynamicMap (fed by ``pipe``)."""
+    def groups(self):
+        """The plotted variables split into panels: one per unit, and the ones
+        without a unit by order of magnitude (V in mV apart from a gate w in 0-1),
+        as in ``sol.plot()``.  Decided from the first run."""
+        if getattr(self, "_groups", None) is None:
+            from ..viz.timeseries import panel_groups
+            arrays = [self.last[v] if self.last is not None else np.zeros(1) for v in self.vars]
+            self._groups = [[self.vars[i] for i in g] for g in
+                            panel_groups(self.vars, [self._units[v] for v in self.vars], arrays)]
+        return self._groups
+
+    def timeseries_view(self, group=0):
+        """A live time-series DynamicMap (fed by ``pipe``): the variables of
+        panel ``group`` of :meth:`groups` (``None``: all in one panel)."""
         import holoviews as hv
+        from ..viz.units import model_title, safe_title
+        names = list(self.vars) if group is None else self.groups()[group]
+        look = dict(units=self._units, labels=self._labels, responsive=True,
+                    height=260 if group in (0, None) else 200,
+                    title=safe_title(model_title(self.system)) if group in (0, None) else "",
+                    dim="value" if group in (0, None) else f"y{group}")
 
         def render(data):
             if data is None:
-                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in self.vars},
-                                          frame=True)
-            return timeseries_element(data["t"], data["columns"], frame=True)
+                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in names}, **look)
+            return timeseries_element(data["t"], {v: data["columns"][v] for v in names}, **look)
         return hv.DynamicMap(render, streams=[self.pipe])
 
     def tap(self, x, y):

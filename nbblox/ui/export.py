@@ -17,8 +17,13 @@ def stamp(obj=None, seed=None):
 
 
 def _num(v):
-    r = repr(float(v))
-    return r
+    """A value as code: the shortest text for it to 12 significant digits, so a
+    slider's 1.2999999999999998 is written 1.3.
+
+    >>> _num(1.2999999999999998), _num(0.1), _num(1e-9)
+    ('1.3', '0.1', '1e-09')
+    """
+    return repr(float(f"{float(v):.12g}"))
 
 
 def explorer_code(ex):
@@ -41,6 +46,12 @@ def explorer_code(ex):
     while body and not body[0].strip():
         body.pop(0)
     params = "{" + ", ".join(f"{k!r}: {_num(v)}" for k, v in changed.items()) + "}"
+    w = getattr(ex, "_weights", None)
+    conns = s.circuit.connections
+    for label, v in (w.values.items() if w is not None else ()):
+        i = w._index[label]
+        if conns[i].weight != v:      # a weight slider moved: the circuit's connection changes
+            body.append(f"circuit.connections[{i}].weight = {_num(v)}   # {label}")
     views = tuple(ex.views)
     lines = stamp(ex) + ["import nbblox as nb", ""] + body + [
         "",

@@ -1,8 +1,11 @@
 """``nbblox serve PATH``: serve notebooks, scripts, circuit JSON files or a
 folder of them as Panel apps, in this process (Panel's own server).
 
-* a notebook or ``.py`` file is run per browser session, exactly as
-  ``panel serve`` would (whatever it marks ``.servable()`` is shown);
+* a notebook that marks something ``.servable()`` (a dashboard), or a ``.py``
+  file, is run per browser session exactly as ``panel serve`` would;
+* any other notebook (a lesson) becomes a page: its Markdown with rendered
+  maths, the output of each cell, answer boxes for its exercises
+  (:mod:`nbblox.ui.lesson_page`);
 * a circuit ``.json`` is read once, validated and size-limited by
   ``Circuit.from_json`` (equations re-parsed by the safe parser, nothing
   executed), compiled once, and every session gets its own dashboard;
@@ -60,6 +63,17 @@ def notebook_title(path):
     return Path(path).stem
 
 
+def _marks_servable(path):
+    """True if a notebook marks what to serve (``.servable()``): then Panel's
+    own handler serves exactly that (a dashboard); otherwise the whole notebook
+    becomes a page (:mod:`nbblox.ui.lesson_page`)."""
+    from .lesson_page import read_cells
+    try:
+        return any(kind == "code" and ".servable(" in src for kind, src in read_cells(path))
+    except (OSError, ValueError):
+        return True
+
+
 def _json_app(path):
     """(factory, title) for a circuit JSON: validated now, one dashboard per session."""
     from ..compile import compile as nb_compile
@@ -100,6 +114,9 @@ def collect_apps(path):
             slug += "_"
         if f.suffix == ".json":
             apps[slug], titles[slug] = _json_app(f)
+        elif f.suffix == ".ipynb" and not _marks_servable(f):
+            from .lesson_page import lesson_app
+            apps[slug], titles[slug] = lesson_app(f)
         else:
             apps[slug] = str(f.resolve())
             titles[slug] = notebook_title(f) if f.suffix == ".ipynb" else f.stem

@@ -1,13 +1,26 @@
 """HoloViews bifurcation diagrams of continuation Branches and brute-force
-diagrams: stable solid, unstable dashed, special points labelled."""
+diagrams.
+
+Conventions (AUTO/MatCont): stable solid, unstable dashed; equilibria in
+black, limit cycles as the envelope of their maximum and minimum in blue;
+special points as markers named in the legend, with a text label once per
+cluster (labels of nearby points of one kind would overlap).  Every element
+carries the figure size, so ``br.plot() * cycles.plot()`` keeps it.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_branch", "plot_brute_force"]
+from .phaseplane import line, param_label
+from .style import CANVAS, FONTS, PALETTE, SPECIAL
+from .units import axis_label, short_names, state_unit
 
-_COLORS = {"LP": "#d62728", "H": "#1f77b4", "BP": "#9467bd", "LPC": "#ff7f0e", "PD": "#2ca02c",
-           "NS": "#8c564b", "CP": "#e377c2", "BT": "#17becf", "GH": "#bcbd22"}
+__all__ = ["plot_branch", "plot_brute_force", "branch_elements"]
+
+EQUILIBRIUM, CYCLE = "#000000", PALETTE[0]
+_NAMES = {"H": "Hopf", "LP": "fold", "LPC": "fold of cycles", "BP": "branch point",
+          "PD": "period doubling", "NS": "torus", "CP": "cusp", "BT": "Bogdanov-Takens",
+          "GH": "Bautin", "ZH": "zero-Hopf", "HH": "double Hopf"}
 
 
 def _runs(mask):
@@ -20,25 +33,31 @@ def _runs(mask):
     return out
 
 
-def plot_branch(br, y=None, width=600, height=400, color="black"):
-    """Bifurcation diagram of one Branch; overlay several with ``*``.
+def _declutter(px, py, kinds, xspan, yspan, frac=0.06):
+    """Indices of special points to label: one per cluster of one kind."""
+    keep = []
+    for i in range(len(px)):
+        near = any(kinds[j] == kinds[i] and abs(px[j] - px[i]) < frac * xspan
+                   and abs(py[j] - py[i]) < frac * yspan for j in keep)
+        if not near:
+            keep.append(i)
+    return keep
 
-    For limit cycles both the max and min of ``y`` are drawn.  On a codim-2
-    curve the two parameters are the axes.
 
-    Examples
-    --------
-    >>> import nbblox as nb
-    >>> br = nb.continuation(nb.blox.FitzHughNagumo(name="fhn"), "fhn.I", (0.0, 2.0))
-    >>> type(br.plot()).__name__
-    'Overlay'
-    """
+def branch_elements(br, y=None, color=None, framewise=False):
+    """The HoloViews elements of one branch (lines, special points, labels),
+    without figure options.  ``color`` defaults to black for equilibria and
+    blue for cycles."""
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
+    system = getattr(br, "system", None)
     two = br.param_values.ndim == 2
+    cycle = br.period is not None
     if two:
         xs, ys = br.param_values[:, 0], br.param_values[:, 1]
         xl, yl = br.param_names
+        xd = hv.Dimension(xl, label=param_label(system, xl))
+        yd = hv.Dimension(yl, label=param_label(system, yl))
         curves = [(xs, ys)]
     else:
         y = y or br.state_names[0]
@@ -46,41 +65,84 @@ def plot_branch(br, y=None, width=600, height=400, color="black"):
             from ..exceptions import ParameterError, suggest
             raise ParameterError(f"no state named {y!r} on this branch." + suggest(y, br.state_names))
         xs, xl, yl = br.param_values, br.param_names[0], y
-        curves = [(xs, br.max[y]), (xs, br.min[y])] if br.period is not None else [(xs, br.states[y])]
+        xd = hv.Dimension(xl, label=param_label(system, xl))
+        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl)))
+        curves = [(xs, br.max[y]), (xs, br.min[y])] if cycle else [(xs, br.states[y])]
+    color = color or (CYCLE if cycle else EQUILIBRIUM)
+    what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
+    common = dict(backend="bokeh", framewise=framewise)
     els = []
-    for cx, cy in curves:
-        runs = _runs(br.stable) if not two else [(0, len(xs) - 1, True)]
-        for a, b, st in runs:
-            c = hv.Curve((cx[a:b + 1], cy[a:b + 1]), kdims=[xl], vdims=[yl])
-            els.append(c.opts(color=color, line_dash="solid" if st else "dashed",
-                              line_width=2, backend="bokeh"))
+    runs = _runs(br.stable) if not two else [(0, len(xs) - 1, True)]
+    for stable in (True, False):
+        pieces = [np.column_stack([cx[a:b + 1], cy[a:b + 1]]) for cx, cy in curves
+                  for a, b, st in runs if st == stable and b > a]
+        if pieces:
+            label = (f"stable {what}" if stable else f"unstable {what}") if not two else what
+            els.append(line(pieces, xd, yd, label, color=color, line_width=2.2,
+                            line_dash="solid" if stable else "dashed", **common))
     pts = []
     for p in br.special_points:
         if two:
             px, py = p.param_value
         else:
             px = p.param_value
-            py = (p.data.get("max", {}).get(y, p.state.get(y)) if br.period is not None
-                  else p.state.get(y))
-        if py is None:
-            continue
-        pts.append((px, py, p.kind))
+            py = (p.data.get("max", {}).get(y, p.state.get(y)) if cycle else p.state.get(y))
+        if py is not None and np.isfinite(px) and np.isfinite(py):
+            pts.append((float(px), float(py), p.kind))
     if pts:
-        P = np.array([(a, b) for a, b, _ in pts], dtype=float)
         kinds = [k for _, _, k in pts]
-        sc = hv.Points({xl: P[:, 0], yl: P[:, 1], "kind": kinds}, kdims=[xl, yl], vdims=["kind"])
-        els.append(sc.opts(color="kind", cmap=_COLORS, size=9, tools=["hover"], backend="bokeh"))
-        lab = hv.Labels({xl: P[:, 0], yl: P[:, 1], "kind": kinds}, kdims=[xl, yl], vdims=["kind"])
-        els.append(lab.opts(text_font_size="10pt", yoffset=0.0, text_align="left",
-                            xoffset=0.0, backend="bokeh"))
-    ov = hv.Overlay(els)
-    return ov.opts(width=width, height=height, show_legend=False, backend="bokeh")
+        for kind in dict.fromkeys(kinds):
+            sel = [(a, b) for a, b, k in pts if k == kind]
+            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind} ({_NAMES.get(kind, kind)})")
+                       .opts(color=SPECIAL.get(kind, "#7F7F7F"), size=10, line_color="black",
+                             tools=["hover"], **common))
+        px = np.array([a for a, _, _ in pts])
+        py = np.array([b for _, b, _ in pts])
+        allx = np.concatenate([np.ravel(c[0]) for c in curves])
+        ally = np.concatenate([np.ravel(c[1]) for c in curves])
+        xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
+        yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
+        keep = _declutter(px, py, kinds, xspan, yspan)
+        lab = hv.Labels({xl: px[keep] + 0.012 * xspan, yl: py[keep] + 0.025 * yspan,
+                         "kind": [kinds[i] for i in keep]}, kdims=[xd, yd], vdims=["kind"])
+        els.append(lab.opts(text_font_size="11pt", text_align="left", text_baseline="bottom",
+                            text_color="#333333", **common))
+    return els
 
 
-def plot_brute_force(res, width=600, height=400):
+def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
+    """Bifurcation diagram of one Branch; overlay several with ``*``.
+
+    Equilibria are black, limit cycles blue (the max and min of ``y`` over
+    the cycle: its envelope); stable solid, unstable dashed.  On a codim-2
+    curve the two parameters are the axes.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> br = nb.continuation(nb.blox.FitzHughNagumo(name="fhn"), "fhn.I", (0.0, 2.0))
+    >>> ov = br.plot()
+    >>> type(ov).__name__, [e.label for e in ov][:2]
+    ('Overlay', ['stable equilibria', 'unstable equilibria'])
+    """
+    import holoviews as hv
+    els = branch_elements(br, y=y, color=color)
+    size = dict(frame_width=width, frame_height=height, fontsize=FONTS, show_grid=True,
+                backend_opts=dict(CANVAS, **{"legend.location": "top"}))
+    # an Overlay of Overlays (br.plot() * cycles.plot()) drops the overlays' options but
+    # keeps the elements': each carries the size, and the markers (a legend plot type) the
+    # legend position, which HoloViews propagates to the overlay
+    els = [e.opts(backend="bokeh", **size) for e in els]
+    els = [e.opts(backend="bokeh", legend_position="right") if isinstance(e, hv.Points) else e
+           for e in els]
+    return hv.Overlay(els).opts(backend="bokeh", show_legend=True, title=title or "", **size)
+
+
+def plot_brute_force(res, width=480, height=360):
     """Scatter of the recorded extrema against the parameter."""
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
     df = res.to_pandas()
     pts = hv.Points(df, kdims=[res.param_name, res.var])
-    return pts.opts(size=2, color="black", width=width, height=height, backend="bokeh")
+    return pts.opts(size=2, color="black", frame_width=width, frame_height=height,
+                    fontsize=FONTS, backend="bokeh")

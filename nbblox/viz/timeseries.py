@@ -9,18 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import ParameterError, suggest
+from .style import CANVAS, FONTS, PALETTE, y_range
+from .units import axis_label, model_title, safe, safe_title, short_names, state_unit
 
-__all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS"]
+__all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS",
+           "PALETTE", "panel_groups"]
 
 MAX_POINTS = 4000
-# Draw with the 2D canvas, not HoloViews' default WebGL: a few thousand decimated
-# points gain nothing from WebGL, and without a GPU (headless Chromium, VMs, remote
-# desktops) WebGL is software-rendered and then copied onto the canvas -- ~100 ms a
-# repaint in bench/latency_explore.py, against a few ms for the canvas.
-CANVAS = {"plot.output_backend": "canvas"}
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
-           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
-
 
 def downsample(t, y, n=MAX_POINTS):
     """Min/max decimation of one or more series to at most ``n`` points.
@@ -86,19 +81,36 @@ def _names(sol, vars):
     return out
 
 
-def _unit(sol, name):
-    """Unit of a state from its blox metadata, when the solution knows its system."""
-    system = getattr(sol, "system", None)
-    try:
-        bname, st = name.split(".", 1)
-        units = getattr(system.circuit.blox[bname].type, "units", None) or {}
-        return units.get(st, "")
-    except Exception:
-        return ""
+def panel_groups(names, units, arrays):
+    """Split variables into panels: one per unit, and variables without a unit
+    by order of magnitude, so that gates (0-1) never share an axis with a
+    voltage (mV).  Returns a list of lists of indices, in first-seen order.
+
+    Examples
+    --------
+    >>> panel_groups(["V", "m", "h"], ["mV", "", ""], [np.ones(2) * 60, np.ones(2) * .05, np.ones(2)])
+    [[0], [1, 2]]
+    >>> panel_groups(["V", "w"], [None, None], [np.ones(2) * 2, np.ones(2)])
+    [[0, 1]]
+    """
+    keys = {}
+    for i, (u, y) in enumerate(zip(units, arrays)):
+        a = np.asarray(y, float)
+        fin = a[np.isfinite(a)]
+        if u:                                   # a unit: one axis per unit
+            key = ("unit", u)
+        elif u == "" and fin.size and fin.min() >= -0.01 and fin.max() <= 1.01:
+            key = ("fraction",)                 # dimensionless in [0, 1]: gates, rates
+        else:                                   # no unit (or unknown): by magnitude
+            m = np.abs(fin).max() if fin.size else 0.0
+            key = ("scale", int(np.floor((np.log10(m) + 0.5) / 1.5)) if m > 0 else 0)
+        keys.setdefault(key, []).append(i)
+    return list(keys.values())
 
 
 def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title="",
-                       ylabel=None, ylim=None, frame=False):
+                       ylabel=None, ylim=None, frame=False, units=None, labels=None,
+                       dim="value", legend=None, responsive=False):
     """HoloViews view of already-sampled data: ``columns`` is ``{name: array}``.
 
     The explorer's live DynamicMap calls this with each new run, so the static
@@ -106,41 +118,86 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     area instead of the whole figure (live views: wider tick labels after an
     update must not narrow the plot; axes still follow the data, framewise).
 
+    Parameters
+    ----------
+    units : dict, optional
+        ``{name: unit}``; the y label shows the unit when all share one.
+    labels : dict, optional
+        ``{name: shown name}`` (legend and axis), default the names.
+    ylabel : str, optional
+        Overrides the y-axis label.
+    ylim : (float, float), optional
+        Default: the data's range, never narrower than 5% of its magnitude
+        (round-off is not magnified into a transient).
+    dim : str
+        Name of the y dimension (panels with different names keep independent
+        y-ranges in a Layout).
+    responsive : bool
+        Fill the width of the container (``height`` stays fixed): live views
+        fit their notebook column and reflow when it is resized.
+
     Examples
     --------
-    >>> el = timeseries_element(np.arange(3.0), {"a.x": np.ones(3)})
+    >>> el = timeseries_element(np.arange(3.0), {"a.x": np.ones(3)}, units={"a.x": "mV"})
     >>> curve = el.get(0)
     >>> curve.label, curve.kdims[0].name, curve.vdims[0].label
-    ('a.x', 'time', 'a.x')
+    ('a.x', 'time', 'a.x (mV)')
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401  (registers the bokeh options)
     tdim = hv.Dimension("time", label="time", unit="ms")
+    names = list(columns)
+    labels = labels or {}
+    shown = [safe(labels.get(n, n)) for n in names]
+    units = units or {}
+    common = {units.get(n) for n in names}
+    unit = common.pop() if len(common) == 1 else None
+    if ylim is None and names:
+        vals = [np.asarray(columns[n], float) for n in names]
+        fin = [v[np.isfinite(v)] for v in vals]
+        fin = [v for v in fin if v.size]
+        if fin:
+            ylim = y_range(min(v.min() for v in fin), max(v.max() for v in fin))
+    if responsive:
+        size = dict(responsive=True, height=height, min_width=300)
+    elif frame:
+        size = dict(frame_width=width - 160, frame_height=height - 60)
+    else:
+        size = dict(width=width, height=height)
     curves = []
     for i, (name, y) in enumerate(columns.items()):
-        vd = hv.Dimension("value", label=ylabel or ("value" if overlay and len(columns) > 1 else name))
-        if not overlay:
-            vd = hv.Dimension(name.replace(".", "_"), label=name)
+        if overlay:
+            vd = hv.Dimension(dim, label=ylabel or axis_label(shown if len(names) > 1
+                                                              else [shown[i]], unit))
+        else:
+            vd = hv.Dimension(name.replace(".", "_").replace("[", "_").replace("]", ""),
+                              label=ylabel or axis_label([shown[i]], units.get(name)))
         # a dict with its datatype named skips HoloViews' interface guessing (live updates)
-        c = hv.Curve({"time": t, vd.name: y}, kdims=[tdim], vdims=[vd], label=name,
+        c = hv.Curve({"time": t, vd.name: y}, kdims=[tdim], vdims=[vd], label=shown[i],
                      datatype=["dictionary", "array"])
-        size = (dict(frame_width=width - 160, frame_height=height - 60) if frame else
-                dict(width=width, height=height))
-        opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.5, tools=["hover"],
-                    show_grid=True, framewise=True, backend_opts=CANVAS, **size)
+        opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.8, tools=["hover"],
+                    show_grid=True, framewise=True, backend_opts=CANVAS, fontsize=FONTS,
+                    **size)
         if ylim is not None:
-            opts["ylim"] = ylim
+            opts["ylim"] = tuple(ylim)
         curves.append(c.opts(backend="bokeh", **opts))
     if overlay:
-        ov = hv.Overlay(curves).opts(backend="bokeh", title=title,
-                                     legend_position="right", show_legend=len(curves) > 1)
-        return ov
+        show = (len(curves) > 1) if legend is None else legend
+        # legend above the data when the width is not ours to spend (live views)
+        where = dict(legend_position="top", legend_cols=len(curves)) if responsive else \
+            dict(legend_position="right")
+        return hv.Overlay(curves).opts(backend="bokeh", title=title, show_legend=show, **where)
     return hv.Layout(curves).opts(title=title).cols(1)
 
 
-def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_points=MAX_POINTS,
+def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_points=MAX_POINTS,
                   title=None, raster=None):
     """Time series of a :class:`~nbblox.sim.Solution` as HoloViews Curves.
+
+    Variables of different units, or without units and of different orders
+    of magnitude, get their own panels with linked time axes (Hodgkin-Huxley:
+    V in mV above, the gates m, h, n below); axis labels carry the units and
+    the title names the model.
 
     Parameters
     ----------
@@ -148,33 +205,68 @@ def plot_solution(sol, vars=None, overlay=True, width=700, height=280, max_point
         Recorded variables to show (default all); ``"V"`` is accepted when
         only one recorded variable ends in ``.V``.
     overlay : bool
-        One axis for all (``Overlay``) or one panel per variable (``Layout``,
-        linked time axes).
+        Overlay the variables that share a unit and scale (default), or give
+        every variable a panel of its own (``False``).
+    width, height : int
+        Size of each panel (height default: 280 for one panel, 220 each for
+        several).
     max_points : int
         Series longer than this are min/max decimated (see :func:`downsample`)
         so a 10^6-sample run stays responsive.
+    title : str, optional
+        Default: the model and how it was integrated.
     raster : bool, optional
         Add a spike raster below the traces (default: when the run has spikes).
+
+    Returns
+    -------
+    holoviews.Overlay or holoviews.Layout
+        An Overlay when everything fits one panel, else a Layout (one column).
 
     Examples
     --------
     >>> import nbblox as nb
     >>> sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 50.0)
-    >>> p = sol.plot(vars=["fhn.V"])
-    >>> type(p).__name__
+    >>> type(sol.plot(vars=["fhn.V"])).__name__
     'Overlay'
     >>> type(sol.plot(overlay=False)).__name__
     'Layout'
+    >>> hh = nb.simulate(nb.blox.HodgkinHuxley(name="hh"), 20.0)
+    >>> [p.get(0).vdims[0].label for p in hh.plot()]
+    ['V (mV)', 'm, h, n']
     """
     names = _names(sol, vars)
     idx = [sol._resolve(n) for n in names]
     t, Y = downsample(sol.t, sol.values[idx], max_points)
+    system = getattr(sol, "system", None)
+    units = {n: state_unit(system, n) for n in names}
+    labels = dict(zip(names, short_names(names)))
     if title is None:
-        title = f"{sol.info.get('method', '')} dt={sol.info.get('dt', '')} ms".strip()
-    view = timeseries_element(t, dict(zip(names, Y)), overlay=overlay, width=width,
-                              height=height, title=title)
+        what = model_title(system)
+        how = f"{sol.info.get('method', '')}, dt = {sol.info.get('dt', '')} ms" \
+            if sol.info.get("dt") is not None else str(sol.info.get("method", ""))
+        title = safe_title(" · ".join(x for x in (what, how) if x))
+    groups = ([[i] for i in range(len(names))] if not overlay
+              else panel_groups(names, [units[n] for n in names], list(Y)))
+    if height is None:
+        height = 280 if len(groups) == 1 else 220
+    panels = []
+    for k, g in enumerate(groups):
+        cols = {names[i]: Y[i] for i in g}
+        panels.append(timeseries_element(
+            t, cols, width=width, height=height, title=title if k == 0 else "", frame=True,
+            units=units, labels=labels, dim=f"y{k}" if k else "value",
+            legend=len(g) > 1))
     has_spikes = len(sol.spikes.get("time", ())) > 0
     if raster or (raster is None and has_spikes):
         from .raster import plot_raster
-        view = (view + plot_raster(sol, width=width)).cols(1)
-    return view
+        panels.append(plot_raster(sol, width=width))
+    if len(panels) == 1 and overlay:
+        return panels[0]
+    return hv_layout(panels)
+
+
+def hv_layout(panels):
+    """A one-column Layout with linked time axes (no layout title: the top panel has it)."""
+    import holoviews as hv
+    return hv.Layout(panels).cols(1).opts(shared_axes=True, backend="bokeh")

@@ -23,6 +23,10 @@ bokeh_ranges(page)           Range1d (start, end) pairs in the page
 cell_errors(page)            texts of error outputs (tracebacks) in the notebook
 screenshot(page, name)       save ``artifacts/<name>.png`` (gitignored) and return its path
 failed_js_requests(page)     failed .js requests (a CDN fetch offline, for instance)
+overflowing_outputs(page)    outputs whose content reaches past the notebook's output area
+axis_labels(page)            every visible Bokeh axis: its label and its plot's title
+raw_math(page, selector)     text nodes under ``selector`` still holding ``$...$`` or ``\\begin``
+remote_requests(page)        requests that left 127.0.0.1 (a CDN, for instance)
 
 The recipes come from /work/shared/jupyter-stack (uxlib.py, step3, bokeh_probe.js).
 """
@@ -175,12 +179,14 @@ class LabServer:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root_dir, timeout=120, app="lab", env=None):
+def jupyter_lab(root_dir, timeout=120, app="lab", env=None, settings=None):
     """JupyterLab 4 on 127.0.0.1 with a random token, isolated config,
     settings and workspaces, the app exposed as ``window.jupyterapp``.
     ``app="notebook"`` starts Jupyter Notebook 7 instead (same server, same
     options; open notebooks with :func:`open_notebook7`).  ``env`` adds
-    variables for the server and its kernels.
+    variables for the server and its kernels.  ``settings`` maps a plugin id
+    (``"@jupyterlab/notebook-extension:tracker"``) to user settings, e.g.
+    ``{"windowingMode": "none"}`` so that every output stays in the DOM.
 
     Yields a :class:`LabServer`; the server (and its kernels) is stopped by PID.
     The kernel runs in this Python (``sys.executable``), so it imports the
@@ -194,6 +200,11 @@ def jupyter_lab(root_dir, timeout=120, app="lab", env=None):
     # the "news" toast covers screenshots; the update check goes to the network
     (cfg / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}}))
+    for plugin, values in (settings or {}).items():
+        pkg, name = plugin.split(":")
+        f = cfg / "settings" / pkg / f"{name}.jupyterlab-settings"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(values))
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(cfg), JUPYTER_RUNTIME_DIR=str(cfg / "rt"),
                JUPYTER_PLATFORM_DIRS="1", **(env or {}))
     # the kernel must import the nbblox of this checkout
@@ -377,3 +388,137 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# -- appearance probes ---------------------------------------------------------------
+_WALK = """
+function* walk(root) {           // every element below root, shadow roots included
+  const stack = [root];
+  while (stack.length) {
+    const el = stack.pop();
+    yield el;
+    if (el.shadowRoot) stack.push(...el.shadowRoot.children);
+    stack.push(...el.children);
+  }
+}
+function visible(el) {
+  const r = el.getBoundingClientRect();
+  if (r.width < 1 || r.height < 1) return false;
+  const st = getComputedStyle(el);
+  return st.display !== 'none' && st.visibility !== 'hidden';
+}
+"""
+
+_OVERFLOW = _WALK + """
+() => {
+  const out = [];
+  document.querySelectorAll('.jp-OutputArea-child').forEach((child, i) => {
+    const area = child.querySelector('.jp-OutputArea-output');
+    if (!area) return;
+    const right = area.getBoundingClientRect().right;
+    let worst = null, max = right;
+    for (const el of walk(area)) {
+      // not painted: Bokeh's per-renderer placeholders (the canvas clips the glyphs)
+      // and KaTeX's screen-reader copy of an equation
+      if (/Renderer\\b/.test(String(el.className)) || el.closest('.katex-mathml')) continue;
+      if (!visible(el)) continue;
+      const r = el.getBoundingClientRect().right;
+      if (r > max + 1) { max = r; worst = el; }
+    }
+    if (worst) out.push({output: i, area_right: Math.round(right), content_right: Math.round(max),
+                         culprit: (worst.className && worst.className.baseVal === undefined
+                                   ? worst.className : worst.tagName).toString().slice(0, 80)});
+  });
+  return out;
+}"""
+
+
+def overflowing_outputs(page):
+    """Outputs with any visible element (shadow DOM included) reaching past the
+    right edge of their output area: ``[{"output", "area_right",
+    "content_right", "culprit"}]`` (a cut-off plot, toolbar or slider)."""
+    return page.evaluate(_OVERFLOW)
+
+
+def axis_labels(page):
+    """Every visible Bokeh axis in the page: ``[{"label", "title", "kind"}]``."""
+    return page.evaluate("""() => { const out = [];
+      for (const doc of (window.Bokeh && window.Bokeh.documents) || [])
+        for (const m of doc.all_models) {
+          const kind = m.type || m.constructor.__name__;
+          if (!kind.endsWith('Axis') || m.visible === false) continue;
+          const plots = [...doc.all_models].filter(p => (p.type || p.constructor.__name__) ===
+              'Figure' && [...(p.left || []), ...(p.below || []), ...(p.right || []),
+                           ...(p.above || [])].includes(m));
+          const title = plots.length && plots[0].title ? (plots[0].title.text || '') : '';
+          out.push({label: typeof m.axis_label === 'string' ? m.axis_label : String(m.axis_label ?? ''),
+                    title, kind});
+        }
+      return out; }""")
+
+
+_RAW_MATH = _WALK + r"""
+(selector) => {
+  const out = [];
+  const skip = new Set(['SCRIPT', 'STYLE', 'CODE', 'PRE', 'TEXTAREA', 'ANNOTATION', 'MATH']);
+  for (const root of document.querySelectorAll(selector)) {
+    for (const el of walk(root)) {
+      if (skip.has(el.tagName) || el.closest('.katex-mathml, code, pre, textarea')) continue;
+      for (const n of el.childNodes) {
+        if (n.nodeType !== 3) continue;
+        const t = n.textContent;
+        if (/\$[^$\s][^$]*\$/.test(t) || /\\(begin|frac|dot|approx)/.test(t) || /\x07/.test(t))
+          out.push(t.trim().slice(0, 120));
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def raw_math(page, selector="body"):
+    """Text nodes under ``selector`` that still hold TeX (``$V$``, ``\\begin``,
+    ``\\frac``) or a bell character left by a lost ``\\a``: maths that was not
+    rendered.  Code, ``<pre>`` and KaTeX's own MathML annotation are skipped."""
+    return page.evaluate(_RAW_MATH, selector)
+
+
+def track_requests(page):
+    """Record every request URL of ``page`` in ``page.requests``."""
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+
+
+def remote_requests(page):
+    """Recorded requests (see :func:`track_requests`) that left the machine."""
+    return sorted({u for u in getattr(page, "requests", [])
+                   if not u.startswith(("http://127.0.0.1", "http://localhost", "data:",
+                                        "blob:", "about:", "file:", "ws://127.0.0.1"))})
+
+
+def screenshot_element(locator, name):
+    """Save a screenshot of one element to ``artifacts/<name>.png``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    locator.screenshot(path=str(path))
+    return path
+
+
+def wait_text(page, text, timeout_ms=120_000):
+    """Wait until ``text`` appears anywhere in the page, shadow roots included."""
+    page.wait_for_function("(t) => (" + _PAGE_TEXT + ")().includes(t)", arg=text,
+                           timeout=timeout_ms)
+
+
+def page_text(page):
+    """All text of the page, shadow roots included (Panel and Bokeh render
+    inside shadow DOM, which ``inner_text`` does not enter)."""
+    return page.evaluate(_PAGE_TEXT)
+
+
+_PAGE_TEXT = """() => { const parts = [];
+      const walk = (root) => { for (const n of root.childNodes) {
+          if (n.nodeType === 3) parts.push(n.textContent);
+          else if (n.nodeType === 1) { if (['SCRIPT', 'STYLE'].includes(n.tagName)) continue;
+                                       if (n.shadowRoot) walk(n.shadowRoot); walk(n); } } };
+      walk(document.body); return parts.join(' ').replace(/\\s+/g, ' '); }"""

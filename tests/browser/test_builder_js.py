@@ -185,6 +185,17 @@ def test_bad_values_show_a_message_and_send_nothing(ui):
     page.press(".nbb-side .nbb-param[data-param='tau_E']", "Enter")
     ui.pump()
     assert b.circuit["a"].params["tau_E"] == 20.0
+    # fixed: the old error must not stay on screen (issue 16: a stale "'abc' is not a number")
+    assert "physical range" not in ui.message() and "not a number" not in ui.message()
+
+
+def test_palette_names_are_not_cut_off(ui):
+    """Issue 16: "MontbrioPazoRoxinSyr" -- long names wrap at their capitals."""
+    cut = ui.page.evaluate("""() => [...document.querySelectorAll('.nbb-item-name')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right >
+                e.closest('.nbb-palette').getBoundingClientRect().right + 1)
+        .map(e => e.textContent)""")
+    assert not cut, cut
 
 
 def test_connecting_into_a_blox_without_inputs_is_refused(ui):

@@ -38,14 +38,13 @@ EXPECTED_HTTP_ERRORS = ()
 def _expected_failure(line):
     """Failed requests that do not break a lesson, each with its reason.
 
-    * Panel stylesheets from cdn.holoviz.org: ``nb.setup_notebook()`` inlines
-      BokehJS, Panel's JS and the CSS of the first render, but Panel 1.9.4
-      patches stylesheets to inline only when a view is first displayed
-      (panel/viewable.py ``_repr_mimebundle_``); models added later through the
-      comm (a loading spinner, a new pane) still name ``loading.css``,
-      ``listpanel.css``, ``theme/*.css`` on the CDN.  Offline they fail and the
-      page loses only that styling; on Binder the CDN is reachable.  JavaScript
-      from any CDN is *not* excused: without it nothing renders.
+    * Panel stylesheets from cdn.holoviz.org: Panel names its stylesheets by
+      their CDN address in every output; ``nb.setup_notebook()`` points them at
+      the Jupyter server's copies (nbblox/notebook.py), so none should fail, but
+      a stylesheet that still did would cost only styling (the excuse stays;
+      tests/browser/test_appearance_lab.py asserts that no request at all
+      leaves 127.0.0.1).  JavaScript from any CDN is *not* excused: without it
+      nothing renders.
     * ``net::ERR_ABORTED``: a request cancelled by the page itself (navigating
       to the next lesson cancels the previous page's polling), not a failure.
     """

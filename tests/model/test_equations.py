@@ -64,6 +64,16 @@ def test_syntax_error_reports_line_and_column():
     assert "syntax error" in str(e) and "dw/dt = V +* 2" in str(e)
 
 
+def test_trailing_operator_puts_the_caret_where_the_operand_is_missing():
+    """Issue 16: Python reports 'V +' at offset 0, so the caret sat under the 'V'."""
+    with pytest.raises(EquationError) as err:
+        parse_equations("dV/dt = V +", blox="fhn")
+    e = err.value
+    assert e.column == len("dV/dt = V +") + 1 and "ends with '+'" in str(e)
+    caret_line = str(e).splitlines()[-1]
+    assert caret_line.index("^") == str(e).splitlines()[-2].index("+") + 1
+
+
 def test_unreadable_line_and_duplicates_and_reserved_names():
     with pytest.raises(EquationError, match="cannot read this line"):
         parse_equations("V' = -V")

@@ -424,3 +424,21 @@ def test_a_refused_edit_keeps_the_blox_order(wired):
     reply = edit({"op": "remove_node", "name": "a"}, {"op": "rename", "name": "b", "new": "c"})
     assert reply["type"] == "rejected"
     assert list(b.circuit.blox) == before == ["a", "b", "c"]
+
+def test_simulate_again_after_a_weight_change_reuses_the_explorer():
+    """Issue 16: re-simulating after a weight change built a new explorer (11.7 s);
+    the explorer shown is moved to the new weight and re-run instead."""
+    import nbblox as nb
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    bld = nb.CircuitBuilder(circuit=nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5))
+    bld.simulate(50.0)
+    ex = bld._explorer
+    assert ex.weights == {"a→b": 1.5}
+    edge = list(bld._model._edges)[0]
+    bld._model.transaction([{"op": "set_edge", "id": edge, "weight": 0.5}])
+    bld.simulate(50.0)
+    assert bld._explorer is ex and ex.weights == {"a→b": 0.5} and ex.error is None
+    bld.add("WilsonCowan", name="c")          # a new blox: a new explorer
+    bld.sync()
+    bld.simulate(50.0)
+    assert bld._explorer is not ex

@@ -45,12 +45,13 @@ def cards(d):
 
 def test_sidebar_groups_sliders_by_blox_with_metadata(system):
     d = nb.dashboard(system, t_end=20.0)
-    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo"]
+    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo",
+                                           "connection weights"]
     w = sliders(d)["fhn1.tau"]
     assert w in list(d._sidebar.select(pn.widgets.FloatSlider))   # the explorer's own slider
     info = system.parameter_info("fhn1.tau")
     assert (w.start, w.end, w.step) == (0.1, 50.0, 0.1) == (*info.bounds, info.step)
-    assert w.label == "tau (ms)" and w.value == 12.5
+    assert w.label == "tau (ms) · recovery time scale" and w.value == 12.5
     assert sliders(d)["fhn1.I"].value == 0.5      # the blox's own value, not the default
     assert d.__panel__() is not None
 

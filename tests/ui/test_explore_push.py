@@ -47,7 +47,7 @@ def rendered(ex):
 
 
 def ts_source(ex):
-    (plot, _), = ex._ts_panes[0]._plots.values()
+    (plot, _), = ex._ts_panes[0][0]._plots.values()
     sub, = plot.subplots.values()
     return sub.handles["source"], plot.handles["y_range"], plot
 
@@ -67,7 +67,8 @@ def test_a_run_patches_the_rendered_source_in_one_message(ex):
     np.testing.assert_array_equal(src.data["value"], ex.pipe.data["columns"]["hh.V"])
     np.testing.assert_array_equal(src.data["time"], ex.pipe.data["t"])
     v = ex.pipe.data["columns"]["hh.V"]
-    assert yr.start < v.min() < v.max() < yr.end < v.max() + 0.2 * np.ptp(v)
+    # at rest V wobbles by ~0.007 mV: the axis shows a flat line, not a magnified transient
+    assert yr.start < v.min() < v.max() < yr.end and yr.end - yr.start >= 0.05 * abs(v.mean())
     assert plot.current_frame is frame        # HoloViews did not re-render
     # set() from code first moves the slider (its own message); then the run is one message
     patches = [p for p in comm.patches()

@@ -147,7 +147,10 @@ def test_explorer_error_and_status_are_text():
         assert not [t for t in p.tags if t[0] in ("img", "em", "strong") and
                     pane is ex.controls.status], rendered
         assert not [t for t in p.tags if t[0] == "img"], rendered
-        assert "boom " + PAYLOAD + " V**3" in "".join(p.text)
+    # the message is shown once, in the alert (the status line only says a run failed)
+    rendered = html.unescape(ex.controls.alert._transform_object(
+        ex.controls.alert.object)["object"])
+    assert "boom " + PAYLOAD + " V**3" in "".join(parse(rendered).text)
 
 
 def test_describe_card_is_text(hostile):

@@ -28,7 +28,10 @@ def test_phase_plane_plot_renders():
                         xlim=(-3, 3), ylim=(-2, 3), trajectories=1)
     ov = pp.plot()
     kinds = {type(e).__name__ for e in ov}
-    assert {"VectorField", "Path", "Points", "Curve"} <= kinds
+    assert {"Segments", "Points", "Curve"} <= kinds
+    labels = [e.label for e in ov]
+    assert "V-nullcline (dV/dt = 0)" in labels and "w-nullcline (dw/dt = 0)" in labels
+    assert ov.get(1).kdims[0].label == "V" and ov.get(1).vdims[0].label == "w"
     _render(ov)
 
 
@@ -52,3 +55,23 @@ def test_cycle_codim2_and_brute_force_plots_render():
     pts = bf.plot()
     assert len(pts.data) == len(bf.values)
     _render(pts)
+
+
+def test_bifurcation_overlay_keeps_size_and_legend_and_draws_cycle_envelope():
+    """Lesson 3's bistability figure: ``rest.plot() * cycles.plot()`` was ~215 px
+    wide with the legend over the upper branch; the cycles are their max/min envelope."""
+    import numpy as np
+    s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    br = nb.continuation(s, "fhn.I", (0.0, 2.0))
+    cyc = nb.continuation(s, "fhn.I", (0.0, 2.0), start=br.special("H")[0])
+    ov = br.plot() * cyc.plot()
+    env = [e for e in ov if e.label.endswith("cycles (max and min)")]
+    assert env, [e.label for e in ov]
+    ys = np.concatenate([e.dimension_values(1) for e in env])
+    ys = ys[np.isfinite(ys)]
+    assert ys.max() == pytest.approx(cyc.max["fhn.V"].max())
+    assert ys.min() == pytest.approx(cyc.min["fhn.V"].min())
+    fig = hv.render(ov, backend="bokeh")
+    assert fig.frame_width >= 400                      # the size survived the '*'
+    assert fig.right and fig.right[0].__class__.__name__ == "Legend"   # beside, not over
+    assert fig.xaxis[0].axis_label == "I" and fig.yaxis[0].axis_label == "V"

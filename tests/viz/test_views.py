@@ -46,7 +46,7 @@ def test_plot_solution_overlay_dims_labels_styles(fhn_sol):
     ov = plot_solution(fhn_sol)
     assert isinstance(ov, hv.Overlay)
     curves = list(ov)
-    assert [c.label for c in curves] == ["fhn.V", "fhn.w"]
+    assert [c.label for c in curves] == ["V", "w"]        # the title names the blox
     assert all(c.kdims[0].name == "time" and c.kdims[0].unit == "ms" for c in curves)
     assert all(len(c) <= 4000 for c in curves)  # 20001 samples were decimated
     opts = [hv.Store.lookup_options("bokeh", c, "style").kwargs for c in curves]
@@ -58,8 +58,10 @@ def test_plot_solution_overlay_dims_labels_styles(fhn_sol):
 def test_plot_solution_layout_and_short_names(fhn_sol):
     lay = fhn_sol.plot(vars="V", overlay=False)
     assert isinstance(lay, hv.Layout)
-    (curve,) = list(lay)
-    assert curve.label == "fhn.V" and curve.vdims[0].label == "fhn.V"
+    (panel,) = list(lay)
+    curve = panel.get(0)
+    assert curve.label == "V" and curve.vdims[0].label == "V"
+    assert "FitzHughNagumo 'fhn'" in hv.Store.lookup_options("bokeh", panel, "plot").kwargs["title"]
 
 
 def test_plot_solution_unknown_var_suggests(fhn_sol):
@@ -119,6 +121,44 @@ def test_plot_solution_adds_raster_for_spiking_runs(fhn_sol):
     lay = plot_solution(spiking)
     assert isinstance(lay, hv.Layout)
     kinds = [type(e).__name__ for e in lay]
-    assert kinds == ["Overlay", "Scatter"]
+    assert kinds == ["Overlay", "Scatter"]         # V and w share a scale: one panel
     assert sorted(list(lay)[1].dimension_values("time")) == [5.0, 7.0, 50.0]
     assert isinstance(plot_solution(fhn_sol), hv.Overlay)            # no spikes, no raster
+
+
+def test_hh_plot_separates_volts_from_gates_with_units_and_model_title():
+    """Issue 16: V (mV) and the gates m, h, n (0-1) on one axis made the gates flat lines."""
+    sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh", I=10.0), 50.0, dt=0.01)
+    lay = sol.plot()
+    assert isinstance(lay, hv.Layout)
+    volts, gates = list(lay)
+    assert [c.label for c in volts] == ["V"] and [c.label for c in gates] == ["m", "h", "n"]
+    assert volts.get(0).vdims[0].label == "V (mV)"
+    assert gates.get(0).vdims[0].label == "m, h, n"
+    # different y dimensions: the panels keep their own y-ranges, the time axis is shared
+    assert volts.get(0).vdims[0].name != gates.get(0).vdims[0].name
+    assert volts.get(0).kdims[0].name == gates.get(0).kdims[0].name == "time"
+    title = hv.Store.lookup_options("bokeh", volts, "plot").kwargs["title"]
+    assert title.startswith("HodgkinHuxley 'hh'") and "rk4" in title
+    fig = hv.render(lay, backend="bokeh")
+    labels = {ax.axis_label for row in fig.children for p in [row[0]] for ax in p.yaxis}
+    assert labels == {"V (mV)", "m, h, n"}
+
+
+def test_autoscale_does_not_magnify_round_off():
+    """Issue 16: FitzHugh-Nagumo at rest zoomed to a 2e-6 range."""
+    sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 300.0, dt=0.01)
+    v = sol["fhn.V"][-1000:]
+    assert np.ptp(v) < 1e-5                       # at rest: only round-off moves
+    late = nb.Solution(sol.t[-1000:], ["fhn.V"], v[None, :], info=sol.info)
+    ylim = hv.Store.lookup_options("bokeh", late.plot().get(0), "plot").kwargs["ylim"]
+    assert ylim[1] - ylim[0] >= 0.0499 * abs(v.mean())   # at least 5% of |V|
+    assert ylim[0] < v.min() and v.max() < ylim[1]
+
+
+def test_state_units_are_inferred_from_the_equations():
+    from nbblox.viz.units import state_unit
+    s = nb.compile(nb.blox.MorrisLecar(name="ml"))
+    assert state_unit(s, "ml.V") == "mV"          # V - E_Ca with E_Ca in mV
+    hh = nb.compile(nb.blox.HodgkinHuxley(name="hh"))
+    assert [state_unit(hh, f"hh.{g}") for g in "mhn"] == ["", "", ""]   # 1 - m: a fraction

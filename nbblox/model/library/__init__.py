@@ -60,7 +60,19 @@ def catalog(kind=None):
                  "source": _source(channels._PRINZ)})
     rows.append({"name": "TimeSeriesInput", "kind": "input", "states": "",
                  "source": "(user data: a recorded series, linearly interpolated)"})
-    return [r for r in rows if kind is None or r["kind"] == kind]
+    return Catalog(r for r in rows if kind is None or r["kind"] == kind)
+
+
+class Catalog(list):
+    """The catalog rows (a list of dicts); shown as a table in a notebook."""
+
+    def _repr_html_(self):
+        from ...viz.cards import catalog_html
+        return catalog_html(self)
+
+    def to_pandas(self):
+        import pandas as pd
+        return pd.DataFrame(list(self))
 
 
 class BloxInfo:

@@ -1,0 +1,66 @@
+"""One look for every nbblox figure: a colour-blind-safe palette, font sizes
+readable on a projector, the 2D canvas, and y-ranges that do not magnify
+round-off.
+
+The palette is Okabe & Ito's (2008, "Color Universal Design"), which stays
+distinguishable for the common colour-vision deficiencies; its yellow is left
+out (invisible on white).
+"""
+from __future__ import annotations
+
+import math
+
+__all__ = ["PALETTE", "CANVAS", "FONTS", "STABILITY", "SPECIAL", "y_range"]
+
+#: line colours, in order of use
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+           "#7F7F7F")
+
+# Draw with the 2D canvas, not HoloViews' default WebGL: a few thousand decimated
+# points gain nothing from WebGL, and without a GPU (headless Chromium, VMs, remote
+# desktops) WebGL is software-rendered and then copied onto the canvas -- ~100 ms a
+# repaint in bench/latency_explore.py, against a few ms for the canvas.
+CANVAS = {"plot.output_backend": "canvas"}
+
+#: Bokeh font sizes (HoloViews ``fontsize=``): legible from the back of a lecture room
+FONTS = {"title": "13pt", "labels": "12pt", "xticks": "10.5pt", "yticks": "10.5pt",
+         "legend": "10.5pt"}
+
+#: fixed points by stability: filled = stable, open = unstable, saddles in orange
+STABILITY = {"stable node": "#000000", "stable focus": "#000000", "unstable node": "#FFFFFF",
+             "unstable focus": "#FFFFFF", "saddle": "#E69F00", "center": "#56B4E9",
+             "non-hyperbolic": "#7F7F7F"}
+
+#: special points on bifurcation diagrams (Hopf and fold of cycles well apart)
+SPECIAL = {"H": "#D55E00", "LP": "#0072B2", "LPC": "#009E73", "BP": "#CC79A7",
+           "PD": "#E69F00", "NS": "#56B4E9", "CP": "#000000", "BT": "#7F7F7F",
+           "GH": "#CC79A7", "ZH": "#7F7F7F", "HH": "#7F7F7F"}
+
+
+def y_range(lo, hi, rel=0.05, pad=0.05):
+    """A y-range around data in ``[lo, hi]`` that never zooms into round-off.
+
+    The shown span is at least ``rel`` times the data's magnitude (a resting
+    potential of -65 mV that wobbles by 1e-9 is a flat line, not a transient),
+    and at least 1 when the data are all zero; ``pad`` adds a margin.
+
+    Examples
+    --------
+    >>> lo, hi = y_range(-1.1994085, -1.1994066)
+    >>> round(hi - lo, 3) >= 0.05
+    True
+    >>> y_range(0.0, 0.0)
+    (-0.5, 0.5)
+    >>> y_range(-80.0, 40.0)
+    (-86.0, 46.0)
+    """
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    mag = max(abs(lo), abs(hi))
+    span = hi - lo
+    least = rel * mag if mag > 0 else 1.0
+    if span < least:
+        mid = 0.5 * (lo + hi)
+        return (mid - 0.5 * least, mid + 0.5 * least)
+    return (lo - pad * span, hi + pad * span)

@@ -1,0 +1,153 @@
+"""Units and names for axis labels and titles.
+
+A state's unit is the one its blox type declares (``state_units``, when the
+model layer provides it), else inferred from the equations the way a reader
+would: a state that is added to or subtracted from a parameter has that
+parameter's unit (``V - E_Na`` with ``E_Na`` in mV: V is in mV), and one that
+is added to a plain number is dimensionless (``1 - m``: a gate).  Nothing is
+guessed beyond that: an unknown unit is ``None`` and the label shows none.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
+           "safe_title"]
+
+def safe(text):
+    """Model text (a name, unit) for a Bokeh label or legend: shown as written,
+    never parsed as TeX (see :mod:`nbblox._text`)."""
+    from .._text import tex_free
+    return tex_free(str(text))
+
+
+def safe_title(text):
+    """Model text for a HoloViews ``title=``: :func:`safe`, braces doubled
+    (HoloViews formats titles with ``str.format``).
+
+    Examples
+    --------
+    >>> safe_title("circuit '{0}'")
+    "circuit '{{0}}'"
+    """
+    return safe(text).replace("{", "{{").replace("}", "}}")
+
+
+_SUP = {"^2": "²", "^3": "³", "^-1": "⁻¹", "^-2": "⁻²"}
+
+
+def pretty_unit(unit):
+    """Unit text as printed on an axis: ``uA/cm^2`` -> ``µA/cm²``, ``degC`` -> ``°C``.
+
+    Examples
+    --------
+    >>> pretty_unit("uA/cm^2"), pretty_unit("degC"), pretty_unit("1/ms"), pretty_unit("")
+    ('µA/cm²', '°C', '1/ms', '')
+    """
+    if not unit:
+        return ""
+    u = re.sub(r"(?<![A-Za-z])u(?=[A-Za-z])", "µ", str(unit))
+    for k, v in _SUP.items():
+        u = u.replace(k, v)
+    return u.replace("degC", "°C")
+
+
+@functools.lru_cache(maxsize=256)
+def _inferred_units(btype):
+    """{state: unit or None} from the equations (see the module docstring)."""
+    import sympy as sp
+    states = list(btype.states)
+    params = {k: p.unit for k, p in btype.params.items()}
+    out = {s: None for s in states}
+    exprs = list(btype.eqs.rhs.values()) + list(btype.eqs.aux.values())
+    for expr in exprs:
+        for add in expr.atoms(sp.Add):
+            terms = add.args
+            bare = {str(t) for t in terms if isinstance(t, sp.Symbol)}
+            bare |= {str(-t) for t in terms if isinstance(-t, sp.Symbol)}
+            for s in states:
+                if s not in bare or out[s] not in (None, ""):
+                    continue
+                for t in terms:
+                    name = str(t) if isinstance(t, sp.Symbol) else str(-t)
+                    if name in params and params[name]:
+                        out[s] = params[name]
+                        break
+                    if t.is_Number and out[s] is None:
+                        out[s] = ""
+    return out
+
+
+def state_unit(system, name):
+    """Unit of state ``"blox.state"`` of ``system`` (a System or None), or None.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.HodgkinHuxley(name="hh"))
+    >>> state_unit(s, "hh.V"), state_unit(s, "hh.m")
+    ('mV', '')
+    """
+    try:
+        bname, st = name.split(".", 1)
+        st = st.split("[", 1)[0]
+        bname = bname.split("[", 1)[0]
+        btype = system.circuit.blox[bname].type
+    except Exception:
+        return None
+    declared = getattr(btype, "state_units", None)
+    if isinstance(declared, dict) and st in declared:
+        return declared[st]
+    try:
+        return _inferred_units(btype).get(st)
+    except Exception:
+        return None
+
+
+def short_names(names):
+    """Drop the blox prefix when every name comes from one blox.
+
+    Examples
+    --------
+    >>> short_names(["hh.V", "hh.m"]), short_names(["a.E", "b.E"])
+    (['V', 'm'], ['a.E', 'b.E'])
+    """
+    bloxes = {n.split(".", 1)[0] for n in names}
+    if len(bloxes) == 1 and all("." in n for n in names):
+        return [n.split(".", 1)[1] for n in names]
+    return list(names)
+
+
+def axis_label(names, unit=None):
+    """``"V (mV)"``; ``"m, h, n"``; ``"value (mV)"`` for more than four names.
+
+    Examples
+    --------
+    >>> axis_label(["V"], "mV"), axis_label(["m", "h", "n"], ""), axis_label(list("abcde"))
+    ('V (mV)', 'm, h, n', 'value')
+    """
+    head = ", ".join(names) if len(names) <= 4 else "value"
+    u = pretty_unit(unit)
+    return safe(f"{head} ({u})" if u else head)
+
+
+def model_title(system):
+    """What a figure shows: ``"HodgkinHuxley 'hh'"``, or the circuit's name and size.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> model_title(nb.compile(nb.blox.FitzHughNagumo(name="fhn")))
+    "FitzHughNagumo 'fhn'"
+    """
+    try:
+        c = system.circuit
+        blox = list(c.blox.values())
+    except AttributeError:
+        return ""
+    if len(blox) == 1:
+        return f"{blox[0].type.name} '{blox[0].name}'"
+    types = sorted({b.type.name for b in blox})
+    kinds = types[0] if len(types) == 1 else f"{len(types)} types"
+    return f"circuit '{c.name}' ({len(blox)} blox, {kinds})"

@@ -1,0 +1,85 @@
+"""What a new user sees in JupyterLab 4 at 1400x1000 with the file browser open
+(issue 16): one notebook with a Hodgkin-Huxley run, a phase plane, an explorer
+with three views, an inline dashboard and the circuit builder -- and no set-up
+call.  Each check is a class of defect that was seen:
+
+* a plot shown as ``:Overlay`` text, or BokehJS fetched from a CDN (offline:
+  nothing renders): every output is a live Bokeh plot and no request leaves
+  127.0.0.1;
+* outputs wider than the notebook's output area (the explorer's bifurcation
+  view and toolbars were cut off);
+* axes without labels, or without units where the variable has one;
+* maths shown as raw ``$...$`` / ``\\begin`` and Panel's "KaTeX was not
+  imported" warning in the dashboard.
+
+One server, one kernel, one run of the notebook (about 60-90 s).
+"""
+import shutil
+
+import pytest
+
+import lab
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "notebooks/appearance.ipynb"
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory):
+    """The appearance notebook, run once in a real JupyterLab; yields the page."""
+    lab.require_browser()
+    root = tmp_path_factory.mktemp("appearance")
+    (root / "notebooks").mkdir()
+    shutil.copy(lab.NOTEBOOKS / "appearance.ipynb", root / NOTEBOOK)
+    # every output stays in the DOM (JupyterLab 4 otherwise detaches cells off screen)
+    settings = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+    with lab.jupyter_lab(root, settings=settings) as server, \
+            lab.chromium_page(viewport=(1400, 1000)) as page:
+        lab.track_requests(page)
+        lab.open_notebook(page, server, NOTEBOOK)
+        lab.run_all_cells(page, timeout_ms=240_000)
+        # the builder's canvas and the explorer's three views render after the kernel idles
+        page.wait_for_function("""() => window.Bokeh && Bokeh.documents.length >= 4""",
+                               timeout=60_000)
+        page.locator(".nbblox-builder, .cb-root, svg").first.wait_for(state="attached",
+                                                                         timeout=60_000)
+        page.wait_for_timeout(3000)
+        yield page
+
+
+def test_no_setup_call_no_errors_and_nothing_from_a_cdn(shown):
+    assert not lab.cell_errors(shown), lab.cell_errors(shown)
+    assert shown.locator("#filebrowser").is_visible()      # the layout a new user has
+    texts = shown.locator(".jp-OutputArea-output").all_inner_texts()
+    assert not [t for t in texts if t.startswith(":Overlay") or t.startswith(":Layout")]
+    assert not lab.remote_requests(shown), lab.remote_requests(shown)
+    assert not lab.failed_js_requests(shown), lab.failed_js_requests(shown)
+
+
+def test_no_output_is_wider_than_the_output_area(shown):
+    for i, child in enumerate(shown.locator(".jp-OutputArea-child").all()):
+        box = child.bounding_box()
+        if box and box["height"] > 20:           # skip the invisible loader outputs
+            child.scroll_into_view_if_needed()
+            lab.screenshot_element(child, f"appearance_output_{i}")
+    over = lab.overflowing_outputs(shown)
+    assert not over, over
+
+
+def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
+    axes = lab.axis_labels(shown)
+    assert len(axes) >= 10, axes
+    unlabelled = [a for a in axes if not a["label"].strip()]
+    assert not unlabelled, unlabelled
+    labels = {a["label"] for a in axes}
+    # Hodgkin-Huxley: V in mV, the gates dimensionless; Morris-Lecar in the explorer
+    assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
+
+
+def test_dashboard_maths_is_rendered_and_no_katex_warning(shown):
+    out = shown.locator(".jp-OutputArea-child").filter(has=shown.locator(".katex")).first
+    assert out.count() == 1, "no KaTeX-rendered equations in any output"
+    assert not lab.raw_math(shown, ".jp-OutputArea-output"), lab.raw_math(shown, ".jp-OutputArea-output")
+    body = " ".join(shown.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "KaTeX was not imported" not in body and "restart the kernel" not in body

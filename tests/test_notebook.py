@@ -1,0 +1,93 @@
+"""nbblox in a real Jupyter kernel (nbblox/notebook.py, nbblox/ipython.py):
+
+* a plot displays with no set-up call, and the page is told to load BokehJS and
+  Panel from the Jupyter server (no CDN address left in any loader, a few kB of
+  loader instead of megabytes of inlined JavaScript);
+* an nbblox error is shown as its message and the user's line, with the full
+  traceback one ``%tb`` away; other errors keep IPython's full traceback.
+
+One kernel serves every check (a kernel start costs seconds).
+"""
+import json
+import os
+import re
+
+import pytest
+
+from nbblox.notebook import _to_server
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    from jupyter_client.manager import start_new_kernel
+    env = dict(os.environ)
+    env.pop("VSCODE_PID", None), env.pop("NBBLOX_JS", None), env.pop("NBBLOX_INLINE", None)
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def run(kc, code):
+    """Execute ``code``; return the iopub outputs of that cell."""
+    outs = []
+    kc.execute_interactive(code, timeout=180, output_hook=lambda m: outs.append(m)
+                           if m["header"]["msg_type"] in ("display_data", "execute_result",
+                                                          "error", "stream") else None)
+    return outs
+
+
+def test_a_plot_displays_without_setup_and_loads_js_from_the_server(kernel):
+    outs = run(kernel, "import nbblox as nb\n"
+                       "sol = nb.simulate(nb.blox.FitzHughNagumo(name='fhn'), 50.0)\n"
+                       "sol.plot()")
+    data = [m["content"]["data"] for m in outs if "data" in m["content"]]
+    mimes = {k for d in data for k in d}
+    # rendered as a Bokeh plot, not the ':Overlay ...' text of an unloaded HoloViews
+    assert "application/vnd.holoviews_exec.v0+json" in mimes, mimes
+    loaders = [v for d in data for k, v in d.items()
+               if k in ("application/javascript", "application/vnd.holoviews_load.v0+json")]
+    joined = "\n".join(loaders)
+    assert 'panel-preview/static/js/bokeh.min.js' in joined
+    assert 'panel_dist/panel.min.js' in joined
+    assert not re.search(r"https://cdn\.(bokeh\.org|holoviz\.org)[^\"']*\.js", joined)
+    size = sum(len(json.dumps(m["content"])) for m in outs)
+    assert size < 300_000, size        # inlined JS was ~6 MB per notebook
+    # every plot on the 2D canvas (WebGL is emulated without a GPU: slow, stray marks)
+    out = run(kernel, "import holoviews as hv; print(hv.renderer('bokeh').webgl)")
+    assert "False" in "".join(m["content"].get("text", "") for m in out)
+
+
+def test_nbblox_errors_are_compact_with_the_full_traceback_one_step_away(kernel):
+    outs = run(kernel, "x = 1\nb = nb.blox.HodgkinHuxley(name='hh', Iext=3)")
+    err = [m["content"] for m in outs if m["header"]["msg_type"] == "error"]
+    assert len(err) == 1
+    tb = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in err[0]["traceback"]]
+    assert tb[0].startswith("ParameterError: HodgkinHuxley blox 'hh' has no parameter 'Iext'")
+    assert "Did you mean 'I'?" in tb[0] and "Its parameters: I, C, g_Na" in tb[0]
+    assert "line 2: b = nb.blox.HodgkinHuxley(name='hh', Iext=3)" in tb[1]
+    assert len(tb) == 3 and "%tb" in tb[2]          # no frames of nbblox internals
+    full = run(kernel, "%tb")
+    text = "\n".join(ln for m in full if m["header"]["msg_type"] == "error"
+                     for ln in m["content"]["traceback"])
+    assert "nbblox/model/blox.py" in text            # the full traceback, on request
+
+
+def test_other_errors_keep_ipythons_traceback(kernel):
+    outs = run(kernel, "def f():\n    return 1/0\nf()")
+    tb = "\n".join(ln for m in outs if m["header"]["msg_type"] == "error"
+                   for ln in m["content"]["traceback"])
+    assert "ZeroDivisionError" in tb and "Traceback" in tb and "%tb" not in tb
+
+
+def test_loader_rewrite_keeps_non_cdn_text():
+    js = ('const js_urls = ["https://cdn.bokeh.org/bokeh/release/bokeh-widgets-3.9.2.min.js", '
+          '"https://cdn.holoviz.org/panel/1.9.4/dist/panel.min.js"];\n'
+          'const inline_js = [function(Bokeh) {}];')
+    out = _to_server(js)
+    assert '__nbblox_base + "panel-preview/static/js/bokeh-widgets.min.js"' in out
+    assert '__nbblox_base + "panel_dist/panel.min.js"' in out
+    assert '"https://cdn.' not in out
+    assert _to_server("no urls here") == "no urls here"
