@@ -32,28 +32,37 @@ hv.Curve((t, eeg), "time (ms)", "EEG (mV)").opts(width=700, height=250)
 
 # %% [markdown]
 # ## 2. Its frequency
-# Take the spectrum of the EEG after the first second.
+# **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
+# Count the oscillations in the plot for a first guess, then take the spectrum of the EEG
+# after the first second (`np.fft.rfft`, `np.fft.rfftfreq`; time is in ms) and find its
+# largest peak.
 
 # %%
+my_frequency = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+x = eeg[t > 1000] - eeg[t > 1000].mean()
+freqs = np.fft.rfftfreq(x.size, d=(t[1] - t[0]) / 1000.0)
+my_frequency = freqs[np.argmax(np.abs(np.fft.rfft(x)))]
+### END SOLUTION
+nb.lessons.check("jr_alpha_Hz", my_frequency)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_frequency here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("jr_alpha_Hz", my_frequency)
+### END HIDDEN TESTS
+
+# %% tags=["nbval-check-output"]
 def dominant_frequency(t, x):
     x = x - x.mean()
     f = np.fft.rfftfreq(x.size, d=(t[1] - t[0]) / 1000.0)
     return f[np.argmax(np.abs(np.fft.rfft(x)))]
 
-# NBVAL_CHECK_OUTPUT
 keep = t > 1000
 print(f"dominant frequency: {dominant_frequency(t[keep], eeg[keep]):.1f} Hz")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("in the alpha band (8-12 Hz):", 8 <= dominant_frequency(t[keep], eeg[keep]) <= 12)
-
-# %% [markdown]
-# **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
-
-# %%
-my_frequency = None   # your answer in Hz
-nb.lessons.check("jr_alpha_Hz", my_frequency)
 
 # %% [markdown]
 # ## 3. Rhythm versus input
@@ -69,8 +78,7 @@ res = nb.sweep(jr, {"jr.p": ps}, t_end=3000.0, dt=0.1, record=["jr.y1", "jr.y2"]
 amp = res["amplitude"].sel(variable="jr.y1")
 hv.Curve((ps * 1000, amp.values), "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 a = dict(zip(np.round(ps * 1000).astype(int), amp.values))
 print("amplitude of y1 (mV) at p = 100, 220, 400 pulses/s:",
       [round(float(a[p]), 1) for p in (100, 220, 400)])

@@ -67,7 +67,7 @@ def random_pairs(sources, p, seed):
     i, j = np.nonzero(mask)
     return sources[i], j
 
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ie, je = random_pairs(exc, 0.02, 1)
 ii, ji = random_pairs(inh, 0.02, 2)
 net.connect(pop, pop, on_pre="ge += w", weight=0.6, i=ie, j=je)
@@ -88,8 +88,7 @@ hv.Scatter((t[show], idx[show]), "time (ms)", "neuron").opts(width=700, height=3
 rate = idx.size / N / 1.0
 print(f"mean rate: {rate:.1f} Hz")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 # robust statements (a spiking network is chaotic: exact counts may move with numba versions)
 print("sparse firing (1-50 Hz):", 1.0 < rate < 50.0, "| most neurons fire:",
       np.unique(idx).size > N // 2)
@@ -101,9 +100,11 @@ print("sparse firing (1-50 Hz):", 1.0 < rate < 50.0, "| most neurons fire:",
 # process has CV = 1; irregular, bursty firing can exceed 1.
 
 # %%
+my_median_cv = None   # replace None by your answer (a number)
+### BEGIN SOLUTION
 def isi_cvs(idx, t):
     cvs = []
-    order = np.lexsort((t, idx))
+    order = np.lexsort((t, idx))          # by neuron, then by time
     idx, t = idx[order], t[order]
     for n in np.unique(idx):
         st = t[idx == n]
@@ -112,8 +113,15 @@ def isi_cvs(idx, t):
             cvs.append(isi.std() / isi.mean())
     return np.array(cvs)
 
-my_median_cv = None   # e.g. np.median(isi_cvs(idx, t))
+my_median_cv = np.median(isi_cvs(idx, t))
+### END SOLUTION
 nb.lessons.check("coba_irregular", my_median_cv)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_median_cv here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("coba_irregular", my_median_cv)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. Inhibition controls activity
@@ -137,8 +145,7 @@ hv.Curve((scales, rates), "inhibitory weight (x 6.7)", "mean rate (Hz)").opts(wi
 # the network from outside, it falls silent. From the balanced weight up,
 # activity sustains itself, and more inhibition lowers the rate.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("weak inhibition (x 0.6): spikes after the first 100 ms:", late[0])
 print("from balance up, more inhibition lowers the rate:", rates[1] > rates[2] > rates[3])
 
