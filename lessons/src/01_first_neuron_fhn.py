@@ -114,7 +114,7 @@ ex = nb.explore(fhn, vars=["fhn.V", "fhn.w"], t_end=300.0)
 ex
 
 # %%
-ex.set({"fhn.I": 0.5})   # the same as dragging the slider
+_ = ex.set({"fhn.I": 0.5})   # the same as dragging the slider
 
 # %% [markdown]
 # **Exercise 2.** At which current does the oscillation start? Narrow it down with the

@@ -140,7 +140,7 @@ ex = nb.explore(hh, vars=["hh.V"], t_end=200.0)
 ex
 
 # %%
-ex.set({"hh.I": 10.0, "hh.T": 16.3})
+_ = ex.set({"hh.I": 10.0, "hh.T": 16.3})
 
 # %% tags=["nbval-check-output"]
 warm = nb.simulate(system, 500.0, dt=0.01, params={"hh.I": 10.0, "hh.T": 16.3})

@@ -54,7 +54,8 @@ print("Hopf set jumps in (above 8 Hz):", min(r for r in r_hopf if r > 0) > 8)
 # ## 2. Why: the bifurcation diagrams
 
 # %%
-br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0))
+# at I = 0 there are three equilibria: start the branch on the resting state
+br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0), x0={"ml.V": -60.0, "ml.w": 0.0})
 br_snic.plot()
 
 # %% tags=["nbval-check-output"]

@@ -119,7 +119,7 @@ ex = nb.explore(nb.blox.Izhikevich(name="iz"), vars=["iz.V"], t_end=300.0, dt=0.
 ex
 
 # %%
-ex.set({"iz.d": 2.0, "iz.c": -50.0})
+_ = ex.set({"iz.d": 2.0, "iz.c": -50.0})
 
 # %% [markdown]
 # ## What you learned

@@ -88,7 +88,7 @@ ex = nb.explore(wc, vars=["wc.E", "wc.I"], t_end=400.0, views=("timeseries", "ph
 ex
 
 # %%
-ex.set({"wc.c1": 24.0, "wc.P": 0.5})
+_ = ex.set({"wc.c1": 24.0, "wc.P": 0.5})
 
 # %% [markdown]
 # **Exercise.** How many fixed points does the model have at $c_1 = 24$, $P = 0.5$ in

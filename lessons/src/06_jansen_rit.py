@@ -93,7 +93,7 @@ ex = nb.explore(jr, vars=["jr.y1", "jr.y2"], t_end=2000.0, dt=0.1)
 ex
 
 # %%
-ex.set({"jr.p": 0.12})
+_ = ex.set({"jr.p": 0.12})
 
 # %% [markdown]
 # ## What you learned
