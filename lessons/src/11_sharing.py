@@ -65,7 +65,7 @@ app.servable()
 #
 # **Exercise.** Save the circuit `c` to a file `pair.json` (see lesson 7), then serve it
 # with `nbblox serve pair.json` in a terminal. Give the checker the path of your file: it
-# reads it with the same safe loader a server uses.
+# reads it with `nb.Circuit.load(path)`, the same safe loader a server uses.
 
 # %%
 my_file = None   # replace None by the path of the file you saved, e.g. "pair.json"

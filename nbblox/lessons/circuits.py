@@ -106,8 +106,7 @@ def pair_file(answer):
         return CheckResult(False, f"pair_file: there is no file {path!r} yet. "
                                   "Write it with c.to_json('pair.json').")
     try:
-        with open(path, encoding="utf-8") as f:
-            got = nb.Circuit.from_json(f.read())
+        got = nb.Circuit.load(path)
     except Exception as e:  # a wrong file is a wrong answer, with the reason
         return CheckResult(False, f"pair_file: {path} is not a circuit file ({e}).")
     a = nb.blox.WilsonCowan(name="a")
