@@ -203,6 +203,11 @@ def build(src: Path, execute=True, keep_time=False):
         NotebookClient(nb, timeout=600, kernel_name="python3",
                        resources={"metadata": {"path": str(HERE)}}).execute()
         took = time.perf_counter() - t0
+        # a warning in a pink box on a clean run looks broken to a student: say so loudly
+        noisy = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "code"
+                 and any(o.get("name") == "stderr" for o in c.outputs)]
+        if noisy:
+            print(f"{src.name}: WARNING: cells print to stderr (a pink box for students): {noisy}")
         secs = (_stated_time(out) if keep_time else None) or stated(took)
         nb.metadata.pop("widgets", None)   # saved widget state (the builder's ESM)
         for c in nb.cells:

@@ -395,3 +395,17 @@ def test_binder_runtime_and_postbuild():
     assert post.stat().st_mode & 0o111, "postBuild must be executable"
     assert "set -e" in text                      # errors are otherwise ignored by repo2docker
     assert "nbblox.warm_cache" in text and "lessons/*.ipynb" in text
+
+
+def test_served_gallery_lists_every_lesson_once_by_its_title():
+    """`nbblox serve lessons/` lists each lesson once (not again from
+    lessons/student/), titled by its first heading."""
+    from nbblox.ui.serve import collect_apps
+    apps, titles = collect_apps(REPO / "lessons")
+    lessons = [slug for slug in apps if slug[:2].isdigit()]
+    assert sorted(lessons) == [p.stem for p in LESSONS]
+    for p in LESSONS:
+        assert titles[p.stem].startswith(f"Lesson {int(p.stem[:2])} ")
+    # the student folder on its own is a gallery too (what Binder students open)
+    student, _ = collect_apps(REPO / "lessons" / "student")
+    assert sorted(student) == [p.stem for p in LESSONS]

@@ -57,6 +57,13 @@ def notebook_title(path):
     return Path(path).stem
 
 
+def _student_twin(f, root):
+    """A lesson's student edition (``lessons/student/NN.ipynb``) whose instructor
+    edition (``lessons/NN.ipynb``) is served too: a gallery lists the lesson once."""
+    return (f.parent != root and f.parent.name == "student"
+            and (f.parent.parent / f.name).is_file())
+
+
 def _json_app(path):
     """(factory, title) for a circuit JSON: validated now, one dashboard per session."""
     from ..compile import compile as nb_compile
@@ -104,7 +111,8 @@ def collect_apps(path):
 
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.suffix in (".ipynb", ".json")
-                       and f.is_file() and not (_SKIP_DIRS & set(f.relative_to(p).parts)))
+                       and f.is_file() and not (_SKIP_DIRS & set(f.relative_to(p).parts))
+                       and not _student_twin(f, p))
         if not files:
             raise SystemExit(f"error: no notebooks or circuit JSON files in {path}")
         for f in files:
