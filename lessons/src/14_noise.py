@@ -225,7 +225,8 @@ traces = [hv.Curve((fhn.t[window], fhn[f"fhn[{k}].x"][window]), "time (ms)", "x"
 cv_plot = (hv.Curve((Ds, cv_fhn), "noise D", "CV of ISIs")
            * hv.Scatter((Ds, cv_fhn), "noise D", "CV of ISIs").opts(size=7, color="#D55E00")
            ).opts(hv.opts.Curve(color="#D55E00", line_width=2)).opts(
-               logx=True, xlim=(0.015, 0.65), ylim=(0, None), width=450, height=200,
+               logx=True, xlim=(0.015, 0.65), ylim=(0, None), xticks=[0.02, 0.05, 0.1, 0.2, 0.5],
+               width=450, height=200,
                title="coherence resonance")
 hv.Layout([cv_plot] + traces).cols(2)
 

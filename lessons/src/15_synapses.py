@@ -97,11 +97,13 @@ rates = np.array([1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 50.0, 70.0, 100.0])
 dep = nb.simulate(rate_sweep(rates, U=0.5, tau_D=800.0, tau_F=1.0), 4000.0, dt=0.1,
                   method="euler", record=[f"syn[{k}].released" for k in range(rates.size)])
 steady = np.array([epsc_amplitudes(dep, f"syn[{k}]")[-1] for k in range(rates.size)])
+TICKS = [1, 2, 5, 10, 20, 50, 100]
 (hv.Curve((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(
-     logx=True, width=430, height=280, title="EPSC per spike")
+     logx=True, xticks=TICKS, width=430, height=280, title="EPSC per spike")
  * hv.Scatter((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(size=6)
  + hv.Curve((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
-     logx=True, width=430, height=280, color="#D55E00", title="transmitted per second")
+     logx=True, xticks=TICKS, width=430, height=280, color="#D55E00",
+     title="transmitted per second")
  * hv.Scatter((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
      size=6, color="#D55E00"))
 
@@ -172,7 +174,7 @@ fsw = nb.simulate(rate_sweep(rates_f, U=0.03, tau_D=130.0, tau_F=530.0), 3000.0,
 steady_f = [epsc_amplitudes(fsw, f"syn[{k}]")[-1] for k in range(rates_f.size)]
 estimate = 1000.0 / np.sqrt(0.03 * 130.0 * 530.0)
 (hv.Curve((rates_f, steady_f), "presynaptic rate (Hz)", "steady-state EPSC").opts(
-     logx=True, color="#D55E00", line_width=2)
+     logx=True, xticks=TICKS, color="#D55E00", line_width=2)
  * hv.Scatter((rates_f, steady_f), "presynaptic rate (Hz)", "steady-state EPSC").opts(
      size=6, color="#D55E00")
  * hv.VLine(estimate).opts(color="gray", line_dash="dashed")
@@ -208,7 +210,8 @@ ps = nb.simulate(poisson, 20000.0, dt=0.1, method="euler", seed=1)
 spikes = np.sort(ps.spikes["time"])
 amps = np.array(epsc_amplitudes(ps))
 hv.Scatter((np.diff(spikes), amps[1:]), "interval before the spike (ms)", "EPSC").opts(
-    width=550, height=300, size=4, alpha=0.6, logx=True, title="Poisson train at 20 Hz")
+    width=550, height=300, size=4, alpha=0.6, logx=True, xticks=[0.1, 1, 10, 100, 1000],
+    title="Poisson train at 20 Hz")
 
 # %% tags=["nbval-check-output"]
 short = np.diff(spikes) < 20.0
