@@ -1,21 +1,45 @@
-"""Build the lesson notebooks from their sources in lessons/src/.
+"""Build the two editions of every lesson from its source in lessons/src/.
 
-Sources are plain Python in the "percent" format (``# %%`` starts a code
-cell, ``# %% [markdown]`` a markdown cell whose lines start with ``# ``;
-``# %% tags=["raises-exception"]`` adds tags).  Each notebook is executed
-once (nbclient, in lessons/): cells marked ``# NBVAL_CHECK_OUTPUT`` keep their
-output and execution count so nbval compares them in CI; every other output
-is stripped (inline BokehJS would make notebooks megabytes).  The measured
-run time is written into the lesson's first cell.
+Sources are plain Python in the "percent" format: ``# %%`` starts a code cell,
+``# %% [markdown]`` a markdown cell whose lines start with ``# ``; options follow
+as ``key=json`` (``tags=["nbval-check-output"]``, ``points=2``).
+
+Exercises use nbgrader's conventions, so a lecturer can run nbgrader on the
+instructor edition unchanged:
+
+* an **answer cell** holds a ``### BEGIN SOLUTION`` ... ``### END SOLUTION``
+  region (the instructor's answer); the lines around it stay for students
+  (``my_x = None`` before it, the visible ``nb.lessons.check(...)`` after it);
+* a **graded cell** holds a ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN
+  TESTS`` region (``assert nb.lessons.check(...)``) and is worth ``points``
+  (default 1); what is outside the region is what students see.  It is tagged
+  ``nbval-check-output`` with no output, so anything it prints (a warning on
+  stderr would make nbgrader give 0 points) fails nbval.
+
+Each source gives
+
+* ``lessons/NN_*.ipynb``, the **instructor edition** (nbgrader's "source"
+  notebook: all solutions and hidden tests, nbgrader cell metadata).  It is
+  executed once here; cells tagged ``nbval-check-output`` keep their output so
+  that nbval compares them in CI, every other output is stripped (inline BokehJS
+  would make megabytes).  The measured run time is written into the first cell.
+* ``lessons/student/NN_*.ipynb``, the **student edition**: what
+  ``nbgrader generate_assignment`` releases with ``lessons/nbgrader_config.py``
+  (solution regions replaced by ``# YOUR CODE HERE``, hidden tests removed,
+  outputs cleared, grade and answer cells locked / unlocked, nbgrader metadata
+  kept).  It is not executed here: ``.ci/binder-sim`` runs it as a Binder
+  student would.
 
     python lessons/build.py            # all lessons
     python lessons/build.py 01 03      # some
     python lessons/build.py --keep-time 01   # keep the run time stated in the
-                                              # existing notebook (rebuilding on a
-                                              # loaded machine would inflate it)
+                                              # existing notebook
+    python lessons/build.py --no-execute     # rewrite both editions from the
+                                              # sources, keeping the stored outputs
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sys
@@ -23,39 +47,134 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 HERE = Path(__file__).resolve().parent
-CELL = re.compile(r"^# %%(?: \[(markdown)\])?(?: tags=(\[.*\]))?\s*$")
+STUDENT = HERE / "student"
+CELL = re.compile(r"^# %%(?: \[(markdown)\])?((?: \w+=\S+)*)\s*$")
+OPTION = re.compile(r" (\w+)=(\S+)")
+SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
+HIDDEN = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+#: what replaces a solution region in the student edition; the same as
+#: ClearSolutions.code_stub in lessons/nbgrader_config.py (nbgrader's default
+#: raises NotImplementedError, which would stop a student's run-all)
+CODE_STUB = "# YOUR CODE HERE"
+CHECK_CALL = re.compile(r"""check\(\s*["'](\w+)["']""")
+NBVAL_TAGS = {"nbval-check-output", "nbval-ignore-output", "nbval-skip"}
+RUN_TIME = re.compile(r"\*Runs top to bottom in about .*?\*", re.S)
 
 
 def parse(text):
-    cells, kind, tags, buf = [], None, [], []
+    """Cells of a percent-format source, with their tags and options."""
+    cells, kind, opts, buf = [], None, {}, []
 
     def flush():
         if kind is None:
             return
         body = "\n".join(buf).strip("\n")
         if kind == "markdown":
-            body = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in body.splitlines())
-            cells.append(nbformat.v4.new_markdown_cell(body))
+            body = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#")
+                             for l in body.splitlines())
+            c = nbformat.v4.new_markdown_cell(body)
         else:
             c = nbformat.v4.new_code_cell(body)
-            if tags:
-                c.metadata["tags"] = tags
-            cells.append(c)
+        if opts.get("tags"):
+            c.metadata["tags"] = list(opts["tags"])
+        if "points" in opts:
+            c.metadata["_points"] = opts["points"]
+        cells.append(c)
 
     for line in text.splitlines():
         m = CELL.match(line)
         if m:
             flush()
             kind = m.group(1) or "code"
-            tags = json.loads(m.group(2)) if m.group(2) else []
+            opts = {k: json.loads(v) for k, v in OPTION.findall(m.group(2) or "")}
             buf = []
         else:
             buf.append(line)
     flush()
     return cells
+
+
+def _has(cell, delimiters):
+    return any(delimiters[0] in line for line in cell.source.splitlines())
+
+
+def mark_exercises(cells, lesson):
+    """nbgrader metadata (schema 3) on the answer and graded cells.
+
+    A graded cell is named after the exercise its hidden test checks
+    (``check("fhn_rest_V", ...)`` -> ``fhn_rest_V``); the answer cell just
+    before it gets the same name with ``_answer``.
+    """
+    used = set()
+    for k, c in enumerate(cells):
+        points = c.metadata.pop("_points", None)
+        solution, graded = _has(c, SOLUTION), _has(c, HIDDEN)
+        if not (solution or graded):
+            continue
+        if solution and graded:
+            raise ValueError(f"{lesson}: cell {k} holds both a solution and hidden tests; "
+                             "put them in two cells")
+        names = CHECK_CALL.findall(c.source) or (
+            CHECK_CALL.findall(cells[k + 1].source) if solution and k + 1 < len(cells) else [])
+        base = names[0] if names else f"{lesson[:2]}_cell{k}"
+        grade_id = base + ("_answer" if solution else "")
+        if grade_id in used:
+            raise ValueError(f"{lesson}: two exercise cells are both named {grade_id!r}")
+        used.add(grade_id)
+        meta = {"grade": graded, "grade_id": grade_id, "locked": graded,
+                "schema_version": 3, "solution": solution, "task": False}
+        if graded:
+            meta["points"] = int(points or 1)
+            # nbval compares the (empty) output: a warning on stderr, which would cost
+            # a student the point under nbgrader, fails the instructor edition in CI
+            c.metadata["tags"] = sorted(set(c.metadata.get("tags", [])) | {"nbval-check-output"})
+        c.metadata["nbgrader"] = meta
+    return cells
+
+
+def _strip_region(source, delimiters, stub=None):
+    """nbgrader's rule: the lines between the delimiters go; ``stub`` (indented
+    like the BEGIN line) takes their place."""
+    out, inside = [], False
+    for line in source.split("\n"):
+        if delimiters[0] in line:
+            inside = True
+            if stub is not None:
+                indent = re.match(r"\s*", line).group(0)
+                out += [indent + s for s in stub.split("\n")]
+        elif delimiters[1] in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"no '{delimiters[1]}' after '{delimiters[0]}':\n{source}")
+    return "\n".join(out)
+
+
+def student_edition(nb):
+    """The notebook a student gets (see the module docstring)."""
+    st = copy.deepcopy(nb)
+    st.metadata["nbblox"] = {"edition": "student"}
+    for c in st.cells:
+        tags = [t for t in c.metadata.get("tags", []) if t not in NBVAL_TAGS]
+        if tags:
+            c.metadata["tags"] = tags
+        else:
+            c.metadata.pop("tags", None)
+        c.metadata.pop("execution", None)
+        grader = c.metadata.get("nbgrader", {})
+        if grader.get("solution") or grader.get("grade"):    # nbgrader's LockCells
+            c.metadata["deletable"] = False
+            if not grader.get("solution"):
+                c.metadata["editable"] = False
+        if c.cell_type != "code":
+            continue
+        c.source = _strip_region(c.source, SOLUTION, CODE_STUB)
+        c.source = _strip_region(c.source, HIDDEN)
+        c.outputs, c.execution_count = [], None
+    return st
 
 
 def _stated_time(path):
@@ -66,40 +185,62 @@ def _stated_time(path):
     return int(m.group(1)) if m else None
 
 
+def stated(seconds):
+    """A run time as stated in a lesson: rounded up to 5 s, at least 5 s."""
+    return max(5, 5 * -(-int(round(seconds)) // 5))
+
+
 def build(src: Path, execute=True, keep_time=False):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = parse(src.read_text())
+    nb.cells = mark_exercises(parse(src.read_text()), src.stem)
     out = HERE / (src.stem + ".ipynb")
+    old = nbformat.read(out, 4) if out.exists() else None
     if execute:
+        from nbclient import NotebookClient
         t0 = time.perf_counter()
         NotebookClient(nb, timeout=600, kernel_name="python3",
                        resources={"metadata": {"path": str(HERE)}}).execute()
         took = time.perf_counter() - t0
-        stated = (_stated_time(out) if keep_time else None) or max(1, round(took))
-        first = nb.cells[0]
-        first.source = re.sub(r"\*Runs top to bottom in about .*?\*",
-                              f"*Runs top to bottom in about {stated} s on a "
-                              "2-core machine (first run; numba kernels are then cached).*",
-                              first.source)
+        # a warning in a pink box on a clean run looks broken to a student: say so loudly
+        noisy = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "code"
+                 and any(o.get("name") == "stderr" for o in c.outputs)]
+        if noisy:
+            print(f"{src.name}: WARNING: cells print to stderr (a pink box for students): {noisy}")
+        secs = (_stated_time(out) if keep_time else None) or stated(took)
         nb.metadata.pop("widgets", None)   # saved widget state (the builder's ESM)
         for c in nb.cells:
-            if c.cell_type == "code" and "NBVAL_CHECK_OUTPUT" not in c.source:
+            c.metadata.pop("execution", None)
+            if c.cell_type == "code" and "nbval-check-output" not in c.metadata.get("tags", []):
                 c.outputs, c.execution_count = [], None
-        print(f"{out.name}: executed in {took:.1f} s (stated: {stated} s)")
+        print(f"{out.name}: executed in {took:.1f} s (stated: {secs} s)")
+    else:   # keep what the last execution stored, for cells whose source is unchanged
+        secs = _stated_time(out)
+        kept = {c.source: c for c in (old.cells if old else []) if c.cell_type == "code"}
+        for c in nb.cells:
+            if c.cell_type == "code" and c.source in kept and \
+                    "nbval-check-output" in c.metadata.get("tags", []):
+                c.outputs = kept[c.source].outputs
+                c.execution_count = kept[c.source].execution_count
+    if secs:
+        nb.cells[0].source = RUN_TIME.sub(
+            f"*Runs top to bottom in about {secs} s on a busy 2-core machine "
+            "(first run; numba kernels are then cached).*", nb.cells[0].source)
     nbformat.write(nb, out)
+    STUDENT.mkdir(exist_ok=True)
+    nbformat.write(student_edition(nb), STUDENT / out.name)
     return out
 
 
 def main(args):
-    keep_time = "--keep-time" in args
-    args = [a for a in args if a != "--keep-time"]
+    flags = {a for a in args if a.startswith("--")}
+    args = [a for a in args if not a.startswith("--")]
     srcs = sorted((HERE / "src").glob("*.py"))
     if args:
         srcs = [s for s in srcs if any(s.name.startswith(a) for a in args)]
     for s in srcs:
-        build(s, keep_time=keep_time)
+        build(s, execute="--no-execute" not in flags, keep_time="--keep-time" in flags)
 
 
 if __name__ == "__main__":

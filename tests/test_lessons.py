@@ -1,5 +1,6 @@
 """Exercise checkers of the course: each accepts the right answer (found here
 by another route than the checker's own) and refuses a wrong one."""
+import functools
 import tempfile
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def _wrong_pair_file():
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
     WRONG["pair_file"] = _wrong_pair_file()
     answers = right_answers()
-    assert set(answers) == set(EXERCISES)
+    assert set(answers) | set(DYNAMICS) == set(EXERCISES)
     for name, value in answers.items():
         ok = check(name, value)
         assert ok, ok.message
@@ -127,10 +128,161 @@ def test_no_answer_yet_and_nonsense():
     arr = check("fhn_rest_V", np.array([-1.2, -1.19, -1.1994]))   # the whole trace (issue 16)
     assert not arr and "3 values" in arr.message and "arr[-1]" in arr.message
     assert check("fhn_rest_V", np.array([-1.1994]))                # one value in an array is fine
+
+# -- lessons 13-15: each answer by a route independent of the checker's ---------
+
+def _hr_rhs(t, u, I=2.0, a=1.0, b=3.0, c=1.0, d=5.0, r=0.001, s=4.0, xR=-1.6):
+    """Hindmarsh & Rose (1984), written out here (not nbblox's text)."""
+    x, y, z = u
+    return [y - a * x**3 + b * x**2 - z + I, c - d * x**2 - y, r * (s * (x - xR) - z)]
+
+
+def _hr_start_z(I=2.0, a=1.0, b=3.0, c=1.0, d=5.0):
+    """Fold of the fast subsystem where rest ends: equilibria satisfy
+    z = I + c + (b - d) x^2 - a x^3, whose local minimum is at x = 2(b - d)/(3a)."""
+    x = 2 * (b - d) / (3 * a)
+    return I + c + (b - d) * x**2 - a * x**3
+
+
+def _hr_spikes_per_burst_scipy():
+    """LSODA on the equations above (rtol 1e-9), from the catalog's initial state."""
+    from scipy.integrate import solve_ivp
+    t = np.arange(0.0, 4000.0, 0.01)
+    sol = solve_ivp(_hr_rhs, (0.0, 4000.0), [-1.6, -11.8, 0.0], t_eval=t, method="LSODA",
+                    rtol=1e-9, atol=1e-9)
+    x = sol.y[0]
+    st = t[1:][(x[1:] >= 1.0) & (x[:-1] < 1.0)]
+    starts = np.flatnonzero(np.diff(st) > 50.0) + 1
+    sizes = [len(b) for b in np.split(st, starts)][1:-1]
+    assert len(set(sizes)) == 1, sizes          # regular bursting: every burst alike
+    return sizes[0]
+
+
+@functools.lru_cache(maxsize=None)
+def _noisy_lif_numpy(n=1000, t_end=2000.0, dt=0.02, seed=7, mu=15.0, sigma=5.0, tau=20.0,
+                     th=20.0, vr=10.0, t_ref=2.0, transient=200.0):
+    """Euler-Maruyama in numpy (Brunel 2000's tau dV/dt = mu - V + sigma sqrt(tau) xi):
+    the rate (Hz) and the CV of the intervals of all neurons pooled (they are alike;
+    a per-neuron CV of a short run is biased low), without nbblox's kernels."""
+    rng = np.random.default_rng(seed)
+    V = np.full(n, vr)
+    ref_until = np.zeros(n)
+    spikes = [[] for _ in range(n)]
+    steps = int(round(t_end / dt))
+    kick = sigma * np.sqrt(dt / tau)
+    for k in range(steps):
+        t = (k + 1) * dt
+        free = t > ref_until
+        V[free] += dt * (mu - V[free]) / tau + kick * rng.standard_normal(free.sum())
+        fired = np.flatnonzero(V > th)
+        for i in fired:
+            spikes[i].append(t)
+        V[fired] = vr
+        ref_until[fired] = t + t_ref
+    late = [np.array(s)[np.array(s) > transient] for s in spikes]
+    rate = sum(s.size for s in late) / n / ((t_end - transient) / 1000.0)
+    isi = np.concatenate([np.diff(s) for s in late])
+    return rate, float(isi.std() / isi.mean())
+
+
+def _tm_amplitudes(rate, n, U, tau_D, tau_F):
+    """EPSCs of a regular train by the recursion of Markram, Wang & Tsodyks (1998):
+    u_n = u_{n-1} e^{-T/tau_F} + U (1 - u_{n-1} e^{-T/tau_F}),
+    R_n = R_{n-1} (1 - u_{n-1}) e^{-T/tau_D} + 1 - e^{-T/tau_D}, EPSC_n = u_n R_n."""
+    T = 1000.0 / rate
+    u, R, out = U, 1.0, []
+    for _ in range(n):
+        out.append(u * R)
+        R = R * (1 - u) * np.exp(-T / tau_D) + 1 - np.exp(-T / tau_D)
+        u = u * np.exp(-T / tau_F) + U * (1 - u * np.exp(-T / tau_F))
+    return out
+
+
+def _tm_best_rate_formula():
+    from scipy.optimize import minimize_scalar
+    from nbblox.lessons.dynamics import FACILITATING
+    last = lambda f: _tm_amplitudes(f, 400, **FACILITATING)[-1]
+    return minimize_scalar(lambda f: -last(f), bounds=(1.0, 60.0), method="bounded").x
+
+
+#: lesson 13-15 exercises: name -> (independent route, a wrong answer)
+DYNAMICS = {
+    "hr_burst_start_z": (_hr_start_z, 3.0),             # the other fold (spiking's end)
+    "hr_spikes_per_burst": (_hr_spikes_per_burst_scipy, 8),
+    "lif_noise_rate": (lambda: _noisy_lif_numpy()[0], 15.0),
+    "lif_noise_cv": (lambda: _noisy_lif_numpy()[1], 1.0),   # Poisson's CV
+    # Tsodyks & Markram 1997: PPR = 1 - U e^{-dt/tau_D} without facilitation
+    "tm_paired_pulse_ratio": (lambda: 1 - 0.5 * np.exp(-50.0 / 800.0), 0.5),
+    # Tsodyks, Pawelzik & Markram 1998: peak near 1/sqrt(U tau_D tau_F) = 22 Hz
+    "tm_best_rate": (_tm_best_rate_formula, 40.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DYNAMICS))
+def test_lesson_13_to_15_checkers_agree_with_an_independent_route(name):
+    route, wrong = DYNAMICS[name]
+    value = route()
+    ok = check(name, value)
+    assert ok, ok.message
+    bad = check(name, wrong)
+    assert not bad and "not right yet" in bad.message
+
+
+def test_tm_best_rate_is_near_the_peak_frequency_estimate():
+    """Tsodyks, Pawelzik & Markram (1998): the stationary EPSC of a facilitating
+    synapse peaks near 1/sqrt(U tau_D tau_F)."""
+    from nbblox.lessons.dynamics import FACILITATING as F
+    estimate = 1000.0 / np.sqrt(F["U"] * F["tau_D"] * F["tau_F"])
+    assert abs(_tm_best_rate_formula() - estimate) < 0.1 * estimate
+
+
+# -- what students type --------------------------------------------------------
+
+@pytest.mark.parametrize("answer", [10, 10.0, np.int64(10), np.float32(10.0), np.array(10),
+                                    np.array([10.0]), [10], (10.0,), "10", "10 connections",
+                                    " 1e1 ", "10 connection"])
+def test_checker_accepts_the_forms_a_student_would_try(answer):
+    r = check("ring_connections", answer)
+    assert r, r.message
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ("0.2 uA/cm^2", "not right yet"),       # units accepted, value wrong
+    ("68 Hz", "this answer is in uA/cm^2, not Hz"),
+    ("fast", "is not a number"),
+    (True, "not True or False"),
+    (np.array([6.0, 7.0]), "has 2 values"),
+    ([], "has 0 values"),
+    (float("nan"), "finite number"),
+    (np.inf, "finite number"),
+    (1 + 2j, "not complex"),
+    ({"I": 6.2}, "must be a number"),
+    (..., "no answer yet"),
+    (None, "no answer yet"),
+])
+def test_checker_answers_a_malformed_answer_with_a_hint(answer, hint):
+    r = check("hh_rheobase", answer)       # its truth is never computed for these
+    assert not r and hint in r.message, r.message
+    assert "Traceback" not in repr(r)
+
+
+@pytest.mark.parametrize("answer", ["0.33 uA/cm²", "0.33 µA/cm^2", "0.33 uA/cm2",
+                                    "0.33 uA / cm**2", np.float64(0.33)])
+def test_units_may_be_written_the_usual_ways(answer):
+    from nbblox.lessons.answers import read_number
+    assert read_number(answer, "uA/cm^2") == pytest.approx(0.33)
+
+
+def test_a_unit_on_a_unitless_answer_and_the_wrong_name():
+    r = check("fhn_rest_V", "-1.2 mV")
+    assert not r and "no unit" in r.message
+    assert check("fhn_rest_V", "-1.1994")
+    assert check("fhn_hopf_I", np.array([0.331]))
     with pytest.raises(KeyError, match="Did you mean 'hh_rate_10'"):
         check("hh_rate10", 68)
     missing = check("pair_file", "no/such/file.json")
     assert not missing and "no file" in missing.message
+    assert "as text" in check("pair_file", 3).message
 
 
 def test_pair_file_refuses_a_file_that_is_not_a_circuit(tmp_path):
@@ -141,11 +293,14 @@ def test_pair_file_refuses_a_file_that_is_not_a_circuit(tmp_path):
 
 
 # -- the lesson notebooks and binder/ ------------------------------------------
+import importlib.util
 import json
 import re
 import sys
 from importlib import metadata
 from pathlib import Path
+
+import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -153,13 +308,15 @@ LESSONS = sorted((REPO / "lessons").glob("[0-9][0-9]_*.ipynb"))
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_guards_its_science_with_checked_outputs(path):
-    """nbval compares a NBVAL_CHECK_OUTPUT cell only if it was run and kept its
-    output (an unrun reference cell is silently skipped): every lesson keeps at
+    """nbval compares a cell tagged nbval-check-output only if it was run and kept
+    its output (an unrun reference cell is silently skipped): every lesson keeps at
     least two such cells, each with an execution count and an output, and no
-    other cell keeps output (inline BokehJS would make megabytes)."""
+    other cell keeps output (inline BokehJS would make megabytes).  Markers live
+    in cell tags, not in comments students see."""
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    checked = [c for c in code if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    checked = [c for c in code if "nbval-check-output" in c["metadata"].get("tags", [])
+               and not c["metadata"].get("nbgrader", {}).get("grade")]
     assert len(checked) >= 2, f"{path.name}: {len(checked)} checked-output cells"
     for c in checked:
         src = "".join(c["source"])[:80]
@@ -167,13 +324,49 @@ def test_lesson_guards_its_science_with_checked_outputs(path):
         assert c["outputs"], f"checked cell without stored output: {src}"
         assert all(o["output_type"] != "error" for o in c["outputs"]), src
     for c in code:
+        assert "NBVAL" not in "".join(c["source"]), "test markers belong in cell tags"
         if c not in checked:
             assert not c["outputs"], "".join(c["source"])[:80]
     first = "".join(nb["cells"][0]["source"])
     m = re.search(r"Runs top to bottom in about (\d+) s", first)
-    # the issue asks for < 60 s on 2 cores; the number is measured by build.py and can be
-    # inflated by load, so only its presence is asserted here (the report lists them)
+    # the number is measured by build.py (under whatever load the machine had), so
+    # only its presence is asserted here (the report lists them)
     assert m, "the first cell must state the run time (python lessons/build.py)"
+
+
+def _build():
+    spec = importlib.util.spec_from_file_location("lesson_build", REPO / "lessons" / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_both_editions_are_built_from_the_current_source(path):
+    """The notebooks are what lessons/build.py makes of lessons/src today (no
+    edit of a notebook by hand, no source change left unbuilt), and each
+    exercise has an answer cell and a graded hidden test: the instructor edition
+    runs the hidden tests under nbval, the student edition has neither
+    solutions nor hidden tests."""
+    build = _build()
+    src = REPO / "lessons" / "src" / (path.stem + ".py")
+    want = build.mark_exercises(build.parse(src.read_text()), path.stem)
+    got = nbformat.read(path, 4)
+    assert [c.source for c in got.cells[1:]] == [c.source for c in want[1:]], \
+        f"{path.name} is stale: run python lessons/build.py {path.stem[:2]}"
+    assert [c.metadata.get("nbgrader") for c in got.cells] == \
+        [c.metadata.get("nbgrader") for c in want]
+    graded = [c for c in got.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    answers = [c for c in got.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert graded and len(graded) == len(answers)
+    for c in graded:   # stderr in a graded cell would cost the student the point
+        assert "nbval-check-output" in c.metadata.get("tags", []) and not c.outputs
+        assert "assert nb.lessons.check(" in c.source
+    student = nbformat.read(REPO / "lessons" / "student" / path.name, 4)
+    assert student.cells[1:] == build.student_edition(got).cells[1:]
+    text = "\n".join(c.source for c in student.cells)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    assert not any(c.get("outputs") for c in student.cells)
 
 
 def _pins():
@@ -211,3 +404,17 @@ def test_binder_runtime_and_postbuild():
     assert post.stat().st_mode & 0o111, "postBuild must be executable"
     assert "set -e" in text                      # errors are otherwise ignored by repo2docker
     assert "nbblox.warm_cache" in text and "lessons/*.ipynb" in text
+
+
+def test_served_gallery_lists_every_lesson_once_by_its_title():
+    """`nbblox serve lessons/` lists each lesson once (not again from
+    lessons/student/), titled by its first heading."""
+    from nbblox.ui.serve import collect_apps
+    apps, titles = collect_apps(REPO / "lessons")
+    lessons = [slug for slug in apps if slug[:2].isdigit()]
+    assert sorted(lessons) == [p.stem for p in LESSONS]
+    for p in LESSONS:
+        assert titles[p.stem].startswith(f"Lesson {int(p.stem[:2])} ")
+    # the student folder on its own is a gallery too (what Binder students open)
+    student, _ = collect_apps(REPO / "lessons" / "student")
+    assert sorted(student) == [p.stem for p in LESSONS]

@@ -42,17 +42,27 @@ for name, p in nb.blox.FitzHughNagumo.params.items():
 sol = nb.simulate(fhn, 200.0, dt=0.01, x0={"fhn.V": 1.5})
 sol.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print("V after 200 ms:", round(float(sol["fhn.V"][-1]), 2))
-
 # %% [markdown]
-# **Exercise 1.** What is the resting value of $V$ (with $I = 0$)? Read it from the end of
-# the simulation (`sol["fhn.V"][-1]`) and check it.
+# **Exercise 1.** What is the resting value of $V$ (with $I = 0$)? At rest nothing
+# changes: $\dot V = 0$ and $\dot w = 0$. Find it by simulating long enough to settle
+# (how long is long enough?) or by solving the two equations.
 
 # %%
-my_rest_V = None   # replace None by your answer, e.g. sol["fhn.V"][-1]
+my_rest_V = None   # replace None by your answer (a number)
+### BEGIN SOLUTION
+settled = nb.simulate(fhn, 2000.0, dt=0.01)
+my_rest_V = settled["fhn.V"][-1]
+### END SOLUTION
 nb.lessons.check("fhn_rest_V", my_rest_V)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_rest_V here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("fhn_rest_V", my_rest_V)
+### END HIDDEN TESTS
+
+# %% tags=["nbval-check-output"]
+print("V after 200 ms:", round(float(sol["fhn.V"][-1]), 2))
 
 # %% [markdown]
 # ## 3. The phase plane
@@ -63,8 +73,7 @@ nb.lessons.check("fhn_rest_V", my_rest_V)
 pp = nb.phase_plane(fhn, x="fhn.V", y="fhn.w")
 pp.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 fps = nb.fixed_points(fhn, bounds={"fhn.V": (-3, 3), "fhn.w": (-3, 3)})
 for fp in fps:
     print(f"V = {fp.state['fhn.V']:.3f}, w = {fp.state['fhn.w']:.3f}: {fp.stability}")
@@ -84,8 +93,7 @@ for k in kicks:
 import holoviews as hv
 hv.Curve((kicks, peaks), "kick in V", "largest V reached").opts(width=500)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 spiking = [round(float(k), 1) for k, pk in zip(kicks, peaks) if pk > 1.0]
 print("smallest kick that gives a spike:", spiking[0], "| largest V after it:",
       round(float(max(peaks)), 1))
@@ -98,37 +106,55 @@ print("smallest kick that gives a spike:", spiking[0], "| largest V after it:",
 
 # %% [markdown]
 # ## 5. From rest to rhythm: increase the current
-# Move the slider for `fhn.I`. Around $I \approx 0.33$ the fixed point loses stability and
-# the neuron starts to oscillate. The views update as you drag (no recompilation).
+# Move the slider for `fhn.I`. At some current the fixed point loses stability and the
+# neuron starts to oscillate. The views update as you drag (no recompilation).
 
 # %%
 ex = nb.explore(fhn, vars=["fhn.V", "fhn.w"], t_end=300.0)
 ex
 
 # %%
-ex.set({"fhn.I": 0.5})   # the same as dragging the slider
+_ = ex.set({"fhn.I": 0.5})   # the same as dragging the slider
 
 # %% [markdown]
-# Continuation follows the fixed point as $I$ changes and finds where it loses
-# stability (a Hopf bifurcation, "H"):
+# **Exercise 2.** At which current does the oscillation start? Narrow it down with the
+# slider, then pin it to two decimals by simulation: the amplitude of $V$ after a long
+# transient is zero below the onset and grows above it. (Or, if you have read ahead,
+# use `nb.continuation`.)
+
+# %%
+my_onset_I = None   # replace None by your answer (a number)
+### BEGIN SOLUTION
+system = nb.compile(fhn)
+def amplitude(I):
+    s = nb.simulate(system, 3000.0, dt=0.05, params={"fhn.I": I})
+    late = s["fhn.V"][s.t > 2000.0]
+    return late.max() - late.min()
+lo, hi = 0.0, 1.0            # rest at lo, oscillation at hi
+while hi - lo > 0.002:
+    mid = 0.5 * (lo + hi)
+    lo, hi = (lo, mid) if amplitude(mid) > 0.5 else (mid, hi)
+my_onset_I = hi
+### END SOLUTION
+nb.lessons.check("fhn_hopf_I", my_onset_I)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_onset_I here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("fhn_hopf_I", my_onset_I)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Continuation follows the fixed point as $I$ changes and finds exactly where it loses
+# stability (a Hopf bifurcation, "H"). Compare with your answer:
 
 # %%
 br = nb.continuation(fhn, "fhn.I", (0.0, 2.0))
 br.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for sp in br.special_points:
     print(sp.kind, round(sp.param_value, 3))
-
-# %% [markdown]
-# **Exercise 2.** At which current does the oscillation start? Use the continuation
-# result above, or find it yourself by simulation (look at the amplitude of $V$ after a
-# long transient for currents between 0.3 and 0.4).
-
-# %%
-my_onset_I = None   # replace None by your answer
-nb.lessons.check("fhn_hopf_I", my_onset_I)
 
 # %% [markdown]
 # ## What you learned

@@ -34,17 +34,27 @@ hh
 sol = nb.simulate(hh, 1000.0, dt=0.01, params={"hh.I": 10.0})
 sol.plot(vars=["hh.V"]).opts(title="HH at I = 10 uA/cm^2")
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print("spikes in 1 s:", spike_times(sol.t, sol["hh.V"]).size)
-
 # %% [markdown]
 # **Exercise 1.** How fast does it fire (Hz)? `spike_times(sol.t, sol["hh.V"])` gives the
 # times at which $V$ crosses 0 mV upwards. Ignore the first 100 ms.
 
 # %%
-my_rate = None   # your answer in Hz
+my_rate = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+late = spike_times(sol.t, sol["hh.V"])
+late = late[late > 100.0]
+my_rate = 1000.0 / np.mean(np.diff(late))       # 1 / mean interspike interval
+### END SOLUTION
 nb.lessons.check("hh_rate_10", my_rate)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_rate here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("hh_rate_10", my_rate)
+### END HIDDEN TESTS
+
+# %% tags=["nbval-check-output"]
+print("spikes in 1 s:", spike_times(sol.t, sol["hh.V"]).size)
 
 # %% [markdown]
 # ## 3. Inside one spike: gates and currents
@@ -88,8 +98,7 @@ for I in currents:
 hv.Curve((currents, rates), "I (uA/cm^2)", "rate (Hz)").opts(width=500,
                                                               title="f-I curve")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 first = int(np.argmax(np.array(rates) > 0))
 print(f"first current that fires on this grid: {currents[first]:.0f} uA/cm^2; "
       f"rate there above 40 Hz: {rates[first] > 40}")
@@ -102,8 +111,24 @@ print(f"first current that fires on this grid: {currents[first]:.0f} uA/cm^2; "
 # repetitive firing (at least 5 spikes in 300 ms, starting from rest).
 
 # %%
-my_rheobase = None   # your answer in uA/cm^2
+my_rheobase = None   # replace None by your answer in uA/cm^2
+### BEGIN SOLUTION
+def fires(I):       # at least 5 spikes in 300 ms, from rest
+    s = nb.simulate(system, 300.0, dt=0.02, params={"hh.I": I}, record=["hh.V"])
+    return spike_times(s.t, s["hh.V"]).size >= 5
+lo, hi = 0.0, float(currents[first])   # silent at lo, firing at hi
+while hi - lo > 0.05:
+    mid = 0.5 * (lo + hi)
+    lo, hi = (lo, mid) if fires(mid) else (mid, hi)
+my_rheobase = hi
+### END SOLUTION
 nb.lessons.check("hh_rheobase", my_rheobase)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_rheobase here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("hh_rheobase", my_rheobase)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. Temperature
@@ -115,10 +140,9 @@ ex = nb.explore(hh, vars=["hh.V"], t_end=200.0)
 ex
 
 # %%
-ex.set({"hh.I": 10.0, "hh.T": 16.3})
+_ = ex.set({"hh.I": 10.0, "hh.T": 16.3})
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 warm = nb.simulate(system, 500.0, dt=0.01, params={"hh.I": 10.0, "hh.T": 16.3})
 cold = nb.simulate(system, 500.0, dt=0.01, params={"hh.I": 10.0, "hh.T": 6.3})
 print("faster when warmer:", firing_rate(warm, "hh.V", 100) > firing_rate(cold, "hh.V", 100))

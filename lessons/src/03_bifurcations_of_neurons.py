@@ -42,8 +42,7 @@ r_snic, r_hopf = f_I(ml_snic, I_snic), f_I(ml_hopf, I_hopf)
  + hv.Curve((I_hopf, r_hopf), "I (µA/cm²)", "rate (Hz)").opts(title="class II: Hopf set")
  ).opts(hv.opts.Curve(width=420, height=320, line_width=2.5), hv.opts.Layout(shared_axes=False))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 # the lowest non-zero rate of each set: class I starts slowly, class II jumps in
 print("SNIC set starts slowly (below 3 Hz):", min(r for r in r_snic if r > 0) < 3)
 print("Hopf set jumps in (above 8 Hz):", min(r for r in r_hopf if r > 0) > 8)
@@ -55,11 +54,11 @@ print("Hopf set jumps in (above 8 Hz):", min(r for r in r_hopf if r > 0) > 8)
 # ## 2. Why: the bifurcation diagrams
 
 # %%
-br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0))
+# at I = 0 there are three equilibria: start the branch on the resting state
+br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0), x0={"ml.V": -60.0, "ml.w": 0.0})
 br_snic.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print([(sp.kind, round(sp.param_value, 1)) for sp in br_snic.special_points])
 
 # %% [markdown]
@@ -67,12 +66,33 @@ print([(sp.kind, round(sp.param_value, 1)) for sp in br_snic.special_points])
 # trajectory runs along the former saddle-node's invariant circle, so its period is
 # infinite at onset: that is the SNIC and the zero-frequency onset.
 
+# %% [markdown]
+# **Exercise.** Now the Hopf set (`ml_hopf`): at which current does its rest state lose
+# stability? Continue the rest state in `ml.I` as above (start the branch from a current
+# where the neuron rests, e.g. `params={"ml.I": 60.0}`), or find it by simulation.
+
+# %%
+my_hopf_I = None   # replace None by your answer in uA/cm^2
+### BEGIN SOLUTION
+hopf_branch = nb.continuation(ml_hopf, "ml.I", (60.0, 120.0), params={"ml.I": 60.0})
+my_hopf_I = [sp.param_value for sp in hopf_branch.special_points if sp.kind == "H"][0]
+### END SOLUTION
+nb.lessons.check("ml_hopf_I", my_hopf_I)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_hopf_I here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("ml_hopf_I", my_hopf_I)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The continuation of the Hopf set, to compare with your answer:
+
 # %%
 br_hopf = nb.continuation(ml_hopf, "ml.I", (60.0, 120.0), params={"ml.I": 60.0})
 br_hopf.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for sp in br_hopf.special_points:
     kind = sp.kind
     if kind == "H":
@@ -102,18 +122,10 @@ kicked = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0},
                      x0=dict(x_rest, **{"ml.V": x_rest["ml.V"] + 40}))
 (quiet.plot(vars=["ml.V"]).relabel("from rest") + kicked.plot(vars=["ml.V"]).relabel("after a kick"))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 late = quiet.t > 500
 print("swing of V in the last 500 ms: from rest", round(float(np.ptp(quiet["ml.V"][late]))),
       "mV, after the kick", 10 * round(float(np.ptp(kicked["ml.V"][late])) / 10), "mV")
-
-# %% [markdown]
-# **Exercise.** For the Hopf set, at which current does the rest state lose stability?
-
-# %%
-my_hopf_I = None   # your answer in uA/cm^2
-nb.lessons.check("ml_hopf_I", my_hopf_I)
 
 # %% [markdown]
 # ## 4. Explore the Hopf set yourself
@@ -141,8 +153,7 @@ hh_hopf = [sp for sp in hh_rest.special_points if sp.kind == "H"][0]
 hh_cycles = nb.continuation(hh, "hh.I", (0.0, 20.0), start=hh_hopf)
 hh_rest.plot() * hh_cycles.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 lpc = [sp.param_value for sp in hh_cycles.special_points if sp.kind == "LPC"]
 print("Hopf at I =", round(hh_hopf.param_value, 1),
       "(subcritical)" if hh_hopf.lyapunov > 0 else "(supercritical)")

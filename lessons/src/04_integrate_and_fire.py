@@ -29,19 +29,35 @@ lif
 sol = nb.simulate(lif, 200.0, dt=0.01, method="euler")
 sol.plot() * hv.HLine(lif.params["V_th"]).opts(color="gray", line_dash="dashed")
 
-# %%
-# NBVAL_CHECK_OUTPUT
-print("spike times (ms):", np.round(sol.spikes["time"][:5], 1))
-
 # %% [markdown]
-# **Exercise 1.** Between spikes the voltage relaxes towards $E_L + RI$. Solve for the time
+# **Exercise.** Between spikes the voltage relaxes towards $E_L + RI$. Solve for the time
 # to go from $V_{reset}$ to $V_{th}$ and add the refractory period: the interval is
 # $t_{ref} + \tau_m \ln\frac{RI - (V_{reset} - E_L)}{RI - (V_{th} - E_L)}$. What is the
 # firing rate (Hz) at $I = 2.5$ nA?
 
 # %%
-my_lif_rate = None   # your answer in Hz
+my_lif_rate = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+P = lif.params                       # E_L, V_th, V_reset, R, tau_m
+RI = P["R"] * 2.5
+interval = nb.blox.LIF.refractory + P["tau_m"] * np.log(
+    (RI - (P["V_reset"] - P["E_L"])) / (RI - (P["V_th"] - P["E_L"])))
+my_lif_rate = 1000.0 / interval      # ms -> Hz
+### END SOLUTION
 nb.lessons.check("lif_rate", my_lif_rate)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_lif_rate here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("lif_rate", my_lif_rate)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Compare with the simulation: the first spike times, and the rate from their intervals.
+
+# %% tags=["nbval-check-output"]
+print("spike times (ms):", np.round(sol.spikes["time"][:5], 1))
+print(f"rate from the simulated intervals: {1000.0 / np.mean(np.diff(sol.spikes['time'])):.1f} Hz")
 
 # %% [markdown]
 # ## 2. f–I curves: LIF versus QIF
@@ -62,8 +78,7 @@ qsol = nb.simulate(qpop, 2000.0, dt=0.005, method="euler", record=["q.V"], strid
 rate_qif = np.bincount(qsol.spikes["index"], minlength=etas.size) / 2.0
 hv.Curve((etas, rate_qif), "eta", "rate (Hz)").opts(width=450, title="QIF f-I")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"LIF fires from I = {currents[np.argmax(rate_lif > 0)]:.1f} nA,"
       f" QIF from eta = {etas[np.argmax(rate_qif > 0)]:.2f}")
 
@@ -86,8 +101,7 @@ for name in patterns:
                                                                         height=180))
 hv.Layout(plots).cols(3)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 counts = {}
 for name in patterns:
     s = nb.simulate(nb.blox.Izhikevich(name="iz", preset=name, I=10.0), 200.0, dt=0.05,
@@ -105,7 +119,7 @@ ex = nb.explore(nb.blox.Izhikevich(name="iz"), vars=["iz.V"], t_end=300.0, dt=0.
 ex
 
 # %%
-ex.set({"iz.d": 2.0, "iz.c": -50.0})
+_ = ex.set({"iz.d": 2.0, "iz.c": -50.0})
 
 # %% [markdown]
 # ## What you learned

@@ -40,8 +40,7 @@ sol.plot()
 pp = nb.phase_plane(wc, x="wc.E", y="wc.I")
 pp.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for fp in nb.fixed_points(wc, bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)}):
     print(f"E = {fp.state['wc.E']:.3f}, I = {fp.state['wc.I']:.3f}: {fp.stability}")
 
@@ -54,8 +53,7 @@ for fp in nb.fixed_points(wc, bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)}):
 br = nb.continuation(wc, "wc.P", (-1.0, 4.0))
 br.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for sp in br.special_points:
     print(sp.kind, round(sp.param_value, 2))
 
@@ -72,8 +70,7 @@ res
 amp = res["amplitude"].sel(variable="wc.E")
 hv.Curve((amp["wc.P"].values, amp.values), "P", "amplitude of E").opts(width=500)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 osc = amp["wc.P"].values[amp.values > 0.05]
 print(f"E oscillates (amplitude > 0.05) for P from {osc.min():.2f} to {osc.max():.2f}")
 
@@ -91,21 +88,35 @@ ex = nb.explore(wc, vars=["wc.E", "wc.I"], t_end=400.0, views=("timeseries", "ph
 ex
 
 # %%
-ex.set({"wc.c1": 24.0, "wc.P": 0.5})
-
-# %%
-# NBVAL_CHECK_OUTPUT
-hi = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
-                     bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
-[(round(f.state["wc.E"], 2), f.stability) for f in hi]
+_ = ex.set({"wc.c1": 24.0, "wc.P": 0.5})
 
 # %% [markdown]
 # **Exercise.** How many fixed points does the model have at $c_1 = 24$, $P = 0.5$ in
 # $0 \le E, I \le 0.5$?
 
 # %%
-my_count = None   # your answer
+my_count = None   # replace None by your answer (a whole number)
+### BEGIN SOLUTION
+found = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
+                        bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
+my_count = len(found)
+### END SOLUTION
 nb.lessons.check("wc_bistable_count", my_count)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_count here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("wc_bistable_count", my_count)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The fixed points and their stability: a stable "off" state at low $E$ and a stable
+# "on" state at high $E$, with two saddles and an unstable focus between them.
+
+# %% tags=["nbval-check-output"]
+hi = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
+                     bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
+[(round(f.state["wc.E"], 2), f.stability) for f in hi]
 
 # %% [markdown]
 # ## What you learned

@@ -32,16 +32,34 @@ hv.Curve((t, eeg), "time (ms)", "EEG (mV)").opts(width=700, height=250)
 
 # %% [markdown]
 # ## 2. Its frequency
-# `nb.spectrum` estimates the power spectral density (Welch's method: the average
-# periodogram of 1 s segments, so 1 Hz resolution). Time is in ms, frequency in Hz.
-# We drop the first second (the transient from the initial state).
+# **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
+# Count the oscillations in the plot for a first guess, then estimate it from the power
+# spectrum: `nb.spectrum` takes a solution or a `{name: trace}` dict with its step `dt`
+# (time in ms, frequency in Hz), and `discard=` drops the transient at the start (take
+# the first second). Its result's `.peak_frequency(name)` finds the largest peak
+# (`help(nb.spectrum)` for the rest).
+
+# %%
+my_frequency = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+my_frequency = nb.spectrum({"EEG": eeg}, dt=sol.info["dt"], discard=1000.0).peak_frequency("EEG")
+### END SOLUTION
+nb.lessons.check("jr_alpha_Hz", my_frequency)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_frequency here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("jr_alpha_Hz", my_frequency)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The spectrum itself, with the EEG in mV:
 
 # %%
 sp = nb.spectrum({"EEG": eeg}, dt=sol.info["dt"], discard=1000.0, units="mV")
 sp.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 f_alpha = sp.peak_frequency("EEG")
 print(f"dominant frequency: {f_alpha:.1f} Hz")
 print("in the alpha band (8-12 Hz):", 8 <= f_alpha <= 12)
@@ -52,13 +70,6 @@ print(f"share of the power in 8-12 Hz: {sp.band_power('EEG', (8, 12), relative=T
 # A finer resolution needs longer segments (`resolution=0.5` uses 2 s segments, so
 # fewer of them are averaged and the estimate is noisier); `method="multitaper"`
 # averages over tapers instead.
-
-# %% [markdown]
-# **Exercise.** What is the dominant frequency (Hz) of the EEG at the standard input?
-
-# %%
-my_frequency = None   # your answer in Hz
-nb.lessons.check("jr_alpha_Hz", my_frequency)
 
 # %% [markdown]
 # ## 3. Rhythm versus input
@@ -74,8 +85,7 @@ res = nb.sweep(jr, {"jr.p": ps}, t_end=3000.0, dt=0.1, record=["jr.y1", "jr.y2"]
 amp = res["amplitude"].sel(variable="jr.y1")
 hv.Curve((ps * 1000, amp.values), "input p (pulses/s)", "amplitude of y1 (mV)").opts(width=500)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 a = dict(zip(np.round(ps * 1000).astype(int), amp.values))
 print("amplitude of y1 (mV) at p = 100, 220, 400 pulses/s:",
       [round(float(a[p]), 1) for p in (100, 220, 400)])
@@ -90,7 +100,7 @@ ex = nb.explore(jr, vars=["jr.y1", "jr.y2"], t_end=2000.0, dt=0.1)
 ex
 
 # %%
-ex.set({"jr.p": 0.12})
+_ = ex.set({"jr.p": 0.12})
 
 # %% [markdown]
 # ## What you learned

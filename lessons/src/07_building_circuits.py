@@ -27,8 +27,7 @@ c.connect(a, b, weight=1.5)
 system = nb.compile(c)
 system.equations()["b.E"]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(system.state_names)
 print(len(system.param_names), "parameters")
 
@@ -40,8 +39,7 @@ sol.plot(vars=["a.E", "b.E"])
 # ## 2. A ring of five from an adjacency matrix
 # `W[i, j]` is the weight **from** blox `i` **to** blox `j`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 nodes = [nb.blox.WilsonCowan(name=f"n{i}", P=0.3 + 0.2 * i) for i in range(5)]
 W = np.zeros((5, 5))
 for i in range(5):
@@ -62,8 +60,18 @@ sol.plot()
 # `nb.Circuit.from_adjacency(nodes, W + W.T)` and count, or count from the matrix.
 
 # %%
-my_connections = None   # your answer: a whole number
+my_connections = None   # replace None by your answer (a whole number)
+### BEGIN SOLUTION
+both_ways = nb.Circuit.from_adjacency(nodes, W + W.T)
+my_connections = len(both_ways.connections)
+### END SOLUTION
 nb.lessons.check("ring_connections", my_connections)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_connections here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("ring_connections", my_connections)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Draw it
@@ -83,8 +91,7 @@ print(builder.to_code())
 # Equations travel as text in the JSON file and are re-parsed safely when loaded: a
 # circuit file from someone else cannot run code on your machine.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 text = ring.to_json()
 again = nb.Circuit.from_json(text)
 print(again == ring, len(again.connections), "connections")

@@ -68,7 +68,7 @@ def random_pairs(sources, p, seed):
     i, j = np.nonzero(mask)
     return sources[i], j
 
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ie, je = random_pairs(exc, 0.02, 1)
 ii, ji = random_pairs(inh, 0.02, 2)
 net.connect(pop, pop, on_pre="ge += w", weight=0.6, i=ie, j=je)
@@ -91,8 +91,7 @@ rate = st.rate
 print(f"mean rate: {rate:.1f} Hz;  excitatory {st.select(exc).rate:.1f} Hz, "
       f"inhibitory {st.select(inh).rate:.1f} Hz")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 # robust statements (a spiking network is chaotic: exact counts may move with numba versions)
 print("sparse firing (1-50 Hz):", 1.0 < rate < 50.0, "| most neurons fire:",
       np.count_nonzero(st.counts()) > N // 2)
@@ -116,8 +115,7 @@ print(f"synchrony chi = {chi:.3f}  (independent neurons: 1/sqrt(N) = {1 / np.sqr
 print(f"Fano factor of counts in 100 ms windows (median): "
       f"{np.nanmedian(settled.fano(100.0)):.2f}  (Poisson: 1)")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("far from synchrony (chi < 0.5):", chi < 0.5)
 
 # %% [markdown]
@@ -139,8 +137,17 @@ nb.spectrum(settled.population_rate(bin=1.0), resolution=4.0).plot(fmax=250)
 st.isi().plot(bins=60)
 
 # %%
-my_median_cv = None   # e.g. np.nanmedian(st.cv())
+my_median_cv = None   # replace None by your answer (a number)
+### BEGIN SOLUTION
+my_median_cv = np.nanmedian(st.cv())
+### END SOLUTION
 nb.lessons.check("coba_irregular", my_median_cv)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_median_cv here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("coba_irregular", my_median_cv)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. Inhibition controls activity
@@ -164,8 +171,7 @@ hv.Curve((scales, rates), "inhibitory weight (x 6.7)", "mean rate (Hz)").opts(wi
 # the network from outside, it falls silent. From the balanced weight up,
 # activity sustains itself, and more inhibition lowers the rate.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("weak inhibition (x 0.6): spikes after the first 100 ms:", late[0])
 print("from balance up, more inhibition lowers the rate:", rates[1] > rates[2] > rates[3])
 

@@ -51,8 +51,7 @@ brain = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, P=0.8)
 system = nb.compile(brain)
 print(system)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(cx.n_regions, "regions,", len(system.state_names), "states,",
       len(brain.connections), "connections")
 
@@ -87,8 +86,7 @@ def sc_fc_correlation(fc):
 
 print(f"SC-FC correlation: {sc_fc_correlation(fc):.2f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("BOLD:", len(b.names), "regions,", b.t.size, "volumes; FC", fc.shape,
       "| structure shapes function (SC-FC r > 0.1):", sc_fc_correlation(fc) > 0.1)
 
@@ -122,8 +120,7 @@ fc_d = nb.functional_connectivity(nb.bold(sol_d, tr=2000.0), discard=10000.0)
 delays = np.array([cn.delay for cn in delayed.connections])
 (sol.plot(vars=rec[:1]).relabel("no delays") + sol_d.plot(vars=rec[:1]).relabel("5 mm/ms"))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"{delays.size} delayed connections, median delay {np.median(delays):.1f} ms")
 print("FC still follows structure with delays (SC-FC r > 0.1):", sc_fc_correlation(fc_d) > 0.1)
 
@@ -136,8 +133,17 @@ print(f"SC-FC correlation without delays {sc_fc_correlation(fc):.2f}, "
 # (Use `cx.tract_lengths` and `cx.weights`, or the circuit's connections.)
 
 # %%
-my_longest_delay = None   # your answer in ms
+my_longest_delay = None   # replace None by your answer in ms
+### BEGIN SOLUTION
+my_longest_delay = delays.max()          # or cx.tract_lengths[cx.weights > 0].max() / 5.0
+### END SOLUTION
 nb.lessons.check("longest_delay_ms", my_longest_delay)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_longest_delay here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("longest_delay_ms", my_longest_delay)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # **Question.** What happens to FC if you slow conduction down to 1 mm/ms, so that the

@@ -31,8 +31,7 @@ res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 40), "fhn.a": np.linspace(0.
 amp = res["amplitude"].sel(variable="fhn.V")
 amp
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("oscillating (amplitude > 1):", int((amp.values > 1.0).sum()), "of", amp.size, "parameter pairs")
 
 # %%
@@ -72,8 +71,18 @@ ex
 # `params={"fhn.a": 0.5}`.
 
 # %%
-my_hopf_I = None   # your answer
+my_hopf_I = None   # replace None by your answer
+### BEGIN SOLUTION
+br_a05 = nb.continuation(fhn, "fhn.I", (0.0, 2.0), params={"fhn.a": 0.5})
+my_hopf_I = [sp.param_value for sp in br_a05.special_points if sp.kind == "H"][0]
+### END SOLUTION
 nb.lessons.check("fhn_hopf_I_a05", my_hopf_I)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_hopf_I here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("fhn_hopf_I_a05", my_hopf_I)
+### END HIDDEN TESTS
 
 # %% [markdown]
 #
@@ -86,8 +95,7 @@ wc = nb.blox.WilsonCowan(name="wc", c1=24.0)
 wbr = nb.continuation(wc, "wc.P", (-2.0, 3.0), params={"wc.P": -2.0})
 wbr.plot()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print([sp.kind for sp in wbr.special_points])
 
 # %%
@@ -102,8 +110,7 @@ if cusps:
                              label="cusp").opts(size=10, color="red")
 plot
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("cusps on the fold curve:", [tuple(round(float(v), 1) for v in np.atleast_1d(c.param_value)[:2])
                                    for c in cusps])
 

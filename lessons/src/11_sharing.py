@@ -30,8 +30,7 @@ app
 # The dashboard can also be driven from code: `app.set(...)` moves a slider and runs once,
 # which is how you check what a collaborator will see.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 run = app.set({"b.P": 1.5})
 print(len(app.values), "sliders | b.P =", app.values["b.P"], "| run",
       "succeeded" if app.error is None else f"failed: {app.error}",
@@ -64,19 +63,30 @@ app.servable()
 # replace `/lab/tree/lessons/11_sharing.ipynb` in the address bar by
 # `/panel-preview/render/lessons/11_sharing.ipynb`.
 #
-# **Exercise.** Save the circuit to `pair.json` and serve it with `nbblox serve pair.json`.
+# **Exercise.** Save the circuit `c` to a file `pair.json` (see lesson 7), then serve it
+# with `nbblox serve pair.json` in a terminal. Give the checker the path of your file: it
+# reads it with `nb.Circuit.load(path)`, the same safe loader a server uses.
 
 # %%
-# NBVAL_CHECK_OUTPUT
-path = c.to_json("pair.json")
-print(nb.Circuit.load("pair.json") == c)
+my_file = None   # replace None by the path of the file you saved, e.g. "pair.json"
+### BEGIN SOLUTION
+c.to_json("pair.json")
+my_file = "pair.json"
+### END SOLUTION
+nb.lessons.check("pair_file", my_file)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_file here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("pair_file", my_file)
+### END HIDDEN TESTS
 
 # %% [markdown]
-# Check your file: the checker reads it with the same safe loader a server uses.
+# A circuit file holds only text (equations, parameters, connections): loading it
+# re-parses the equations through nbblox's whitelist and runs no code from the file.
 
-# %%
-my_file = None   # your answer: the path of the file you saved, e.g. "pair.json"
-nb.lessons.check("pair_file", my_file)
+# %% tags=["nbval-check-output"]
+print(nb.Circuit.from_json(c.to_json()) == c)
 
 # %% [markdown]
 # ## What you learned

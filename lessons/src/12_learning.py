@@ -42,8 +42,7 @@ grid = np.linspace(-60, 60, 400)
  * hv.Scatter((s, dw)).opts(size=6, color="crimson")).opts(
     width=500, title="STDP window: simulation (dots) and formula (line)")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"largest |simulation - formula|: {np.abs(dw - [rule.window(x) for x in s]).max():.1e}")
 
 # %% [markdown]
@@ -137,8 +136,7 @@ curve_plot
 curve = task.train(epochs=20, on_trial=on_trial)
 after, answers = task.test(X_test, y_test)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"held-out accuracy before training: {before:.2f}, after: {after:.2f} "
       f"({int(round(after * len(y_test)))}/{len(y_test)})")
 
@@ -158,8 +156,17 @@ hv.Image(W.T[::-1], bounds=(0, 0, 30, 3)).opts(
 # the weight change? (Use the formula, or `stdp_window`.)
 
 # %%
-my_dw = None   # e.g. 0.01 * np.exp(-15 / 20)
+my_dw = None   # replace None by your answer
+### BEGIN SOLUTION
+my_dw = rule.A_plus * np.exp(-(25.0 - 10.0) / rule.tau_pre)   # pre first: potentiation
+### END SOLUTION
 nb.lessons.check("stdp_pair_dw", my_dw)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_dw here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("stdp_pair_dw", my_dw)
+### END HIDDEN TESTS
 
 # %% [markdown]
 # **Questions.** What happens to learning with `A_minus = A_plus` (try

@@ -74,6 +74,13 @@ def _marks_servable(path):
         return True
 
 
+def _student_twin(f, root):
+    """A lesson's student edition (``lessons/student/NN.ipynb``) whose instructor
+    edition (``lessons/NN.ipynb``) is served too: a gallery lists the lesson once."""
+    return (f.parent != root and f.parent.name == "student"
+            and (f.parent.parent / f.name).is_file())
+
+
 def _json_app(path):
     """(factory, title) for a circuit JSON: validated now, one dashboard per session."""
     from ..compile import compile as nb_compile
@@ -124,7 +131,8 @@ def collect_apps(path):
 
     if p.is_dir():
         files = sorted(f for f in p.rglob("*") if f.suffix in (".ipynb", ".json")
-                       and f.is_file() and not (_SKIP_DIRS & set(f.relative_to(p).parts)))
+                       and f.is_file() and not (_SKIP_DIRS & set(f.relative_to(p).parts))
+                       and not _student_twin(f, p))
         if not files:
             raise SystemExit(f"error: no notebooks or circuit JSON files in {path}")
         for f in files:
