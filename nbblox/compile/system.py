@@ -14,7 +14,9 @@ import numpy as np
 from ..exceptions import CompileError, ParameterError, suggest
 from ..model.blox import Blox
 from ..model.circuit import Circuit
+from ..model import composite
 from ..model.params import check_value
+from ..model.select import is_selector, select
 from . import jit
 from .cache import cached_source, load_module
 from .layout import build_layout
@@ -32,6 +34,14 @@ _warned_fallback = False
 class NamedValues(MutableMapping):
     """A float array addressed by names (``"fhn.I"``); assignment validates.
 
+    Besides plain names it takes population vectors (``"pop.I"``: every
+    neuron's slot), promoted parameters of composites (``"col1.g"``) and
+    selectors (``"*.P"``, ``"type:WilsonCowan.P"``, ``"col1.**.g"``; see
+    :mod:`nbblox.model.select`).  Assigning to one of these sets every slot
+    it names (a scalar or one value per slot, in :meth:`match` order);
+    reading gives an array, except a promoted parameter, which reads as the
+    one value it set.  Selectors are resolved once and cached.
+
     Examples
     --------
     >>> import nbblox as nb
@@ -39,41 +49,111 @@ class NamedValues(MutableMapping):
     >>> s.params["fhn.I"] = 0.5
     >>> float(s.params.array[s.params.index("fhn.I")])
     0.5
+    >>> s.params["*.I"] = 0.7; s.params.match("*.I"), s.params["fhn.I"]
+    (['fhn.I'], 0.7)
     """
 
-    def __init__(self, names, values, what="parameter", bounds=None, vectors=None):
+    def __init__(self, names, values, what="parameter", bounds=None, vectors=None,
+                 aliases=None, owner_type=None):
         self.names = list(names)
         self.array = np.array(values, dtype=np.float64)
         self._index = {n: i for i, n in enumerate(self.names)}
         self._what, self._bounds = what, bounds or {}
         # "pop.I" -> slots of every neuron of population pop
         self.vectors = dict(vectors or {})
+        # promoted parameters of composites: "col1.g" -> slots of every matched g
+        self.aliases = dict(aliases or {})
+        self._owner_type = owner_type
+        self._selected = {}   # selector -> (slots, [(hard bounds, positions)]), shared by copies
 
     def index(self, name):
-        """Slot of ``name``; for a population name (``"pop.I"``) an index array."""
+        """Slot of ``name``; for a population vector, a promoted parameter or
+        a selector an index array."""
         try:
             return self._index[name]
         except (KeyError, TypeError):
-            if isinstance(name, str) and name in self.vectors:
+            pass
+        if isinstance(name, str):
+            if name in self.vectors:
                 return self.vectors[name]
-            raise ParameterError(f"no {self._what} named '{name}'." +
-                                 suggest(name, self.names[:2000] + list(self.vectors))) from None
+            if name in self.aliases:
+                return self.aliases[name]
+            if is_selector(name):
+                return self._select(name)[0]
+        raise ParameterError(f"no {self._what} named '{name}'." +
+                             suggest(name, self.names[:2000] + list(self.vectors)
+                                     + list(self.aliases)))
+
+    def _select(self, selector):
+        hit = self._selected.get(selector)
+        if hit is None:
+            names = select(selector, self.names, self._owner_type, self._what)
+            slots = np.array([self._index[n] for n in names], dtype=np.int64)
+            groups = {}
+            for pos, n in enumerate(names):
+                b = self._bounds.get(n)
+                if b is not None:
+                    groups.setdefault(tuple(b), []).append(pos)
+            hit = self._selected[selector] = (slots, [(b, np.array(ps)) for b, ps in
+                                                      groups.items()])
+        return hit
+
+    def match(self, name):
+        """The plain names ``name`` stands for (itself, a population's
+        elements, a promoted parameter's targets or a selector's matches)."""
+        i = self.index(name)
+        return [self.names[k] for k in np.atleast_1d(i)]
 
     def __getitem__(self, name):
         i = self.index(name)
         if isinstance(i, np.ndarray):
-            return self.array[i].copy()
+            values = self.array[i]
+            if name in self.aliases:
+                if values.size and np.all(values == values[0]):
+                    return float(values[0])
+                shown = ", ".join(f"{self.names[k]} = {self.array[k]:g}" for k in i[:4])
+                raise ParameterError(f"'{name}' sets {i.size} parameters that now differ "
+                                     f"({shown}); assign it to make them equal again, or "
+                                     "read them one by one")
+            return values.copy()
         return float(self.array[i])
 
     def __setitem__(self, name, value):
         i = self.index(name)
-        if isinstance(i, np.ndarray):
+        if not isinstance(i, np.ndarray):
+            self.array[i] = check_value(value, name, None, self._bounds.get(name))
+            return
+        if name in self._bounds:     # a population vector: one physical range
             self.array[i] = check_array(value, i.size, name, self._bounds.get(name))
             return
-        self.array[i] = check_value(value, name, None, self._bounds.get(name))
+        values = np.broadcast_to(check_array(value, i.size, name), i.shape)
+        groups = (self._select(name)[1] if name not in self.vectors else []) \
+            if name not in self.aliases else self._alias_bounds(name)
+        for b, pos in groups:   # each matched parameter keeps its physical range
+            check_array(values[pos], pos.size, self.names[i[pos[0]]], b)
+        self.array[i] = values
+
+    def _alias_bounds(self, name):
+        hit = self._selected.get(("alias", name))
+        if hit is None:
+            groups = {}
+            for pos, k in enumerate(self.aliases[name]):
+                b = self._bounds.get(self.names[k])
+                if b is not None:
+                    groups.setdefault(tuple(b), []).append(pos)
+            hit = self._selected[("alias", name)] = [(b, np.array(ps)) for b, ps in
+                                                     groups.items()]
+        return hit
 
     def __delitem__(self, name):
         raise ParameterError(f"{self._what}s cannot be deleted")
+
+    def __contains__(self, name):
+        try:
+            self.index(name)
+            return True
+        except ParameterError:
+            return False
 
     def __iter__(self):
         return iter(self.names)
@@ -85,9 +165,8 @@ class NamedValues(MutableMapping):
         # names and their index are never mutated: share them (a 4000-neuron
         # population has 36 000 names; rebuilding the dict cost ~10 ms a run)
         new = object.__new__(NamedValues)
-        new.names, new._index, new.vectors = self.names, self._index, self.vectors
+        new.__dict__.update(self.__dict__)
         new.array = self.array.copy()
-        new._what, new._bounds = self._what, self._bounds
         return new
 
     def __repr__(self):
@@ -142,28 +221,43 @@ class System:
         ``"numba"`` or ``"numpy"``.
     """
 
-    def __init__(self, circuit, layout, kernels, backend):
+    def __init__(self, circuit, layout, kernels, backend, promoted=None):
         self.circuit, self.layout, self.backend = circuit, layout, backend
         self._k = kernels
         self.state_names = list(layout.state_names)
         self.param_names = list(layout.param_names)
-        bounds = {}
+        bounds, owner = {}, {}
         for g in layout.groups:
+            for name in g.names:
+                owner[name] = g.btype.name
+            for name, _, _ in g.entities:
+                owner[name] = g.btype.name
             for pn, par in g.btype.params.items():
                 if par.hard_bounds:
                     for name in g.names:
                         bounds[f"{name}.{pn}"] = par.hard_bounds
                     for name, _, _ in g.entities:
                         bounds[f"{name}.{pn}"] = par.hard_bounds
-        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds,
-                                  {k: v for k, v in layout.vectors.items() if k not in
-                                   self._state_vectors(layout)})
+        #: blox path -> its type name (what ``type:`` selectors read)
+        self.blox_types = owner
+        vectors = {k: v for k, v in layout.vectors.items() if k not in
+                   self._state_vectors(layout)}
+        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds, vectors,
+                                  owner_type=owner.get)
+        aliases = {}
+        for name, sel in (promoted or {}).items():
+            try:
+                aliases[name] = np.atleast_1d(self.params.index(sel)).astype(np.int64)
+            except ParameterError as exc:
+                raise CompileError(f"promoted parameter '{name}': {exc}") from None
+        self.params.aliases = aliases
         self.x0 = layout.x0.copy()
         self.weights = layout.w0.copy()
         #: per-synapse weights of the spiking projections (runtime values)
         self.synapse_weights = layout.syn_w0.copy()
         self._state_index = {n: i for i, n in enumerate(self.state_names)}
         self._state_vec = self._state_vectors(layout)
+        self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
 
     # -- names ----------------------------------------------------------------
@@ -184,20 +278,51 @@ class System:
         except (KeyError, TypeError):
             hint = (f" '{name}' is a whole population: use state_indices()"
                     if name in getattr(self, "_state_vec", {}) else "")
+            if is_selector(name):
+                n = self.state_indices(name).size
+                if n == 1:
+                    return int(self.state_indices(name)[0])
+                hint = f" '{name}' selects {n} states; name one here"
             raise ParameterError(f"no state named '{name}'.{hint}" +
                                  suggest(name, self.state_names[:2000])) from None
 
     def state_indices(self, name):
         """Slots of a state name: one for ``"fhn.V"``/``"pop[3].V"``, all the
-        population's for ``"pop.V"`` (an int64 array either way)."""
+        population's for ``"pop.V"``, every match of a selector (``"**.V"``,
+        ``"type:HodgkinHuxley.V"``), as an int64 array."""
         if name in self._state_vec:
             return self._state_vec[name]
+        if name not in self._state_index and is_selector(name):
+            hit = self._state_sel.get(name)
+            if hit is None:
+                names = select(name, self.state_names, self.blox_types.get, "state")
+                hit = self._state_sel[name] = np.array([self._state_index[n] for n in names],
+                                                       dtype=np.int64)
+            return hit
         return np.array([self.state_index(name)], dtype=np.int64)
 
+    def match(self, name, what="state"):
+        """Plain names a state (``what="state"``) or parameter name or selector
+        stands for, in slot order of the matches.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> s = nb.compile(nb.Circuit([nb.blox.FitzHughNagumo(name=n) for n in "ab"]))
+        >>> s.match("*.V"), s.match("type:FitzHughNagumo.I", "parameter")
+        (['a.V', 'b.V'], ['a.I', 'b.I'])
+        """
+        if what == "parameter":
+            return self.params.match(name)
+        return [self.state_names[i] for i in self.state_indices(name)]
+
     def parameter_info(self, name):
-        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``."""
-        self.params.index(name)
-        bname, pname = name.split(".", 1)
+        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``
+        (for a promoted parameter or a selector: that of its first match)."""
+        i = self.params.index(name)
+        if isinstance(i, np.ndarray) and name not in self.params.vectors:
+            name = self.param_names[int(i[0])]
+        bname, pname = name.rsplit(".", 1)
         return self.circuit[bname.split("[", 1)[0]].type.params[pname]
 
     def param_vector(self, params=None):
@@ -214,8 +339,9 @@ class System:
             return x
         if isinstance(x0, dict):
             for k, v in x0.items():
-                if k in self._state_vec:
-                    x[self._state_vec[k]] = check_array(v, self._state_vec[k].size, k)
+                if k in self._state_vec or (k not in self._state_index and is_selector(k)):
+                    idx = self.state_indices(k)
+                    x[idx] = check_array(v, idx.size, k)
                 else:
                     x[self.state_index(k)] = check_value(v, k)
             return x
@@ -359,7 +485,7 @@ def _check_supported(circuit):
                                "either always or never true")
 
 
-def compile(model, backend="auto"):
+def compile(model, backend="auto", *, strict=False):
     """Compile a Blox or Circuit into a :class:`System`.
 
     Kernels are generated once per circuit structure (blox types and
@@ -374,17 +500,20 @@ def compile(model, backend="auto"):
     """
     circuit = _as_circuit(model)
     backend = _choose_backend(backend)
-    _check_supported(circuit)
-    layout = build_layout(circuit)
+    # composites are laid out flat under their paths: the same kernels as a
+    # circuit written out by hand (nbblox.model.composite)
+    flat, promoted = composite.flatten(circuit)
+    _check_supported(flat)
+    layout = build_layout(flat)
     if backend == "numpy":
         from .reference import ReferenceKernels
-        return System(circuit, layout, ReferenceKernels(layout), "numpy")
+        return System(circuit, layout, ReferenceKernels(layout), "numpy", promoted)
     key = (layout.structure_key, layout.src.size > 0)
     with _lock:
         src = _source_cache.get(key)
         if src is None:
             src = _source_cache[key] = cached_source(key, lambda: _generate(layout))
-    return System(circuit, layout, load_module(src), "numba")
+    return System(circuit, layout, load_module(src), "numba", promoted)
 
 
 def _generate(layout):

@@ -12,13 +12,14 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
+from . import composite
 from .blox import Blox, BloxType
 from .population import Population, Projection
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 
 SCHEMA = "nbblox.circuit"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_JSON_BYTES = 50_000_000
 
 
@@ -51,54 +52,167 @@ class Circuit:
     [('a', 'b', 2.0)]
     """
 
-    def __init__(self, blox=(), name="circuit"):
+    def __init__(self, blox=(), name="circuit", *, inputs=None, outputs=None, promote=None):
         self.name = name
         self.blox = {}
         self.populations = {}
+        #: circuits used as blocks of this one (name -> Circuit); see nbblox.model.composite
+        self.composites = {}
         self.connections = []
         self.projections = []
+        #: ports: input name -> {"member.input": factor}, output name -> "member.output"
+        self.inputs, self.outputs = {}, {}
+        #: promoted parameters: name -> selector of the inner parameters it sets
+        self.promoted = {}
         for b in blox:
             self.add(b)
+        if inputs is not None or outputs is not None:
+            self.expose(inputs=inputs, outputs=outputs)
+        for k, sel in (promote or {}).items():
+            self.promote(k, sel)
 
     # -- building -----------------------------------------------------------
     def add(self, *blox):
-        """Add blox or populations; names must be unique within the circuit."""
+        """Add blox, populations or circuits (composites); names must be unique
+        within the circuit.  A circuit added here is one block: reach its
+        members by path (``"col1.E"``) or through its ports."""
         for b in blox:
             if isinstance(b, Circuit):
-                raise CircuitError("adding a Circuit into a Circuit is not supported yet; "
-                                   "add its blox and connections instead")
-            if not isinstance(b, (Blox, Population)):
+                composite.check_member_name(b.name)
+                if b is self or composite.find(b, self) is not None:
+                    raise CircuitError(f"circuit '{b.name}' cannot contain itself")
+            elif not isinstance(b, (Blox, Population)):
                 raise CircuitError(f"a circuit holds Blox, not {type(b).__name__} ({b!r}); "
                                    "make one with e.g. nb.blox.FitzHughNagumo(name='x')")
-            if b.name in self.blox or b.name in self.populations:
-                raise CircuitError(f"the circuit already has a blox named '{b.name}'")
-            (self.blox if isinstance(b, Blox) else self.populations)[b.name] = b
+            if b.name in self:
+                kind = "composite" if b.name in self.composites else "blox"
+                raise CircuitError(f"the circuit already has a {kind} named '{b.name}'"
+                                   + (" (copy a composite under a new name: "
+                                      f"{b.name}.copy('other'))" if isinstance(b, Circuit)
+                                      else ""))
+            table = (self.composites if isinstance(b, Circuit) else
+                     self.blox if isinstance(b, Blox) else self.populations)
+            table[b.name] = b
         return self
+
+    def expose(self, inputs=None, outputs=None):
+        """Declare ports, so that this circuit can be one block of another.
+
+        Parameters
+        ----------
+        inputs : dict, list or str
+            Port name -> the inner input(s) it feeds: ``"E.I_syn"``, a list of
+            them, or ``{"E.I_syn": 1.0, "I.I_syn": 0.5}`` with factors.  A list
+            or string names each port after its symbol.
+        outputs : dict, list or str
+            Port name -> one inner output, ``"E.E"``.
+
+        The first port of each kind is the default of ``connect``.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
+        >>> col.expose(inputs="wc.I_syn", outputs={"rate": "wc.E"}).inputs
+        {'I_syn': {'wc.I_syn': 1.0}}
+        """
+        ins, outs = composite.normalise_ports(self, inputs, outputs)
+        self.inputs.update(ins)
+        self.outputs.update(outs)
+        return self
+
+    def promote(self, name, selector):
+        """Give this circuit one parameter ``name`` that sets every inner
+        parameter ``selector`` matches (e.g. ``promote("g", "**.g")``).
+
+        Compiled, it is ``"<circuit>.<name>"`` in ``System.params`` (just
+        ``name`` for the circuit compiled itself): setting it sets all the
+        matched parameters at once; reading it gives their common value.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")],
+        ...                  name="col").promote("tau", "*.tau_*")
+        >>> s = nb.compile(nb.Circuit([col]))
+        >>> s.params["col.tau"] = 5.0
+        >>> s.params["col.a.tau_I"], s.params["col.b.tau_E"]
+        (5.0, 5.0)
+        """
+        composite.check_promoted(self, name, selector)
+        self.promoted[name] = selector
+        return self
+
+    def copy(self, name=None):
+        """A deep copy under a new name: build a composite once, place copies.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
+        >>> brain = nb.Circuit([col.copy("r1"), col.copy("r2")], name="brain")
+        >>> sorted(brain.composites)
+        ['r1', 'r2']
+        """
+        return composite.copy_circuit(self, name)
+
+    def walk(self):
+        """``(path, Blox or Population)`` for every leaf, composites entered."""
+        return composite.walk(self)
+
+    def flatten(self):
+        """The equivalent circuit without composites: every leaf named by its
+        path (``"col1.E"``).  This is what the compiler sees."""
+        return composite.flatten(self)[0]
 
     def __getitem__(self, name):
         return self._get(name)
 
     def __contains__(self, name):
-        name = name.name if isinstance(name, (Blox, Population)) else name
-        return name in self.blox or name in self.populations
+        name = name.name if isinstance(name, (Blox, Population, Circuit)) else name
+        if not isinstance(name, str):
+            return False
+        if "." in name:
+            try:
+                composite.lookup(self, name)
+                return True
+            except CircuitError:
+                return False
+        return name in self.blox or name in self.populations or name in self.composites
 
     def __iter__(self):
-        """Blox, then populations (both have .name .type .params .init)."""
+        """Blox, then populations (both have .name .type .params .init) of this
+        level; composites are in ``.composites`` and every leaf in ``walk()``."""
         yield from self.blox.values()
         yield from self.populations.values()
 
     def __len__(self):
-        return len(self.blox) + len(self.populations)
+        return len(self.blox) + len(self.populations) + len(self.composites)
 
     def _get(self, b):
-        name = b.name if isinstance(b, (Blox, Population)) else b
-        found = self.blox.get(name, self.populations.get(name))
+        return self._locate(b)[1]
+
+    def _locate(self, b):
+        """(path within this circuit, member) of a member object or path."""
+        if isinstance(b, (Blox, Population, Circuit)):
+            path = composite.find(self, b)
+            if path is None:
+                where = self.blox.get(b.name, self.populations.get(
+                    b.name, self.composites.get(b.name)))
+                if where is not None:
+                    raise CircuitError(f"a different blox named '{b.name}' is in the circuit")
+                raise CircuitError(f"blox '{b.name}' is not in circuit '{self.name}'."
+                                   + suggest(b.name, composite.members(self)))
+            return path, b
+        if not isinstance(b, str):
+            raise CircuitError(f"name a member by its name or path, not {b!r}")
+        if "." in b:
+            return b, composite.lookup(self, b)
+        found = self.blox.get(b, self.populations.get(b, self.composites.get(b)))
         if found is None:
-            raise CircuitError(f"blox '{name}' is not in circuit '{self.name}'."
-                               + suggest(name, list(self.blox) + list(self.populations)))
-        if isinstance(b, (Blox, Population)) and found is not b:
-            raise CircuitError(f"a different blox named '{name}' is in the circuit")
-        return found
+            raise CircuitError(f"blox '{b}' is not in circuit '{self.name}'."
+                               + suggest(b, composite.members(self)))
+        return b, found
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
                 on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
@@ -130,45 +244,67 @@ class Circuit:
         >>> c.projections[0].size > 0
         True
         """
-        s, d = self._get(src), self._get(dst)
+        spath, s = self._locate(src)
+        dpath, d = self._locate(dst)
+        if isinstance(s, Circuit):
+            spath, s, output = composite.source_end(self, spath, s, output)
+        ends = (composite.target_ends(self, dpath, d, input) if isinstance(d, Circuit)
+                else [(dpath, d, input, 1.0)])
         rule = (on_pre is not None or p is not None or i is not None or j is not None
                 or matrix is not None or one_to_one or isinstance(s, Population)
-                or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0
-                or plasticity is not None)
-        if rule:
-            proj = Projection(
-                s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
-                p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                autapses=autapses, plasticity=plasticity, name=name)
-            if name is None and any(q.name == proj.name for q in self.projections):
-                proj.name = f"{proj.name}#{len(self.projections)}"
-            if any(q.name == proj.name for q in self.projections):
-                raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
-            self.projections.append(proj)
-            return self
+                or any(isinstance(e[1], Population) for e in ends)
+                or np.ndim(weight) > 0 or np.ndim(delay) > 0 or plasticity is not None)
+        if rule and len(ends) > 1:
+            raise CircuitError(f"connection {spath} -> {dpath}: input port feeds "
+                               f"{len(ends)} inner inputs; a projection needs one target "
+                               "(connect to the inner blox by path)")
+        for dpath_i, d_i, input_i, factor in ends:
+            w = weight if factor == 1.0 else np.multiply(weight, factor)
+            if rule:
+                self._project(spath, s, dpath_i, d_i, w, delay, output, input_i, on_pre=on_pre,
+                              p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
+                              autapses=autapses, plasticity=plasticity, name=name)
+            else:
+                self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i)
+        return self
+
+    def _project(self, spath, s, dpath, d, weight, delay, output, input, *, name, **kw):
+        proj = Projection(s, d, weight=weight, delay=delay, output=output, input=input,
+                          name=name, **kw)
+        if (spath, dpath) != (s.name, d.name):   # members of composites: paths
+            proj.src, proj.dst = spath, dpath
+            if name is None:
+                proj.name = f"{spath}->{dpath}"
+        if name is None and any(q.name == proj.name for q in self.projections):
+            proj.name = f"{proj.name}#{len(self.projections)}"
+        if any(q.name == proj.name for q in self.projections):
+            raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
+        self.projections.append(proj)
+
+    def _wire(self, spath, s, dpath, d, weight, delay, output, input):
+        """One continuous connection between two leaf blox (by path)."""
         try:
             weight, delay = float(weight), float(delay)
         except (TypeError, ValueError):
-            raise CircuitError(f"connection {s.name} -> {d.name}: weight and delay must be "
+            raise CircuitError(f"connection {spath} -> {dpath}: weight and delay must be "
                                f"numbers, got {weight!r}, {delay!r}") from None
         if not math.isfinite(weight):
-            raise CircuitError(f"connection {s.name} -> {d.name}: weight must be finite")
+            raise CircuitError(f"connection {spath} -> {dpath}: weight must be finite")
         if not math.isfinite(delay) or delay < 0:
-            raise CircuitError(f"connection {s.name} -> {d.name}: delay must be >= 0 "
+            raise CircuitError(f"connection {spath} -> {dpath}: delay must be >= 0 "
                                f"and finite, got {delay}")
         outs, ins = list(s.type.output_text), list(d.type.inputs)
         if not ins:
-            raise CircuitError(f"blox '{d.name}' ({d.type.name}) has no input to connect to")
+            raise CircuitError(f"blox '{dpath}' ({d.type.name}) has no input to connect to")
         output = outs[0] if output is None else output
         input = ins[0] if input is None else input
         if output not in outs:
-            raise CircuitError(f"blox '{s.name}' has no output '{output}'; outputs: "
+            raise CircuitError(f"blox '{spath}' has no output '{output}'; outputs: "
                                f"{', '.join(outs)}")
         if input not in ins:
-            raise CircuitError(f"blox '{d.name}' has no input '{input}'; inputs: "
+            raise CircuitError(f"blox '{dpath}' has no input '{input}'; inputs: "
                                f"{', '.join(ins)}")
-        self.connections.append(Connection(s.name, d.name, weight, delay, output, input))
-        return self
+        self.connections.append(Connection(spath, dpath, weight, delay, output, input))
 
     @classmethod
     def from_adjacency(cls, blox, W, delays=None, *, name="circuit", **kw):
@@ -239,15 +375,24 @@ class Circuit:
     # -- persistence --------------------------------------------------------
     def to_dict(self):
         types = {}
-        for b in self:
+        for _, b in self.walk():
             types.setdefault(b.type.key, b.type.to_dict())
-        d = {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": self.name,
-             "types": types, "blox": [b.to_dict() for b in self.blox.values()],
+        body = self._body_dict()
+        # version 2 only when composite features are used, so plain circuits
+        # stay readable by an nbblox that predates composites
+        version = 2 if composite.uses_composites(self) else 1
+        return {"schema": SCHEMA, "version": version, "name": self.name, "types": types,
+                **body}
+
+    def _body_dict(self):
+        """Members, connections and ports of this level (types live at the top)."""
+        d = {"blox": [b.to_dict() for b in self.blox.values()],
              "connections": [asdict(k) for k in self.connections]}
         if self.populations:
             d["populations"] = [pp.to_dict() for pp in self.populations.values()]
         if self.projections:
             d["projections"] = [k.to_dict() for k in self.projections]
+        d.update(composite.extras_to_dict(self))
         return d
 
     def to_json(self, path=None, indent=None):
@@ -290,13 +435,14 @@ class Circuit:
     def __repr__(self):
         pops = f", {len(self.populations)} populations" if self.populations else ""
         rules = f", {len(self.projections)} projections" if self.projections else ""
-        return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}, "
+        comps = f", {len(self.composites)} composites" if self.composites else ""
+        return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}{comps}, "
                 f"{len(self.connections)} connections{rules}>")
 
     def _repr_latex_(self):
         from .blox import latex_equations
         seen, parts = set(), []
-        for b in self:
+        for _, b in self.walk():
             if b.type.key not in seen:
                 seen.add(b.type.key)
                 parts.append(latex_equations(b.type))

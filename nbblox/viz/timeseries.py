@@ -90,8 +90,8 @@ def _unit(sol, name):
     """Unit of a state from its blox metadata, when the solution knows its system."""
     system = getattr(sol, "system", None)
     try:
-        bname, st = name.split(".", 1)
-        units = getattr(system.circuit.blox[bname].type, "units", None) or {}
+        bname, st = name.rsplit(".", 1)
+        units = getattr(system.circuit[bname.split("[", 1)[0]].type, "units", None) or {}
         return units.get(st, "")
     except Exception:
         return ""
