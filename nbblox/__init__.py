@@ -51,6 +51,9 @@ _LAZY = {
     "CallbackState": ("nbblox.sim.callbacks", "CallbackState"),
     "fit": ("nbblox.fit", None),          # a callable module: nb.fit(...), nb.fit.features(...)
     "FitResult": ("nbblox.fit", "FitResult"),
+    "WiringWarning": ("nbblox.exceptions", "WiringWarning"),
+    "UnitError": ("nbblox.model.units", "UnitError"),
+    "register_rule": ("nbblox.model.wiring", "register_rule"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

@@ -11,10 +11,11 @@ from collections.abc import MutableMapping
 
 import numpy as np
 
-from ..exceptions import CompileError, ParameterError, suggest
+from ..exceptions import (CircuitError, CompileError, ParameterError, WiringWarning,
+                          suggest)
 from ..model.blox import Blox
 from ..model.circuit import Circuit
-from ..model import composite
+from ..model import composite, wiring
 from ..model.params import check_value
 from ..model.select import is_selector, select
 from . import jit
@@ -462,6 +463,19 @@ def _choose_backend(backend):
     return backend
 
 
+def _check_wiring(flat, strict):
+    """Inputs a model needs but nothing feeds (or fed twice): warn, or refuse
+    with ``strict=True`` (nbblox.model.wiring)."""
+    problems = wiring.check(flat)
+    if not problems:
+        return
+    if strict:
+        raise CircuitError("circuit is not fully wired (strict=True):\n  "
+                           + "\n  ".join(problems))
+    for msg in problems:
+        warnings.warn(msg, WiringWarning, stacklevel=4)
+
+
 def _check_supported(circuit):
     """Refuse, with a clear reason, what this compiler cannot run."""
     for b in circuit:
@@ -488,6 +502,11 @@ def _check_supported(circuit):
 def compile(model, backend="auto", *, strict=False):
     """Compile a Blox or Circuit into a :class:`System`.
 
+    Composites are laid out flat under their dotted paths.  An input a
+    model needs but nothing connects (a synapse's ``V_post``) is a
+    :class:`~nbblox.exceptions.WiringWarning`, or a CircuitError with
+    ``strict=True``.
+
     Kernels are generated once per circuit structure (blox types and
     counts), cached on disk, and shared by every System of that structure.
 
@@ -503,6 +522,7 @@ def compile(model, backend="auto", *, strict=False):
     # composites are laid out flat under their paths: the same kernels as a
     # circuit written out by hand (nbblox.model.composite)
     flat, promoted = composite.flatten(circuit)
+    _check_wiring(flat, strict)
     _check_supported(flat)
     layout = build_layout(flat)
     if backend == "numpy":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
-from . import composite
+from . import composite, units, wiring
 from .blox import Blox, BloxType
 from .population import Population, Projection
 
@@ -25,7 +25,13 @@ MAX_JSON_BYTES = 50_000_000
 
 @dataclass
 class Connection:
-    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms."""
+    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms.
+
+    ``unit`` is the weight's unit when the two ends' units differ (see
+    :mod:`nbblox.model.units`); ``scale`` is the conversion factor it implies,
+    applied to the weight in the kernel (1 unless ``unit`` converts, e.g. mV
+    to V).
+    """
 
     src: str
     dst: str
@@ -33,6 +39,15 @@ class Connection:
     delay: float = 0.0
     output: str = ""
     input: str = ""
+    unit: str = ""
+    scale: float = 1.0
+
+    def to_dict(self):
+        d = asdict(self)
+        del d["scale"]            # derived from the units when the file is read
+        if not self.unit:
+            del d["unit"]         # files of circuits without units are unchanged
+        return d
 
 
 class Circuit:
@@ -215,12 +230,22 @@ class Circuit:
         return b, found
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
-                on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
+                unit=None, on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
                 seed=None, autapses=True, plasticity=None, name=None):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
-        input symbol when a blox has more than one (default: the first).
+        input symbol when a blox has more than one.  Without them the
+        connection rule registered for the two types decides (e.g. a
+        synapse -> neuron connection also feeds the neuron's V back into the
+        synapse's ``V_post``; see :mod:`nbblox.model.wiring`), else the
+        first output feeds the first input.
+        ``src`` and ``dst`` may be members of composites by path
+        (``"col1.E"``) or composites themselves (their ports; ``output`` and
+        ``input`` then name ports).  ``unit`` is the weight's unit, needed
+        when the output's and input's units differ (e.g. ``unit="1/mV"``
+        from a voltage into a dimensionless rate input); a mismatch without
+        it is a :class:`~nbblox.model.units.UnitError` naming both ends.
 
         Between populations (or with any of the rule arguments) this adds a
         :class:`~nbblox.model.population.Projection`: ``on_pre="ge += w"``
@@ -264,13 +289,26 @@ class Circuit:
                 self._project(spath, s, dpath_i, d_i, w, delay, output, input_i, on_pre=on_pre,
                               p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
                               autapses=autapses, plasticity=plasticity, name=name)
+            elif output is None and input_i is None and (
+                    found := wiring.rule_for(s.type, d_i.type)) is not None:
+                self._by_rule(found, spath, s, dpath_i, d_i, w, delay, unit)
             else:
-                self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i)
+                self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i, unit)
         return self
+
+    def _by_rule(self, found, spath, s, dpath, d, weight, delay, unit):
+        """Wire a pair of blox by its registered rule (nbblox.model.wiring)."""
+        for out, inp in found.wires:
+            self._wire(spath, s, dpath, d, weight, delay, out, inp, unit)
+        for out, inp in found.back:   # a value read back, e.g. the neuron's V -> V_post
+            if not any(k.dst == spath and k.input == inp for k in self.connections):
+                self._wire(dpath, d, spath, s, 1.0, 0.0, out, inp)
 
     def _project(self, spath, s, dpath, d, weight, delay, output, input, *, name, **kw):
         proj = Projection(s, d, weight=weight, delay=delay, output=output, input=input,
                           name=name, **kw)
+        if proj.on_pre is None:   # continuous coupling: the ends' units must agree
+            units.connection_scale(spath, s.type, proj.output, dpath, d.type, proj.input)
         if (spath, dpath) != (s.name, d.name):   # members of composites: paths
             proj.src, proj.dst = spath, dpath
             if name is None:
@@ -281,7 +319,7 @@ class Circuit:
             raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
         self.projections.append(proj)
 
-    def _wire(self, spath, s, dpath, d, weight, delay, output, input):
+    def _wire(self, spath, s, dpath, d, weight, delay, output, input, unit=None):
         """One continuous connection between two leaf blox (by path)."""
         try:
             weight, delay = float(weight), float(delay)
@@ -304,7 +342,9 @@ class Circuit:
         if input not in ins:
             raise CircuitError(f"blox '{dpath}' has no input '{input}'; inputs: "
                                f"{', '.join(ins)}")
-        self.connections.append(Connection(spath, dpath, weight, delay, output, input))
+        scale = units.connection_scale(spath, s.type, output, dpath, d.type, input, unit)
+        self.connections.append(Connection(spath, dpath, weight, delay, output, input,
+                                           unit or "", scale))
 
     @classmethod
     def from_adjacency(cls, blox, W, delays=None, *, name="circuit", **kw):
@@ -387,7 +427,7 @@ class Circuit:
     def _body_dict(self):
         """Members, connections and ports of this level (types live at the top)."""
         d = {"blox": [b.to_dict() for b in self.blox.values()],
-             "connections": [asdict(k) for k in self.connections]}
+             "connections": [k.to_dict() for k in self.connections]}
         if self.populations:
             d["populations"] = [pp.to_dict() for pp in self.populations.values()]
         if self.projections:

@@ -106,7 +106,8 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
         for f in ("src", "dst"):
             _require(isinstance(k.get(f), str), f"connection needs a '{f}' name")
         circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
-                        output=k.get("output") or None, input=k.get("input") or None)
+                        output=k.get("output") or None, input=k.get("input") or None,
+                        unit=k.get("unit") or None)
     if any(f in data for f in ("inputs", "outputs", "promote")):
         from .composite import extras_from_dict
         extras_from_dict(circuit, data)
@@ -226,13 +227,17 @@ def wire_lines(circuit, var):
         if "name" in d:
             args.append(f"name={d['name']!r}")
         lines.append(f"{var}.connect({', '.join(args)})")
+    from .wiring import rule_for
     for k in circuit.connections:
         src, dst = circuit[k.src], circuit[k.dst]
         extra = ""
-        if k.output != list(src.type.output_text)[0]:
+        ruled = rule_for(src.type, dst.type) is not None   # explicit, or the rule re-wires
+        if ruled or k.output != list(src.type.output_text)[0]:
             extra += f", output={k.output!r}"
-        if k.input != list(dst.type.inputs)[0]:
+        if ruled or k.input != list(dst.type.inputs)[0]:
             extra += f", input={k.input!r}"
         delay = f", delay={_num(k.delay)}" if k.delay else ""
+        if k.unit:
+            extra += f", unit={k.unit!r}"
         lines.append(f"{var}.connect({k.src!r}, {k.dst!r}, weight={_num(k.weight)}{delay}{extra})")
     return lines

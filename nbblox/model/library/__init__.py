@@ -15,6 +15,7 @@ with deferred_parsing():
     from . import (channels, cmc, inputs, masses, neurons, observers, oscillators, spiking,
                    synapses, wongwang)
 
+from . import rules  # noqa: F401  (registers the catalog's connection rules)
 from .channels import Channel, ConductanceNeuron
 from .tables import TimeSeriesInput
 
