@@ -221,13 +221,7 @@ class Circuit:
             return path, b
         if not isinstance(b, str):
             raise CircuitError(f"name a member by its name or path, not {b!r}")
-        if "." in b:
-            return b, composite.lookup(self, b)
-        found = self.blox.get(b, self.populations.get(b, self.composites.get(b)))
-        if found is None:
-            raise CircuitError(f"blox '{b}' is not in circuit '{self.name}'."
-                               + suggest(b, composite.members(self)))
-        return b, found
+        return b, composite.lookup(self, b)
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
                 unit=None, on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,

@@ -303,7 +303,7 @@ def lookup(circuit, path):
             found = table[head]
             break
     else:
-        raise CircuitError(f"'{head}' is not in circuit '{circuit.name}'." +
+        raise CircuitError(f"blox '{head}' is not in circuit '{circuit.name}'." +
                            suggest(head, members(circuit)) +
                            (f" Members: {', '.join(members(circuit)[:12])}."
                             if members(circuit) else ""))

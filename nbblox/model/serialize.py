@@ -158,11 +158,13 @@ def type_lines(circuit, type_var):
         t = b.type
         if t.key in type_var:
             continue
+        # types of one key may differ in defaults: values are written against this one
+        type_var[(t.key, "type")] = t
         if catalog.get(t.name) is t or (t.name in catalog and catalog[t.name].key == t.key
                                         and catalog[t.name].to_dict() == t.to_dict()):
             type_var[t.key] = f"nb.blox.{t.name}"
             continue
-        v = f"T{len([x for x in type_var.values() if x.startswith('T')])}"
+        v = f"T{sum(1 for x in type_var.values() if isinstance(x, str) and x[0] == 'T')}"
         type_var[t.key] = v
         spec = t.to_dict()
         lines.append(f"{v} = nb.BloxType.from_dict({spec!r})")
@@ -173,7 +175,7 @@ def member_lines(circuit, var, type_var):
     """``var.add(...)`` for the blox and populations of one level."""
     lines = []
     for b in circuit.blox.values():
-        t = b.type
+        t = type_var.get((b.type.key, "type"), b.type)
         changed = {k: v for k, v in b.params.items() if v != t.params[k].default}
         init = {k: v for k, v in b.init.items() if v != t.init[k]}
         args = [f"name={b.name!r}"]
@@ -183,10 +185,11 @@ def member_lines(circuit, var, type_var):
             args.append(_kwargs(changed))
         lines.append(f"{var}.add({type_var[t.key]}({', '.join(args)}))")
     for pop in circuit.populations.values():
+        t = type_var.get((pop.type.key, "type"), pop.type)
         changed = {k: v for k, v in pop.params.items()
-                   if isinstance(v, np.ndarray) or v != pop.type.params[k].default}
+                   if isinstance(v, np.ndarray) or v != t.params[k].default}
         init = {k: v for k, v in pop.init.items()
-                if isinstance(v, np.ndarray) or v != pop.type.init[k]}
+                if isinstance(v, np.ndarray) or v != t.init[k]}
         args = [f"n={pop.n}", f"name={pop.name!r}"]
         if init:
             args.append("init={" + ", ".join(f"{k!r}: {_val(v)}" for k, v in init.items()) + "}")
