@@ -369,6 +369,9 @@ class Circuit:
             if delays.shape != (n, n):
                 raise CircuitError(f"delay matrix has shape {delays.shape}; it must be "
                                    f"({n}, {n}) like the weights")
+            # the whole matrix as given, not only the entries where W happens to be nonzero
+            if not np.all(np.isfinite(delays)) or np.any(delays < 0):
+                raise CircuitError("delay matrix must hold finite delays >= 0 (ms)")
         c = cls(blox, name=name)
         for i, j in zip(*np.nonzero(W)):
             c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)

@@ -232,18 +232,47 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
     return pre, post, vals
 
 
-def _per_synapse(value, nsyn, what, who, low=None):
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(nsyn, float(arr))
-    elif arr.shape != (nsyn,):
+def _given(value, what, who, low=None):
+    """The user's weight or delay (scalar or array) as floats, checked as given.
+
+    Validation runs on these values, never on their broadcast to the drawn
+    synapses: a ``p=`` draw may yield no synapse, and an empty array has no
+    minimum to check, so a bad scalar would otherwise pass on some seeds.
+    """
+    if isinstance(value, (str, bytes)):
+        raise CircuitError(f"{who}: {what} must be a number or an array, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CircuitError(f"{who}: {what} must be a number or an array, got {value!r}") from None
+    if arr.ndim > 1:
         raise CircuitError(f"{who}: {what} has shape {arr.shape}; give a scalar or one value "
-                           f"per synapse ({nsyn})")
+                           "per synapse")
     if not np.all(np.isfinite(arr)):
         raise CircuitError(f"{who}: {what} must be finite")
     if low is not None and arr.size and arr.min() < low:
         raise CircuitError(f"{who}: {what} must be >= {low}, got {arr.min()}")
     return arr
+
+
+def _per_synapse(arr, nsyn, what, who):
+    """A checked value from :func:`_given`, one entry per synapse."""
+    if arr.ndim == 0:
+        return np.full(nsyn, float(arr))
+    if arr.shape != (nsyn,):
+        raise CircuitError(f"{who}: {what} has shape {arr.shape}; give a scalar or one value "
+                           f"per synapse ({nsyn})")
+    return arr.copy()
+
+
+def _seed(seed, who):
+    """None or a whole number >= 0 (what numpy's generators accept), checked here so a
+    bad seed is a CircuitError, not a numpy traceback."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise CircuitError(f"{who}: seed must be a whole number >= 0, got {seed!r}")
+    return int(seed)
 
 
 class Projection:
@@ -270,27 +299,13 @@ class Projection:
         self.name = f"{src.name}->{dst.name}" if name is None else str(name)
         who = f"connection {src.name} -> {dst.name}"
         self.n_pre, self.n_post = size_of(src), size_of(dst)
-        if p is not None and seed is None:
-            # draw a seed now so the circuit (and its JSON) is reproducible
-            seed = int(np.random.SeedSequence().entropy % (2**63))
-        pre, post, vals = connectivity(self.n_pre, self.n_post, p=p, i=i, j=j, matrix=matrix,
-                                       one_to_one=one_to_one, seed=seed, autapses=autapses,
-                                       who=who)
-        w = _per_synapse(weight, pre.size, "weight", who)
-        if vals is not None:
-            w = w * vals
-        d = _per_synapse(delay, pre.size, "delay", who, low=0.0)
-        key = pre * self.n_post + post
-        if key.size > 1 and not np.all(key[1:] >= key[:-1]):  # p= draws come sorted
-            order = np.argsort(key, kind="stable")
-            pre, post, w, d = pre[order], post[order], w[order], d[order]
-        self.pre, self.post, self.weight, self.delay = pre, post, w, d
+        # every argument is checked as the user gave it, before the draw: what
+        # is accepted must not depend on which synapses a seed happens to yield
+        weight_in = _given(weight, "weight", who)
+        delay_in = _given(delay, "delay", who, low=0.0)
+        seed = _seed(seed, who)
         self.on_pre = on_pre
         self.autapses = bool(autapses)
-        scalar = np.ndim(weight) == 0 and np.ndim(delay) == 0
-        self.rule = {"p": float(p), "seed": seed} if (p is not None and scalar) else None
-        if self.rule is not None:
-            self.rule.update(weight=float(weight), delay=float(delay))
         if on_pre is not None:
             if not src.type.spike_text:
                 raise CircuitError(f"{who}: on_pre needs a spiking source, but "
@@ -313,8 +328,27 @@ class Projection:
                 raise CircuitError(f"{who}: no output '{self.output}'; outputs: {', '.join(outs)}")
             if self.input not in ins:
                 raise CircuitError(f"{who}: no input '{self.input}'; inputs: {', '.join(ins)}")
-
         self.plasticity = _plasticity(plasticity, dst, who) if on_pre is not None else None
+
+        if p is not None and seed is None:
+            # draw a seed now so the circuit (and its JSON) is reproducible
+            seed = int(np.random.SeedSequence().entropy % (2**63))
+        pre, post, vals = connectivity(self.n_pre, self.n_post, p=p, i=i, j=j, matrix=matrix,
+                                       one_to_one=one_to_one, seed=seed, autapses=autapses,
+                                       who=who)
+        w = _per_synapse(weight_in, pre.size, "weight", who)
+        if vals is not None:
+            w = w * vals
+        d = _per_synapse(delay_in, pre.size, "delay", who)
+        key = pre * self.n_post + post
+        if key.size > 1 and not np.all(key[1:] >= key[:-1]):  # p= draws come sorted
+            order = np.argsort(key, kind="stable")
+            pre, post, w, d = pre[order], post[order], w[order], d[order]
+        self.pre, self.post, self.weight, self.delay = pre, post, w, d
+        scalar = weight_in.ndim == 0 and delay_in.ndim == 0
+        self.rule = {"p": float(p), "seed": seed} if (p is not None and scalar) else None
+        if self.rule is not None:
+            self.rule.update(weight=float(weight_in), delay=float(delay_in))
 
     @property
     def size(self):

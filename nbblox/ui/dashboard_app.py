@@ -29,6 +29,7 @@ from ..model.circuit import Circuit
 from . import dashboard_views as V
 from . import explore_panel
 from .explorer import Explorer
+from .text import escape, file_name, html_pane, message_markdown
 
 __all__ = ["Dashboard", "MAX_UPLOAD_BYTES"]
 
@@ -58,6 +59,17 @@ def _release_memory():
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc (macOS, musl, Windows): RSS stays
         pass
+
+
+class _TextTitleTemplate(pn.template.BootstrapTemplate):
+    """The Bootstrap template with its title shown as text: Panel pastes the
+    title into the page header (``{{ app_title }}``) without escaping, and a
+    dashboard's title holds the circuit's name, which comes from a file."""
+
+    def _update_vars(self, *args):
+        super()._update_vars(*args)
+        for key in ("app_title", "meta_name"):
+            self._render_variables[key] = escape(self.title)
 
 
 class Dashboard(pn.viewable.Viewer):
@@ -122,13 +134,14 @@ class Dashboard(pn.viewable.Viewer):
         name = self.circuit.name
         downloads = pn.Row(
             pn.widgets.FileDownload(callback=lambda: V.csv_bytes(self.full_run()),
-                                    filename=f"{name}.csv", label="CSV", color="primary"),
+                                    filename=file_name(name, "csv"), label="CSV", color="primary"),
             pn.widgets.FileDownload(callback=lambda: V.netcdf_bytes(self.full_run()),
-                                    filename=f"{name}.nc", label="NetCDF", color="primary"),
-            pn.widgets.FileDownload(callback=self._json_file, filename=f"{name}.json",
+                                    filename=file_name(name, "nc"), label="NetCDF",
+                                    color="primary"),
+            pn.widgets.FileDownload(callback=self._json_file, filename=file_name(name, "json"),
                                     label="circuit JSON", color="primary"),
             css_classes=["nbblox-downloads"])
-        side = [pn.pane.Markdown(f"### {self.title}"),
+        side = [html_pane("<h3>{}</h3>", self.title),
                 explore_panel.sidebar(ex, title=False),
                 pn.pane.Markdown("**download the current run**", margin=(10, 10, 0, 10)),
                 downloads]
@@ -218,7 +231,7 @@ class Dashboard(pn.viewable.Viewer):
             self._load(as_system(circuit), t_end=a["t_end"], dt=a["dt"], method=a["method"],
                        seed=a["seed"])
         except NbbloxError as exc:
-            self.alert.object = f"**Could not open that circuit:** {exc}"
+            self.alert.object = message_markdown("Could not open that circuit:", exc)
             self.alert.visible = True
 
     # -- display --------------------------------------------------------------------
@@ -227,8 +240,8 @@ class Dashboard(pn.viewable.Viewer):
 
     def template(self):
         """The app in a Panel template (sidebar + main), as served."""
-        return pn.template.BootstrapTemplate(title=self.title, sidebar=[self._sidebar],
-                                             main=[self._main], sidebar_width=360)
+        return _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
+                                  main=[self._main], sidebar_width=360)
 
     def servable(self, title=None, location=True, area="main", target=None):
         """Mark the app for ``panel serve`` / ``nbblox serve`` (in a template);

@@ -17,6 +17,7 @@ import numpy as np
 import panel as pn
 
 from ..exceptions import ParameterError
+from .text import html, html_pane, plot_title
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes"]
 
@@ -148,26 +149,30 @@ def circuit_diagram(circuit, width=360, height=300):
         backend="bokeh", text_font_size="10pt", text_baseline="top")
     return (lines * loop * heads * nodes * labels).opts(
         backend="bokeh", frame_width=fw, frame_height=fh, xlim=(lo, hi), ylim=(lo, hi),
-        xaxis=None, yaxis=None, show_grid=False, title=f"circuit '{circuit.name}'",
+        xaxis=None, yaxis=None, show_grid=False, title=plot_title(f"circuit '{circuit.name}'"),
         toolbar=None)
 
 
 def equations_pane(circuit):
-    """Markdown + LaTeX panes with each blox type's equations (once per type)."""
+    """Text + LaTeX panes with each blox type's equations (once per type).
+
+    Names, docs and citations are escaped text (they come from circuit
+    files); the LaTeX is generated from the SymPy expressions, never from
+    the equation text."""
     from ..model.blox import latex_equations
     items, seen = [], {}
     for b in circuit.blox.values():
         seen.setdefault(b.type.key, (b.type, []))[1].append(b.name)
     for btype, names in seen.values():
-        head = f"**{btype.name}** ({', '.join(names)})"
+        head = html("<p><strong>{}</strong> ({})", btype.name, ", ".join(names))
         if btype.doc:
-            head += f": {btype.doc}"
-        items.append(pn.pane.Markdown(head, sizing_mode="stretch_width", margin=(0, 5)))
+            head += html(": {}", btype.doc)
+        items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
         items.append(pn.pane.LaTeX(latex_equations(btype), renderer="katex",
                                    sizing_mode="stretch_width"))
         if btype.citation:
-            items.append(pn.pane.Markdown(f"<small>{btype.citation}</small>",
-                                          sizing_mode="stretch_width", margin=(0, 5)))
+            items.append(html_pane("<p><small>{}</small></p>", btype.citation,
+                                   sizing_mode="stretch_width", margin=(0, 5)))
     return pn.Column(*items, sizing_mode="stretch_width")
 
 

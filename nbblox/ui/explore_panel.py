@@ -10,6 +10,7 @@ import panel as pn
 
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
+from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout"]
 
@@ -73,14 +74,14 @@ class Controls:
         v = self.ex.params[name]
         lo, hi = min(lo, v), max(hi, v)
         pname = name.split(".", 1)[1]
-        label = f"{pname} ({info.unit})" if info.unit else pname
-        s = pn.widgets.FloatSlider(**_kw(label, start=lo, end=hi, step=info.slider_step,
+        title = label(f"{pname} ({info.unit})" if info.unit else pname)
+        s = pn.widgets.FloatSlider(**_kw(title, start=lo, end=hi, step=info.slider_step,
                                               value=v, width=240, css_classes=["nbblox-slider"],
                                               tags=[name], format="0[.]00[0]"))
         s.param.watch(lambda e, n=name: self._slid(n, e.new), "value")
-        tip = pn.widgets.TooltipIcon(value=f"{name}: {info.doc or 'no description'}"
-                                     + (f" [{info.unit}]" if info.unit else "")
-                                     + f"; range {lo:g} to {hi:g}")
+        tip = pn.widgets.TooltipIcon(value=tooltip(f"{name}: {info.doc or 'no description'}"
+                                                   + (f" [{info.unit}]" if info.unit else "")
+                                                   + f"; range {lo:g} to {hi:g}"))
         self.sliders[name] = (s, pn.Row(s, tip, margin=0))
         return self.sliders[name]
 
@@ -109,8 +110,10 @@ class Controls:
         for i, (blox, members) in enumerate(groups.items()):
             btype = self.ex.system.circuit.blox[blox].type.name if blox in \
                 self.ex.system.circuit.blox else ""
+            # a Card pastes its title into HTML: hand it escaped text
             cards.append(pn.Card(*[self.slider(n)[1] for n in members],
-                                 title=f"{blox} · {btype}", collapsed=many and i >= 3,
+                                 title=str(escape(f"{blox} · {btype}")),
+                                 collapsed=many and i >= 3,
                                  width=300, margin=(2, 2)))
         self.groups.objects = cards
         total = len(self.ex.system.param_names)
@@ -139,10 +142,10 @@ class Controls:
             self.status.object = f"⏳ running (after run {self.ex.runs})"
             return
         err = self.ex.error
-        self.status.object = self.ex.status()
+        self.status.object = markdown(self.ex.status())
         self.status.styles = {"font-size": "13px", "color": "#b00020" if err else "#333"}
         if err:
-            self.alert.object = f"**The model raised an error:** {err}"
+            self.alert.object = message_markdown("The model raised an error:", err)
         self.alert.visible = bool(err)
 
     def show_code(self):
@@ -154,7 +157,7 @@ def sidebar(ex, title=True):
     """The controls column: parameter filter and sliders grouped by blox, run
     settings, reset and export."""
     c = ex.controls
-    head = [pn.pane.Markdown(f"### {ex.system.circuit.name}", margin=(0, 5))] if title else []
+    head = [html_pane("<h3>{}</h3>", ex.system.circuit.name, margin=(0, 5))] if title else []
     return pn.Column(*head, c.filter, c.count, c.groups,
                      pn.Row(c.method, c.dt, margin=0), c.t_end,
                      pn.Row(c.reset, c.export, margin=0),

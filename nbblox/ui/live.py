@@ -12,6 +12,7 @@ import numpy as np
 
 from ..exceptions import NbbloxError
 from ..viz.timeseries import downsample, timeseries_element
+from .text import markdown
 
 __all__ = ["LiveRun"]
 
@@ -81,7 +82,7 @@ class LiveRun:
                            params=ex.params, x0=self.x, record=ex.vars, seed=ex.seed)
         except NbbloxError as exc:
             self.pause()
-            self.label.object = f"live run stopped: {exc}"
+            self.label.object = markdown(f"live run stopped: {exc}")
             return False
         self.x = sol.final_state.copy()
         # drop the first sample: it repeats the previous chunk's last one

@@ -135,7 +135,8 @@ def alert_text(page):
     loc = page.get_by_text(ALERT)
     if not (loc.count() and loc.first.is_visible()):
         return ""
-    return loc.first.locator("xpath=..").inner_text()   # the paragraph around the bold lead
+    # the bold lead's paragraph and the message block after it
+    return loc.first.locator("xpath=../..").inner_text()
 
 
 def server_errors(log):

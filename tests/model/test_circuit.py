@@ -65,6 +65,16 @@ def test_adjacency_of_the_wrong_shape(shape):
         nb.Circuit.from_adjacency(bs, np.ones(shape))
 
 
+@pytest.mark.parametrize("bad", [-1.0, np.nan])
+def test_adjacency_delays_are_checked_where_there_is_no_connection_too(bad):
+    # the bad delay sits where W is zero: what is refused must not depend on
+    # which pairs the weights happen to connect
+    bs = [wc(f"n{i}") for i in range(2)]
+    delays = np.array([[0.0, 2.0], [bad, 0.0]])
+    with pytest.raises(CircuitError, match="finite delays >= 0"):
+        nb.Circuit.from_adjacency(bs, np.array([[0, 1.0], [0, 0]]), delays)
+
+
 def test_from_graph_uses_node_blox_and_edge_attributes():
     g = nx.DiGraph()
     a, b = wc("a"), wc("b")

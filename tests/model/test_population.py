@@ -93,6 +93,47 @@ def test_bad_connectivity(kw, match):
         c.connect(a, b, on_pre="ge += w", **kw)
 
 
+# seed 82 draws no synapse between 3 and 2 neurons at p = 0.5 (probability 0.5**6);
+# before the fix an empty draw skipped the delay check (issue 24)
+EMPTY_DRAW_SEED = 82
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"delay": -1.0}, "delay must be >= 0"),
+    ({"delay": np.inf}, "delay must be finite"),
+    ({"weight": np.nan}, "weight must be finite"),
+    ({"weight": "strong"}, "weight must be a number"),
+    ({"seed": -3}, "seed must be a whole number"),
+    ({"on_pre": "gx += w"}, "not a state"),
+])
+@pytest.mark.parametrize("seed", [EMPTY_DRAW_SEED, 0, 1, 2, 3, 4, 5, 6, 7])
+def test_connect_arguments_are_refused_for_every_draw(kw, match, seed):
+    a = nb.Population(LIF, n=3, name="a")
+    b = nb.Population(LIF, n=2, name="b")
+    args = {"on_pre": "ge += w", "p": 0.5, "seed": seed, **kw}
+    with pytest.raises(CircuitError, match=match):
+        nb.Circuit([a, b]).connect(a, b, **args)
+
+
+def test_the_empty_draw_seed_really_draws_nothing():
+    a = nb.Population(LIF, n=3, name="a")
+    b = nb.Population(LIF, n=2, name="b")
+    c = nb.Circuit([a, b]).connect(a, b, on_pre="ge += w", p=0.5, seed=EMPTY_DRAW_SEED,
+                                   delay=1.0)
+    k = c.projections[0]
+    assert k.size == 0 and k.rule["delay"] == 1.0
+
+
+def test_unseeded_random_connect_refuses_a_negative_delay_every_time():
+    # no seed: each call draws its own; 200 calls hit an empty draw with
+    # probability 1 - (1 - 0.5**6)**200 = 96 %, and every call must refuse
+    a = nb.Population(LIF, n=3, name="a")
+    b = nb.Population(LIF, n=2, name="b")
+    for _ in range(200):
+        with pytest.raises(CircuitError, match="delay must be >= 0"):
+            nb.Circuit([a, b]).connect(a, b, on_pre="ge += w", p=0.5, delay=-1.0)
+
+
 @pytest.mark.parametrize("on_pre, match", [
     ("gx += w", "not a state"),
     ("ge += w*zz", "unknown symbol 'zz'"),

@@ -6,6 +6,7 @@ Time is in milliseconds in every catalog blox.
 """
 from __future__ import annotations
 
+from ..._text import markdown_literal
 from ..blox import BloxType, deferred_parsing
 
 # Models parse on first use (nbblox.model.blox.deferred_parsing): parsing all of
@@ -74,13 +75,18 @@ class BloxInfo:
         self.type = btype
 
     def _repr_markdown_(self):
+        # names, docs, units and citations may come from a circuit file: text, never markup
         t = self.type
+
+        def md(text):       # one table cell or line: no line breaks
+            return markdown_literal(" ".join(str(text).split()))
         rows = ["| parameter | default | range | unit | meaning |", "|---|---|---|---|---|"]
         for k, p in t.params.items():
             lo, hi = p.slider_bounds
-            rows.append(f"| `{k}` | {p.default:g} | {lo:g} .. {hi:g} | {p.unit} | {p.doc} |")
-        return "\n\n".join([f"### {t.name} ({t.kind})", t.doc, t._repr_latex_(),
-                             "\n".join(rows), f"**Source:** {t.citation}"])
+            rows.append(f"| `{k}` | {p.default:g} | {lo:g} .. {hi:g} | {md(p.unit)} | "
+                        f"{md(p.doc)} |")
+        return "\n\n".join([f"### {md(t.name)} ({md(t.kind)})", markdown_literal(t.doc),
+                             t._repr_latex_(), "\n".join(rows), f"**Source:** {md(t.citation)}"])
 
     def __repr__(self):
         return f"<BloxInfo {self.type.name}>"
