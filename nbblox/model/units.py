@@ -70,7 +70,7 @@ def describe_unit(u):
     """Short ASCII text of a pint Unit (``"mV/ms"``, ``"dimensionless"``)."""
     if u.dimensionless and _same(u, registry().dimensionless):
         return "dimensionless"
-    return f"{u:~C}".replace("µ", "u")
+    return f"{u:~C}".replace("µ", "u").replace("**", "^")
 
 
 def _factor(a, b):
@@ -271,7 +271,7 @@ def _inferred_output(btype, output):
     text = btype.output_text[output]
     got = _Infer(table, lambda msg: None)(_parse_ast(text, blox=btype.name, line=None,
                                                        col0=0, text=text))
-    return None if got is None else f"{got:~C}".replace("µ", "u")
+    return None if got is None else describe_unit(got)
 
 
 def input_unit(btype, input):
@@ -307,8 +307,10 @@ def connection_scale(spath, stype, output, dpath, dtype, input, unit=None):
     ends = (f"output '{output}' of '{spath}' ({stype.name}) is in {describe_unit(a)} but "
             f"input '{input}' of '{dpath}' ({dtype.name}) is {_in(b)}")
     if w is None:
-        hint = describe_unit(b / a) if not (b / a).dimensionless else "1"
         f = _factor(a, b)
+        if f is not None and math.isclose(f, 1.0, rel_tol=1e-9):
+            return 1.0        # two spellings of one unit (mS*mV/cm^2 is uA/cm^2)
+        hint = describe_unit(b / a) if not (b / a).dimensionless else "1"
         if f is not None:
             raise UnitError(f"{who}{ends} (a factor {f:g}). State the weight's unit to "
                             f"convert: connect(..., unit='1') (weight x {describe_unit(a)} "

@@ -51,8 +51,8 @@ def test_assigning_a_selector_sets_every_match(brain):
     p["type:WilsonCowan.Q"] = 0.5                           # by blox type
     assert p["region1.Q"] == p["region2.Q"] == 0.5
     p["type:WilsonCowanPopulation.r"] = 0.9
-    assert np.all(p["**.r"] == 0.9) and p.match("**.r") == [
-        "col1.E.r", "col2.E.r", "col1.I.r", "col2.I.r"]
+    assert np.all(p["**.r"] == 0.9) and p.match("**.r") == [     # slot order
+        "col1.E.r", "col1.I.r", "col2.E.r", "col2.I.r"]
     p["col2.type:WilsonCowanPopulation.a"] = 1.1            # type, inside col2 only
     assert p["col2.E.a"] == p["col2.I.a"] == 1.1 and p["col1.E.a"] == 1.3
     p["**.P"] = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])    # one value per match, match order
@@ -87,7 +87,7 @@ def test_simulate_record_x0_and_solution_reads_take_selectors(brain):
     sol = nb.simulate(brain, 5.0, dt=0.1, params={"*.P": 2.0, "col1.tau": 5.0},
                       x0={"**.A": 0.2}, record=["region*.E", "**.A"])
     assert sol.params["region2.P"] == 2.0 and sol.params["col1.I.tau"] == 5.0
-    assert sol.names == ["region1.E", "region2.E", "col1.E.A", "col2.E.A", "col1.I.A",
+    assert sol.names == ["region1.E", "region2.E", "col1.E.A", "col1.I.A", "col2.E.A",
                          "col2.I.A"]
     assert np.all(sol["**.A"][:, 0] == 0.2)
     assert sol["type:WilsonCowan.E"].shape == (2, sol.t.size)
