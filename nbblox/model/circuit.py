@@ -79,6 +79,8 @@ class Circuit:
         self.inputs, self.outputs = {}, {}
         #: promoted parameters: name -> selector of the inner parameters it sets
         self.promoted = {}
+        #: name of the circuit this one was copied from (names its builder in to_code)
+        self.template = None
         for b in blox:
             self.add(b)
         if inputs is not None or outputs is not None:

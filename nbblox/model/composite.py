@@ -274,6 +274,7 @@ def copy_circuit(circuit, name=None):
     new.inputs = {k: dict(v) for k, v in circuit.inputs.items()}
     new.outputs = dict(circuit.outputs)
     new.promoted = dict(circuit.promoted)
+    new.template = circuit.template or circuit.name   # names its builder in to_code()
     return new
 
 
@@ -321,7 +322,8 @@ def lookup(circuit, path):
 # -- plain data (JSON) ------------------------------------------------------------
 def uses_composites(circuit):
     """True if the circuit (or anything in it) has composites, ports or promotions."""
-    return bool(circuit.composites or circuit.inputs or circuit.outputs or circuit.promoted)
+    return bool(circuit.composites or circuit.inputs or circuit.outputs or circuit.promoted
+                or circuit.template)
 
 
 def extras_to_dict(circuit):
@@ -336,6 +338,8 @@ def extras_to_dict(circuit):
         d["outputs"] = dict(circuit.outputs)
     if circuit.promoted:
         d["promote"] = dict(circuit.promoted)
+    if circuit.template:
+        d["template"] = circuit.template
     return d
 
 
@@ -371,6 +375,10 @@ def extras_from_dict(circuit, data):
     for name, sel in prom.items():
         _require(isinstance(sel, str), f"promoted parameter {name!r} needs a text selector")
         circuit.promote(name, sel)
+    template = data.get("template")
+    if template is not None:
+        check_member_name(template, "template")
+        circuit.template = template
 
 
 # -- Python code ---------------------------------------------------------------------
@@ -395,18 +403,23 @@ def composite_to_code(circuit, var="circuit"):
     type_var, funcs, blocks, used = {}, {}, [], {var, "nb", "np"}
 
     def builder(c):
-        key = json.dumps(c._body_dict(), sort_keys=True)
+        body = c._body_dict()
+        body.pop("template", None)
+        key = json.dumps(body, sort_keys=True)
         if key in funcs:
             return funcs[key]
         subs = [builder(sub) for sub in c.composites.values()]
-        fname, k = f"make_{c.name}", 2
+        stem = c.template or c.name
+        fname, k = f"make_{stem}", 2
         while fname in used:
-            fname, k = f"make_{c.name}_{k}", k + 1
+            fname, k = f"make_{stem}_{k}", k + 1
         used.add(fname)
         funcs[key] = fname
-        body = [f"def {fname}(name):", "    c = nb.Circuit(name=name)"]
-        body += ["    " + ln for ln in _level(c, "c", subs)]
-        blocks.append(body + ["    return c", ""])
+        lines = [f"def {fname}(name):", "    c = nb.Circuit(name=name)"]
+        lines += ["    " + ln for ln in _level(c, "c", subs)]
+        if c.template:
+            lines.append(f"    c.template = {c.template!r}")
+        blocks.append(lines + ["    return c", ""])
         return fname
 
     def _level(c, v, subs):

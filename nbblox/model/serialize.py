@@ -108,7 +108,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
         circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
                         output=k.get("output") or None, input=k.get("input") or None,
                         unit=k.get("unit") or None)
-    if any(f in data for f in ("inputs", "outputs", "promote")):
+    if any(f in data for f in ("inputs", "outputs", "promote", "template")):
         from .composite import extras_from_dict
         extras_from_dict(circuit, data)
     return circuit

@@ -277,3 +277,15 @@ def test_rendered_bokeh_plots_follow_updates(fhn_sys):
 def test_status_of_a_neural_mass_reports_activity_not_spikes():
     ex = nb.explore(nb.blox.WilsonCowan(name="wc"), t_end=50.0)
     assert "spikes" not in ex.status() and "wc.E from" in ex.status()
+
+
+def test_set_takes_selectors_and_promoted_parameters_without_recompiling(ex):
+    kernel = ex.system._k.run_rk4
+    sigs = len(kernel.signatures)
+    ex.set({"*.I": 0.8, "type:FitzHughNagumo.a": 0.75})
+    assert ex.params["fhn.I"] == 0.8 and ex.params["fhn.a"] == 0.75
+    assert ex.controls.slider("fhn.I")[0].value == 0.8        # the matched slider moved
+    assert ex.pipe.data["params"]["fhn.a"] == 0.75
+    with pytest.raises(nb.ParameterError, match="matches no parameter"):
+        ex.set({"*.g_Na": 1.0})
+    assert ex.system._k.run_rk4 is kernel and len(kernel.signatures) == sigs
