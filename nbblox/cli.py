@@ -43,11 +43,7 @@ def _write(sol, out):
 
 def cmd_run(args):
     import nbblox as nb
-    try:
-        with open(args.circuit, encoding="utf-8") as fh:
-            circuit = nb.Circuit.from_json(fh.read())
-    except OSError as exc:
-        raise SystemExit(f"error: cannot read {args.circuit}: {exc.strerror}") from None
+    circuit = nb.Circuit.load(args.circuit)     # CircuitError (exit 2) if unreadable
     record = args.record.split(",") if args.record else None
     t = time.perf_counter()
     sol = nb.simulate(circuit, args.t_end, dt=args.dt, method=args.method,

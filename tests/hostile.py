@@ -28,3 +28,13 @@ def hostile_circuit_dict():
     t["params"]["I"]["unit"] = "mV" + PAYLOAD
     t["params"]["a"]["unit"] = TEX_PAYLOAD
     return d
+
+
+def tower():
+    """The issue's 243-byte upload: an exact power tower in one equation (item 2)."""
+    b = nb.Blox.from_equations("dx/dt = -k*x + I_syn", params={"k": 1.0}, name="x",
+                               inputs=["I_syn"])
+    d = json.loads(nb.Circuit([b], name="t").to_json())
+    (t,) = d["types"].values()
+    t["equations"] = "dx/dt = -k*x + I_syn + 10**10**10"
+    return json.dumps(d)

@@ -69,7 +69,7 @@ app.servable()
 # %%
 # NBVAL_CHECK_OUTPUT
 path = c.to_json("pair.json")
-print(nb.Circuit.from_json(open("pair.json").read()) == c)
+print(nb.Circuit.load("pair.json") == c)
 
 # %% [markdown]
 # Check your file: the checker reads it with the same safe loader a server uses.

@@ -10,7 +10,7 @@ Kernel signatures (stable: nbblox.sim and sweeps call them)::
 
     rhs(t, x, p, w, src, dst, dx, u, o)        # drift only; delayed edges as undelayed
     run_<m>(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x)
-        -> (steps_done, bad_state_or_-1, n_recorded)            m in euler, heun, rk4
+        -> (steps_done, bad_state_or_-1, n_recorded)   m: every scheme of schemes.SCHEMES
     run_<m>_full(x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec,
                  out_t, out_x, j0, seed, hist, refr, hold, tref, syn_ptr, syn_post,
                  syn_w, syn_d, ring, spk_i, spk_t, nspk0, pl_par, pl_tr, pl_tl,
@@ -32,6 +32,11 @@ plasticity (see :mod:`nbblox.compile.plastcode`).  status: -1 done, >= 0 index o
 state, -2 spike buffer full (drain it and call again from ``step``),
 <= -100 the reset of group -100-status leaves the spike condition true.
 With noise, ``euler`` is Euler-Maruyama and ``heun`` stochastic Heun.
+
+The loops are built from :mod:`nbblox.compile.schemes`: a multi-stage scheme
+evaluates each stage into ``k<s>`` and combines them as its tableau says
+(:func:`rk_lines`); a single-stage one writes the new state in the pass that
+evaluates the drift (:func:`fused_exprs`).
 """
 from __future__ import annotations
 
@@ -41,8 +46,10 @@ from sympy.printing.pycode import PythonCodePrinter
 from ..exceptions import EquationError
 from ..model.symbolic import interp
 from .hoist import Hoist
+from .schemes import SCHEMES, combination, stage_time
 
-__all__ = ["generate_source", "group_expressions"]
+__all__ = ["generate_source", "group_expressions", "rk_lines", "fused_exprs",
+           "stage_arrays"]
 
 
 class _KernelPrinter(PythonCodePrinter):
@@ -340,37 +347,87 @@ def generate_source(layout):
           "                if c < 0:", "                    break",
           "                J[r, c] += dfu[a, k] * w[e] * dos[b, l]",
           "    return 0", ""]
-    for name, (stages, update) in _SCHEMES.items():
-        hz = Hoist()
-        body = ["\n".join(_stage(layout, exs, coupled, *s_, 8, True, hz)) + "\n" + upd
-                for s_, upd in zip(stages, update)]
-        pre = ([PLAN_LINE] if coupled else []) + hz.preamble()
-        L.append(_STEPPER.replace("NAME", name).replace("BODY", "\n".join(body))
-                 .replace("    PLAN\n", "".join(ln + "\n" for ln in pre)))
+    for scheme in SCHEMES:
+        L.append(_fixed_kernel(layout, exs, coupled, scheme))
     from .netcode import full_kernels  # netcode reuses this module's helpers
     L += full_kernels(layout, exs)
     return "\n".join(L) + "\n"
 
 
-def schemes(x="x", size="N_STATES"):
-    """Fixed-step schemes over the array ``x`` of length ``size``: for each method,
-    (stages (x name, dx name, stage time), the update after each stage)."""
-    loop = f"        for i in range({size}):\n"
-    return {
-        "euler": ([(x, "k1", "t")], [loop + f"            {x}[i] += dt * k1[i]"]),
-        "heun": ([(x, "k1", "t"), ("tmp", "k2", "t + dt")],
-                 [loop + f"            tmp[i] = {x}[i] + dt * k1[i]",
-                  loop + f"            {x}[i] += 0.5 * dt * (k1[i] + k2[i])"]),
-        "rk4": ([(x, "k1", "t"), ("tmp", "k2", "t + 0.5 * dt"), ("tmp", "k3", "t + 0.5 * dt"),
-                 ("tmp", "k4", "t + dt")],
-                [loop + f"            tmp[i] = {x}[i] + 0.5 * dt * k1[i]",
-                 loop + f"            tmp[i] = {x}[i] + 0.5 * dt * k2[i]",
-                 loop + f"            tmp[i] = {x}[i] + dt * k3[i]",
-                 loop + f"            {x}[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])"]),
-    }
+def stage_arrays(scheme, size="N_STATES", noise=False, fused=None):
+    """Allocation lines of a scheme's stage arrays: k1..ks and tmp (unless
+    ``fused``, default: single-stage schemes) and, with noise, g1..gs and dW."""
+    n = scheme.tableau.stages
+    fused = scheme.fused if fused is None else fused
+    names = [] if fused else [f"k{j + 1}" for j in range(n)] + ["tmp"]
+    if noise:
+        names += [f"g{j + 1}" for j in range(n)] + ["dW"]
+    return [f"    {a} = np.{'zeros' if a[0] in 'gd' else 'empty'}({size})" for a in names]
 
 
-_SCHEMES = schemes()
+def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
+    """The body of one step of a multi-stage scheme: ``stage(s, xin, c)``
+    gives the lines evaluating stage ``s`` at array ``xin`` and time
+    coefficient ``c``; between stages ``tmp`` is the stage input, and the
+    step writes ``x`` (``last``: extra lines inside that final loop)."""
+    tab = scheme.tableau
+    loop = f"        for i in range({size}):"
+    L = []
+    for s in range(tab.stages):
+        if s:
+            L += [loop, f"            tmp[i] = {combination(tab.a[s], x, noise=noise)}"]
+        L += stage(s, x if s == 0 else "tmp", tab.c[s])
+    L += [loop, f"            {x}[i] = {combination(tab.b, x, noise=noise)}", *last]
+    return L
+
+
+def fused_exprs(scheme, g, ex, noisy=()):
+    """New values of a group's states after one step of a single-stage
+    scheme, as SymPy expressions in the local symbols: ``s + dt*f`` (plus
+    ``g dW`` for the states in ``noisy``)."""
+    out = []
+    for k, fk in enumerate(ex["f"]):
+        e = ex["S"][k] + _DT * fk
+        if k in noisy:
+            e = e + ex["g"][k] * sp.Symbol(f"dW[{g.x(k, 0)} + i]", real=True)
+        out.append(e)
+    return out
+
+
+_DT = sp.Symbol("dt", real=True)
+
+
+def _fused_group_lines(layout, exs, scheme, indent, hz=None, targets=None):
+    """Single-stage step, group by group: the new states straight into x."""
+    pad = " " * indent
+    L = []
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
+        if not ex["f"]:
+            continue
+        exprs = fused_exprs(scheme, g, ex)
+        L.append(f"{pad}for i in range({g.n}):  # {g.btype.name}")
+        B = _loads(g, ex, exprs + ex["S"], indent + 4)
+        B += _body([f"x[{g.x(k, 0)} + i]" for k in range(len(exprs))], exprs, indent + 4)
+        L += hz.apply(gi, g, B) if hz is not None else B
+    return L
+
+
+def _fixed_kernel(layout, exs, coupled, scheme):
+    """Source of ``run_<scheme>`` for this layout."""
+    hz = Hoist()
+    if scheme.fused:
+        body = [f"        t_s = {stage_time(0)}"]
+        if coupled:
+            body += _couple_lines(layout, exs, "x", 8, True, hz)
+        body += _fused_group_lines(layout, exs, scheme, 8, hz)
+    else:
+        body = rk_lines(scheme, lambda s, xin, c: _stage(
+            layout, exs, coupled, xin, f"k{s + 1}", stage_time(c), 8, True, hz))
+    pre = stage_arrays(scheme) + ["    u = np.zeros(N_INPUTS)", "    o = np.zeros(N_OUTPUTS)"]
+    pre += ([PLAN_LINE] if coupled else []) + hz.preamble()
+    return (_STEPPER.replace("NAME", scheme.name).replace("BODY", "\n".join(body))
+            .replace("    PLAN\n", "".join(ln + "\n" for ln in pre)))
+
 
 # Each loop advances x in place and returns (steps done, index of the first
 # non-finite state or -1, samples recorded), so the caller can say where a
@@ -378,13 +435,6 @@ _SCHEMES = schemes()
 _STEPPER = """
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_NAME(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):
-    k1 = np.empty(N_STATES)
-    k2 = np.empty(N_STATES)
-    k3 = np.empty(N_STATES)
-    k4 = np.empty(N_STATES)
-    tmp = np.empty(N_STATES)
-    u = np.zeros(N_INPUTS)
-    o = np.zeros(N_OUTPUTS)
     PLAN
     out_t[0] = t0
     for r in range(rec.shape[0]):

@@ -27,8 +27,10 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import _body, _loads, _output_lines, _sum_lines, _zero_safe, pycode
+from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs, pycode,
+                      rk_lines, stage_arrays)
 from .hoist import Hoist
+from .schemes import SCHEMES
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
@@ -90,10 +92,12 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
                 + [f"{pad}elif ndly > 0:"] + head + general + tail)
 
 
-def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False, hz=None):
-    """One stage: dx -> kn (and diffusion -> gn).  ``fused`` (Euler): write
-    x + dt*f + g*dW straight back into x, one pass over memory instead of
-    three (each instance reads only its own states and inputs)."""
+def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, scheme=None, hz=None):
+    """One stage: dx -> kn (and diffusion -> gn).  With a single-stage
+    ``scheme`` (Euler), fused: write its new state (x + dt*f + g*dW) straight
+    back into x, one pass over memory instead of three (each instance reads
+    only its own states and inputs)."""
+    fused = scheme is not None
     pad = " " * indent
     L = [f"{pad}t_s = t + {cpos!r} * dt"]
     if layout.src.size:
@@ -101,14 +105,10 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False, hz=None):
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
             continue
-        noisy = [k for k, gk in enumerate(ex["g"]) if gk != 0] if (gn or fused) else []
+        noisy = ([k for k, gk in enumerate(ex["g"]) if gk != 0]
+                 if (gn or (fused and layout.has_noise)) else [])
         if fused:
-            exprs = []
-            for k, fk in enumerate(ex["f"]):
-                e = ex["S"][k] + _DT * fk
-                if k in noisy:
-                    e = e + ex["g"][k] * sp.Symbol(f"dW[{g.x(k, 0)} + i]", real=True)
-                exprs.append(e)
+            exprs = fused_exprs(scheme, g, ex, noisy)
             L.append(f"{pad}for i in range({g.n}):")
             B = _loads(g, ex, exprs + ex["S"], indent + 4)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
@@ -131,36 +131,18 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, fused=False, hz=None):
     return L
 
 
-_DT = sp.Symbol("dt", real=True)
+_BAD = "            bad = bad | (x[i] - x[i] != 0.0)"
 
 
-def _loop(what, last=False):
-    L = ["        for i in range(N_STATES):", f"            {what}"]
-    return L + ["            bad = bad | (x[i] - x[i] != 0.0)"] if last else L
-
-
-def _scheme(layout, exs, name, hz=None):
+def _scheme(layout, exs, scheme, hz=None):
+    """Integration part of a loop step (step 1 of the module docstring)."""
     noise = layout.has_noise
-    st = lambda *a: _stage(layout, exs, *a, 8, hz=hz)
-    L = []
-    if name == "euler":
-        L += _stage(layout, exs, "x", "k1", None, 0.0, True, 8, fused=True, hz=hz)
-    elif name == "heun":
-        L += st("x", "k1", "g1" if noise else None, 0.0, True)
-        L += _loop("tmp[i] = x[i] + dt * k1[i]" + (" + g1[i] * dW[i]" if noise else ""))
-        L += st("tmp", "k2", "g2" if noise else None, 1.0, False)
-        L += _loop("x[i] += 0.5 * dt * (k1[i] + k2[i])"
-                   + (" + 0.5 * (g1[i] + g2[i]) * dW[i]" if noise else ""), True)
-    else:
-        L += st("x", "k1", None, 0.0, True)
-        L += _loop("tmp[i] = x[i] + 0.5 * dt * k1[i]")
-        L += st("tmp", "k2", None, 0.5, False)
-        L += _loop("tmp[i] = x[i] + 0.5 * dt * k2[i]")
-        L += st("tmp", "k3", None, 0.5, False)
-        L += _loop("tmp[i] = x[i] + dt * k3[i]")
-        L += st("tmp", "k4", None, 1.0, False)
-        L += _loop("x[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])", True)
-    return L
+    if scheme.fused:
+        return _stage(layout, exs, "x", "k1", None, 0.0, True, 8, scheme=scheme, hz=hz)
+    stage = lambda s, xin, c: _stage(layout, exs, xin, f"k{s + 1}",
+                                     f"g{s + 1}" if noise else None, float(c), s == 0, 8,
+                                     hz=hz)
+    return rk_lines(scheme, stage, noise=noise, last=[_BAD])
 
 
 def _noise_lines(layout, exs):
@@ -317,14 +299,6 @@ def _weight_lines(layout):
 _HEAD = """
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_NAME_full(SIG):
-    k1 = np.empty(N_STATES)
-    k2 = np.empty(N_STATES)
-    k3 = np.empty(N_STATES)
-    k4 = np.empty(N_STATES)
-    tmp = np.empty(N_STATES)
-    g1 = np.zeros(N_STATES)
-    g2 = np.zeros(N_STATES)
-    dW = np.zeros(N_STATES)
     u = np.zeros(N_INPUTS)
     o = np.zeros(N_OUTPUTS)
     uw_, us_, ud_, dptr, dsrc, dw, dk, dd, dint = delay_plan(w, src, dst, dls, N_INPUTS)
@@ -361,18 +335,26 @@ _TAIL = """        if bad:
 
 
 def full_kernels(layout, exs):
-    """Source lines of run_euler_full, run_heun_full and run_rk4_full."""
+    """Source lines of ``run_<m>_full`` for every scheme in
+    :data:`nbblox.compile.schemes.SCHEMES` (with noise: those that integrate it)."""
     L = [f"N_SPIKING = {layout.n_spiking}", ""]
-    noise = _noise_lines(layout, exs) if layout.has_noise else []
+    noise = layout.has_noise
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
-    for name in ("euler", "heun", "rk4"):
+    for scheme in SCHEMES:
+        if "numba" not in scheme.backends or (noise and not scheme.noise):
+            continue
         hz = Hoist()
-        body = (noise if name != "rk4" else []) + _scheme(layout, exs, name, hz)
-        head = _HEAD.replace("NAME", name).replace("SIG", _SIG).replace(
+        body = (_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
+        arrays = stage_arrays(scheme, noise=noise)
+        if noise and scheme.fused:
+            arrays = ["    dW = np.zeros(N_STATES)"]
+        head = _HEAD.replace("NAME", scheme.name).replace("SIG", _SIG).replace(
+            "    u = np.zeros(N_INPUTS)\n", "".join(ln + "\n" for ln in arrays)
+            + "    u = np.zeros(N_INPUTS)\n").replace(
             "    H = hist.shape[0]\n", "".join(ln + "\n" for ln in hz.preamble() + wlines)
             + "    H = hist.shape[0]\n")
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range
-        L.append(head + "\n".join(body + spikes[name == "euler"]) + "\n" + _TAIL)
+        L.append(head + "\n".join(body + spikes[scheme.fused]) + "\n" + _TAIL)
     return L

@@ -31,7 +31,8 @@ import sympy as sp
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector
 from .cache import cached_source, load_module
-from .codegen import _body, _zero_safe, group_expressions, schemes
+from .codegen import _body, _zero_safe, group_expressions, rk_lines, stage_arrays
+from .schemes import SCHEMES, stage_time
 
 __all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
 
@@ -202,16 +203,9 @@ def _stage_template(n, m, X, Ssym, exprs):
     return "\n".join(L)
 
 
-_SCHEMES = schemes("y", "NY")
-
 _LOOP = """
 @njit(cache=True, nogil=True, error_model="numpy")
 def run_NAME(y, p, w, t0, dt, nsteps, stride, rec, out_t, out_x, out_s):
-    k1 = np.empty(NY)
-    k2 = np.empty(NY)
-    k3 = np.empty(NY)
-    k4 = np.empty(NY)
-    tmp = np.empty(NY)
 LOADS
     out_t[0] = t0
     for r in range(rec.shape[0]):
@@ -248,13 +242,14 @@ def generate_sensitivity_source(layout, cols):
          "from nbblox.compile.jit import njit, exprel, exprel1", "",
          f"N_STATES = {n}", f"N_SENS = {m}", f"NY = {n * (1 + m)}"]
     tpl = _stage_template(n, m, X, Ssym, exprs)
-    for name, (stages, update) in _SCHEMES.items():
-        body = []
-        for (yin, dy, tex), upd in zip(stages, update):
-            body.append(f"        t_s = {tex}")
-            body.append(tpl.replace("YIN[", f"{yin}[").replace("DY[", f"{dy}["))
-            body.append(upd)
-        L.append(_LOOP.replace("NAME", name).replace("LOADS", "\n".join(loads) or "    pass")
+    for scheme in SCHEMES:
+        if "sensitivity" not in scheme.backends:
+            continue
+        stage = lambda s, yin, c: [f"        t_s = {stage_time(c)}", tpl.replace(
+            "YIN[", f"{yin}[").replace("DY[", f"k{s + 1}[")]
+        body = rk_lines(scheme, stage, "y", "NY")
+        pre = stage_arrays(scheme, "NY", fused=False) + (loads or ["    pass"])
+        L.append(_LOOP.replace("NAME", scheme.name).replace("LOADS", "\n".join(pre))
                  .replace("BODY", "\n".join(body)))
     return "\n".join(L) + "\n"
 

@@ -67,7 +67,8 @@ class Problem:
 
     def __init__(self, system, data, params, *, t=None, vars=None, t0=0.0, dt=0.01,
                  method="rk4", sigma=None):
-        from ..sim.simulate import FIXED_METHODS, _method
+        from ..compile.schemes import select
+        from ..sim.simulate import _method
         self.system = system
         if not isinstance(params, dict) or not params:
             raise ParameterError("params must be a dict {'blox.param': (lo, hi)} with at "
@@ -75,9 +76,10 @@ class Problem:
         self.names = list(params)
         self.cols = sensitivity_columns(system, self.names)
         self.method = _method(method)
-        if self.method not in FIXED_METHODS:
-            raise ParameterError(f"fitting integrates with a fixed-step method ('rk4', "
-                                 f"'heun', 'euler'), not {method!r}")
+        if self.method not in select(backend="sensitivity"):
+            raise ParameterError(f"fitting integrates with a fixed-step method with "
+                                 f"sensitivities ({', '.join(select(backend='sensitivity'))})"
+                                 f", not {method!r}")
         self.p_base = system.params.array.copy()
         self.w_base = system.weights.copy()
         self.x_base = system.x0.copy()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, asdict
 
 import numpy as np
@@ -21,6 +22,23 @@ __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 SCHEMA = "nbblox.circuit"
 SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_JSON_BYTES = 50_000_000
+
+
+def read_circuit_file(path):
+    """The text of a circuit file, refused when larger than ``MAX_JSON_BYTES``
+    (read at most that much: a device like /dev/zero reports no size) or not UTF-8."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_JSON_BYTES + 1)
+    except OSError as exc:
+        raise CircuitError(f"cannot read circuit file {os.fspath(path)!r}: "
+                           f"{exc.strerror or exc}") from None
+    if len(data) > MAX_JSON_BYTES:
+        raise CircuitError(f"{os.fspath(path)!r} is larger than {MAX_JSON_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CircuitError(f"{os.fspath(path)!r} is not UTF-8 text (byte {exc.start})") from None
 
 
 @dataclass
@@ -444,24 +462,66 @@ class Circuit:
 
     @classmethod
     def from_json(cls, text):
-        """Circuit from JSON text (or a path to a ``.json`` file).
+        """Circuit from JSON text (a file: :meth:`load`).
 
-        Nothing in the file is executed: equations are re-parsed with the
-        AST whitelist and every field is validated.
+        Nothing in the text is executed: equations are re-parsed with the
+        AST whitelist and every field is validated.  Text only, never a
+        path: the text may come from a browser, which must not name files
+        on the server.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> c = nb.Circuit([nb.blox.FitzHughNagumo(name="f")], name="one")
+        >>> nb.Circuit.from_json(c.to_json()) == c
+        True
+        >>> nb.Circuit.from_json("pair.json")
+        Traceback (most recent call last):
+        ...
+        nbblox.exceptions.CircuitError: Circuit.from_json takes JSON text, not a file name; to read a file use nb.Circuit.load(path)
         """
         from .serialize import circuit_from_dict  # one-way: serialize builds Circuits
         if isinstance(text, (bytes, bytearray)):
-            text = text.decode("utf-8")
-        if isinstance(text, str) and not text.lstrip().startswith("{") and text.endswith(".json"):
-            with open(text, encoding="utf-8") as fh:
-                text = fh.read()
+            try:
+                text = bytes(text).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CircuitError(f"a circuit file is UTF-8 text; this is not (byte "
+                                   f"{exc.start})") from None
+        if not isinstance(text, str):
+            hint = " (to read a file use nb.Circuit.load(path))" if isinstance(
+                text, os.PathLike) else ""
+            raise CircuitError(f"Circuit.from_json takes JSON text, not "
+                               f"{type(text).__name__}{hint}")
+        name = text.strip()
+        if not name.startswith("{") and "\n" not in name and len(name) < 4096 and (
+                name.lower().endswith(".json") or "/" in name or "\\" in name):
+            raise CircuitError("Circuit.from_json takes JSON text, not a file name; to read "
+                               "a file use nb.Circuit.load(path)")
         if len(text) > MAX_JSON_BYTES:
             raise CircuitError(f"circuit JSON is larger than {MAX_JSON_BYTES} bytes")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CircuitError(f"not valid JSON: {exc}") from None
+        except RecursionError:
+            raise CircuitError("not a circuit file: JSON nested too deeply") from None
         return circuit_from_dict(cls, data)
+
+    @classmethod
+    def load(cls, path):
+        """Circuit from a JSON file written by :meth:`to_json` (size-limited,
+        validated as in :meth:`from_json`).
+
+        Examples
+        --------
+        >>> import os, tempfile, nbblox as nb
+        >>> c = nb.Circuit([nb.blox.FitzHughNagumo(name="f")], name="one")
+        >>> path = os.path.join(tempfile.mkdtemp(), "one.json")
+        >>> _ = c.to_json(path)
+        >>> nb.Circuit.load(path) == c
+        True
+        """
+        return cls.from_json(read_circuit_file(path))
 
     def to_code(self, var="circuit"):
         """Python source that rebuilds this circuit (catalog blox by name)."""

@@ -7,7 +7,7 @@ It owns the per-step semantics in plain NumPy, vectorised over the
 instances of each group (SymPy expressions through ``lambdify``, see
 :mod:`nbblox.compile.reference`), in the kernels' order:
 
-1. integrate (Euler-Maruyama, stochastic Heun or RK4; the first stage stores
+1. integrate (any scheme of :mod:`nbblox.compile.schemes`; the first stage stores
    the outputs in the delay history, whose rows before t0 hold the initial
    output; delayed inputs interpolate linearly between history rows);
 2. hold the states a reset *sets* of refractory neurons;
@@ -32,6 +32,7 @@ import math
 
 import numpy as np
 
+from ..compile import schemes
 
 __all__ = ["normals", "uniforms", "run_reference_full"]
 
@@ -184,25 +185,17 @@ def run_reference_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, 
 
 
 def _loop(net, method, x, t0, dt, nsteps, stride, rec, out_t, out_x):
-    noisy = net.L.has_noise and method != "rk4"
+    scheme = schemes.get(method)
+    noisy = net.L.has_noise and scheme.noise is not None
     j = 1
     spk_i, spk_t = [], []
+    tab = scheme.tableau
     for step in range(nsteps):
         t = t0 + step * dt
         dW = net.noise(step, x.size) if noisy else None
-        k1, g1 = net.stage(t, x, step, 0.0, True, noisy)
-        if method == "euler":
-            new = x + dt * k1 + g1 * dW if noisy else x + dt * k1
-        elif method == "heun":
-            tmp = x + dt * k1 + g1 * dW if noisy else x + dt * k1
-            k2, g2 = net.stage(t + 1.0 * dt, tmp, step, 1.0, False, noisy)
-            new = x + (0.5 * dt * (k1 + k2) + 0.5 * (g1 + g2) * dW if noisy
-                       else 0.5 * dt * (k1 + k2))
-        else:
-            k2, _ = net.stage(t + 0.5 * dt, x + 0.5 * dt * k1, step, 0.5, False, False)
-            k3, _ = net.stage(t + 0.5 * dt, x + 0.5 * dt * k2, step, 0.5, False, False)
-            k4, _ = net.stage(t + 1.0 * dt, x + dt * k3, step, 1.0, False, False)
-            new = x + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+        stage = lambda t_s, y, s: net.stage(t_s, y, step, float(tab.c[s]), s == 0, noisy)
+        new = schemes.rk_step(scheme, (lambda t_s, y, s: stage(t_s, y, s)[0]) if not noisy
+                              else stage, t, x, dt, dW)
         x[:] = new
         bad = not np.isfinite(x).all()
         if net.sp is not None:

@@ -37,15 +37,15 @@ def simulate_sensitivities(system, names, method, x, p, t0, dt, nsteps, stride, 
                            snames, named, info):
     """Body of ``simulate(..., sensitivities=names)`` for a fixed-step method."""
     from .solution import Solution
-    from .simulate import FIXED_METHODS
+    from ..compile.schemes import select
     if isinstance(names, str):
         names = [names]
     names = list(names)
     check_supported(system, len(names))
     cols = sensitivity_columns(system, names)
-    if method not in FIXED_METHODS:
+    if method not in select(backend="sensitivity"):
         raise SimulationError(f"sensitivities are computed with the fixed-step methods "
-                              f"('euler', 'heun', 'rk4'), not {method!r}")
+                              f"{', '.join(select(backend='sensitivity'))}, not {method!r}")
     if system.backend != "numba":
         raise SimulationError("sensitivities need the numba backend (backend='numpy' "
                               "has no sensitivity kernels)")

@@ -1,6 +1,6 @@
-"""simulate(): integrate a System with fixed-step numba loops (euler, heun,
-rk4) or scipy's adaptive and stiff solvers fed the compiled RHS and
-Jacobian.  Every input is validated here, before any kernel runs, because
+"""simulate(): integrate a System with fixed-step numba loops (the schemes
+of :mod:`nbblox.compile.schemes`) or scipy's adaptive and stiff solvers fed
+the compiled RHS and Jacobian.  Every input is validated here, before any kernel runs, because
 numba does not bound-check.
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import __version__
+from ..compile import schemes
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from .events import noise_seed, reset_error, run_full
@@ -17,7 +18,8 @@ from .solution import Solution
 
 __all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
 
-FIXED_METHODS = {"euler": 0, "heun": 1, "rk4": 2}
+#: fixed-step methods (declared in :mod:`nbblox.compile.schemes`)
+FIXED_METHODS = schemes.NAMES
 ADAPTIVE_METHODS = ("RK45", "RK23", "DOP853", "LSODA", "BDF", "Radau")
 MAX_RECORD_BYTES = 4 * 1024**3
 
@@ -32,16 +34,11 @@ def _number(v, what):
     return v
 
 
-_ALIASES = {"em": "euler", "euler_maruyama": "euler", "euler-maruyama": "euler",
-            "stochastic_heun": "heun"}
-
-
 def _method(method):
     m = str(method)
-    if m.lower() in _ALIASES:
-        return _ALIASES[m.lower()]
-    if m.lower() in FIXED_METHODS:
-        return m.lower()
+    scheme = schemes.get(m)
+    if scheme is not None:
+        return scheme.name
     for a in ADAPTIVE_METHODS:
         if m.lower() == a.lower():
             return a
@@ -64,7 +61,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     dt : float
         Step (fixed-step methods) or output spacing (adaptive methods), ms.
     method : str
-        ``"euler"``, ``"heun"``, ``"rk4"`` (numba loops) or an adaptive
+        A fixed-step scheme of :data:`nbblox.compile.schemes.SCHEMES`:
+        ``"euler"``, ``"heun"``, ``"rk4"`` (numba loops), or an adaptive
         scipy method: ``"RK45"``, ``"RK23"``, ``"DOP853"``, ``"LSODA"``,
         ``"BDF"``, ``"Radau"`` (stiff ones get the analytic Jacobian).
         With noise (``xi`` in the equations): ``"euler"``/``"em"``
@@ -203,7 +201,7 @@ def _chunking(system, method, dt, callback, every, weights, learn, record_weight
         return None
     if method not in FIXED_METHODS:
         raise SimulationError(f"callbacks, weights= and record_weights= need a fixed-step "
-                              f"method ('euler', 'heun', 'rk4'), not {method!r}")
+                              f"method ({', '.join(FIXED_METHODS)}), not {method!r}")
     k = steps_of(every, dt, "callback_every") if callback is not None else None
     if record_weights is True:
         if k is None:
@@ -226,12 +224,13 @@ def _check_features(system, method):
                                      ("noise", L.has_noise)) if on) or "callbacks"
     if method not in FIXED_METHODS:
         raise SimulationError(f"method {method!r} cannot integrate a circuit with {what}; "
-                              "use a fixed-step method: 'euler' (= 'em' with noise), "
-                              "'heun' or 'rk4'")
-    if L.has_noise and method == "rk4":
-        raise SimulationError("RK4 is not a stochastic method and this circuit has noise "
-                              "(xi): use method='em' (Euler-Maruyama) or 'heun' "
-                              "(stochastic Heun)")
+                              f"use a fixed-step method ({', '.join(FIXED_METHODS)}; "
+                              "'euler' is 'em' with noise)")
+    scheme = schemes.get(method)
+    if L.has_noise and not scheme.noise:
+        sde = " or ".join(schemes.get(n).sde_choice() for n in schemes.STOCHASTIC)
+        raise SimulationError(f"{scheme.name} is not a stochastic method and this circuit has "
+                              f"noise (xi): use method {sde}")
 
 
 def _full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info,
@@ -270,9 +269,8 @@ def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named
     out_t = np.empty(nrec)
     out_x = np.empty((rec.size, nrec))
     L = system.layout
-    code = FIXED_METHODS[method]
     if system.backend == "numpy":
-        done, bad, j = _run_reference(system, code, x, p, t0, dt, nsteps, stride, rec,
+        done, bad, j = _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec,
                                       out_t, out_x)
     else:
         kernel = getattr(system._k, f"run_{method}")
@@ -285,26 +283,17 @@ def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named
     return sol
 
 
-def _run_reference(system, code, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
+def _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
     """The same fixed-step schemes in plain NumPy (oracle and fallback)."""
     L, k = system.layout, system.reference
-    f = lambda t, y: k.rhs(t, y, p, system.weights, L.src, L.dst)
+    f = lambda t, y, _: k.rhs(t, y, p, system.weights, L.src, L.dst)
+    scheme = schemes.get(method)
     out_t[0] = t0
     out_x[:, 0] = x[rec]
     j = 1
     for step in range(nsteps):
-        t = t0 + step * dt
-        k1 = f(t, x)
-        if code == 0:
-            x += dt * k1
-        elif code == 1:
-            k2 = f(t + dt, x + dt * k1)
-            x += 0.5 * dt * (k1 + k2)
-        else:
-            k2 = f(t + 0.5 * dt, x + 0.5 * dt * k1)
-            k3 = f(t + 0.5 * dt, x + 0.5 * dt * k2)
-            k4 = f(t + dt, x + dt * k3)
-            x += dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+        with np.errstate(all="ignore"):   # as the kernels: a blow-up is reported, not warned
+            x[:] = schemes.rk_step(scheme, f, t0 + step * dt, x, dt)
         bad = np.flatnonzero(~np.isfinite(x))
         if bad.size:
             return step + 1, int(bad[0]), j

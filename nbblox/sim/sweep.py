@@ -17,6 +17,7 @@ import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError, suggest
+from ..compile import schemes
 from ..model.select import is_selector
 from . import sweep_measures
 from .simulate import _number
@@ -25,7 +26,8 @@ from .sweep_dataset import assemble
 
 __all__ = ["sweep"]
 
-METHODS = ("euler", "heun", "rk4")
+#: fixed-step methods (declared in :mod:`nbblox.compile.schemes`)
+METHODS = schemes.NAMES
 CHUNK_BYTES = 256 * 1024**2
 MAX_TRACE_BYTES = 4 * 1024**3
 PARALLEL_REDUCE_MIN = 1_000_000   # samples: below this, threads cost more than they save
@@ -273,10 +275,10 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     system = as_system(model)
     t0, t_end, dt = _number(t0, "t0"), _number(t_end, "t_end"), _number(dt, "dt")
     transient = _number(transient, "transient")
-    if str(method).lower() not in METHODS:
+    if schemes.get(method) is None:
         raise SimulationError(f"sweep runs fixed-step methods ({', '.join(METHODS)}); "
                               f"got {method!r}")
-    method = str(method).lower()
+    method = schemes.get(method).name
     if t_end <= t0:
         raise SimulationError(f"t_end ({t_end}) must be greater than t0 ({t0})")
     if dt <= 0 or dt > t_end - t0:

@@ -1,6 +1,7 @@
 """CPU backend of :func:`nbblox.sweep`: one numba ``prange`` loop over
 parameter sets, each iteration calling the System's own fixed-step loop
-(``run_euler`` / ``run_heun`` / ``run_rk4`` of its generated kernel module).
+(``run_<method>`` of its generated kernel module, one per scheme of
+:mod:`nbblox.compile.schemes`).
 
 Because every instance runs the very same compiled loop as
 :func:`nbblox.simulate`, a sweep gives bit-for-bit the results of running
@@ -15,6 +16,7 @@ import threading
 
 import numpy as np
 
+from ..compile import schemes
 from ..compile.cache import load_module
 from ..exceptions import SimulationError
 from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
@@ -55,18 +57,18 @@ def serial_{m}(X, P, W, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x, ste
     return 0
 '''
 
-_METHODS = ("euler", "heun", "rk4")
 _lock = threading.Lock()
 
 
 def batch_module(system, kernels=None):
     """The generated parallel batch module for ``system``'s kernel module
     (or for the kernel module ``kernels``)."""
-    kname = (kernels or system._k).__name__
+    mod = kernels or system._k
+    methods = [m for m in schemes.NAMES if hasattr(mod, f"run_{m}")]
     src = _TEMPLATE.format(
-        kname=kname,
-        imports="\n".join(f"run_{m} = _k.run_{m}" for m in _METHODS),
-        kernels="\n".join(_KERNEL.format(m=m) for m in _METHODS))
+        kname=mod.__name__,
+        imports="\n".join(f"run_{m} = _k.run_{m}" for m in methods),
+        kernels="\n".join(_KERNEL.format(m=m) for m in methods))
     with _lock:
         return load_module(src)
 
@@ -161,9 +163,9 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     out_t (n, nsamp), out_x (n, len(rec), nsamp), steps (n,), bad (n,), nrec (n,)
         ``bad[i] >= 0`` is the first non-finite state of a diverged instance.
     """
-    if method not in _METHODS:
+    if method not in schemes.NAMES:
         raise SimulationError(f"the sweep backends run fixed-step methods only "
-                              f"({', '.join(_METHODS)}), not {method!r}")
+                              f"({', '.join(schemes.NAMES)}), not {method!r}")
     L = system.layout
     n = X.shape[0]
     nx, npar = len(system.state_names), len(system.param_names)
@@ -188,12 +190,11 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
         return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds, out)
     if system.backend != "numba":
         from .simulate import _run_reference
-        code = _METHODS.index(method)
         saved = system.weights
         try:
             for i in range(n):
                 system.weights = W[i]
-                steps[i], bad[i], nrec[i] = _run_reference(system, code, X[i], P[i], t0, dt,
+                steps[i], bad[i], nrec[i] = _run_reference(system, method, X[i], P[i], t0, dt,
                                                            nsteps, stride, rec, out_t[i],
                                                            out_x[i])
         finally:

@@ -19,6 +19,7 @@ import traitlets
 
 from ..exceptions import CircuitError, NbbloxError
 from ..model import Blox, Circuit
+from ..model.circuit import read_circuit_file
 from .builder_layout import palette, to_svg
 from .builder_sync import BuilderModel
 
@@ -267,14 +268,23 @@ class CircuitBuilder(anywidget.AnyWidget):
         Path(path).write_text(self.to_json(), encoding="utf-8")
 
     @classmethod
-    def load(cls, source, **kw):
-        """A builder showing the circuit of a JSON file (path or text).
+    def load(cls, path, **kw):
+        """A builder showing the circuit of a JSON file (as written by :meth:`save`).
 
-        The file is validated and its equations re-parsed by
+        The file is size-limited, validated and its equations re-parsed by
         :meth:`Circuit.from_json`; nothing in it is executed.  Bad files
         raise CircuitError with the reason.
         """
-        circuit, positions = _read_circuit(source)
+        if isinstance(path, str) and path.lstrip().startswith("{"):
+            raise CircuitError("CircuitBuilder.load reads a file; for JSON text use "
+                               "CircuitBuilder.from_json(text)")
+        return cls.from_json(read_circuit_file(path), **kw)
+
+    @classmethod
+    def from_json(cls, text, **kw):
+        """A builder showing the circuit of JSON text (as :meth:`to_json` writes
+        it, positions included); validated like :meth:`Circuit.from_json`."""
+        circuit, positions = _read_circuit(text)
         return cls(circuit, positions=positions, **kw)
 
     def to_svg(self):
@@ -368,15 +378,10 @@ class CircuitBuilder(anywidget.AnyWidget):
             display(view if view is not None else sol.to_pandas().iloc[::max(1, len(sol.t) // 10)])
 
 
-def _read_circuit(source):
-    """(Circuit, positions) from JSON text or a path; validated by Circuit.from_json."""
-    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
-        path = Path(source)
-        if not path.exists():
-            raise CircuitError(f"no such circuit file: {source}")
-        text = path.read_text(encoding="utf-8")
-    else:
-        text = source
+def _read_circuit(text):
+    """(Circuit, positions) from JSON text -- never a path: the text may come from
+    the browser, which must not name files on the server.  Validated by
+    Circuit.from_json."""
     circuit = Circuit.from_json(text)
     positions = {}
     try:

@@ -16,6 +16,7 @@ in one session does not stall the others.
 """
 from __future__ import annotations
 
+import asyncio
 import copy
 import io
 import logging
@@ -24,12 +25,13 @@ import weakref
 import panel as pn
 
 from ..compile import as_system
-from ..exceptions import NbbloxError, ParameterError, SimulationError
+from ..exceptions import CircuitError, NbbloxError, ParameterError, SimulationError
 from ..model.circuit import Circuit
 from . import dashboard_views as V
 from . import explore_panel
-from .explorer import Explorer
-from .text import escape, file_name, html_pane, message_markdown
+from .explorer import Explorer, _in_panel_server
+from .text import escape, file_name, html_pane, markdown, message_markdown
+from .untrusted import open_circuit_text
 
 __all__ = ["Dashboard", "MAX_UPLOAD_BYTES"]
 
@@ -37,6 +39,18 @@ MAX_UPLOAD_BYTES = 1_000_000
 
 log = logging.getLogger("nbblox.dashboard")
 _open_sessions = weakref.WeakSet()   # served dashboards whose browser session is alive
+
+
+def _upload_text(data):
+    """The uploaded bytes as circuit JSON text (size-limited, UTF-8)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ParameterError(f"the uploaded file is {len(data)} bytes; the limit is "
+                             f"{MAX_UPLOAD_BYTES}")
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CircuitError(f"a circuit file is UTF-8 text; this file is not (byte "
+                           f"{exc.start})") from None
 
 
 def _private_system(system):
@@ -93,6 +107,7 @@ class Dashboard(pn.viewable.Viewer):
         self._args = dict(views=views, vars=vars, t_end=t_end, dt=dt, method=method,
                           params=params, phase=phase, bifurcation=bifurcation, seed=seed)
         self._upload_enabled = upload
+        self._uploading, self._upload_data = False, None
         self._title_arg = title
         self._sidebar = pn.Column(width=330)
         self._main = pn.Column()
@@ -222,17 +237,46 @@ class Dashboard(pn.viewable.Viewer):
         data = event.new
         if not data:
             return
+        if _in_panel_server():
+            # someone else's file on a shared server: read and compile it in a child
+            # process with a time and memory budget, off the event loop, one at a time
+            if self._uploading:
+                self._upload_failed("another upload of this session is still being read")
+                return
+            self._uploading, self._upload_data = True, bytes(data)
+            self.status.object = markdown("⏳ reading the uploaded circuit")
+            pn.state.execute(self._open_upload_async)
+            return
         try:
-            if len(data) > MAX_UPLOAD_BYTES:
-                raise ParameterError(f"the uploaded file is {len(data)} bytes; the limit is "
-                                     f"{MAX_UPLOAD_BYTES}")
-            circuit = Circuit.from_json(bytes(data))   # validated, equations re-parsed
-            a = self._args
-            self._load(as_system(circuit), t_end=a["t_end"], dt=a["dt"], method=a["method"],
-                       seed=a["seed"])
-        except NbbloxError as exc:
-            self.alert.object = message_markdown("Could not open that circuit:", exc)
-            self.alert.visible = True
+            self._show_upload(as_system(Circuit.from_json(_upload_text(data))))
+        except Exception as exc:   # never let Panel log the event (it holds the file)
+            self._upload_failed(exc)
+
+    async def _open_upload_async(self):
+        loop = asyncio.get_running_loop()
+        a, data, self._upload_data = self._args, self._upload_data, None
+        try:
+            text = _upload_text(data)
+            system = await loop.run_in_executor(
+                None, lambda: open_circuit_text(text, method=a["method"], dt=a["dt"]))
+            self._show_upload(system)
+        except Exception as exc:
+            self.explorer.controls.show_status()     # the status line of the last run again
+            self._upload_failed(exc)
+        finally:
+            self._uploading = False
+
+    def _show_upload(self, system):
+        a = self._args
+        self._load(system, t_end=a["t_end"], dt=a["dt"], method=a["method"], seed=a["seed"])
+
+    def _upload_failed(self, exc):
+        # the server log gets the kind of failure, never the file or a message quoting it
+        log.info("upload refused (%s)", type(exc).__name__ if not isinstance(exc, str) else exc)
+        if not isinstance(exc, (NbbloxError, str)):
+            exc = f"this file could not be read as a circuit ({type(exc).__name__})"
+        self.alert.object = message_markdown("Could not open that circuit:", exc)
+        self.alert.visible = True
 
     # -- display --------------------------------------------------------------------
     def __panel__(self):

@@ -61,13 +61,11 @@ def _json_app(path):
     """(factory, title) for a circuit JSON: validated now, one dashboard per session."""
     from ..compile import compile as nb_compile
     from ..exceptions import CircuitError
-    from ..model.circuit import Circuit
-    size = os.path.getsize(path)
-    if size > _MAX_JSON:
-        raise CircuitError(f"{path}: {size} bytes is more than the {_MAX_JSON} bytes a served "
-                           "circuit may have")
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
+    from ..model.circuit import Circuit, read_circuit_file
+    text = read_circuit_file(path)
+    if len(text) > _MAX_JSON:
+        raise CircuitError(f"{path}: {len(text)} bytes is more than the {_MAX_JSON} bytes a "
+                           "served circuit may have")
     circuit = Circuit.from_json(text)
     nb_compile(circuit)            # compile (and fill the kernel cache) before the first visitor
 

@@ -8,13 +8,15 @@ The same holds after the payload arrives through the upload box.
 """
 import json
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import lab
-from test_dashboard_serve import chromium, nbblox_serve, open_app
+from test_dashboard_serve import chromium, nbblox_serve, open_app, status
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hostile import CIRCUIT_NAME, PAYLOAD, hostile_circuit_dict  # noqa: E402
+from hostile import CIRCUIT_NAME, PAYLOAD, hostile_circuit_dict, tower  # noqa: E402
 
 # elements the payload would create, counted through every open shadow root
 _INJECTED = """() => {
@@ -69,3 +71,16 @@ def test_hostile_circuit_is_shown_as_text(tmp_path):
         assert visible_text(page, "nope" + PAYLOAD)
         assert page.evaluate(_INJECTED) == [] and dialogs == []
         lab.screenshot(page, "hostile_circuit_upload_refused")
+
+        # the 243-byte power tower: read in a child process, refused with the
+        # parser's reason; the server keeps answering meanwhile
+        (tmp_path / "tower.json").write_text(tower())
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "tower.json"))
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(f"{base}/favicon.ico", timeout=10) as r:
+            assert r.status == 200
+        assert time.perf_counter() - t0 < 5
+        page.get_by_text("exponent 10000000000 is too large").first.wait_for(timeout=60_000)
+        lab.screenshot(page, "hostile_circuit_tower_refused")
+        # the session keeps its circuit and its last run
+        assert status(page).startswith("0 spikes (a.V crossing 0) · run 1")

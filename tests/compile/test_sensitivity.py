@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import nbblox as nb
+from nbblox.compile.schemes import select
 from nbblox.exceptions import ParameterError, SimulationError
 
 
@@ -27,7 +28,7 @@ def _rel(a, b):
     return float(np.abs(a - b).max() / np.abs(b).max())
 
 
-@pytest.mark.parametrize("method", ["rk4", "heun", "euler"])
+@pytest.mark.parametrize("method", select(backend="sensitivity"))
 def test_fitzhugh_nagumo_matches_central_differences(method):
     s = nb.compile(nb.blox.FitzHughNagumo(name="fhn", I=0.5))
     names = ["fhn.a", "fhn.b", "fhn.tau", "fhn.I", "fhn.V(0)"]

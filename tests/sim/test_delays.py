@@ -4,6 +4,7 @@ import pytest
 from scipy.special import lambertw
 
 import nbblox as nb
+from nbblox.compile.schemes import select
 from nbblox.exceptions import CircuitError, SimulationError
 
 # a pure integrator node: dx/dt = (sum of weighted, delayed inputs)
@@ -27,7 +28,7 @@ def _period(t, x):
     return np.diff(tc)
 
 
-@pytest.mark.parametrize("method", ["rk4", "heun"])
+@pytest.mark.parametrize("method", select(exponential=False, order=2))
 def test_delayed_loop_at_the_hopf_point_oscillates_with_period_4_tau(method):
     """s' = -a s(t - tau) has characteristic equation lambda = -a exp(-lambda tau);
     at a tau = pi/2 its rightmost roots are lambda = +-i pi/(2 tau): a sustained

@@ -4,13 +4,14 @@ import numpy as np
 import pytest
 
 import nbblox as nb
+from nbblox.compile.schemes import select
 from nbblox.exceptions import EquationError, SimulationError
 
 OU = nb.BloxType("OU", "dx/dt = -x/tau + sigma*xi",
                  params={"tau": 10.0, "sigma": 0.5}, init={"x": 0.0})
 
 
-@pytest.mark.parametrize("method", ["em", "heun"])
+@pytest.mark.parametrize("method", select(noise=True))
 def test_ornstein_uhlenbeck_stationary_variance(method):
     """dx = -x/tau dt + sigma dW has stationary variance sigma^2 tau / 2 and
     autocorrelation exp(-|lag|/tau) (Uhlenbeck & Ornstein 1930, Phys Rev

@@ -11,6 +11,7 @@ import pytest
 from scipy.optimize import fsolve
 
 import nbblox as nb
+from nbblox.compile.schemes import SCHEMES, select
 from nbblox.exceptions import ParameterError, SimulationError
 
 OSC = nb.BloxType("Osc", "dx/dt = y\ndy/dt = -x", init={"x": 1.0, "y": 0.0})
@@ -67,7 +68,7 @@ def test_wilson_cowan_fixed_point_matches_scipy_root():
 
 
 @pytest.mark.parametrize("backend", ["numba", "numpy"])
-@pytest.mark.parametrize("method, order", [("euler", 1), ("heun", 2), ("rk4", 4)])
+@pytest.mark.parametrize("method, order", [(s.name, s.order) for s in SCHEMES if s.order])
 def test_convergence_order_on_the_harmonic_oscillator(method, order, backend):
     """x'' = -x with x(0)=1: exact x = cos t.  Halving dt divides the error
     at t = 2 by 2**order."""
@@ -79,7 +80,7 @@ def test_convergence_order_on_the_harmonic_oscillator(method, order, backend):
     assert np.all(np.abs(rates - order) < 0.15), rates
 
 
-@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+@pytest.mark.parametrize("method", select(exponential=False))
 def test_numba_and_numpy_backends_agree(method):
     c = nb.Circuit([nb.blox.HodgkinHuxley(name="hh", I=12.0),
                     nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")])

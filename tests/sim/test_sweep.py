@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import nbblox as nb
+from nbblox.compile.schemes import select
 from nbblox.sim.sweep_measures import apply
 
 
@@ -31,7 +32,7 @@ def test_grid_traces_equal_simulate_exactly(fhn_system):
                 sol["fhn.w"][-1]
 
 
-@pytest.mark.parametrize("method", ["euler", "heun"])
+@pytest.mark.parametrize("method", select(exponential=False))
 def test_list_of_sets_and_methods(fhn_system, method):
     I = [0.2, 0.9, 1.3]
     b = [0.7, 0.8, 0.75]

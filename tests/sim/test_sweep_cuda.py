@@ -11,7 +11,8 @@ SCRIPT = textwrap.dedent("""
     import numpy as np, nbblox as nb
     s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
     vals = {"fhn.I": [0.0, 0.6, 1.2], "fhn.a": [0.7, 0.8]}
-    for m in ("rk4", "heun", "euler"):
+    from nbblox.compile.schemes import select
+    for m in select(backend="cuda"):
         a = nb.sweep(s, vals, t_end=4.0, dt=0.05, method=m, traces=True, stride=2,
                      measure=["max", "final"])
         b = nb.sweep(s, vals, t_end=4.0, dt=0.05, method=m, traces=True, stride=2,

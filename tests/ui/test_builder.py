@@ -238,8 +238,10 @@ def test_save_load_keeps_positions(tmp_path, wired):
     b.save(tmp_path / "c.json")
     b2 = CircuitBuilder.load(tmp_path / "c.json")
     assert b2.circuit == b.circuit and b2.positions == b.positions
-    b3 = CircuitBuilder.load(b.to_json())                  # text works too
+    b3 = CircuitBuilder.from_json(b.to_json())             # text has its own door
     assert b3.circuit == b.circuit
+    with pytest.raises(nb.NbbloxError, match="use CircuitBuilder.from_json"):
+        CircuitBuilder.load(b.to_json())
 
 
 HOSTILE_EQ = "dV/dt = __import__('os').system('touch /tmp/nbblox_pwned')"
@@ -258,7 +260,7 @@ def test_hostile_json_is_refused_with_a_message(wired, tmp_path, mutate, needle)
     mutate(data)
     text = json.dumps(data)
     with pytest.raises(nb.NbbloxError, match=needle):
-        CircuitBuilder.load(text)
+        CircuitBuilder.from_json(text)
     before = b.to_json()
     cmd("load_json", text=text, filename="evil.json")
     level, msg = b.messages[-1]
@@ -266,6 +268,21 @@ def test_hostile_json_is_refused_with_a_message(wired, tmp_path, mutate, needle)
     assert b.to_json() == before
     import os
     assert not os.path.exists("/tmp/nbblox_pwned")
+
+
+def test_a_browser_message_cannot_name_a_server_file(wired, tmp_path):
+    """Issue 23, item 3: the builder read any text not starting with '{' as a path,
+    and its download button then returned the file."""
+    b, out, edit, cmd = wired
+    two_wc(edit)
+    secret = tmp_path / "secret.json"
+    nb.Circuit([nb.blox.FitzHughNagumo(name="secret_cell")]).to_json(str(secret))
+    before = b.to_json()
+    for text in (str(secret), "/dev/zero", "  " + str(secret)):
+        cmd("load_json", text=text, filename="x.json")
+        level, msg = b.messages[-1]
+        assert level == "error" and "takes JSON text" in msg, msg
+        assert b.to_json() == before and "secret_cell" not in b.to_json()
 
 
 def test_load_from_the_canvas_replaces_the_circuit(wired):
