@@ -207,7 +207,7 @@ def check_equations(btype):
     [blox 'Leaky', line 1] units disagree: the sum '(E - V) / tau + g' mixes mV/ms and mS
         dV/dt = (E - V)/tau + g
     """
-    from .equations import _parse_ast
+    from .expression import _parse_ast
     table = symbol_units(btype)
     if table is None:
         return
@@ -262,7 +262,7 @@ def output_unit(btype, output):
 
 
 def _inferred_output(btype, output):
-    from .equations import _parse_ast
+    from .expression import _parse_ast
     table = symbol_units(btype)
     for name, (src, no, line, col0) in btype.eqs._sources.items():
         if name not in btype.eqs.states:
