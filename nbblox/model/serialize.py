@@ -73,7 +73,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
         except (ParameterError, TypeError) as exc:
             raise CircuitError(f"invalid circuit file: blox {item['name']!r}: {exc}") from None
     if "composites" in data:
-        from .composite import composites_from_dict
+        from .composite_io import composites_from_dict
         composites_from_dict(cls, circuit, data, types, _depth)
     pops_in, projs_in = data.get("populations", []), data.get("projections", [])
     _require(isinstance(pops_in, list) and isinstance(projs_in, list),
@@ -109,7 +109,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
                         output=k.get("output") or None, input=k.get("input") or None,
                         unit=k.get("unit") or None)
     if any(f in data for f in ("inputs", "outputs", "promote", "template")):
-        from .composite import extras_from_dict
+        from .composite_io import extras_from_dict
         extras_from_dict(circuit, data)
     return circuit
 
@@ -134,7 +134,7 @@ def _kwargs(d):
 def circuit_to_code(circuit, var="circuit"):
     """Python source that rebuilds ``circuit``; running it gives an equal one."""
     if circuit.composites:
-        from .composite import composite_to_code   # one builder function per template
+        from .composite_io import composite_to_code   # one builder function per template
         return composite_to_code(circuit, var)
     lines = ["import nbblox as nb", ""]
     type_var = {}
@@ -145,7 +145,7 @@ def circuit_to_code(circuit, var="circuit"):
     lines.append(f"{var} = nb.Circuit(name={circuit.name!r})")
     lines += member_lines(circuit, var, type_var) + wire_lines(circuit, var)
     if circuit.inputs or circuit.outputs or circuit.promoted:
-        from .composite import port_lines
+        from .composite_io import port_lines
         lines += port_lines(circuit, var)
     return "\n".join(lines) + "\n"
 
