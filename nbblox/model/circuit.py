@@ -351,12 +351,14 @@ class Circuit(Composable):
         return c
 
     def to_graph(self):
-        """networkx.DiGraph with the blox as node attribute ``blox``."""
+        """networkx.MultiDiGraph with the blox as node attribute ``blox``
+        (members of composites by path, as the compiler sees them)."""
         import networkx as nx
         g = nx.MultiDiGraph()
-        for n, b in self.blox.items():
+        flat = self.flatten()
+        for n, b in flat.blox.items():
             g.add_node(n, blox=b, type=b.type.name)
-        for k in self.connections:
+        for k in flat.connections:
             g.add_edge(k.src, k.dst, weight=k.weight, delay=k.delay)
         return g
 
