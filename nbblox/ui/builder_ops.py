@@ -43,7 +43,10 @@ class OpsMixin:
     def _edge_fields(k, as_dict=False):
         f = (k.src, k.dst, float(k.weight), float(k.delay), k.output, k.input)
         if as_dict:
-            return dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
+            d = dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
+            if getattr(k, "unit", ""):
+                d["unit"] = k.unit      # the weight's unit (undo/redo must keep it)
+            return d
         return f
 
     def _remember_node(self, b):
@@ -186,18 +189,27 @@ class OpsMixin:
         if not isinstance(eid, str) or eid in self._edges:
             raise CircuitError(f"connection id {eid!r} is already used")
         src, dst = self._name_of(op, "src"), self._name_of(op, "dst")
+        before = len(self.circuit.connections)
         self.circuit.connect(src, dst, op.get("weight", 1.0), op.get("delay", 0.0),
-                             output=op.get("output") or None, input=op.get("input") or None)
-        k = self.circuit.connections.pop()
+                             output=op.get("output") or None, input=op.get("input") or None,
+                             unit=op.get("unit") or None)
+        # a connection rule may wire more than one (synapse -> neuron also feeds the
+        # neuron's V back into V_post): each becomes an edge of its own
+        added = self.circuit.connections[before:]
+        del self.circuit.connections[before:]
         index = op.get("index")
-        if isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
-            self.circuit.connections.insert(index, k)
-        else:
-            self.circuit.connections.append(k)
-        self._edges[eid] = k
-        self._mirror_edges[eid] = self._edge_fields(k)
-        return [dict(op="add_edge", id=eid, **self._edge_fields(k, as_dict=True))], \
-            [{"op": "remove_edge", "id": eid}]
+        canon, inverse = [], []
+        for n, k in enumerate(added):
+            kid = eid if n == 0 else self._new_edge_id()
+            if n == 0 and isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
+                self.circuit.connections.insert(index, k)
+            else:
+                self.circuit.connections.append(k)
+            self._edges[kid] = k
+            self._mirror_edges[kid] = self._edge_fields(k)
+            canon.append(dict(op="add_edge", id=kid, **self._edge_fields(k, as_dict=True)))
+            inverse.insert(0, {"op": "remove_edge", "id": kid})
+        return canon, inverse
 
     def _op_remove_edge(self, op):
         eid = op.get("id")

@@ -393,3 +393,19 @@ def test_assigning_a_circuit_and_the_post_cell_hook():
     c.add(nb.blox.WilsonCowan(name="y"))
     mod._post_run_cell()                 # what IPython runs after every cell
     assert out[-1]["type"] == "applied" and out[-1]["ops"][-1]["name"] == "y"
+
+
+def test_an_edge_a_connection_rule_expands_is_one_undo_step_of_several_edges():
+    """synapse -> neuron also wires the neuron's V back into V_post (nbblox.model.wiring)."""
+    c = nb.Circuit([nb.blox.AMPA(name="syn"), nb.blox.HodgkinHuxley(name="post")])
+    m = BuilderModel(c)
+    out = []
+    m.subscribe(out.append)
+    assert m.edit([{"op": "add_edge", "src": "syn", "dst": "post"}])
+    ops = out[-1]["ops"]
+    assert [(o["src"], o["input"]) for o in ops] == [("syn", "I_syn"), ("post", "V_post")]
+    assert len(m._edges) == 2 and len(c.connections) == 2
+    m.undo()
+    assert c.connections == [] and m._edges == {}
+    m.redo()
+    assert sorted(k.input for k in c.connections) == ["I_syn", "V_post"]
