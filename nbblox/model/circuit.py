@@ -228,17 +228,24 @@ class Circuit(Composable):
             raise CircuitError(f"connection {spath} -> {dpath}: input port feeds "
                                f"{len(ends)} inner inputs; a projection needs one target "
                                "(connect to the inner blox by path)")
-        for dpath_i, d_i, input_i, factor in ends:
-            w = weight if factor == 1.0 else np.multiply(weight, factor)
-            if rule:
-                self._project(spath, s, dpath_i, d_i, w, delay, output, input_i, on_pre=on_pre,
-                              p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                              autapses=autapses, plasticity=plasticity, name=name)
-            elif output is None and input_i is None and (
-                    found := wiring.rule_for(s.type, d_i.type)) is not None:
-                self._by_rule(found, spath, s, dpath_i, d_i, w, delay, unit)
-            else:
-                self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i, unit)
+        # a port or a rule may make several connections: all of them or none
+        n_conn, n_proj = len(self.connections), len(self.projections)
+        try:
+            for dpath_i, d_i, input_i, factor in ends:
+                w = weight if factor == 1.0 else np.multiply(weight, factor)
+                if rule:
+                    self._project(spath, s, dpath_i, d_i, w, delay, output, input_i,
+                                  on_pre=on_pre, p=p, i=i, j=j, matrix=matrix,
+                                  one_to_one=one_to_one, seed=seed, autapses=autapses,
+                                  plasticity=plasticity, name=name)
+                elif output is None and input_i is None and (
+                        found := wiring.rule_for(s.type, d_i.type)) is not None:
+                    self._by_rule(found, spath, s, dpath_i, d_i, w, delay, unit)
+                else:
+                    self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i, unit)
+        except Exception:
+            del self.connections[n_conn:], self.projections[n_proj:]
+            raise
         return self
 
     def _by_rule(self, found, spath, s, dpath, d, weight, delay, unit):

@@ -106,3 +106,13 @@ def test_the_wired_synapse_transmits():
     assert sol["post.V"].max() > -60.0                         # post was driven up from -65
     alone = nb.simulate(nb.blox.HodgkinHuxley(name="post"), 30.0, dt=0.02)
     assert alone["post.V"].max() < -64.9
+
+
+def test_a_connect_that_fails_half_way_adds_nothing():
+    # the rule's forward wire is fine, the back wire V (mV) -> V_post is refused by units
+    volt = nb.BloxType("Volt", "dV/dt = -V/tau", units={"V": "V"}, kind="neuron",
+                       inputs=("I_syn",), params={"tau": (1.0, None, "ms")})
+    c = nb.Circuit([nb.blox.AMPA(name="syn"), volt(name="cell")])
+    with pytest.raises(nb.UnitError, match="output 'V' of 'cell'"):
+        c.connect("syn", "cell")
+    assert c.connections == []
