@@ -11,6 +11,8 @@ composite itself, from Python).  Mixed into
 """
 from __future__ import annotations
 
+import math
+
 from ..exceptions import CircuitError
 from ..model.composite import walk
 from .builder_layout import SPACING, type_info
@@ -134,10 +136,10 @@ class CompositesMixin:
             x0, y0 = self.positions.get(name) or self._free_spot()
             members = [p for p, b in walk(self.circuit.composites[name], name + ".")
                        if not hasattr(b, "n")]
-            cols = max(1, round(len(members) ** 0.5))
+            cols = max(1, math.ceil(len(members) ** 0.5))   # a grid, spaced like the layout
             for i, p in enumerate(members):
-                self.positions.setdefault(p, (x0 + (i % cols) * SPACING * 0.8,
-                                              y0 + (i // cols) * SPACING * 0.5))
+                self.positions.setdefault(p, (x0 + (i % cols) * SPACING,
+                                              y0 + (i // cols) * SPACING * 0.75))
         for p, b in self._shown_blox().items():
             if "." in p:
                 self._nodes[p] = (b, b.type.key, dict(b.params))
