@@ -299,7 +299,9 @@ function render({ model, el }) {
   }
   function updateStatus() {
     const waiting = pending.length + (outbox.length ? 1 : 0);
-    status.textContent = `${view.nodes.size} blox · ${view.edges.size} connections` + (pending.length ? ` · saving ${pending.length}…` : "");
+    const comps = [...view.nodes.values()].filter((n) => n.composite).length;
+    status.textContent = `${view.nodes.size - comps} blox` + (comps ? ` · ${comps} composite${comps > 1 ? "s" : ""}` : "")
+      + ` · ${view.edges.size} connections` + (pending.length ? ` · saving ${pending.length}…` : "");
     status.classList.toggle("nbb-busy", waiting > 0);
   }
 
@@ -365,8 +367,9 @@ function render({ model, el }) {
   function bbox() {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const n of view.nodes.values()) {
-      x0 = Math.min(x0, n.x - NODE_W / 2); x1 = Math.max(x1, n.x + NODE_W / 2);
-      y0 = Math.min(y0, n.y - NODE_H / 2 - 50); y1 = Math.max(y1, n.y + NODE_H / 2);
+      const m = n.group ? 30 : 0;       // the frame of an open composite and its label
+      x0 = Math.min(x0, n.x - NODE_W / 2 - m); x1 = Math.max(x1, n.x + NODE_W / 2 + m);
+      y0 = Math.min(y0, n.y - NODE_H / 2 - 50 - m); y1 = Math.max(y1, n.y + NODE_H / 2 + m);
     }
     return x0 === Infinity ? null : { x0, y0, x1, y1 };
   }
@@ -383,7 +386,7 @@ function render({ model, el }) {
 
   // ---- drawing
   let nodeEls = new Map(), edgeEls = new Map();
-  function toggle(name) { command("toggle", { name }); }
+  function toggle(name) { command("toggle", { name }); }   // Python answers with a snapshot
   function drawFrames() {                  // an open composite: a dashed frame around its members
     const boxes = new Map();
     for (const n of view.nodes.values()) {
