@@ -10,6 +10,7 @@ import panel as pn
 
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
+from .groups import slider_groups
 from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout"]
@@ -71,10 +72,14 @@ class Controls:
             return self.sliders[name]
         info = self.ex.system.parameter_info(name)
         lo, hi = info.slider_bounds
-        v = self.ex.params[name]
+        targets = self.ex.system.params.match(name)   # a promoted parameter: several
+        v = self.ex.params[targets[0]]
         lo, hi = min(lo, v), max(hi, v)
         pname = name.split(".", 1)[1]
-        title = label(f"{pname} ({info.unit})" if info.unit else pname)
+        title = f"{pname} ({info.unit})" if info.unit else pname
+        if len(targets) > 1:
+            title += f" · all {len(targets)}"
+        title = label(title)
         s = pn.widgets.FloatSlider(**_kw(title, start=lo, end=hi, step=info.slider_step,
                                               value=v, width=240, css_classes=["nbblox-slider"],
                                               tags=[name], format="0[.]00[0]"))
@@ -88,6 +93,8 @@ class Controls:
     def _slid(self, name, value):
         if not self.ex._syncing:
             self.ex.request({name: float(value)})
+            if name in self.ex.system.params.aliases:   # the sliders it moved follow it
+                self.sync({t: float(value) for t in self.ex.system.params.match(name)})
 
     def _run_change(self, **run):
         if not self.ex._syncing and run:
@@ -102,17 +109,17 @@ class Controls:
         """Rebuild the slider groups for the current filter."""
         names = self.matches()
         shown = names[:MAX_SLIDERS]
-        groups = {}
-        for n in shown:
-            groups.setdefault(n.split(".", 1)[0], []).append(n)
+        # one card per top-level blox or composite (nbblox.ui.groups); a composite's
+        # promoted parameters come first, so one slider moves all its inner values
+        groups = slider_groups(self.ex.system, shown)
+        q = (self.filter.value_input or self.filter.value or "").strip().lower()
         many = len(groups) > 3
         cards = []
-        for i, (blox, members) in enumerate(groups.items()):
-            btype = self.ex.system.circuit.blox[blox].type.name if blox in \
-                self.ex.system.circuit.blox else ""
+        for i, g in enumerate(groups):
+            members = [a for a in g.promoted if q in a.lower()] + g.names
             # a Card pastes its title into HTML: hand it escaped text
             cards.append(pn.Card(*[self.slider(n)[1] for n in members],
-                                 title=str(escape(f"{blox} · {btype}")),
+                                 title=str(escape(g.title)),
                                  collapsed=many and i >= 3,
                                  width=300, margin=(2, 2)))
         self.groups.objects = cards
@@ -124,9 +131,17 @@ class Controls:
         """Move widgets to values set from code without re-triggering a run."""
         self.ex._syncing = True
         try:
+            aliases = self.ex.system.params.aliases
             for name, v in values.items():
                 if name in self.sliders:
                     s = self.sliders[name][0]
+                    s.start, s.end = min(s.start, v), max(s.end, v)
+                    s.value = v
+            for name in (n for n in self.sliders if n in aliases):   # promoted: common value
+                vs = {self.ex.params.get(t) if t not in values else values[t]
+                      for t in self.ex.system.params.match(name)}
+                if len(vs) == 1 and None not in vs:
+                    s, v = self.sliders[name][0], vs.pop()
                     s.start, s.end = min(s.start, v), max(s.end, v)
                     s.value = v
             for key, w in (("method", self.method), ("dt", self.dt), ("t_end", self.t_end)):

@@ -51,6 +51,9 @@ def slider_groups(system, names):
         if g is None:
             g = groups[key] = _new_group(circuit, key, system)
         g.names.append(n)
+    for g in groups.values():
+        if g.kind == "composite":      # slot order interleaves members: list blox by blox
+            g.names.sort(key=lambda n: n.rsplit(".", 1)[0])
     return list(groups.values())
 
 
