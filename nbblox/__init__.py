@@ -62,6 +62,9 @@ _LAZY = {
     "io": ("nbblox.io", None),
     "citation": ("nbblox.io.citation", "citation"),
     "export_html": ("nbblox.io.html", "export_html"),
+    "WiringWarning": ("nbblox.exceptions", "WiringWarning"),
+    "UnitError": ("nbblox.model.units", "UnitError"),
+    "register_rule": ("nbblox.model.wiring", "register_rule"),
 }
 
 __all__ = ["Blox", "BloxType", "Circuit", "Connection", "Parameter", "blox", "Population",

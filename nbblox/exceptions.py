@@ -10,7 +10,7 @@ import difflib
 
 __all__ = [
     "NbbloxError", "EquationError", "ParameterError", "CircuitError",
-    "CompileError", "SimulationError", "RunCancelled", "suggest",
+    "CompileError", "SimulationError", "RunCancelled", "WiringWarning", "suggest",
 ]
 
 
@@ -55,6 +55,12 @@ class CircuitError(NbbloxError, ValueError):
 
 class CompileError(NbbloxError):
     """A circuit that cannot be turned into a System."""
+
+
+class WiringWarning(UserWarning):
+    """A circuit that compiles but is probably wired wrong (an input the model
+    needs is unconnected or fed twice); ``compile(..., strict=True)`` makes it
+    an error."""
 
 
 class SimulationError(NbbloxError, RuntimeError):

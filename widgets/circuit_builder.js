@@ -11,7 +11,7 @@
 const SVGNS = "http://www.w3.org/2000/svg";
 export const NODE_W = 120, NODE_H = 44;
 const KIND_COLORS = { neuron: "#3b7dd8", neural_mass: "#8e44ad", input: "#27ae60",
-  observer: "#d68910", synapse: "#16a085", custom: "#7f8c8d" };
+  observer: "#d68910", synapse: "#16a085", custom: "#7f8c8d", composite: "#2c3e50" };
 const KIND_LABELS = { neuron: "Neurons", neural_mass: "Neural masses", synapse: "Synapses",
   input: "Inputs", observer: "Observers", custom: "Custom" };
 const KIND_ORDER = ["neuron", "neural_mass", "synapse", "input", "observer", "custom"];
@@ -47,7 +47,7 @@ export function applyOps(st, ops) {
       case "add_node":
         if (st.nodes.has(op.name)) throw new Error(`the circuit already has a blox named '${op.name}'`);
         st.nodes.set(op.name, { name: op.name, type: op.type, params: { ...(op.params || {}) },
-          x: +op.x || 0, y: +op.y || 0 });
+          x: +op.x || 0, y: +op.y || 0, ...(op.group ? { group: op.group } : {}) });
         break;
       case "remove_node":
         need(st, op.name);
@@ -208,10 +208,11 @@ function render({ model, el }) {
   marker.append(s("path", { d: "M0,0L10,5L0,10z", fill: "#555" }));
   defs.append(marker);
   const viewport = s("g", { class: "nbb-viewport" });
+  const frameLayer = s("g", { class: "nbb-frames" });     // open composites
   const edgeLayer = s("g", { class: "nbb-edges" });
   const nodeLayer = s("g", { class: "nbb-nodes" });
   const tempLayer = s("g", { class: "nbb-temp" });
-  viewport.append(edgeLayer, nodeLayer, tempLayer);
+  viewport.append(frameLayer, edgeLayer, nodeLayer, tempLayer);
   svg.append(defs, viewport);
   const canvasWrap = h("div", { class: "nbb-canvas-wrap" }, svg);
   const side = h("div", { class: "nbb-side" });
@@ -302,7 +303,9 @@ function render({ model, el }) {
   }
   function updateStatus() {
     const waiting = pending.length + (outbox.length ? 1 : 0);
-    status.textContent = `${view.nodes.size} blox · ${view.edges.size} connections` + (pending.length ? ` · saving ${pending.length}…` : "");
+    const comps = [...view.nodes.values()].filter((n) => n.composite).length;
+    status.textContent = `${view.nodes.size - comps} blox` + (comps ? ` · ${comps} composite${comps > 1 ? "s" : ""}` : "")
+      + ` · ${view.edges.size} connections` + (pending.length ? ` · saving ${pending.length}…` : "");
     status.classList.toggle("nbb-busy", waiting > 0);
   }
 
@@ -369,8 +372,9 @@ function render({ model, el }) {
   function bbox() {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const n of view.nodes.values()) {
-      x0 = Math.min(x0, n.x - NODE_W / 2); x1 = Math.max(x1, n.x + NODE_W / 2);
-      y0 = Math.min(y0, n.y - NODE_H / 2 - 50); y1 = Math.max(y1, n.y + NODE_H / 2);
+      const m = n.group ? 30 : 0;       // the frame of an open composite and its label
+      x0 = Math.min(x0, n.x - NODE_W / 2 - m); x1 = Math.max(x1, n.x + NODE_W / 2 + m);
+      y0 = Math.min(y0, n.y - NODE_H / 2 - 50 - m); y1 = Math.max(y1, n.y + NODE_H / 2 + m);
     }
     return x0 === Infinity ? null : { x0, y0, x1, y1 };
   }
@@ -387,11 +391,41 @@ function render({ model, el }) {
 
   // ---- drawing
   let nodeEls = new Map(), edgeEls = new Map();
+  function toggle(name) { command("toggle", { name }); }   // Python answers with a snapshot
+  function drawFrames() {                  // an open composite: a dashed frame around its members
+    const boxes = new Map();
+    for (const n of view.nodes.values()) {
+      if (!n.group) continue;
+      const b = boxes.get(n.group) || { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+      b.x0 = Math.min(b.x0, n.x - NODE_W / 2); b.x1 = Math.max(b.x1, n.x + NODE_W / 2);
+      b.y0 = Math.min(b.y0, n.y - NODE_H / 2); b.y1 = Math.max(b.y1, n.y + NODE_H / 2);
+      boxes.set(n.group, b);
+    }
+    for (const [name, b] of boxes) {
+      // room above the members for self-connection loops, and the label above that
+      const pad = 24, top = 62;
+      const g = s("g", { class: "nbb-frame", "data-group": name });
+      g.append(s("rect", { x: b.x0 - pad, y: b.y0 - top, width: b.x1 - b.x0 + 2 * pad,
+        height: b.y1 - b.y0 + top + pad, rx: 10, fill: "rgba(44,62,80,0.05)", stroke: KIND_COLORS.composite,
+        "stroke-width": 1.5, "stroke-dasharray": "6,4" }));
+      const label = s("text", { x: b.x0 - pad + 8, y: b.y0 - top - 6, "font-size": "12", fill: KIND_COLORS.composite, class: "nbb-frame-label" });
+      label.textContent = `▾ ${name} (double-click to close)`;
+      g.append(label);
+      g.addEventListener("dblclick", (ev) => { ev.stopPropagation(); toggle(name); });
+      frameLayer.append(g);
+    }
+  }
+  svg.addEventListener("dblclick", (ev) => {   // a composite block opens, a frame closes
+    const nodeG = ev.target.closest && ev.target.closest(".nbb-node");
+    const n = nodeG && view.nodes.get(nodeG.getAttribute("data-name"));
+    if (n && n.composite) { ev.stopPropagation(); toggle(n.name); }
+  });
   function redraw() {
     if (!fitted) { fit(); fitted = true; }
     applyTransform();
-    nodeLayer.replaceChildren(); edgeLayer.replaceChildren();
+    nodeLayer.replaceChildren(); edgeLayer.replaceChildren(); frameLayer.replaceChildren();
     nodeEls = new Map(); edgeEls = new Map();
+    drawFrames();
     const labels = view.edges.size <= 150;
     // big connectomes: arrowhead markers and anti-aliasing dominate the cost of a pan frame
     const big = view.edges.size > 300;
@@ -402,7 +436,7 @@ function render({ model, el }) {
       const a = view.nodes.get(e.src), b = view.nodes.get(e.dst);
       if (!a || !b) continue;
       const p = edgePath(a, b);
-      const g = s("g", { class: "nbb-edge", "data-id": e.id, "data-src": e.src, "data-dst": e.dst });
+      const g = s("g", { class: "nbb-edge" + (e.locked ? " nbb-locked" : ""), "data-id": e.id, "data-src": e.src, "data-dst": e.dst });
       const selected = sel && sel.kind === "edge" && sel.id === e.id;
       if (labels) g.append(s("path", { d: p.d, class: "nbb-edge-hit", fill: "none", stroke: "transparent", "stroke-width": "10" }));
       g.append(s("path", { d: p.d, class: "nbb-edge-line", fill: "none", stroke: selected ? "#e67e22" : (e.weight < 0 ? "#c0392b" : "#555"),
@@ -418,8 +452,11 @@ function render({ model, el }) {
       const t = typeOf(n.type);
       const selected = sel && sel.kind === "node" && sel.name === n.name;
       const g = s("g", { class: "nbb-node" + (selected ? " nbb-selected" : ""), "data-name": n.name, transform: `translate(${n.x},${n.y})` });
+      if (n.composite) g.append(s("rect", { x: -NODE_W / 2 + 4, y: -NODE_H / 2 + 4, width: NODE_W, height: NODE_H, rx: 8,
+        fill: KIND_COLORS.composite, opacity: "0.45", stroke: "#222" }));    // a stack: several blox inside
       g.append(s("rect", { x: -NODE_W / 2, y: -NODE_H / 2, width: NODE_W, height: NODE_H, rx: 8,
-        fill: KIND_COLORS[t.kind] || KIND_COLORS.custom, stroke: selected ? "#e67e22" : "#222", "stroke-width": selected ? 3 : 1 }));
+        fill: KIND_COLORS[t.kind] || KIND_COLORS.custom, stroke: selected ? "#e67e22" : "#222", "stroke-width": selected ? 3 : (n.composite ? 2 : 1) }));
+      if (n.composite) g.classList.add("nbb-composite");
       const label = s("text", { y: -3, "text-anchor": "middle", "font-size": "13", fill: "white", class: "nbb-node-name" });
       label.textContent = n.name;
       const sub = s("text", { y: 13, "text-anchor": "middle", "font-size": "10", fill: "white", class: "nbb-node-type" });
@@ -467,6 +504,15 @@ function render({ model, el }) {
         h("p", { class: "nbb-help", text: "Drag a blox from the palette onto the canvas. Drag from a blox's white port to another blox to connect them. Click a blox or an arrow to edit it; Delete removes it. Drag the background to pan, scroll to zoom." }));
       return;
     }
+    if (sel.kind === "node" && view.nodes.get(sel.name).composite) {
+      const n = view.nodes.get(sel.name), t = typeOf(n.type);
+      side.append(h("div", { class: "nbb-side-title", text: n.name }),
+        h("p", { class: "nbb-help", text: t.name }),
+        h("p", { class: "nbb-help", text: `ports in: ${(t.inputs || []).join(", ") || "none"} · out: ${(t.outputs || []).join(", ") || "none"}` }),
+        btn("nbb-open-composite", "Open ▸", "Show the blox inside (double-click the block)", () => toggle(n.name)),
+        h("p", { class: "nbb-doc", text: t.doc || "" }));
+      return;
+    }
     if (sel.kind === "node") {
       const n = view.nodes.get(sel.name), t = typeOf(n.type);
       const rename = field("nbb-rename", n.name);
@@ -480,6 +526,7 @@ function render({ model, el }) {
         if (!edit([{ op: "rename", name: old, new: v }], `rename ${old}`)) sel = { kind: "node", name: old };
         sideKey = null; redraw();
       });
+      if (n.group) rename.disabled = true;       // a member's name is part of its composite
       side.append(h("div", { class: "nbb-side-title", text: t.name }),
         h("label", { class: "nbb-row" }, h("span", { class: "nbb-pname", text: "name" }), rename));
       const box = h("div", { class: "nbb-params" });
@@ -505,12 +552,17 @@ function render({ model, el }) {
         box.append(h("div", { class: "nbb-prow", title: `${meta.doc || ""} [${range}]${meta.hard ? " physical range " + JSON.stringify(meta.hard) : ""}` },
           h("span", { class: "nbb-pname", text: p }), txt, h("span", { class: "nbb-unit", text: meta.unit || "" }), slider));
       }
-      side.append(box, btn("nbb-delete-sel", "Delete blox", "Delete this blox and its connections", () => deleteSelection()),
+      side.append(box, ...(n.group ? [h("p", { class: "nbb-help", text: `inside composite '${n.group}'` })]
+        : [btn("nbb-delete-sel", "Delete blox", "Delete this blox and its connections", () => deleteSelection())]),
         h("p", { class: "nbb-doc", text: t.doc || "" }), h("p", { class: "nbb-cite", text: t.citation || "" }));
     } else {
       const e = view.edges.get(sel.id);
       side.append(h("div", { class: "nbb-side-title", text: `${e.src} → ${e.dst}` }),
         h("p", { class: "nbb-help", text: `${e.output || "output"} → ${e.input || "input"}` }));
+      if (e.locked) {
+        side.append(h("p", { class: "nbb-help", text: `${fmt(e.weight)}${e.delay ? `, ${fmt(e.delay)} ms` : ""} · inside a composite: change its wiring on the composite itself` }));
+        return;
+      }
       for (const [f, label, unit] of [["weight", "weight", ""], ["delay", "delay", "ms"]]) {
         const inp = field(`nbb-${f}`, fmt(e[f]), { "data-key": `e|${e.id}|${f}` });
         inp.addEventListener("change", () => {
@@ -528,7 +580,7 @@ function render({ model, el }) {
       // blox with several outputs/inputs (e.g. WongWang's I_1/I_2, synapses' V_pre/V_post): pick the ports
       for (const [f, names] of [["output", typeOf(view.nodes.get(e.src).type).outputs || []],
                                 ["input", typeOf(view.nodes.get(e.dst).type).inputs || []]]) {
-        if (names.length < 2) continue;
+        if (names.length < 2 || e.locked || view.nodes.get(e.src).composite || view.nodes.get(e.dst).composite) continue;
         const pick = h("select", { class: `nbb-${f}` }, ...names.map((n) => h("option", { value: n, text: n })));
         pick.value = e[f];
         pick.addEventListener("change", () => edit([{ op: "set_edge", id: sel.id, [f]: pick.value }], `set ${f}`));
@@ -575,7 +627,9 @@ function render({ model, el }) {
         if (!(tt.inputs || []).length) { showMessage(`cannot connect ${src} → ${dst}: ${dst} (${tt.name}) has no input`, "error"); return; }
         if (!(ts.outputs || []).length) { showMessage(`cannot connect ${src} → ${dst}: ${src} (${ts.name}) has no output`, "error"); return; }
         const id = `${viewId}-${++edgeCounter}`;
-        if (edit([{ op: "add_edge", id, src, dst, weight: 1, delay: 0, output: ts.outputs[0], input: tt.inputs[0] }], `connect ${src} → ${dst}`)) {
+        // no ports named: Python applies the pair's connection rule (a synapse -> neuron edge
+        // also reads V back into V_post) or the first output and input; a composite's ports
+        if (edit([{ op: "add_edge", id, src, dst, weight: 1, delay: 0, output: null, input: null }], `connect ${src} → ${dst}`)) {
           sel = { kind: "edge", id }; redraw();
         }
       };

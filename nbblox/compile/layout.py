@@ -262,7 +262,7 @@ def build_layout(circuit):
         m = list(groups[gd].btype.inputs).index(k.input)
         dsts.append([groups[gd].u(m, i_d)])
         srcs.append([groups[gs].o(q, i_s)])
-        ws.append([k.weight])
+        ws.append([k.weight * k.scale])   # scale: unit conversion (nbblox.model.units)
         ds.append([k.delay])
     rules, ptrs, posts, sws, sds, ptr_off, nsyn = [], [], [], [], [], 0, 0
     plast = {"par": [], "d0": [], "ntr": 0, "rptr": [], "rsyn": [], "rpre": [], "roff": 0}

@@ -29,6 +29,7 @@ import numpy as np
 import sympy as sp
 
 from ..exceptions import ParameterError, SimulationError, suggest
+from ..model.select import is_selector
 from .cache import cached_source, load_module
 from .codegen import _body, _zero_safe
 from .expressions import group_expressions
@@ -103,7 +104,9 @@ def sensitivity_columns(system, names):
                                      suggest(nm, sorted(set(edges))))
             cols.append(("w", slots))
         else:
-            if nm not in system.params._index and nm not in system.params.vectors:
+            # a selector or promoted parameter is one column: its slots move together
+            if nm not in system.params._index and nm not in system.params.vectors and \
+                    nm not in system.params.aliases and not is_selector(nm):
                 raise ParameterError(
                     f"no parameter named '{nm}' for a sensitivity. Choose a parameter "
                     "('fhn.a'), an initial state ('fhn.V(0)') or a connection ('a->b')." +

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import MutableMapping
 
 import numpy as np
 
-from ..exceptions import CompileError, ParameterError, suggest
+from ..exceptions import (CircuitError, CompileError, ParameterError, WiringWarning,
+                          suggest)
 from ..model.blox import Blox
 from ..model.circuit import Circuit
+from ..model import composite, wiring
 from ..model.params import check_value
+from ..model.select import is_selector, select
+from .named import NamedValues, check_array
 from . import jit
 from .cache import cached_source, load_module
 from .layout import build_layout
@@ -27,92 +30,6 @@ __all__ = ["System", "compile", "NamedValues", "as_system"]
 _source_cache = {}
 _lock = threading.Lock()
 _warned_fallback = False
-
-
-class NamedValues(MutableMapping):
-    """A float array addressed by names (``"fhn.I"``); assignment validates.
-
-    Examples
-    --------
-    >>> import nbblox as nb
-    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
-    >>> s.params["fhn.I"] = 0.5
-    >>> float(s.params.array[s.params.index("fhn.I")])
-    0.5
-    """
-
-    def __init__(self, names, values, what="parameter", bounds=None, vectors=None):
-        self.names = list(names)
-        self.array = np.array(values, dtype=np.float64)
-        self._index = {n: i for i, n in enumerate(self.names)}
-        self._what, self._bounds = what, bounds or {}
-        # "pop.I" -> slots of every neuron of population pop
-        self.vectors = dict(vectors or {})
-
-    def index(self, name):
-        """Slot of ``name``; for a population name (``"pop.I"``) an index array."""
-        try:
-            return self._index[name]
-        except (KeyError, TypeError):
-            if isinstance(name, str) and name in self.vectors:
-                return self.vectors[name]
-            raise ParameterError(f"no {self._what} named '{name}'." +
-                                 suggest(name, self.names[:2000] + list(self.vectors))) from None
-
-    def __getitem__(self, name):
-        i = self.index(name)
-        if isinstance(i, np.ndarray):
-            return self.array[i].copy()
-        return float(self.array[i])
-
-    def __setitem__(self, name, value):
-        i = self.index(name)
-        if isinstance(i, np.ndarray):
-            self.array[i] = check_array(value, i.size, name, self._bounds.get(name))
-            return
-        self.array[i] = check_value(value, name, None, self._bounds.get(name))
-
-    def __delitem__(self, name):
-        raise ParameterError(f"{self._what}s cannot be deleted")
-
-    def __iter__(self):
-        return iter(self.names)
-
-    def __len__(self):
-        return len(self.names)
-
-    def copy(self):
-        # names and their index are never mutated: share them (a 4000-neuron
-        # population has 36 000 names; rebuilding the dict cost ~10 ms a run)
-        new = object.__new__(NamedValues)
-        new.names, new._index, new.vectors = self.names, self._index, self.vectors
-        new.array = self.array.copy()
-        new._what, new._bounds = self._what, self._bounds
-        return new
-
-    def __repr__(self):
-        items = ", ".join(f"{n!r}: {v:g}" for n, v in zip(self.names[:8], self.array[:8]))
-        more = ", ..." if len(self.names) > 8 else ""
-        return "{" + items + more + "}"
-
-
-def check_array(value, n, name, hard_bounds=None):
-    """A scalar (broadcast) or a length-n array of finite floats, else ParameterError."""
-    if np.ndim(value) == 0:
-        return check_value(value, name, None, hard_bounds)
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ParameterError(f"'{name}' must hold numbers") from None
-    if arr.shape != (n,):
-        raise ParameterError(f"'{name}' has {n} elements; got an array of shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ParameterError(f"'{name}' holds NaN or inf")
-    if hard_bounds is not None:
-        lo, hi = hard_bounds
-        if (lo is not None and arr.min() < lo) or (hi is not None and arr.max() > hi):
-            raise ParameterError(f"'{name}' is outside its physical range [{lo}, {hi}]")
-    return arr
 
 
 def _as_circuit(x):
@@ -142,28 +59,43 @@ class System:
         ``"numba"`` or ``"numpy"``.
     """
 
-    def __init__(self, circuit, layout, kernels, backend):
+    def __init__(self, circuit, layout, kernels, backend, promoted=None):
         self.circuit, self.layout, self.backend = circuit, layout, backend
         self._k = kernels
         self.state_names = list(layout.state_names)
         self.param_names = list(layout.param_names)
-        bounds = {}
+        bounds, owner = {}, {}
         for g in layout.groups:
+            for name in g.names:
+                owner[name] = g.btype.name
+            for name, _, _ in g.entities:
+                owner[name] = g.btype.name
             for pn, par in g.btype.params.items():
                 if par.hard_bounds:
                     for name in g.names:
                         bounds[f"{name}.{pn}"] = par.hard_bounds
                     for name, _, _ in g.entities:
                         bounds[f"{name}.{pn}"] = par.hard_bounds
-        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds,
-                                  {k: v for k, v in layout.vectors.items() if k not in
-                                   self._state_vectors(layout)})
+        #: blox path -> its type name (what ``type:`` selectors read)
+        self.blox_types = owner
+        vectors = {k: v for k, v in layout.vectors.items() if k not in
+                   self._state_vectors(layout)}
+        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds, vectors,
+                                  owner_type=owner.get)
+        aliases = {}
+        for name, sel in (promoted or {}).items():
+            try:
+                aliases[name] = np.atleast_1d(self.params.index(sel)).astype(np.int64)
+            except ParameterError as exc:
+                raise CompileError(f"promoted parameter '{name}': {exc}") from None
+        self.params.aliases = aliases
         self.x0 = layout.x0.copy()
         self.weights = layout.w0.copy()
         #: per-synapse weights of the spiking projections (runtime values)
         self.synapse_weights = layout.syn_w0.copy()
         self._state_index = {n: i for i, n in enumerate(self.state_names)}
         self._state_vec = self._state_vectors(layout)
+        self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
 
     # -- names ----------------------------------------------------------------
@@ -184,20 +116,51 @@ class System:
         except (KeyError, TypeError):
             hint = (f" '{name}' is a whole population: use state_indices()"
                     if name in getattr(self, "_state_vec", {}) else "")
+            if is_selector(name):
+                n = self.state_indices(name).size
+                if n == 1:
+                    return int(self.state_indices(name)[0])
+                hint = f" '{name}' selects {n} states; name one here"
             raise ParameterError(f"no state named '{name}'.{hint}" +
                                  suggest(name, self.state_names[:2000])) from None
 
     def state_indices(self, name):
         """Slots of a state name: one for ``"fhn.V"``/``"pop[3].V"``, all the
-        population's for ``"pop.V"`` (an int64 array either way)."""
+        population's for ``"pop.V"``, every match of a selector (``"**.V"``,
+        ``"type:HodgkinHuxley.V"``), as an int64 array."""
         if name in self._state_vec:
             return self._state_vec[name]
+        if name not in self._state_index and is_selector(name):
+            hit = self._state_sel.get(name)
+            if hit is None:
+                names = select(name, self.state_names, self.blox_types.get, "state")
+                hit = self._state_sel[name] = np.array([self._state_index[n] for n in names],
+                                                       dtype=np.int64)
+            return hit
         return np.array([self.state_index(name)], dtype=np.int64)
 
+    def match(self, name, what="state"):
+        """Plain names a state (``what="state"``) or parameter name or selector
+        stands for, in slot order of the matches.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> s = nb.compile(nb.Circuit([nb.blox.FitzHughNagumo(name=n) for n in "ab"]))
+        >>> s.match("*.V"), s.match("type:FitzHughNagumo.I", "parameter")
+        (['a.V', 'b.V'], ['a.I', 'b.I'])
+        """
+        if what == "parameter":
+            return self.params.match(name)
+        return [self.state_names[i] for i in self.state_indices(name)]
+
     def parameter_info(self, name):
-        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``."""
-        self.params.index(name)
-        bname, pname = name.split(".", 1)
+        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``
+        (for a promoted parameter or a selector: that of its first match)."""
+        i = self.params.index(name)
+        if isinstance(i, np.ndarray) and name not in self.params.vectors:
+            name = self.param_names[int(i[0])]
+        bname, pname = name.rsplit(".", 1)
         return self.circuit[bname.split("[", 1)[0]].type.params[pname]
 
     def param_vector(self, params=None):
@@ -214,8 +177,9 @@ class System:
             return x
         if isinstance(x0, dict):
             for k, v in x0.items():
-                if k in self._state_vec:
-                    x[self._state_vec[k]] = check_array(v, self._state_vec[k].size, k)
+                if k in self._state_vec or (k not in self._state_index and is_selector(k)):
+                    idx = self.state_indices(k)
+                    x[idx] = check_array(v, idx.size, k)
                 else:
                     x[self.state_index(k)] = check_value(v, k)
             return x
@@ -336,6 +300,19 @@ def _choose_backend(backend):
     return backend
 
 
+def _check_wiring(flat, strict):
+    """Inputs a model needs but nothing feeds (or fed twice): warn, or refuse
+    with ``strict=True`` (nbblox.model.wiring)."""
+    problems = wiring.check(flat)
+    if not problems:
+        return
+    if strict:
+        raise CircuitError("circuit is not fully wired (strict=True):\n  "
+                           + "\n  ".join(problems))
+    for msg in problems:
+        warnings.warn(msg, WiringWarning, stacklevel=4)
+
+
 def _check_supported(circuit):
     """Refuse, with a clear reason, what this compiler cannot run."""
     for b in circuit:
@@ -359,8 +336,13 @@ def _check_supported(circuit):
                                "either always or never true")
 
 
-def compile(model, backend="auto"):
+def compile(model, backend="auto", *, strict=False):
     """Compile a Blox or Circuit into a :class:`System`.
+
+    Composites are laid out flat under their dotted paths.  An input a
+    model needs but nothing connects (a synapse's ``V_post``) is a
+    :class:`~nbblox.exceptions.WiringWarning`, or a CircuitError with
+    ``strict=True``.
 
     Kernels are generated once per circuit structure (blox types and
     counts), cached on disk, and shared by every System of that structure.
@@ -374,17 +356,21 @@ def compile(model, backend="auto"):
     """
     circuit = _as_circuit(model)
     backend = _choose_backend(backend)
-    _check_supported(circuit)
-    layout = build_layout(circuit)
+    # composites are laid out flat under their paths: the same kernels as a
+    # circuit written out by hand (nbblox.model.composite)
+    flat, promoted = composite.flatten(circuit)
+    _check_wiring(flat, strict)
+    _check_supported(flat)
+    layout = build_layout(flat)
     if backend == "numpy":
         from .reference import ReferenceKernels
-        return System(circuit, layout, ReferenceKernels(layout), "numpy")
+        return System(circuit, layout, ReferenceKernels(layout), "numpy", promoted)
     key = (layout.structure_key, layout.src.size > 0)
     with _lock:
         src = _source_cache.get(key)
         if src is None:
             src = _source_cache[key] = cached_source(key, lambda: _generate(layout))
-    return System(circuit, layout, load_module(src), "numba")
+    return System(circuit, layout, load_module(src), "numba", promoted)
 
 
 def _generate(layout):

@@ -87,6 +87,17 @@ class BloxType:
         What the model is, with units; where its equations come from.
     presets : dict, optional
         Named parameter sets, e.g. ``{"regular_spiking": {"a": 0.02, ...}}``.
+    units : dict, optional
+        Unit of each state, input and (optionally) output or auxiliary, e.g.
+        ``{"V": "mV", "I_syn": "uA/cm^2"}``; parameters carry theirs in
+        ``Parameter.unit`` ("" = dimensionless) and time is in ms.  Given,
+        each equation line is checked (a line whose sides disagree is an
+        EquationError naming it) and connections check that output and input
+        agree (:mod:`nbblox.model.units`).  Without it nothing is checked.
+    required_inputs : sequence of str, optional
+        Inputs the model reads as a value from exactly one source (a
+        synapse's ``V_post``): compiling warns when one is unconnected or fed
+        twice (an error with ``strict=True``).
 
     Examples
     --------
@@ -106,6 +117,8 @@ class BloxType:
             raise ParameterError(f"blox type name {self.name[:80]!r}: {why}")
         if _defer_depth:
             self.__dict__["_pending"] = (equations, params, kw)
+            # the catalog: its units are checked by its tests, so first use never loads pint
+            self.__dict__["_trusted"] = True
         else:
             self._build(equations, params, **kw)
 
@@ -121,7 +134,8 @@ class BloxType:
 
     def _build(self, equations, params=None, *, inputs=None, outputs=None, init=None,
                spike=None, reset=None, refractory=None, kind="custom", doc="", citation="",
-               presets=None, refractory_hold=None, clip=None):
+               presets=None, refractory_hold=None, clip=None, units=None,
+               required_inputs=()):
         # a blox with outputs may have no states (e.g. a sinusoidal input)
         self.eqs = parse_equations(equations, blox=self.name,
                                    allow_stateless=outputs is not None)
@@ -201,6 +215,21 @@ class BloxType:
                 if k not in self.params:
                     raise ParameterError(f"blox '{self.name}': preset '{pname}' sets unknown "
                                          f"parameter '{k}'." + suggest(k, self.params))
+        self.required_inputs = tuple(required_inputs or ())
+        for u in self.required_inputs:
+            if u not in self.inputs:
+                raise ParameterError(f"blox '{self.name}': required input '{u}' is not an "
+                                     f"input (inputs: {', '.join(self.inputs) or 'none'})")
+        self.units = dict(units or {})
+        known = set(states) | set(self.inputs) | set(self.output_text) | set(self.eqs.aux_names)
+        for k, v in self.units.items():
+            if k not in known or not isinstance(v, str):
+                raise ParameterError(f"blox '{self.name}': units= gives {k!r}: {v!r}; name "
+                                     "states, inputs, outputs or auxiliaries with unit text."
+                                     + suggest(str(k), known))
+        if self.units and not self.__dict__.get("_trusted"):
+            from .units import check_equations   # loads pint: only types that declare units
+            check_equations(self)
         self.key = hashlib.sha256(json.dumps(self._code_spec(), sort_keys=True)
                                   .encode()).hexdigest()[:16]
 
@@ -343,14 +372,17 @@ class BloxType:
                 **({"refractory_hold": self.refractory_hold}
                    if self.refractory_hold == "marked" and not self.eqs.unless_refractory
                    else {}),
-                **({"clip": self._clip_data()} if self.clip else {})}
+                **({"clip": self._clip_data()} if self.clip else {}),
+                **({"units": dict(self.units)} if self.units else {}),
+                **({"required_inputs": list(self.required_inputs)}
+                   if self.required_inputs else {})}
 
     @classmethod
     def from_dict(cls, d):
         d = dict(d)
         allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
                    "reset", "refractory", "kind", "doc", "citation", "presets",
-                   "refractory_hold", "clip"}
+                   "refractory_hold", "clip", "units", "required_inputs"}
         extra = set(d) - allowed
         if extra:
             raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")

@@ -13,13 +13,15 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
-from .blox import Blox
+from . import composite, composite_io, units, wiring
+from .blox import Blox, BloxType
+from .composable import Composable
 from .population import Population, Projection
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 
 SCHEMA = "nbblox.circuit"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_JSON_BYTES = 50_000_000
 
 
@@ -42,7 +44,13 @@ def read_circuit_file(path):
 
 @dataclass
 class Connection:
-    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms."""
+    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms.
+
+    ``unit`` is the weight's unit when the two ends' units differ (see
+    :mod:`nbblox.model.units`); ``scale`` is the conversion factor it implies,
+    applied to the weight in the kernel (1 unless ``unit`` converts, e.g. mV
+    to V).
+    """
 
     src: str
     dst: str
@@ -50,9 +58,18 @@ class Connection:
     delay: float = 0.0
     output: str = ""
     input: str = ""
+    unit: str = ""
+    scale: float = 1.0
+
+    def to_dict(self):
+        d = asdict(self)
+        del d["scale"]            # derived from the units when the file is read
+        if not self.unit:
+            del d["unit"]         # files of circuits without units are unchanged
+        return d
 
 
-class Circuit:
+class Circuit(Composable):
     """A set of named blox and connections between them.
 
     Parameters
@@ -69,62 +86,111 @@ class Circuit:
     [('a', 'b', 2.0)]
     """
 
-    def __init__(self, blox=(), name="circuit"):
+    def __init__(self, blox=(), name="circuit", *, inputs=None, outputs=None, promote=None):
         self.name = name
         self.blox = {}
         self.populations = {}
+        #: circuits used as blocks of this one (name -> Circuit); see nbblox.model.composite
+        self.composites = {}
         self.connections = []
         self.projections = []
+        #: ports: input name -> {"member.input": factor}, output name -> "member.output"
+        self.inputs, self.outputs = {}, {}
+        #: promoted parameters: name -> selector of the inner parameters it sets
+        self.promoted = {}
+        #: name of the circuit this one was copied from (names its builder in to_code)
+        self.template = None
         for b in blox:
             self.add(b)
+        if inputs is not None or outputs is not None:
+            self.expose(inputs=inputs, outputs=outputs)
+        for k, sel in (promote or {}).items():
+            self.promote(k, sel)
 
     # -- building -----------------------------------------------------------
     def add(self, *blox):
-        """Add blox or populations; names must be unique within the circuit."""
+        """Add blox, populations or circuits (composites); names must be unique
+        within the circuit.  A circuit added here is one block: reach its
+        members by path (``"col1.E"``) or through its ports."""
         for b in blox:
             if isinstance(b, Circuit):
-                raise CircuitError("adding a Circuit into a Circuit is not supported yet; "
-                                   "add its blox and connections instead")
-            if not isinstance(b, (Blox, Population)):
+                composite.check_member_name(b.name)
+                if b is self or composite.find(b, self) is not None:
+                    raise CircuitError(f"circuit '{b.name}' cannot contain itself")
+            elif not isinstance(b, (Blox, Population)):
                 raise CircuitError(f"a circuit holds Blox, not {type(b).__name__} ({b!r}); "
                                    "make one with e.g. nb.blox.FitzHughNagumo(name='x')")
-            if b.name in self.blox or b.name in self.populations:
-                raise CircuitError(f"the circuit already has a blox named '{b.name}'")
-            (self.blox if isinstance(b, Blox) else self.populations)[b.name] = b
+            if b.name in self:
+                kind = "composite" if b.name in self.composites else "blox"
+                raise CircuitError(f"the circuit already has a {kind} named '{b.name}'"
+                                   + (" (copy a composite under a new name: "
+                                      f"{b.name}.copy('other'))" if isinstance(b, Circuit)
+                                      else ""))
+            table = (self.composites if isinstance(b, Circuit) else
+                     self.blox if isinstance(b, Blox) else self.populations)
+            table[b.name] = b
         return self
 
     def __getitem__(self, name):
         return self._get(name)
 
     def __contains__(self, name):
-        name = name.name if isinstance(name, (Blox, Population)) else name
-        return name in self.blox or name in self.populations
+        name = name.name if isinstance(name, (Blox, Population, Circuit)) else name
+        if not isinstance(name, str):
+            return False
+        if "." in name:
+            try:
+                composite.lookup(self, name)
+                return True
+            except CircuitError:
+                return False
+        return name in self.blox or name in self.populations or name in self.composites
 
     def __iter__(self):
-        """Blox, then populations (both have .name .type .params .init)."""
+        """Blox, then populations (both have .name .type .params .init) of this
+        level; composites are in ``.composites`` and every leaf in ``walk()``."""
         yield from self.blox.values()
         yield from self.populations.values()
 
     def __len__(self):
-        return len(self.blox) + len(self.populations)
+        return len(self.blox) + len(self.populations) + len(self.composites)
 
     def _get(self, b):
-        name = b.name if isinstance(b, (Blox, Population)) else b
-        found = self.blox.get(name, self.populations.get(name))
-        if found is None:
-            raise CircuitError(f"blox '{name}' is not in circuit '{self.name}'."
-                               + suggest(name, list(self.blox) + list(self.populations)))
-        if isinstance(b, (Blox, Population)) and found is not b:
-            raise CircuitError(f"a different blox named '{name}' is in the circuit")
-        return found
+        return self._locate(b)[1]
+
+    def _locate(self, b):
+        """(path within this circuit, member) of a member object or path."""
+        if isinstance(b, (Blox, Population, Circuit)):
+            path = composite.find(self, b)
+            if path is None:
+                where = self.blox.get(b.name, self.populations.get(
+                    b.name, self.composites.get(b.name)))
+                if where is not None:
+                    raise CircuitError(f"a different blox named '{b.name}' is in the circuit")
+                raise CircuitError(f"blox '{b.name}' is not in circuit '{self.name}'."
+                                   + suggest(b.name, composite.members(self)))
+            return path, b
+        if not isinstance(b, str):
+            raise CircuitError(f"name a member by its name or path, not {b!r}")
+        return b, composite.lookup(self, b)
 
     def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
-                on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
+                unit=None, on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
                 seed=None, autapses=True, plasticity=None, name=None, condition=None):
         """Add ``weight * output(src)`` to the input of ``dst``.
 
         ``output`` and ``input`` pick the source's output and the target's
-        input symbol when a blox has more than one (default: the first).
+        input symbol when a blox has more than one.  Without them the
+        connection rule registered for the two types decides (e.g. a
+        synapse -> neuron connection also feeds the neuron's V back into the
+        synapse's ``V_post``; see :mod:`nbblox.model.wiring`), else the
+        first output feeds the first input.
+        ``src`` and ``dst`` may be members of composites by path
+        (``"col1.E"``) or composites themselves (their ports; ``output`` and
+        ``input`` then name ports).  ``unit`` is the weight's unit, needed
+        when the output's and input's units differ (e.g. ``unit="1/mV"``
+        from a voltage into a dimensionless rate input); a mismatch without
+        it is a :class:`~nbblox.model.units.UnitError` naming both ends.
 
         Between populations (or with any of the rule arguments) this adds a
         :class:`~nbblox.model.population.Projection`: ``on_pre="ge += w"``
@@ -152,45 +218,91 @@ class Circuit:
         >>> c.projections[0].size > 0
         True
         """
-        s, d = self._get(src), self._get(dst)
+        spath, s = self._locate(src)
+        dpath, d = self._locate(dst)
+        if isinstance(s, Circuit):
+            spath, s, output = composite.source_end(self, spath, s, output)
+        ends = (composite.target_ends(self, dpath, d, input) if isinstance(d, Circuit)
+                else [(dpath, d, input, 1.0)])
         rule = (on_pre is not None or p is not None or i is not None or j is not None
                 or matrix is not None or one_to_one or isinstance(s, Population)
-                or isinstance(d, Population) or np.ndim(weight) > 0 or np.ndim(delay) > 0
-                or plasticity is not None or condition is not None)
-        if rule:
-            proj = Projection(
-                s, d, weight=weight, delay=delay, on_pre=on_pre, output=output, input=input,
-                p=p, i=i, j=j, matrix=matrix, one_to_one=one_to_one, seed=seed,
-                autapses=autapses, plasticity=plasticity, name=name, condition=condition)
-            if name is None and any(q.name == proj.name for q in self.projections):
-                proj.name = f"{proj.name}#{len(self.projections)}"
-            if any(q.name == proj.name for q in self.projections):
-                raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
-            self.projections.append(proj)
-            return self
+                or any(isinstance(e[1], Population) for e in ends)
+                or np.ndim(weight) > 0 or np.ndim(delay) > 0 or plasticity is not None
+                or condition is not None)
+        if rule and len(ends) > 1:
+            raise CircuitError(f"connection {spath} -> {dpath}: input port feeds "
+                               f"{len(ends)} inner inputs; a projection needs one target "
+                               "(connect to the inner blox by path)")
+        # a port or a rule may make several connections: all of them or none
+        n_conn, n_proj = len(self.connections), len(self.projections)
+        try:
+            for dpath_i, d_i, input_i, factor in ends:
+                w = weight if factor == 1.0 else np.multiply(weight, factor)
+                if rule:
+                    self._project(spath, s, dpath_i, d_i, w, delay, output, input_i,
+                                  on_pre=on_pre, p=p, i=i, j=j, matrix=matrix,
+                                  one_to_one=one_to_one, seed=seed, autapses=autapses,
+                                  plasticity=plasticity, name=name,
+                                  condition=condition)
+                elif output is None and input_i is None and (
+                        found := wiring.rule_for(s.type, d_i.type)) is not None:
+                    self._by_rule(found, spath, s, dpath_i, d_i, w, delay, unit)
+                else:
+                    self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i, unit)
+        except Exception:
+            del self.connections[n_conn:], self.projections[n_proj:]
+            raise
+        return self
+
+    def _by_rule(self, found, spath, s, dpath, d, weight, delay, unit):
+        """Wire a pair of blox by its registered rule (nbblox.model.wiring)."""
+        for out, inp in found.wires:
+            self._wire(spath, s, dpath, d, weight, delay, out, inp, unit)
+        for out, inp in found.back:   # a value read back, e.g. the neuron's V -> V_post
+            if not any(k.dst == spath and k.input == inp for k in self.connections):
+                self._wire(dpath, d, spath, s, 1.0, 0.0, out, inp)
+
+    def _project(self, spath, s, dpath, d, weight, delay, output, input, *, name, **kw):
+        proj = Projection(s, d, weight=weight, delay=delay, output=output, input=input,
+                          name=name, **kw)
+        if proj.on_pre is None:   # continuous coupling: the ends' units must agree
+            units.connection_scale(spath, s.type, proj.output, dpath, d.type, proj.input)
+        if (spath, dpath) != (s.name, d.name):   # members of composites: paths
+            proj.src, proj.dst = spath, dpath
+            if name is None:
+                proj.name = f"{spath}->{dpath}"
+        if name is None and any(q.name == proj.name for q in self.projections):
+            proj.name = f"{proj.name}#{len(self.projections)}"
+        if any(q.name == proj.name for q in self.projections):
+            raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
+        self.projections.append(proj)
+
+    def _wire(self, spath, s, dpath, d, weight, delay, output, input, unit=None):
+        """One continuous connection between two leaf blox (by path)."""
         try:
             weight, delay = float(weight), float(delay)
         except (TypeError, ValueError):
-            raise CircuitError(f"connection {s.name} -> {d.name}: weight and delay must be "
+            raise CircuitError(f"connection {spath} -> {dpath}: weight and delay must be "
                                f"numbers, got {weight!r}, {delay!r}") from None
         if not math.isfinite(weight):
-            raise CircuitError(f"connection {s.name} -> {d.name}: weight must be finite")
+            raise CircuitError(f"connection {spath} -> {dpath}: weight must be finite")
         if not math.isfinite(delay) or delay < 0:
-            raise CircuitError(f"connection {s.name} -> {d.name}: delay must be >= 0 "
+            raise CircuitError(f"connection {spath} -> {dpath}: delay must be >= 0 "
                                f"and finite, got {delay}")
         outs, ins = list(s.type.output_text), list(d.type.inputs)
         if not ins:
-            raise CircuitError(f"blox '{d.name}' ({d.type.name}) has no input to connect to")
+            raise CircuitError(f"blox '{dpath}' ({d.type.name}) has no input to connect to")
         output = outs[0] if output is None else output
         input = ins[0] if input is None else input
         if output not in outs:
-            raise CircuitError(f"blox '{s.name}' has no output '{output}'; outputs: "
+            raise CircuitError(f"blox '{spath}' has no output '{output}'; outputs: "
                                f"{', '.join(outs)}")
         if input not in ins:
-            raise CircuitError(f"blox '{d.name}' has no input '{input}'; inputs: "
+            raise CircuitError(f"blox '{dpath}' has no input '{input}'; inputs: "
                                f"{', '.join(ins)}")
-        self.connections.append(Connection(s.name, d.name, weight, delay, output, input))
-        return self
+        scale = units.connection_scale(spath, s.type, output, dpath, d.type, input, unit)
+        self.connections.append(Connection(spath, dpath, weight, delay, output, input,
+                                           unit or "", scale))
 
     @classmethod
     def from_adjacency(cls, blox, W, delays=None, *, coupling="additive", strength=1.0,
@@ -289,27 +401,38 @@ class Circuit:
         return c
 
     def to_graph(self):
-        """networkx.DiGraph with the blox as node attribute ``blox``."""
+        """networkx.MultiDiGraph with the blox as node attribute ``blox``
+        (members of composites by path, as the compiler sees them)."""
         import networkx as nx
         g = nx.MultiDiGraph()
-        for n, b in self.blox.items():
+        flat = self.flatten()
+        for n, b in flat.blox.items():
             g.add_node(n, blox=b, type=b.type.name)
-        for k in self.connections:
+        for k in flat.connections:
             g.add_edge(k.src, k.dst, weight=k.weight, delay=k.delay)
         return g
 
     # -- persistence --------------------------------------------------------
     def to_dict(self):
         types = {}
-        for b in self:
+        for _, b in self.walk():
             types.setdefault(b.type.key, b.type.to_dict())
-        d = {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": self.name,
-             "types": types, "blox": [b.to_dict() for b in self.blox.values()],
-             "connections": [asdict(k) for k in self.connections]}
+        body = self._body_dict()
+        # version 2 only when composite features are used, so plain circuits
+        # stay readable by an nbblox that predates composites
+        version = 2 if composite_io.uses_composites(self) else 1
+        return {"schema": SCHEMA, "version": version, "name": self.name, "types": types,
+                **body}
+
+    def _body_dict(self):
+        """Members, connections and ports of this level (types live at the top)."""
+        d = {"blox": [b.to_dict() for b in self.blox.values()],
+             "connections": [k.to_dict() for k in self.connections]}
         if self.populations:
             d["populations"] = [pp.to_dict() for pp in self.populations.values()]
         if self.projections:
             d["projections"] = [k.to_dict() for k in self.projections]
+        d.update(composite_io.extras_to_dict(self))
         return d
 
     def to_json(self, path=None, indent=None):
@@ -394,7 +517,8 @@ class Circuit:
     def __repr__(self):
         pops = f", {len(self.populations)} populations" if self.populations else ""
         rules = f", {len(self.projections)} projections" if self.projections else ""
-        return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}, "
+        comps = f", {len(self.composites)} composites" if self.composites else ""
+        return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}{comps}, "
                 f"{len(self.connections)} connections{rules}>")
 
     def _repr_html_(self):
@@ -405,7 +529,7 @@ class Circuit:
     def _repr_latex_(self):
         from .blox import latex_equations
         seen, parts = set(), []
-        for b in self:
+        for _, b in self.walk():
             if b.type.key not in seen:
                 seen.add(b.type.key)
                 parts.append(latex_equations(b.type))

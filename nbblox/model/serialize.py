@@ -31,14 +31,14 @@ def _catalog():
     return library.CATALOG
 
 
-def circuit_from_dict(cls, data):
+def circuit_from_dict(cls, data, _types=None, _depth=0):
     from .circuit import SCHEMA, SCHEMA_VERSION
     _require(isinstance(data, Mapping), "the top level must be an object")
     _require(data.get("schema") == SCHEMA, f"'schema' must be {SCHEMA!r}")
     version = data.get("version")
-    if version != SCHEMA_VERSION:
+    if version not in (1, SCHEMA_VERSION):   # 2 adds composites (nbblox.model.composite)
         raise CircuitError(f"circuit file has schema version {version!r}; this nbblox reads "
-                           f"version {SCHEMA_VERSION}. Upgrade nbblox or re-save the file.")
+                           f"versions 1 to {SCHEMA_VERSION}. Upgrade nbblox or re-save the file.")
     types_in, blox_in = data.get("types", {}), data.get("blox", [])
     conns_in = data.get("connections", [])
     _require(isinstance(types_in, Mapping), "'types' must be an object")
@@ -47,8 +47,8 @@ def circuit_from_dict(cls, data):
     _require(isinstance(conns_in, list) and len(conns_in) <= MAX_CONNECTIONS,
              f"'connections' must be a list of at most {MAX_CONNECTIONS}")
     catalog = _catalog()
-    types = {}
-    for key, spec in types_in.items():
+    types = {} if _types is None else _types
+    for key, spec in (types_in.items() if _types is None else ()):
         _require(isinstance(spec, Mapping), f"type {key!r} must be an object")
         try:
             t = BloxType.from_dict(spec)
@@ -75,6 +75,9 @@ def circuit_from_dict(cls, data):
             circuit.add(Blox(t, name=item["name"], init=init, **params))
         except (ParameterError, TypeError) as exc:
             raise CircuitError(f"invalid circuit file: blox {item['name']!r}: {exc}") from None
+    if "composites" in data:
+        from .composite_io import composites_from_dict
+        composites_from_dict(cls, circuit, data, types, _depth)
     pops_in, projs_in = data.get("populations", []), data.get("projections", [])
     _require(isinstance(pops_in, list) and isinstance(projs_in, list),
              "'populations' and 'projections' must be lists")
@@ -106,7 +109,11 @@ def circuit_from_dict(cls, data):
         for f in ("src", "dst"):
             _require(isinstance(k.get(f), str), f"connection needs a '{f}' name")
         circuit.connect(k["src"], k["dst"], k.get("weight", 1.0), k.get("delay", 0.0),
-                        output=k.get("output") or None, input=k.get("input") or None)
+                        output=k.get("output") or None, input=k.get("input") or None,
+                        unit=k.get("unit") or None)
+    if any(f in data for f in ("inputs", "outputs", "promote", "template")):
+        from .composite_io import extras_from_dict
+        extras_from_dict(circuit, data)
     return circuit
 
 
@@ -129,27 +136,49 @@ def _kwargs(d):
 
 def circuit_to_code(circuit, var="circuit"):
     """Python source that rebuilds ``circuit``; running it gives an equal one."""
-    catalog = _catalog()
+    if circuit.composites:
+        from .composite_io import composite_to_code   # one builder function per template
+        return composite_to_code(circuit, var)
     lines = ["import nbblox as nb", ""]
     type_var = {}
     if circuit.populations or circuit.projections:
         lines.insert(0, "import numpy as np")
-    for b in circuit:
+    lines += type_lines(circuit, type_var)
+    lines.append("")
+    lines.append(f"{var} = nb.Circuit(name={circuit.name!r})")
+    lines += member_lines(circuit, var, type_var) + wire_lines(circuit, var)
+    if circuit.inputs or circuit.outputs or circuit.promoted:
+        from .composite_io import port_lines
+        lines += port_lines(circuit, var)
+    return "\n".join(lines) + "\n"
+
+
+def type_lines(circuit, type_var):
+    """``T0 = nb.BloxType.from_dict(...)`` for every non-catalog type (fills type_var)."""
+    catalog = _catalog()
+    lines = []
+    for _, b in circuit.walk():
         t = b.type
         if t.key in type_var:
             continue
+        # types of one key may differ in defaults: values are written against this one
+        type_var[(t.key, "type")] = t
         if catalog.get(t.name) is t or (t.name in catalog and catalog[t.name].key == t.key
                                         and catalog[t.name].to_dict() == t.to_dict()):
             type_var[t.key] = f"nb.blox.{t.name}"
             continue
-        v = f"T{len([x for x in type_var.values() if x.startswith('T')])}"
+        v = f"T{sum(1 for x in type_var.values() if isinstance(x, str) and x[0] == 'T')}"
         type_var[t.key] = v
         spec = t.to_dict()
         lines.append(f"{v} = nb.BloxType.from_dict({spec!r})")
-    lines.append("")
-    lines.append(f"{var} = nb.Circuit(name={circuit.name!r})")
+    return lines
+
+
+def member_lines(circuit, var, type_var):
+    """``var.add(...)`` for the blox and populations of one level."""
+    lines = []
     for b in circuit.blox.values():
-        t = b.type
+        t = type_var.get((b.type.key, "type"), b.type)
         changed = {k: v for k, v in b.params.items() if v != t.params[k].default}
         init = {k: v for k, v in b.init.items() if v != t.init[k]}
         args = [f"name={b.name!r}"]
@@ -159,15 +188,23 @@ def circuit_to_code(circuit, var="circuit"):
             args.append(_kwargs(changed))
         lines.append(f"{var}.add({type_var[t.key]}({', '.join(args)}))")
     for pop in circuit.populations.values():
+        t = type_var.get((pop.type.key, "type"), pop.type)
         changed = {k: v for k, v in pop.params.items()
-                   if isinstance(v, np.ndarray) or v != pop.type.params[k].default}
+                   if isinstance(v, np.ndarray) or v != t.params[k].default}
         init = {k: v for k, v in pop.init.items()
-                if isinstance(v, np.ndarray) or v != pop.type.init[k]}
+                if isinstance(v, np.ndarray) or v != t.init[k]}
         args = [f"n={pop.n}", f"name={pop.name!r}"]
         if init:
             args.append("init={" + ", ".join(f"{k!r}: {_val(v)}" for k, v in init.items()) + "}")
         args += [f"{k}={_val(v)}" for k, v in changed.items()]
         lines.append(f"{var}.add(nb.Population({type_var[pop.type.key]}, {', '.join(args)}))")
+    return lines
+
+
+def wire_lines(circuit, var):
+    """``var.connect(...)`` for the projections and connections of one level
+    (members of composites by path)."""
+    lines = []
     for k in circuit.projections:
         d = k.to_dict()
         args = [repr(k.src), repr(k.dst)]
@@ -198,13 +235,17 @@ def circuit_to_code(circuit, var="circuit"):
         if "name" in d:
             args.append(f"name={d['name']!r}")
         lines.append(f"{var}.connect({', '.join(args)})")
+    from .wiring import rule_for
     for k in circuit.connections:
-        src, dst = circuit.blox[k.src], circuit.blox[k.dst]
+        src, dst = circuit[k.src], circuit[k.dst]
         extra = ""
-        if k.output != list(src.type.output_text)[0]:
+        ruled = rule_for(src.type, dst.type) is not None   # explicit, or the rule re-wires
+        if ruled or k.output != list(src.type.output_text)[0]:
             extra += f", output={k.output!r}"
-        if k.input != list(dst.type.inputs)[0]:
+        if ruled or k.input != list(dst.type.inputs)[0]:
             extra += f", input={k.input!r}"
         delay = f", delay={_num(k.delay)}" if k.delay else ""
+        if k.unit:
+            extra += f", unit={k.unit!r}"
         lines.append(f"{var}.connect({k.src!r}, {k.dst!r}, weight={_num(k.weight)}{delay}{extra})")
-    return "\n".join(lines) + "\n"
+    return lines

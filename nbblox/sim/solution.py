@@ -8,6 +8,7 @@ import re
 import numpy as np
 
 from ..exceptions import ParameterError, suggest
+from ..model.select import is_selector, select
 
 __all__ = ["Solution", "spike_times"]
 
@@ -118,8 +119,10 @@ class Solution:
         rows = self._vector(name) if isinstance(name, str) else None
         if rows is not None:
             return rows
+        if is_selector(name):
+            return self._select(name)
         # "V" is accepted when exactly one recorded variable ends in ".V"
-        matches = [n for n in self.names if n.split(".", 1)[-1] == name]
+        matches = [n for n in self.names if n.rsplit(".", 1)[-1] == name]
         if len(matches) == 1:
             return self._index[matches[0]]
         extra = f" It is ambiguous: {matches}." if len(matches) > 1 else suggest(name, self.names)
@@ -129,8 +132,34 @@ class Solution:
 
     def __getitem__(self, name):
         """One variable (``"fhn.V"``, ``"pop[3].V"``) as (nt,), or a whole
-        population (``"pop.V"``) as (n, nt) with rows in neuron order."""
+        population (``"pop.V"``) as (n, nt) with rows in neuron order, or
+        every recorded match of a selector (``"**.E"``, ``"type:JansenRit.y0"``)
+        as (n, nt), rows in the order of :meth:`match`."""
         return self.values[self._resolve(name)]
+
+    def _select(self, selector):
+        rows = self._selected.get(selector) if hasattr(self, "_selected") else None
+        if rows is None:
+            system = self.system
+            types = system.blox_types.get if system is not None and \
+                hasattr(system, "blox_types") else None
+            names = select(selector, self.names, types, "recorded variable")
+            rows = np.array([self._index[n] for n in names], dtype=np.int64)
+            self.__dict__.setdefault("_selected", {})[selector] = rows
+        return rows
+
+    def match(self, name):
+        """Recorded names that ``name`` (a name, population or selector) reads.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> c = nb.Circuit([nb.blox.FitzHughNagumo(name=n) for n in ("a", "b")])
+        >>> sol = nb.simulate(c, 1.0)
+        >>> sol.match("*.V"), sol["*.V"].shape == (2, sol.t.size)
+        (['a.V', 'b.V'], True)
+        """
+        return [self.names[r] for r in np.atleast_1d(self._resolve(name))]
 
     def spike_trains(self, name):
         """(index, time) arrays of the spikes of blox or population ``name``."""

@@ -18,6 +18,7 @@ import numpy as np
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..compile import schemes
+from ..model.select import is_selector
 from . import sweep_measures
 from .simulate import _number
 from .solution import Solution
@@ -43,22 +44,21 @@ def _values(system, values):
     for name, v in values.items():
         if name == "coupling":
             kind = "coupling"  # global coupling: multiplies every connection weight
-        elif name in system.param_names:
-            kind = "param"
-        elif name in system.state_names:
-            kind = "state"
         else:
-            raise ParameterError(f"cannot sweep '{name}': it is neither a parameter nor a "
-                                 "state of this system." +
-                                 suggest(str(name), system.param_names + system.state_names))
+            kind = _kind(system, name)
         arr = np.asarray(v, dtype=np.float64) if not isinstance(v, str) else None
         if arr is None or arr.ndim != 1 or arr.size == 0:
             raise ParameterError(f"sweep values for '{name}' must be a non-empty 1-D "
                                  f"sequence of numbers")
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"sweep values for '{name}' hold NaN or inf")
-        if kind == "param":
-            hb = system.parameter_info(name).hard_bounds
+        if kind != "param":
+            out[name] = (kind, arr)
+            continue
+        # a selector may match parameters of different physical ranges: check each
+        hard = system.params._bounds
+        bounds = {tuple(hard[n]) for n in system.params.match(name) if n in hard}
+        for hb in bounds:
             if hb:
                 lo, hi = hb
                 out_of = arr[((arr < lo) if lo is not None else False) |
@@ -70,6 +70,31 @@ def _values(system, values):
                         f"{'inf' if hi is None else hi}]")
         out[name] = (kind, arr)
     return out
+
+
+def _kind(system, name):
+    """"param" or "state" for a name, population vector, promoted parameter or
+    selector; an unknown one is an error listing what exists."""
+    P = system.params
+    if not isinstance(name, str):
+        raise ParameterError(f"sweep names must be text, got {name!r}")
+    if name in P._index or name in P.vectors or name in P.aliases:
+        return "param"
+    if name in system._state_index or name in system._state_vec:
+        return "state"
+    if is_selector(name):
+        try:
+            P.index(name)
+            return "param"
+        except ParameterError as exc:
+            try:
+                system.state_indices(name)
+                return "state"
+            except ParameterError:
+                raise exc from None
+    raise ParameterError(f"cannot sweep '{name}': it is neither a parameter nor a "
+                         "state of this system." +
+                         suggest(name, system.param_names + system.state_names))
 
 
 def _measures(measure):
@@ -290,10 +315,11 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
         seeds = None
     for k in names:
         kind, _ = vals[k]
-        if kind == "param":
-            P[:, system.params.index(k)] = cols[k]
+        if kind == "param":   # a selector or promoted name sets every slot it matches
+            idx = system.params.index(k)
+            P[:, idx] = cols[k][:, None] if np.ndim(idx) else cols[k]
         elif kind == "state":
-            X[:, system.state_index(k)] = cols[k]
+            X[:, system.state_indices(k)] = cols[k][:, None]
         else:
             if W.shape[1] == 0:
                 raise ParameterError("cannot sweep 'coupling': this system has no connections")
@@ -304,7 +330,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
         record = [record] if isinstance(record, str) else list(record)
         if not record:
             raise ParameterError("record is empty: name at least one state")
-        rec = np.array([system.state_index(r) for r in record], dtype=np.int64)
+        rec = np.concatenate([system.state_indices(r) for r in record]).astype(np.int64)
     rec_names = [system.state_names[i] for i in rec]
     nsteps = int(round((t_end - t0) / dt))
     nsamp = nsteps // stride + 1

@@ -13,7 +13,8 @@ __all__ = ["type_info", "palette", "auto_layout", "free_spot", "to_svg", "KIND_C
 NODE_W, NODE_H = 120.0, 44.0
 SPACING = 190.0
 KIND_COLORS = {"neuron": "#3b7dd8", "neural_mass": "#8e44ad", "input": "#27ae60",
-               "observer": "#d68910", "synapse": "#16a085", "custom": "#7f8c8d"}
+               "observer": "#d68910", "synapse": "#16a085", "custom": "#7f8c8d",
+               "composite": "#2c3e50"}
 
 
 def type_info(t):
@@ -61,7 +62,7 @@ def auto_layout(circuit, kind="auto", seed=0):
     True
     """
     import networkx as nx
-    names = list(circuit.blox)
+    names = list(circuit.blox) + list(getattr(circuit, "composites", {}))   # a block each
     n = len(names)
     if n == 0:
         return {}
@@ -76,7 +77,9 @@ def auto_layout(circuit, kind="auto", seed=0):
                     round(radius * math.sin(2 * math.pi * i / n), 1)) for i, m in enumerate(names)}
     g = nx.Graph()
     g.add_nodes_from(names)
-    g.add_edges_from((k.src, k.dst) for k in circuit.connections if k.src != k.dst)
+    top = lambda p: p.split(".", 1)[0]      # a member of a composite: its block
+    g.add_edges_from((top(k.src), top(k.dst)) for k in circuit.connections
+                     if top(k.src) != top(k.dst))
     raw = nx.spring_layout(g, seed=seed, iterations=60)
     # spread to about SPACING between neighbours, whatever n is
     scale = SPACING * math.sqrt(n) / 1.6
@@ -121,8 +124,9 @@ def to_svg(circuit, positions, margin=40.0):
            '</marker></defs>', f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" '
            'fill="white"/>']
     labels = len(circuit.connections) <= 150
+    at = lambda p: positions.get(p) or positions[p.split(".", 1)[0]]   # composite: its block
     for k in circuit.connections:
-        (ax, ay), (bx, by) = positions[k.src], positions[k.dst]
+        (ax, ay), (bx, by) = at(k.src), at(k.dst)
         d, (mx, my) = _edge_path(ax, ay, bx, by)
         out.append(f'<path d="{d}" fill="none" stroke="#555" stroke-width="1.5" '
                    'marker-end="url(#arrow)"/>')
@@ -138,6 +142,16 @@ def to_svg(circuit, positions, margin=40.0):
                    f'text-anchor="middle">{escape(name)}</text>')
         out.append(f'<text x="{x:.1f}" y="{y + 13:.1f}" font-size="10" fill="white" '
                    f'text-anchor="middle">{escape(b.type.name)}</text>')
+    for name, sub in getattr(circuit, "composites", {}).items():
+        x, y = positions[name]
+        n = sum(1 for _ in sub.walk())
+        out.append(f'<rect x="{x - NODE_W / 2:.1f}" y="{y - NODE_H / 2:.1f}" width="{NODE_W:.0f}" '
+                   f'height="{NODE_H:.0f}" rx="8" fill="{KIND_COLORS["composite"]}" '
+                   'stroke="#222" stroke-width="2.5"/>')
+        out.append(f'<text x="{x:.1f}" y="{y - 3:.1f}" font-size="13" fill="white" '
+                   f'text-anchor="middle">{escape(name)}</text>')
+        out.append(f'<text x="{x:.1f}" y="{y + 13:.1f}" font-size="10" fill="white" '
+                   f'text-anchor="middle">{escape(sub.template or "composite")} · {n} blox</text>')
     out.append("</svg>")
     return "\n".join(out)
 

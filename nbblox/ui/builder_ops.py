@@ -39,19 +39,27 @@ class OpsMixin:
         self._next_edge += 1
         return f"e{self._next_edge - 1}"
 
-    @staticmethod
-    def _edge_fields(k, as_dict=False):
+    def _edge_fields(self, k, as_dict=False):
         f = (k.src, k.dst, float(k.weight), float(k.delay), k.output, k.input)
         if as_dict:
-            return dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
+            d = dict(zip(("src", "dst", "weight", "delay", "output", "input"), f))
+            # a member of a closed composite is drawn as the composite's block
+            d["src"], d["dst"] = self._visible(k.src), self._visible(k.dst)
+            if getattr(k, "unit", ""):
+                d["unit"] = k.unit      # the weight's unit (undo/redo must keep it)
+            return d
         return f
 
-    def _remember_node(self, b):
-        self._nodes[b.name] = (b, b.type.key, dict(b.params))
+    def _remember_node(self, b, name=None):
+        # name: the canvas name (a member of an open composite is shown by its path)
+        self._nodes[name or b.name] = (b, b.type.key, dict(b.params))
         self._types.setdefault(b.type.key, b.type)
 
     def _index(self, eid):
         k = self._edges.get(eid)
+        if k is None and isinstance(eid, str) and "#" in eid:
+            raise CircuitError(f"this connection is inside composite '{eid.split('.')[0]}'; "
+                               "change the composite's wiring from Python")
         if k is None:
             raise CircuitError(f"there is no connection with id {eid!r} (it may have been "
                                "deleted meanwhile)")
@@ -80,8 +88,10 @@ class OpsMixin:
         return fn(op)
 
     def _name_of(self, op, key="name"):
+        """A name on the canvas: a blox, a composite or a member of an open one."""
         name = op.get(key)
-        if not isinstance(name, str) or name not in self.circuit.blox:
+        if not isinstance(name, str) or (name not in self.circuit.blox
+                                         and name not in self.positions):
             raise CircuitError(f"blox {name!r} is not on the canvas")
         return name
 
@@ -89,7 +99,7 @@ class OpsMixin:
         name = op.get("name")
         if not isinstance(name, str):
             raise CircuitError("a new blox needs a name")
-        if name in self.circuit.blox:
+        if name in self.circuit.blox or name in self.circuit.composites:
             raise CircuitError(f"the circuit already has a blox named '{name}'; "
                                "pick another name")
         b = op.get("_blox")
@@ -111,6 +121,7 @@ class OpsMixin:
 
     def _op_remove_node(self, op):
         name = self._name_of(op)
+        self._refuse_inside(name, "delete")
         canon, edge_inverse = [], []
         for eid in [e for e, k in self._edges.items() if name in (k.src, k.dst)][::-1]:
             c, inv = self._op_remove_edge({"id": eid})
@@ -124,11 +135,12 @@ class OpsMixin:
 
     def _op_rename(self, op):
         name, new = self._name_of(op), op.get("new")
+        self._refuse_inside(name, "rename")
         if not isinstance(new, str) or not new:
             raise CircuitError("the new name must be a non-empty text")
         if new == name:
             return [], []
-        if new in self.circuit.blox:
+        if new in self.circuit.blox or new in self.circuit.composites:
             raise CircuitError(f"the circuit already has a blox named '{new}'")
         b = self.circuit.blox[name]
         Blox(b.type, name=new)    # the core's name rules (letters, digits, '_')
@@ -145,7 +157,7 @@ class OpsMixin:
 
     def _op_set_params(self, op):
         name = self._name_of(op)
-        b, values = self.circuit.blox[name], op.get("params")
+        b, values = self._member(name), op.get("params")
         if not isinstance(values, dict) or not values:
             raise CircuitError("set_params needs a non-empty 'params' object")
         clean = {}
@@ -173,7 +185,7 @@ class OpsMixin:
             raise CircuitError("'pos' must be an object {name: [x, y]}")
         new = {}
         for n, xy in pos.items():
-            if n not in self.circuit.blox or not isinstance(xy, (list, tuple)) or len(xy) != 2:
+            if n not in self.positions or not isinstance(xy, (list, tuple)) or len(xy) != 2:
                 raise CircuitError(f"bad position for {n!r}")
             new[n] = (_finite(xy[0], "x"), _finite(xy[1], "y"))
         old = {n: list(self.positions[n]) for n in new}
@@ -186,18 +198,27 @@ class OpsMixin:
         if not isinstance(eid, str) or eid in self._edges:
             raise CircuitError(f"connection id {eid!r} is already used")
         src, dst = self._name_of(op, "src"), self._name_of(op, "dst")
+        before = len(self.circuit.connections)
         self.circuit.connect(src, dst, op.get("weight", 1.0), op.get("delay", 0.0),
-                             output=op.get("output") or None, input=op.get("input") or None)
-        k = self.circuit.connections.pop()
+                             output=op.get("output") or None, input=op.get("input") or None,
+                             unit=op.get("unit") or None)
+        # a connection rule may wire more than one (synapse -> neuron also feeds the
+        # neuron's V back into V_post): each becomes an edge of its own
+        added = self.circuit.connections[before:]
+        del self.circuit.connections[before:]
         index = op.get("index")
-        if isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
-            self.circuit.connections.insert(index, k)
-        else:
-            self.circuit.connections.append(k)
-        self._edges[eid] = k
-        self._mirror_edges[eid] = self._edge_fields(k)
-        return [dict(op="add_edge", id=eid, **self._edge_fields(k, as_dict=True))], \
-            [{"op": "remove_edge", "id": eid}]
+        canon, inverse = [], []
+        for n, k in enumerate(added):
+            kid = eid if n == 0 else self._new_edge_id()
+            if n == 0 and isinstance(index, int) and 0 <= index <= len(self.circuit.connections):
+                self.circuit.connections.insert(index, k)
+            else:
+                self.circuit.connections.append(k)
+            self._edges[kid] = k
+            self._mirror_edges[kid] = self._edge_fields(k)
+            canon.append(dict(op="add_edge", id=kid, **self._edge_fields(k, as_dict=True)))
+            inverse.insert(0, {"op": "remove_edge", "id": kid})
+        return canon, inverse
 
     def _op_remove_edge(self, op):
         eid = op.get("id")

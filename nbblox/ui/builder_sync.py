@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from ..exceptions import CircuitError, NbbloxError
 from ..model import Circuit
+from .builder_composites import CompositesMixin
 from .builder_layout import auto_layout, free_spot, type_info
 from .builder_ops import OpsMixin
 
@@ -39,7 +40,7 @@ __all__ = ["BuilderModel"]
 MAX_HISTORY = 200
 
 
-class BuilderModel(OpsMixin):
+class BuilderModel(OpsMixin, CompositesMixin):
     """Circuit + positions + edge ids + undo history, driven by JSON ops.
 
     Parameters
@@ -94,8 +95,10 @@ class BuilderModel(OpsMixin):
         self._nodes = {}            # mirror: name -> (Blox, type key, params copy)
         self._types = {}            # type key -> BloxType known to the views
         self.undo_stack, self.redo_stack = [], []
-        pos = {k: tuple(map(float, v)) for k, v in (positions or {}).items() if k in circuit.blox}
-        missing = [n for n in circuit.blox if n not in pos]
+        self.expanded = set()       # composites shown open (nbblox.ui.builder_composites)
+        pos = {k: tuple(map(float, v)) for k, v in (positions or {}).items()
+               if isinstance(k, str) and k in circuit}
+        missing = [n for n in list(circuit.blox) + list(circuit.composites) if n not in pos]
         if missing:
             laid = auto_layout(circuit)
             pos.update({n: laid[n] for n in missing})
@@ -105,6 +108,7 @@ class BuilderModel(OpsMixin):
         for k in circuit.connections:
             self._edges[self._new_edge_id()] = k
         self._mirror_edges = {e: self._edge_fields(k) for e, k in self._edges.items()}
+        self._comp_sig = self._composite_signature()
         if broadcast:
             self._broadcast({"type": "snapshot", "view": None, "state": self.snapshot()})
 
@@ -113,9 +117,12 @@ class BuilderModel(OpsMixin):
         nodes = [{"name": n, "type": b.type.key, "params": dict(b.params),
                   "x": self.positions[n][0], "y": self.positions[n][1]}
                  for n, b in self.circuit.blox.items()]
+        comp_types, comp_nodes = self._composite_nodes()
         edges = [dict(id=e, **self._edge_fields(k, as_dict=True)) for e, k in self._edges.items()]
-        return {"name": self.circuit.name, "rev": self.rev, "nodes": nodes, "edges": edges,
-                "types": {key: type_info(t) for key, t in self._types.items()}}
+        types = {key: type_info(t) for key, t in self._types.items()}
+        types.update(comp_types)
+        return {"name": self.circuit.name, "rev": self.rev, "nodes": nodes + comp_nodes,
+                "edges": edges + self._inner_edges(), "types": types}
 
     def transaction(self, ops):
         """Apply ``ops`` all or nothing; return (canonical, inverse) op lists."""
@@ -214,32 +221,34 @@ class BuilderModel(OpsMixin):
             f = self._edge_fields(k)
             old = self._mirror_edges.get(eid)
             moved = old is not None and (f[0], f[1], f[4], f[5]) != (old[0], old[1], old[4], old[5])
-            if id(k) not in present or moved or k.src not in c.blox or k.dst not in c.blox:
+            if id(k) not in present or moved or k.src not in c or k.dst not in c:
                 del self._edges[eid]
                 self._mirror_edges.pop(eid, None)
                 ops.append({"op": "remove_edge", "id": eid})
+        shown = self._shown_blox()
         for name, (b, key, params) in list(self._nodes.items()):
-            if c.blox.get(name) is not b or b.type.key != key:
+            if shown.get(name) is not b or b.type.key != key:
                 del self._nodes[name]
                 self.positions.pop(name, None)
                 ops.append({"op": "remove_node", "name": name})
-        for name, b in c.blox.items():
+        for name, b in shown.items():
             if name not in self._nodes:
                 if b.type.key not in self._types:
                     ops.append({"op": "add_type", "info": type_info(b.type)})
                 x, y = self.positions.get(name) or free_spot(self.positions)
                 self.positions[name] = (x, y)
-                self._remember_node(b)
+                self._remember_node(b, name)
                 ops.append({"op": "add_node", "name": name, "type": b.type.key,
-                            "params": dict(b.params), "x": x, "y": y})
+                            "params": dict(b.params), "x": x, "y": y,
+                            **({"group": name.split(".", 1)[0]} if "." in name else {})})
             else:
                 changed = {p: v for p, v in b.params.items() if self._nodes[name][2].get(p) != v}
                 if changed:
-                    self._remember_node(b)
+                    self._remember_node(b, name)
                     ops.append({"op": "set_params", "name": name, "params": changed})
         known = {id(k) for k in self._edges.values()}
         for k in c.connections:
-            if id(k) not in known and k.src in c.blox and k.dst in c.blox:
+            if id(k) not in known and k.src in c and k.dst in c:
                 eid = self._new_edge_id()
                 self._edges[eid] = k
                 self._mirror_edges[eid] = self._edge_fields(k)
@@ -249,6 +258,12 @@ class BuilderModel(OpsMixin):
             if f[2:4] != old[2:4]:
                 self._mirror_edges[eid] = f
                 ops.append({"op": "set_edge", "id": eid, "weight": f[2], "delay": f[3]})
+        if self._composite_signature() != self._comp_sig:   # composites added or removed
+            self.expanded &= set(c.composites)
+            self._comp_sig = self._composite_signature()
+            self.rev += 1
+            self._broadcast({"type": "snapshot", "view": None, "state": self.snapshot()})
+            return ops or [{"op": "snapshot"}]
         if ops:
             self.rev += 1
             self._broadcast({"type": "applied", "seq": None, "view": None, "rev": self.rev,
@@ -286,6 +301,8 @@ class BuilderModel(OpsMixin):
                 self.undo(seq, view)
             elif cmd == "redo":
                 self.redo(seq, view)
+            elif cmd == "toggle":
+                self.toggle(msg.get("name"), seq, view)
             elif cmd == "layout":
                 self.layout(str(msg.get("kind", "auto")), seq=seq, view=view)
             elif cmd == "hello":

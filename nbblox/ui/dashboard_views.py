@@ -114,11 +114,13 @@ def circuit_diagram(circuit, width=360, height=300):
     1
     """
     import networkx as nx
+    # a composite is one node, as on the builder canvas; its members' connections meet it
+    top = lambda p: p.split(".", 1)[0]
+    names = list(circuit.blox) + list(circuit.composites)
     g = nx.DiGraph()
-    g.add_nodes_from(circuit.blox)
-    g.add_edges_from((k.src, k.dst) for k in circuit.connections)
+    g.add_nodes_from(names)
+    g.add_edges_from((top(k.src), top(k.dst)) for k in circuit.connections)
     pos = nx.circular_layout(g) if len(g) > 1 else {n: np.zeros(2) for n in g}
-    names = list(circuit.blox)
     xs = np.array([float(pos[n][0]) for n in names])
     ys = np.array([float(pos[n][1]) for n in names])
     pad = 0.6
@@ -127,7 +129,7 @@ def circuit_diagram(circuit, width=360, height=300):
     fw = fh = min(width, height) - 40
     px = (hi - lo) / fw                        # data units per screen pixel (square frame)
     node_px = 26
-    edges = [(k.src, k.dst, float(k.weight)) for k in circuit.connections]
+    edges = [(top(k.src), top(k.dst), float(k.weight)) for k in circuit.connections]
     seg, tri, loops = _arrows(pos, edges, r=0.5 * node_px * px + 2 * px, head=11 * px,
                               half=5 * px)
     dims = [hv.Dimension("x"), hv.Dimension("y")]
@@ -142,7 +144,7 @@ def circuit_diagram(circuit, width=360, height=300):
                         kdims=dims, vdims=["kind"]).opts(
         backend="bokeh", color=hv.dim("kind").categorize(cmap), line_color=None)
     loop = hv.Path(loops, kdims=dims).opts(backend="bokeh", color="#444444", line_width=1.8)
-    types = [circuit.blox[n].type.name for n in names]
+    types = [circuit.blox[n].type.name if n in circuit.blox else "composite" for n in names]
     nodes = hv.Points((xs, ys, names, types), kdims=dims, vdims=["blox", "type"]).opts(
         backend="bokeh", size=node_px, color="type", cmap="Category10", line_color="white",
         tools=["hover"], show_legend=False)
@@ -162,8 +164,8 @@ def equations_pane(circuit):
     the equation text."""
     from ..model.blox import latex_equations
     items, seen = [], {}
-    for b in circuit.blox.values():
-        seen.setdefault(b.type.key, (b.type, []))[1].append(b.name)
+    for path, b in circuit.walk():      # members of composites too, by path
+        seen.setdefault(b.type.key, (b.type, []))[1].append(path)
     for btype, names in seen.values():
         head = html("<p><strong>{}</strong> ({})", btype.name, ", ".join(names))
         if btype.doc:

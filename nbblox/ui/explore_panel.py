@@ -10,6 +10,7 @@ import panel as pn
 
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
+from .groups import slider_groups
 from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout", "slider_label", "blox_of"]
@@ -115,9 +116,14 @@ class Controls:
             return self.sliders[name]
         info = self.ex.slider_info(name)
         lo, hi = info.slider_bounds
-        v = self.ex.params[name] if name in self.ex.params else self.ex.weights[name]
+        if name in self.ex.weights:
+            v, n_targets = self.ex.weights[name], 1
+        else:
+            targets = self.ex.system.params.match(name)   # a promoted parameter: several
+            v, n_targets = self.ex.params[targets[0]], len(targets)
         lo, hi = min(lo, v), max(hi, v)
-        s = pn.widgets.FloatSlider(**_kw(label(slider_label(name, info)), start=lo, end=hi,
+        title = slider_label(name, info) + (f" · all {n_targets}" if n_targets > 1 else "")
+        s = pn.widgets.FloatSlider(**_kw(label(title), start=lo, end=hi,
                                          step=info.slider_step, value=v, width=250,
                                          css_classes=["nbblox-slider"], tags=[name],
                                          format="0[.]00[0]"))
@@ -131,7 +137,10 @@ class Controls:
     def _slid(self, name, value):
         if not self.ex._syncing:
             # a slider's arithmetic gives 1.2999999999999998 for 1.3: keep 12 digits
-            self.ex.request({name: float(f"{float(value):.12g}")})
+            value = float(f"{float(value):.12g}")
+            self.ex.request({name: value})
+            if name in self.ex.system.params.aliases:   # the sliders it moved follow it
+                self.sync({t: value for t in self.ex.system.params.match(name)})
 
     def _run_change(self, **run):
         if not self.ex._syncing and run:
@@ -186,9 +195,17 @@ class Controls:
         """Move widgets to values set from code without re-triggering a run."""
         self.ex._syncing = True
         try:
+            aliases = self.ex.system.params.aliases
             for name, v in values.items():
                 if name in self.sliders:
                     s = self.sliders[name][0]
+                    s.start, s.end = min(s.start, v), max(s.end, v)
+                    s.value = v
+            for name in (n for n in self.sliders if n in aliases):   # promoted: common value
+                vs = {self.ex.params.get(t) if t not in values else values[t]
+                      for t in self.ex.system.params.match(name)}
+                if len(vs) == 1 and None not in vs:
+                    s, v = self.sliders[name][0], vs.pop()
                     s.start, s.end = min(s.start, v), max(s.end, v)
                     s.value = v
             for key, w in (("method", self.method), ("dt", self.dt), ("t_end", self.t_end)):

@@ -142,7 +142,7 @@ def _resolve_state(system, name, what="vars"):
     names = system.state_names
     if name in names:
         return name
-    short = [n for n in names if n.split(".", 1)[-1] == name]
+    short = [n for n in names if n.rsplit(".", 1)[-1] == name]
     if len(short) == 1:
         return short[0]
     extra = f" It is ambiguous: {short}." if short else suggest(str(name), names)
@@ -258,8 +258,10 @@ class Explorer:
         return dict(self._weights.values)
 
     def slider_names(self):
-        """Everything a slider moves: the parameters, then the connection weights."""
-        return list(self.system.param_names) + list(self._weights.labels)
+        """Everything a slider moves: the parameters, the promoted parameters of
+        composites, then the connection weights."""
+        return (list(self.system.param_names) + list(self.system.params.aliases)
+                + list(self._weights.labels))
 
     def slider_info(self, name):
         """Slider metadata (range, step, unit, doc) of a parameter or a weight."""
@@ -276,9 +278,11 @@ class Explorer:
             if k in self._weights:
                 out[k] = check_value(v, k)
                 continue
-            self.system.params.index(k)  # ParameterError with a suggestion
-            hb = self.system.parameter_info(k).hard_bounds
-            out[k] = check_value(v, k, None, hb)  # floats: Panel sends ints sometimes
+            # a selector or promoted parameter ("*.P", "col1.g") sets each plain name
+            # it matches, so every slider it moves shows its value
+            for name in self.system.params.match(k):   # ParameterError with a suggestion
+                hb = self.system.parameter_info(name).hard_bounds
+                out[name] = check_value(v, name, None, hb)  # floats: Panel sends ints sometimes
         return out
 
     def set(self, values=None, **run):
@@ -552,8 +556,8 @@ class Explorer:
                 f" ({name} = {self._weights.values[name]:g})" if name in self._weights else "")
         v = self.vars[0]
         try:
-            kind = self.system.circuit.blox[v.split(".", 1)[0]].type.kind
-        except (KeyError, AttributeError):
+            kind = self.system.circuit[v.rsplit(".", 1)[0].split("[", 1)[0]].type.kind
+        except (KeyError, AttributeError, ValueError):
             kind = "neuron"
         if kind == "neuron" or len(self.last.spikes["time"]):
             what = f"{self.spike_count()} spikes ({v} crossing {self.spike_threshold:g})"

@@ -117,7 +117,8 @@ def test_palette_is_grouped_and_searchable(ui):
     n_all = page.locator(".nbb-item").count()
     assert n_all == len(nb.blox.CATALOG)
     page.fill(".nbb-search", "wilson")
-    assert page.eval_on_selector_all(".nbb-item", "xs => xs.map(x => x.dataset.type)") == ["WilsonCowan"]
+    assert page.eval_on_selector_all(".nbb-item", "xs => xs.map(x => x.dataset.type)") == [
+        "WilsonCowan", "WilsonCowanPopulation"]
     page.fill(".nbb-search", "")
     assert page.locator(".nbb-item").count() == n_all
 
@@ -427,3 +428,55 @@ def test_selection_follows_a_rename_made_in_python(ui):
     ui.pump()
     assert page.input_value(".nbb-side .nbb-rename") == "exc"
     assert "nbb-selected" in page.get_attribute(".nbb-node[data-name='exc']", "class")
+
+
+def test_composites_are_blocks_that_open_and_close(chrome, tmp_path):
+    brain = nb.Circuit([nb.blox.WilsonCowan(name="drive"),
+                        nb.blox.WilsonCowanColumn(name="r1"), nb.blox.WilsonCowanColumn(name="r2")])
+    brain.connect("drive", "r1").connect("r1", "r2", weight=0.5)
+    ui = Harness(chrome, CircuitBuilder(brain))
+    page = ui.page
+    blocks = page.locator(".nbb-node.nbb-composite")
+    assert blocks.count() == 2 and page.locator(".nbb-node").count() == 3
+    assert page.text_content(".nbb-node[data-name='r1'] .nbb-node-type") == "composite · 2 blox"
+    assert page.locator(".nbb-edge").count() == 2              # drive -> r1, r1 -> r2
+    page.click(".nbb-node[data-name='r1'] rect >> nth=1")
+    assert "ports in: I_syn · out: E" in page.text_content(".nbb-side")
+    page.dblclick(".nbb-node[data-name='r1'] rect >> nth=1")
+    ui.pump()
+    assert page.locator(".nbb-node[data-name='r1.E']").count() == 1
+    assert page.locator(".nbb-node.nbb-composite").count() == 1
+    label = page.text_content(".nbb-frame[data-group='r1'] .nbb-frame-label")
+    assert label == "▾ r1 (double-click to close)"
+    assert page.locator(".nbb-edge.nbb-locked").count() == 4
+    # appearance: members side by side (not stacked on their own connections), the frame
+    # label above every member and loop
+    a = page.locator(".nbb-node[data-name='r1.E'] rect").bounding_box()
+    b = page.locator(".nbb-node[data-name='r1.I'] rect").bounding_box()
+    assert b["x"] - (a["x"] + a["width"]) > 40 or a["x"] - (b["x"] + b["width"]) > 40
+    lab_box = page.locator(".nbb-frame[data-group='r1'] .nbb-frame-label").bounding_box()
+    loops = [page.locator(f".nbb-edge[data-src='{m}'][data-dst='{m}'] .nbb-edge-line")
+             .bounding_box() for m in ("r1.E", "r1.I")]
+    assert all(lab_box["y"] + lab_box["height"] <= lp["y"] for lp in loops)
+    page.screenshot(path=str(tmp_path / "open.png"))
+    # a member's parameter, edited on the canvas, reaches the composite inside Python
+    page.click(".nbb-node[data-name='r1.E'] rect")
+    assert page.locator(".nbb-side .nbb-rename").is_disabled()
+    page.fill(".nbb-side .nbb-param[data-param='P']", "2")
+    page.press(".nbb-side .nbb-param[data-param='P']", "Enter")
+    ui.pump()
+    assert brain["r1.E"].params["P"] == 2.0
+    page.dblclick(".nbb-frame[data-group='r1'] .nbb-frame-label")
+    ui.pump()
+    assert page.locator(".nbb-node.nbb-composite").count() == 2
+    assert page.locator(".nbb-node[data-name='r1.E']").count() == 0
+
+
+def test_a_synapse_drawn_to_a_neuron_follows_the_connection_rule(chrome):
+    c = nb.Circuit([nb.blox.AMPA(name="syn"), nb.blox.HodgkinHuxley(name="post")])
+    ui = Harness(chrome, CircuitBuilder(c, positions={"syn": (0, 0), "post": (300, 0)}))
+    ui.connect("syn", "post")
+    ui.pump()
+    assert sorted((k.src, k.input) for k in c.connections) == [("post", "V_post"),
+                                                                ("syn", "I_syn")]
+    assert ui.page.locator(".nbb-edge").count() == 2

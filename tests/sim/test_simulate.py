@@ -85,7 +85,7 @@ def test_numba_and_numpy_backends_agree(method):
     c = nb.Circuit([nb.blox.HodgkinHuxley(name="hh", I=12.0),
                     nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")])
     c.connect("a", "b", weight=2.0)
-    c.connect("a", "hh", weight=5.0)
+    c.connect("a", "hh", weight=5.0, unit="uA/cm^2")   # activity (dimensionless) -> current
     fast = nb.simulate(c, 15.0, dt=0.01, method=method)
     ref = nb.simulate(c, 15.0, dt=0.01, method=method, backend="numpy")
     assert ref.info["backend"] == "numpy" and fast.info["backend"] == "numba"

@@ -425,6 +425,7 @@ def test_a_refused_edit_keeps_the_blox_order(wired):
     assert reply["type"] == "rejected"
     assert list(b.circuit.blox) == before == ["a", "b", "c"]
 
+
 def test_simulate_again_after_a_weight_change_reuses_the_explorer():
     """Issue 16: re-simulating after a weight change built a new explorer (11.7 s);
     the explorer shown is moved to the new weight and re-run instead."""
@@ -442,3 +443,76 @@ def test_simulate_again_after_a_weight_change_reuses_the_explorer():
     bld.sync()
     bld.simulate(50.0)
     assert bld._explorer is not ex
+
+def test_an_edge_a_connection_rule_expands_is_one_undo_step_of_several_edges():
+    """synapse -> neuron also wires the neuron's V back into V_post (nbblox.model.wiring)."""
+    c = nb.Circuit([nb.blox.AMPA(name="syn"), nb.blox.HodgkinHuxley(name="post")])
+    m = BuilderModel(c)
+    out = []
+    m.subscribe(out.append)
+    assert m.edit([{"op": "add_edge", "src": "syn", "dst": "post"}])
+    ops = out[-1]["ops"]
+    assert [(o["src"], o["input"]) for o in ops] == [("syn", "I_syn"), ("post", "V_post")]
+    assert len(m._edges) == 2 and len(c.connections) == 2
+    m.undo()
+    assert c.connections == [] and m._edges == {}
+    m.redo()
+    assert sorted(k.input for k in c.connections) == ["I_syn", "V_post"]
+
+
+def composite_brain():
+    brain = nb.Circuit([nb.blox.WilsonCowan(name="drive"),
+                        nb.blox.WilsonCowanColumn(name="r1"), nb.blox.WilsonCowanColumn(name="r2")])
+    brain.connect("drive", "r1").connect("r1", "r2", weight=0.5)
+    return brain
+
+
+def test_a_composite_is_one_block_until_it_is_opened():
+    brain = composite_brain()
+    m = BuilderModel(brain)
+    out = []
+    m.subscribe(out.append)
+    snap = m.snapshot()
+    nodes = {n["name"]: n for n in snap["nodes"]}
+    assert sorted(nodes) == ["drive", "r1", "r2"] and nodes["r1"]["composite"]
+    info = snap["types"][nodes["r1"]["type"]]
+    assert info["kind"] == "composite" and info["outputs"] == ["E"] and info["inputs"] == ["I_syn"]
+    assert sorted((e["src"], e["dst"]) for e in snap["edges"]) == [("drive", "r1"), ("r1", "r2")]
+    m.handle({"type": "cmd", "cmd": "toggle", "name": "r1", "seq": 1, "view": "v"})
+    snap = out[-1]["state"]
+    nodes = {n["name"]: n for n in snap["nodes"]}
+    assert {"r1.E", "r1.I", "r2"} <= set(nodes) and "r1" not in nodes
+    assert nodes["r1.E"]["group"] == "r1"
+    locked = [e for e in snap["edges"] if e.get("locked")]
+    assert len(locked) == 4 and {(e["src"], e["dst"]) for e in locked} >= {("r1.I", "r1.E")}
+    assert ("drive", "r1.E") in [(e["src"], e["dst"]) for e in snap["edges"]]
+    # members of an open composite are edited like any blox, undoably
+    assert m.edit([{"op": "set_params", "name": "r1.E", "params": {"P": 2.0}}])
+    assert brain["r1.E"].params["P"] == 2.0
+    m.undo()
+    assert brain["r1.E"].params["P"] == 1.25
+    assert not m.edit([{"op": "remove_node", "name": "r1.E"}])
+    assert "belongs to composite 'r1'" in m.messages[-1][1]
+    assert not m.edit([{"op": "remove_edge", "id": locked[0]["id"]}])
+    assert "inside composite 'r1'" in m.messages[-1][1]
+    # a connection drawn from a block goes through its port
+    assert m.edit([{"op": "add_edge", "src": "r2", "dst": "drive", "weight": 0.1}])
+    assert (brain.connections[-1].src, brain.connections[-1].dst) == ("r2.E", "drive")
+    m.handle({"type": "cmd", "cmd": "toggle", "name": "r1"})
+    assert "r1" in {n["name"] for n in out[-1]["state"]["nodes"]}
+
+
+def test_composites_added_from_python_reach_the_canvas_and_the_svg():
+    brain = composite_brain()
+    m = BuilderModel(brain)
+    out = []
+    m.subscribe(out.append)
+    brain.add(nb.blox.WilsonCowanColumn(name="r3"))
+    brain.connect("r2", "r3")
+    m.sync()
+    assert out[-1]["type"] == "snapshot"
+    names = {n["name"] for n in out[-1]["state"]["nodes"]}
+    assert "r3" in names and ("r2", "r3") in [(e["src"], e["dst"]) for e in out[-1]["state"]["edges"]]
+    from nbblox.ui.builder_layout import to_svg
+    svg = to_svg(brain, m.positions)
+    assert ">r3<" in svg and "WilsonCowanPopulation" not in svg and "composite · 2 blox" in svg

@@ -229,3 +229,15 @@ def test_servable_in_plain_python_returns_the_dashboard(system):
     assert d.servable() is d
     tmpl = d.template()
     assert tmpl.title == "nbblox: pair"
+
+
+def test_a_circuit_of_composites_draws_one_node_per_composite():
+    from nbblox.ui.dashboard_views import circuit_diagram, equations_pane
+    brain = nb.Circuit([nb.blox.WilsonCowanColumn(name=r) for r in ("r1", "r2")], name="brain")
+    brain.connect("r1", "r2", weight=0.5)
+    d = circuit_diagram(brain)
+    pts = d.Points.I.data
+    assert list(pts["blox"]) == ["r1", "r2"] and set(pts["type"]) == {"composite"}
+    assert len(d.Polygons.I.data) == 1                         # r1 -> r2
+    text = " ".join(str(o.object) for o in equations_pane(brain).objects)
+    assert "WilsonCowanPopulation" in text and "r1.E" in text

@@ -341,3 +341,33 @@ def test_rendered_bokeh_plots_follow_updates(fhn_sys):
 def test_status_of_a_neural_mass_reports_activity_not_spikes():
     ex = nb.explore(nb.blox.WilsonCowan(name="wc"), t_end=50.0)
     assert "spikes" not in ex.status() and "wc.E from" in ex.status()
+
+
+def test_set_takes_selectors_and_promoted_parameters_without_recompiling(ex):
+    kernel = ex.system._k.run_rk4
+    sigs = len(kernel.signatures)
+    ex.set({"*.I": 0.8, "type:FitzHughNagumo.a": 0.75})
+    assert ex.params["fhn.I"] == 0.8 and ex.params["fhn.a"] == 0.75
+    assert ex.controls.slider("fhn.I")[0].value == 0.8        # the matched slider moved
+    assert ex.pipe.data["params"]["fhn.a"] == 0.75
+    with pytest.raises(nb.ParameterError, match="matches no parameter"):
+        ex.set({"*.g_Na": 1.0})
+    assert ex.system._k.run_rk4 is kernel and len(kernel.signatures) == sigs
+
+
+def test_sliders_are_grouped_by_composite_with_its_promoted_parameter_first():
+    brain = nb.Circuit([nb.blox.WilsonCowan(name="drive"), nb.blox.WilsonCowanColumn(name="r1")])
+    brain.connect("drive", "r1", weight=0.5)
+    ex = nb.explore(brain, t_end=20.0, dt=0.1)
+    titles = [c.title for c in ex.controls.groups.objects]
+    assert titles == ["drive · WilsonCowan", "r1 · composite of 2 blox"]
+    card = ex.controls.groups.objects[1]
+    first = card.objects[0].objects[0]
+    assert first.tags == ["r1.tau"] and first.name == "tau (ms) · all 2"
+    assert [w.objects[0].tags[0] for w in card.objects[1:4]] == ["r1.E.a", "r1.E.theta", "r1.E.r"]
+    first.value = 6.0                                          # one slider, both populations
+    assert ex.params["r1.E.tau"] == ex.params["r1.I.tau"] == 6.0
+    assert ex.controls.slider("r1.I.tau")[0].value == 6.0
+    assert ex.last.params["r1.E.tau"] == 6.0
+    ex.set({"r1.E.tau": 4.0, "r1.I.tau": 4.0})
+    assert first.value == 4.0                                  # the promoted slider follows

@@ -13,17 +13,22 @@ from ..blox import BloxType, deferred_parsing
 # them at `import nbblox` would cost about a second of the cold-start budget.
 # Each model's own test builds it, so a broken model still fails loudly.
 with deferred_parsing():
-    from . import (channels, cmc, inputs, masses, neurons, observers, oscillators, spiking,
-                   synapses, wongwang)
+    from . import (channels, cmc, columns, inputs, masses, neurons, observers, oscillators,
+                   spiking, synapses, wongwang)
 
+from . import rules  # noqa: F401  (registers the catalog's connection rules)
 from .channels import Channel, ConductanceNeuron
+from .columns import WilsonCowanColumn
 from .tables import TimeSeriesInput
 
-__all__ = ["CATALOG", "catalog", "describe", "channels", "Channel", "ConductanceNeuron",
-           "TimeSeriesInput"]
+__all__ = ["CATALOG", "COMPOSITES", "catalog", "describe", "channels", "Channel",
+           "ConductanceNeuron", "TimeSeriesInput", "WilsonCowanColumn"]
+
+#: composite circuits of the catalog: name -> function(name=...) -> Circuit
+COMPOSITES = {"WilsonCowanColumn": WilsonCowanColumn}
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, spiking, masses, wongwang, oscillators, cmc, synapses, inputs,
+for _mod in (neurons, spiking, masses, columns, wongwang, oscillators, cmc, synapses, inputs,
              observers):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)

@@ -39,6 +39,7 @@ WilsonCowan = BloxType(
     init={"E": 0.1, "I": 0.05},
     inputs=("I_syn",),
     outputs={"E": "E"},
+    units={"E": "1", "I": "1", "I_syn": "1"},
     kind="neural_mass",
     doc="Excitatory (E) and inhibitory (I) population activity. Defaults are the "
         "limit-cycle set of Wilson & Cowan 1972 (Fig. 6 parameters); the paper's unit "
@@ -80,6 +81,8 @@ JansenRit = BloxType(
     init={"y0": 0.08, "y1": 18.0, "y2": 12.0},
     outputs={"eeg": "y1 - y2", "rate": "2*e0/(1 + exp(r*(v0 - (y1 - y2))))"},
     inputs=("I_syn",),
+    units={"y0": "mV", "y1": "mV", "y2": "mV", "y3": "mV/ms", "y4": "mV/ms", "y5": "mV/ms",
+           "I_syn": "1/ms", "eeg": "mV", "rate": "1/ms"},
     kind="neural_mass",
     doc="Cortical column: pyramidal cells (y0), excitatory (y1) and inhibitory (y2) "
         "interneuron PSPs, in mV. Output 'eeg' = y1 - y2 (mV); 'rate' is the pyramidal "

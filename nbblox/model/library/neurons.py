@@ -43,6 +43,7 @@ HodgkinHuxley = BloxType(
         "T": P(6.3, (0, 40), 0.1, "degC", "temperature (rates scale by 3^((T-6.3)/10))"),
     },
     init={"V": -65.0, "m": 0.05293, "h": 0.59612, "n": 0.31768},
+    units={"V": "mV", "m": "1", "h": "1", "n": "1", "I_syn": "uA/cm^2"},
     kind="neuron",
     doc="Squid giant axon, resting potential -65 mV (modern sign convention). "
         "Time in ms, V in mV, currents in uA/cm^2.",
@@ -97,6 +98,7 @@ MorrisLecar = BloxType(
         "phi": P(0.04, (0.001, 0.5), 0.001, "1/ms", "rate of the K gate", (0, None)),
     },
     init={"V": -60.855, "w": 0.014915},
+    units={"V": "mV", "w": "1", "I_syn": "uA/cm^2"},
     presets={"hopf": {"g_Ca": 4.4, "V3": 2.0, "V4": 30.0, "phi": 0.04},
              "snic": {"g_Ca": 4.0, "V3": 12.0, "V4": 17.4, "phi": 1 / 15},
              "homoclinic": {"g_Ca": 4.0, "V3": 12.0, "V4": 17.4, "phi": 0.23}},
@@ -168,6 +170,7 @@ WangBuzsaki = BloxType(
         "phi": P(5.0, (0.5, 10), 0.1, "", "temperature factor of h and n", (0, None)),
     },
     init={"V": -64.0, "h": 0.78, "n": 0.09},
+    units={"V": "mV", "h": "1", "n": "1", "I_syn": "uA/cm^2"},
     kind="neuron",
     doc="Fast-spiking hippocampal basket-cell model (class I: fires at arbitrarily low "
         "rates above threshold). Time ms, V mV, I uA/cm^2; the sodium activation is "

@@ -58,6 +58,8 @@ def _kinetic(name, alpha, beta, g, E, doc, extra_eq="", block="1", extra_params=
         """,
         params=params, inputs=("V_pre", "V_post"), init={"r": 0.0},
         outputs={"I": f"-g*r*({block})*(V_post - E)", "r": "r"},
+        units={"r": "1", "V_pre": "mV", "V_post": "mV", "I": "uA/cm^2"},
+        required_inputs=("V_pre", "V_post"),
         kind="synapse", doc=doc, citation=_DESTEXHE)
 
 
@@ -94,6 +96,8 @@ GABAB = BloxType(
     },
     inputs=("V_pre", "V_post"), init={"r": 0.0, "s": 0.0},
     outputs={"I": "-g*s**n/(s**n + Kd)*(V_post - E)", "s": "s"},
+    units={"r": "1", "s": "1", "V_pre": "mV", "V_post": "mV", "I": "uA/cm^2"},
+    required_inputs=("V_pre", "V_post"),
     kind="synapse",
     doc="GABA_B receptor with G-protein second messenger (r: activated receptors, s: "
         "G-protein, uM-like units); slow K+ current.",
@@ -118,6 +122,9 @@ def _pair(shape, text, params, init, doc, citation):
                             **params},
                     inputs=("S_pre", "V_post"), init=init,
                     outputs={"I": "g*s*(E - V_post)", "s": "s"},
+                    units={**{k: "1" for k in init}, "S_pre": "1/ms", "V_post": "mV",
+                           "I": "uA/cm^2"},
+                    required_inputs=("V_post",),
                     kind="synapse", doc=f"{doc} {_COND}", citation=citation)
     return cur, cond
 
