@@ -62,9 +62,9 @@ MARKER = "/tmp/nbblox-corpus-pwned"
 _TOUCH = f"__import__('os').system('touch {MARKER}')"
 
 INJECTIONS = [
-    _TOUCH, f"().__class__.__bases__[0].__subclasses__()", f"(lambda: {_TOUCH})()",
+    _TOUCH, "().__class__.__bases__[0].__subclasses__()", f"(lambda: {_TOUCH})()",
     f"[{_TOUCH} for _ in [1]]", f"f'{{{_TOUCH}}}'", f"(y := {_TOUCH})", "x\x00 + 1",
-    f"exp.__globals__", f"open('{MARKER}', 'w')", f"eval('{_TOUCH}')", "x if x else 1",
+    "exp.__globals__", f"open('{MARKER}', 'w')", f"eval('{_TOUCH}')", "x if x else 1",
     "x[0]", "{1: 2}", "'a' * 3", "x @ x", "x // 2", "x % 2", "x ^ 2", "~x", "x and 1",
     "not x", "x == 1", "exp(x=1)", "exp(*x)", "1j * x", "b'x'", "...", "None",
 ]
@@ -136,7 +136,7 @@ CIRCUIT_MUTATIONS = {
     "blox param list": lambda d: d["blox"][0]["params"].update(I=[1, 2]),
     "blox init text": lambda d: d["blox"][0]["init"].update(V="x"),
     "blox params a list": lambda d: d["blox"][0].update(params=[1]),
-    "negative seed": lambda d: _proj(d).update(seed=-1, p=0.5, **{"i": None}) or
+    "negative seed": lambda d: _proj(d).update(seed=-1, p=0.5, i=None) or
     _proj(d).pop("i") and _proj(d).pop("j"),
     "huge seed": lambda d: (_proj(d).pop("i"), _proj(d).pop("j"), _proj(d).update(seed=2**80, p=0.5)),
     "ragged i": lambda d: _proj(d).update(i=[[0], 1]),

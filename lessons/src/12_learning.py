@@ -136,9 +136,13 @@ curve_plot
 curve = task.train(epochs=20, on_trial=on_trial)
 after, answers = task.test(X_test, y_test)
 
-# %% tags=["nbval-check-output"]
+# %%
 print(f"held-out accuracy before training: {before:.2f}, after: {after:.2f} "
       f"({int(round(after * len(y_test)))}/{len(y_test)})")
+
+# %% tags=["nbval-check-output"]
+# robust statements (spike timing moves a pattern or two between numba versions and seeds)
+print("trained well above chance (1/3):", after > 0.8, "| better than before:", after > before)
 
 # %% [markdown]
 # Where did the weights go? Each output neuron now listens mostly to the inputs of its own

@@ -28,7 +28,7 @@
 import numpy as np
 import holoviews as hv
 import nbblox as nb
-from nbblox.examples.synapses import (Pacemaker, TMSynapse, TM_ON_PRE, pair, rate_sweep,
+from nbblox.examples.synapses import (TMSynapse, TM_ON_PRE, pair, rate_sweep,
                                       epsc_amplitudes)
 nb.setup_notebook()
 

@@ -82,8 +82,9 @@ def gather(source, variables=None, *, dt=None, discard=0.0, units=None):
         x = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
         if dt is None:
             dt = _even_dt(source.t, "this Solution")
-        from ..viz.timeseries import _unit   # metadata lookup only; imports no HoloViews
-        found_units = {lab: _unit(source, lab) for lab in labels}
+        from ..model.state_units import state_unit
+        circuit = getattr(getattr(source, "system", None), "circuit", None)
+        found_units = {lab: state_unit(circuit, lab) or "" for lab in labels}
     elif hasattr(source, "rate") and hasattr(source, "t") and hasattr(source, "bin"):
         labels, x = [source.label], np.asarray(source.rate, dtype=np.float64)[None, :]
         dt = float(source.bin) if dt is None else dt

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .codecs import CODECS, kind_of
 from .pack import MAX_JSON_CHARS, FileFormatError, loads
-from .provenance import VOLATILE_ATTRS, content_hash, model_hash, stamp, versions
+from .provenance import content_hash, model_hash, stamp, versions
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION", "ZARR_CODECS"]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..exceptions import CircuitError, suggest
 from . import composite, composite_io, units, wiring
-from .blox import Blox, BloxType
+from .blox import Blox
 from .composable import Composable
 from .population import Population, Projection
 

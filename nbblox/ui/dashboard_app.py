@@ -17,7 +17,6 @@ in one session does not stall the others.
 from __future__ import annotations
 
 import asyncio
-import copy
 import io
 import logging
 import weakref
@@ -284,7 +283,7 @@ class Dashboard(pn.viewable.Viewer):
 
     async def _open_upload_async(self):
         loop = asyncio.get_running_loop()
-        a, data, self._upload_data = self._args, self._upload_data, None
+        data, self._upload_data = self._upload_data, None
         try:
             text = _upload_text(data)
             system = await loop.run_in_executor(None, lambda: self._read_upload(text))

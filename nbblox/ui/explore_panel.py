@@ -10,7 +10,6 @@ import panel as pn
 
 from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from .explorer import MAX_SLIDERS
-from .groups import slider_groups
 from .text import escape, html_pane, label, markdown, message_markdown, tooltip
 
 __all__ = ["Controls", "sidebar", "view_panes", "build_layout", "slider_label", "blox_of"]
@@ -36,9 +35,20 @@ def blox_of(name):
 
 
 def blox_title(system, key):
-    """Card title of a blox group: ``"a · WilsonCowan"``."""
-    blox = system.circuit.blox
-    return f"{key} · {blox[key].type.name}" if key in blox else str(key)
+    """Card title of a top-level member: ``"a · WilsonCowan"``, or for a composite
+    ``"r1 · WilsonCowanColumn of 2 blox"`` (:mod:`nbblox.ui.groups`)."""
+    from .groups import group_of
+    return group_of(system, key).title
+
+
+def member_order(system, key, members):
+    """Sliders of one card in reading order: a composite's promoted parameters
+    first (one slider moves all its inner values), then its members blox by blox."""
+    if key not in system.circuit.composites:
+        return members
+    promoted = [m for m in members if m in system.params.aliases]
+    rest = sorted((m for m in members if m not in promoted), key=lambda n: n.rsplit(".", 1)[0])
+    return promoted + rest
 
 
 def slider_label(name, info):
@@ -173,6 +183,7 @@ class Controls:
         fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
         for i, (key, members) in enumerate(groups.items()):
+            members = member_order(self.ex.system, key, members)
             folded = fold and i > 0
             # a Card pastes its title into HTML: hand it escaped text.  A folded card gets
             # its sliders when it is opened: a page of 60 sliders takes seconds to render

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model.composite import walk
 
-__all__ = ["Group", "slider_groups", "top_member"]
+__all__ = ["Group", "group_of", "slider_groups", "top_member"]
 
 
 class Group:
@@ -55,6 +55,11 @@ def slider_groups(system, names):
         if g.kind == "composite":      # slot order interleaves members: list blox by blox
             g.names.sort(key=lambda n: n.rsplit(".", 1)[0])
     return list(groups.values())
+
+
+def group_of(system, key):
+    """The (empty) :class:`Group` of top-level member ``key`` of ``system``."""
+    return _new_group(system.circuit, key, system)
 
 
 def _new_group(circuit, key, system):

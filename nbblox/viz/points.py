@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .phaseplane import _STAB
+from .style import STABILITY as _STAB
 
 __all__ = ["plot_points"]
 

@@ -1,7 +1,6 @@
 """Units and names for axis labels and titles.
 
-A state's unit is the one its blox type declares (``state_units``, when the
-model layer provides it), else inferred from the equations the way a reader
+A state's unit is the one its blox type declares (``units=``), else inferred from the equations the way a reader
 would: a state that is added to or subtracted from a parameter has that
 parameter's unit (``V - E_Na`` with ``E_Na`` in mV: V is in mV), and one that
 is added to a plain number is dimensionless (``1 - m``: a gate).  Nothing is
@@ -9,7 +8,6 @@ guessed beyond that: an unknown unit is ``None`` and the label shows none.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 __all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
@@ -53,34 +51,11 @@ def pretty_unit(unit):
     return u.replace("degC", "°C")
 
 
-@functools.lru_cache(maxsize=256)
-def _inferred_units(btype):
-    """{state: unit or None} from the equations (see the module docstring)."""
-    import sympy as sp
-    states = list(btype.states)
-    params = {k: p.unit for k, p in btype.params.items()}
-    out = {s: None for s in states}
-    exprs = list(btype.eqs.rhs.values()) + list(btype.eqs.aux.values())
-    for expr in exprs:
-        for add in expr.atoms(sp.Add):
-            terms = add.args
-            bare = {str(t) for t in terms if isinstance(t, sp.Symbol)}
-            bare |= {str(-t) for t in terms if isinstance(-t, sp.Symbol)}
-            for s in states:
-                if s not in bare or out[s] not in (None, ""):
-                    continue
-                for t in terms:
-                    name = str(t) if isinstance(t, sp.Symbol) else str(-t)
-                    if name in params and params[name]:
-                        out[s] = params[name]
-                        break
-                    if t.is_Number and out[s] is None:
-                        out[s] = ""
-    return out
-
-
 def state_unit(system, name):
     """Unit of state ``"blox.state"`` of ``system`` (a System or None), or None.
+
+    The lookup lives in the model layer (:func:`nbblox.model.state_units.state_unit`)
+    so that analysis results can carry units without importing views.
 
     Examples
     --------
@@ -89,20 +64,8 @@ def state_unit(system, name):
     >>> state_unit(s, "hh.V"), state_unit(s, "hh.m")
     ('mV', '')
     """
-    try:
-        bname, st = name.split(".", 1)
-        st = st.split("[", 1)[0]
-        bname = bname.split("[", 1)[0]
-        btype = system.circuit.blox[bname].type
-    except Exception:
-        return None
-    declared = getattr(btype, "state_units", None)
-    if isinstance(declared, dict) and st in declared:
-        return declared[st]
-    try:
-        return _inferred_units(btype).get(st)
-    except Exception:
-        return None
+    from ..model.state_units import state_unit as _of
+    return _of(getattr(system, "circuit", None), name)
 
 
 def short_names(names):

@@ -72,7 +72,7 @@ def test_jansen_rit_alpha_from_a_solution():
     (p = 220 pulses/s) oscillates in the alpha band.  The peak agrees with the
     lesson checker's plain FFT argmax (an independent computation) within the
     checker's 0.2 Hz resolution."""
-    from nbblox.lessons import _jr_alpha
+    from nbblox.lessons.circuits import _jr_alpha
     sol = nb.simulate(nb.blox.JansenRit(name="jr"), 5000.0, dt=0.1, record=["jr.y1", "jr.y2"])
     sp = nb.spectrum(sol, ["jr.y1", "jr.y2"], discard=1000.0)
     assert sp.labels == ["jr.y1", "jr.y2"]

@@ -52,7 +52,7 @@ def test_no_setup_call_no_errors_and_nothing_from_a_cdn(shown):
     assert not lab.cell_errors(shown), lab.cell_errors(shown)
     assert shown.locator("#filebrowser").is_visible()      # the layout a new user has
     texts = shown.locator(".jp-OutputArea-output").all_inner_texts()
-    assert not [t for t in texts if t.startswith(":Overlay") or t.startswith(":Layout")]
+    assert not [t for t in texts if t.startswith((":Overlay", ":Layout"))]
     assert not lab.remote_requests(shown), lab.remote_requests(shown)
     assert not lab.failed_js_requests(shown), lab.failed_js_requests(shown)
 
