@@ -77,7 +77,7 @@ def connectome(seed=0):
 
 def main():
     import lab
-    from nbblox.ui.builder_layout import auto_layout
+    from nbblox.ui.builder.layout import auto_layout
     c = connectome()
     t0 = time.perf_counter()
     CircuitBuilder(c)                      # first call: imports networkx, sympy printing ...

@@ -42,7 +42,7 @@ _LAZY = {
     "PhasePlane": ("nbblox.analysis", "PhasePlane"),
     "brute_force_diagram": ("nbblox.analysis", "brute_force_diagram"),
     "slow_points": ("nbblox.analysis", "slow_points"),
-    "explore": ("nbblox.ui", "explore"),
+    "explore": ("nbblox.ui.explore", "explore"),
     "dashboard": ("nbblox.ui.dashboard", "dashboard"),
     "CircuitBuilder": ("nbblox.ui.builder", "CircuitBuilder"),
     "setup_notebook": ("nbblox.notebook", "setup_notebook"),

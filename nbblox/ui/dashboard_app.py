@@ -2,7 +2,7 @@
 :func:`nbblox.explore` in a Panel template, plus what a shared web app needs.
 
 One implementation of the live views: the dashboard builds an
-:class:`~nbblox.ui.explorer.Explorer` (sliders generated from parameter
+:class:`~nbblox.ui.explore.Explorer` (sliders generated from parameter
 metadata, throttled runs, time series, phase plane, bifurcation cursor, live
 run) and only arranges it -- controls in the template's sidebar next to the
 downloads and the upload box, views in the main area above the circuit
@@ -28,8 +28,10 @@ from ..exceptions import CircuitError, NbbloxError, ParameterError, SimulationEr
 from ..limits import SERVED_MEMORY_MB, limited_memory
 from ..model.circuit import Circuit
 from . import dashboard_views as V
-from . import explore_panel
-from .explorer import Explorer, _in_panel_server
+from .explore.common import in_panel_server
+from .explore.controls import METHODS
+from .explore.explorer import Explorer
+from .explore.layout import sidebar, view_panes
 from .text import escape, file_name, html_pane, markdown, message_markdown
 from .untrusted import open_circuit_text
 
@@ -63,7 +65,7 @@ def _upload_text(data):
 
 def _private_system(system):
     """A System sharing the compiled kernels but with its own mutable arrays."""
-    from .explore_weights import private_system
+    from .explore.weights import private_system
     return private_system(system)
 
 
@@ -141,9 +143,9 @@ class Dashboard(pn.viewable.Viewer):
 
     # -- building ---------------------------------------------------------------
     def _load(self, system, views=None, vars=None, phase=None, method="rk4", **kw):
-        if method not in explore_panel.METHODS:
+        if method not in METHODS:
             raise SimulationError(f"unknown method {method!r}; choose one of "
-                                  f"{', '.join(explore_panel.METHODS)}")
+                                  f"{', '.join(METHODS)}")
         self.system = _private_system(system)
         self.circuit = self.system.circuit
         self.title = self._title_arg or f"nbblox: {self.circuit.name}"
@@ -172,7 +174,7 @@ class Dashboard(pn.viewable.Viewer):
                 filename=file_name(name, "stamp.json"), label="stamp", color="primary"),
             css_classes=["nbblox-downloads"])
         side = [html_pane("<h3>{}</h3>", self.title),
-                explore_panel.sidebar(ex, title=False),
+                sidebar(ex, title=False),
                 pn.pane.Markdown("**download the current run**", margin=(10, 10, 0, 10)),
                 downloads]
         if self._upload_enabled:
@@ -186,7 +188,7 @@ class Dashboard(pn.viewable.Viewer):
         about = pn.FlexBox(pn.pane.HoloViews(V.circuit_diagram(self.circuit)),
                            V.equations_pane(self.circuit), flex_wrap="wrap",
                            sizing_mode="stretch_width", css_classes=["nbblox-about"])
-        self._main[:] = [*explore_panel.view_panes(ex), about]
+        self._main[:] = [*view_panes(ex), about]
 
     # -- the explorer's state, under the names a dashboard user reads -------------
     @property
@@ -266,7 +268,7 @@ class Dashboard(pn.viewable.Viewer):
         data = event.new
         if not data:
             return
-        if _in_panel_server():
+        if in_panel_server():
             # someone else's file on a shared server: read and compile it in a child
             # process with a time and memory budget, off the event loop, one at a time
             if self._uploading:

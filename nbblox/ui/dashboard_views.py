@@ -1,7 +1,7 @@
 """Building blocks of the Panel dashboard (nbblox.ui.dashboard) that the
 explorer does not have: the ``views=`` translation, the circuit diagram, the
 equations and the download payloads.  (The live views, sliders and run
-throttling are the explorer's: nbblox.ui.explorer and explore_panel.)
+throttling are the explorer's: nbblox.ui.explore.)
 
 Everything here reads a System, a Circuit or a Solution; nothing mutates
 them.  HoloViews and Panel are imported here (ui/ may), but nbblox imports
@@ -34,14 +34,14 @@ def explore_views(views, system, vars=None, phase=None):
 
     Returns
     -------
-    (views, vars, phase) for :class:`~nbblox.ui.explorer.Explorer`.
+    (views, vars, phase) for :class:`~nbblox.ui.explore.Explorer`.
 
     Examples
     --------
     >>> explore_views([["a.V", "b.V"], ("a.V", "a.w")], None)
     (('timeseries', 'phase_plane'), ['a.V', 'b.V'], ('a.V', 'a.w'))
     """
-    from .explorer import VIEWS
+    from .explore.common import VIEWS
     if views is None:
         return ("timeseries",), vars, phase
     if isinstance(views, str) or callable(views):

@@ -2,19 +2,23 @@
 
 Pure data, shared by the explorer's slider cards and the circuit builder:
 a top-level blox is one group (its parameters), a composite is one group
-holding its promoted parameters first and then every inner parameter, so a
-column of many blox shows as one card (or one block) that opens up.
+holding its promoted parameters first and then every inner parameter blox by
+blox, so a column of many blox shows as one card (or one block) that opens up.
+Connection weights (explorer sliders named ``"a→b"``) form one last group.
 """
 from __future__ import annotations
 
 from ..model.composite import walk
 
-__all__ = ["Group", "group_of", "slider_groups", "top_member"]
+__all__ = ["Group", "slider_groups", "top_member", "WEIGHTS"]
+
+WEIGHTS = "connections"      # group key of the connection-weight sliders
 
 
 class Group:
     """One card of sliders: ``key`` (top-level member), ``title``, ``kind``
-    (``"blox"`` or ``"composite"``), ``promoted`` and ``names`` (parameters)."""
+    (``"blox"``, ``"composite"`` or ``"weights"``), ``promoted`` (the promoted
+    parameters among ``names``) and ``names`` in reading order."""
 
     def __init__(self, key, title, kind):
         self.key, self.title, self.kind = key, title, kind
@@ -31,38 +35,41 @@ def top_member(name):
     return name.split(".", 1)[0].split("[", 1)[0]
 
 
-def slider_groups(system, names):
+def slider_groups(system, names, weights=()):
     """Group parameter ``names`` of ``system`` by top-level member, in the order
-    the names come (slot order: top-level blox before composites).
+    the names come (slot order: top-level blox before composites); a composite's
+    promoted parameters (``system.params.aliases``) open its group, then its
+    members' parameters blox by blox.  Names in ``weights`` form the last group.
 
     Examples
     --------
     >>> import nbblox as nb
     >>> brain = nb.Circuit([nb.blox.WilsonCowanColumn(name="r1"), nb.blox.WilsonCowan(name="w")])
     >>> s = nb.compile(brain, backend="numpy")
-    >>> [(g.title, g.promoted, len(g.names)) for g in slider_groups(s, s.param_names)]
-    [('w · WilsonCowan', [], 14), ('r1 · composite of 2 blox', ['r1.tau'], 10)]
+    >>> names = s.param_names + list(s.params.aliases)
+    >>> [(g.title, g.names[0], len(g.names)) for g in slider_groups(s, names)]
+    [('w · WilsonCowan', 'w.c1', 14), ('r1 · composite of 2 blox', 'r1.tau', 11)]
     """
-    circuit = system.circuit
-    groups = {}
+    circuit, aliases = system.circuit, system.params.aliases
+    weights = set(weights)
+    groups, wgroup = {}, Group(WEIGHTS, "connection weights", "weights")
     for n in names:
+        if n in weights:
+            wgroup.names.append(n)
+            continue
         key = top_member(n)
         g = groups.get(key)
         if g is None:
-            g = groups[key] = _new_group(circuit, key, system)
-        g.names.append(n)
+            g = groups[key] = _new_group(circuit, key)
+        (g.promoted if n in aliases else g.names).append(n)
     for g in groups.values():
         if g.kind == "composite":      # slot order interleaves members: list blox by blox
             g.names.sort(key=lambda n: n.rsplit(".", 1)[0])
-    return list(groups.values())
+        g.names = g.promoted + g.names
+    return list(groups.values()) + ([wgroup] if wgroup.names else [])
 
 
-def group_of(system, key):
-    """The (empty) :class:`Group` of top-level member ``key`` of ``system``."""
-    return _new_group(system.circuit, key, system)
-
-
-def _new_group(circuit, key, system):
+def _new_group(circuit, key):
     sub = circuit.composites.get(key)
     if sub is None:
         member = circuit.blox.get(key) or circuit.populations.get(key)
@@ -70,6 +77,4 @@ def _new_group(circuit, key, system):
         return Group(key, f"{key} · {tname}" if tname else key, "blox")
     n = sum(1 for _ in walk(sub))
     what = sub.template or "composite"
-    g = Group(key, f"{key} · {what} of {n} blox", "composite")
-    g.promoted = [a for a in system.params.aliases if top_member(a) == key]
-    return g
+    return Group(key, f"{key} · {what} of {n} blox", "composite")

@@ -204,8 +204,8 @@ def exercise_box(name):
     statement = EXERCISES[name][1] if name in EXERCISES else ""
     box = pn.widgets.TextInput(placeholder="your answer", width=220,
                                css_classes=["nbblox-answer"])
-    from .explore_panel import _kw
-    button = pn.widgets.Button(**_kw("check", "primary", width=90, css_classes=["nbblox-check"]))
+    from .compat import widget_kw
+    button = pn.widgets.Button(**widget_kw("check", "primary", width=90, css_classes=["nbblox-check"]))
     result = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["nbblox-result"])
 
     def run(event=None):

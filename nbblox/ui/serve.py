@@ -250,7 +250,7 @@ def main(args):
         print("nbblox serve: stopped", file=sys.stderr)
     finally:
         signal.signal(signal.SIGTERM, previous)
-        from .explorer import cancel_all
+        from .explore.explorer import cancel_all
         cancel_all()
         server.stop()
         if "index" in kw:

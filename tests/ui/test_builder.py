@@ -9,8 +9,8 @@ import pytest
 import nbblox as nb
 from nbblox.exceptions import CircuitError
 from nbblox.ui.builder import CircuitBuilder
-from nbblox.ui.builder_layout import auto_layout
-from nbblox.ui.builder_sync import BuilderModel
+from nbblox.ui.builder.layout import auto_layout
+from nbblox.ui.builder.sync import BuilderModel
 
 WC = nb.blox.WilsonCowan.key
 
@@ -382,7 +382,7 @@ def test_ports_of_multi_port_blox(wired):
 
 
 def test_assigning_a_circuit_and_the_post_cell_hook():
-    from nbblox.ui import builder as mod
+    from nbblox.ui.builder import widget as mod
     b = CircuitBuilder()
     out = []
     b._model.subscribe(out.append)
@@ -513,6 +513,6 @@ def test_composites_added_from_python_reach_the_canvas_and_the_svg():
     assert out[-1]["type"] == "snapshot"
     names = {n["name"] for n in out[-1]["state"]["nodes"]}
     assert "r3" in names and ("r2", "r3") in [(e["src"], e["dst"]) for e in out[-1]["state"]["edges"]]
-    from nbblox.ui.builder_layout import to_svg
+    from nbblox.ui.builder.layout import to_svg
     svg = to_svg(brain, m.positions)
     assert ">r3<" in svg and "WilsonCowanPopulation" not in svg and "composite · 2 blox" in svg

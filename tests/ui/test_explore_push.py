@@ -1,4 +1,4 @@
-"""The notebook fast path of the explorer (nbblox/ui/explore_push.py): a run
+"""The notebook fast path of the explorer (nbblox/ui/explore/push.py): a run
 patches the rendered time series in place and reaches the page as one Bokeh
 message.  The explorer is rendered into a Bokeh Document with a recording
 comm, the way Panel renders it in a notebook."""

@@ -176,7 +176,7 @@ def test_builder_side_never_builds_html_from_model_text():
 
 
 def test_builder_svg_export_escapes_names():
-    from nbblox.ui.builder_layout import to_svg
+    from nbblox.ui.builder.layout import to_svg
     c = nb.Circuit.from_json(json.dumps(hostile_circuit_dict()))
     svg = to_svg(c, {"a": (0, 0), "b": (200, 0)})
     assert not [t for t in parse(svg).tags if t[0] == "img"]

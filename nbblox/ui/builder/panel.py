@@ -22,7 +22,7 @@ def _component_class():
     import param
     from panel.custom import AnyWidgetComponent
 
-    from .builder import widget_asset
+    from .assets import widget_asset
 
     class CircuitBuilderComponent(AnyWidgetComponent):
         """Panel view of a CircuitBuilder (see :func:`builder_component`)."""
@@ -55,18 +55,15 @@ def _component_class():
     return _CLASS
 
 
-def builder_component(builder=None, **params):
-    """A Panel component showing ``builder`` (a CircuitBuilder, a Circuit or None).
+def builder_component(builder, **params):
+    """A Panel component showing the CircuitBuilder ``builder`` (what
+    ``CircuitBuilder.panel()`` returns).
 
     Examples
     --------
     >>> import nbblox as nb
-    >>> comp = builder_component(nb.Circuit([nb.blox.WilsonCowan(name="a")]))
+    >>> comp = nb.CircuitBuilder(nb.Circuit([nb.blox.WilsonCowan(name="a")])).panel()
     >>> comp.builder.circuit["a"].type.name, comp.snapshot["nodes"][0]["name"]
     ('WilsonCowan', 'a')
     """
-    from ..model import Circuit
-    from .builder import CircuitBuilder
-    if builder is None or isinstance(builder, Circuit):
-        builder = CircuitBuilder(builder)
     return _component_class()(builder, **params)

@@ -29,11 +29,11 @@ the circuit against what the views were last told.
 """
 from __future__ import annotations
 
-from ..exceptions import CircuitError, NbbloxError
-from ..model import Circuit
-from .builder_composites import CompositesMixin
-from .builder_layout import auto_layout, free_spot, type_info
-from .builder_ops import OpsMixin
+from ...exceptions import CircuitError, NbbloxError
+from ...model import Circuit
+from .composites import CompositesMixin
+from .layout import auto_layout, free_spot, type_info
+from .ops import OpsMixin
 
 __all__ = ["BuilderModel"]
 
@@ -95,7 +95,7 @@ class BuilderModel(OpsMixin, CompositesMixin):
         self._nodes = {}            # mirror: name -> (Blox, type key, params copy)
         self._types = {}            # type key -> BloxType known to the views
         self.undo_stack, self.redo_stack = [], []
-        self.expanded = set()       # composites shown open (nbblox.ui.builder_composites)
+        self.expanded = set()       # composites shown open (nbblox.ui.builder.composites)
         pos = {k: tuple(map(float, v)) for k, v in (positions or {}).items()
                if isinstance(k, str) and k in circuit}
         missing = [n for n in list(circuit.blox) + list(circuit.composites) if n not in pos]

@@ -1,54 +1,25 @@
-"""The Panel side of the explorer: sliders generated from Parameter metadata
-(grouped by blox, filterable), run controls (method, dt, t_end, reset, code
-export), the status line, and the page layout.
+"""The explorer's widgets: one slider per parameter, promoted parameter and
+connection weight (ranges, steps, units and descriptions from Parameter
+metadata), in one card per top-level member (:mod:`nbblox.ui.groups`), a
+filter box, run settings, reset and code export, the status line and the
+error alert.
 
-Widgets only call ``Explorer.request``; everything else lives in explore.py.
+Widgets only call ``Explorer.request``; the page layout is :mod:`.layout`.
 """
 from __future__ import annotations
 
 import panel as pn
 
-from ..sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
-from .explorer import MAX_SLIDERS
-from .text import escape, html_pane, label, markdown, message_markdown, tooltip
+from ...sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
+from ..compat import widget_kw
+from ..groups import slider_groups
+from ..text import escape, label, markdown, message_markdown, tooltip
+from .common import MAX_SLIDERS
 
-__all__ = ["Controls", "sidebar", "view_panes", "build_layout", "slider_label", "blox_of"]
+__all__ = ["Controls", "slider_label", "METHODS"]
 
 METHODS = list(FIXED_METHODS) + list(ADAPTIVE_METHODS)
-MIN_VIEWS = 400   # px: narrower than this, the views go below the controls
 FOLD_ABOVE = 14   # sliders: with more, only the first group's card starts open
-# Panel 1.9 renamed name -> label and button_type -> color; keep older Panels working
-_LABEL = "label" if "label" in pn.widgets.FloatSlider.param else "name"
-_COLOR = "color" if "color" in pn.widgets.Button.param else "button_type"
-
-
-def _kw(label, color=None, **kw):
-    kw[_LABEL] = label
-    if color:
-        kw[_COLOR] = color
-    return kw
-
-
-def blox_of(name):
-    """Group key of a parameter: its blox (``"a.c1"`` -> ``"a"``)."""
-    return name.split(".", 1)[0].split("[", 1)[0]
-
-
-def blox_title(system, key):
-    """Card title of a top-level member: ``"a · WilsonCowan"``, or for a composite
-    ``"r1 · WilsonCowanColumn of 2 blox"`` (:mod:`nbblox.ui.groups`)."""
-    from .groups import group_of
-    return group_of(system, key).title
-
-
-def member_order(system, key, members):
-    """Sliders of one card in reading order: a composite's promoted parameters
-    first (one slider moves all its inner values), then its members blox by blox."""
-    if key not in system.circuit.composites:
-        return members
-    promoted = [m for m in members if m in system.params.aliases]
-    rest = sorted((m for m in members if m not in promoted), key=lambda n: n.rsplit(".", 1)[0])
-    return promoted + rest
 
 
 def slider_label(name, info):
@@ -64,7 +35,7 @@ def slider_label(name, info):
     >>> slider_label("hh.C", Parameter(1.0, unit="uF/cm^2", doc="membrane capacitance per area"))
     'C (µF/cm²)'
     """
-    from ..viz.units import pretty_unit
+    from ...viz.units import pretty_unit
     short = name.split(".", 1)[1] if "." in name else name
     unit = pretty_unit(info.unit)
     text = f"{short} ({unit})" if unit else short
@@ -79,32 +50,26 @@ class Controls:
     does not build 1000 sliders: at most ``MAX_SLIDERS`` are shown, the
     filter box reaches the others)."""
 
-    def __init__(self, ex, group_key=None, group_title=None):
+    def __init__(self, ex):
         self.ex = ex
         self.sliders = {}
-        # how sliders are grouped into cards: data, so that composites can group by
-        # their own path (compose) without touching the cards
-        from .explore_weights import GROUP
-        self.group_key = group_key or (lambda n: GROUP if n in ex._weights else blox_of(n))
-        self.group_title = group_title or (lambda key, members: "connection weights"
-                                           if key == GROUP else blox_title(ex.system, key))
-        self.filter = pn.widgets.TextInput(**_kw("filter parameters", width=260,
+        self.filter = pn.widgets.TextInput(**widget_kw("filter parameters", width=260,
                                                  placeholder="name or words: g_Na, coupling"))
         self.filter.param.watch(lambda e: self.refresh(), "value_input")
         self.filter.param.watch(lambda e: self.refresh(), "value")
-        self.method = pn.widgets.Select(**_kw("method", options=METHODS, value=ex.method, width=120))
-        self.dt = pn.widgets.FloatInput(**_kw("dt (ms)", value=ex.dt, step=0.001, start=1e-6,
+        self.method = pn.widgets.Select(**widget_kw("method", options=METHODS, value=ex.method, width=120))
+        self.dt = pn.widgets.FloatInput(**widget_kw("dt (ms)", value=ex.dt, step=0.001, start=1e-6,
                                                    width=120))
-        self.t_end = pn.widgets.FloatInput(**_kw("t_end (ms)", value=ex.t_end, step=10, start=1e-3,
+        self.t_end = pn.widgets.FloatInput(**widget_kw("t_end (ms)", value=ex.t_end, step=10, start=1e-3,
                                                       width=120))
         self.method.param.watch(lambda e: self._run_change(method=e.new), "value")
         self.dt.param.watch(lambda e: self._run_change(dt=e.new), "value")
         self.t_end.param.watch(lambda e: self._run_change(t_end=e.new), "value")
-        self.reset = pn.widgets.Button(**_kw("↺ reset", "warning", width=100))
+        self.reset = pn.widgets.Button(**widget_kw("↺ reset", "warning", width=100))
         self.reset.on_click(lambda e: ex.reset())
-        self.export = pn.widgets.Button(**_kw("</> code", "primary", width=100))
+        self.export = pn.widgets.Button(**widget_kw("</> code", "primary", width=100))
         self.export.on_click(lambda e: self.show_code())
-        self.code = pn.widgets.TextAreaInput(**_kw("code reproducing this figure", value="",
+        self.code = pn.widgets.TextAreaInput(**widget_kw("code reproducing this figure", value="",
                                                         height=260, visible=False,
                                                         sizing_mode="stretch_width",
                                                         css_classes=["nbblox-code"]))
@@ -133,7 +98,7 @@ class Controls:
             v, n_targets = self.ex.params[targets[0]], len(targets)
         lo, hi = min(lo, v), max(hi, v)
         title = slider_label(name, info) + (f" · all {n_targets}" if n_targets > 1 else "")
-        s = pn.widgets.FloatSlider(**_kw(label(title), start=lo, end=hi,
+        s = pn.widgets.FloatSlider(**widget_kw(label(title), start=lo, end=hi,
                                          step=info.slider_step, value=v, width=250,
                                          css_classes=["nbblox-slider"], tags=[name],
                                          format="0[.]00[0]"))
@@ -171,27 +136,26 @@ class Controls:
         return out
 
     def refresh(self):
-        """Rebuild the slider groups for the current filter: one card per group
-        (``group_key``), the first open, the others folded when there are many
-        sliders, so a two-blox circuit is not one column of 28 sliders."""
+        """Rebuild the slider cards for the current filter: one card per
+        top-level member (:func:`nbblox.ui.groups.slider_groups`: a composite's
+        promoted parameters first) and one for the connection weights; the
+        first open, the others folded when there are many sliders, so a
+        two-blox circuit is not one column of 28 sliders."""
         names = self.matches()
         shown = names[:MAX_SLIDERS]
-        groups = {}
-        for n in shown:
-            groups.setdefault(self.group_key(n), []).append(n)
+        groups = slider_groups(self.ex.system, shown, self.ex._weights.labels)
         filtered = len(names) < len(self.ex.slider_names())
         fold = not filtered and (len(shown) > FOLD_ABOVE or len(groups) > 3)
         cards = []
-        for i, (key, members) in enumerate(groups.items()):
-            members = member_order(self.ex.system, key, members)
+        for i, g in enumerate(groups):
             folded = fold and i > 0
             # a Card pastes its title into HTML: hand it escaped text.  A folded card gets
             # its sliders when it is opened: a page of 60 sliders takes seconds to render
-            card = pn.Card(*([] if folded else [self.slider(n)[1] for n in members]),
-                           title=str(escape(self.group_title(key, members))),
-                           collapsed=folded, width=310, margin=(2, 2))
+            card = pn.Card(*([] if folded else [self.slider(n)[1] for n in g.names]),
+                           title=str(escape(g.title)), collapsed=folded, width=310,
+                           margin=(2, 2), css_classes=["nbblox-group", f"nbblox-{g.kind}"])
             if folded:
-                card.param.watch(lambda e, c=card, m=members: self._fill(c, m), "collapsed")
+                card.param.watch(lambda e, c=card, m=g.names: self._fill(c, m), "collapsed")
             cards.append(card)
         self.groups.objects = cards
         total = len(self.ex.slider_names())
@@ -244,56 +208,3 @@ class Controls:
     def show_code(self):
         self.code.value = self.ex.to_code()
         self.code.visible = True
-
-
-def sidebar(ex, title=True):
-    """The controls column: parameter filter and sliders grouped by blox, run
-    settings, reset and export."""
-    c = ex.controls
-    head = [html_pane("<h3>{}</h3>", ex.system.circuit.name, margin=(0, 5))] if title else []
-    return pn.Column(*head, c.filter, c.count, c.groups,
-                     pn.Row(c.method, c.dt, margin=0), c.t_end,
-                     pn.Row(c.reset, c.export, margin=0),
-                     width=320, css_classes=["nbblox-controls"])
-
-
-def view_panes(ex):
-    """The live views, top to bottom: alert, status, time series, raster,
-    phase plane and bifurcation side by side, user views, live run, code."""
-    from . import explore_views
-    c = ex.controls
-    panes = [c.alert, c.status]
-    if "timeseries" in ex.views:
-        # one panel per unit (and scale), linked time axes: V (mV) apart from a gate (0-1)
-        for k, names in enumerate(ex.groups()):
-            ts = pn.pane.HoloViews(ex.timeseries_view(k), linked_axes=False,
-                                   sizing_mode="stretch_width")
-            ex._ts_panes.append((ts, names))
-            panes.append(ts)
-    if "raster" in ex.views:
-        panes.append(pn.pane.HoloViews(explore_views.raster_view(ex), linked_axes=False))
-    row = []
-    if hasattr(ex, "phase_plane"):
-        row.append(ex.phase_plane.panel())
-    if hasattr(ex, "bifurcation"):
-        row.append(ex.bifurcation.panel())
-    if row:
-        # side by side where the column is wide enough, one below the other where not
-        panes.append(pn.FlexBox(*row, flex_wrap="wrap", sizing_mode="stretch_width",
-                                css_classes=["nbblox-linked-views"]))
-    for fn in (v for v in ex.views if callable(v)):
-        panes.append(pn.pane.HoloViews(explore_views.custom_view(ex, fn), linked_axes=False))
-    if hasattr(ex, "live"):
-        panes.append(ex.live.panel())
-    panes.append(c.code)
-    return panes
-
-
-def build_layout(ex):
-    """Controls on the left, views on the right, filling the width of the
-    notebook column (or page) and reflowing when it changes: the views take
-    what the controls leave, and drop below them when that is too narrow."""
-    views = pn.Column(*view_panes(ex), sizing_mode="stretch_width", min_width=MIN_VIEWS,
-                      styles={"flex": f"1 1 {MIN_VIEWS}px"}, css_classes=["nbblox-views"])
-    return pn.FlexBox(sidebar(ex), views, flex_wrap="wrap", align_items="flex-start",
-                      sizing_mode="stretch_width", css_classes=["nbblox-explorer"])

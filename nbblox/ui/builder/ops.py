@@ -5,16 +5,16 @@ hard bounds, ports of Circuit.connect), raises before mutating anything,
 applies the change to the Circuit, the positions and the views' mirror, and
 returns ``(canonical ops, inverse ops)``: the canonical ops go to every view,
 the inverse ops are what undo (and rollback of a refused edit) apply.
-Mixed into :class:`~nbblox.ui.builder_sync.BuilderModel`.
+Mixed into :class:`~nbblox.ui.builder.sync.BuilderModel`.
 """
 from __future__ import annotations
 
 import math
 
-from ..exceptions import CircuitError
-from ..model import Blox
-from ..model.params import check_value
-from .builder_layout import type_info
+from ...exceptions import CircuitError
+from ...model import Blox
+from ...model.params import check_value
+from .layout import type_info
 
 __all__ = ["OpsMixin"]
 
@@ -69,7 +69,7 @@ class OpsMixin:
         raise CircuitError(f"connection {eid!r} is no longer in the circuit")
 
     def _resolve_type(self, key):
-        from ..model.library import CATALOG
+        from ...model.library import CATALOG
         if key in self._types:
             return self._types[key]
         for t in CATALOG.values():

@@ -27,7 +27,7 @@ def type_info(t):
     >>> info["name"], info["kind"], info["params"]["tau_E"]["unit"], info["params"]["tau_E"]["hard"]
     ('WilsonCowan', 'neural_mass', 'ms', [1e-09, None])
     """
-    from ..model.library import CATALOG
+    from ...model.library import CATALOG
     params = {}
     for p, meta in t.params.items():
         lo, hi = meta.slider_bounds
@@ -42,7 +42,7 @@ def type_info(t):
 
 def palette():
     """Metadata of every catalog blox type, in catalog order."""
-    from ..model.library import CATALOG
+    from ...model.library import CATALOG
     return [type_info(t) for t in CATALOG.values()]
 
 
@@ -69,7 +69,7 @@ def auto_layout(circuit, kind="auto", seed=0):
     if n == 1:
         return {names[0]: (0.0, 0.0)}
     if kind not in ("auto", "spring", "circular"):
-        from ..exceptions import CircuitError
+        from ...exceptions import CircuitError
         raise CircuitError(f"unknown layout {kind!r}; use 'auto', 'spring' or 'circular'")
     if kind == "circular" or (kind == "auto" and n > 150):
         radius = max(SPACING, n * SPACING / (2 * math.pi))

@@ -7,16 +7,16 @@ double-click on the canvas), its members are drawn in its place inside a
 frame, with their own parameters and the composite's inner connections,
 which are shown but locked (a composite's wiring is edited on the
 composite itself, from Python).  Mixed into
-:class:`~nbblox.ui.builder_sync.BuilderModel`; pure data, no transport.
+:class:`~nbblox.ui.builder.sync.BuilderModel`; pure data, no transport.
 """
 from __future__ import annotations
 
 import math
 
-from ..exceptions import CircuitError
-from ..model.composite import walk
-from .builder_layout import SPACING, type_info
-from .groups import top_member
+from ...exceptions import CircuitError
+from ...model.composite import walk
+from .layout import SPACING, type_info
+from ..groups import top_member
 
 __all__ = ["CompositesMixin", "composite_type_info"]
 
@@ -70,7 +70,7 @@ class CompositesMixin:
         return types, nodes
 
     def _free_spot(self):
-        from .builder_layout import free_spot
+        from .layout import free_spot
         return free_spot(self.positions)
 
     def _inner_edges(self):

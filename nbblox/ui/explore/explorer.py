@@ -12,37 +12,31 @@ A run is two halves: ``_compute`` (simulate, decimate, prepare each view's
 payload; touches no plot, so a served app runs it in a worker thread while
 other sessions go on -- numba kernels release the GIL) and ``_publish``
 (push the payloads into the Pipes, on the thread that owns the document).
+The queue between slider and run is :mod:`~nbblox.ui.explore.queue`;
 ``nb.dashboard`` wraps the same Explorer in a Panel template.
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import math
-import threading
 import time
 import weakref
 
 import numpy as np
 
-from ..compile.system import as_system
-from ..exceptions import NbbloxError, ParameterError, SimulationError, suggest
-from ..limits import SERVED_MEMORY_MB, limited_memory
-from ..model.params import check_value
-from ..sim import simulate
-from ..sim.control import run_control
-from ..sim.simulate import FIXED_METHODS
-from ..sim.solution import spike_times
-from ..viz.timeseries import MAX_POINTS, downsample, timeseries_element
+from ...compile.system import as_system
+from ...exceptions import NbbloxError, ParameterError, SimulationError, suggest
+from ...limits import SERVED_MEMORY_MB
+from ...model.params import check_value
+from ...sim import simulate
+from ...sim.simulate import FIXED_METHODS
+from ...sim.solution import spike_times
+from ...viz.timeseries import MAX_POINTS, downsample
+from .common import (MAX_RECORDED, MAX_STEPS, SERVED_RUN_SECONDS, VIEWS, default_vars,
+                     in_panel_server, resolve_state, setup_if_kernel)
+from .queue import RunQueue
 
-__all__ = ["explore", "Explorer", "VIEWS"]
-
-VIEWS = ("timeseries", "raster", "phase_plane", "bifurcation", "live")
-MAX_SLIDERS = 60          # sliders shown at once; the filter box reaches the rest
-MAX_RECORDED = 400_000    # samples kept per run before stride kicks in
-MAX_STEPS = 20_000_000    # refuse runs that would hold a kernel or server thread for minutes
-SERVED_RUN_SECONDS = 30   # wall-time budget of one run in a served session
+__all__ = ["explore", "Explorer", "cancel_all"]
 
 log = logging.getLogger("nbblox.explore")
 
@@ -77,14 +71,9 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     max_points : int
         Each plotted series is min/max decimated to this many points.
     spike_threshold : float
-        The status line counts upward crossings of this value by the first
-        plotted variable (a spike count for voltages in mV).
-    memory_mb, seconds : float, optional
-        Memory budget (:func:`nbblox.limits.limited_memory`) and wall-time
-        budget (:func:`nbblox.sim.control.run_control`) of each run.  Default:
-        none in a notebook; in a served session ``SERVED_MEMORY_MB`` and
-        ``SERVED_RUN_SECONDS``, and a session's run is cancelled when the
-        browser session ends.
+        For systems without spike events, the status line counts upward
+        crossings of this value by the first plotted variable (a spike count
+        for voltages in mV).
 
     Returns
     -------
@@ -98,17 +87,10 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     >>> ex.params["fhn.I"], ex.pipe.data["params"]["fhn.I"]
     (0.5, 0.5)
     """
-    _setup_if_kernel()
+    setup_if_kernel()
     return Explorer(model, vars=vars, t_end=t_end, dt=dt, method=method, views=views,
                     params=params, phase=phase, bifurcation=bifurcation, seed=seed,
                     max_points=max_points, spike_threshold=spike_threshold)
-
-
-def _num(v):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 _served = weakref.WeakSet()   # explorers of live served sessions (cancel_all on shutdown)
@@ -120,38 +102,7 @@ def cancel_all():
         ex.cancel()
 
 
-def _in_panel_server():
-    import sys
-    pn = sys.modules.get("panel")
-    doc = getattr(getattr(pn, "state", None), "curdoc", None) if pn else None
-    return bool(doc is not None and getattr(doc, "session_context", None) is not None)
-
-
-def _setup_if_kernel():
-    """Inline the JS once when running inside a Jupyter kernel (offline-safe)."""
-    try:
-        ip = get_ipython()  # noqa: F821
-    except NameError:
-        return
-    if ip is not None and getattr(ip, "kernel", None) is not None:
-        from ..notebook import setup_notebook
-        setup_notebook()
-
-
-def _resolve_state(system, name, what="vars"):
-    names = system.state_names
-    if name in names:
-        return name
-    short = [n for n in names if n.rsplit(".", 1)[-1] == name]
-    if len(short) == 1:
-        return short[0]
-    extra = f" It is ambiguous: {short}." if short else suggest(str(name), names)
-    raise ParameterError(f"explore: {what} names '{name}', which is not a state of this "
-                         f"system.{extra} States: {', '.join(names[:12])}"
-                         + (" ..." if len(names) > 12 else ""))
-
-
-class Explorer:
+class Explorer(RunQueue):
     """Live parameter explorer (made by :func:`explore`).
 
     Attributes
@@ -171,6 +122,12 @@ class Explorer:
         request) and ``sent_wall`` (used by bench/latency_explore.py).
     layout : panel.viewable.Viewable
         The whole explorer (``explorer.servable()`` serves it).
+    memory_mb, seconds : float or None
+        Memory budget (:func:`nbblox.limits.limited_memory`) and wall-time
+        budget (:func:`nbblox.sim.control.run_control`) of each run: none in
+        a notebook; in a served session ``SERVED_MEMORY_MB`` and
+        ``SERVED_RUN_SECONDS``, and the run is cancelled when the browser
+        session ends.
     """
 
     def __init__(self, model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
@@ -178,10 +135,10 @@ class Explorer:
                  seed=None, max_points=MAX_POINTS, spike_threshold=0.0, memory_mb=None,
                  seconds=None):
         import holoviews as hv
-        from .explore_weights import Weights, private_system
+
+        from .weights import Weights, private_system
         # a private copy: sliders (and weight sliders) never change the caller's System
-        self.system = private_system(as_system(model))
-        s = self.system
+        self.system = s = private_system(as_system(model))
         self._weights = Weights(s)       # connection weights as sliders ("a→b")
         views = (views,) if isinstance(views, str) or callable(views) else tuple(views)
         for v in views:
@@ -189,28 +146,22 @@ class Explorer:
                 raise ParameterError(f"explore: unknown view '{v}'." + suggest(v, VIEWS)
                                      + f" Views: {', '.join(VIEWS)}")
         self.views = views
-        if vars is None:
-            seen, vars = set(), []
-            for n in s.state_names:
-                b = n.split(".", 1)[0]
-                if b not in seen and len(vars) < 4:
-                    seen.add(b)
-                    vars.append(n)
-        elif isinstance(vars, str):
-            vars = [vars]
-        self.vars = [_resolve_state(s, v) for v in vars]
+        vars = default_vars(s) if vars is None else [vars] if isinstance(vars, str) else vars
+        self.vars = [resolve_state(s, v) for v in vars]
         if not self.vars:
             raise ParameterError("explore: vars is empty; name at least one state")
-        from ..viz.units import short_names, state_unit
+        from ...viz.units import short_names, state_unit
         self._units = {v: state_unit(s, v) for v in self.vars}
         self._labels = dict(zip(self.vars, short_names(self.vars)))
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
         self.max_points, self.spike_threshold = int(max_points), float(spike_threshold)
-        self._served = served = _in_panel_server()
+        # spikes come from the model's own events if any type has a spike condition
+        self._events = any(g.btype.spike_text for g in s.layout.groups)
+        self._served = served = in_panel_server()
         self.memory_mb = SERVED_MEMORY_MB if memory_mb is None and served else memory_mb
         self.seconds = SERVED_RUN_SECONDS if seconds is None and served else seconds
-        self._cancel = threading.Event()     # the running job's; set() stops it between chunks
+        self._init_queue()
         if served:
             import panel as pn
             pn.state.on_session_destroyed(lambda ctx: self.cancel())
@@ -221,35 +172,31 @@ class Explorer:
         self._start = dict(self.params)
         self._start_run = (self.t_end, self.dt, self.method)
         self.last, self.error, self.timings, self.n_runs, self.runs = None, None, [], 0, 0
-        self._pending, self._scheduled, self._busy, self._syncing = {}, False, False, False
-        # ipykernel >= 7 delivers widget (comm) messages on subshell threads, so a
-        # slider request can arrive while the main thread is mid-flush: the lock
-        # makes "pending?" and "done" one step, or a value could be stranded
-        self._lock = threading.RLock()
-        self._changed = None      # the parameter moved last (named in the status line)
-        self._recv = None         # wall time of the first request not yet shown (bench/latency)
         self.pipe = hv.streams.Pipe(data=None)
         self.run_pipe = hv.streams.Pipe(data=None)   # run number: raster and user views
         self._ts_panes = []   # displayed time-series panes, (pane, names): patched in place
         self._views = []      # linked views: .prepare(sol) -> payload, .send(payload)
         self._listeners = []  # plain callbacks, called with each good Solution
-        from . import explore_panel, explore_views
         if "phase_plane" in views:
-            self.phase_plane = explore_views.PhasePlaneView(self, phase)
+            from .phase import PhasePlaneView
+            self.phase_plane = PhasePlaneView(self, phase)
             self._views.append(self.phase_plane)
         if "bifurcation" in views:
-            self.bifurcation = explore_views.BifurcationView(self, bifurcation)
+            from .bifurcation import BifurcationView
+            self.bifurcation = BifurcationView(self, bifurcation)
             self._views.append(self.bifurcation)
         if "live" in views:
             from .live import LiveRun
             self.live = LiveRun(self)
-        self._record = list(dict.fromkeys(self.vars + [
-            n for v in ("phase_plane",) if v in views for n in self.phase_plane.xy]))
+        self._record = list(dict.fromkeys(self.vars + (
+            list(self.phase_plane.xy) if "phase_plane" in views else [])))
         if any(callable(v) for v in views):
             self._record = None   # a user's view may read any state: record them all
         self._update()  # first run fills the pipes before anything is displayed
-        self.controls = explore_panel.Controls(self)
-        self.layout = explore_panel.build_layout(self)
+        from .controls import Controls
+        from .layout import build_layout
+        self.controls = Controls(self)
+        self.layout = build_layout(self)
 
     # -- parameters ---------------------------------------------------------------
     @property
@@ -285,136 +232,6 @@ class Explorer:
                 out[name] = check_value(v, name, None, hb)  # floats: Panel sends ints sometimes
         return out
 
-    def set(self, values=None, **run):
-        """Set parameters (and optionally ``t_end``, ``dt``, ``method``) exactly
-        as the sliders would, re-simulate, and return once every view holds
-        the new data.
-
-        Returns
-        -------
-        Solution
-            The run now shown (the previous one if this run failed; see
-            ``error``).
-        """
-        clean = self._clean(values or {})
-        for k in run:
-            if k not in ("t_end", "dt", "method"):
-                raise ParameterError(f"explorer.set: unknown setting '{k}'."
-                                     + suggest(k, ["t_end", "dt", "method"]))
-        with self._lock:
-            self._pending.update(clean)
-            self._apply_run_settings(run)
-        if getattr(self, "controls", None) is not None:
-            self.controls.sync(clean, run)
-        self._flush()
-        return self.last
-
-    def _apply_run_settings(self, run):
-        # an emptied number box sends None: the run reports it, nothing raises here
-        if "t_end" in run:
-            self.t_end = _num(run["t_end"])
-        if "dt" in run:
-            self.dt = _num(run["dt"])
-        if "method" in run:
-            self.method = str(run["method"])
-        if run:
-            self._pending.setdefault("__run__", True)
-
-    def request(self, values=None, **run):
-        """What a slider calls: queue the change and flush soon.
-
-        Inside a running event loop (a Jupyter kernel, a Panel server) the
-        flush is scheduled once, so a burst of slider messages collapses into
-        one run with the latest values; no event is dropped because the
-        pending dict holds the latest value per name.  In a Panel server the
-        simulation runs in a worker thread (``pn.state.execute``), so one
-        session's run does not stall the others.
-        """
-        clean = self._clean(values or {})
-        with self._lock:
-            self._recv = self._recv or time.time()   # wall clock: the bench lines it up with the page's
-            self._pending.update(clean)
-            self._apply_run_settings(run)
-            log.debug("request %s (scheduled=%s busy=%s)", values or run, self._scheduled,
-                      self._busy)
-            if self._busy and self._served:
-                # served: the running result would be dropped as overtaken; stop it now
-                self.cancel()
-            if self._scheduled:
-                return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
-        if loop is None or self._busy:
-            self._flush()
-            return
-        self._scheduled = True
-        if _in_panel_server():
-            import panel as pn
-            self.controls.show_status(running=True)
-            pn.state.execute(self._flush_async)
-        else:
-            loop.call_soon(self._flush)
-
-    def _take(self):
-        """Move the pending values into ``params``; the job of the next run.
-        Called with the lock held."""
-        pend, self._pending = self._pending, {}
-        pend.pop("__run__", None)
-        if pend:
-            self._changed = list(pend)[-1]
-        for k in [k for k in pend if k in self._weights]:
-            self._weights.values[k] = pend.pop(k)
-        self.params.update(pend)
-        return dict(self.params), self.t_end, self.dt, self.method, dict(self._weights.values)
-
-    def _next_job(self):
-        """The next run's job, or None after marking the flush done (one step
-        under the lock, so a request landing now is either taken here or
-        starts its own flush)."""
-        with self._lock:
-            if self._pending:
-                return self._take()
-            self._busy = self._scheduled = False
-            return None
-
-    def _flush(self):
-        with self._lock:
-            self._scheduled = False
-            if self._busy:
-                return  # the running flush loops until nothing is pending
-            self._busy = True
-        try:
-            while (job := self._next_job()) is not None:
-                self._publish(self._compute(job))
-        finally:
-            with self._lock:
-                self._busy = False
-
-    async def _flush_async(self):
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            self._busy = True
-        try:
-            while (job := self._next_job()) is not None:
-                result = await loop.run_in_executor(None, self._compute, job)
-                with self._lock:
-                    newer = bool(self._pending)
-                if not newer:      # only the latest values reach the browser
-                    self._publish(result)
-                    log.debug("published run %d", self.runs)
-        finally:
-            with self._lock:
-                self._busy = self._scheduled = False
-
-    def reset(self):
-        """Back to the starting parameters and run settings (a running
-        simulation is cancelled first)."""
-        self.cancel()
-        t_end, dt, method = self._start_run
-        return self.set(dict(self._start), t_end=t_end, dt=dt, method=method)
-
     # -- running ------------------------------------------------------------------
     def _stride(self, t_end=None, dt=None, method=None):
         t_end, dt = t_end or self.t_end, dt or self.dt
@@ -430,24 +247,10 @@ class Explorer:
                             x0=x0, record=record or self._record, stride=self._stride(t_end),
                             seed=self.seed)
 
-    def _budget(self):
-        """Memory budget and a fresh cancel event + time budget for one run."""
-        stack = contextlib.ExitStack()
-        if self.memory_mb:
-            stack.enter_context(limited_memory(self.memory_mb))
-        self._cancel = threading.Event()
-        stack.enter_context(run_control(cancel=self._cancel, seconds=self.seconds))
-        return stack
-
-    def cancel(self):
-        """Stop the running simulation at its next chunk (~0.1 s); it reports
-        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run."""
-        self._cancel.set()
-
     def _compute(self, job):
-        """Simulate ``job`` = (params, t_end, dt, method), decimate, and prepare
-        every linked view's payload.  Draws nothing (safe in a worker thread);
-        errors come back as a message, never raised."""
+        """Simulate ``job`` = (params, t_end, dt, method, weights), decimate, and
+        prepare every linked view's payload.  Draws nothing (safe in a worker
+        thread); errors come back as a message, never raised."""
         params, t_end, dt, method, weights = job
         t0 = time.perf_counter()
         try:
@@ -478,8 +281,8 @@ class Explorer:
 
     def _publish(self, res):
         """Show a ``_compute`` result: push the data into every view (in a
-        notebook as one message per display, see explore_push)."""
-        from .explore_push import batched
+        notebook as one message per display, see :mod:`.push`)."""
+        from .push import batched
         t1, n = time.perf_counter(), len(self.timings)
         try:
             with batched(getattr(self, "layout", None) if self._ts_panes else None):
@@ -498,7 +301,7 @@ class Explorer:
         return ok
 
     def _publish_now(self, res):
-        from .explore_push import patch_timeseries
+        from .push import patch_timeseries
         self.runs += 1
         if "error" in res:
             self.error = res["error"]
@@ -528,19 +331,14 @@ class Explorer:
             self.controls.show_status()
         return self.error is None
 
-    def _update(self):
-        with self._lock:
-            job = self._take()
-        return self._publish(self._compute(job))
-
     # -- read-outs -------------------------------------------------------------------
     def spike_count(self, sol=None):
-        """Spikes of the last run: event spikes if the system has them, else
+        """Spikes of the last run: the model's spike events if it has them, else
         upward crossings of ``spike_threshold`` by the first plotted variable."""
         sol = sol or self.last
         if sol is None:
             return 0
-        if len(sol.spikes["time"]):
+        if self._events or len(sol.spikes["time"]):
             return int(len(sol.spikes["time"]))
         return int(spike_times(sol.t, sol[self.vars[0]], self.spike_threshold).size)
 
@@ -559,8 +357,13 @@ class Explorer:
             kind = self.system.circuit[v.rsplit(".", 1)[0].split("[", 1)[0]].type.kind
         except (KeyError, AttributeError, ValueError):
             kind = "neuron"
-        if kind == "neuron" or len(self.last.spikes["time"]):
-            what = f"{self.spike_count()} spikes ({v} crossing {self.spike_threshold:g})"
+        if self._events or len(self.last.spikes["time"]):
+            what = f"{self.spike_count()} spikes"          # the model's own spike events
+        elif kind == "neuron":
+            from ...viz.units import pretty_unit
+            unit = pretty_unit(self._units.get(v) or "")
+            what = (f"{self.spike_count()} spikes ({v} crossing {self.spike_threshold:g}"
+                    + (f" {unit})" if unit else ")"))
         else:  # a neural mass has no spikes: say where the activity went
             a = self.last[v]
             what = f"{v} from {a.min():.4g} to {a.max():.4g}, final {a[-1]:.4g}"
@@ -573,7 +376,7 @@ class Explorer:
         without a unit by order of magnitude (V in mV apart from a gate w in 0-1),
         as in ``sol.plot()``.  Decided from the first run."""
         if getattr(self, "_groups", None) is None:
-            from ..viz.timeseries import panel_groups
+            from ...viz.timeseries import panel_groups
             arrays = [self.last[v] if self.last is not None else np.zeros(1) for v in self.vars]
             self._groups = [[self.vars[i] for i in g] for g in
                             panel_groups(self.vars, [self._units[v] for v in self.vars], arrays)]
@@ -582,19 +385,8 @@ class Explorer:
     def timeseries_view(self, group=0):
         """A live time-series DynamicMap (fed by ``pipe``): the variables of
         panel ``group`` of :meth:`groups` (``None``: all in one panel)."""
-        import holoviews as hv
-        from ..viz.units import model_title, safe_title
-        names = list(self.vars) if group is None else self.groups()[group]
-        look = dict(units=self._units, labels=self._labels, responsive=True,
-                    height=260 if group in (0, None) else 200,
-                    title=safe_title(model_title(self.system)) if group in (0, None) else "",
-                    dim="value" if group in (0, None) else f"y{group}")
-
-        def render(data):
-            if data is None:
-                return timeseries_element(np.zeros(1), {v: np.zeros(1) for v in names}, **look)
-            return timeseries_element(data["t"], {v: data["columns"][v] for v in names}, **look)
-        return hv.DynamicMap(render, streams=[self.pipe])
+        from .views import timeseries_view
+        return timeseries_view(self, group)
 
     def tap(self, x, y):
         """Start a phase-plane trajectory at (x, y), as a click would."""
@@ -609,7 +401,7 @@ class Explorer:
 
         With ``cell=True`` inside IPython the code also becomes the next cell.
         """
-        from .export import explorer_code
+        from ..export import explorer_code
         code = explorer_code(self)
         if cell:
             try:
@@ -629,7 +421,7 @@ class Explorer:
         return self.layout.show(**kw)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        from .explore_push import quick_comm
+        from .push import quick_comm
         with quick_comm():
             return self.layout._repr_mimebundle_(include, exclude)
 

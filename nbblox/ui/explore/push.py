@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..viz.style import y_range
+from ...viz.style import y_range
 
 __all__ = ["batched", "patch_timeseries", "quick_comm"]
 

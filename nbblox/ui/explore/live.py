@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..exceptions import NbbloxError
-from ..viz.timeseries import downsample, timeseries_element
-from .text import markdown
+from ...exceptions import NbbloxError
+from ...viz.timeseries import downsample, timeseries_element
+from ..text import markdown
 
 __all__ = ["LiveRun"]
 
@@ -46,7 +46,7 @@ class LiveRun:
             length=length, index=False)
         self.dmap = hv.DynamicMap(self._render, streams=[self.buffer])
         self.t, self.x, self.callback, self.state = 0.0, None, None, "stopped"
-        from .explore_panel import _kw
+        from ..compat import widget_kw as _kw
         self.start_btn = pn.widgets.Button(**_kw("▶ start", "success", width=90))
         self.pause_btn = pn.widgets.Button(**_kw("❚❚ pause", width=90))
         self.stop_btn = pn.widgets.Button(**_kw("■ stop", "danger", width=90))
@@ -77,7 +77,7 @@ class LiveRun:
             t_end = min(t_end, float(self.duration))
         ex = self.ex
         try:
-            from ..sim import simulate
+            from ...sim import simulate
             sol = simulate(ex.system, t_end, dt=ex.dt, method=ex.method, t0=self.t,
                            params=ex.params, x0=self.x, record=ex.vars, seed=ex.seed)
         except NbbloxError as exc:

@@ -14,11 +14,9 @@ import copy
 
 import numpy as np
 
-from ..model.params import Parameter
+from ...model.params import Parameter
 
-__all__ = ["Weights", "private_system", "GROUP"]
-
-GROUP = "connections"      # group key of the weight sliders
+__all__ = ["Weights", "private_system"]
 
 
 def private_system(system):
@@ -83,7 +81,7 @@ class Weights:
         """Write ``{label: weight}`` into ``system.weights`` (runtime, no recompile)."""
         if not values or self._circuit is None or values == self._applied:
             return
-        from ..compile import compile as nb_compile
+        from ...compile import compile as nb_compile
         self._applied = dict(values)
         for label, v in values.items():
             self._circuit.connections[self._index[label]].weight = float(v)

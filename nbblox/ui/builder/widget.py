@@ -3,8 +3,8 @@
 The front end is one plain ES module (``widgets/circuit_builder.js``, shipped
 as ``nbblox/widgets/``) rendered by anywidget in JupyterLab/Notebook and by
 ``panel.custom.AnyWidgetComponent`` in served dashboards (see
-:mod:`nbblox.ui.builder_panel`).  All the state logic lives in the
-transport-free :class:`~nbblox.ui.builder_sync.BuilderModel`; this module
+:mod:`nbblox.ui.builder.panel`).  All the state logic lives in the
+transport-free :class:`~nbblox.ui.builder.sync.BuilderModel`; this module
 only connects it to the widget comm, files, code export and the Simulate
 button.
 """
@@ -17,31 +17,17 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from ..exceptions import CircuitError, NbbloxError
-from ..model import Blox, Circuit
-from ..model.circuit import read_circuit_file
-from .builder_layout import palette, to_svg
-from .builder_sync import BuilderModel
+from ...exceptions import CircuitError, NbbloxError
+from ...model import Blox, Circuit
+from ...model.circuit import read_circuit_file
+from .assets import widget_asset
+from .layout import palette, to_svg
+from .sync import BuilderModel
 
-__all__ = ["CircuitBuilder", "widget_asset"]
+__all__ = ["CircuitBuilder"]
 
 _LIVE = weakref.WeakSet()
 _HOOKED = False
-
-
-def widget_asset(name):
-    """Path of a shipped front-end file (``circuit_builder.js`` / ``.css``).
-
-    Installed: ``nbblox/widgets/<name>``; in a source checkout that folder
-    links to the top-level ``widgets/`` sources.
-    """
-    here = Path(__file__).resolve().parent.parent / "widgets" / name
-    if here.exists():
-        return here
-    src = Path(__file__).resolve().parents[2] / "widgets" / name
-    if src.exists():
-        return src
-    raise FileNotFoundError(f"nbblox front-end file {name} is missing from the installation")
 
 
 def _post_run_cell(*_):
@@ -208,11 +194,11 @@ class CircuitBuilder(anywidget.AnyWidget):
 
         Raises CircuitError/ParameterError (and shows it) if refused.
         """
-        from ..model.library import CATALOG
-        from .builder_layout import free_spot
+        from ...model.library import CATALOG
+        from .layout import free_spot
         if isinstance(blox, str):
             if blox not in CATALOG:
-                from ..exceptions import suggest
+                from ...exceptions import suggest
                 raise CircuitError(f"no blox type '{blox}' in the catalog." + suggest(blox, CATALOG))
             blox = CATALOG[blox]
         if not isinstance(blox, Blox):
@@ -252,8 +238,8 @@ class CircuitBuilder(anywidget.AnyWidget):
 
     def panel(self, **params):
         """This builder as a Panel component (same canvas, same Circuit), for
-        ``panel serve`` apps and dashboards; see :mod:`nbblox.ui.builder_panel`."""
-        from .builder_panel import builder_component
+        ``panel serve`` apps and dashboards; see :mod:`nbblox.ui.builder.panel`."""
+        from .panel import builder_component
         return builder_component(self, **params)
 
     def layout(self, kind="auto"):
@@ -347,7 +333,7 @@ class CircuitBuilder(anywidget.AnyWidget):
         Returns the Solution (also kept as :attr:`solution`), or None on error.
         """
         import nbblox
-        from ..model.params import check_value
+        from ...model.params import check_value
         try:
             t_end = check_value(self.t_end if t_end is None else t_end, "t_end", None, (1e-9, None))
             if len(self.circuit) == 0:

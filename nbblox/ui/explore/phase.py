@@ -1,0 +1,152 @@
+"""The explorer's phase plane: vector field, nullclines and fixed points of
+two states (from :func:`nbblox.phase_plane`), the current run, and
+trajectories started by a click (a HoloViews Tap stream).  Redrawn in place
+from a Pipe; the window grows to hold what was drawn, it never hugs one run.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...analysis.phaseplane import phase_plane
+from ...exceptions import NbbloxError, ParameterError
+from ...viz.phaseplane import phase_portrait
+from ...viz.timeseries import downsample
+from ...viz.units import state_unit
+from .common import resolve_state
+from .views import literal, live_look, view_pane
+
+__all__ = ["PhasePlaneView"]
+
+
+class PhasePlaneView:
+    """Phase plane of two states with click-to-start trajectories."""
+
+    def __init__(self, ex, phase=None, grid=60, arrows=15):
+        import holoviews as hv
+        s = ex.system
+        self.ex, self.grid, self.arrows = ex, grid, arrows
+        if phase is None:
+            by_blox = {}
+            for n in s.state_names:
+                by_blox.setdefault(n.split(".", 1)[0], []).append(n)
+            two = [v for v in by_blox.values() if len(v) >= 2]
+            if not two:
+                raise ParameterError("explore: the phase_plane view needs a blox with two "
+                                     "states, or phase=('a.x', 'b.y')")
+            phase = (two[0][0], two[0][-1])
+        if len(phase) != 2:
+            raise ParameterError(f"phase must name two states, got {phase!r}")
+        self.xy = [resolve_state(s, v, "phase") for v in phase]
+        self.pipe = hv.streams.Pipe(data=None)
+        self.taps = []            # trajectories started by clicks: (x, y, t, xs, ys)
+        self.fixed = []           # FixedPoint list at the current parameters
+        # the Tap must be one of the DynamicMap's streams for Bokeh to get a tap tool;
+        # its subscriber (precedence < 1) runs before the plot redraws
+        self.tap = hv.streams.Tap(x=None, y=None, transient=True)
+        self.tap.add_subscriber(self._on_tap, precedence=0.1)
+        self.dmap = hv.DynamicMap(self._render, streams=[self.pipe, self.tap])
+        self.payload = None
+
+    # -- data --------------------------------------------------------------------------
+    def _ranges(self, sol, fixed=()):
+        """Window: the run, the fixed points and the clicked trajectories, with a
+        margin of 40% of the span on each side (a trajectory started near the
+        edge has room to move), at least +-max(1, |x|/4) wide, and growing only,
+        so the picture does not jump with every slider move."""
+        out = []
+        for k, v in enumerate(self.xy):
+            vals = [np.asarray(sol[v], float)]
+            vals += [np.array([f.state[v]]) for f in fixed]
+            vals += [np.asarray(tap[2 + k], float) for tap in self.taps]
+            a = np.concatenate([x[np.isfinite(x)] for x in vals]) if vals else np.zeros(1)
+            lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+            mid = 0.5 * (lo + hi)
+            half = max(0.9 * (hi - lo), 1.0, 0.25 * abs(mid))
+            lo, hi = mid - half, mid + half
+            if self.payload is not None:
+                old = self.payload["xr" if k == 0 else "yr"]
+                lo, hi = min(lo, old[0]), max(hi, old[1])
+            out.append((lo, hi))
+        return out
+
+    def prepare(self, sol):
+        """Payload for ``send`` from a run (no drawing: may run in a worker
+        thread).  Nullclines, fixed points and the clicked trajectories are
+        recomputed at the run's parameters.  If the analysis fails, the run is
+        drawn without them and the title says why (nothing else is substituted)."""
+        s, params = self.ex.system, sol.params
+        xr, yr = self._ranges(sol, self.fixed)
+        out = dict(xr=xr, yr=yr, traj=self._decimated(sol, 3000), grid=None, xl=[], yl=[],
+                   fixed=[], taps=[], message="")
+        try:
+            pp = phase_plane(s, x=self.xy[0], y=self.xy[1], params=params, xlim=xr, ylim=yr,
+                             resolution=self.grid, arrows=self.arrows)
+        except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
+            return dict(out, message=f"no nullclines: {exc}")
+        # restart the clicked trajectories under the new parameters
+        taps = [self._trajectory(x, y, params) for x, y, *_ in self.taps]
+        return dict(out, grid=(pp.grid_x, pp.grid_y, pp.u, pp.v), xl=pp.nullclines["x"],
+                    yl=pp.nullclines["y"], fixed=list(pp.fixed_points), taps=taps)
+
+    def _decimated(self, sol, n):
+        _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), n)
+        return T
+
+    def send(self, payload):
+        """Show a payload made by ``prepare`` (on the thread that owns the plot)."""
+        self.fixed, self.taps = payload["fixed"], payload["taps"]
+        self.payload = payload
+        self.pipe.send(payload)
+
+    def update(self, sol):
+        """Recompute and redraw for a run."""
+        self.send(self.prepare(sol))
+
+    def _trajectory(self, x, y, params=None):
+        ex = self.ex
+        sol = ex.simulate(params=params, x0={self.xy[0]: x, self.xy[1]: y}, record=self.xy)
+        T = self._decimated(sol, 2000)
+        return (x, y, T[0], T[1])
+
+    def _on_tap(self, x=None, y=None, **kw):
+        if x is None or y is None:
+            return
+        try:
+            self.taps = (self.taps + [self._trajectory(float(x), float(y))])[-5:]
+        except NbbloxError as exc:
+            self.ex.error = f"trajectory from ({x:.3g}, {y:.3g}): {exc}"
+            return
+        # a trajectory that leaves the window widens it (field and nullclines follow)
+        _, _, tx, ty = self.taps[-1]
+        if self.payload is not None and self.ex.last is not None:
+            (x0, x1), (y0, y1) = self.payload["xr"], self.payload["yr"]
+            if tx.min() < x0 or tx.max() > x1 or ty.min() < y0 or ty.max() > y1:
+                taps = self.taps
+                self.payload = dict(self.prepare(self.ex.last), taps=taps)
+                self.fixed = self.payload["fixed"]
+
+    def clear(self):
+        """Remove the clicked trajectories."""
+        self.taps = []
+        if self.payload is not None:
+            self.pipe.send(self.payload)
+
+    # -- drawing -------------------------------------------------------------------------
+    def _render(self, data, x=None, y=None):
+        data = self.payload if self.payload is not None else data
+        look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
+                    title="phase plane (click to start a trajectory)", framewise=True)
+        if data is None:
+            return live_look(phase_portrait(*self.xy, **look))
+        if data["message"]:
+            look["title"] = literal(f"phase plane: {data['message']}"[:120])
+        return live_look(phase_portrait(
+            *self.xy, grid=data["grid"], x_lines=data["xl"], y_lines=data["yl"],
+            fixed=self.fixed, runs=[np.column_stack(data["traj"])],
+            clicked=[np.column_stack([a, b]) for _, _, a, b in self.taps],
+            xlim=data["xr"], ylim=data["yr"], **look))
+
+    def panel(self):
+        return view_pane(self.dmap)
+
+
