@@ -172,7 +172,10 @@ def run_cell(source, ns):
         try:
             exec(compile(tree, "<lesson cell>", "exec"), ns)
             if last is not None:
-                value = eval(compile(ast.Expression(last.value), "<lesson cell>", "eval"), ns)
+                # Lesson code is the notebook the operator named on the command line, run
+                # as Jupyter runs the notebook it opens; no browser message reaches here.
+                value = eval(  # safe: the operator's own lesson notebook, never browser text
+                    compile(ast.Expression(last.value), "<lesson cell>", "eval"), ns)
         except Exception as exc:   # a cell's error is shown in its place; the page goes on
             error = f"{type(exc).__name__}: {exc}"
     if out.getvalue().strip():
