@@ -82,5 +82,6 @@ def test_hostile_circuit_is_shown_as_text(tmp_path):
         assert time.perf_counter() - t0 < 5
         page.get_by_text("exponent 10000000000 is too large").first.wait_for(timeout=60_000)
         lab.screenshot(page, "hostile_circuit_tower_refused")
-        # the session keeps its circuit and its last run
-        assert status(page).startswith("0 spikes (a.V crossing 0) · run 1")
+        # the session keeps its circuit and its last run; the state's hostile
+        # unit is part of the status line, as text
+        assert status(page).startswith("0 spikes (a.V crossing 0 mV" + PAYLOAD + ") · run 1")
