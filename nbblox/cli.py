@@ -29,16 +29,19 @@ def _parse_params(items):
 
 
 def _write(sol, out):
-    ext = os.path.splitext(out)[1].lower()
+    """``.nc``/``.netcdf``/``.zarr``: the nbblox result format (``nb.load`` reads it
+    back with the circuit, settings, versions and content hash); ``.csv`` and
+    ``.json``: the traces only, for other tools."""
+    ext = os.path.splitext(out.rstrip("/\\"))[1].lower()
     if ext == ".csv":
         sol.to_pandas().to_csv(out)
-    elif ext in (".nc", ".netcdf"):
-        sol.to_xarray().to_netcdf(out)
+    elif ext in (".nc", ".netcdf", ".zarr"):
+        sol.save(out, format="zarr" if ext == ".zarr" else "netcdf")
     elif ext == ".json":
         with open(out, "w") as fh:
             json.dump({"t": sol.t.tolist(), **{n: sol[n].tolist() for n in sol.names}}, fh)
     else:
-        raise SystemExit(f"error: --out must end in .csv, .nc or .json, not {ext!r}")
+        raise SystemExit(f"error: --out must end in .nc, .zarr, .csv or .json, not {ext!r}")
 
 
 def cmd_run(args):
@@ -154,7 +157,8 @@ def build_parser():
     r.add_argument("--stride", type=int, default=1)
     r.add_argument("--seed", type=int, default=None)
     r.add_argument("--param", action="append", help="NAME=VALUE (repeatable)")
-    r.add_argument("--out", default=None, help="result file: .csv, .nc or .json")
+    r.add_argument("--out", default=None, help="result file: .nc or .zarr (nbblox result "
+                   "format, read back with nbblox.load), .csv or .json (traces only)")
     r.set_defaults(func=cmd_run)
     d = sub.add_parser("demo", help="run the built-in demo circuit and write a plot")
     d.add_argument("--t-end", type=float, default=500.0)

@@ -70,3 +70,26 @@ def test_demo_plot_without_plotting_libraries_is_skipped_not_a_crash(tmp_path, m
     sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 1.0)
     assert _save_plot(sol, str(tmp_path)) is None
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ext", ["nc", "zarr"])
+def test_run_out_writes_the_nbblox_result_format(tmp_path, ext):
+    """``--out x.nc`` / ``x.zarr`` is nb.save's format (issue 20): nb.load reads it
+    back equal to the same run made in Python, with its circuit, and it reruns."""
+    c = nb.Circuit([nb.blox.FitzHughNagumo(name="fhn", I=0.5)])
+    path = tmp_path / "c.json"
+    c.to_json(str(path))
+    out = tmp_path / f"r.{ext}"
+    r = nbblox("run", str(path), "--t-end", "20", "--dt", "0.05", "--param", "fhn.I=1.0",
+               "--record", "fhn.V", "--seed", "3", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    back = nb.load(out)
+    ref = nb.simulate(c, 20.0, dt=0.05, params={"fhn.I": 1.0}, record=["fhn.V"], seed=3)
+    assert back.names == ref.names == ["fhn.V"]
+    assert back.params == ref.params and back.params["fhn.I"] == 1.0
+    import numpy as np
+    np.testing.assert_array_equal(back.t, ref.t)
+    np.testing.assert_array_equal(back.values, ref.values)
+    assert back.circuit == c
+    assert back.info["seed"] == 3 and back._saved["content_hash"]
+    np.testing.assert_array_equal(back.rerun().values, ref.values)

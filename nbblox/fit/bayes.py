@@ -237,8 +237,29 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
             "evaluations": logpost.evals, "failed_simulations": logpost.failed,
             "seconds": elapsed, "dt": sim["dt"], "method": method,
             "autocorr_reliable": bool(np.all(np.isfinite(tau)) and n_kept > 50 * np.max(tau))}
+    run = {"params": {p: _spec(params[p]) for p in pnames},
+           "prior": {p: _spec(d) for p, d in prior.items()},
+           "noise": noise if isinstance(noise, str) else
+           ({k: float(v) for k, v in noise.items()} if isinstance(noise, dict)
+            else float(noise) if np.ndim(noise) == 0 else [float(v) for v in noise]),
+           "t0": t0, "x0": x0, "optimize": bool(optimize), "start": start or None,
+           "custom_moves": moves is not None}
     return Posterior(pnames + snames, np.transpose(chain, (1, 0, 2)), lp.T,
-                     sampler.acceptance_fraction, tau, info, model=logpost)
+                     sampler.acceptance_fraction, tau, info, model=logpost, run=run,
+                     data=(t, names, values))
+
+
+def _spec(spec):
+    """A parameter range or prior as plain data (for saving and rerunning):
+    None, ``[lo, hi]`` or ``{"dist": scipy name, "args": [...], "kwds": {...}}``."""
+    if spec is None:
+        return None
+    if hasattr(spec, "logpdf"):
+        d = getattr(spec, "dist", None)
+        return {"dist": getattr(d, "name", type(spec).__name__),
+                "args": [float(a) for a in getattr(spec, "args", ())],
+                "kwds": {k: float(v) for k, v in getattr(spec, "kwds", {}).items()}}
+    return [float(s) for s in spec]
 
 
 def _mode(logpost, x0, step, lo, hi, maxfev):

@@ -44,8 +44,19 @@ class Posterior:
     ('chain', 'draw', 'parameter')
     """
 
-    def __init__(self, names, chains, log_prob, acceptance, autocorr, info, model=None):
+    def __init__(self, names, chains, log_prob, acceptance, autocorr, info, model=None,
+                 run=None, data=None):
         self._model = model
+        self.system = getattr(model, "system", None)
+        #: the arguments of nb.posterior beyond ``info`` (ranges, priors, noise,
+        #: t0, x0, start, optimize): what save() stores and rerun() repeats
+        self.run = dict(run or {})
+        if data is None and model is not None:
+            data = (model.t, model.names, model.values)
+        #: (t, variable names, values (variable, time)): the data sampled against
+        self.data = None if data is None else (np.asarray(data[0], dtype=np.float64),
+                                               list(data[1]),
+                                               np.asarray(data[2], dtype=np.float64))
         self.names = list(names)
         self.chains = np.asarray(chains)
         self.log_prob = np.asarray(log_prob)
@@ -154,10 +165,9 @@ class Posterior:
             ``"<state>:data"`` over ``time``, and the drawn parameters.
         """
         import xarray as xr
+        if self._model is None:
+            self._model = self._rebuild_model()
         lp = self._model
-        if lp is None:
-            raise ParameterError("this Posterior holds no model (it was not made by "
-                                 "nb.posterior in this session)")
         rng = np.random.default_rng(seed)
         S = self.samples
         n = int(n)
@@ -184,6 +194,78 @@ class Posterior:
             ds.coords[nm] = ("sample", S[rows, c])
         return ds
 
+    # -- persistence: lazy delegates to nbblox.io, as .plot() is to viz ----------
+    @property
+    def circuit(self):
+        """The Circuit sampled (for a loaded file: rebuilt from its stored JSON)."""
+        from ..io.provenance import circuit_of
+        return circuit_of(self)
+
+    def save(self, path, format=None):
+        """Write the chains, log-probabilities, diagnostics, run settings, data and
+        circuit to netCDF (``.nc``) or zarr (``.zarr``), with versions and a
+        content hash; read it back with :func:`nbblox.load`.
+
+        Examples
+        --------
+        >>> import nbblox as nb, os, tempfile
+        >>> b = nb.Blox.from_equations("dx/dt = k", params={"k": 1.0}, name="line")
+        >>> t = np.linspace(0, 1, 6)
+        >>> post = nb.posterior(b, {"line.x": 2 * t}, {"line.k": (0, 5)}, t=t, noise=0.1,
+        ...                     dt=0.1, walkers=4, steps=20, seed=1)
+        >>> back = nb.load(post.save(os.path.join(tempfile.mkdtemp(), "post.nc")))
+        >>> bool((back.chains == post.chains).all()), back.circuit.name
+        (True, 'line')
+        """
+        from ..io import save
+        return save(self, path, format=format)
+
+    def rerun_args(self):
+        """Keyword arguments of :func:`nbblox.posterior` that repeat this run
+        (data, ranges, priors, noise, ensemble, seed, start and simulation settings)."""
+        if self.data is None or not self.run:
+            raise ParameterError("this Posterior does not record its run (it was not made "
+                                 "by nb.posterior or loaded from a file)")
+        if self.run.get("custom_moves"):
+            raise ParameterError("this run used custom emcee moves (Python objects that are "
+                                 "not saved), so it cannot be repeated from the record")
+        t, names, values = self.data
+        i = self.info
+        return {"data": {n: values[k] for k, n in enumerate(names)}, "t": t,
+                "params": {p: _prior(s) for p, s in self.run["params"].items()},
+                "prior": {p: _prior(s) for p, s in (self.run.get("prior") or {}).items()},
+                "noise": self.run["noise"], "record": list(names),
+                "walkers": i["walkers"], "steps": i["steps"], "burn": i["burn"],
+                "thin": i["thin"], "seed": i.get("seed"), "start": self.run.get("start"),
+                "dt": i["dt"], "method": i["method"], "x0": self.run.get("x0"),
+                "t0": self.run.get("t0", 0.0), "optimize": self.run.get("optimize", True)}
+
+    def rerun(self):
+        """Sample again from the stored circuit and settings: with a seed the
+        chains are equal bit for bit (same machine and libraries)."""
+        from .bayes import posterior
+        circuit = self.circuit
+        if circuit is None:
+            raise ParameterError("this Posterior has no circuit to rerun")
+        args = self.rerun_args()
+        return posterior(circuit, args.pop("data"), args.pop("params"), **args)
+
+    def _rebuild_model(self):
+        """The log-posterior of a loaded run (for predict()), rebuilt from the record."""
+        from ..compile.system import as_system
+        from .target import _LogPosterior, _noise
+        a = self.rerun_args()
+        system = as_system(self.circuit)
+        t, names, values = self.data
+        sim = {"dt": float(a["dt"]), "method": a["method"], "x0": a["x0"],
+               "t0": float(a["t0"])}
+        if system.layout.has_noise:
+            sim["seed"] = int(np.random.default_rng(a["seed"]).integers(2**31))
+        k = len(a["params"])
+        start = [float(v) for v in self.chains[0, 0, :k]]
+        return _LogPosterior(system, self.names[:k], [], t, names, values,
+                             _noise(a["noise"], names), sim, start)
+
     def plot(self, truths=None, **kw):
         """Corner plot (HoloViews; see :func:`nbblox.viz.corner.plot_corner`)."""
         from ..viz.corner import plot_corner
@@ -194,3 +276,15 @@ class Posterior:
         mean = ", ".join(f"{n}={v:.4g}" for n, v in self.mean.items())
         return (f"<Posterior {c} chains x {d} draws, acceptance "
                 f"{self.acceptance.mean():.2f}: {mean}>")
+
+
+def _prior(spec):
+    """Inverse of ``bayes._spec``: a range, None, or a scipy.stats distribution
+    looked up by name among scipy.stats' distributions (nothing else is called)."""
+    if not isinstance(spec, dict):
+        return None if spec is None else tuple(spec)
+    import scipy.stats as st
+    dist = getattr(st, str(spec.get("dist")), None)
+    if not isinstance(dist, (st.rv_continuous, st.rv_discrete)):
+        raise ParameterError(f"unknown prior distribution {spec.get('dist')!r}")
+    return dist(*spec.get("args", []), **spec.get("kwds", {}))

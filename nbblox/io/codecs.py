@@ -239,6 +239,53 @@ def decode_fit(ds, children):
                      obs, f.get("extra"))
 
 
+# -- Posterior (nb.posterior) ----------------------------------------------------------
+def encode_posterior(post):
+    import xarray as xr
+    text, arrays = pack({"info": post.info, "run": post.run}, "field")
+    names = np.array(post.names, dtype=str)
+    ds = xr.Dataset({"samples": (("chain", "draw", "parameter"),
+                                 np.asarray(post.chains, dtype=np.float64),
+                                 {"long_name": "posterior sample (after burn-in and thinning)"}),
+                     "log_prob": (("chain", "draw"), np.asarray(post.log_prob, np.float64),
+                                  {"long_name": "log-posterior of the sample"}),
+                     "acceptance": ("chain", np.asarray(post.acceptance, np.float64),
+                                    {"long_name": "acceptance fraction of the walker"}),
+                     "autocorr": ("parameter", np.asarray(post.autocorr, np.float64),
+                                  {"long_name": "integrated autocorrelation time (steps)"}),
+                     **_vars(arrays)},
+                    coords={"parameter": ("parameter", names)}, attrs={"nbblox_fields": text})
+    children = {}
+    if post.data is not None:
+        t, vnames, values = post.data
+        children["data"] = xr.Dataset(
+            {"observed": (("variable", "time"), np.asarray(values, dtype=np.float64))},
+            coords={"time": ("time", np.asarray(t, dtype=np.float64),
+                             {"units": "ms", "standard_name": "time"}),
+                    "variable": ("variable", np.array(vnames, dtype=str))})
+    return ds, children
+
+
+def decode_posterior(ds, children):
+    from ..fit.posterior import Posterior
+    _need(ds, "samples", "log_prob", "acceptance", "autocorr", "parameter")
+    f = _fields(ds)
+    if not isinstance(f, dict) or not isinstance(f.get("info"), dict):
+        raise FileFormatError("a saved posterior needs its run information")
+    data = None
+    if "data" in (children or {}):
+        d = children["data"]
+        _need(d, "observed", "time", "variable")
+        data = (np.asarray(d["time"].values, dtype=np.float64), _strings(d["variable"].values),
+                np.asarray(d["observed"].values, dtype=np.float64))
+    return Posterior(_strings(ds["parameter"].values),
+                     np.asarray(ds["samples"].values, dtype=np.float64),
+                     np.asarray(ds["log_prob"].values, dtype=np.float64),
+                     np.asarray(ds["acceptance"].values, dtype=np.float64),
+                     np.asarray(ds["autocorr"].values, dtype=np.float64), f["info"],
+                     run=f.get("run") or {}, data=data)
+
+
 # -- sweep Dataset --------------------------------------------------------------------
 def encode_sweep(ds):
     for name, var in ds.variables.items():
@@ -255,7 +302,7 @@ def decode_sweep(ds, children=None):
 def kind_of(obj):
     """The result type name a file stores for ``obj`` (or None)."""
     name = type(obj).__name__
-    if name in ("Solution", "Branch", "FitResult"):
+    if name in ("Solution", "Branch", "FitResult", "Posterior"):
         return name
     if name == "Dataset" and type(obj).__module__.startswith("xarray"):
         return "Sweep"
@@ -266,4 +313,5 @@ def kind_of(obj):
 CODECS = {"Solution": (encode_solution, decode_solution),
           "Branch": (encode_branch, decode_branch),
           "FitResult": (encode_fit, decode_fit),
+          "Posterior": (encode_posterior, decode_posterior),
           "Sweep": (encode_sweep, decode_sweep)}

@@ -105,9 +105,10 @@ def save(result, path, format=None):
 
     Parameters
     ----------
-    result : Solution, Branch, FitResult or sweep Dataset
+    result : Solution, Branch, FitResult, Posterior or sweep Dataset
         What :func:`nbblox.simulate`, :func:`nbblox.continuation`,
-        :func:`nbblox.fit` or :func:`nbblox.sweep` returned (or a loaded one).
+        :func:`nbblox.fit`, :func:`nbblox.posterior` or :func:`nbblox.sweep`
+        returned (or a loaded one).
     path : str or path-like
         A ``.nc`` file or a ``.zarr`` directory.  An existing file is
         replaced; an existing directory only if it is an nbblox zarr store.
@@ -134,7 +135,8 @@ def save(result, path, format=None):
     import xarray as xr
     kind = kind_of(result)
     if kind is None:
-        raise FileFormatError(f"nbblox saves a Solution, Branch, FitResult or sweep Dataset, "
+        raise FileFormatError(f"nbblox saves a Solution, Branch, FitResult, Posterior or sweep "
+                              "Dataset, "
                               f"not a {type(result).__name__}")
     fmt = _format(path, format)
     encode = CODECS[kind][0]
@@ -275,7 +277,7 @@ def load(path):
 
     Returns
     -------
-    Solution, Branch, FitResult or xarray.Dataset
+    Solution, Branch, FitResult, Posterior or xarray.Dataset
         Equal to what was saved.  ``.circuit`` (``.nbblox.circuit`` on a sweep
         Dataset) rebuilds the model; ``Solution.rerun()`` repeats the run.
 

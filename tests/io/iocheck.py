@@ -39,7 +39,7 @@ def same(a, b, path="result"):
 
 #: attributes that are not data (live links, caches, file provenance)
 NOT_DATA = {"system", "_index", "_vectors", "_saved", "_circuit_json", "_circuit_cache",
-            "_state_names", "_parameter_units", "solution", "data"}
+            "_state_names", "_parameter_units", "solution", "data", "_model"}
 
 
 def same_result(a, b):
