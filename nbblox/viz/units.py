@@ -103,14 +103,19 @@ def model_title(system):
     >>> import nbblox as nb
     >>> model_title(nb.compile(nb.blox.FitzHughNagumo(name="fhn")))
     "FitzHughNagumo 'fhn'"
+    >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
+    >>> model_title(nb.compile(nb.Circuit([col.copy("c1"), col.copy("c2")], name="two")))
+    "circuit 'two' (2 blox, WilsonCowan)"
     """
     try:
         c = system.circuit
-        blox = list(c.blox.values())
+        walk = getattr(c, "walk", None)
+        # leaves at any depth: a circuit of composites has no blox of its own
+        leaves = list(walk()) if walk else [(b.name, b) for b in c.blox.values()]
     except AttributeError:
         return ""
-    if len(blox) == 1:
-        return f"{blox[0].type.name} '{blox[0].name}'"
-    types = sorted({b.type.name for b in blox})
+    if len(leaves) == 1:
+        return f"{leaves[0][1].type.name} '{leaves[0][0]}'"
+    types = sorted({b.type.name for _, b in leaves})
     kinds = types[0] if len(types) == 1 else f"{len(types)} types"
-    return f"circuit '{c.name}' ({len(blox)} blox, {kinds})"
+    return f"circuit '{c.name}' ({len(leaves)} blox, {kinds})"
