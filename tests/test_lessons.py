@@ -112,7 +112,7 @@ def _wrong_pair_file():
 def test_every_checker_accepts_the_right_answer_and_refuses_a_wrong_one():
     WRONG["pair_file"] = _wrong_pair_file()
     answers = right_answers()
-    assert set(answers) | set(DYNAMICS) == set(EXERCISES)
+    assert set(answers) | set(DYNAMICS) | set(NETWORKS) == set(EXERCISES)
     for name, value in answers.items():
         ok = check(name, value)
         assert ok, ok.message
@@ -235,6 +235,63 @@ def test_tm_best_rate_is_near_the_peak_frequency_estimate():
     from nbblox.lessons.dynamics import FACILITATING as F
     estimate = 1000.0 / np.sqrt(F["U"] * F["tau_D"] * F["tau_F"])
     assert abs(_tm_best_rate_formula() - estimate) < 0.1 * estimate
+
+
+# -- lessons 16-17: network rhythms and composites, by independent routes -----
+
+#: Brian2's example of Brunel & Hakim (1999) (frompapers/Brunel_Hakim_1999.py, 2.9
+#: syntax), 1 s with seeds 1-5: the peak of the population-rate spectrum, Hz (the runs
+#: recorded in tests/sim/test_brian2_conventions.py)
+BRIAN2_BH_HZ = [137.35, 137.75, 137.43, 137.91, 137.92]
+
+
+def _bh_mean_field_rate():
+    """The asynchronous state's self-consistent Siegert rate (Brunel & Hakim 1999,
+    eqs. 8-10), written out here with scipy (not nbblox.examples.rhythms)."""
+    from scipy import integrate, special
+    from scipy.optimize import brentq
+    C, J, tau = 1000, 0.1, 20.0
+
+    def siegert(nu):
+        k = nu / 1000.0 * tau * C
+        mu, sd = 25.0 - J * k, np.sqrt(1.0 + J * J * k)
+        I, _ = integrate.quad(lambda u: special.erfcx(-u), (10.0 - mu) / sd, (20.0 - mu) / sd)
+        return 1000.0 / (2.0 + tau * np.sqrt(np.pi) * I)
+
+    return brentq(lambda nu: siegert(nu) - nu, 0.01, 400.0)
+
+
+#: lesson 16-17 exercises: name -> (independent route, a wrong answer)
+NETWORKS = {
+    # rate of a noise-free LIF at mu_ext = 25 mV (no network): 1/(t_ref + tau ln 3)
+    "bh_rate": (_bh_mean_field_rate, 1000.0 / (2.0 + 20.0 * np.log(3.0))),
+    "bh_frequency": (lambda: float(np.mean(BRIAN2_BH_HZ)), 1000.0 / (2 * 2.0)),   # 1/(2D)
+    "bh_cycles_per_spike": (lambda: float(np.mean(BRIAN2_BH_HZ)) / _bh_mean_field_rate(),
+                            1.0),                                   # firing every cycle
+}
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_lesson_16_17_checkers_agree_with_an_independent_route(name):
+    route, wrong = NETWORKS[name]
+    ok = check(name, route())
+    assert ok, ok.message
+    bad = check(name, wrong)
+    assert not bad and "not right yet" in bad.message
+
+
+def test_bh_mean_field_and_rate_model_match_the_examples_module():
+    """The lesson's helpers agree with the formulas written out here: the
+    mean-field rate, and the onset frequency of tau r' = -r - G r(t - D),
+    tan(w D) = -w tau (Brunel & Hakim 2008), which tends to 1/(4D) for D << tau."""
+    from scipy.optimize import brentq
+    from nbblox.examples.rhythms import mean_field_rate, rate_model_frequency
+    assert mean_field_rate()[0] == pytest.approx(_bh_mean_field_rate(), rel=1e-6)
+    for tau, D in [(20.0, 2.0), (20.0, 4.0), (10.0, 1.0)]:
+        x = brentq(lambda w: np.tan(w * D) + w * tau, np.pi / (2 * D) + 1e-9, np.pi / D - 1e-9)
+        assert rate_model_frequency(tau, D) == pytest.approx(1000.0 * x / (2 * np.pi))
+        assert 1000.0 / (4 * D) < rate_model_frequency(tau, D) < 1000.0 / (2 * D)
+    assert rate_model_frequency(1e6, 2.0) == pytest.approx(125.0, rel=1e-3)
 
 
 # -- what students type --------------------------------------------------------

@@ -15,14 +15,15 @@ True
 ✘ hh_rate_10: 'fast' is not a number: write it like '0.33' or '0.33 Hz'.
 
 The modules hold the answers by topic: :mod:`.neurons` (lessons 1-4, 10),
-:mod:`.circuits` (5-12), :mod:`.dynamics` (13-15: bursting, noise, synapses).
+:mod:`.circuits` (5-12), :mod:`.dynamics` (13-15: bursting, noise, synapses),
+:mod:`.networks` (16-17: network rhythms, composite circuits).
 """
 from __future__ import annotations
 
 import functools
 
 from ..sim.solution import spike_times
-from . import circuits, dynamics, neurons
+from . import circuits, dynamics, networks, neurons
 from .answers import CheckResult, NoAnswer
 from .circuits import coba_network, median_isi_cv
 from .neurons import firing_rate
@@ -30,7 +31,7 @@ from .neurons import firing_rate
 __all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate",
            "coba_network", "median_isi_cv"]
 
-_TABLES = (neurons.TABLE, circuits.TABLE, dynamics.TABLE)
+_TABLES = (neurons.TABLE, circuits.TABLE, dynamics.TABLE, networks.TABLE)
 
 #: exercise name -> (function(answer) -> CheckResult, one-line statement)
 EXERCISES = {name: (functools.partial(ex, name), ex.statement)

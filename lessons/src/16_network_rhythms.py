@@ -1,0 +1,301 @@
+# %% [markdown]
+# # Lesson 16 — Spike statistics and rhythms in a network
+#
+# *Runs top to bottom in about ? s*
+#
+# **Learning goals.** After this lesson you can
+# 1. measure the firing rate, the irregularity (CV of interspike intervals) and the
+#    variability of spike counts (Fano factor) of a population, and say why a short
+#    recording biases the CV;
+# 2. find a population rhythm in the power spectrum of the population rate (`nb.spectrum`);
+# 3. explain how a network can oscillate at 140 Hz while each neuron fires at 3–4 Hz,
+#    irregularly: *sparse synchrony* (Brunel & Hakim 1999);
+# 4. measure synchrony (Golomb's $\chi$) and relate the rhythm's period to the synaptic
+#    delay.
+#
+# The network of Brunel & Hakim (1999): $N = 5000$ inhibitory leaky integrate-and-fire
+# neurons. Each receives $C = 1000$ randomly chosen inhibitory inputs and an external
+# white-noise drive:
+#
+# $$\tau \dot V_i = -V_i + \mu_{ext} + \sigma_{ext}\sqrt{\tau}\,\xi_i(t)
+#   - J\,\tau \sum_{j \to i} \sum_k \delta(t - t_j^k - D),$$
+#
+# with $\tau = 20$ ms, threshold 20 mV, reset 10 mV, refractory period 2 ms,
+# $\mu_{ext} = 25$ mV, $\sigma_{ext} = 1$ mV, a jump of $J = 0.1$ mV down per presynaptic
+# spike and a delay $D = 2$ ms. Without the network, $\mu_{ext} = 25$ mV would make every
+# neuron fire regularly; the recurrent inhibition pulls the mean input below threshold.
+
+# %%
+import numpy as np
+import holoviews as hv
+import nbblox as nb
+from nbblox.examples.rhythms import (InhibitoryLIF, inhibitory_network, mean_field_rate,
+                                     rate_model_frequency, population_frequency)
+from nbblox.examples.noise import lif_isi_cv
+nb.setup_notebook()
+
+# %% [markdown]
+# ## 1. The network
+# `inhibitory_network()` builds it: one population of 5000 `InhibitoryLIF` neurons and one
+# projection onto itself (each pair connected with probability $C/N = 0.2$; each spike
+# lowers the target's $V$ by $J$ after $D$):
+
+# %%
+InhibitoryLIF
+
+# %%
+net = inhibitory_network()          # n=5000, C=1000, J=0.1 mV, delay=2 ms
+net.projections[0]
+
+# %% [markdown]
+# Two seconds of activity (5 million synapses; a few seconds to run). Only spikes are
+# recorded (`record=[]`): 5000 voltage traces would be 400 MB.
+
+# %%
+sol = nb.simulate(net, 2000.0, dt=0.1, method="euler", seed=1, record=[])
+spikes = nb.spike_trains(sol, "net").select(t_range=(100.0, 2000.0))   # skip 100 ms
+spikes
+
+# %%
+zoom = spikes.select(neurons=range(300), t_range=(1000.0, 1100.0))
+pop_rate = spikes.select(t_range=(1000.0, 1100.0)).population_rate(0.1, smooth=0.2)
+(zoom.plot(width=700, height=230, title="300 of the 5000 neurons, 100 ms")
+ + hv.Curve((pop_rate.t, pop_rate.rate), "time (ms)", "rate (Hz per neuron)").opts(
+     width=700, height=200, title="population rate (0.1 ms bins, smoothed 0.2 ms)")).cols(1)
+
+# %% [markdown]
+# Look at the raster row by row: each neuron fires rarely and at no fixed phase. Look at
+# it column by column, or at the population rate: the population waxes and wanes many
+# times in 100 ms.
+#
+# ## 2. Spike statistics
+# `nb.spike_trains` gives the spikes of the population in an observation window, with the
+# usual statistics (Dayan & Abbott 2001, ch. 1): `.rate` (Hz per neuron), `.rates()`,
+# `.trains()` (one array per neuron), `.cv()`, `.fano(window)`, `.population_rate(bin)`,
+# `.synchrony(bin)`.
+#
+# **Exercise 1.** What is the mean firing rate of one neuron (Hz) between 100 ms and
+# 2000 ms? Count the spikes yourself (`spikes.time`, `spikes.index`, `spikes.n`) or use
+# the statistics above.
+
+# %%
+my_rate = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+my_rate = spikes.time.size / spikes.n / ((2000.0 - 100.0) / 1000.0)
+### END SOLUTION
+nb.lessons.check("bh_rate", my_rate)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_rate here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("bh_rate", my_rate)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# **The theory of the asynchronous state.** If the neurons fired independently, each would
+# see the inhibition of $C\nu\tau$ spikes per membrane time constant on average: its
+# input has mean $\mu = \mu_{ext} - CJ\nu\tau$ and variance
+# $\sigma^2 = \sigma_{ext}^2 + CJ^2\nu\tau$. The rate $\nu$ is then the Siegert rate of
+# lesson 14 for that $\mu$ and $\sigma$, and it must be the rate we started from: a
+# self-consistent solution (Brunel & Hakim 1999, section 3):
+
+# %%
+nu, mu, sigma = mean_field_rate()
+print(f"mean field: {nu:.2f} Hz, mean input {mu:.2f} mV (threshold 20 mV), "
+      f"fluctuations {sigma:.2f} mV")
+
+# %% tags=["nbval-check-output"]
+print("the simulated rate is within 10 % of the mean-field rate:",
+      abs(spikes.rate - nu) < 0.1 * nu)
+
+# %% [markdown]
+# The mean input, 18 mV, is *below* threshold: the neurons fire on fluctuations, so they
+# fire irregularly.
+#
+# **Irregularity.** The CV of each neuron's interspike intervals, and of all intervals
+# pooled (the neurons are alike), against the first-passage theory of lesson 14 at the
+# mean-field $\mu$ and $\sigma$:
+
+# %%
+cv = spikes.cv()                                   # per neuron (>= 3 spikes), NaN otherwise
+intervals = np.concatenate([np.diff(tr) for tr in spikes.trains()])
+pooled_cv = intervals.std() / intervals.mean()
+print(f"median CV per neuron {np.nanmedian(cv):.2f} ({np.isnan(cv).sum()} neurons with "
+      f"fewer than 3 spikes left out); pooled CV {pooled_cv:.2f}; "
+      f"theory {lif_isi_cv(mu, sigma):.2f}")
+hv.Histogram(np.histogram(intervals, bins=60, range=(0, 1200)), kdims="interval (ms)",
+             vdims="count").opts(width=500, height=250, title="interspike intervals, pooled")
+
+# %% tags=["nbval-check-output"]
+print("pooled CV within 0.1 of theory:", abs(pooled_cv - lif_isi_cv(mu, sigma)) < 0.1,
+      "| per-neuron median biased low:", np.nanmedian(cv) < pooled_cv - 0.1)
+
+# %% [markdown]
+# **Why is the per-neuron CV so much lower?** In 1.9 s a neuron firing at 3.6 Hz has about
+# 7 spikes; a long interval often does not fit in the window, and neurons whose intervals
+# were long have too few spikes to count. Short recordings cut off the long tail of the
+# interval distribution, so they look more regular than they are.
+#
+# **Count variability.** The Fano factor is the variance over the mean of the spike count
+# in windows of a given length: 1 for a Poisson process at any window, below 1 for
+# regular firing.
+
+# %%
+for window in (10.0, 50.0, 100.0, 200.0):
+    print(f"Fano factor, {window:>5.0f} ms windows: {np.nanmean(spikes.fano(window)):.2f}")
+
+# %% [markdown]
+# ## 3. The rhythm: power spectrum of the population rate
+# `nb.spectrum` takes the population rate (here in 0.1 ms bins) and gives its power
+# spectral density (Welch's method; `resolution=` sets the frequency resolution in Hz).
+#
+# **Exercise 2.** At what frequency (Hz) does the population oscillate? Take the spectrum
+# of `spikes.population_rate(0.1)` with `resolution=5.0` and find its peak between 20 and
+# 500 Hz (`.peak_frequency(band=(20, 500))`).
+
+# %%
+my_frequency = None   # replace None by your answer in Hz
+### BEGIN SOLUTION
+psd = nb.spectrum(spikes.population_rate(0.1), resolution=5.0)
+my_frequency = psd.peak_frequency(band=(20.0, 500.0))
+### END SOLUTION
+nb.lessons.check("bh_frequency", my_frequency)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_frequency here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("bh_frequency", my_frequency)
+### END HIDDEN TESTS
+
+# %%
+psd = nb.spectrum(spikes.population_rate(0.1), resolution=5.0)
+psd.plot().opts(width=600, height=280, xlim=(0, 500), logy=True,
+                title="power spectrum of the population rate")
+
+# %% [markdown]
+# **Two references.** Brian2's example of this paper, run with five seeds, peaks at
+# 137.7 Hz on average (137.35-137.92 Hz; recorded in nbblox's tests,
+# `tests/sim/test_brian2_conventions.py`). And a *rate model* with delayed inhibition,
+# $\tau\dot r = -r - G\,r(t - D)$, starts to oscillate where $\tan(2\pi f D) = -2\pi f\tau$
+# (Brunel & Hakim 2008): the period is a little less than four delays.
+
+# %%
+f_net = population_frequency(spikes)
+print(f"network {f_net:.1f} Hz | Brian2 reference 137.7 Hz | rate model "
+      f"{rate_model_frequency(20.0, 2.0):.1f} Hz | 1/(4D) = {1000 / (4 * 2.0):.0f} Hz")
+
+# %% tags=["nbval-check-output"]
+print("within 3 % of Brian2's run of the paper's network:", abs(f_net - 137.7) < 0.03 * 137.7,
+      "| within 10 % of the rate model:",
+      abs(f_net - rate_model_frequency(20.0, 2.0)) < 0.1 * rate_model_frequency(20.0, 2.0))
+
+# %% [markdown]
+# **Exercise 3.** On average, how many cycles of the population rhythm pass between two
+# spikes of one neuron? (Use your answers to exercises 1 and 2.)
+
+# %%
+my_cycles = None   # replace None by your answer (a number of cycles)
+### BEGIN SOLUTION
+my_cycles = my_frequency / my_rate
+### END SOLUTION
+nb.lessons.check("bh_cycles_per_spike", my_cycles)
+
+# %%
+# Graded (1 point): when your notebook is collected, a hidden test checks my_cycles here.
+### BEGIN HIDDEN TESTS
+assert nb.lessons.check("bh_cycles_per_spike", my_cycles)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Each neuron takes part in about one cycle in forty, at random: the rhythm is a property
+# of the population, not of its neurons. This is *sparse synchrony*: each cycle a
+# different few percent of the neurons fire, enough to inhibit the others for a while.
+#
+# ## 4. How synchronous? Golomb's $\chi$
+# $\chi^2$ is the variance of the population-averaged spike count over the mean variance
+# of each neuron's count (Golomb & Rinzel 1993): 1 for identical trains, about
+# $1/\sqrt{N}$ for independent ones. Compare with the same neurons *unconnected*, given the
+# mean input and fluctuations the network gave them:
+
+# %%
+alone = nb.Population(InhibitoryLIF, n=5000, name="alone", mu_ext=mu, sigma_ext=sigma)
+free = nb.simulate(alone, 2000.0, dt=0.1, method="euler", seed=1, record=[])
+free_spikes = nb.spike_trains(free, "alone").select(t_range=(100.0, 2000.0))
+print(f"rate: network {spikes.rate:.2f} Hz, unconnected {free_spikes.rate:.2f} Hz")
+print(f"chi (1 ms bins): network {spikes.synchrony(1.0):.3f}, "
+      f"unconnected {free_spikes.synchrony(1.0):.3f}, 1/sqrt(N) = {1 / np.sqrt(5000):.3f}")
+free_psd = nb.spectrum(free_spikes.population_rate(0.1), resolution=5.0)
+(hv.Curve((psd.freqs, psd.power[psd.labels[0]]), "frequency (Hz)", "power",
+          label="network")
+ * hv.Curve((free_psd.freqs, free_psd.power[free_psd.labels[0]]), "frequency (Hz)", "power",
+            label="unconnected, same input").opts(color="#D55E00")).opts(
+    width=600, height=280, xlim=(0, 500), logy=True, legend_position="top_right",
+    title="the peak is a network effect")
+
+# %% tags=["nbval-check-output"]
+print("the network is several times more synchronous than the unconnected neurons:",
+      spikes.synchrony(1.0) > 3 * free_spikes.synchrony(1.0))
+
+# %% [markdown]
+# $\chi \approx 0.07$ is small: *weak* synchrony. The unconnected neurons fire at nearly
+# the same rate and as irregularly, but their population rate is flat.
+#
+# ## 5. The delay sets the period
+# Move the slider: the same network with synaptic delays from 1 to 4 ms (one second
+# each). Watch the peak move, and compare its frequency with the rate model's.
+
+# %%
+delays = [1.0, 1.5, 2.0, 3.0, 4.0]
+runs = {}
+for D in delays:
+    s = nb.simulate(inhibitory_network(delay=D), 1000.0, dt=0.1, method="euler", seed=1,
+                    record=[])
+    runs[D] = nb.spike_trains(s, "net").select(t_range=(100.0, 1000.0))
+freq = {D: population_frequency(runs[D]) for D in delays}
+
+
+def spectrum_at(D):
+    sp = nb.spectrum(runs[D].population_rate(0.1), resolution=5.0)
+    return hv.Curve((sp.freqs, sp.power[sp.labels[0]]), "frequency (Hz)", "power").opts(
+        width=450, height=280, xlim=(0, 500), logy=True,
+        title=f"D = {D} ms: peak {freq[D]:.0f} Hz, chi = {runs[D].synchrony(1.0):.2f}")
+
+
+grid = np.linspace(0.8, 4.2, 60)
+(hv.HoloMap({D: spectrum_at(D) for D in delays}, kdims="delay D (ms)")
+ + (hv.Curve((grid, [rate_model_frequency(20.0, d) for d in grid]), "delay D (ms)",
+             "frequency (Hz)", label="rate model").opts(color="black")
+    * hv.Scatter((delays, [freq[D] for D in delays]), "delay D (ms)", "frequency (Hz)",
+                 label="network").opts(size=8, color="#D55E00")).opts(
+     width=400, height=280, legend_position="top_right", title="frequency vs delay"))
+
+# %% tags=["nbval-check-output"]
+print("a longer delay gives a slower rhythm:",
+      all(freq[a] > freq[b] for a, b in zip(delays, delays[1:])))
+
+# %% [markdown]
+# For short delays the network follows the rate model, whose period is a little under
+# $4D$. With longer delays the rhythm grows stronger ($\chi$ rises), the neurons fire more
+# and the oscillation is no longer small: it slows below the linear estimate. Brunel &
+# Hakim (1999) show that the frequency depends mainly on the synaptic times, and also on
+# the external input.
+#
+# **Question.** Set `J=0.02` (five times weaker inhibition) in `inhibitory_network` and
+# look at the spectrum and at $\chi$. Brunel & Hakim found that the oscillation needs the
+# inhibitory feedback to be strong enough. What do you see?
+#
+# ## What you learned
+# - Rate, CV and Fano factor describe single-neuron firing; a short recording biases the
+#   CV low (long intervals do not fit).
+# - The power spectrum of the population rate reveals a rhythm that no single neuron
+#   shows: neurons firing at 3.6 Hz, irregularly, make a 137 Hz population oscillation.
+# - Delayed inhibition is enough: the period is set by the delay (about $4D$ near onset),
+#   and the synchrony is weak ($\chi \approx 0.07$).
+#
+# **References.** Brunel N, Hakim V (1999) Neural Comput 11:1621–1671,
+# doi:10.1162/089976699300016179. Brunel N, Hakim V (2008) Sparsely synchronized neuronal
+# oscillations, Chaos 18:015113, doi:10.1063/1.2779858. Golomb D, Rinzel J (1993) Physica D
+# 72:259–282. Dayan P, Abbott LF (2001) Theoretical Neuroscience, ch. 1.
+
+# %% [markdown]
+# **See it as a dashboard.** In a terminal: `nbblox serve lessons/16_network_rhythms.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/16_network_rhythms.ipynb` in the address bar by `/panel-preview/render/lessons/16_network_rhythms.ipynb`.

@@ -1,0 +1,60 @@
+"""Exercise answers about network rhythms and composite circuits (lessons
+16-17), each computed with nbblox when an answer is given, never stored.
+``tests/test_lessons.py`` confirms each by another route (mean-field theory,
+Brian2's reference run of Brunel & Hakim's network, a hand-written circuit).
+"""
+from __future__ import annotations
+
+import functools
+
+from .answers import Numeric
+
+__all__ = ["TABLE", "BH_RUN", "bh_spikes"]
+
+#: the lesson-16 run: Brunel & Hakim's network, its length and transient (ms)
+BH_RUN = {"t_end": 2000.0, "transient": 100.0, "dt": 0.1, "seed": 1}
+
+
+@functools.lru_cache(maxsize=None)
+def bh_spikes():
+    """Spikes of lesson 16's network (paper's parameters, connectivity seed 1,
+    noise seed 1) after the transient, as ``nb.spike_trains`` gives them."""
+    import nbblox as nb
+    from ..examples.rhythms import inhibitory_network
+    r = BH_RUN
+    sol = nb.simulate(inhibitory_network(), r["t_end"], dt=r["dt"], method="euler",
+                      seed=r["seed"], record=[])
+    return nb.spike_trains(sol, "net").select(t_range=(r["transient"], r["t_end"]))
+
+
+def _bh_rate():
+    return bh_spikes().rate
+
+
+def _bh_frequency():
+    from ..examples.rhythms import population_frequency
+    return population_frequency(bh_spikes())
+
+
+def _bh_cycles_per_spike():
+    return _bh_frequency() / _bh_rate()
+
+
+#: exercise name -> Numeric(truth, tolerance, unit, hint, statement, source)
+TABLE = {
+    "bh_rate": Numeric(_bh_rate, 0.25, "Hz",
+        "Count the spikes after the 100 ms transient and divide by the number of "
+        "neurons and the time in seconds (or use nb.spike_trains(...).rate).",
+        "Mean firing rate of one neuron of the Brunel-Hakim network (Hz).",
+        "simulation; mean-field theory of Brunel & Hakim (1999) gives 3.45 Hz"),
+    "bh_frequency": Numeric(_bh_frequency, 5.0, "Hz",
+        "Take the population rate in 0.1 ms bins after the transient, its spectrum "
+        "with nb.spectrum (resolution 5 Hz) and the peak between 20 and 500 Hz.",
+        "Frequency of the population rhythm of the Brunel-Hakim network (Hz).",
+        "Brunel & Hakim (1999); Brian2's example of the paper gives 137.7 Hz"),
+    "bh_cycles_per_spike": Numeric(_bh_cycles_per_spike, 3.0, "cycles",
+        "A neuron fires once every 1/rate seconds; the rhythm makes one cycle every "
+        "1/frequency seconds: how many cycles fit in one interspike interval?",
+        "Cycles of the population rhythm between two spikes of one neuron, on average.",
+        "Brunel & Hakim (1999): neurons fire on a small fraction of the cycles"),
+}
