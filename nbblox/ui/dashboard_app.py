@@ -69,17 +69,51 @@ def _private_system(system):
     return private_system(system)
 
 
-def _release_memory():
-    """Collect the closed sessions' document cycles and hand freed heap pages
-    back to the OS, so a server's RSS returns near its baseline when the last
-    collaborator leaves (CPython and glibc otherwise keep freed arenas)."""
+def _malloc_trim():
+    """glibc's ``malloc_trim(0)``: hand freed heap pages back to the OS (a no-op
+    elsewhere: macOS, musl and Windows have no such call; RSS then stays)."""
     import ctypes
-    import gc
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows): RSS stays
+    except (OSError, AttributeError):
         pass
+
+
+def _release_memory():
+    """Collect the closed sessions' document cycles and trim the heap, so a
+    server's RSS returns near its baseline when the last collaborator leaves
+    (CPython and glibc otherwise keep freed arenas)."""
+    import gc
+    gc.collect()
+    _malloc_trim()
+
+
+_RELEASE_DELAY_S = 1.0
+_release_pending = False
+
+
+def _schedule_release():
+    """Run :func:`_release_memory` once, a moment after the last session's
+    destroy callbacks.  Not inside them: Bokeh calls them while the session
+    still holds its document (its models are destroyed, and the session
+    dropped from the server, only after the callbacks return), so a collection
+    there cannot free the closing session -- that is why RSS stayed up."""
+    global _release_pending
+    if _release_pending:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:       # no running loop (the hook called directly)
+        _release_memory()
+        return
+    _release_pending = True
+
+    def run():
+        global _release_pending
+        _release_pending = False
+        if not _open_sessions:
+            _release_memory()
+    loop.call_later(_RELEASE_DELAY_S, run)
 
 
 class _TextTitleTemplate(pn.template.BootstrapTemplate):
@@ -139,7 +173,7 @@ class Dashboard(pn.viewable.Viewer):
             view.pipe.data = None
         log.info("dashboard session closed (%d open)", len(_open_sessions))
         if not _open_sessions:
-            _release_memory()
+            _schedule_release()
 
     # -- building ---------------------------------------------------------------
     def _load(self, system, views=None, vars=None, phase=None, method="rk4", **kw):
