@@ -249,6 +249,9 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
                      data=(t, names, values))
 
 
+
+Posterior._sampler = staticmethod(posterior)  # Posterior.rerun() samples again through it
+
 def _spec(spec):
     """A parameter range or prior as plain data (for saving and rerunning):
     None, ``[lo, hi]`` or ``{"dist": scipy name, "args": [...], "kwds": {...}}``."""

@@ -44,6 +44,12 @@ class Posterior:
     ('chain', 'draw', 'parameter')
     """
 
+    # The sampler lives in fit/bayes.py, which builds Posteriors; bayes sets
+    # this when it is imported (always, by nbblox/fit/__init__.py, before this
+    # module can be reached), so rerun() works without a bayes<->posterior
+    # import cycle.
+    _sampler = None
+
     def __init__(self, names, chains, log_prob, acceptance, autocorr, info, model=None,
                  run=None, data=None):
         self._model = model
@@ -243,12 +249,11 @@ class Posterior:
     def rerun(self):
         """Sample again from the stored circuit and settings: with a seed the
         chains are equal bit for bit (same machine and libraries)."""
-        from .bayes import posterior
         circuit = self.circuit
         if circuit is None:
             raise ParameterError("this Posterior has no circuit to rerun")
         args = self.rerun_args()
-        return posterior(circuit, args.pop("data"), args.pop("params"), **args)
+        return Posterior._sampler(circuit, args.pop("data"), args.pop("params"), **args)
 
     def _rebuild_model(self):
         """The log-posterior of a loaded run (for predict()), rebuilt from the record."""
