@@ -32,6 +32,7 @@ from .explore.common import in_panel_server
 from .explore.controls import METHODS
 from .explore.explorer import Explorer
 from .explore.layout import sidebar, view_panes
+from .serve_diagram import diagram_pane
 from .text import escape, file_name, html_pane, markdown, message_markdown
 from .untrusted import open_circuit_text
 
@@ -126,6 +127,14 @@ class _TextTitleTemplate(pn.template.BootstrapTemplate):
         for key in ("app_title", "meta_name"):
             self._render_variables[key] = escape(self.title)
 
+    def server_doc(self, doc=None, title=None, location=True):
+        # one walk of the document's models at the end instead of one per root
+        # and per change while a session's page is built (~15 % of the build)
+        from panel.io.document import create_doc_if_none_exists
+        doc = create_doc_if_none_exists(doc)
+        with doc.models.freeze():
+            return super().server_doc(doc, title=title, location=location)
+
 
 class Dashboard(pn.viewable.Viewer):
     """A Panel app for one circuit: the live explorer in a template with a
@@ -219,7 +228,8 @@ class Dashboard(pn.viewable.Viewer):
         self.downloads = downloads
         self._sidebar[:] = side
         # the diagram and the equations side by side where there is room, else stacked
-        about = pn.FlexBox(pn.pane.HoloViews(V.circuit_diagram(self.circuit)),
+        # (rendered once per circuit, a fresh copy per session: serve_diagram)
+        about = pn.FlexBox(diagram_pane(self.circuit),
                            V.equations_pane(self.circuit), flex_wrap="wrap",
                            sizing_mode="stretch_width", css_classes=["nbblox-about"])
         self._main[:] = [*view_panes(ex), about]
