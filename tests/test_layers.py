@@ -22,7 +22,6 @@ PACKAGE = ROOT / "nbblox"
 # Cycles kept on purpose, each with its reason.  Name = the sorted modules of the cycle.
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
     # issue 22 item 3, being untangled on branch `health` (step B): each goes when its fix lands
-    frozenset({"nbblox.model.functions", "nbblox.model.symbolic"}): "functions <-> symbolic",
     frozenset({"nbblox.model.circuit", "nbblox.model.composable", "nbblox.model.composite",
                "nbblox.model.composite_io", "nbblox.model.serialize"}): "circuit <-> serialize",
     frozenset({"nbblox.sim.reference_net", "nbblox.sim.reference_spikes"}): "reference helpers",
