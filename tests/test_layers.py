@@ -27,7 +27,6 @@ ALLOWED_CYCLES: dict[frozenset[str], str] = {
     frozenset({"nbblox.sim.reference_net", "nbblox.sim.reference_spikes"}): "reference helpers",
     frozenset({"nbblox.io.rerun", "nbblox.sim.sensitivity", "nbblox.sim.simulate",
                "nbblox.sim.solution"}): "simulate <-> sensitivity <-> rerun",
-    frozenset({"nbblox.fit.leastsq", "nbblox.fit.shooting"}): "leastsq <-> shooting",
     # owned by other work: compile/codegen.py <-> netcode.py coupling code (branch `speed`) and
     # the sim/sweep* family, moving into a subpackage (branch `sweepfast`)
     frozenset({"nbblox.compile.codegen", "nbblox.compile.netcode"}): "speed: codegen <-> netcode",
