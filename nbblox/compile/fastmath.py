@@ -130,8 +130,7 @@ def with_fastmath(system, fastmath):
     fastmath = check_fastmath(fastmath)
     if system.backend != "numba" or system.fastmath == fastmath:
         return system
-    from .system import kernel_module
     other = copy.copy(system)
-    other._k = kernel_module(system.layout, fastmath)
+    other._k = system._kernels_for(fastmath)
     other.fastmath = fastmath
     return other

@@ -103,6 +103,11 @@ class System:
         self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
 
+    def _kernels_for(self, fastmath):
+        # fastmath.with_fastmath asks for the other kernels through the System
+        # so that module need not import this one (which imports it)
+        return kernel_module(self.layout, fastmath)
+
     # -- names ----------------------------------------------------------------
     @staticmethod
     def _state_vectors(layout):
