@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import time
 import weakref
 
 import panel as pn
@@ -133,7 +134,12 @@ class _TextTitleTemplate(pn.template.BootstrapTemplate):
         from panel.io.document import create_doc_if_none_exists
         doc = create_doc_if_none_exists(doc)
         with doc.models.freeze():
-            return super().server_doc(doc, title=title, location=location)
+            out = super().server_doc(doc, title=title, location=location)
+        started = getattr(self, "_nbblox_started", None)
+        if started is not None and doc.session_context is not None:
+            # what one session costs the server's event loop (the load test reads it)
+            log.info("dashboard session built in %.2f s", time.perf_counter() - started)
+        return out
 
 
 class Dashboard(pn.viewable.Viewer):
@@ -154,6 +160,7 @@ class Dashboard(pn.viewable.Viewer):
                  method="rk4", params=None, phase=None, bifurcation=None, seed=None,
                  upload=True, **kw):
         super().__init__(**kw)
+        self._started = time.perf_counter()
         _setup_if_kernel()
         self._args = dict(views=views, vars=vars, t_end=t_end, dt=dt, method=method,
                           params=params, phase=phase, bifurcation=bifurcation, seed=seed)
@@ -367,8 +374,10 @@ class Dashboard(pn.viewable.Viewer):
 
     def template(self):
         """The app in a Panel template (sidebar + main), as served."""
-        return _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
-                                  main=[self._main], sidebar_width=360)
+        tpl = _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
+                                 main=[self._main], sidebar_width=360)
+        tpl._nbblox_started = self._started
+        return tpl
 
     def servable(self, title=None, location=True, area="main", target=None):
         """Mark the app for ``panel serve`` / ``nbblox serve`` (in a template);
