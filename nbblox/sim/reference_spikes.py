@@ -18,10 +18,15 @@ import sympy as sp
 
 from ..compile.reference import _MODULES
 from ..model.symbolic import rand
-from .reference_net import _vec, uniforms
 from .reference_plast import depress, potentiate, pre_spike, sync
+from .reference_rng import uniforms
 
 __all__ = ["Spiking"]
+
+
+def _vec(v, m):
+    """``v`` (a scalar or one value per instance) as ``m`` values."""
+    return np.broadcast_to(np.asarray(v, dtype=float), (m,))
 
 
 class Spiking:
