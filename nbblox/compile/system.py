@@ -362,7 +362,8 @@ def compile(model, backend="auto", *, strict=False, fastmath=False):
 
     ``fastmath=True`` (default False) compiles kernels that may reassociate
     sums and contract products (LLVM fast-math without nnan/ninf), so a
-    dense coupling is summed with vector instructions: faster on dense
+    dense coupling is summed with vector instructions or, from 64 x 64
+    cells, as one BLAS matrix-vector product: faster on dense
     networks, equal to the strict kernels within
     :data:`~nbblox.compile.fastmath.TOLERANCE` (1e-12) relative on the W2
     network, not bit-identical (:mod:`nbblox.compile.fastmath`).  The
