@@ -35,12 +35,11 @@ such difference over time, as it would a change of compiler.
 """
 from __future__ import annotations
 
-import copy
 import re
 
 from ..exceptions import CompileError
 
-__all__ = ["FLAGS", "DOT_MIN_CELLS", "TOLERANCE", "check_fastmath", "fast_source", "with_fastmath"]
+__all__ = ["FLAGS", "DOT_MIN_CELLS", "TOLERANCE", "check_fastmath", "fast_source"]
 
 #: numba/LLVM fast-math flags of a fastmath kernel (no nnan, ninf, nsz, afn)
 FLAGS = ("arcp", "contract", "reassoc")
@@ -127,26 +126,3 @@ def fast_source(src):
         raise CompileError("internal: the generated kernels carry no @njit decorator "
                            "that fastmath knows how to rewrite")
     return _DENSE.sub(_dense_block, src.replace(_STRICT_DECO, _FAST_DECO))
-
-
-def with_fastmath(system, fastmath):
-    """``system`` itself when its kernels already are ``fastmath``, else a
-    shallow copy (same parameters, weights, initial state objects) running
-    the other kernels.  NumPy-backend systems are returned unchanged.
-
-    Examples
-    --------
-    >>> import nbblox as nb
-    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
-    >>> f = with_fastmath(s, True)
-    >>> (s.fastmath, f.fastmath, f.params is s.params, with_fastmath(f, True) is f)
-    (False, True, True, True)
-    """
-    fastmath = check_fastmath(fastmath)
-    if system.backend != "numba" or system.fastmath == fastmath:
-        return system
-    from .system import kernel_module
-    other = copy.copy(system)
-    other._k = kernel_module(system.layout, fastmath)
-    other.fastmath = fastmath
-    return other

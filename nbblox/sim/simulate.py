@@ -12,7 +12,7 @@ import numpy as np
 
 from .._version import __version__
 from ..compile import schemes
-from ..compile.fastmath import with_fastmath
+from ..compile.kernels import with_fastmath
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import nbblox as nb
-from nbblox.compile.fastmath import DOT_MIN_CELLS, FLAGS, TOLERANCE, with_fastmath
+from nbblox.compile.fastmath import DOT_MIN_CELLS, FLAGS, TOLERANCE
+from nbblox.compile.kernels import kernel_key, with_fastmath
 from nbblox.compile.plan import edge_plan
-from nbblox.compile.system import kernel_key
 from nbblox.exceptions import CompileError
 
 WC = dict(tau_E=2.5, tau_I=3.75, c_EE=16.0, c_IE=12.0, c_EI=15.0, c_II=3.0, a=1.5, mu=3.0,
