@@ -15,9 +15,11 @@ __all__ = ["timeseries_view", "raster_view", "custom_view", "live_look", "view_p
 def live_look(overlay, height=330):
     """A live view's look: fills its column (reflows on resize), fixed height,
     legend below the data (the width is not ours to spend)."""
+    from ...viz.style import FONTS
+    # FONTS: the bifurcation view's axes were in HoloViews' smaller default type
     return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
                         frame_width=None, frame_height=None, legend_position="bottom",
-                        legend_cols=2)
+                        legend_cols=2, fontsize=FONTS)
 
 
 def view_pane(dmap):
