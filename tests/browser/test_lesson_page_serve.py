@@ -91,6 +91,15 @@ def test_printed_output_present_and_no_stray_or_empty_boxes(lesson_page):
     assert "Traceback" not in lesson_page.log.read_text()
 
 
+def test_every_plot_axis_is_labelled_in_readable_type(lesson_page):
+    axes = lab.axis_labels(lesson_page)
+    assert len(axes) >= 8, axes
+    assert not [a for a in axes if not a["label"].strip()], axes
+    assert "time (ms)" in {a["label"] for a in axes}
+    small = [a for a in axes if not (lab.font_pt(a["size"]) >= 12 and lab.font_pt(a["ticks"]) >= 10)]
+    assert not small, small
+
+
 def test_explorer_name_is_not_a_headline(lesson_page):
     # the explorer's name was an <h3>, which the page template made 28 px, larger than
     # the lesson's section headings
