@@ -82,6 +82,16 @@ def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
     assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
 
 
+def test_no_plot_is_a_flat_strip(shown):
+    # a legend row or block above/below the data left ~100-130 px of data in the
+    # dashboard's time series and the explorer's phase plane
+    frames = lab.plot_frames(shown)
+    assert len(frames) >= 8, frames
+    # (a linked panel under a titled one may be smaller: it shares its time axis)
+    flat = [f for f in frames if f["height"] < (150 if f["title"] else 120)]
+    assert not flat, flat
+
+
 def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):
     # the explorer's bifurcation view had HoloViews' smaller default type (~9 pt ticks)
     axes = [a for a in lab.axis_labels(shown) if a["label"].strip()]
