@@ -13,15 +13,15 @@ from dataclasses import dataclass, asdict
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
-from . import composite, composite_io, units, wiring
+from . import composite, units, wiring
 from .blox import Blox
-from .composable import Composable
+from .circuit_code import circuit_to_code
+from .composite import Composable
 from .population import Population, Projection
+from .serialize import SCHEMA, SCHEMA_VERSION, circuit_from_dict, circuit_to_dict
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 
-SCHEMA = "nbblox.circuit"
-SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_JSON_BYTES = 50_000_000
 
 
@@ -414,26 +414,9 @@ class Circuit(Composable):
 
     # -- persistence --------------------------------------------------------
     def to_dict(self):
-        types = {}
-        for _, b in self.walk():
-            types.setdefault(b.type.key, b.type.to_dict())
-        body = self._body_dict()
-        # version 2 only when composite features are used, so plain circuits
-        # stay readable by an nbblox that predates composites
-        version = 2 if composite_io.uses_composites(self) else 1
-        return {"schema": SCHEMA, "version": version, "name": self.name, "types": types,
-                **body}
-
-    def _body_dict(self):
-        """Members, connections and ports of this level (types live at the top)."""
-        d = {"blox": [b.to_dict() for b in self.blox.values()],
-             "connections": [k.to_dict() for k in self.connections]}
-        if self.populations:
-            d["populations"] = [pp.to_dict() for pp in self.populations.values()]
-        if self.projections:
-            d["projections"] = [k.to_dict() for k in self.projections]
-        d.update(composite_io.extras_to_dict(self))
-        return d
+        """Plain data, ready for JSON: schema, version, types, members, connections and
+        the composite fields (:func:`nbblox.model.serialize.circuit_to_dict`)."""
+        return circuit_to_dict(self)
 
     def to_json(self, path=None, indent=None):
         """JSON text of the circuit (also written to ``path`` if given)."""
@@ -463,7 +446,6 @@ class Circuit(Composable):
         ...
         nbblox.exceptions.CircuitError: Circuit.from_json takes JSON text, not a file name; to read a file use nb.Circuit.load(path)
         """
-        from .serialize import circuit_from_dict  # one-way: serialize builds Circuits
         if isinstance(text, (bytes, bytearray)):
             try:
                 text = bytes(text).decode("utf-8")
@@ -508,7 +490,6 @@ class Circuit(Composable):
 
     def to_code(self, var="circuit"):
         """Python source that rebuilds this circuit (catalog blox by name)."""
-        from .serialize import circuit_to_code
         return circuit_to_code(self, var)
 
     def __eq__(self, other):
