@@ -218,6 +218,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     return sol
 
 
+# Solution.rerun() simulates through this (solution.py cannot import this module back)
+Solution._simulate = staticmethod(simulate)
+
+
 def _start(system, x, weights, learn, record_weights, callback):
     """What a run started from beyond its parameters (``Solution.start``), so a
     saved run can be repeated bit for bit: the state vector, the connection and
