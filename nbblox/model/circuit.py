@@ -6,7 +6,6 @@ re-parsed through the safe parser on load).
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, asdict
 
@@ -17,6 +16,7 @@ from . import composite, units, wiring
 from .blox import Blox
 from .circuit_code import circuit_to_code
 from .composite import Composable
+from .params import finite
 from .population import Population, Projection
 from .serialize import SCHEMA, SCHEMA_VERSION, circuit_from_dict, circuit_to_dict
 
@@ -279,16 +279,8 @@ class Circuit(Composable):
 
     def _wire(self, spath, s, dpath, d, weight, delay, output, input, unit=None):
         """One continuous connection between two leaf blox (by path)."""
-        try:
-            weight, delay = float(weight), float(delay)
-        except (TypeError, ValueError):
-            raise CircuitError(f"connection {spath} -> {dpath}: weight and delay must be "
-                               f"numbers, got {weight!r}, {delay!r}") from None
-        if not math.isfinite(weight):
-            raise CircuitError(f"connection {spath} -> {dpath}: weight must be finite")
-        if not math.isfinite(delay) or delay < 0:
-            raise CircuitError(f"connection {spath} -> {dpath}: delay must be >= 0 "
-                               f"and finite, got {delay}")
+        weight = finite(weight, f"connection {spath} -> {dpath}: weight", CircuitError)
+        delay = finite(delay, f"connection {spath} -> {dpath}: delay", CircuitError, low=0.0)
         outs, ins = list(s.type.output_text), list(d.type.inputs)
         if not ins:
             raise CircuitError(f"blox '{dpath}' ({d.type.name}) has no input to connect to")
@@ -354,12 +346,7 @@ class Circuit(Composable):
         if coupling not in COUPLINGS:
             raise CircuitError(f"unknown coupling={coupling!r}; choose one of "
                                f"{', '.join(COUPLINGS)}" + suggest(str(coupling), COUPLINGS))
-        try:
-            strength = float(strength)
-        except (TypeError, ValueError):
-            raise CircuitError(f"strength must be a number, got {strength!r}") from None
-        if not math.isfinite(strength):
-            raise CircuitError("strength must be finite")
+        strength = finite(strength, "strength", CircuitError)
         if delays is not None:
             delays = np.asarray(delays, dtype=float)
             if delays.shape != (n, n):
