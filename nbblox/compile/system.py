@@ -20,6 +20,7 @@ from ..model.select import is_selector, select
 from .named import NamedValues, check_array
 from . import jit
 from .cache import cached_source, load_module
+from .fastmath import check_fastmath, fast_source
 from .layout import build_layout
 
 # SymPy-backed modules (codegen, reference) are imported where used: a warm
@@ -28,7 +29,7 @@ from .layout import build_layout
 __all__ = ["System", "compile", "NamedValues", "as_system"]
 
 _source_cache = {}
-_lock = threading.Lock()
+_lock = threading.RLock()
 _warned_fallback = False
 
 
@@ -57,7 +58,11 @@ class System:
         Connection weights, one per edge (runtime values too).
     backend : str
         ``"numba"`` or ``"numpy"``.
+    fastmath : bool
+        Kernels compiled with ``fastmath=True`` (see :func:`compile`).
     """
+
+    fastmath = False
 
     def __init__(self, circuit, layout, kernels, backend, promoted=None):
         self.circuit, self.layout, self.backend = circuit, layout, backend
@@ -97,6 +102,11 @@ class System:
         self._state_vec = self._state_vectors(layout)
         self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
+
+    def _kernels_for(self, fastmath):
+        # fastmath.with_fastmath asks for the other kernels through the System
+        # so that module need not import this one (which imports it)
+        return kernel_module(self.layout, fastmath)
 
     # -- names ----------------------------------------------------------------
     @staticmethod
@@ -336,7 +346,15 @@ def _check_supported(circuit):
                                "either always or never true")
 
 
-def compile(model, backend="auto", *, strict=False):
+def kernel_key(layout, fastmath=False):
+    """What the generated kernel text depends on: the layout structure,
+    whether anything is coupled, and the fast-math option (strict kernels
+    keep the key they always had, so their disk cache stays warm)."""
+    key = (layout.structure_key, layout.src.size > 0)
+    return (key + ("fastmath",)) if fastmath else key
+
+
+def compile(model, backend="auto", *, strict=False, fastmath=False):
     """Compile a Blox or Circuit into a :class:`System`.
 
     Composites are laid out flat under their dotted paths.  An input a
@@ -347,6 +365,14 @@ def compile(model, backend="auto", *, strict=False):
     Kernels are generated once per circuit structure (blox types and
     counts), cached on disk, and shared by every System of that structure.
 
+    ``fastmath=True`` (default False) compiles kernels that may reassociate
+    sums and contract products (LLVM fast-math without nnan/ninf), so a
+    dense coupling is summed with vector instructions: faster on dense
+    networks, equal to the strict kernels within
+    :data:`~nbblox.compile.fastmath.TOLERANCE` (1e-12) relative on the W2
+    network, not bit-identical (:mod:`nbblox.compile.fastmath`).  The
+    default keeps runs bit-reproducible.  No effect with the NumPy backend.
+
     Examples
     --------
     >>> import nbblox as nb
@@ -356,6 +382,7 @@ def compile(model, backend="auto", *, strict=False):
     """
     circuit = _as_circuit(model)
     backend = _choose_backend(backend)
+    fastmath = check_fastmath(fastmath)
     # composites are laid out flat under their paths: the same kernels as a
     # circuit written out by hand (nbblox.model.composite)
     flat, promoted = composite.flatten(circuit)
@@ -364,13 +391,31 @@ def compile(model, backend="auto", *, strict=False):
     layout = build_layout(flat)
     if backend == "numpy":
         from .reference import ReferenceKernels
-        return System(circuit, layout, ReferenceKernels(layout), "numpy", promoted)
-    key = (layout.structure_key, layout.src.size > 0)
+        s = System(circuit, layout, ReferenceKernels(layout), "numpy", promoted)
+        s.fastmath = False
+        return s
+    s = System(circuit, layout, kernel_module(layout, fastmath), "numba", promoted)
+    s.fastmath = fastmath
+    return s
+
+
+def kernel_module(layout, fastmath=False):
+    """The compiled kernel module of ``layout``, strict or fastmath."""
+    return load_module(_source(layout, fastmath))
+
+
+def _source(layout, fastmath):
+    # the fastmath text is derived from the strict one: no SymPy when the
+    # strict kernels of this structure were generated before (an RLock, so
+    # the fastmath branch may ask for the strict text while holding it)
+    key = kernel_key(layout, fastmath)
     with _lock:
         src = _source_cache.get(key)
         if src is None:
-            src = _source_cache[key] = cached_source(key, lambda: _generate(layout))
-    return System(circuit, layout, load_module(src), "numba", promoted)
+            make = ((lambda: fast_source(_source(layout, False))) if fastmath
+                    else (lambda: _generate(layout)))
+            src = _source_cache[key] = cached_source(key, make)
+        return src
 
 
 def _generate(layout):

@@ -11,6 +11,7 @@ import numpy as np
 
 from .._version import __version__
 from ..compile import schemes
+from ..compile.fastmath import with_fastmath
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
@@ -49,7 +50,7 @@ def canonical_method(method):
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
              stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9,
              sensitivities=None, callback=None, callback_every=None, weights=None,
-             learn=True, record_weights=None):
+             learn=True, record_weights=None, fastmath=None):
     """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
 
     Parameters
@@ -114,6 +115,12 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         Keep a snapshot of all synapse weights every ``record_weights`` ms
         (True: at the callback times) in ``sol.weight_history``.  Final
         weights are always in ``sol.weights``.
+    fastmath : bool, optional
+        True runs kernels that may reassociate sums (a vectorised dense
+        coupling), equal to the strict ones within 1e-12 relative on
+        dense networks but not bit for bit; False the strict ones.  None
+        (default): as the System was compiled (a Blox or Circuit: strict).
+        See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
 
     Returns
     -------
@@ -131,6 +138,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     True
     """
     system = as_system(model, backend)
+    if fastmath is not None:
+        system = with_fastmath(system, fastmath)
     method = canonical_method(method)
     if method in FIXED_METHODS:
         schemes.require(method, system.layout, system.backend)
@@ -178,7 +187,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     check_memory(nrec * held * 8, f"recording {held} variables x {nrec} samples",
                  SimulationError, "use stride= or record= to keep less, or a larger dt")
     info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
-            "seed": seed, "backend": system.backend, "nbblox": __version__}
+            "seed": seed, "backend": system.backend, "fastmath": bool(system.fastmath),
+            "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
     if sensitivities is not None:

@@ -117,7 +117,8 @@ def _show(obj):
         return pn.panel(obj)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
-            return pn.panel(obj, sizing_mode="stretch_width")
+            from .text import ALIGNED_MATH_CSS
+            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS])
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))
     return None                       # an object without a picture: nothing to look at

@@ -483,6 +483,45 @@ def raw_math(page, selector="body"):
     return page.evaluate(_RAW_MATH, selector)
 
 
+_EQUATION_COLUMNS = _WALK + r"""
+() => {
+  const out = [];
+  for (const el of walk(document.body)) {
+    // MathJax's hidden copy for screen readers is not what people see
+    if (el.tagName.toLowerCase() !== 'mtable' || !visible(el)
+        || el.closest('mjx-assistive-mml')) continue;
+    const align = (el.getAttribute('columnalign') || '').split(/\s+/);
+    const lefts = [];
+    for (const row of el.children) {
+      const cell = row.children[1];
+      if (cell && cell.firstElementChild)
+        lefts.push(Math.round(cell.firstElementChild.getBoundingClientRect().left));
+    }
+    out.push({align, lefts});
+  }
+  return out;
+}"""
+
+
+def equation_columns(page):
+    """Every visible MathML table (KaTeX's ``aligned`` blocks, shadow roots
+    included): ``[{"align": ["right", "left"], "lefts": [x of the second
+    column's content in each row]}]``; in an ``aligned`` block the lefts are
+    equal (the "=" signs line up)."""
+    return page.evaluate(_EQUATION_COLUMNS)
+
+
+def plot_frames(page):
+    """Every rendered Bokeh plot's data frame (the area inside the axes):
+    ``[{"title", "width", "height"}]`` in CSS pixels.  A legend or title that
+    eats the height leaves a flat strip of data."""
+    return page.evaluate("""() => [...Bokeh.index.query(
+          v => v.frame != null && v.model != null && 'title' in v.model)]
+      .filter(v => v.el && v.el.isConnected && v.el.getBoundingClientRect().width > 0)
+      .map(v => ({title: (v.model.title && v.model.title.text) || '',
+                  width: Math.round(v.frame.bbox.width), height: Math.round(v.frame.bbox.height)}))""")
+
+
 def track_requests(page):
     """Record every request URL of ``page`` in ``page.requests``."""
     page.requests = []

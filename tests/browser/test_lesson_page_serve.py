@@ -5,6 +5,7 @@ reads it (issue 16).  Each check is a defect that was seen on the served page:
   a control character (``\\approx`` -> bell): no text node holds TeX, and
   MathJax drew the formulas;
 * the header said "01 First Neuron Fhn": the title is the lesson's first heading;
+* the "=" signs of a blox's aligned equations zigzagged;
 * a card "Object inline: true" (a stray return value) and empty cards: no such
   text, no empty cell box;
 * printed output missing: the printed lines are there;
@@ -65,6 +66,14 @@ def test_maths_is_rendered_with_backslashes_intact(lesson_page):
         lesson_page.evaluate("""() => { let n = 0; const walk = (r) => { for (const e of r.querySelectorAll('*')) {
             if (e.tagName.toLowerCase().startsWith('mjx') || (e.getAttribute && e.getAttribute('data-mml-node'))) n++;
             if (e.shadowRoot) walk(e.shadowRoot); } }; walk(document); return n; }""") > 5
+
+
+def test_equations_line_up_at_the_equals_sign(lesson_page):
+    # the blox shown in a cell (``fhn``): its aligned equations' "=" signs zigzagged
+    # (Chromium's MathML ignores columnalign; see nbblox.ui.text.ALIGNED_MATH_CSS)
+    tables = [t for t in lab.equation_columns(lesson_page) if t["align"][:2] == ["right", "left"]]
+    assert tables, "no aligned equations on the page"
+    assert all(max(t["lefts"]) - min(t["lefts"]) <= 2 for t in tables), tables
 
 
 def test_printed_output_present_and_no_stray_or_empty_boxes(lesson_page):

@@ -84,10 +84,11 @@ def test_ctrl_c_stops_a_long_numba_run_promptly(tmp_path):
     try:
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(1.0)
-        t0 = time.perf_counter()
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-        assert time.perf_counter() - t0 < 5, "Ctrl-C waited for the kernel"
+        # uninterrupted, the run takes about an hour: if Ctrl-C waited for the kernel,
+        # communicate() times out.  No bound in seconds on how promptly (issue 24: a
+        # "< 5 s" here failed the random-order job at load 16, 7.4 s); speed is bench's.
+        out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 3 and "interrupted" in out
     finally:
         proc.kill()

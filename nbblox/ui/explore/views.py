@@ -41,8 +41,10 @@ def timeseries_view(ex, group=0):
     from ...viz.units import model_title, safe_title
     names = list(ex.vars) if group is None else ex.groups()[group]
     first = group in (0, None)
+    # a legend above the data takes a row: the panel grows by it, or the data of two
+    # overlaid variables got ~100 px
     look = dict(units=ex._units, labels=ex._labels, responsive=True,
-                height=260 if first else 200,
+                height=(260 if first else 200) + (50 if len(names) > 1 else 0),
                 title=safe_title(model_title(ex.system)) if first else "",
                 dim="value" if first else f"y{group}")
 
