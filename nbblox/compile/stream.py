@@ -31,7 +31,7 @@ import re
 __all__ = ["COLS", "FEATURES", "stream_source"]
 
 #: accumulator columns of ``acc[r, :]``
-COLS = ("K", "min", "max", "s1", "s2", "last", "count", "first_t", "last_t")
+COLS = ("K", "min", "max", "s1", "s2", "last", "count", "first_t", "last_t", "prev")
 NACC = len(COLS)
 
 _SIG = "def run_{m}(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):"
@@ -60,11 +60,12 @@ def _fold(pad, tj, tprev, feats=FEATURES):
     into ``sm_acc`` (columns in rows: ``sm_acc[c, r]``) for the accumulator
     groups ``feats`` (see :data:`FEATURES`).  The first kept sample
     (``j == sm_k0``) starts the accumulators.  Later samples take up to three
-    loops over the recorded variables: min, max, the sums and a count of
-    upward crossings (selects, no branch, so it vectorises across the
-    lockstep replicas), the crossing times only when one happened (rare),
-    and the previous sample."""
-    body = []
+    one loop over the recorded variables keeps the last sample and updates
+    min, max, the sums and a count of upward crossings (selects, no branch,
+    so it vectorises across the lockstep replicas); a second loop computes
+    the crossing times only on a sample where one happened (rare)."""
+    body = ["sm_pv = sm_acc[5, sm_r]", "sm_acc[5, sm_r] = sm_v"] if "c" in feats \
+        else ["sm_acc[5, sm_r] = sm_v"]
     if "m" in feats:
         body += ["sm_m = sm_acc[1, sm_r]", "sm_acc[1, sm_r] = sm_v if sm_v < sm_m else sm_m",
                  "sm_m = sm_acc[2, sm_r]", "sm_acc[2, sm_r] = sm_v if sm_v > sm_m else sm_m"]
@@ -72,20 +73,20 @@ def _fold(pad, tj, tprev, feats=FEATURES):
         body += ["sm_d = sm_v - sm_acc[0, sm_r]", "sm_acc[3, sm_r] += sm_d",
                  "sm_acc[4, sm_r] += sm_d * sm_d"]
     if "c" in feats:
-        body += ["sm_nup += 1 if sm_v >= sm_thr and sm_acc[5, sm_r] < sm_thr else 0"]
+        body += ["sm_acc[9, sm_r] = sm_pv",
+                 "sm_nup += (sm_v >= sm_thr) & (sm_pv < sm_thr)"]
     lines = ["if j > sm_k0:", "    sm_nup = 0"]
 
     def loop(load, inner):
         return ["        for sm_r in range(rec.shape[0]):", f"            sm_v = {load}"] + \
             ["            " + ln for ln in inner]
-    if body:
-        lines += ["    if sm_contig:"] + loop("x[sm_lo + sm_r]", body)
-        lines += ["    else:"] + loop("x[rec[sm_r]]", body)
+    lines += ["    if sm_contig:"] + loop("x[sm_lo + sm_r]", body)
+    lines += ["    else:"] + loop("x[rec[sm_r]]", body)
     if "c" in feats:
         lines += f"""    if sm_nup > 0:
         for sm_r in range(rec.shape[0]):
-            sm_v = x[rec[sm_r]]
-            sm_pv = sm_acc[5, sm_r]
+            sm_v = sm_acc[5, sm_r]
+            sm_pv = sm_acc[9, sm_r]
             if not (sm_pv >= sm_thr) and sm_v >= sm_thr:
                 sm_fr = (sm_thr - sm_pv) / (sm_v - sm_pv) if sm_v != sm_pv else 0.0
                 sm_tc = {tprev} + sm_fr * ({tj} - {tprev})
@@ -93,8 +94,6 @@ def _fold(pad, tj, tprev, feats=FEATURES):
                     sm_acc[7, sm_r] = sm_tc
                 sm_acc[8, sm_r] = sm_tc
                 sm_acc[6, sm_r] += 1.0""".split("\n")
-    lines += ["    if sm_contig:"] + loop("x[sm_lo + sm_r]", ["sm_acc[5, sm_r] = sm_v"])
-    lines += ["    else:"] + loop("x[rec[sm_r]]", ["sm_acc[5, sm_r] = sm_v"])
     lines += """elif j == sm_k0:
     for sm_r in range(rec.shape[0]):
         sm_v = x[rec[sm_r]]

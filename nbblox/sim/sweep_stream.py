@@ -5,7 +5,7 @@ a time (:data:`STREAMABLE`; ``"rate"`` and ``"period"`` only with a fixed
 ``threshold``, since the default threshold is the midpoint of the whole
 trace) and no traces are asked for, :func:`nbblox.sweep` on the CPU backend
 runs the ``stream_<m>`` loops of :mod:`nbblox.compile.stream`: each instance
-keeps ``len(record) x 9`` accumulators instead of a ``len(record) x
+keeps ``len(record) x 10`` accumulators instead of a ``len(record) x
 n_samples`` trace.  The samples folded are those the trace path reduces
 (every ``stride``-th step, from the first sample at ``t >= t0 +
 transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
@@ -156,7 +156,7 @@ def measures(meas, acc, bad, t_kept):
     """``{name: (n, R) array}`` of the built-in measures from accumulators;
     diverged rows are NaN."""
     nk = t_kept.size
-    K, lo, hi, s1, s2, last, count, first_t, last_t = np.moveaxis(acc, -1, 0)
+    K, lo, hi, s1, s2, last, count, first_t, last_t, _ = np.moveaxis(acc, -1, 0)
     out = {}
     if nk == 0:
         return {name: np.full(acc.shape[:2], np.nan) for name, _ in meas}
