@@ -12,11 +12,13 @@ transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
 those of the trace path; mean and std come from shifted one-pass sums and
 agree with NumPy's to rounding (~1e-13 relative; tests check 1e-12).
 
-Set :data:`STREAM` to False (or pass ``stream=False`` to ``sweep``) to use
-the trace path.
+Set :data:`STREAM` to False (or the environment variable
+``NBBLOX_SWEEP_STREAM=0``, or pass ``stream=False`` to ``sweep``) to use the
+trace path.
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -30,8 +32,9 @@ from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
 
-#: module switch: False sends every sweep through the trace path
-STREAM = True
+#: module switch: False sends every sweep through the trace path (the
+#: environment variable ``NBBLOX_SWEEP_STREAM=0`` sets it at import, e.g. for A/B runs)
+STREAM = os.environ.get("NBBLOX_SWEEP_STREAM", "1").strip() not in ("0", "false", "no", "off")
 #: built-in measures the kernels can accumulate
 STREAMABLE = ("mean", "min", "max", "std", "final", "amplitude", "rate", "period")
 
