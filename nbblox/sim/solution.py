@@ -189,7 +189,9 @@ class Solution:
         import xarray as xr
         ds = xr.Dataset({n: ("time", self.values[i]) for i, n in enumerate(self.names)},
                         coords={"time": ("time", self.t, {"units": "ms"})})
-        ds.attrs.update({k: (json.dumps(v) if isinstance(v, (dict, list)) else v)
+        # netCDF attributes hold no booleans (info["fastmath"]): 0/1 as CF does
+        ds.attrs.update({k: (json.dumps(v) if isinstance(v, (dict, list))
+                             else int(v) if isinstance(v, (bool, np.bool_)) else v)
                          for k, v in self.info.items() if v is not None})
         ds.attrs["params"] = json.dumps(self.params)
         if self.sensitivities is not None:
