@@ -509,3 +509,73 @@ def test_served_gallery_lists_every_lesson_once_by_its_title():
     # the student folder on its own is a gallery too (what Binder students open)
     student, _ = collect_apps(REPO / "lessons" / "student")
     assert sorted(student) == [p.stem for p in LESSONS]
+
+
+# -- issue 21, audited: every checker, every new lesson, no answer above its exercise
+
+def _numeric_exercises():
+    from nbblox.lessons.answers import Numeric
+    return sorted(n for n, (f, _) in EXERCISES.items()
+                  if isinstance(getattr(f, "func", None), Numeric))
+
+
+@pytest.mark.parametrize("name", _numeric_exercises())
+def test_every_checker_reads_the_forms_a_student_would_try(name, monkeypatch):
+    """Each numeric checker (not only the two tested above) takes a number, a
+    numpy scalar, a one-element array or list and a string with its own unit,
+    and answers a malformed answer with a hint.  The truth is replaced by 2.5
+    so that no model is simulated: what is tested is the reading."""
+    ex = EXERCISES[name][0].func
+    monkeypatch.setattr(ex, "truth", lambda: 2.5)
+    unit = f" {ex.unit}" if ex.unit else ""
+    for answer in (2.5, np.float64(2.5), np.float32(2.5), np.array(2.5), np.array([2.5]),
+                   [2.5], "2.5", f" 2.5{unit} ", "25e-1"):
+        r = check(name, answer)
+        assert r, f"{name}: {answer!r} refused: {r.message}"
+    wrong = check(name, 2.5 + ex.tol + 1.0)
+    assert not wrong and "not right yet" in wrong.message and ex.hint in wrong.message
+    other_unit = "2.5 furlongs"
+    for answer, hint in [("fast", "is not a number"), (np.array([2.5, 3.0]), "has 2 values"),
+                         (other_unit, f"in {ex.unit}, not furlongs" if ex.unit else "no unit"),
+                         (None, "no answer yet"), (..., "no answer yet"),
+                         (float("nan"), "finite number"), (True, "not True or False")]:
+        r = check(name, answer)
+        assert not r and hint in r.message, f"{name}: {answer!r} -> {r.message}"
+        assert "Traceback" not in repr(r)
+
+
+NEW_LESSONS = [p for p in LESSONS if p.stem[:2] in {"13", "14", "15", "16", "17"}]
+
+
+def _graded_names(nb):
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+@pytest.mark.parametrize("path", NEW_LESSONS, ids=[p.stem for p in NEW_LESSONS])
+def test_new_lessons_have_what_the_issue_asks(path):
+    """Issue 21, "four new lessons" (and lesson 17): rendered equations, an
+    interactive cell, at least two checked exercises whose values name their
+    source, and a stated run time of at most 60 s on this machine."""
+    nb = nbformat.read(path, 4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "$$" in md, f"{path.name}: no displayed equation"
+    assert re.search(r"nb\.explore\(|hv\.HoloMap\(|hv\.DynamicMap\(|CircuitBuilder\(", code), \
+        f"{path.name}: no interactive cell (explorer, slider or builder)"
+    names = _graded_names(nb)
+    assert len(names) >= 2, f"{path.name}: {names}"
+    for name in names:
+        ex = EXERCISES[name][0].func
+        assert ex.source.strip(), f"{name}: the checker names no source for its value"
+    seconds = int(re.search(r"Runs top to bottom in about (\d+) s", nb.cells[0].source).group(1))
+    assert seconds <= 60, f"{path.name}: stated run time {seconds} s"
+
+
+def test_readme_lesson_table_lists_every_lesson():
+    """The README's lesson table names every lesson notebook, in order."""
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("## Lessons", 1)[1].split("\n\n", 2)[1]
+    listed = re.findall(r"^\| (\d+) \| `(\w+)` \|", table, re.M)
+    assert [stem for _, stem in listed] == [p.stem for p in LESSONS]
+    assert [int(n) for n, _ in listed] == [int(p.stem[:2]) for p in LESSONS]
