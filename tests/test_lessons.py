@@ -596,7 +596,8 @@ COINCIDENCES = {
 
 def _shown_before_each_exercise(path):
     """For each answer cell of the instructor edition: the numbers a student
-    has seen above it (markdown, code, stored outputs), leaving out the
+    has seen above it (markdown, code, stored outputs) and in the answer
+    cell outside its solution region, leaving out the
     lesson's number in its title and its stated run time."""
     nb = nbformat.read(path, 4)
     seen, out = [], {}
@@ -604,11 +605,14 @@ def _shown_before_each_exercise(path):
         grader = c.metadata.get("nbgrader", {})
         if grader.get("solution"):
             name = grader["grade_id"].removesuffix("_answer")
-            text = "\n".join(seen)
+            visible = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", c.source, flags=re.S)
+            text = "\n".join(seen + [visible])       # and the answer cell's own comments
             out[name] = sorted({float(m.replace("−", "-")) for m in _NUMBER_SHOWN.findall(text)})
         if grader.get("grade"):
             continue           # hidden tests: students never see them
-        source = c.source
+        source = c.source       # what a student sees of it (an answer cell: no solution)
+        if grader.get("solution"):
+            source = visible
         if k == 0:
             source = re.sub(r"^# Lesson \d+", "", RUN_TIME.sub("", source))
         seen.append(source)
