@@ -458,6 +458,8 @@ def test_both_editions_are_built_from_the_current_source(path):
     text = "\n".join(c.source for c in student.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
     assert not any(c.get("outputs") for c in student.cells)
+    # test markers are the instructor's: students see no nbval tag either
+    assert not [t for c in student.cells for t in c.metadata.get("tags", []) if "nbval" in t]
 
 
 def _pins():
