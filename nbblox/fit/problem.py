@@ -68,14 +68,14 @@ class Problem:
     def __init__(self, system, data, params, *, t=None, vars=None, t0=0.0, dt=0.01,
                  method="rk4", sigma=None):
         from ..compile.schemes import select
-        from ..sim.simulate import _method
+        from ..sim.simulate import canonical_method
         self.system = system
         if not isinstance(params, dict) or not params:
             raise ParameterError("params must be a dict {'blox.param': (lo, hi)} with at "
                                  "least one entry")
         self.names = list(params)
         self.cols = sensitivity_columns(system, self.names)
-        self.method = _method(method)
+        self.method = canonical_method(method)
         if self.method not in select(backend="sensitivity"):
             raise ParameterError(f"fitting integrates with a fixed-step method with "
                                  f"sensitivities ({', '.join(select(backend='sensitivity'))})"

@@ -5,17 +5,17 @@ numba does not bound-check.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 
 from .._version import __version__
 from ..compile import schemes
-from ..compile.fastmath import with_fastmath
+from ..compile.kernels import with_fastmath
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
+from ..model.params import finite
 from . import control
 from .events import noise_seed, reset_error, run_full
 from .solution import Solution
@@ -30,16 +30,12 @@ MAX_RUN_STEPS = 2**53
 
 
 def _number(v, what):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise SimulationError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(v):
-        raise SimulationError(f"{what} must be finite, got {v}")
-    return v
+    return finite(v, what, SimulationError)
 
 
-def _method(method):
+def canonical_method(method):
+    """The scheme table's (or scipy's) name of ``method``, aliases resolved; a
+    SimulationError listing the methods otherwise."""
     m = str(method)
     scheme = schemes.get(m)
     if scheme is not None:
@@ -120,9 +116,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         (True: at the callback times) in ``sol.weight_history``.  Final
         weights are always in ``sol.weights``.
     fastmath : bool, optional
-        True runs kernels that may reassociate sums (a vectorised dense
-        coupling), equal to the strict ones within 1e-12 relative on
-        dense networks but not bit for bit; False the strict ones.  None
+        True runs kernels that may reassociate sums (a dense coupling as
+        vectorised rows or one BLAS dgemv), equal to the strict ones within
+        1e-12 relative on dense networks but not bit for bit; False the
+        strict ones.  None
         (default): as the System was compiled (a Blox or Circuit: strict).
         See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
 
@@ -144,7 +141,7 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     system = as_system(model, backend)
     if fastmath is not None:
         system = with_fastmath(system, fastmath)
-    method = _method(method)
+    method = canonical_method(method)
     if method in FIXED_METHODS:
         schemes.require(method, system.layout, system.backend)
     t0 = _number(t0, "t0")
@@ -226,6 +223,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
                         dict(info, rtol=rtol, atol=atol), rtol, atol)
     sol.start = start
     return sol
+
+
+# Solution.rerun() simulates through this (solution.py cannot import this module back)
+Solution._simulate = staticmethod(simulate)
 
 
 def _start(system, x, weights, learn, record_weights, callback):
