@@ -458,6 +458,8 @@ def test_both_editions_are_built_from_the_current_source(path):
     text = "\n".join(c.source for c in student.cells)
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
     assert not any(c.get("outputs") for c in student.cells)
+    # test markers are the instructor's: students see no nbval tag either
+    assert not [t for c in student.cells for t in c.metadata.get("tags", []) if "nbval" in t]
 
 
 def _pins():
@@ -509,3 +511,133 @@ def test_served_gallery_lists_every_lesson_once_by_its_title():
     # the student folder on its own is a gallery too (what Binder students open)
     student, _ = collect_apps(REPO / "lessons" / "student")
     assert sorted(student) == [p.stem for p in LESSONS]
+
+
+# -- issue 21, audited: every checker, every new lesson, no answer above its exercise
+
+def _numeric_exercises():
+    from nbblox.lessons.answers import Numeric
+    return sorted(n for n, (f, _) in EXERCISES.items()
+                  if isinstance(getattr(f, "func", None), Numeric))
+
+
+@pytest.mark.parametrize("name", _numeric_exercises())
+def test_every_checker_reads_the_forms_a_student_would_try(name, monkeypatch):
+    """Each numeric checker (not only the two tested above) takes a number, a
+    numpy scalar, a one-element array or list and a string with its own unit,
+    and answers a malformed answer with a hint.  The truth is replaced by 2.5
+    so that no model is simulated: what is tested is the reading."""
+    ex = EXERCISES[name][0].func
+    monkeypatch.setattr(ex, "truth", lambda: 2.5)
+    unit = f" {ex.unit}" if ex.unit else ""
+    for answer in (2.5, np.float64(2.5), np.float32(2.5), np.array(2.5), np.array([2.5]),
+                   [2.5], "2.5", f" 2.5{unit} ", "25e-1"):
+        r = check(name, answer)
+        assert r, f"{name}: {answer!r} refused: {r.message}"
+    wrong = check(name, 2.5 + ex.tol + 1.0)
+    assert not wrong and "not right yet" in wrong.message and ex.hint in wrong.message
+    other_unit = "2.5 furlongs"
+    for answer, hint in [("fast", "is not a number"), (np.array([2.5, 3.0]), "has 2 values"),
+                         (other_unit, f"in {ex.unit}, not furlongs" if ex.unit else "no unit"),
+                         (None, "no answer yet"), (..., "no answer yet"),
+                         (float("nan"), "finite number"), (True, "not True or False")]:
+        r = check(name, answer)
+        assert not r and hint in r.message, f"{name}: {answer!r} -> {r.message}"
+        assert "Traceback" not in repr(r)
+
+
+NEW_LESSONS = [p for p in LESSONS if p.stem[:2] in {"13", "14", "15", "16", "17"}]
+
+
+def _graded_names(nb):
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+@pytest.mark.parametrize("path", NEW_LESSONS, ids=[p.stem for p in NEW_LESSONS])
+def test_new_lessons_have_what_the_issue_asks(path):
+    """Issue 21, "four new lessons" (and lesson 17): rendered equations, an
+    interactive cell, at least two checked exercises whose values name their
+    source, and a stated run time of at most 60 s on this machine."""
+    nb = nbformat.read(path, 4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "$$" in md, f"{path.name}: no displayed equation"
+    assert re.search(r"nb\.explore\(|hv\.HoloMap\(|hv\.DynamicMap\(|CircuitBuilder\(", code), \
+        f"{path.name}: no interactive cell (explorer, slider or builder)"
+    names = _graded_names(nb)
+    assert len(names) >= 2, f"{path.name}: {names}"
+    for name in names:
+        ex = EXERCISES[name][0].func
+        assert ex.source.strip(), f"{name}: the checker names no source for its value"
+    seconds = int(re.search(r"Runs top to bottom in about (\d+) s", nb.cells[0].source).group(1))
+    assert seconds <= 60, f"{path.name}: stated run time {seconds} s"
+
+
+def test_readme_lesson_table_lists_every_lesson():
+    """The README's lesson table names every lesson notebook, in order."""
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("## Lessons", 1)[1].split("\n\n", 2)[1]
+    listed = re.findall(r"^\| (\d+) \| `(\w+)` \|", table, re.M)
+    assert [stem for _, stem in listed] == [p.stem for p in LESSONS]
+    assert [int(n) for n, _ in listed] == [int(p.stem[:2]) for p in LESSONS]
+
+
+_NUMBER_SHOWN = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+#: numbers above an exercise that its checker would accept, each looked at: a
+#: model parameter or a stimulus that happens to lie within the tolerance, not
+#: the answer.  A new entry needs the same look.
+COINCIDENCES = {
+    ("14_noise", "lif_noise_rate", 10.0): "OU tau = 10 ms, reset V_r = 10 mV (parameters)",
+    ("15_synapses", "tm_best_rate", 20.0): "the 20 Hz test train and the rates swept "
+                                           "(1-100 Hz) for the depressing synapse",
+    ("17_composites", "chain_connections", 16.0): "c1 = 16, Wilson & Cowan's E->E weight",
+}
+
+
+def _shown_before_each_exercise(path):
+    """For each answer cell of the instructor edition: the numbers a student
+    has seen above it (markdown, code, stored outputs) and in the answer
+    cell outside its solution region, leaving out the
+    lesson's number in its title and its stated run time."""
+    nb = nbformat.read(path, 4)
+    seen, out = [], {}
+    for k, c in enumerate(nb.cells):
+        grader = c.metadata.get("nbgrader", {})
+        if grader.get("solution"):
+            name = grader["grade_id"].removesuffix("_answer")
+            visible = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", c.source, flags=re.S)
+            text = "\n".join(seen + [visible])       # and the answer cell's own comments
+            out[name] = sorted({float(m.replace("−", "-")) for m in _NUMBER_SHOWN.findall(text)})
+        if grader.get("grade"):
+            continue           # hidden tests: students never see them
+        source = c.source       # what a student sees of it (an answer cell: no solution)
+        if grader.get("solution"):
+            source = visible
+        if k == 0:
+            source = re.sub(r"^# Lesson \d+", "", RUN_TIME.sub("", source))
+        seen.append(source)
+        for o in c.get("outputs", []):
+            seen.append(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")))
+    return out
+
+
+RUN_TIME = re.compile(r"\*Runs top to bottom in about .*?\*", re.S)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_answer_is_shown_above_its_exercise(path):
+    """Issue 21: "no answer printed before its exercise".  Every number written
+    in the text, the code or a stored output above an exercise is given to
+    that exercise's checker: none may be accepted, except the coincidences
+    listed (and looked at) in COINCIDENCES.  Outputs that are not stored
+    (build.py keeps only check-output cells') are outside this test."""
+    reveals = []
+    for name, numbers in _shown_before_each_exercise(path).items():
+        if name == "pair_file":
+            continue
+        reveals += [f"{name} = {x:g}" for x in numbers
+                    if (path.stem, name, x) not in COINCIDENCES and check(name, x)]
+    assert not reveals, f"{path.name}: answers shown above their exercise: {reveals}"

@@ -5,7 +5,7 @@
 #
 # **Learning goals.** After this lesson you can
 # 1. describe the three populations of the Jansen–Rit column (1995) and its EEG output;
-# 2. measure the frequency of its rhythm (about 10 Hz: the alpha rhythm);
+# 2. measure the frequency of its rhythm and name the EEG band it falls in;
 # 3. see how the rhythm depends on the input rate $p$ and the synaptic gains.
 
 # %%

@@ -125,7 +125,7 @@ notes = hv.Labels({"fast.z": [1.52, 2.12], "fast.x": [-1.85, 1.6],
  * hv.Curve((sol["hr.z"][late], sol["hr.x"][late]), "fast.z", "fast.x",
             label="trajectory of the full model").opts(color="#D55E00", alpha=0.6, line_width=1)
  * notes
- ).opts(width=750, height=450, xlim=(1.5, 3.2), ylim=(-2.2, 2.3), legend_position="top_right",
+ ).opts(width=820, height=450, xlim=(1.5, 3.2), ylim=(-2.2, 2.3), legend_position="right",
         xlabel="z (slow variable, frozen)", ylabel="x", title="Hindmarsh-Rose: slow-fast dissection")
 
 # %% tags=["nbval-check-output"]

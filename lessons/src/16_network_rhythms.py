@@ -8,8 +8,8 @@
 #    variability of spike counts (Fano factor) of a population, and say why a short
 #    recording biases the CV;
 # 2. find a population rhythm in the power spectrum of the population rate (`nb.spectrum`);
-# 3. explain how a network can oscillate at 140 Hz while each neuron fires at 3–4 Hz,
-#    irregularly: *sparse synchrony* (Brunel & Hakim 1999);
+# 3. explain how a network can oscillate at over a hundred hertz while each neuron fires
+#    only a few times a second, irregularly: *sparse synchrony* (Brunel & Hakim 1999);
 # 4. measure synchrony (Golomb's $\chi$) and relate the rhythm's period to the synaptic
 #    delay.
 #
