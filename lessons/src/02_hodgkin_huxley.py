@@ -32,7 +32,7 @@ hh
 
 # %%
 sol = nb.simulate(hh, 1000.0, dt=0.01, params={"hh.I": 10.0})
-sol.plot(vars=["hh.V"]).opts(title="HH at I = 10 uA/cm^2")
+sol.plot(vars=["hh.V"]).opts(title="HH at I = 10 µA/cm²")
 
 # %% [markdown]
 # **Exercise 1.** How fast does it fire (Hz)? `spike_times(sol.t, sol["hh.V"])` gives the
@@ -76,8 +76,8 @@ P = {k: v for k, v in hh.params.items()}
 V, m, h, n = (sol[f"hh.{s}"][win] for s in "Vmhn")
 I_Na = P["g_Na"] * m**3 * h * (V - P["E_Na"])
 I_K = P["g_K"] * n**4 * (V - P["E_K"])
-(hv.Curve((t, I_Na), "time (ms)", "current (uA/cm^2)", label="I_Na")
- * hv.Curve((t, I_K), "time (ms)", "current (uA/cm^2)", label="I_K")).opts(width=600, height=250)
+(hv.Curve((t, I_Na), "time (ms)", "current (µA/cm²)", label="I_Na")
+ * hv.Curve((t, I_K), "time (ms)", "current (µA/cm²)", label="I_K")).opts(width=600, height=250)
 
 # %% [markdown]
 # **Question.** Which current is inward (negative) during the upstroke? Why does the
@@ -95,7 +95,7 @@ rates = []
 for I in currents:
     s = nb.simulate(system, 600.0, dt=0.02, params={"hh.I": I}, record=["hh.V"])
     rates.append(firing_rate(s, "hh.V", t_min=100.0))
-hv.Curve((currents, rates), "I (uA/cm^2)", "rate (Hz)").opts(width=500,
+hv.Curve((currents, rates), "I (µA/cm²)", "rate (Hz)").opts(width=500,
                                                               title="f-I curve")
 
 # %% tags=["nbval-check-output"]
