@@ -14,11 +14,18 @@ generator stays the one source of truth:
   rewrote ``x + dt*r*x`` so that the check never saw the overflow; tested)
   and ``afn`` (``exp``/``log`` stay the libm functions);
 * the dense coupling block (mode 2 of :mod:`nbblox.compile.plan`, chosen
-  by density) is summed row by row over contiguous views
-  (``WD[a]``, ``o[b0:b1]``): with ``reassoc`` LLVM vectorises that
-  reduction (the strict ``WD[a, b] * o[b0 + b]`` form, whose index
+  by density: at least a quarter of the targets x sources window connected)
+  is chosen by size: from :data:`DOT_MIN_CELLS` cells on it is one
+  ``np.dot(WD, o[b0:b1], u[a0:a1])`` on contiguous float64 slices, which
+  numba hands to BLAS ``dgemv``; smaller blocks are summed row by row over
+  contiguous views (``WD[a]``, ``o[b0:b1]``), a reduction LLVM vectorises
+  with ``reassoc`` (the strict ``WD[a, b] * o[b0 + b]`` form, whose index
   arithmetic LLVM does not prove in range, stays scalar even with the
-  flags: 13x slower at 128 x 128).
+  flags: 13x slower at 128 x 128).  Measured per product (load ~9): rows
+  4x faster than dgemv's call overhead at 32 x 32, even from 64 x 64 to
+  128 x 128, dgemv ahead at 256 x 256; on the whole W2 run both are equal
+  at N=80 and N=512, so the threshold is where BLAS stops costing.  BLAS
+  threads are OpenBLAS's (``OPENBLAS_NUM_THREADS``/``OMP_NUM_THREADS``).
 
 Results differ from the strict kernel in the last bits of each sum and of
 each contracted product: on the W2 Wilson-Cowan network every state stays
@@ -28,15 +35,16 @@ such difference over time, as it would a change of compiler.
 """
 from __future__ import annotations
 
-import copy
 import re
 
 from ..exceptions import CompileError
 
-__all__ = ["FLAGS", "TOLERANCE", "check_fastmath", "fast_source", "with_fastmath"]
+__all__ = ["FLAGS", "DOT_MIN_CELLS", "TOLERANCE", "check_fastmath", "fast_source"]
 
 #: numba/LLVM fast-math flags of a fastmath kernel (no nnan, ninf, nsz, afn)
 FLAGS = ("arcp", "contract", "reassoc")
+#: dense blocks with at least this many cells are one BLAS dgemv (see module doc)
+DOT_MIN_CELLS = 64 * 64
 #: the stated agreement with the strict kernels on W2 (relative, per state)
 TOLERANCE = 1e-12
 
@@ -82,7 +90,10 @@ def _rows(p, W, a0, b0):
 
 
 def _dense_block(m):
-    return _rows(m["p"], m["W"], m["a0"], m["b0"])
+    p, W, a0, b0 = m["p"], m["W"], m["a0"], m["b0"]
+    return (f"{p}if {W}.shape[0] * {W}.shape[1] >= {DOT_MIN_CELLS}:  # BLAS dgemv\n"
+            f"{p}    np.dot({W}, o[{b0}:{b0} + {W}.shape[1]], u[{a0}:{a0} + {W}.shape[0]])\n"
+            f"{p}else:\n" + _rows(p + "    ", W, a0, b0))
 
 
 def fast_source(src):
@@ -100,37 +111,18 @@ def fast_source(src):
     >>> print(fast_source(s))  # doctest: +NORMALIZE_WHITESPACE
     @njit(cache=True, nogil=True, error_model="numpy", fastmath={'arcp', 'contract', 'reassoc'})
     def f(WD, o, u, a0, b0):
-        ov_ = o[b0:b0 + WD.shape[1]]
-        for a in range(WD.shape[0]):
-            wr_ = WD[a]
-            acc = 0.0
-            for b in range(WD.shape[1]):
-                acc += wr_[b] * ov_[b]
-            u[a0 + a] = acc
+        if WD.shape[0] * WD.shape[1] >= 4096:  # BLAS dgemv
+            np.dot(WD, o[b0:b0 + WD.shape[1]], u[a0:a0 + WD.shape[0]])
+        else:
+            ov_ = o[b0:b0 + WD.shape[1]]
+            for a in range(WD.shape[0]):
+                wr_ = WD[a]
+                acc = 0.0
+                for b in range(WD.shape[1]):
+                    acc += wr_[b] * ov_[b]
+                u[a0 + a] = acc
     """
     if _STRICT_DECO not in src:
         raise CompileError("internal: the generated kernels carry no @njit decorator "
                            "that fastmath knows how to rewrite")
     return _DENSE.sub(_dense_block, src.replace(_STRICT_DECO, _FAST_DECO))
-
-
-def with_fastmath(system, fastmath):
-    """``system`` itself when its kernels already are ``fastmath``, else a
-    shallow copy (same parameters, weights, initial state objects) running
-    the other kernels.  NumPy-backend systems are returned unchanged.
-
-    Examples
-    --------
-    >>> import nbblox as nb
-    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
-    >>> f = with_fastmath(s, True)
-    >>> (s.fastmath, f.fastmath, f.params is s.params, with_fastmath(f, True) is f)
-    (False, True, True, True)
-    """
-    fastmath = check_fastmath(fastmath)
-    if system.backend != "numba" or system.fastmath == fastmath:
-        return system
-    other = copy.copy(system)
-    other._k = system._kernels_for(fastmath)
-    other.fastmath = fastmath
-    return other

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COLS", "stream_source"]
+__all__ = ["COLS", "FEATURES", "stream_source"]
 
 #: accumulator columns of ``acc[r, :]``
-COLS = ("K", "min", "max", "s1", "s2", "last", "count", "first_t", "last_t")
+COLS = ("K", "min", "max", "s1", "s2", "last", "count", "first_t", "last_t", "prev")
 NACC = len(COLS)
 
 _SIG = "def run_{m}(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):"
@@ -50,50 +50,78 @@ _REC_OLD = """        if (step + 1) % stride == 0:
 """
 
 
-def _fold(pad, tj, tprev):
+#: what each group of accumulators needs: m = min and max, s = shifted sums,
+#: c = threshold crossings (the last sample is always kept)
+FEATURES = "msc"
+
+
+def _fold(pad, tj, tprev, feats=FEATURES):
     """Lines folding sample ``j`` (time ``tj``; the previous one ``tprev``)
-    into ``sm_acc``.  The first kept sample (``j == sm_k0``) starts the
-    accumulators; the per-sample loop has no branch but the rare crossing."""
-    return "\n".join(pad + ln for ln in f"""if j > sm_k0:
+    into ``sm_acc`` (columns in rows: ``sm_acc[c, r]``) for the accumulator
+    groups ``feats`` (see :data:`FEATURES`).  The first kept sample
+    (``j == sm_k0``) starts the accumulators.  Later samples take up to three
+    one loop over the recorded variables keeps the last sample and updates
+    min, max, the sums and a count of upward crossings (selects, no branch,
+    so it vectorises across the lockstep replicas); a second loop computes
+    the crossing times only on a sample where one happened (rare)."""
+    body = ["sm_pv = sm_acc[5, sm_r]", "sm_acc[5, sm_r] = sm_v"] if "c" in feats \
+        else ["sm_acc[5, sm_r] = sm_v"]
+    if "m" in feats:
+        body += ["sm_m = sm_acc[1, sm_r]", "sm_acc[1, sm_r] = sm_v if sm_v < sm_m else sm_m",
+                 "sm_m = sm_acc[2, sm_r]", "sm_acc[2, sm_r] = sm_v if sm_v > sm_m else sm_m"]
+    if "s" in feats:
+        body += ["sm_d = sm_v - sm_acc[0, sm_r]", "sm_acc[3, sm_r] += sm_d",
+                 "sm_acc[4, sm_r] += sm_d * sm_d"]
+    if "c" in feats:
+        body += ["sm_acc[9, sm_r] = sm_pv",
+                 "sm_nup += (sm_v >= sm_thr) & (sm_pv < sm_thr)"]
+    lines = ["if j > sm_k0:", "    sm_nup = 0"]
+
+    def loop(load, inner):
+        return ["        for sm_r in range(rec.shape[0]):", f"            sm_v = {load}"] + \
+            ["            " + ln for ln in inner]
+    lines += ["    if sm_contig:"] + loop("x[sm_lo + sm_r]", body)
+    lines += ["    else:"] + loop("x[rec[sm_r]]", body)
+    if "c" in feats:
+        lines += f"""    if sm_nup > 0:
+        for sm_r in range(rec.shape[0]):
+            sm_v = sm_acc[5, sm_r]
+            sm_pv = sm_acc[9, sm_r]
+            if not (sm_pv >= sm_thr) and sm_v >= sm_thr:
+                sm_fr = (sm_thr - sm_pv) / (sm_v - sm_pv) if sm_v != sm_pv else 0.0
+                sm_tc = {tprev} + sm_fr * ({tj} - {tprev})
+                if sm_acc[6, sm_r] == 0.0:
+                    sm_acc[7, sm_r] = sm_tc
+                sm_acc[8, sm_r] = sm_tc
+                sm_acc[6, sm_r] += 1.0""".split("\n")
+    lines += """elif j == sm_k0:
     for sm_r in range(rec.shape[0]):
         sm_v = x[rec[sm_r]]
-        sm_pv = sm_acc[sm_r, 5]
-        if sm_v < sm_acc[sm_r, 1]:
-            sm_acc[sm_r, 1] = sm_v
-        if sm_v > sm_acc[sm_r, 2]:
-            sm_acc[sm_r, 2] = sm_v
-        sm_d = sm_v - sm_acc[sm_r, 0]
-        sm_acc[sm_r, 3] += sm_d
-        sm_acc[sm_r, 4] += sm_d * sm_d
-        sm_acc[sm_r, 5] = sm_v
-        if not (sm_pv >= sm_thr) and sm_v >= sm_thr:
-            sm_fr = (sm_thr - sm_pv) / (sm_v - sm_pv) if sm_v != sm_pv else 0.0
-            sm_tc = {tprev} + sm_fr * ({tj} - {tprev})
-            if sm_acc[sm_r, 6] == 0.0:
-                sm_acc[sm_r, 7] = sm_tc
-            sm_acc[sm_r, 8] = sm_tc
-            sm_acc[sm_r, 6] += 1.0
-elif j == sm_k0:
-    for sm_r in range(rec.shape[0]):
-        sm_v = x[rec[sm_r]]
-        sm_acc[sm_r, 0] = sm_v
-        sm_acc[sm_r, 1] = sm_v
-        sm_acc[sm_r, 2] = sm_v
-        sm_acc[sm_r, 3] = 0.0
-        sm_acc[sm_r, 4] = 0.0
-        sm_acc[sm_r, 5] = sm_v
-        sm_acc[sm_r, 6] = 0.0""".split("\n")) + "\n"
+        sm_acc[0, sm_r] = sm_v
+        sm_acc[1, sm_r] = sm_v
+        sm_acc[2, sm_r] = sm_v
+        sm_acc[3, sm_r] = 0.0
+        sm_acc[4, sm_r] = 0.0
+        sm_acc[5, sm_r] = sm_v
+        sm_acc[6, sm_r] = 0.0""".split("\n")
+    return "".join(pad + ln + "\n" for ln in lines)
 
 
-def _stream_fn(text, m):
+def _stream_fn(text, m, feats):
     """``stream_<m>`` from the text of ``run_<m>`` (None if unexpected)."""
     rest = text.replace(_SIG.format(m=m), "").replace(_HEAD_OLD, "").replace(_REC_OLD, "")
     if (text.count(_HEAD_OLD) != 1 or text.count(_REC_OLD) != 1 or "out_" in rest
             or "sm_" in text):   # sm_*: the streaming loop's own names
         return None
-    head = "    j = 0\n" + _fold("    ", "t0", "t0") + "    j = 1\n"
+    # recorded states at consecutive slots (a lockstep block's replicas): direct loads
+    setup = ("    sm_lo = rec[0] if rec.shape[0] else 0\n"
+             "    sm_contig = rec.shape[0] == 0 or rec[rec.shape[0] - 1] - sm_lo == rec.shape[0] - 1\n"
+             "    for sm_r in range(rec.shape[0]):\n"
+             "        sm_contig = sm_contig and rec[sm_r] == sm_lo + sm_r\n")
+    head = setup + "    j = 0\n" + _fold("    ", "t0", "t0", feats) + "    j = 1\n"
     rec = ("        if (step + 1) % stride == 0:\n"
-           + _fold("            ", "(t0 + (step + 1) * dt)", "(t0 + (step + 1 - stride) * dt)")
+           + _fold("            ", "(t0 + (step + 1) * dt)", "(t0 + (step + 1 - stride) * dt)",
+                   feats)
            + "            j += 1\n")
     return (text.replace(_SIG.format(m=m), _NEW_SIG.format(m=m))
             .replace(_HEAD_OLD, head).replace(_REC_OLD, rec))
@@ -121,10 +149,11 @@ def sserial_{m}(X, P, W, src, dst, t0, dt, nsteps, stride, rec, k0, thr, acc, st
 '''
 
 
-def stream_source(source, methods):
+def stream_source(source, methods, feats=FEATURES):
     """Kernel module ``source`` plus ``stream_<m>``, ``sbatch_<m>`` and
-    ``sserial_<m>`` for each of ``methods``; None if a loop is not in the
-    expected form.
+    ``sserial_<m>`` for each of ``methods``, accumulating the groups
+    ``feats`` (a subset of :data:`FEATURES`; the others stay zero); None if
+    a loop is not in the expected form.
 
     Examples
     --------
@@ -143,7 +172,7 @@ def stream_source(source, methods):
         deco = source.rfind("@njit", 0, start)
         nxt = re.search(r"^@njit", source[start:], re.M)
         end = start + nxt.start() if nxt else len(source)
-        fn = _stream_fn(source[deco:end], m)
+        fn = _stream_fn(source[deco:end], m, feats)
         if fn is None:
             return None
         out += [fn, _BATCH.format(m=m)]

@@ -5,7 +5,6 @@ Parameters live in a runtime array: changing one never recompiles.
 """
 from __future__ import annotations
 
-import threading
 import warnings
 
 import numpy as np
@@ -19,17 +18,16 @@ from ..model.params import check_value
 from ..model.select import is_selector, select
 from .named import NamedValues, check_array
 from . import jit
-from .cache import cached_source, load_module
-from .fastmath import check_fastmath, fast_source
+from .fastmath import check_fastmath
+from .kernels import kernel_key, kernel_module  # noqa: F401 (kernel_key: API)
 from .layout import build_layout
 
 # SymPy-backed modules (codegen, reference) are imported where used: a warm
-# compile finds its kernel source in the disk cache and needs neither.
+# compile finds its kernel source in the disk cache (compile/kernels.py) and
+# needs neither.
 
 __all__ = ["System", "compile", "NamedValues", "as_system"]
 
-_source_cache = {}
-_lock = threading.RLock()
 _warned_fallback = False
 
 
@@ -102,11 +100,6 @@ class System:
         self._state_vec = self._state_vectors(layout)
         self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
-
-    def _kernels_for(self, fastmath):
-        # fastmath.with_fastmath asks for the other kernels through the System
-        # so that module need not import this one (which imports it)
-        return kernel_module(self.layout, fastmath)
 
     # -- names ----------------------------------------------------------------
     @staticmethod
@@ -346,14 +339,6 @@ def _check_supported(circuit):
                                "either always or never true")
 
 
-def kernel_key(layout, fastmath=False):
-    """What the generated kernel text depends on: the layout structure,
-    whether anything is coupled, and the fast-math option (strict kernels
-    keep the key they always had, so their disk cache stays warm)."""
-    key = (layout.structure_key, layout.src.size > 0)
-    return (key + ("fastmath",)) if fastmath else key
-
-
 def compile(model, backend="auto", *, strict=False, fastmath=False):
     """Compile a Blox or Circuit into a :class:`System`.
 
@@ -367,7 +352,8 @@ def compile(model, backend="auto", *, strict=False, fastmath=False):
 
     ``fastmath=True`` (default False) compiles kernels that may reassociate
     sums and contract products (LLVM fast-math without nnan/ninf), so a
-    dense coupling is summed with vector instructions: faster on dense
+    dense coupling is summed with vector instructions or, from 64 x 64
+    cells, as one BLAS matrix-vector product: faster on dense
     networks, equal to the strict kernels within
     :data:`~nbblox.compile.fastmath.TOLERANCE` (1e-12) relative on the W2
     network, not bit-identical (:mod:`nbblox.compile.fastmath`).  The
@@ -397,30 +383,6 @@ def compile(model, backend="auto", *, strict=False, fastmath=False):
     s = System(circuit, layout, kernel_module(layout, fastmath), "numba", promoted)
     s.fastmath = fastmath
     return s
-
-
-def kernel_module(layout, fastmath=False):
-    """The compiled kernel module of ``layout``, strict or fastmath."""
-    return load_module(_source(layout, fastmath))
-
-
-def _source(layout, fastmath):
-    # the fastmath text is derived from the strict one: no SymPy when the
-    # strict kernels of this structure were generated before (an RLock, so
-    # the fastmath branch may ask for the strict text while holding it)
-    key = kernel_key(layout, fastmath)
-    with _lock:
-        src = _source_cache.get(key)
-        if src is None:
-            make = ((lambda: fast_source(_source(layout, False))) if fastmath
-                    else (lambda: _generate(layout)))
-            src = _source_cache[key] = cached_source(key, make)
-        return src
-
-
-def _generate(layout):
-    from .codegen import generate_source
-    return generate_source(layout)
 
 
 def as_system(model, backend="auto"):

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._version import __version__
 from ..compile import schemes
-from ..compile.fastmath import with_fastmath
+from ..compile.kernels import with_fastmath
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
@@ -116,9 +116,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         (True: at the callback times) in ``sol.weight_history``.  Final
         weights are always in ``sol.weights``.
     fastmath : bool, optional
-        True runs kernels that may reassociate sums (a vectorised dense
-        coupling), equal to the strict ones within 1e-12 relative on
-        dense networks but not bit for bit; False the strict ones.  None
+        True runs kernels that may reassociate sums (a dense coupling as
+        vectorised rows or one BLAS dgemv), equal to the strict ones within
+        1e-12 relative on dense networks but not bit for bit; False the
+        strict ones.  None
         (default): as the System was compiled (a Blox or Circuit: strict).
         See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
 

@@ -5,18 +5,20 @@ a time (:data:`STREAMABLE`; ``"rate"`` and ``"period"`` only with a fixed
 ``threshold``, since the default threshold is the midpoint of the whole
 trace) and no traces are asked for, :func:`nbblox.sweep` on the CPU backend
 runs the ``stream_<m>`` loops of :mod:`nbblox.compile.stream`: each instance
-keeps ``len(record) x 9`` accumulators instead of a ``len(record) x
+keeps ``len(record) x 10`` accumulators instead of a ``len(record) x
 n_samples`` trace.  The samples folded are those the trace path reduces
 (every ``stride``-th step, from the first sample at ``t >= t0 +
 transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
 those of the trace path; mean and std come from shifted one-pass sums and
 agree with NumPy's to rounding (~1e-13 relative; tests check 1e-12).
 
-Set :data:`STREAM` to False (or pass ``stream=False`` to ``sweep``) to use
-the trace path.
+Set :data:`STREAM` to False (or the environment variable
+``NBBLOX_SWEEP_STREAM=0``, or pass ``stream=False`` to ``sweep``) to use the
+trace path.
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -24,14 +26,15 @@ import numpy as np
 
 from ..compile import schemes
 from ..compile.cache import load_module
-from ..compile.stream import NACC, stream_source
+from ..compile.stream import FEATURES, NACC, stream_source
 from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
 
-#: module switch: False sends every sweep through the trace path
-STREAM = True
+#: module switch: False sends every sweep through the trace path (the
+#: environment variable ``NBBLOX_SWEEP_STREAM=0`` sets it at import, e.g. for A/B runs)
+STREAM = os.environ.get("NBBLOX_SWEEP_STREAM", "1").strip() not in ("0", "false", "no", "off")
 #: built-in measures the kernels can accumulate
 STREAMABLE = ("mean", "min", "max", "std", "final", "amplitude", "rate", "period")
 
@@ -51,7 +54,7 @@ def streamable(system, meas, options, traces, backend):
             return False
         if m in ("rate", "period") and not _fixed(options.get("threshold")):
             return False
-    return _module(system._k) is not None
+    return _module(system._k, features(meas)) is not None
 
 
 def _fixed(thr):
@@ -59,26 +62,40 @@ def _fixed(thr):
             and np.isfinite(float(thr)))
 
 
-def _module(kmod):
-    """The streaming module of kernel module ``kmod`` (None if codegen's
-    loops are not in the form :mod:`nbblox.compile.stream` expects)."""
+#: accumulator groups (:data:`nbblox.compile.stream.FEATURES`) each measure needs
+NEEDS = {"min": "m", "max": "m", "amplitude": "m", "mean": "s", "std": "s", "final": "",
+         "rate": "c", "period": "c"}
+
+
+def features(meas):
+    """The accumulator groups the built-in measures ``meas`` need: only those
+    are folded in the loop (a rate sweep counts crossings and nothing else)."""
+    need = "".join(NEEDS.get(m, "") for _, m in meas if isinstance(m, str))
+    return "".join(f for f in FEATURES if f in need)
+
+
+def _module(kmod, feats):
+    """The streaming module of kernel module ``kmod`` for accumulator groups
+    ``feats`` (None if codegen's loops are not in the form
+    :mod:`nbblox.compile.stream` expects)."""
+    key = (kmod.__name__, feats)
     with _lock:
-        if kmod.__name__ in _mods:
-            return _mods[kmod.__name__]
+        if key in _mods:
+            return _mods[key]
     methods = [m for m in schemes.NAMES if hasattr(kmod, f"run_{m}")]
-    src = stream_source(Path(kmod.__file__).read_text(), methods)
+    src = stream_source(Path(kmod.__file__).read_text(), methods, feats)
     mod = load_module(src) if src is not None else None
     with _lock:
-        _mods[kmod.__name__] = mod
+        _mods[key] = mod
     return mod
 
 
-def _kernel(kmod, method, parallel):
-    return getattr(_module(kmod), f"{'sbatch' if parallel else 'sserial'}_{method}")
+def _kernel(kmod, method, parallel, feats):
+    return getattr(_module(kmod, feats), f"{'sbatch' if parallel else 'sserial'}_{method}")
 
 
 def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, thr,
-                     parallel=True):
+                     parallel=True, feats=FEATURES):
     """Integrate ``len(X)`` instances, folding samples ``j >= k0`` of the
     states ``rec`` into accumulators.
 
@@ -88,15 +105,15 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         ``bad[i] >= 0``: instance ``i`` diverged (its accumulators are void).
     """
     n, R = X.shape[0], rec.size
-    acc = np.zeros((n, R, NACC))
+    acc = np.zeros((n, NACC, R))   # the kernels' layout: one row per column
     steps, bad = np.zeros(n, np.int64), np.full(n, -1, np.int64)
     args = (float(t0), float(dt), int(nsteps), int(stride))
     if n == 0:
         return acc, steps, bad
     if not use_lockstep(system, n):
-        _kernel(system._k, method, parallel)(X, P, W, system.layout.src, system.layout.dst,
+        _kernel(system._k, method, parallel, feats)(X, P, W, system.layout.src, system.layout.dst,
                                              *args, rec, int(k0), float(thr), acc, steps, bad)
-        return acc, steps, bad
+        return np.moveaxis(acc, 1, 2), steps, bad
     L = system.layout
     n_main = (n // LANES) * LANES
     X0 = X.copy()
@@ -113,23 +130,23 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         w_big = np.ascontiguousarray(Wp.reshape(nb, B * L.src.size))
         src, dst = plan.edges(L)
         rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
-        bacc = np.zeros((nb, B * R, NACC))
+        bacc = np.zeros((nb, NACC, B * R))
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
-        _kernel(plan.module, method, parallel)(x_big, p_big, w_big, src, dst, *args, rec_big,
+        _kernel(plan.module, method, parallel, feats)(x_big, p_big, w_big, src, dst, *args, rec_big,
                                                int(k0), float(thr), bacc, bsteps, bbad)
-        acc[a:b] = bacc.reshape(nb * B, R, NACC)[:m]
+        acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
         rows = np.repeat(np.arange(nb), B)[:m]
         steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]
         X[a:b] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:m]
         for k in np.flatnonzero(bbad >= 0):   # again one by one: divergence per instance
             i = np.arange(a + k * B, min(a + (k + 1) * B, b))
             sx = X0[i].copy()
-            sacc, ss, sb = np.zeros((i.size, R, NACC)), np.zeros(i.size, np.int64), \
+            sacc, ss, sb = np.zeros((i.size, NACC, R)), np.zeros(i.size, np.int64), \
                 np.full(i.size, -1, np.int64)
-            _kernel(system._k, method, parallel)(sx, P[i].copy(), W[i].copy(), L.src, L.dst,
+            _kernel(system._k, method, parallel, feats)(sx, P[i].copy(), W[i].copy(), L.src, L.dst,
                                                  *args, rec, int(k0), float(thr), sacc, ss, sb)
             X[i], acc[i], steps[i], bad[i] = sx, sacc, ss, sb
-    return acc, steps, bad
+    return np.moveaxis(acc, 1, 2), steps, bad
 
 
 def sample_times(t0, dt, nsteps, stride):
@@ -142,7 +159,7 @@ def measures(meas, acc, bad, t_kept):
     """``{name: (n, R) array}`` of the built-in measures from accumulators;
     diverged rows are NaN."""
     nk = t_kept.size
-    K, lo, hi, s1, s2, last, count, first_t, last_t = np.moveaxis(acc, -1, 0)
+    K, lo, hi, s1, s2, last, count, first_t, last_t, _ = np.moveaxis(acc, -1, 0)
     out = {}
     if nk == 0:
         return {name: np.full(acc.shape[:2], np.nan) for name, _ in meas}
@@ -188,7 +205,7 @@ def run_stream(job, tick):
         acc, steps, bad = run_chunk_stream(
             job["system"], job["method"], X, np.ascontiguousarray(job["P"][a:b]),
             np.ascontiguousarray(job["W"][a:b]), job["t0"], job["dt"], job["nsteps"],
-            job["stride"], job["rec"], k0, thr)
+            job["stride"], job["rec"], k0, thr, feats=features(spec["measures"]))
         parts[c] = {"diverged": bad >= 0, **measures(spec["measures"], acc, bad, t[k0:])}
         tick(b - a)
     return parts

@@ -441,7 +441,8 @@ def overflowing_outputs(page):
 
 
 def axis_labels(page):
-    """Every visible Bokeh axis in the page: ``[{"label", "title", "kind"}]``."""
+    """Every visible Bokeh axis in the page: ``[{"label", "title", "kind", "size",
+    "ticks"}]`` (size: the label's font size, ticks: the tick labels', as CSS)."""
     return page.evaluate("""() => { const out = [];
       for (const doc of (window.Bokeh && window.Bokeh.documents) || [])
         for (const m of doc.all_models) {
@@ -452,7 +453,8 @@ def axis_labels(page):
                            ...(p.above || [])].includes(m));
           const title = plots.length && plots[0].title ? (plots[0].title.text || '') : '';
           out.push({label: typeof m.axis_label === 'string' ? m.axis_label : String(m.axis_label ?? ''),
-                    title, kind});
+                    title, kind, size: String(m.axis_label_text_font_size),
+                    ticks: String(m.major_label_text_font_size)});
         }
       return out; }""")
 
@@ -501,6 +503,16 @@ _EQUATION_COLUMNS = _WALK + r"""
   }
   return out;
 }"""
+
+
+def font_pt(css):
+    """A CSS font size (``"12pt"``, ``"13px"``, ``"1.1em"`` of 16 px) in points."""
+    import re
+    m = re.fullmatch(r"\s*([\d.]+)\s*(pt|px|em|rem)\s*", css or "")
+    if not m:
+        return float("nan")
+    v, unit = float(m.group(1)), m.group(2)
+    return {"pt": v, "px": 0.75 * v, "em": 12 * v, "rem": 12 * v}[unit]
 
 
 def equation_columns(page):

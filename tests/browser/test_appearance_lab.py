@@ -8,7 +8,8 @@ call.  Each check is a class of defect that was seen:
   127.0.0.1;
 * outputs wider than the notebook's output area (the explorer's bifurcation
   view and toolbars were cut off);
-* axes without labels, or without units where the variable has one;
+* axes without labels, or without units where the variable has one, or in
+  small type;
 * maths shown as raw ``$...$`` / ``\\begin`` and Panel's "KaTeX was not
   imported" warning in the dashboard;
 * outputs that keep their width when the window narrows (the layout must
@@ -79,6 +80,23 @@ def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
     labels = {a["label"] for a in axes}
     # Hodgkin-Huxley: V in mV, the gates dimensionless; Morris-Lecar in the explorer
     assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
+
+
+def test_no_plot_is_a_flat_strip(shown):
+    # a legend row or block above/below the data left ~100-130 px of data in the
+    # dashboard's time series and the explorer's phase plane
+    frames = lab.plot_frames(shown)
+    assert len(frames) >= 8, frames
+    # (a linked panel under a titled one may be smaller: it shares its time axis)
+    flat = [f for f in frames if f["height"] < (150 if f["title"] else 120)]
+    assert not flat, flat
+
+
+def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):
+    # the explorer's bifurcation view had HoloViews' smaller default type (~9 pt ticks)
+    axes = [a for a in lab.axis_labels(shown) if a["label"].strip()]
+    small = [a for a in axes if not (lab.font_pt(a["size"]) >= 12 and lab.font_pt(a["ticks"]) >= 10)]
+    assert not small, small
 
 
 def test_dashboard_maths_is_rendered_and_no_katex_warning(shown):

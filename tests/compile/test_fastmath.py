@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import nbblox as nb
-from nbblox.compile.fastmath import FLAGS, TOLERANCE, with_fastmath
+from nbblox.compile.fastmath import DOT_MIN_CELLS, FLAGS, TOLERANCE
+from nbblox.compile.kernels import kernel_key, with_fastmath
 from nbblox.compile.plan import edge_plan
-from nbblox.compile.system import kernel_key
 from nbblox.exceptions import CompileError
 
 WC = dict(tau_E=2.5, tau_I=3.75, c_EE=16.0, c_IE=12.0, c_EI=15.0, c_II=3.0, a=1.5, mu=3.0,
@@ -32,7 +32,7 @@ dI/dt = (-I + (1 - I)*S_I)/tau_I
 """
 
 
-def wc_circuit(n):
+def wc_circuit(n, delayed_rows=0):
     rng = np.random.default_rng(42 + n)
     C = rng.random((n, n))
     np.fill_diagonal(C, 0.0)
@@ -42,7 +42,11 @@ def wc_circuit(n):
     T = nb.BloxType("WCNodeFM", TEXT, WC, inputs=("I_syn",), outputs={"E": "E"},
                     init={"E": 0.0, "I": 0.0}, kind="neural_mass")
     blox = [T(name=f"n{i}", init={"E": E0[i], "I": I0[i]}) for i in range(n)]
-    return nb.Circuit.from_adjacency(blox, 0.5 * C.T)
+    D = None
+    if delayed_rows:  # the first rows' sources reach their targets 1-2 ms later
+        D = np.zeros((n, n))
+        D[:delayed_rows] = np.where(C.T[:delayed_rows] > 0, 1.0 + (np.arange(n) % 2), 0.0)
+    return nb.Circuit.from_adjacency(blox, 0.5 * C.T, delays=D)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +82,41 @@ def test_fastmath_equals_strict_within_tolerance(wc40):
     _close(a, b)
     # not the same code: the reassociated sums do differ in the last bits
     assert not np.array_equal(a, b)
+
+
+def test_large_dense_block_goes_through_blas_within_tolerance():
+    """80 x 80 = 6400 cells >= DOT_MIN_CELLS: the dense block is one dgemv
+    (``np.dot`` into ``u``); the 40 x 40 block of ``wc40`` (1600 cells)
+    takes the vectorised rows.  Both within the stated tolerance."""
+    assert 40 * 40 < DOT_MIN_CELLS <= 80 * 80
+    c = wc_circuit(80)
+    strict, fast = nb.compile(c), nb.compile(c, fastmath=True)
+    src, ssrc = _source(fast), _source(strict)
+    dot = "np.dot(WD, o[b0:b0 + WD.shape[1]], u[a0:a0 + WD.shape[0]])"
+    # every dense loop of the strict module (plain and delayed kernels) got both branches
+    n_dense = ssrc.count("acc += WD[a, b] * o[b0 + b]")
+    assert n_dense >= 4 and src.count(dot) == n_dense == src.count("acc += wr_[b] * ov_[b]")
+    assert f"if WD.shape[0] * WD.shape[1] >= {DOT_MIN_CELLS}:" in src
+    L = strict.layout
+    mode, *_, WD, a0, b0 = edge_plan(strict.weights, L.src, L.dst, L.n_inputs)
+    assert int(mode) == 2 and WD.size == 6400
+    a = nb.simulate(strict, 200.0, dt=0.1, method="euler").values
+    b = nb.simulate(fast, 200.0, dt=0.1, method="euler").values
+    assert a.shape == (160, 2001)
+    _close(a, b)
+
+
+def test_delayed_kernel_dense_part_within_tolerance():
+    """The delay kernels (run_<m>_full) sum their undelayed edges through the
+    same dense block: 4 of 80 source rows delayed, the rest dense + BLAS."""
+    c = wc_circuit(80, delayed_rows=4)
+    a = nb.simulate(c, 100.0, dt=0.1, method="euler")
+    b = nb.simulate(c, 100.0, dt=0.1, method="euler", fastmath=True)
+    assert b.info["fastmath"] and not a.info["fastmath"]
+    _close(a.values, b.values)
+    # the delays do act: without them the run is another one
+    assert not np.allclose(a.values, nb.simulate(wc_circuit(80), 100.0, dt=0.1,
+                                                 method="euler").values, rtol=1e-6)
 
 
 def test_simulate_option_picks_the_kernels(wc40):

@@ -130,7 +130,7 @@ WilsonCowanNeuroblox = BloxType(
     kind="neural_mass",
     doc="Wilson-Cowan as Neuroblox.jl's WilsonCowan blox writes it (src/blox/neural_mass.jl): "
         "dE/dt = -E/tau_E + S(...), so the steady activity is tau_E * S and exceeds 1 when "
-        "tau_E > 1; Neuroblox's names (tau written tau, theta written theta) and defaults; "
+        "tau_E > 1; Neuroblox's names (its Greek tau and theta spelled out) and defaults; "
         "I_syn is Neuroblox's input jcn.",
     citation="Neuroblox.jl, WilsonCowan blox (src/blox/neural_mass.jl), "
              "https://github.com/Neuroblox/Neuroblox.jl; " + _WC1972,

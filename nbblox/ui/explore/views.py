@@ -12,12 +12,17 @@ import numpy as np
 __all__ = ["timeseries_view", "raster_view", "custom_view", "live_look", "view_pane", "literal"]
 
 
-def live_look(overlay, height=330):
+def live_look(overlay, height=380):
     """A live view's look: fills its column (reflows on resize), fixed height,
-    legend below the data (the width is not ours to spend)."""
+    legend below the data (the width is not ours to spend).  The height leaves
+    the data ~190 px under a legend of four rows (a Wilson-Cowan phase plane:
+    two nullclines, a trajectory, three kinds of fixed point; at 330 px the data
+    was a ~130 px strip)."""
+    from ...viz.style import FONTS
+    # FONTS: the bifurcation view's axes were in HoloViews' smaller default type
     return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
                         frame_width=None, frame_height=None, legend_position="bottom",
-                        legend_cols=2)
+                        legend_cols=2, fontsize=FONTS)
 
 
 def view_pane(dmap):
