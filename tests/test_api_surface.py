@@ -22,6 +22,10 @@ assert WilsonCowan is nb.blox.WilsonCowan
 for f in (nb.fit, nb.explore):                  # no (*args, **kwargs)
     params = inspect.signature(f).parameters
     assert "model" in params or "system" in params, (f, params)
+# a parameter interval is `bounds` (rng means a random generator in NumPy)
+for f in (nb.continuation, nb.continuation2):
+    params = inspect.signature(f).parameters
+    assert "bounds" in params and "rng" not in params, (f, params)
 print("ok")
 """
 

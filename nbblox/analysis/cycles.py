@@ -26,16 +26,16 @@ from .normalform import hopf_vectors
 __all__ = ["continue_cycles", "continue_doubled"]
 
 
-def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, max_steps=400,
+def continue_cycles(model, param, bounds, hopf, params=None, ds=None, ds_max=None, max_steps=400,
                     ntst=40, ncol=4, adapt=3):
-    """Limit cycles born at a Hopf point, continued in ``param`` over ``rng``.
+    """Limit cycles born at a Hopf point, continued in ``param`` over ``bounds``.
 
     Called by :func:`~nbblox.analysis.continuation` with ``start=<Hopf point>``.
     ``ntst`` mesh intervals of ``ncol`` collocation points (AUTO's names);
     every ``adapt`` steps the mesh is redistributed to equidistribute the
     error (AUTO's IAD; ``adapt=0`` keeps the uniform mesh).
     """
-    prob, s, k, lo, hi = _setup(model, param, rng, hopf, params)
+    prob, s, k, lo, hi = _setup(model, param, bounds, hopf, params)
     x = np.asarray(hopf.x, float)
     p_h = float(prob.p0[k])
     hv = hopf_vectors(prob.J(x, prob.p0))
@@ -54,7 +54,7 @@ def continue_cycles(model, param, rng, hopf, params=None, ds=None, ds_max=None, 
                 "could not start the limit-cycle branch at the Hopf point", adapt=adapt)
 
 
-def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, max_steps=400,
+def continue_doubled(model, param, bounds, pd, params=None, ds=None, ds_max=None, max_steps=400,
                      ntst=None, ncol=None, adapt=3):
     """Branch switching at a period-doubling point: the cycle of period 2T.
 
@@ -65,7 +65,7 @@ def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, m
     0, 0) -- orthogonal to the doubled original branch, so the corrector lands
     on the new branch (Doedel, Keller & Kernevez 1991, sec. 6.4).
     """
-    prob, s, k, lo, hi = _setup(model, param, rng, pd, params)
+    prob, s, k, lo, hi = _setup(model, param, bounds, pd, params)
     d = pd.data
     if "profile" not in d or "ntst" not in d:
         raise NbbloxError("continuation: start= needs a PD point of a limit-cycle branch")
@@ -99,7 +99,7 @@ def continue_doubled(model, param, rng, pd, params=None, ds=None, ds_max=None, m
     return br
 
 
-def _setup(model, param, rng, sp_, params):
+def _setup(model, param, bounds, sp_, params):
     prob = Problem(model, params)
     s = prob.s
     k = check_param(s, param)
@@ -107,7 +107,7 @@ def _setup(model, param, rng, sp_, params):
         prob.p0 = np.array(sp_.params, float)
         if params:
             prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
-    lo, hi = (float(v) for v in rng)
+    lo, hi = (float(v) for v in bounds)
     lo, hi = min(lo, hi), max(lo, hi)
     p_s = float(prob.p0[k])
     if not lo <= p_s <= hi:

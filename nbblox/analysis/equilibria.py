@@ -25,11 +25,11 @@ from .startpoint import start_point
 __all__ = ["continuation"]
 
 
-def _range(s, k, rng, p0):
+def _range(s, k, bounds, p0):
     try:
-        lo, hi = (float(v) for v in rng)
+        lo, hi = (float(v) for v in bounds)
     except (TypeError, ValueError):
-        raise ParameterError(f"the range must be a (start, stop) pair, not {rng!r}") from None
+        raise ParameterError(f"the range must be a (start, stop) pair, not {bounds!r}") from None
     lo, hi = min(lo, hi), max(lo, hi)
     if not lo <= p0[k] <= hi:
         raise ParameterError(f"the start value {s.param_names[k]} = {p0[k]:g} is outside "
@@ -38,7 +38,7 @@ def _range(s, k, rng, p0):
     return lo, hi
 
 
-def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, ds_max=None,
+def continuation(model, param, bounds, start=None, x0=None, params=None, ds=None, ds_max=None,
                  max_steps=2000, **kw):
     """Continue equilibria (or, from a Hopf point, limit cycles) in one parameter.
 
@@ -47,7 +47,7 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
     model : System, Blox or Circuit
     param : str
         Parameter name, e.g. ``"fhn.I"``.
-    rng : (float, float)
+    bounds : (float, float)
         Parameter interval; the start value must lie inside it.  Equilibria
         are continued in both directions until the interval ends.
     start : SpecialPoint or FixedPoint, optional
@@ -77,7 +77,7 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
     if isinstance(start, SpecialPoint) and start.kind in ("H", "PD"):
         from .cycles import continue_cycles, continue_doubled
         run = continue_cycles if start.kind == "H" else continue_doubled
-        return run(model, param, rng, start, params=params, ds=ds, ds_max=ds_max,
+        return run(model, param, bounds, start, params=params, ds=ds, ds_max=ds_max,
                    max_steps=kw.pop("max_steps_cycles", min(max_steps, 400)), **kw)
     if kw:
         raise TypeError(f"continuation() got unexpected arguments {sorted(kw)}")
@@ -91,7 +91,7 @@ def continuation(model, param, rng, start=None, x0=None, params=None, ds=None, d
             prob.p0 = np.array(start.params, float)
             if params:
                 prob.p0 = s.param_vector({**dict(zip(s.param_names, prob.p0)), **params})
-    lo, hi = _range(s, k, rng, prob.p0)
+    lo, hi = _range(s, k, bounds, prob.p0)
     x = start_point(prob, x0, start)
     t_init = None
     if isinstance(start, SpecialPoint) and start.kind == "BP":
