@@ -1,7 +1,8 @@
 """The hostile-input corpus (issue 23): every injection payload, malformed circuit
 file and out-of-range simulate() argument the adversarial review tried, run in a
-child process.  Asserts 0 executed payloads, 0 raw (non-nbblox) exceptions and
-0 cases over 10 s; a hang would hit the child's timeout, not the suite's."""
+child process.  Asserts 0 executed payloads and 0 raw (non-nbblox) exceptions; a case that
+hangs is a raw TimeoutError at the per-case hang guard (60 s), no case is
+asserted on its seconds (issue 24)."""
 import json
 import os
 import subprocess
@@ -30,8 +31,9 @@ def test_corpus_executes_nothing_raises_only_nbblox_errors_and_never_hangs():
     cases = [r for r in rows if "case" in r]
     assert len(cases) > 140
     raw = [(r["case"], r["outcome"]) for r in cases if r["outcome"].startswith("raw")]
-    slow = [(r["case"], r["seconds"]) for r in cases if r["seconds"] > 10]
-    assert raw == [] and slow == []
+    # "never hangs": a case over the per-case alarm of tests/hostile.py is a raw
+    # TimeoutError; the recorded seconds are not asserted on (issue 24)
+    assert raw == []
     assert rows[-1] == {"executed": False} and not os.path.exists(MARKER)
     # the injections and the files named in the issue are refused, not run
     refused = {r["case"] for r in cases if r["outcome"] == "nbblox"}

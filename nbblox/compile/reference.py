@@ -92,6 +92,8 @@ class _GroupFns:
         self.dfdu = mk([e for row in ex["dfdu"] for e in row])
         self.dods = mk([e for row in ex["dods"] for e in row])
         self.no = len(ex["out"])
+        U = set(ex["U"])
+        self.out_reads_inputs = any(e.free_symbols & U for e in ex["out"])
         self._lin = {}
 
     def args(self, t, x, p, u, idx=None):
@@ -131,17 +133,33 @@ class ReferenceKernels:
     def __init__(self, layout):
         self.layout = layout
         self.groups = [_GroupFns(g) for g in layout.groups]
+        self._chain = sum(G.out_reads_inputs for G in self.groups)
 
     def couple(self, t, x, p, w, src, dst):
+        """Outputs of every blox and the weighted sums into the inputs.
+
+        An output may read an input (a conductance synapse's
+        ``I = g s (E - V_post)``), so the outputs are evaluated in passes:
+        first with the inputs at 0, then again with the inputs summed from
+        the previous pass, until the inputs settle (one pass more than the
+        number of groups with input-dependent outputs: the longest chain).
+        Outputs of states only are the same in every pass.
+        """
         L = self.layout
         o = np.zeros(max(L.n_outputs, 1))
-        for G in self.groups:
-            if G.no:
-                vals = G.call(G.out, G.args(t, x, p, np.zeros(max(L.n_inputs, 1))))
-                for q, v in enumerate(vals):
-                    o[G.g.ooff + q * G.g.n: G.g.ooff + (q + 1) * G.g.n] = v
         u = np.zeros(max(L.n_inputs, 1))
-        np.add.at(u, dst, w * o[src])
+        for _ in range(1 + self._chain):
+            for G in self.groups:
+                if G.no and (_ == 0 or G.out_reads_inputs):
+                    vals = G.call(G.out, G.args(t, x, p, u))
+                    for q, v in enumerate(vals):
+                        o[G.g.ooff + q * G.g.n: G.g.ooff + (q + 1) * G.g.n] = v
+            new = np.zeros_like(u)
+            np.add.at(new, dst, w * o[src])
+            settled = np.array_equal(new, u)
+            u = new
+            if settled:
+                break
         return u, o
 
     def phi_times(self, scheme, t, x, p, u, k, dt):

@@ -8,7 +8,6 @@ The same holds after the payload arrives through the upload box.
 """
 import json
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -76,10 +75,10 @@ def test_hostile_circuit_is_shown_as_text(tmp_path):
         # parser's reason; the server keeps answering meanwhile
         (tmp_path / "tower.json").write_text(tower())
         page.locator("input[type=file]").set_input_files(str(tmp_path / "tower.json"))
-        t0 = time.perf_counter()
-        with urllib.request.urlopen(f"{base}/favicon.ico", timeout=10) as r:
+        # the server answers while the child works (no bound in seconds, issue 24:
+        # the urlopen timeout is a hang guard)
+        with urllib.request.urlopen(f"{base}/favicon.ico", timeout=60) as r:
             assert r.status == 200
-        assert time.perf_counter() - t0 < 5
         page.get_by_text("exponent 10000000000 is too large").first.wait_for(timeout=60_000)
         lab.screenshot(page, "hostile_circuit_tower_refused")
         # the session keeps its circuit and its last run; the state's hostile

@@ -19,18 +19,18 @@ from hostile import tower  # noqa: E402
 def test_a_good_file_opens_and_a_tower_is_refused_with_the_parsers_reason():
     s = open_circuit_text(nb.Circuit([nb.blox.FitzHughNagumo(name="f")]).to_json())
     assert s.state_names == ["f.V", "f.w"]
-    t0 = time.perf_counter()
-    with pytest.raises(CircuitError, match="exponent 10000000000 is too large"):
+    with pytest.raises(CircuitError, match="exponent 10000000000 is too large") as err:
         open_circuit_text(tower())
-    assert time.perf_counter() - t0 < 60
+    # refused by the parser's bound inside the child, not by the child's time budget
+    assert "longer than" not in str(err.value)
 
 
 @pytest.mark.timeout(60)
 def test_the_child_is_killed_at_its_time_budget():
-    t0 = time.perf_counter()
+    # the message is the kill path's (subprocess.run's timeout kills and reaps the
+    # child); no bound in seconds on how promptly (issue 24: timed asserts fail under load)
     with pytest.raises(CircuitError, match=r"longer than 0.3 s; refused"):
         check_in_child(nb.Circuit([nb.blox.FitzHughNagumo(name="f")]).to_json(), seconds=0.3)
-    assert time.perf_counter() - t0 < 10
 
 
 @pytest.mark.timeout(60)
@@ -67,10 +67,9 @@ def test_reset_cancels_a_runaway_adaptive_run():
     worker.start()
     time.sleep(1.0)
     assert worker.is_alive()               # the runaway run is going
-    t0 = time.perf_counter()
     ex.cancel()                            # what reset() and a closed session do first
-    worker.join(timeout=30)
-    assert not worker.is_alive() and time.perf_counter() - t0 < 10
+    worker.join(timeout=60)                # a hang guard, not a speed assertion
+    assert not worker.is_alive()
     assert "RunCancelled" in ex.error and d.solution is not None   # last good run kept
     ex.reset()
     assert ex.error is None and ex.method == "rk4" and ex.t_end == 50.0
