@@ -2,7 +2,7 @@
 
 Tolerances: min, max, final, amplitude, rate and period are the same float
 operations on the same samples, so they are compared bit for bit; mean and
-std come from shifted one-pass sums instead of NumPy's pairwise mean and
+std come from Kahan-compensated shifted one-pass sums instead of NumPy's pairwise mean and
 two-pass std, compared at 1e-12 relative (plus 1e-12 absolute for values
 near zero).
 """
@@ -66,3 +66,15 @@ def test_stream_allocates_no_trace(fhn):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < trace_bytes / 10, (peak, trace_bytes)
+
+
+def test_mean_and_std_do_not_drift_over_long_runs(fhn):
+    """48 000 kept samples: a plain running sum was off by 3.5e-12 (mean) and
+    3.8e-10 (std) relative here; the compensated sums stay at ~5e-14."""
+    kw = dict(t_end=500.0, dt=0.01, method="rk4", transient=20.0, measure=ROUNDED)
+    I = np.linspace(0.0, 2.0, 70)
+    s = nb.sweep(fhn, {"fhn.I": I}, **kw)
+    t = nb.sweep(fhn, {"fhn.I": I}, stream=False, **kw)
+    assert s.attrs["stream"] == 1
+    for m in ROUNDED:
+        np.testing.assert_allclose(s[m].values, t[m].values, rtol=1e-12, atol=1e-13, err_msg=m)
