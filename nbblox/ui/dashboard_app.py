@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import time
 import weakref
 
 import panel as pn
@@ -32,6 +33,7 @@ from .explore.common import in_panel_server
 from .explore.controls import METHODS
 from .explore.explorer import Explorer
 from .explore.layout import sidebar, view_panes
+from .serve_diagram import diagram_pane
 from .text import escape, file_name, html_pane, markdown, message_markdown
 from .untrusted import open_circuit_text
 
@@ -126,6 +128,19 @@ class _TextTitleTemplate(pn.template.BootstrapTemplate):
         for key in ("app_title", "meta_name"):
             self._render_variables[key] = escape(self.title)
 
+    def server_doc(self, doc=None, title=None, location=True):
+        # one walk of the document's models at the end instead of one per root
+        # and per change while a session's page is built (~15 % of the build)
+        from panel.io.document import create_doc_if_none_exists
+        doc = create_doc_if_none_exists(doc)
+        with doc.models.freeze():
+            out = super().server_doc(doc, title=title, location=location)
+        started = getattr(self, "_nbblox_started", None)
+        if started is not None and doc.session_context is not None:
+            # what one session costs the server's event loop (the load test reads it)
+            log.info("dashboard session built in %.2f s", time.perf_counter() - started)
+        return out
+
 
 class Dashboard(pn.viewable.Viewer):
     """A Panel app for one circuit: the live explorer in a template with a
@@ -145,6 +160,7 @@ class Dashboard(pn.viewable.Viewer):
                  method="rk4", params=None, phase=None, bifurcation=None, seed=None,
                  upload=True, **kw):
         super().__init__(**kw)
+        self._started = time.perf_counter()
         _setup_if_kernel()
         self._args = dict(views=views, vars=vars, t_end=t_end, dt=dt, method=method,
                           params=params, phase=phase, bifurcation=bifurcation, seed=seed)
@@ -219,7 +235,8 @@ class Dashboard(pn.viewable.Viewer):
         self.downloads = downloads
         self._sidebar[:] = side
         # the diagram and the equations side by side where there is room, else stacked
-        about = pn.FlexBox(pn.pane.HoloViews(V.circuit_diagram(self.circuit)),
+        # (rendered once per circuit, a fresh copy per session: serve_diagram)
+        about = pn.FlexBox(diagram_pane(self.circuit),
                            V.equations_pane(self.circuit), flex_wrap="wrap",
                            sizing_mode="stretch_width", css_classes=["nbblox-about"])
         self._main[:] = [*view_panes(ex), about]
@@ -357,8 +374,10 @@ class Dashboard(pn.viewable.Viewer):
 
     def template(self):
         """The app in a Panel template (sidebar + main), as served."""
-        return _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
-                                  main=[self._main], sidebar_width=360)
+        tpl = _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
+                                 main=[self._main], sidebar_width=360)
+        tpl._nbblox_started = self._started
+        return tpl
 
     def servable(self, title=None, location=True, area="main", target=None):
         """Mark the app for ``panel serve`` / ``nbblox serve`` (in a template);

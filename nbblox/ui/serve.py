@@ -197,9 +197,42 @@ def _free_port(address):
         return s.getsockname()[1]
 
 
+def _system_malloc_exec():
+    """``(executable, argv, env)`` that restarts this ``nbblox serve`` process
+    under glibc's allocator (``PYTHONMALLOC=malloc``), or None to go on as is.
+
+    Why: a served session's objects are freed when it closes, but CPython's
+    own small-object arenas stay mapped while any object in them lives, so
+    the heap trim after the last session gave back ~6 of ~70 MB; with every
+    allocation in glibc's heap the trim returns it (measured: 411 -> 345 MB,
+    warm 338).  Only for the command itself on Linux, and never when
+    ``PYTHONMALLOC`` is already set: ``PYTHONMALLOC=pymalloc nbblox serve``
+    keeps CPython's allocator.  (Not when ``main`` is called from Python: a
+    process that imported other things is not restarted.)
+
+    Examples
+    --------
+    >>> _system_malloc_exec() is None      # a doctest run is not the command
+    True
+    """
+    if sys.platform != "linux" or "PYTHONMALLOC" in os.environ or sys.argv[1:2] != ["serve"]:
+        return None
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if not ((spec is not None and spec.name in ("nbblox.__main__", "nbblox.cli"))
+            or Path(sys.argv[0]).name == "nbblox"):
+        return None
+    return (sys.executable, [sys.executable, "-m", "nbblox", *sys.argv[1:]],
+            dict(os.environ, PYTHONMALLOC="malloc"))
+
+
 def main(args):
     """Run ``nbblox serve`` for an argparse Namespace (path, port, address,
     allow_websocket_origin, show); blocks until interrupted."""
+    restart = _system_malloc_exec()
+    if restart is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(*restart)          # same process id: service managers and tests keep it
     import logging
     import panel as pn
     apps, titles = collect_apps(args.path)

@@ -164,6 +164,16 @@ def test_describe_card_is_text(hostile):
     assert rendered.count("<tr>") == 1 + len(hostile.blox["a"].type.params)   # table intact
 
 
+def test_circuit_card_is_text(hostile):
+    """The notebook card (``Circuit._repr_html_``) of the issue's file: the
+    circuit and type names it shows are text, and no field becomes markup."""
+    card = hostile._repr_html_()
+    p = parse(card)
+    assert not [t for t in p.tags if t[0] == "img" or any(k.startswith("on") for k in t[1])]
+    shown = "".join(p.text)
+    assert CIRCUIT_NAME in shown and "FHN_custom" in shown
+
+
 def test_builder_side_never_builds_html_from_model_text():
     """The builder's JavaScript creates elements and sets textContent / attributes;
     no innerHTML (or friends) anywhere, so model text cannot become markup."""

@@ -1,6 +1,7 @@
 """`nbblox serve` as a process, without a browser (issue 23, items 8 and 12):
 session ids are signed, SIGTERM stops it and removes its temporary index
-page, and the gallery page does not show the server's path."""
+page, the gallery page does not show the server's path, and on Linux it runs
+under glibc's allocator so closed sessions' memory can be returned."""
 import os
 import signal
 import subprocess
@@ -34,6 +35,7 @@ def test_signed_sessions_sigterm_cleanup_and_no_server_path(tmp_path):
     env = dict(os.environ, TMPDIR=str(tmp_path),
                PYTHONPATH=os.pathsep.join(filter(None, [REPO, os.environ.get("PYTHONPATH")])))
     env.pop("BOKEH_SECRET_KEY", None)
+    env.pop("PYTHONMALLOC", None)
     proc = subprocess.Popen([sys.executable, "-m", "nbblox", "serve", str(folder), "--port",
                              str(port)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -48,6 +50,9 @@ def test_signed_sessions_sigterm_cleanup_and_no_server_path(tmp_path):
         else:
             raise AssertionError("the server did not start")
         assert status == 200 and "./one" in index
+        if sys.platform == "linux":      # restarted under glibc's allocator (same pid)
+            with open(f"/proc/{proc.pid}/environ", "rb") as fh:
+                assert b"PYTHONMALLOC=malloc" in fh.read().split(b"\0")
         assert str(tmp_path) not in index and "private_course_dir" in index   # name, not path
         assert [f.name for f in tmp_path.glob("nbblox-index-*.html")]      # its temp page
         # a planted, unsigned session id is refused; the server's own ids work

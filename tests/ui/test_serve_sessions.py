@@ -1,4 +1,6 @@
-"""Served dashboard sessions give their memory back (issue 23, item 12).
+"""Served dashboard sessions give their memory back (issue 23, item 12), run
+under the served memory and time budgets and cancel their run when they end
+(items 4 and 5).
 
 A real in-process Panel/Bokeh server builds one Dashboard per HTTP session;
 sessions whose browser never connects are discarded by Bokeh after their
@@ -23,12 +25,18 @@ SESSIONS = 3
 @pytest.mark.timeout(180)
 def test_closed_sessions_are_freed_before_the_heap_is_trimmed(monkeypatch):
     from tornado.httpclient import AsyncHTTPClient
+    from nbblox.limits import SERVED_MEMORY_MB
+    from nbblox.ui.explore.common import SERVED_RUN_SECONDS
     circuit = nb.Circuit([nb.blox.FitzHughNagumo(name="fhn")], name="one")
-    refs, trims = [], []
+    refs, trims, budgets, cancels = [], [], [], []
 
     def app():
         d = nb.dashboard(circuit, t_end=20.0, dt=0.05)
         refs.append(weakref.ref(d))
+        # a served session's runs get the served budgets (items 4 and 5), and
+        # its run's cancel event is set when the session ends
+        budgets.append((d.explorer.memory_mb, d.explorer.seconds))
+        cancels.append(d.explorer._cancel)
         return d.template()
 
     def fake_trim():
@@ -59,6 +67,8 @@ def test_closed_sessions_are_freed_before_the_heap_is_trimmed(monkeypatch):
         server.io_loop.run_sync(scenario, timeout=170)
     finally:
         server.stop()
+    assert budgets == [(SERVED_MEMORY_MB, SERVED_RUN_SECONDS)] * SESSIONS
+    assert all(event.is_set() for event in cancels), "a closed session's run was not cancelled"
     assert trims, "the heap was never trimmed after the last session closed"
     assert trims == [0], f"{trims[0]} of {SESSIONS} closed dashboards were alive at the trim"
     gc.collect()
