@@ -5,7 +5,7 @@ a time (:data:`STREAMABLE`; ``"rate"`` and ``"period"`` only with a fixed
 ``threshold``, since the default threshold is the midpoint of the whole
 trace) and no traces are asked for, :func:`nbblox.sweep` on the CPU backend
 runs the ``stream_<m>`` loops of :mod:`nbblox.compile.stream`: each instance
-keeps ``len(record) x 10`` accumulators instead of a ``len(record) x
+keeps ``len(record) x 12`` accumulators instead of a ``len(record) x
 n_samples`` trace.  The samples folded are those the trace path reduces
 (every ``stride``-th step, from the first sample at ``t >= t0 +
 transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
@@ -44,7 +44,17 @@ _mods = {}
 
 def streamable(system, meas, options, traces, backend):
     """Whether this sweep can stream its measures (CPU backend, numba
-    kernels without events, built-in measures only, no traces)."""
+    kernels without events, built-in measures only, no traces).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    >>> streamable(s, [("max", "max")], {"threshold": None}, False, "cpu")
+    True
+    >>> streamable(s, [("rate", "rate")], {"threshold": None}, False, "cpu")  # midpoint
+    False
+    """
     if traces or backend != "cpu" or system.backend != "numba":
         return False
     if getattr(system.layout, "needs_full_kernel", False):
@@ -69,7 +79,13 @@ NEEDS = {"min": "m", "max": "m", "amplitude": "m", "mean": "s", "std": "s", "fin
 
 def features(meas):
     """The accumulator groups the built-in measures ``meas`` need: only those
-    are folded in the loop (a rate sweep counts crossings and nothing else)."""
+    are folded in the loop (a rate sweep counts crossings and nothing else).
+
+    Examples
+    --------
+    >>> features([("rate", "rate")]), features([("std", "std"), ("amplitude", "amplitude")])
+    ('c', 'ms')
+    """
     need = "".join(NEEDS.get(m, "") for _, m in meas if isinstance(m, str))
     return "".join(f for f in FEATURES if f in need)
 
@@ -150,7 +166,13 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
 
 
 def sample_times(t0, dt, nsteps, stride):
-    """Times of the samples the kernels record (the same float operations)."""
+    """Times of the samples the kernels record (the same float operations).
+
+    Examples
+    --------
+    >>> sample_times(0.0, 0.5, 5, 2)
+    array([0., 1., 2.])
+    """
     return t0 + (np.arange(nsteps // stride + 1, dtype=np.int64) * stride).astype(
         np.float64) * dt
 
@@ -159,7 +181,8 @@ def measures(meas, acc, bad, t_kept):
     """``{name: (n, R) array}`` of the built-in measures from accumulators;
     diverged rows are NaN."""
     nk = t_kept.size
-    K, lo, hi, s1, s2, last, count, first_t, last_t, _ = np.moveaxis(acc, -1, 0)
+    K, lo, hi, s1, s2, last, count, first_t, last_t, _, c1, c2 = np.moveaxis(acc, -1, 0)
+    s1, s2 = s1 - c1, s2 - c2   # the Kahan sums' lost low parts folded back
     out = {}
     if nk == 0:
         return {name: np.full(acc.shape[:2], np.nan) for name, _ in meas}
