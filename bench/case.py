@@ -23,7 +23,8 @@ import time
 import traceback
 
 MODULES = {"handwritten": "bench.handwritten", "nbblox": "bench.sys_nbblox",
-           "nbblox_circuit": "bench.sys_nbblox",
+           "nbblox_circuit": "bench.sys_nbblox", "nbblox_fastmath": "bench.sys_nbblox",
+           "handwritten_fastmath": "bench.handwritten", "handwritten_dgemv": "bench.handwritten",
            "brian2_runtime": "bench.peers.brian2_cases",
            "brian2_standalone": "bench.peers.brian2_cases",
            "brainpy": "bench.peers.brainpy_cases", "neurolib": "bench.peers.neurolib_cases",
@@ -60,7 +61,8 @@ def run_case(system, cfg, reps=5, budget=60.0):
         mod = importlib.import_module(MODULES[system])
         rec["import_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        kw = {"variant": system} if system.startswith(("nbblox", "brian2")) else {}
+        kw = ({"variant": system} if system.startswith(("nbblox", "brian2", "handwritten_"))
+              else {})
         run, answer = mod.build(cfg["name"], cfg, **kw)
         rec["setup_s"] = time.perf_counter() - t0
         c0 = _cpu()

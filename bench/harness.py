@@ -21,7 +21,8 @@ from .case import PREFIX
 from .config import CASES, PEERS, TOL, case_config
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = ("handwritten", "nbblox", "nbblox_circuit")
+OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "handwritten_fastmath",
+        "handwritten_dgemv")
 
 
 class LoadSampler(threading.Thread):
@@ -196,7 +197,7 @@ def ratios(recs):
     """nbblox warm / other warm, for every pair whose answers were both checked."""
     by = {r["system"]: r for r in recs if r.get("valid") and r.get("warm_full_s")}
     out = {}
-    for mine in ("nbblox", "nbblox_circuit"):
+    for mine in ("nbblox", "nbblox_circuit", "nbblox_fastmath"):
         if mine not in by:
             continue
         out[mine] = {s: by[mine]["warm_full_s"] / r["warm_full_s"] for s, r in by.items()

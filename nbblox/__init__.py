@@ -62,6 +62,7 @@ _LAZY = {
     "io": ("nbblox.io", None),
     "citation": ("nbblox.io.citation", "citation"),
     "export_html": ("nbblox.io.html", "export_html"),
+    "viz": ("nbblox.viz", None),          # nb.viz.plot_solution(...); views import HoloViews on call
     "WiringWarning": ("nbblox.exceptions", "WiringWarning"),
     "UnitError": ("nbblox.model.units", "UnitError"),
     "register_rule": ("nbblox.model.wiring", "register_rule"),
@@ -89,6 +90,10 @@ def __dir__():
 
 
 import sys as _sys  # noqa: E402
+
+# `nb.blox` is the catalog package nbblox.model.library; register it under the name users
+# see, so `import nbblox.blox` and `from nbblox.blox import WilsonCowan` work too
+_sys.modules.setdefault(__name__ + ".blox", blox)
 
 # inside IPython/Jupyter: plots display with no set-up call, nbblox errors are compact
 if "IPython" in _sys.modules:

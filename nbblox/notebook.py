@@ -197,6 +197,27 @@ def use_canvas():
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
     hv.renderer("bokeh").webgl = False
+    _readable_type()
+
+
+#: element types whose default type size :func:`_readable_type` raises
+_TYPED = ("Curve", "Scatter", "Points", "Area", "Spread", "Histogram", "Bars", "HeatMap",
+          "Image", "QuadMesh", "Spikes", "ErrorBars", "Path", "Segments", "VectorField",
+          "Distribution", "BoxWhisker", "Violin", "Raster", "Overlay")
+
+
+def _readable_type():
+    """Give a user's own HoloViews figures (a lesson's ``hv.Curve``) the type
+    sizes of nbblox's figures (``viz.style.FONTS``: 12 pt labels, 10.5 pt
+    ticks) instead of Bokeh's 13 px / 11 px, which are hard to read on a
+    projector.  Options a figure sets itself win.  Applies to the Bokeh backend
+    once it is the current one (``setup_notebook`` and served lessons)."""
+    import holoviews as hv
+    if hv.Store.current_backend != "bokeh":
+        return
+    from .viz.style import FONTS
+    hv.opts.defaults(*[getattr(hv.opts, n)(fontsize=FONTS, backend="bokeh")
+                       for n in _TYPED if hasattr(hv.opts, n)])
 
 
 class _Null:

@@ -22,13 +22,6 @@ PACKAGE = ROOT / "nbblox"
 # Cycles kept on purpose, each with its reason.  Name = the sorted modules of the cycle.
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
     # issue 22 item 3, being untangled on branch `health` (step B): each goes when its fix lands
-    frozenset({"nbblox.model.functions", "nbblox.model.symbolic"}): "functions <-> symbolic",
-    frozenset({"nbblox.model.circuit", "nbblox.model.composable", "nbblox.model.composite",
-               "nbblox.model.composite_io", "nbblox.model.serialize"}): "circuit <-> serialize",
-    frozenset({"nbblox.sim.reference_net", "nbblox.sim.reference_spikes"}): "reference helpers",
-    frozenset({"nbblox.io.rerun", "nbblox.sim.sensitivity", "nbblox.sim.simulate",
-               "nbblox.sim.solution"}): "simulate <-> sensitivity <-> rerun",
-    frozenset({"nbblox.fit.leastsq", "nbblox.fit.shooting"}): "leastsq <-> shooting",
     # owned by other work: compile/codegen.py <-> netcode.py coupling code (branch `speed`) and
     # the sim/sweep* family, moving into a subpackage (branch `sweepfast`)
     frozenset({"nbblox.compile.codegen", "nbblox.compile.netcode"}): "speed: codegen <-> netcode",

@@ -261,6 +261,29 @@ def _bh_mean_field_rate():
     return brentq(lambda nu: siegert(nu) - nu, 0.01, 400.0)
 
 
+def _wilson_cowan_frequency(tau=5.0, t_end=2000.0, discard=500.0):
+    """Wilson & Cowan (1972) written out here (subtracted sigmoid, limit-cycle set
+    c1..c4 = 16, 12, 15, 3, P = 1.25), LSODA at rtol 1e-9: the frequency (Hz) of
+    E from its upward crossings of the midpoint of its range after ``discard`` ms."""
+    from scipy.integrate import solve_ivp
+
+    def S(x, a, th):
+        return 1 / (1 + np.exp(-a * (x - th))) - 1 / (1 + np.exp(a * th))
+
+    def rhs(t, u):
+        E, I = u
+        kE, kI = 1 - 1 / (1 + np.exp(1.3 * 4.0)), 1 - 1 / (1 + np.exp(2.0 * 3.7))
+        return [(-E + (kE - E) * S(16 * E - 12 * I + 1.25, 1.3, 4.0)) / tau,
+                (-I + (kI - I) * S(15 * E - 3 * I, 2.0, 3.7)) / tau]
+
+    t = np.arange(discard, t_end, 0.01)
+    E = solve_ivp(rhs, (0.0, t_end), [0.1, 0.05], t_eval=t, method="LSODA", rtol=1e-9,
+                  atol=1e-12).y[0]
+    mid = 0.5 * (E.min() + E.max())
+    up = t[1:][(E[1:] >= mid) & (E[:-1] < mid)]
+    return 1000.0 / np.diff(up).mean()
+
+
 #: lesson 16-17 exercises: name -> (independent route, a wrong answer)
 NETWORKS = {
     # rate of a noise-free LIF at mu_ext = 25 mV (no network): 1/(t_ref + tau ln 3)
@@ -268,6 +291,9 @@ NETWORKS = {
     "bh_frequency": (lambda: float(np.mean(BRIAN2_BH_HZ)), 1000.0 / (2 * 2.0)),   # 1/(2D)
     "bh_cycles_per_spike": (lambda: float(np.mean(BRIAN2_BH_HZ)) / _bh_mean_field_rate(),
                             1.0),                                   # firing every cycle
+    # 3 columns x 4 inner connections + 2 links x 2 targets of the port 'drive'
+    "chain_connections": (lambda: 3 * 4 + 2 * 2, 4),                # the links alone
+    "column_frequency_tau5": (_wilson_cowan_frequency, 20.0),       # tau = 10 ms: 20.0 Hz
 }
 
 
@@ -292,6 +318,13 @@ def test_bh_mean_field_and_rate_model_match_the_examples_module():
         assert rate_model_frequency(tau, D) == pytest.approx(1000.0 * x / (2 * np.pi))
         assert 1000.0 / (4 * D) < rate_model_frequency(tau, D) < 1000.0 / (2 * D)
     assert rate_model_frequency(1e6, 2.0) == pytest.approx(125.0, rel=1e-3)
+
+
+def test_halving_tau_doubles_the_wilson_cowan_frequency():
+    """Time rescaling, the reason behind exercise column_frequency_tau5: with
+    both time constants halved the same orbit is run twice as fast."""
+    assert _wilson_cowan_frequency(5.0) == pytest.approx(2 * _wilson_cowan_frequency(10.0),
+                                                         rel=1e-3)
 
 
 # -- what students type --------------------------------------------------------

@@ -120,7 +120,9 @@ x_rest = {k: v for k, v in rest_fp[0].state.items()}
 quiet = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0}, x0=x_rest)
 kicked = nb.simulate(s, 1000.0, dt=0.05, params={"ml.I": 90.0},
                      x0=dict(x_rest, **{"ml.V": x_rest["ml.V"] + 40}))
-(quiet.plot(vars=["ml.V"]).relabel("from rest") + kicked.plot(vars=["ml.V"]).relabel("after a kick"))
+# one above the other on the same time axis: side by side they would not fit the page
+(quiet.plot(vars=["ml.V"]).relabel("from rest")
+ + kicked.plot(vars=["ml.V"]).relabel("after a kick")).cols(1)
 
 # %% tags=["nbval-check-output"]
 late = quiet.t > 500

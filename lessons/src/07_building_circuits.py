@@ -7,7 +7,8 @@
 # 1. connect blox in code and know what a connection adds to the equations;
 # 2. build a network from an adjacency matrix (rows are sources, columns targets);
 # 3. draw a circuit in the notebook and get the same circuit back as Python code;
-# 4. save a circuit to JSON and load it again.
+# 4. save a circuit to JSON and load it again;
+# 5. build a circuit once and reuse it as one block (a composite) in a larger circuit.
 
 # %%
 import numpy as np
@@ -97,10 +98,69 @@ again = nb.Circuit.from_json(text)
 print(again == ring, len(again.connections), "connections")
 
 # %% [markdown]
+# ## 5. A circuit as one block: composites
+# A cortical column, a thalamocortical loop: circuits you build once and then place in
+# many regions. A `Circuit` can be added to another circuit as **one block**. Its
+# **ports** say which inner inputs and outputs the outside may use, and names become
+# hierarchical (`left.E.A` is the activity of population `E` in column `left`).
+#
+# Here is Wilson & Cowan's (1972) excitatory–inhibitory pair, written as two
+# populations and four connections instead of one two-variable blox:
+
+# %%
+def make_column(name):
+    col = nb.Circuit([nb.blox.WilsonCowanPopulation(name="E", P=1.25),
+                      nb.blox.WilsonCowanPopulation(name="I", a=2.0, theta=3.7,
+                                                    init={"A": 0.05})], name=name)
+    col.connect("E", "E", weight=16.0)
+    col.connect("I", "E", weight=-12.0)
+    col.connect("E", "I", weight=15.0)
+    col.connect("I", "I", weight=-3.0)
+    col.expose(inputs={"I_syn": "E.I_syn"}, outputs={"E": "E.A"})   # the ports
+    col.promote("tau", "*.tau")        # one parameter "tau" sets both time constants
+    return col
+
+# %% [markdown]
+# Two copies, connected port to port: `connect(left, right)` takes the output port of
+# `left` (its E activity) to the input port of `right` (E's input).
+
+# %% tags=["nbval-check-output"]
+brain = nb.Circuit([make_column("left"), make_column("right")], name="two_columns")
+brain.connect("left", "right", weight=1.0)
+system = nb.compile(brain)
+print(system.state_names)
+print([(cn.src, cn.dst, cn.weight) for cn in brain.connections])
+
+# %% [markdown]
+# Parameters are reached by their hierarchical names, by the promoted `left.tau`, or by
+# a **selector**: `"right.**.theta"` (everything under `right`), `"type:WilsonCowanPopulation.P"`
+# (every population of that type). Changing them never recompiles the kernel.
+
+# %%
+sol = nb.simulate(system, 300.0, dt=0.05,
+                  params={"left.tau": 8.0, "type:WilsonCowanPopulation.r": 1.0})
+sol.plot(vars=["left.E.A", "right.E.A"])
+
+# %% [markdown]
+# The same column ships as `nb.blox.WilsonCowanColumn`, and
+# `nbblox.examples.columns.visual_stream()` places it in four regions of the right
+# visual stream of TVB's 76-region connectome (weights and tract delays from the data).
+# Saved to JSON and loaded, or written as code, the composites stay composites.
+
+# %% tags=["nbval-check-output"]
+from nbblox.examples.columns import visual_stream
+brain4 = visual_stream()
+print(sorted(brain4.composites))
+print(nb.Circuit.from_json(brain4.to_json()) == brain4,
+      brain4.to_code().count("def make_"), "builder function for 4 columns")
+
+# %% [markdown]
 # ## What you learned
 # - A connection is a weighted output added to an input; `system.equations()` shows it.
 # - Adjacency matrices: rows are sources, columns targets.
 # - Drawing and code are two views of the same circuit; JSON is the exchange format.
+# - A circuit with ports is a block of another circuit (a composite); selectors such as
+#   `"**.tau"` or `"type:Name.param"` set many parameters at once.
 
 # %% [markdown]
 # **See it as a dashboard.** In a terminal: `nbblox serve lessons/07_building_circuits.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/07_building_circuits.ipynb` in the address bar by `/panel-preview/render/lessons/07_building_circuits.ipynb`.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..compile.reference import _MODULES as _REF_MODULES
+from ..compile.reference import LAMBDIFY_MODULES
 from ..model.symbolic import exprel, exprel1, expreln
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
@@ -123,7 +123,7 @@ def _np_expreln(k, x):
     return out if out.ndim else float(out)
 
 
-_MODULES = [{**_REF_MODULES[0], "expreln": _np_expreln}, "numpy"]
+_MODULES = [{**LAMBDIFY_MODULES[0], "expreln": _np_expreln}, "numpy"]
 
 
 def _safe(e):

@@ -142,7 +142,8 @@ def newton_batch(vf, vj, X, p, free=None, maxiter=40, tol=1e-10):
     return X, conv
 
 
-def _newton_one(prob, x, p, maxiter=50, tol=1e-10):
+def newton_polish(prob, x, p, maxiter=50, tol=1e-10):
+    """Damped Newton from ``x`` on ``prob.f(x, p) = 0``: ``(x, converged)``."""
     for _ in range(maxiter):
         F = prob.f(x, p)
         if not np.all(np.isfinite(F)):
@@ -165,7 +166,9 @@ def _newton_one(prob, x, p, maxiter=50, tol=1e-10):
     return x, bool(np.linalg.norm(F) < 1e-7 * (1 + np.linalg.norm(x)))
 
 
-def _box(s, bounds):
+def search_box(s, bounds):
+    """``(lo, hi)`` state box of a search: +-2 max(1, |x0|) around the initial state,
+    replaced, state by state, by ``bounds`` {state: (lo, hi)}."""
     n = len(s.state_names)
     lo, hi = np.empty(n), np.empty(n)
     for i, name in enumerate(s.state_names):
@@ -231,7 +234,7 @@ def fixed_points(model, params=None, bounds=None, n_starts=None, seed=0, tol=1e-
     batch = {k: np.asarray(v, float) for k, v in (params or {}).items() if np.ndim(v) > 0}
     prob = Problem(model, scalar)
     s, p = prob.s, prob.p0
-    lo, hi = _box(s, bounds)
+    lo, hi = search_box(s, bounds)
     n = prob.n
     if batch:
         return _fixed_points_batch(prob, batch, lo, hi, n_starts or 32, seed, tol)
@@ -247,7 +250,7 @@ def fixed_points(model, params=None, bounds=None, n_starts=None, seed=0, tol=1e-
         cand = []
         for k in range(X0.shape[1]):
             with np.errstate(all="ignore"):
-                x, ok = _newton_one(prob, X0[:, k], p, tol=tol)
+                x, ok = newton_polish(prob, X0[:, k], p, tol=tol)
             if ok:
                 cand.append(x)
         cand = np.array(cand).reshape(-1, n)
@@ -342,7 +345,7 @@ def _finish(prob, cand, p, lo, hi, warn=True):
             keep.append(x)
     out = []
     for x in keep:
-        x, _ = _newton_one(prob, x, p, maxiter=3)
+        x, _ = newton_polish(prob, x, p, maxiter=3)
         J = prob.J(x, p)
         ev = np.linalg.eigvals(J)
         ev = ev[np.lexsort((-ev.imag, -ev.real))]

@@ -12,7 +12,7 @@ from scipy.optimize import least_squares
 
 from ..exceptions import ParameterError
 from ._common import Problem, classify
-from .fixedpoints import _box
+from .fixedpoints import search_box
 from .points import Points
 
 __all__ = ["SlowPoint", "slow_points"]
@@ -67,7 +67,7 @@ def slow_points(model, params=None, bounds=None, starts=None, n_starts=32, q_tol
     prob = Problem(model, params)
     s, p, n = prob.s, prob.p0, prob.n
     if starts is None:
-        lo, hi = _box(s, bounds)
+        lo, hi = search_box(s, bounds)
         rng = np.random.default_rng(seed)
         X0 = lo + rng.random((int(n_starts), n)) * (hi - lo)
     else:

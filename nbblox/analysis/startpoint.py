@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 
 from ..exceptions import NbbloxError
-from .fixedpoints import _newton_one, fixed_points
+from .fixedpoints import newton_polish, fixed_points
 
 __all__ = ["start_point", "relax_to_equilibrium"]
 
@@ -78,7 +78,7 @@ def relax_to_equilibrium(prob, x0, p, spans=RELAX_SPANS):
         t_done += span
         end = sol.y[:, -1]
         with np.errstate(all="ignore"):
-            xe, ok = _newton_one(prob, end.copy(), p)
+            xe, ok = newton_polish(prob, end.copy(), p)
         # accept only where the run has settled: Newton from a state still on its
         # way can land on an equilibrium the trajectory is leaving (a repeller)
         if ok and np.all(np.isfinite(xe)) and _near(xe, end):
@@ -90,7 +90,7 @@ def relax_to_equilibrium(prob, x0, p, spans=RELAX_SPANS):
     if half.sum() > 2:   # it never settled: the centre of its last half (a cycle's)
         w = np.gradient(sol.t[half])
         with np.errstate(all="ignore"):
-            xe, ok = _newton_one(prob, (sol.y[:, half] * w).sum(axis=1) / w.sum(), p)
+            xe, ok = newton_polish(prob, (sol.y[:, half] * w).sum(axis=1) / w.sum(), p)
         if ok and np.all(np.isfinite(xe)):
             return xe, t_done, False
     return (f"integrating from it for {t_done:g} ms reached none (it may oscillate around "
@@ -113,7 +113,7 @@ def start_point(prob, x0, start):
     if x0 is not None:
         guess = s.initial_state(x0)
         with np.errstate(all="ignore"):
-            x, ok = _newton_one(prob, guess, p)
+            x, ok = newton_polish(prob, guess, p)
         if not ok:
             raise NbbloxError("continuation: Newton from the given x0 did not converge to an "
                               "equilibrium; give a better x0 (e.g. the end of a simulation)")
@@ -138,7 +138,7 @@ def start_point(prob, x0, start):
                           f"({pick}); pass x0= to choose", RuntimeWarning, stacklevel=3)
         return pick.x
     with np.errstate(all="ignore"):
-        x, ok = _newton_one(prob, s.x0.copy(), p)
+        x, ok = newton_polish(prob, s.x0.copy(), p)
     if ok:
         return x
     raise NbbloxError(

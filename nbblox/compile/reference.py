@@ -13,7 +13,7 @@ from ..model.symbolic import interp
 from .expressions import group_expressions
 from .schemes import linear_parts
 
-__all__ = ["ReferenceKernels"]
+__all__ = ["ReferenceKernels", "LAMBDIFY_MODULES"]
 
 
 def _np_exprel(x):
@@ -31,7 +31,7 @@ def _np_exprel1(x):
                     (safe * np.exp(safe) - np.expm1(safe)) / (safe * safe))
 
 
-_MODULES = [{"exprel": _np_exprel, "exprel1": _np_exprel1,
+LAMBDIFY_MODULES = [{"exprel": _np_exprel, "exprel1": _np_exprel1,
              "Heaviside": lambda x, h=1.0: np.heaviside(x, h)}, "numpy"]
 
 
@@ -82,7 +82,7 @@ class _GroupFns:
         args = (t, *ex["S"], *ex["Q"], *ex["U"], *tabs)
         self.g, self.ns, self.nq, self.nu = g, len(ex["S"]), len(ex["Q"]), len(ex["U"])
         self.ex, self.arglist = ex, args  # for the network loop (nbblox.sim.reference_net)
-        mk = lambda exprs: sp.lambdify(args, exprs, modules=_MODULES) if exprs else None
+        mk = lambda exprs: sp.lambdify(args, exprs, modules=LAMBDIFY_MODULES) if exprs else None
         self.f = mk(ex["f"])
         # coefficients of xi (white noise), used by the reference network loop
         self.diff = mk(ex["g"]) if any(gk != 0 for gk in ex["g"]) else None
@@ -121,7 +121,7 @@ class _GroupFns:
             if bad is not None:
                 raise ValueError(f"{scheme.name}: state {bad[0]} {bad[1]}")
             flat = A if scheme.linear_part == "diagonal" else [e for row in A for e in row]
-            self._lin[scheme.name] = sp.lambdify(self.arglist, flat, modules=_MODULES)
+            self._lin[scheme.name] = sp.lambdify(self.arglist, flat, modules=LAMBDIFY_MODULES)
         return self._lin[scheme.name]
 
 

@@ -15,6 +15,7 @@ Nelder-Mead), ``shooting`` (multiple shooting), ``features`` (feature
 losses), ``result`` (FitResult), ``bayes``/``posterior``/``diagnostics``
 (Bayesian estimates).
 """
+import inspect as _inspect
 import sys as _sys
 import types as _types
 
@@ -34,3 +35,4 @@ class _CallableModule(_types.ModuleType):
 
 
 _sys.modules[__name__].__class__ = _CallableModule
+__signature__ = _inspect.signature(fit)   # help(nb.fit) and inspect show fit's arguments

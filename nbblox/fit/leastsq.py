@@ -25,30 +25,6 @@ __all__ = ["fit", "METHODS"]
 METHODS = ("least_squares", "multistart", "differential_evolution", "shooting", "nelder-mead")
 
 
-def _penalty(pb):
-    return 1e3 * (1.0 + np.abs(pb.obs.values).max()) * np.ones(pb.obs.values.size)
-
-
-def _local(pb, theta0, max_nfev, tol):
-    """scipy least_squares with the exact Jacobian; divergence = rejected step."""
-    from scipy.optimize import least_squares
-
-    def fun(th):
-        try:
-            return pb.residuals(th)
-        except SimulationError:
-            pb.history.append(np.nan)
-            return _penalty(pb)
-
-    def jac(th):
-        try:
-            return pb.jacobian(th)
-        except SimulationError:
-            return np.zeros((pb.obs.values.size, len(pb.names)))
-    return least_squares(fun, theta0, jac=jac, bounds=(pb.lo, pb.hi), x_scale="jac",
-                         method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_nfev)
-
-
 def _require_finite_bounds(pb, method):
     if not (np.all(np.isfinite(pb.lo)) and np.all(np.isfinite(pb.hi))):
         raise ParameterError(f"method {method!r} searches the whole box: give finite bounds "
@@ -201,7 +177,7 @@ def _fit(system, data, params, loss, method, t, vars, t0, dt, integrator, sigma,
     pb.check_start(r0)
     extra = {}
     if method == "least_squares" and mse:
-        res = _local(pb, pb.start, max_nfev, tol)
+        res = pb.least_squares(pb.start, max_nfev, tol)
         theta, ok, msg, nfev = res.x, res.success, res.message, res.nfev
     elif method == "multistart":
         _require_finite_bounds(pb, method)
@@ -210,7 +186,7 @@ def _fit(system, data, params, loss, method, t, vars, t0, dt, integrator, sigma,
         pts = qmc.Sobol(len(pb.names), scramble=True, seed=seed).random(
             int(2 ** np.ceil(np.log2(max(n - 1, 1)))))[:max(n - 1, 0)]
         cand = [pb.start] + [pb.lo + u * (pb.hi - pb.lo) for u in pts]
-        runs = [_local(pb, c, max_nfev, tol) for c in cand]
+        runs = [pb.least_squares(c, max_nfev, tol) for c in cand]
         best = min(runs, key=lambda r: r.cost if np.isfinite(r.cost) else np.inf)
         theta, ok, msg = best.x, best.success, best.message
         nfev = sum(r.nfev for r in runs)
@@ -241,7 +217,7 @@ def _fit(system, data, params, loss, method, t, vars, t0, dt, integrator, sigma,
                                     "xatol": 1e-8, "fatol": 1e-14})
         theta, ok, msg, nfev = res.x, res.success, res.message, res.nfev
         if mse and pb.differentiable and method == "differential_evolution":
-            loc = _local(pb, theta, max_nfev, tol)     # polish with exact gradients
+            loc = pb.least_squares(theta, max_nfev, tol)     # polish with exact gradients
             theta, ok, msg, nfev = loc.x, loc.success, loc.message, nfev + loc.nfev
     return _result(pb, theta, ok, msg, method, nfev, loss, scalar, extra)
 

@@ -68,14 +68,14 @@ class Problem:
     def __init__(self, system, data, params, *, t=None, vars=None, t0=0.0, dt=0.01,
                  method="rk4", sigma=None):
         from ..compile.schemes import select
-        from ..sim.simulate import _method
+        from ..sim.simulate import canonical_method
         self.system = system
         if not isinstance(params, dict) or not params:
             raise ParameterError("params must be a dict {'blox.param': (lo, hi)} with at "
                                  "least one entry")
         self.names = list(params)
         self.cols = sensitivity_columns(system, self.names)
-        self.method = _method(method)
+        self.method = canonical_method(method)
         if self.method not in select(backend="sensitivity"):
             raise ParameterError(f"fitting integrates with a fixed-step method with "
                                  f"sensitivities ({', '.join(select(backend='sensitivity'))})"
@@ -175,6 +175,31 @@ class Problem:
         _, S = self.evaluate(theta)
         J = S / self.sigma[:, None, None]
         return np.transpose(J, (0, 2, 1)).reshape(-1, len(self.cols))
+
+    def least_squares(self, theta0, max_nfev=None, tol=1e-10):
+        """Local fit from ``theta0``: scipy's trust-region reflective least squares with the
+        exact Jacobian; a diverged run is a rejected step (a large residual), not an error.
+
+        Returns scipy's ``OptimizeResult``; :func:`nbblox.fit` (``least_squares``,
+        ``multistart``, the ``differential_evolution`` polish) and multiple shooting's polish
+        call it.
+        """
+        from scipy.optimize import least_squares
+
+        def fun(th):
+            try:
+                return self.residuals(th)
+            except SimulationError:
+                self.history.append(np.nan)
+                return 1e3 * (1.0 + np.abs(self.obs.values).max()) * np.ones(self.obs.values.size)
+
+        def jac(th):
+            try:
+                return self.jacobian(th)
+            except SimulationError:
+                return np.zeros((self.obs.values.size, len(self.names)))
+        return least_squares(fun, theta0, jac=jac, bounds=(self.lo, self.hi), x_scale="jac",
+                             method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_nfev)
 
     def values(self, theta):
         """Model values (nv, nt) at the data times, without sensitivities

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..exceptions import SimulationError
 from ..sim.sensitivity import run_sensitivities
+from .result import FitResult, covariance_from_jacobian
 
 __all__ = ["shooting"]
 
@@ -106,8 +107,6 @@ def shooting(pb, segments=8, continuity=1.0, max_nfev=None, tol=1e-10, polish=Tr
     """Fit by multiple shooting; returns a :class:`~nbblox.fit.result.FitResult`
     (called by :func:`nbblox.fit` with ``method="shooting"``)."""
     from scipy.optimize import least_squares
-    from .leastsq import _local
-    from .result import FitResult, covariance_from_jacobian
     sg = _Segments(pb, segments, continuity)
     s0 = sg.init_states(pb.start)
     z0 = np.concatenate([pb.start, s0])
@@ -138,7 +137,7 @@ def shooting(pb, segments=8, continuity=1.0, max_nfev=None, tol=1e-10, polish=Tr
     r, J = sg.run(res.x)
     cov = (float(r[:nd] @ r[:nd]) / max(nd - P, 1)) * np.linalg.pinv(J.T @ J)[:P, :P]
     if polish:
-        loc = _local(pb, np.clip(theta, pb.lo, pb.hi), max_nfev, tol)
+        loc = pb.least_squares(np.clip(theta, pb.lo, pb.hi), max_nfev, tol)
         theta, ok, msg, nfev = loc.x, loc.success, loc.message, nfev + loc.nfev
         rr = pb.residuals(theta, record=False)
         cov = covariance_from_jacobian(pb.jacobian(theta), rr, P)

@@ -1,12 +1,16 @@
 """Repeat a (saved) run from what its file records: circuit, parameters,
-starting state and weights, seed, method, step, recording and tolerances."""
+starting state and weights, seed, method, step, recording and tolerances.
+
+:meth:`Solution.rerun <nbblox.sim.solution.Solution.rerun>` simulates with these
+arguments; :mod:`.code` writes them out as a script.  Nothing here imports sim/.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ..exceptions import SimulationError
 
-__all__ = ["rerun_solution", "simulate_args"]
+__all__ = ["simulate_args"]
 
 
 def simulate_args(sol):
@@ -43,21 +47,3 @@ def simulate_args(sol):
         if start.get("record_weights") not in (None, False):
             args["record_weights"] = start["record_weights"]
     return args
-
-
-def rerun_solution(sol):
-    """A new run of ``sol``'s circuit with everything ``sol`` started from."""
-    from ..compile import compile
-    from ..sim import simulate
-    circuit = sol.circuit
-    if circuit is None:
-        raise SimulationError("this solution has no circuit to rerun (it was not made by "
-                              "nbblox.simulate, or its file holds no circuit)")
-    args = simulate_args(sol)
-    system = compile(circuit, backend=args.pop("backend"))
-    start = sol.start or {}
-    if start.get("edge_weights") is not None:
-        system.weights[:] = start["edge_weights"]
-    if start.get("synapse_weights") is not None:
-        system.synapse_weights[:] = start["synapse_weights"]
-    return simulate(system, **args)

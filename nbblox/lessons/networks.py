@@ -40,6 +40,24 @@ def _bh_cycles_per_spike():
     return _bh_frequency() / _bh_rate()
 
 
+def _chain_connections():
+    """Connections the compiler sees in lesson 17's chain of three columns:
+    the flattened circuit's (inside the columns and between them)."""
+    from ..examples.chain import column_chain
+    return float(len(column_chain(3).flatten().connections))
+
+
+@functools.lru_cache(maxsize=None)
+def _column_frequency_tau5():
+    """Peak of the spectrum of col1's E activity (2 s, 500 ms discarded,
+    1 Hz resolution) when every column's tau is 5 ms."""
+    import nbblox as nb
+    from ..examples.chain import column_chain
+    sol = nb.simulate(column_chain(3), 2000.0, dt=0.05, params={"**.tau": 5.0})
+    sp = nb.spectrum(sol, "col1.E.A", discard=500.0, resolution=1.0)
+    return float(sp.peak_frequency())
+
+
 #: exercise name -> Numeric(truth, tolerance, unit, hint, statement, source)
 TABLE = {
     "bh_rate": Numeric(_bh_rate, 0.25, "Hz",
@@ -57,4 +75,16 @@ TABLE = {
         "1/frequency seconds: how many cycles fit in one interspike interval?",
         "Cycles of the population rhythm between two spikes of one neuron, on average.",
         "Brunel & Hakim (1999): neurons fire on a small fraction of the cycles"),
+    "chain_connections": Numeric(_chain_connections, 0.0, "connections",
+        "Each column has its own connections inside it, and each link between two "
+        "columns goes through the port 'drive', which feeds two populations: count "
+        "both (chain.flatten().connections lists what the compiler sees).",
+        "Connections of the chain of three columns, inside and between the columns.",
+        "ports resolve into leaf connections (docs/DESIGN-NOTES.md, composites)"),
+    "column_frequency_tau5": Numeric(_column_frequency_tau5, 1.0, "Hz",
+        "Set every column's tau with one selector or the promoted parameters "
+        "(params={'**.tau': 5.0}), simulate 2 s and take the peak of the "
+        "spectrum of col1.E.A after 500 ms.",
+        "Oscillation frequency of col1 when every column's time constant is 5 ms (Hz).",
+        "Wilson & Cowan (1972) limit cycle; halving tau doubles every frequency"),
 }

@@ -6,22 +6,22 @@ re-parsed through the safe parser on load).
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, asdict
 
 import numpy as np
 
 from ..exceptions import CircuitError, suggest
-from . import composite, composite_io, units, wiring
+from . import composite, units, wiring
 from .blox import Blox
-from .composable import Composable
+from .circuit_code import circuit_to_code
+from .composite import Composable
+from .params import finite
 from .population import Population, Projection
+from .serialize import SCHEMA, SCHEMA_VERSION, circuit_from_dict, circuit_to_dict
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
 
-SCHEMA = "nbblox.circuit"
-SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_JSON_BYTES = 50_000_000
 
 
@@ -279,16 +279,8 @@ class Circuit(Composable):
 
     def _wire(self, spath, s, dpath, d, weight, delay, output, input, unit=None):
         """One continuous connection between two leaf blox (by path)."""
-        try:
-            weight, delay = float(weight), float(delay)
-        except (TypeError, ValueError):
-            raise CircuitError(f"connection {spath} -> {dpath}: weight and delay must be "
-                               f"numbers, got {weight!r}, {delay!r}") from None
-        if not math.isfinite(weight):
-            raise CircuitError(f"connection {spath} -> {dpath}: weight must be finite")
-        if not math.isfinite(delay) or delay < 0:
-            raise CircuitError(f"connection {spath} -> {dpath}: delay must be >= 0 "
-                               f"and finite, got {delay}")
+        weight = finite(weight, f"connection {spath} -> {dpath}: weight", CircuitError)
+        delay = finite(delay, f"connection {spath} -> {dpath}: delay", CircuitError, low=0.0)
         outs, ins = list(s.type.output_text), list(d.type.inputs)
         if not ins:
             raise CircuitError(f"blox '{dpath}' ({d.type.name}) has no input to connect to")
@@ -354,12 +346,7 @@ class Circuit(Composable):
         if coupling not in COUPLINGS:
             raise CircuitError(f"unknown coupling={coupling!r}; choose one of "
                                f"{', '.join(COUPLINGS)}" + suggest(str(coupling), COUPLINGS))
-        try:
-            strength = float(strength)
-        except (TypeError, ValueError):
-            raise CircuitError(f"strength must be a number, got {strength!r}") from None
-        if not math.isfinite(strength):
-            raise CircuitError("strength must be finite")
+        strength = finite(strength, "strength", CircuitError)
         if delays is not None:
             delays = np.asarray(delays, dtype=float)
             if delays.shape != (n, n):
@@ -414,26 +401,9 @@ class Circuit(Composable):
 
     # -- persistence --------------------------------------------------------
     def to_dict(self):
-        types = {}
-        for _, b in self.walk():
-            types.setdefault(b.type.key, b.type.to_dict())
-        body = self._body_dict()
-        # version 2 only when composite features are used, so plain circuits
-        # stay readable by an nbblox that predates composites
-        version = 2 if composite_io.uses_composites(self) else 1
-        return {"schema": SCHEMA, "version": version, "name": self.name, "types": types,
-                **body}
-
-    def _body_dict(self):
-        """Members, connections and ports of this level (types live at the top)."""
-        d = {"blox": [b.to_dict() for b in self.blox.values()],
-             "connections": [k.to_dict() for k in self.connections]}
-        if self.populations:
-            d["populations"] = [pp.to_dict() for pp in self.populations.values()]
-        if self.projections:
-            d["projections"] = [k.to_dict() for k in self.projections]
-        d.update(composite_io.extras_to_dict(self))
-        return d
+        """Plain data, ready for JSON: schema, version, types, members, connections and
+        the composite fields (:func:`nbblox.model.serialize.circuit_to_dict`)."""
+        return circuit_to_dict(self)
 
     def to_json(self, path=None, indent=None):
         """JSON text of the circuit (also written to ``path`` if given)."""
@@ -463,7 +433,6 @@ class Circuit(Composable):
         ...
         nbblox.exceptions.CircuitError: Circuit.from_json takes JSON text, not a file name; to read a file use nb.Circuit.load(path)
         """
-        from .serialize import circuit_from_dict  # one-way: serialize builds Circuits
         if isinstance(text, (bytes, bytearray)):
             try:
                 text = bytes(text).decode("utf-8")
@@ -508,7 +477,6 @@ class Circuit(Composable):
 
     def to_code(self, var="circuit"):
         """Python source that rebuilds this circuit (catalog blox by name)."""
-        from .serialize import circuit_to_code
         return circuit_to_code(self, var)
 
     def __eq__(self, other):

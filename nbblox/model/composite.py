@@ -23,6 +23,10 @@ have written by hand, so composites cost nothing at run time.
 *Promoted* parameters (``col.promote("tau", "*.tau")``) give a composite one
 named parameter that sets every inner parameter its selector matches
 (``"r1.tau"``); they live in ``System.params`` as aliases of those slots.
+
+:class:`Composable` is the composite side of :class:`~nbblox.model.circuit.Circuit`
+(a base class of it): the functions here take a circuit and build new ones as
+``type(circuit)(...)``, so this module never imports :mod:`.circuit`.
 """
 from __future__ import annotations
 
@@ -32,7 +36,7 @@ from dataclasses import replace
 from ..exceptions import CircuitError, ParameterError, suggest
 from .select import scoped, select
 
-__all__ = ["flatten", "walk", "normalise_ports", "source_end", "target_ends",
+__all__ = ["Composable", "flatten", "walk", "normalise_ports", "source_end", "target_ends",
            "copy_circuit", "check_member_name", "param_names", "find", "members",
            "lookup", "check_promoted"]
 
@@ -145,8 +149,7 @@ def normalise_ports(circuit, inputs, outputs):
 def source_end(circuit, path, entity, output):
     """The leaf that produces ``output`` of member ``entity`` (at ``path``):
     ``(leaf path, leaf, output symbol)``; ports of composites are followed."""
-    from .circuit import Circuit
-    if isinstance(entity, Circuit):
+    if isinstance(entity, Composable):
         ports = entity.outputs
         if not ports:
             raise CircuitError(f"composite '{path}' has no output ports; declare one with "
@@ -169,8 +172,7 @@ def source_end(circuit, path, entity, output):
 def target_ends(circuit, path, entity, input):
     """Leaves fed through input ``input`` of member ``entity``:
     ``[(leaf path, leaf, input symbol, factor)]``; ports are followed."""
-    from .circuit import Circuit
-    if isinstance(entity, Circuit):
+    if isinstance(entity, Composable):
         ports = entity.inputs
         if not ports:
             raise CircuitError(f"composite '{path}' has no input ports; declare one with "
@@ -226,12 +228,11 @@ def flatten(circuit):
     connection between those paths; a circuit without composites is
     returned as it is.
     """
-    from .circuit import Circuit
     promoted = {}
     if not circuit.composites:
         promoted.update(circuit.promoted)
         return circuit, promoted
-    flat = Circuit(name=circuit.name)
+    flat = type(circuit)(name=circuit.name)
     _fill(flat, circuit, "", promoted)
     return flat, promoted
 
@@ -259,8 +260,7 @@ def _fill(flat, c, prefix, promoted):
 
 def copy_circuit(circuit, name=None):
     """A deep copy (new Blox, Populations, composites) under a new name."""
-    from .circuit import Circuit
-    new = Circuit(name=circuit.name if name is None else name)
+    new = type(circuit)(name=circuit.name if name is None else name)
     for b in circuit.blox.values():
         new.blox[b.name] = b.copy()
     for p in circuit.populations.values():
@@ -315,3 +315,78 @@ def lookup(circuit, path):
                            f"{type(found).__name__}, not a composite, so '{path}' "
                            "names nothing")
     return lookup(found, rest)
+
+
+class Composable:
+    """Methods that make a Circuit usable as one block of another: declaring ports and
+    promoted parameters, copying a circuit to place it again, walking or flattening it."""
+
+    def expose(self, inputs=None, outputs=None):
+        """Declare ports, so that this circuit can be one block of another.
+
+        Parameters
+        ----------
+        inputs : dict, list or str
+            Port name -> the inner input(s) it feeds: ``"E.I_syn"``, a list of
+            them, or ``{"E.I_syn": 1.0, "I.I_syn": 0.5}`` with factors.  A list
+            or string names each port after its symbol.
+        outputs : dict, list or str
+            Port name -> one inner output, ``"E.E"``.
+
+        The first port of each kind is the default of ``connect``.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
+        >>> col.expose(inputs="wc.I_syn", outputs={"rate": "wc.E"}).inputs
+        {'I_syn': {'wc.I_syn': 1.0}}
+        """
+        ins, outs = normalise_ports(self, inputs, outputs)
+        self.inputs.update(ins)
+        self.outputs.update(outs)
+        return self
+
+    def promote(self, name, selector):
+        """Give this circuit one parameter ``name`` that sets every inner
+        parameter ``selector`` matches (e.g. ``promote("g", "**.g")``).
+
+        Compiled, it is ``"<circuit>.<name>"`` in ``System.params`` (just
+        ``name`` for the circuit compiled itself): setting it sets all the
+        matched parameters at once; reading it gives their common value.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")],
+        ...                  name="col").promote("tau", "*.tau_*")
+        >>> s = nb.compile(nb.Circuit([col]))
+        >>> s.params["col.tau"] = 5.0
+        >>> s.params["col.a.tau_I"], s.params["col.b.tau_E"]
+        (5.0, 5.0)
+        """
+        check_promoted(self, name, selector)
+        self.promoted[name] = selector
+        return self
+
+    def copy(self, name=None):
+        """A deep copy under a new name: build a composite once, place copies.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
+        >>> brain = nb.Circuit([col.copy("r1"), col.copy("r2")], name="brain")
+        >>> sorted(brain.composites)
+        ['r1', 'r2']
+        """
+        return copy_circuit(self, name)
+
+    def walk(self):
+        """``(path, Blox or Population)`` for every leaf, composites entered."""
+        return walk(self)
+
+    def flatten(self):
+        """The equivalent circuit without composites: every leaf named by its
+        path (``"col1.E"``).  This is what the compiler sees."""
+        return flatten(self)[0]

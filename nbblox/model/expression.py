@@ -22,7 +22,7 @@ import unicodedata
 from ..exceptions import EquationError
 from .functions import ARITY, CONSTANT_NAMES
 
-__all__ = ["parse_expression", "check_expression", "name_problem", "MAX_EXPONENT",
+__all__ = ["parse_expression", "parse_ast", "check_expression", "name_problem", "MAX_EXPONENT",
            "MAX_DECADES", "MAX_DEPTH", "MAX_TEXT", "MAX_NAME"]
 
 #: largest constant exponent, in magnitude (``x**1000``)
@@ -319,7 +319,9 @@ def _short(v):
     return text if len(text) <= 24 else f"{text[:10]}...({len(text)} digits)"
 
 
-def _parse_ast(src, *, blox, line, col0, text):
+def parse_ast(src, *, blox, line, col0, text):
+    """Python's AST of one expression, or an EquationError naming ``blox``, ``line`` and the
+    column (``col0`` + the parser's); the whitelist check is :func:`parse_expression`'s."""
     try:
         return ast.parse(src.strip(), mode="eval")
     except (RecursionError, MemoryError):
@@ -355,7 +357,7 @@ def _translate(src, *, blox, line, condition, text, col0, build, allow_rand=Fals
             if why:
                 raise EquationError(why, blox=blox, line=line, column=col0 + m.start() + 1,
                                     text=_clip(text))
-    tree = _parse_ast(src, blox=blox, line=line, col0=col0, text=text)
+    tree = parse_ast(src, blox=blox, line=line, col0=col0, text=text)
     tr = _Translator(blox=blox, line=line, col0=col0 + len(src) - len(src.lstrip()),
                      text=_clip(text), conditions=condition, build=build,
                      allow_rand=allow_rand)

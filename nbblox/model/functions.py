@@ -4,9 +4,9 @@ Equation text is untrusted (circuit files and dashboards come from other
 people), so a call is only ever resolved through this table; nothing is looked
 up by name anywhere else.  This module names the functions and their arity
 without importing SymPy, so that checking equation text (and a warm compile,
-which reuses generated kernels) costs no SymPy import; the SymPy objects live
-in :mod:`nbblox.model.symbolic` and are reached through this module's
-``FUNCTIONS``/``CONSTANTS``/``exprel``/``exprel1`` on first use.
+which reuses generated kernels) costs no SymPy import; the SymPy objects
+(``FUNCTIONS``, ``CONSTANTS``, ``exprel``, ``exprel1``) live in
+:mod:`nbblox.model.symbolic`, which imports this module and never the reverse.
 
 ``exprel(x) = (exp(x) - 1) / x`` (with ``exprel(0) = 1``) is here because the
 classic Hodgkin-Huxley rate functions have removable singularities, e.g.
@@ -30,8 +30,7 @@ writes it for you).
 """
 from __future__ import annotations
 
-__all__ = ["ARITY", "CONSTANT_NAMES", "FUNCTIONS", "CONSTANTS", "exprel", "exprel1",
-           "SPIKE_ONLY"]
+__all__ = ["ARITY", "CONSTANT_NAMES", "SPIKE_ONLY"]
 
 #: function name -> number of arguments (None: 2 or more)
 ARITY = {
@@ -45,14 +44,3 @@ SPIKE_ONLY = frozenset({"dt"})
 
 #: names of the constants equation text may use
 CONSTANT_NAMES = frozenset({"pi"})
-
-_SYMBOLIC = ("FUNCTIONS", "CONSTANTS", "exprel", "exprel1")
-
-
-def __getattr__(name):
-    # SymPy objects on first use only (PEP 562), so `import nbblox` and a warm
-    # compile never import SymPy
-    if name in _SYMBOLIC:
-        from . import symbolic
-        return getattr(symbolic, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

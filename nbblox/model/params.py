@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..exceptions import ParameterError
 
-__all__ = ["Parameter", "as_parameter", "check_value"]
+__all__ = ["Parameter", "as_parameter", "check_value", "finite"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,34 @@ def _bounds_text(lo, hi, unit=""):
     return f"must be <= {hi:g}{u}"
 
 
+def finite(value, what, error=ParameterError, low=None):
+    """``value`` as a finite float, or ``error`` naming ``what``: the one check behind every
+    number a user or a file gives (run settings, plasticity constants, builder edits).
+
+    Examples
+    --------
+    >>> finite("2.5", "dt")
+    2.5
+    >>> finite(float("nan"), "weight of 'a'->'b'")
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.ParameterError: weight of 'a'->'b' must be finite, got nan
+    >>> finite(-1, "A_plus", low=0.0)
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.ParameterError: A_plus must be >= 0.0, got -1.0
+    """
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise error(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise error(f"{what} must be finite, got {v}")
+    if low is not None and v < low:
+        raise error(f"{what} must be >= {low}, got {v}")
+    return v
+
+
 def check_value(value, name, blox=None, hard_bounds=None, unit=""):
     """Return ``value`` as a finite float or raise ParameterError naming it
     (and, for a value outside ``hard_bounds``, the allowed range in words)."""
@@ -129,12 +157,7 @@ def check_value(value, name, blox=None, hard_bounds=None, unit=""):
     if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0):
         raise ParameterError(f"{who} must be one number, got {type(value).__name__} "
                              f"{value!r}"[:200])
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{who} must be a number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise ParameterError(f"{who} must be finite, got {v}")
+    v = finite(value, who)
     if hard_bounds is not None:
         lo, hi = hard_bounds
         if (lo is not None and v < lo) or (hi is not None and v > hi):

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 
 from ..exceptions import CircuitError
+from .params import finite
 
 __all__ = ["STDP", "RSTDP", "plasticity_from_dict"]
 
@@ -43,18 +44,6 @@ def _positive(name, value, who, allow_inf=False):
     if math.isnan(v) or v <= 0 or (math.isinf(v) and not allow_inf):
         raise CircuitError(f"{who}: {name} must be a positive{' ' if allow_inf else ' finite '}"
                            f"time constant (ms), got {value!r}")
-    return v
-
-
-def _finite(name, value, who, low=None):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise CircuitError(f"{who}: {name} must be a number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise CircuitError(f"{who}: {name} must be finite, got {value!r}")
-    if low is not None and v < low:
-        raise CircuitError(f"{who}: {name} must be >= {low}, got {v}")
     return v
 
 
@@ -86,10 +75,10 @@ class STDP:
         who = type(self).__name__
         self.tau_pre = _positive("tau_pre", tau_pre, who)
         self.tau_post = _positive("tau_post", tau_post, who)
-        self.A_plus = _finite("A_plus", A_plus, who, 0.0)
-        self.A_minus = _finite("A_minus", A_minus, who, 0.0)
-        self.w_min = _finite("w_min", w_min, who)
-        self.w_max = _finite("w_max", w_max, who)
+        self.A_plus = finite(A_plus, f"{who}: A_plus", CircuitError, 0.0)
+        self.A_minus = finite(A_minus, f"{who}: A_minus", CircuitError, 0.0)
+        self.w_min = finite(w_min, f"{who}: w_min", CircuitError)
+        self.w_max = finite(w_max, f"{who}: w_max", CircuitError)
         if self.w_max < self.w_min:
             raise CircuitError(f"{who}: w_max ({self.w_max}) is below w_min ({self.w_min})")
 
@@ -153,7 +142,7 @@ class RSTDP(STDP):
         super().__init__(tau_pre, tau_post, A_plus, A_minus, w_min, w_max)
         self.tau_c = _positive("tau_c", tau_c, "RSTDP")
         self.tau_d = _positive("tau_d", tau_d, "RSTDP", allow_inf=True)
-        self.reward = _finite("reward", reward, "RSTDP")
+        self.reward = finite(reward, "RSTDP: reward", CircuitError)
 
     def params(self):
         return [self.tau_pre, self.tau_post, self.A_plus, self.A_minus, self.w_min,

@@ -1,4 +1,10 @@
-"""Circuit <-> plain data (JSON) and Circuit -> Python code.
+"""Circuit <-> plain data (JSON); Python code is :mod:`.circuit_code`.
+
+The composite-specific fields (nested ``"composites"``, ``"inputs"``, ``"outputs"``,
+``"promote"``, ``"template"``, schema version 2) are read here with the rest, so a
+composite is validated exactly like a top-level circuit.  :class:`~.circuit.Circuit`
+builds on this module (its ``to_dict``/``from_json``), never the reverse: the reader
+creates circuits through the class it is given.
 
 Loading is defensive: a circuit file may come from anyone, so the schema and
 version are checked, every field is validated, sizes are bounded, and
@@ -6,19 +12,21 @@ equation text goes back through the AST-whitelist parser.  Nothing is run.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-
-import numpy as np
 
 from ..exceptions import CircuitError, NbbloxError, ParameterError
 from .blox import Blox, BloxType
+from .composite import check_member_name
 from .population import Population
 
-__all__ = ["circuit_from_dict", "circuit_to_code"]
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "circuit_from_dict", "circuit_to_dict", "body_dict",
+           "uses_composites"]
 
+SCHEMA = "nbblox.circuit"
+SCHEMA_VERSION = 2   # files without composites are still written as version 1
 MAX_BLOX = 200_000
 MAX_CONNECTIONS = 10_000_000
+MAX_DEPTH = 32   # nesting of composites
 
 
 def _require(cond, msg):
@@ -26,13 +34,13 @@ def _require(cond, msg):
         raise CircuitError("invalid circuit file: " + msg)
 
 
-def _catalog():
+def catalog():
+    """The blox catalog (imported on first use: it is large)."""
     from . import library
     return library.CATALOG
 
 
 def circuit_from_dict(cls, data, _types=None, _depth=0):
-    from .circuit import SCHEMA, SCHEMA_VERSION
     _require(isinstance(data, Mapping), "the top level must be an object")
     _require(data.get("schema") == SCHEMA, f"'schema' must be {SCHEMA!r}")
     version = data.get("version")
@@ -46,7 +54,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
              f"'blox' must be a list of at most {MAX_BLOX}")
     _require(isinstance(conns_in, list) and len(conns_in) <= MAX_CONNECTIONS,
              f"'connections' must be a list of at most {MAX_CONNECTIONS}")
-    catalog = _catalog()
+    known_types = catalog()
     types = {} if _types is None else _types
     for key, spec in (types_in.items() if _types is None else ()):
         _require(isinstance(spec, Mapping), f"type {key!r} must be an object")
@@ -58,7 +66,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
             # a shape the field checks did not foresee: still a refusal, never a traceback
             raise CircuitError(f"invalid circuit file: blox type {spec.get('name')!r}: "
                                f"{type(exc).__name__}: {exc}") from None
-        known = catalog.get(t.name)
+        known = known_types.get(t.name)
         # keep catalog identity so the builder palette and to_code() name it
         types[key] = known if known is not None and known.key == t.key else t
     _require(isinstance(data.get("name", "circuit"), str), "'name' must be text")
@@ -76,8 +84,7 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
         except (ParameterError, TypeError) as exc:
             raise CircuitError(f"invalid circuit file: blox {item['name']!r}: {exc}") from None
     if "composites" in data:
-        from .composite_io import composites_from_dict
-        composites_from_dict(cls, circuit, data, types, _depth)
+        _composites_from_dict(cls, circuit, data, types, _depth)
     pops_in, projs_in = data.get("populations", []), data.get("projections", [])
     _require(isinstance(pops_in, list) and isinstance(projs_in, list),
              "'populations' and 'projections' must be lists")
@@ -112,140 +119,79 @@ def circuit_from_dict(cls, data, _types=None, _depth=0):
                         output=k.get("output") or None, input=k.get("input") or None,
                         unit=k.get("unit") or None)
     if any(f in data for f in ("inputs", "outputs", "promote", "template")):
-        from .composite_io import extras_from_dict
-        extras_from_dict(circuit, data)
+        _extras_from_dict(circuit, data)
     return circuit
 
 
-def _num(v):
-    v = float(v)
-    return repr(v) if math.isfinite(v) else f"float('{v}')"
+def _composites_from_dict(cls, parent, data, types, depth=0):
+    """Add the composites listed in ``data`` to ``parent`` (validated like the
+    top level, sharing its parsed type table)."""
+    items = data.get("composites", [])
+    _require(isinstance(items, list), "'composites' must be a list")
+    _require(depth < MAX_DEPTH, f"composites nest deeper than {MAX_DEPTH} levels")
+    for item in items:
+        _require(isinstance(item, dict) and isinstance(item.get("name"), str),
+                 "each composite needs a 'name'")
+        sub = dict(item, schema=SCHEMA, version=2, types={})
+        try:
+            parent.add(circuit_from_dict(cls, sub, _types=types, _depth=depth + 1))
+        except CircuitError as exc:
+            raise CircuitError(f"{exc} (in composite {item['name']!r})") from None
 
 
-def _val(v):
-    if isinstance(v, np.ndarray):
-        if v.size and np.all(v == v.flat[0]):
-            return _num(v.flat[0])
-        return "np.array([" + ", ".join(_num(x) for x in v.tolist()) + "])"
-    return _num(v)
+def _extras_from_dict(circuit, data):
+    """Ports and promotions of one level, checked as when declared in code."""
+    ins, outs, prom = data.get("inputs"), data.get("outputs"), data.get("promote", {})
+    for what, v in (("inputs", ins), ("outputs", outs), ("promote", prom)):
+        _require(v is None or isinstance(v, dict), f"'{what}' must be an object")
+    if ins or outs:
+        circuit.expose(inputs=ins, outputs=outs)
+    for name, sel in prom.items():
+        _require(isinstance(sel, str), f"promoted parameter {name!r} needs a text selector")
+        circuit.promote(name, sel)
+    template = data.get("template")
+    if template is not None:
+        check_member_name(template, "template")
+        circuit.template = template
 
 
-def _kwargs(d):
-    return ", ".join(f"{k}={_num(v)}" for k, v in d.items())
-
-
-def circuit_to_code(circuit, var="circuit"):
-    """Python source that rebuilds ``circuit``; running it gives an equal one."""
-    if circuit.composites:
-        from .composite_io import composite_to_code   # one builder function per template
-        return composite_to_code(circuit, var)
-    lines = ["import nbblox as nb", ""]
-    type_var = {}
-    if circuit.populations or circuit.projections:
-        lines.insert(0, "import numpy as np")
-    lines += type_lines(circuit, type_var)
-    lines.append("")
-    lines.append(f"{var} = nb.Circuit(name={circuit.name!r})")
-    lines += member_lines(circuit, var, type_var) + wire_lines(circuit, var)
-    if circuit.inputs or circuit.outputs or circuit.promoted:
-        from .composite_io import port_lines
-        lines += port_lines(circuit, var)
-    return "\n".join(lines) + "\n"
-
-
-def type_lines(circuit, type_var):
-    """``T0 = nb.BloxType.from_dict(...)`` for every non-catalog type (fills type_var)."""
-    catalog = _catalog()
-    lines = []
+# -- writing ---------------------------------------------------------------------------
+def circuit_to_dict(circuit):
+    """``Circuit.to_dict``: the types once at the top, then :func:`body_dict`."""
+    types = {}
     for _, b in circuit.walk():
-        t = b.type
-        if t.key in type_var:
-            continue
-        # types of one key may differ in defaults: values are written against this one
-        type_var[(t.key, "type")] = t
-        if catalog.get(t.name) is t or (t.name in catalog and catalog[t.name].key == t.key
-                                        and catalog[t.name].to_dict() == t.to_dict()):
-            type_var[t.key] = f"nb.blox.{t.name}"
-            continue
-        v = f"T{sum(1 for x in type_var.values() if isinstance(x, str) and x[0] == 'T')}"
-        type_var[t.key] = v
-        spec = t.to_dict()
-        lines.append(f"{v} = nb.BloxType.from_dict({spec!r})")
-    return lines
+        types.setdefault(b.type.key, b.type.to_dict())
+    # version 2 only when composite features are used, so plain circuits
+    # stay readable by an nbblox that predates composites
+    version = 2 if uses_composites(circuit) else 1
+    return {"schema": SCHEMA, "version": version, "name": circuit.name, "types": types,
+            **body_dict(circuit)}
 
 
-def member_lines(circuit, var, type_var):
-    """``var.add(...)`` for the blox and populations of one level."""
-    lines = []
-    for b in circuit.blox.values():
-        t = type_var.get((b.type.key, "type"), b.type)
-        changed = {k: v for k, v in b.params.items() if v != t.params[k].default}
-        init = {k: v for k, v in b.init.items() if v != t.init[k]}
-        args = [f"name={b.name!r}"]
-        if init:
-            args.append("init={" + ", ".join(f"{k!r}: {_num(v)}" for k, v in init.items()) + "}")
-        if changed:
-            args.append(_kwargs(changed))
-        lines.append(f"{var}.add({type_var[t.key]}({', '.join(args)}))")
-    for pop in circuit.populations.values():
-        t = type_var.get((pop.type.key, "type"), pop.type)
-        changed = {k: v for k, v in pop.params.items()
-                   if isinstance(v, np.ndarray) or v != t.params[k].default}
-        init = {k: v for k, v in pop.init.items()
-                if isinstance(v, np.ndarray) or v != t.init[k]}
-        args = [f"n={pop.n}", f"name={pop.name!r}"]
-        if init:
-            args.append("init={" + ", ".join(f"{k!r}: {_val(v)}" for k, v in init.items()) + "}")
-        args += [f"{k}={_val(v)}" for k, v in changed.items()]
-        lines.append(f"{var}.add(nb.Population({type_var[pop.type.key]}, {', '.join(args)}))")
-    return lines
+def body_dict(circuit):
+    """Members, connections, ports and nested composites of one level (types live at
+    the top)."""
+    d = {"blox": [b.to_dict() for b in circuit.blox.values()],
+         "connections": [k.to_dict() for k in circuit.connections]}
+    if circuit.populations:
+        d["populations"] = [pp.to_dict() for pp in circuit.populations.values()]
+    if circuit.projections:
+        d["projections"] = [k.to_dict() for k in circuit.projections]
+    if circuit.composites:
+        d["composites"] = [{"name": sub.name, **body_dict(sub)}
+                           for sub in circuit.composites.values()]
+    if circuit.inputs:
+        d["inputs"] = {k: dict(v) for k, v in circuit.inputs.items()}
+    if circuit.outputs:
+        d["outputs"] = dict(circuit.outputs)
+    if circuit.promoted:
+        d["promote"] = dict(circuit.promoted)
+    if circuit.template:
+        d["template"] = circuit.template
+    return d
 
 
-def wire_lines(circuit, var):
-    """``var.connect(...)`` for the projections and connections of one level
-    (members of composites by path)."""
-    lines = []
-    for k in circuit.projections:
-        d = k.to_dict()
-        args = [repr(k.src), repr(k.dst)]
-        if "p" in d:
-            args += [f"weight={_num(d['weight'])}", f"p={_num(d['p'])}", f"seed={d['seed']}"]
-            if d.get("condition"):
-                args.append(f"condition={d['condition']!r}")
-            if d["delay"]:
-                args.append(f"delay={_num(d['delay'])}")
-        else:
-            args += [f"weight={_val(k.weight)}", f"i=np.array({d['i']!r})",
-                     f"j=np.array({d['j']!r})"]
-            if k.delay.any():
-                args.append(f"delay={_val(k.delay)}")
-        if k.on_pre:
-            args.append(f"on_pre={k.on_pre!r}")
-        else:
-            if k.output != list(circuit[k.src].type.output_text)[0]:
-                args.append(f"output={k.output!r}")
-            if k.input != list(circuit[k.dst].type.inputs)[0]:
-                args.append(f"input={k.input!r}")
-        if not k.autapses:
-            args.append("autapses=False")
-        if k.plasticity is not None:
-            pd = {f: v for f, v in k.plasticity.to_dict().items() if f != "kind"}
-            args.append(f"plasticity=nb.{type(k.plasticity).__name__}("
-                        + ", ".join(f"{f}={_num(v)}" for f, v in pd.items()) + ")")
-        if "name" in d:
-            args.append(f"name={d['name']!r}")
-        lines.append(f"{var}.connect({', '.join(args)})")
-    from .wiring import rule_for
-    for k in circuit.connections:
-        src, dst = circuit[k.src], circuit[k.dst]
-        extra = ""
-        ruled = rule_for(src.type, dst.type) is not None   # explicit, or the rule re-wires
-        if ruled or k.output != list(src.type.output_text)[0]:
-            extra += f", output={k.output!r}"
-        if ruled or k.input != list(dst.type.inputs)[0]:
-            extra += f", input={k.input!r}"
-        delay = f", delay={_num(k.delay)}" if k.delay else ""
-        if k.unit:
-            extra += f", unit={k.unit!r}"
-        lines.append(f"{var}.connect({k.src!r}, {k.dst!r}, weight={_num(k.weight)}{delay}{extra})")
-    return lines
+def uses_composites(circuit):
+    """True if the circuit (or anything in it) has composites, ports or promotions."""
+    return bool(circuit.composites or circuit.inputs or circuit.outputs or circuit.promoted
+                or circuit.template)

@@ -207,7 +207,7 @@ def check_equations(btype):
     [blox 'Leaky', line 1] units disagree: the sum '(E - V) / tau + g' mixes mV/ms and mS
         dV/dt = (E - V)/tau + g
     """
-    from .expression import _parse_ast
+    from .expression import parse_ast
     table = symbol_units(btype)
     if table is None:
         return
@@ -215,7 +215,7 @@ def check_equations(btype):
     for name, (src, no, line, col0) in eqs._sources.items():
         def fail(msg, no=no, line=line):
             raise EquationError("units disagree: " + msg, blox=btype.name, line=no, text=line)
-        tree = _parse_ast(src, blox=btype.name, line=no, col0=col0, text=line)
+        tree = parse_ast(src, blox=btype.name, line=no, col0=col0, text=line)
         got = _Infer(table, fail)(tree)
         if name in eqs.states:
             if name in table and got is not None:
@@ -233,7 +233,7 @@ def check_equations(btype):
         else:
             table[name] = got
     for out, text in btype.output_text.items():
-        tree = _parse_ast(text, blox=btype.name, line=None, col0=0, text=text)
+        tree = parse_ast(text, blox=btype.name, line=None, col0=0, text=text)
 
         def fail(msg, out=out):
             raise EquationError(f"units disagree in output '{out}': {msg}", blox=btype.name)
@@ -262,14 +262,14 @@ def output_unit(btype, output):
 
 
 def _inferred_output(btype, output):
-    from .expression import _parse_ast
+    from .expression import parse_ast
     table = symbol_units(btype)
     for name, (src, no, line, col0) in btype.eqs._sources.items():
         if name not in btype.eqs.states:
-            tree = _parse_ast(src, blox=btype.name, line=no, col0=col0, text=line)
+            tree = parse_ast(src, blox=btype.name, line=no, col0=col0, text=line)
             table[name] = _Infer(table, lambda msg: None)(tree)
     text = btype.output_text[output]
-    got = _Infer(table, lambda msg: None)(_parse_ast(text, blox=btype.name, line=None,
+    got = _Infer(table, lambda msg: None)(parse_ast(text, blox=btype.name, line=None,
                                                        col0=0, text=text))
     return None if got is None else describe_unit(got)
 

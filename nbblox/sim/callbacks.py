@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ..exceptions import CallbackError, ParameterError, SimulationError, suggest
+from ..model.params import finite
 
 __all__ = ["CallbackState", "plasticity_arrays", "steps_of", "initial_weights"]
 
@@ -185,13 +186,13 @@ class CallbackState:
     def reward(self, amount, projection=None):
         """Add ``amount`` to the dopamine signal ``d`` (of one R-STDP
         projection, or of all); it then decays with the rule's ``tau_d``."""
-        a = _finite(amount, "reward")
+        a = finite(amount, "reward")
         for r in self._rstdp(projection):
             self._pl["pl_d"][r.pl, 0] += a
 
     def set_dopamine(self, value, projection=None):
         """Set the dopamine signal ``d`` (0 stops reward-driven learning)."""
-        v = _finite(value, "dopamine")
+        v = finite(value, "dopamine")
         for r in self._rstdp(projection):
             self._pl["pl_d"][r.pl, 0] = v
 
@@ -206,16 +207,6 @@ class CallbackState:
     def __repr__(self):
         n = 0 if self.spikes is None else self.spikes["time"].size
         return f"<CallbackState t = {self.t:g} ms, {n} new spikes>"
-
-
-def _finite(v, what):
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(f):
-        raise ParameterError(f"{what} must be finite, got {v!r}")
-    return f
 
 
 def call(fn, state, x, p, syn_w):

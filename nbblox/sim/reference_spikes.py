@@ -16,12 +16,17 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..compile.reference import _MODULES
+from ..compile.reference import LAMBDIFY_MODULES
 from ..model.symbolic import rand
-from .reference_net import _vec, uniforms
 from .reference_plast import depress, potentiate, pre_spike, sync
+from .reference_rng import uniforms
 
 __all__ = ["Spiking"]
+
+
+def _vec(v, m):
+    """``v`` (a scalar or one value per instance) as ``m`` values."""
+    return np.broadcast_to(np.asarray(v, dtype=float), (m,))
 
 
 class Spiking:
@@ -39,8 +44,8 @@ class Spiking:
             if g.btype.spike is None:
                 continue
             args = (*G.arglist, self.rnd, dt)
-            self.cond[gi] = sp.lambdify(args, G.ex["spike"].xreplace(R), modules=_MODULES)
-            self.reset[gi] = [(k, sp.lambdify(args, e.xreplace(R), modules=_MODULES))
+            self.cond[gi] = sp.lambdify(args, G.ex["spike"].xreplace(R), modules=LAMBDIFY_MODULES)
+            self.reset[gi] = [(k, sp.lambdify(args, e.xreplace(R), modules=LAMBDIFY_MODULES))
                               for k, e in G.ex["reset"]]
         for ri, r in enumerate(layout.rules):
             self.effects[ri] = self._effects(layout.groups[r.g_post], ref.groups[r.g_post], r)
@@ -61,11 +66,11 @@ class Spiking:
         out = []
         for target, expr in r.effects:
             k = H.btype.states.index(target)
-            fn = sp.lambdify(args, expr.xreplace(rename), modules=_MODULES)
+            fn = sp.lambdify(args, expr.xreplace(rename), modules=LAMBDIFY_MODULES)
             inc = None
             if r.delayed:
                 e = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
-                inc = sp.lambdify(args, e, modules=_MODULES)
+                inc = sp.lambdify(args, e, modules=LAMBDIFY_MODULES)
             out.append((k, fn, inc))
         return out
 

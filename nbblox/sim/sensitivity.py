@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..compile.schemes import select
 from ..compile.sensitivity import (check_supported, initial_augmented, sensitivity_columns,
                                    sensitivity_kernels)
 from ..exceptions import SimulationError
+from .solution import Solution
 
 __all__ = ["run_sensitivities", "simulate_sensitivities"]
 
@@ -36,8 +38,6 @@ def run_sensitivities(system, method, x, p, w, cols, t0, dt, nsteps, stride, rec
 def simulate_sensitivities(system, names, method, x, p, t0, dt, nsteps, stride, rec,
                            snames, named, info):
     """Body of ``simulate(..., sensitivities=names)`` for a fixed-step method."""
-    from .solution import Solution
-    from ..compile.schemes import select
     if isinstance(names, str):
         names = [names]
     names = list(names)

@@ -5,16 +5,17 @@ numba does not bound-check.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 
 from .._version import __version__
 from ..compile import schemes
+from ..compile.kernels import with_fastmath
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
+from ..model.params import finite
 from . import control
 from .events import noise_seed, reset_error, run_full
 from .solution import Solution
@@ -29,16 +30,12 @@ MAX_RUN_STEPS = 2**53
 
 
 def _number(v, what):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise SimulationError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(v):
-        raise SimulationError(f"{what} must be finite, got {v}")
-    return v
+    return finite(v, what, SimulationError)
 
 
-def _method(method):
+def canonical_method(method):
+    """The scheme table's (or scipy's) name of ``method``, aliases resolved; a
+    SimulationError listing the methods otherwise."""
     m = str(method)
     scheme = schemes.get(m)
     if scheme is not None:
@@ -53,7 +50,7 @@ def _method(method):
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
              stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9,
              sensitivities=None, callback=None, callback_every=None, weights=None,
-             learn=True, record_weights=None):
+             learn=True, record_weights=None, fastmath=None):
     """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
 
     Parameters
@@ -118,6 +115,13 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         Keep a snapshot of all synapse weights every ``record_weights`` ms
         (True: at the callback times) in ``sol.weight_history``.  Final
         weights are always in ``sol.weights``.
+    fastmath : bool, optional
+        True runs kernels that may reassociate sums (a dense coupling as
+        vectorised rows or one BLAS dgemv), equal to the strict ones within
+        1e-12 relative on dense networks but not bit for bit; False the
+        strict ones.  None
+        (default): as the System was compiled (a Blox or Circuit: strict).
+        See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
 
     Returns
     -------
@@ -135,7 +139,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     True
     """
     system = as_system(model, backend)
-    method = _method(method)
+    if fastmath is not None:
+        system = with_fastmath(system, fastmath)
+    method = canonical_method(method)
     if method in FIXED_METHODS:
         schemes.require(method, system.layout, system.backend)
     t0 = _number(t0, "t0")
@@ -182,7 +188,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     check_memory(nrec * held * 8, f"recording {held} variables x {nrec} samples",
                  SimulationError, "use stride= or record= to keep less, or a larger dt")
     info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
-            "seed": seed, "backend": system.backend, "nbblox": __version__}
+            "seed": seed, "backend": system.backend, "fastmath": bool(system.fastmath),
+            "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
     if sensitivities is not None:
@@ -216,6 +223,10 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
                         dict(info, rtol=rtol, atol=atol), rtol, atol)
     sol.start = start
     return sol
+
+
+# Solution.rerun() simulates through this (solution.py cannot import this module back)
+Solution._simulate = staticmethod(simulate)
 
 
 def _start(system, x, weights, learn, record_weights, callback):

@@ -7,7 +7,8 @@ import re
 
 import numpy as np
 
-from ..exceptions import ParameterError, suggest
+from ..compile.system import compile as compile_circuit
+from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector, select
 
 __all__ = ["Solution", "spike_times"]
@@ -57,6 +58,11 @@ class Solution:
     >>> sol["fhn.V"].shape == sol.t.shape
     True
     """
+
+    #: :func:`nbblox.sim.simulate.simulate`, used by :meth:`rerun`.  simulate makes
+    #: Solutions, so it imports this module and sets this when it is imported; nbblox.sim
+    #: imports it first, so it is set before any Solution exists.
+    _simulate = None
 
     def __init__(self, t, names, values, *, final_state=None, params=None, info=None,
                  spikes=None, system=None):
@@ -234,8 +240,19 @@ class Solution:
         """Simulate again from the stored circuit, parameters, starting state,
         weights, seed, method and step: a deterministic method or seeded noise
         gives the same numbers bit for bit (same machine and libraries)."""
-        from ..io.rerun import rerun_solution
-        return rerun_solution(self)
+        from ..io.rerun import simulate_args   # lazy delegate to io/, as save()
+        circuit = self.circuit
+        if circuit is None:
+            raise SimulationError("this solution has no circuit to rerun (it was not made by "
+                                  "nbblox.simulate, or its file holds no circuit)")
+        args = simulate_args(self)
+        system = compile_circuit(circuit, backend=args.pop("backend"))
+        start = self.start or {}
+        if start.get("edge_weights") is not None:
+            system.weights[:] = start["edge_weights"]
+        if start.get("synapse_weights") is not None:
+            system.synapse_weights[:] = start["synapse_weights"]
+        return Solution._simulate(system, **args)
 
     def __repr__(self):
         span = f"t = {self.t[0]:g}..{self.t[-1]:g} ms" if self.t.size else "empty"

@@ -19,7 +19,7 @@ from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..compile import schemes
 from ..model.select import is_selector
-from . import sweep_measures
+from . import sweep_measures, sweep_stream
 from .simulate import _number
 from .solution import Solution
 from .sweep_dataset import assemble, provenance
@@ -208,7 +208,7 @@ def _chunk_size(chunk_size, n, per_instance, progress):
 def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=True,
           backend="cpu", record=None, stride=1, traces=False, params=None, x0=None,
           t0=0.0, transient=0.0, chunk_size=None, progress=False, threshold=None,
-          min_amplitude=1e-3, seed=None):
+          min_amplitude=1e-3, seed=None, stream=None):
     """Simulate ``model`` at many parameter sets and summarise every run.
 
     Parameters
@@ -249,6 +249,11 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     seed : int, optional
         Noise seed: parameter set ``k`` (in sweep order) runs with
         ``seed + k``, so every run is reproducible on its own.
+    stream : bool, optional
+        None (default): built-in measures are accumulated inside the kernel,
+        with no trace array, when every measure allows it (see
+        :mod:`nbblox.sim.sweep_stream`); False: always record traces and
+        reduce them afterwards; True: stream or raise.
 
     Notes
     -----
@@ -346,13 +351,24 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     spec = {"measures": meas, "transient": transient, "traces": bool(traces),
             "names": rec_names, "param_names": system.param_names, "info": info,
             "options": {"threshold": threshold, "min_amplitude": min_amplitude}}
-    csize = _chunk_size(chunk_size, n, (rec.size + 1) * nsamp * 8, progress)
+    streams = (stream is not False and sweep_stream.STREAM and
+               sweep_stream.streamable(system, meas, spec["options"], traces, backend))
+    if stream and not streams:
+        raise SimulationError("stream=True needs the CPU backend, a plain ODE circuit, no "
+                              "traces and built-in measures only ('rate'/'period' with a "
+                              "threshold)")
+    info["stream"] = int(bool(streams))
+    # a streamed instance holds a few accumulators per variable, not its trace
+    per_instance = rec.size * sweep_stream.NACC * 8 if streams else (rec.size + 1) * nsamp * 8
+    csize = _chunk_size(chunk_size, n, per_instance, progress)
     chunks = [(a, min(a + csize, n)) for a in range(0, n, csize)]
     job = dict(system=system, method=method, X=X, P=P, W=W, seeds=seeds, t0=t0, dt=dt, nsteps=nsteps,
                stride=int(stride), rec=rec, spec=spec, chunks=chunks)
     tick, close = _progress(progress, n)
     try:
-        if isinstance(backend, str) and backend == "cpu":
+        if streams:
+            parts = sweep_stream.run_stream(job, tick)
+        elif isinstance(backend, str) and backend == "cpu":
             from .sweep_cpu import run_chunk
             parts = _run_local(run_chunk, job, tick)
         elif isinstance(backend, str) and backend == "cuda":
@@ -408,3 +424,4 @@ def _run_local(run_chunk, job, tick):
         parts[c] = reduce_chunk(spec, out_t, out_x, X, steps, bad, job["system"])
         tick(b - a)
     return parts
+

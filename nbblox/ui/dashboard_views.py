@@ -17,7 +17,7 @@ import numpy as np
 import panel as pn
 
 from ..exceptions import ParameterError
-from .text import html, html_pane, plot_title
+from .text import ALIGNED_MATH_CSS, html, html_pane, plot_title
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
            "stamp_json"]
@@ -173,7 +173,7 @@ def equations_pane(circuit):
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
         # a long equation scrolls sideways inside its pane instead of being cut off
         items.append(pn.pane.LaTeX(latex_equations(btype), renderer="katex",
-                                   sizing_mode="stretch_width",
+                                   sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS],
                                    styles={"overflow-x": "auto", "overflow-y": "hidden"}))
         if btype.citation:
             items.append(html_pane("<p><small>{}</small></p>", btype.citation,

@@ -117,7 +117,8 @@ def _show(obj):
         return pn.panel(obj)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
-            return pn.panel(obj, sizing_mode="stretch_width")
+            from .text import ALIGNED_MATH_CSS
+            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS])
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))
     return None                       # an object without a picture: nothing to look at
@@ -243,7 +244,7 @@ def lesson_app(path):
         ns = {"__name__": "__lesson__"}
         page = pn.Column(sizing_mode="stretch_width", max_width=1100,
                          css_classes=["nbblox-lesson"])
-        todo = []
+        todo, boxes = [], set()
         for kind, src in cells:
             if kind == "markdown":
                 page.append(pn.pane.HTML(markdown_html(src), sizing_mode="stretch_width",
@@ -252,7 +253,11 @@ def lesson_app(path):
                 continue
             name = exercise_of(src)
             if name is not None:
-                page.append(exercise_box(name))
+                # one box per exercise: the instructor edition checks each twice (the
+                # answer cell, then the graded cell), which showed two identical boxes
+                if name not in boxes:
+                    boxes.add(name)
+                    page.append(exercise_box(name))
                 continue
             slot = pn.Column(sizing_mode="stretch_width", css_classes=["nbblox-cell"])
             page.append(slot)

@@ -22,6 +22,8 @@ text into those properties directly; they go through these helpers:
 * :func:`tooltip` makes a Bokeh tooltip whose content is a text node;
 * :func:`file_name` makes a download file name from a model name.
 
+:data:`ALIGNED_MATH_CSS` is a stylesheet for panes that show TeX equations.
+
 The browser test ``tests/browser/test_hostile_circuit.py`` serves a circuit
 whose every text field holds ``<img src=x onerror=...>`` and checks that no
 such element exists and the text is shown literally.
@@ -35,8 +37,15 @@ from markupsafe import Markup, escape
 from .._text import markdown_literal, tex_free
 
 __all__ = ["html", "html_pane", "markdown", "message_markdown", "label", "plot_title", "tooltip",
-           "file_name", "escape"]
+           "file_name", "escape", "ALIGNED_MATH_CSS"]
 _PRE_STYLE = "white-space: pre-wrap; font-size: 0.95em; margin: 0"
+
+#: Stylesheet for Panel panes that show ``aligned`` TeX.  Panel's KaTeX shows KaTeX's
+#: MathML (its HTML is hidden in the pane's shadow root), and Chromium's MathML Core
+#: ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
+#: columns of ``aligned`` alternate right, left.
+ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) { text-align: right; }\n"
+                    "mtable[columnalign] > mtr > mtd:nth-child(even) { text-align: left; }\n")
 
 
 def html(fragment, *args, **kwargs):

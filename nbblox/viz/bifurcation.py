@@ -80,7 +80,7 @@ def branch_elements(br, y=None, color=None, framewise=False):
             label = (f"stable {what}" if stable else f"unstable {what}") if not two else what
             els.append(line(pieces, xd, yd, label, color=color, line_width=2.2,
                             line_dash="solid" if stable else "dashed", **common))
-    pts = []
+    pts, avoid = [], []
     for p in br.special_points:
         if two:
             px, py = p.param_value
@@ -89,6 +89,7 @@ def branch_elements(br, y=None, color=None, framewise=False):
             py = (p.data.get("max", {}).get(y, p.state.get(y)) if cycle else p.state.get(y))
         if py is not None and np.isfinite(px) and np.isfinite(py):
             pts.append((float(px), float(py), p.kind))
+            avoid.append(_cycle_side(br, p) if not (two or cycle) else 0)
     if pts:
         kinds = [k for _, _, k in pts]
         for kind in dict.fromkeys(kinds):
@@ -103,11 +104,85 @@ def branch_elements(br, y=None, color=None, framewise=False):
         xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
         yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
         keep = _declutter(px, py, kinds, xspan, yspan)
-        lab = hv.Labels({xl: px[keep] + 0.012 * xspan, yl: py[keep] + 0.025 * yspan,
-                         "kind": [kinds[i] for i in keep]}, kdims=[xd, yd], vdims=["kind"])
-        els.append(lab.opts(text_font_size="11pt", text_align="left", text_baseline="bottom",
-                            text_color="#333333", **common))
+        sides = _label_sides(px[keep], py[keep], [kinds[i] for i in keep], curves,
+                             xspan, yspan, avoid=[avoid[i] for i in keep])
+        for (sx, sy), idx in sides.items():
+            ii = [keep[j] for j in idx]
+            lab = hv.Labels({xl: px[ii] + sx * 0.015 * xspan, yl: py[ii] + sy * 0.03 * yspan,
+                             "kind": [kinds[i] for i in ii]}, kdims=[xd, yd], vdims=["kind"])
+            els.append(lab.opts(text_font_size="11pt", text_color="#333333",
+                                text_align="left" if sx > 0 else "right",
+                                text_baseline="bottom" if sy > 0 else "top", **common))
     return els
+
+
+def _dense(curves, xspan, yspan, n=400):
+    """The branch lines as points in axes of unit span, ``n`` per piece (a
+    coarse continuation step would leave gaps between its points)."""
+    out = []
+    for cx, cy in curves:
+        x, y = np.ravel(cx) / xspan, np.ravel(cy) / yspan
+        ok = np.isfinite(x) & np.isfinite(y)
+        x, y = x[ok], y[ok]
+        if len(x) < 2:
+            out.append(np.column_stack([x, y]))
+            continue
+        s = np.concatenate([[0.0], np.cumsum(np.hypot(np.diff(x), np.diff(y)))])
+        u = np.linspace(0.0, s[-1], n * max(1, len(x) // 50))
+        out.append(np.column_stack([np.interp(u, s, x), np.interp(u, s, y)]))
+    return np.vstack(out) if out else np.empty((0, 2))
+
+
+# label quadrants in order of preference: above right (the usual place) first
+_SIDES = ((1, 1), (-1, 1), (1, -1), (-1, -1))
+
+
+def _cycle_side(br, p):
+    """The side (+1 right, -1 left, 0 unknown) on which the cycles born at a
+    Hopf point of an equilibrium branch lie: where the equilibria are stable
+    for a subcritical Hopf, unstable for a supercritical one.  Its label goes
+    on the other side, off the cycle branch a user overlays."""
+    if p.kind != "H" or p.lyapunov is None:
+        return 0
+    x = np.asarray(br.param_values, float)
+    stable = np.asarray(br.stable, bool)
+    left, right = stable[x < p.param_value], stable[x > p.param_value]
+    if not (left.size and right.size):
+        return 0
+    # the stable side: the one whose points next to the Hopf point are stable
+    near_l = left[np.argmax(x[x < p.param_value])]
+    near_r = right[np.argmin(x[x > p.param_value])]
+    if near_l == near_r:
+        return 0
+    stable_side = -1 if near_l else 1
+    return stable_side if p.lyapunov > 0 else -stable_side
+
+
+def _label_sides(px, py, labels, curves, xspan, yspan, clear=0.02, avoid=None):
+    """``{(sx, sy): [index, ...]}``: the quadrant (signs of the x and y offset)
+    of each point's label: the first in :data:`_SIDES` whose text box keeps
+    ``clear`` (in units of the axes' span) from the branch lines, else the one
+    farthest from them (a fold of cycles has both arms on one side)."""
+    pts = _dense(curves, xspan, yspan)
+    out = {}
+    for j, (x, y) in enumerate(zip(px / xspan, py / yspan)):
+        w, h = 0.02 * len(labels[j]), 0.05          # text box, 11 pt in a 480x360 frame
+        best, far = None, -1.0
+        for sx, sy in _SIDES:
+            if avoid is not None and avoid[j] == sx:
+                continue
+            x0 = x + sx * 0.015 + (0 if sx > 0 else -w)
+            y0 = y + sy * 0.03 + (0 if sy > 0 else -h)
+            dx = np.maximum(0, np.maximum(x0 - pts[:, 0], pts[:, 0] - (x0 + w)))
+            dy = np.maximum(0, np.maximum(y0 - pts[:, 1], pts[:, 1] - (y0 + h)))
+            gap = float(np.min(np.hypot(dx, dy))) if len(pts) else 1.0
+            if gap >= clear:
+                best = (sx, sy)
+                break
+            if gap > far:
+                best, far = (sx, sy), gap
+        out.setdefault(best, []).append(j)
+    return out
 
 
 def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
@@ -127,15 +202,27 @@ def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
     """
     import holoviews as hv
     els = branch_elements(br, y=y, color=color)
+    if title is None:
+        title = _title(br)
+    # the title rides on every element too: an Overlay of Overlays keeps only theirs
     size = dict(frame_width=width, frame_height=height, fontsize=FONTS, show_grid=True,
-                backend_opts=dict(CANVAS, **{"legend.location": "top"}))
+                title=title, backend_opts=dict(CANVAS, **{"legend.location": "top"}))
     # an Overlay of Overlays (br.plot() * cycles.plot()) drops the overlays' options but
     # keeps the elements': each carries the size, and the markers (a legend plot type) the
     # legend position, which HoloViews propagates to the overlay
     els = [e.opts(backend="bokeh", **size) for e in els]
     els = [e.opts(backend="bokeh", legend_position="right") if isinstance(e, hv.Points) else e
            for e in els]
-    return hv.Overlay(els).opts(backend="bokeh", show_legend=True, title=title or "", **size)
+    return hv.Overlay(els).opts(backend="bokeh", show_legend=True, **size)
+
+
+def _title(br):
+    """``"MorrisLecar 'ml': bifurcations in I"``: the model, then the parameter."""
+    from .units import model_title, safe_title
+    what = model_title(getattr(br, "system", None))
+    names = ", ".join(short_names(list(br.param_names)))
+    text = f"{what}: bifurcations in {names}" if what else f"bifurcations in {names}"
+    return safe_title(text)
 
 
 def plot_brute_force(res, width=480, height=360):

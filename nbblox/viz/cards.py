@@ -82,8 +82,14 @@ def circuit_svg(circuit, size=260, max_nodes=40):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node}" fill="{col}" '
                      f'stroke="white" stroke-width="2"><title>{_e(nm)}: {_e(b.type.name)}'
                      "</title></circle>")
-        parts.append(f'<text x="{x:.1f}" y="{y + node + 14:.1f}" font-size="12" '
-                     f'text-anchor="middle" font-family="sans-serif">{_e(nm)}</text>')
+        # the name on the outer side of the ring (arrows are chords, inside it): above a
+        # node of the upper half unless its self-loop is there; a white halo keeps it
+        # legible where an arrow still passes
+        loop = any(k.src == k.dst == nm for k in getattr(circuit, "connections", []))
+        ty = y - node - 6 if (y < cy - 0.3 * r and not loop) else y + node + 14
+        parts.append(f'<text x="{x:.1f}" y="{ty:.1f}" font-size="12" text-anchor="middle" '
+                     'font-family="sans-serif" stroke="white" stroke-width="3" '
+                     f'paint-order="stroke" stroke-linejoin="round">{_e(nm)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

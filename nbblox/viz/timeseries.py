@@ -262,7 +262,10 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
         from .raster import plot_raster
         panels.append(plot_raster(sol, width=width))
     if len(panels) == 1 and overlay:
-        return panels[0]
+        # the title is the Overlay's label, so ``sol.plot().relabel("from rest")`` retitles
+        # it (an explicit title option would win over the label)
+        raw = title.replace("{{", "{").replace("}}", "}")
+        return panels[0].relabel(raw).opts(backend="bokeh", title="{label}")
     return hv_layout(panels)
 
 

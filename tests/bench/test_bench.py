@@ -30,6 +30,18 @@ def test_nbblox_agrees_with_handwritten_on_tiny_sizes(name):
     assert got["n_warm"] == 1 and got["warm_s"] > 0 and got["peak_rss_mb"] > 0
 
 
+@pytest.mark.parametrize("system", ["nbblox_fastmath", "handwritten_fastmath",
+                                    "handwritten_dgemv"])
+def test_fastmath_variants_agree_on_w2(system):
+    cfg = case_config("W2_wc80", tiny=True)
+    assert system in cfg["systems"]
+    ref, got = run_case("handwritten", cfg, reps=1), run_case(system, cfg, reps=1)
+    assert ref["status"] == got["status"] == "ok", got.get("traceback")
+    ok, text = harness.check(ref["answer"], got["answer"])
+    assert ok, text
+    assert system not in report.LABEL or system in report.OURS  # never a "peer"
+
+
 def test_unfinished_features_are_reported_not_raised():
     # whatever has landed, a case never raises out of run_case
     rec = run_case("nbblox", case_config("W5_cont_hh", tiny=True), reps=0)

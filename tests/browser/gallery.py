@@ -59,9 +59,14 @@ def lab_outputs(out):
         page.screenshot(path=str(out / "lab_window.png"))
         # the notebook scrolls inside its panel: a window as tall as the notebook (same
         # 1400 px width, so the same layout) shows every output whole
-        h = page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer, "
-                          ".jp-Notebook').scrollHeight")
-        _tall(page, h + 300)
+        # (measured again after each resize: responsive outputs grow when the window does,
+        # and the last ones were cut off by the status bar)
+        for _ in range(3):
+            h = page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer, "
+                              ".jp-Notebook').scrollHeight")
+            if h + 300 <= page.viewport_size["height"]:
+                break
+            _tall(page, h + 300)
         page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer, "
                       ".jp-Notebook').scrollTo(0, 0)")
         page.wait_for_timeout(1500)

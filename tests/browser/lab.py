@@ -441,7 +441,8 @@ def overflowing_outputs(page):
 
 
 def axis_labels(page):
-    """Every visible Bokeh axis in the page: ``[{"label", "title", "kind"}]``."""
+    """Every visible Bokeh axis in the page: ``[{"label", "title", "kind", "size",
+    "ticks"}]`` (size: the label's font size, ticks: the tick labels', as CSS)."""
     return page.evaluate("""() => { const out = [];
       for (const doc of (window.Bokeh && window.Bokeh.documents) || [])
         for (const m of doc.all_models) {
@@ -452,7 +453,8 @@ def axis_labels(page):
                            ...(p.above || [])].includes(m));
           const title = plots.length && plots[0].title ? (plots[0].title.text || '') : '';
           out.push({label: typeof m.axis_label === 'string' ? m.axis_label : String(m.axis_label ?? ''),
-                    title, kind});
+                    title, kind, size: String(m.axis_label_text_font_size),
+                    ticks: String(m.major_label_text_font_size)});
         }
       return out; }""")
 
@@ -481,6 +483,55 @@ def raw_math(page, selector="body"):
     ``\\frac``) or a bell character left by a lost ``\\a``: maths that was not
     rendered.  Code, ``<pre>`` and KaTeX's own MathML annotation are skipped."""
     return page.evaluate(_RAW_MATH, selector)
+
+
+_EQUATION_COLUMNS = _WALK + r"""
+() => {
+  const out = [];
+  for (const el of walk(document.body)) {
+    // MathJax's hidden copy for screen readers is not what people see
+    if (el.tagName.toLowerCase() !== 'mtable' || !visible(el)
+        || el.closest('mjx-assistive-mml')) continue;
+    const align = (el.getAttribute('columnalign') || '').split(/\s+/);
+    const lefts = [];
+    for (const row of el.children) {
+      const cell = row.children[1];
+      if (cell && cell.firstElementChild)
+        lefts.push(Math.round(cell.firstElementChild.getBoundingClientRect().left));
+    }
+    out.push({align, lefts});
+  }
+  return out;
+}"""
+
+
+def font_pt(css):
+    """A CSS font size (``"12pt"``, ``"13px"``, ``"1.1em"`` of 16 px) in points."""
+    import re
+    m = re.fullmatch(r"\s*([\d.]+)\s*(pt|px|em|rem)\s*", css or "")
+    if not m:
+        return float("nan")
+    v, unit = float(m.group(1)), m.group(2)
+    return {"pt": v, "px": 0.75 * v, "em": 12 * v, "rem": 12 * v}[unit]
+
+
+def equation_columns(page):
+    """Every visible MathML table (KaTeX's ``aligned`` blocks, shadow roots
+    included): ``[{"align": ["right", "left"], "lefts": [x of the second
+    column's content in each row]}]``; in an ``aligned`` block the lefts are
+    equal (the "=" signs line up)."""
+    return page.evaluate(_EQUATION_COLUMNS)
+
+
+def plot_frames(page):
+    """Every rendered Bokeh plot's data frame (the area inside the axes):
+    ``[{"title", "width", "height"}]`` in CSS pixels.  A legend or title that
+    eats the height leaves a flat strip of data."""
+    return page.evaluate("""() => [...Bokeh.index.query(
+          v => v.frame != null && v.model != null && 'title' in v.model)]
+      .filter(v => v.el && v.el.isConnected && v.el.getBoundingClientRect().width > 0)
+      .map(v => ({title: (v.model.title && v.model.title.text) || '',
+                  width: Math.round(v.frame.bbox.width), height: Math.round(v.frame.bbox.height)}))""")
 
 
 def track_requests(page):

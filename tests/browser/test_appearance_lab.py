@@ -8,9 +8,14 @@ call.  Each check is a class of defect that was seen:
   127.0.0.1;
 * outputs wider than the notebook's output area (the explorer's bifurcation
   view and toolbars were cut off);
-* axes without labels, or without units where the variable has one;
+* axes without labels, or without units where the variable has one, or in
+  small type;
 * maths shown as raw ``$...$`` / ``\\begin`` and Panel's "KaTeX was not
-  imported" warning in the dashboard.
+  imported" warning in the dashboard;
+* outputs that keep their width when the window narrows (the layout must
+  reflow, not overflow);
+* equations whose "=" signs zigzag (Chromium's MathML ignores ``columnalign``,
+  so every cell of an ``aligned`` block was centred).
 
 One server, one kernel, one run of the notebook (about 60-90 s).
 """
@@ -77,9 +82,51 @@ def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
     assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
 
 
+def test_no_plot_is_a_flat_strip(shown):
+    # a legend row or block above/below the data left ~100-130 px of data in the
+    # dashboard's time series and the explorer's phase plane
+    frames = lab.plot_frames(shown)
+    assert len(frames) >= 8, frames
+    # (a linked panel under a titled one may be smaller: it shares its time axis)
+    flat = [f for f in frames if f["height"] < (150 if f["title"] else 120)]
+    assert not flat, flat
+
+
+def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):
+    # the explorer's bifurcation view had HoloViews' smaller default type (~9 pt ticks)
+    axes = [a for a in lab.axis_labels(shown) if a["label"].strip()]
+    small = [a for a in axes if not (lab.font_pt(a["size"]) >= 12 and lab.font_pt(a["ticks"]) >= 10)]
+    assert not small, small
+
+
 def test_dashboard_maths_is_rendered_and_no_katex_warning(shown):
     out = shown.locator(".jp-OutputArea-child").filter(has=shown.locator(".katex")).first
     assert out.count() == 1, "no KaTeX-rendered equations in any output"
     assert not lab.raw_math(shown, ".jp-OutputArea-output"), lab.raw_math(shown, ".jp-OutputArea-output")
     body = " ".join(shown.locator(".jp-OutputArea-output").all_inner_texts())
     assert "KaTeX was not imported" not in body and "restart the kernel" not in body
+
+
+def test_dashboard_equations_line_up_at_the_equals_sign(shown):
+    tables = [t for t in lab.equation_columns(shown) if t["align"][:2] == ["right", "left"]]
+    assert tables, "no aligned equations in the dashboard"
+    zigzag = [t["lefts"] for t in tables if max(t["lefts"]) - min(t["lefts"]) > 2]
+    assert not zigzag, zigzag
+
+
+def test_outputs_reflow_when_the_window_narrows(shown):
+    # last: it resizes the window (a narrow laptop screen, the file browser still open).
+    # The explorer and the dashboard must reflow; static figures keep their size (a
+    # figure's size is the author's), and the builder has a 640 px minimum.
+    shown.set_viewport_size({"width": 1000, "height": 1000})
+    try:
+        shown.wait_for_timeout(3000)
+        over = lab.overflowing_outputs(shown)
+        apps = shown.evaluate(lab._WALK + """() => [...document.querySelectorAll(
+            '.jp-OutputArea-child')].map((c, i) => [i, [...walk(c)].some(e =>
+            e.tagName === 'INPUT' && (e.placeholder || '').startsWith('name or words'))])
+            .filter(x => x[1]).map(x => x[0])""")
+    finally:
+        shown.set_viewport_size({"width": 1400, "height": 1000})
+    assert len(apps) == 2, apps                  # the explorer and the dashboard
+    assert not [o for o in over if o["output"] in apps], over

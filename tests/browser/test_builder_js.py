@@ -118,7 +118,8 @@ def test_palette_is_grouped_and_searchable(ui):
     assert n_all == len(nb.blox.CATALOG)
     page.fill(".nbb-search", "wilson")
     assert page.eval_on_selector_all(".nbb-item", "xs => xs.map(x => x.dataset.type)") == [
-        "WilsonCowan", "WilsonCowanPopulation"]
+        "WilsonCowan", "WilsonCowanNMA", "WilsonCowanNeurolib", "WilsonCowanNeuroblox",
+        "WilsonCowanPopulation"]
     page.fill(".nbb-search", "")
     assert page.locator(".nbb-item").count() == n_all
 

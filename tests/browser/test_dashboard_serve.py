@@ -234,6 +234,26 @@ def test_serve_circuit_json(workdir):
         assert not server_errors(log)
 
 
+def test_served_dashboard_looks_finished(workdir):
+    """Two overlaid variables (a legend row above the data) and the equations
+    of a type: the data frame was ~100 px of a 260 px panel, and the "=" signs
+    of the aligned equations zigzagged (Chromium's MathML ignores columnalign)."""
+    import nbblox as nb
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    path = workdir / "pair.json"
+    nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5).to_json(path)
+    with nbblox_serve(path, tmp=workdir) as (base, log, _), chromium() as browser:
+        page = open_app(browser, f"{base}/pair")
+        page.wait_for_timeout(1500)
+        frames = lab.plot_frames(page)
+        assert len(frames) >= 2, frames                  # time series, circuit diagram
+        assert all(f["height"] >= 150 and f["width"] >= 200 for f in frames), frames
+        tables = [t for t in lab.equation_columns(page) if t["align"][:2] == ["right", "left"]]
+        assert tables and all(max(t["lefts"]) - min(t["lefts"]) <= 2 for t in tables), tables
+        assert not lab.raw_math(page, "body"), lab.raw_math(page, "body")
+        assert not server_errors(log)
+
+
 def test_serve_refuses_an_invalid_circuit_json(tmp_path):
     bad = tmp_path / "evil.json"
     bad.write_text(json.dumps({"schema": "nbblox.circuit", "version": 1, "name": "x",

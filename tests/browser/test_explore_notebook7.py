@@ -39,6 +39,8 @@ def test_explore_hh_in_notebook7(nb7_server, browser_page):
     page.locator("canvas").first.wait_for(state="attached", timeout=60_000)
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=60_000)
     page.wait_for_timeout(3000)                      # let the first render settle
+    # the explorer fits the notebook's output area (plots and toolbars were cut off)
+    assert not lab.overflowing_outputs(page), lab.overflowing_outputs(page)
     before = _fingerprint(page)
     assert before is not None, lab.bokeh_sources(page)
     k0 = lab.kernel_json(page, "{'I': ex.params['hh.I'], "

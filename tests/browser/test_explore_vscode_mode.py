@@ -51,6 +51,8 @@ def test_explore_renders_as_an_ipywidget_like_in_vscode(vscode_lab, browser_page
     assert "application/vnd.jupyter.widget-view+json" in mimes, mimes
     page.wait_for_function("() => window.Bokeh && Bokeh.documents.length > 0", timeout=60_000)
     page.wait_for_timeout(3000)
+    # the explorer fits the notebook's output area (plots and toolbars were cut off)
+    assert not lab.overflowing_outputs(page), lab.overflowing_outputs(page)
     before = _fingerprint(page)
     assert before is not None, lab.bokeh_sources(page)
     page.locator(".noUi-handle").first.focus()

@@ -5,6 +5,7 @@ reads it (issue 16).  Each check is a defect that was seen on the served page:
   a control character (``\\approx`` -> bell): no text node holds TeX, and
   MathJax drew the formulas;
 * the header said "01 First Neuron Fhn": the title is the lesson's first heading;
+* the "=" signs of a blox's aligned equations zigzagged;
 * a card "Object inline: true" (a stray return value) and empty cards: no such
   text, no empty cell box;
 * printed output missing: the printed lines are there;
@@ -67,6 +68,14 @@ def test_maths_is_rendered_with_backslashes_intact(lesson_page):
             if (e.shadowRoot) walk(e.shadowRoot); } }; walk(document); return n; }""") > 5
 
 
+def test_equations_line_up_at_the_equals_sign(lesson_page):
+    # the blox shown in a cell (``fhn``): its aligned equations' "=" signs zigzagged
+    # (Chromium's MathML ignores columnalign; see nbblox.ui.text.ALIGNED_MATH_CSS)
+    tables = [t for t in lab.equation_columns(lesson_page) if t["align"][:2] == ["right", "left"]]
+    assert tables, "no aligned equations on the page"
+    assert all(max(t["lefts"]) - min(t["lefts"]) <= 2 for t in tables), tables
+
+
 def test_printed_output_present_and_no_stray_or_empty_boxes(lesson_page):
     text = lab.page_text(lesson_page)
     assert "V after 200 ms: -1.2" in text and "stable focus" in text
@@ -82,9 +91,32 @@ def test_printed_output_present_and_no_stray_or_empty_boxes(lesson_page):
     assert "Traceback" not in lesson_page.log.read_text()
 
 
+def test_every_plot_axis_is_labelled_in_readable_type(lesson_page):
+    axes = lab.axis_labels(lesson_page)
+    assert len(axes) >= 8, axes
+    assert not [a for a in axes if not a["label"].strip()], axes
+    assert "time (ms)" in {a["label"] for a in axes}
+    small = [a for a in axes if not (lab.font_pt(a["size"]) >= 12 and lab.font_pt(a["ticks"]) >= 10)]
+    assert not small, small
+
+
+def test_explorer_name_is_not_a_headline(lesson_page):
+    # the explorer's name was an <h3>, which the page template made 28 px, larger than
+    # the lesson's section headings
+    size = lesson_page.locator(".nbblox-explorer-name").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size <= 18, size
+
+
 def test_exercise_is_answerable_in_the_page(lesson_page):
     page = lesson_page
     assert "no answer yet" not in lab.page_text(page)
+    # one answer box per exercise (each showed twice: answer cell and graded cell)
+    from nbblox.ui.lesson_page import exercise_of
+    cells = json.loads(LESSON.read_text())["cells"]
+    names = {exercise_of("".join(c["source"])) for c in cells if c["cell_type"] == "code"}
+    names.discard(None)
+    assert len(names) >= 2 and page.locator(".nbblox-exercise").count() == len(names)
     box = page.locator(".nbblox-exercise").first
     box.locator("input").fill("-1.1994")
     box.locator("input").press("Enter")

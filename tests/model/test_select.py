@@ -131,3 +131,18 @@ def test_selectors_never_recompile_the_kernel():
         nb.simulate(s, 2.0)
     nb.sweep(s, {"*.P": [0.0, 1.0]}, t_end=2.0)
     assert len(s._k.run_rk4.signatures) == 1
+
+
+def test_fit_with_a_selector_recovers_the_tied_parameter():
+    """``nb.fit(params={"type:WilsonCowan.P": ...})``: one free value for every
+    match.  Data: both regions at P = 1.6 (the answer is known by construction);
+    the fit starts at 1.0 and must find 1.6 for both, as one parameter."""
+    c = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")], name="ab")
+    c.connect("a", "b", weight=0.5)
+    s = nb.compile(c)
+    data = nb.simulate(s, 40.0, dt=0.05, params={"a.P": 1.6, "b.P": 1.6})
+    res = nb.fit(s, data, {"type:WilsonCowan.P": (0.5, 3.0, 1.0)}, dt=0.05,
+                 vars=["a.E", "b.E"])
+    assert res.names == ["type:WilsonCowan.P"]
+    assert res.params["type:WilsonCowan.P"] == pytest.approx(1.6, abs=1e-6)
+    assert s.params["a.P"] == s.params["b.P"] == 1.25     # the system is left as it was

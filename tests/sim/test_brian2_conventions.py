@@ -12,7 +12,7 @@ from scipy.signal import welch
 
 import nbblox as nb
 from nbblox.exceptions import EquationError, ParameterError, SimulationError
-from nbblox.sim.reference_net import normals
+from nbblox.sim.reference_rng import normals
 
 PRE = nb.BloxType("ProbePre", "dv/dt = 1.0", spike="v > 0.55", reset="v = -100")
 POST = nb.BloxType("ProbePost", "dv/dt = 0.0", spike="v > 0.5", reset="v = 0")

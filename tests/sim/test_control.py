@@ -35,11 +35,11 @@ def test_a_chunked_run_is_the_same_run(hh):
 def test_cancel_from_another_thread_stops_within_a_chunk(hh):
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
-    t0 = time.perf_counter()
+    # no bound in seconds (load-dependent, issue 24): uninterrupted the run takes about an
+    # hour, so reaching the asserts within the 60 s timeout means it stopped at a chunk
     with pytest.raises(RunCancelled, match="cancelled at t =") as err:
         with run_control(cancel=stop):
             nb.simulate(hh, 1e7, dt=0.01, stride=1000)       # ~1 hour uninterrupted
-    assert time.perf_counter() - t0 < 10
     part = err.value.partial
     assert 0 < part.t[-1] < 1e7 and np.all(np.isfinite(part["h.V"]))
 
@@ -47,11 +47,10 @@ def test_cancel_from_another_thread_stops_within_a_chunk(hh):
 @pytest.mark.timeout(60)
 def test_a_time_budget_stops_fixed_and_adaptive_runs(hh):
     for kw in ({"dt": 0.01, "stride": 1000}, {"dt": 100.0, "method": "RK45"}):
-        t0 = time.perf_counter()
+        # the budget's message is the evidence; the 60 s timeout bounds a run that ignores it
         with pytest.raises(RunCancelled, match="time budget of 0.3 s"):
             with run_control(seconds=0.3):
                 nb.simulate(nb.blox.FitzHughNagumo(name="f"), 1e7, **kw)
-        assert time.perf_counter() - t0 < 10
 
 
 def test_adaptive_runs_have_a_ceiling(monkeypatch):
@@ -84,10 +83,11 @@ def test_ctrl_c_stops_a_long_numba_run_promptly(tmp_path):
     try:
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(1.0)
-        t0 = time.perf_counter()
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-        assert time.perf_counter() - t0 < 5, "Ctrl-C waited for the kernel"
+        # uninterrupted, the run takes about an hour: if Ctrl-C waited for the kernel,
+        # communicate() times out.  No bound in seconds on how promptly (issue 24: a
+        # "< 5 s" here failed the random-order job at load 16, 7.4 s); speed is bench's.
+        out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 3 and "interrupted" in out
     finally:
         proc.kill()

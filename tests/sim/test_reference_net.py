@@ -23,7 +23,7 @@ import nbblox as nb
 from nbblox.compile.schemes import select
 from nbblox.compile.jit import gauss, urand
 from nbblox.exceptions import SimulationError
-from nbblox.sim.reference_net import normals, uniforms
+from nbblox.sim.reference_rng import normals, uniforms
 
 FHN = nb.BloxType("FHNnoisyRef", """
     dV/dt = V - V**3/3 - w + I + sigma*xi

@@ -36,14 +36,19 @@ def test_grid_traces_equal_simulate_exactly(fhn_system):
 def test_list_of_sets_and_methods(fhn_system, method):
     I = [0.2, 0.9, 1.3]
     b = [0.7, 0.8, 0.75]
-    res = nb.sweep(fhn_system, {"fhn.I": I, "fhn.b": b}, t_end=40.0, dt=0.02,
-                   method=method, grid=False, measure="mean", record=["fhn.V"])
+    kw = dict(t_end=40.0, dt=0.02, method=method, grid=False, measure="mean",
+              record=["fhn.V"])
+    res = nb.sweep(fhn_system, {"fhn.I": I, "fhn.b": b}, **kw)   # streamed in the kernel
+    rec = nb.sweep(fhn_system, {"fhn.I": I, "fhn.b": b}, stream=False, **kw)
+    assert res.attrs["stream"] == 1 and rec.attrs["stream"] == 0
     assert res["mean"].dims == ("instance", "variable")
     np.testing.assert_array_equal(res["fhn.b"].values, b)
     for k in range(3):
         sol = nb.simulate(fhn_system, 40.0, dt=0.02, method=method, record=["fhn.V"],
                           params={"fhn.I": I[k], "fhn.b": b[k]})
-        assert res["mean"].values[k, 0] == sol["fhn.V"].mean()
+        assert rec["mean"].values[k, 0] == sol["fhn.V"].mean()   # the same NumPy reduction
+        # one-pass shifted sum vs NumPy's pairwise mean: rounding only
+        assert res["mean"].values[k, 0] == pytest.approx(sol["fhn.V"].mean(), rel=1e-12)
 
 
 def test_builtin_measures_match_apply_on_solution(fhn_system):
@@ -184,22 +189,24 @@ def test_swept_values_respect_hard_bounds():
 
 @pytest.mark.slow
 def test_parallel_module_is_cached_on_disk(tmp_path):
-    """A fresh process reuses the compiled batch kernel (numba cache hit)."""
+    """A fresh process reuses the compiled batch and streaming kernels (numba cache hits)."""
     import os
     import subprocess
     import sys
     code = ("import numpy as np, nbblox as nb\n"
             "from nbblox.sim.sweep_cpu import batch_module\n"
             "s = nb.compile(nb.blox.FitzHughNagumo(name='f'))\n"
+            "from nbblox.sim.sweep_stream import _module\n"
+            "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max', stream=False)\n"
             "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
-            "st = batch_module(s).batch_rk4.stats\n"
-            "print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))\n")
+            "for st in (batch_module(s).batch_rk4.stats, _module(s._k, 'm').sbatch_rk4.stats):\n"
+            "    print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))\n")
     env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                            text=True, timeout=300) for _ in range(2)]
     assert runs[0].returncode == 0, runs[0].stderr
-    assert runs[0].stdout.split() == ["0", "1"]
-    assert runs[1].stdout.split() == ["1", "0"], runs[1].stderr
+    assert runs[0].stdout.split() == ["0", "1"] * 2   # trace path, then streaming kernel
+    assert runs[1].stdout.split() == ["1", "0"] * 2, runs[1].stderr
 
 
 def test_global_coupling_sweep_scales_all_weights():

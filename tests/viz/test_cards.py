@@ -50,3 +50,36 @@ def test_catalog_is_a_table_and_still_a_list():
     tags, text = parse(rows._repr_html_())
     assert tags.count("tr") == len(rows) + 1 and "HodgkinHuxley" in text
     assert list(rows.to_pandas().columns) == ["name", "kind", "states", "source"]
+
+
+def _label_boxes_and_lines(svg):
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    boxes = []
+    for t in root.iter(ns + "text"):
+        x, y, w = float(t.get("x")), float(t.get("y")), 7.0 * len(t.text)  # 12 px sans-serif
+        boxes.append((t.text, x - w / 2, y - 11, x + w / 2, y + 2))
+    lines = [tuple(float(ln.get(a)) for a in ("x1", "y1", "x2", "y2"))
+             for ln in root.iter(ns + "line")]
+    return boxes, lines
+
+
+def test_circuit_diagram_arrows_do_not_cross_the_names():
+    """The card of two connected Wilson-Cowan blox drew the arrow a -> b straight
+    through the name "a" (names sat below every node)."""
+    from nbblox.viz.cards import circuit_svg
+    for n in (2, 3, 4, 5):
+        bs = [nb.blox.WilsonCowan(name=f"wc{i}") for i in range(n)]
+        c = nb.Circuit(bs, name="ring")
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    c.connect(bs[i], bs[j], weight=1.0)
+        boxes, lines = _label_boxes_and_lines(circuit_svg(c))
+        assert len(boxes) == n and len(lines) == n * (n - 1)
+        for x1, y1, x2, y2 in lines:
+            for s in [k / 200 for k in range(201)]:
+                px, py = x1 + s * (x2 - x1), y1 + s * (y2 - y1)
+                hit = [b[0] for b in boxes if b[1] <= px <= b[3] and b[2] <= py <= b[4]]
+                assert not hit, f"{n} blox: an arrow crosses the name {hit[0]}"

@@ -64,6 +64,19 @@ def test_plot_solution_layout_and_short_names(fhn_sol):
     assert "FitzHughNagumo 'fhn'" in hv.Store.lookup_options("bokeh", panel, "plot").kwargs["title"]
 
 
+def test_relabel_retitles_a_one_panel_plot(fhn_sol):
+    """Lesson 3 titled two runs with ``.relabel("from rest")``; both showed the
+    default title instead (an explicit title option won over the label)."""
+    def title(obj):
+        return hv.render(obj, backend="bokeh").title.text
+    assert title(fhn_sol.plot(vars="V")) == "FitzHughNagumo 'fhn' · rk4, dt = 0.01 ms"
+    assert title(fhn_sol.plot(vars="V").relabel("from rest")) == "from rest"
+    assert title(fhn_sol.plot(vars="V", title="run {1}")) == "run {1}"
+    lay = fhn_sol.plot(vars="V").relabel("before") + fhn_sol.plot(vars="V").relabel("after")
+    fig = hv.render(lay, backend="bokeh")
+    assert [c[0].title.text for c in fig.children] == ["before", "after"]
+
+
 def test_plot_solution_unknown_var_suggests(fhn_sol):
     with pytest.raises(nb.ParameterError, match="Did you mean 'fhn.V'"):
         fhn_sol.plot(vars=["fhn.VV"])

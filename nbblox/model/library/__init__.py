@@ -14,7 +14,7 @@ from ..blox import BloxType, deferred_parsing
 # Each model's own test builds it, so a broken model still fails loudly.
 with deferred_parsing():
     from . import (channels, cmc, columns, inputs, masses, neurons, observers, oscillators,
-                   spiking, synapses, wongwang)
+                   spiking, synapses, wilsoncowan, wongwang)
 
 from . import rules  # noqa: F401  (registers the catalog's connection rules)
 from .channels import Channel, ConductanceNeuron
@@ -28,12 +28,14 @@ __all__ = ["CATALOG", "COMPOSITES", "catalog", "describe", "channels", "Channel"
 COMPOSITES = {"WilsonCowanColumn": WilsonCowanColumn}
 
 CATALOG: dict[str, BloxType] = {}
-for _mod in (neurons, spiking, masses, columns, wongwang, oscillators, cmc, synapses, inputs,
-             observers):
+for _mod in (neurons, spiking, masses, wilsoncowan, columns, wongwang, oscillators, cmc,
+             synapses, inputs, observers):
     for _name in _mod.__all__:
         CATALOG[_name] = getattr(_mod, _name)
         globals()[_name] = CATALOG[_name]
         __all__.append(_name)
+WILSON_COWAN_FORMS = wilsoncowan.WILSON_COWAN_FORMS
+__all__.append("WILSON_COWAN_FORMS")
 
 
 def _source(citation):

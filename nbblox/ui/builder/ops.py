@@ -9,24 +9,22 @@ Mixed into :class:`~nbblox.ui.builder.sync.BuilderModel`.
 """
 from __future__ import annotations
 
-import math
 
 from ...exceptions import CircuitError
 from ...model import Blox
-from ...model.params import check_value
+from ...model.params import check_value, finite
 from .layout import type_info
 
-__all__ = ["OpsMixin"]
+__all__ = ["OpsMixin", "EDIT_OPS", "CANONICAL_OPS"]
 
 
-def _finite(v, what):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise CircuitError(f"{what} must be a number, got {v!r}") from None
-    if not math.isfinite(v):
-        raise CircuitError(f"{what} must be finite, got {v}")
-    return v
+#: The edit operations a front end may send; each is ``OpsMixin._op_<name>``.
+EDIT_OPS = ("add_node", "remove_node", "rename", "set_params", "move", "positions",
+            "add_edge", "remove_edge", "set_edge")
+#: What a front end must apply (``applyOps`` in widgets/circuit_builder.js): the edit
+#: operations, plus ``add_type``, which Python sends before a node of a type new to the
+#: canvas.  tests/ui/test_builder_ops.py checks both lists against the code.
+CANONICAL_OPS = ("add_type",) + EDIT_OPS
 
 
 class OpsMixin:
@@ -82,10 +80,10 @@ class OpsMixin:
         """Apply one op; return (canonical ops, inverse ops).  Raises before mutating."""
         if not isinstance(op, dict) or not isinstance(op.get("op"), str):
             raise CircuitError(f"malformed edit: {op!r}")
-        fn = getattr(self, "_op_" + op["op"], None)
-        if fn is None:
-            raise CircuitError(f"unknown edit operation {op['op']!r}")
-        return fn(op)
+        if op["op"] not in EDIT_OPS:
+            raise CircuitError(f"unknown edit operation {op['op']!r}; the builder's are "
+                               f"{', '.join(EDIT_OPS)}")
+        return getattr(self, "_op_" + op["op"])(op)
 
     def _name_of(self, op, key="name"):
         """A name on the canvas: a blox, a composite or a member of an open one."""
@@ -109,8 +107,8 @@ class OpsMixin:
             if not isinstance(params, dict):
                 raise CircuitError("'params' must be an object")
             b = Blox(t, name=name, **params)
-        x = _finite(op.get("x", 0.0), "x")
-        y = _finite(op.get("y", 0.0), "y")
+        x = finite(op.get("x", 0.0), "x", CircuitError)
+        y = finite(op.get("y", 0.0), "y", CircuitError)
         ops = [] if b.type.key in self._types else [{"op": "add_type", "info": type_info(b.type)}]
         self.circuit.add(b)
         self.positions[name] = (x, y)
@@ -173,7 +171,7 @@ class OpsMixin:
 
     def _op_move(self, op):
         name = self._name_of(op)
-        x, y = _finite(op.get("x"), "x"), _finite(op.get("y"), "y")
+        x, y = finite(op.get("x"), "x", CircuitError), finite(op.get("y"), "y", CircuitError)
         ox, oy = self.positions[name]
         self.positions[name] = (x, y)
         return [{"op": "move", "name": name, "x": x, "y": y}], \
@@ -187,7 +185,7 @@ class OpsMixin:
         for n, xy in pos.items():
             if n not in self.positions or not isinstance(xy, (list, tuple)) or len(xy) != 2:
                 raise CircuitError(f"bad position for {n!r}")
-            new[n] = (_finite(xy[0], "x"), _finite(xy[1], "y"))
+            new[n] = (finite(xy[0], "x", CircuitError), finite(xy[1], "y", CircuitError))
         old = {n: list(self.positions[n]) for n in new}
         self.positions.update(new)
         return [{"op": "positions", "pos": {n: list(v) for n, v in new.items()}}], \
@@ -235,9 +233,9 @@ class OpsMixin:
         who = f"connection {k.src} -> {k.dst}"
         new = {}
         if "weight" in op:
-            new["weight"] = _finite(op["weight"], f"{who}: weight")
+            new["weight"] = finite(op["weight"], f"{who}: weight", CircuitError)
         if "delay" in op:
-            new["delay"] = _finite(op["delay"], f"{who}: delay")
+            new["delay"] = finite(op["delay"], f"{who}: delay", CircuitError)
             if new["delay"] < 0:
                 raise CircuitError(f"{who}: delay must be >= 0, got {new['delay']}")
         for port, end, names in (("output", k.src, "outputs"), ("input", k.dst, "inputs")):

@@ -16,7 +16,10 @@ def sidebar(ex, title=True):
     """The controls column: parameter filter and sliders grouped by blox, run
     settings, reset and export."""
     c = ex.controls
-    head = [html_pane("<h3>{}</h3>", ex.system.circuit.name, margin=(0, 5))] if title else []
+    # sized here, not by <h3>: a page template (a served lesson) made it a 2 rem headline
+    head = [html_pane('<div class="nbblox-explorer-name" style="font-weight:600;'
+                      'font-size:16px;margin:8px 0 4px 0">{}</div>', ex.system.circuit.name,
+                      margin=(0, 5))] if title else []
     return pn.Column(*head, c.filter, c.count, c.groups,
                      pn.Row(c.method, c.dt, margin=0), c.t_end,
                      pn.Row(c.reset, c.export, margin=0),

@@ -12,12 +12,17 @@ import numpy as np
 __all__ = ["timeseries_view", "raster_view", "custom_view", "live_look", "view_pane", "literal"]
 
 
-def live_look(overlay, height=330):
+def live_look(overlay, height=380):
     """A live view's look: fills its column (reflows on resize), fixed height,
-    legend below the data (the width is not ours to spend)."""
+    legend below the data (the width is not ours to spend).  The height leaves
+    the data ~190 px under a legend of four rows (a Wilson-Cowan phase plane:
+    two nullclines, a trajectory, three kinds of fixed point; at 330 px the data
+    was a ~130 px strip)."""
+    from ...viz.style import FONTS
+    # FONTS: the bifurcation view's axes were in HoloViews' smaller default type
     return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
                         frame_width=None, frame_height=None, legend_position="bottom",
-                        legend_cols=2)
+                        legend_cols=2, fontsize=FONTS)
 
 
 def view_pane(dmap):
@@ -41,8 +46,10 @@ def timeseries_view(ex, group=0):
     from ...viz.units import model_title, safe_title
     names = list(ex.vars) if group is None else ex.groups()[group]
     first = group in (0, None)
+    # a legend above the data takes a row: the panel grows by it, or the data of two
+    # overlaid variables got ~100 px
     look = dict(units=ex._units, labels=ex._labels, responsive=True,
-                height=260 if first else 200,
+                height=(260 if first else 200) + (50 if len(names) > 1 else 0),
                 title=safe_title(model_title(ex.system)) if first else "",
                 dim="value" if first else f"y{group}")
 

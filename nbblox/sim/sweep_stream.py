@@ -1,0 +1,211 @@
+"""Streaming CPU sweeps: built-in measures accumulated inside the kernel.
+
+When every requested measure is a built-in that can be folded one sample at
+a time (:data:`STREAMABLE`; ``"rate"`` and ``"period"`` only with a fixed
+``threshold``, since the default threshold is the midpoint of the whole
+trace) and no traces are asked for, :func:`nbblox.sweep` on the CPU backend
+runs the ``stream_<m>`` loops of :mod:`nbblox.compile.stream`: each instance
+keeps ``len(record) x 10`` accumulators instead of a ``len(record) x
+n_samples`` trace.  The samples folded are those the trace path reduces
+(every ``stride``-th step, from the first sample at ``t >= t0 +
+transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
+those of the trace path; mean and std come from shifted one-pass sums and
+agree with NumPy's to rounding (~1e-13 relative; tests check 1e-12).
+
+Set :data:`STREAM` to False (or the environment variable
+``NBBLOX_SWEEP_STREAM=0``, or pass ``stream=False`` to ``sweep``) to use the
+trace path.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from ..compile import schemes
+from ..compile.cache import load_module
+from ..compile.stream import FEATURES, NACC, stream_source
+from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
+
+__all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
+           "sample_times", "measures"]
+
+#: module switch: False sends every sweep through the trace path (the
+#: environment variable ``NBBLOX_SWEEP_STREAM=0`` sets it at import, e.g. for A/B runs)
+STREAM = os.environ.get("NBBLOX_SWEEP_STREAM", "1").strip() not in ("0", "false", "no", "off")
+#: built-in measures the kernels can accumulate
+STREAMABLE = ("mean", "min", "max", "std", "final", "amplitude", "rate", "period")
+
+_lock = threading.Lock()
+_mods = {}
+
+
+def streamable(system, meas, options, traces, backend):
+    """Whether this sweep can stream its measures (CPU backend, numba
+    kernels without events, built-in measures only, no traces)."""
+    if traces or backend != "cpu" or system.backend != "numba":
+        return False
+    if getattr(system.layout, "needs_full_kernel", False):
+        return False
+    for _, m in meas:
+        if not isinstance(m, str) or m not in STREAMABLE:
+            return False
+        if m in ("rate", "period") and not _fixed(options.get("threshold")):
+            return False
+    return _module(system._k, features(meas)) is not None
+
+
+def _fixed(thr):
+    return (thr is not None and not isinstance(thr, bool) and np.ndim(thr) == 0
+            and np.isfinite(float(thr)))
+
+
+#: accumulator groups (:data:`nbblox.compile.stream.FEATURES`) each measure needs
+NEEDS = {"min": "m", "max": "m", "amplitude": "m", "mean": "s", "std": "s", "final": "",
+         "rate": "c", "period": "c"}
+
+
+def features(meas):
+    """The accumulator groups the built-in measures ``meas`` need: only those
+    are folded in the loop (a rate sweep counts crossings and nothing else)."""
+    need = "".join(NEEDS.get(m, "") for _, m in meas if isinstance(m, str))
+    return "".join(f for f in FEATURES if f in need)
+
+
+def _module(kmod, feats):
+    """The streaming module of kernel module ``kmod`` for accumulator groups
+    ``feats`` (None if codegen's loops are not in the form
+    :mod:`nbblox.compile.stream` expects)."""
+    key = (kmod.__name__, feats)
+    with _lock:
+        if key in _mods:
+            return _mods[key]
+    methods = [m for m in schemes.NAMES if hasattr(kmod, f"run_{m}")]
+    src = stream_source(Path(kmod.__file__).read_text(), methods, feats)
+    mod = load_module(src) if src is not None else None
+    with _lock:
+        _mods[key] = mod
+    return mod
+
+
+def _kernel(kmod, method, parallel, feats):
+    return getattr(_module(kmod, feats), f"{'sbatch' if parallel else 'sserial'}_{method}")
+
+
+def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, thr,
+                     parallel=True, feats=FEATURES):
+    """Integrate ``len(X)`` instances, folding samples ``j >= k0`` of the
+    states ``rec`` into accumulators.
+
+    Returns
+    -------
+    acc (n, len(rec), NACC), steps (n,), bad (n,)
+        ``bad[i] >= 0``: instance ``i`` diverged (its accumulators are void).
+    """
+    n, R = X.shape[0], rec.size
+    acc = np.zeros((n, NACC, R))   # the kernels' layout: one row per column
+    steps, bad = np.zeros(n, np.int64), np.full(n, -1, np.int64)
+    args = (float(t0), float(dt), int(nsteps), int(stride))
+    if n == 0:
+        return acc, steps, bad
+    if not use_lockstep(system, n):
+        _kernel(system._k, method, parallel, feats)(X, P, W, system.layout.src, system.layout.dst,
+                                             *args, rec, int(k0), float(thr), acc, steps, bad)
+        return np.moveaxis(acc, 1, 2), steps, bad
+    L = system.layout
+    n_main = (n // LANES) * LANES
+    X0 = X.copy()
+    for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)):
+        if b <= a:
+            continue
+        plan = lockstep_plan(system, B)
+        m = b - a
+        x_big = plan.pack(X[a:b], plan.xmap, plan.nx)
+        p_big = plan.pack(P[a:b], plan.pmap, plan.np_)
+        nb = x_big.shape[0]
+        Wp = W[a:b]
+        Wp = np.concatenate([Wp, np.repeat(Wp[-1:], nb * B - m, axis=0)]) if nb * B > m else Wp
+        w_big = np.ascontiguousarray(Wp.reshape(nb, B * L.src.size))
+        src, dst = plan.edges(L)
+        rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+        bacc = np.zeros((nb, NACC, B * R))
+        bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
+        _kernel(plan.module, method, parallel, feats)(x_big, p_big, w_big, src, dst, *args, rec_big,
+                                               int(k0), float(thr), bacc, bsteps, bbad)
+        acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
+        rows = np.repeat(np.arange(nb), B)[:m]
+        steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]
+        X[a:b] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:m]
+        for k in np.flatnonzero(bbad >= 0):   # again one by one: divergence per instance
+            i = np.arange(a + k * B, min(a + (k + 1) * B, b))
+            sx = X0[i].copy()
+            sacc, ss, sb = np.zeros((i.size, NACC, R)), np.zeros(i.size, np.int64), \
+                np.full(i.size, -1, np.int64)
+            _kernel(system._k, method, parallel, feats)(sx, P[i].copy(), W[i].copy(), L.src, L.dst,
+                                                 *args, rec, int(k0), float(thr), sacc, ss, sb)
+            X[i], acc[i], steps[i], bad[i] = sx, sacc, ss, sb
+    return np.moveaxis(acc, 1, 2), steps, bad
+
+
+def sample_times(t0, dt, nsteps, stride):
+    """Times of the samples the kernels record (the same float operations)."""
+    return t0 + (np.arange(nsteps // stride + 1, dtype=np.int64) * stride).astype(
+        np.float64) * dt
+
+
+def measures(meas, acc, bad, t_kept):
+    """``{name: (n, R) array}`` of the built-in measures from accumulators;
+    diverged rows are NaN."""
+    nk = t_kept.size
+    K, lo, hi, s1, s2, last, count, first_t, last_t, _ = np.moveaxis(acc, -1, 0)
+    out = {}
+    if nk == 0:
+        return {name: np.full(acc.shape[:2], np.nan) for name, _ in meas}
+    with np.errstate(all="ignore"):
+        for name, m in meas:
+            if m == "min":
+                v = lo.copy()
+            elif m == "max":
+                v = hi.copy()
+            elif m == "amplitude":
+                v = hi - lo
+            elif m == "final":
+                v = last.copy()
+            elif m == "mean":
+                v = K + s1 / nk
+            elif m == "std":
+                mu = s1 / nk
+                v = np.sqrt(np.maximum(s2 / nk - mu * mu, 0.0))
+            elif m == "rate":
+                span = (t_kept[-1] - t_kept[0]) if nk > 1 else np.nan
+                v = count.astype(np.int64) / span * 1000.0
+            else:  # period
+                c = count.astype(np.int64)
+                v = np.where(c >= 2, (last_t - first_t) / np.maximum(c - 1, 1), np.nan)
+            v = np.asarray(v, dtype=np.float64)
+            v[bad >= 0] = np.nan
+            out[name] = v
+    return out
+
+
+def run_stream(job, tick):
+    """The chunks of a :func:`nbblox.sweep` job (``job["chunks"]``) with their
+    measures accumulated in the kernels: ``{chunk: {measure: array}}``, what
+    the trace path's ``reduce_chunk`` gives; ``tick(k)`` after each chunk."""
+    spec = job["spec"]
+    t = sample_times(job["t0"], job["dt"], job["nsteps"], job["stride"])
+    k0 = int(np.searchsorted(t, t[0] + spec["transient"], side="left"))
+    thr = spec["options"]["threshold"]
+    thr = float(thr) if thr is not None else np.nan
+    parts = {}
+    for c, (a, b) in enumerate(job["chunks"]):
+        X = np.ascontiguousarray(job["X"][a:b])
+        acc, steps, bad = run_chunk_stream(
+            job["system"], job["method"], X, np.ascontiguousarray(job["P"][a:b]),
+            np.ascontiguousarray(job["W"][a:b]), job["t0"], job["dt"], job["nsteps"],
+            job["stride"], job["rec"], k0, thr, feats=features(spec["measures"]))
+        parts[c] = {"diverged": bad >= 0, **measures(spec["measures"], acc, bad, t[k0:])}
+        tick(b - a)
+    return parts

@@ -1,0 +1,34 @@
+"""One API surface (issue 22 item 4): what a user reaches from ``import nbblox as nb`` in a
+fresh process exists and shows its real signature."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbblox as nb
+
+ROOT = Path(nb.__file__).resolve().parents[1]
+
+FRESH = """
+import importlib, inspect, sys
+import nbblox as nb
+assert "nbblox.viz" not in sys.modules          # lazy: nothing imported it yet
+assert callable(nb.viz.plot_solution)           # nb.viz was an AttributeError here
+assert "viz" in dir(nb)
+blox = importlib.import_module("nbblox.blox")   # was ModuleNotFoundError
+assert blox is nb.blox
+from nbblox.blox import WilsonCowan
+assert WilsonCowan is nb.blox.WilsonCowan
+for f in (nb.fit, nb.explore):                  # no (*args, **kwargs)
+    params = inspect.signature(f).parameters
+    assert "model" in params or "system" in params, (f, params)
+print("ok")
+"""
+
+
+def test_fresh_process_sees_viz_blox_and_real_signatures():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    run = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
