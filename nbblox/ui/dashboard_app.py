@@ -81,13 +81,26 @@ def _malloc_trim():
         pass
 
 
+def _rss_mb():
+    try:
+        with open("/proc/self/statm") as fh:
+            import os
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def _release_memory():
     """Collect the closed sessions' document cycles and trim the heap, so a
     server's RSS returns near its baseline when the last collaborator leaves
     (CPython and glibc otherwise keep freed arenas)."""
     import gc
+    before = _rss_mb()
     gc.collect()
+    alive = sum(isinstance(o, Dashboard) for o in gc.get_objects())
     _malloc_trim()
+    log.info("memory released after the last session: %d dashboards alive, RSS %.0f -> %.0f MB",
+             alive, before, _rss_mb())
 
 
 _RELEASE_DELAY_S = 1.0
