@@ -171,6 +171,7 @@ function render({ model, el }) {
   let sideKey = null;         // what the side panel was built for
   let tf = { x: 0, y: 0, k: 1 };
   let fitted = false;
+  let userView = false;       // panned or zoomed by hand: a resize keeps the view
   const palette = model.get("palette") || [];
   const paletteByKey = Object.fromEntries(palette.map((t) => [t.key, t]));
   const typeOf = (key) => view.types[key] || base.types[key] || paletteByKey[key] || { name: "?", kind: "custom", params: {}, inputs: [], outputs: [] };
@@ -187,7 +188,7 @@ function render({ model, el }) {
     btn("nbb-redo", "↷ Redo", "Redo (Ctrl+Shift+Z)", () => command("redo")),
     btn("nbb-delete", "✕ Delete", "Delete the selection (Del)", () => deleteSelection()),
     btn("nbb-layout", "Auto-layout", "Lay the circuit out again", () => command("layout", { kind: "auto" })),
-    btn("nbb-fit", "Fit", "Fit the circuit in view", () => { fit(); applyTransform(); }),
+    btn("nbb-fit", "Fit", "Fit the circuit in view", () => { userView = false; fit(); applyTransform(); }),
     h("span", { class: "nbb-sep" }),
     btn("nbb-open", "Open…", "Open a circuit JSON file", () => fileInput.click()),
     btn("nbb-save", "Save", "Download the circuit as JSON", () => command("save_json")),
@@ -662,7 +663,7 @@ function render({ model, el }) {
       moveFn = (e) => {
         const dx = e.clientX - start.cx, dy = e.clientY - start.cy;
         if (Math.hypot(dx, dy) > 2) moved = true;
-        tf = { ...t0, x: t0.x + dx, y: t0.y + dy }; applyTransform();
+        tf = { ...t0, x: t0.x + dx, y: t0.y + dy }; userView = true; applyTransform();
       };
       upFn = () => { if (!moved && sel) { sel = null; redraw(); } };
     }
@@ -675,7 +676,7 @@ function render({ model, el }) {
     const r = svg.getBoundingClientRect(), px = ev.clientX - r.left, py = ev.clientY - r.top;
     const k = Math.min(8, Math.max(0.05, tf.k * Math.exp(-ev.deltaY * 0.0015)));
     tf = { k, x: px - (px - tf.x) * (k / tf.k), y: py - (py - tf.y) * (k / tf.k) };
-    applyTransform();
+    userView = true; applyTransform();
   }, { passive: false });
 
   root.addEventListener("keydown", (ev) => {
@@ -739,8 +740,20 @@ function render({ model, el }) {
   buildPalette();
   redraw();
   requestAnimationFrame(() => { fit(); applyTransform(); });
+  // the output area narrows or widens with the window: the circuit stays in view
+  let lastW = 0;
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
+    const { w } = size();
+    if (Math.abs(w - lastW) < 1) return;
+    lastW = w;
+    if (fitted && !userView) { fit(); applyTransform(); }
+  }) : null;
+  if (resized) resized.observe(canvasWrap);
   command("hello", { rev: base.rev });
-  return () => { model.off("msg:custom", onCustom); model.off("change:t_end", onTEnd); };
+  return () => {
+    model.off("msg:custom", onCustom); model.off("change:t_end", onTEnd);
+    if (resized) resized.disconnect();
+  };
 }
 
 export default { render };

@@ -85,12 +85,21 @@ def short_names(names):
 def axis_label(names, unit=None):
     """``"V (mV)"``; ``"m, h, n"``; ``"value (mV)"`` for more than four names.
 
+    One quantity recorded in several blox (``col1.E.A``, ``col2.E.A``) is named
+    once, by the quantity: the blox are told apart by the legend.
+
     Examples
     --------
     >>> axis_label(["V"], "mV"), axis_label(["m", "h", "n"], ""), axis_label(list("abcde"))
     ('V (mV)', 'm, h, n', 'value')
+    >>> axis_label(["col1.E.A", "col2.E.A", "col3.E.A"]), axis_label(["a.V", "b.V"], "mV")
+    ('A', 'V (mV)')
     """
-    head = ", ".join(names) if len(names) <= 4 else "value"
+    last = {str(n).rsplit(".", 1)[-1] for n in names}
+    if len(names) > 1 and len(last) == 1 and all("." in str(n) for n in names):
+        head = last.pop()
+    else:
+        head = ", ".join(names) if len(names) <= 4 else "value"
     u = pretty_unit(unit)
     return safe(f"{head} ({u})" if u else head)
 

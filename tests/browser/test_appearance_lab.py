@@ -116,8 +116,9 @@ def test_dashboard_equations_line_up_at_the_equals_sign(shown):
 
 def test_outputs_reflow_when_the_window_narrows(shown):
     # last: it resizes the window (a narrow laptop screen, the file browser still open).
-    # The explorer and the dashboard must reflow; static figures keep their size (a
-    # figure's size is the author's), and the builder has a 640 px minimum.
+    # The explorer, the dashboard and the circuit builder must reflow (the builder had a
+    # 640 px minimum width, wider than the ~570 px output area here); static figures keep
+    # their size (a figure's size is the author's).
     shown.set_viewport_size({"width": 1000, "height": 1000})
     try:
         shown.wait_for_timeout(3000)
@@ -126,7 +127,29 @@ def test_outputs_reflow_when_the_window_narrows(shown):
             '.jp-OutputArea-child')].map((c, i) => [i, [...walk(c)].some(e =>
             e.tagName === 'INPUT' && (e.placeholder || '').startsWith('name or words'))])
             .filter(x => x[1]).map(x => x[0])""")
+        builders = shown.evaluate("""() => [...document.querySelectorAll(
+            '.jp-OutputArea-child')].map((c, i) => [i, !!c.querySelector('.nbb-builder')])
+            .filter(x => x[1]).map(x => x[0])""")
+        # narrower still (a 900 px window: the output area is ~470 px), where the
+        # builder's old 640 px minimum stuck out by ~170 px
+        shown.set_viewport_size({"width": 900, "height": 1000})
+        shown.wait_for_timeout(2000)
+        over_narrow = [o for o in lab.overflowing_outputs(shown) if o["output"] in builders]
+        builder = shown.locator(".nbb-builder").first
+        builder.scroll_into_view_if_needed()
+        lab.screenshot_element(builder, "appearance_builder_narrow")
+        narrow = shown.evaluate("""() => { const b = document.querySelector('.nbb-builder');
+            const a = b.closest('.jp-OutputArea-output');
+            const r = x => x.getBoundingClientRect();
+            return {area: r(a).right, area_width: r(a).width, builder: r(b).right,
+                    canvas: r(b.querySelector('.nbb-canvas')).width}; }""")
+        print("builder at 900 px:", narrow)
     finally:
         shown.set_viewport_size({"width": 1400, "height": 1000})
     assert len(apps) == 2, apps                  # the explorer and the dashboard
-    assert not [o for o in over if o["output"] in apps], over
+    assert len(builders) == 1, builders
+    assert not [o for o in over if o["output"] in apps + builders], over
+    assert narrow["area_width"] < 600, narrow    # the case the old minimum broke
+    assert not over_narrow, over_narrow
+    assert narrow["builder"] <= narrow["area"] + 1, narrow
+    assert narrow["canvas"] >= 150, narrow       # the canvas keeps a usable width

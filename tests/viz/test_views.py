@@ -175,3 +175,23 @@ def test_state_units_are_inferred_from_the_equations():
     assert state_unit(s, "ml.V") == "mV"          # V - E_Ca with E_Ca in mV
     hh = nb.compile(nb.blox.HodgkinHuxley(name="hh"))
     assert [state_unit(hh, f"hh.{g}") for g in "mhn"] == ["", "", ""]   # 1 - m: a fraction
+
+
+def test_one_quantity_in_several_blox_is_named_once_with_the_blox_in_the_legend():
+    """Lesson 17's explorer of a chain of columns labelled its y axis
+    "col1.E.A, col2.E.A, col3.E.A": the axis names the quantity (with its unit
+    when it has one), the legend names the blox."""
+    from nbblox.viz.timeseries import timeseries_element
+    from nbblox.viz.units import short_names
+    names = ["col1.E.A", "col2.E.A", "col3.E.A"]
+    t = np.linspace(0.0, 10.0, 50)
+    el = timeseries_element(t, {n: np.sin(t + i) for i, n in enumerate(names)},
+                            labels=dict(zip(names, short_names(names))))
+    curves = list(el)
+    assert [c.label for c in curves] == names
+    assert {c.vdims[0].label for c in curves} == {"A"}
+    fig = hv.render(el, backend="bokeh")
+    assert fig.yaxis[0].axis_label == "A"
+    assert [it.label["value"] for it in fig.legend[0].items] == names
+    volts = timeseries_element(t, {"a.V": t, "b.V": t}, units={"a.V": "mV", "b.V": "mV"})
+    assert hv.render(volts, backend="bokeh").yaxis[0].axis_label == "V (mV)"
