@@ -122,21 +122,26 @@ export function parseValue(text, meta, label) {
 }
 
 // Curved arrow between two blox centres (same geometry as builder_layout._edge_path).
-export function edgePath(a, b) {
+export function edgePath(a, b, lane = 0) {
+  // lane: the k-th of several connections between the same two blocks (a collapsed
+  // composite's port fans out into one connection per member): each bends further
   if (a.x === b.x && a.y === b.y) {
-    const top = a.y - NODE_H / 2;
-    return { d: `M${a.x + 20},${top} C${a.x + 60},${top - 60} ${a.x - 60},${top - 60} ${a.x - 20},${top}`,
-      mx: a.x, my: top - 45 };
+    const top = a.y - NODE_H / 2, hgt = 60 + 30 * lane, wid = 60 + 14 * lane;
+    return { d: `M${a.x + 20},${top} C${a.x + wid},${top - hgt} ${a.x - wid},${top - hgt} ${a.x - 20},${top}`,
+      mx: a.x, my: top - 0.75 * hgt };
   }
   const dx = b.x - a.x, dy = b.y - a.y, dist = Math.hypot(dx, dy) || 1;
   const ux = dx / dist, uy = dy / dist;
   const t = Math.min(ux ? (NODE_W / 2) / Math.abs(ux) : Infinity, uy ? (NODE_H / 2) / Math.abs(uy) : Infinity) + 3;
   const sx = a.x + ux * t, sy = a.y + uy * t, ex = b.x - ux * t, ey = b.y - uy * t;
-  const bend = Math.min(40, dist * 0.15);
+  const bend = Math.min(40, dist * 0.15) + 44 * lane;
   const cx = (sx + ex) / 2 - uy * bend, cy = (sy + ey) / 2 + ux * bend;
   const f = (v) => v.toFixed(1);
+  // the label sits on the curve, further along it for each further lane (on a
+  // vertical edge the bends alone leave wide labels overlapping)
+  const u = Math.min(0.5 + 0.2 * lane, 0.8), q0 = (1 - u) * (1 - u), q1 = 2 * u * (1 - u), q2 = u * u;
   return { d: `M${f(sx)},${f(sy)} Q${f(cx)},${f(cy)} ${f(ex)},${f(ey)}`,
-    mx: 0.25 * sx + 0.5 * cx + 0.25 * ex, my: 0.25 * sy + 0.5 * cy + 0.25 * ey };
+    mx: q0 * sx + q1 * cx + q2 * ex, my: q0 * sy + q1 * cy + q2 * ey };
 }
 
 function h(tag, attrs = {}, ...children) {
@@ -433,11 +438,15 @@ function render({ model, el }) {
     const arrow = big ? null : `url(#nbb-arrow-${viewId})`;
     edgeLayer.setAttribute("shape-rendering", big ? "optimizeSpeed" : "auto");
     edgeLayer.setAttribute("opacity", big ? "0.45" : "1");
+    const lanes = new Map();           // connections already drawn between the same two blocks
     for (const e of view.edges.values()) {
       const a = view.nodes.get(e.src), b = view.nodes.get(e.dst);
       if (!a || !b) continue;
-      const p = edgePath(a, b);
-      const g = s("g", { class: "nbb-edge" + (e.locked ? " nbb-locked" : ""), "data-id": e.id, "data-src": e.src, "data-dst": e.dst });
+      const pair = `${e.src}\u0000${e.dst}`, lane = lanes.get(pair) || 0;
+      lanes.set(pair, lane + 1);
+      const p = edgePath(a, b, lane);
+      const g = s("g", { class: "nbb-edge" + (e.locked ? " nbb-locked" : ""), "data-id": e.id, "data-src": e.src, "data-dst": e.dst,
+        "data-lane": String(lane) });
       const selected = sel && sel.kind === "edge" && sel.id === e.id;
       if (labels) g.append(s("path", { d: p.d, class: "nbb-edge-hit", fill: "none", stroke: "transparent", "stroke-width": "10" }));
       g.append(s("path", { d: p.d, class: "nbb-edge-line", fill: "none", stroke: selected ? "#e67e22" : (e.weight < 0 ? "#c0392b" : "#555"),
@@ -474,7 +483,8 @@ function render({ model, el }) {
   function redrawEdgesOf(name) {
     for (const [id, g] of edgeEls) {
       if (g.getAttribute("data-src") !== name && g.getAttribute("data-dst") !== name) continue;
-      const e = view.edges.get(id), p = edgePath(view.nodes.get(e.src), view.nodes.get(e.dst));
+      const e = view.edges.get(id);
+      const p = edgePath(view.nodes.get(e.src), view.nodes.get(e.dst), Number(g.getAttribute("data-lane")) || 0);
       for (const path of g.querySelectorAll("path")) path.setAttribute("d", p.d);
       const t = g.querySelector("text");
       if (t) { t.setAttribute("x", p.mx.toFixed(1)); t.setAttribute("y", (p.my - 4).toFixed(1)); }

@@ -481,3 +481,25 @@ def test_a_synapse_drawn_to_a_neuron_follows_the_connection_rule(chrome):
     assert sorted((k.src, k.input) for k in c.connections) == [("post", "V_post"),
                                                                 ("syn", "I_syn")]
     assert ui.page.locator(".nbb-edge").count() == 2
+
+
+def test_a_port_link_fanning_out_into_two_connections_draws_two_arrows(chrome, tmp_path):
+    """Lesson 17's chain, columns collapsed: col1's port link fans out into
+    col1 -> col2.E (0.5) and col1 -> col2.I (0.25); both were drawn on one path
+    with their labels merged into "0.25(5 ms)"."""
+    from nbblox.examples.chain import column_chain
+    ui = Harness(chrome, CircuitBuilder(column_chain(2)))
+    page = ui.page
+    assert page.locator(".nbb-node.nbb-composite").count() == 2
+    edges = page.locator(".nbb-edge[data-src='col1'][data-dst='col2']")
+    assert edges.count() == 2
+    paths = [edges.nth(k).locator(".nbb-edge-line").get_attribute("d") for k in range(2)]
+    assert paths[0] != paths[1]
+    texts = [edges.nth(k).locator("text") for k in range(2)]
+    assert sorted(t.text_content() for t in texts) == ["0.25 (5 ms)", "0.5 (5 ms)"]
+    a, b = (t.bounding_box() for t in texts)
+    apart = (a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+             or a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"])
+    assert apart, (a, b)
+    page.locator(".nbb-canvas").screenshot(path=str(tmp_path / "fan_out.png"))
+    lab.screenshot_element(page.locator(".nbb-canvas"), "builder_fan_out")
