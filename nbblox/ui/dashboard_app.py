@@ -181,6 +181,7 @@ class Dashboard(pn.viewable.Viewer):
         self._uploading, self._upload_data = False, None
         self._title_arg = title
         self._sidebar = pn.Column(width=330)
+        self._templated = False      # in a template, the page header shows the title
         self._main = pn.Column(sizing_mode="stretch_width", min_width=400,
                                styles={"flex": "1 1 400px"})
         self._load(as_system(model), **self._args)
@@ -236,7 +237,9 @@ class Dashboard(pn.viewable.Viewer):
                 callback=lambda: V.stamp_json(ex, [file_name(name, "csv"), file_name(name, "nc")]),
                 filename=file_name(name, "stamp.json"), label="stamp", color="primary"),
             css_classes=["nbblox-downloads"])
-        side = [html_pane("<h3>{}</h3>", self.title),
+        # inline, the sidebar names the dashboard; served, the header already does
+        self._title_pane = html_pane("<h3>{}</h3>", self.title, visible=not self._templated)
+        side = [self._title_pane,
                 sidebar(ex, title=False),
                 pn.pane.Markdown("**download the current run**", margin=(10, 10, 0, 10)),
                 downloads]
@@ -387,6 +390,9 @@ class Dashboard(pn.viewable.Viewer):
 
     def template(self):
         """The app in a Panel template (sidebar + main), as served."""
+        self._templated = True
+        if getattr(self, "_title_pane", None) is not None:
+            self._title_pane.visible = False
         tpl = _TextTitleTemplate(title=self.title, sidebar=[self._sidebar],
                                  main=[self._main], sidebar_width=360)
         tpl._nbblox_started = self._started

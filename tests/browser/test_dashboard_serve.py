@@ -251,6 +251,12 @@ def test_served_dashboard_looks_finished(workdir):
         tables = [t for t in lab.equation_columns(page) if t["align"][:2] == ["right", "left"]]
         assert tables and all(max(t["lefts"]) - min(t["lefts"]) <= 2 for t in tables), tables
         assert not lab.raw_math(page, "body"), lab.raw_math(page, "body")
+        # the title once, in the page header: the sidebar repeated it as a heading
+        shown = page.evaluate(lab._WALK + """() => [...walk(document.body)].filter(e =>
+            visible(e) && [...e.childNodes].some(n => n.nodeType === 3 &&
+            n.textContent.trim() === 'nbblox: pair')).map(e => e.tagName)""")
+        assert len(shown) == 1, shown
+        page.screenshot(path=str(lab.ARTIFACTS / "dashboard_served_pair.png"))
         assert not server_errors(log)
 
 
