@@ -641,3 +641,40 @@ def test_no_answer_is_shown_above_its_exercise(path):
         reveals += [f"{name} = {x:g}" for x in numbers
                     if (path.stem, name, x) not in COINCIDENCES and check(name, x)]
     assert not reveals, f"{path.name}: answers shown above their exercise: {reveals}"
+
+
+def _figure_cells(src, marker):
+    """The set-up cell and every cell containing ``marker`` of a lesson source,
+    each as (code, last expression or None)."""
+    import ast
+    cells = [c.split("\n", 1)[1] for c in src.split("\n# %%") if "\n" in c]
+    out = []
+    for code in cells:
+        if "import nbblox as nb" in code or marker in code:
+            tree = ast.parse(code)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            out.append((compile(tree, "lesson", "exec"),
+                        last and compile(ast.Expression(last.value), "lesson", "eval")))
+    return out
+
+
+def test_lesson_15_log_rate_axes_label_the_lowest_rate_swept():
+    """Lesson 15's facilitating-synapse figure (rates from 2 Hz, ticks 1, 2, 5, ...):
+    the axis ended at 2.0000000000000004 Hz, so the 2 Hz tick fell outside and no
+    tick was labelled below 5 Hz."""
+    import holoviews as hv
+    src = (REPO / "lessons" / "src" / "15_synapses.py").read_text()
+    ns, figures = {}, []
+    for code, last in _figure_cells(src, "xticks=TICKS"):
+        exec(code, ns)
+        shown = eval(last, ns) if last is not None else None
+        if isinstance(shown, hv.core.Dimensioned):
+            figures.append(hv.render(shown, backend="bokeh"))
+    plots = [f for fig in figures for f in ([fig] if hasattr(fig, "x_range") else
+             [c[0] if isinstance(c, tuple) else c for c in fig.children])]
+    assert len(plots) == 3, plots
+    lowest = [ns["rates"].min()] * 2 + [ns["rates_f"].min()]
+    for plot, low in zip(plots, lowest):
+        ticks = plot.xaxis[0].ticker.ticks
+        shown = [t for t in ticks if plot.x_range.start <= t <= plot.x_range.end]
+        assert min(shown) <= low, (plot.x_range.start, shown)

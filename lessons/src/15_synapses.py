@@ -98,11 +98,12 @@ dep = nb.simulate(rate_sweep(rates, U=0.5, tau_D=800.0, tau_F=1.0), 4000.0, dt=0
                   method="euler", record=[f"syn[{k}].released" for k in range(rates.size)])
 steady = np.array([epsc_amplitudes(dep, f"syn[{k}]")[-1] for k in range(rates.size)])
 TICKS = [1, 2, 5, 10, 20, 50, 100]
+RATES = (0.8, 130.0)   # a little beyond the rates swept: the end ticks (1 Hz, 100 Hz) show
 (hv.Curve((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(
-     logx=True, xticks=TICKS, width=430, height=280, title="EPSC per spike")
+     logx=True, xticks=TICKS, xlim=RATES, width=430, height=280, title="EPSC per spike")
  * hv.Scatter((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(size=6)
  + hv.Curve((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
-     logx=True, xticks=TICKS, width=430, height=280, color="#D55E00",
+     logx=True, xticks=TICKS, xlim=RATES, width=430, height=280, color="#D55E00",
      title="transmitted per second")
  * hv.Scatter((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
      size=6, color="#D55E00"))
@@ -174,7 +175,7 @@ fsw = nb.simulate(rate_sweep(rates_f, U=0.03, tau_D=130.0, tau_F=530.0), 3000.0,
 steady_f = [epsc_amplitudes(fsw, f"syn[{k}]")[-1] for k in range(rates_f.size)]
 estimate = 1000.0 / np.sqrt(0.03 * 130.0 * 530.0)
 (hv.Curve((rates_f, steady_f), "presynaptic rate (Hz)", "steady-state EPSC").opts(
-     logx=True, xticks=TICKS, color="#D55E00", line_width=2)
+     logx=True, xticks=TICKS, xlim=(1.6, 100.0), color="#D55E00", line_width=2)
  * hv.Scatter((rates_f, steady_f), "presynaptic rate (Hz)", "steady-state EPSC").opts(
      size=6, color="#D55E00")
  * hv.VLine(estimate).opts(color="gray", line_dash="dashed")
