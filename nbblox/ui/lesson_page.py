@@ -115,6 +115,8 @@ def _show(obj):
         return pn.panel(obj, linked_axes=False)
     if mod.startswith(("panel", "bokeh")):
         return pn.panel(obj)
+    if mod.startswith("nbblox.ui.builder") and callable(getattr(obj, "panel", None)):
+        return obj.panel()            # the circuit builder (an anywidget: no HTML repr)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS
