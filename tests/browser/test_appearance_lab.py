@@ -117,8 +117,8 @@ def test_dashboard_equations_line_up_at_the_equals_sign(shown):
 def test_outputs_reflow_when_the_window_narrows(shown):
     # last: it resizes the window (a narrow laptop screen, the file browser still open).
     # The explorer, the dashboard and the circuit builder must reflow (the builder had a
-    # 640 px minimum width, wider than the ~570 px output area here); static figures keep
-    # their size (a figure's size is the author's).
+    # 640 px minimum width: it fits at 1000 px but stuck out at 900 px, checked below);
+    # static figures keep their size (a figure's size is the author's).
     shown.set_viewport_size({"width": 1000, "height": 1000})
     try:
         shown.wait_for_timeout(3000)
