@@ -44,7 +44,7 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..model.symbolic import interp
-from .expressions import group_expressions
+from .expressions import group_expressions, reads_inputs
 from .hoist import Hoist
 from .schemes import SCHEMES, applicable, fused_update, linear_parts
 from .steps import clip_lines, rk_lines, stage_arrays, stage_time
@@ -161,13 +161,14 @@ def _zero_safe(expr):
     return expr if expr != 0 else sp.Float(0.0)
 
 
-def _output_lines(layout, exs, xn, indent, hz=None):
+def _output_lines(layout, exs, xn, indent, hz=None, only=None):
     """Every blox's outputs into o[], read from state array ``xn``
-    (``hz``: a :class:`~nbblox.compile.hoist.Hoist` for a time loop)."""
+    (``hz``: a :class:`~nbblox.compile.hoist.Hoist` for a time loop;
+    ``only``: just these group indices)."""
     pad = " " * indent
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
-        if ex["out"]:
+        if ex["out"] and (only is None or gi in only):
             L.append(f"{pad}for i in range({g.n}):  # outputs of group {gi}")
             B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, ex["out"], indent + 4)]
             tg = [f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))]
@@ -176,21 +177,41 @@ def _output_lines(layout, exs, xn, indent, hz=None):
     return L
 
 
+def output_passes(layout, exs, xn, indent, sums, hz=None):
+    """Outputs and input sums of one stage, in dependency order.
+
+    Without outputs that read inputs: every output, then ``sums`` (the
+    lines that sum the inputs), the kernel text as it always was.  With
+    them, as the reference backend (``ReferenceKernels.couple``): the
+    inputs at 0, every output, the sums, then once per such group (the
+    longest chain) those groups' outputs again and the sums, so an output
+    reads its inputs at this stage's state, not the previous stage's.
+    """
+    pad = " " * indent
+    reads = reads_inputs(exs)
+    L = [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0"] if reads else []
+    L += _output_lines(layout, exs, xn, indent, hz) + sums
+    for _ in reads:
+        L += _output_lines(layout, exs, xn, indent, hz, only=reads) + sums
+    return L
+
+
 def _couple_lines(layout, exs, xn, indent, planned=False, hz=None):
-    """Outputs of every blox, then the weighted sums into the inputs.
+    """Outputs of every blox, then the weighted sums into the inputs
+    (:func:`output_passes`).
 
     ``planned``: the loop called :func:`nbblox.compile.plan.edge_plan` at
     entry (``PLAN_LINE``), so each input is accumulated in a register, from
     a dense window ``WD`` (mode 2) or CSR by target.
     """
     pad = " " * indent
-    L = _output_lines(layout, exs, xn, indent, hz)
     if planned:
-        return L + _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
-    L += [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
-          f"{pad}for e in range(src.shape[0]):",
-          f"{pad}    u[dst[e]] += w[e] * o[src[e]]"]
-    return L
+        sums = _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    else:
+        sums = [f"{pad}for ii in range(N_INPUTS):", f"{pad}    u[ii] = 0.0",
+                f"{pad}for e in range(src.shape[0]):",
+                f"{pad}    u[dst[e]] += w[e] * o[src[e]]"]
+    return output_passes(layout, exs, xn, indent, sums, hz)
 
 
 PLAN_LINE = "    cmode, cptr, csrc, cw, WD, a0, b0 = edge_plan(w, src, dst, N_INPUTS)"

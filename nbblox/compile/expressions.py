@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..exceptions import EquationError
 
-__all__ = ["group_expressions"]
+__all__ = ["group_expressions", "reads_inputs"]
 
 _XI = sp.Symbol("xi", real=True)
 
@@ -69,3 +69,28 @@ def group_expressions(btype):
                           if s in btype.eqs.unless_refractory]
     ex["clip"] = [(k, *btype.clip[s]) for k, s in enumerate(btype.states) if s in btype.clip]
     return ex
+
+
+def reads_inputs(exs):
+    """Indices of the groups whose outputs read one of their inputs.
+
+    Parameters
+    ----------
+    exs : list of dict
+        :func:`group_expressions` of each group, in layout order.
+
+    Returns
+    -------
+    list of int
+        E.g. a conductance synapse, ``I = g r (E - V_post)`` with ``V_post``
+        an input: its outputs must be evaluated after the inputs are summed.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> reads_inputs([group_expressions(b.type) for b in (
+    ...     nb.blox.HodgkinHuxley(name="n"), nb.blox.AMPA(name="s"))])
+    [1]
+    """
+    return [gi for gi, ex in enumerate(exs)
+            if set(ex["U"]) & set().union(*(e.free_symbols for e in ex["out"]))]

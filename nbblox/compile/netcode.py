@@ -35,7 +35,8 @@ import sympy as sp
 
 from ..model.symbolic import rand
 from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
-                      phi_preamble, pycode)
+                      output_passes, phi_preamble, pycode)
+from .expressions import reads_inputs
 from .hoist import Hoist
 from .schemes import SCHEMES, applicable
 from .steps import clip_lines, rk_lines, stage_arrays
@@ -58,14 +59,16 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
     or CSR, :mod:`nbblox.compile.plan`), plus the delayed ones read from the
     history (whole-step delays: one row read, no interpolation, at cpos 0)."""
     pad = " " * indent
-    L = _output_lines(layout, exs, xn, indent)
-    if stage1:
-        # history before t0 is the initial output: fill every row at step 0
-        L += [f"{pad}hrow = step % H",
+    sums = _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    # history before t0 is the initial output: fill every row at step 0
+    store = ([f"{pad}hrow = step % H",
               f"{pad}for r in range(H if step == 0 else 1):",
               f"{pad}    for ii in range(N_OUTPUTS):",
-              f"{pad}        hist[hrow + r, ii] = o[ii]"]
-    L += _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+              f"{pad}        hist[hrow + r, ii] = o[ii]"] if stage1 else [])
+    if reads_inputs(exs):  # outputs that read inputs: store them once settled
+        L = output_passes(layout, exs, xn, indent, sums) + store
+    else:                  # the text as it always was
+        L = _output_lines(layout, exs, xn, indent) + store + sums
     if not layout.has_delays:
         return L
     head = [f"{pad}    for a in range(N_INPUTS):", f"{pad}        acc = 0.0",

@@ -50,6 +50,20 @@ def test_result_code_reruns_the_result(fhn):
     np.testing.assert_array_equal(ns["ds"]["max"].values, ds["max"].values)
 
 
+def test_sweep_code_keeps_threshold_transient_and_base_point(fhn):
+    # each of these changes the answer: code that dropped one would not rerun the sweep
+    from nbblox.io.code import result_code
+    ds = nb.sweep(fhn, {"fhn.I": [0.5, 1.0]}, 200.0, dt=0.05, measure=["rate", "mean"],
+                  threshold=0.5, transient=50.0, params={"fhn.a": 0.6},
+                  x0=np.array([1.0, 0.2]), record=["fhn.V"], stride=2)
+    plain = nb.sweep(fhn, {"fhn.I": [0.5, 1.0]}, 200.0, dt=0.05, measure=["rate", "mean"])
+    assert not np.allclose(plain["mean"].values, ds["mean"].values)
+    ns = {}
+    exec(result_code(ds), ns)                     # our own generated code
+    for m in ("rate", "mean"):
+        np.testing.assert_array_equal(ns["ds"][m].values, ds[m].values)
+
+
 def test_the_precomputed_slider_is_bounded(tmp_path, fhn):
     ex = nb.explore(fhn, t_end=50.0)
     with pytest.raises(nb.ParameterError, match="1 to 60 precomputed runs"):

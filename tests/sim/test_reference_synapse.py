@@ -7,12 +7,11 @@ a correctly wired AMPA synapse gave zero current under ``backend="numpy"``
 (``E = 0``: the driving force was ``0 - 0``) while numba transmitted.  It now
 evaluates outputs in passes (inputs summed from the previous pass).
 
-Tolerance of the backend comparison: the generated numba kernels read
-``V_post`` from the previous stage's input sums (a lag of one stage, first
-order in dt), the reference from the current state.  Measured on this circuit
-(RK4, 30 ms): max |post.V difference| 0.16 mV at dt = 0.01 ms and 0.08 mV at
-dt = 0.005 (it halves with dt, as a one-stage lag should); 0.5 mV leaves room
-for that.  The old reference was ~100 mV off (no postsynaptic spike at all).
+Tolerance of the backend comparison: 0.5 mV was set when the generated numba
+kernels read ``V_post`` one stage late (0.16 mV at dt = 0.01 ms); they now
+evaluate outputs in passes too and agree to 1e-13 mV (the tight check is
+tests/compile/test_output_passes.py).  The old reference was ~100 mV off (no
+postsynaptic spike at all).
 """
 import numpy as np
 
