@@ -19,7 +19,7 @@ import numpy as np
 from ..compile import schemes
 from ..compile.cache import load_module
 from ..exceptions import SimulationError
-from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
+from .sweep_lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
 
 __all__ = ["run_chunk", "batch_module"]
 
@@ -222,7 +222,7 @@ def _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel
     instance diverged is run again one instance at a time, so divergence is
     reported per instance."""
     out_t, out_x, steps, bad, nrec = out
-    L, n = system.layout, X.shape[0]
+    n = X.shape[0]
     n_main = (n // LANES) * LANES
     parts = [(a, b, B) for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)) if b > a]
     nsamp, R = out_t.shape[1], rec.size
@@ -230,16 +230,9 @@ def _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel
     x_all = np.empty((total, R, nsamp))     # every block writes its slice in place
     X0, redo, t_rows = X.copy(), [], []
     for a, b, B in parts:
-        plan = lockstep_plan(system, B)
-        m = b - a
-        x_big = plan.pack(X[a:b], plan.xmap, plan.nx)
-        p_big = plan.pack(P[a:b], plan.pmap, plan.np_)
-        nb = x_big.shape[0]
-        Wp = W[a:b]
-        Wp = np.concatenate([Wp, np.repeat(Wp[-1:], nb * B - m, axis=0)]) if nb * B > m else Wp
-        w_big = np.ascontiguousarray(Wp.reshape(nb, B * L.src.size))
-        src, dst = plan.edges(L)
-        rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+        plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
+                                                                  W[a:b], rec, B)
+        m, nb = b - a, x_big.shape[0]
         bt, bx = np.empty((nb, nsamp)), x_all[a:a + nb * B].reshape(nb, B * R, nsamp)
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
         bnrec = np.zeros(nb, np.int64)

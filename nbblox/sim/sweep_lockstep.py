@@ -135,3 +135,22 @@ def lockstep_plan(system, lanes=LANES):
         if plan is None:
             plan = _plans[key] = LockstepPlan(system, lanes)
         return plan
+
+
+def pack_block(system, X, P, W, rec, lanes):
+    """The arrays a lockstep kernel runs for one block of instances (rows of
+    ``X``, ``P``, ``W``) in groups of ``lanes``: ``(plan, x_big, p_big, w_big,
+    src, dst, rec_big)``.  A last group that is not full repeats the last
+    instance's weights (its extra lanes are discarded by the caller)."""
+    L = system.layout
+    plan = lockstep_plan(system, lanes)
+    m = X.shape[0]
+    x_big = plan.pack(X, plan.xmap, plan.nx)
+    p_big = plan.pack(P, plan.pmap, plan.np_)
+    nb = x_big.shape[0]
+    if nb * lanes > m:
+        W = np.concatenate([W, np.repeat(W[-1:], nb * lanes - m, axis=0)])
+    w_big = np.ascontiguousarray(W.reshape(nb, lanes * L.src.size))
+    src, dst = plan.edges(L)
+    rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+    return plan, x_big, p_big, w_big, src, dst, rec_big

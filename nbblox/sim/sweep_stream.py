@@ -27,7 +27,7 @@ import numpy as np
 from ..compile import schemes
 from ..compile.cache import load_module
 from ..compile.stream import FEATURES, NACC, stream_source
-from .sweep_lockstep import LANES, TAIL_LANES, lockstep_plan, use_lockstep
+from .sweep_lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
@@ -136,16 +136,9 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
     for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)):
         if b <= a:
             continue
-        plan = lockstep_plan(system, B)
-        m = b - a
-        x_big = plan.pack(X[a:b], plan.xmap, plan.nx)
-        p_big = plan.pack(P[a:b], plan.pmap, plan.np_)
-        nb = x_big.shape[0]
-        Wp = W[a:b]
-        Wp = np.concatenate([Wp, np.repeat(Wp[-1:], nb * B - m, axis=0)]) if nb * B > m else Wp
-        w_big = np.ascontiguousarray(Wp.reshape(nb, B * L.src.size))
-        src, dst = plan.edges(L)
-        rec_big = np.ascontiguousarray(plan.xmap[:, rec].ravel())
+        plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
+                                                                  W[a:b], rec, B)
+        m, nb = b - a, x_big.shape[0]
         bacc = np.zeros((nb, NACC, B * R))
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
         _kernel(plan.module, method, parallel, feats)(x_big, p_big, w_big, src, dst, *args, rec_big,
