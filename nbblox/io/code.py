@@ -3,7 +3,6 @@ the computation behind a Solution, Branch, FitResult or sweep Dataset, under
 the reproducibility stamp (an explorer has its own ``to_code()``)."""
 from __future__ import annotations
 
-import json
 
 import numpy as np
 
@@ -105,31 +104,13 @@ def _fit(fit, circuit):
 
 
 def _sweep(ds, circuit):
-    # every setting SweepAccessor.rerun passes: a rate sweep with a threshold,
-    # a transient or a base point other than the circuit's own must come back equal
-    spec = json.loads(ds.attrs.get("sweep", "{}"))
-    a = ds.attrs
-    vals = ", ".join(f"{k!r}: np.array({np.asarray(ds[k].values).tolist()!r})"
-                     for k in spec.get("swept", []))
-    meas = {k: m for k, m in spec.get("measures", {}).items()}
-    lines = ["system = nb.compile(circuit)"]
-    if "weights" in spec:
-        lines.append(f"system.weights[:] = {spec['weights']!r}")
-    kw = [f"dt={_plain(a.get('dt'))!r}", f"method={a.get('method')!r}", f"measure={meas!r}",
-          f"grid={spec.get('grid', True)!r}"]
-    for key, value in (("record", spec.get("record")), ("stride", a.get("stride")),
-                       ("traces", spec.get("traces")), ("params", spec.get("params")),
-                       ("t0", a.get("t0")), ("transient", a.get("transient")),
-                       ("threshold", spec.get("threshold")),
-                       ("min_amplitude", spec.get("min_amplitude"))):
-        if value is not None:
-            kw.append(f"{key}={_plain(value)!r}")
-    if spec.get("x0") is not None:
-        kw.append(f"x0=np.array({spec['x0']!r})")
-    kw.append(f"seed={_plain(a.get('seed'))!r}")
-    lines.append(f"ds = nb.sweep(system, {{{vals}}}, {_plain(a.get('t_end'))!r}, "
-                 + ", ".join(kw) + ")")
-    return lines
+    # the settings the dataset's own rerun passes (SweepAccessor.rerun_args)
+    weights, values, t_end, kw = ds.nbblox.rerun_args()
+    vals = ", ".join(f"{k!r}: np.array({v.tolist()!r})" for k, v in values.items())
+    args = [f"{k}=np.array({v.tolist()!r})" if isinstance(v, np.ndarray)
+            else f"{k}={_plain(v)!r}" for k, v in kw.items() if v is not None]
+    return ["system = nb.compile(circuit)", f"system.weights[:] = {weights!r}",
+            f"ds = nb.sweep(system, {{{vals}}}, {_plain(t_end)!r}, " + ", ".join(args) + ")"]
 
 
 def _plain(value):

@@ -71,25 +71,34 @@ class SweepAccessor:
         from ..compile import compile
         from ..exceptions import SimulationError
         from .sweep import sweep
-        a = self._ds.attrs
-        if "sweep" not in a or "circuit" not in a:
-            raise SimulationError("this Dataset does not record its sweep settings (made by "
-                                  "an older nbblox or edited)")
-        from ..io.pack import loads
-        spec = loads(a["sweep"], "the 'sweep' attribute")
-        own = [n for n, m in spec["measures"].items() if m is None]
+        weights, values, t_end, kw = self.rerun_args()
+        own = [n for n, m in kw["measure"].items() if m is None]
         if own:
             raise SimulationError(f"the measure {own[0]!r} was a Python function, which the "
                                   "Dataset does not store; rerun with nb.sweep(...) instead")
         system = compile(self.circuit)
-        system.weights[:] = spec["weights"]
+        system.weights[:] = weights
+        return sweep(system, values, t_end, backend=backend, **kw)
+
+    def rerun_args(self):
+        """``(weights, values, t_end, kwargs)``: what :meth:`rerun` passes to
+        :func:`nbblox.sweep` after setting the compiled circuit's weights (also
+        what the sweep's generated code writes out: ``nbblox.io.code``).  A
+        measure that was a Python function appears as ``None``."""
+        from ..exceptions import SimulationError
+        from ..io.pack import loads
+        a = self._ds.attrs
+        if "sweep" not in a or "circuit" not in a:
+            raise SimulationError("this Dataset does not record its sweep settings (made by "
+                                  "an older nbblox or edited)")
+        spec = loads(a["sweep"], "the 'sweep' attribute")
         values = {k: np.asarray(self._ds[k].values) for k in spec["swept"]}
-        return sweep(system, values, a["t_end"], dt=a["dt"], method=a["method"],
-                     measure={n: m for n, m in spec["measures"].items()}, grid=spec["grid"],
-                     backend=backend, record=spec["record"], stride=int(a["stride"]),
-                     traces=spec["traces"], params=spec["params"], x0=np.asarray(spec["x0"]),
-                     t0=a["t0"], transient=a["transient"], threshold=spec["threshold"],
-                     min_amplitude=spec["min_amplitude"], seed=a.get("seed"))
+        kw = dict(dt=a["dt"], method=a["method"], measure=dict(spec["measures"]),
+                  grid=spec["grid"], record=spec["record"], stride=int(a["stride"]),
+                  traces=spec["traces"], params=spec["params"], x0=np.asarray(spec["x0"]),
+                  t0=a["t0"], transient=a["transient"], threshold=spec["threshold"],
+                  min_amplitude=spec["min_amplitude"], seed=a.get("seed"))
+        return spec["weights"], values, a["t_end"], kw
 
 
 def assemble(parts, job, names, cols, shape, grid, rec_names):
