@@ -13,9 +13,9 @@
 //
 // Layout of this file: the types; pure state logic (exported, tested on their own);
 // DOM helpers; then `render`, which wires five parts that share one `Builder`:
-// protocolPart (messages both ways, base/view/pending), canvasPart (SVG drawing,
-// pointer and keyboard), sidePanelPart (the selection's fields), palettePart
-// (catalog, search, drag onto the canvas) and toolbarPart (buttons, files, simulate).
+// protocolPart (messages both ways, base/view/pending), palettePart (catalog, search,
+// drag onto the canvas), canvasPart (SVG drawing, pointer and keyboard, export),
+// sidePanelPart (the selection's fields) and toolbarPart (buttons, files, simulate).
 
 // ---------------------------------------------------------------- types: the model
 /**
@@ -533,6 +533,75 @@ function protocolPart(w) {
   return { msgEl, resultsEl, edit, command, showMessage, clearError, backlog, detach };
 }
 
+// ---------------------------------------------------------------- palette
+/**
+ * The palette: the catalog by kind, a search box, and blox dragged (or
+ * double-clicked) onto the canvas.
+ * @param {Builder} w
+ */
+function palettePart(w) {
+  const { root, palette } = w;
+  const { edit } = w.protocol;
+  const { svg, redraw, toWorld, centerWorld } = w.canvas;
+  const search = h("input", { class: "nbb-search", placeholder: "Search blox…", type: "search" });
+  const groups = h("div", { class: "nbb-groups" });
+  const paletteEl = h("div", { class: "nbb-palette" }, search, groups);
+
+  function buildPalette() {
+    groups.replaceChildren();
+    const q = search.value.trim().toLowerCase();
+    for (const kind of KIND_ORDER) {
+      const items = palette.filter((t) => t.kind === kind && (!q || t.name.toLowerCase().includes(q)
+        || (t.doc || "").toLowerCase().includes(q) || (KIND_LABELS[kind] || "").toLowerCase().includes(q)));
+      if (!items.length) continue;
+      const g = h("div", { class: "nbb-group", "data-kind": kind }, h("div", { class: "nbb-group-title", text: KIND_LABELS[kind] || kind }));
+      for (const t of items) {
+        const item = h("div", { class: "nbb-item", "data-type": t.name, title: `${t.doc || ""}\n${t.citation || ""}`.trim() },
+          h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
+          // long CamelCase names wrap at their capitals instead of being cut off
+          h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
+        item.addEventListener("pointerdown", (ev) => startPaletteDrag(ev, t));
+        item.addEventListener("dblclick", () => addNodeAt(t, centerWorld()));
+        g.append(item);
+      }
+      groups.append(g);
+    }
+  }
+  search.addEventListener("input", buildPalette);
+  search.addEventListener("input", buildPalette);
+
+  /** @param {TypeInfo} t  @param {{x: number, y: number}} pt  world point */
+  function addNodeAt(t, pt) {
+    const name = autoName(t.name, new Set(w.view.nodes.keys()));
+    const params = Object.fromEntries(Object.entries(t.params || {}).map(([k, m]) => [k, m.default]));
+    /** @type {AddNodeOp} */
+    const addOp = { op: "add_node", name, type: t.key, params, x: Math.round(pt.x), y: Math.round(pt.y) };
+    if (edit([addOp], `add ${name}`)) { w.sel = { kind: "node", name }; redraw(); }
+  }
+
+  /** @param {PointerEvent} ev  @param {TypeInfo} t */
+  function startPaletteDrag(ev, t) {
+    if (ev.button !== 0) return;
+    ev.preventDefault();
+    const ghost = h("div", { class: "nbb-ghost", text: t.name });
+    ghost.style.left = `${ev.clientX + 4}px`; ghost.style.top = `${ev.clientY + 4}px`;
+    root.append(ghost);
+    const move = (/** @type {PointerEvent} */ e) => { ghost.style.left = `${e.clientX + 4}px`; ghost.style.top = `${e.clientY + 4}px`; };
+    const up = (/** @type {PointerEvent} */ e) => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      ghost.remove();
+      const r = svg.getBoundingClientRect();
+      if (e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom)
+        addNodeAt(t, toWorld(e.clientX, e.clientY));
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  }
+
+  return { el: paletteEl, build: buildPalette };
+}
+
 // ---------------------------------------------------------------- canvas
 /**
  * The SVG canvas: drawing the view, pan and zoom, selecting, moving and connecting
@@ -878,8 +947,8 @@ function sidePanelPart(w) {
     const key = sel ? (sel.kind === "node" ? `n:${sel.name}` : `e:${sel.id}`) : "none";
     if (key !== sideKey) { buildSide(); sideKey = key; return; }
     const focused = /** @type {Document | ShadowRoot} */ (root.getRootNode()).activeElement || document.activeElement;
-    for (const inp of side.querySelectorAll("input[data-key]")) {        // refresh values, never under the cursor
-      if (!(inp instanceof HTMLInputElement) || inp === focused) continue;
+    for (const inp of /** @type {NodeListOf<HTMLInputElement>} */ (side.querySelectorAll("input[data-key]"))) {
+      if (inp === focused) continue;                // refresh values, never under the cursor
       const v = currentValue(/** @type {string} */ (inp.getAttribute("data-key")));
       if (v !== undefined && !inp.classList.contains("nbb-invalid")) inp.value = inp.type === "range" ? String(v) : fmt(v);
     }
@@ -987,75 +1056,6 @@ function sidePanelPart(w) {
   }
 
   return { el: side, render: renderSide, invalidate: () => { sideKey = null; } };
-}
-
-// ---------------------------------------------------------------- palette
-/**
- * The palette: the catalog by kind, a search box, and blox dragged (or
- * double-clicked) onto the canvas.
- * @param {Builder} w
- */
-function palettePart(w) {
-  const { root, palette } = w;
-  const { edit } = w.protocol;
-  const { svg, redraw, toWorld, centerWorld } = w.canvas;
-  const search = h("input", { class: "nbb-search", placeholder: "Search blox…", type: "search" });
-  const groups = h("div", { class: "nbb-groups" });
-  const paletteEl = h("div", { class: "nbb-palette" }, search, groups);
-
-  function buildPalette() {
-    groups.replaceChildren();
-    const q = search.value.trim().toLowerCase();
-    for (const kind of KIND_ORDER) {
-      const items = palette.filter((t) => t.kind === kind && (!q || t.name.toLowerCase().includes(q)
-        || (t.doc || "").toLowerCase().includes(q) || (KIND_LABELS[kind] || "").toLowerCase().includes(q)));
-      if (!items.length) continue;
-      const g = h("div", { class: "nbb-group", "data-kind": kind }, h("div", { class: "nbb-group-title", text: KIND_LABELS[kind] || kind }));
-      for (const t of items) {
-        const item = h("div", { class: "nbb-item", "data-type": t.name, title: `${t.doc || ""}\n${t.citation || ""}`.trim() },
-          h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
-          // long CamelCase names wrap at their capitals instead of being cut off
-          h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
-        item.addEventListener("pointerdown", (ev) => startPaletteDrag(ev, t));
-        item.addEventListener("dblclick", () => addNodeAt(t, centerWorld()));
-        g.append(item);
-      }
-      groups.append(g);
-    }
-  }
-  search.addEventListener("input", buildPalette);
-  search.addEventListener("input", buildPalette);
-
-  /** @param {TypeInfo} t  @param {{x: number, y: number}} pt  world point */
-  function addNodeAt(t, pt) {
-    const name = autoName(t.name, new Set(w.view.nodes.keys()));
-    const params = Object.fromEntries(Object.entries(t.params || {}).map(([k, m]) => [k, m.default]));
-    /** @type {AddNodeOp} */
-    const addOp = { op: "add_node", name, type: t.key, params, x: Math.round(pt.x), y: Math.round(pt.y) };
-    if (edit([addOp], `add ${name}`)) { w.sel = { kind: "node", name }; redraw(); }
-  }
-
-  /** @param {PointerEvent} ev  @param {TypeInfo} t */
-  function startPaletteDrag(ev, t) {
-    if (ev.button !== 0) return;
-    ev.preventDefault();
-    const ghost = h("div", { class: "nbb-ghost", text: t.name });
-    ghost.style.left = `${ev.clientX + 4}px`; ghost.style.top = `${ev.clientY + 4}px`;
-    root.append(ghost);
-    const move = (/** @type {PointerEvent} */ e) => { ghost.style.left = `${e.clientX + 4}px`; ghost.style.top = `${e.clientY + 4}px`; };
-    const up = (/** @type {PointerEvent} */ e) => {
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
-      ghost.remove();
-      const r = svg.getBoundingClientRect();
-      if (e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom)
-        addNodeAt(t, toWorld(e.clientX, e.clientY));
-    };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-  }
-
-  return { el: paletteEl, build: buildPalette };
 }
 
 // ---------------------------------------------------------------- toolbar
