@@ -12,10 +12,11 @@
 // drops that edit and shows why). Python-side changes arrive as "applied" with no seq.
 //
 // Layout of this file: the types; pure state logic (exported, tested on their own);
-// DOM helpers; then `render`, which wires five parts that share one `Builder`:
+// DOM helpers; then `render`, which wires the parts that share one `Builder`:
 // protocolPart (messages both ways, base/view/pending), palettePart (catalog, search,
-// drag onto the canvas), canvasPart (SVG drawing, pointer and keyboard, export),
-// sidePanelPart (the selection's fields) and toolbarPart (buttons, files, simulate).
+// drag onto the canvas), canvasPart (SVG drawing, view transform, export),
+// gesturesPart (pointer and keyboard), sidePanelPart (the selection's fields) and
+// toolbarPart (buttons, files, simulate).
 
 // ---------------------------------------------------------------- types: the model
 /**
@@ -384,11 +385,13 @@ const targetOf = (/** @type {Event} */ ev) => /** @type {Element} */ (ev.target)
  * @property {(key: string) => TypeInfo} typeOf
  * @property {Protocol} protocol
  * @property {Canvas} canvas
+ * @property {Gestures} gestures
  * @property {SidePanel} side
  * @property {Toolbar} toolbar
  */
 /** @typedef {ReturnType<typeof protocolPart>} Protocol */
 /** @typedef {ReturnType<typeof canvasPart>} Canvas */
+/** @typedef {ReturnType<typeof gesturesPart>} Gestures */
 /** @typedef {ReturnType<typeof sidePanelPart>} SidePanel */
 /** @typedef {ReturnType<typeof toolbarPart>} Toolbar */
 
@@ -408,6 +411,7 @@ function render({ model, el }) {
   // only from event handlers (all of them exist by then)
   w.protocol = protocolPart(w);
   w.canvas = canvasPart(w);
+  w.gestures = gesturesPart(w);
   w.side = sidePanelPart(w);
   const paletteView = palettePart(w);
   w.toolbar = toolbarPart(w);
@@ -604,13 +608,14 @@ function palettePart(w) {
 
 // ---------------------------------------------------------------- canvas
 /**
- * The SVG canvas: drawing the view, pan and zoom, selecting, moving and connecting
- * blox with the pointer, the keyboard shortcuts, and the SVG/PNG export.
+ * The SVG canvas: what is drawn (blox, arrows, open composites' frames), the view
+ * transform (fit, follow resizes) and the SVG/PNG export.  What the pointer does on
+ * it is gesturesPart's.
  * @param {Builder} w
  */
 function canvasPart(w) {
   const { root, typeOf } = w;
-  const { edit, command, showMessage } = w.protocol;
+  const { command } = w.protocol;
   const svg = s("svg", { class: "nbb-canvas" });
   const defs = s("defs");
   const marker = s("marker", { id: `nbb-arrow-${w.viewId}`, viewBox: "0 0 10 10", refX: "10", refY: "5",
@@ -661,6 +666,10 @@ function canvasPart(w) {
     const k = Math.min(1.2, 0.9 * Math.min(w / (b.x1 - b.x0), hh / (b.y1 - b.y0)));
     tf = { k, x: w / 2 - k * (b.x0 + b.x1) / 2, y: hh / 2 - k * (b.y0 + b.y1) / 2 };
   }
+  /** The view transform: canvas = world * k + (x, y). */
+  const transform = () => tf;
+  /** Pan or zoom by hand (a resize then keeps the view).  @param {{x: number, y: number, k: number}} t */
+  function setTransform(t) { tf = t; userView = true; applyTransform(); }
   /** The next redraw fits the circuit in view (a new circuit, blox added out of view). */
   function fitOnRedraw() { fitted = false; }
   /** The Fit button: fit now, and again on resizes until panned or zoomed by hand. */
@@ -684,6 +693,9 @@ function canvasPart(w) {
   let nodeEls = new Map();
   /** @type {Map<string, SVGGElement>} */
   let edgeEls = new Map();
+  /** @param {string} name */
+  /** @param {string} name  @returns {SVGGElement} the drawn block of blox `name` */
+  const nodeEl = (name) => /** @type {SVGGElement} */ (nodeEls.get(name));
   /** @param {string} name */
   function toggle(name) { command({ cmd: "toggle", name }); }   // Python answers with a snapshot
   function drawFrames() {                  // an open composite: a dashed frame around its members
@@ -710,11 +722,6 @@ function canvasPart(w) {
       frameLayer.append(g);
     }
   }
-  svg.addEventListener("dblclick", (ev) => {   // a composite block opens, a frame closes
-    const nodeG = targetOf(ev).closest && targetOf(ev).closest(".nbb-node");
-    const n = nodeG && w.view.nodes.get(/** @type {string} */ (nodeG.getAttribute("data-name")));
-    if (n && n.composite) { ev.stopPropagation(); toggle(n.name); }
-  });
   /** Draw the view again; then the side panel and the status line follow. */
   function redraw() {
     const { view, sel } = w;
@@ -783,6 +790,47 @@ function canvasPart(w) {
     }
   }
 
+  // ---- export
+  function exportSVG() {
+    const b = bbox() || { x0: -100, y0: -50, x1: 100, y1: 50 }, m = 30;
+    const out = s("svg", { xmlns: SVGNS, viewBox: `${b.x0 - m} ${b.y0 - m} ${b.x1 - b.x0 + 2 * m} ${b.y1 - b.y0 + 2 * m}`,
+      width: Math.round(b.x1 - b.x0 + 2 * m), height: Math.round(b.y1 - b.y0 + 2 * m), "font-family": "sans-serif" });
+    out.append(defs.cloneNode(true), s("rect", { x: b.x0 - m, y: b.y0 - m, width: b.x1 - b.x0 + 2 * m, height: b.y1 - b.y0 + 2 * m, fill: "white" }));
+    for (const layer of [edgeLayer, nodeLayer]) out.append(layer.cloneNode(true));
+    for (const hit of out.querySelectorAll(".nbb-edge-hit, .nbb-port")) hit.remove();
+    return new XMLSerializer().serializeToString(out);
+  }
+  function exportPNG() {
+    const text = exportSVG();
+    const img = new Image();
+    img.onload = () => {
+      const c = document.createElement("canvas");
+      c.width = img.width * 2; c.height = img.height * 2;
+      const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext("2d")); ctx.scale(2, 2); ctx.drawImage(img, 0, 0);
+      c.toBlob((blob) => {
+        const a = h("a", { href: URL.createObjectURL(/** @type {Blob} */ (blob)), download: "circuit.png" });
+        root.append(a); a.click(); a.remove();
+      }, "image/png");
+    };
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+  }
+  Object.assign(root, { nbbExportSVG: exportSVG });     // for tests and notebooks
+
+  return { el: canvasWrap, svg, tempLayer, redraw, redrawEdgesOf, nodeEl, toWorld, centerWorld, visible,
+    transform, setTransform, fit, fitNow, fitOnRedraw, applyTransform, followResize, toggle, exportSVG, exportPNG };
+}
+
+// ---------------------------------------------------------------- gestures
+/**
+ * What the pointer and the keys do: select, move, connect, pan and zoom on the
+ * canvas, open a composite, and the shortcuts (Delete, Ctrl+Z/Y, Escape).
+ * @param {Builder} w
+ */
+function gesturesPart(w) {
+  const { root, typeOf } = w;
+  const { edit, command, showMessage } = w.protocol;
+  const { svg, tempLayer, redraw, redrawEdgesOf, nodeEl, toWorld, transform, setTransform, toggle } = w.canvas;
+
   function deleteSelection() {
     const sel = w.sel;
     if (!sel) { showMessage("select a blox or a connection first", "info"); return; }
@@ -838,10 +886,11 @@ function canvasPart(w) {
       let moved = false;
       const sel = w.sel;
       if (!(sel && sel.kind === "node" && sel.name === name)) { w.sel = { kind: "node", name }; redraw(); }
-      const g = /** @type {SVGGElement} */ (nodeEls.get(name));
+      const g = nodeEl(name);
       moveFn = (e) => {
-        const dx = (e.clientX - start.cx) / tf.k, dy = (e.clientY - start.cy) / tf.k;
-        if (!moved && Math.hypot(dx, dy) * tf.k < 3) return;
+        const { k } = transform();
+        const dx = (e.clientX - start.cx) / k, dy = (e.clientY - start.cy) / k;
+        if (!moved && Math.hypot(dx, dy) * k < 3) return;
         moved = true;
         n.x = ox + dx; n.y = oy + dy;           // local preview; committed on release
         g.setAttribute("transform", `translate(${n.x},${n.y})`);
@@ -857,12 +906,12 @@ function canvasPart(w) {
       w.sel = { kind: "edge", id: /** @type {string} */ (edgeG.getAttribute("data-id")) }; redraw();
       return;
     } else {                                               // pan
-      const t0 = { ...tf };
+      const t0 = { ...transform() };
       let moved = false;
       moveFn = (e) => {
         const dx = e.clientX - start.cx, dy = e.clientY - start.cy;
         if (Math.hypot(dx, dy) > 2) moved = true;
-        tf = { ...t0, x: t0.x + dx, y: t0.y + dy }; userView = true; applyTransform();
+        setTransform({ ...t0, x: t0.x + dx, y: t0.y + dy });
       };
       upFn = () => { if (!moved && w.sel) { w.sel = null; redraw(); } };
     }
@@ -872,10 +921,9 @@ function canvasPart(w) {
   });
   svg.addEventListener("wheel", (ev) => {
     ev.preventDefault();
-    const r = svg.getBoundingClientRect(), px = ev.clientX - r.left, py = ev.clientY - r.top;
+    const r = svg.getBoundingClientRect(), px = ev.clientX - r.left, py = ev.clientY - r.top, tf = transform();
     const k = Math.min(8, Math.max(0.05, tf.k * Math.exp(-ev.deltaY * 0.0015)));
-    tf = { k, x: px - (px - tf.x) * (k / tf.k), y: py - (py - tf.y) * (k / tf.k) };
-    userView = true; applyTransform();
+    setTransform({ k, x: px - (px - tf.x) * (k / tf.k), y: py - (py - tf.y) * (k / tf.k) });
   }, { passive: false });
 
   // ---- keyboard: on the whole widget, not while typing in a field
@@ -892,35 +940,15 @@ function canvasPart(w) {
     if (handled) { ev.preventDefault(); ev.stopPropagation(); }
   });
 
-  // ---- export
-  function exportSVG() {
-    const b = bbox() || { x0: -100, y0: -50, x1: 100, y1: 50 }, m = 30;
-    const out = s("svg", { xmlns: SVGNS, viewBox: `${b.x0 - m} ${b.y0 - m} ${b.x1 - b.x0 + 2 * m} ${b.y1 - b.y0 + 2 * m}`,
-      width: Math.round(b.x1 - b.x0 + 2 * m), height: Math.round(b.y1 - b.y0 + 2 * m), "font-family": "sans-serif" });
-    out.append(defs.cloneNode(true), s("rect", { x: b.x0 - m, y: b.y0 - m, width: b.x1 - b.x0 + 2 * m, height: b.y1 - b.y0 + 2 * m, fill: "white" }));
-    for (const layer of [edgeLayer, nodeLayer]) out.append(layer.cloneNode(true));
-    for (const hit of out.querySelectorAll(".nbb-edge-hit, .nbb-port")) hit.remove();
-    return new XMLSerializer().serializeToString(out);
-  }
-  function exportPNG() {
-    const text = exportSVG();
-    const img = new Image();
-    img.onload = () => {
-      const c = document.createElement("canvas");
-      c.width = img.width * 2; c.height = img.height * 2;
-      const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext("2d")); ctx.scale(2, 2); ctx.drawImage(img, 0, 0);
-      c.toBlob((blob) => {
-        const a = h("a", { href: URL.createObjectURL(/** @type {Blob} */ (blob)), download: "circuit.png" });
-        root.append(a); a.click(); a.remove();
-      }, "image/png");
-    };
-    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
-  }
-  Object.assign(root, { nbbExportSVG: exportSVG });     // for tests and notebooks
+  svg.addEventListener("dblclick", (ev) => {   // a composite block opens, a frame closes
+    const nodeG = targetOf(ev).closest && targetOf(ev).closest(".nbb-node");
+    const n = nodeG && w.view.nodes.get(/** @type {string} */ (nodeG.getAttribute("data-name")));
+    if (n && n.composite) { ev.stopPropagation(); toggle(n.name); }
+  });
 
-  return { el: canvasWrap, svg, redraw, toWorld, centerWorld, visible, fit, fitNow, fitOnRedraw,
-    applyTransform, followResize, toggle, deleteSelection, exportSVG, exportPNG };
+  return { deleteSelection };
 }
+
 
 // ---------------------------------------------------------------- side panel
 /**
@@ -931,7 +959,8 @@ function canvasPart(w) {
 function sidePanelPart(w) {
   const { root, typeOf } = w;
   const { edit, showMessage, clearError } = w.protocol;
-  const { redraw, toggle, deleteSelection } = w.canvas;
+  const { redraw, toggle } = w.canvas;
+  const { deleteSelection } = w.gestures;
   const side = h("div", { class: "nbb-side" });
   /** @type {string | null} */
   let sideKey = null;         // what the side panel was built for
@@ -1067,7 +1096,8 @@ function sidePanelPart(w) {
 function toolbarPart(w) {
   const { model, root } = w;
   const { command, showMessage, clearError, backlog, resultsEl } = w.protocol;
-  const { deleteSelection, fitNow, exportSVG, exportPNG } = w.canvas;
+  const { fitNow, exportSVG, exportPNG } = w.canvas;
+  const { deleteSelection } = w.gestures;
   const fileInput = h("input", { type: "file", accept: ".json,application/json", class: "nbb-file", style: "display:none" });
   const tEnd = h("input", { class: "nbb-tend", value: fmt(model.get("t_end") || 200), size: "5", title: "simulated time (ms)" });
   const status = h("span", { class: "nbb-status" });
