@@ -949,7 +949,6 @@ function gesturesPart(w) {
   return { deleteSelection };
 }
 
-
 // ---------------------------------------------------------------- side panel
 /**
  * The side panel: the selected blox's name and parameters, or the selected
