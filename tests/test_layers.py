@@ -25,8 +25,8 @@ ALLOWED_CYCLES: dict[frozenset[str], str] = {
     # owned by other work: compile/codegen.py <-> netcode.py coupling code (branch `speed`) and
     # the sim/sweep* family, moving into a subpackage (branch `sweepfast`)
     frozenset({"nbblox.compile.codegen", "nbblox.compile.netcode"}): "speed: codegen <-> netcode",
-    frozenset({"nbblox.sim.sweep", "nbblox.sim.sweep_dask", "nbblox.sim.sweep_dataset"}):
-        "sweepfast: sweep <-> sweep_dask",
+    frozenset({"nbblox.sim.sweep.core", "nbblox.sim.sweep.dask", "nbblox.sim.sweep.dataset"}):
+        "health: sweep core <-> dask <-> dataset",
 }
 
 

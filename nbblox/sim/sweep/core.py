@@ -2,9 +2,9 @@
 
 The parameter sets (a grid, or a list of sets) become rows of a parameter
 matrix; rows are integrated in chunks by a backend -- numba ``prange`` on the
-CPU (:mod:`.sweep_cpu`), one CUDA thread per row (:mod:`.sweep_cuda`), or
-Dask tasks (:mod:`.sweep_dask`) -- and every chunk is reduced at once to the
-requested measures (:mod:`.sweep_measures` or user functions of a
+CPU (:mod:`.cpu`), one CUDA thread per row (:mod:`.cuda`), or
+Dask tasks (:mod:`.dask`) -- and every chunk is reduced at once to the
+requested measures (:mod:`.measures` or user functions of a
 Solution), so memory holds one chunk of traces, not the whole sweep.
 The result is an xarray Dataset whose dimensions are the swept parameters.
 """
@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 
-from ..compile.system import as_system
-from ..exceptions import ParameterError, SimulationError, suggest
-from ..compile import schemes
-from ..model.select import is_selector
-from . import sweep_measures, sweep_stream
-from .simulate import _number
-from .solution import Solution
-from .sweep_dataset import assemble, provenance
+from ...compile.system import as_system
+from ...exceptions import ParameterError, SimulationError, suggest
+from ...compile import schemes
+from ...model.select import is_selector
+from . import measures as sweep_measures, stream as sweep_stream
+from ..simulate import _number
+from ..solution import Solution
+from .dataset import assemble, provenance
 
 __all__ = ["sweep"]
 
@@ -252,7 +252,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     stream : bool, optional
         None (default): built-in measures are accumulated inside the kernel,
         with no trace array, when every measure allows it (see
-        :mod:`nbblox.sim.sweep_stream`); False: always record traces and
+        :mod:`nbblox.sim.sweep.stream`); False: always record traces and
         reduce them afterwards; True: stream or raise.
 
     Notes
@@ -369,17 +369,17 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
         if streams:
             parts = sweep_stream.run_stream(job, tick)
         elif isinstance(backend, str) and backend == "cpu":
-            from .sweep_cpu import run_chunk
+            from .cpu import run_chunk
             parts = _run_local(run_chunk, job, tick)
         elif isinstance(backend, str) and backend == "cuda":
             if getattr(system.layout, "needs_full_kernel", False):
                 raise SimulationError("the CUDA sweep runs plain ODE circuits; this one has "
                                       "spikes, delays or noise: use backend='cpu' or a "
                                       "dask Client")
-            from .sweep_cuda import run_chunk as cuda_chunk
+            from .cuda import run_chunk as cuda_chunk
             parts = _run_local(cuda_chunk, job, tick)
         elif _is_dask_client(backend):
-            from .sweep_dask import run_dask
+            from .dask import run_dask
             parts = run_dask(backend, job, tick,
                              lambda ps: assemble(ps, job, names, cols, shape, grid, rec_names))
         else:
