@@ -143,7 +143,7 @@ def test_measures_split_across_threads_change_no_bit(fhn_system, monkeypatch):
     """Large chunks reduce their built-in measures on several threads; every
     number must equal the single-thread reduction and apply() on one run."""
     import numba
-    from nbblox.sim.sweep import core as sweep_mod
+    from nbblox.sim.sweep import reduce as sweep_mod
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.fail("needs 2 numba threads (CI has 2 cores)")
     I = np.linspace(0.0, 1.2, 7)

@@ -42,7 +42,7 @@ def _worker_system(circuit_json, param_names, state_names):
 def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nsteps,
           stride, rec, spec, seeds=None):
     """One chunk, on a worker: integrate serially and reduce to measures."""
-    from .core import reduce_chunk
+    from .reduce import reduce_chunk
     from .cpu import run_chunk
     system = _worker_system(circuit_json, param_names, state_names)
     W = np.ascontiguousarray(W, dtype=np.float64)

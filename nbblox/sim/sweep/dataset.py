@@ -70,7 +70,7 @@ class SweepAccessor:
         is code, which a file does not carry)."""
         from ...compile import compile
         from ...exceptions import SimulationError
-        from .core import sweep
+        from . import sweep   # the package entry point, as nb.sweep (no cycle with core)
         weights, values, t_end, kw = self.rerun_args()
         own = [n for n, m in kw["measure"].items() if m is None]
         if own:
