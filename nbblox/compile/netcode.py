@@ -37,6 +37,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
+from .arrays import KernelArrays
 from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
                       output_passes, phi_preamble, pycode)
 from .expressions import reads_inputs
@@ -48,10 +49,8 @@ from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
 
-_SIG = ("x", "p", "w", "src", "dst", "dls", "t0", "dt", "step0", "nsteps", "stride", "rec",
-        "out_t", "out_x", "j0", "seed", "hist", "refr", "hold", "tref", "syn_ptr", "syn_post",
-        "syn_w", "syn_d", "ring", "spk_i", "spk_t", "nspk0", "pl_par", "pl_tr", "pl_tl",
-        "rev_ptr", "rev_pre", "rev_syn", "syn_c", "syn_ct", "pl_d")
+#: the kernel signature: the fields of the structure the caller builds
+_SIG = KernelArrays._fields
 
 
 def _delayed_sum(inner):
