@@ -16,6 +16,7 @@ Kernel signatures (stable: nbblox.sim and sweeps call them)::
                  syn_w, syn_d, ring, spk_i, spk_t, nspk0, pl_par, pl_tr, pl_tl,
                  rev_ptr, rev_pre, rev_syn, syn_c, syn_ct, pl_d)
         -> (step, status, n_recorded, n_spikes)
+        # the arguments are the fields of nbblox.compile.arrays.KernelArrays
 
 ``run_<m>`` serves circuits without spikes, delays or noise
 (``layout.needs_full_kernel`` False).  ``run_<m>_full`` serves every

@@ -92,3 +92,26 @@ def test_the_scan_catches_a_template(tmp_path):
     bad.write_text('import re\nT = "def run_NAME(): pass"\n'
                    'src = T.replace("NAME", "rk4")\nsrc = re.sub(r"\\bq0\\b", "hq", src)\n')
     assert len(_text_rewrites(bad)) == 3
+
+
+def test_a_change_to_the_printer_or_a_generator_rekeys_the_source_cache(tmp_path):
+    # cached sources are keyed on a hash of the compile modules: editing the IR printer
+    # (or any generator) must make every cached kernel text stale, not load the old one
+    from nbblox.compile.cache import _codegen_version
+    src = Path(ir.__file__).parent
+    pkg = tmp_path / "compile"
+    pkg.mkdir()
+    (tmp_path / "model").mkdir()
+    for f in src.glob("*.py"):
+        (pkg / f.name).write_bytes(f.read_bytes())
+    for n in ("functions.py", "symbolic.py", "equations.py", "expression.py"):
+        (tmp_path / "model" / n).write_bytes((src.parent / "model" / n).read_bytes())
+    before = _codegen_version(pkg)
+    assert before == _codegen_version(src)
+    for name in ("ir.py", "netcode.py", "arrays.py"):
+        f = pkg / name
+        text = f.read_text()
+        f.write_text(text + "\n# changed\n")
+        assert _codegen_version(pkg) != before, name
+        f.write_text(text)
+    assert _codegen_version(pkg) == before
