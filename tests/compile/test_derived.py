@@ -102,3 +102,17 @@ def test_inferred_units_come_from_disk_and_follow_the_parameter_units(cache):
     assert units._cached_units(a) == {"V": "mV"}   # from disk
     b = mk("V")                                     # same equations, another unit: not stale
     assert units._cached_units(b) == {"V": "V"}
+
+
+def test_fixed_point_starts_from_disk_are_scipys_halton_points(cache):
+    from scipy.stats import qmc
+
+    from nbblox.analysis import fixedpoints
+    fixedpoints._UNIT.clear()
+    lo, hi = np.array([-2.0, -1.0]), np.array([2.0, 3.0])
+    first = fixedpoints._starts(lo, hi, 9, np.zeros(2), 0)
+    fixedpoints._UNIT.clear()
+    again = fixedpoints._starts(lo, hi, 9, np.zeros(2), 0)    # read from the JSON entry
+    u = qmc.Halton(d=2, scramble=True, seed=0).random(8)
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(again[:, 1:], (lo + u * (hi - lo)).T)
