@@ -15,6 +15,14 @@ __all__ = ["state_unit"]
 
 
 @functools.lru_cache(maxsize=256)
+def inference_key(btype):
+    """What :func:`_inferred_units` reads of ``btype``: its equation text and the
+    units of its parameters (a key for caches of the result)."""
+    return (btype.eqs.text, tuple(btype.states),
+            tuple(sorted((k, p.unit or "") for k, p in btype.params.items())))
+
+
+@functools.lru_cache(maxsize=256)
 def _inferred_units(btype):
     """{state: unit or None} from the equations (see the module docstring)."""
     import sympy as sp
@@ -40,9 +48,11 @@ def _inferred_units(btype):
     return out
 
 
-def state_unit(circuit, name):
+def state_unit(circuit, name, infer=None):
     """Unit of state ``"blox.state"`` (or ``"col1.L23.E.V"``, ``"pop[3].V"``) of
-    ``circuit`` (a Circuit or None), or None.
+    ``circuit`` (a Circuit or None), or None.  ``infer(btype)`` replaces the
+    inference from the equations (viz/ passes one cached on disk, so a plot
+    needs no SymPy in a warm kernel).
 
     Examples
     --------
@@ -61,7 +71,7 @@ def state_unit(circuit, name):
         u = str(declared[st]).strip()
         return "" if u in ("1", "dimensionless") else u   # a fraction: no unit shown
     try:
-        return _inferred_units(btype).get(st)
+        return (infer or _inferred_units)(btype).get(st)
     except Exception:
         return None
 

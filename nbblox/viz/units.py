@@ -8,6 +8,7 @@ guessed beyond that: an unknown unit is ``None`` and the label shows none.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
@@ -65,7 +66,23 @@ def state_unit(system, name):
     ('mV', '')
     """
     from ..model.state_units import state_unit as _of
-    return _of(getattr(system, "circuit", None), name)
+    return _of(getattr(system, "circuit", None), name, infer=_cached_units)
+
+
+#: modules whose code decides the inferred units (a change invalidates the disk cache)
+_UNIT_CODE = ("model/state_units.py", "model/equations.py", "model/expression.py",
+              "model/symbolic.py", "model/functions.py")
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_units(btype):
+    """The units inferred from ``btype``'s equations, from the disk cache when a
+    previous process inferred them (keyed by equation text, parameter units,
+    nbblox and SymPy versions): a first plot then never imports SymPy."""
+    from ..compile.derived import cached_json
+    from ..model.state_units import _inferred_units, inference_key
+    return cached_json("units", inference_key(btype), lambda: _inferred_units(btype),
+                       code=_UNIT_CODE)
 
 
 def short_names(names):
