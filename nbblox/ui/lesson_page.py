@@ -69,7 +69,10 @@ def exercise_of(source):
 
 
 def _math(content, opts):
-    body = html.escape(content, quote=False)
+    # Bokeh hands the maths of the HTML *string* to MathJax: an escaped "<" or ">"
+    # arrived as the TeX "&gt;" (lesson 14's "V > V_th" showed raw).  TeX's own
+    # \lt / \gt keep the comparison and put no markup into the page.
+    body = content.replace("<", r"\lt ").replace(">", r"\gt ")
     return f"$${body}$$" if opts.get("display_mode") else f"\\({body}\\)"
 
 
@@ -88,6 +91,9 @@ def markdown_html(text):
     --------
     >>> print(markdown_html(r"Around $I \\approx 0.33$ it *oscillates*; $$\\dot V = 0$$"))
     <p>Around <span class="math inline">\\(I \\approx 0.33\\)</span> it <em>oscillates</em>; <div class="math inline">$$\\dot V = 0$$</div></p>
+    <BLANKLINE>
+    >>> print(markdown_html(r"$a > 1$ and $x<y$"))
+    <p><span class="math inline">\\(a \\gt  1\\)</span> and <span class="math inline">\\(x\\lt y\\)</span></p>
     <BLANKLINE>
     """
     return _parser().render(text)

@@ -203,11 +203,24 @@ def plot_phase_plane(pp, width=440, height=380, title=None):
 
 
 def param_label(system, name):
-    """Axis label of a parameter: ``"I (µA/cm²)"`` (the blox prefix dropped)."""
+    """Axis label of a parameter: ``"I (µA/cm²)"`` (the blox prefix dropped); one
+    without a unit says what it is, as its slider does (``"P · external drive to
+    E"``, not a bare ``"P"``).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.WilsonCowan(name="wc"))
+    >>> param_label(s, "wc.P"), param_label(s, "wc.tau_E")
+    ('P · external drive to E', 'tau_E (ms)')
+    """
     try:
-        unit = system.parameter_info(name).unit
+        info = system.parameter_info(name)
+        unit, doc = info.unit, (info.doc or "").replace("->", "→").strip()
     except Exception:
-        unit = ""
+        unit, doc = "", ""
     short = name.split(".", 1)[-1]
     u = pretty_unit(unit)
-    return safe(f"{short} ({u})" if u else short)
+    if u:
+        return safe(f"{short} ({u})")
+    return safe(f"{short} · {doc}" if doc and len(doc) <= 30 else short)

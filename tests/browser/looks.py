@@ -106,12 +106,15 @@ def notebook_title(path):
 
 def lesson_problems(page, path):
     """Every check of a served lesson page, ``{check: offenders}`` (all empty: fine):
-    raw TeX in text nodes, the title not shown exactly once, a stray return value,
+    raw TeX or an HTML entity in text nodes, the title not shown exactly once, a stray return value,
     empty cell boxes, plots with an unlabelled axis, anything wider than the page."""
     title = notebook_title(path)
     shown = headings_with(page, title)
     axes = lab.axis_labels(page)
+    text = lab.page_text(page)
     return {"raw maths": lab.raw_math(page, "body"),
+            # an HTML entity shown as text: "a &gt; 1" (maths escaped twice)
+            "entities as text": re.findall(r".{0,30}&(?:gt|lt|amp);.{0,30}", text),
             "title not shown once": [] if len(shown) == 1 and page.title() == title
             else [page.title(), shown],
             "stray return values": stray_values(page),

@@ -76,4 +76,5 @@ def test_bifurcation_overlay_keeps_size_and_legend_and_draws_cycle_envelope():
     fig = hv.render(ov, backend="bokeh")
     assert fig.frame_width >= 400                      # the size survived the '*'
     assert fig.right and fig.right[0].__class__.__name__ == "Legend"   # beside, not over
-    assert fig.xaxis[0].axis_label == "I" and fig.yaxis[0].axis_label == "V · voltage-like variable"
+    assert fig.xaxis[0].axis_label == "I · external drive"   # FHN: no units, words
+    assert fig.yaxis[0].axis_label == "V · voltage-like variable"
