@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["state_unit"]
+__all__ = ["state_unit", "state_doc"]
 
 
 @functools.lru_cache(maxsize=256)
@@ -76,3 +76,21 @@ def state_unit(circuit, name, infer=None):
         return None
 
 
+
+
+def state_doc(circuit, name):
+    """What state ``"blox.state"`` of ``circuit`` is, in a few words (the
+    type's ``state_docs``), or ``""``.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> state_doc(nb.Circuit([nb.blox.MorrisLecar(name="ml")]), "ml.w")
+    'open K⁺ channel fraction'
+    """
+    try:
+        bname, st = name.rsplit(".", 1)
+        btype = circuit[bname.split("[", 1)[0]].type
+    except Exception:
+        return ""
+    return getattr(btype, "state_docs", {}).get(st, "")
