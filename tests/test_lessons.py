@@ -678,3 +678,46 @@ def test_lesson_15_log_rate_axes_label_the_lowest_rate_swept():
         ticks = plot.xaxis[0].ticker.ticks
         shown = [t for t in ticks if plot.x_range.start <= t <= plot.x_range.end]
         assert min(shown) <= low, (plot.x_range.start, shown)
+
+
+def _elements(obj):
+    import holoviews as hv
+    if isinstance(obj, hv.Element):
+        yield obj
+    else:
+        for child in obj.values():
+            yield from _elements(child)
+
+
+def test_lesson_8_neuron_plots_carry_units():
+    """Issue 16: lesson 8's COBA_LIF explorer labelled its axis 'v', with no unit
+    (the type declared none, so nothing could be inferred).  The lesson's type
+    is the one nbblox.lessons uses for the checker's network (same equations,
+    parameters with units, state units), and every curve of a run of it is
+    labelled with its state's unit: v in mV; ge and gi declared dimensionless
+    (in units of the leak conductance)."""
+    import holoviews as hv
+    from nbblox.lessons import coba_cell
+    from nbblox.viz.units import pretty_unit, state_unit
+    src = (REPO / "lessons" / "src" / "08_ei_network.py").read_text()
+    ns = {}
+    for code, _ in _figure_cells(src, "nb.BloxType("):
+        exec(code, ns)
+    cell, ref = ns["cell"].to_dict(), coba_cell().to_dict()
+    for d in (cell, ref):
+        d["equations"] = [line.strip() for line in d["equations"].strip().splitlines()]
+    assert cell == ref
+    one = ns["cell"](name="one", Iext=15.0)
+    sol = nb.simulate(one, 100.0, dt=0.1, method="euler")
+    curves = [e for e in _elements(sol.plot()) if isinstance(e, hv.Curve)]
+    seen = set()
+    for c in curves:
+        name = c.label or c.vdims[0].name
+        state = next(s for s in ("v", "ge", "gi") if name.endswith(s) or name == s)
+        unit = state_unit(sol.system, f"one.{state}")
+        assert unit is not None, f"{state}: no unit"
+        label = c.vdims[0].pprint_label
+        assert not unit or label.endswith(f"({pretty_unit(unit)})"), (state, label)
+        seen.add(state)
+    assert seen == {"v", "ge", "gi"}
+    assert state_unit(sol.system, "one.v") == "mV"
