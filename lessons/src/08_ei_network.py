@@ -141,7 +141,7 @@ nb.spectrum(settled.population_rate(bin=1.0), resolution=4.0).plot(fmax=250)
 # median CV over the neurons that have one.
 
 # %%
-st.isi().plot(bins=60)
+st.isi().plot(bins=60, title="interspike intervals of all neurons")
 
 # %%
 my_median_cv = None   # replace None by your answer (a number)
