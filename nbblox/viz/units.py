@@ -80,8 +80,8 @@ def _cached_units(btype):
     previous process inferred them (keyed by equation text, parameter units,
     nbblox and SymPy versions): a first plot then never imports SymPy."""
     from ..compile.derived import cached_json
-    from ..model.state_units import _inferred_units, inference_key
-    return cached_json("units", inference_key(btype), lambda: _inferred_units(btype),
+    from ..model.state_units import inferred_units, inference_key
+    return cached_json("units", inference_key(btype), lambda: inferred_units(btype),
                        code=_UNIT_CODE)
 
 
