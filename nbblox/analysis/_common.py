@@ -13,7 +13,7 @@ import numpy as np
 
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
-from ._derivs import _np_expreln, build_sym  # noqa: F401  (_np_expreln: tests)
+from ._derivs import np_expreln, build_sym  # noqa: F401  (np_expreln: tests)
 
 __all__ = ["Problem", "classify", "classify_many", "resolve"]
 

@@ -28,7 +28,10 @@ _CODE = ("analysis/_derivs.py", "compile/system.py", "compile/expressions.py",
          "model/functions.py", "model/equations.py")
 
 
-def _np_expreln(k, x):
+def np_expreln(k, x):
+    """NumPy ``expreln(k, x)`` = integral_0^1 s^k e^(x s) ds for the lambdified
+    derivatives: a series near 0 (where expm1(x)/x loses digits), the upward
+    recurrence elsewhere; scalar in, float out."""
     x = np.asarray(x, dtype=float)
     k = int(k)
     out = np.empty_like(x)
@@ -52,7 +55,7 @@ def _np_expreln(k, x):
     return out if out.ndim else float(out)
 
 
-_FUNCS = {**LAMBDIFY_MODULES[0], "expreln": _np_expreln}
+_FUNCS = {**LAMBDIFY_MODULES[0], "expreln": np_expreln}
 _MODULES = [_FUNCS, "numpy"]
 
 

@@ -91,12 +91,12 @@ def test_derivatives_from_disk_equal_sympys_and_do_not_go_stale(cache):
 
 
 def test_inferred_units_come_from_disk_and_follow_the_parameter_units(cache):
-    from nbblox.model.state_units import _inferred_units
+    from nbblox.model.state_units import inferred_units
     from nbblox.viz import units
     mk = lambda u: nb.BloxType("Leak", "dV/dt = (E - V)/tau",
                                params={"E": nb.Parameter(-65.0, unit=u), "tau": 10.0})
     a = mk("mV")
-    assert units._cached_units(a) == _inferred_units(a) == {"V": "mV"}
+    assert units._cached_units(a) == inferred_units(a) == {"V": "mV"}
     assert list(cache.glob("d_*.json"))
     units._cached_units.cache_clear()
     assert units._cached_units(a) == {"V": "mV"}   # from disk
