@@ -9,6 +9,7 @@ headings_with(page, text)     visible headings (and the page header's title) rea
 wider_than_page(page)         visible elements reaching past the right edge of the window
 stray_values(page)            text of return values nobody asked to see (a dict, a repr)
 empty_cells(page)             served-lesson cell boxes with nothing in them
+blank_menus(page)             visible drop-down menus showing no value
 notebook_title(path)          a notebook's first Markdown heading
 lesson_problems(page, path)   every served-lesson check at once: ``{check: offenders}``
 """
@@ -94,6 +95,17 @@ def empty_cells(page):
     return page.evaluate(_EMPTY)
 
 
+_BLANK = lab._WALK + """() => [...walk(document.body)].filter(e => e.tagName === 'SELECT' &&
+    visible(e) && e.options.length && e.selectedIndex < 0)
+    .map(e => (e.parentElement || e).textContent.trim().slice(0, 40) || 'select')"""
+
+
+def blank_menus(page):
+    """Visible drop-down menus showing nothing (their value is not one of their
+    options: lesson 14's explorer, ``method="em"``)."""
+    return page.evaluate(_BLANK)
+
+
 def notebook_title(path):
     """The first Markdown heading of notebook ``path`` (what the page header shows)."""
     for cell in json.loads(path.read_text())["cells"]:
@@ -119,5 +131,6 @@ def lesson_problems(page, path):
             else [page.title(), shown],
             "stray return values": stray_values(page),
             "empty cells": empty_cells(page),
+            "blank menus": blank_menus(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
             "wider than the page": wider_than_page(page)}
