@@ -313,8 +313,11 @@ def lesson_app(path):
             else:
                 step(i + 1)
 
-        # a template's header is HTML: the title (notebook text) goes in escaped
-        tmpl = pn.template.BootstrapTemplate(title=html.escape(title), main=[page])
+        # a template's header is HTML: the title (notebook text) goes in escaped -- but
+        # not its quotes: the template escapes the browser tab's <title> again, and
+        # lesson 10's "model's" showed as "model&#x27;s" there (quotes in element text
+        # are plain text, no markup)
+        tmpl = pn.template.BootstrapTemplate(title=html.escape(title, quote=False), main=[page])
         doc = pn.state.curdoc
         if doc is not None and doc.session_context is not None:
             pn.state.onload(step)

@@ -9,6 +9,9 @@ headings_with(page, text)     visible headings (and the page header's title) rea
 wider_than_page(page)         visible elements reaching past the right edge of the window
 stray_values(page)            text of return values nobody asked to see (a dict, a repr)
 empty_cells(page)             served-lesson cell boxes with nothing in them
+blank_menus(page)             visible drop-down menus showing no value
+explorer_boxes(page)          each explorer's controls / views / lowest plot bounding boxes
+explorer_gaps(page)           explorers with a tall empty area under a short plot
 notebook_title(path)          a notebook's first Markdown heading
 lesson_problems(page, path)   every served-lesson check at once: ``{check: offenders}``
 """
@@ -94,6 +97,47 @@ def empty_cells(page):
     return page.evaluate(_EMPTY)
 
 
+_BLANK = lab._WALK + """() => [...walk(document.body)].filter(e => e.tagName === 'SELECT' &&
+    visible(e) && e.options.length && e.selectedIndex < 0)
+    .map(e => (e.parentElement || e).textContent.trim().slice(0, 40) || 'select')"""
+
+
+def blank_menus(page):
+    """Visible drop-down menus showing nothing (their value is not one of their
+    options: lesson 14's explorer, ``method="em"``)."""
+    return page.evaluate(_BLANK)
+
+
+_EXPLORERS = lab._WALK + """() => {
+  const all = [...walk(document.body)];
+  const has = (e, c) => e.classList && e.classList.contains(c);
+  const box = e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom,
+                                                                  height: r.height}; };
+  return all.filter(e => has(e, 'nbblox-explorer')).map(ex => {
+    const inner = [...walk(ex)];
+    const name = inner.find(e => has(e, 'nbblox-explorer-name'));
+    const ctl = inner.find(e => has(e, 'nbblox-controls'));
+    const views = inner.find(e => has(e, 'nbblox-views'));
+    // the plots: Bokeh's canvases (stacked layers: the largest box per plot)
+    const plots = [...walk(views)].filter(e => e.tagName === 'CANVAS' && visible(e)).map(box);
+    return {name: name ? name.textContent.trim() : '', controls: box(ctl), views: box(views),
+            plot_bottom: Math.max(...plots.map(b => b.bottom)), n_canvas: plots.length};
+  }); }"""
+
+
+def explorer_boxes(page):
+    """Each explorer on the page: its name and the bounding boxes of its controls
+    column, its views column and the bottom of its lowest plot (px)."""
+    return page.evaluate(_EXPLORERS)
+
+
+def explorer_gaps(page, tolerance=120):
+    """Explorers whose controls reach more than ``tolerance`` px below their
+    lowest plot: a short plot beside a tall empty area."""
+    return [e for e in explorer_boxes(page)
+            if e["controls"]["bottom"] - e["plot_bottom"] > tolerance]
+
+
 def notebook_title(path):
     """The first Markdown heading of notebook ``path`` (what the page header shows)."""
     for cell in json.loads(path.read_text())["cells"]:
@@ -119,5 +163,7 @@ def lesson_problems(page, path):
             else [page.title(), shown],
             "stray return values": stray_values(page),
             "empty cells": empty_cells(page),
+            "blank menus": blank_menus(page),
+            "empty area under an explorer's plot": explorer_gaps(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
             "wider than the page": wider_than_page(page)}

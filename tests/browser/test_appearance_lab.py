@@ -97,28 +97,11 @@ def test_no_plot_is_a_flat_strip(shown):
     assert not flat, flat
 
 
-_EXPLORERS = lab._WALK + """() => {
-  const all = [...walk(document.body)];
-  const has = (e, c) => e.classList && e.classList.contains(c);
-  const box = e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom,
-                                                                  height: r.height}; };
-  return all.filter(e => has(e, 'nbblox-explorer')).map(ex => {
-    const inner = [...walk(ex)];
-    const name = inner.find(e => has(e, 'nbblox-explorer-name'));
-    const ctl = inner.find(e => has(e, 'nbblox-controls'));
-    const views = inner.find(e => has(e, 'nbblox-views'));
-    // the plots: Bokeh's canvases (stacked layers: the largest box per plot)
-    const plots = [...walk(views)].filter(e => e.tagName === 'CANVAS' && visible(e)).map(box);
-    return {name: name ? name.textContent.trim() : '', controls: box(ctl), views: box(views),
-            plot_bottom: Math.max(...plots.map(b => b.bottom)), n_canvas: plots.length};
-  }); }"""
-
-
 def test_a_single_plot_fills_the_height_of_the_sliders_beside_it(shown):
     # lesson 2's explorer: one 310 px time series beside 770 px of sliders left a
     # 460 px empty area under the plot.  The plot grows to the controls' height, and
     # the controls never grow past a bounded, scrolling column of slider cards.
-    explorers = {e["name"]: e for e in shown.evaluate(_EXPLORERS)}
+    explorers = {e["name"]: e for e in looks.explorer_boxes(shown)}
     hh = explorers["hh"]
     lab.screenshot_element(shown.locator(".nbblox-explorer").nth(1), "appearance_single_plot")
     empty = hh["controls"]["bottom"] - hh["plot_bottom"]

@@ -74,3 +74,16 @@ def test_type_key_depends_on_code_shaping_spec_only():
     B = nb.BloxType("B", "dx/dt = -k*x", params={"k": 5.0}, doc="other doc")
     C = nb.BloxType("C", "dx/dt = -k*x*x", params={"k": 1.0})
     assert A.key == B.key != C.key
+
+
+def test_state_docs_describe_states_and_survive_json():
+    """Axis labels of a state without a unit say what it is (issue 16: a bare "A")."""
+    from nbblox.model.blox import BloxType
+    T = BloxType("Pop", "dA/dt = (-A + P)/tau", params={"P": 0.5, "tau": 10.0},
+                 state_docs={"A": "fraction of cells firing"})
+    assert T.state_docs == {"A": "fraction of cells firing"}
+    assert BloxType.from_dict(T.to_dict()).state_docs == T.state_docs
+    with pytest.raises(ParameterError, match="state_docs"):
+        BloxType("Bad", "dA/dt = -A", state_docs={"B": "not a state"})
+    with pytest.raises(ParameterError, match="one line"):
+        BloxType("Bad", "dA/dt = -A", state_docs={"A": "two\nlines"})

@@ -373,3 +373,9 @@ def test_sliders_are_grouped_by_composite_with_its_promoted_parameter_first():
     assert ex.last.params["r1.E.tau"] == 6.0
     ex.set({"r1.E.tau": 4.0, "r1.I.tau": 4.0})
     assert first.value == 4.0                                  # the promoted slider follows
+
+
+def test_a_method_named_otherwise_is_shown_in_the_menu():
+    """Lesson 14 explores with ``method="em"`` (Euler-Maruyama): the menu showed blank."""
+    ex = nb.explore(nb.blox.FitzHughNagumo(name="f"), method="em")
+    assert ex.controls.method.value == "em" and "em" in ex.controls.method.options

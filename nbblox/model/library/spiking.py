@@ -47,6 +47,7 @@ QIF = BloxType(
     },
     init={"V": -1.0},
     spike="V >= V_peak", reset="V = V_reset", refractory=0.2,
+    state_docs={"V": "membrane potential, model units"},
     kind="neuron",
     doc="Quadratic integrate-and-fire (theta-neuron normal form), dimensionless V, time "
         "in ms via tau. For eta + I > 0 it fires with period pi*tau/sqrt(eta + I): the "
@@ -155,7 +156,7 @@ Izhikevich = BloxType(
         "thalamo_cortical": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 0.05},
         "resonator": {"a": 0.1, "b": 0.26, "c": -65.0, "d": 2.0},
     },
-    state_docs={"u": "recovery variable"},
+    state_docs={"V": "membrane potential", "u": "recovery variable"},
     kind="neuron",
     doc="Simple model of cortical neurons: V in mV, t in ms, u recovery; spike at 30 mV, "
         "then V = c, u += d. Presets: the named cell classes of the paper's Fig. 2.",

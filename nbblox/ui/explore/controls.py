@@ -57,7 +57,11 @@ class Controls:
                                                  placeholder="name or words: g_Na, coupling"))
         self.filter.param.watch(lambda e: self.refresh(), "value_input")
         self.filter.param.watch(lambda e: self.refresh(), "value")
-        self.method = pn.widgets.Select(**widget_kw("method", options=METHODS, value=ex.method, width=120))
+        # a method named otherwise ("em", Euler-Maruyama, in lesson 14) is one of the
+        # options: the menu showed blank when its value was not
+        options = METHODS + ([ex.method] if ex.method not in METHODS else [])
+        self.method = pn.widgets.Select(**widget_kw("method", options=options, value=ex.method,
+                                                    width=120))
         self.dt = pn.widgets.FloatInput(**widget_kw("dt (ms)", value=ex.dt, step=0.001, start=1e-6,
                                                    width=120))
         self.t_end = pn.widgets.FloatInput(**widget_kw("t_end (ms)", value=ex.t_end, step=10, start=1e-3,

@@ -49,8 +49,10 @@ def sidebar(ex, title=True, bounded=False):
     ``MAX_GROUPS`` px (beside the explorer's views; a dashboard's sidebar
     scrolls as a whole)."""
     c = ex.controls
-    groups = pn.Column(c.groups, max_height=MAX_GROUPS, scroll=True, sizing_mode="stretch_width",
-                       margin=0, css_classes=["nbblox-slider-cards"]) if bounded else c.groups
+    # CSS, not max_height=: Panel's max_height was not applied to a width-stretching column
+    groups = pn.Column(c.groups, sizing_mode="stretch_width", margin=0,
+                       styles={"max-height": f"{MAX_GROUPS}px", "overflow-y": "auto"},
+                       css_classes=["nbblox-slider-cards"]) if bounded else c.groups
     # sized here, not by <h3>: a page template (a served lesson) made it a 2 rem headline
     head = [html_pane('<div class="nbblox-explorer-name" style="font-weight:600;'
                       'font-size:16px;margin:8px 0 4px 0">{}</div>', ex.system.circuit.name,
