@@ -34,6 +34,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..model.symbolic import rand
+from . import delays as dense_dl
 from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
                       output_passes, phi_preamble, pycode)
 from .expressions import reads_inputs
@@ -65,6 +66,8 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
               f"{pad}for r in range(H if step == 0 else 1):",
               f"{pad}    for ii in range(N_OUTPUTS):",
               f"{pad}        hist[hrow + r, ii] = o[ii]"] if stage1 else [])
+    dense = dense_dl.emitted(layout)  # sweepfast: dense delayed path (compile/delays.py)
+    store += dense_dl.store_lines(pad) if stage1 and dense else []
     if reads_inputs(exs):  # outputs that read inputs: store them once settled
         L = output_passes(layout, exs, xn, indent, sums) + store
     else:                  # the text as it always was
@@ -99,7 +102,9 @@ def _couple(layout, exs, xn, cpos, stage1, indent):
         f"{p3}if row < 0:",
         f"{p3}    row += H",
         f"{p3}val = hist[row, dsrc[e]]"]
-    return L + ([f"{pad}if ndly > 0 and dint:"] + head + whole + tail
+    first = dense_dl.read_lines(pad) + [f"{pad}elif ndly > 0 and dint:"] if dense else \
+        [f"{pad}if ndly > 0 and dint:"]
+    return L + (first + head + whole + tail
                 + [f"{pad}elif ndly > 0:"] + head + general + tail)
 
 
@@ -359,6 +364,8 @@ def full_kernels(layout, exs):
     """Source lines of ``run_<m>_full`` for every scheme in
     :data:`nbblox.compile.schemes.SCHEMES` (with noise: those that integrate it)."""
     L = [f"N_SPIKING = {layout.n_spiking}", ""]
+    dense = dense_dl.emitted(layout)  # sweepfast: the dense delayed path's import and plan
+    L = [dense_dl.IMPORT] + L if dense else L
     noise = layout.has_noise
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
@@ -377,7 +384,7 @@ def full_kernels(layout, exs):
             + "    u = np.zeros(N_INPUTS)\n").replace(
             "    H = hist.shape[0]\n", "".join(
                 ln + "\n" for ln in hz.preamble() + phi_preamble(layout, exs, scheme) + wlines)
-            + "    H = hist.shape[0]\n")
+            + "    H = hist.shape[0]\n" + (dense_dl.PLAN if dense else ""))
         # the finite check must precede spike handling only to name a state;
         # spikes are processed first so a reset can bring V back in range
         L.append(head + "\n".join(body + spikes[scheme.fused]) + "\n" + _TAIL)
