@@ -13,7 +13,7 @@ import pytest
 
 import nbblox as nb
 from nbblox.exceptions import SimulationError
-from nbblox.sim import sweep_stream
+from nbblox.sim.sweep import stream as sweep_stream
 
 EXACT = ["min", "max", "final", "amplitude", "rate", "period"]
 ROUNDED = ["mean", "std"]
