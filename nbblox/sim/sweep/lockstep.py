@@ -11,6 +11,10 @@ single-instance kernel computes (same expressions, same order, coupling
 summed per target in edge order), so the results are bit-for-bit those of
 :func:`nbblox.simulate`; the caller re-runs a block one instance at a time
 when any replica in it diverges, so a blow-up is reported per instance.
+A System with ``fastmath`` kernels gets lockstep kernels with the same
+rewrite (:func:`nbblox.compile.fastmath.fast_source`): the replicas'
+instance loops then vectorise with contracted products, within the
+fastmath tolerance of the strict ones.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import numpy as np
 
 from ...compile.cache import cached_source, load_module
 from ...compile.codegen import generate_source
+from ...compile.fastmath import fast_source
 from ...compile.layout import Coupling, Group, Layout, States
 
 __all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep"]
@@ -94,7 +99,10 @@ class LockstepPlan:
         self.B = B
         big = _replicated_layout(L, B)
         key = ("lockstep", L.structure_key, L.src.size, B)
-        self.module = load_module(cached_source(key, lambda: generate_source(big)))
+        text = cached_source(key, lambda: generate_source(big))
+        if system.fastmath:   # the same rewrite as the System's own fastmath kernels
+            text = cached_source(key + ("fastmath",), lambda: fast_source(text))
+        self.module = load_module(text)
         self.xmap = _slot_map(L, B, "x")
         self.pmap = _slot_map(L, B, "p")
         self.umap, self.omap = _slot_map(L, B, "u"), _slot_map(L, B, "o")
