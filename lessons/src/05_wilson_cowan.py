@@ -34,10 +34,12 @@ sol.plot()
 # oscillate: excitation recruits inhibition, which shuts excitation down, and so on.
 #
 # ## 2. Phase plane
-# The limit cycle winds around an unstable fixed point.
+# A run started near the origin (the green trajectory) winds onto the limit cycle, around
+# an unstable fixed point where the nullclines cross.
 
 # %%
-pp = nb.phase_plane(wc, x="wc.E", y="wc.I")
+pp = nb.phase_plane(wc, x="wc.E", y="wc.I", trajectories=[{"wc.E": 0.1, "wc.I": 0.05}],
+                    t_end=200.0)
 pp.plot()
 
 # %% tags=["nbval-check-output"]

@@ -34,8 +34,15 @@ cell = nb.BloxType(
     dge/dt = -ge/taue
     dgi/dt = -gi/taui
     """,
-    params={"taum": 20.0, "taue": 5.0, "taui": 10.0, "Ee": 0.0, "Ei": -80.0,
-            "El": -60.0, "Iext": 0.0, "Vt": -50.0, "Vr": -60.0},
+    # each parameter: (default, slider range, unit); Iext is R*I, a voltage
+    params={"taum": (20.0, (5.0, 50.0), "ms"), "taue": (5.0, (2.0, 20.0), "ms"),
+            "taui": (10.0, (2.0, 40.0), "ms"), "Ee": (0.0, (-20.0, 20.0), "mV"),
+            "Ei": (-80.0, (-100.0, -60.0), "mV"), "El": (-60.0, (-80.0, -40.0), "mV"),
+            "Iext": (0.0, (0.0, 30.0), "mV"), "Vt": (-50.0, (-60.0, -40.0), "mV"),
+            "Vr": (-60.0, (-80.0, -50.0), "mV")},
+    # units of the states: plots label their axes with them ("v (mV)") and nbblox
+    # checks that every equation's two sides agree
+    units={"v": "mV", "ge": "1", "gi": "1"},
     spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
 cell
 
@@ -134,7 +141,7 @@ nb.spectrum(settled.population_rate(bin=1.0), resolution=4.0).plot(fmax=250)
 # median CV over the neurons that have one.
 
 # %%
-st.isi().plot(bins=60)
+st.isi().plot(bins=60, title="interspike intervals of all neurons")
 
 # %%
 my_median_cv = None   # replace None by your answer (a number)

@@ -54,7 +54,6 @@ net.projections[0]
 # %%
 sol = nb.simulate(net, 2000.0, dt=0.1, method="euler", seed=1, record=[])
 spikes = nb.spike_trains(sol, "net").select(t_range=(100.0, 2000.0))   # skip 100 ms
-spikes
 
 # %%
 zoom = spikes.select(neurons=range(300), t_range=(1000.0, 1100.0))

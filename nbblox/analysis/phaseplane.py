@@ -157,7 +157,11 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
         Two different state names.
     params : dict, optional
     xlim, ylim : (float, float), optional
-        Window (default: initial value ``+- 2*max(1, |value|)``).
+        Window.  Default: what the dynamics show -- the fixed points, the
+        nullclines' turning points, the run from the initial state over
+        ``t_end`` (a limit cycle, if it has one) and the listed trajectories,
+        found in the search window ``initial value +- 2*max(1, |value|)`` --
+        with a margin of 30% of their extent on each side.
     fixed : dict, optional
         Values of the other states (default: the System's initial state).
     resolution : int
@@ -165,7 +169,10 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
     arrows : int
         Vector-field grid size.
     trajectories : int or list of dict
-        Number of trajectories from quasi-random starts, or their starts.
+        Number of trajectories from quasi-random starts, or their starts
+        (``[{}]``: the run from the initial state).
+    t_end : float
+        Duration of each trajectory.
 
     Examples
     --------
@@ -181,17 +188,47 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
         raise ParameterError(f"x and y must be two different states (both are {x!r})")
     ix, iy = check_state(s, x), check_state(s, y)
     base = s.initial_state(fixed)
-    lims = []
+    given = []
     for i, lim in ((ix, xlim), (iy, ylim)):
-        if lim is None:
-            span = 2.0 * max(1.0, abs(base[i]))
-            lim = (base[i] - span, base[i] + span)
-        a, b = float(lim[0]), float(lim[1])
-        if not (np.isfinite(a) and np.isfinite(b) and a < b):
-            raise ParameterError(f"limits of {s.state_names[i]} must satisfy low < high, got {lim}")
-        lims.append((a, b))
+        if lim is not None:
+            a, b = float(lim[0]), float(lim[1])
+            if not (np.isfinite(a) and np.isfinite(b) and a < b):
+                raise ParameterError(f"limits of {s.state_names[i]} must satisfy low < high, "
+                                     f"got {lim}")
+            lim = (a, b)
+        given.append(lim)
     vf, vj = prob.vec()
+    starts = _starts(s, base, ix, iy, trajectories)
+    paths = None
+    if None in given:
+        lims, paths = _window(prob, vf, vj, base, ix, iy, p, given, starts, t_end)
+    else:
+        lims = given
     res = int(max(10, min(resolution, 2000)))
+    null, fps = _nullclines_and_fixed_points(prob, vf, vj, base, ix, iy, p, lims, res)
+    na = int(max(2, arrows))
+    ax = np.linspace(*lims[0], na)
+    ay = np.linspace(*lims[1], na)
+    AX, AY = np.meshgrid(ax, ay)
+    XA = np.repeat(base[:, None], AX.size, axis=1)
+    XA[ix], XA[iy] = AX.ravel(), AY.ravel()
+    with np.errstate(all="ignore"):
+        FA = vf(XA, p)
+    if starts is None:          # a number of quasi-random starts in the window
+        n = int(trajectories) if trajectories else 0
+        rng = np.random.default_rng(seed)
+        starts = [(rng.uniform(*lims[0]), rng.uniform(*lims[1])) for _ in range(max(0, n))]
+        trajs = _trajectories(prob, base, ix, iy, starts, t_end, p)
+    elif paths is not None:     # listed starts: already run to choose the window
+        trajs = paths[1:]
+    else:
+        trajs = _trajectories(prob, base, ix, iy, starts, t_end, p)
+    return PhasePlane(x=x, y=y, xlim=lims[0], ylim=lims[1], grid_x=AX, grid_y=AY,
+                      u=FA[ix].reshape(AX.shape), v=FA[iy].reshape(AX.shape), nullclines=null,
+                      fixed_points=fps, trajectories=trajs, params=p.copy(), system=s)
+
+
+def _nullclines_and_fixed_points(prob, vf, vj, base, ix, iy, p, lims, res):
     xs = np.linspace(*lims[0], res)
     ys = np.linspace(*lims[1], res)
     GX, GY = np.meshgrid(xs, ys)
@@ -203,19 +240,78 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
     for key, comp in (("x", ix), ("y", iy)):
         lines = _march(F[comp].reshape(GX.shape), xs, ys)
         null[key] = _refine(lines, comp, vf, vj, base, ix, iy, p)
-    na = int(max(2, arrows))
-    ax = np.linspace(*lims[0], na)
-    ay = np.linspace(*lims[1], na)
-    AX, AY = np.meshgrid(ax, ay)
-    XA = np.repeat(base[:, None], AX.size, axis=1)
-    XA[ix], XA[iy] = AX.ravel(), AY.ravel()
-    with np.errstate(all="ignore"):
-        FA = vf(XA, p)
-    fps = _plane_fixed_points(prob, vf, vj, base, ix, iy, lims, null, p)
-    trajs = _trajectories(prob, vf, base, ix, iy, lims, trajectories, t_end, p, seed)
-    return PhasePlane(x=x, y=y, xlim=lims[0], ylim=lims[1], grid_x=AX, grid_y=AY,
-                      u=FA[ix].reshape(AX.shape), v=FA[iy].reshape(AX.shape), nullclines=null,
-                      fixed_points=fps, trajectories=trajs, params=p.copy(), system=s)
+    return null, _plane_fixed_points(prob, vf, vj, base, ix, iy, lims, null, p)
+
+
+#: margin around what the window shows, as a fraction of its extent on each side
+MARGIN = 0.3
+
+
+def _window(prob, vf, vj, base, ix, iy, p, given, starts, t_end):
+    """The window when ``xlim`` or ``ylim`` is not given: what the dynamics
+    show, with a margin of :data:`MARGIN` of its extent on each side.
+
+    First a wide search window (the initial value ``+- 2*max(1, |value|)``)
+    finds the fixed points and the nullclines' turning points (the knees of a
+    cubic); the trajectory from the initial state (its run over ``t_end``, a
+    limit cycle if it has one) and the requested trajectories are added.  Their
+    box, with the margin, is the window, never narrower than a tenth of the
+    search window (widened to the listed starts; what runs off it is left
+    out).  Returns the window and the trajectories (the first from the initial
+    state)."""
+    wide = []
+    for i, lim in zip((ix, iy), given):
+        span = 2.0 * max(1.0, abs(base[i]))
+        wide.append(lim if lim is not None else (base[i] - span, base[i] + span))
+    null, fps = _nullclines_and_fixed_points(prob, vf, vj, base, ix, iy, p, wide, 120)
+    paths = _trajectories(prob, base, ix, iy, [(base[ix], base[iy])] + list(starts or []),
+                          t_end, p)
+    pts = [np.array([[base[ix], base[iy]]])]
+    pts += [np.array([[f.x[ix], f.x[iy]]]) for f in fps]
+    pts += [np.asarray(t) for t in paths]
+    for piece in null["x"] + null["y"]:
+        pts.append(_turning_points(piece))
+    P = np.vstack([q for q in pts if len(q)])
+    lims = []
+    for k, lim in enumerate(given):
+        if lim is not None:
+            lims.append(lim)
+            continue
+        lo, hi = wide[k]
+        for st in starts or []:       # a start the user lists is shown, wherever it is
+            lo, hi = min(lo, st[k]), max(hi, st[k])
+        v = P[:, k]
+        v = v[np.isfinite(v) & (v >= lo) & (v <= hi)]
+        a, b = (float(v.min()), float(v.max())) if v.size else (lo, hi)
+        half = max(0.5 * (b - a) * (1.0 + 2.0 * MARGIN), 0.05 * (hi - lo))
+        mid = 0.5 * (a + b)
+        lims.append((mid - half, mid + half))
+    return lims, paths
+
+
+def _turning_points(piece):
+    """Vertices of a nullcline where x or y turns back (a cubic's knees)."""
+    c = np.asarray(piece, float)
+    if len(c) < 3:
+        return np.empty((0, 2))
+    d = np.diff(c, axis=0)
+    turn = np.zeros(len(c), bool)
+    for k in (0, 1):
+        sgn = np.sign(d[:, k])
+        turn[1:-1] |= (sgn[:-1] * sgn[1:]) < 0
+    return c[turn]
+
+
+def _starts(s, base, ix, iy, trajectories):
+    """Listed trajectory starts as (x, y), or None for a number of random ones."""
+    if isinstance(trajectories, (int, np.integer)) or trajectories is None:
+        return None
+    starts = []
+    for d in trajectories:
+        if not isinstance(d, dict):
+            raise ParameterError("trajectories must be an int or a list of {state: value} dicts")
+        starts.append((d.get(s.state_names[ix], base[ix]), d.get(s.state_names[iy], base[iy])))
+    return starts
 
 
 def _plane_fixed_points(prob, vf, vj, base, ix, iy, lims, null, p):
@@ -260,20 +356,8 @@ def _plane_fixed_points(prob, vf, vj, base, ix, iy, lims, null, p):
     return out
 
 
-def _trajectories(prob, vf, base, ix, iy, lims, trajectories, t_end, p, seed):
+def _trajectories(prob, base, ix, iy, starts, t_end, p):
     from scipy.integrate import solve_ivp
-    s = prob.s
-    if isinstance(trajectories, (int, np.integer)):
-        if trajectories <= 0:
-            return []
-        rng = np.random.default_rng(seed)
-        starts = [(rng.uniform(*lims[0]), rng.uniform(*lims[1])) for _ in range(int(trajectories))]
-    else:
-        starts = []
-        for d in trajectories:
-            if not isinstance(d, dict):
-                raise ParameterError("trajectories must be an int or a list of {state: value} dicts")
-            starts.append((d.get(s.state_names[ix], base[ix]), d.get(s.state_names[iy], base[iy])))
     out = []
     for a, b in starts:
         def rhs(t, z):

@@ -46,6 +46,7 @@ import os
 
 import numpy as np
 
+from .ir import Assign, Expr, If, Verbatim
 from .jit import njit
 from .plan import DENSE_MAX_CELLS, DENSE_MIN_FILL
 
@@ -155,10 +156,9 @@ def dense_delay_sum(u, dacc, WT, OFFT, hs, hrow, a0):
         u[a0 + a] += dacc[a]
 
 
-# ---- the text netcode emits (kept here so netcode carries only the hooks) ----
+# ---- the statements netcode emits (:mod:`nbblox.compile.ir`; kept here so
+# netcode carries only the hooks) ----
 IMPORT = "from nbblox.compile.delays import dense_delay_plan, dense_delay_store, dense_delay_sum"
-PLAN = ("    dl_on, dl_WT, dl_OFF, dl_hs, dl_acc, dl_a0, dl_b0 = "
-        "dense_delay_plan(dptr, dsrc, dw, dk, dint, N_INPUTS, hist)\n")
 
 
 def emitted(layout):
@@ -166,13 +166,23 @@ def emitted(layout):
     return bool(DENSE_DELAYS and layout.has_delays)
 
 
-def store_lines(pad):
-    """Lines after the history store of stage 1: both copies in ``hs``."""
-    return [f"{pad}if dl_on:", f"{pad}    dense_delay_store(dl_hs, o, dl_b0, hrow, step, H)"]
+def import_item():
+    """The generated module's import of this module's kernels."""
+    return Verbatim(IMPORT)
 
 
-def read_lines(pad):
-    """The dense read, first branch of the whole-step delayed sums (the
-    CSR branch that follows becomes its ``elif``)."""
-    return [f"{pad}if dl_on:",
-            f"{pad}    dense_delay_sum(u, dl_acc, dl_WT, dl_OFF, dl_hs, hrow, dl_a0)"]
+def plan_stmt():
+    """The kernel preamble's plan (after ``H = hist.shape[0]``)."""
+    return Assign("dl_on, dl_WT, dl_OFF, dl_hs, dl_acc, dl_a0, dl_b0",
+                  "dense_delay_plan(dptr, dsrc, dw, dk, dint, N_INPUTS, hist)")
+
+
+def store_stmts():
+    """After the history store of stage 1: both copies in ``hs``."""
+    return [If([("dl_on", [Expr("dense_delay_store(dl_hs, o, dl_b0, hrow, step, H)")])])]
+
+
+def read_branch():
+    """The dense read: the first branch of the whole-step delayed sums (the
+    CSR branches follow it)."""
+    return ("dl_on", [Expr("dense_delay_sum(u, dl_acc, dl_WT, dl_OFF, dl_hs, hrow, dl_a0)")])

@@ -25,11 +25,11 @@ import functools
 from ..sim.solution import spike_times
 from . import circuits, dynamics, networks, neurons
 from .answers import CheckResult, NoAnswer
-from .circuits import coba_network, median_isi_cv
+from .circuits import coba_cell, coba_network, median_isi_cv
 from .neurons import firing_rate
 
 __all__ = ["check", "EXERCISES", "CheckResult", "spike_times", "firing_rate",
-           "coba_network", "median_isi_cv"]
+           "coba_cell", "coba_network", "median_isi_cv"]
 
 _TABLES = (neurons.TABLE, circuits.TABLE, dynamics.TABLE, networks.TABLE)
 

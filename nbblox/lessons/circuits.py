@@ -10,7 +10,7 @@ import numpy as np
 
 from .answers import CheckResult, NoAnswer, Numeric
 
-__all__ = ["TABLE", "coba_network", "median_isi_cv", "pair_file"]
+__all__ = ["TABLE", "coba_cell", "coba_network", "median_isi_cv", "pair_file"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -30,16 +30,40 @@ def _jr_alpha():
     f = np.fft.rfftfreq(x.size, d=0.1 / 1000.0)
     return float(f[np.argmax(np.abs(np.fft.rfft(x)))])
 
+#: the COBA neuron of lesson 8 (Brette et al. 2007), with units: voltages and Iext
+#: (R I) in mV, times in ms, ge and gi in units of the leak conductance
+COBA_EQUATIONS = """
+    dv/dt = (ge*(Ee - v) + gi*(Ei - v) - (v - El) + Iext)/taum
+    dge/dt = -ge/taue
+    dgi/dt = -gi/taui
+    """
+COBA_PARAMS = {"taum": (20.0, (5.0, 50.0), "ms"), "taue": (5.0, (2.0, 20.0), "ms"),
+               "taui": (10.0, (2.0, 40.0), "ms"), "Ee": (0.0, (-20.0, 20.0), "mV"),
+               "Ei": (-80.0, (-100.0, -60.0), "mV"), "El": (-60.0, (-80.0, -40.0), "mV"),
+               "Iext": (0.0, (0.0, 30.0), "mV"), "Vt": (-50.0, (-60.0, -40.0), "mV"),
+               "Vr": (-60.0, (-80.0, -50.0), "mV")}
+
+
+def coba_cell():
+    """The lesson-8 neuron type ``COBA_LIF``, as the lesson writes it (its
+    units label every plot of it: ``v (mV)``).
+
+    Examples
+    --------
+    >>> cell = coba_cell()
+    >>> cell.units["v"], cell.params["taum"].unit, cell.params["El"].default
+    ('mV', 'ms', -60.0)
+    """
+    import nbblox as nb
+    return nb.BloxType("COBA_LIF", COBA_EQUATIONS, params=COBA_PARAMS,
+                       units={"v": "mV", "ge": "1", "gi": "1"},
+                       spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
+
+
 def coba_network(N=4000, NE=3200, p=0.02, we=0.6, wi=6.7):
     """The lesson-8 COBA network (Brette et al. 2007), seeded as in the lesson."""
     import nbblox as nb
-    cell = nb.BloxType(
-        "COBA_LIF",
-        "dv/dt = (ge*(Ee - v) + gi*(Ei - v) - (v - El) + Iext)/taum\n"
-        "dge/dt = -ge/taue\ndgi/dt = -gi/taui",
-        params={"taum": 20.0, "taue": 5.0, "taui": 10.0, "Ee": 0.0, "Ei": -80.0,
-                "El": -60.0, "Iext": 0.0, "Vt": -50.0, "Vr": -60.0},
-        spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
+    cell = coba_cell()
     rng = np.random.default_rng(0)
     pop = nb.Population(cell, n=N, name="net", init={"v": rng.normal(-55.0, 5.0, N)})
     net = nb.Circuit([pop])

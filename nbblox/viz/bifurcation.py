@@ -3,9 +3,10 @@ diagrams.
 
 Conventions (AUTO/MatCont): stable solid, unstable dashed; equilibria in
 black, limit cycles as the envelope of their maximum and minimum in blue;
-special points as markers named in the legend, with a text label once per
-cluster (labels of nearby points of one kind would overlap).  Every element
-carries the figure size, so ``br.plot() * cycles.plot()`` keeps it.
+special points as markers named in the legend, each with its own text label
+placed clear of the branch lines, the markers and the other labels (a label
+set off from a crowded point is tied to it by a thin leader line).  Every
+element carries the figure size, so ``br.plot() * cycles.plot()`` keeps it.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from .phaseplane import line, param_label
 from .style import CANVAS, FONTS, PALETTE, SPECIAL
-from .units import axis_label, short_names, state_unit
+from .units import axis_label, short_names, state_doc, state_unit
 
 __all__ = ["plot_branch", "plot_brute_force", "branch_elements"]
 
@@ -31,17 +32,6 @@ def _runs(mask):
             out.append((a, min(i, len(mask) - 1), bool(mask[a])))
             a = i
     return out
-
-
-def _declutter(px, py, kinds, xspan, yspan, frac=0.06):
-    """Indices of special points to label: one per cluster of one kind."""
-    keep = []
-    for i in range(len(px)):
-        near = any(kinds[j] == kinds[i] and abs(px[j] - px[i]) < frac * xspan
-                   and abs(py[j] - py[i]) < frac * yspan for j in keep)
-        if not near:
-            keep.append(i)
-    return keep
 
 
 def branch_elements(br, y=None, color=None, framewise=False):
@@ -66,7 +56,8 @@ def branch_elements(br, y=None, color=None, framewise=False):
             raise ParameterError(f"no state named {y!r} on this branch." + suggest(y, br.state_names))
         xs, xl, yl = br.param_values, br.param_names[0], y
         xd = hv.Dimension(xl, label=param_label(system, xl))
-        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl)))
+        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl),
+                                               state_doc(system, yl)))
         curves = [(xs, br.max[y]), (xs, br.min[y])] if cycle else [(xs, br.states[y])]
     color = color or (CYCLE if cycle else EQUILIBRIUM)
     what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
@@ -103,16 +94,22 @@ def branch_elements(br, y=None, color=None, framewise=False):
         ally = np.concatenate([np.ravel(c[1]) for c in curves])
         xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
         yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
-        keep = _declutter(px, py, kinds, xspan, yspan)
-        sides = _label_sides(px[keep], py[keep], [kinds[i] for i in keep], curves,
-                             xspan, yspan, avoid=[avoid[i] for i in keep])
-        for (sx, sy), idx in sides.items():
-            ii = [keep[j] for j in idx]
-            lab = hv.Labels({xl: px[ii] + sx * 0.015 * xspan, yl: py[ii] + sy * 0.03 * yspan,
-                             "kind": [kinds[i] for i in ii]}, kdims=[xd, yd], vdims=["kind"])
+        frame = (np.nanmin(allx) / xspan, np.nanmax(allx) / xspan,
+                 np.nanmin(ally) / yspan - 0.1, np.nanmax(ally) / yspan + 0.1)
+        places = _place_labels(px, py, kinds, curves, xspan, yspan, avoid=avoid, frame=frame)
+        groups, leaders = {}, []
+        for i, (ax, ay, align, baseline, far) in enumerate(places):
+            groups.setdefault((align, baseline), []).append((ax * xspan, ay * yspan, kinds[i]))
+            if far:
+                leaders.append((px[i], py[i], ax * xspan, ay * yspan))
+        if leaders:    # a label set off from its point is tied to it by a thin line
+            els.append(hv.Segments(leaders, kdims=[xd, yd, "x1", "y1"])
+                       .opts(color="#777777", line_width=0.8, **common))
+        for (align, baseline), rows in groups.items():
+            lab = hv.Labels({xl: [r[0] for r in rows], yl: [r[1] for r in rows],
+                             "kind": [r[2] for r in rows]}, kdims=[xd, yd], vdims=["kind"])
             els.append(lab.opts(text_font_size="11pt", text_color="#333333",
-                                text_align="left" if sx > 0 else "right",
-                                text_baseline="bottom" if sy > 0 else "top", **common))
+                                text_align=align, text_baseline=baseline, **common))
     return els
 
 
@@ -131,10 +128,6 @@ def _dense(curves, xspan, yspan, n=400):
         u = np.linspace(0.0, s[-1], n * max(1, len(x) // 50))
         out.append(np.column_stack([np.interp(u, s, x), np.interp(u, s, y)]))
     return np.vstack(out) if out else np.empty((0, 2))
-
-
-# label quadrants in order of preference: above right (the usual place) first
-_SIDES = ((1, 1), (-1, 1), (1, -1), (-1, -1))
 
 
 def _cycle_side(br, p):
@@ -158,30 +151,71 @@ def _cycle_side(br, p):
     return stable_side if p.lyapunov > 0 else -stable_side
 
 
-def _label_sides(px, py, labels, curves, xspan, yspan, clear=0.02, avoid=None):
-    """``{(sx, sy): [index, ...]}``: the quadrant (signs of the x and y offset)
-    of each point's label: the first in :data:`_SIDES` whose text box keeps
-    ``clear`` (in units of the axes' span) from the branch lines, else the one
-    farthest from them (a fold of cycles has both arms on one side)."""
+# where a label may go, in order of preference: the four quadrants (above right
+# first), then beside, above and below the point; each at growing distances
+_DIRS = ((1, 1), (-1, 1), (1, -1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
+_STEPS = (1.0, 2.0, 3.0, 4.5)
+_CHAR_W, _TEXT_H = 0.02, 0.05        # 11 pt text in a 480x360 frame, in units of the spans
+_MARK_W, _MARK_H = 0.012, 0.018      # half size of a special-point marker (10 px)
+
+
+def _box(x, y, sx, sy, step, w, h):
+    """Anchor, alignment and text box ``(x0, y0, x1, y1)`` of a label set
+    ``step`` offsets from the point (x, y) in direction (sx, sy)."""
+    ax, ay = x + sx * 0.015 * step, y + sy * 0.03 * step
+    x0 = ax if sx > 0 else (ax - w if sx < 0 else ax - w / 2)
+    y0 = ay if sy > 0 else (ay - h if sy < 0 else ay - h / 2)
+    align = "left" if sx > 0 else ("right" if sx < 0 else "center")
+    baseline = "bottom" if sy > 0 else ("top" if sy < 0 else "middle")
+    return (ax, ay, align, baseline), (x0, y0, x0 + w, y0 + h)
+
+
+def _apart(a, b, pad=0.004):
+    return a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1]
+
+
+def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.02, avoid=None, frame=None):
+    """Where each special point's label goes: ``[(x, y, align, baseline, far)]``
+    with (x, y) in units of the spans and ``far`` when the label sits away from
+    its point (a leader line ties them).  Every point gets a label: the first
+    place in :data:`_DIRS` x :data:`_STEPS` whose text box overlaps no other
+    label, no marker and stays inside ``frame`` (x0, x1, y0, y1), keeping
+    ``clear`` from the branch lines; failing that, the free place farthest
+    from the lines (a fold of cycles has both arms on one side).  ``avoid[j]``
+    is a side (+1/-1) the label of point j must not take (a Hopf point's cycles)."""
     pts = _dense(curves, xspan, yspan)
-    out = {}
-    for j, (x, y) in enumerate(zip(px / xspan, py / yspan)):
-        w, h = 0.02 * len(labels[j]), 0.05          # text box, 11 pt in a 480x360 frame
-        best, far = None, -1.0
-        for sx, sy in _SIDES:
-            if avoid is not None and avoid[j] == sx:
-                continue
-            x0 = x + sx * 0.015 + (0 if sx > 0 else -w)
-            y0 = y + sy * 0.03 + (0 if sy > 0 else -h)
-            dx = np.maximum(0, np.maximum(x0 - pts[:, 0], pts[:, 0] - (x0 + w)))
-            dy = np.maximum(0, np.maximum(y0 - pts[:, 1], pts[:, 1] - (y0 + h)))
-            gap = float(np.min(np.hypot(dx, dy))) if len(pts) else 1.0
-            if gap >= clear:
-                best = (sx, sy)
+    mx, my = np.asarray(px, float) / xspan, np.asarray(py, float) / yspan
+    marks = [(a - _MARK_W, b - _MARK_H, a + _MARK_W, b + _MARK_H) for a, b in zip(mx, my)]
+    placed, out = [], []
+    for j, (x, y) in enumerate(zip(mx, my)):
+        w, h = _CHAR_W * len(labels[j]), _TEXT_H
+        chosen, fallback, far = None, None, -np.inf
+        for step in _STEPS:
+            for sx, sy in _DIRS:
+                if avoid is not None and sx != 0 and avoid[j] == sx:
+                    continue
+                where, box = _box(x, y, sx, sy, step, w, h)
+                if not all(_apart(box, b) for b in placed + marks):
+                    continue
+                inside = frame is None or (box[0] >= frame[0] and box[2] <= frame[1]
+                                           and box[1] >= frame[2] and box[3] <= frame[3])
+                dx = np.maximum(0, np.maximum(box[0] - pts[:, 0], pts[:, 0] - box[2]))
+                dy = np.maximum(0, np.maximum(box[1] - pts[:, 1], pts[:, 1] - box[3]))
+                gap = float(np.min(np.hypot(dx, dy))) if len(pts) else 1.0
+                score = gap if inside else gap - 1.0     # outside the frame: last resort
+                if score >= clear:
+                    chosen = (where, box, step)
+                    break
+                if score > far:
+                    fallback, far = (where, box, step), score
+            if chosen:
                 break
-            if gap > far:
-                best, far = (sx, sy), gap
-        out.setdefault(best, []).append(j)
+        best = chosen or fallback
+        if best is None:                    # crowded beyond every candidate: stack above
+            best = _box(x, y, 0, 1, _STEPS[-1] + 2 * len(placed), w, h) + (_STEPS[-1],)
+        (ax, ay, align, baseline), box, step = best
+        placed.append(box)
+        out.append((ax, ay, align, baseline, step > 1.0))
     return out
 
 

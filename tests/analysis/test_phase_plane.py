@@ -55,3 +55,42 @@ def test_to_pandas():
     pp = nb.phase_plane(nb.blox.FitzHughNagumo(name="fhn"), x="fhn.V", y="fhn.w")
     df = pp.to_pandas()
     assert set(df["nullcline"]) == {"dx/dt=0", "dy/dt=0"}
+
+
+def _box(*arrays):
+    a = np.vstack([np.atleast_2d(x) for x in arrays if len(x)])
+    return a.min(axis=0), a.max(axis=0)
+
+
+@pytest.mark.parametrize("blox, x, y", [
+    (nb.blox.WilsonCowan(name="wc"), "wc.E", "wc.I"),
+    (nb.blox.FitzHughNagumo(name="fhn"), "fhn.V", "fhn.w")])
+def test_default_window_fits_what_the_dynamics_show(blox, x, y):
+    """Issue 16 (lesson 5): the default window was the initial value +- 2, so
+    Wilson-Cowan's rhythm (E, I in 0-0.45) filled a corner of a 4 x 4 plane.
+    The window now holds the fixed points, the run from the initial state
+    (simulated here, not taken from the phase plane) and the nullclines' knees,
+    and is at most twice their extent on each axis."""
+    pp = nb.phase_plane(blox, x=x, y=y)
+    sol = nb.simulate(blox, 300.0, dt=0.05, method="rk4")
+    run = np.column_stack([sol[x], sol[y]])
+    fps = np.array([[f.state[x], f.state[y]] for f in pp.fixed_points])
+    knees = []
+    for c in pp.nullclines["x"] + pp.nullclines["y"]:
+        d = np.sign(np.diff(c, axis=0))
+        turn = np.r_[False, (d[:-1] * d[1:] < 0).any(axis=1), False]
+        knees.append(c[turn])
+    lo, hi = _box(run, fps, *knees)
+    for k, lim in enumerate((pp.xlim, pp.ylim)):
+        assert lim[0] <= lo[k] and hi[k] <= lim[1], (lim, lo[k], hi[k])
+        assert lim[1] - lim[0] <= 2.0 * (hi[k] - lo[k]), (lim, lo[k], hi[k])
+    assert pp.fixed_points
+
+
+def test_listed_trajectories_are_in_the_default_window():
+    fhn = nb.blox.FitzHughNagumo(name="fhn")
+    pp = nb.phase_plane(fhn, x="fhn.V", y="fhn.w", trajectories=[{"fhn.V": 2.5, "fhn.w": 1.5}])
+    assert pp.xlim[0] < 2.5 < pp.xlim[1] and pp.ylim[0] < 1.5 < pp.ylim[1]
+    # a window given on one axis is kept; the other is chosen
+    pp = nb.phase_plane(fhn, x="fhn.V", y="fhn.w", xlim=(-3.0, 3.0))
+    assert pp.xlim == (-3.0, 3.0) and pp.ylim[1] - pp.ylim[0] < 4.0

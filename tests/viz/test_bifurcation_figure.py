@@ -1,8 +1,10 @@
-"""Lesson 3's bifurcation figure: the title names the model, and no
-special-point label sits on a branch line (the LPC label of Morris-Lecar's
-fold of cycles was drawn across the cycle branch).  Morris-Lecar 'hopf' set
-(Rinzel & Ermentrout 1998): subcritical Hopf near I = 94, fold of cycles near
-I = 88 uA/cm^2."""
+"""Lesson 3's bifurcation figures: the title names the model, no special-point
+label sits on a branch line (the LPC label of Morris-Lecar's fold of cycles was
+drawn across the cycle branch), and every special point has its own label, none
+over another label or a marker (Hodgkin-Huxley's cycle branch has three folds of
+cycles, two of them 0.08 uA/cm^2 apart: one was left unlabelled).  Morris-Lecar
+'hopf' set (Rinzel & Ermentrout 1989): subcritical Hopf near I = 94, fold of
+cycles near I = 88 uA/cm^2."""
 import numpy as np
 import pytest
 
@@ -32,8 +34,8 @@ def _box(lab, i, xspan, yspan):
     x = lab.dimension_values(0)[i] / xspan
     y = lab.dimension_values(1)[i] / yspan
     w, h = 0.018 * len(str(lab.dimension_values(2)[i])), 0.045
-    x0 = x if o["text_align"] == "left" else x - w
-    y0 = y if o["text_baseline"] == "bottom" else y - h
+    x0 = {"left": x, "right": x - w, "center": x - w / 2}[o["text_align"]]
+    y0 = {"bottom": y, "top": y - h, "middle": y - h / 2}[o["text_baseline"]]
     return x0, y0, w, h
 
 
@@ -66,3 +68,47 @@ def test_no_label_touches_a_branch_line(branches):
             kinds.append(lab.dimension_values(2)[i])
             assert not inside.any(), f"label {kinds[-1]} lies on a branch line"
     assert sorted(kinds) == ["H", "LPC"]
+
+
+@pytest.fixture(scope="module")
+def hh_branches():
+    hh = nb.blox.HodgkinHuxley(name="hh")
+    rest = nb.continuation(hh, "hh.I", (0.0, 20.0))
+    hopf = [sp for sp in rest.special_points if sp.kind == "H"][0]
+    return rest, nb.continuation(hh, "hh.I", (0.0, 20.0), start=hopf)
+
+
+def _spans(branches, y):
+    xs = np.concatenate([np.ravel(br.param_values) for br in branches])
+    ys = np.concatenate([np.ravel(v) for br in branches for v in
+                         ([br.max[y], br.min[y]] if br.period is not None else [br.states[y]])])
+    return np.ptp(xs), np.ptp(ys)
+
+
+@pytest.mark.slow
+def test_every_special_point_has_its_own_label(hh_branches):
+    """Hodgkin-Huxley's limit cycles fold three times (near I = 6.3, 7.84 and
+    7.92 uA/cm^2; Rinzel & Miller 1980 give the lowest, 6.26): the analysis
+    carries all three, and the figure labels all three, each label apart from
+    every other label and every marker."""
+    rest, cyc = hh_branches
+    lpc = [sp for sp in cyc.special_points if sp.kind == "LPC"]
+    assert len(lpc) == 3
+    assert abs(min(sp.param_value for sp in lpc) - 6.26) < 0.05
+    ov = rest.plot() * cyc.plot()
+    texts = [str(t) for lab in _labels(ov) for t in lab.dimension_values(2)]
+    marks = [p for p in ov if isinstance(p, hv.Points)]
+    assert texts.count("LPC") == len(lpc) == len(next(p for p in marks if "LPC" in p.label))
+    assert texts.count("H") == 1
+    # labels of one branch never overlap each other or its markers
+    for br in (rest, cyc):
+        xspan, yspan = _spans([br], "hh.V")
+        els = br.plot()
+        boxes = [_box(lab, i, xspan, yspan) for lab in _labels(els) for i in range(len(lab))]
+        for k, (x0, y0, w, h) in enumerate(boxes):
+            for (a0, b0, u, v) in boxes[k + 1:]:
+                assert x0 + w <= a0 or a0 + u <= x0 or y0 + h <= b0 or b0 + v <= y0, \
+                    "two labels overlap"
+            for p in (e for e in els if isinstance(e, hv.Points)):
+                for mx, my in zip(p.dimension_values(0) / xspan, p.dimension_values(1) / yspan):
+                    assert not (x0 < mx < x0 + w and y0 < my < y0 + h), "a label covers a marker"

@@ -16,9 +16,9 @@ from ...compile.kernels import with_fastmath
 from ...compile.system import as_system
 from ...exceptions import ParameterError, SimulationError, suggest
 from ...compile import schemes
+from ...model.params import finite
 from ...model.select import is_selector
 from . import measures as sweep_measures, stream as sweep_stream
-from ..simulate import _number
 from .dataset import assemble, provenance
 from .reduce import reduce_chunk
 from .threads import blas_limit
@@ -219,8 +219,9 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     system = as_system(model)
     if fastmath is not None:
         system = with_fastmath(system, fastmath)
-    t0, t_end, dt = _number(t0, "t0"), _number(t_end, "t_end"), _number(dt, "dt")
-    transient = _number(transient, "transient")
+    t0, t_end, dt, transient = (finite(v, what, SimulationError) for v, what in
+                                ((t0, "t0"), (t_end, "t_end"), (dt, "dt"),
+                                 (transient, "transient")))
     if schemes.get(method) is None:
         raise SimulationError(f"sweep runs fixed-step methods ({', '.join(METHODS)}); "
                               f"got {method!r}")

@@ -80,7 +80,9 @@ def chunk_outputs(n, nrec, nsamp):
             np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64))
 
 
-def _check(name, a, shape, dtype):
+def check_array(name, a, shape, dtype):
+    """Refuse (SimulationError, "internal") an array a sweep kernel gets that is not
+    C-contiguous ``dtype`` of ``shape``; also used by the CUDA backend."""
     if not isinstance(a, np.ndarray) or a.dtype != dtype or not a.flags.c_contiguous:
         raise SimulationError(f"internal: sweep array '{name}' must be a C-contiguous "
                               f"{dtype} array")
@@ -89,7 +91,7 @@ def _check(name, a, shape, dtype):
                               f"expected {shape}")
 
 
-def _weights(system, W, n):
+def row_weights(system, W, n):
     """Per-row weights, checked: (n, n_edges) float64, C order."""
     ne = system.layout.src.shape[0]
     if W is None:
@@ -170,13 +172,13 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     n = X.shape[0]
     nx, npar = len(system.state_names), len(system.param_names)
     nsamp = nsteps // stride + 1
-    _check("X", X, (n, nx), np.float64)
-    _check("P", P, (n, npar), np.float64)
-    _check("rec", rec, rec.shape, np.int64)
+    check_array("X", X, (n, nx), np.float64)
+    check_array("P", P, (n, npar), np.float64)
+    check_array("rec", rec, rec.shape, np.int64)
     if rec.ndim != 1 or (rec.size and (rec.min() < 0 or rec.max() >= nx)):
         raise SimulationError("internal: recorded state index out of range")
     src, dst = L.src, L.dst
-    W = _weights(system, W, n)
+    W = row_weights(system, W, n)
     if src.shape != dst.shape:
         raise SimulationError("internal: weights do not match the connection list")
     if src.size and (src.min() < 0 or src.max() >= max(L.n_outputs, 1)
@@ -189,12 +191,12 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     if getattr(L, "needs_full_kernel", False):
         return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds, out)
     if system.backend != "numba":
-        from ..simulate import _run_reference
+        from ..simulate import run_reference
         saved = system.weights
         try:
             for i in range(n):
                 system.weights = W[i]
-                steps[i], bad[i], nrec[i] = _run_reference(system, method, X[i], P[i], t0, dt,
+                steps[i], bad[i], nrec[i] = run_reference(system, method, X[i], P[i], t0, dt,
                                                            nsteps, stride, rec, out_t[i],
                                                            out_x[i])
         finally:

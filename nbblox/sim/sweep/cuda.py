@@ -201,16 +201,16 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, seeds=N
         raise SimulationError(f"the CUDA sweep runs {', '.join(m.name for m in CUDA_SCHEMES)}"
                               f", not {method!r}")
     from numba import cuda
-    from .cpu import _check, _weights
+    from .cpu import check_array, row_weights
     L = system.layout
     n, nx, npar = X.shape[0], len(system.state_names), len(system.param_names)
     nsamp = nsteps // stride + 1
-    _check("X", X, (n, nx), np.float64)
-    _check("P", P, (n, npar), np.float64)
+    check_array("X", X, (n, nx), np.float64)
+    check_array("P", P, (n, npar), np.float64)
     if rec.dtype != np.int64 or rec.ndim != 1 or (rec.size and (rec.min() < 0 or
                                                                 rec.max() >= nx)):
         raise SimulationError("internal: recorded state index out of range")
-    W = _weights(system, W, n)
+    W = row_weights(system, W, n)
     if L.src.shape != L.dst.shape:
         raise SimulationError("internal: weights do not match the connection list")
     if L.src.size and (L.src.min() < 0 or L.src.max() >= max(L.n_outputs, 1)
