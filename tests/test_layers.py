@@ -21,10 +21,8 @@ PACKAGE = ROOT / "nbblox"
 
 # Cycles kept on purpose, each with its reason.  Name = the sorted modules of the cycle.
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    # issue 22 item 3: compile/codegen.py <-> netcode.py, left to branch `odds` (code generator
-    # IR, issue 22 item 2), which rewrites both files; DESIGN-NOTES "health (session 28)" says
-    # what breaks it
-    frozenset({"nbblox.compile.codegen", "nbblox.compile.netcode"}): "odds: codegen <-> netcode",
+    # none left: compile/codegen.py <-> netcode.py went with the code generator IR (branch
+    # `odds`, issue 22 item 2): both build on compile/emit.py, codegen -> netcode one way
 }
 
 
@@ -143,13 +141,9 @@ def test_no_import_cycles_outside_the_allow_list():
 
 
 # Private names (one leading underscore) imported from another nbblox module: each was made
-# public within the package (underscore dropped, docstring) or moved to its user.  Only the
-# code generator's helpers stay, listed by (importer, source, name): branch `odds` is
-# rewriting compile/codegen.py, netcode.py and sensitivity.py into an IR (issue 22 item 2).
-ALLOWED_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset(
-    [("nbblox.compile.netcode", "nbblox.compile.codegen", n)
-     for n in ("_body", "_loads", "_output_lines", "_sum_lines", "_zero_safe")]
-    + [("nbblox.compile.sensitivity", "nbblox.compile.codegen", "_zero_safe")])
+# public within the package (underscore dropped, docstring) or moved to its user.  The code
+# generator's shared helpers are public in compile/emit.py (branch `odds`, issue 22 item 2).
+ALLOWED_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
 
 
 def private_imports(package: pathlib.Path = PACKAGE) -> list[tuple[str, str, str, int]]:

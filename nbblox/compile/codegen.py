@@ -43,77 +43,17 @@ state in the pass that evaluates the drift (:func:`fused_exprs`).
 """
 from __future__ import annotations
 
-import sympy as sp
-
-from ..model.symbolic import interp
-from .expressions import group_expressions, reads_inputs
+from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_preamble,
+                   sum_lines, zero_safe)
+from .expressions import group_expressions
 from .hoist import Hoist
-from .ir import (Assign, Blank, Break, Expr, For, Func, If, Item, Load, Off, Return, Temp,
-                 Verbatim, pycode, render_lines)
-from .schemes import SCHEMES, applicable, fused_update, linear_parts
+from .ir import (Assign, Blank, Break, For, Func, If, Item, Off, Return, Verbatim, pycode,
+                 render_lines)
+from .netcode import full_kernels
+from .schemes import SCHEMES, applicable
 from .steps import clip_step, rk_step, stage_allocs, stage_time
 
 __all__ = ["generate_source", "group_expressions", "pycode", "fused_exprs", "phi_preamble"]
-
-
-def _body(targets, exprs):
-    """CSE'd assignments ``target = expr`` (targets: expressions of :mod:`.ir`)."""
-    repl, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("c"), optimizations=None)
-    return [Temp(sym, e) for sym, e in repl] + [Assign(t, e) for t, e in zip(targets, reduced)]
-
-
-def _loads(g, ex, exprs, xn="x", idx="i"):
-    """Loads of the states (from array ``xn``), parameters and inputs the
-    ``exprs`` of group ``g`` read, for instance index ``idx``."""
-    used = set().union(*(e.free_symbols for e in exprs)) if exprs else set()
-    n = g.n
-    out = [Load(s, xn, g.xoff + k * n, idx) for k, s in enumerate(ex["S"]) if s in used]
-    # interp() reads its table from p: it needs the slots of three parameters
-    addr = {a for e in exprs for f in e.atoms(interp) for a in f.args[1:4]}
-    for j, q in enumerate(ex["Q"]):
-        if q in used:
-            out.append(Load(q, "p", g.poff + j * n, idx))
-        if q in addr:
-            out.append(Assign(f"a{j}", Off(g.poff + j * n, idx)))
-    out += [Load(u, "u", g.uoff + m * n, idx) for m, u in enumerate(ex["U"]) if u in used]
-    return out
-
-
-def _zero_safe(expr):
-    return expr if expr != 0 else sp.Float(0.0)
-
-
-def _output_lines(layout, exs, xn, hz=None, only=None):
-    """Every blox's outputs into o[], read from state array ``xn``
-    (``hz``: a :class:`~nbblox.compile.hoist.Hoist` for a time loop;
-    ``only``: just these group indices)."""
-    L = []
-    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
-        if ex["out"] and (only is None or gi in only):
-            B = _loads(g, ex, ex["out"], xn)
-            tg = [Item("o", Off(g.ooff + q * g.n)) for q in range(len(ex["out"]))]
-            B += _body(tg, [_zero_safe(e) for e in ex["out"]])
-            L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B,
-                         f"outputs of group {gi}"))
-    return L
-
-
-def output_passes(layout, exs, xn, sums, hz=None):
-    """Outputs and input sums of one stage, in dependency order.
-
-    Without outputs that read inputs: every output, then ``sums`` (the
-    statements that sum the inputs), the kernel as it always was.  With
-    them, as the reference backend (``ReferenceKernels.couple``): the
-    inputs at 0, every output, the sums, then once per such group (the
-    longest chain) those groups' outputs again and the sums, so an output
-    reads its inputs at this stage's state, not the previous stage's.
-    """
-    reads = reads_inputs(exs)
-    L = [For("ii", ("N_INPUTS",), [Assign("u[ii]", "0.0")])] if reads else []
-    L += _output_lines(layout, exs, xn, hz) + sums
-    for _ in reads:
-        L += _output_lines(layout, exs, xn, hz, only=reads) + sums
-    return L
 
 
 def _couple_lines(layout, exs, xn, planned=False, hz=None):
@@ -125,31 +65,11 @@ def _couple_lines(layout, exs, xn, planned=False, hz=None):
     a dense window ``WD`` (mode 2) or CSR by target.
     """
     if planned:
-        sums = _sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+        sums = sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
     else:
         sums = [For("ii", ("N_INPUTS",), [Assign("u[ii]", "0.0")]),
                 For("e", ("src.shape[0]",), [Assign("u[dst[e]]", "w[e] * o[src[e]]", "+=")])]
     return output_passes(layout, exs, xn, sums, hz)
-
-
-PLAN = Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(w, src, dst, N_INPUTS)")
-
-
-def _sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
-    """u[a] = sum of weight * output over a's edges (dense or CSR)."""
-    zero = [Assign("u[a]", "0.0")]
-    dense = [For("a", (a0,), zero),
-             For("a", (f"{a0} + {WD}.shape[0]", "N_INPUTS"), zero),
-             For("a", (f"{WD}.shape[0]",), [
-                 Assign("acc", "0.0"),
-                 For("b", (f"{WD}.shape[1]",), [Assign("acc", f"{WD}[a, b] * o[{b0} + b]", "+=")]),
-                 Assign(f"u[{a0} + a]", "acc")])]
-    csr = [For("a", ("N_INPUTS",), [
-        Assign("acc", "0.0"),
-        For("e", (f"{ptr}[a]", f"{ptr}[a + 1]"), [Assign("acc", f"{cw}[e] * o[{csrc}[e]]", "+=")]),
-        Assign("u[a]", "acc")])]
-    return [If([(f"{mode} == 2", dense)], csr)]
-
 
 def _rhs_lines(layout, exs, xn, dxn, hz=None):
     """The model: dxn = f(t_s, xn) for every group (inputs already in u)."""
@@ -157,9 +77,9 @@ def _rhs_lines(layout, exs, xn, dxn, hz=None):
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:  # stateless blox (inputs): outputs only
             continue
-        B = _loads(g, ex, ex["f"], xn)
+        B = loads(g, ex, ex["f"], xn)
         tg = [Item(dxn, Off(g.x(k, 0))) for k in range(len(ex["f"]))]
-        B += _body(tg, [_zero_safe(e) for e in ex["f"]])
+        B += cse_assign(tg, [zero_safe(e) for e in ex["f"]])
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
 
@@ -191,7 +111,7 @@ def _jac_lines(layout, exs):
                     tg.append(f"dos[{g.o(q, 0)} + i, {l}]")
                     exprs.append(ex["dods"][q][l])
         if exprs:
-            L.append(For("i", (g.n,), _loads(g, ex, exprs) + _body(tg, exprs), f"group {gi}"))
+            L.append(For("i", (g.n,), loads(g, ex, exprs) + cse_assign(tg, exprs), f"group {gi}"))
     return L
 
 
@@ -237,44 +157,8 @@ def generate_source(layout):
     for scheme in SCHEMES:
         if "numba" in scheme.backends and applicable(scheme, exs):
             M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme), Blank()]
-    from .netcode import full_kernels  # netcode reuses this module's helpers
     M += full_kernels(layout, exs)
     return "\n".join(render_lines(M)) + "\n"
-
-
-def fused_exprs(scheme, g, ex, noisy=(), gi=0):
-    """New values of group ``gi``'s states after one step of a single-stage
-    scheme (:func:`nbblox.compile.schemes.fused_update`), in the local
-    symbols: ``s + dt*f`` (plus ``g dW`` for the states in ``noisy``); the
-    ``exact`` scheme reads phi1(dt A) from ``ph<gi>`` (:func:`phi_preamble`)."""
-    dW = {k: sp.Symbol(f"dW[{g.x(k, 0)} + i]", real=True) for k in noisy}
-    ns = len(ex["S"])
-    phi = lambda k, l: sp.Symbol(f"ph{gi}[{ns * ns} * i + {k * ns + l}]", real=True)
-    return fused_update(scheme, ex, _DT, dW, phi)
-
-
-def phi_preamble(layout, exs, scheme):
-    """Statements computing ``ph<gi>`` = phi1(dt A) of every instance of
-    every group, once per call (``exact``: A depends on parameters only)."""
-    if scheme.linear_part != "constant":
-        return []
-    L = []
-    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
-        ns = len(ex["S"])
-        if not ns:
-            continue
-        A = linear_parts(scheme, ex)[0]
-        exprs = [_DT * A[k][l] for k in range(ns) for l in range(ns)]
-        B = _loads(g, ex, exprs) + _body([f"ma{gi}[{r}]" for r in range(ns * ns)],
-                                         [_zero_safe(e) for e in exprs])
-        B.append(Expr(f"phi1(ma{gi}, {ns}, ph{gi}, {ns * ns} * i)"))
-        L += [Assign(f"ph{gi}", f"np.empty({g.n * ns * ns})"),
-              Assign(f"ma{gi}", f"np.empty({ns * ns})"), For("i", (g.n,), B)]
-    return L
-
-
-_DT = sp.Symbol("dt", real=True)
-
 
 def _fused_group_lines(layout, exs, scheme, hz=None):
     """Single-stage step, group by group: the new states straight into x."""
@@ -283,8 +167,8 @@ def _fused_group_lines(layout, exs, scheme, hz=None):
         if not ex["f"]:
             continue
         exprs = fused_exprs(scheme, g, ex, gi=gi)
-        B = _loads(g, ex, exprs + ex["S"])
-        B += _body([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
+        B = loads(g, ex, exprs + ex["S"])
+        B += cse_assign([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
 

@@ -96,7 +96,7 @@ class KernelPrinter(PythonCodePrinter):
 
     def _print_interp(self, expr):
         # table of interp(): a<j> is the p-index of parameter q<j> of instance i
-        # (see codegen._loads); consecutive samples are one group-size apart
+        # (see emit.loads); consecutive samples are one group-size apart
         x, t0, t1, v0, k = expr.args
         a = lambda q: "a" + q.name[1:]
         return (f"tinterp(p, {a(t0)}, {a(t1)} - {a(t0)}, {a(v0)}, {int(k)}, "

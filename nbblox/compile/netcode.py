@@ -39,11 +39,11 @@ import sympy as sp
 from ..model.symbolic import rand
 from .arrays import KernelArrays
 from . import delays as dense_dl  # sweepfast: the dense delayed path
-from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
-                      output_passes, phi_preamble, pycode)
+from .emit import (cse_assign, fused_exprs, loads, output_lines, output_passes, phi_preamble,
+                   sum_lines, zero_safe)
 from .expressions import reads_inputs
 from .hoist import Hoist
-from .ir import Assign, Blank, Break, For, Func, If, Item, Off, Return
+from .ir import Assign, Blank, Break, For, Func, If, Item, Off, Return, pycode
 from .schemes import SCHEMES, applicable
 from .steps import clip_step, rk_step, stage_allocs
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
@@ -66,7 +66,7 @@ def _couple(layout, exs, xn, cpos, stage1):
     """Outputs, then the inputs: undelayed edges summed per target (dense
     or CSR, :mod:`nbblox.compile.plan`), plus the delayed ones read from the
     history (whole-step delays: one row read, no interpolation, at cpos 0)."""
-    sums = _sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    sums = sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
     # history before t0 is the initial output: fill every row at step 0
     store = ([Assign("hrow", "step % H"),
               For("r", ("H if step == 0 else 1",), [
@@ -77,7 +77,7 @@ def _couple(layout, exs, xn, cpos, stage1):
     if reads_inputs(exs):  # outputs that read inputs: store them once settled
         L = output_passes(layout, exs, xn, sums) + store
     else:                  # the kernel as it always was
-        L = _output_lines(layout, exs, xn) + store + sums
+        L = output_lines(layout, exs, xn) + store + sums
     if not layout.has_delays:
         return L
     wrap = [Assign("row", "H", "+=")]
@@ -119,7 +119,7 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, scheme=None, hz=None):
         if fused:
             exprs = fused_exprs(scheme, g, ex, noisy, gi)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
-            B = _loads(g, ex, exprs + ex["S"]) + _body(tg, exprs)
+            B = loads(g, ex, exprs + ex["S"]) + cse_assign(tg, exprs)
             B = hz.apply(gi, g, B) if hz is not None else B
             if _holds(g, ex):  # step 2 in this pass: a select, the loop stays SIMD
                 B.append(Assign("rf", f"step < refr[{g.xoff} + i]"))
@@ -130,10 +130,10 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, scheme=None, hz=None):
             B.append(Assign("bad", "bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg)))
             L.append(For("i", (g.n,), B))
             continue
-        exprs = [_zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
+        exprs = [zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
         tg = [Item(kn, Off(g.x(k, 0))) for k in range(len(ex["f"]))]
         tg += [Item(gn, Off(g.x(k, 0))) for k in noisy]
-        B = _loads(g, ex, exprs, xn) + _body(tg, exprs)
+        B = loads(g, ex, exprs, xn) + cse_assign(tg, exprs)
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B))
     return L
 
@@ -175,11 +175,11 @@ def _apply_effects(H, exh, effects, idx, ring_row=None, load_w=True):
         for target, expr in effects:
             k = H.btype.states.index(target)
             inc = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
-            L += _loads(H, exh, [inc], idx=idx)
+            L += loads(H, exh, [inc], idx=idx)
             L.append(Assign(f"ring[{ring_row}, {H.x(k, 0)} + {idx}]", inc, "+="))
         return L
     exprs = [e.xreplace(rename) for _, e in effects]
-    L += _loads(H, exh, exprs, idx=idx)
+    L += loads(H, exh, exprs, idx=idx)
     for (target, _), e in zip(effects, exprs):
         k = H.btype.states.index(target)
         L += [Assign(f"s{k}", e), Assign(f"x[{H.x(k, 0)} + {idx}]", f"s{k}")]
@@ -247,7 +247,7 @@ def _spike_lines(layout, exs, held_done=False):
     L.append(Assign("nstart", "nspk"))
     for gi, g in spiking:  # thresholds, all groups before any effect
         ex = exs[gi]
-        B = _loads(g, ex, [ex["spike"]])
+        B = loads(g, ex, [ex["spike"]])
         if ex["spike"].has(rand):  # rand() draws are keyed on (seed, step, gid)
             B.append(Assign("gid", f"{g.soff} + i"))
         # the condition (pure: rand() is keyed, not drawn) first: it is rarely
@@ -284,14 +284,14 @@ def _spike_lines(layout, exs, held_done=False):
 def _reset(g, gi, ex):
     """Step 5 for spiking instance ``i`` of group ``gi``."""
     B = [Assign("i", f"gid - {g.soff}")]
-    B += _loads(g, ex, [e for _, e in ex["reset"]] + [ex["spike"]])
+    B += loads(g, ex, [e for _, e in ex["reset"]] + [ex["spike"]])
     for k, e in ex["reset"]:
         B += [Assign(f"s{k}", e), Assign(f"x[{g.x(k, 0)} + i]", f"s{k}")]
     if g.btype.refractory is not None:
         B.append(Assign(f"refr[{g.xoff} + i]", f"step + tref[{gi}]"))
         return B + [Assign(f"hold[{g.x(k, 0)} + i]", f"x[{g.x(k, 0)} + i]") for k in ex["held"]]
     # still above threshold right after the reset: it would fire every step
-    return B + _loads(g, ex, [ex["spike"]]) + [
+    return B + loads(g, ex, [ex["spike"]]) + [
         If([(pycode(ex["spike"]), [Return(("step + 1", -100 - gi, "j", "nspk"))])])]
 
 

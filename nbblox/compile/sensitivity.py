@@ -31,7 +31,7 @@ import sympy as sp
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector
 from .cache import cached_source, load_module
-from .codegen import _zero_safe
+from .emit import zero_safe
 from .expressions import group_expressions
 from .ir import Assign, Blank, For, Func, If, Item, Pass, Return, Temp, Verbatim, render_lines
 from .schemes import SCHEMES
@@ -197,7 +197,7 @@ def _stage_maker(n, m, X, Ssym, exprs):
     loads = [(x, i) for i, x in enumerate(X) if x in used]
     loads += [(Ssym[i][c], n + i * m + c) for i in range(n) for c in range(m)
               if Ssym[i][c] in used]
-    repl, reduced = sp.cse([_zero_safe(e) for e in exprs], symbols=sp.numbered_symbols("c"),
+    repl, reduced = sp.cse([zero_safe(e) for e in exprs], symbols=sp.numbered_symbols("c"),
                            optimizations=None)
     return lambda yin, dy: ([Assign(sym, Item(yin, k)) for sym, k in loads]
                             + [Temp(sym, e) for sym, e in repl]
