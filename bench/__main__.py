@@ -18,6 +18,8 @@ def parse(argv):
     ap.add_argument("--quick", action="store_true", help="small sizes (minutes, not an hour)")
     ap.add_argument("--only", default="", help="comma-separated workloads or cases: W1,W3,W2_wc80")
     ap.add_argument("--no-peers", action="store_true", help="nbblox and hand-written numba only")
+    ap.add_argument("--systems", default="",
+                    help="comma-separated system ids to run (default: every system of each case)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent), help="output folder")
     ap.add_argument("--reps", type=int, default=5, help="warm repetitions (median)")
     ap.add_argument("--budget", type=float, default=60.0,
@@ -77,7 +79,8 @@ def main(argv=None):
         data["targets"] = targets.measure(quick=a.quick, log=log)
     for name in ([] if a.no_cases else only):
         res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
-                               reps=a.reps, budget=a.budget, log=log)
+                               reps=a.reps, budget=a.budget, log=log,
+                               only_systems=[x for x in a.systems.split(",") if x] or None)
         data["cases"] = [c for c in data["cases"] if c["case"] != name] + [res]
         data["cases"].sort(key=lambda c: list(CASES).index(c["case"]))
         data["load"] = load_so_far()

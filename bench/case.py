@@ -25,6 +25,7 @@ import traceback
 MODULES = {"handwritten": "bench.handwritten", "nbblox": "bench.sys_nbblox",
            "nbblox_circuit": "bench.sys_nbblox", "nbblox_fastmath": "bench.sys_nbblox",
            "handwritten_fastmath": "bench.handwritten", "handwritten_dgemv": "bench.handwritten",
+           "handwritten_nomod": "bench.handwritten",
            "brian2_runtime": "bench.peers.brian2_cases",
            "brian2_standalone": "bench.peers.brian2_cases",
            "brainpy": "bench.peers.brainpy_cases", "neurolib": "bench.peers.neurolib_cases",

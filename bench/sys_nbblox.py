@@ -149,14 +149,16 @@ def _sweep(cfg, variant):
     p = W.FHN
     I = np.linspace(0.0, 2.0, cfg["n"])
     stride = 10  # spikes are wide (several time units): crossings survive 0.1-unit sampling
-    if variant == "nbblox":
+    if variant in ("nbblox", "nbblox_fastmath"):
         sweep = _need("sweep")
+        fm = {"fastmath": True} if variant == "nbblox_fastmath" else {}
         s = _compile(nb.blox.FitzHughNagumo(name="fhn", a=p["a"], b=p["b"], tau=p["tau"],
                                             init={"V": 0.0, "w": 0.0}))
 
         def run():  # "rate": upward crossings of 1.0 per second, at every step
             return sweep(s, {"fhn.I": I}, t_end=cfg["t_end"], dt=cfg["dt"], method="rk4",
-                         record=["fhn.V"], measure="rate", threshold=1.0, backend="cpu")
+                         record=["fhn.V"], measure="rate", threshold=1.0, backend="cpu",
+                         **fm)
 
         def answer(res):
             rate = np.asarray(res["rate"].sel(variable="fhn.V")).ravel()

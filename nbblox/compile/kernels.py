@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 
+from . import delays
 from .cache import cached_source, load_module
 from .fastmath import check_fastmath, fast_source
 
@@ -35,6 +36,8 @@ def kernel_key(layout, fastmath=False):
     True
     """
     key = (layout.structure_key, layout.src.size > 0)
+    if layout.has_delays and not delays.DENSE_DELAYS:   # the CSR-only text (A/B runs)
+        key += ("csr_delays",)
     return (key + ("fastmath",)) if fastmath else key
 
 

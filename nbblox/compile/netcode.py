@@ -38,6 +38,7 @@ import sympy as sp
 
 from ..model.symbolic import rand
 from .arrays import KernelArrays
+from . import delays as dense_dl  # sweepfast: the dense delayed path
 from .emit import (cse_assign, fused_exprs, loads, output_lines, output_passes, phi_preamble,
                    sum_lines, zero_safe)
 from .expressions import reads_inputs
@@ -71,6 +72,8 @@ def _couple(layout, exs, xn, cpos, stage1):
               For("r", ("H if step == 0 else 1",), [
                   For("ii", ("N_OUTPUTS",), [Assign("hist[hrow + r, ii]", "o[ii]")])])]
              if stage1 else [])
+    dense = dense_dl.emitted(layout)  # sweepfast: dense delayed path (compile/delays.py)
+    store += dense_dl.store_stmts() if stage1 and dense else []
     if reads_inputs(exs):  # outputs that read inputs: store them once settled
         L = output_passes(layout, exs, xn, sums) + store
     else:                  # the kernel as it always was
@@ -95,7 +98,7 @@ def _couple(layout, exs, xn, cpos, stage1):
     whole = [  # the value stored at step - dk (rows before t0 hold step 0's)
         Assign("row", "hrow - dk[e]"), If([("row < 0", wrap)]),
         Assign("val", "hist[row, dsrc[e]]")]
-    return L + [If([("ndly > 0 and dint", [_delayed_sum(whole)]),
+    return L + [If([dense_dl.read_branch()] * dense + [("ndly > 0 and dint", [_delayed_sum(whole)]),
                     ("ndly > 0", [_delayed_sum(general)])])]
 
 
@@ -336,7 +339,8 @@ def _full_kernel(layout, exs, scheme, wlines, spikes):
         Assign("ndly", "dsrc.shape[0]"),
         Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(uw_, us_, ud_, N_INPUTS)"),
         *hz.preamble(), *phi_preamble(layout, exs, scheme), *wlines,
-        Assign("H", "hist.shape[0]"), Assign("D", "ring.shape[0]"), Assign("sq", "math.sqrt(dt)"),
+        Assign("H", "hist.shape[0]"), *[dense_dl.plan_stmt()] * dense_dl.emitted(layout),
+        Assign("D", "ring.shape[0]"), Assign("sq", "math.sqrt(dt)"),
         Assign("j", "j0"), Assign("nspk", "nspk0"),
         If([("step0 == 0", [Assign("out_t[0]", "t0"), record(0), Assign("j", 1)])]),
         For("step", ("step0", "nsteps"), step), Return(("nsteps", -1, "j", "nspk"))]
@@ -347,7 +351,8 @@ def full_kernels(layout, exs):
     """Module items (:mod:`nbblox.compile.ir`) of ``run_<m>_full`` for every
     scheme in :data:`nbblox.compile.schemes.SCHEMES` (with noise: those that
     integrate it)."""
-    M = [Assign("N_SPIKING", layout.n_spiking), Blank()]
+    M = [dense_dl.import_item()] * dense_dl.emitted(layout) + [
+        Assign("N_SPIKING", layout.n_spiking), Blank()]
     noise = layout.has_noise
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}

@@ -11,6 +11,7 @@ are its parts:
 ``cuda``      the GPU backend (numba.cuda)
 ``dask``      chunks on a Dask cluster
 ``dataset``   the xarray Dataset of a sweep and its ``ds.nbblox`` accessor
+``threads``   BLAS held to one thread while the parallel kernels run
 """
 from .core import sweep
 

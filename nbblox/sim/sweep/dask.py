@@ -40,11 +40,14 @@ def _worker_system(circuit_json, param_names, state_names):
 
 
 def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nsteps,
-          stride, rec, spec, seeds=None):
+          stride, rec, spec, seeds=None, fastmath=False):
     """One chunk, on a worker: integrate serially and reduce to measures."""
     from .reduce import reduce_chunk
     from .cpu import run_chunk
     system = _worker_system(circuit_json, param_names, state_names)
+    if fastmath:   # the client's fastmath= (nb.sweep)
+        from ...compile.kernels import with_fastmath
+        system = with_fastmath(system, True)
     W = np.ascontiguousarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] != system.weights.shape[0]:
         raise SimulationError("weights do not match the worker's circuit")
@@ -81,7 +84,7 @@ def run_dask(client, job, tick, make_partial):
                               job["t0"], job["dt"], job["nsteps"], job["stride"], job["rec"],
                               job["spec"],
                               None if job["seeds"] is None else job["seeds"][a:b],
-                              pure=False, key=f"nbblox-sweep-{tag}-{c}")
+                              bool(system.fastmath), pure=False, key=f"nbblox-sweep-{tag}-{c}")
             futures[f.key] = (c, f)
         for f in as_completed([f for _, f in futures.values()]):
             c, _ = futures[f.key]

@@ -97,7 +97,8 @@ class SweepAccessor:
                   grid=spec["grid"], record=spec["record"], stride=int(a["stride"]),
                   traces=spec["traces"], params=spec["params"], x0=np.asarray(spec["x0"]),
                   t0=a["t0"], transient=a["transient"], threshold=spec["threshold"],
-                  min_amplitude=spec["min_amplitude"], seed=a.get("seed"))
+                  min_amplitude=spec["min_amplitude"], seed=a.get("seed"),
+                  fastmath=True if a.get("fastmath", 0) else None)   # None: as compiled
         return spec["weights"], values, a["t_end"], kw
 
 

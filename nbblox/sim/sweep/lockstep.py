@@ -11,6 +11,10 @@ single-instance kernel computes (same expressions, same order, coupling
 summed per target in edge order), so the results are bit-for-bit those of
 :func:`nbblox.simulate`; the caller re-runs a block one instance at a time
 when any replica in it diverges, so a blow-up is reported per instance.
+A System with ``fastmath`` kernels gets lockstep kernels with the same
+rewrite (:func:`nbblox.compile.fastmath.fast_source`): the replicas'
+instance loops then vectorise with contracted products, within the
+fastmath tolerance of the strict ones.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import numpy as np
 
 from ...compile.cache import cached_source, load_module
 from ...compile.codegen import generate_source
+from ...compile.fastmath import fast_source
 from ...compile.layout import Coupling, Group, Layout, States
 
 __all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep"]
@@ -94,7 +99,10 @@ class LockstepPlan:
         self.B = B
         big = _replicated_layout(L, B)
         key = ("lockstep", L.structure_key, L.src.size, B)
-        self.module = load_module(cached_source(key, lambda: generate_source(big)))
+        text = cached_source(key, lambda: generate_source(big))
+        if system.fastmath:   # the same rewrite as the System's own fastmath kernels
+            text = cached_source(key + ("fastmath",), lambda: fast_source(text))
+        self.module = load_module(or_check(text))
         self.xmap = _slot_map(L, B, "x")
         self.pmap = _slot_map(L, B, "p")
         self.umap, self.omap = _slot_map(L, B, "u"), _slot_map(L, B, "o")
@@ -116,6 +124,36 @@ class LockstepPlan:
         out = np.empty((nb, B * width))
         out[:, amap.ravel()] = pad.reshape(nb, B * width)
         return out
+
+
+# the per-step finite check of codegen's fixed-step loops (an early-exit loop:
+# scalar) and the same check as a branch-free OR over the block first (vectorised)
+_CHECK = """        for i in range(N_STATES):
+            if not math.isfinite(x[i]):
+                return step + 1, i, j
+"""
+_OR_CHECK = """        ls_bad = False
+        for i in range(N_STATES):
+            ls_bad = ls_bad | (not math.isfinite(x[i]))
+        if ls_bad:
+""" + "".join("    " + ln + "\n" for ln in _CHECK.splitlines())
+
+
+def or_check(text):
+    """``text`` with each step's finite check done as one vectorised OR over the
+    block's states, the early-exit loop only on a step where some state is not
+    finite: the same step and state are reported.  A lockstep block checks
+    ``LANES`` times the states of one instance every step; with the OR the
+    W4 FHN block runs 9 % faster (in-process A/B, 20 000 RK4 steps, load ~9:
+    0.072 vs 0.079 s CPU; without any check 0.061 s).  Text without the
+    expected lines is returned as it is.
+
+    Examples
+    --------
+    >>> "ls_bad = ls_bad | (not math.isfinite(x[i]))" in or_check(_CHECK)
+    True
+    """
+    return text.replace(_CHECK, _OR_CHECK)
 
 
 def lockstep_plan(system, lanes=LANES):
