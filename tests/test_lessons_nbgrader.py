@@ -17,8 +17,8 @@ student edition in ``.ci/binder-sim``).  So the copies handed in here are the
 released notebooks with the cells their exercises do not need deleted, as a
 student may (only exercise cells are locked): alice keeps the set-up cells, the
 exercise cells and every earlier cell that defines or changes a name they use
-(:func:`needed_cells`, found from the code); bob keeps the set-up and exercise
-cells, so his answers are ``None`` and each hidden test fails on the checker's
+(:func:`needed_cells`, found from the code); bob keeps the set-up cells (imports
+only) and the exercise cells, so his answers are ``None`` and each hidden test fails on the checker's
 "no answer yet", as in the full copy (binder-sim checks that every answer cell of
 the full student edition says so).  A slice that missed a cell would make
 alice's copy fail, never pass: the test cannot pass by slicing too much.
@@ -106,20 +106,36 @@ def _uses_and_changes(source, modules):
     return reads, changes - modules - {None}
 
 
+def _setup(source, modules):
+    """A set-up cell: only imports and calls of imported modules (``nb.setup_notebook()``)."""
+    body = ast.parse(source).body
+    return bool(body) and all(
+        isinstance(st, (ast.Import, ast.ImportFrom)) or (
+            isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)
+            and _root(st.value.func) in modules) for st in body)
+
+
+def _modules(nb):
+    """Names the notebook's imports bind."""
+    out = set()
+    for c in nb.cells:
+        if c.cell_type == "code":
+            for node in ast.walk(ast.parse(c.source)):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    out.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return out
+
+
 def needed_cells(nb):
     """Indices of the code cells the exercises need: the set-up cells (imports),
     the exercise cells (nbgrader's solution and graded cells) and, repeatedly,
     every earlier cell that binds or changes a name a needed cell reads."""
     code = [k for k, c in enumerate(nb.cells) if c.cell_type == "code"]
-    modules = set()
-    for k in code:
-        for node in ast.walk(ast.parse(nb.cells[k].source)):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                modules.update((a.asname or a.name).split(".")[0] for a in node.names)
+    modules = _modules(nb)
     info = {k: _uses_and_changes(nb.cells[k].source, modules) for k in code}
     exercise = [k for k in code if nb.cells[k].metadata.get("nbgrader", {}).get("solution")
                 or nb.cells[k].metadata.get("nbgrader", {}).get("grade")]
-    keep = set(exercise) | {k for k in code if "import " in nb.cells[k].source}
+    keep = set(exercise) | {k for k in code if _setup(nb.cells[k].source, modules)}
     need = set().union(*(info[k][0] for k in keep))
     grown = True
     while grown:
@@ -140,10 +156,10 @@ def _handed_in(released, instructor, answered):
         if answered and a.metadata.get("nbgrader", {}).get("solution"):
             assert a.metadata["nbgrader"]["grade_id"] == b.metadata["nbgrader"]["grade_id"]
             a.source = b.source       # the solution region, delimiters included
-    keep = needed_cells(st if answered else sol)
+    keep = needed_cells(st)
     if not answered:                  # bob: set-up and exercise cells only
-        keep = {k for k in keep if "import " in st.cells[k].source
-                or st.cells[k].metadata.get("nbgrader")}
+        keep = {k for k in keep if st.cells[k].metadata.get("nbgrader")
+                or _setup(st.cells[k].source, _modules(st))}
     st.cells = [c for k, c in enumerate(st.cells) if c.cell_type != "code" or k in keep]
     return st
 
