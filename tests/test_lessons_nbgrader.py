@@ -89,7 +89,7 @@ def _uses_and_changes(source, modules):
     statements (``net.connect(...)``, not a cell's last expression, which is
     what it displays); calls on imported modules (``nb.simulate``) change nothing."""
     tree = ast.parse(source)
-    reads, changes = set(), set()
+    reads, changes, binds = set(), set(), set()
     last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -97,13 +97,13 @@ def _uses_and_changes(source, modules):
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             changes.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            changes.update((a.asname or a.name).split(".")[0] for a in node.names)
+            binds.update((a.asname or a.name).split(".")[0] for a in node.names)
         elif isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.ctx, ast.Store):
             changes.add(_root(node))
         elif isinstance(node, ast.Expr) and node is not last and isinstance(node.value, ast.Call) \
                 and isinstance(node.value.func, ast.Attribute):
             changes.add(_root(node.value.func))
-    return reads, changes - modules - {None}
+    return reads, binds | (changes - modules - {None})
 
 
 def _setup(source, modules):
