@@ -2,7 +2,7 @@
 200 ms voltage trace (I = 10, dt 0.01 ms, sampled every 0.1 ms) from a start
 ~17% off.
 
-``nbblox``: ``nb.fit(..., method="least_squares")`` -- trust-region least
+``nbblox``: ``nb.fit(..., optimizer="least_squares")`` -- trust-region least
 squares with the exact Jacobian from the generated sensitivity kernel.
 ``handwritten`` (the reference column of this case): the derivative-free
 scipy baseline on the same task -- the same ``scipy.optimize.least_squares``

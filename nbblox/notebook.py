@@ -167,7 +167,7 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
         return None
     import holoviews as hv
     import panel as pn
-    ip = _kernel_shell()
+    ip = kernel_shell()
     ctx = _ServerJS(ip) if (mode == "server" and ip is not None) else _Null()
     with ctx:
         if _done.get("key") == key:          # only extensions to add (e.g. KaTeX)
@@ -228,7 +228,7 @@ class _Null:
         return False
 
 
-def _kernel_shell():
+def kernel_shell():
     """The IPython shell when running inside a Jupyter kernel, else None."""
     try:
         from IPython import get_ipython
@@ -270,7 +270,7 @@ def install_display_hook(ip=None):
     >>> install_display_hook()   # a plain Python session: nothing to do
     False
     """
-    ip = ip or _kernel_shell()
+    ip = ip or kernel_shell()
     if ip is None or "key" in _done:
         return False
     fmt = ip.display_formatter.mimebundle_formatter
@@ -282,7 +282,7 @@ def install_display_hook(ip=None):
 
 
 def _remove_display_hook():
-    ip = _kernel_shell()
+    ip = kernel_shell()
     if ip is None:
         return
     fmt = ip.display_formatter.mimebundle_formatter

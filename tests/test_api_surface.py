@@ -36,3 +36,22 @@ def test_fresh_process_sees_viz_blox_and_real_signatures():
     run = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True,
                          env=env, timeout=300)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stdout + run.stderr
+
+
+# every public function that integrates in time (DESIGN-NOTES "health (session 28)")
+INTEGRATING = ("simulate", "sweep", "explore", "dashboard", "fit", "posterior",
+               "brute_force_diagram")
+
+
+def test_the_time_integrator_is_method_everywhere():
+    """One keyword, one default: method="rk4" (fit's default None means rk4, so its old
+    keywords can be told apart); integrator= only as fit's deprecated spelling."""
+    import inspect
+    for name in INTEGRATING:
+        params = inspect.signature(getattr(nb, name)).parameters
+        assert "method" in params, name
+        assert params["method"].default in ("rk4", None), (name, params["method"].default)
+        assert "integrator" not in params or name == "fit", name
+        assert "optimizer" not in params or name == "fit", name
+    fit = inspect.signature(nb.fit).parameters
+    assert fit["integrator"].default is None and fit["optimizer"].default is None

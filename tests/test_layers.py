@@ -21,12 +21,8 @@ PACKAGE = ROOT / "nbblox"
 
 # Cycles kept on purpose, each with its reason.  Name = the sorted modules of the cycle.
 ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    # issue 22 item 3, being untangled on branch `health` (step B): each goes when its fix lands
-    # owned by other work: compile/codegen.py <-> netcode.py coupling code (branch `speed`) and
-    # the sim/sweep* family, moving into a subpackage (branch `sweepfast`)
-    frozenset({"nbblox.compile.codegen", "nbblox.compile.netcode"}): "speed: codegen <-> netcode",
-    frozenset({"nbblox.sim.sweep", "nbblox.sim.sweep_dask", "nbblox.sim.sweep_dataset"}):
-        "sweepfast: sweep <-> sweep_dask",
+    # none left: compile/codegen.py <-> netcode.py went with the code generator IR (branch
+    # `odds`, issue 22 item 2): both build on compile/emit.py, codegen -> netcode one way
 }
 
 
@@ -142,3 +138,63 @@ def test_no_import_cycles_outside_the_allow_list():
     assert not unexpected, "import cycles among nbblox modules:\n" + "\n".join(map(str, unexpected))
     stale = [sorted(c) for c in ALLOWED_CYCLES if c not in found]
     assert not stale, f"allow-listed cycles that are gone (remove them from the list): {stale}"
+
+
+# Private names (one leading underscore) imported from another nbblox module: each was made
+# public within the package (underscore dropped, docstring) or moved to its user.  The code
+# generator's shared helpers are public in compile/emit.py (branch `odds`, issue 22 item 2).
+ALLOWED_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
+
+
+def private_imports(package: pathlib.Path = PACKAGE) -> list[tuple[str, str, str, int]]:
+    """``(importer, source module, name, line)`` for every ``from <package module> import
+    _name`` (relative or absolute, any depth in the file) whose ``_name`` is not itself a
+    module (``_version`` is)."""
+    def name(p: pathlib.Path) -> str:
+        parts = p.relative_to(package.parent).with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    modules = {name(p): p for p in package.rglob("*.py")}
+    found = []
+    for mod, path in modules.items():
+        pkg = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = pkg.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            if source.split(".")[0] != package.name:
+                continue
+            for a in node.names:
+                private = a.name.startswith("_") and not a.name.startswith("__")
+                if private and f"{source}.{a.name}" not in modules and source != mod:
+                    found.append((mod, source, a.name, node.lineno))
+    return found
+
+
+def test_private_import_finder(tmp_path):
+    """Relative, absolute and function-level imports of a private name are found; a private
+    module, a dunder and a module's own names are not."""
+    pkg = tmp_path / "pk"
+    (pkg / "sub").mkdir(parents=True)
+    files = {"__init__.py": "from ._version import v\n", "_version.py": "v = 1\n",
+             "a.py": "_x = 1\n__all__ = []\n",
+             "b.py": "from .a import _x, __all__\nfrom . import _version\n",
+             "sub/__init__.py": "", "sub/c.py": "def f():\n    from ..a import _x\n",
+             "sub/d.py": "from pk.a import _x as y\n"}
+    for rel, text in files.items():
+        (pkg / rel).write_text(text)
+    got = sorted((m, s, n) for m, s, n, _ in private_imports(pkg))
+    assert got == [("pk.b", "pk.a", "_x"), ("pk.sub.c", "pk.a", "_x"), ("pk.sub.d", "pk.a", "_x")]
+
+
+def test_no_private_names_cross_module_lines():
+    new = [f"{m}:{line} imports {n} from {s}" for m, s, n, line in private_imports()
+           if (m, s, n) not in ALLOWED_PRIVATE_IMPORTS]
+    assert not new, ("private names imported from another module (make the name public "
+                     "within the package, with a docstring, or move it to its user):\n"
+                     + "\n".join(new))

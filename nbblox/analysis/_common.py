@@ -4,17 +4,16 @@ numeric derivatives of a System, and stability classification.
 Everything here works on the compiled System (analytic numba Jacobian);
 parameter derivatives are central differences on the compiled rhs, and the
 higher derivatives needed for normal-form coefficients are exact SymPy
-derivatives lambdified once per structure/edges/weights (a small cache).
+derivatives lambdified once per structure/edges/weights (a small cache in
+memory, and their code on disk: :mod:`._derivs`).
 """
 from __future__ import annotations
 
 import numpy as np
-import sympy as sp
 
-from ..compile.reference import LAMBDIFY_MODULES
-from ..model.symbolic import exprel, exprel1, expreln
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
+from ._derivs import np_expreln, build_sym  # noqa: F401  (np_expreln: tests)
 
 __all__ = ["Problem", "classify", "classify_many", "resolve"]
 
@@ -83,7 +82,7 @@ class Problem:
         if d is None:
             if len(_SYMCACHE) > 32:
                 _SYMCACHE.pop(next(iter(_SYMCACHE)))
-            d = _SYMCACHE[key] = _build_sym(self.s, derivatives=(what == "d"))
+            d = _SYMCACHE[key] = build_sym(self.s, derivatives=(what == "d"))
         return d
 
     def vec(self):
@@ -97,90 +96,6 @@ class Problem:
     def C(self, x, p, u, v, w):
         """Third derivative D^3 f(x)[u, v, w]."""
         return _multi(self._sym()["d3"], x, p, [u, v, w])
-
-
-def _np_expreln(k, x):
-    x = np.asarray(x, dtype=float)
-    k = int(k)
-    out = np.empty_like(x)
-    small = np.abs(x) < 0.1
-    if small.any():
-        xs = x[small]
-        acc, term = np.zeros_like(xs), np.ones_like(xs)
-        for j in range(11):  # sum x^j / (j! (j + k + 1)); 0.1^11/11! < 1e-18
-            acc += term / (j + k + 1)
-            term = term * xs / (j + 1)
-        out[small] = acc
-    if small.all():
-        return out if out.ndim else float(out)
-    xl = x[~small]
-    val = np.expm1(xl) / xl
-    if k:
-        ex = np.exp(xl)
-        for m in range(1, k + 1):  # I_m = (e^x - m I_{m-1}) / x; error grows ~ m/|x| per step
-            val = (ex - m * val) / xl
-    out[~small] = val
-    return out if out.ndim else float(out)
-
-
-_MODULES = [{**LAMBDIFY_MODULES[0], "expreln": _np_expreln}, "numpy"]
-
-
-def _safe(e):
-    return e.replace(exprel, lambda a: expreln(0, a)).replace(exprel1, lambda a: expreln(1, a))
-
-
-def _build_sym(s, derivatives=True):
-    eqs = s.equations()
-    xs = [sp.Symbol(n, real=True) for n in s.state_names]
-    ps = [sp.Symbol(n, real=True) for n in s.param_names]
-    tsym = sp.Symbol("t", real=True)
-    F = [eqs[n] for n in s.state_names]
-    dummies_x = [sp.Dummy(f"x{i}") for i in range(len(xs))]
-    dummies_p = [sp.Dummy(f"p{i}") for i in range(len(ps))]
-    sub = dict(zip(xs + ps, dummies_x + dummies_p))
-    sub[tsym] = 0
-    F = [_safe(sp.sympify(e).xreplace(sub)) for e in F]
-    args = dummies_x + dummies_p
-    d2, d3 = [], []
-    for r, e in enumerate(F if derivatives else []):
-        fr = sorted(e.free_symbols & set(dummies_x), key=lambda d: dummies_x.index(d))
-        idx = [dummies_x.index(d) for d in fr]
-        for a in range(len(fr)):
-            ea = sp.diff(e, fr[a])
-            for b in range(a, len(fr)):
-                eab = sp.diff(ea, fr[b])
-                if eab != 0:
-                    d2.append((r, idx[a], idx[b], eab))
-                for c in range(b, len(fr)):
-                    eabc = sp.diff(eab, fr[c])
-                    if eabc != 0:
-                        d3.append((r, idx[a], idx[b], idx[c], eabc))
-    lam = lambda exprs: sp.lambdify(args, exprs, modules=_MODULES, cse=True)
-    f2 = lam([t[-1] for t in d2]) if d2 else None
-    f3 = lam([t[-1] for t in d3]) if d3 else None
-    J = sp.Matrix(F).jacobian(dummies_x)
-    fvec = lam(F)
-    Jent = [(i, j, J[i, j]) for i in range(J.rows) for j in range(J.cols) if J[i, j] != 0]
-    jvec = lam([e for _, _, e in Jent]) if Jent else None
-    n = len(xs)
-
-    def vf(X, p):
-        out = np.empty(X.shape)
-        for i, v in enumerate(fvec(*X, *p)):
-            out[i] = v
-        return out
-
-    def vj(X, p):
-        K = X.shape[1]
-        out = np.zeros((n, n, K))
-        if jvec is not None:
-            for (i, j, _), v in zip(Jent, jvec(*X, *p)):
-                out[i, j] = v
-        return out
-
-    return {"n": n, "d2": (n, [t[:-1] for t in d2], f2), "d3": (n, [t[:-1] for t in d3], f3),
-            "vec": (vf, vj)}
 
 
 def _multi(spec, x, p, vecs):

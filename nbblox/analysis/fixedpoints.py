@@ -189,14 +189,24 @@ def search_box(s, bounds):
 _UNIT = {}
 
 
+def _halton(d, n, seed):
+    from scipy.stats import qmc      # ~0.3 s of imports: only when not cached on disk
+    return qmc.Halton(d=d, scramble=True, seed=seed).random(n).tolist()
+
+
 def _starts(lo, hi, n_starts, x0, seed):
-    from scipy.stats import qmc
     d = lo.size
     key = (d, n_starts, seed)
     if key not in _UNIT:
         if len(_UNIT) > 64:
             _UNIT.clear()
-        _UNIT[key] = qmc.Halton(d=d, scramble=True, seed=seed).random(n_starts - 1)
+        from importlib.metadata import version
+
+        from ..compile.derived import cached_json
+        # JSON keeps every float exactly (repr round-trips): the same points as scipy's
+        pts = cached_json("halton", (d, n_starts - 1, seed, version("scipy")),
+                          lambda: _halton(d, n_starts - 1, seed))
+        _UNIT[key] = np.array(pts, dtype=float).reshape(n_starts - 1, d)
     u = _UNIT[key]
     X = lo + u * (hi - lo)
     return np.vstack([np.clip(x0, lo, hi), X]).T

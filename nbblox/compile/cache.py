@@ -209,10 +209,11 @@ def load_module(source):
         return mod
 
 
-def _codegen_version():
-    """Hash of the modules whose logic shapes generated text: a change to any
-    of them invalidates every cached source."""
-    here = Path(__file__).resolve().parent
+def _codegen_version(here=None):
+    """Hash of the modules whose logic shapes generated text (every module of
+    ``here``, the compile package, and the model's expression modules): a
+    change to any of them invalidates every cached source."""
+    here = Path(__file__).resolve().parent if here is None else Path(here)
     h = hashlib.sha256()
     for f in sorted(here.glob("*.py")) + [here.parent / "model" / n
                                           for n in ("functions.py", "symbolic.py", "equations.py",

@@ -28,91 +28,86 @@ again from that step (all state lives in the arguments), so nothing is ever
 written out of bounds.  Noise uses a counter-based generator: the normal
 deviate of state slot ``i`` at step ``s`` depends only on ``(seed, s, i)``,
 so runs are bit-for-bit reproducible, also across resumed calls.
+
+The kernels are statements of :mod:`nbblox.compile.ir`, printed once by
+:func:`nbblox.compile.codegen.generate_source`.
 """
 from __future__ import annotations
 
 import sympy as sp
 
 from ..model.symbolic import rand
-from .codegen import (_body, _loads, _output_lines, _sum_lines, _zero_safe, fused_exprs,
-                      output_passes, phi_preamble, pycode)
+from .arrays import KernelArrays
+from .emit import (cse_assign, fused_exprs, loads, output_lines, output_passes, phi_preamble,
+                   sum_lines, zero_safe)
 from .expressions import reads_inputs
 from .hoist import Hoist
+from .ir import Assign, Blank, Break, For, Func, If, Item, Off, Return, pycode
 from .schemes import SCHEMES, applicable
-from .steps import clip_lines, rk_lines, stage_arrays
+from .steps import clip_step, rk_step, stage_allocs
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
 
 __all__ = ["full_kernels"]
 
-_SIG = ("x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec, out_t, out_x, j0, "
-        "seed, hist, refr, hold, tref, syn_ptr, syn_post, syn_w, syn_d, ring, spk_i, spk_t, "
-        "nspk0, pl_par, pl_tr, pl_tl, rev_ptr, rev_pre, rev_syn, syn_c, syn_ct, pl_d")
+#: the kernel signature: the fields of the structure the caller builds
+_SIG = KernelArrays._fields
 
 
-def _idx_loads(g, ex, exprs, idx, indent):
-    """Like _loads but for instance index variable ``idx``."""
-    return [ln.replace("+ i]", f"+ {idx}]") for ln in _loads(g, ex, exprs, indent)]
+def _delayed_sum(inner):
+    """u[a] += the delayed edges into a, each edge's value ``val`` read by ``inner``."""
+    return For("a", ("N_INPUTS",), [
+        Assign("acc", "0.0"),
+        For("e", ("dptr[a]", "dptr[a + 1]"), inner + [Assign("acc", "dw[e] * val", "+=")]),
+        Assign("u[a]", "acc", "+=")])
 
 
-def _couple(layout, exs, xn, cpos, stage1, indent):
+def _couple(layout, exs, xn, cpos, stage1):
     """Outputs, then the inputs: undelayed edges summed per target (dense
     or CSR, :mod:`nbblox.compile.plan`), plus the delayed ones read from the
     history (whole-step delays: one row read, no interpolation, at cpos 0)."""
-    pad = " " * indent
-    sums = _sum_lines(pad, "cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    sums = sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
     # history before t0 is the initial output: fill every row at step 0
-    store = ([f"{pad}hrow = step % H",
-              f"{pad}for r in range(H if step == 0 else 1):",
-              f"{pad}    for ii in range(N_OUTPUTS):",
-              f"{pad}        hist[hrow + r, ii] = o[ii]"] if stage1 else [])
+    store = ([Assign("hrow", "step % H"),
+              For("r", ("H if step == 0 else 1",), [
+                  For("ii", ("N_OUTPUTS",), [Assign("hist[hrow + r, ii]", "o[ii]")])])]
+             if stage1 else [])
     if reads_inputs(exs):  # outputs that read inputs: store them once settled
-        L = output_passes(layout, exs, xn, indent, sums) + store
-    else:                  # the text as it always was
-        L = _output_lines(layout, exs, xn, indent) + store + sums
+        L = output_passes(layout, exs, xn, sums) + store
+    else:                  # the kernel as it always was
+        L = output_lines(layout, exs, xn) + store + sums
     if not layout.has_delays:
         return L
-    head = [f"{pad}    for a in range(N_INPUTS):", f"{pad}        acc = 0.0",
-            f"{pad}        for e in range(dptr[a], dptr[a + 1]):"]
-    tail = [f"{pad}            acc += dw[e] * val", f"{pad}        u[a] += acc"]
-    p3 = pad + " " * 12
+    wrap = [Assign("row", "H", "+=")]
     general = [
-        f"{p3}pos = step + {cpos!r} - dd[e]",
-        f"{p3}if pos < 0.0:",
-        f"{p3}    pos = 0.0",
-        f"{p3}kf = math.floor(pos)",
-        f"{p3}fr = pos - kf",
+        Assign("pos", f"step + {cpos!r} - dd[e]"),
+        If([("pos < 0.0", [Assign("pos", "0.0")])]),
+        Assign("kf", "math.floor(pos)"),
+        Assign("fr", "pos - kf"),
         # ring row of step kk without an integer division: kk is within
         # H - 1 steps of the current step, whose row is hrow
-        f"{p3}row = hrow - (step - int(kf))",
-        f"{p3}if row < 0:",
-        f"{p3}    row += H",
-        f"{p3}val = hist[row, dsrc[e]]",
-        f"{p3}if fr > 0.0:",
-        f"{p3}    row += 1",
-        f"{p3}    if row == H:",
-        f"{p3}        row = 0",
-        f"{p3}    val = (1.0 - fr) * val + fr * hist[row, dsrc[e]]"]
+        Assign("row", "hrow - (step - int(kf))"),
+        If([("row < 0", wrap)]),
+        Assign("val", "hist[row, dsrc[e]]"),
+        If([("fr > 0.0", [Assign("row", 1, "+="), If([("row == H", [Assign("row", 0)])]),
+                          Assign("val", "(1.0 - fr) * val + fr * hist[row, dsrc[e]]")])])]
     if cpos != 0.0:
-        return L + [f"{pad}if ndly > 0:"] + head + general + tail
+        return L + [If([("ndly > 0", [_delayed_sum(general)])])]
     whole = [  # the value stored at step - dk (rows before t0 hold step 0's)
-        f"{p3}row = hrow - dk[e]",
-        f"{p3}if row < 0:",
-        f"{p3}    row += H",
-        f"{p3}val = hist[row, dsrc[e]]"]
-    return L + ([f"{pad}if ndly > 0 and dint:"] + head + whole + tail
-                + [f"{pad}elif ndly > 0:"] + head + general + tail)
+        Assign("row", "hrow - dk[e]"), If([("row < 0", wrap)]),
+        Assign("val", "hist[row, dsrc[e]]")]
+    return L + [If([("ndly > 0 and dint", [_delayed_sum(whole)]),
+                    ("ndly > 0", [_delayed_sum(general)])])]
 
 
-def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, scheme=None, hz=None):
+def _stage(layout, exs, xn, kn, gn, cpos, stage1, scheme=None, hz=None):
     """One stage: dx -> kn (and diffusion -> gn).  With a single-stage
     ``scheme`` (Euler), fused: write its new state (x + dt*f + g*dW) straight
     back into x, one pass over memory instead of three (each instance reads
     only its own states and inputs)."""
     fused = scheme is not None
-    pad = " " * indent
-    L = [f"{pad}t_s = t + {cpos!r} * dt"]
+    L = [Assign("t_s", f"t + {cpos!r} * dt")]
     if layout.src.size:
-        L += _couple(layout, exs, xn, cpos, stage1, indent)
+        L += _couple(layout, exs, xn, cpos, stage1)
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
             continue
@@ -120,40 +115,37 @@ def _stage(layout, exs, xn, kn, gn, cpos, stage1, indent, scheme=None, hz=None):
                  if (gn or (fused and layout.has_noise)) else [])
         if fused:
             exprs = fused_exprs(scheme, g, ex, noisy, gi)
-            L.append(f"{pad}for i in range({g.n}):")
-            B = _loads(g, ex, exprs + ex["S"], indent + 4)
             tg = [f"n{k}" for k in range(len(ex["f"]))]
-            B += _body(tg, exprs, indent + 4)
-            L += hz.apply(gi, g, B) if hz is not None else B
+            B = loads(g, ex, exprs + ex["S"]) + cse_assign(tg, exprs)
+            B = hz.apply(gi, g, B) if hz is not None else B
             if _holds(g, ex):  # step 2 in this pass: a select, the loop stays SIMD
-                L.append(f"{pad}    rf = step < refr[{g.xoff} + i]")
-                L += [f"{pad}    n{k} = hold[{g.x(k, 0)} + i] if rf else n{k}" for k in ex["held"]]
-            L += [f"{pad}    x[{g.x(k, 0)} + i] = n{k}" for k in range(len(ex["f"]))]
+                B.append(Assign("rf", f"step < refr[{g.xoff} + i]"))
+                B += [Assign(f"n{k}", f"hold[{g.x(k, 0)} + i] if rf else n{k}")
+                      for k in ex["held"]]
+            B += [Assign(Item("x", Off(g.x(k, 0))), f"n{k}") for k in range(len(ex["f"]))]
             # x - x != 0 only for NaN/inf: a vectorisable check, no extra pass
-            L.append(f"{pad}    bad = bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg))
+            B.append(Assign("bad", "bad | " + " | ".join(f"({t} - {t} != 0.0)" for t in tg)))
+            L.append(For("i", (g.n,), B))
             continue
-        exprs = [_zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
-        L.append(f"{pad}for i in range({g.n}):")
-        B = [ln.replace("x[", f"{xn}[") for ln in _loads(g, ex, exprs, indent + 4)]
-        tg = [f"{kn}[{g.x(k, 0)} + i]" for k in range(len(ex["f"]))]
-        tg += [f"{gn}[{g.x(k, 0)} + i]" for k in noisy]
-        B += _body(tg, exprs, indent + 4)
-        L += hz.apply(gi, g, B) if hz is not None else B
+        exprs = [zero_safe(e) for e in ex["f"]] + [ex["g"][k] for k in noisy]
+        tg = [Item(kn, Off(g.x(k, 0))) for k in range(len(ex["f"]))]
+        tg += [Item(gn, Off(g.x(k, 0))) for k in noisy]
+        B = loads(g, ex, exprs, xn) + cse_assign(tg, exprs)
+        L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B))
     return L
 
 
-_BAD = "            bad = bad | (x[i] - x[i] != 0.0)"
+_BAD = Assign("bad", "bad | (x[i] - x[i] != 0.0)")
 
 
 def _scheme(layout, exs, scheme, hz=None):
     """Integration part of a loop step (step 1 of the module docstring)."""
     noise = layout.has_noise
     if scheme.fused:
-        return _stage(layout, exs, "x", "k1", None, 0.0, True, 8, scheme=scheme, hz=hz)
+        return _stage(layout, exs, "x", "k1", None, 0.0, True, scheme=scheme, hz=hz)
     stage = lambda s, xin, c: _stage(layout, exs, xin, f"k{s + 1}",
-                                     f"g{s + 1}" if noise else None, float(c), s == 0, 8,
-                                     hz=hz)
-    return rk_lines(scheme, stage, noise=noise, last=[_BAD])
+                                     f"g{s + 1}" if noise else None, float(c), s == 0, hz=hz)
+    return rk_step(scheme, stage, noise=noise, last=[_BAD])
 
 
 def _noise_lines(layout, exs):
@@ -162,39 +154,77 @@ def _noise_lines(layout, exs):
         for k, gk in enumerate(ex["g"]):
             if gk != 0:
                 base = g.x(k, 0)
-                L += [f"        for i in range({base}, {base + g.n}):",
-                      "            dW[i] = sq * gauss(seed, step * N_STATES + i)"]
+                L.append(For("i", (base, base + g.n), [
+                    Assign("dW[i]", "sq * gauss(seed, step * N_STATES + i)")]))
     return L
 
 
-def _apply_effects(H, exh, effects, idx, indent, ring_row=None):
-    """Code applying on_pre statements to target instance ``idx``."""
-    pad = " " * indent
+def _apply_effects(H, exh, effects, idx, ring_row=None, load_w=True):
+    """Statements applying on_pre statements to target instance ``idx``
+    (``load_w``: read the synapse's weight, else ``w_syn`` is set)."""
     wsym = sp.Symbol("w_syn", real=True)
     user = H.btype.symbols
     rename = {user[n]: s for n, s in zip(H.btype.states, exh["S"])}
     rename.update({user[n]: q for n, q in zip(H.btype.params, exh["Q"])})
     rename[sp.Symbol("w", real=True)] = wsym
-    L = [f"{pad}w_syn = syn_w[kk]"]
+    L = [Assign("w_syn", "syn_w[kk]")] if load_w else []
     if ring_row is not None:  # delayed: state-independent increments into the ring
         for target, expr in effects:
             k = H.btype.states.index(target)
             inc = sp.expand(expr - sp.Symbol(target, real=True)).xreplace(rename)
-            L += _idx_loads(H, exh, [inc], idx, indent)
-            L.append(f"{pad}ring[{ring_row}, {H.x(k, 0)} + {idx}] += {pycode(inc)}")
+            L += loads(H, exh, [inc], idx=idx)
+            L.append(Assign(f"ring[{ring_row}, {H.x(k, 0)} + {idx}]", inc, "+="))
         return L
     exprs = [e.xreplace(rename) for _, e in effects]
-    L += _idx_loads(H, exh, exprs, idx, indent)
+    L += loads(H, exh, exprs, idx=idx)
     for (target, _), e in zip(effects, exprs):
         k = H.btype.states.index(target)
-        L.append(f"{pad}s{k} = {pycode(e)}")
-        L.append(f"{pad}x[{H.x(k, 0)} + {idx}] = s{k}")
+        L += [Assign(f"s{k}", e), Assign(f"x[{H.x(k, 0)} + {idx}]", f"s{k}")]
     return L
 
 
 def _holds(g, ex):
     """Whether group ``g`` has states held while refractory."""
     return g.btype.spike is not None and g.btype.refractory is not None and bool(ex["held"])
+
+
+def _when_refractory(g, stmts):
+    return For("i", (g.n,), [If([(f"step < refr[{g.xoff} + i]", stmts)])])
+
+
+def _each_spike(lo, hi, stmts):
+    """For each new spike with global id in [lo, hi): ``stmts``."""
+    return For("qq", ("nstart", "nspk"), [Assign("gid", "spk_i[qq]"),
+                                          If([(f"gid >= {lo} and gid < {hi}", stmts)])])
+
+
+def _propagate(layout, exs, ri, r):
+    """Step 4 for the new spikes of rule ``r``: its CSR rows."""
+    groups = layout.groups
+    H, A = groups[r.g_post], groups[r.g_pre].soff + r.a
+
+    def row(load_w):
+        inner = [Assign("post", "syn_post[kk]")]
+        if r.plastic == "rstdp":  # bring w up to date before the effect reads it
+            inner += sync_lines(r)
+        eff = lambda *a: _apply_effects(H, exs[r.g_post], r.effects, *a, load_w=load_w)
+        if r.delayed:
+            inner += [Assign("nd", "int(syn_d[kk])"),
+                      If([("nd == 0", eff("post"))],
+                         [Assign("rrow", "(step + nd) % D")] + eff("post", "rrow"))]
+        else:
+            inner += eff("post")
+        if r.plastic:  # after the effect, which used the weight before this spike
+            inner += depress_lines(r)
+        return For("kk", ("syn_ptr[row]", "syn_ptr[row + 1]"), inner)
+
+    hit = [Assign("row", f"{r.ptr_off} + gid - {A}")]
+    if r.plastic:
+        return _each_spike(A, A + r.n_pre, hit + pre_lines(r, f"gid - {A}") + [row(True)])
+    # fixed weights all equal (checked per call, see _weight_lines): no
+    # per-synapse weight load, half the memory traffic of a spike's row
+    return _each_spike(A, A + r.n_pre, hit + [
+        If([(f"wq{ri}", [Assign("w_syn", f"wu{ri}"), row(False)])], [row(True)])])
 
 
 def _spike_lines(layout, exs, held_done=False):
@@ -205,95 +235,61 @@ def _spike_lines(layout, exs, held_done=False):
     if not spiking:
         return []
     # Brian2's schedule: a spike found in the step that starts at t is stamped t
-    L = ["        tn = t"]
+    L = [Assign("tn", "t")]
     for gi, g in spiking:  # refractory hold
         ex = exs[gi]
         if _holds(g, ex) and not held_done:
-            L += [f"        for i in range({g.n}):",
-                  f"            if step < refr[{g.xoff} + i]:"]
-            L += [f"                x[{g.x(k, 0)} + i] = hold[{g.x(k, 0)} + i]" for k in ex["held"]]
-    L.append("        nstart = nspk")
+            L.append(_when_refractory(g, [Assign(f"x[{g.x(k, 0)} + i]", f"hold[{g.x(k, 0)} + i]")
+                                          for k in ex["held"]]))
+    L.append(Assign("nstart", "nspk"))
     for gi, g in spiking:  # thresholds, all groups before any effect
         ex = exs[gi]
-        pad = " " * 12
-        L.append(f"        for i in range({g.n}):")
-        L += _loads(g, ex, [ex["spike"]], 12)
+        B = loads(g, ex, [ex["spike"]])
         if ex["spike"].has(rand):  # rand() draws are keyed on (seed, step, gid)
-            L.append(f"{pad}gid = {g.soff} + i")
+            B.append(Assign("gid", f"{g.soff} + i"))
         # the condition (pure: rand() is keyed, not drawn) first: it is rarely
         # true, so the branch predicts well; the refractory test only then
         cond = pycode(ex["spike"])
         if g.btype.refractory is not None:
             cond = f"({cond}) and not (step < refr[{g.xoff} + i])"
-        L += [f"{pad}if {cond}:", f"{pad}    spk_i[nspk] = {g.soff} + i",
-              f"{pad}    spk_t[nspk] = tn", f"{pad}    nspk += 1"]
+        B.append(If([(cond, [Assign("spk_i[nspk]", f"{g.soff} + i"), Assign("spk_t[nspk]", "tn"),
+                             Assign("nspk", 1, "+=")])]))
+        L.append(For("i", (g.n,), B))
     # delayed effects due in this step arrive after its thresholds (Brian2's
     # synapses slot): a spike at t with delay d can make its target fire at t + d + dt
     targets = sorted({(r.g_post, groups[r.g_post].btype.states.index(t))
                       for r in layout.rules if r.delayed for t, _ in r.effects})
     if targets:
-        L.append("        arow = step % D")
+        L.append(Assign("arow", "step % D"))
         for gp, k in targets:
             base = groups[gp].x(k, 0)
-            L += [f"        for i in range({base}, {base + groups[gp].n}):",
-                  "            x[i] += ring[arow, i]", "            ring[arow, i] = 0.0"]
-    for ri, r in enumerate(layout.rules):  # propagation
-        G, H = groups[r.g_pre], groups[r.g_post]
-        A = G.soff + r.a
-        L += ["        for qq in range(nstart, nspk):",
-              "            gid = spk_i[qq]",
-              f"            if gid >= {A} and gid < {A + r.n_pre}:",
-              f"                row = {r.ptr_off} + gid - {A}"]
-        if r.plastic:
-            L += pre_lines(r, f"gid - {A}", 16)
-        B = ["                for kk in range(syn_ptr[row], syn_ptr[row + 1]):",
-             "                    post = syn_post[kk]"]
-        if r.plastic == "rstdp":  # bring w up to date before the effect reads it
-            B += sync_lines(r, 20)
-        if r.delayed:
-            B += ["                    nd = int(syn_d[kk])", "                    if nd == 0:"]
-            B += _apply_effects(H, exs[r.g_post], r.effects, "post", 24)
-            B += ["                    else:",
-                  "                        rrow = (step + nd) % D"]
-            B += _apply_effects(H, exs[r.g_post], r.effects, "post", 24, "rrow")
-        else:
-            B += _apply_effects(H, exs[r.g_post], r.effects, "post", 20)
-        if r.plastic:  # after the effect, which used the weight before this spike
-            L += B + depress_lines(r, 20)
-            continue
-        # fixed weights all equal (checked per call, see _weight_lines): no
-        # per-synapse weight load, half the memory traffic of a spike's row
-        uni = [ln for ln in B if ln.strip() != "w_syn = syn_w[kk]"]
-        L += [f"                if wq{ri}:", f"                    w_syn = wu{ri}"]
-        L += ["    " + ln for ln in uni] + ["                else:"] + ["    " + ln for ln in B]
+            L.append(For("i", (base, base + groups[gp].n), [
+                Assign("x[i]", "ring[arow, i]", "+="), Assign("ring[arow, i]", "0.0")]))
+    L += [_propagate(layout, exs, ri, r) for ri, r in enumerate(layout.rules)]
     L += post_lines(layout, groups)
     for gi, g in spiking:  # Brian2's form: input to a held state during refractoriness stays
         ex = exs[gi]
         if (_holds(g, ex) and g.btype.refractory_hold == "marked"
                 and any(r.g_post == gi for r in layout.rules)):
-            L += [f"        for i in range({g.n}):",
-                  f"            if step < refr[{g.xoff} + i]:"]
-            L += [f"                hold[{g.x(k, 0)} + i] = x[{g.x(k, 0)} + i]" for k in ex["held"]]
+            L.append(_when_refractory(g, [Assign(f"hold[{g.x(k, 0)} + i]", f"x[{g.x(k, 0)} + i]")
+                                          for k in ex["held"]]))
     for gi, g in spiking:  # resets
-        ex = exs[gi]
-        L += ["        for qq in range(nstart, nspk):",
-              "            gid = spk_i[qq]",
-              f"            if gid >= {g.soff} and gid < {g.soff + g.n}:",
-              f"                i = gid - {g.soff}"]
-        exprs = [e for _, e in ex["reset"]]
-        L += _loads(g, ex, exprs + [ex["spike"]], 16)
-        for k, e in ex["reset"]:
-            L.append(f"                s{k} = {pycode(e)}")
-            L.append(f"                x[{g.x(k, 0)} + i] = s{k}")
-        if g.btype.refractory is not None:
-            L.append(f"                refr[{g.xoff} + i] = step + tref[{gi}]")
-            L += [f"                hold[{g.x(k, 0)} + i] = x[{g.x(k, 0)} + i]" for k in ex["held"]]
-        else:
-            # still above threshold right after the reset: it would fire every step
-            L += _loads(g, ex, [ex["spike"]], 16)
-            L += [f"                if {pycode(ex['spike'])}:",
-                  f"                    return step + 1, {-100 - gi}, j, nspk"]
+        L.append(_each_spike(g.soff, g.soff + g.n, _reset(g, gi, exs[gi])))
     return L
+
+
+def _reset(g, gi, ex):
+    """Step 5 for spiking instance ``i`` of group ``gi``."""
+    B = [Assign("i", f"gid - {g.soff}")]
+    B += loads(g, ex, [e for _, e in ex["reset"]] + [ex["spike"]])
+    for k, e in ex["reset"]:
+        B += [Assign(f"s{k}", e), Assign(f"x[{g.x(k, 0)} + i]", f"s{k}")]
+    if g.btype.refractory is not None:
+        B.append(Assign(f"refr[{g.xoff} + i]", f"step + tref[{gi}]"))
+        return B + [Assign(f"hold[{g.x(k, 0)} + i]", f"x[{g.x(k, 0)} + i]") for k in ex["held"]]
+    # still above threshold right after the reset: it would fire every step
+    return B + loads(g, ex, [ex["spike"]]) + [
+        If([(pycode(ex["spike"]), [Return(("step + 1", -100 - gi, "j", "nspk"))])])]
 
 
 def _weight_lines(layout):
@@ -304,61 +300,54 @@ def _weight_lines(layout):
     for ri, r in enumerate(layout.rules):
         if r.plastic:
             continue
-        L += [f"    wq{ri} = False", f"    wu{ri} = 0.0",
-              f"    lo = syn_ptr[{r.ptr_off}]", f"    hi = syn_ptr[{r.ptr_off + r.n_pre}]",
-              "    if hi > lo:",
-              f"        wu{ri} = syn_w[lo]",
-              f"        wq{ri} = True",
-              "        for kk in range(lo, hi):",
-              f"            if not (syn_w[kk] == wu{ri} and math.copysign(1.0, syn_w[kk])"
-              f" == math.copysign(1.0, wu{ri})):",
-              f"                wq{ri} = False",
-              "                break"]
+        differs = (f"not (syn_w[kk] == wu{ri} and math.copysign(1.0, syn_w[kk])"
+                   f" == math.copysign(1.0, wu{ri}))")
+        L += [Assign(f"wq{ri}", "False"), Assign(f"wu{ri}", "0.0"),
+              Assign("lo", f"syn_ptr[{r.ptr_off}]"), Assign("hi", f"syn_ptr[{r.ptr_off + r.n_pre}]"),
+              If([("hi > lo", [
+                  Assign(f"wu{ri}", "syn_w[lo]"), Assign(f"wq{ri}", "True"),
+                  For("kk", ("lo", "hi"), [If([(differs, [Assign(f"wq{ri}", "False"),
+                                                          Break()])])])])])]
     return L
 
 
-_HEAD = """
-@njit(cache=True, nogil=True, error_model="numpy")
-def run_NAME_full(SIG):
-    u = np.zeros(N_INPUTS)
-    o = np.zeros(N_OUTPUTS)
-    uw_, us_, ud_, dptr, dsrc, dw, dk, dd, dint = delay_plan(w, src, dst, dls, N_INPUTS)
-    ndly = dsrc.shape[0]
-    cmode, cptr, csrc, cw, WD, a0, b0 = edge_plan(uw_, us_, ud_, N_INPUTS)
-    H = hist.shape[0]
-    D = ring.shape[0]
-    sq = math.sqrt(dt)
-    j = j0
-    nspk = nspk0
-    if step0 == 0:
-        out_t[0] = t0
-        for r in range(rec.shape[0]):
-            out_x[r, 0] = x[rec[r]]
-        j = 1
-    for step in range(step0, nsteps):
-        if nspk + N_SPIKING > spk_i.shape[0]:
-            return step, -2, j, nspk
-        t = t0 + step * dt
-        bad = False
-"""
-
-_TAIL = """        if bad:
-            for i in range(N_STATES):
-                if not math.isfinite(x[i]):
-                    return step + 1, i, j, nspk
-        if (step + 1) % stride == 0:
-            out_t[j] = t0 + (step + 1) * dt
-            for r in range(rec.shape[0]):
-                out_x[r, j] = x[rec[r]]
-            j += 1
-    return nsteps, -1, j, nspk
-"""
+def _full_kernel(layout, exs, scheme, wlines, spikes):
+    """``run_<scheme>_full``: the loop of the module docstring."""
+    noise = layout.has_noise
+    hz = Hoist()
+    body = ((_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
+            + clip_step(layout, exs))
+    arrays = stage_allocs(scheme, noise=noise)
+    if noise and scheme.fused:
+        arrays = [Assign("dW", "np.zeros(N_STATES)")]
+    record = lambda col: For("r", ("rec.shape[0]",), [Assign(f"out_x[r, {col}]", "x[rec[r]]")])
+    # the finite check must precede spike handling only to name a state;
+    # spikes are processed first so a reset can bring V back in range
+    step = [If([("nspk + N_SPIKING > spk_i.shape[0]", [Return(("step", -2, "j", "nspk"))])]),
+            Assign("t", "t0 + step * dt"), Assign("bad", "False"), *body, *spikes,
+            If([("bad", [For("i", ("N_STATES",), [If([("not math.isfinite(x[i])", [
+                Return(("step + 1", "i", "j", "nspk"))])])])])]),
+            If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
+                                               record("j"), Assign("j", 1, "+=")])])]
+    pre = arrays + [
+        Assign("u", "np.zeros(N_INPUTS)"), Assign("o", "np.zeros(N_OUTPUTS)"),
+        Assign("uw_, us_, ud_, dptr, dsrc, dw, dk, dd, dint",
+               "delay_plan(w, src, dst, dls, N_INPUTS)"),
+        Assign("ndly", "dsrc.shape[0]"),
+        Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(uw_, us_, ud_, N_INPUTS)"),
+        *hz.preamble(), *phi_preamble(layout, exs, scheme), *wlines,
+        Assign("H", "hist.shape[0]"), Assign("D", "ring.shape[0]"), Assign("sq", "math.sqrt(dt)"),
+        Assign("j", "j0"), Assign("nspk", "nspk0"),
+        If([("step0 == 0", [Assign("out_t[0]", "t0"), record(0), Assign("j", 1)])]),
+        For("step", ("step0", "nsteps"), step), Return(("nsteps", -1, "j", "nspk"))]
+    return Func(f"run_{scheme.name}_full", _SIG, pre)
 
 
 def full_kernels(layout, exs):
-    """Source lines of ``run_<m>_full`` for every scheme in
-    :data:`nbblox.compile.schemes.SCHEMES` (with noise: those that integrate it)."""
-    L = [f"N_SPIKING = {layout.n_spiking}", ""]
+    """Module items (:mod:`nbblox.compile.ir`) of ``run_<m>_full`` for every
+    scheme in :data:`nbblox.compile.schemes.SCHEMES` (with noise: those that
+    integrate it)."""
+    M = [Assign("N_SPIKING", layout.n_spiking), Blank()]
     noise = layout.has_noise
     wlines = _weight_lines(layout)
     spikes = {False: _spike_lines(layout, exs), True: _spike_lines(layout, exs, True)}
@@ -366,19 +355,5 @@ def full_kernels(layout, exs):
         if ("numba" not in scheme.backends or (noise and not scheme.noise)
                 or not applicable(scheme, exs)):
             continue
-        hz = Hoist()
-        body = ((_noise_lines(layout, exs) if noise else []) + _scheme(layout, exs, scheme, hz)
-                + clip_lines(layout, exs))
-        arrays = stage_arrays(scheme, noise=noise)
-        if noise and scheme.fused:
-            arrays = ["    dW = np.zeros(N_STATES)"]
-        head = _HEAD.replace("NAME", scheme.name).replace("SIG", _SIG).replace(
-            "    u = np.zeros(N_INPUTS)\n", "".join(ln + "\n" for ln in arrays)
-            + "    u = np.zeros(N_INPUTS)\n").replace(
-            "    H = hist.shape[0]\n", "".join(
-                ln + "\n" for ln in hz.preamble() + phi_preamble(layout, exs, scheme) + wlines)
-            + "    H = hist.shape[0]\n")
-        # the finite check must precede spike handling only to name a state;
-        # spikes are processed first so a reset can bring V back in range
-        L.append(head + "\n".join(body + spikes[scheme.fused]) + "\n" + _TAIL)
-    return L
+        M += [Blank(), _full_kernel(layout, exs, scheme, wlines, spikes[scheme.fused]), Blank()]
+    return M

@@ -1,6 +1,8 @@
 """Generated code of synaptic plasticity inside ``run_<method>_full``
 (rules in :mod:`nbblox.model.plasticity`).
 
+Each function gives statements of :mod:`nbblox.compile.ir`.
+
 Runtime arrays (built by :func:`nbblox.sim.events.run_full`)::
 
     pl_par (n_rules, 8)   tau_pre, tau_post, A_plus, A_minus, w_min, w_max, tau_c, tau_d
@@ -27,59 +29,57 @@ recompilation.
 """
 from __future__ import annotations
 
+from .ir import Assign, For, If
+
 __all__ = ["sync_lines", "pre_lines", "depress_lines", "post_lines"]
 
 
-def _clip(pad, r, var):
-    return [f"{pad}if {var} < pl_par[{r.pl}, 4]:", f"{pad}    {var} = pl_par[{r.pl}, 4]",
-            f"{pad}elif {var} > pl_par[{r.pl}, 5]:", f"{pad}    {var} = pl_par[{r.pl}, 5]"]
+def _clip(r, var):
+    return [If([(f"{var} < pl_par[{r.pl}, 4]", [Assign(var, f"pl_par[{r.pl}, 4]")]),
+                (f"{var} > pl_par[{r.pl}, 5]", [Assign(var, f"pl_par[{r.pl}, 5]")])])]
 
 
-def _learn(pad, r, dw):
+def _learn(r, dw):
     """Apply the STDP increment ``dw`` (code) to synapse kk at time tn
     (R-STDP: to its eligibility, already brought to tn by sync_lines)."""
     if r.plastic == "rstdp":
-        return [f"{pad}syn_c[kk] += {dw}"]
-    return [f"{pad}wn = syn_w[kk] + {dw}"] + _clip(pad, r, "wn") + [f"{pad}syn_w[kk] = wn"]
+        return [Assign("syn_c[kk]", dw, "+=")]
+    return [Assign("wn", f"syn_w[kk] + {dw}")] + _clip(r, "wn") + [Assign("syn_w[kk]", "wn")]
 
 
-def sync_lines(r, indent):
+def sync_lines(r):
     """R-STDP, synapse kk at time tn: add the integral of c*d since the
     synapse's last update to w, decay c.  Between two updates c and d are
     exponentials of fixed sign, so w is monotone and clipping at the end
     equals clipping all along."""
-    P, pad = r.pl, " " * indent
-    L = [f"{pad}ct = syn_ct[kk]",
-         f"{pad}if ct != tn:",
-         f"{pad}    tc = pl_par[{P}, 6]",
-         f"{pad}    td = pl_par[{P}, 7]",
-         f"{pad}    dd = pl_d[{P}, 0] * math.exp(-(ct - pl_d[{P}, 1]) / td)",
-         f"{pad}    if dd != 0.0:",
-         f"{pad}        kr = 1.0 / tc + 1.0 / td",
-         f"{pad}        wn = syn_w[kk] + syn_c[kk] * dd * (1.0 - math.exp(-kr * (tn - ct))) / kr"]
-    L += _clip(pad + " " * 8, r, "wn")
-    return L + [f"{pad}        syn_w[kk] = wn",
-                f"{pad}    syn_c[kk] *= math.exp(-(tn - ct) / tc)",
-                f"{pad}    syn_ct[kk] = tn"]
+    P = r.pl
+    grow = ([Assign("kr", "1.0 / tc + 1.0 / td"),
+             Assign("wn", "syn_w[kk] + syn_c[kk] * dd * (1.0 - math.exp(-kr * (tn - ct))) / kr")]
+            + _clip(r, "wn") + [Assign("syn_w[kk]", "wn")])
+    return [Assign("ct", "syn_ct[kk]"),
+            If([("ct != tn", [
+                Assign("tc", f"pl_par[{P}, 6]"),
+                Assign("td", f"pl_par[{P}, 7]"),
+                Assign("dd", f"pl_d[{P}, 0] * math.exp(-(ct - pl_d[{P}, 1]) / td)"),
+                If([("dd != 0.0", grow)]),
+                Assign("syn_c[kk]", "math.exp(-(tn - ct) / tc)", "*="),
+                Assign("syn_ct[kk]", "tn")])])]
 
 
-def pre_lines(r, pre_idx, indent):
+def pre_lines(r, pre_idx):
     """At a pre spike of neuron ``pre_idx`` (code): its trace, before the row loop."""
-    pad = " " * indent
-    ti = f"{r.tr_pre} + {pre_idx}"
-    return [f"{pad}ti = {ti}",
-            f"{pad}pl_tr[ti] = pl_tr[ti] * math.exp(-(tn - pl_tl[ti]) / pl_par[{r.pl}, 0]) + 1.0",
-            f"{pad}pl_tl[ti] = tn"]
+    return [Assign("ti", f"{r.tr_pre} + {pre_idx}"),
+            Assign("pl_tr[ti]",
+                   f"pl_tr[ti] * math.exp(-(tn - pl_tl[ti]) / pl_par[{r.pl}, 0]) + 1.0"),
+            Assign("pl_tl[ti]", "tn")]
 
 
-def depress_lines(r, indent):
+def depress_lines(r):
     """Inside the row loop (synapse kk, target instance ``post``): depression
     by the post neuron's trace.  Called after the on_pre effect (old w)."""
-    pad = " " * indent
-    L = [f"{pad}tj = {r.tr_post - r.b} + post",
-         f"{pad}dw = -pl_par[{r.pl}, 3] * pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
-         f"pl_par[{r.pl}, 1])"]
-    return L + _learn(pad, r, "dw")
+    return [Assign("tj", f"{r.tr_post - r.b} + post"),
+            Assign("dw", f"-pl_par[{r.pl}, 3] * pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
+                         f"pl_par[{r.pl}, 1])")] + _learn(r, "dw")
 
 
 def post_lines(layout, groups):
@@ -89,21 +89,17 @@ def post_lines(layout, groups):
         if not r.plastic:
             continue
         S = groups[r.g_post].soff + r.b
-        L += ["        for qq in range(nstart, nspk):",
-              "            gid = spk_i[qq]",
-              f"            if gid >= {S} and gid < {S + r.n_post}:",
-              f"                jl = gid - {S}",
-              f"                for m in range(rev_ptr[{r.rev_off} + jl], "
-              f"rev_ptr[{r.rev_off} + jl + 1]):",
-              "                    kk = rev_syn[m]"]
-        if r.plastic == "rstdp":
-            L += sync_lines(r, 20)
-        L += [f"                    ti = {r.tr_pre} + rev_pre[m]",
-              f"                    dw = pl_par[{r.pl}, 2] * pl_tr[ti] * math.exp(-(tn - pl_tl[ti])"
-              f" / pl_par[{r.pl}, 0])"]
-        L += _learn(" " * 20, r, "dw")
-        L += [f"                tj = {r.tr_post} + jl",
-              f"                pl_tr[tj] = pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
-              f"pl_par[{r.pl}, 1]) + 1.0",
-              "                pl_tl[tj] = tn"]
+        syn = [Assign("kk", "rev_syn[m]")] + (sync_lines(r) if r.plastic == "rstdp" else [])
+        syn += [Assign("ti", f"{r.tr_pre} + rev_pre[m]"),
+                Assign("dw", f"pl_par[{r.pl}, 2] * pl_tr[ti] * math.exp(-(tn - pl_tl[ti])"
+                             f" / pl_par[{r.pl}, 0])")] + _learn(r, "dw")
+        spike = [Assign("jl", f"gid - {S}"),
+                 For("m", (f"rev_ptr[{r.rev_off} + jl]", f"rev_ptr[{r.rev_off} + jl + 1]"), syn),
+                 Assign("tj", f"{r.tr_post} + jl"),
+                 Assign("pl_tr[tj]", f"pl_tr[tj] * math.exp(-(tn - pl_tl[tj]) / "
+                                     f"pl_par[{r.pl}, 1]) + 1.0"),
+                 Assign("pl_tl[tj]", "tn")]
+        L.append(For("qq", ("nstart", "nspk"), [
+            Assign("gid", "spk_i[qq]"),
+            If([(f"gid >= {S} and gid < {S + r.n_post}", spike)])]))
     return L

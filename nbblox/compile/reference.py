@@ -11,28 +11,10 @@ import sympy as sp
 
 from ..model.symbolic import interp
 from .expressions import group_expressions
+from .npfuncs import LAMBDIFY_MODULES, np_exprel as _np_exprel
 from .schemes import linear_parts
 
 __all__ = ["ReferenceKernels", "LAMBDIFY_MODULES"]
-
-
-def _np_exprel(x):
-    x = np.asarray(x, dtype=float)
-    small = np.abs(x) < 1e-5
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 1.0 + x / 2 + x * x / 6, np.expm1(safe) / safe)
-
-
-def _np_exprel1(x):
-    x = np.asarray(x, dtype=float)
-    small = np.abs(x) < 1e-3
-    safe = np.where(small, 1.0, x)
-    return np.where(small, 0.5 + x / 3 + x * x / 8,
-                    (safe * np.exp(safe) - np.expm1(safe)) / (safe * safe))
-
-
-LAMBDIFY_MODULES = [{"exprel": _np_exprel, "exprel1": _np_exprel1,
-             "Heaviside": lambda x, h=1.0: np.heaviside(x, h)}, "numpy"]
 
 
 def _table_value(t, T, V):

@@ -18,8 +18,8 @@ Kernel signature (one per fixed-step method)::
 ``out_x`` is (len(rec), nrec), ``out_s`` (len(rec), N_SENS, nrec).  Only
 plain ODE circuits (no spikes, delays or noise) of moderate size are served;
 the generated source is cached on disk like the main kernels
-(:func:`nbblox.compile.cache.cached_source`).  Printing and CSE reuse
-:mod:`nbblox.compile.codegen`.
+(:func:`nbblox.compile.cache.cached_source`).  The kernels are statements
+of :mod:`nbblox.compile.ir`, printed once.
 """
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ import sympy as sp
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector
 from .cache import cached_source, load_module
-from .codegen import _body, _zero_safe
+from .emit import zero_safe
 from .expressions import group_expressions
+from .ir import Assign, Blank, For, Func, If, Item, Pass, Return, Temp, Verbatim, render_lines
 from .schemes import SCHEMES
-from .steps import rk_lines, stage_arrays, stage_time
+from .steps import rk_step, stage_allocs, stage_time
 
 __all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
 
@@ -98,7 +99,7 @@ def sensitivity_columns(system, names):
         elif "->" in nm:
             if edges is None:
                 edges = edge_names(L)
-            slots = tuple(e for e, en in enumerate(edges) if en == nm.replace(" ", ""))
+            slots = tuple(e for e, en in enumerate(edges) if en == "".join(nm.split()))
             if not slots:
                 raise ParameterError(f"no connection '{nm}' for a sensitivity." +
                                      suggest(nm, sorted(set(edges))))
@@ -188,48 +189,38 @@ def _augmented(layout, cols):
     return X, P, W, Ssym, exprs
 
 
-def _stage_template(n, m, X, Ssym, exprs):
-    """One evaluation of the augmented right-hand side, with ``YIN``/``DY``
-    placeholders (CSE runs once, the text is reused by every stage)."""
-    pad = " " * 8
-    L = []
+def _stage_maker(n, m, X, Ssym, exprs):
+    """``stage(yin, dy)``: one evaluation of the augmented right-hand side
+    from array ``yin`` into ``dy`` (CSE runs once; every stage builds its
+    statements from the one result)."""
     used = set().union(*(e.free_symbols for e in exprs))
-    for i, x in enumerate(X):
-        if x in used:
-            L.append(f"{pad}{x} = YIN[{i}]")
-    for i in range(n):
-        for c in range(m):
-            if Ssym[i][c] in used:
-                L.append(f"{pad}{Ssym[i][c]} = YIN[{n + i * m + c}]")
-    L += _body([f"DY[{r}]" for r in range(len(exprs))], [_zero_safe(e) for e in exprs], 8)
-    return "\n".join(L)
+    loads = [(x, i) for i, x in enumerate(X) if x in used]
+    loads += [(Ssym[i][c], n + i * m + c) for i in range(n) for c in range(m)
+              if Ssym[i][c] in used]
+    repl, reduced = sp.cse([zero_safe(e) for e in exprs], symbols=sp.numbered_symbols("c"),
+                           optimizations=None)
+    return lambda yin, dy: ([Assign(sym, Item(yin, k)) for sym, k in loads]
+                            + [Temp(sym, e) for sym, e in repl]
+                            + [Assign(Item(dy, r), e) for r, e in enumerate(reduced)])
 
 
-_LOOP = """
-@njit(cache=True, nogil=True, error_model="numpy")
-def run_NAME(y, p, w, t0, dt, nsteps, stride, rec, out_t, out_x, out_s):
-LOADS
-    out_t[0] = t0
-    for r in range(rec.shape[0]):
-        out_x[r, 0] = y[rec[r]]
-        for c in range(N_SENS):
-            out_s[r, c, 0] = y[N_STATES + rec[r] * N_SENS + c]
-    j = 1
-    for step in range(nsteps):
-        t = t0 + step * dt
-BODY
-        for i in range(NY):
-            if not math.isfinite(y[i]):
-                return step + 1, i, j
-        if (step + 1) % stride == 0:
-            out_t[j] = t0 + (step + 1) * dt
-            for r in range(rec.shape[0]):
-                out_x[r, j] = y[rec[r]]
-                for c in range(N_SENS):
-                    out_s[r, c, j] = y[N_STATES + rec[r] * N_SENS + c]
-            j += 1
-    return nsteps, -1, j
-"""
+def _kernel(scheme, loads, stage):
+    """``run_<scheme>`` over the augmented state ``y``."""
+    sens = lambda col: For("c", ("N_SENS",), [
+        Assign(f"out_s[r, c, {col}]", "y[N_STATES + rec[r] * N_SENS + c]")])
+    record = lambda col: For("r", ("rec.shape[0]",), [
+        Assign(f"out_x[r, {col}]", "y[rec[r]]"), sens(col)])
+    body = rk_step(scheme, lambda s, yin, c: [Assign("t_s", stage_time(c))]
+                   + stage(yin, f"k{s + 1}"), "y", "NY")
+    step = [Assign("t", "t0 + step * dt"), *body,
+            For("i", ("NY",), [If([("not math.isfinite(y[i])", [Return(("step + 1", "i", "j"))])])]),
+            If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
+                                               record("j"), Assign("j", 1, "+=")])])]
+    pre = stage_allocs(scheme, "NY", fused=False) + (loads or [Pass()])
+    return Func(f"run_{scheme.name}", ("y", "p", "w", "t0", "dt", "nsteps", "stride", "rec",
+                                       "out_t", "out_x", "out_s"),
+                pre + [Assign("out_t[0]", "t0"), record(0), Assign("j", 1),
+                       For("step", ("nsteps",), step), Return(("nsteps", -1, "j"))])
 
 
 def generate_sensitivity_source(layout, cols):
@@ -237,23 +228,17 @@ def generate_sensitivity_source(layout, cols):
     X, P, W, Ssym, exprs = _augmented(layout, cols)
     n, m = len(X), len(cols)
     used = set().union(*(e.free_symbols for e in exprs))
-    loads = [f"    {q} = p[{j}]" for j, q in enumerate(P) if q in used]
-    loads += [f"    {q} = w[{e}]" for e, q in enumerate(W) if q in used]
-    L = ["# generated by nbblox.compile.sensitivity -- do not edit",
-         "import math", "import numpy as np",
-         "from nbblox.compile.jit import njit, exprel, exprel1", "",
-         f"N_STATES = {n}", f"N_SENS = {m}", f"NY = {n * (1 + m)}"]
-    tpl = _stage_template(n, m, X, Ssym, exprs)
+    loads = [Assign(q, f"p[{j}]") for j, q in enumerate(P) if q in used]
+    loads += [Assign(q, f"w[{e}]") for e, q in enumerate(W) if q in used]
+    M = [Verbatim(h) for h in ("# generated by nbblox.compile.sensitivity -- do not edit",
+                               "import math", "import numpy as np",
+                               "from nbblox.compile.jit import njit, exprel, exprel1")]
+    M += [Blank(), Assign("N_STATES", n), Assign("N_SENS", m), Assign("NY", n * (1 + m))]
+    stage = _stage_maker(n, m, X, Ssym, exprs)
     for scheme in SCHEMES:
-        if "sensitivity" not in scheme.backends:
-            continue
-        stage = lambda s, yin, c: [f"        t_s = {stage_time(c)}", tpl.replace(
-            "YIN[", f"{yin}[").replace("DY[", f"k{s + 1}[")]
-        body = rk_lines(scheme, stage, "y", "NY")
-        pre = stage_arrays(scheme, "NY", fused=False) + (loads or ["    pass"])
-        L.append(_LOOP.replace("NAME", scheme.name).replace("LOADS", "\n".join(pre))
-                 .replace("BODY", "\n".join(body)))
-    return "\n".join(L) + "\n"
+        if "sensitivity" in scheme.backends:
+            M += [Blank(), _kernel(scheme, loads, stage), Blank()]
+    return "\n".join(render_lines(M)) + "\n"
 
 
 def sensitivity_kernels(system, cols):

@@ -2,13 +2,20 @@
 ODE and network loops, sensitivities, the CUDA sweep): the stage arrays, the
 stage inputs and the step as the tableau's combinations, and the declared
 state bounds after a step.  What a scheme *is* lives in
-:mod:`nbblox.compile.schemes`.
+:mod:`nbblox.compile.schemes`.  The CPU kernels take statements of
+:mod:`nbblox.compile.ir` (:func:`stage_allocs`, :func:`rk_step`,
+:func:`clip_step`); the CUDA sweep, which writes its kernels as lines,
+takes the same printed (:func:`stage_arrays`, :func:`rk_lines`,
+:func:`clip_lines`).
 """
 from __future__ import annotations
 
 from fractions import Fraction as F
 
-__all__ = ["combination", "stage_time", "stage_arrays", "rk_lines", "clip_lines"]
+from .ir import Assign, For, If, Item, Verbatim, render_lines
+
+__all__ = ["combination", "stage_time", "stage_allocs", "stage_arrays", "rk_step", "rk_lines",
+           "clip_step", "clip_lines"]
 
 
 def _num(v):
@@ -81,43 +88,62 @@ def stage_time(c, t="t"):
     return f"{t} + dt" if c == 1 else f"{t} + {_num(c)} * dt"
 
 
-def stage_arrays(scheme, size="N_STATES", noise=False, fused=None):
-    """Allocation lines of a scheme's stage arrays: k1..ks and tmp (unless
+def stage_allocs(scheme, size="N_STATES", noise=False, fused=None):
+    """Allocations of a scheme's stage arrays: k1..ks and tmp (unless
     ``fused``, default: single-stage schemes) and, with noise, g1..gs and dW."""
     n = scheme.tableau.stages
     fused = scheme.fused if fused is None else fused
     names = [] if fused else [f"k{j + 1}" for j in range(n)] + ["tmp"]
     if noise:
         names += [f"g{j + 1}" for j in range(n)] + ["dW"]
-    return [f"    {a} = np.{'zeros' if a[0] in 'gd' else 'empty'}({size})" for a in names]
+    return [Assign(a, f"np.{'zeros' if a[0] in 'gd' else 'empty'}({size})") for a in names]
 
 
-def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
-    """The body of one step of a multi-stage scheme: ``stage(s, xin, c)``
-    gives the lines evaluating stage ``s`` at array ``xin`` and time
-    coefficient ``c``; between stages ``tmp`` is the stage input, and the
-    step writes ``x`` (``last``: extra lines inside that final loop)."""
+def stage_arrays(scheme, size="N_STATES", noise=False, fused=None):
+    """:func:`stage_allocs` as lines of a kernel body."""
+    return render_lines(stage_allocs(scheme, size, noise, fused), 4)
+
+
+def rk_step(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
+    """One step of a multi-stage scheme: ``stage(s, xin, c)`` gives the
+    statements evaluating stage ``s`` at array ``xin`` and time coefficient
+    ``c``; between stages ``tmp`` is the stage input, and the step writes
+    ``x`` (``last``: extra statements inside that final loop)."""
     tab = scheme.tableau
-    loop = f"        for i in range({size}):"
     L = []
     for s in range(tab.stages):
         if s:
-            L += [loop, f"            tmp[i] = {combination(tab.a[s], x, noise=noise)}"]
+            L.append(For("i", (size,), [Assign(Item("tmp", "i"),
+                                               combination(tab.a[s], x, noise=noise))]))
         L += stage(s, x if s == 0 else "tmp", tab.c[s])
-    L += [loop, f"            {x}[i] = {combination(tab.b, x, noise=noise)}", *last]
+    L.append(For("i", (size,), [Assign(Item(x, "i"), combination(tab.b, x, noise=noise)),
+                                *last]))
+    return L
+
+
+def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
+    """:func:`rk_step` as lines at the depth of a time loop's body, for a
+    ``stage`` that gives lines."""
+    verb = lambda lines: [Verbatim(ln) for ln in lines]
+    return render_lines(rk_step(scheme, lambda s, xin, c: verb(stage(s, xin, c)), x, size,
+                                noise, verb(last)), 8)
+
+
+def clip_step(layout, exs):
+    """Declared state bounds (``clip=``), applied to ``x`` after a step; a NaN
+    stays NaN (both comparisons are false), so divergence is still caught."""
+    L = []
+    for g, ex in zip(layout.groups, exs):
+        for k, lo, hi in ex["clip"]:
+            body = []
+            if lo != float("-inf"):
+                body.append(If([(f"x[i] < {lo!r}", [Assign("x[i]", f"{lo!r}")])]))
+            if hi != float("inf"):
+                body.append(If([(f"x[i] > {hi!r}", [Assign("x[i]", f"{hi!r}")])]))
+            L.append(For("i", (g.x(k, 0), g.x(k, 0) + g.n), body))
     return L
 
 
 def clip_lines(layout, exs, indent=8):
-    """Declared state bounds (``clip=``), applied to ``x`` after a step; a NaN
-    stays NaN (both comparisons are false), so divergence is still caught."""
-    pad = " " * indent
-    L = []
-    for g, ex in zip(layout.groups, exs):
-        for k, lo, hi in ex["clip"]:
-            L += [f"{pad}for i in range({g.x(k, 0)}, {g.x(k, 0) + g.n}):"]
-            if lo != float("-inf"):
-                L += [f"{pad}    if x[i] < {lo!r}:", f"{pad}        x[i] = {lo!r}"]
-            if hi != float("inf"):
-                L += [f"{pad}    if x[i] > {hi!r}:", f"{pad}        x[i] = {hi!r}"]
-    return L
+    """:func:`clip_step` as lines at ``indent``."""
+    return render_lines(clip_step(layout, exs), indent)

@@ -19,7 +19,7 @@ for a signal with a large offset; both sums are Kahan-compensated, so they
 do not drift with the number of samples.  (The loops must not be compiled
 with fast-math reassociation, which would remove the compensation.)  Min, max, the last sample and threshold
 crossings (with interpolated first and last crossing times) are the very
-operations of :mod:`nbblox.sim.sweep_measures` on the same samples, so they
+operations of :mod:`nbblox.sim.sweep.measures` on the same samples, so they
 are bit-for-bit those of the trace path.
 
 If the recording lines of ``run_<m>`` are not the expected text (codegen

@@ -21,12 +21,12 @@ import types as _types
 
 from .bayes import Posterior, posterior
 from .features import FEATURES, FeatureLoss, features
-from .leastsq import METHODS, fit
+from .leastsq import METHODS, OPTIMIZERS, fit
 from .problem import Problem
 from .result import FitResult, covariance_from_jacobian
 
-__all__ = ["fit", "features", "FeatureLoss", "FEATURES", "FitResult", "Problem", "METHODS",
-           "covariance_from_jacobian", "posterior", "Posterior"]
+__all__ = ["fit", "features", "FeatureLoss", "FEATURES", "FitResult", "Problem", "OPTIMIZERS",
+           "METHODS", "covariance_from_jacobian", "posterior", "Posterior"]
 
 
 class _CallableModule(_types.ModuleType):

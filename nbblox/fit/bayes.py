@@ -20,7 +20,7 @@ import numpy as np
 from ..compile.system import as_system
 from ..exceptions import ParameterError, suggest
 from .posterior import Posterior
-from .target import _LogPosterior, _Prior, _bounds, _noise
+from .target import LogPosterior, Prior, prior_bounds, noise_sigma
 
 __all__ = ["posterior", "Posterior"]
 
@@ -153,9 +153,9 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
     priors, centre, scale = [], [], []
     start = dict(start or {})
     for p in pnames:
-        lo, hi, dist = _bounds(system, p, params[p])
+        lo, hi, dist = prior_bounds(system, p, params[p])
         dist = prior.get(p, dist)
-        pr = _Prior(p, lo, hi, dist)
+        pr = Prior(p, lo, hi, dist)
         v = float(np.mean(start[p] if p in start else system.params[p]))
         if not lo <= v <= hi:
             raise ParameterError(f"the start value of '{p}' ({v:g}) is outside its range "
@@ -167,8 +167,8 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
         span = (hi - lo) if np.isfinite(hi - lo) else (dist.std() if dist is not None else 1.0)
         scale.append(1e-3 * span if span > 0 else 1e-3)
 
-    sigma = _noise(noise, names)
-    logpost = _LogPosterior(system, pnames, priors, t, names, values, sigma, sim, centre)
+    sigma = noise_sigma(noise, names)
+    logpost = LogPosterior(system, pnames, priors, t, names, values, sigma, sim, centre)
     # check the start before sampling: the first simulation must work
     y0 = logpost.predict(np.array(centre))
     snames = []
@@ -178,7 +178,7 @@ def posterior(system, data, params, *, noise="estimate", prior=None, t=None, rec
             spread = float(np.std(values[i])) or float(np.max(np.abs(values[i]))) or 1.0
             resid = float(np.std(values[i] - y0[i])) or 1e-3 * spread
             key = snames[i] if snames[i] in prior else ("sigma" if "sigma" in prior else None)
-            priors.append(_Prior(snames[i], math.log(1e-8 * spread), math.log(1e3 * spread),
+            priors.append(Prior(snames[i], math.log(1e-8 * spread), math.log(1e3 * spread),
                                  prior.get(key), log=True))
             centre.append(math.log(min(max(resid, 1e-7 * spread), 1e2 * spread)))
             scale.append(1e-2)

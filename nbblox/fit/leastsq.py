@@ -1,6 +1,6 @@
 """nb.fit: fit parameters of a System to data.
 
-Methods: ``"least_squares"`` (scipy's trust-region reflective least squares
+Optimizers (``optimizer=``): ``"least_squares"`` (scipy's trust-region reflective least squares
 with the exact Jacobian of the residuals from the sensitivity kernels),
 ``"multistart"`` (Sobol starts in the bounds, each refined by least squares),
 ``"differential_evolution"`` (scipy's global search, then polished by least
@@ -12,22 +12,73 @@ on dicts ``{name: values at the data times}``.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from ..compile import schemes
 from ..compile.system import as_system
 from ..exceptions import ParameterError, SimulationError
 from .features import FeatureLoss
 from .problem import Problem
 from .result import FitResult, covariance_from_jacobian
 
-__all__ = ["fit", "METHODS"]
+__all__ = ["fit", "OPTIMIZERS", "METHODS"]
 
-METHODS = ("least_squares", "multistart", "differential_evolution", "shooting", "nelder-mead")
+OPTIMIZERS = ("least_squares", "multistart", "differential_evolution", "shooting",
+              "nelder-mead")
+#: the old name of :data:`OPTIMIZERS` (``method=`` was fit's optimiser before it was the
+#: integrator, as in every other nbblox function)
+METHODS = OPTIMIZERS
+
+
+def optimizer_name(name):
+    """The name in :data:`OPTIMIZERS` that ``name`` spells (``"lm"``, ``-`` for ``_``,
+    any case), or None.
+
+    Examples
+    --------
+    >>> optimizer_name("Differential-Evolution"), optimizer_name("rk4")
+    ('differential_evolution', None)
+    """
+    m = str(name).lower().replace("_", "-")
+    m = {"least-squares": "least_squares", "differential-evolution": "differential_evolution",
+         "lm": "least_squares"}.get(m, m)
+    return m if m in OPTIMIZERS else None
+
+
+def _old_keywords(optimizer, method, integrator):
+    """fit's keywords before the one-name rule (DESIGN-NOTES "health (session 28)"):
+    ``method=`` with an optimiser's name and ``integrator=``, each still accepted with a
+    DeprecationWarning that names the new keyword."""
+    if method is not None and optimizer_name(method) is not None:
+        if optimizer is not None:
+            raise ParameterError(f"method={method!r} names an optimiser and optimizer= is "
+                                 "given too; method= is the time integrator")
+        warnings.warn(f"nb.fit(method={method!r}) names the optimiser: write "
+                      f"optimizer={method!r}. method= is the time integrator in nb.fit, as in "
+                      "nb.simulate and every other nbblox function", DeprecationWarning,
+                      stacklevel=3)
+        optimizer, method = method, None
+    if integrator is not None:
+        if method is not None:
+            raise ParameterError("the time integrator is given twice (method= and the old "
+                                 "integrator=); pass method= only")
+        warnings.warn(f"nb.fit(integrator={integrator!r}) is now method={integrator!r}, as in "
+                      "nb.simulate and every other nbblox function", DeprecationWarning,
+                      stacklevel=3)
+        method = integrator
+    if method is not None and schemes.get(method) is None:
+        raise ParameterError(
+            f"unknown integration method {method!r}: method= is the time integrator "
+            f"({', '.join(schemes.select(backend='sensitivity'))}); the optimiser is "
+            f"optimizer= ({', '.join(OPTIMIZERS)})")
+    return optimizer, "rk4" if method is None else method
 
 
 def _require_finite_bounds(pb, method):
     if not (np.all(np.isfinite(pb.lo)) and np.all(np.isfinite(pb.hi))):
-        raise ParameterError(f"method {method!r} searches the whole box: give finite bounds "
+        raise ParameterError(f"optimizer {method!r} searches the whole box: give finite bounds "
                              f"for {[n for n, a, b in zip(pb.names, pb.lo, pb.hi) if not np.isfinite(a - b)]}")
 
 
@@ -70,9 +121,9 @@ def _data_spikes(pb):
     return None if src is None else _spike_source(pb)(src)
 
 
-def fit(system, data, params, *, loss="mse", method=None, t=None, vars=None, t0=0.0,
-        dt=0.01, integrator="rk4", sigma=None, starts=8, seed=0, segments=8,
-        continuity=1.0, polish=True, max_nfev=None, tol=1e-10, maxiter=100):
+def fit(system, data, params, *, loss="mse", optimizer=None, t=None, vars=None, t0=0.0,
+        dt=0.01, method=None, sigma=None, starts=8, seed=0, segments=8,
+        continuity=1.0, polish=True, max_nfev=None, tol=1e-10, maxiter=100, integrator=None):
     """Fit parameters of ``system`` to ``data``.
 
     Parameters
@@ -89,12 +140,15 @@ def fit(system, data, params, *, loss="mse", method=None, t=None, vars=None, t0=
         :func:`nbblox.fit.features` loss compares features instead.  A
         callable ``loss(model, data)`` returns a float from two dicts of
         arrays at the data times.
-    method : str, optional
+    optimizer : str, optional
         ``"least_squares"`` (default for mse), ``"multistart"``,
         ``"differential_evolution"`` (default for feature losses),
         ``"shooting"`` or ``"nelder-mead"`` (default for callables).
-    t0, dt, integrator : float, float, str
-        Simulation start, fixed step (ms) and scheme (``"rk4"``...).
+    t0, dt, method : float, float, str
+        Simulation start, fixed step (ms) and integration scheme (default
+        ``"rk4"``; one with sensitivities), named ``method=`` as in
+        :func:`nbblox.simulate`.  An optimiser's name passed as ``method=``
+        (fit's meaning before) still works, with a DeprecationWarning.
     sigma : float or dict, optional
         Residual scale per variable (default 1).
     starts, seed : int
@@ -105,6 +159,8 @@ def fit(system, data, params, *, loss="mse", method=None, t=None, vars=None, t0=
         residuals, and whether to refine the result by (single-shooting)
         least squares from the shooting estimate.
     max_nfev, tol, maxiter : optimizer limits.
+    integrator : str, optional
+        Deprecated: the old name of ``method=``.
 
     Returns
     -------
@@ -119,9 +175,10 @@ def fit(system, data, params, *, loss="mse", method=None, t=None, vars=None, t0=
     >>> round(res.params["fhn.a"], 6)
     0.8
     """
+    optimizer, method = _old_keywords(optimizer, method, integrator)
     with _one_blas_thread():
-        return _fit(as_system(system), data, params, loss, method, t, vars, t0, dt,
-                    integrator, sigma, starts, seed, segments, continuity, polish, max_nfev,
+        return _fit(as_system(system), data, params, loss, optimizer, t, vars, t0, dt,
+                    method, sigma, starts, seed, segments, continuity, polish, max_nfev,
                     tol, maxiter)
 
 
@@ -137,16 +194,15 @@ def _one_blas_thread():
     return threadpool_limits(1, user_api="blas")
 
 
-def _fit(system, data, params, loss, method, t, vars, t0, dt, integrator, sigma, starts,
+def _fit(system, data, params, loss, optimizer, t, vars, t0, dt, integrator, sigma, starts,
          seed, segments, continuity, polish, max_nfev, tol, maxiter):
+    # below, `method` is the optimiser (the name in messages and on FitResult.optimizer)
+    if optimizer is None:
+        optimizer = ("differential_evolution" if isinstance(loss, FeatureLoss) else
+                     "nelder-mead" if callable(loss) else "least_squares")
+    method = optimizer_name(optimizer)
     if method is None:
-        method = ("differential_evolution" if isinstance(loss, FeatureLoss) else
-                  "nelder-mead" if callable(loss) else "least_squares")
-    method = str(method).lower().replace("_", "-").replace("nelder-mead", "nelder-mead")
-    method = {"least-squares": "least_squares", "differential-evolution":
-              "differential_evolution", "lm": "least_squares"}.get(method, method)
-    if method not in METHODS:
-        raise ParameterError(f"unknown fitting method {method!r}; choose one of {METHODS}")
+        raise ParameterError(f"unknown optimizer {optimizer!r}; choose one of {OPTIMIZERS}")
     if not (isinstance(loss, FeatureLoss) or callable(loss) or loss == "mse"):
         raise ParameterError(f"loss must be 'mse', nb.fit.features(...) or a callable, "
                              f"got {loss!r}")
@@ -156,14 +212,14 @@ def _fit(system, data, params, loss, method, t, vars, t0, dt, integrator, sigma,
     pb._data_solution = data if isinstance(data, Solution) else None
     mse = isinstance(loss, str)
     if method in ("least_squares", "multistart", "shooting") and not mse:
-        raise ParameterError(f"method {method!r} needs loss='mse' (residuals and their "
+        raise ParameterError(f"optimizer {method!r} needs loss='mse' (residuals and their "
                              "Jacobian); use 'differential_evolution' or 'nelder-mead' "
                              "for this loss")
     if mse and method in ("least_squares", "multistart", "shooting") and not pb.differentiable:
         raise SimulationError(
-            f"method {method!r} needs sensitivities, and '{system.circuit.name}' has spikes, "
+            f"optimizer {method!r} needs sensitivities, and '{system.circuit.name}' has spikes, "
             "delays or noise (or the numpy backend); use a feature loss with "
-            "method='differential_evolution' or 'nelder-mead'")
+            "optimizer='differential_evolution' or 'nelder-mead'")
     if method == "shooting":
         from .shooting import shooting
         return shooting(pb, segments=segments, continuity=continuity, max_nfev=max_nfev,

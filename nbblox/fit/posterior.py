@@ -258,7 +258,7 @@ class Posterior:
     def _rebuild_model(self):
         """The log-posterior of a loaded run (for predict()), rebuilt from the record."""
         from ..compile.system import as_system
-        from .target import _LogPosterior, _noise
+        from .target import LogPosterior, noise_sigma
         a = self.rerun_args()
         system = as_system(self.circuit)
         t, names, values = self.data
@@ -268,8 +268,8 @@ class Posterior:
             sim["seed"] = int(np.random.default_rng(a["seed"]).integers(2**31))
         k = len(a["params"])
         start = [float(v) for v in self.chains[0, 0, :k]]
-        return _LogPosterior(system, self.names[:k], [], t, names, values,
-                             _noise(a["noise"], names), sim, start)
+        return LogPosterior(system, self.names[:k], [], t, names, values,
+                             noise_sigma(a["noise"], names), sim, start)
 
     def plot(self, truths=None, **kw):
         """Corner plot (HoloViews; see :func:`nbblox.viz.corner.plot_corner`)."""

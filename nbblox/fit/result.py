@@ -2,6 +2,8 @@
 loss history, the simulation at the estimate and views of data vs fit."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 __all__ = ["FitResult", "covariance_from_jacobian"]
@@ -45,7 +47,9 @@ class FitResult:
         Loss at every model evaluation, in order.
     success, message : bool, str
         From the optimizer.
-    method : str
+    optimizer : str
+        The optimiser that found the estimate (``"least_squares"``...); the
+        integration scheme is ``solution.info["method"]``.
     nfev : int
     start, bounds : dict
     solution : Solution
@@ -57,7 +61,7 @@ class FitResult:
         segment start states).
     """
 
-    def __init__(self, names, estimate, covariance, loss, history, success, message, method,
+    def __init__(self, names, estimate, covariance, loss, history, success, message, optimizer,
                  nfev, start, bounds, solution, data, extra=None):
         self.names = list(names)
         self.params = {n: float(v) for n, v in zip(names, estimate)}
@@ -69,7 +73,7 @@ class FitResult:
         self.loss = float(loss)
         self.loss_history = np.asarray(history, dtype=float)
         self.success, self.message = bool(success), str(message)
-        self.method, self.nfev = method, int(nfev)
+        self.optimizer, self.nfev = optimizer, int(nfev)
         self.start = {n: float(v) for n, v in zip(names, start)}
         self.bounds = {n: (float(a), float(b)) for n, (a, b) in zip(names, bounds)}
         self.solution, self.data = solution, data
@@ -84,6 +88,15 @@ class FitResult:
                              "lo": [self.bounds[n][0] for n in self.names],
                              "hi": [self.bounds[n][1] for n in self.names]},
                             index=pd.Index(self.names, name="parameter"))
+
+    @property
+    def method(self):
+        """Deprecated: the optimiser, now :attr:`optimizer` (``method`` names the
+        time integrator everywhere in nbblox)."""
+        warnings.warn("FitResult.method is the optimiser: read FitResult.optimizer "
+                      "(method= names the time integrator in every nbblox function)",
+                      DeprecationWarning, stacklevel=2)
+        return self.optimizer
 
     @property
     def circuit(self):
@@ -108,5 +121,5 @@ class FitResult:
 
     def __repr__(self):
         est = ", ".join(f"{n}={self.params[n]:.6g}±{self.stderr[n]:.2g}" for n in self.names)
-        return (f"<FitResult {self.method}: {est}; loss {self.loss:.4g}, "
+        return (f"<FitResult {self.optimizer}: {est}; loss {self.loss:.4g}, "
                 f"{'converged' if self.success else 'NOT converged'}>")

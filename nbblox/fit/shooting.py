@@ -1,4 +1,4 @@
-"""Multiple shooting (the prediction-error idea) for nb.fit(method="shooting").
+"""Multiple shooting (the prediction-error idea) for nb.fit(optimizer="shooting").
 
 The data span is cut into ``K`` segments.  Segment 0 starts from the
 system's initial state; segments 1..K-1 start from free states ``s_k``
@@ -105,7 +105,7 @@ class _Segments:
 
 def shooting(pb, segments=8, continuity=1.0, max_nfev=None, tol=1e-10, polish=True):
     """Fit by multiple shooting; returns a :class:`~nbblox.fit.result.FitResult`
-    (called by :func:`nbblox.fit` with ``method="shooting"``)."""
+    (called by :func:`nbblox.fit` with ``optimizer="shooting"``)."""
     from scipy.optimize import least_squares
     sg = _Segments(pb, segments, continuity)
     s0 = sg.init_states(pb.start)

@@ -14,7 +14,7 @@ __all__ = []
 
 
 # -- priors -------------------------------------------------------------------------
-class _Prior:
+class Prior:
     """Log-density of one sampled coordinate (bounds and an optional scipy
     distribution); ``log`` marks a coordinate sampled as its logarithm."""
 
@@ -42,7 +42,7 @@ class _Prior:
         return f"uniform({self.lo:g}, {self.hi:g})"
 
 
-def _bounds(system, name, spec):
+def prior_bounds(system, name, spec):
     """(lo, hi, dist) of one parameter from ``params[name]``."""
     dist = None
     if spec is None:
@@ -65,7 +65,7 @@ def _bounds(system, name, spec):
 
 
 # -- likelihood ---------------------------------------------------------------------
-class _LogPosterior:
+class LogPosterior:
     """log prior + Gaussian log-likelihood of the residuals of one simulation.
     A run that diverges (SimulationError) or leaves a hard bound counts as
     -inf: no exception escapes into the sampler.
@@ -169,7 +169,7 @@ class _LogPosterior:
         return ll if math.isfinite(ll) else -np.inf
 
 
-def _noise(noise, names):
+def noise_sigma(noise, names):
     """Fixed sigma per variable (array), or None when it is estimated."""
     if isinstance(noise, str):
         if noise != "estimate":

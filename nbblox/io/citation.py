@@ -242,7 +242,7 @@ def citation(obj):
     >>> print(refs.bibtex().splitlines()[1])
     @article{Hodgkin1952,
     """
-    from .provenance import _run_info, circuit_of
+    from .provenance import run_info, circuit_of
     refs = Citations()
     circuit = circuit_of(obj)
     if circuit is not None:
@@ -262,7 +262,7 @@ def citation(obj):
     if kind in ("Posterior",):
         _add(refs, "Foreman-Mackey D, Hogg DW, Lang D, Goodman J (2013). emcee: the MCMC "
              "hammer. Publ Astron Soc Pac 125:306-312. doi:10.1086/670067", "posterior sampling")
-    method = _run_info(obj).get("method")
+    method = run_info(obj).get("method")
     if method:
         noisy = circuit is not None and any("xi" in b.type.eqs.used for b in circuit)
         key = "stochastic_heun" if (method == "heun" and noisy) else method

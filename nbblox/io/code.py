@@ -97,9 +97,10 @@ def _branch(br, circuit):
 def _fit(fit, circuit):
     bounds = ", ".join(f"{n!r}: ({_num(fit.bounds[n][0])}, {_num(fit.bounds[n][1])}, "
                        f"{_num(fit.start[n])})" for n in fit.names)
-    dt = fit.solution.info.get("dt")
+    dt, method = fit.solution.info.get("dt"), fit.solution.info.get("method", "rk4")
     return ["# data: the observed series (saved with the fit: nb.load(path).data)",
-            f"res = nb.fit(circuit, data, {{{bounds}}}, dt={dt!r}, method={fit.method!r})",
+            f"res = nb.fit(circuit, data, {{{bounds}}}, dt={dt!r}, method={method!r},",
+            f"             optimizer={fit.optimizer!r})",
             "res.plot()"]
 
 

@@ -194,7 +194,7 @@ def encode_fit(fit):
     import xarray as xr
     names = list(fit.names)
     fields = {"loss": fit.loss, "success": fit.success, "message": fit.message,
-              "method": fit.method, "nfev": fit.nfev, "extra": fit.extra}
+              "method": fit.optimizer, "nfev": fit.nfev, "extra": fit.extra}
     # own prefix: the root's dimensions must not clash with the solution group's
     text, arrays = pack(fields, "fit")
     est = lambda d: np.array([d[n] for n in names], dtype=np.float64)   # noqa: E731

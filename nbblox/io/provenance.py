@@ -193,7 +193,7 @@ def stamp(obj=None, *, seed=None, params=None, libraries=()):
     if circuit is not None:
         out["model"] = circuit.name
         out["model_hash"] = model_hash(circuit)
-    info = _run_info(obj)
+    info = run_info(obj)
     for k in ("method", "dt", "t_end", "seed"):
         if info.get(k) is not None:
             out[k] = info[k]
@@ -207,7 +207,10 @@ def stamp(obj=None, *, seed=None, params=None, libraries=()):
     return out
 
 
-def _run_info(obj):
+def run_info(obj):
+    """The run settings of a result (``method``, ``dt``, ``seed``...) as a dict: a
+    Solution's ``info``, a fit's solution's, an explorer's controls, a sweep
+    Dataset's attributes; ``{}`` for anything else (stamps and citations read it)."""
     if obj is None:
         return {}
     ex = getattr(obj, "explorer", obj)
@@ -216,7 +219,7 @@ def _run_info(obj):
     if hasattr(obj, "info") and isinstance(obj.info, dict):
         return obj.info
     if getattr(obj, "solution", None) is not None:           # FitResult
-        return _run_info(obj.solution)
+        return run_info(obj.solution)
     if hasattr(obj, "attrs"):                                 # sweep Dataset
         return dict(obj.attrs)
     return {}

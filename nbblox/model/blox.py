@@ -98,6 +98,10 @@ class BloxType:
         Inputs the model reads as a value from exactly one source (a
         synapse's ``V_post``): compiling warns when one is unconnected or fed
         twice (an error with ``strict=True``).
+    state_docs : dict, optional
+        A few words per state, e.g. ``{"A": "fraction of cells firing"}``:
+        axis labels of a state without a unit say what it is (``"A ·
+        fraction of cells firing"``, not a bare ``"A"``).
 
     Examples
     --------
@@ -135,7 +139,7 @@ class BloxType:
     def _build(self, equations, params=None, *, inputs=None, outputs=None, init=None,
                spike=None, reset=None, refractory=None, kind="custom", doc="", citation="",
                presets=None, refractory_hold=None, clip=None, units=None,
-               required_inputs=()):
+               required_inputs=(), state_docs=None):
         # a blox with outputs may have no states (e.g. a sinusoidal input)
         self.eqs = parse_equations(equations, blox=self.name,
                                    allow_stateless=outputs is not None)
@@ -220,6 +224,7 @@ class BloxType:
             if u not in self.inputs:
                 raise ParameterError(f"blox '{self.name}': required input '{u}' is not an "
                                      f"input (inputs: {', '.join(self.inputs) or 'none'})")
+        self.state_docs = self._check_state_docs(state_docs, states)
         self.units = dict(units or {})
         known = set(states) | set(self.inputs) | set(self.output_text) | set(self.eqs.aux_names)
         for k, v in self.units.items():
@@ -361,6 +366,17 @@ class BloxType:
         f = lambda v: None if v in (float("inf"), float("-inf")) else v
         return {k: [f(lo), f(hi)] for k, (lo, hi) in self.clip.items()}
 
+    def _check_state_docs(self, docs, states):
+        """``state_docs`` as ``{state: one line of text}``."""
+        out = {}
+        for k, v in (docs or {}).items():
+            if k not in states or not isinstance(v, str) or "\n" in v or len(v) > 60:
+                raise ParameterError(f"blox '{self.name}': state_docs= gives {str(k)[:40]!r}: "
+                                     "name a state and describe it in one line (at most 60 "
+                                     "characters)." + suggest(str(k), states))
+            out[k] = v.strip()
+        return out
+
     def to_dict(self):
         """Plain-data form used by Circuit JSON; re-parsed on load."""
         return {"name": self.name, "equations": self.eqs.text,
@@ -375,14 +391,15 @@ class BloxType:
                 **({"clip": self._clip_data()} if self.clip else {}),
                 **({"units": dict(self.units)} if self.units else {}),
                 **({"required_inputs": list(self.required_inputs)}
-                   if self.required_inputs else {})}
+                   if self.required_inputs else {}),
+                **({"state_docs": dict(self.state_docs)} if self.state_docs else {})}
 
     @classmethod
     def from_dict(cls, d):
         d = dict(d)
         allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
                    "reset", "refractory", "kind", "doc", "citation", "presets",
-                   "refractory_hold", "clip", "units", "required_inputs"}
+                   "refractory_hold", "clip", "units", "required_inputs", "state_docs"}
         extra = set(d) - allowed
         if extra:
             raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")
@@ -391,7 +408,8 @@ class BloxType:
                  "inputs": (list, tuple, type(None)), "outputs": (Mapping, str, type(None)),
                  "init": (Mapping, type(None)), "spike": (str, type(None)),
                  "reset": (str, type(None)), "refractory": (int, float, type(None)),
-                 "kind": str, "doc": str, "citation": str, "presets": (Mapping, type(None))}
+                 "kind": str, "doc": str, "citation": str, "presets": (Mapping, type(None)),
+                 "state_docs": (Mapping, type(None))}
         for key in ("name", "equations"):
             if key not in d:
                 raise ParameterError(f"a blox type needs '{key}'")

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["state_unit"]
+__all__ = ["state_unit", "state_doc"]
 
 
 @functools.lru_cache(maxsize=256)
-def _inferred_units(btype):
+def inference_key(btype):
+    """What :func:`inferred_units` reads of ``btype``: its equation text and the
+    units of its parameters (a key for caches of the result)."""
+    return (btype.eqs.text, tuple(btype.states),
+            tuple(sorted((k, p.unit or "") for k, p in btype.params.items())))
+
+
+@functools.lru_cache(maxsize=256)
+def inferred_units(btype):
     """{state: unit or None} from the equations (see the module docstring)."""
     import sympy as sp
     states = list(btype.states)
@@ -40,9 +48,11 @@ def _inferred_units(btype):
     return out
 
 
-def state_unit(circuit, name):
+def state_unit(circuit, name, infer=None):
     """Unit of state ``"blox.state"`` (or ``"col1.L23.E.V"``, ``"pop[3].V"``) of
-    ``circuit`` (a Circuit or None), or None.
+    ``circuit`` (a Circuit or None), or None.  ``infer(btype)`` replaces the
+    inference from the equations (viz/ passes one cached on disk, so a plot
+    needs no SymPy in a warm kernel).
 
     Examples
     --------
@@ -61,8 +71,26 @@ def state_unit(circuit, name):
         u = str(declared[st]).strip()
         return "" if u in ("1", "dimensionless") else u   # a fraction: no unit shown
     try:
-        return _inferred_units(btype).get(st)
+        return (infer or inferred_units)(btype).get(st)
     except Exception:
         return None
 
 
+
+
+def state_doc(circuit, name):
+    """What state ``"blox.state"`` of ``circuit`` is, in a few words (the
+    type's ``state_docs``), or ``""``.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> state_doc(nb.Circuit([nb.blox.MorrisLecar(name="ml")]), "ml.w")
+    'open K⁺ channel fraction'
+    """
+    try:
+        bname, st = name.rsplit(".", 1)
+        btype = circuit[bname.split("[", 1)[0]].type
+    except Exception:
+        return ""
+    return getattr(btype, "state_docs", {}).get(st, "")

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from ..compile.arrays import KernelArrays
 from ..exceptions import SimulationError
 
 __all__ = ["run_full", "noise_seed"]
@@ -102,6 +103,14 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     state = CallbackState(system, x, p, syn_w, pl) if callback is not None else None
     history = [(t0, syn_w.copy())] if rec_every else None
     seen, error = 0, None   # chunks already shown to the callback
+    # the kernel's arguments, by name (the chunk loop moves step0/nsteps/j0/nspk0)
+    args = KernelArrays(
+        x=x, p=p, w=weights_e, src=L.src, dst=L.dst, dls=dls, t0=t0, dt=dt, step0=0,
+        nsteps=nsteps, stride=stride, rec=rec, out_t=out_t, out_x=out_x, j0=0, seed=seed,
+        hist=hist, refr=refr, hold=hold, tref=tref, syn_ptr=L.syn_ptr, syn_post=L.syn_post,
+        syn_w=syn_w, syn_d=syn_d, ring=ring, spk_i=spk_i, spk_t=spk_t, nspk0=0,
+        rev_ptr=L.rev_ptr, rev_pre=L.rev_pre, rev_syn=L.rev_syn,
+        **{k: pl[k] for k in ("pl_par", "pl_tr", "pl_tl", "syn_c", "syn_ct", "pl_d")})
 
     def drain():
         chunks_i.append(spk_i[:nspk].copy())
@@ -112,11 +121,8 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
         for k in (every, rec_every, check_every):
             if k:
                 stop_at = min(stop_at, (step // k + 1) * k)
-        step, status, j, nspk = kernel(
-            x, p, weights_e, L.src, L.dst, dls, t0, dt, step, stop_at, stride, rec, out_t,
-            out_x, j, seed, hist, refr, hold, tref, L.syn_ptr, L.syn_post, syn_w, syn_d,
-            ring, spk_i, spk_t, nspk, pl["pl_par"], pl["pl_tr"], pl["pl_tl"], L.rev_ptr,
-            L.rev_pre, L.rev_syn, pl["syn_c"], pl["syn_ct"], pl["pl_d"])
+        args = args._replace(step0=step, nsteps=stop_at, j0=j, nspk0=nspk)
+        step, status, j, nspk = kernel(*args)
         if status == -2:
             # buffer full: keep what we have and continue from this step
             drain()

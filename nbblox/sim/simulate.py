@@ -336,7 +336,7 @@ def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named
     out_x = np.empty((rec.size, nrec))
     L = system.layout
     if system.backend == "numpy":
-        done, bad, j = _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec,
+        done, bad, j = run_reference(system, method, x, p, t0, dt, nsteps, stride, rec,
                                       out_t, out_x)
     else:
         kernel = getattr(system._k, f"run_{method}")
@@ -349,7 +349,7 @@ def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named
     return sol
 
 
-def _run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
+def run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
     """The same fixed-step schemes in plain NumPy (oracle and fallback)."""
     L, k = system.layout, system.reference
     f = lambda t, y, _: k.rhs(t, y, p, system.weights, L.src, L.dst)

@@ -48,8 +48,8 @@ _open_sessions = weakref.WeakSet()   # served dashboards whose browser session i
 def _setup_if_kernel():
     """In a notebook, load the JavaScript once, with KaTeX for the equations
     (without it Panel shows raw TeX under a "KaTeX was not imported" warning)."""
-    from ..notebook import _kernel_shell, setup_notebook
-    if _kernel_shell() is not None:
+    from ..notebook import kernel_shell, setup_notebook
+    if kernel_shell() is not None:
         setup_notebook(extensions=("katex",))
 
 

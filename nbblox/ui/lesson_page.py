@@ -17,7 +17,8 @@ exercises nobody can answer.  This module builds the page itself:
   with a rich repr, a plain value) -- nothing else, and no empty boxes;
 * an exercise cell (``nb.lessons.check("name", my_answer)``) becomes an
   answer box and a "check" button that calls the same checker;
-* the title is the notebook's first heading.
+* the title is the notebook's first heading, shown once: in the page's
+  header (the body no longer repeats it).
 
 Executing a notebook runs its code: serve your own notebooks (as with
 ``panel serve``).  The server binds 127.0.0.1 (``nbblox serve``).
@@ -68,7 +69,10 @@ def exercise_of(source):
 
 
 def _math(content, opts):
-    body = html.escape(content, quote=False)
+    # Bokeh hands the maths of the HTML *string* to MathJax: an escaped "<" or ">"
+    # arrived as the TeX "&gt;" (lesson 14's "V > V_th" showed raw).  TeX's own
+    # \lt / \gt keep the comparison and put no markup into the page.
+    body = content.replace("<", r"\lt ").replace(">", r"\gt ")
     return f"$${body}$$" if opts.get("display_mode") else f"\\({body}\\)"
 
 
@@ -88,17 +92,36 @@ def markdown_html(text):
     >>> print(markdown_html(r"Around $I \\approx 0.33$ it *oscillates*; $$\\dot V = 0$$"))
     <p>Around <span class="math inline">\\(I \\approx 0.33\\)</span> it <em>oscillates</em>; <div class="math inline">$$\\dot V = 0$$</div></p>
     <BLANKLINE>
+    >>> print(markdown_html(r"$a > 1$ and $x<y$"))
+    <p><span class="math inline">\\(a \\gt  1\\)</span> and <span class="math inline">\\(x\\lt y\\)</span></p>
+    <BLANKLINE>
     """
     return _parser().render(text)
 
 
 def _title(cells, fallback):
-    for kind, src in cells:
-        if kind == "markdown":
-            for line in src.splitlines():
-                if line.lstrip().startswith("#"):
-                    return line.lstrip().lstrip("#").strip()
-    return fallback
+    """``(title, cells)``: the first heading, and the cells without it (the page
+    header shows the title; the body repeated it as a headline).
+
+    Examples
+    --------
+    >>> _title([("markdown", "# Lesson 1\\n\\nText"), ("code", "x = 1")], "01")
+    ('Lesson 1', [('markdown', '\\nText'), ('code', 'x = 1')])
+    >>> _title([("markdown", "# Only the title")], "01")
+    ('Only the title', [])
+    >>> _title([("code", "x = 1")], "01")
+    ('01', [('code', 'x = 1')])
+    """
+    for i, (kind, src) in enumerate(cells):
+        if kind != "markdown":
+            continue
+        lines = src.splitlines()
+        for j, line in enumerate(lines):
+            if line.lstrip().startswith("#"):
+                rest = "\n".join(lines[:j] + lines[j + 1:])
+                kept = [(kind, rest)] if rest.strip() else []
+                return line.lstrip().lstrip("#").strip(), cells[:i] + kept + cells[i + 1:]
+    return fallback, list(cells)
 
 
 def _show(obj):
@@ -233,8 +256,7 @@ def exercise_box(name):
 def lesson_app(path):
     """``(factory, title)``: the factory builds one session's page for notebook ``path``."""
     from pathlib import Path
-    cells = read_cells(path)
-    title = _title(cells, Path(path).stem)
+    title, cells = _title(read_cells(path), Path(path).stem)
     folder = str(Path(path).resolve().parent)
 
     def app():

@@ -14,7 +14,7 @@ import numpy as np
 
 from .phaseplane import line, param_label
 from .style import CANVAS, FONTS, PALETTE, SPECIAL
-from .units import axis_label, short_names, state_unit
+from .units import axis_label, short_names, state_doc, state_unit
 
 __all__ = ["plot_branch", "plot_brute_force", "branch_elements"]
 
@@ -56,7 +56,8 @@ def branch_elements(br, y=None, color=None, framewise=False):
             raise ParameterError(f"no state named {y!r} on this branch." + suggest(y, br.state_names))
         xs, xl, yl = br.param_values, br.param_names[0], y
         xd = hv.Dimension(xl, label=param_label(system, xl))
-        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl)))
+        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl),
+                                               state_doc(system, yl)))
         curves = [(xs, br.max[y]), (xs, br.min[y])] if cycle else [(xs, br.states[y])]
     color = color or (CYCLE if cycle else EQUILIBRIUM)
     what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")

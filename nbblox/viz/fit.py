@@ -43,5 +43,5 @@ def plot_fit(result, width=700, height=240, history=True, max_points=MAX_POINTS)
         ev = np.arange(1, h.size + 1)[ok]
         panels.append(hv.Curve((ev, h[ok]), "evaluation", "loss").opts(
             logy=True, width=width, height=int(height * 0.7),
-            color=PALETTE[0], title=f"loss history ({result.method})"))
+            color=PALETTE[0], title=f"loss history ({result.optimizer})"))
     return hv.Layout(panels).cols(1)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .style import CANVAS, FONTS, PALETTE, STABILITY
-from .units import axis_label, model_title, pretty_unit, safe, safe_title, short_names, state_unit
+from .units import (axis_label, model_title, pretty_unit, safe, safe_title, short_names,
+                    state_doc, state_unit)
 
 __all__ = ["plot_phase_plane", "phase_portrait", "nullcline_label", "joined", "param_label",
            "arrows"]
@@ -102,7 +103,7 @@ def arrows(X, Y, U, V, xlim=None, ylim=None, length=0.55, head=0.35):
 
 def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=(),
                    clicked=(), xlim=None, ylim=None, units=None, title="", width=440,
-                   height=380, framewise=False):
+                   height=380, framewise=False, docs=("", "")):
     """A phase portrait from arrays.
 
     Parameters
@@ -118,6 +119,8 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     runs, clicked : list of (k, 2) arrays
         Trajectories of the current run, and those started by clicks.
     units : (str or None, str or None)
+    docs : (str, str)
+        What x and y are (a state without a unit: ``"w · recovery variable"``).
     xlim, ylim : (float, float), optional
     framewise : bool
         Ranges follow each new frame (live views).
@@ -137,8 +140,11 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     import holoviews.plotting.bokeh  # noqa: F401
     ux, uy = units or (None, None)
     sx, sy = short_names([x, y])
-    xd = hv.Dimension(x, label=axis_label([sx], ux), range=tuple(xlim) if xlim else (None, None))
-    yd = hv.Dimension(y, label=axis_label([sy], uy), range=tuple(ylim) if ylim else (None, None))
+    dx, dy = docs or ("", "")
+    xd = hv.Dimension(x, label=axis_label([sx], ux, dx),
+                      range=tuple(xlim) if xlim else (None, None))
+    yd = hv.Dimension(y, label=axis_label([sy], uy, dy),
+                      range=tuple(ylim) if ylim else (None, None))
     common = dict(backend="bokeh", framewise=framewise)
     els = []
     if grid is not None:
@@ -192,15 +198,29 @@ def plot_phase_plane(pp, width=440, height=380, title=None):
     return phase_portrait(pp.x, pp.y, grid=(pp.grid_x, pp.grid_y, pp.u, pp.v),
                           x_lines=pp.nullclines["x"], y_lines=pp.nullclines["y"],
                           fixed=pp.fixed_points, runs=pp.trajectories, xlim=pp.xlim,
-                          ylim=pp.ylim, units=units, title=title, width=width, height=height)
+                          ylim=pp.ylim, units=units, title=title, width=width, height=height,
+                          docs=(state_doc(system, pp.x), state_doc(system, pp.y)))
 
 
 def param_label(system, name):
-    """Axis label of a parameter: ``"I (µA/cm²)"`` (the blox prefix dropped)."""
+    """Axis label of a parameter: ``"I (µA/cm²)"`` (the blox prefix dropped); one
+    without a unit says what it is, as its slider does (``"P · external drive to
+    E"``, not a bare ``"P"``).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> s = nb.compile(nb.blox.WilsonCowan(name="wc"))
+    >>> param_label(s, "wc.P"), param_label(s, "wc.tau_E")
+    ('P · external drive to E', 'tau_E (ms)')
+    """
     try:
-        unit = system.parameter_info(name).unit
+        info = system.parameter_info(name)
+        unit, doc = info.unit, (info.doc or "").replace("->", "→").strip()
     except Exception:
-        unit = ""
+        unit, doc = "", ""
     short = name.split(".", 1)[-1]
     u = pretty_unit(unit)
-    return safe(f"{short} ({u})" if u else short)
+    if u:
+        return safe(f"{short} ({u})")
+    return safe(f"{short} · {doc}" if doc and len(doc) <= 30 else short)

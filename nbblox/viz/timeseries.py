@@ -10,7 +10,7 @@ import numpy as np
 
 from ..exceptions import ParameterError, suggest
 from .style import CANVAS, FONTS, PALETTE, y_range
-from .units import axis_label, model_title, safe, safe_title, short_names, state_unit
+from .units import axis_label, model_title, safe, safe_title, short_names, state_doc, state_unit
 
 __all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS",
            "PALETTE", "panel_groups"]
@@ -110,7 +110,7 @@ def panel_groups(names, units, arrays):
 
 def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title="",
                        ylabel=None, ylim=None, frame=False, units=None, labels=None,
-                       dim="value", legend=None, responsive=False):
+                       dim="value", legend=None, responsive=False, docs=None):
     """HoloViews view of already-sampled data: ``columns`` is ``{name: array}``.
 
     The explorer's live DynamicMap calls this with each new run, so the static
@@ -135,6 +135,9 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     responsive : bool
         Fill the width of the container (``height`` stays fixed): live views
         fit their notebook column and reflow when it is resized.
+    docs : dict, optional
+        ``{name: what it is}`` (:func:`~nbblox.viz.units.state_doc`): the y
+        label of one quantity without a unit says what it is.
 
     Examples
     --------
@@ -152,6 +155,9 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     units = units or {}
     common = {units.get(n) for n in names}
     unit = common.pop() if len(common) == 1 else None
+    docs = docs or {}
+    same = {docs.get(n, "") for n in names}
+    doc = same.pop() if len(same) == 1 else ""
     if ylim is None and names:
         vals = [np.asarray(columns[n], float) for n in names]
         fin = [v[np.isfinite(v)] for v in vals]
@@ -168,10 +174,11 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     for i, (name, y) in enumerate(columns.items()):
         if overlay:
             vd = hv.Dimension(dim, label=ylabel or axis_label(shown if len(names) > 1
-                                                              else [shown[i]], unit))
+                                                              else [shown[i]], unit, doc))
         else:
             vd = hv.Dimension(name.replace(".", "_").replace("[", "_").replace("]", ""),
-                              label=ylabel or axis_label([shown[i]], units.get(name)))
+                              label=ylabel or axis_label([shown[i]], units.get(name),
+                                                         docs.get(name, "")))
         # a dict with its datatype named skips HoloViews' interface guessing (live updates)
         c = hv.Curve({"time": t, vd.name: y}, kdims=[tdim], vdims=[vd], label=shown[i],
                      datatype=["dictionary", "array"])
@@ -240,6 +247,7 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
     t, Y = downsample(sol.t, sol.values[idx], max_points)
     system = getattr(sol, "system", None)
     units = {n: state_unit(system, n) for n in names}
+    docs = {n: state_doc(system, n) for n in names}
     labels = dict(zip(names, short_names(names)))
     if title is None:
         what = model_title(system)
@@ -255,7 +263,7 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
         cols = {names[i]: Y[i] for i in g}
         panels.append(timeseries_element(
             t, cols, width=width, height=height, title=title if k == 0 else "", frame=True,
-            units=units, labels=labels, dim=f"y{k}" if k else "value",
+            units=units, labels=labels, dim=f"y{k}" if k else "value", docs=docs,
             legend=len(g) > 1))
     has_spikes = len(sol.spikes.get("time", ())) > 0
     if raster or (raster is None and has_spikes):

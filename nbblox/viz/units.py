@@ -8,9 +8,10 @@ guessed beyond that: an unknown unit is ``None`` and the label shows none.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-__all__ = ["state_unit", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
+__all__ = ["state_unit", "state_doc", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
            "safe_title"]
 
 def safe(text):
@@ -65,6 +66,35 @@ def state_unit(system, name):
     ('mV', '')
     """
     from ..model.state_units import state_unit as _of
+    return _of(getattr(system, "circuit", None), name, infer=_cached_units)
+
+
+#: modules whose code decides the inferred units (a change invalidates the disk cache)
+_UNIT_CODE = ("model/state_units.py", "model/equations.py", "model/expression.py",
+              "model/symbolic.py", "model/functions.py")
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_units(btype):
+    """The units inferred from ``btype``'s equations, from the disk cache when a
+    previous process inferred them (keyed by equation text, parameter units,
+    nbblox and SymPy versions): a first plot then never imports SymPy."""
+    from ..compile.derived import cached_json
+    from ..model.state_units import inferred_units, inference_key
+    return cached_json("units", inference_key(btype), lambda: inferred_units(btype),
+                       code=_UNIT_CODE)
+
+
+def state_doc(system, name):
+    """What a state is, in a few words (its type's ``state_docs``), or ``""``.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> state_doc(nb.compile(nb.blox.WilsonCowan(name="wc")), "wc.E")
+    'excitatory activity'
+    """
+    from ..model.state_units import state_doc as _of
     return _of(getattr(system, "circuit", None), name)
 
 
@@ -82,8 +112,10 @@ def short_names(names):
     return list(names)
 
 
-def axis_label(names, unit=None):
-    """``"V (mV)"``; ``"m, h, n"``; ``"value (mV)"`` for more than four names.
+def axis_label(names, unit=None, doc=""):
+    """``"V (mV)"``; ``"m, h, n"``; ``"value (mV)"`` for more than four names;
+    one quantity without a unit says what it is (``doc``): ``"A · fraction of
+    cells firing"``, not a bare ``"A"``.
 
     One quantity recorded in several blox (``col1.E.A``, ``col2.E.A``) is named
     once, by the quantity: the blox are told apart by the legend.
@@ -92,16 +124,21 @@ def axis_label(names, unit=None):
     --------
     >>> axis_label(["V"], "mV"), axis_label(["m", "h", "n"], ""), axis_label(list("abcde"))
     ('V (mV)', 'm, h, n', 'value')
+    >>> axis_label(["col1.E.A", "col2.E.A"], "", "fraction of cells firing")
+    'A · fraction of cells firing'
     >>> axis_label(["col1.E.A", "col2.E.A", "col3.E.A"]), axis_label(["a.V", "b.V"], "mV")
     ('A', 'V (mV)')
     """
     last = {str(n).rsplit(".", 1)[-1] for n in names}
+    one = len(names) == 1 or (len(last) == 1 and all("." in str(n) for n in names))
     if len(names) > 1 and len(last) == 1 and all("." in str(n) for n in names):
         head = last.pop()
     else:
         head = ", ".join(names) if len(names) <= 4 else "value"
     u = pretty_unit(unit)
-    return safe(f"{head} ({u})" if u else head)
+    if u:
+        return safe(f"{head} ({u})")
+    return safe(f"{head} · {doc}" if doc and one else head)
 
 
 def model_title(system):

@@ -175,8 +175,8 @@ def test_exprel_derivatives_are_finite_and_accurate_at_zero():
     # d^k/dx^k (e^x - 1)/x = int_0^1 t^k e^(x t) dt, checked by quadrature (used for the
     # Lyapunov coefficient of HH, whose rates have removable singularities)
     from scipy.integrate import quad
-    from nbblox.analysis._common import _np_expreln
+    from nbblox.analysis._common import np_expreln
     for k in range(4):
         for x in (-30.0, -1.0, -0.1, -1e-9, 0.0, 0.05, 0.1, 2.0, 20.0):
             ref = quad(lambda t: t ** k * np.exp(x * t), 0, 1, epsabs=0, epsrel=1e-13)[0]
-            assert _np_expreln(k, np.array([x]))[0] == pytest.approx(ref, rel=1e-10)
+            assert np_expreln(k, np.array([x]))[0] == pytest.approx(ref, rel=1e-10)

@@ -46,7 +46,8 @@ def lab_outputs(out):
     (root / "notebooks").mkdir()
     shutil.copy(lab.NOTEBOOKS / "appearance.ipynb", root / "notebooks" / "appearance.ipynb")
     settings = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
-    names = ["hh_plot", "phase_plane", "explorer", "circuit_card", "dashboard", "builder"]
+    names = ["hh_plot", "phase_plane", "explorer", "explorer_single", "circuit_card", "dashboard",
+             "builder"]
     # 1400 px wide like the tests (the width decides the layout); tall, so that every
     # output is on screen whole
     with lab.jupyter_lab(root, settings=settings) as server, \

@@ -24,6 +24,7 @@ import shutil
 import pytest
 
 import lab
+import looks
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +81,10 @@ def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
     labels = {a["label"] for a in axes}
     # Hodgkin-Huxley: V in mV, the gates dimensionless; Morris-Lecar in the explorer
     assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
+    # a quantity without a unit says what it is: the dashboard's Wilson-Cowan axis was a
+    # bare "E", the explorer's Morris-Lecar gate a bare "w" (a served column: "A")
+    assert not looks.terse_labels(axes), looks.terse_labels(axes)
+    assert {"E · excitatory activity", "w · open K⁺ channel fraction"} <= labels, labels
 
 
 def test_no_plot_is_a_flat_strip(shown):
@@ -90,6 +95,38 @@ def test_no_plot_is_a_flat_strip(shown):
     # (a linked panel under a titled one may be smaller: it shares its time axis)
     flat = [f for f in frames if f["height"] < (150 if f["title"] else 120)]
     assert not flat, flat
+
+
+_EXPLORERS = lab._WALK + """() => {
+  const all = [...walk(document.body)];
+  const has = (e, c) => e.classList && e.classList.contains(c);
+  const box = e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom,
+                                                                  height: r.height}; };
+  return all.filter(e => has(e, 'nbblox-explorer')).map(ex => {
+    const inner = [...walk(ex)];
+    const name = inner.find(e => has(e, 'nbblox-explorer-name'));
+    const ctl = inner.find(e => has(e, 'nbblox-controls'));
+    const views = inner.find(e => has(e, 'nbblox-views'));
+    // the plots: Bokeh's canvases (stacked layers: the largest box per plot)
+    const plots = [...walk(views)].filter(e => e.tagName === 'CANVAS' && visible(e)).map(box);
+    return {name: name ? name.textContent.trim() : '', controls: box(ctl), views: box(views),
+            plot_bottom: Math.max(...plots.map(b => b.bottom)), n_canvas: plots.length};
+  }); }"""
+
+
+def test_a_single_plot_fills_the_height_of_the_sliders_beside_it(shown):
+    # lesson 2's explorer: one 310 px time series beside 770 px of sliders left a
+    # 460 px empty area under the plot.  The plot grows to the controls' height, and
+    # the controls never grow past a bounded, scrolling column of slider cards.
+    explorers = {e["name"]: e for e in shown.evaluate(_EXPLORERS)}
+    hh = explorers["hh"]
+    lab.screenshot_element(shown.locator(".nbblox-explorer").nth(1), "appearance_single_plot")
+    empty = hh["controls"]["bottom"] - hh["plot_bottom"]
+    assert abs(empty) <= 80, hh
+    assert hh["controls"]["height"] <= 900, hh      # 1000 px window: one screen
+    # the three-view explorer next to it is taller than its controls: nothing grew there
+    ml = explorers["ml"]
+    assert ml["views"]["height"] > ml["controls"]["height"], ml
 
 
 def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):
@@ -146,7 +183,7 @@ def test_outputs_reflow_when_the_window_narrows(shown):
         print("builder at 900 px:", narrow)
     finally:
         shown.set_viewport_size({"width": 1400, "height": 1000})
-    assert len(apps) == 2, apps                  # the explorer and the dashboard
+    assert len(apps) == 3, apps                  # two explorers and the dashboard
     assert len(builders) == 1, builders
     assert not [o for o in over if o["output"] in apps + builders], over
     assert narrow["area_width"] < 600, narrow    # the case the old minimum broke

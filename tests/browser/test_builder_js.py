@@ -200,6 +200,44 @@ def test_palette_names_are_not_cut_off(ui):
     assert not cut, cut
 
 
+_BROKEN_WORDS = """() => { const out = [];
+  for (const e of document.querySelectorAll('.nbb-item-name')) {
+    const node = e.firstChild, text = node.textContent;
+    // words: the name's camel-case parts (split by the zero-width spaces) and spaces
+    let start = 0;
+    for (const part of text.split(/([\u200b ])/)) {
+      if (part && !/^[\u200b ]$/.test(part)) {
+        const r = document.createRange();
+        r.setStart(node, start); r.setEnd(node, start + part.length);
+        const tops = new Set([...r.getClientRects()].filter(b => b.width > 0)
+                                                     .map(b => Math.round(b.top)));
+        if (tops.size > 1) out.push(text.replace(/\u200b/g, '') + ': ' + part);
+      }
+      start += part.length;
+    }
+    if (e.scrollWidth > e.clientWidth + 1) out.push(text.replace(/\u200b/g, '') + ': clipped');
+  }
+  return out; }"""
+
+
+def test_palette_names_break_only_between_words_at_468_px(ui):
+    """Issue 16: at a 468 px widget (a notebook column beside the file browser)
+    "MontbrioPazoRoxin|Syr" broke inside a word.  Each camel-case part of every
+    palette name stays on one line, and no name is clipped."""
+    page = ui.page
+    page.evaluate("() => { document.getElementById('root').style.width = '468px'; }")
+    page.wait_for_timeout(200)
+    try:
+        width = page.evaluate("() => document.querySelector('.nbb-builder').clientWidth")
+        broken = page.evaluate(_BROKEN_WORDS)
+        names = page.locator(".nbb-item-name").count()
+        lab.screenshot_element(page.locator(".nbb-palette"), "builder_palette_468")
+    finally:
+        page.evaluate("() => { document.getElementById('root').style.width = '1250px'; }")
+    assert width <= 468 and names == len(nb.blox.CATALOG)
+    assert not broken, broken
+
+
 def test_connecting_into_a_blox_without_inputs_is_refused(ui):
     page, b = ui.page, ui.b
     b.add("WilsonCowan", name="a", x=0, y=0)

@@ -4,7 +4,8 @@ reads it (issue 16).  Each check is a defect that was seen on the served page:
 * maths shown raw (``$V$``, ``$\\dot V = 0$``) or with a backslash turned into
   a control character (``\\approx`` -> bell): no text node holds TeX, and
   MathJax drew the formulas;
-* the header said "01 First Neuron Fhn": the title is the lesson's first heading;
+* the header said "01 First Neuron Fhn": the title is the lesson's first heading,
+  shown once (the header carried it and the body began with the same H1);
 * the "=" signs of a blox's aligned equations zigzagged;
 * a card "Object inline: true" (a stray return value) and empty cards: no such
   text, no empty cell box;
@@ -21,6 +22,7 @@ import time
 import pytest
 
 import lab
+import looks
 from test_dashboard_serve import nbblox_serve
 
 pytestmark = pytest.mark.browser
@@ -58,6 +60,18 @@ def test_title_is_the_first_heading(lesson_page):
     want = first_heading(LESSON)
     assert lesson_page.title() == want
     assert want in lesson_page.locator("header, .title, #header").first.inner_text()
+
+
+def test_title_is_shown_once(lesson_page):
+    # the header carried the title and the body began with the same H1
+    shown = looks.headings_with(lesson_page, first_heading(LESSON))
+    assert len(shown) == 1, shown
+
+
+def test_every_served_lesson_check_passes(lesson_page):
+    # the checks every served lesson gets (test_lessons_served.py)
+    problems = {k: v for k, v in looks.lesson_problems(lesson_page, LESSON).items() if v}
+    assert not problems, problems
 
 
 def test_maths_is_rendered_with_backslashes_intact(lesson_page):

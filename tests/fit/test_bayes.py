@@ -19,7 +19,7 @@ import pytest
 import nbblox as nb
 from nbblox.exceptions import ParameterError, SimulationError
 from nbblox.fit import diagnostics
-from nbblox.fit.target import _LogPosterior
+from nbblox.fit.target import LogPosterior
 
 import emcee  # noqa: F401  (installed by the test extra)
 import scipy.stats as stats
@@ -168,7 +168,7 @@ def test_data_forms_agree(fhn):
 def test_fast_path_equals_simulate(fhn):
     s, sol = fhn
     t = np.array([0.0, 1.234, 7.5, 20.0])                       # off the dt grid too
-    lp = _LogPosterior(s, ["fhn.a"], [], t, ["fhn.V"], np.zeros((1, 4)), np.ones(1),
+    lp = LogPosterior(s, ["fhn.a"], [], t, ["fhn.V"], np.zeros((1, 4)), np.ones(1),
                        {"dt": 0.05, "method": "rk4", "x0": None, "t0": 0.0}, [0.7])
     assert lp.fast and not lp.on_grid
     fast = lp.predict([0.6])

@@ -50,7 +50,7 @@ def test_bounds_that_exclude_the_start(fhn, t):
         nb.fit(fhn, {"fhn.V": np.zeros(t.size)}, {"fhn.a": (2.0, 1.0)}, t=t)
     with pytest.raises(ParameterError, match="finite bounds"):
         nb.fit(fhn, {"fhn.V": np.zeros(t.size)}, {"fhn.a": (0.0, np.inf)}, t=t,
-               method="differential_evolution")
+               optimizer="differential_evolution")
 
 
 def test_loss_that_is_nan_at_the_start(fhn, t):
@@ -73,11 +73,38 @@ def test_gradient_methods_refuse_spiking_circuits():
 
 def test_unknown_method_and_loss(fhn, t):
     d = {"fhn.V": np.zeros(t.size)}
-    with pytest.raises(ParameterError, match="unknown fitting method 'bfgs'"):
+    with pytest.raises(ParameterError, match="unknown optimizer 'bfgs'"):
+        nb.fit(fhn, d, {"fhn.a": (0.1, 2)}, t=t, optimizer="bfgs")
+    with pytest.raises(ParameterError, match=r"unknown integration method 'bfgs': method= is "
+                       r"the time integrator .*the optimiser is optimizer="):
         nb.fit(fhn, d, {"fhn.a": (0.1, 2)}, t=t, method="bfgs")
     with pytest.raises(ParameterError, match="loss must be"):
         nb.fit(fhn, d, {"fhn.a": (0.1, 2)}, t=t, loss="mae")
     with pytest.raises(ParameterError, match="needs loss='mse'"):
-        nb.fit(fhn, d, {"fhn.a": (0.1, 2)}, t=t, loss=lambda m, o: 0.0, method="shooting")
+        nb.fit(fhn, d, {"fhn.a": (0.1, 2)}, t=t, loss=lambda m, o: 0.0, optimizer="shooting")
     with pytest.raises(ParameterError, match="unknown feature"):
         nb.fit.features("rates")
+
+
+def test_old_keywords_warn_naming_the_new_one_and_fit_the_same(fhn):
+    """method= is the time integrator in nb.fit as everywhere (DESIGN-NOTES, health session
+    28); fit's old spellings still work: method=<optimiser> and integrator=<scheme>."""
+    data = nb.simulate(fhn, 20.0, dt=0.05, params={"fhn.a": 0.8}, record=["fhn.V"])
+    p = {"fhn.a": (0.3, 1.2)}
+    new = nb.fit(fhn, data, p, dt=0.05, optimizer="least_squares", method="euler")
+    with pytest.warns(DeprecationWarning) as rec:
+        old = nb.fit(fhn, data, p, dt=0.05, method="least_squares", integrator="euler")
+    said = [str(w.message) for w in rec]
+    assert any("write optimizer='least_squares'" in m for m in said), said
+    assert any("integrator='euler') is now method='euler'" in m for m in said), said
+    assert old.params == new.params and old.optimizer == new.optimizer == "least_squares"
+    assert old.solution.info["method"] == new.solution.info["method"] == "euler"
+    rk4 = nb.fit(fhn, data, p, dt=0.05)
+    assert rk4.solution.info["method"] == "rk4" and rk4.params != new.params
+    with pytest.warns(DeprecationWarning, match=r"FitResult.method is the optimiser: read "
+                      r"FitResult.optimizer"):
+        assert old.method == "least_squares"
+    with pytest.raises(ParameterError, match="given twice"):
+        nb.fit(fhn, data, p, dt=0.05, method="rk4", integrator="euler")
+    with pytest.raises(ParameterError, match="names an optimiser and optimizer= is given"):
+        nb.fit(fhn, data, p, dt=0.05, method="shooting", optimizer="least_squares")

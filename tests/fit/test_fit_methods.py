@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nbblox as nb
+from nbblox.fit import OPTIMIZERS
 from nbblox.fit.features import features
 
 TRUE = {"fhn.a": 0.8, "fhn.b": 0.7}
@@ -23,13 +24,12 @@ def _bounds(start=None):
     return {k: (0.2, 1.5) if start is None else (0.2, 1.5, start[k]) for k in TRUE}
 
 
-@pytest.mark.parametrize("method", ["multistart", "differential_evolution", "shooting",
-                                    "nelder-mead"])
-def test_every_method_recovers_fhn(fhn, data, method):
-    res = nb.fit(fhn, data, _bounds(), dt=0.05, method=method, starts=4, maxiter=30)
-    tol = 1e-3 if method == "nelder-mead" else 1e-4
+@pytest.mark.parametrize("optimizer", [m for m in OPTIMIZERS if m != "least_squares"])  # default
+def test_every_optimizer_recovers_fhn(fhn, data, optimizer):
+    res = nb.fit(fhn, data, _bounds(), dt=0.05, optimizer=optimizer, starts=4, maxiter=30)
+    tol = 1e-3 if optimizer == "nelder-mead" else 1e-4
     assert max(abs(res.params[k] / v - 1) for k, v in TRUE.items()) < tol, res
-    assert res.method == method and res.nfev > 0
+    assert res.optimizer == optimizer and res.nfev > 0
     assert np.all(np.isfinite(list(res.stderr.values())))
 
 
@@ -38,7 +38,7 @@ def test_multistart_escapes_a_bad_start(fhn, data):
     the optimum; each start's loss is reported."""
     far = {"fhn.a": 1.5, "fhn.b": 0.2}
     local = nb.fit(fhn, data, _bounds(far), dt=0.05)
-    multi = nb.fit(fhn, data, _bounds(far), dt=0.05, method="multistart", starts=8)
+    multi = nb.fit(fhn, data, _bounds(far), dt=0.05, optimizer="multistart", starts=8)
     assert multi.extra["start_losses"].size == 8
     assert multi.loss <= local.loss
     assert max(abs(multi.params[k] / v - 1) for k, v in TRUE.items()) < 1e-4
@@ -53,7 +53,7 @@ def test_shooting_fits_spiking_hh_where_single_shooting_is_stuck():
     p = {"hh.g_K": (18.0, 72.0, 25.0), "hh.g_Na": (60.0, 240.0, 70.0)}
     single = nb.fit(hh, data, p, dt=0.025)
     assert abs(single.params["hh.g_K"] / 36.0 - 1) > 0.1 and single.loss > 100
-    shot = nb.fit(hh, data, p, dt=0.025, method="shooting", segments=20)
+    shot = nb.fit(hh, data, p, dt=0.025, optimizer="shooting", segments=20)
     assert abs(shot.params["hh.g_K"] / 36.0 - 1) < 1e-4
     assert abs(shot.params["hh.g_Na"] / 120.0 - 1) < 1e-4
     assert shot.extra["segment_starts"].shape == (19, 4)
@@ -84,7 +84,7 @@ def test_initial_state_and_feature_loss(fhn, data):
     assert res.params["fhn.V(0)"] == pytest.approx(fhn.x0[0], rel=1e-5)
     loss = features("peak_frequency", "mean", "std")
     res = nb.fit(fhn, data, {"fhn.a": (0.5, 1.1)}, loss=loss, dt=0.05, maxiter=20)
-    assert res.method == "differential_evolution"
+    assert res.optimizer == "differential_evolution"
     assert np.isnan(res.stderr["fhn.a"])           # no Fisher information for features
     target = loss.compute(data.t, {"fhn.V": data["fhn.V"]})
     got = loss.compute(res.solution.t, {"fhn.V": res.solution["fhn.V"]})
@@ -120,7 +120,7 @@ def test_callable_loss(fhn, data):
     def mae(model, obs):
         return float(np.mean(np.abs(model["fhn.V"] - obs["fhn.V"])))
     res = nb.fit(fhn, data, {"fhn.a": (0.3, 1.2)}, loss=mae, dt=0.05)
-    assert res.method == "nelder-mead"
+    assert res.optimizer == "nelder-mead"
     assert res.params["fhn.a"] == pytest.approx(0.8, rel=5e-2)  # b is left at 0.8, not 0.7
 
 

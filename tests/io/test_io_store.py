@@ -129,7 +129,7 @@ def test_branch_round_trip(tmp_path, branches, which, fmt):
 def fit_result():
     fhn = nb.compile(nb.blox.FitzHughNagumo(name="fhn", I=0.5))
     data = nb.simulate(fhn, 40.0, dt=0.05, params={"fhn.a": 0.8}, record=["fhn.V"])
-    return nb.fit(fhn, data, {"fhn.a": (0.2, 1.5)}, dt=0.05, method="multistart", starts=2)
+    return nb.fit(fhn, data, {"fhn.a": (0.2, 1.5)}, dt=0.05, optimizer="multistart", starts=2)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

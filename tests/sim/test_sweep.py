@@ -4,7 +4,7 @@ import pytest
 
 import nbblox as nb
 from nbblox.compile.schemes import select
-from nbblox.sim.sweep_measures import apply
+from nbblox.sim.sweep.measures import apply
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_measures_split_across_threads_change_no_bit(fhn_system, monkeypatch):
     """Large chunks reduce their built-in measures on several threads; every
     number must equal the single-thread reduction and apply() on one run."""
     import numba
-    from nbblox.sim import sweep as sweep_mod
+    from nbblox.sim.sweep import reduce as sweep_mod
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.fail("needs 2 numba threads (CI has 2 cores)")
     I = np.linspace(0.0, 1.2, 7)
@@ -194,9 +194,9 @@ def test_parallel_module_is_cached_on_disk(tmp_path):
     import subprocess
     import sys
     code = ("import numpy as np, nbblox as nb\n"
-            "from nbblox.sim.sweep_cpu import batch_module\n"
+            "from nbblox.sim.sweep.cpu import batch_module\n"
             "s = nb.compile(nb.blox.FitzHughNagumo(name='f'))\n"
-            "from nbblox.sim.sweep_stream import _module\n"
+            "from nbblox.sim.sweep.stream import _module\n"
             "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max', stream=False)\n"
             "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
             "for st in (batch_module(s).batch_rk4.stats, _module(s._k, 'm').sbatch_rk4.stats):\n"
@@ -263,7 +263,7 @@ def test_noisy_sweep_is_reproducible_per_parameter_set():
 def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
     # >= 2*LANES instances run as replicated lockstep blocks (the last block
     # padded); each instance must still be exactly its own simulate run
-    from nbblox.sim.sweep_lockstep import LANES, use_lockstep
+    from nbblox.sim.sweep.lockstep import LANES, use_lockstep
     I = np.linspace(0.0, 2.0, 2 * LANES + 5)
     assert use_lockstep(fhn_system, I.size)
     res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=40.0, dt=0.05, method="rk4",
@@ -293,7 +293,7 @@ def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
 
 
 def test_lockstep_divergence_is_reported_per_instance():
-    from nbblox.sim.sweep_lockstep import LANES
+    from nbblox.sim.sweep.lockstep import LANES
     b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})
     n = 2 * LANES + 3                          # two full blocks and a padded tail block
     r = np.linspace(0.0, 1e-3, n)

@@ -76,7 +76,7 @@ def test_cuda_simulator_matches_cpu_exactly():
 def test_no_gpu_gives_a_clear_error_naming_the_fix():
     code = textwrap.dedent("""
         import nbblox as nb
-        from nbblox.sim.sweep_cuda import cuda_ready
+        from nbblox.sim.sweep.cuda import cuda_ready
         if cuda_ready()[0]:
             print("HAS-GPU")
         else:

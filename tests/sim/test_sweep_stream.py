@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 import nbblox as nb
+from nbblox.compile.schemes import select
 from nbblox.exceptions import SimulationError
-from nbblox.sim import sweep_stream
+from nbblox.sim.sweep import stream as sweep_stream
 
 EXACT = ["min", "max", "final", "amplitude", "rate", "period"]
 ROUNDED = ["mean", "std"]
@@ -24,7 +25,7 @@ def fhn():
     return nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
 
 
-@pytest.mark.parametrize("method", ["euler", "rk4"])
+@pytest.mark.parametrize("method", select(exponential=False))   # every Runge-Kutta scheme
 @pytest.mark.parametrize("n", [5, 70])   # 5: one instance per loop; 70: lockstep blocks + tail
 def test_stream_equals_trace_path(fhn, method, n):
     kw = dict(t_end=80.0, dt=0.05, method=method, transient=10.0, stride=3,

@@ -32,7 +32,8 @@ def test_phase_plane_plot_renders():
     assert {"Segments", "Points", "Curve"} <= kinds
     labels = [e.label for e in ov]
     assert "V-nullcline (dV/dt = 0)" in labels and "w-nullcline (dw/dt = 0)" in labels
-    assert ov.get(1).kdims[0].label == "V" and ov.get(1).vdims[0].label == "w"
+    assert ov.get(1).kdims[0].label == "V · voltage-like variable"
+    assert ov.get(1).vdims[0].label == "w · recovery variable"   # FHN has no units
     _render(ov)
 
 
@@ -75,4 +76,5 @@ def test_bifurcation_overlay_keeps_size_and_legend_and_draws_cycle_envelope():
     fig = hv.render(ov, backend="bokeh")
     assert fig.frame_width >= 400                      # the size survived the '*'
     assert fig.right and fig.right[0].__class__.__name__ == "Legend"   # beside, not over
-    assert fig.xaxis[0].axis_label == "I" and fig.yaxis[0].axis_label == "V"
+    assert fig.xaxis[0].axis_label == "I · external drive"   # FHN: no units, words
+    assert fig.yaxis[0].axis_label == "V · voltage-like variable"

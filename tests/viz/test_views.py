@@ -60,7 +60,8 @@ def test_plot_solution_layout_and_short_names(fhn_sol):
     assert isinstance(lay, hv.Layout)
     (panel,) = list(lay)
     curve = panel.get(0)
-    assert curve.label == "V" and curve.vdims[0].label == "V"
+    # FitzHugh-Nagumo's V has no unit: the axis says what it is (not a bare "V")
+    assert curve.label == "V" and curve.vdims[0].label == "V · voltage-like variable"
     assert "FitzHughNagumo 'fhn'" in hv.Store.lookup_options("bokeh", panel, "plot").kwargs["title"]
 
 

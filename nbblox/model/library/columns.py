@@ -40,6 +40,7 @@ WilsonCowanPopulation = BloxType(
     inputs=("I_syn",),
     outputs={"A": "A"},
     units={"A": "1", "I_syn": "1"},
+    state_docs={"A": "fraction of cells firing"},
     kind="neural_mass",
     doc="One population (excitatory or inhibitory) of the Wilson-Cowan model: activity A "
         "(fraction of cells firing, dimensionless), input I_syn = the weighted activity "

@@ -40,6 +40,7 @@ WilsonCowan = BloxType(
     inputs=("I_syn",),
     outputs={"E": "E"},
     units={"E": "1", "I": "1", "I_syn": "1"},
+    state_docs={"E": "excitatory activity", "I": "inhibitory activity"},
     kind="neural_mass",
     doc="Excitatory (E) and inhibitory (I) population activity. Defaults are the "
         "limit-cycle set of Wilson & Cowan 1972 (Fig. 6 parameters); the paper's unit "
@@ -173,6 +174,7 @@ MontbrioPazoRoxin = BloxType(
     init={"r": 0.01, "v": -2.0},
     inputs=("I_syn",),
     outputs={"r": "r", "v": "v"},
+    state_docs={"r": "firing rate", "v": "mean membrane potential"},
     kind="neural_mass",
     doc="Exact firing-rate equations of a population of quadratic integrate-and-fire "
         "neurons with Lorentzian-distributed excitabilities: rate r (1/ms; x1000 for Hz) "
@@ -201,6 +203,7 @@ MontbrioPazoRoxinSynaptic = BloxType(
     init={"r": 0.01, "v": -2.0, "s": 0.01},
     inputs=("I_syn",),
     outputs={"r": "r", "v": "v"},
+    state_docs={"r": "firing rate", "v": "mean membrane potential", "s": "synaptic activation"},
     kind="neural_mass",
     doc="Montbrio-Pazo-Roxin mean field with first-order synaptic kinetics: recurrent "
         "input J*tau*s with tau_s ds/dt = r - s (Devalle et al. 2017). With inhibition "

@@ -44,6 +44,7 @@ HodgkinHuxley = BloxType(
     },
     init={"V": -65.0, "m": 0.05293, "h": 0.59612, "n": 0.31768},
     units={"V": "mV", "m": "1", "h": "1", "n": "1", "I_syn": "uA/cm^2"},
+    state_docs={"m": "Na⁺ activation", "h": "Na⁺ inactivation", "n": "K⁺ activation"},
     kind="neuron",
     doc="Squid giant axon, resting potential -65 mV (modern sign convention). "
         "Time in ms, V in mV, currents in uA/cm^2.",
@@ -65,6 +66,7 @@ FitzHughNagumo = BloxType(
         "tau": P(12.5, (0.1, 50), 0.1, "ms", "recovery time scale", (1e-9, None)),
     },
     init={"V": -1.19941, "w": -0.62426},
+    state_docs={"V": "voltage-like variable", "w": "recovery variable"},
     kind="neuron",
     doc="Dimensionless two-variable reduction of Hodgkin-Huxley; one time unit "
         "is read as 1 ms. Fixed point at I=0: V=-1.1994, w=-0.6243.",
@@ -102,6 +104,7 @@ MorrisLecar = BloxType(
     presets={"hopf": {"g_Ca": 4.4, "V3": 2.0, "V4": 30.0, "phi": 0.04},
              "snic": {"g_Ca": 4.0, "V3": 12.0, "V4": 17.4, "phi": 1 / 15},
              "homoclinic": {"g_Ca": 4.0, "V3": 12.0, "V4": 17.4, "phi": 0.23}},
+    state_docs={"w": "open K⁺ channel fraction"},
     kind="neuron",
     doc="Barnacle muscle fibre model with instantaneous Ca activation and a slow K gate. "
         "Time ms, V mV, I uA/cm^2, C uF/cm^2 (the paper's units). Defaults: the "
@@ -131,6 +134,9 @@ HindmarshRose = BloxType(
         "x_R": P(-1.6, (-3, 0), 0.01, "", "adaptation reference potential"),
     },
     init={"x": -1.6, "y": -11.8, "z": 0.0},
+    state_docs={"x": "membrane potential",
+                "y": "fast recovery variable",
+                "z": "slow adaptation current"},
     kind="neuron",
     doc="Three-variable bursting model (dimensionless; one time unit is read as 1 ms). "
         "Defaults (r = 0.001, s = 4, x_R = -1.6, I = 2) give regular bursts; "
@@ -171,6 +177,7 @@ WangBuzsaki = BloxType(
     },
     init={"V": -64.0, "h": 0.78, "n": 0.09},
     units={"V": "mV", "h": "1", "n": "1", "I_syn": "uA/cm^2"},
+    state_docs={"h": "Na⁺ inactivation", "n": "K⁺ activation"},
     kind="neuron",
     doc="Fast-spiking hippocampal basket-cell model (class I: fires at arbitrarily low "
         "rates above threshold). Time ms, V mV, I uA/cm^2; the sodium activation is "

@@ -155,6 +155,7 @@ Izhikevich = BloxType(
         "thalamo_cortical": {"a": 0.02, "b": 0.25, "c": -65.0, "d": 0.05},
         "resonator": {"a": 0.1, "b": 0.26, "c": -65.0, "d": 2.0},
     },
+    state_docs={"u": "recovery variable"},
     kind="neuron",
     doc="Simple model of cortical neurons: V in mV, t in ms, u recovery; spike at 30 mV, "
         "then V = c, u += d. Presets: the named cell classes of the paper's Fig. 2.",

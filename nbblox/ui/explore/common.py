@@ -76,6 +76,6 @@ def in_panel_server():
 
 def setup_if_kernel():
     """Load the page's JavaScript once when running inside a Jupyter kernel."""
-    from ...notebook import _kernel_shell, setup_notebook
-    if _kernel_shell() is not None:
+    from ...notebook import kernel_shell, setup_notebook
+    if kernel_shell() is not None:
         setup_notebook()

@@ -150,8 +150,9 @@ class Explorer(RunQueue):
         self.vars = [resolve_state(s, v) for v in vars]
         if not self.vars:
             raise ParameterError("explore: vars is empty; name at least one state")
-        from ...viz.units import short_names, state_unit
+        from ...viz.units import short_names, state_doc, state_unit
         self._units = {v: state_unit(s, v) for v in self.vars}
+        self._docs = {v: state_doc(s, v) for v in self.vars}
         self._labels = dict(zip(self.vars, short_names(self.vars)))
         self.t_end, self.dt = float(t_end), float(dt)
         self.method, self.seed = method, seed
@@ -382,11 +383,12 @@ class Explorer(RunQueue):
                             panel_groups(self.vars, [self._units[v] for v in self.vars], arrays)]
         return self._groups
 
-    def timeseries_view(self, group=0):
+    def timeseries_view(self, group=0, height=None):
         """A live time-series DynamicMap (fed by ``pipe``): the variables of
-        panel ``group`` of :meth:`groups` (``None``: all in one panel)."""
+        panel ``group`` of :meth:`groups` (``None``: all in one panel);
+        ``height`` in px (default: by the number of panels)."""
         from .views import timeseries_view
-        return timeseries_view(self, group)
+        return timeseries_view(self, group, height=height)
 
     def tap(self, x, y):
         """Start a phase-plane trajectory at (x, y), as a click would."""

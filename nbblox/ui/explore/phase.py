@@ -11,7 +11,7 @@ from ...analysis.phaseplane import phase_plane
 from ...exceptions import NbbloxError, ParameterError
 from ...viz.phaseplane import phase_portrait
 from ...viz.timeseries import downsample
-from ...viz.units import state_unit
+from ...viz.units import state_doc, state_unit
 from .common import resolve_state
 from .views import literal, live_look, view_pane
 
@@ -135,6 +135,7 @@ class PhasePlaneView:
     def _render(self, data, x=None, y=None):
         data = self.payload if self.payload is not None else data
         look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
+                    docs=tuple(state_doc(self.ex.system, v) for v in self.xy),
                     title="phase plane (click to start a trajectory)", framewise=True)
         if data is None:
             return live_look(phase_portrait(*self.xy, **look))

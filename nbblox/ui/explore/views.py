@@ -37,9 +37,11 @@ def literal(title):
     return title.replace("{", "{{").replace("}", "}}")
 
 
-def timeseries_view(ex, group=0):
+def timeseries_view(ex, group=0, height=None):
     """A live time-series DynamicMap fed by ``ex.pipe``: the variables of panel
-    ``group`` of :meth:`Explorer.groups` (``None``: all in one panel)."""
+    ``group`` of :meth:`Explorer.groups` (``None``: all in one panel);
+    ``height`` in px overrides the default (the only view fills the height of
+    the controls beside it)."""
     import holoviews as hv
 
     from ...viz.timeseries import timeseries_element
@@ -48,8 +50,8 @@ def timeseries_view(ex, group=0):
     first = group in (0, None)
     # a legend above the data takes a row: the panel grows by it, or the data of two
     # overlaid variables got ~100 px
-    look = dict(units=ex._units, labels=ex._labels, responsive=True,
-                height=(260 if first else 200) + (50 if len(names) > 1 else 0),
+    look = dict(units=ex._units, docs=ex._docs, labels=ex._labels, responsive=True,
+                height=max(height or 0, (260 if first else 200) + (50 if len(names) > 1 else 0)),
                 title=safe_title(model_title(ex.system)) if first else "",
                 dim="value" if first else f"y{group}")
 

@@ -17,7 +17,7 @@ import uuid
 
 import numpy as np
 
-from ..exceptions import NbbloxError, SimulationError
+from ...exceptions import NbbloxError, SimulationError
 
 __all__ = ["run_dask"]
 
@@ -30,8 +30,8 @@ def _worker_system(circuit_json, param_names, state_names):
     with _lock:
         system = _systems.get(key)
         if system is None:
-            from ..compile.system import compile
-            from ..model.circuit import Circuit
+            from ...compile.system import compile
+            from ...model.circuit import Circuit
             system = _systems[key] = compile(Circuit.from_json(circuit_json))
     if system.param_names != param_names or system.state_names != state_names:
         raise SimulationError("the worker compiled a different layout of this circuit "
@@ -42,8 +42,8 @@ def _worker_system(circuit_json, param_names, state_names):
 def _task(circuit_json, param_names, state_names, W, method, X, P, t0, dt, nsteps,
           stride, rec, spec, seeds=None):
     """One chunk, on a worker: integrate serially and reduce to measures."""
-    from .sweep import reduce_chunk
-    from .sweep_cpu import run_chunk
+    from .reduce import reduce_chunk
+    from .cpu import run_chunk
     system = _worker_system(circuit_json, param_names, state_names)
     W = np.ascontiguousarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[1] != system.weights.shape[0]:

@@ -18,9 +18,9 @@ import threading
 
 import numpy as np
 
-from ..compile.cache import cached_source, load_module
-from ..compile.codegen import generate_source
-from ..compile.layout import Coupling, Group, Layout, States
+from ...compile.cache import cached_source, load_module
+from ...compile.codegen import generate_source
+from ...compile.layout import Coupling, Group, Layout, States
 
 __all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep"]
 

@@ -56,21 +56,21 @@ class SweepAccessor:
     @property
     def circuit(self):
         """The swept Circuit, rebuilt from the JSON in ``attrs["circuit"]``."""
-        from ..io.provenance import circuit_of
+        from ...io.provenance import circuit_of
         return circuit_of(self._ds)
 
     def save(self, path, format=None):
         """Write the sweep to netCDF (``.nc``) or zarr (``.zarr``, chunked, for
         large sweeps); :func:`nbblox.load` reads it back."""
-        from ..io import save
+        from ...io import save
         return save(self._ds, path, format=format)
 
     def rerun(self, backend="cpu"):
         """Run the same sweep again (built-in measures only: a measure function
         is code, which a file does not carry)."""
-        from ..compile import compile
-        from ..exceptions import SimulationError
-        from .sweep import sweep
+        from ...compile import compile
+        from ...exceptions import SimulationError
+        from . import sweep   # the package entry point, as nb.sweep (no cycle with core)
         weights, values, t_end, kw = self.rerun_args()
         own = [n for n, m in kw["measure"].items() if m is None]
         if own:
@@ -85,8 +85,8 @@ class SweepAccessor:
         :func:`nbblox.sweep` after setting the compiled circuit's weights (also
         what the sweep's generated code writes out: ``nbblox.io.code``).  A
         measure that was a Python function appears as ``None``."""
-        from ..exceptions import SimulationError
-        from ..io.pack import loads
+        from ...exceptions import SimulationError
+        from ...io.pack import loads
         a = self._ds.attrs
         if "sweep" not in a or "circuit" not in a:
             raise SimulationError("this Dataset does not record its sweep settings (made by "
@@ -144,7 +144,7 @@ def assemble(parts, job, names, cols, shape, grid, rec_names):
         coords["time"] = ("time", first["time"], {"units": "ms"})
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({k: v for k, v in job["spec"]["info"].items() if v is not None})
-    from .._version import __version__
+    from ..._version import __version__
     ds.attrs["nbblox"] = __version__
     ds.attrs["params"] = json.dumps(dict(zip(job["system"].param_names,
                                              job["P"][0].tolist())) if n else {})

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..compile import schemes
-from ..compile.cache import load_module
-from ..compile.stream import FEATURES, NACC, stream_source
-from .sweep_lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
+from ...compile import schemes
+from ...compile.cache import load_module
+from ...compile.stream import FEATURES, NACC, stream_source
+from .lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]

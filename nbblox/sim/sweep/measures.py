@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..compile.jit import njit
-from ..exceptions import ParameterError, suggest
+from ...compile.jit import njit
+from ...exceptions import ParameterError, suggest
 
 __all__ = ["MEASURES", "compute", "apply"]
 

@@ -2,27 +2,24 @@
 
 The parameter sets (a grid, or a list of sets) become rows of a parameter
 matrix; rows are integrated in chunks by a backend -- numba ``prange`` on the
-CPU (:mod:`.sweep_cpu`), one CUDA thread per row (:mod:`.sweep_cuda`), or
-Dask tasks (:mod:`.sweep_dask`) -- and every chunk is reduced at once to the
-requested measures (:mod:`.sweep_measures` or user functions of a
+CPU (:mod:`.cpu`), one CUDA thread per row (:mod:`.cuda`), or
+Dask tasks (:mod:`.dask`) -- and every chunk is reduced at once to the
+requested measures (:mod:`.measures` or user functions of a
 Solution), so memory holds one chunk of traces, not the whole sweep.
 The result is an xarray Dataset whose dimensions are the swept parameters.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-import numba
 import numpy as np
 
-from ..compile.system import as_system
-from ..exceptions import ParameterError, SimulationError, suggest
-from ..compile import schemes
-from ..model.select import is_selector
-from . import sweep_measures, sweep_stream
-from .simulate import _number
-from .solution import Solution
-from .sweep_dataset import assemble, provenance
+from ...compile.system import as_system
+from ...exceptions import ParameterError, SimulationError, suggest
+from ...compile import schemes
+from ...model.params import finite
+from ...model.select import is_selector
+from . import measures as sweep_measures, stream as sweep_stream
+from .dataset import assemble, provenance
+from .reduce import reduce_chunk
 
 __all__ = ["sweep"]
 
@@ -30,7 +27,6 @@ __all__ = ["sweep"]
 METHODS = schemes.NAMES
 CHUNK_BYTES = 256 * 1024**2
 MAX_TRACE_BYTES = 4 * 1024**3
-PARALLEL_REDUCE_MIN = 1_000_000   # samples: below this, threads cost more than they save
 
 
 
@@ -120,79 +116,6 @@ def _measures(measure):
     return out
 
 
-def _time_axis(out_t, bad):
-    """Sample times of a chunk, from a run that did not diverge (a diverged
-    run stops writing its times, leaving the rest of its row unset)."""
-    n, nsamp = out_t.shape[0], (out_t.shape[1] if out_t.ndim == 2 else 0)
-    if not n:
-        return np.zeros(nsamp)
-    good = np.flatnonzero(bad < 0)
-    return out_t[good[0] if good.size else 0]
-
-
-def _builtin(name, x, t, opts, threads):
-    """A built-in measure over rows of ``x``, split across the numba threads
-    (NumPy reductions and the crossing kernel release the GIL).  Each row is
-    reduced alone in every measure, so the split changes no bit."""
-    n = x.shape[0]
-    workers = min(numba.get_num_threads() if threads is None else threads, n)
-    with np.errstate(all="ignore"):
-        if workers < 2 or x.size < PARALLEL_REDUCE_MIN:
-            return sweep_measures.compute(name, x, t, **opts)
-        bounds = np.linspace(0, n, workers + 1).astype(int)
-        with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(lambda ab: sweep_measures.compute(name, x[ab[0]:ab[1]], t,
-                                                                    **opts),
-                                  zip(bounds[:-1], bounds[1:])))
-    return np.concatenate(parts)
-
-
-def reduce_chunk(spec, out_t, out_x, X, steps, bad, system=None, threads=None):
-    """Measures (and traces) of one integrated chunk.  Runs where the chunk
-    ran (a Dask worker too, with ``threads=1``: its cores are busy with the
-    other chunks), so only summaries travel.  ``out_x`` belongs to
-    the chunk: diverged rows are overwritten with NaN in place (a copy of
-    the whole chunk cost as much as the measures)."""
-    n = out_x.shape[0]
-    diverged = bad >= 0
-    for i in np.flatnonzero(diverged):
-        out_x[i] = np.nan
-    t = _time_axis(out_t, bad)
-    # samples at t >= t0 + transient, as a slice: a boolean mask would copy
-    # every trace once per measure
-    k0 = int(np.searchsorted(t, t[0] + spec["transient"], side="left")) if t.size else 0
-    keep = slice(k0, None)
-    res = {"diverged": diverged}
-    opts = spec["options"]
-    for name, m in spec["measures"]:
-        if isinstance(m, str):
-            res[name] = _builtin(m, out_x[..., keep], t[keep], opts, threads)
-            continue
-        vals = []
-        for i in range(n):
-            if diverged[i]:
-                vals.append(None)
-                continue
-            sol = Solution(t[keep], spec["names"], out_x[i][:, keep], final_state=X[i].copy(),
-                           params=dict(zip(spec["param_names"], spec["P"][i].tolist()))
-                           if "P" in spec else {}, info=spec["info"], system=system)
-            vals.append(np.asarray(m(sol), dtype=np.float64))
-        shapes = {v.shape for v in vals if v is not None}
-        if len(shapes) > 1:
-            raise SimulationError(f"measure {name!r} returned arrays of different shapes "
-                                  f"{sorted(shapes)} for different parameter sets")
-        shape = shapes.pop() if shapes else ()
-        arr = np.full((n,) + shape, np.nan)
-        for i, v in enumerate(vals):
-            if v is not None:
-                arr[i] = v
-        res[name] = arr
-    if spec["traces"]:
-        res["trace"] = out_x
-        res["time"] = t
-    return res
-
-
 def _chunk_size(chunk_size, n, per_instance, progress):
     if chunk_size is not None:
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) \
@@ -252,7 +175,7 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     stream : bool, optional
         None (default): built-in measures are accumulated inside the kernel,
         with no trace array, when every measure allows it (see
-        :mod:`nbblox.sim.sweep_stream`); False: always record traces and
+        :mod:`nbblox.sim.sweep.stream`); False: always record traces and
         reduce them afterwards; True: stream or raise.
 
     Notes
@@ -278,8 +201,9 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
     (2,)
     """
     system = as_system(model)
-    t0, t_end, dt = _number(t0, "t0"), _number(t_end, "t_end"), _number(dt, "dt")
-    transient = _number(transient, "transient")
+    t0, t_end, dt, transient = (finite(v, what, SimulationError) for v, what in
+                                ((t0, "t0"), (t_end, "t_end"), (dt, "dt"),
+                                 (transient, "transient")))
     if schemes.get(method) is None:
         raise SimulationError(f"sweep runs fixed-step methods ({', '.join(METHODS)}); "
                               f"got {method!r}")
@@ -369,17 +293,17 @@ def sweep(model, values, t_end, dt=0.01, method="rk4", *, measure=None, grid=Tru
         if streams:
             parts = sweep_stream.run_stream(job, tick)
         elif isinstance(backend, str) and backend == "cpu":
-            from .sweep_cpu import run_chunk
+            from .cpu import run_chunk
             parts = _run_local(run_chunk, job, tick)
         elif isinstance(backend, str) and backend == "cuda":
             if getattr(system.layout, "needs_full_kernel", False):
                 raise SimulationError("the CUDA sweep runs plain ODE circuits; this one has "
                                       "spikes, delays or noise: use backend='cpu' or a "
                                       "dask Client")
-            from .sweep_cuda import run_chunk as cuda_chunk
+            from .cuda import run_chunk as cuda_chunk
             parts = _run_local(cuda_chunk, job, tick)
         elif _is_dask_client(backend):
-            from .sweep_dask import run_dask
+            from .dask import run_dask
             parts = run_dask(backend, job, tick,
                              lambda ps: assemble(ps, job, names, cols, shape, grid, rec_names))
         else:

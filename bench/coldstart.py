@@ -1,0 +1,181 @@
+"""Cold start (issues 16 and 17), measured, never asserted: each number is the
+median of ``--reps`` runs, with its spread and the 1-minute load average at
+each run.
+
+=====================================  ======  ===============================================
+measure                                goal    how
+=====================================  ======  ===============================================
+first plot, fresh kernel               <= 3 s  new Jupyter kernel, warm kernel cache: execute
+                                               ``import nbblox``, simulate FHN, ``sol.plot()``
+                                               (displayed); time to the execute reply
+first explore, three views             <= 3 s  same, ``nb.explore(Morris-Lecar)`` with time
+                                               series, phase plane and bifurcation, displayed
+inline dashboard, JupyterLab           <= 5 s  run-cell to the dashboard's canvas in Chromium
+                                               (warm kernel cache; ``--browser`` to include)
+``nbblox demo``, empty kernel cache    <= 6 s  wall time of the command with an empty
+                                               ``NBBLOX_CACHE_DIR`` (numba's cache of nbblox's
+                                               helper kernels as installed), and with numba's
+                                               cache empty too (``NUMBA_CACHE_DIR``: the first
+                                               run after an install)
+=====================================  ======  ===============================================
+
+Usage::
+
+    python -m bench.coldstart [--reps 5] [--browser] [--out bench/results/coldstart.json]
+
+The kernel cache is warmed by one untimed run of each kernel measure first.
+The CPU seconds of the kernel process (``time.process_time`` inside it) are
+recorded too: on this shared 2-core machine they vary far less than wall time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+GOALS = {"first_plot_s": 3.0, "first_explore_s": 3.0, "inline_dashboard_s": 5.0,
+         "demo_empty_cache_s": 6.0}
+
+_CPU = "\nimport time as _t; print('CPU', _t.process_time())"
+FIRST_PLOT = """import nbblox as nb
+sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 200.0)
+display(sol.plot())""" + _CPU
+EXPLORE = """import nbblox as nb
+ml = nb.blox.MorrisLecar(name="ml", preset="hopf")
+ex = nb.explore(ml, vars=["ml.V", "ml.w"], t_end=300.0, dt=0.05,
+                views=("timeseries", "phase_plane", "bifurcation"),
+                bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
+display(ex)""" + _CPU
+
+
+def _load():
+    return round(os.getloadavg()[0], 2)
+
+
+def kernel_cell(code):
+    """(wall s, kernel CPU s) of ``code`` as the first cell of a fresh kernel."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="python3", env=dict(os.environ))
+    try:
+        out = []
+        t = time.perf_counter()
+        reply = kc.execute_interactive(code, timeout=600, output_hook=out.append)
+        wall = time.perf_counter() - t
+        assert reply["content"]["status"] == "ok", reply["content"]
+        text = "".join(m["content"].get("text", "") for m in out
+                       if m["header"]["msg_type"] == "stream")
+        cpu = float(text.rsplit("CPU", 1)[1].split()[0])
+        return wall, cpu
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def demo(numba_empty, serial=False):
+    """Wall seconds of ``nbblox demo`` with an empty kernel cache."""
+    tmp = Path(tempfile.mkdtemp(prefix="nbblox-bench-demo-"))
+    env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp / "cache"))
+    if numba_empty:
+        env["NUMBA_CACHE_DIR"] = str(tmp / "numba")
+    if serial:
+        env["NBBLOX_DEMO_SERIAL"] = "1"
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nbblox", "demo", "--out", str(tmp / "out")],
+                   env=env, check=True, capture_output=True, timeout=600)
+    return time.perf_counter() - t
+
+
+def inline_dashboard():
+    """Run-cell -> canvas of the inline dashboard in JupyterLab (Chromium)."""
+    sys.path.insert(0, str(REPO / "tests" / "browser"))
+    import lab
+    import nbformat
+
+    from bench.frontends import DASHBOARD
+    tmp = Path(tempfile.mkdtemp(prefix="nbblox-bench-dash-"))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import nbblox as nb\n" + DASHBOARD)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    (tmp / "dash.ipynb").write_text(nbformat.writes(nb))
+    with lab.jupyter_lab(tmp) as server, lab.chromium_page(viewport=(1400, 1000)) as page:
+        lab.open_notebook(page, server, "dash.ipynb")
+        t0 = time.time()
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        lab.wait_text(page, "simulated in", timeout_ms=120_000)
+        page.locator(".jp-OutputArea-output canvas").first.wait_for(state="attached",
+                                                                    timeout=120_000)
+        return time.time() - t0
+
+
+def _summary(rows):
+    walls = [r["s"] for r in rows]
+    out = {"median_s": round(statistics.median(walls), 3), "min_s": round(min(walls), 3),
+           "max_s": round(max(walls), 3), "runs": rows}
+    if all("cpu_s" in r for r in rows):
+        out["median_cpu_s"] = round(statistics.median(r["cpu_s"] for r in rows), 3)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--browser", action="store_true", help="also the inline dashboard")
+    ap.add_argument("--only", default="", help="comma list: plot,explore,demo,dashboard")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "coldstart.json")
+    args = ap.parse_args(argv)
+    only = set(filter(None, args.only.split(","))) or {"plot", "explore", "demo", "dashboard"}
+    res = {}
+    cells = {"plot": ("first_plot_s", FIRST_PLOT), "explore": ("first_explore_s", EXPLORE)}
+    for what, (name, code) in cells.items():
+        if what not in only:
+            continue
+        kernel_cell(code)                       # warms the kernel cache
+        rows = []
+        for _ in range(args.reps):
+            load = _load()
+            wall, cpu = kernel_cell(code)
+            rows.append({"s": round(wall, 3), "cpu_s": round(cpu, 3), "load": load})
+            print(name, rows[-1], flush=True)
+        res[name] = _summary(rows)
+    if "demo" in only:
+        for name, kw in (("demo_empty_cache_s", {"numba_empty": False}),
+                         ("demo_empty_cache_and_numba_s", {"numba_empty": True}),
+                         ("demo_empty_cache_serial_s", {"numba_empty": False, "serial": True})):
+            rows = []
+            for _ in range(args.reps):
+                load = _load()
+                rows.append({"s": round(demo(**kw), 3), "load": load})
+                print(name, rows[-1], flush=True)
+            res[name] = _summary(rows)
+    if args.browser and "dashboard" in only:
+        inline_dashboard()                      # warms the kernel cache and the browser
+        rows = []
+        for _ in range(args.reps):
+            load = _load()
+            rows.append({"s": round(inline_dashboard(), 3), "load": load})
+            print("inline_dashboard_s", rows[-1], flush=True)
+        res["inline_dashboard_s"] = _summary(rows)
+    report = {"measures": res, "goals": GOALS, "reps": args.reps,
+              "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    old = json.loads(args.out.read_text()) if args.out.exists() else {}
+    old.setdefault("runs", []).append(report)
+    args.out.write_text(json.dumps(old, indent=1))
+    for k, v in res.items():
+        print(f"{k:32s} median {v['median_s']:6.2f} s  [{v['min_s']:.2f}, {v['max_s']:.2f}]"
+              + (f"  cpu {v['median_cpu_s']:.2f} s" if "median_cpu_s" in v else "")
+              + f"  goal {GOALS.get(k, GOALS.get(k.split('_and')[0], '-'))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

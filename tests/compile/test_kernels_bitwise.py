@@ -1,0 +1,119 @@
+"""The generated kernels compute, bit for bit, what they computed before the
+code generator moved from string templates to statements as data
+(nbblox.compile.ir, issue 22 item 2).
+
+The reference arrays in data/kernels_before_ir.npz were written by this file
+run as a script on the commit before that change (``PYTHONPATH=<old tree>
+python tests/compile/test_kernels_bitwise.py --write``).  Each case runs a
+different generator path: the plain ODE loops (``run_<m>``: a single
+Hodgkin-Huxley neuron, FitzHugh-Nagumo with three schemes), the full loops
+(``run_<m>_full``: a Wilson-Cowan network with delays; the COBA benchmark
+network of Brette et al. 2007, scaled down, with a delayed projection), the
+lockstep CPU sweep kernel and the forward-sensitivity kernel.  Equality is
+exact (``assert_array_equal``): any reordering of the emitted arithmetic
+would show in the last bits.
+"""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nbblox as nb
+
+DATA = Path(__file__).parent / "data" / "kernels_before_ir.npz"
+
+
+def _hh():
+    sol = nb.simulate(nb.blox.HodgkinHuxley(name="hh", I=10.0), 30.0, dt=0.01, stride=10)
+    return {"hh": sol.values}
+
+
+def _fhn():
+    out = {}
+    for m in ("euler", "heun", "rk4"):
+        sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 60.0, dt=0.05,
+                          method=m, stride=4)
+        out[f"fhn_{m}"] = sol.values
+    return out
+
+
+def _wilson_cowan_delays():
+    w = [nb.blox.WilsonCowan(name=f"w{i}", P=0.5 + 0.3 * i) for i in range(3)]
+    c = nb.Circuit(w)
+    c.connect(w[0], w[1], weight=1.5, delay=2.0)
+    c.connect(w[1], w[2], weight=1.2)
+    c.connect(w[2], w[0], weight=0.8, delay=1.3)
+    out = {}
+    for m in ("euler", "rk4"):
+        out[f"wc_{m}"] = nb.simulate(c, 50.0, dt=0.05, method=m, stride=5).values
+    return out
+
+
+COBA = nb.BloxType(
+    "COBA_LIF_ir", """
+    dV/dt = (ge*(Ee - V) + gi*(Ei - V) - (V - El) + I)/taum
+    dge/dt = -ge/taue
+    dgi/dt = -gi/taui
+    """,
+    params={"El": -60.0, "Ee": 0.0, "Ei": -80.0, "I": 20.0, "taum": 20.0, "taue": 5.0,
+            "taui": 10.0, "Vt": -50.0, "Vr": -60.0},
+    spike="V > Vt", reset="V = Vr", refractory=5.0, init={"V": -60.0}, kind="neuron")
+
+
+def _coba():
+    rng = np.random.default_rng(3)
+    V0 = -60.0 + 10.0 * rng.random(200)
+    E = nb.Population(COBA, n=160, name="E", init={"V": V0[:160]})
+    I = nb.Population(COBA, n=40, name="I", init={"V": V0[160:]})
+    c = nb.Circuit([E, I], name="coba")
+    for k, tgt in enumerate((E, I)):
+        c.connect(E, tgt, weight=3.0, on_pre="ge += w", p=0.1, seed=k)
+        c.connect(I, tgt, weight=20.0, on_pre="gi += w", p=0.1, seed=k + 5, delay=1.0)
+    sol = nb.simulate(c, 100.0, dt=0.1, method="euler", record=["E[0].V", "E[3].ge", "I[1].V"])
+    return {"coba_x": sol.values, "coba_spike_index": np.asarray(sol.spikes["index"]),
+            "coba_spike_time": np.asarray(sol.spikes["time"]),
+            "coba_spike_in_E": np.asarray(sol.spikes["blox"]) == "E"}
+
+
+def _sweep():
+    res = nb.sweep(nb.blox.FitzHughNagumo(name="fhn"),
+                   {"fhn.I": np.linspace(0.0, 1.5, 4), "fhn.a": np.array([0.6, 0.8])},
+                   t_end=40.0, dt=0.05, method="rk4", traces=True, stride=8)
+    return {"sweep": res["trace"].values}
+
+
+def _sensitivity():
+    sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn", I=0.5), 30.0, dt=0.02, method="rk4",
+                      sensitivities=["fhn.a", "fhn.V(0)"], stride=5)
+    return {"sens_x": sol.values, "sens_a": sol.sensitivity("fhn.V", "fhn.a"),
+            "sens_v0": sol.sensitivity("fhn.w", "fhn.V(0)")}
+
+
+CASES = {"hh": _hh, "fhn": _fhn, "wilson_cowan_delays": _wilson_cowan_delays,
+         "coba": _coba, "sweep": _sweep, "sensitivity": _sensitivity}
+
+
+@pytest.fixture(scope="module")
+def before():
+    with np.load(DATA) as f:
+        return dict(f)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_results_are_bitwise_those_before_the_ir(case, before):
+    got = CASES[case]()
+    for key, value in got.items():
+        assert key in before, key
+        np.testing.assert_array_equal(value, before[key], err_msg=key)
+    if case == "coba":  # a network that spikes, so the spike paths ran
+        assert got["coba_spike_index"].size > 100
+
+
+if __name__ == "__main__" and "--write" in sys.argv:
+    arrays = {}
+    for make in CASES.values():
+        arrays.update(make())
+    DATA.parent.mkdir(exist_ok=True)
+    np.savez_compressed(DATA, **arrays)
+    print({k: v.shape for k, v in arrays.items()}, DATA.stat().st_size)
