@@ -12,3 +12,8 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it reads this file
 # answer cell sets its variable to None before the region, so an unanswered
 # exercise shows "no answer yet" and its hidden test scores 0.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
+
+# Autograding executes each notebook handed in; some lesson cells run a network for
+# tens of seconds (longer on a busy machine), past nbgrader's default of 30 s per cell,
+# which would score a right answer 0.
+c.Execute.timeout = 600
