@@ -48,8 +48,10 @@ def main(argv=None):
     sampler.start()
     data = {"argv": argv, "machine": harness.machine(), "peers": {}, "install_problems": {}}
     old = Path(a.out) / "results.json"
+    before = None
     if a.merge and old.exists():
         data = json.loads(old.read_text())
+        before = json.loads(old.read_text())
         data.setdefault("runs", []).append({"argv": argv, "machine": harness.machine()})
     prev_load = data.get("load") if a.merge else None
 
@@ -92,6 +94,8 @@ def main(argv=None):
     sampler.stop()
     if a.merge:
         data["runs"][-1]["load"] = sampler.summary()
+        if before is not None:  # rows of systems this run did not measure stay, rescaled
+            report.carry_peers(before, data)
     data["load"] = load_so_far()
     data["wall_s"] = time.time() - t0
     report.write(a.out, data)

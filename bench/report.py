@@ -305,8 +305,9 @@ def merge(primary, secondary):
 
 
 def carry_peers(old, new):
-    """After a ``--merge --no-peers`` re-run: keep each case's peer records
-    from ``old`` (dropped when the case was redone without them), their warm
+    """After a ``--merge`` re-run without some peers (``--no-peers``, ``--systems``
+    or a peer not installed): keep each case's records of the systems this run
+    did not measure from ``old``, their warm
     times rescaled by the hand-written loop's time ratio between the two runs
     (hand_new / hand_old), so nbblox / peer = (nbblox / hand)_new x
     (hand / peer)_old, and marked as carried over."""
@@ -314,11 +315,17 @@ def carry_peers(old, new):
     for key in ("peers", "install_problems"):
         if old.get(key) and not new.get(key):
             new[key] = old[key]
+    # a peer missing from this run's environment but measured before stays
+    # listed as it was, since its carried rows below come from that run
+    for peer, (ok, info) in (old.get("peers") or {}).items():
+        if ok and not new.get("peers", {}).get(peer, (False,))[0]:
+            new.setdefault("peers", {})[peer] = [True, f"{info} (earlier run; not installed "
+                                                       "for the latest one)"]
     prev = {c["case"]: c for c in old.get("cases", [])}
     for c in new.get("cases", []):
         o = prev.get(c["case"])
         mine = {r["system"] for r in c["records"]}
-        if o is None or any(r["system"] not in OURS for r in c["records"]):
+        if o is None:
             continue
         h_new = next((r.get("warm_full_s") for r in c["records"]
                       if r["system"] == "handwritten"), None)

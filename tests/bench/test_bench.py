@@ -114,3 +114,21 @@ def test_merge_fills_only_what_the_primary_run_lacks():
     assert m["cases"][0]["records"] == [] and "note" in m["cases"][1]
     assert m["scaling"] == {"W2": []}
     assert m["load"]["min"] == 0.5 and m["load"]["max"] == 4 and m["load"]["mean"] == 2.25
+
+
+def test_merge_keeps_rows_of_peers_this_run_did_not_measure():
+    """A --merge re-run with fewer peers (not installed, --systems) keeps the
+    earlier rows of the others, rescaled by the hand-written loop's ratio, and
+    keeps the peer listed as measured in the earlier run."""
+    rec = lambda s, w: {"system": s, "status": "ok", "warm_s": w, "warm_full_s": w, "answer_ok": True}
+    old = {"peers": {"brainpy": [True, "2.8"], "neurolib": [True, "0.6"]},
+           "cases": [{"case": "W4_sweep", "records": [rec("handwritten", 2.0), rec("nbblox", 3.0),
+                                                      rec("brainpy", 4.0), rec("neurolib", 5.0)]}]}
+    new = {"peers": {"brainpy": [False, "No module named 'brainpy'"], "neurolib": [True, "0.6"]},
+           "cases": [{"case": "W4_sweep", "records": [rec("handwritten", 1.0), rec("nbblox", 1.5),
+                                                      rec("neurolib", 2.6)]}]}
+    report.carry_peers(old, new)
+    rows = {r["system"]: r for r in new["cases"][0]["records"]}
+    assert rows["brainpy"]["warm_s"] == pytest.approx(2.0) and rows["brainpy"]["carried"] == 0.5
+    assert rows["neurolib"]["warm_s"] == 2.6 and "carried" not in rows["neurolib"]
+    assert new["peers"]["brainpy"][0] is True and "earlier run" in new["peers"]["brainpy"][1]
