@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .ir import KernelPrinter, Assign, For, Item, Load, Temp, pycode
+from .ir import Assign, For, Item, Load, Temp, pycode
+from .printer import KernelPrinter
 
 __all__ = ["Hoist"]
 

@@ -10,7 +10,7 @@ What this module owns:
   :class:`Load` (``s0 = x[3 + i]``), :class:`Temp` (a CSE temporary),
   :class:`For`, :class:`If`, :class:`Return`, :class:`Func` ...; a kernel is
   a tree of these until :func:`render` prints it, once;
-* expressions: a SymPy expression (printed by :class:`KernelPrinter`; in a
+* expressions: a SymPy expression (printed by :func:`pycode`; in a
   :class:`Math` each symbol may print under another name), an array element
   (:class:`Item` with :class:`Off` indices) or fixed code (a ``str``, printed
   as it is and never edited).  What differs between two uses of the same
@@ -18,7 +18,8 @@ What this module owns:
   (``k2``), the instance index (``i`` or ``post``), a hoisted constant -- is
   a field of a node, so a generator substitutes a name by building a node,
   never by replacing text in printed source;
-* :class:`KernelPrinter`, the SymPy printer tuned for numba.
+* :func:`pycode`, which prints SymPy through
+  :class:`~nbblox.compile.printer.KernelPrinter` (imported on first use).
 
 The printed text is byte for byte what the earlier string templates made
 (the fast-math and streaming rewriters of the finished module rely on it).
@@ -41,96 +42,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
-import sympy as sp
-from sympy.printing.pycode import PythonCodePrinter
+import sys
 
-__all__ = ["KernelPrinter", "pycode", "code", "render", "Off", "Item", "Math", "Assign",
+__all__ = ["pycode", "code", "render", "Off", "Item", "Math", "Assign",
            "Load", "Temp", "Expr", "For", "If", "Return", "Break", "Pass", "Blank",
            "Verbatim", "Func", "DECORATOR", "block", "render_lines"]
 
 #: decorator of every generated kernel (the fast-math rewriter looks for it)
 DECORATOR = '@njit(cache=True, nogil=True, error_model="numpy")'
-
-
-class KernelPrinter(PythonCodePrinter):
-    """Python printer tuned for numba: math.* calls, cheap integer powers;
-    ``names`` prints given symbols under other names (the expression, and so
-    the order of its terms, is the one it was built as)."""
-
-    def __init__(self, names=None):
-        super().__init__({"fully_qualified_modules": True, "standard": "python3"})
-        self._names = names or {}
-
-    def _print_Symbol(self, expr):
-        name = self._names.get(expr)
-        return name if name is not None else super()._print_Symbol(expr)
-
-    def _print_Pow(self, expr, rational=False):
-        base, e = expr.as_base_exp()
-        if e.is_Integer and 2 <= int(e) <= 4:
-            b = self.parenthesize(base, 100)
-            return "(" + "*".join([b] * int(e)) + ")"
-        if e.is_Integer and int(e) == -1:
-            return f"(1.0/{self.parenthesize(base, 100)})"
-        if e == sp.Rational(1, 2):
-            return f"math.sqrt({self._print(base)})"
-        return f"({self.parenthesize(base, 100)}**{self.parenthesize(e, 100)})"
-
-    def _print_DiracDelta(self, expr):
-        # the derivative of heaviside() in a Jacobian: zero wherever it is defined
-        return "0.0"
-
-    def _print_Heaviside(self, expr):
-        return f"(1.0 if ({self._print(expr.args[0])}) >= 0.0 else 0.0)"
-
-    def _print_exprel(self, expr):
-        return f"exprel({self._print(expr.args[0])})"
-
-    def _print_exprel1(self, expr):
-        return f"exprel1({self._print(expr.args[0])})"
-
-    def _print_rand(self, expr):
-        # spike conditions only (checked when the blox type is built): ``gid`` is
-        # the neuron's global spike id in the threshold loop of netcode.py
-        return "urand(seed, step * N_SPIKING + gid)"
-
-    def _print_interp(self, expr):
-        # table of interp(): a<j> is the p-index of parameter q<j> of instance i
-        # (see emit.loads); consecutive samples are one group-size apart
-        x, t0, t1, v0, k = expr.args
-        a = lambda q: "a" + q.name[1:]
-        return (f"tinterp(p, {a(t0)}, {a(t1)} - {a(t0)}, {a(v0)}, {int(k)}, "
-                f"{self._print(x)})")
-
-    def _print_Rational(self, expr):
-        return f"({float(expr)!r})"
-
-    def _print_Integer(self, expr):
-        return f"{float(int(expr))!r}"
-
-    def _print_Float(self, expr):
-        return repr(float(expr))
-
-    def _print_Exp1(self, expr):
-        return "math.e"
-
-    def _print_Pi(self, expr):
-        return "math.pi"
-
-    def _print_Min(self, expr):
-        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_Max(self, expr):
-        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
-
-    def _print_BooleanTrue(self, expr):
-        return "True"
-
-    def _print_BooleanFalse(self, expr):
-        return "False"
-
-
-_printer = KernelPrinter()
 
 
 def pycode(expr, names=None):
@@ -143,7 +62,8 @@ def pycode(expr, names=None):
     >>> pycode(x**3 + sp.sqrt(x)), pycode(2 * x, {x: "hq0_1"})
     ('math.sqrt(x) + (x*x*x)', '2.0*hq0_1')
     """
-    return (KernelPrinter(names) if names else _printer).doprint(expr)
+    from .printer import pycode as _pycode  # SymPy only when a kernel is printed
+    return _pycode(expr, names)
 
 
 # ---------------------------------------------------------------- expressions
@@ -187,7 +107,8 @@ def code(e):
     expression or a node of this module."""
     if isinstance(e, str):
         return e
-    if isinstance(e, sp.Basic):  # before the numbers: sp.Integer is an Integral
+    sympy = sys.modules.get("sympy")  # a SymPy object means SymPy is loaded
+    if sympy is not None and isinstance(e, sympy.Basic):  # before the numbers: sp.Integer is an Integral
         return pycode(e)
     if isinstance(e, bool):
         return repr(e)
