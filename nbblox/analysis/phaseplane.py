@@ -357,6 +357,8 @@ def _plane_fixed_points(prob, vf, vj, base, ix, iy, lims, null, p):
 
 
 def _trajectories(prob, base, ix, iy, starts, t_end, p):
+    if not starts:   # no SciPy import then: scipy.integrate costs ~0.3 s (cold start)
+        return []
     from scipy.integrate import solve_ivp
     out = []
     for a, b in starts:
