@@ -74,12 +74,13 @@ def demo_circuit():
 
 
 def _import_plotting():
-    """Import HoloViews' Bokeh backend (for the demo's plot) -- started in a
-    thread while the main thread compiles: numba's LLVM passes release the GIL,
-    so on two cores the imports cost little wall time.  ImportError is kept for
-    :func:`_save_plot` (a core install has no HoloViews)."""
+    """Import Bokeh (for the demo's plot) -- started in a thread while the main
+    thread compiles: numba's LLVM passes release the GIL, so on two cores the
+    imports cost little wall time.  ImportError is kept for :func:`_save_plot`
+    (a core install has no Bokeh)."""
     try:
-        import holoviews.plotting.bokeh  # noqa: F401
+        import bokeh.embed  # noqa: F401
+        import bokeh.plotting  # noqa: F401
         import bokeh.resources  # noqa: F401
     except ImportError:
         pass
@@ -120,18 +121,40 @@ def cmd_demo(args):
 
 
 def _save_plot(sol, folder):
-    """An offline HTML plot (Bokeh inline), a PNG if HoloViews is missing, or None
-    if matplotlib is missing too (a core install: ``pip install nbblox``)."""
+    """An offline HTML plot (Bokeh inline), a PNG if Bokeh is missing, or None
+    if matplotlib is missing too (a core install: ``pip install nbblox``).
+
+    Drawn with Bokeh itself, not ``sol.plot()``: HoloViews' Bokeh backend
+    imports Panel, ~1.2 s of a first run whose budget is 6 s (issue 17); the
+    figure keeps nbblox's look (palette, type sizes, units, linked time axes).
+    """
     try:
-        import holoviews as hv
-        import holoviews.plotting.bokeh  # noqa: F401  (the renderer hv.save uses)
+        from bokeh.embed import file_html
+        from bokeh.layouts import column
+        from bokeh.plotting import figure
         from bokeh.resources import INLINE
-        # not hv.extension: it loads the notebook machinery (~1.5 s) a file does not need
-        hv.Store.set_current_backend("bokeh")
-        layout = (sol.plot(vars=["hh.V"]).opts(title="Hodgkin-Huxley, I = 10 uA/cm^2")
-                  + sol.plot(vars=["wc1.E", "wc2.E"]).opts(title="Wilson-Cowan pair")).cols(1)
+        from .viz.style import PALETTE
+        from .viz.units import state_unit
+        figs = []
+        for title, names in (("Hodgkin-Huxley, I = 10 uA/cm^2", ["hh.V"]),
+                             ("Wilson-Cowan pair", ["wc1.E", "wc2.E"])):
+            unit = state_unit(sol.system, names[0]) or ""
+            ylab = (names[0] if len(names) == 1 else "E") + (f" ({unit})" if unit else "")
+            f = figure(title=title, width=800, height=260, x_axis_label="time (ms)",
+                       y_axis_label=ylab, output_backend="canvas",
+                       **({"x_range": figs[0].x_range} if figs else {}))
+            for k, n in enumerate(names):
+                f.line(sol.t, sol[n], color=PALETTE[k], line_width=1.5,
+                       **({"legend_label": n} if len(names) > 1 else {}))
+            f.title.text_font_size = "13pt"
+            if len(names) > 1:                   # beside the plot: over no trace
+                f.add_layout(f.legend[0], "right")
+            for ax in (f.xaxis, f.yaxis):
+                ax.axis_label_text_font_size, ax.major_label_text_font_size = "12pt", "10.5pt"
+            figs.append(f)
         path = os.path.join(folder, "demo.html")
-        hv.save(layout, path, backend="bokeh", resources=INLINE)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(file_html(column(*figs), INLINE, title="nbblox demo"))
         return path
     except ImportError:
         try:

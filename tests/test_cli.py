@@ -55,17 +55,35 @@ def test_demo_prints_a_summary_and_writes_an_offline_plot(tmp_path):
     r = nbblox("demo", "--t-end", "200", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     html = (tmp_path / "demo.html").read_text()
-    # Bokeh is inlined (the plot renders offline) and the data is in the page
+    # Bokeh is inlined (the plot renders offline) and the data is in the page,
+    # with the axis labels and units of nbblox's own plots
     assert "Bokeh" in html and "cdn.bokeh.org" not in html.split("<body", 1)[0]
+    assert "hh.V (mV)" in html and "time (ms)" in html and "wc2.E" in html
     rate = float(r.stdout.split("spikes in 200 ms (")[1].split(" Hz")[0])
     assert 60 < rate < 75
 
 
+def test_demo_plot_needs_neither_holoviews_nor_panel(tmp_path):
+    # HoloViews' Bokeh backend imports Panel: ~1.2 s of the demo's 6 s budget (issue 17)
+    code = f"""
+import sys
+import nbblox as nb
+from nbblox.cli import _save_plot, demo_circuit
+sol = nb.simulate(nb.compile(demo_circuit()), 2.0, dt=0.01)
+print(_save_plot(sol, {str(tmp_path)!r}) is not None,
+      sorted(m for m in ("holoviews", "panel") if m in sys.modules))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "[]"]
+
+
 def test_demo_plot_without_plotting_libraries_is_skipped_not_a_crash(tmp_path, monkeypatch):
-    # a core install (`pip install nbblox`) has neither HoloViews nor matplotlib: the
+    # a core install (`pip install nbblox`) has neither Bokeh nor matplotlib: the
     # demo still prints its summary (.ci/wheel runs it so) and the plot step says so
     from nbblox.cli import _save_plot
-    for mod in ("holoviews", "bokeh.resources", "matplotlib"):
+    for mod in ("holoviews", "bokeh.plotting", "bokeh.resources", "matplotlib"):
         monkeypatch.setitem(sys.modules, mod, None)     # `import mod` raises ImportError
     sol = nb.simulate(nb.blox.FitzHughNagumo(name="fhn"), 1.0)
     assert _save_plot(sol, str(tmp_path)) is None
