@@ -61,3 +61,60 @@ def test_warm_phase_plane_and_hopf_coefficient_need_no_sympy(tmp_path):
     warm = _run(code, tmp_path)
     assert cold.startswith("True") and "'H'" in cold
     assert warm == cold.replace("True", "False", 1)   # same numbers, bit for bit
+
+
+def test_analysis_package_loads_its_heavy_parts_on_first_use(tmp_path):
+    # nbblox.analysis is lazy (PEP 562): the explorer's views need neither slow points
+    # (SciPy's optimize) nor codim-2 curves; their names still resolve as before
+    out = _run("""
+        import sys
+        import nbblox.analysis as a
+        before = sorted(m for m in ("scipy.optimize", "scipy.linalg", "scipy.integrate",
+                                    "nbblox.analysis.slow", "nbblox.analysis.codim2")
+                        if m in sys.modules)
+        import nbblox as nb
+        from nbblox.analysis import spectrum, slow_points, continuation2, spike_trains
+        print(before, callable(spectrum), spectrum is nb.spectrum,
+              slow_points.__module__, continuation2.__module__, "slow_points" in dir(a))
+    """, tmp_path)
+    assert out.split() == ["[]", "True", "True", "nbblox.analysis.slow",
+                           "nbblox.analysis.codim2", "True"]
+
+
+def test_warm_three_view_explorer_imports_no_sympy_or_scipy_optimize(tmp_path):
+    # the first explore() of a fresh kernel (issue 17 cold start): with a warm cache,
+    # no SymPy, and no scipy.integrate/optimize (a phase plane with no trajectories
+    # to integrate must not import solve_ivp)
+    code = """
+        import sys
+        import nbblox as nb
+        ml = nb.blox.MorrisLecar(name="ml", preset="hopf")
+        ex = nb.explore(ml, vars=["ml.V", "ml.w"], t_end=50.0, dt=0.05,
+                        views=("timeseries", "phase_plane", "bifurcation"),
+                        bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
+        assert ex.error is None, ex.error
+        print(sorted(m for m in ("sympy", "scipy.optimize", "scipy.integrate")
+                     if m in sys.modules))
+    """
+    _run(code, tmp_path)                       # fills the cache
+    assert _run(code, tmp_path).strip() == "[]"
+
+
+def test_first_holoviews_and_panel_import_in_ipython_skips_param_docstring_tables(tmp_path):
+    # inside IPython param appends a parameter table to every Parameterized class's
+    # docstring (0.2-0.5 s for Panel + HoloViews); nbblox's import hook turns that off
+    # for their first import only: a user's own classes keep their tables
+    out = _run("""
+        from IPython.core.interactiveshell import InteractiveShell
+        ip = InteractiveShell.instance()
+        ip.run_cell('''
+        import sys, nbblox, param, panel, holoviews
+        class Mine(param.Parameterized):
+            x = param.Number(1.0, doc="an x")
+        print("Parameters of" in (panel.widgets.FloatSlider.__doc__ or ""),
+              "an x" in (Mine.__doc__ or ""), param.parameterized.docstring_describe_params,
+              any("Quiet" in type(f).__name__ for f in sys.meta_path),
+              type(panel.__spec__.loader).__name__)
+        ''')
+    """, tmp_path)
+    assert out.split() == ["False", "True", "True", "False", "SourceFileLoader"]
