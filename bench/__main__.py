@@ -28,6 +28,13 @@ def parse(argv):
     ap.add_argument("--scaling-peers", action="store_true", help="peers in the scaling curves too")
     ap.add_argument("--no-targets", action="store_true")
     ap.add_argument("--no-cases", action="store_true", help="only targets / scaling")
+    ap.add_argument("--coldstart", default="", nargs="?", const="plot,explore,demo",
+                    help="also the issue-16/17 cold-start measures (bench/coldstart.py) for the "
+                         "time-to-first-result section; optionally which: comma list of "
+                         "plot,explore,demo,demo_numba,demo_serial (default plot,explore,demo)")
+    ap.add_argument("--coldstart-baseline", default=None, metavar="DIR",
+                    help="with --coldstart: an earlier nbblox checkout (git archive) measured "
+                         "back to back, for before/after ratios under the same load")
     ap.add_argument("--merge", action="store_true",
                     help="update OUT/results.json in place: keep what this run does not redo")
     return ap.parse_args(argv)
@@ -79,6 +86,14 @@ def main(argv=None):
     if not a.no_targets and ("W1" in want or "W6" in want):
         log("issue-2 targets")  # first: nbblox only, minutes, and the lead reads them first
         data["targets"] = targets.measure(quick=a.quick, log=log)
+    if a.coldstart:
+        from . import coldstart
+        log("cold start (issues 16/17)")
+        data["coldstart"] = coldstart.measure(
+            reps=a.reps, only=set(a.coldstart.split(",")), baseline=a.coldstart_baseline,
+            log=log)
+        data["load"] = load_so_far()
+        report.write(a.out, data)
     for name in ([] if a.no_cases else only):
         res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
                                reps=a.reps, budget=a.budget, log=log,

@@ -21,7 +21,13 @@ inline dashboard, JupyterLab           <= 5 s  run-cell to the dashboard's canva
 
 Usage::
 
-    python -m bench.coldstart [--reps 5] [--browser] [--out bench/results/coldstart.json]
+    python -m bench.coldstart [--reps 5] [--browser] [--baseline DIR] [--out bench/results/coldstart.json]
+    python -m bench --merge --coldstart [--coldstart-baseline DIR] --no-cases --no-targets --no-scaling
+
+(the second writes the measures into ``bench/RESULTS.md``'s time-to-first-result section).
+``--baseline DIR``: a checkout of an earlier nbblox (``git archive``) measured back to back
+with this one, run for run in alternating order, so both see the same machine load; the
+report gives each measure's ratio this / baseline.
 
 The kernel cache is warmed by one untimed run of each kernel measure first.
 The CPU seconds of the kernel process (``time.process_time`` inside it) are
@@ -60,10 +66,24 @@ def _load():
     return round(os.getloadavg()[0], 2)
 
 
-def kernel_cell(code):
+def _env(tree=None, **extra):
+    """Environment of a measured process: nbblox from ``tree`` (default: this
+    checkout), its own kernel cache folder."""
+    tree = Path(tree or REPO).resolve()
+    tag = "this" if tree == REPO else "base"
+    env = dict(os.environ, PYTHONPATH=str(tree),
+               NBBLOX_CACHE_DIR=os.environ.get("NBBLOX_CACHE_DIR", str(
+                   Path(tempfile.gettempdir()) / "nbblox-bench-coldstart")) + "-" + tag)
+    env.update(extra)
+    return env
+
+
+def kernel_cell(code, env=None):
     """(wall s, kernel CPU s) of ``code`` as the first cell of a fresh kernel."""
     from jupyter_client.manager import start_new_kernel
-    km, kc = start_new_kernel(kernel_name="python3", env=dict(os.environ))
+    # a neutral working folder: the kernel puts its cwd first on sys.path
+    km, kc = start_new_kernel(kernel_name="python3", env=env or dict(os.environ),
+                              cwd=tempfile.gettempdir())
     try:
         out = []
         t = time.perf_counter()
@@ -79,18 +99,20 @@ def kernel_cell(code):
         km.shutdown_kernel(now=True)
 
 
-def demo(numba_empty, serial=False):
+def demo(numba_empty, serial=False, tree=None):
     """Wall seconds of ``nbblox demo`` with an empty kernel cache."""
     tmp = Path(tempfile.mkdtemp(prefix="nbblox-bench-demo-"))
-    env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp / "cache"))
+    env = _env(tree, NBBLOX_CACHE_DIR=str(tmp / "cache"))
     if numba_empty:
         env["NUMBA_CACHE_DIR"] = str(tmp / "numba")
     if serial:
         env["NBBLOX_DEMO_SERIAL"] = "1"
-    t = time.perf_counter()
+    t, c = time.perf_counter(), os.times()
     subprocess.run([sys.executable, "-m", "nbblox", "demo", "--out", str(tmp / "out")],
-                   env=env, check=True, capture_output=True, timeout=600)
-    return time.perf_counter() - t
+                   env=env, check=True, capture_output=True, timeout=600, cwd=str(tmp))
+    c1 = os.times()
+    cpu = c1.children_user + c1.children_system - c.children_user - c.children_system
+    return time.perf_counter() - t, cpu
 
 
 def inline_dashboard():
@@ -125,54 +147,91 @@ def _summary(rows):
     return out
 
 
+def _rows(run, reps, trees, log, name):
+    """``reps`` runs of ``run(tree)`` per tree, alternating which goes first."""
+    rows = {t: [] for t in trees}
+    for k in range(reps):
+        for tree in (trees if k % 2 == 0 else trees[::-1]):
+            load = _load()
+            out = run(tree)
+            wall, cpu = out if isinstance(out, tuple) else (out, None)
+            row = {"s": round(wall, 3), "load": load}
+            if cpu is not None:
+                row["cpu_s"] = round(cpu, 3)
+            rows[tree].append(row)
+            log(f"  {name} [{'baseline' if tree != trees[0] else 'this'}] {row}")
+    return rows
+
+
+ALL = ("plot", "explore", "demo", "demo_numba", "demo_serial", "dashboard")
+
+
+def measure(reps=5, only=ALL, baseline=None, browser=False, log=print):
+    """Every measure as ``{name: summary}``; with ``baseline`` (a folder holding an
+    earlier nbblox) also ``{name: {"baseline": summary, "ratio": this / baseline}}``."""
+    only = set(only)
+    trees = [None] + ([str(Path(baseline).resolve())] if baseline else [])
+    res, base = {}, {}
+    cells = {"plot": ("first_plot_s", FIRST_PLOT), "explore": ("first_explore_s", EXPLORE)}
+    todo = []
+    for what, (name, code) in cells.items():
+        if what in only:
+            for tree in trees:
+                kernel_cell(code, _env(tree))          # warms that tree's kernel cache
+            todo.append((name, lambda tree, code=code: kernel_cell(code, _env(tree))))
+    for key, name, kw in (("demo", "demo_empty_cache_s", {"numba_empty": False}),
+                          ("demo_numba", "demo_empty_cache_and_numba_s", {"numba_empty": True}),
+                          ("demo_serial", "demo_empty_cache_serial_s",
+                           {"numba_empty": False, "serial": True})):
+        if key in only:
+            todo.append((name, lambda tree, kw=kw: demo(tree=tree, **kw)))
+    if only & {"demo", "demo_serial"}:
+        for tree in trees:     # numba's cache of nbblox's helper kernels, as after an install
+            demo(numba_empty=False, tree=tree)
+    for name, run in todo:
+        rows = _rows(run, reps, trees, log, name)
+        res[name] = _summary(rows[None])
+        if baseline:
+            b = _summary(rows[trees[1]])
+            base[name] = {"baseline": b, "ratio": round(res[name]["median_s"] / b["median_s"], 3)}
+            if "median_cpu_s" in b:
+                base[name]["cpu_ratio"] = round(res[name]["median_cpu_s"] / b["median_cpu_s"], 3)
+    if browser and "dashboard" in only:
+        inline_dashboard()                      # warms the kernel cache and the browser
+        rows = []
+        for _ in range(reps):
+            load = _load()
+            rows.append({"s": round(inline_dashboard(), 3), "load": load})
+            log(f"  inline_dashboard_s {rows[-1]}")
+        res["inline_dashboard_s"] = _summary(rows)
+    out = {"measures": res, "goals": GOALS, "reps": reps,
+           "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if baseline:
+        out["baseline"] = {"dir": str(baseline), "measures": base}
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--browser", action="store_true", help="also the inline dashboard")
-    ap.add_argument("--only", default="", help="comma list: plot,explore,demo,dashboard")
+    ap.add_argument("--only", default="", help="comma list of " + ",".join(ALL))
+    ap.add_argument("--baseline", default=None,
+                    help="folder with an earlier nbblox, measured back to back with this one")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "coldstart.json")
     args = ap.parse_args(argv)
-    only = set(filter(None, args.only.split(","))) or {"plot", "explore", "demo", "dashboard"}
-    res = {}
-    cells = {"plot": ("first_plot_s", FIRST_PLOT), "explore": ("first_explore_s", EXPLORE)}
-    for what, (name, code) in cells.items():
-        if what not in only:
-            continue
-        kernel_cell(code)                       # warms the kernel cache
-        rows = []
-        for _ in range(args.reps):
-            load = _load()
-            wall, cpu = kernel_cell(code)
-            rows.append({"s": round(wall, 3), "cpu_s": round(cpu, 3), "load": load})
-            print(name, rows[-1], flush=True)
-        res[name] = _summary(rows)
-    if "demo" in only:
-        for name, kw in (("demo_empty_cache_s", {"numba_empty": False}),
-                         ("demo_empty_cache_and_numba_s", {"numba_empty": True}),
-                         ("demo_empty_cache_serial_s", {"numba_empty": False, "serial": True})):
-            rows = []
-            for _ in range(args.reps):
-                load = _load()
-                rows.append({"s": round(demo(**kw), 3), "load": load})
-                print(name, rows[-1], flush=True)
-            res[name] = _summary(rows)
-    if args.browser and "dashboard" in only:
-        inline_dashboard()                      # warms the kernel cache and the browser
-        rows = []
-        for _ in range(args.reps):
-            load = _load()
-            rows.append({"s": round(inline_dashboard(), 3), "load": load})
-            print("inline_dashboard_s", rows[-1], flush=True)
-        res["inline_dashboard_s"] = _summary(rows)
-    report = {"measures": res, "goals": GOALS, "reps": args.reps,
-              "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    only = set(filter(None, args.only.split(","))) or set(ALL)
+    report = measure(args.reps, only, args.baseline, args.browser,
+                     log=lambda *a: print(*a, flush=True))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     old = json.loads(args.out.read_text()) if args.out.exists() else {}
     old.setdefault("runs", []).append(report)
     args.out.write_text(json.dumps(old, indent=1))
-    for k, v in res.items():
+    for k, v in report["measures"].items():
+        r = report.get("baseline", {}).get("measures", {}).get(k)
         print(f"{k:32s} median {v['median_s']:6.2f} s  [{v['min_s']:.2f}, {v['max_s']:.2f}]"
               + (f"  cpu {v['median_cpu_s']:.2f} s" if "median_cpu_s" in v else "")
+              + (f"  / baseline {r['ratio']:.2f}" if r else "")
               + f"  goal {GOALS.get(k, GOALS.get(k.split('_and')[0], '-'))}")
     return 0
 

@@ -172,7 +172,7 @@ def targets_section(results, targets):
     return L + [""]
 
 
-def cold_start_section(results, targets):
+def cold_start_section(results, targets, cold=None):
     L = ["## W6 time to first result (fresh process)", "",
          "From the W1 HH records (cold caches: import + setup + first call incl. compile), and "
          "nbblox with a warm disk cache from the targets run.", "",
@@ -187,6 +187,49 @@ def cold_start_section(results, targets):
     if c:
         L.append(f"| nbblox (warm disk cache) | {_f(c['import_s'], 3)} | {_f(c['compile_s'], 3)} | "
                  f"{_f(c['first_sim_s'], 3)} | {_f(c['total_s'], 3)} |")
+    return L + [""] + coldstart_table(cold)
+
+
+COLD_LABELS = {
+    "first_plot_s": "first plot, fresh Jupyter kernel, warm kernel cache (FHN `sol.plot()`)",
+    "first_explore_s": "first `nb.explore` with three views, fresh kernel, warm kernel cache",
+    "demo_empty_cache_s": "`nbblox demo`, empty nbblox kernel cache",
+    "demo_empty_cache_and_numba_s": "`nbblox demo`, empty nbblox and numba caches (first run "
+                                    "after an install)",
+    "demo_empty_cache_serial_s": "`nbblox demo`, empty kernel cache, plotting imports not "
+                                 "in a thread",
+    "inline_dashboard_s": "inline dashboard in JupyterLab: run cell -> canvas",
+}
+
+
+def coldstart_table(cold):
+    """The issue-16/17 cold-start measures (``python -m bench --coldstart``,
+    :mod:`bench.coldstart`), with the back-to-back ratio to a baseline if measured."""
+    if not cold:
+        return []
+    base = (cold.get("baseline") or {}).get("measures", {})
+    loads = [r["load"] for m in cold["measures"].values() for r in m["runs"]]
+    L = [f"Issues 16/17 cold start (`python -m bench.coldstart`, {cold['when']}, median of "
+         f"{cold['reps']} fresh processes, 1-minute load {min(loads):.1f}-{max(loads):.1f} on "
+         "2 cores; CPU = the measured process's CPU seconds, less sensitive to load):", ""]
+    head = "| measure | goal (quiet machine) | wall s (min-max) | CPU s |"
+    if base:
+        L.append(f"Baseline `{cold['baseline']['dir']}` measured back to back (runs "
+                 "alternating, same load): ratio = this / baseline.")
+        L.append("")
+        head += " baseline wall s | baseline CPU s | ratio wall | ratio CPU |"
+    L += [head, "|" + "---|" * (head.count("|") - 1)]
+    for k, m in cold["measures"].items():
+        goal = (cold.get("goals") or {}).get(k)
+        row = (f"| {COLD_LABELS.get(k, k)} | {'<= %g s' % goal if goal else '-'} | "
+               f"{_f(m['median_s'], 3)} ({_f(m['min_s'], 3)}-{_f(m['max_s'], 3)}) | "
+               f"{_f(m.get('median_cpu_s'), 3)} |")
+        if base:
+            b = base.get(k, {})
+            bb = b.get("baseline", {})
+            row += (f" {_f(bb.get('median_s'), 3)} | {_f(bb.get('median_cpu_s'), 3)} | "
+                    f"{_f(b.get('ratio'), 3)} | {_f(b.get('cpu_ratio'), 3)} |")
+        L.append(row)
     return L + [""]
 
 
@@ -243,7 +286,7 @@ def write(out_dir, data):
     L += ["", "## Summary (warm seconds, full-length workloads)", ""]
     L += summary_table(data["cases"])
     L += targets_section(data["cases"], data.get("targets"))
-    L += cold_start_section(data["cases"], data.get("targets"))
+    L += cold_start_section(data["cases"], data.get("targets"), data.get("coldstart"))
     L += ["## Every case", ""]
     for res in data["cases"]:
         L += case_table(res)
