@@ -98,10 +98,13 @@ class LockstepPlan:
         L = system.layout
         self.B = B
         big = _replicated_layout(L, B)
-        key = ("lockstep", L.structure_key, L.src.size, B)
-        text = cached_source(key, lambda: generate_source(big))
+        # uncoupled: each instance's whole step in one pass (codegen's ``fuse``)
+        key = ("lockstep", L.structure_key, L.src.size, B, "fused")
         if system.fastmath:   # the same rewrite as the System's own fastmath kernels
-            text = cached_source(key + ("fastmath",), lambda: fast_source(text))
+            text = cached_source(key + ("fastmath",), lambda: fast_source(
+                generate_source(big, fuse=True, fast=True)))
+        else:
+            text = cached_source(key, lambda: generate_source(big, fuse=True))
         self.module = load_module(or_check(text))
         self.xmap = _slot_map(L, B, "x")
         self.pmap = _slot_map(L, B, "p")
