@@ -27,7 +27,7 @@ import numpy as np
 from ...compile import schemes
 from ...compile.cache import load_module
 from ...compile.stream import FEATURES, NACC, stream_source
-from .lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
+from .lockstep import LANES, pack_block, tail_lanes, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
@@ -133,7 +133,7 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
     L = system.layout
     n_main = (n // LANES) * LANES
     X0 = X.copy()
-    for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)):
+    for a, b, B in ((0, n_main, LANES), (n_main, n, tail_lanes(system))):
         if b <= a:
             continue
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
