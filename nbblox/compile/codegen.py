@@ -138,7 +138,7 @@ def _jac_func(layout, exs, coupled):
                         "u_rows", "o_cols"), body)
 
 
-def generate_source(layout, fuse=False, fast=False):
+def generate_source(layout, fuse=False, fast=False, uniform=()):
     """Source of the kernel module for this layout (deterministic text).
 
     The model body is pasted into each fixed-step loop rather than called:
@@ -158,6 +158,13 @@ def generate_source(layout, fuse=False, fast=False):
     with ``fuse`` and no coupling, the inputs (always 0 there) are left out
     of the expressions instead of added as 0.0.  The caller still applies
     :func:`nbblox.compile.fastmath.fast_source`.
+
+    ``uniform``: with ``fuse``, pairs ``(group index, parameter index)``
+    whose value is the same for every instance of the group: the fused
+    loops load it once per call from the group's first instance instead of
+    once per instance and step (:func:`_uniform_loads`; the same value, so
+    the same results).  A sweep over some parameters of a model leaves the
+    others uniform.
     """
     exs = [group_expressions(g.btype) for g in layout.groups]
     coupled = layout.src.size > 0
@@ -170,7 +177,8 @@ def generate_source(layout, fuse=False, fast=False):
           rhs, Blank(), _jac_func(layout, exs, coupled), Blank()]
     for scheme in SCHEMES:
         if "numba" in scheme.backends and applicable(scheme, exs):
-            M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme, fuse, fast), Blank()]
+            M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme, fuse, fast,
+                                         frozenset(uniform)), Blank()]
     M += full_kernels(layout, exs)
     if not fast:
         return "\n".join(render_lines(M)) + "\n"
@@ -219,10 +227,27 @@ def _without_inputs(ex, exprs):
     return [zero_safe(e.xreplace(zero)) for e in exprs] if zero else exprs
 
 
-def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False):
+def _uniform_loads(gi, g, body, uniform):
+    """``body`` with the loads of group ``gi``'s uniform parameters
+    (``(gi, j)`` in ``uniform``) replaced by the scalar ``hu<gi>_<j>``, and
+    the statements loading those scalars once, before the time loop."""
+    pre, out = [], []
+    for st in body:
+        j = int(st.target.name[1:]) if _is_load(st, "p") else None
+        if j is not None and (gi, j) in uniform:
+            pre.append(Assign(f"hu{gi}_{j}", Item("p", g.poff + j * g.n)))
+            out.append(Assign(st.target, f"hu{gi}_{j}"))
+        else:
+            out.append(st)
+    return pre, out
+
+
+def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False,
+                       uniform=frozenset(), pre=None):
     """Single-stage step, group by group: the new states straight into x
     (``uncoupled``: the inputs are 0.0, :func:`_uncoupled_loads`, or with
-    ``fast`` left out, :func:`_without_inputs`)."""
+    ``fast`` left out, :func:`_without_inputs`; ``uniform``: see
+    :func:`_uniform_loads`, whose loads go to the list ``pre``)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
@@ -231,18 +256,22 @@ def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False
         if uncoupled and fast:
             exprs = _without_inputs(ex, exprs)
         B = (_uncoupled_loads if uncoupled else loads)(g, ex, exprs + ex["S"])
+        if uniform:
+            head, B = _uniform_loads(gi, g, B, uniform)
+            pre += head
         B += cse_assign([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
 
 
-def _instance_step_lines(layout, exs, scheme, hz, fast=False):
+def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(), pre=None):
     """A multi-stage step of an uncoupled layout, one pass per group: each
     instance runs all its stages in scalars (:func:`instance_rk_step`) and
     writes its new state, so the instance loop vectorises as a whole, with
     no ``k<s>``/``tmp`` arrays between the stages.  Only for layouts without
     coupling, whose inputs are always 0 (``u<m> = 0.0``, what the loop would
-    load from the zeroed ``u``; ``fast``: left out, :func:`_without_inputs`)."""
+    load from the zeroed ``u``; ``fast``: left out, :func:`_without_inputs`;
+    ``uniform``: :func:`_uniform_loads`, into ``pre``)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
@@ -259,12 +288,15 @@ def _instance_step_lines(layout, exs, scheme, hz, fast=False):
         body, news = instance_rk_step(scheme, S, stage, used)
         B = [Assign(f"xs_{k}", Item("x", Off(g.x(k, 0)))) for k in range(len(S))]
         B += [st for st in _uncoupled_loads(g, ex, f) if not _is_load(st, "x")]
+        if uniform:
+            head, B = _uniform_loads(gi, g, B, uniform)
+            pre += head
         B += body + [Assign(Item("x", Off(g.x(k, 0))), e) for k, e in enumerate(news)]
         L.append(For("i", (g.n,), hz.apply(gi, g, B), f"group {gi}"))
     return L
 
 
-def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False):
+def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=frozenset()):
     """``run_<scheme>`` for this layout (``fuse``: see :func:`generate_source`).
 
     Each loop advances x in place and returns (steps done, index of the
@@ -276,13 +308,15 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False):
     # the check every CHECK_EVERY steps, unless declared bounds are applied
     # (a clipped inf is finite again: check every step, after the bounds)
     periodic = fuse and not any(ex["clip"] for ex in exs)
+    uniform = uniform if fuse else frozenset()
+    upre = []
     if scheme.fused:
         body = [Assign("t_s", stage_time(0))]
         if coupled:
             body += _couple_lines(layout, exs, "x", True, hz)
-        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast)
+        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre)
     elif fuse:
-        body = _instance_step_lines(layout, exs, scheme, hz, fast)
+        body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre)
     else:
         body = rk_step(scheme, lambda s, xin, c: _stage(
             layout, exs, coupled, xin, f"k{s + 1}", stage_time(c), True, hz))
@@ -290,6 +324,7 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False):
     pre = stage_allocs(scheme, fused=scheme.fused or fuse)
     pre += [Assign("u", "np.zeros(N_INPUTS)"), Assign("o", "np.zeros(N_OUTPUTS)")]
     pre += ([PLAN] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
+    pre += list({st.target: st for st in upre}.values())   # each scalar once
     record = For("r", ("rec.shape[0]",), [Assign("out_x[r, j]", "x[rec[r]]")])
     scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
                                          [Return(("step + 1", "i", "j"))])])])

@@ -153,3 +153,42 @@ def test_declared_bounds_keep_the_check_every_step():
     a, b = _run(plain, "rk4", big, x0, p), _run(fused, "rk4", big, x0, p)
     np.testing.assert_array_equal(a[0], b[0])
     assert b[0].max() == 1.0
+
+
+def test_uniform_parameters_are_loaded_once_with_the_same_results():
+    """A sweep over I leaves a, b, tau of FitzHugh-Nagumo uniform: the fused
+    loops load them once per call (``hu<g>_<j>``), with the same values."""
+    from nbblox.sim.sweep.lockstep import uniform_params
+    system = _fhn()
+    big, plain, _ = _modules(system)
+    uni = [(0, 1), (0, 2), (0, 3)]
+    mod = load_module(generate_source(big, fuse=True, uniform=uni))
+    text = _func(mod, "run_rk4")
+    assert f"hu0_3 = p[{3 * B}]" in text and "q3 = hu0_3" in text and "q0 = p[0 + i]" in text
+    x0, p = _inputs(system)
+    base = np.asarray(system.param_vector(), float)
+    for j in (1, 2, 3):
+        p[j * B:(j + 1) * B] = base[j]
+    for method in ("euler", "heun", "rk4"):
+        a, b = _run(plain, method, big, x0, p), _run(mod, method, big, x0, p)
+        np.testing.assert_array_equal(a[0], b[0], err_msg=method)
+        np.testing.assert_array_equal(a[2], b[2], err_msg=method)
+    P = np.tile(base, (5, 1))
+    P[:, 0] = np.linspace(0.0, 2.0, 5)
+    P[:, 1] = np.linspace(0.6, 0.8, 5)
+    assert uniform_params(system, P) == {(0, 2), (0, 3)}
+
+
+def test_sweep_over_two_parameters_streams_as_the_trace_path():
+    """Streamed sweeps use the uniform-parameter kernels (of the whole sweep,
+    not per chunk); the trace path does not: equal, bit for bit."""
+    system = _fhn()
+    I = np.linspace(0.0, 2.0, 140)
+    a = np.linspace(0.6, 0.8, 140)
+    kw = dict(t_end=40.0, dt=0.05, method="rk4", measure=["max", "rate", "final"],
+              threshold=1.0, chunk_size=70)      # two chunks, each in lockstep blocks
+    s = nb.sweep(system, {"fhn.I": I, "fhn.a": a}, grid=False, **kw)
+    t = nb.sweep(system, {"fhn.I": I, "fhn.a": a}, grid=False, stream=False, **kw)
+    assert s.attrs["stream"] == 1
+    for m in ("max", "rate", "final"):
+        np.testing.assert_array_equal(s[m].values, t[m].values, err_msg=m)

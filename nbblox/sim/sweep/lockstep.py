@@ -114,17 +114,19 @@ def _slot_map(L, B, kind):
 class LockstepPlan:
     """The replicated kernel module of a System and its index maps."""
 
-    def __init__(self, system, B):
+    def __init__(self, system, B, uniform=frozenset()):
         L = system.layout
         self.B = B
         big = _replicated_layout(L, B)
-        # uncoupled: each instance's whole step in one pass (codegen's ``fuse``)
-        key = ("lockstep", L.structure_key, L.src.size, B, "fused")
+        # uncoupled: each instance's whole step in one pass (codegen's ``fuse``),
+        # the parameters the sweep does not vary loaded once (``uniform``)
+        uni = sorted(uniform)
+        key = ("lockstep", L.structure_key, L.src.size, B, "fused", tuple(uni))
         if system.fastmath:   # the same rewrite as the System's own fastmath kernels
             text = cached_source(key + ("fastmath",), lambda: fast_source(
-                generate_source(big, fuse=True, fast=True)))
+                generate_source(big, fuse=True, fast=True, uniform=uni)))
         else:
-            text = cached_source(key, lambda: generate_source(big, fuse=True))
+            text = cached_source(key, lambda: generate_source(big, fuse=True, uniform=uni))
         self.module = load_module(or_check(text))
         self.xmap = _slot_map(L, B, "x")
         self.pmap = _slot_map(L, B, "p")
@@ -179,8 +181,36 @@ def or_check(text):
     return text.replace(_CHECK, _OR_CHECK)
 
 
-def lockstep_plan(system, lanes=LANES):
-    """The (cached) :class:`LockstepPlan` of ``system`` for blocks of ``lanes``.
+def uniform_params(system, P):
+    """``(group, parameter)`` pairs of ``system`` whose value is the same,
+    bit for bit, in every row of ``P`` (one row per instance) and every
+    instance of the group: what a lockstep plan may load once
+    (:func:`nbblox.compile.codegen.generate_source`, ``uniform``).  Empty
+    for a coupled layout (its loops are not fused).
+
+    Examples
+    --------
+    >>> import numpy as np, nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))   # I, a, b, tau
+    >>> P = np.tile(s.param_vector(), (3, 1)); P[:, 0] = [0.1, 0.2, 0.3]
+    >>> sorted(uniform_params(s, P))
+    [(0, 1), (0, 2), (0, 3)]
+    """
+    L = system.layout
+    if L.src.size or P.shape[0] == 0:
+        return frozenset()
+    out = []
+    for gi, g in enumerate(L.groups):
+        for j in range(len(g.btype.params)):
+            cols = P[:, g.poff + j * g.n: g.poff + (j + 1) * g.n].view(np.int64)
+            if (cols == cols[0, 0]).all():
+                out.append((gi, j))
+    return frozenset(out)
+
+
+def lockstep_plan(system, lanes=LANES, uniform=frozenset()):
+    """The (cached) :class:`LockstepPlan` of ``system`` for blocks of ``lanes``
+    (``uniform``: see :func:`uniform_params`).
 
     Examples
     --------
@@ -190,21 +220,21 @@ def lockstep_plan(system, lanes=LANES):
     >>> plan.xmap.shape                  # 8 replicas x 2 states
     (8, 2)
     """
-    key = (system._k.__name__, system.layout.src.size, lanes)
+    key = (system._k.__name__, system.layout.src.size, lanes, frozenset(uniform))
     with _lock:
         plan = _plans.get(key)
         if plan is None:
-            plan = _plans[key] = LockstepPlan(system, lanes)
+            plan = _plans[key] = LockstepPlan(system, lanes, frozenset(uniform))
         return plan
 
 
-def pack_block(system, X, P, W, rec, lanes):
+def pack_block(system, X, P, W, rec, lanes, uniform=frozenset()):
     """The arrays a lockstep kernel runs for one block of instances (rows of
     ``X``, ``P``, ``W``) in groups of ``lanes``: ``(plan, x_big, p_big, w_big,
     src, dst, rec_big)``.  A last group that is not full repeats the last
     instance's weights (its extra lanes are discarded by the caller)."""
     L = system.layout
-    plan = lockstep_plan(system, lanes)
+    plan = lockstep_plan(system, lanes, uniform)
     m = X.shape[0]
     x_big = plan.pack(X, plan.xmap, plan.nx)
     p_big = plan.pack(P, plan.pmap, plan.np_)
