@@ -186,6 +186,7 @@ def generate_source(layout, fuse=False, fast=False, uniform=()):
     with latency_order():
         return "\n".join(render_lines(M)) + "\n"
 
+
 #: a fused loop (``generate_source(..., fuse=True)``) checks for non-finite
 #: states every CHECK_EVERY steps (a power of 2) and after its last step
 CHECK_EVERY = 16

@@ -15,6 +15,13 @@ A System with ``fastmath`` kernels gets lockstep kernels with the same
 rewrite (:func:`nbblox.compile.fastmath.fast_source`): the replicas'
 instance loops then vectorise with contracted products, within the
 fastmath tolerance of the strict ones.
+
+A layout without coupling gets *fused* loops
+(:func:`nbblox.compile.codegen.generate_source` with ``fuse=True``): each
+replica does its whole step, every stage, in one pass, its fastmath text
+sums in latency order, and the parameters the sweep does not vary
+(:func:`uniform_params`) are loaded once per call; the strict fused loops
+are still bit for bit the single-instance kernel's.
 """
 from __future__ import annotations
 
