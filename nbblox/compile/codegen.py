@@ -47,11 +47,11 @@ from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_prea
                    sum_lines, zero_safe)
 from .expressions import group_expressions
 from .hoist import Hoist
-from .ir import (Assign, Blank, Break, For, Func, If, Item, Off, Return, Verbatim, pycode,
+from .ir import (Assign, Blank, Break, For, Func, If, Item, Load, Off, Return, Verbatim, pycode,
                  render_lines)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
-from .steps import clip_step, rk_step, stage_allocs, stage_time
+from .steps import clip_step, instance_rk_step, rk_step, stage_allocs, stage_time
 
 __all__ = ["generate_source", "group_expressions", "pycode", "fused_exprs", "phi_preamble"]
 
@@ -138,12 +138,33 @@ def _jac_func(layout, exs, coupled):
                         "u_rows", "o_cols"), body)
 
 
-def generate_source(layout):
+def generate_source(layout, fuse=False, fast=False, uniform=()):
     """Source of the kernel module for this layout (deterministic text).
 
     The model body is pasted into each fixed-step loop rather than called:
     a call between numba functions passes arrays with atomic reference
     counting, which made an RK4 loop twice as slow as a hand-written one.
+
+    ``fuse``: when the layout has no coupling, the ``run_<m>`` loops do a
+    whole step per instance in one pass (:func:`_instance_step_lines`), with
+    the inputs 0.0 instead of loaded, and check for non-finite states every
+    :data:`CHECK_EVERY` steps (:func:`_periodic_check`); the lockstep sweep
+    kernels (:mod:`nbblox.sim.sweep.lockstep`) ask for it.  The arithmetic is
+    the unfused loop's, operation for operation, so the states are bit for
+    bit the same (tests/compile/test_fused_stages.py).
+
+    ``fast``: text for fast-math kernels only (it reassociates): sums print
+    in latency order (:func:`nbblox.compile.printer.latency_order`) and,
+    with ``fuse`` and no coupling, the inputs (always 0 there) are left out
+    of the expressions instead of added as 0.0.  The caller still applies
+    :func:`nbblox.compile.fastmath.fast_source`.
+
+    ``uniform``: with ``fuse``, pairs ``(group index, parameter index)``
+    whose value is the same for every instance of the group: the fused
+    loops load it once per call from the group's first instance instead of
+    once per instance and step (:func:`_uniform_loads`; the same value, so
+    the same results).  A sweep over some parameters of a model leaves the
+    others uniform.
     """
     exs = [group_expressions(g.btype) for g in layout.groups]
     coupled = layout.src.size > 0
@@ -156,47 +177,159 @@ def generate_source(layout):
           rhs, Blank(), _jac_func(layout, exs, coupled), Blank()]
     for scheme in SCHEMES:
         if "numba" in scheme.backends and applicable(scheme, exs):
-            M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme), Blank()]
+            M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme, fuse, fast,
+                                         frozenset(uniform)), Blank()]
     M += full_kernels(layout, exs)
-    return "\n".join(render_lines(M)) + "\n"
+    if not fast:
+        return "\n".join(render_lines(M)) + "\n"
+    from .printer import latency_order
+    with latency_order():
+        return "\n".join(render_lines(M)) + "\n"
 
-def _fused_group_lines(layout, exs, scheme, hz=None):
-    """Single-stage step, group by group: the new states straight into x."""
+
+#: a fused loop (``generate_source(..., fuse=True)``) checks for non-finite
+#: states every CHECK_EVERY steps (a power of 2) and after its last step
+CHECK_EVERY = 16
+
+
+def _periodic_check():
+    """The non-finite check of a fused loop: every :data:`CHECK_EVERY` steps
+    and after the last, one vectorised OR over the states, then the scan
+    for the first bad one.  A non-finite state stays non-finite in an
+    uncoupled explicit or exponential step (the new state is the old one
+    plus a term) unless declared bounds clip it, so none is missed; the step
+    returned is the one the check ran after, at most CHECK_EVERY - 1 steps
+    late (a lockstep caller re-runs a diverged block one instance at a time
+    with the exact check).  A check every step was 10 % of the W4 sweep."""
+    scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
+                                         [Return(("step + 1", "i", "j"))])])])
+    return If([(f"(step & {CHECK_EVERY - 1}) == {CHECK_EVERY - 1} or step + 1 == nsteps", [
+        Assign("ls_bad", False),
+        For("i", ("N_STATES",), [Assign("ls_bad", "ls_bad | (not math.isfinite(x[i]))")]),
+        If([("ls_bad", [scan])])])])
+
+
+def _is_load(st, array):
+    return isinstance(st, Load) and st.array == array
+
+
+def _uncoupled_loads(g, ex, exprs):
+    """:func:`loads` for a layout without coupling: its inputs are 0.0 (the
+    value the loop would load from its zeroed ``u``), not loaded."""
+    return [Assign(st.target, "0.0") if _is_load(st, "u") else st
+            for st in loads(g, ex, exprs)]
+
+
+def _without_inputs(ex, exprs):
+    """``exprs`` with the group's inputs replaced by 0 (a layout without
+    coupling, fast-math text: ``x + 0.0`` differs from ``x`` only in the
+    sign of a zero)."""
+    zero = {u: 0 for u in ex["U"]}
+    return [zero_safe(e.xreplace(zero)) for e in exprs] if zero else exprs
+
+
+def _uniform_loads(gi, g, body, uniform):
+    """``body`` with the loads of group ``gi``'s uniform parameters
+    (``(gi, j)`` in ``uniform``) replaced by the scalar ``hu<gi>_<j>``, and
+    the statements loading those scalars once, before the time loop."""
+    pre, out = [], []
+    for st in body:
+        j = int(st.target.name[1:]) if _is_load(st, "p") else None
+        if j is not None and (gi, j) in uniform:
+            pre.append(Assign(f"hu{gi}_{j}", Item("p", g.poff + j * g.n)))
+            out.append(Assign(st.target, f"hu{gi}_{j}"))
+        else:
+            out.append(st)
+    return pre, out
+
+
+def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False,
+                       uniform=frozenset(), pre=None):
+    """Single-stage step, group by group: the new states straight into x
+    (``uncoupled``: the inputs are 0.0, :func:`_uncoupled_loads`, or with
+    ``fast`` left out, :func:`_without_inputs`; ``uniform``: see
+    :func:`_uniform_loads`, whose loads go to the list ``pre``)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
             continue
         exprs = fused_exprs(scheme, g, ex, gi=gi)
-        B = loads(g, ex, exprs + ex["S"])
+        if uncoupled and fast:
+            exprs = _without_inputs(ex, exprs)
+        B = (_uncoupled_loads if uncoupled else loads)(g, ex, exprs + ex["S"])
+        if uniform:
+            head, B = _uniform_loads(gi, g, B, uniform)
+            pre += head
         B += cse_assign([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
 
 
-def _fixed_kernel(layout, exs, coupled, scheme):
-    """``run_<scheme>`` for this layout.
+def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(), pre=None):
+    """A multi-stage step of an uncoupled layout, one pass per group: each
+    instance runs all its stages in scalars (:func:`instance_rk_step`) and
+    writes its new state, so the instance loop vectorises as a whole, with
+    no ``k<s>``/``tmp`` arrays between the stages.  Only for layouts without
+    coupling, whose inputs are always 0 (``u<m> = 0.0``, what the loop would
+    load from the zeroed ``u``; ``fast``: left out, :func:`_without_inputs`;
+    ``uniform``: :func:`_uniform_loads`, into ``pre``)."""
+    L = []
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
+        if not ex["f"]:
+            continue
+        S, f = ex["S"], [zero_safe(e) for e in ex["f"]]
+        if fast:
+            f = _without_inputs(ex, f)
+        used = set().union(*(e.free_symbols for e in f))
+        timed = any(x.name == "t_s" for x in used)
+
+        def stage(s, c, S=S, f=f, timed=timed):
+            pre = [Assign("t_s", stage_time(c))] if timed else []
+            return pre + cse_assign([f"k{s + 1}_{k}" for k in range(len(S))], f)
+        body, news = instance_rk_step(scheme, S, stage, used)
+        B = [Assign(f"xs_{k}", Item("x", Off(g.x(k, 0)))) for k in range(len(S))]
+        B += [st for st in _uncoupled_loads(g, ex, f) if not _is_load(st, "x")]
+        if uniform:
+            head, B = _uniform_loads(gi, g, B, uniform)
+            pre += head
+        B += body + [Assign(Item("x", Off(g.x(k, 0))), e) for k, e in enumerate(news)]
+        L.append(For("i", (g.n,), hz.apply(gi, g, B), f"group {gi}"))
+    return L
+
+
+def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=frozenset()):
+    """``run_<scheme>`` for this layout (``fuse``: see :func:`generate_source`).
 
     Each loop advances x in place and returns (steps done, index of the
     first non-finite state or -1, samples recorded), so the caller can say
     where a run blew up; it stops at once instead of filling memory with NaN.
     """
     hz = Hoist()
+    fuse = fuse and not coupled
+    # the check every CHECK_EVERY steps, unless declared bounds are applied
+    # (a clipped inf is finite again: check every step, after the bounds)
+    periodic = fuse and not any(ex["clip"] for ex in exs)
+    uniform = uniform if fuse else frozenset()
+    upre = []
     if scheme.fused:
         body = [Assign("t_s", stage_time(0))]
         if coupled:
             body += _couple_lines(layout, exs, "x", True, hz)
-        body += _fused_group_lines(layout, exs, scheme, hz)
+        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre)
+    elif fuse:
+        body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre)
     else:
         body = rk_step(scheme, lambda s, xin, c: _stage(
             layout, exs, coupled, xin, f"k{s + 1}", stage_time(c), True, hz))
     body += clip_step(layout, exs)
-    pre = stage_allocs(scheme) + [Assign("u", "np.zeros(N_INPUTS)"),
-                                  Assign("o", "np.zeros(N_OUTPUTS)")]
+    pre = stage_allocs(scheme, fused=scheme.fused or fuse)
+    pre += [Assign("u", "np.zeros(N_INPUTS)"), Assign("o", "np.zeros(N_OUTPUTS)")]
     pre += ([PLAN] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
+    pre += list({st.target: st for st in upre}.values())   # each scalar once
     record = For("r", ("rec.shape[0]",), [Assign("out_x[r, j]", "x[rec[r]]")])
-    step = [Assign("t", "t0 + step * dt"), *body,
-            For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
-                                          [Return(("step + 1", "i", "j"))])])]),
+    scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
+                                         [Return(("step + 1", "i", "j"))])])])
+    step = [Assign("t", "t0 + step * dt"), *body, _periodic_check() if periodic else scan,
             If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
                                                record, Assign("j", 1, "+=")])])]
     return Func(f"run_{scheme.name}", ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps",

@@ -1,12 +1,83 @@
 """The SymPy printer of generated kernels (imported only when a kernel is
 printed, so that a warm compile, which reads its source from the cache, never
-imports SymPy)."""
+imports SymPy).
+
+Sums print in SymPy's order, which numba evaluates left to right.  A
+fast-math kernel may print them in *latency order* instead
+(:func:`latency_order`): the terms sorted by the length of the chain of
+operations that computes each (:func:`latency`), shortest first, so the
+cheap terms are summed while the long ones (a cubic, a product of gates)
+are still being computed and the longest is added last, where LLVM
+contracts it into a fused multiply-add.  ``q0 - c*(s0*s0*s0) + s0 - s1``
+prints ``q0 + s0 - s1 - c*(s0*s0*s0)``.  LLVM would not reorder the sum
+itself: the fast-math flags of nbblox leave out ``nsz``, without which it
+does not reassociate a floating-point addition.  This changes the rounding
+of each sum (a reassociation), so it is for fast-math kernels only.
+"""
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import sympy as sp
+from sympy.printing.precedence import precedence
 from sympy.printing.pycode import PythonCodePrinter
 
-__all__ = ["KernelPrinter", "pycode"]
+__all__ = ["KernelPrinter", "pycode", "latency", "latency_order"]
+
+_LATENCY = contextvars.ContextVar("nbblox_latency_order", default=False)
+#: rough cost, in additions, of a division and of a call (exp, pow ...)
+_DIV, _CALL = 4, 10
+
+
+def latency(expr):
+    """Length of the longest chain of operations computing ``expr`` as the
+    kernels print it (one per addition or multiplication, :data:`_DIV` per
+    division, :data:`_CALL` per function or non-integer power); the key by
+    which :func:`latency_order` sorts the terms of a sum.
+
+    Examples
+    --------
+    >>> s, q = sp.symbols("s0 q0", real=True)
+    >>> latency(q), latency(q + s), latency(s**3), latency(q - s**3 / 3)
+    (0, 1, 2, 4)
+    """
+    if not expr.args or expr.is_Number or expr.is_Symbol:
+        return 0
+    if expr.is_Pow:
+        base, e = expr.as_base_exp()
+        d = latency(base)
+        if e.is_Integer and 2 <= int(e) <= 4:
+            return d + int(e) - 1
+        return d + (_DIV if e.is_Integer and int(e) == -1 else _CALL)
+    ds = sorted(latency(a) for a in expr.args)
+    if expr.is_Add or expr.is_Mul:
+        acc = ds[0]
+        for d in ds[1:]:          # a left-deep chain, cheapest first
+            acc = max(acc, d) + 1
+        return acc
+    return ds[-1] + _CALL
+
+
+@contextlib.contextmanager
+def latency_order():
+    """Within this block, kernels print sums in latency order (see module).
+
+    Examples
+    --------
+    >>> s, q, c = sp.symbols("s0 q0 c", real=True)
+    >>> e = q - c * s**3 + s
+    >>> pycode(e)
+    '-c*(s0*s0*s0) + q0 + s0'
+    >>> with latency_order():
+    ...     pycode(e)
+    'q0 + s0 - c*(s0*s0*s0)'
+    """
+    token = _LATENCY.set(True)
+    try:
+        yield
+    finally:
+        _LATENCY.reset(token)
 
 
 class KernelPrinter(PythonCodePrinter):
@@ -21,6 +92,22 @@ class KernelPrinter(PythonCodePrinter):
     def _print_Symbol(self, expr):
         name = self._names.get(expr)
         return name if name is not None else super()._print_Symbol(expr)
+
+    def _print_Add(self, expr, order=None):
+        if not _LATENCY.get():
+            return super()._print_Add(expr, order)
+        # StrPrinter._print_Add with the terms in latency order (a stable sort)
+        terms = sorted(self._as_ordered_terms(expr, order=order), key=latency)
+        prec = precedence(expr)
+        out = []
+        for term in terms:
+            t = self._print(term)
+            sign = "+"
+            if t.startswith("-") and not term.is_Add:
+                sign, t = "-", t[1:]
+            out += [sign, f"({t})" if precedence(term) < prec or term.is_Add else t]
+        sign = out.pop(0)
+        return ("" if sign == "+" else sign) + " ".join(out)
 
     def _print_Pow(self, expr, rational=False):
         base, e = expr.as_base_exp()

@@ -15,7 +15,7 @@ from fractions import Fraction as F
 from .ir import Assign, For, If, Item, Verbatim, render_lines
 
 __all__ = ["combination", "stage_time", "stage_allocs", "stage_arrays", "rk_step", "rk_lines",
-           "clip_step", "clip_lines"]
+           "instance_rk_step", "clip_step", "clip_lines"]
 
 
 def _num(v):
@@ -56,9 +56,12 @@ def _gcd(a, b):
     return a
 
 
-def combination(coefs, base="x", idx="i", noise=False):
+def combination(coefs, base="x", idx="i", noise=False, item="{}[{}]"):
     """Python text of ``base + dt sum_j coefs_j k_j (+ sum_j coefs_j g_j dW)``
     at index ``idx``: a stage's input (coefs = a row) or the step (coefs = b).
+    ``item`` formats (array, index): ``"{}_{}"`` names scalars instead
+    (``x_0 + 0.5 * dt * k1_0``, the per-instance stages of
+    :func:`instance_rk_step`), with the same arithmetic in the same order.
 
     Examples
     --------
@@ -67,17 +70,19 @@ def combination(coefs, base="x", idx="i", noise=False):
     'x[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])'
     >>> combination(HEUN.tableau.a[1], base="x", noise=True)
     'x[i] + dt * k1[i] + g1[i] * dW[i]'
+    >>> combination(RK4.tableau.a[1], base="xs", idx=0, item="{}_{}")
+    'xs_0 + 0.5 * dt * k1_0'
     """
-    ks = [f"k{j + 1}[{idx}]" for j in range(len(coefs))]
-    out = f"{base}[{idx}]"
+    ks = [item.format(f"k{j + 1}", idx) for j in range(len(coefs))]
+    out = item.format(base, idx)
     drift = _weighted(coefs, ks, "dt")
     if drift:
         out += f" + {drift}"
     if noise:
-        gs = [f"g{j + 1}[{idx}]" for j in range(len(coefs))]
+        gs = [item.format(f"g{j + 1}", idx) for j in range(len(coefs))]
         diff = _weighted(coefs, gs, "")
         if diff:
-            out += f" + {diff} * dW[{idx}]"
+            out += f" + {diff} * {item.format('dW', idx)}"
     return out
 
 
@@ -119,6 +124,44 @@ def rk_step(scheme, stage, x="x", size="N_STATES", noise=False, last=()):
     L.append(For("i", (size,), [Assign(Item(x, "i"), combination(tab.b, x, noise=noise)),
                                 *last]))
     return L
+
+
+def instance_rk_step(scheme, S, stage, used=None):
+    """One step of a multi-stage scheme for *one* instance, every stage in
+    scalars: the fused form of :func:`rk_step` for loops whose instances do
+    not interact (a lockstep block without coupling), so that one pass over
+    the instances does the whole step and LLVM vectorises it across them.
+
+    ``S`` are the state symbols a stage reads (``s<k>``); the step's start
+    values are in ``xs_<k>`` and stage ``s`` must leave its derivatives in
+    ``k<s+1>_<k>`` (``stage(s, c)``: its statements, ``c`` its time
+    coefficient).  ``used``: the symbols the stages read (the others are not
+    set).  Returns the statements and the text of each state's new value.
+    Each stage input and the new state are :func:`combination` of the
+    tableau, printed as :func:`rk_step` prints them with scalars for array
+    items, so the arithmetic is the same, operation for operation.
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import Assign, render
+    >>> from nbblox.compile.schemes import HEUN
+    >>> body, new = instance_rk_step(HEUN, ["s0"], lambda s, c: [
+    ...     Assign(f"k{s + 1}_0", "-s0")])
+    >>> print(render(body))
+    s0 = xs_0
+    k1_0 = -s0
+    s0 = xs_0 + dt * k1_0
+    k2_0 = -s0
+    >>> new
+    ['xs_0 + dt / 2.0 * (k1_0 + k2_0)']
+    """
+    tab = scheme.tableau
+    L = []
+    for s in range(tab.stages):
+        L += [Assign(sk, combination(tab.a[s], "xs", k, item="{}_{}"))
+              for k, sk in enumerate(S) if used is None or sk in used]
+        L += stage(s, tab.c[s])
+    return L, [combination(tab.b, "xs", k, item="{}_{}") for k in range(len(S))]
 
 
 def rk_lines(scheme, stage, x="x", size="N_STATES", noise=False, last=()):

@@ -59,8 +59,14 @@ def test_lockstep_kernels_carry_the_flags(fhn):
     with open(strict.__file__) as fh:
         stext = fh.read()
     assert "fastmath={" in ftext and "fastmath=" not in stext
-    # both carry the vectorised finite check (lockstep.or_check)
+    # both carry the vectorised finite check (the fused loops' periodic one)
     assert "ls_bad = ls_bad |" in ftext and "ls_bad = ls_bad |" in stext
+    # an uncoupled model's loops are fused (compile.codegen, fuse=True): one pass
+    # per step, no stage arrays; the fastmath text sums in latency order
+    for text in (ftext, stext):
+        rk4 = text.split("def run_rk4(")[1].split("@njit")[0]
+        assert "xs_0 = x[" in rk4 and "k1 = np.empty" not in rk4
+    assert "k1_0 = q0 + s0 - s1 - " in ftext and "k1_0 = q0 - " in stext
 
 
 def test_fastmath_false_on_a_fastmath_system_is_strict(fhn):

@@ -27,7 +27,7 @@ import numpy as np
 from ...compile import schemes
 from ...compile.cache import load_module
 from ...compile.stream import FEATURES, NACC, stream_source
-from .lockstep import LANES, TAIL_LANES, pack_block, use_lockstep
+from .lockstep import LANES, pack_block, tail_lanes, uniform_params, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
@@ -111,9 +111,11 @@ def _kernel(kmod, method, parallel, feats):
 
 
 def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, thr,
-                     parallel=True, feats=FEATURES):
+                     parallel=True, feats=FEATURES, uniform=frozenset()):
     """Integrate ``len(X)`` instances, folding samples ``j >= k0`` of the
-    states ``rec`` into accumulators.
+    states ``rec`` into accumulators (``uniform``: parameters the whole
+    sweep leaves unchanged, :func:`~nbblox.sim.sweep.lockstep.uniform_params`,
+    loaded once by the lockstep kernels).
 
     Returns
     -------
@@ -133,11 +135,11 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
     L = system.layout
     n_main = (n // LANES) * LANES
     X0 = X.copy()
-    for a, b, B in ((0, n_main, LANES), (n_main, n, TAIL_LANES)):
+    for a, b, B in ((0, n_main, LANES), (n_main, n, tail_lanes(system))):
         if b <= a:
             continue
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
-                                                                  W[a:b], rec, B)
+                                                                  W[a:b], rec, B, uniform)
         m, nb = b - a, x_big.shape[0]
         bacc = np.zeros((nb, NACC, B * R))
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
@@ -216,12 +218,15 @@ def run_stream(job, tick):
     thr = spec["options"]["threshold"]
     thr = float(thr) if thr is not None else np.nan
     parts = {}
+    # of the whole sweep, not per chunk: one kernel for every chunk
+    uniform = uniform_params(job["system"], job["P"])
     for c, (a, b) in enumerate(job["chunks"]):
         X = np.ascontiguousarray(job["X"][a:b])
         acc, steps, bad = run_chunk_stream(
             job["system"], job["method"], X, np.ascontiguousarray(job["P"][a:b]),
             np.ascontiguousarray(job["W"][a:b]), job["t0"], job["dt"], job["nsteps"],
-            job["stride"], job["rec"], k0, thr, feats=features(spec["measures"]))
+            job["stride"], job["rec"], k0, thr, feats=features(spec["measures"]),
+            uniform=uniform)
         parts[c] = {"diverged": bad >= 0, **measures(spec["measures"], acc, bad, t[k0:])}
         tick(b - a)
     return parts
