@@ -104,3 +104,16 @@ def test_a_loop_of_outputs_is_refused_naming_the_blox():
         s = nb.blox.TsodyksMarkram(name="tmS")
         nb.compile(nb.Circuit([s]).connect(s, s))
 
+
+def test_equations_follow_the_chain():
+    """The symbolic form substitutes the chain too (no input symbol left)."""
+    s = nb.compile(tm_chain(3))
+    eqs = s.equations()
+    names = {str(v) for e in eqs.values() for v in e.free_symbols}
+    assert not any(n.startswith("u") and n[1:].isdigit() for n in names)
+    x = np.array(s.x0, dtype=float)
+    import sympy as sp
+    val = float(eqs["sink.y"].subs({sp.Symbol(n, real=True): x[i]
+                                    for i, n in enumerate(s.state_names)} | {
+        sp.Symbol(n, real=True): s.params[n] for n in s.param_names}))
+    assert val == pytest.approx(by_hand(s, x), rel=1e-12)
