@@ -27,6 +27,8 @@ Examples
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..exceptions import CompileError
 from ..model.expression import check_expression
 
@@ -57,8 +59,9 @@ def output_reads(btype):
 
 
 def _graph(groups, src, dst):
-    """(reading output slots, their dependencies as (output slot, input
-    slot, reading output slot) triples), or None when no output reads an input."""
+    """(reading output slots, their dependencies on each other as (output
+    slot, input slot, reading output slot) triples), or None when no output
+    reads an input."""
     reads_u = {}       # input slot -> output slots that read it
     nodes = []
     for g in groups:
@@ -70,7 +73,10 @@ def _graph(groups, src, dst):
                     reads_u.setdefault(g.u(m, i), []).append(g.o(q, i))
     if not nodes:
         return None
-    dep = [(int(s), int(a), b) for s, a in zip(src.tolist(), dst.tolist()) for b in reads_u.get(a, ())]
+    # edges from a reading output into a read input (the others add no depth)
+    keep = (np.isin(dst, np.fromiter(reads_u, np.int64, len(reads_u)))
+            & np.isin(src, np.array(nodes, np.int64)))
+    dep = [(s, a, b) for s, a in zip(src[keep].tolist(), dst[keep].tolist()) for b in reads_u[a]]
     return nodes, dep
 
 
@@ -91,8 +97,7 @@ def output_depths(groups, src, dst):
     depth = dict.fromkeys(nodes, 1)
     preds = {b: [] for b in nodes}
     for s, a, b in dep:
-        if s in depth:
-            preds[b].append((s, a))
+        preds[b].append((s, a))
     # Kahn's order over the reading outputs: a level at a time
     succ = {b: [] for b in nodes}
     indeg = dict.fromkeys(nodes, 0)
@@ -170,7 +175,7 @@ def settle_passes(groups, src, dst):
     if not depth:
         return 0
     groups_reading = sum(1 for g in groups if any(output_reads(g.btype)))
-    used = set(src.tolist())
+    used = set(np.unique(src).tolist())
     deepest = max((d for b, d in depth.items() if b in used), default=0)
     return deepest if deepest > groups_reading else 0
 
