@@ -23,7 +23,7 @@ from ..compile.npfuncs import LAMBDIFY_MODULES
 __all__ = ["build_sym"]
 
 #: modules whose code shapes the printed derivatives (a change invalidates the disk cache)
-_CODE = ("analysis/_derivs.py", "compile/system.py", "compile/expressions.py",
+_CODE = ("analysis/_derivs.py", "compile/system.py", "compile/expressions.py", "compile/settle.py",
          "compile/npfuncs.py", "model/symbolic.py", "model/expression.py",
          "model/functions.py", "model/equations.py")
 

@@ -17,8 +17,8 @@ from .expressions import reads_inputs
 from .ir import Assign, Expr, For, If, Item, Load, Off, Temp
 from .schemes import fused_update, linear_parts
 
-__all__ = ["cse_assign", "loads", "zero_safe", "output_lines", "output_passes", "PLAN", "sum_lines",
-           "fused_exprs", "phi_preamble", "DT"]
+__all__ = ["cse_assign", "loads", "zero_safe", "output_lines", "output_passes", "settle_count",
+           "PLAN", "sum_lines", "fused_exprs", "phi_preamble", "DT"]
 
 
 def cse_assign(targets, exprs):
@@ -69,16 +69,24 @@ def output_passes(layout, exs, xn, sums, hz=None):
     Without outputs that read inputs: every output, then ``sums`` (the
     statements that sum the inputs), the kernel as it always was.  With
     them, as the reference backend (``ReferenceKernels.couple``): the
-    inputs at 0, every output, the sums, then once per such group (the
-    longest chain) those groups' outputs again and the sums, so an output
-    reads its inputs at this stage's state, not the previous stage's.
+    inputs at 0, every output, the sums, then :func:`settle_count` times
+    those groups' outputs again and the sums, so an output reads its
+    inputs at this stage's state, not the previous stage's.
     """
     reads = reads_inputs(exs)
     L = [For("ii", ("N_INPUTS",), [Assign("u[ii]", "0.0")])] if reads else []
     L += output_lines(layout, exs, xn, hz) + sums
-    for _ in reads:
+    for _ in range(settle_count(layout, reads)):
         L += output_lines(layout, exs, xn, hz, only=reads) + sums
     return L
+
+
+def settle_count(layout, reads):
+    """Passes after the first that settle the outputs reading inputs: one
+    per group of them (``reads``, :func:`reads_inputs`: a chain through
+    different groups is never longer), more for a longer chain within one
+    group (``layout.out_passes``, :mod:`nbblox.compile.settle`)."""
+    return max(len(reads), layout.out_passes) if reads else 0
 
 
 PLAN = Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(w, src, dst, N_INPUTS)")

@@ -21,7 +21,8 @@ def group_expressions(btype):
     """The group's equations in local names (s*, q*, u*, t).
 
     Returns a dict with ``f`` (derivatives), ``out`` (outputs), ``dfds``
-    (ns x ns), ``dfdu`` (ns x nu), ``dods`` (no x ns), and the symbol lists.
+    (ns x ns), ``dfdu`` (ns x nu), ``dods`` (no x ns), ``dodu`` (no x nu:
+    outputs that read inputs), and the symbol lists.
     """
     S = [sp.Symbol(f"s{k}", real=True) for k in range(len(btype.states))]
     Q = [sp.Symbol(f"q{j}", real=True) for j in range(len(btype.params))]
@@ -51,8 +52,9 @@ def group_expressions(btype):
     dfds = [[sp.diff(fk, sl) for sl in S] for fk in f]
     dfdu = [[sp.diff(fk, um) for um in U] for fk in f]
     dods = [[sp.diff(oq, sl) for sl in S] for oq in out]
+    dodu = [[sp.diff(oq, um) for um in U] for oq in out]
     ex = {"S": S, "Q": Q, "U": U, "f": f, "g": g, "out": out, "dfds": dfds, "dfdu": dfdu,
-          "dods": dods, "spike": None, "reset": [], "held": [], "clip": []}
+          "dods": dods, "dodu": dodu, "spike": None, "reset": [], "held": [], "clip": []}
     if btype.spike is not None:
         ex["spike"] = btype.spike.xreplace(subs_aux).xreplace(rename)
         for target, expr in btype.reset:

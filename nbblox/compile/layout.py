@@ -20,6 +20,7 @@ import numpy as np
 
 from ..exceptions import CompileError
 from ..model.population import Population, increment
+from .settle import settle_passes
 
 __all__ = ["Group", "Layout", "States", "Coupling", "Synapses", "Plasticity", "build_layout"]
 
@@ -111,6 +112,9 @@ class Coupling:
     # owns input slot u, and the state columns of the owner of output slot o
     u_rows: np.ndarray = None
     o_cols: np.ndarray = None
+    # output passes an in-group chain of input-reading outputs needs beyond
+    # one per group of them (nbblox.compile.settle; 0: none, the usual text)
+    out_passes: int = 0
 
 
 @dataclass
@@ -179,8 +183,9 @@ class Layout:
         """What generated code depends on: types, sizes and rules, not values."""
         rules = tuple((r.g_pre, r.a, r.n_pre, r.g_post, r.b, r.ptr_off, r.on_pre, r.delayed,
                        r.plastic, r.n_post) for r in self.rules)
-        return (tuple((g.btype.key, g.n) for g in self.groups), rules,
-                self.has_delays, self.has_noise)
+        key = (tuple((g.btype.key, g.n) for g in self.groups), rules,
+               self.has_delays, self.has_noise)
+        return key + (("out_passes", self.out_passes),) if self.out_passes else key
 
 
 def _forward(part, name):
@@ -307,7 +312,8 @@ def build_layout(circuit):
     layout = Layout(
         groups,
         States(state_names, param_names, x0, p0, vectors, has_noise),
-        Coupling(src, dst, w0, dly0, uoff, ooff, u_rows, o_cols),
+        Coupling(src, dst, w0, dly0, uoff, ooff, u_rows, o_cols,
+                 settle_passes(groups, src, dst)),
         Synapses(rules, cat(ptrs, np.int64), cat(posts, np.int64), cat(sws, np.float64),
                  cat(sds, np.float64), soff, spike_names, cat(spike_code, np.int64),
                  cat(spike_local, np.int64),

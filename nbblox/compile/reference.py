@@ -42,7 +42,8 @@ def _tables(ex):
                                  + [e for _, e in ex["reset"]]
                                  + [x for r in ex["dfds"] for x in r]
                                  + [x for r in ex["dfdu"] for x in r]
-                                 + [x for r in ex["dods"] for x in r])), key=str)
+                                 + [x for r in ex["dods"] for x in r]
+                                 + [x for r in ex["dodu"] for x in r])), key=str)
     subs = {c: sp.Symbol(f"tab{m}", real=True) for m, c in enumerate(calls)}
     Q = ex["Q"]
     spec = [(Q.index(c.args[1]), Q.index(c.args[3]), int(c.args[4])) for c in calls]
@@ -51,7 +52,7 @@ def _tables(ex):
     if ex["spike"] is not None:
         ex["spike"] = ex["spike"].xreplace(subs)
     ex["reset"] = [(k, e.xreplace(subs)) for k, e in ex["reset"]]
-    for key in ("dfds", "dfdu", "dods"):
+    for key in ("dfds", "dfdu", "dods", "dodu"):
         ex[key] = [[e.xreplace(subs) for e in row] for row in ex[key]]
     return [subs[c] for c in calls], spec
 
@@ -76,6 +77,7 @@ class _GroupFns:
         self.no = len(ex["out"])
         U = set(ex["U"])
         self.out_reads_inputs = any(e.free_symbols & U for e in ex["out"])
+        self.dodu = mk([e for row in ex["dodu"] for e in row]) if self.out_reads_inputs else None
         self._lin = {}
 
     def args(self, t, x, p, u, idx=None):
@@ -115,7 +117,9 @@ class ReferenceKernels:
     def __init__(self, layout):
         self.layout = layout
         self.groups = [_GroupFns(g) for g in layout.groups]
-        self._chain = sum(G.out_reads_inputs for G in self.groups)
+        chain = sum(G.out_reads_inputs for G in self.groups)
+        # passes after the first (nbblox.compile.emit.settle_count)
+        self._chain = max(chain, layout.out_passes) if chain else 0
 
     def couple(self, t, x, p, w, src, dst):
         """Outputs of every blox and the weighted sums into the inputs.
@@ -124,7 +128,8 @@ class ReferenceKernels:
         ``I = g s (E - V_post)``), so the outputs are evaluated in passes:
         first with the inputs at 0, then again with the inputs summed from
         the previous pass, until the inputs settle (one pass more than the
-        number of groups with input-dependent outputs: the longest chain).
+        number of groups with input-dependent outputs, or the longest chain
+        within one group, ``layout.out_passes``: see :mod:`nbblox.compile.settle`).
         Outputs of states only are the same in every pass.
         """
         L = self.layout
@@ -198,10 +203,15 @@ class ReferenceKernels:
         ms = L.u_rows.shape[1]
         dfu = np.zeros((max(L.n_inputs, 1), ms))
         dos = np.zeros((max(L.n_outputs, 1), ms))
+        dou = []   # (output slots, input slots, d out/d u) of outputs that read inputs
         for G in self.groups:
             g, n, ns = G.g, G.g.n, G.ns
             a = G.args(t, x, p, u)
             idx = np.arange(n)
+            if G.dodu is not None:
+                vals = G.call(G.dodu, a)
+                dou += [(g.ooff + q * n + idx, g.uoff + m * n + idx, vals[q * G.nu + m])
+                        for q in range(G.no) for m in range(G.nu)]
             if G.f is None:
                 continue
             vals = G.call(G.dfds, a)
@@ -218,9 +228,30 @@ class ReferenceKernels:
                 for q in range(G.no):
                     for l in range(ns):
                         dos[g.ooff + q * n + idx, l] = vals[q * ns + l]
+        if self._chain:
+            return self._jac_settled(J, w, src, dst, dfu, dos, dou)
         for e in range(len(src)):
             rows, cols = L.u_rows[dst[e]], L.o_cols[src[e]]
             rows, cols = rows[rows >= 0], cols[cols >= 0]
             J[np.ix_(rows, cols)] += w[e] * np.outer(dfu[dst[e], :len(rows)],
                                                      dos[src[e], :len(cols)])
+        return J
+
+    def _jac_settled(self, J, w, src, dst, dfu, dos, dou):
+        """The coupling's chain rule when outputs read inputs: du/dx (inputs
+        x states, dense) settled in the passes of :meth:`couple`, each output
+        row d out/dx = its own states' column plus d out/du du/dx."""
+        L, N = self.layout, J.shape[0]
+        b, l = np.nonzero(L.o_cols[:L.n_outputs] >= 0)
+        DO0 = np.zeros((max(L.n_outputs, 1), N))
+        DO0[b, L.o_cols[b, l]] = dos[b, l]
+        DU = np.zeros((max(L.n_inputs, 1), N))
+        for _ in range(1 + self._chain):
+            DO = DO0.copy()
+            for ob, ua, v in dou:
+                DO[ob] += v[:, None] * DU[ua]
+            DU = np.zeros_like(DU)
+            np.add.at(DU, dst, w[:, None] * DO[src])
+        a, k = np.nonzero(L.u_rows[:L.n_inputs] >= 0)
+        np.add.at(J, L.u_rows[a, k], dfu[a, k][:, None] * DU[a])
         return J

@@ -35,6 +35,7 @@ from .emit import zero_safe
 from .expressions import group_expressions
 from .ir import Assign, Blank, For, Func, If, Item, Pass, Return, Temp, Verbatim, render_lines
 from .schemes import SCHEMES
+from .settle import settled_outputs
 from .steps import rk_step, stage_allocs, stage_time
 
 __all__ = ["sensitivity_columns", "sensitivity_kernels", "MAX_STATES", "MAX_COLUMNS"]
@@ -143,7 +144,7 @@ def _symbolic(layout):
     P = [sp.Symbol(f"p_{j}", real=True) for j in range(len(layout.param_names))]
     W = [sp.Symbol(f"w_{e}", real=True) for e in range(len(layout.src))]
     exs = [group_expressions(g.btype) for g in layout.groups]
-    outs = {}
+    raw = {}
     subs = []
     for g, ex in zip(layout.groups, exs):
         per = []
@@ -151,18 +152,17 @@ def _symbolic(layout):
             sub = {s: X[g.x(k, i)] for k, s in enumerate(ex["S"])}
             sub.update({q: P[g.p(j, i)] for j, q in enumerate(ex["Q"])})
             per.append(sub)
+            slots = {u: g.u(m, i) for m, u in enumerate(ex["U"])}
             for q, e in enumerate(ex["out"]):
-                outs[g.o(q, i)] = e.xreplace(sub)
+                raw[g.o(q, i)] = (e.xreplace(sub), slots)
         subs.append(per)
-    u_sum = {}
-    for e in range(len(layout.src)):
-        d = int(layout.dst[e])
-        u_sum[d] = u_sum.get(d, 0) + W[e] * outs[int(layout.src[e])]
+    # outputs that read inputs (a synapse's V_post) read the settled sums
+    _, inputs = settled_outputs(layout, raw, lambda e: W[e])
     f = [None] * len(X)
     for g, ex, per in zip(layout.groups, exs, subs):
         for i in range(g.n):
             sub = dict(per[i])
-            sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
+            sub.update({u: inputs(g.u(m, i)) for m, u in enumerate(ex["U"])})
             for k in range(len(ex["f"])):
                 f[g.x(k, i)] = ex["f"][k].xreplace(sub)
     return X, P, W, f

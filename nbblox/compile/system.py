@@ -242,33 +242,33 @@ class System:
     # -- symbolic ---------------------------------------------------------------
     def equations(self):
         """Symbolic right-hand sides as ``{state name: SymPy expr}`` in full
-        names (``fhn.V``); connections appear as weighted sums."""
+        names (``fhn.V``); connections appear as weighted sums, and an output
+        that reads an input (a synapse's ``V_post``) reads that input's sum."""
         L = self.layout
         import sympy as sp
         from .codegen import group_expressions
+        from .settle import settled_outputs
         exs = [group_expressions(g.btype) for g in L.groups]   # SymPy work: once per group
 
-        def names(g, ex, i, name):
+        def names(g, ex, name):
             sub = {s: sp.Symbol(f"{name}.{st}", real=True) for s, st in zip(ex["S"], g.btype.states)}
             sub.update({q: sp.Symbol(f"{name}.{pn}", real=True)
                         for q, pn in zip(ex["Q"], g.btype.params)})
             sub[sp.Symbol("t_s", real=True)] = sp.Symbol("t", real=True)
             return sub
 
-        outs = {}
+        raw = {}
         for g, ex in zip(L.groups, exs):
             for i, name in enumerate(g.names):
-                sub = names(g, ex, i, name)
+                sub, slots = names(g, ex, name), {u: g.u(m, i) for m, u in enumerate(ex["U"])}
                 for q, e in enumerate(ex["out"]):
-                    outs[g.o(q, i)] = e.xreplace(sub)
-        u_sum = {}
-        for e in range(len(L.src)):
-            u_sum[L.dst[e]] = u_sum.get(L.dst[e], 0) + self.weights[e] * outs[L.src[e]]
+                    raw[g.o(q, i)] = (e.xreplace(sub), slots)
+        _, inputs = settled_outputs(L, raw, lambda e: self.weights[e])
         full = {}
         for g, ex in zip(L.groups, exs):
             for i, name in enumerate(g.names):
-                sub = names(g, ex, i, name)
-                sub.update({u: u_sum.get(g.u(m, i), sp.Integer(0)) for m, u in enumerate(ex["U"])})
+                sub = names(g, ex, name)
+                sub.update({u: inputs(g.u(m, i)) for m, u in enumerate(ex["U"])})
                 for k, st in enumerate(g.btype.states):
                     full[f"{name}.{st}"] = ex["f"][k].xreplace(sub)
         return full

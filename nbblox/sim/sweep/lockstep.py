@@ -95,7 +95,8 @@ def _replicated_layout(L, B):
         oo += len(t.outputs) * G.n
     src = np.zeros(L.src.size * B, np.int64)  # sizes matter to codegen, values do not
     return Layout(groups, States(list(range(xo)), list(range(po)), np.zeros(xo), np.zeros(po)),
-                  Coupling(src, src.copy(), np.zeros(src.size), np.zeros(src.size), uo, oo))
+                  Coupling(src, src.copy(), np.zeros(src.size), np.zeros(src.size), uo, oo,
+                           out_passes=L.out_passes))
 
 
 def _slot_map(L, B, kind):
