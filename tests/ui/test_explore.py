@@ -379,3 +379,8 @@ def test_a_method_named_otherwise_is_shown_in_the_menu():
     """Lesson 14 explores with ``method="em"`` (Euler-Maruyama): the menu showed blank."""
     ex = nb.explore(nb.blox.FitzHughNagumo(name="f"), method="em")
     assert ex.controls.method.value == "em" and "em" in ex.controls.method.options
+    # issue 21: the status line named the run's method "euler" (simulate's canonical name)
+    # while the menu said "em"; both now say what the menu says
+    assert " · em dt=" in ex.status() and "euler" not in ex.status()
+    ex.set({}, method="heun")
+    assert " · heun dt=" in ex.status() and ex.controls.method.value == "heun"

@@ -276,6 +276,7 @@ class Explorer(RunQueue):
             log.warning("explore run failed: %s: %s", type(exc).__name__, exc)
             return {"error": f"{type(exc).__name__}: {exc}", "t0": t0}
         return {"sol": sol, "t": t, "columns": dict(zip(self.vars, Yd)), "payloads": payloads,
+                "method": method,   # as the menu names it ("em"; info holds "euler")
                 "t0": t0, "start_wall": time.time() - (time.perf_counter() - t0),
                 "simulate_ms": 1e3 * (t1 - t0),
                 "views_ms": 1e3 * (time.perf_counter() - t1)}
@@ -309,7 +310,7 @@ class Explorer(RunQueue):
         else:
             sol = res["sol"]
             self.error = None
-            self.last = sol
+            self.last, self._last_method = sol, res.get("method")
             self.n_runs += 1
             data = {"t": res["t"], "columns": res["columns"], "params": dict(sol.params),
                     "run": self.n_runs}
@@ -369,7 +370,9 @@ class Explorer(RunQueue):
             a = self.last[v]
             what = f"{v} from {a.min():.4g} to {a.max():.4g}, final {a[-1]:.4g}"
         info = self.last.info
-        return (f"{what} · run {self.runs}{used} · {info.get('method', self.method)} "
+        # the method as the menu names it (lesson 14's "em", not its canonical "euler")
+        method = getattr(self, "_last_method", None) or info.get("method", self.method)
+        return (f"{what} · run {self.runs}{used} · {method} "
                 f"dt={info.get('dt', self.dt):g} ms · simulated in {ms:.0f} ms")
 
     def groups(self):
