@@ -185,6 +185,10 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
         opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.8, tools=["hover"],
                     show_grid=True, framewise=True, backend_opts=CANVAS, fontsize=FONTS,
                     **size)
+        if title and overlay:
+            # the title rides on the curves too: ``sol.plot() * hv.HLine(...)`` makes a new
+            # Overlay that drops this one's options (lesson 4's figure was titled "V")
+            opts["title"] = title
         if ylim is not None:
             opts["ylim"] = tuple(ylim)
         curves.append(c.opts(backend="bokeh", **opts))
@@ -268,7 +272,8 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
     has_spikes = len(sol.spikes.get("time", ())) > 0
     if raster or (raster is None and has_spikes):
         from .raster import plot_raster
-        panels.append(plot_raster(sol, width=width))
+        # the same data width as the traces above it: the linked time axes line up
+        panels.append(plot_raster(sol, frame_width=width - 160))
     if len(panels) == 1 and overlay:
         # the title is the Overlay's label, so ``sol.plot().relabel("from rest")`` retitles
         # it (an explicit title option would win over the label)
