@@ -208,4 +208,5 @@ def lesson_problems(page, path):
             "blank menus": blank_menus(page),
             "empty area under an explorer's plot": explorer_gaps(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
+            "axis labels longer than their axis": lab.long_axis_labels(page),
             "wider than the page": wider_than_page(page)}
