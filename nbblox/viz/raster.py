@@ -23,7 +23,7 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=None, ma
         Number of neurons (rows), silent ones included; default: the largest
         index + 1.
     height : int, optional
-        Default 260 px; a raster of a few neurons is lower (one row: 130 px).
+        Default 260 px; a raster of a few neurons is lower (one row: 170 px).
     frame_width : int, optional
         Width of the data area instead of the whole figure (a raster under
         time series of the same data width).
@@ -63,7 +63,7 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=None, ma
         n = int(idx.max()) + 1 if idx.size else 1
     rows = max(n, len(labels or ()))
     if height is None:     # one neuron's row does not need the height of a population
-        height = 260 if rows > 8 else 110 + 20 * rows
+        height = 260 if rows > 8 else 160 + 10 * rows
     size = dict(frame_width=frame_width, frame_height=height - 70) if frame_width else \
         dict(width=width, height=height)
     from .style import FONTS

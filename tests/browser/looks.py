@@ -191,7 +191,8 @@ def notebook_title(path):
 def lesson_problems(page, path):
     """Every check of a served lesson page, ``{check: offenders}`` (all empty: fine):
     raw TeX or an HTML entity in text nodes, the title not shown exactly once, a stray return value,
-    empty cell boxes, plots with an unlabelled axis, anything wider than the page."""
+    numbers showing round-off, text introducing nothing, empty cell boxes, plots with an
+    unlabelled axis or a label longer than its axis, flat plots, anything wider than the page."""
     title = notebook_title(path)
     shown = headings_with(page, title)
     axes = lab.axis_labels(page)
@@ -209,4 +210,6 @@ def lesson_problems(page, path):
             "empty area under an explorer's plot": explorer_gaps(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
             "axis labels longer than their axis": lab.long_axis_labels(page),
+            # a plot whose title and axes took its height (lesson 12's patterns: 40 px)
+            "flat plots": [f for f in lab.plot_frames(page) if f["height"] < 80],
             "wider than the page": wider_than_page(page)}
