@@ -560,7 +560,8 @@ function palettePart(w) {
       if (!items.length) continue;
       const g = h("div", { class: "nbb-group", "data-kind": kind }, h("div", { class: "nbb-group-title", text: KIND_LABELS[kind] || kind }));
       for (const t of items) {
-        const item = h("div", { class: "nbb-item", "data-type": t.name, title: `${t.doc || ""}\n${t.citation || ""}`.trim() },
+        // the tooltip leads with the full name: a name the palette ellipsises stays readable
+        const item = h("div", { class: "nbb-item", "data-type": t.name, title: [t.name, t.doc, t.citation].filter(Boolean).join("\n") },
           h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
           // long CamelCase names wrap at their capitals instead of being cut off
           h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
@@ -769,13 +770,26 @@ function canvasPart(w) {
       label.textContent = n.name;
       const sub = s("text", { y: 13, "text-anchor": "middle", "font-size": "10", fill: "white", class: "nbb-node-type" });
       sub.textContent = t.name;
-      g.append(label, sub);
+      const tip = s("title", {});
+      tip.textContent = `${n.name} (${t.name})`;     // the full names on hover
+      g.append(tip, label, sub);
       if ((t.outputs || []).length) g.append(s("circle", { class: "nbb-port", cx: NODE_W / 2, cy: 0, r: 7, fill: "white", stroke: "#222" }));
       nodeLayer.append(g); nodeEls.set(n.name, g);
+      fitText(label, NODE_W - 14); fitText(sub, NODE_W - 14);
     }
     if (sel && ((sel.kind === "node" && !view.nodes.has(sel.name)) || (sel.kind === "edge" && !view.edges.has(sel.id)))) w.sel = null;
     w.side.render();
     w.toolbar.updateStatus();
+  }
+
+  /**
+   * Squeeze a text that is wider than ``width`` into it ("MontbrioPazoRoxinSynaptic"
+   * in a 120 px node): the name stays whole and inside the node.
+   * @param {SVGTextElement} t  @param {number} width
+   */
+  function fitText(t, width) {
+    const len = t.getComputedTextLength ? t.getComputedTextLength() : 0;
+    if (len > width) { t.setAttribute("textLength", String(width)); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
   }
 
   /** @param {string} name  the blox being dragged: its arrows follow */

@@ -41,7 +41,7 @@ sol.plot(vars=["a.E", "b.E"])
 # `W[i, j]` is the weight **from** blox `i` **to** blox `j`.
 
 # %% tags=["nbval-check-output"]
-nodes = [nb.blox.WilsonCowan(name=f"n{i}", P=0.3 + 0.2 * i) for i in range(5)]
+nodes = [nb.blox.WilsonCowan(name=f"n{i}", P=round(0.3 + 0.2 * i, 1)) for i in range(5)]
 W = np.zeros((5, 5))
 for i in range(5):
     W[i, (i + 1) % 5] = 1.2

@@ -43,6 +43,8 @@ cell = nb.BloxType(
     # units of the states: plots label their axes with them ("v (mV)") and nbblox
     # checks that every equation's two sides agree
     units={"v": "mV", "ge": "1", "gi": "1"},
+    # a cell starts at rest (the default, 0 mV, is past the threshold: a spike at t = 0)
+    init={"v": -60.0},
     spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
 cell
 

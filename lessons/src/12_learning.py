@@ -112,8 +112,8 @@ print("spikes per 20 ms:", counts)
 # %%
 task = PatternTask(seed=0)
 hv.Image(task.patterns.astype(float)[::-1], bounds=(0, 0, 30, 3)).opts(
-    cmap="Greys", width=500, height=120, xlabel="input neuron", ylabel="pattern",
-    title="the three patterns")
+    cmap="Greys", width=500, height=200, xlabel="input neuron", ylabel="pattern",
+    yticks=[(2.5, "0"), (1.5, "1"), (0.5, "2")], title="the three patterns")
 
 # %% [markdown]
 # Held-out test set: 10 copies of each pattern with every bit flipped with probability 0.1
@@ -151,8 +151,9 @@ print("trained well above chance (1/3):", after > 0.8, "| better than before:", 
 # %%
 W = task.weights["learn"].reshape(30, 3)
 hv.Image(W.T[::-1], bounds=(0, 0, 30, 3)).opts(
-    cmap="viridis", colorbar=True, width=500, height=140, xlabel="input neuron",
-    ylabel="output neuron", title="learned weights")
+    cmap="viridis", colorbar=True, width=500, height=240, xlabel="input neuron",
+    ylabel="output neuron", yticks=[(2.5, "0"), (1.5, "1"), (0.5, "2")],
+    title="learned weights")
 
 # %% [markdown]
 # **Exercise.** With the rule of section 1 (`A_plus = 0.01`, `tau_pre = 20` ms), a

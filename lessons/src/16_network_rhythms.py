@@ -64,7 +64,7 @@ zoom = spikes.select(neurons=range(300), t_range=(500.0, 600.0))
 pop_rate = spikes.select(t_range=(500.0, 600.0)).population_rate(0.1, smooth=0.2)
 (zoom.plot(width=700, height=230, title="300 of the 5000 neurons, 100 ms")
  + hv.Curve((pop_rate.t, pop_rate.rate), "time (ms)", "rate (Hz per neuron)").opts(
-     width=700, height=200, title="population rate (0.1 ms bins, smoothed 0.2 ms)")).cols(1)
+     width=700, height=240, title="population rate (0.1 ms bins, smoothed 0.2 ms)")).cols(1)
 
 # %% [markdown]
 # Look at the raster row by row: each neuron fires rarely and at no fixed phase. Look at

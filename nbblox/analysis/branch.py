@@ -1,11 +1,15 @@
 """Result types of continuation: :class:`Branch` and :class:`SpecialPoint`."""
 from __future__ import annotations
 
+import itertools
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
 __all__ = ["Branch", "SpecialPoint", "KINDS"]
+
+_SERIAL = itertools.count()     # order of creation: a figure lays out older branches first
 
 KINDS = {
     "LP": "fold (limit point, saddle-node)",
@@ -113,6 +117,41 @@ class Branch:
         self.multipliers = extra.pop("multipliers", None)
         self.profiles = extra.pop("profiles", None)
         self.extra = extra
+        # the branches one figure may overlay (``br.plot() * cycles.plot()``) find each
+        # other through their special points: each point knows its branch, and a branch
+        # started at a point is listed on it (weakly: a figure never keeps data alive)
+        self.serial = next(_SERIAL)
+        self.start = None
+        for p in self.special_points:
+            p.__dict__["branch_ref"] = weakref.ref(self)
+
+    def related(self):
+        """This branch and every branch linked to it by a start point (the
+        equilibria a cycle branch was started from, the cycles started at a
+        Hopf point of this one, and so on), oldest first: the branches a
+        figure may overlay, whose labels are placed together.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> fhn = nb.blox.FitzHughNagumo(name="fhn")
+        >>> br = nb.continuation(fhn, "fhn.I", (0.0, 2.0))
+        >>> cyc = nb.continuation(fhn, "fhn.I", (0.0, 2.0), start=br.special("H")[0])
+        >>> [b.kind for b in br.related()] == [b.kind for b in cyc.related()] == ["equilibrium", "cycle"]
+        True
+        """
+        seen, todo = {}, [self]
+        while todo:
+            br = todo.pop()
+            if br is None or id(br) in seen:
+                continue
+            seen[id(br)] = br
+            start = getattr(br, "start", None)
+            ref = start.__dict__.get("branch_ref") if start is not None else None
+            todo.append(ref() if ref is not None else None)
+            for p in br.special_points:
+                todo.extend(r() for r in p.__dict__.get("started", ()))
+        return sorted(seen.values(), key=lambda b: getattr(b, "serial", 0))
 
     def __len__(self):
         return len(self.param_values)
@@ -123,6 +162,13 @@ class Branch:
         span = (f"{rng.min():.4g}..{rng.max():.4g}" if rng.ndim == 1 and rng.size else "")
         return (f"<Branch {self.kind} in {'/'.join(self.param_names)} {span}: {len(self)} points"
                 f"{'; ' + sp if sp else ''}; stopped: {self.reason}>")
+
+    def link_start(self, point):
+        """Record that this branch was started at ``point`` (a special point of
+        another branch): :meth:`related` then finds both."""
+        self.start = point
+        point.__dict__.setdefault("started", []).append(weakref.ref(self))
+        return self
 
     def special(self, kind):
         """Special points of one kind, e.g. ``br.special("H")``."""

@@ -77,8 +77,9 @@ def continuation(model, param, bounds, start=None, x0=None, params=None, ds=None
     if isinstance(start, SpecialPoint) and start.kind in ("H", "PD"):
         from .cycles import continue_cycles, continue_doubled
         run = continue_cycles if start.kind == "H" else continue_doubled
-        return run(model, param, bounds, start, params=params, ds=ds, ds_max=ds_max,
-                   max_steps=kw.pop("max_steps_cycles", min(max_steps, 400)), **kw)
+        out = run(model, param, bounds, start, params=params, ds=ds, ds_max=ds_max,
+                  max_steps=kw.pop("max_steps_cycles", min(max_steps, 400)), **kw)
+        return out.link_start(start) if isinstance(out, Branch) else out
     if kw:
         raise TypeError(f"continuation() got unexpected arguments {sorted(kw)}")
     prob = Problem(model, params)
@@ -96,7 +97,8 @@ def continuation(model, param, bounds, start=None, x0=None, params=None, ds=None
     t_init = None
     if isinstance(start, SpecialPoint) and start.kind == "BP":
         t_init = _switch_direction(prob, k, x, start)
-    return _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps, t_init)
+    out = _continue_equilibria(prob, k, x, lo, hi, ds, ds_max, max_steps, t_init)
+    return out.link_start(start) if isinstance(start, SpecialPoint) else out
 
 
 def _switch_direction(prob, k, x, bp):

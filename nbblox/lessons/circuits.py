@@ -56,7 +56,7 @@ def coba_cell():
     """
     import nbblox as nb
     return nb.BloxType("COBA_LIF", COBA_EQUATIONS, params=COBA_PARAMS,
-                       units={"v": "mV", "ge": "1", "gi": "1"},
+                       units={"v": "mV", "ge": "1", "gi": "1"}, init={"v": -60.0},
                        spike="v > Vt", reset="v = Vr", refractory=5.0, kind="neuron")
 
 

@@ -101,7 +101,7 @@ def _arrows(pos, edges, r, head, half):
 def circuit_diagram(circuit, width=360, height=300):
     """The circuit as a directed graph: one node per blox (coloured by type),
     one arrow per connection (source to target; negative weights in red),
-    laid out on a circle by networkx.
+    laid out on a circle, clockwise from the left in the circuit's order.
 
     Examples
     --------
@@ -113,21 +113,26 @@ def circuit_diagram(circuit, width=360, height=300):
     >>> len(d.Polygons.I.data)          # one arrowhead per connection
     1
     """
-    import networkx as nx
     # a composite is one node, as on the builder canvas; its members' connections meet it
     top = lambda p: p.split(".", 1)[0]
     names = list(circuit.blox) + list(circuit.composites)
-    g = nx.DiGraph()
-    g.add_nodes_from(names)
-    g.add_edges_from((top(k.src), top(k.dst)) for k in circuit.connections)
-    pos = nx.circular_layout(g) if len(g) > 1 else {n: np.zeros(2) for n in g}
+    # on a circle in the circuit's order, clockwise from the left: two blox read left to
+    # right, a -> b (networkx starts on the right and turns anticlockwise: b <- a)
+    ang = np.pi - 2 * np.pi * np.arange(len(names)) / max(len(names), 1)
+    pos = {n: (np.array([np.cos(a), np.sin(a)]) if len(names) > 1 else np.zeros(2))
+           for n, a in zip(names, ang)}
     xs = np.array([float(pos[n][0]) for n in names])
     ys = np.array([float(pos[n][1]) for n in names])
+    xs[np.abs(xs) < 1e-12] = 0.0
+    ys[np.abs(ys) < 1e-12] = 0.0
     pad = 0.6
-    lo = min(xs.min(), ys.min()) - pad
-    hi = max(xs.max(), ys.max()) + pad
-    fw = fh = min(width, height) - 40
-    px = (hi - lo) / fw                        # data units per screen pixel (square frame)
+    x0, x1 = xs.min() - pad, xs.max() + pad
+    y0, y1 = ys.min() - pad, ys.max() + pad
+    fw = min(width, height) - 40
+    px = (x1 - x0) / fw                        # data units per screen pixel (equal scales)
+    # a flat layout (two blox side by side) gets a low frame, not a square of white
+    fh = int(min(fw, max(120, round((y1 - y0) / px))))
+    y0, y1 = 0.5 * (y0 + y1) - 0.5 * fh * px, 0.5 * (y0 + y1) + 0.5 * fh * px
     node_px = 26
     edges = [(top(k.src), top(k.dst), float(k.weight)) for k in circuit.connections]
     seg, tri, loops = _arrows(pos, edges, r=0.5 * node_px * px + 2 * px, head=11 * px,
@@ -151,7 +156,7 @@ def circuit_diagram(circuit, width=360, height=300):
     labels = hv.Labels((xs, ys - 0.5 * node_px * px - 9 * px, names), dims, "blox").opts(
         backend="bokeh", text_font_size="10pt", text_baseline="top")
     return (lines * loop * heads * nodes * labels).opts(
-        backend="bokeh", frame_width=fw, frame_height=fh, xlim=(lo, hi), ylim=(lo, hi),
+        backend="bokeh", frame_width=fw, frame_height=fh, xlim=(x0, x1), ylim=(y0, y1),
         xaxis=None, yaxis=None, show_grid=False, title=plot_title(f"circuit '{circuit.name}'"),
         toolbar=None)
 

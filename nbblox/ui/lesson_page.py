@@ -38,6 +38,8 @@ __all__ = ["lesson_app", "read_cells", "exercise_of", "markdown_html"]
 _CHECK = re.compile(r"""(?:nb\.)?lessons\.check\(\s*["']([A-Za-z0-9_]+)["']""")
 _MAX_TEXT = 20_000          # characters of printed output shown per cell
 _PLAIN = (int, float, complex, str, bool, list, tuple, dict, set, frozenset)
+_FONT_PX = 15               # the page's text (Markdown cells)
+_PRE_PX = 13.5              # printed output and code: readable on a projector
 
 
 def read_cells(path):
@@ -143,7 +145,10 @@ def _show(obj):
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS
-            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS])
+            # the size of the page's text (Bokeh's default 12 px made a blox's equations
+            # smaller than the inline maths around them)
+            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS],
+                            styles={"font-size": f"{_FONT_PX}px"})
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))
     return None                       # an object without a picture: nothing to look at
@@ -155,7 +160,17 @@ def _text(text, error=False):
     cls = "nbblox-cell-error" if error else "nbblox-cell-text"
     color = "#b42318" if error else "#222"
     return pn.pane.HTML(f'<pre class="{cls}" style="margin:0;white-space:pre-wrap;'
-                        f'color:{color}">{html.escape(text)}</pre>',
+                        f'font-size:{_PRE_PX}px;color:{color}">{html.escape(text)}</pre>',
+                        sizing_mode="stretch_width", margin=(0, 10))
+
+
+def _code(source):
+    """A code cell's source as a code block (a cell that only defines something,
+    introduced by the text before it: its code is what there is to read)."""
+    import panel as pn
+    return pn.pane.HTML(f'<pre class="nbblox-cell-code" style="margin:0;white-space:pre-wrap;'
+                        f'font-size:{_PRE_PX}px;background:#f6f8fa;padding:6px 8px;'
+                        f'border-radius:4px">{html.escape(source.strip())}</pre>',
                         sizing_mode="stretch_width", margin=(0, 10))
 
 
@@ -269,11 +284,11 @@ def lesson_app(path):
         page = pn.Column(sizing_mode="stretch_width", max_width=1100,
                          css_classes=["nbblox-lesson"])
         todo, boxes = [], set()
-        for kind, src in cells:
+        for k, (kind, src) in enumerate(cells):
             if kind == "markdown":
                 page.append(pn.pane.HTML(markdown_html(src), sizing_mode="stretch_width",
                                          disable_math=False, css_classes=["nbblox-md"],
-                                         styles={"font-size": "15px", "line-height": "1.5"}))
+                                         styles={"font-size": f"{_FONT_PX}px", "line-height": "1.5"}))
                 continue
             name = exercise_of(src)
             if name is not None:
@@ -285,7 +300,11 @@ def lesson_app(path):
                 continue
             slot = pn.Column(sizing_mode="stretch_width", css_classes=["nbblox-cell"])
             page.append(slot)
-            todo.append((src, slot))
+            # text that ends with ":" introduces this cell: if the cell shows nothing
+            # (it defines a function), its code is shown instead of nothing
+            intro = k > 0 and cells[k - 1][0] == "markdown" and \
+                cells[k - 1][1].rstrip().endswith(":")
+            todo.append((src, slot, intro))
         status = pn.pane.HTML(f"the lesson's {len(todo)} cells run as you read ...",
                               css_classes=["nbblox-lesson-status"], margin=(0, 10),
                               styles={"color": "#666", "font-size": "12px"})
@@ -296,13 +315,15 @@ def lesson_app(path):
                 status.object = f"all {len(todo)} cells ran"
                 return
             status.object = f"running cell {i + 1} of {len(todo)} ..."
-            src, slot = todo[i]
+            src, slot, intro = todo[i]
             old = sys.path[:]
             sys.path.insert(0, folder)
             try:
                 objs = run_cell(src, ns)
             finally:
                 sys.path[:] = old
+            if not objs and intro:
+                objs = [_code(src)]
             if objs:
                 slot.objects = objs
             else:

@@ -34,43 +34,16 @@ def _runs(mask):
     return out
 
 
-def branch_elements(br, y=None, color=None, framewise=False):
-    """The HoloViews elements of one branch (lines, special points, labels),
-    without figure options.  ``color`` defaults to black for equilibria and
-    blue for cycles."""
-    import holoviews as hv
-    import holoviews.plotting.bokeh  # noqa: F401
-    system = getattr(br, "system", None)
+def _geometry(br, y):
+    """What one branch draws: its lines ``[(x, y)]`` and its special points
+    ``[(x, y, kind)]`` with the side each label must avoid (a Hopf point's cycles)."""
     two = br.param_values.ndim == 2
     cycle = br.period is not None
     if two:
-        xs, ys = br.param_values[:, 0], br.param_values[:, 1]
-        xl, yl = br.param_names
-        xd = hv.Dimension(xl, label=param_label(system, xl))
-        yd = hv.Dimension(yl, label=param_label(system, yl))
-        curves = [(xs, ys)]
+        curves = [(br.param_values[:, 0], br.param_values[:, 1])]
     else:
-        y = y or br.state_names[0]
-        if y not in br.states:
-            from ..exceptions import ParameterError, suggest
-            raise ParameterError(f"no state named {y!r} on this branch." + suggest(y, br.state_names))
-        xs, xl, yl = br.param_values, br.param_names[0], y
-        xd = hv.Dimension(xl, label=param_label(system, xl))
-        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl),
-                                               state_doc(system, yl)))
+        xs = br.param_values
         curves = [(xs, br.max[y]), (xs, br.min[y])] if cycle else [(xs, br.states[y])]
-    color = color or (CYCLE if cycle else EQUILIBRIUM)
-    what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
-    common = dict(backend="bokeh", framewise=framewise)
-    els = []
-    runs = _runs(br.stable) if not two else [(0, len(xs) - 1, True)]
-    for stable in (True, False):
-        pieces = [np.column_stack([cx[a:b + 1], cy[a:b + 1]]) for cx, cy in curves
-                  for a, b, st in runs if st == stable and b > a]
-        if pieces:
-            label = (f"stable {what}" if stable else f"unstable {what}") if not two else what
-            els.append(line(pieces, xd, yd, label, color=color, line_width=2.2,
-                            line_dash="solid" if stable else "dashed", **common))
     pts, avoid = [], []
     for p in br.special_points:
         if two:
@@ -81,6 +54,99 @@ def branch_elements(br, y=None, color=None, framewise=False):
         if py is not None and np.isfinite(px) and np.isfinite(py):
             pts.append((float(px), float(py), p.kind))
             avoid.append(_cycle_side(br, p) if not (two or cycle) else 0)
+    return curves, pts, avoid
+
+
+def _family(br, y, family):
+    """The branches whose labels are placed together with ``br``'s (``br``
+    first among equals: the order is the branches' own, so every member
+    computes the same layout): the given ``family``, else the branches linked
+    to ``br`` by start points (:meth:`~nbblox.analysis.branch.Branch.related`),
+    keeping those drawn on the same axes."""
+    if br.param_values.ndim == 2:
+        return [br]
+    if family is None:
+        related = getattr(br, "related", None)
+        family = related() if callable(related) else [br]
+    keep = [b for b in family if b is br or (
+        getattr(b, "param_values", np.empty((0, 0))).ndim == 1
+        and tuple(b.param_names) == tuple(br.param_names) and y in b.states
+        and (b.period is None or (b.max is not None and y in b.max)))]
+    return keep if any(b is br for b in keep) else [br] + keep
+
+
+def _labels_of(br, y, family):
+    """Label places of ``br``'s special points, laid out with every branch of
+    its family: ``(pts, places, curves)``.  A label of one branch then keeps
+    clear of the lines and labels of the others (lesson 3's HH diagram: an
+    "LPC" of the cycle branch sat on the equilibrium line)."""
+    members = _family(br, y, family)
+    curves, pts, avoid, mine = [], [], [], None
+    for b in members:
+        c, p, a = _geometry(b, y if b.param_values.ndim == 1 else None)
+        if b is br:
+            mine = (len(pts), len(pts) + len(p))
+        curves += c
+        pts += p
+        avoid += a
+    own = _geometry(br, y)[0]
+    if not pts[mine[0]:mine[1]]:
+        return [], [], own
+    px = np.array([a for a, _, _ in pts])
+    py = np.array([b for _, b, _ in pts])
+    kinds = [k for _, _, k in pts]
+    allx = np.concatenate([np.ravel(c[0]) for c in curves])
+    ally = np.concatenate([np.ravel(c[1]) for c in curves])
+    xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
+    yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
+    frame = (np.nanmin(allx) / xspan, np.nanmax(allx) / xspan,
+             np.nanmin(ally) / yspan - 0.1, np.nanmax(ally) / yspan + 0.1)
+    places = _place_labels(px, py, kinds, curves, xspan, yspan, avoid=avoid, frame=frame)
+    a, b = mine
+    places = [(ax * xspan, ay * yspan, al, bl, far) for ax, ay, al, bl, far in places[a:b]]
+    return pts[a:b], places, own
+
+
+def branch_elements(br, y=None, color=None, framewise=False, family=None):
+    """The HoloViews elements of one branch (lines, special points, labels),
+    without figure options.  ``color`` defaults to black for equilibria and
+    blue for cycles.  ``family``: the branches drawn in the same figure (by
+    default those linked to ``br`` by start points): labels are placed clear
+    of all their lines and labels."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401
+    system = getattr(br, "system", None)
+    two = br.param_values.ndim == 2
+    cycle = br.period is not None
+    if two:
+        xl, yl = br.param_names
+        xd = hv.Dimension(xl, label=param_label(system, xl))
+        yd = hv.Dimension(yl, label=param_label(system, yl))
+    else:
+        y = y or br.state_names[0]
+        if y not in br.states:
+            from ..exceptions import ParameterError, suggest
+            raise ParameterError(f"no state named {y!r} on this branch." + suggest(y, br.state_names))
+        xl, yl = br.param_names[0], y
+        xd = hv.Dimension(xl, label=param_label(system, xl))
+        yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl),
+                                               state_doc(system, yl)))
+    pts, places, curves = _labels_of(br, y, family)
+    xs = curves[0][0]
+    color = color or (CYCLE if cycle else EQUILIBRIUM)
+    what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
+    # a special point at the end of a branch (a fold where the branch turns back, or
+    # the interval's end) must not sit on the frame: a margin on every side
+    common = dict(backend="bokeh", framewise=framewise, padding=0.05)
+    els = []
+    runs = _runs(br.stable) if not two else [(0, len(xs) - 1, True)]
+    for stable in (True, False):
+        pieces = [np.column_stack([cx[a:b + 1], cy[a:b + 1]]) for cx, cy in curves
+                  for a, b, st in runs if st == stable and b > a]
+        if pieces:
+            label = (f"stable {what}" if stable else f"unstable {what}") if not two else what
+            els.append(line(pieces, xd, yd, label, color=color, line_width=2.2,
+                            line_dash="solid" if stable else "dashed", **common))
     if pts:
         kinds = [k for _, _, k in pts]
         for kind in dict.fromkeys(kinds):
@@ -88,20 +154,11 @@ def branch_elements(br, y=None, color=None, framewise=False):
             els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind} ({_NAMES.get(kind, kind)})")
                        .opts(color=SPECIAL.get(kind, "#7F7F7F"), size=10, line_color="black",
                              tools=["hover"], **common))
-        px = np.array([a for a, _, _ in pts])
-        py = np.array([b for _, b, _ in pts])
-        allx = np.concatenate([np.ravel(c[0]) for c in curves])
-        ally = np.concatenate([np.ravel(c[1]) for c in curves])
-        xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
-        yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
-        frame = (np.nanmin(allx) / xspan, np.nanmax(allx) / xspan,
-                 np.nanmin(ally) / yspan - 0.1, np.nanmax(ally) / yspan + 0.1)
-        places = _place_labels(px, py, kinds, curves, xspan, yspan, avoid=avoid, frame=frame)
         groups, leaders = {}, []
-        for i, (ax, ay, align, baseline, far) in enumerate(places):
-            groups.setdefault((align, baseline), []).append((ax * xspan, ay * yspan, kinds[i]))
+        for (px, py, _), kind, (ax, ay, align, baseline, far) in zip(pts, kinds, places):
+            groups.setdefault((align, baseline), []).append((ax, ay, kind))
             if far:
-                leaders.append((px[i], py[i], ax * xspan, ay * yspan))
+                leaders.append((px, py, ax, ay))
         if leaders:    # a label set off from its point is tied to it by a thin line
             els.append(hv.Segments(leaders, kdims=[xd, yd, "x1", "y1"])
                        .opts(color="#777777", line_width=0.8, **common))
@@ -174,7 +231,7 @@ def _apart(a, b, pad=0.004):
     return a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1]
 
 
-def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.02, avoid=None, frame=None):
+def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.035, avoid=None, frame=None):
     """Where each special point's label goes: ``[(x, y, align, baseline, far)]``
     with (x, y) in units of the spans and ``far`` when the label sits away from
     its point (a leader line ties them).  Every point gets a label: the first

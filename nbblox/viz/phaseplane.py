@@ -11,7 +11,7 @@ import numpy as np
 
 from .style import CANVAS, FONTS, PALETTE, STABILITY
 from .units import (axis_label, model_title, pretty_unit, safe, safe_title, short_names,
-                    state_doc, state_unit)
+                    state_doc, state_unit, wrap_label)
 
 __all__ = ["plot_phase_plane", "phase_portrait", "nullcline_label", "joined", "param_label",
            "arrows"]
@@ -103,7 +103,7 @@ def arrows(X, Y, U, V, xlim=None, ylim=None, length=0.55, head=0.35):
 
 def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=(),
                    clicked=(), xlim=None, ylim=None, units=None, title="", width=440,
-                   height=380, framewise=False, docs=("", "")):
+                   height=380, framewise=False, docs=("", ""), label_px=None):
     """A phase portrait from arrays.
 
     Parameters
@@ -124,6 +124,9 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     xlim, ylim : (float, float), optional
     framewise : bool
         Ranges follow each new frame (live views).
+    label_px : int, optional
+        Height (px) of the data area when the caller sizes the figure (a live
+        view): a longer y label is wrapped into lines that fit it.
 
     Returns
     -------
@@ -143,7 +146,7 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     dx, dy = docs or ("", "")
     xd = hv.Dimension(x, label=axis_label([sx], ux, dx),
                       range=tuple(xlim) if xlim else (None, None))
-    yd = hv.Dimension(y, label=axis_label([sy], uy, dy),
+    yd = hv.Dimension(y, label=wrap_label(axis_label([sy], uy, dy), label_px),
                       range=tuple(ylim) if ylim else (None, None))
     common = dict(backend="bokeh", framewise=framewise)
     els = []

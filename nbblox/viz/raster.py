@@ -7,8 +7,8 @@ import numpy as np
 __all__ = ["plot_raster"]
 
 
-def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max_spikes=200_000,
-                color="#222222", title="spike raster", n=None):
+def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=None, max_spikes=200_000,
+                color="#222222", title="spike raster", n=None, frame_width=None):
     """Spike raster from a Solution or a ``{"index", "time"}`` dict.
 
     Parameters
@@ -22,6 +22,11 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max
     n : int, optional
         Number of neurons (rows), silent ones included; default: the largest
         index + 1.
+    height : int, optional
+        Default 260 px; a raster of a few neurons is lower (one row: 170 px).
+    frame_width : int, optional
+        Width of the data area instead of the whole figure (a raster under
+        time series of the same data width).
     max_spikes : int
         Above this many spikes a uniform random subset is drawn (seeded, so the
         picture is stable) to keep the browser responsive; the title says so.
@@ -56,8 +61,16 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=260, max
                     vdims=[hv.Dimension("neuron")])
     if n is None:
         n = int(idx.max()) + 1 if idx.size else 1
-    opts = dict(width=width, height=height, marker="dash", angle=90, size=8, color=color,
-                title=title + note, tools=["hover"], ylim=(-0.5, max(n, len(labels or ())) - 0.5))
+    rows = max(n, len(labels or ()))
+    if height is None:     # one neuron's row does not need the height of a population
+        height = 260 if rows > 8 else 160 + 10 * rows
+    size = dict(frame_width=frame_width, frame_height=height - 70) if frame_width else \
+        dict(width=width, height=height)
+    from .style import FONTS
+    opts = dict(marker="dash", angle=90, size=8 if rows > 8 else 14, color=color, fontsize=FONTS,
+                title=title + note, tools=["hover"], ylim=(-0.5, rows - 0.5), **size)
+    if labels is None and rows <= 8:          # whole neurons only: no "0.2" ticks
+        opts["yticks"] = list(range(rows))
     if t_range is not None:
         opts["xlim"] = tuple(t_range)
     if labels is not None and len(labels) <= 40:

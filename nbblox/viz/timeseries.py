@@ -10,7 +10,8 @@ import numpy as np
 
 from ..exceptions import ParameterError, suggest
 from .style import CANVAS, FONTS, PALETTE, y_range
-from .units import axis_label, model_title, safe, safe_title, short_names, state_doc, state_unit
+from .units import (axis_label, model_title, safe, safe_title, short_names, state_doc, state_unit,
+                    wrap_label)
 
 __all__ = ["plot_solution", "downsample", "timeseries_element", "MAX_POINTS", "CANVAS",
            "PALETTE", "panel_groups"]
@@ -164,6 +165,8 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
         fin = [v for v in fin if v.size]
         if fin:
             ylim = y_range(min(v.min() for v in fin), max(v.max() for v in fin))
+    # the data height the y label has (title, x axis, a legend row above the data)
+    label_px = height - 60 - (35 if title else 0) - (35 if responsive and len(names) > 1 else 0)
     if responsive:
         size = dict(responsive=True, height=height, min_width=300)
     elif frame:
@@ -173,18 +176,22 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
     curves = []
     for i, (name, y) in enumerate(columns.items()):
         if overlay:
-            vd = hv.Dimension(dim, label=ylabel or axis_label(shown if len(names) > 1
-                                                              else [shown[i]], unit, doc))
+            vd = hv.Dimension(dim, label=wrap_label(ylabel or axis_label(
+                shown if len(names) > 1 else [shown[i]], unit, doc), label_px))
         else:
             vd = hv.Dimension(name.replace(".", "_").replace("[", "_").replace("]", ""),
-                              label=ylabel or axis_label([shown[i]], units.get(name),
-                                                         docs.get(name, "")))
+                              label=wrap_label(ylabel or axis_label([shown[i]], units.get(name),
+                                                                    docs.get(name, "")), label_px))
         # a dict with its datatype named skips HoloViews' interface guessing (live updates)
         c = hv.Curve({"time": t, vd.name: y}, kdims=[tdim], vdims=[vd], label=shown[i],
                      datatype=["dictionary", "array"])
         opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.8, tools=["hover"],
                     show_grid=True, framewise=True, backend_opts=CANVAS, fontsize=FONTS,
                     **size)
+        if title and overlay:
+            # the title rides on the curves too: ``sol.plot() * hv.HLine(...)`` makes a new
+            # Overlay that drops this one's options (lesson 4's figure was titled "V")
+            opts["title"] = title
         if ylim is not None:
             opts["ylim"] = tuple(ylim)
         curves.append(c.opts(backend="bokeh", **opts))
@@ -268,7 +275,8 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
     has_spikes = len(sol.spikes.get("time", ())) > 0
     if raster or (raster is None and has_spikes):
         from .raster import plot_raster
-        panels.append(plot_raster(sol, width=width))
+        # the same data width as the traces above it: the linked time axes line up
+        panels.append(plot_raster(sol, frame_width=width - 160))
     if len(panels) == 1 and overlay:
         # the title is the Overlay's label, so ``sol.plot().relabel("from rest")`` retitles
         # it (an explicit title option would win over the label)

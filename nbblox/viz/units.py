@@ -12,7 +12,7 @@ import functools
 import re
 
 __all__ = ["state_unit", "state_doc", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
-           "safe_title"]
+           "safe_title", "wrap_label"]
 
 def safe(text):
     """Model text (a name, unit) for a Bokeh label or legend: shown as written,
@@ -139,6 +139,41 @@ def axis_label(names, unit=None, doc=""):
     if u:
         return safe(f"{head} ({u})")
     return safe(f"{head} · {doc}" if doc and one else head)
+
+
+#: average advance of a character of an axis label (12 pt italic sans), in px, with a
+#: margin: Chromium measures 6.1-7.2 px on "A · fraction of cells firing", "w · open K⁺
+#: channel fraction" (201 px)
+LABEL_CHAR_PX = 7.5
+
+
+def wrap_label(text, px):
+    r"""``text`` broken into lines (at most three, at spaces) that each fit in
+    ``px`` pixels of a 12 pt axis label: a y label longer than its axis was
+    cut off at both ends (the explorer's "w · open K⁺ channel fraction" on a
+    130 px panel).  Text that fits, or ``px`` None, is returned as it is.
+
+    Examples
+    --------
+    >>> wrap_label("w · open K⁺ channel fraction", 140)
+    'w · open K⁺\nchannel fraction'
+    >>> wrap_label("V (mV)", 140), wrap_label("w · open K⁺ channel fraction", None)
+    ('V (mV)', 'w · open K⁺ channel fraction')
+    """
+    if not px or len(text) * LABEL_CHAR_PX <= px:
+        return text
+    per = max(6, int(px // LABEL_CHAR_PX))
+    lines, cur = [], ""
+    for word in text.split(" "):
+        if cur and len(cur) + 1 + len(word) > per:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    lines.append(cur)
+    if len(lines) > 3:
+        lines = lines[:2] + [" ".join(lines[2:])]
+    return "\n".join(lines)
 
 
 def model_title(system):

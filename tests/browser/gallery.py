@@ -94,6 +94,14 @@ def notebook7(out):
         lab.run_all_cells(page)
         page.locator("canvas").first.wait_for(state="attached", timeout=60_000)
         page.wait_for_timeout(4000)
+        # the notebook scrolls inside its panel: a taller window shows the explorer whole
+        # (it was cut at the window's bottom edge)
+        for _ in range(3):
+            h = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                              "'.jp-WindowedPanel-outer, .jp-Notebook')].map(e => e.scrollHeight))")
+            if h + 300 <= page.viewport_size["height"]:
+                break
+            _tall(page, h + 300)
         page.screenshot(path=str(out / "notebook7_explorer.png"), full_page=True)
 
 

@@ -459,6 +459,36 @@ def axis_labels(page):
       return out; }""")
 
 
+def long_axis_labels(page, slack=4):
+    """Axis labels longer than their axis (a y label taller than the data area
+    is cut off at both ends: the explorer's "w · open K⁺ channel fraction" on a
+    130 px panel): ``[{"label", "title", "text_px", "axis_px"}]``, each line of
+    a wrapped label measured with the label's own font on a canvas."""
+    return page.evaluate("""(slack) => { const out = [];
+      const ctx = document.createElement('canvas').getContext('2d');
+      for (const v of Bokeh.index.query(v => v.frame != null && v.model != null
+                                            && 'title' in v.model)) {
+        if (!v.el || !v.el.isConnected || v.el.getBoundingClientRect().width <= 0) continue;
+        const m = v.model, fb = v.frame.bbox;
+        const sides = [[m.left, fb.height], [m.right, fb.height], [m.below, fb.width],
+                       [m.above, fb.width]];
+        for (const [axes, room] of sides)
+          for (const a of axes || []) {
+            const kind = a.type || a.constructor.__name__;
+            if (!kind.endsWith('Axis') || a.visible === false) continue;
+            const label = typeof a.axis_label === 'string' ? a.axis_label : '';
+            if (!label) continue;
+            ctx.font = `${a.axis_label_text_font_style || 'normal'} ` +
+                       `${a.axis_label_text_font_size || '13px'} ${a.axis_label_text_font || 'helvetica'}`;
+            const w = Math.max(...label.split('\\n').map(t => ctx.measureText(t).width));
+            if (w > room + slack)
+              out.push({label, title: (m.title && m.title.text) || '', text_px: Math.round(w),
+                        axis_px: Math.round(room)});
+          }
+      }
+      return out; }""", slack)
+
+
 _RAW_MATH = _WALK + r"""
 (selector) => {
   const out = [];

@@ -8,6 +8,8 @@ terse_labels(axes)            axis labels that are a bare symbol ("A", "E", "w")
 headings_with(page, text)     visible headings (and the page header's title) reading ``text``
 wider_than_page(page)         visible elements reaching past the right edge of the window
 stray_values(page)            text of return values nobody asked to see (a dict, a repr)
+roundoff_numbers(text)        numbers showing binary round-off ("0.9000000000000001")
+dangling_intros(page)         served text ending in ":" with nothing shown after it
 empty_cells(page)             served-lesson cell boxes with nothing in them
 blank_menus(page)             visible drop-down menus showing no value
 explorer_boxes(page)          each explorer's controls / views / lowest plot bounding boxes
@@ -87,6 +89,44 @@ def stray_values(page):
     return [s for s in _STRAY if s in text]
 
 
+_ROUNDOFF = re.compile(r"-?\d+\.\d*?(?:0{8,}|9{8,})\d{1,3}\b")
+
+
+def roundoff_numbers(text):
+    """Numbers in ``text`` that show binary round-off, ``0.9000000000000001`` or
+    ``1.2999999999999998``: code or values nobody would have typed (lesson 7's
+    builder code wrote the ring's ``0.3 + 0.2 * 3`` as ``P=0.9000000000000001``).
+
+    >>> roundoff_numbers("P=0.9000000000000001, w=1.2999999999999998, t=1.05, 100000000.5")
+    ['0.9000000000000001', '1.2999999999999998']
+    """
+    return _ROUNDOFF.findall(text)
+
+
+_INTROS = lab._WALK + r"""() => {
+  const deep = el => { let t = ''; for (const n of [...(el.shadowRoot ? el.shadowRoot.childNodes : []),
+                                                   ...el.childNodes])
+      t += n.nodeType === 3 ? n.textContent : (n.nodeType === 1 && !['SCRIPT', 'STYLE']
+           .includes(n.tagName) ? deep(n) : ''); return t; };
+  const kinds = ['nbblox-md', 'nbblox-cell', 'nbblox-exercise'];
+  const blocks = [...walk(document.body)].filter(e => e.classList && visible(e)
+      && kinds.some(k => e.classList.contains(k)))
+    .map(e => ({kind: kinds.find(k => e.classList.contains(k)), top: e.getBoundingClientRect().top,
+                text: deep(e).replace(/\s+/g, ' ').trim()}))
+    .sort((a, b) => a.top - b.top);
+  return blocks.filter((b, i) => b.kind === 'nbblox-md' && b.text.endsWith(':')
+      && (i + 1 >= blocks.length || blocks[i + 1].kind === 'nbblox-md'))
+    .map(b => b.text.slice(-100)); }"""
+
+
+def dangling_intros(page):
+    """Served text that introduces something (it ends with ":") followed by
+    nothing shown: lesson 7's "... instead of one two-variable blox:" stood over
+    a cell that only defines a function (a served page shows no code), so the
+    next thing on the page was the next paragraph."""
+    return page.evaluate(_INTROS)
+
+
 _EMPTY = lab._WALK + """() => [...walk(document.body)].filter(e => e.classList &&
     e.classList.contains('nbblox-cell')).map(e => e.getBoundingClientRect().height)
     .filter(h => h < 4)"""
@@ -151,7 +191,8 @@ def notebook_title(path):
 def lesson_problems(page, path):
     """Every check of a served lesson page, ``{check: offenders}`` (all empty: fine):
     raw TeX or an HTML entity in text nodes, the title not shown exactly once, a stray return value,
-    empty cell boxes, plots with an unlabelled axis, anything wider than the page."""
+    numbers showing round-off, text introducing nothing, empty cell boxes, plots with an
+    unlabelled axis or a label longer than its axis, flat plots, anything wider than the page."""
     title = notebook_title(path)
     shown = headings_with(page, title)
     axes = lab.axis_labels(page)
@@ -162,8 +203,13 @@ def lesson_problems(page, path):
             "title not shown once": [] if len(shown) == 1 and page.title() == title
             else [page.title(), shown],
             "stray return values": stray_values(page),
+            "round-off in numbers": roundoff_numbers(text),
+            "text introducing nothing": dangling_intros(page),
             "empty cells": empty_cells(page),
             "blank menus": blank_menus(page),
             "empty area under an explorer's plot": explorer_gaps(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
+            "axis labels longer than their axis": lab.long_axis_labels(page),
+            # a plot whose title and axes took its height (lesson 12's patterns: 40 px)
+            "flat plots": [f for f in lab.plot_frames(page) if f["height"] < 80],
             "wider than the page": wider_than_page(page)}

@@ -78,7 +78,7 @@ def test_every_axis_has_a_label_with_units_where_the_variable_has_one(shown):
     assert len(axes) >= 10, axes
     unlabelled = [a for a in axes if not a["label"].strip()]
     assert not unlabelled, unlabelled
-    labels = {a["label"] for a in axes}
+    labels = {" ".join(a["label"].split()) for a in axes}      # a long label wraps
     # Hodgkin-Huxley: V in mV, the gates dimensionless; Morris-Lecar in the explorer
     assert {"V (mV)", "m, h, n", "time (ms)", "I (µA/cm²)"} <= labels, labels
     # a quantity without a unit says what it is: the dashboard's Wilson-Cowan axis was a
@@ -110,6 +110,15 @@ def test_a_single_plot_fills_the_height_of_the_sliders_beside_it(shown):
     # the three-view explorer next to it is taller than its controls: nothing grew there
     ml = explorers["ml"]
     assert ml["views"]["height"] > ml["controls"]["height"], ml
+
+
+def test_no_axis_label_is_longer_than_its_axis(shown):
+    # the explorer's Morris-Lecar gate panel (~140 px of data) and its phase plane cut
+    # "w · open K⁺ channel fraction" (~200 px of 12 pt text) off at both ends
+    long = lab.long_axis_labels(shown)
+    assert not long, long
+    wrapped = [a["label"] for a in lab.axis_labels(shown) if "\n" in a["label"]]
+    assert "w · open K⁺\nchannel fraction" in wrapped, wrapped
 
 
 def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):

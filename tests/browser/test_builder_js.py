@@ -238,6 +238,59 @@ def test_palette_names_break_only_between_words_at_468_px(ui):
     assert not broken, broken
 
 
+_CUT_NAMES = """() => [...document.querySelectorAll('.nbb-item')].map(item => {
+    const name = item.querySelector('.nbb-item-name');
+    return {type: item.dataset.type, tip: (item.getAttribute('title') || '').split('\\n')[0],
+            cut: name.scrollWidth > name.clientWidth + 1}; })"""
+
+
+def test_a_palette_name_cut_off_is_readable_in_full_on_hover(ui):
+    """Issue 16: the palette's tooltip was the blox's description, so a name the
+    palette ellipsised ("MontbrioPazoRoxinSyn...") could not be read anywhere.
+    Every item's tooltip starts with its full name, at the narrowest palette
+    too (a notebook column beside the file browser), where some names are cut."""
+    page = ui.page
+    wide = page.evaluate(_CUT_NAMES)
+    page.evaluate("() => { document.getElementById('root').style.width = '400px'; }")
+    page.wait_for_timeout(200)
+    try:
+        narrow = page.evaluate(_CUT_NAMES)
+    finally:
+        page.evaluate("() => { document.getElementById('root').style.width = '1250px'; }")
+    assert len(wide) == len(nb.blox.CATALOG)
+    for item in wide + narrow:
+        assert item["tip"] == item["type"], item
+    print("cut at 400 px:", [i["type"] for i in narrow if i["cut"]])
+
+
+_NODE_TEXT = """() => [...document.querySelectorAll('.nbb-node')].map(g => {
+    const rect = g.querySelector('rect:last-of-type').getBoundingClientRect();
+    const texts = [...g.querySelectorAll('text')].map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right}; });
+    return {name: g.dataset.name, tip: (g.querySelector('title') || {}).textContent || '',
+            left: rect.left, right: rect.right, texts}; })"""
+
+
+def test_node_names_stay_inside_their_box_and_show_in_full_on_hover(ui):
+    """A long type name ("MontbrioPazoRoxinSynaptic", 10 px type in a 120 px
+    node) ran past both sides of its node on the canvas: the text is squeezed
+    into the box and the node's tooltip names the blox and its type in full."""
+    b = ui.b
+    b.add("MontbrioPazoRoxinSynaptic", name="a_rather_long_population_name", x=0, y=0)
+    b.add("WilsonCowan", name="wc", x=250, y=0)
+    ui.pump()
+    nodes = {n["name"]: n for n in ui.page.evaluate(_NODE_TEXT)}
+    lab.screenshot_element(ui.page.locator(".nbb-canvas"), "builder_long_names")
+    long = nodes["a_rather_long_population_name"]
+    assert long["tip"] == "a_rather_long_population_name (MontbrioPazoRoxinSynaptic)"
+    assert {t["text"] for t in long["texts"]} == {"a_rather_long_population_name",
+                                                 "MontbrioPazoRoxinSynaptic"}
+    for n in nodes.values():
+        for t in n["texts"]:
+            assert n["left"] <= t["left"] and t["right"] <= n["right"], (n["name"], t)
+
+
 def test_connecting_into_a_blox_without_inputs_is_refused(ui):
     page, b = ui.page, ui.b
     b.add("WilsonCowan", name="a", x=0, y=0)

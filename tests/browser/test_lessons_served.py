@@ -2,8 +2,9 @@
 (test_lesson_page_serve.py): ``nbblox serve`` of one lesson per family, each page
 checked for the defects seen on served pages -- raw ``$...$`` / ``\\begin`` in text
 nodes, the title not shown exactly once (header and first heading), a stray
-return-value card, empty cards, a plot with an unlabelled or bare-symbol axis,
-anything wider than the page.
+return-value card, empty cards, a plot with an unlabelled or bare-symbol axis or
+a label longer than its axis, a flat plot, numbers showing round-off, text that
+introduces nothing, anything wider than the page (:func:`looks.lesson_problems`).
 
 Serving a lesson *runs* it (:mod:`nbblox.ui.lesson_page`: the committed lessons
 keep no outputs, so there is nothing stored to show), so a page costs what the
@@ -38,7 +39,7 @@ FAMILIES = ["03", "05", "08", "13", "14", "15", "17"]
 # Bare-symbol axis labels a lesson draws itself (lessons/src, hv.Curve(..., "x")), or
 # of a lesson's own blox type without units: the lesson's text, not nbblox's views
 # (reported to the lessons' owner).  Anything else bare fails.
-LESSON_OWN = {"04": {"eta"}, "05": {"P"}, "08": {"v"}, "09": {"x", "y"}, "12": {"w"},
+LESSON_OWN = {"04": {"eta"}, "05": {"P"}, "09": {"x", "y"}, "12": {"w"},
               "13": {"x"}, "14": {"x"}, "15": {"x"}}
 _ALL = sorted(lab.REPO.glob("lessons/[0-9][0-9]_*.ipynb"))
 

@@ -224,6 +224,26 @@ def test_circuit_diagram_arrows_point_from_source_to_target():
     assert any(type(r.glyph).__name__ == "MultiPolygons" for r in fig.renderers)
 
 
+def test_circuit_diagram_reads_left_to_right_without_empty_space():
+    """Issue 16 gallery: the served dashboard of ``a -> b`` drew b on the left and
+    a on the right (networkx's circle starts on the right), an arrow pointing
+    backwards in a square frame that was two thirds white.  The first blox is on
+    the left, the next to its right, and a flat layout gets a low frame."""
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    circ = nb.Circuit([a, b], name="pair")
+    circ.connect(a, b, weight=1.5)
+    from nbblox.ui.dashboard_views import circuit_diagram
+    d = circuit_diagram(circ)
+    nodes = {n: (x, y) for x, y, n in zip(*(d.Points.I.dimension_values(k) for k in (0, 1, 2)))}
+    assert nodes["a"][0] < nodes["b"][0] and nodes["a"][1] == nodes["b"][1]
+    fig = hv.render(d, backend="bokeh")
+    assert fig.frame_height <= 0.6 * fig.frame_width, (fig.frame_width, fig.frame_height)
+    three = nb.Circuit([nb.blox.WilsonCowan(name=n) for n in "abc"], name="abc")
+    pts = circuit_diagram(three).Points.I
+    xs = dict(zip(pts.dimension_values(2), pts.dimension_values(0)))
+    assert xs["a"] == min(xs.values())                 # clockwise from the left
+
+
 def test_servable_in_plain_python_returns_the_dashboard(system):
     d = nb.dashboard(system, t_end=10.0)
     assert d.servable() is d

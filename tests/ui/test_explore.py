@@ -384,3 +384,19 @@ def test_a_method_named_otherwise_is_shown_in_the_menu():
     assert " · em dt=" in ex.status() and "euler" not in ex.status()
     ex.set({}, method="heun")
     assert " · heun dt=" in ex.status() and ex.controls.method.value == "heun"
+
+
+def test_a_coba_cell_explorer_fits_v_between_reset_and_threshold():
+    """Issue 16: lesson 8's explorer of one COBA cell showed a v axis reaching
+    0 mV: the state started at the default 0 (past the threshold Vt = -50 mV: a
+    spike at t = 0, then the reset).  The cell starts at rest, so the axis fits
+    the dynamics, from the reset (-60 mV) to the threshold (-50 mV), and there is
+    no spike at t = 0."""
+    cell = nb.lessons.coba_cell()
+    ex = nb.explore(cell(name="one", Iext=15.0), vars=["one.v"], t_end=300.0, dt=0.1,
+                    method="euler")
+    fig = hv.renderer("bokeh").get_plot(ex.timeseries_view()).state
+    lo, hi = fig.y_range.start, fig.y_range.end
+    assert -62.0 <= lo <= -59.0 and -50.0 <= hi <= -48.0, (lo, hi)
+    spikes = ex.last.spikes["time"]
+    assert len(spikes) > 3 and min(spikes) > 1.0

@@ -72,3 +72,47 @@ def test_serve_makes_a_page_of_a_lesson_and_keeps_dashboards(tmp_path):
     apps, titles = collect_apps(tmp_path)
     assert callable(apps["a"]) and titles["a"] == "My lesson"     # our page
     assert isinstance(apps["b"], str)                              # Panel's handler
+
+
+def _page_texts(tmp_path, cells):
+    """The HTML texts of the lesson page built from ``cells`` ([(kind, source)])."""
+    import json
+    from nbblox.ui.lesson_page import lesson_app
+    nb_cells = [{"cell_type": k, "metadata": {}, "source": s,
+                 **({"execution_count": None, "outputs": []} if k == "code" else {})}
+                for k, s in cells]
+    path = tmp_path / "lesson.ipynb"
+    path.write_text(json.dumps({"cells": nb_cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}))
+    app, _ = lesson_app(path)
+    page = app().main[0]
+    out = []
+    for obj in page.objects:
+        for o in (obj.objects if isinstance(obj, pn.Column) else [obj]):
+            if isinstance(o, pn.pane.HTML):
+                out.append(o.object)
+    return out
+
+
+def test_a_cell_the_text_introduces_shows_its_code_when_it_shows_nothing(tmp_path):
+    """Issue 16: lesson 7 reads "... written as two populations and four
+    connections instead of one two-variable blox:" over a cell that only defines
+    a function; a served page shows no code, so the text was followed by nothing.
+    Such a cell shows its code; a silent cell nobody introduced stays hidden."""
+    texts_ = _page_texts(tmp_path, [
+        ("markdown", "# Lesson\nHere is the column, written as code:"),
+        ("code", "def make_column(name):\n    return name"),
+        ("markdown", "A helper, then a printout."),
+        ("code", "def helper():\n    return 1"),
+        ("code", "print(make_column('left'), helper())")])
+    code = [t for t in texts_ if "nbblox-cell-code" in t]
+    assert len(code) == 1 and "def make_column(name):" in code[0]
+    assert not [t for t in texts_ if "def helper" in t]
+    assert any("left 1" in t for t in texts_)
+
+
+def test_printed_text_is_readable_on_a_projector():
+    """Printed output was Bokeh's 12 px monospace (about 10 px to the eye)."""
+    (out,) = run_cell("print('V = -1.199')", {})
+    size = float(out.object.split("font-size:")[1].split("px")[0])
+    assert size >= 13

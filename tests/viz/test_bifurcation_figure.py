@@ -112,3 +112,58 @@ def test_every_special_point_has_its_own_label(hh_branches):
             for p in (e for e in els if isinstance(e, hv.Points)):
                 for mx, my in zip(p.dimension_values(0) / xspan, p.dimension_values(1) / yspan):
                     assert not (x0 < mx < x0 + w and y0 < my < y0 + h), "a label covers a marker"
+
+
+def _all_lines(branches, y):
+    curves = []
+    for br in branches:
+        curves += ([(br.param_values, br.max[y]), (br.param_values, br.min[y])]
+                   if br.period is not None else [(br.param_values, br.states[y])])
+    return curves
+
+
+@pytest.mark.slow
+def test_labels_of_overlaid_branches_keep_clear_of_each_others_lines(hh_branches):
+    """Issue 16: labels were placed per branch, so the lowest "LPC" of
+    Hodgkin-Huxley's cycle branch sat on the equilibrium line drawn by the
+    other branch (lesson 3, section 5).  The two branches are linked by the
+    Hopf point the cycles started from, and each places its labels knowing the
+    other's lines and labels: no label of the overlay is nearer than 2 % of the
+    axes to any line, and no two labels of the overlay overlap."""
+    rest, cyc = hh_branches
+    assert [b.kind for b in rest.related()] == ["equilibrium", "cycle"]
+    assert [b.kind for b in cyc.related()] == ["equilibrium", "cycle"]
+    ov = rest.plot() * cyc.plot()
+    xspan, yspan = _spans([rest, cyc], "hh.V")
+    pts = _dense(_all_lines([rest, cyc], "hh.V"), xspan, yspan)
+    boxes = [(_box(lab, i, xspan, yspan), str(lab.dimension_values(2)[i]))
+             for lab in _labels(ov) for i in range(len(lab))]
+    assert sorted(t for _, t in boxes) == ["H", "LPC", "LPC", "LPC"]
+    for (x0, y0, w, h), text in boxes:
+        dx = np.maximum(0, np.maximum(x0 - pts[:, 0], pts[:, 0] - (x0 + w)))
+        dy = np.maximum(0, np.maximum(y0 - pts[:, 1], pts[:, 1] - (y0 + h)))
+        assert np.hypot(dx, dy).min() >= 0.02, f"label {text} sits on a branch line"
+    for k, ((x0, y0, w, h), a) in enumerate(boxes):
+        for (a0, b0, u, v), b in boxes[k + 1:]:
+            assert x0 + w <= a0 or a0 + u <= x0 or y0 + h <= b0 or b0 + v <= y0, \
+                f"labels {a} and {b} overlap"
+    # the same layout whichever branch is drawn first
+    def where(overlay):
+        return sorted((str(t), round(float(x), 9), round(float(y), 9)) for lab in _labels(overlay)
+                      for x, y, t in zip(*(lab.dimension_values(i) for i in range(3))))
+    assert where(cyc.plot() * rest.plot()) == where(ov)
+
+
+def test_a_special_point_at_the_end_of_a_branch_is_inside_the_frame():
+    """Issue 16, lesson 3's SNIC diagram: the fold (LP) at the branch's turning
+    point sat on the right edge of the frame, half its marker cut off."""
+    from bokeh.models import Range1d
+    ml = nb.blox.MorrisLecar(name="ml", preset="snic")
+    br = nb.continuation(ml, "ml.I", (0.0, 80.0), x0={"ml.V": -60.0, "ml.w": 0.0})
+    lp = [sp.param_value for sp in br.special_points if sp.kind == "LP"]
+    assert lp and abs(max(lp) - float(np.max(br.param_values))) < 1e-6   # the branch's end
+    fig = hv.render(br.plot(), backend="bokeh")
+    xr = fig.x_range
+    assert isinstance(xr, Range1d) or hasattr(xr, "end")
+    span = float(np.ptp(br.param_values))
+    assert xr.end >= max(lp) + 0.03 * span, (xr.start, xr.end, lp)

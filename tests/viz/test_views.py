@@ -196,3 +196,25 @@ def test_one_quantity_in_several_blox_is_named_once_with_the_blox_in_the_legend(
     assert [it.label["value"] for it in fig.legend[0].items] == names
     volts = timeseries_element(t, {"a.V": t, "b.V": t}, units={"a.V": "mV", "b.V": "mV"})
     assert hv.render(volts, backend="bokeh").yaxis[0].axis_label == "V (mV)"
+
+
+def test_title_and_raster_survive_an_overlay_and_line_up():
+    """Issue 16, lesson 4: ``sol.plot() * hv.HLine(V_th)`` (a threshold line over a
+    LIF run) made a new Overlay that dropped the title: the figure was titled "V".
+    The spike raster under it was 760 px wide against the traces' 600 px data
+    area, and a raster of one neuron had a 260 px-high axis ticked -0.4 ... 0.4."""
+    import holoviews as hv
+    from bokeh.models import Plot
+    hv.extension("bokeh")
+    lif = nb.blox.LIF(name="lif", I=2.5)
+    sol = nb.simulate(lif, 200.0, dt=0.01, method="euler")
+    fig = hv.render(sol.plot() * hv.HLine(lif.params["V_th"]), backend="bokeh")
+    plots = {p.title.text: p for p in fig.select({"type": Plot})}
+    assert set(plots) == {"LIF 'lif' · euler, dt = 0.01 ms", "spike raster"}, set(plots)
+    trace, raster = plots["LIF 'lif' · euler, dt = 0.01 ms"], plots["spike raster"]
+    assert trace.frame_width == raster.frame_width == 600
+    assert 80 <= raster.frame_height <= 100
+    assert list(raster.yaxis[0].ticker.ticks) == [0]
+    one = hv.render(nb.simulate(nb.blox.FitzHughNagumo(name="f"), 20.0).plot()
+                    * hv.HLine(0.0), backend="bokeh")
+    assert one.title.text == "FitzHughNagumo 'f' · rk4, dt = 0.01 ms"

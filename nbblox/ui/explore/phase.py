@@ -136,7 +136,8 @@ class PhasePlaneView:
         data = self.payload if self.payload is not None else data
         look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
                     docs=tuple(state_doc(self.ex.system, v) for v in self.xy),
-                    title="phase plane (click to start a trajectory)", framewise=True)
+                    title="phase plane (click to start a trajectory)", framewise=True,
+                    label_px=170)       # live_look's 380 px less title, x axis, legend
         if data is None:
             return live_look(phase_portrait(*self.xy, **look))
         if data["message"]:
