@@ -190,7 +190,11 @@ class RunQueue:
         stack.enter_context(run_control(cancel=self._cancel, seconds=self.seconds))
         return stack
 
-    def cancel(self):
+    def cancel(self, background=False):
         """Stop the running simulation at its next chunk (~0.1 s); it reports
-        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run."""
+        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run.
+        ``background=True`` also drops the bifurcation view's limit-cycle job
+        (a closed session)."""
         self._cancel.set()
+        if background and getattr(self, "bifurcation", None) is not None:
+            self.bifurcation.worker.discard()
