@@ -121,3 +121,36 @@ def test_a_new_job_cancels_the_running_continuation(ml_sys):
     stop.set()
     with pytest.raises(RunCancelled), run_control(cancel=stop):
         nb.continuation(ml_sys, "ml.I", (60.0, 120.0), start=hopf)
+
+
+def test_the_worker_gives_way_while_a_move_is_handled():
+    """A background job waits at its next step while the explorer's ``quiet``
+    event is clear (a slider move in progress) and goes on when it is set."""
+    from nbblox.sim.control import current_control
+    from nbblox.ui.explore.background import LatestJob
+    go, started, got = threading.Event(), threading.Event(), []
+    w = LatestJob("test", go=go)
+
+    def job():
+        started.set()
+        current_control().check(0.0)      # a continuation step
+        return "done"
+
+    w.submit(job, lambda gen, r: got.append(r))
+    assert started.wait(30)
+    assert not w.wait(0.3) and got == []  # held while the move runs
+    go.set()
+    assert w.wait(30) and got == ["done"] and w._thread is None
+
+
+def test_a_flush_holds_the_worker_back(ml_sys, gated, monkeypatch):
+    gate, calls = gated
+    gate.set()
+    ex = _explorer(ml_sys)
+    assert ex.bifurcation.wait(120) and ex._quiet.is_set()
+    seen = []
+    real = ex._compute
+    monkeypatch.setattr(ex, "_compute", lambda job: (seen.append(ex._quiet.is_set()),
+                                                     real(job))[1])
+    ex.set({"ml.I": 91.0})
+    assert seen == [False] and ex._quiet.is_set()

@@ -6,7 +6,11 @@ load) here, so a slider move answers with the time series, phase plane and
 equilibrium branch at once.  A new submission cancels the running job at its
 next continuation step (:func:`nbblox.sim.control.run_control`) and replaces
 any queued one; a result is handed on only if no newer job was submitted
-meanwhile.  The thread exists only while there is work (no idle thread per
+meanwhile.  While the explorer handles a slider move (its ``quiet`` event is
+clear) the job waits at its next step: Python threads share one interpreter
+lock, and a continuation running beside the move made it several times slower
+(a notebook kernel's message handling gives the lock away at every socket
+call).  The thread exists only while there is work (no idle thread per
 explorer) and is a daemon, so it never holds a kernel or server open.
 """
 from __future__ import annotations
@@ -34,8 +38,9 @@ class LatestJob:
     (True, True)
     """
 
-    def __init__(self, name="nbblox-background"):
+    def __init__(self, name="nbblox-background", go=None):
         self.name = name
+        self.go = go                # while clear the job waits at its next step (see queue)
         self._lock = threading.Lock()
         self._gen = 0
         self._job = None            # (gen, fn, done) waiting for the worker
@@ -89,7 +94,8 @@ class LatestJob:
                 (gen, fn, done), self._job = self._job, None
                 self._cancel = cancel = threading.Event()
             try:
-                with run_control(cancel=cancel, why="superseded by a newer slider value"):
+                with run_control(cancel=cancel, why="superseded by a newer slider value",
+                                 go=self.go):
                     result = fn()
             except RunCancelled:
                 continue

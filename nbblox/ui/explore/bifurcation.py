@@ -50,7 +50,7 @@ class BifurcationView:
         self.range = tuple(rng) if rng is not None else s.parameter_info(name).slider_bounds
         self.branch, self.cycles, self.message, self._key = None, None, "", None
         self.pending = False        # the limit cycles of the current parameters are coming
-        self.worker = LatestJob(f"nbblox-cycles-{name}")
+        self.worker = LatestJob(f"nbblox-cycles-{name}", go=ex._quiet)
         self._ready, self._ready_lock = None, threading.Lock()
         self._where, self._data, self._run, self._cycles_ms = (None, None), None, 0, float("nan")
         self.timings = []   # per cycle branch drawn: run number, compute ms, wall time drawn
