@@ -15,8 +15,10 @@ explorer) and is a daemon, so it never holds a kernel or server open.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 
 from ...exceptions import RunCancelled
 from ...sim.control import run_control
@@ -24,6 +26,20 @@ from ...sim.control import run_control
 __all__ = ["LatestJob"]
 
 log = logging.getLogger("nbblox.explore")
+_live = weakref.WeakSet()      # workers that may have a thread (stopped at exit)
+
+
+@atexit.register
+def _stop_all():
+    """At interpreter exit: cancel every job and let its thread end, so no
+    daemon thread is cut off half-way through writing output."""
+    workers = list(_live)
+    for w in workers:
+        w.discard()
+    for w in workers:
+        t = w._thread
+        if t is not None:
+            t.join(2.0)
 
 
 class LatestJob:
@@ -69,6 +85,7 @@ class LatestJob:
             self._job = (self._gen, fn, done)
             self._idle.clear()
             if self._thread is None:
+                _live.add(self)
                 self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
                 self._thread.start()
             return self._gen
