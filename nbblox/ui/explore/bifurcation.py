@@ -162,9 +162,11 @@ class BifurcationView:
             els += branch_elements(self.branch, y=self.y, framewise=True)
         if self.cycles is not None:
             cyc = branch_elements(self.cycles, y=self.y, framewise=True)
-            if self.pending:    # the previous parameters' envelope, until the new one comes
-                cyc = [e.opts(backend="bokeh", **({"text_alpha": 0.3} if isinstance(e, hv.Labels)
-                                                  else {"alpha": 0.3})) for e in cyc]
+            # the previous parameters' envelope is faded until the new one comes; the
+            # alpha is always given, or the drawn glyphs kept the faded one
+            a = 0.3 if self.pending else 1.0
+            cyc = [e.opts(backend="bokeh", **({"text_alpha": a} if isinstance(e, hv.Labels)
+                                              else {"alpha": a})) for e in cyc]
             els += cyc
         if not els:
             els = [hv.Curve([], hv.Dimension(self.param, label=param_label(self.ex.system,
