@@ -21,9 +21,19 @@ The kernel's wall-clock stamps (``recv_wall``, ``sent_wall``) split it further:
 ``in_kernel_ms``, ``to_page_ms`` (message sent -> BokehJS holds the data) and
 ``data_to_paint_ms``.
 
+With ``--three`` the notebook explores Morris-Lecar (Hopf set) with three
+views (time series, phase plane, bifurcation diagram of I over 60-120, as in
+``bench/frontends.py``) and ``--param`` names the slider moved: ``ml.I``
+(the continued parameter: the diagram's cursor moves) or another one, e.g.
+``ml.g_L`` (issue 16: the diagram is continued again).  ``cycles_ms`` is then
+the kernel's time for the limit-cycle branch, and ``cycles_drawn_ms`` the
+time from the keydown to the kernel sending the diagram with it (where it is
+computed off the slider's path; absent where it is part of the move).
+
 Usage::
 
     python bench/latency_explore.py [--moves 20] [--t-end 1000] [--out bench/results/latency_explore.json]
+    python bench/latency_explore.py --three --param ml.g_L --moves 10 --pause-ms 2500
 
 Prints median and p95 and writes the raw numbers as JSON.  Load average at
 start and end is recorded: on a shared machine the numbers are inflated.
@@ -115,6 +125,10 @@ def main(argv=None):
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="print the N JavaScript functions with the most self time "
                          "during the moves (Chrome CPU profile)")
+    ap.add_argument("--three", action="store_true",
+                    help="Morris-Lecar with time series, phase plane and bifurcation view")
+    ap.add_argument("--param", default=None,
+                    help="the slider to move (default: the first; with --three, ml.I)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latency_explore.json"))
     args = ap.parse_args(argv)
     ok, reason = lab.browser_available()
@@ -123,9 +137,19 @@ def main(argv=None):
     load0 = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="nbblox-latency-"))
     nb = json.loads(json.dumps(NOTEBOOK))
-    nb["cells"][1]["source"] = (
-        f'ex = nb.explore(nb.blox.HodgkinHuxley(name="hh"), vars=["hh.V"], '
-        f't_end={args.t_end!r}, dt={args.dt!r}, params={{"hh.I": 8.0}})\nex')
+    if args.three:
+        nb["cells"][1]["source"] = (
+            'ex = nb.explore(nb.blox.MorrisLecar(name="ml", preset="hopf"), vars=["ml.V", "ml.w"], '
+            f't_end={args.t_end!r}, dt={args.dt!r}, '
+            'views=("timeseries", "phase_plane", "bifurcation"), '
+            'bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})\nex')
+        workload = (f"Morris-Lecar three views t_end={args.t_end} ms dt={args.dt} ms rk4, "
+                    f"moving {args.param or 'ml.I'}, JupyterLab 4, Chromium")
+    else:
+        nb["cells"][1]["source"] = (
+            f'ex = nb.explore(nb.blox.HodgkinHuxley(name="hh"), vars=["hh.V"], '
+            f't_end={args.t_end!r}, dt={args.dt!r}, params={{"hh.I": 8.0}})\nex')
+        workload = f"HH t_end={args.t_end} ms dt={args.dt} ms rk4, JupyterLab 4, Chromium"
     (root / "latency.ipynb").write_text(json.dumps(nb))
     with lab.jupyter_lab(root) as server, lab.chromium_page(viewport=(1400, 1200)) as page:
         lab.open_notebook(page, server, "latency.ipynb")
@@ -139,6 +163,10 @@ def main(argv=None):
             print(lab.kernel_exec(page, args.setup))
             page.wait_for_timeout(1000)
         n_timings = lab.kernel_json(page, "len(ex.timings)")
+        if args.three:   # the diagram of the starting values first, then nothing pending
+            lab.kernel_exec(page, "ex.bifurcation.wait(300) if hasattr(ex.bifurcation, 'wait') "
+                                  "else None")
+            n_cycles = lab.kernel_json(page, "len(getattr(ex.bifurcation, 'timings', []))")
         cdp = None
         if args.profile:
             cdp = page.context.new_cdp_session(page)
@@ -146,6 +174,10 @@ def main(argv=None):
             cdp.send("Profiler.setSamplingInterval", {"interval": 200})
             cdp.send("Profiler.start")
         handle = page.locator(".noUi-handle").first
+        if args.param or args.three:
+            name = args.param or "ml.I"
+            label = lab.kernel_json(page, f"ex.controls.slider({name!r})[0].name")
+            handle = page.locator(".nbblox-slider", has_text=label).locator(".noUi-handle").first
         handle.focus()
         for k in range(args.moves):
             key = "ArrowRight" if k % 2 == 0 else "ArrowLeft"   # I alternates 8.0 <-> 8.1
@@ -157,6 +189,12 @@ def main(argv=None):
         prof = cdp.send("Profiler.stop")["profile"] if cdp else None
         lat = page.evaluate("window.__lat")
         kt = lab.kernel_json(page, f"ex.timings[{n_timings}:]")
+        ct = []
+        if args.three:
+            page.wait_for_timeout(args.pause_ms)
+            lab.kernel_exec(page, "ex.bifurcation.wait(300) if hasattr(ex.bifurcation, 'wait') "
+                                  "else None")
+            ct = lab.kernel_json(page, f"getattr(ex.bifurcation, 'timings', [])[{n_cycles}:]")
     load1 = os.getloadavg()
     keys, datas, paints = lat["key"][:args.moves], lat["data"], lat["paint"]
     rows = []
@@ -182,12 +220,22 @@ def main(argv=None):
             continue
         summary[f] = {"median": statistics.median(xs), "p95": pct(xs, 0.95),
                       "min": min(xs), "max": max(xs)}
+    for c in ct:   # the cycle branch of a move, drawn off the slider's path
+        k = c["move"] - 1 - n_timings
+        if 0 <= k < len(rows) and k < len(keys):
+            rows[k]["cycles_ms"] = c["cycles_ms"]
+            rows[k]["cycles_drawn_ms"] = 1e3 * c["drawn_wall"] - lat["origin"] - keys[k]
+    for f in ("cycles_ms", "cycles_drawn_ms"):
+        xs = [r[f] for r in rows if f in r]
+        if xs:
+            summary[f] = {"median": statistics.median(xs), "p95": pct(xs, 0.95),
+                          "min": min(xs), "max": max(xs)}
     rest = [r["paint_ms"] - r["simulate_ms"] - r["push_ms"] for r in rows]
     summary["rest_ms"] = {"median": statistics.median(rest), "p95": pct(rest, 0.95)}
     if prof:
         _print_profile(prof, args.profile)
     out = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-           "workload": f"HH t_end={args.t_end} ms dt={args.dt} ms rk4, JupyterLab 4, Chromium",
+           "workload": workload,
            "moves": len(rows), "loadavg_start": load0, "loadavg_end": load1,
            "cpus": os.cpu_count(), "summary": summary, "rows": rows}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -130,7 +130,11 @@ def _run(C, Y0, t0, prof, lo, hi, ds, ds_max, max_steps, s, param, fail, T_ref=N
     Y, t = Y0, t0
     first = True
     max_amp, dev_prev = 0.0, prof - C.wn @ prof
+    from ..sim.control import current_control
+    ctl = current_control()     # a caller's cancel event (the explorer's worker) stops here
     for step in range(max_steps):
+        if ctl is not None:
+            ctl.check(float(Y[-1]))
         with np.errstate(all="ignore"):  # trial steps may overflow exp(); Newton rejects them
             res = _step(C, Y, t, h, ds_min, Wv)
         if res is None:

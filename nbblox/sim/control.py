@@ -47,8 +47,9 @@ class RunControl:
     nbblox.exceptions.RunCancelled: the run was cancelled at t = 12.5 ms
     """
 
-    def __init__(self, cancel=None, seconds=None, why="the run was cancelled"):
+    def __init__(self, cancel=None, seconds=None, why="the run was cancelled", go=None):
         self.event = cancel if cancel is not None else threading.Event()
+        self.go = go          # while clear, check() waits (a background job giving way)
         self.seconds = seconds
         self.deadline = None if seconds is None else time.monotonic() + float(seconds)
         self.why = why
@@ -57,7 +58,10 @@ class RunControl:
         self.event.set()
 
     def check(self, t):
-        """Raise :class:`RunCancelled` if the run must stop now (at time ``t``, ms)."""
+        """Raise :class:`RunCancelled` if the run must stop now (at time ``t``, ms);
+        wait here while ``go`` is clear."""
+        while self.go is not None and not self.go.is_set() and not self.event.is_set():
+            self.go.wait(0.05)
         if self.event.is_set():
             raise RunCancelled(f"{self.why} at t = {t:.6g} ms")
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -67,10 +71,12 @@ class RunControl:
 
 
 @contextlib.contextmanager
-def run_control(cancel=None, seconds=None, why="the run was cancelled"):
+def run_control(cancel=None, seconds=None, why="the run was cancelled", go=None):
     """Simulations started inside the block stop between chunks when ``cancel``
     (a :class:`threading.Event`) is set or after ``seconds`` of wall time,
     raising :class:`~nbblox.exceptions.RunCancelled` (``.partial``: the run so far).
+    While ``go`` (a :class:`threading.Event`, optional) is clear they wait
+    between chunks: a background job gives the interpreter to the foreground.
 
     Examples
     --------
@@ -82,7 +88,7 @@ def run_control(cancel=None, seconds=None, why="the run was cancelled"):
     ...
     nbblox.exceptions.RunCancelled: the run was cancelled at t = ... ms
     """
-    token = _current.set(RunControl(cancel, seconds, why))
+    token = _current.set(RunControl(cancel, seconds, why, go))
     try:
         yield _current.get()
     finally:

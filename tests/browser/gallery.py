@@ -11,6 +11,10 @@
   stays 1400);
 * ``notebook7_explorer.png``: the explorer in Jupyter Notebook 7;
 * ``dashboard_served.png``: ``nbblox serve`` of a circuit JSON (two Wilson-Cowan);
+* ``cycles_pending.png`` and ``cycles_drawn.png``: the three-view explorer
+  (Morris-Lecar) in JupyterLab after a non-continued parameter moved, while
+  its limit-cycle branch is computed in the background (held back by the
+  notebook until the first picture is taken), then after it is drawn;
 * ``lesson_NN_page.png`` and ``lesson_NN_fig_K.png``: every lesson served by
   ``nbblox serve`` (the whole page, then each cell that draws a figure).
 
@@ -30,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab  # noqa: E402
 
-PARTS = ("lab", "notebook7", "dashboard", "lessons")
+PARTS = ("lab", "notebook7", "dashboard", "lessons", "cycles")
 
 
 def _tall(page, height=None):
@@ -158,6 +162,45 @@ def lessons(out, which=None):
                     cell.screenshot(path=str(out / f"lesson_{nn}_fig_{k}.png"))
 
 
+_CYCLES = """import threading
+import nbblox as nb
+ex = nb.explore(nb.blox.MorrisLecar(name="ml", preset="hopf"), vars=["ml.V", "ml.w"],
+                t_end=300.0, dt=0.05, views=("timeseries", "phase_plane", "bifurcation"),
+                bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
+ex.bifurcation.wait(300)
+ex"""
+
+
+def cycles(out):
+    """The bifurcation view while its cycle branch is pending, and after."""
+    import json
+    root = Path(tempfile.mkdtemp(prefix="nbblox-gallery-cycles-"))
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+            "source": _CYCLES}
+    nb = {"cells": [cell], "metadata": {"kernelspec": {"name": "python3", "language": "python",
+                                                       "display_name": "Python 3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (root / "cycles.ipynb").write_text(json.dumps(nb))
+    with lab.jupyter_lab(root) as server, lab.chromium_page(viewport=(1400, 1300)) as page:
+        lab.open_notebook(page, server, "cycles.ipynb")
+        lab.run_all_cells(page, timeout_ms=300_000)
+        page.locator("canvas").first.wait_for(state="attached", timeout=120_000)
+        page.wait_for_timeout(3000)
+        # hold the next cycle branch back until the first picture is taken
+        lab.kernel_exec(page, "gate = threading.Event(); _orig = ex.bifurcation._continue_cycles\n"
+                              "ex.bifurcation._continue_cycles = "
+                              "lambda h: (gate.wait(120), _orig(h))[1]\n"
+                              "ex.controls.sync({'ml.g_L': 2.3}); ex.request({'ml.g_L': 2.3})")
+        lab.wait_kernel(page, "ex.bifurcation.pending", bool)
+        page.wait_for_timeout(3000)
+        out_area = page.locator(".jp-OutputArea-output").last
+        out_area.screenshot(path=str(out / "cycles_pending.png"))
+        lab.kernel_exec(page, "gate.set()")
+        lab.wait_kernel(page, "ex.bifurcation.pending", lambda v: not v, timeout_ms=300_000)
+        page.wait_for_timeout(3000)
+        out_area.screenshot(path=str(out / "cycles_drawn.png"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out", type=Path)
@@ -178,6 +221,8 @@ def main(argv=None):
         notebook7(args.out)
     if "dashboard" in parts:
         dashboard(args.out)
+    if "cycles" in parts:
+        cycles(args.out)
     if "lessons" in parts:
         lessons(args.out, [x.strip() for x in args.lessons.split(",") if x.strip()] or None)
     pngs = sorted(args.out.glob("*.png"))

@@ -23,11 +23,12 @@ APP = textwrap.dedent("""
     def dump(*a, **k):
         pathlib.Path("state.tmp").write_text(json.dumps({
             "I": ex.params["fhn.I"], "runs": ex.n_runs, "taps": [t[:2] for t in ex.phase_plane.taps],
-            "live_t": ex.live.t}))
+            "live_t": ex.live.t, "pending": ex.bifurcation.pending}))
         pathlib.Path("state.tmp").replace("state.json")
     ex._listeners.append(dump)
     ex.phase_plane.tap.add_subscriber(dump, precedence=0.5)  # after the trajectory
     ex.live.buffer.add_subscriber(dump)
+    ex.bifurcation.pipe.add_subscriber(dump)   # the limit cycles arrive in the background
     ex.servable()
 """)
 
@@ -67,6 +68,13 @@ def test_explorer_served_by_panel(tmp_path, browser_page):
         page.wait_for_function("""() => { for (const d of Bokeh.documents) for (const m of d.all_models)
               if ((m.type || m.constructor.__name__) === 'Span' && Math.abs(m.location - 0.3) < 1e-9)
                 return true; return false; }""", timeout=20_000)
+        # the limit cycles, continued in a worker thread, reach this session's page
+        # through its document (the title's "computing" note goes)
+        _wait(tmp_path, lambda st: st.get("pending") is False, 60)
+        page.wait_for_function("""() => { for (const d of Bokeh.documents) for (const m of d.all_models)
+              if ((m.type || m.constructor.__name__) === 'Title' && String(m.text).startsWith('fhn.I =')
+                  && !String(m.text).includes('computing')) return true; return false; }""",
+                               timeout=30_000)
 
         # click in the phase plane: a trajectory starts there (HoloViews Tap stream)
         canvases = page.locator("canvas")

@@ -269,6 +269,8 @@ def test_bifurcation_cursor_follows_parameter(fhn_sys):
     vlines = [e for e in bv.dmap[()].traverse(lambda x: x, [hv.VLine])]
     assert vlines and vlines[-1].data == 1.2
     # the cycles born at the first Hopf point are drawn as their max/min envelope
+    # (continued in the background: wait for them)
+    assert bv.wait(120)
     assert bv.cycles is not None and bv.cycles.period is not None, bv.message
     env = [e for e in bv.dmap[()] if e.label.endswith("cycles (max and min)")]
     ys = np.concatenate([e.dimension_values(1) for e in env])

@@ -2,16 +2,38 @@
 (:func:`nbblox.continuation`), the limit-cycle envelope from its first Hopf
 point, and a cursor at the current value.  The branch is continued again only
 when another parameter changed; moving the continued parameter moves the cursor.
+The equilibria are continued with the run (tens of ms); the limit cycles
+(a second or more) in a background worker (:mod:`.background`), drawn when
+they arrive unless the slider moved again meanwhile.
 """
 from __future__ import annotations
+
+import asyncio
+import threading
+import time
 
 import numpy as np
 
 from ...analysis.equilibria import continuation
 from ...exceptions import NbbloxError
+from .background import LatestJob
+from .common import in_panel_server
 from .views import literal, live_look, view_pane
 
 __all__ = ["BifurcationView"]
+
+
+def _owner():
+    """(Bokeh document, event loop) that owns the plot: a served session's
+    document, else the running loop of a kernel, else neither."""
+    if in_panel_server():
+        import panel as pn
+        if pn.state.curdoc is not None:
+            return pn.state.curdoc, None
+    try:
+        return None, asyncio.get_running_loop()
+    except RuntimeError:
+        return None, None
 
 
 class BifurcationView:
@@ -27,21 +49,26 @@ class BifurcationView:
         self.ex, self.param = ex, name
         self.range = tuple(rng) if rng is not None else s.parameter_info(name).slider_bounds
         self.branch, self.cycles, self.message, self._key = None, None, "", None
+        self.pending = False        # the limit cycles of the current parameters are coming
+        self.worker = LatestJob(f"nbblox-cycles-{name}", go=ex._quiet)
+        self._ready, self._ready_lock = None, threading.Lock()
+        self._where, self._data, self._run, self._cycles_ms = (None, None), None, 0, float("nan")
+        self.timings = []   # per cycle branch drawn: run number, compute ms, wall time drawn
         self.y = ex.vars[0]
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
 
     def prepare(self, sol):
-        """Continue the branch again only when another parameter changed (may
-        run in a worker thread); the cursor is the run's value."""
+        """Continue the equilibrium branch again only when another parameter
+        changed (may run in a worker thread); the cursor is the run's value.
+        The limit cycles are left to the background worker (see ``send``)."""
         params = sol.params
         out = {"value": params[self.param], "run": self.ex.n_runs + 1}
         others = {k: v for k, v in params.items() if k != self.param}
         key = tuple(sorted(others.items()))
         if key == self._key:
-            return dict(out, branch=self.branch, cycles=self.cycles, message=self.message,
-                        key=key)
-        branch, cycles, message = None, None, ""
+            return out
+        branch, message = None, ""
         try:
             # the branch starts at the range's low end: the model's default value of the
             # parameter may lie outside the range the view was asked for
@@ -51,24 +78,78 @@ class BifurcationView:
             message = f"continuation failed: {exc}"
         hopf = [sp for sp in (branch.special_points if branch is not None else ())
                 if sp.kind == "H"]
-        if hopf:
-            # the limit cycles born at the first Hopf point: their envelope is the
-            # amplitude of the oscillation a student sees in the time series
-            try:
-                cycles = continuation(self.ex.system, self.param, self.range, start=hopf[0])
-            except (NbbloxError, ValueError, np.linalg.LinAlgError, RuntimeError) as exc:
-                message = f"limit cycles not continued: {exc}"
-        return dict(out, branch=branch, cycles=cycles, message=message, key=key)
+        return dict(out, branch=branch, message=message, key=key,
+                    hopf=hopf[0] if hopf else None)
 
     def send(self, payload):
-        """Show a payload made by ``prepare``."""
-        self.branch, self.message, self._key = payload["branch"], payload["message"], payload["key"]
-        self.cycles = payload.get("cycles")
-        self.pipe.send({"value": payload["value"], "run": payload["run"]})
+        """Show a payload made by ``prepare`` (on the thread that owns the
+        plot).  A new equilibrium branch with a Hopf point sends its limit
+        cycles to the background worker; until they arrive the old envelope
+        is drawn faded with a note in the title."""
+        if "key" in payload:
+            self.branch, self.message, self._key = (payload["branch"], payload["message"],
+                                                    payload["key"])
+            hopf = payload["hopf"]
+            if hopf is None:
+                self.worker.discard()
+                self.cycles, self.pending = None, False
+            else:
+                self.pending = True
+                self._where, self._run = _owner(), payload["run"]
+                self.worker.submit(lambda: self._continue_cycles(hopf), self._arrived)
+        self._data = {"value": payload["value"], "run": payload["run"]}
+        self.pipe.send(self._data)
 
     def update(self, sol):
         """Recompute (if needed) and move the cursor for a run."""
         self.send(self.prepare(sol))
+
+    def _continue_cycles(self, hopf):
+        # the limit cycles born at the first Hopf point: their envelope is the
+        # amplitude of the oscillation a student sees in the time series
+        t0 = time.perf_counter()
+        branch = continuation(self.ex.system, self.param, self.range, start=hopf)
+        self._cycles_ms = 1e3 * (time.perf_counter() - t0)
+        return branch
+
+    def _arrived(self, gen, result):
+        """In the worker: hand the branch to the plot's own thread."""
+        with self._ready_lock:
+            self._ready = (gen, result)
+        doc, loop = self._where
+        if doc is not None:
+            doc.add_next_tick_callback(self._apply_ready)
+        elif loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._apply_ready)
+        else:           # a script or a test: nothing owns the plot
+            self._apply_ready()
+
+    def _apply_ready(self):
+        with self._ready_lock:
+            ready, self._ready = self._ready, None
+        if ready is None or not self.worker.current(ready[0]):
+            return      # already shown, or the slider moved again meanwhile
+        result = ready[1]
+        if isinstance(result, (NbbloxError, ValueError, np.linalg.LinAlgError, RuntimeError)):
+            self.cycles, self.message = None, f"limit cycles not continued: {result}"
+        elif isinstance(result, Exception):
+            self.cycles, self.message = None, f"limit cycles not continued: " \
+                                              f"{type(result).__name__}: {result}"
+        else:
+            self.cycles = result
+        self.pending = False
+        self.pipe.send(self._data)
+        self.timings.append({"move": self._run, "cycles_ms": self._cycles_ms,
+                             "drawn_wall": time.time()})
+
+    def wait(self, timeout=None):
+        """Block until the limit-cycle branch of the current parameters is
+        drawn (or failed); False on timeout.  For scripts and tests: a slider
+        never waits."""
+        if not self.worker.wait(timeout):
+            return False
+        self._apply_ready()
+        return not self.pending
 
     def _render(self, data):
         import holoviews as hv
@@ -77,16 +158,24 @@ class BifurcationView:
         from ...viz.style import SPECIAL
         v = data["value"] if data else self.ex.params[self.param]
         els = []
-        for br in (self.branch, self.cycles):
-            if br is not None:
-                els += branch_elements(br, y=self.y, framewise=True)
+        if self.branch is not None:
+            els += branch_elements(self.branch, y=self.y, framewise=True)
+        if self.cycles is not None:
+            cyc = branch_elements(self.cycles, y=self.y, framewise=True)
+            # the previous parameters' envelope is faded until the new one comes; the
+            # alpha is always given, or the drawn glyphs kept the faded one
+            a = 0.3 if self.pending else 1.0
+            cyc = [e.opts(backend="bokeh", **({"text_alpha": a} if isinstance(e, hv.Labels)
+                                              else {"alpha": a})) for e in cyc]
+            els += cyc
         if not els:
             els = [hv.Curve([], hv.Dimension(self.param, label=param_label(self.ex.system,
                                                                             self.param)),
                             self.y)]
         cursor = hv.VLine(v, label="current value").opts(
             backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
-        title = f"{self.param} = {v:.4g}" + (f" — {self.message}" if self.message else "")
+        notes = [self.message] + (["computing the limit-cycle branch…"] if self.pending else [])
+        title = " — ".join([f"{self.param} = {v:.4g}"] + [n for n in notes if n])
         return live_look(hv.Overlay(els + [cursor]).opts(backend="bokeh", title=literal(title),
                                                      show_legend=True, framewise=True))
 

@@ -165,7 +165,7 @@ class Explorer(RunQueue):
         self._init_queue()
         if served:
             import panel as pn
-            pn.state.on_session_destroyed(lambda ctx: self.cancel())
+            pn.state.on_session_destroyed(lambda ctx: self.cancel(background=True))
             _served.add(self)
         self.params = {n: float(v) for n, v in zip(s.param_names, s.params.array)}
         if params:

@@ -36,6 +36,10 @@ class RunQueue:
         # makes "pending?" and "done" one step, or a value could be stranded
         self._lock = threading.RLock()
         self._cancel = threading.Event()     # the running job's; set() stops it between chunks
+        # clear while a slider move is handled: background jobs (the bifurcation view's
+        # limit cycles) wait at their next step and leave the interpreter to the move
+        self._quiet = threading.Event()
+        self._quiet.set()
         self._changed = None      # the parameter moved last (named in the status line)
         self._recv = None         # wall time of the first request not yet shown (bench/latency)
 
@@ -111,6 +115,7 @@ class RunQueue:
             self._flush()
             return
         self._scheduled = True
+        self._quiet.clear()      # background jobs give way from now (set again by the flush)
         if in_panel_server():
             import panel as pn
             self.controls.show_status(running=True)
@@ -146,17 +151,20 @@ class RunQueue:
             if self._busy:
                 return  # the running flush loops until nothing is pending
             self._busy = True
+            self._quiet.clear()
         try:
             while (job := self._next_job()) is not None:
                 self._publish(self._compute(job))
         finally:
             with self._lock:
                 self._busy = False
+                self._quiet.set()
 
     async def _flush_async(self):
         loop = asyncio.get_running_loop()
         with self._lock:
             self._busy = True
+            self._quiet.clear()
         try:
             while (job := self._next_job()) is not None:
                 result = await loop.run_in_executor(None, self._compute, job)
@@ -168,6 +176,7 @@ class RunQueue:
         finally:
             with self._lock:
                 self._busy = self._scheduled = False
+                self._quiet.set()
 
     def _update(self):
         with self._lock:
@@ -190,7 +199,11 @@ class RunQueue:
         stack.enter_context(run_control(cancel=self._cancel, seconds=self.seconds))
         return stack
 
-    def cancel(self):
+    def cancel(self, background=False):
         """Stop the running simulation at its next chunk (~0.1 s); it reports
-        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run."""
+        :class:`~nbblox.exceptions.RunCancelled` and the views keep the last good run.
+        ``background=True`` also drops the bifurcation view's limit-cycle job
+        (a closed session)."""
         self._cancel.set()
+        if background and getattr(self, "bifurcation", None) is not None:
+            self.bifurcation.worker.discard()
