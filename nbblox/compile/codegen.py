@@ -47,13 +47,17 @@ from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_prea
                    sum_lines, zero_safe)
 from .expressions import group_expressions
 from .hoist import Hoist
-from .ir import (Assign, Blank, Break, For, Func, If, Item, Off, Return, Verbatim, pycode,
-                 render_lines)
+from .ir import (FINITE_CHECK, RECORD, RECORD_START, Assign, Blank, Break, For, Func, If, Item,
+                 Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
 from .steps import clip_step, rk_step, stage_allocs, stage_time
 
-__all__ = ["generate_source", "group_expressions", "pycode", "fused_exprs", "phi_preamble"]
+__all__ = ["generate_source", "module_stmts", "render_module", "or_check", "group_expressions",
+           "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS"]
+
+#: parameters of ``run_<m>``
+RUN_PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps", "stride", "rec", "out_t", "out_x")
 
 
 def _couple_lines(layout, exs, xn, planned=False, hz=None):
@@ -139,7 +143,29 @@ def _jac_func(layout, exs, coupled):
 
 
 def generate_source(layout):
-    """Source of the kernel module for this layout (deterministic text).
+    """Source of the kernel module for this layout (deterministic text):
+    :func:`module_stmts`, printed.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> src = generate_source(nb.compile(nb.blox.FitzHughNagumo(name="fhn")).layout)
+    >>> "def run_rk4(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):" in src
+    True
+    """
+    return render_module(module_stmts(layout))
+
+
+def render_module(stmts):
+    """The text of a kernel module's statements (what :func:`generate_source`
+    and the variants of :func:`nbblox.compile.kernels.module_source` print)."""
+    return "\n".join(render_lines(stmts)) + "\n"
+
+
+def module_stmts(layout):
+    """The kernel module of ``layout`` as statements (:mod:`nbblox.compile.ir`):
+    ``rhs``, ``jac``, ``run_<m>`` and ``run_<m>_full`` for every scheme the
+    layout admits.
 
     The model body is pasted into each fixed-step loop rather than called:
     a call between numba functions passes arrays with atomic reference
@@ -158,7 +184,7 @@ def generate_source(layout):
         if "numba" in scheme.backends and applicable(scheme, exs):
             M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme), Blank()]
     M += full_kernels(layout, exs)
-    return "\n".join(render_lines(M)) + "\n"
+    return M
 
 def _fused_group_lines(layout, exs, scheme, hz=None):
     """Single-stage step, group by group: the new states straight into x."""
@@ -194,14 +220,42 @@ def _fixed_kernel(layout, exs, coupled, scheme):
                                   Assign("o", "np.zeros(N_OUTPUTS)")]
     pre += ([PLAN] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
     record = For("r", ("rec.shape[0]",), [Assign("out_x[r, j]", "x[rec[r]]")])
-    step = [Assign("t", "t0 + step * dt"), *body,
-            For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
-                                          [Return(("step + 1", "i", "j"))])])]),
-            If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
-                                               record, Assign("j", 1, "+=")])])]
-    return Func(f"run_{scheme.name}", ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps",
-                                       "stride", "rec", "out_t", "out_x"),
-                pre + [Assign("out_t[0]", "t0"),
-                       For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")]),
-                       Assign("j", 1), For("step", ("nsteps",), step),
+    check = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
+                                          [Return(("step + 1", "i", "j"))])])])
+    step = [Assign("t", "t0 + step * dt"), *body, Site(FINITE_CHECK, [check]),
+            Site(RECORD, [If([("(step + 1) % stride == 0", [
+                Assign("out_t[j]", "t0 + (step + 1) * dt"), record, Assign("j", 1, "+=")])])])]
+    start = [Assign("out_t[0]", "t0"),
+             For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")]), Assign("j", 1)]
+    return Func(f"run_{scheme.name}", RUN_PARAMS,
+                pre + [Site(RECORD_START, start), For("step", ("nsteps",), step),
                        Return(("nsteps", -1, "j"))])
+
+
+def or_check(stmts):
+    """The ``run_<m>`` loops of ``stmts`` with each step's finite check done
+    as one branch-free OR over the states (it vectorises), the early-exit
+    loop only on a step where some state is not finite: the same step and
+    state are reported.  A lockstep block (:mod:`nbblox.sim.sweep.lockstep`)
+    checks ``LANES`` times the states of one instance every step; with the OR
+    the W4 FHN block ran 9 % faster (in-process A/B, 20 000 RK4 steps, load
+    ~9: 0.072 vs 0.079 s CPU; without any check 0.061 s).
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import render
+    >>> check = Site(FINITE_CHECK, [Return(("step + 1", "i", "j"))])
+    >>> print(render(or_check([check])))
+    ls_bad = False
+    for i in range(N_STATES):
+        ls_bad = ls_bad | (not math.isfinite(x[i]))
+    if ls_bad:
+        return step + 1, i, j
+    """
+    def vectorised(st):
+        if not (isinstance(st, Site) and st.name == FINITE_CHECK):
+            return None
+        return [Assign("ls_bad", "False"),
+                For("i", ("N_STATES",), [Assign("ls_bad", "ls_bad | (not math.isfinite(x[i]))")]),
+                If([("ls_bad", st.body)])]
+    return rewrite(stmts, vectorised)

@@ -59,7 +59,7 @@ def test_lockstep_kernels_carry_the_flags(fhn):
     with open(strict.__file__) as fh:
         stext = fh.read()
     assert "fastmath={" in ftext and "fastmath=" not in stext
-    # both carry the vectorised finite check (lockstep.or_check)
+    # both carry the vectorised finite check (compile.codegen.or_check)
     assert "ls_bad = ls_bad |" in ftext and "ls_bad = ls_bad |" in stext
 
 
