@@ -8,8 +8,9 @@ structure.  A variant is a pass over the statements of the strict module
 (:func:`nbblox.compile.codegen.module_stmts`) before it is printed
 (:func:`module_source`), never an edit of printed text; each variant's text
 is cached under its own key (:func:`variant_source`), so a warm run of any
-variant needs no SymPy.  The first run of a variant generates its module
-(SymPy) once, like the strict one.
+variant needs no SymPy.  The first run of a variant needs the strict
+statements (SymPy), kept in memory for the last few structures, so a variant
+of a structure compiled in this process costs one pass and one print.
 """
 from __future__ import annotations
 
