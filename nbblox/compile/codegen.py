@@ -47,13 +47,17 @@ from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_prea
                    settle_count, sum_lines, zero_safe)
 from .expressions import group_expressions, reads_inputs
 from .hoist import Hoist
-from .ir import (Assign, Blank, Break, For, Func, If, Item, Load, Off, Return, Verbatim, pycode,
-                 render_lines)
+from .ir import (FINITE_CHECK, RECORD, RECORD_START, Assign, Blank, Break, For, Func, If, Item,
+                 Load, Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
 from .steps import clip_step, instance_rk_step, rk_step, stage_allocs, stage_time
 
-__all__ = ["generate_source", "group_expressions", "pycode", "fused_exprs", "phi_preamble"]
+__all__ = ["generate_source", "module_stmts", "render_module", "or_check", "group_expressions",
+           "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS"]
+
+#: parameters of ``run_<m>``
+RUN_PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps", "stride", "rec", "out_t", "out_x")
 
 
 def _couple_lines(layout, exs, xn, planned=False, hz=None):
@@ -183,7 +187,37 @@ def _jac_func(layout, exs, coupled):
 
 
 def generate_source(layout, fuse=False, fast=False, uniform=()):
-    """Source of the kernel module for this layout (deterministic text).
+    """Source of the kernel module for this layout (deterministic text):
+    :func:`module_stmts`, printed (``fast``: in latency order,
+    :func:`render_module`).  The variants (fast math, lockstep checks,
+    streaming loops) are :func:`nbblox.compile.kernels.module_source`'s.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> src = generate_source(nb.compile(nb.blox.FitzHughNagumo(name="fhn")).layout)
+    >>> "def run_rk4(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):" in src
+    True
+    """
+    return render_module(module_stmts(layout, fuse, fast, uniform), latency=fast)
+
+
+def render_module(stmts, latency=False):
+    """The text of a kernel module's statements (what :func:`generate_source`
+    and the variants of :func:`nbblox.compile.kernels.module_source` print);
+    ``latency``: sums in latency order, for fast-math text only
+    (:func:`nbblox.compile.printer.latency_order`)."""
+    if not latency:
+        return "\n".join(render_lines(stmts)) + "\n"
+    from .printer import latency_order
+    with latency_order():
+        return "\n".join(render_lines(stmts)) + "\n"
+
+
+def module_stmts(layout, fuse=False, fast=False, uniform=()):
+    """The kernel module of ``layout`` as statements (:mod:`nbblox.compile.ir`):
+    ``rhs``, ``jac``, ``run_<m>`` and ``run_<m>_full`` for every scheme the
+    layout admits.
 
     The model body is pasted into each fixed-step loop rather than called:
     a call between numba functions passes arrays with atomic reference
@@ -197,11 +231,11 @@ def generate_source(layout, fuse=False, fast=False, uniform=()):
     the unfused loop's, operation for operation, so the states are bit for
     bit the same (tests/compile/test_fused_stages.py).
 
-    ``fast``: text for fast-math kernels only (it reassociates): sums print
-    in latency order (:func:`nbblox.compile.printer.latency_order`) and,
-    with ``fuse`` and no coupling, the inputs (always 0 there) are left out
-    of the expressions instead of added as 0.0.  The caller still applies
-    :func:`nbblox.compile.fastmath.fast_source`.
+    ``fast``: statements for fast-math kernels only (it reassociates): with
+    ``fuse`` and no coupling, the inputs (always 0 there) are left out of the
+    expressions instead of added as 0.0; such a module is printed in latency
+    order (:func:`render_module` with ``latency``), and its decorators and
+    dense products are still :func:`nbblox.compile.fastmath.fast_module`'s.
 
     ``uniform``: with ``fuse``, pairs ``(group index, parameter index)``
     whose value is the same for every instance of the group: the fused
@@ -224,11 +258,7 @@ def generate_source(layout, fuse=False, fast=False, uniform=()):
             M += [Blank(), _fixed_kernel(layout, exs, coupled, scheme, fuse, fast,
                                          frozenset(uniform)), Blank()]
     M += full_kernels(layout, exs)
-    if not fast:
-        return "\n".join(render_lines(M)) + "\n"
-    from .printer import latency_order
-    with latency_order():
-        return "\n".join(render_lines(M)) + "\n"
+    return M
 
 
 #: a fused loop (``generate_source(..., fuse=True)``) checks for non-finite
@@ -371,14 +401,44 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
     pre += ([PLAN] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
     pre += list({st.target: st for st in upre}.values())   # each scalar once
     record = For("r", ("rec.shape[0]",), [Assign("out_x[r, j]", "x[rec[r]]")])
-    scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
-                                         [Return(("step + 1", "i", "j"))])])])
-    step = [Assign("t", "t0 + step * dt"), *body, _periodic_check() if periodic else scan,
-            If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
-                                               record, Assign("j", 1, "+=")])])]
-    return Func(f"run_{scheme.name}", ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps",
-                                       "stride", "rec", "out_t", "out_x"),
-                pre + [Assign("out_t[0]", "t0"),
-                       For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")]),
-                       Assign("j", 1), For("step", ("nsteps",), step),
+    check = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
+                                          [Return(("step + 1", "i", "j"))])])])
+    # the periodic check already is the vectorised OR: not a FINITE_CHECK site
+    step = [Assign("t", "t0 + step * dt"), *body,
+            _periodic_check() if periodic else Site(FINITE_CHECK, [check]),
+            Site(RECORD, [If([("(step + 1) % stride == 0", [
+                Assign("out_t[j]", "t0 + (step + 1) * dt"), record, Assign("j", 1, "+=")])])])]
+    start = [Assign("out_t[0]", "t0"),
+             For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")]), Assign("j", 1)]
+    return Func(f"run_{scheme.name}", RUN_PARAMS,
+                pre + [Site(RECORD_START, start), For("step", ("nsteps",), step),
                        Return(("nsteps", -1, "j"))])
+
+
+def or_check(stmts):
+    """The ``run_<m>`` loops of ``stmts`` with each step's finite check done
+    as one branch-free OR over the states (it vectorises), the early-exit
+    loop only on a step where some state is not finite: the same step and
+    state are reported.  A lockstep block (:mod:`nbblox.sim.sweep.lockstep`)
+    checks ``LANES`` times the states of one instance every step; with the OR
+    the W4 FHN block ran 9 % faster (in-process A/B, 20 000 RK4 steps, load
+    ~9: 0.072 vs 0.079 s CPU; without any check 0.061 s).
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import render
+    >>> check = Site(FINITE_CHECK, [Return(("step + 1", "i", "j"))])
+    >>> print(render(or_check([check])))
+    ls_bad = False
+    for i in range(N_STATES):
+        ls_bad = ls_bad | (not math.isfinite(x[i]))
+    if ls_bad:
+        return step + 1, i, j
+    """
+    def vectorised(st):
+        if not (isinstance(st, Site) and st.name == FINITE_CHECK):
+            return None
+        return [Assign("ls_bad", "False"),
+                For("i", ("N_STATES",), [Assign("ls_bad", "ls_bad | (not math.isfinite(x[i]))")]),
+                If([("ls_bad", st.body)])]
+    return rewrite(stmts, vectorised)

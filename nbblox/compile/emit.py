@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..model.symbolic import interp
 from .expressions import reads_inputs
-from .ir import Assign, Expr, For, If, Item, Load, Off, Temp
+from .ir import DENSE_PRODUCT, Assign, Expr, For, If, Item, Load, Off, Site, Temp
 from .schemes import fused_update, linear_parts
 
 __all__ = ["cse_assign", "loads", "zero_safe", "output_lines", "output_passes", "settle_count",
@@ -93,14 +93,17 @@ PLAN = Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(w, src, dst, N_INP
 
 
 def sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
-    """u[a] = sum of weight * output over a's edges (dense or CSR)."""
+    """u[a] = sum of weight * output over a's edges (dense or CSR); the dense
+    window's product is the site :data:`nbblox.compile.ir.DENSE_PRODUCT`."""
     zero = [Assign("u[a]", "0.0")]
+    product = For("a", (f"{WD}.shape[0]",), [
+        Assign("acc", "0.0"),
+        For("b", (f"{WD}.shape[1]",), [Assign("acc", f"{WD}[a, b] * o[{b0} + b]", "+=")]),
+        Assign(f"u[{a0} + a]", "acc")])
     dense = [For("a", (a0,), zero),
              For("a", (f"{a0} + {WD}.shape[0]", "N_INPUTS"), zero),
-             For("a", (f"{WD}.shape[0]",), [
-                 Assign("acc", "0.0"),
-                 For("b", (f"{WD}.shape[1]",), [Assign("acc", f"{WD}[a, b] * o[{b0} + b]", "+=")]),
-                 Assign(f"u[{a0} + a]", "acc")])]
+             # u[a0:] = WD @ o[b0:]: the fast-math variant has its own form of it
+             Site(DENSE_PRODUCT, [product], {"W": WD, "a0": a0, "b0": b0})]
     csr = [For("a", ("N_INPUTS",), [
         Assign("acc", "0.0"),
         For("e", (f"{ptr}[a]", f"{ptr}[a + 1]"), [Assign("acc", f"{cw}[e] * o[{csrc}[e]]", "+=")]),

@@ -1,10 +1,11 @@
-"""Fast-math kernels: the strict generated source, rewritten to allow
-reassociation (``nb.compile(..., fastmath=True)`` or
-``nb.simulate(..., fastmath=True)``; off by default).
+"""Fast-math kernels: the strict generated kernels, allowed to reassociate
+(``nb.compile(..., fastmath=True)`` or ``nb.simulate(..., fastmath=True)``;
+off by default).
 
-The policy is declared once, here (:data:`FLAGS`), and applied to the text
-:func:`nbblox.compile.codegen.generate_source` made, so the strict code
-generator stays the one source of truth:
+The policy is declared once, here (:data:`FLAGS`), and applied by
+:func:`fast_module`, a pass over the statements of the strict module
+(:func:`nbblox.compile.codegen.module_stmts`) before it is printed, so the
+strict code generator stays the one source of truth:
 
 * every ``@njit`` of the kernel module gets ``fastmath=FLAGS``: LLVM may
   reassociate sums and products, contract ``a*b + c`` into a fused
@@ -14,8 +15,8 @@ generator stays the one source of truth:
   rewrote ``x + dt*r*x`` so that the check never saw the overflow; tested)
   and ``afn`` (``exp``/``log`` stay the libm functions);
 * the dense coupling block (mode 2 of :mod:`nbblox.compile.plan`, chosen
-  by density: at least a quarter of the targets x sources window connected)
-  is chosen by size: from :data:`DOT_MIN_CELLS` cells on it is one
+  by density: at least a quarter of the targets x sources window connected;
+  the site :data:`nbblox.compile.ir.DENSE_PRODUCT`) is chosen by size: from :data:`DOT_MIN_CELLS` cells on it is one
   ``np.dot(WD, o[b0:b1], u[a0:a1])`` on contiguous float64 slices, which
   numba hands to BLAS ``dgemv``; smaller blocks are summed row by row over
   contiguous views (``WD[a]``, ``o[b0:b1]``), a reduction LLVM vectorises
@@ -35,11 +36,13 @@ such difference over time, as it would a change of compiler.
 """
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
 from ..exceptions import CompileError
+from .ir import DECORATOR, DENSE_PRODUCT, Assign, Expr, For, Func, If, Site, rewrite
 
-__all__ = ["FLAGS", "DOT_MIN_CELLS", "TOLERANCE", "check_fastmath", "fast_source"]
+__all__ = ["FLAGS", "DOT_MIN_CELLS", "TOLERANCE", "FAST_DECORATOR", "check_fastmath",
+           "fast_module", "dense_product"]
 
 #: numba/LLVM fast-math flags of a fastmath kernel (no nnan, ninf, nsz, afn)
 FLAGS = ("arcp", "contract", "reassoc")
@@ -47,18 +50,8 @@ FLAGS = ("arcp", "contract", "reassoc")
 DOT_MIN_CELLS = 64 * 64
 #: the stated agreement with the strict kernels on W2 (relative, per state)
 TOLERANCE = 1e-12
-
-_STRICT_DECO = '@njit(cache=True, nogil=True, error_model="numpy")'
-_FAST_DECO = ('@njit(cache=True, nogil=True, error_model="numpy", fastmath={'
-              + ", ".join(repr(f) for f in FLAGS) + "})")
-
-# the dense per-target loop of codegen._sum_lines (mode 2)
-_DENSE = re.compile(
-    r"^(?P<p>[ ]*)for a in range\((?P<W>\w+)\.shape\[0\]\):\n"
-    r"(?P=p)    acc = 0\.0\n"
-    r"(?P=p)    for b in range\((?P=W)\.shape\[1\]\):\n"
-    r"(?P=p)        acc \+= (?P=W)\[a, b\] \* o\[(?P<b0>\w+) \+ b\]\n"
-    r"(?P=p)    u\[(?P<a0>\w+) \+ a\] = acc\n", re.M)
+#: the decorator of a fastmath kernel: the strict one plus ``fastmath=FLAGS``
+FAST_DECORATOR = DECORATOR[:-1] + ", fastmath={" + ", ".join(repr(f) for f in FLAGS) + "})"
 
 
 def check_fastmath(value):
@@ -78,51 +71,62 @@ def check_fastmath(value):
     raise CompileError(f"fastmath must be True or False, not {value!r}")
 
 
-def _rows(p, W, a0, b0):
-    """The reassociating per-row dot products (vectorised by LLVM)."""
-    return (f"{p}ov_ = o[{b0}:{b0} + {W}.shape[1]]\n"
-            f"{p}for a in range({W}.shape[0]):\n"
-            f"{p}    wr_ = {W}[a]\n"
-            f"{p}    acc = 0.0\n"
-            f"{p}    for b in range({W}.shape[1]):\n"
-            f"{p}        acc += wr_[b] * ov_[b]\n"
-            f"{p}    u[{a0} + a] = acc\n")
-
-
-def _dense_block(m):
-    p, W, a0, b0 = m["p"], m["W"], m["a0"], m["b0"]
-    return (f"{p}if {W}.shape[0] * {W}.shape[1] >= {DOT_MIN_CELLS}:  # BLAS dgemv\n"
-            f"{p}    np.dot({W}, o[{b0}:{b0} + {W}.shape[1]], u[{a0}:{a0} + {W}.shape[0]])\n"
-            f"{p}else:\n" + _rows(p + "    ", W, a0, b0))
-
-
-def fast_source(src):
-    """The fastmath variant of a strict kernel module's source ``src``.
+def dense_product(W, a0, b0):
+    """Statements of ``u[a0:] = W @ o[b0:]`` in a fastmath kernel: BLAS
+    ``dgemv`` from :data:`DOT_MIN_CELLS` cells on, else per-row dot products
+    over contiguous views (reassociated and vectorised by LLVM).
 
     Examples
     --------
-    >>> s = ('@njit(cache=True, nogil=True, error_model="numpy")\\n'
-    ...      "def f(WD, o, u, a0, b0):\\n"
-    ...      "    for a in range(WD.shape[0]):\\n"
-    ...      "        acc = 0.0\\n"
-    ...      "        for b in range(WD.shape[1]):\\n"
-    ...      "            acc += WD[a, b] * o[b0 + b]\\n"
-    ...      "        u[a0 + a] = acc\\n")
-    >>> print(fast_source(s))  # doctest: +NORMALIZE_WHITESPACE
-    @njit(cache=True, nogil=True, error_model="numpy", fastmath={'arcp', 'contract', 'reassoc'})
-    def f(WD, o, u, a0, b0):
-        if WD.shape[0] * WD.shape[1] >= 4096:  # BLAS dgemv
-            np.dot(WD, o[b0:b0 + WD.shape[1]], u[a0:a0 + WD.shape[0]])
-        else:
-            ov_ = o[b0:b0 + WD.shape[1]]
-            for a in range(WD.shape[0]):
-                wr_ = WD[a]
-                acc = 0.0
-                for b in range(WD.shape[1]):
-                    acc += wr_[b] * ov_[b]
-                u[a0 + a] = acc
+    >>> from nbblox.compile.ir import render
+    >>> print(render(dense_product("WD", "a0", "b0")))
+    if WD.shape[0] * WD.shape[1] >= 4096:  # BLAS dgemv
+        np.dot(WD, o[b0:b0 + WD.shape[1]], u[a0:a0 + WD.shape[0]])
+    else:
+        ov_ = o[b0:b0 + WD.shape[1]]
+        for a in range(WD.shape[0]):
+            wr_ = WD[a]
+            acc = 0.0
+            for b in range(WD.shape[1]):
+                acc += wr_[b] * ov_[b]
+            u[a0 + a] = acc
     """
-    if _STRICT_DECO not in src:
-        raise CompileError("internal: the generated kernels carry no @njit decorator "
-                           "that fastmath knows how to rewrite")
-    return _DENSE.sub(_dense_block, src.replace(_STRICT_DECO, _FAST_DECO))
+    rows = [Assign("ov_", f"o[{b0}:{b0} + {W}.shape[1]]"),
+            For("a", (f"{W}.shape[0]",), [
+                Assign("wr_", f"{W}[a]"), Assign("acc", "0.0"),
+                For("b", (f"{W}.shape[1]",), [Assign("acc", "wr_[b] * ov_[b]", "+=")]),
+                Assign(f"u[{a0} + a]", "acc")])]
+    blas = Expr(f"np.dot({W}, o[{b0}:{b0} + {W}.shape[1]], u[{a0}:{a0} + {W}.shape[0]])")
+    return [If([(f"{W}.shape[0] * {W}.shape[1] >= {DOT_MIN_CELLS}", [blas])], rows,
+               note="BLAS dgemv")]
+
+
+def fast_module(stmts):
+    """The fastmath variant of a strict kernel module's statements ``stmts``:
+    every kernel with the strict decorator gets :data:`FAST_DECORATOR`, every
+    dense product (:data:`~nbblox.compile.ir.DENSE_PRODUCT`) the form of
+    :func:`dense_product`.  ``stmts`` is not changed.
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import Func, render
+    >>> from nbblox.compile.emit import sum_lines
+    >>> f = Func("f", ("WD", "o", "u", "a0", "b0"), sum_lines("2", "", "", "", "WD", "a0", "b0"))
+    >>> text = render(fast_module([f]))
+    >>> text.splitlines()[0] == FAST_DECORATOR, "np.dot(WD, o[b0:b0 + WD.shape[1]]" in text
+    (True, True)
+    """
+    found = []
+
+    def fast(st):
+        if isinstance(st, Func) and st.decorator == DECORATOR:
+            found.append(st.name)
+            return [replace(st, decorator=FAST_DECORATOR, body=rewrite(st.body, fast))]
+        if isinstance(st, Site) and st.name == DENSE_PRODUCT:
+            return dense_product(st.data["W"], st.data["a0"], st.data["b0"])
+        return None
+    out = rewrite(stmts, fast)
+    if not found:
+        raise CompileError("internal: the generated module has no kernel with the strict "
+                           "@njit decorator for fastmath to replace")
+    return out

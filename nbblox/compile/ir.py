@@ -21,8 +21,12 @@ What this module owns:
 * :func:`pycode`, which prints SymPy through
   :class:`~nbblox.compile.printer.KernelPrinter` (imported on first use).
 
-The printed text is byte for byte what the earlier string templates made
-(the fast-math and streaming rewriters of the finished module rely on it).
+A variant of a kernel module is a pass over its statements, never an edit of
+its text: a generator marks a place where a variant differs as a
+:class:`Site` (printed as its body), and :func:`rewrite` builds the variant's
+tree -- fast-math products (:mod:`~nbblox.compile.fastmath`), the streaming
+sweep's folds (:mod:`~nbblox.compile.stream`), the lockstep blocks' finite
+check (:func:`nbblox.compile.codegen.or_check`).
 
 Examples
 --------
@@ -39,16 +43,17 @@ c = hq0_1 + s0
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
 
 import sys
 
 __all__ = ["pycode", "code", "render", "Off", "Item", "Math", "Assign",
            "Load", "Temp", "Expr", "For", "If", "Return", "Break", "Pass", "Blank",
-           "Verbatim", "Func", "DECORATOR", "block", "render_lines"]
+           "Verbatim", "Func", "Site", "DECORATOR", "block", "render_lines", "rewrite",
+           "sites", "DENSE_PRODUCT", "RECORD_START", "FINITE_CHECK", "RECORD"]
 
-#: decorator of every generated kernel (the fast-math rewriter looks for it)
+#: decorator of every generated kernel (the fast-math pass replaces it)
 DECORATOR = '@njit(cache=True, nogil=True, error_model="numpy")'
 
 
@@ -171,29 +176,35 @@ class Expr:
 
 @dataclass
 class For:
-    """``for var in range(*bounds):`` (``note``: a trailing comment)."""
+    """``for var in range(*bounds):`` (``note``: a trailing comment;
+    ``range``: the range function, e.g. ``numba.prange``)."""
 
     var: str
     bounds: tuple
     body: list
     note: str = ""
+    range: str = "range"
 
     def lines(self, pad):
-        head = f"{pad}for {self.var} in range({', '.join(code(b) for b in self.bounds)}):"
+        head = (f"{pad}for {self.var} in {self.range}"
+                f"({', '.join(code(b) for b in self.bounds)}):")
         return [head + (f"  # {self.note}" if self.note else "")] + block(self.body, pad)
 
 
 @dataclass
 class If:
-    """``if c0: ... elif c1: ... else: ...`` from ``[(c0, body0), (c1, body1)]``."""
+    """``if c0: ... elif c1: ... else: ...`` from ``[(c0, body0), (c1, body1)]``
+    (``note``: a trailing comment on the ``if`` line)."""
 
     branches: list
     orelse: list = None
+    note: str = ""
 
     def lines(self, pad):
         L = []
         for k, (cond, body) in enumerate(self.branches):
-            L.append(f"{pad}{'elif' if k else 'if'} {code(cond)}:")
+            L.append(f"{pad}{'elif' if k else 'if'} {code(cond)}:"
+                     + (f"  # {self.note}" if self.note and not k else ""))
             L += block(body, pad)
         if self.orelse:
             L.append(f"{pad}else:")
@@ -251,6 +262,78 @@ class Func:
     def lines(self, pad):
         return ([pad + self.decorator, f"{pad}def {self.name}({', '.join(self.params)}):"]
                 + block(self.body, pad))
+
+
+@dataclass
+class Site:
+    """A named place where a variant of the kernel may hold other statements:
+    printed as its ``body`` (at the same depth, so a Site changes no text);
+    ``data`` holds what a variant needs to build its own statements there
+    (array names, return values).  Passes find sites with :func:`sites` and
+    replace them with :func:`rewrite`.
+
+    Examples
+    --------
+    >>> s = Site("sum", [Assign("u[a]", "acc")], {"W": "WD"})
+    >>> print(render([For("a", (3,), [s])]))
+    for a in range(3):
+        u[a] = acc
+    >>> new = rewrite([For("a", (3,), [s])],
+    ...               lambda st: [Pass()] if isinstance(st, Site) else None)
+    >>> print(render(new))
+    for a in range(3):
+        pass
+    """
+
+    name: str
+    body: list
+    data: dict = field(default_factory=dict)
+
+    def lines(self, pad):
+        return [ln for st in self.body for ln in st.lines(pad)]
+
+
+# The sites the generators mark (a variant's pass finds them by these names):
+#: the dense coupling window's product ``u[a0:] = W @ o[b0:]``
+#: (:func:`nbblox.compile.emit.sum_lines`; data: ``W``, ``a0``, ``b0``)
+DENSE_PRODUCT = "dense_product"
+#: in ``run_<m>`` (:mod:`nbblox.compile.codegen`): the first sample's recording,
+#: each step's finite check and each ``stride``-th step's recording
+RECORD_START, FINITE_CHECK, RECORD = "record_start", "finite_check", "record"
+
+#: the statement lists a compound node holds, by field name
+_CHILDREN = {For: ("body",), Func: ("body",), Site: ("body",), If: ("orelse",)}
+
+
+def rewrite(stmts, fn):
+    """A new statement list: each statement ``st`` replaced by ``fn(st)`` (a
+    list of statements, used as they are) or, when ``fn`` gives None, kept
+    with its nested statements rewritten the same way.  The input tree is
+    not changed (nodes are copied where something below them changed)."""
+    out = []
+    for st in stmts:
+        new = fn(st)
+        if new is not None:
+            out += new
+            continue
+        kids = {f: rewrite(getattr(st, f), fn) for f in _CHILDREN.get(type(st), ())
+                if getattr(st, f) is not None}
+        if isinstance(st, If):
+            kids["branches"] = [(c, rewrite(b, fn)) for c, b in st.branches]
+        out.append(replace(st, **kids) if kids else st)
+    return out
+
+
+def sites(stmts, name):
+    """Every :class:`Site` called ``name`` in ``stmts`` (depth first)."""
+    found = []
+
+    def look(st):
+        if isinstance(st, Site) and st.name == name:
+            found.append(st)
+        return None
+    rewrite(stmts, look)
+    return found
 
 
 def block(body, pad):

@@ -1,11 +1,16 @@
-"""Kernel modules by layout structure: the generated source (strict, or its
-fastmath rewrite), kept in memory and in the disk cache, and imported once.
+"""Kernel modules by layout structure: the generated source in its variants
+(strict or fastmath; lockstep finite checks; streaming sweep loops), kept in
+memory and in the disk cache, and imported once.
 
 Kernels are generated once per circuit structure (blox types and counts,
-whether anything is coupled, strict or fastmath) and shared by every System
-of that structure.  The fastmath text is derived from the strict one
-(:func:`nbblox.compile.fastmath.fast_source`), so it costs no SymPy once
-the strict kernels of the structure were generated.
+whether anything is coupled, the variant) and shared by every System of that
+structure.  A variant is a pass over the statements of the strict module
+(:func:`nbblox.compile.codegen.module_stmts`) before it is printed
+(:func:`module_source`), never an edit of printed text; each variant's text
+is cached under its own key (:func:`variant_source`), so a warm run of any
+variant needs no SymPy.  The first run of a variant needs the strict
+statements (SymPy), kept in memory for the last few structures, so a variant
+of a structure compiled in this process costs one pass and one print.
 """
 from __future__ import annotations
 
@@ -14,11 +19,14 @@ import threading
 
 from . import delays
 from .cache import cached_source, load_module
-from .fastmath import check_fastmath, fast_source
+from .fastmath import check_fastmath
 
-__all__ = ["kernel_key", "kernel_module", "with_fastmath"]
+__all__ = ["kernel_key", "kernel_module", "with_fastmath", "module_source", "variant_source"]
 
 _source_cache = {}
+_stmts_cache = {}
+#: strict module statements kept in memory (structures), for further variants
+_STMTS_KEPT = 4
 # reentrant: the fastmath branch asks for the strict text while holding it
 _lock = threading.RLock()
 
@@ -52,15 +60,89 @@ def _source(layout, fastmath):
     with _lock:
         src = _source_cache.get(key)
         if src is None:
-            make = ((lambda: fast_source(_source(layout, False))) if fastmath
-                    else (lambda: _generate(layout)))
-            src = _source_cache[key] = cached_source(key, make)
+            src = _source_cache[key] = variant_source(kernel_key(layout), layout, fastmath)
         return src
 
 
-def _generate(layout):
-    from .codegen import generate_source
-    return generate_source(layout)
+def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=False, uniform=()):
+    """The text of ``layout``'s kernel module in a variant (uncached): the
+    strict statements (:func:`nbblox.compile.codegen.module_stmts`, with its
+    ``fuse`` and ``uniform``: the lockstep blocks' loops) through
+    the passes ``fastmath`` (:func:`nbblox.compile.fastmath.fast_module`),
+    ``or_check`` (:func:`nbblox.compile.codegen.or_check`, the lockstep
+    blocks' finite check) and ``stream`` (accumulator groups for
+    :func:`nbblox.compile.stream.stream_module`), in this order, then printed
+    once.  A fastmath module of ``fuse`` statements is built with codegen's
+    ``fast`` and printed in latency order (the lockstep blocks' fast text).
+    None when the streaming pass does not apply.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> from nbblox.compile.codegen import generate_source
+    >>> L = nb.compile(nb.blox.FitzHughNagumo(name="fhn")).layout
+    >>> module_source(L) == generate_source(L)
+    True
+    >>> "fastmath={'arcp', 'contract', 'reassoc'}" in module_source(L, fastmath=True)
+    True
+    """
+    from . import codegen  # SymPy: only when a module is generated
+    from .fastmath import fast_module
+    from .stream import stream_module
+    fast = bool(fastmath and fuse)
+    M = _statements(layout, fuse, fast, tuple(uniform))
+    if fastmath:
+        M = fast_module(M)
+    if or_check:
+        M = codegen.or_check(M)
+    if stream is not None:
+        M = stream_module(M, stream)
+        if M is None:
+            return None
+    return codegen.render_module(M, latency=fast)
+
+
+def _statements(layout, fuse=False, fast=False, uniform=()):
+    """The strict module statements of ``layout``, built once per structure
+    in this process (the last :data:`_STMTS_KEPT`): a second variant (the
+    fastmath or streaming text of a structure just compiled) only runs its
+    pass and the printer.  The passes never change the statements."""
+    from .codegen import module_stmts
+    key = kernel_key(layout) + ((fuse, fast, uniform) if fuse or fast or uniform else ())
+    with _lock:
+        M = _stmts_cache.pop(key, None)
+        if M is None:
+            M = module_stmts(layout, fuse, fast, uniform)
+        _stmts_cache[key] = M   # most recent last
+        while len(_stmts_cache) > _STMTS_KEPT:
+            del _stmts_cache[next(iter(_stmts_cache))]
+        return M
+
+
+def variant_source(key, layout, fastmath=False, or_check=False, stream=None, fuse=False,
+                   uniform=()):
+    """:func:`module_source` of ``layout`` from the disk cache, under the
+    structure ``key`` of the strict module plus the variant's tags (the
+    fastmath text keeps the key it always had; ``key`` must tell ``fuse`` and
+    ``uniform`` apart, as the lockstep plan's does); None when the streaming
+    pass does not apply (not cached)."""
+    key = tuple(key) + ("fastmath",) * bool(fastmath) + ("or_check",) * bool(or_check)
+    if stream is not None:
+        key += (("stream", stream),)
+
+    def make():
+        src = module_source(layout, fastmath, or_check, stream, fuse, uniform)
+        if src is None:
+            raise _NoStream
+        return src
+    try:
+        return cached_source(key, make)
+    except _NoStream:
+        return None
+
+
+class _NoStream(Exception):
+    """The streaming pass did not apply (nothing is cached)."""
 
 
 def with_fastmath(system, fastmath):

@@ -11,6 +11,11 @@ ms later when delayed).  Spiking projections are concatenated CSR arrays
 numbered globally (``gid``), group by group, for the spike record.  A
 :class:`Layout` holds these in four named parts: :class:`States`,
 :class:`Coupling`, :class:`Synapses` and :class:`Plasticity`.
+
+Every part is built with keywords (``Coupling(src=..., dst=..., ...)``) and
+frozen: :func:`build_layout` computes each value before it builds the part
+that holds it, and nothing sets an attribute afterwards.  (The arrays inside
+stay NumPy arrays: a System's runtime values are copies of them.)
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from .settle import settle_passes
 __all__ = ["Group", "Layout", "States", "Coupling", "Synapses", "Plasticity", "build_layout"]
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Group:
     """All blox of one type (or one population): ``n`` instances side by side."""
 
@@ -56,7 +61,7 @@ class Group:
         return self.ooff + q * self.n + i
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class SpikeRule:
     """One spiking projection as the code generator sees it."""
 
@@ -85,7 +90,7 @@ class SpikeRule:
 _EMPTY_I = np.zeros(0, np.int64)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class States:
     """Where every state and parameter lives, with initial values."""
 
@@ -97,7 +102,7 @@ class States:
     has_noise: bool = False
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Coupling:
     """Continuous connections: ``u[dst[e]] += w[e] * o[src[e]]`` (``dly0[e]``
     ms later when delayed), edges sorted by target."""
@@ -117,7 +122,7 @@ class Coupling:
     out_passes: int = 0
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Synapses:
     """Spiking projections: concatenated CSR (by source) and the spike ids."""
 
@@ -133,7 +138,7 @@ class Synapses:
     proj_slices: dict = field(default_factory=dict)   # projection name -> (start, stop)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Plasticity:
     """Plastic projections (:mod:`nbblox.compile.plastcode`): a parameter row
     per plastic rule, traces of its pre and post neurons, and the CSR
@@ -151,7 +156,7 @@ _PARTS = {"states": States, "coupling": Coupling, "synapses": Synapses,
           "plasticity": Plasticity}
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Layout:
     """A circuit's memory layout in four named parts; every field of a part
     is also readable on the layout itself (``layout.syn_ptr`` is
@@ -224,11 +229,11 @@ def build_layout(circuit):
             names += e.instance_names() if is_pop else [e.name]
             ents.append((e.name, start, cnt))
             start += cnt
-        g = Group(t, names, xoff, poff, uoff, ooff, ents, is_pop)
+        g = Group(btype=t, names=names, xoff=xoff, poff=poff, uoff=uoff, ooff=ooff,
+                  entities=ents, population=is_pop, soff=soff if t.spike_text else -1)
         for name, st, cnt in ents:
             where[name] = (len(groups), st, cnt)
         if t.spike_text:
-            g.soff = soff
             for name, st, cnt in ents:
                 spike_code.append(np.full(cnt, len(spike_names)))
                 spike_local.append(np.arange(cnt))
@@ -292,10 +297,11 @@ def build_layout(circuit):
                         f"state-independent amount (like 'ge += w'); '{pr.on_pre}' uses the "
                         "target's state. Remove the delay or rewrite the effect.")
         indptr, post, w, d = pr.csr()
-        rules.append(SpikeRule(pr.src, pr.dst, gs, a, pr.n_pre, gd, b, ptr_off, pr.effects,
-                               pr.on_pre, delayed, pr.name, nsyn, post.size, pr.n_post))
-        if pr.plasticity is not None:
-            _plastic(rules[-1], pr, plast)
+        rules.append(SpikeRule(
+            src=pr.src, dst=pr.dst, g_pre=gs, a=a, n_pre=pr.n_pre, g_post=gd, b=b,
+            ptr_off=ptr_off, effects=pr.effects, on_pre=pr.on_pre, delayed=delayed,
+            name=pr.name, syn_off=nsyn, nsyn=post.size, n_post=pr.n_post,
+            **(_plastic(pr, nsyn, plast) if pr.plasticity is not None else {})))
         ptrs.append(indptr + nsyn)
         posts.append(post + b)
         sws.append(w)
@@ -308,42 +314,46 @@ def build_layout(circuit):
     order = np.argsort(dst, kind="stable")
     dst, src, w0, dly0 = dst[order], src[order], w0[order], dly0[order]
     u_rows, o_cols = _coupling_maps(groups, uoff, ooff)
-    has_noise = any(_noisy(g.btype) for g in groups)
-    layout = Layout(
-        groups,
-        States(state_names, param_names, x0, p0, vectors, has_noise),
-        Coupling(src, dst, w0, dly0, uoff, ooff, u_rows, o_cols,
-                 settle_passes(groups, src, dst)),
-        Synapses(rules, cat(ptrs, np.int64), cat(posts, np.int64), cat(sws, np.float64),
-                 cat(sds, np.float64), soff, spike_names, cat(spike_code, np.int64),
-                 cat(spike_local, np.int64),
-                 {r.name: (r.syn_off, r.syn_off + r.nsyn) for r in rules}),
-        Plasticity(np.array(plast["par"], dtype=np.float64).reshape(-1, 8),
-                   np.array(plast["d0"], dtype=np.float64), plast["ntr"],
-                   cat(plast["rptr"], np.int64), cat(plast["rsyn"], np.int64),
-                   cat(plast["rpre"], np.int64)))
-    return layout
+    return Layout(
+        groups=groups,
+        states=States(state_names=state_names, param_names=param_names, x0=x0, p0=p0,
+                      vectors=vectors, has_noise=any(_noisy(g.btype) for g in groups)),
+        coupling=Coupling(src=src, dst=dst, w0=w0, dly0=dly0, n_inputs=uoff, n_outputs=ooff,
+                          u_rows=u_rows, o_cols=o_cols,
+                          out_passes=settle_passes(groups, src, dst)),
+        synapses=Synapses(
+            rules=rules, syn_ptr=cat(ptrs, np.int64), syn_post=cat(posts, np.int64),
+            syn_w0=cat(sws, np.float64), syn_dly0=cat(sds, np.float64), n_spiking=soff,
+            spike_names=spike_names, spike_code=cat(spike_code, np.int64),
+            spike_local=cat(spike_local, np.int64),
+            proj_slices={r.name: (r.syn_off, r.syn_off + r.nsyn) for r in rules}),
+        plasticity=Plasticity(
+            pl_par0=np.array(plast["par"], dtype=np.float64).reshape(-1, 8),
+            pl_d0=np.array(plast["d0"], dtype=np.float64), n_traces=plast["ntr"],
+            rev_ptr=cat(plast["rptr"], np.int64), rev_syn=cat(plast["rsyn"], np.int64),
+            rev_pre=cat(plast["rpre"], np.int64)))
 
 
-def _plastic(rule, proj, acc):
-    """Give a plastic rule its parameter row, trace slots and transposed CSR
-    (for each post neuron, the global indices of its synapses in this rule)."""
-    rule.plastic = proj.plasticity.kind
-    rule.pl = len(acc["par"])
+def _plastic(proj, syn_off, acc):
+    """The plasticity fields of a plastic projection's :class:`SpikeRule`
+    (its synapses start at ``syn_off``): its parameter row, trace slots and
+    transposed CSR (for each post neuron, the global indices of its synapses
+    in this rule), appended to the accumulators ``acc``."""
+    fields = {"plastic": proj.plasticity.kind, "pl": len(acc["par"]),
+              "tr_pre": acc["ntr"], "tr_post": acc["ntr"] + proj.n_pre, "rev_off": acc["roff"]}
     acc["par"].append(proj.plasticity.params())
     acc["d0"].append(getattr(proj.plasticity, "reward", 0.0))
-    rule.tr_pre, rule.tr_post = acc["ntr"], acc["ntr"] + proj.n_pre
     acc["ntr"] += proj.n_pre + proj.n_post
     order = np.argsort(proj.post, kind="stable")
     counts = np.bincount(proj.post, minlength=proj.n_post)
     ptr = np.zeros(proj.n_post + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
-    rule.rev_off = acc["roff"]
     base = sum(a.size for a in acc["rsyn"])
     acc["rptr"].append(ptr + base)
-    acc["rsyn"].append(order + rule.syn_off)
+    acc["rsyn"].append(order + syn_off)
     acc["rpre"].append(proj.pre[order])
     acc["roff"] += proj.n_post + 1
+    return fields
 
 
 def _noisy(btype):

@@ -216,6 +216,19 @@ def _add(refs, text, what):
             same.used_for.append(what)
 
 
+def _add_scheme(refs, method):
+    """The dated references of fixed-step scheme ``method``'s declared citation
+    (:mod:`nbblox.compile.schemes`), so a scheme added there is cited without
+    an entry here; notes without a year (``Brian2's 'rk2'``) are left out."""
+    from ..compile import schemes
+    scheme = schemes.get(method)
+    if scheme is None:   # not a fixed-step scheme (an adaptive solver's name)
+        return
+    for part in scheme.citation.split(";"):
+        if any(r.year for r in parse_citation(part)):
+            _add(refs, part.strip(), f"integrator '{method}'")
+
+
 def citation(obj):
     """Papers of every model (blox type), learning rule and numerical method
     that ``obj`` used.
@@ -270,6 +283,8 @@ def citation(obj):
             key = None     # Euler's method needs no paper; Euler-Maruyama does
         if key in METHOD_PAPERS:
             _add(refs, METHOD_PAPERS[key], f"integrator '{method}'")
+        elif key is not None:   # another fixed-step scheme: the papers its declaration cites
+            _add_scheme(refs, method)
         if method in ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"):
             _add(refs, METHOD_PAPERS["scipy"], f"integrator '{method}' (scipy.integrate)")
     if circuit is not None and (method or kind in ("System", "Explorer", "Dashboard")):

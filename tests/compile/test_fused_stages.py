@@ -17,7 +17,7 @@ import pytest
 import nbblox as nb
 from nbblox.compile.cache import load_module
 from nbblox.compile.codegen import CHECK_EVERY, generate_source
-from nbblox.compile.fastmath import fast_source
+from nbblox.compile.kernels import module_source
 from nbblox.compile.schemes import SCHEMES
 from nbblox.sim.sweep.lockstep import _replicated_layout
 
@@ -48,10 +48,8 @@ def _func(mod_or_text, name):
 
 def _modules(system, fast=False):
     big = _replicated_layout(system.layout, B)
-    plain = generate_source(big)
-    fused = generate_source(big, fuse=True, fast=fast)
-    if fast:
-        plain, fused = fast_source(plain), fast_source(fused)
+    plain = module_source(big, fastmath=fast)
+    fused = module_source(big, fastmath=fast, fuse=True)
     return big, load_module(plain), load_module(fused)
 
 

@@ -11,7 +11,11 @@ from nbblox.compile.ir import (Assign, Blank, Break, For, Func, If, Item, Load, 
                               Return, Temp, Verbatim, render)
 
 GENERATORS = ["ir.py", "codegen.py", "netcode.py", "hoist.py", "sensitivity.py", "steps.py",
-              "plastcode.py"]
+              "plastcode.py", "emit.py", "delays.py", "kernels.py",
+              # the variants: passes over the statements, never edits of printed text
+              "fastmath.py", "stream.py"]
+#: modules outside compile/ that make kernel modules or their variants
+SWEEP_GENERATORS = ["lockstep.py", "stream.py", "cpu.py", "cuda.py"]
 
 
 def test_statements_print_as_nested_python():
@@ -83,8 +87,58 @@ def _text_rewrites(path):
 
 def test_generators_do_not_edit_source_text():
     here = Path(ir.__file__).parent
+    sweep = here.parent / "sim" / "sweep"
     found = [hit for name in GENERATORS for hit in _text_rewrites(here / name)]
+    found += [hit for name in SWEEP_GENERATORS for hit in _text_rewrites(sweep / name)]
     assert found == [], found
+
+
+def _coupled_layout():
+    c = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")])
+    c.connect("a", "b", weight=1.0)
+    return nb.compile(c).layout
+
+
+def test_variants_are_passes_over_the_strict_statements():
+    from nbblox.compile.codegen import module_stmts, or_check, render_module
+    from nbblox.compile.fastmath import FAST_DECORATOR, fast_module
+    from nbblox.compile.stream import stream_module
+    M = module_stmts(_coupled_layout())
+    strict = render_module(M)
+    fast = render_module(fast_module(M))
+    lock = render_module(or_check(M))
+    streamed = render_module(stream_module(M, "msc"))
+    assert render_module(M) == strict            # no pass changed the statements
+    # every kernel of the fast module carries the flags; the dense products changed form
+    n_kernels = strict.count(ir.DECORATOR + "\n")
+    assert fast.count(FAST_DECORATOR + "\n") == n_kernels and ir.DECORATOR + "\n" not in fast
+    assert strict.count("acc += WD[a, b] * o[b0 + b]") == fast.count("np.dot(WD, o[b0:") > 0
+    assert "np.dot" not in strict and "acc += WD[a, b]" not in fast
+    # the OR check goes once into each run_<m> (not into run_<m>_full)
+    n_run = len([f for f in M if isinstance(f, Func) and f.params[-1] == "out_x"])
+    assert lock.count("ls_bad = ls_bad | (not math.isfinite(x[i]))") == n_run > 3
+    # a stream loop per run_<m>: the recording sites replaced, nothing else
+    assert streamed.startswith(strict) and streamed.count("def stream_") == n_run
+    for f in M:
+        if isinstance(f, Func) and f.params[-1] == "out_x":
+            m = f.name[4:]
+            run = strict.split(f"def run_{m}(")[1].split("\n\n")[0]
+            loop = streamed.split(f"def stream_{m}(")[1].split("\n\n")[0]
+            assert "out_" in run and "out_" not in loop and "sm_acc[" in loop
+            kept = [ln for ln in run.splitlines() if "out_" not in ln and "j = 1" not in ln
+                    and "for r in range(rec.shape[0]):" not in ln
+                    and "(step + 1) % stride == 0" not in ln and "j += 1" not in ln]
+            assert all(ln in loop for ln in kept[1:])   # the integration, as it was
+
+
+def test_sites_print_as_their_body_and_rewrite_copies():
+    from nbblox.compile.ir import Site, rewrite, sites
+    inner = [Assign("acc", "0.0")]
+    tree = [For("a", (3,), [If([("c", [Site("s", inner, {"k": 1})])], [Pass()])])]
+    assert render(tree) == render([For("a", (3,), [If([("c", inner)], [Pass()])])])
+    new = rewrite(tree, lambda st: [Break()] if isinstance(st, Site) else None)
+    assert "break" in render(new) and "acc" in render(tree)   # the input is unchanged
+    assert [s.data for s in sites(tree, "s")] == [{"k": 1}] and sites(new, "s") == []
 
 
 def test_the_scan_catches_a_template(tmp_path):

@@ -22,6 +22,10 @@ import pytest
 import nbblox as nb
 
 DATA = Path(__file__).parent / "data" / "kernels_before_ir.npz"
+# results of the kernel *variants* (fast-math, lockstep finite check, streaming sweep
+# loops) from the commit before they became passes over the statements instead of
+# regex/replace edits of the printed module (``--write-variants`` on that tree)
+VARIANTS = Path(__file__).parent / "data" / "variants_before_passes.npz"
 
 
 def _hh():
@@ -93,6 +97,57 @@ def _sensitivity():
 CASES = {"hh": _hh, "fhn": _fhn, "wilson_cowan_delays": _wilson_cowan_delays,
          "coba": _coba, "sweep": _sweep, "sensitivity": _sensitivity}
 
+MEASURES = ["min", "max", "mean", "std", "final", "amplitude", "rate", "period"]
+
+
+def _fast_dense():
+    # all-to-all populations: 70 x 70 = 4900 cells take the BLAS branch of the fast-math
+    # dense product (>= DOT_MIN_CELLS), 20 x 20 the per-row branch
+    out = {}
+    wc = nb.blox.WilsonCowan(name="x").type
+    for n in (20, 70):
+        P = nb.Population(wc, n=n, name="P", init={"E": np.linspace(0.0, 0.5, n)})
+        c = nb.Circuit([P])
+        c.connect(P, P, weight=0.05, p=1.0, seed=0)
+        for m in ("euler", "rk4"):
+            sol = nb.simulate(c, 20.0, dt=0.05, method=m, stride=10, fastmath=True)
+            out[f"fast_dense_{n}_{m}"] = sol.values
+    return out
+
+
+def _stream_sweeps():
+    # 70 instances: lockstep blocks (or_check, LANES and TAIL_LANES) and the
+    # one-by-one loops; every accumulator group; strict and fast-math modules
+    out = {}
+    fhn = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
+    kw = dict(t_end=40.0, dt=0.05, transient=10.0, threshold=1.0, stride=3)
+    for n in (5, 70):
+        for m in ("euler", "rk4"):
+            for fm in (False, True):
+                tag = f"stream_fhn_{n}_{m}_{int(fm)}"
+                res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, n)}, method=m,
+                               measure=MEASURES, fastmath=fm, **kw)
+                out.update({f"{tag}_{k}": res[k].values for k in MEASURES})
+                out[f"{tag}_rate_only"] = nb.sweep(
+                    fhn, {"fhn.I": np.linspace(0.0, 2.0, n)}, method=m, measure="rate",
+                    fastmath=fm, **kw)["rate"].values
+    w = [nb.blox.WilsonCowan(name=f"w{i}") for i in range(2)]
+    c = nb.Circuit(w)
+    c.connect(w[0], w[1], weight=1.5)
+    c.connect(w[1], w[0], weight=-0.5)
+    for fm in (False, True):
+        res = nb.sweep(c, {"w0.P": np.linspace(0.0, 2.0, 70)}, method="rk4",
+                       measure=MEASURES, fastmath=fm, t_end=40.0, dt=0.05, transient=10.0,
+                       threshold=0.3)
+        out.update({f"stream_wc_{int(fm)}_{k}": res[k].values for k in MEASURES})
+        tr = nb.sweep(c, {"w0.P": np.linspace(0.0, 2.0, 70)}, method="rk4", traces=True,
+                      fastmath=fm, t_end=20.0, dt=0.05, stride=8)
+        out[f"lockstep_trace_wc_{int(fm)}"] = tr["trace"].values
+    return out
+
+
+VARIANT_CASES = {"fast_dense": _fast_dense, "stream_sweeps": _stream_sweeps}
+
 
 @pytest.fixture(scope="module")
 def before():
@@ -110,7 +165,27 @@ def test_results_are_bitwise_those_before_the_ir(case, before):
         assert got["coba_spike_index"].size > 100
 
 
-if __name__ == "__main__" and "--write" in sys.argv:
+@pytest.fixture(scope="module")
+def variants_before():
+    with np.load(VARIANTS) as f:
+        return dict(f)
+
+
+@pytest.mark.parametrize("case", sorted(VARIANT_CASES))
+def test_variants_are_bitwise_those_before_the_passes(case, variants_before):
+    got = VARIANT_CASES[case]()
+    for key, value in got.items():
+        assert key in variants_before, key
+        np.testing.assert_array_equal(value, variants_before[key], err_msg=key)
+
+
+if __name__ == "__main__" and "--write-variants" in sys.argv:
+    arrays = {}
+    for make in VARIANT_CASES.values():
+        arrays.update(make())
+    np.savez_compressed(VARIANTS, **arrays)
+    print(len(arrays), "arrays", VARIANTS.stat().st_size)
+elif __name__ == "__main__" and "--write" in sys.argv:
     arrays = {}
     for make in CASES.values():
         arrays.update(make())

@@ -54,6 +54,12 @@ def test_methods_follow_the_run():
     adaptive = keys(nb.simulate(fhn, 5.0, dt=0.5, method="BDF"))
     assert {"Shampine1997", "Virtanen2020"} <= set(adaptive)
     assert "Maruyama1955" not in keys(nb.simulate(fhn, 2.0, dt=0.1, method="euler"))
+    # schemes without an entry in METHOD_PAPERS cite what their declaration in
+    # compile/schemes.py cites (a new scheme needs no edit of io/citation.py)
+    assert "Runge1895" in keys(nb.simulate(fhn, 2.0, dt=0.1, method="midpoint"))
+    hh = keys(nb.simulate(nb.blox.HodgkinHuxley(name="hh"), 1.0, dt=0.01,
+                          method="exponential_euler"))
+    assert {"MacGregor1987", "Hochbruck2010"} <= set(hh) and "ref" not in hh
     assert "Kuznetsov2004" in keys(nb.continuation(fhn, "fhn.I", (0.0, 1.0)))
     assert keys(nb.Circuit([fhn])) == ["FitzHugh1961", "Nagumo1962"]   # a model alone
 

@@ -199,7 +199,7 @@ def test_parallel_module_is_cached_on_disk(tmp_path):
             "from nbblox.sim.sweep.stream import _module\n"
             "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max', stream=False)\n"
             "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
-            "for st in (batch_module(s).batch_rk4.stats, _module(s._k, 'm').sbatch_rk4.stats):\n"
+            "for st in (batch_module(s).batch_rk4.stats, _module(s, 'm').sbatch_rk4.stats):\n"
             "    print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))\n")
     env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,

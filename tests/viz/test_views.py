@@ -124,6 +124,22 @@ def test_sweep_heatmap_and_curve():
         plot_sweep(ds, "rat")
 
 
+def test_a_sweep_result_plots_itself():
+    # issue 22 item 4: a sweep result has .plot() as a Solution has (ds.nbblox.plot)
+    ds = nb.sweep(nb.blox.FitzHughNagumo(name="fhn"),
+                  {"fhn.I": np.linspace(0.0, 1.0, 3), "fhn.a": [0.6, 0.8]},
+                  t_end=5.0, dt=0.05, measure="max")
+    img = ds.nbblox.plot()                      # the first measure of the first variable
+    assert isinstance(img, hv.Image) and img.vdims[0].name == "max"
+    assert {d.name for d in img.kdims} == {"fhn.I", "fhn.a"}
+    np.testing.assert_array_equal(np.sort(img.dimension_values("max")),
+                                  np.sort(ds["max"].sel(variable="fhn.V").values.ravel()))
+    w = ds.isel({"fhn.a": 0}).nbblox.plot("max", variable="fhn.w")
+    assert isinstance(w, hv.Curve) and w.opts.get().kwargs["title"] == "max of fhn.w"
+    with pytest.raises(nb.ParameterError, match="recorded fhn.V, fhn.w"):
+        ds.nbblox.plot(variable="fhn.x")
+
+
 def test_sweep_irregular_grid_is_quadmesh():
     import xarray as xr
     da = xr.DataArray(np.ones((2, 3)), dims=["p", "q"], name="m",

@@ -1,7 +1,7 @@
 """Assemble the chunk results of :func:`nbblox.sweep` into an xarray
 Dataset (missing chunks of an interrupted sweep stay NaN), with the circuit
 and the sweep's settings in its attributes, and the ``.nbblox`` accessor
-(``ds.nbblox.circuit``, ``.save(path)``, ``.rerun()``) that reads them."""
+(``ds.nbblox.circuit``, ``.plot()``, ``.save(path)``, ``.rerun()``) that reads them."""
 from __future__ import annotations
 
 import json
@@ -58,6 +58,25 @@ class SweepAccessor:
         """The swept Circuit, rebuilt from the JSON in ``attrs["circuit"]``."""
         from ...io.provenance import circuit_of
         return circuit_of(self._ds)
+
+    def plot(self, measure=None, variable=None, **kw):
+        """HoloViews view of a ``measure`` (default: the first) of one recorded
+        ``variable`` (default: the first): a heat map over two swept names, a
+        curve over one (:func:`nbblox.viz.plot_sweep`; ``ds.plot`` is xarray's
+        own plotting, so nbblox's is ``ds.nbblox.plot()``, as ``sol.plot()``)."""
+        from ...exceptions import ParameterError
+        from ...viz import plot_sweep   # lazy, as Solution.plot: sim does not need HoloViews
+        ds = self._ds
+        if "variable" in ds.dims:
+            names = [str(v) for v in ds["variable"].values]
+            var = names[0] if variable is None else str(variable)
+            if var not in names:
+                raise ParameterError(f"the sweep recorded no variable '{var}'; it recorded "
+                                     f"{', '.join(names)}")
+            measure = measure if measure is not None else next(iter(ds.data_vars), None)
+            kw.setdefault("title", f"{measure} of {var}")
+            ds = ds.sel(variable=var)
+        return plot_sweep(ds, measure, **kw)
 
     def save(self, path, format=None):
         """Write the sweep to netCDF (``.nc``) or zarr (``.zarr``, chunked, for

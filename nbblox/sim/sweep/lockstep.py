@@ -11,13 +11,14 @@ single-instance kernel computes (same expressions, same order, coupling
 summed per target in edge order), so the results are bit-for-bit those of
 :func:`nbblox.simulate`; the caller re-runs a block one instance at a time
 when any replica in it diverges, so a blow-up is reported per instance.
-A System with ``fastmath`` kernels gets lockstep kernels with the same
-rewrite (:func:`nbblox.compile.fastmath.fast_source`): the replicas'
+A System with ``fastmath`` kernels gets lockstep kernels of the same
+variant (:func:`nbblox.compile.fastmath.fast_module`): the replicas'
 instance loops then vectorise with contracted products, within the
-fastmath tolerance of the strict ones.
+fastmath tolerance of the strict ones.  Every lockstep module checks a
+step's states with one vectorised OR (:func:`nbblox.compile.codegen.or_check`).
 
 A layout without coupling gets *fused* loops
-(:func:`nbblox.compile.codegen.generate_source` with ``fuse=True``): each
+(:func:`nbblox.compile.codegen.module_stmts` with ``fuse=True``): each
 replica does its whole step, every stage, in one pass, its fastmath text
 sums in latency order, and the parameters the sweep does not vary
 (:func:`uniform_params`) are loaded once per call; the strict fused loops
@@ -29,9 +30,8 @@ import threading
 
 import numpy as np
 
-from ...compile.cache import cached_source, load_module
-from ...compile.codegen import generate_source
-from ...compile.fastmath import fast_source
+from ...compile.cache import load_module
+from ...compile.kernels import variant_source
 from ...compile.layout import Coupling, Group, Layout, States
 
 __all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep", "tail_lanes"]
@@ -84,19 +84,27 @@ def tail_lanes(system):
 
 
 def _replicated_layout(L, B):
+    """``L`` with every group ``B`` times as large (replica ``b`` at instances
+    ``b*n .. b*n + n - 1``) and ``B`` times the edges (sizes matter to the
+    code generator, values do not)."""
     groups, xo, po, uo, oo = [], 0, 0, 0, 0
     for g in L.groups:
         t = g.btype
-        G = Group(t, list(g.names) * B, xo, po, uo, oo, [], g.population)
+        G = Group(btype=t, names=list(g.names) * B, xoff=xo, poff=po, uoff=uo, ooff=oo,
+                  population=g.population)
         groups.append(G)
         xo += len(t.states) * G.n
         po += len(t.params) * G.n
         uo += len(t.inputs) * G.n
         oo += len(t.outputs) * G.n
-    src = np.zeros(L.src.size * B, np.int64)  # sizes matter to codegen, values do not
-    return Layout(groups, States(list(range(xo)), list(range(po)), np.zeros(xo), np.zeros(po)),
-                  Coupling(src, src.copy(), np.zeros(src.size), np.zeros(src.size), uo, oo,
-                           out_passes=L.out_passes))
+    src = np.zeros(L.src.size * B, np.int64)
+    return Layout(
+        groups=groups,
+        states=States(state_names=list(range(xo)), param_names=list(range(po)),
+                      x0=np.zeros(xo), p0=np.zeros(po)),
+        coupling=Coupling(src=src, dst=src.copy(), w0=np.zeros(src.size),
+                          dly0=np.zeros(src.size), n_inputs=uo, n_outputs=oo,
+                          out_passes=L.out_passes))
 
 
 def _slot_map(L, B, kind):
@@ -125,21 +133,24 @@ class LockstepPlan:
     def __init__(self, system, B, uniform=frozenset()):
         L = system.layout
         self.B = B
-        big = _replicated_layout(L, B)
-        # uncoupled: each instance's whole step in one pass (codegen's ``fuse``),
-        # the parameters the sweep does not vary loaded once (``uniform``)
-        uni = sorted(uniform)
-        key = ("lockstep", L.structure_key, L.src.size, B, "fused", tuple(uni))
-        if system.fastmath:   # the same rewrite as the System's own fastmath kernels
-            text = cached_source(key + ("fastmath",), lambda: fast_source(
-                generate_source(big, fuse=True, fast=True, uniform=uni)))
-        else:
-            text = cached_source(key, lambda: generate_source(big, fuse=True, uniform=uni))
-        self.module = load_module(or_check(text))
+        #: the replicated layout, its cache key and the variant it is generated in;
+        #: uncoupled: each instance's whole step in one pass (codegen's ``fuse``),
+        #: the parameters the sweep does not vary loaded once (``uniform``)
+        self.layout = _replicated_layout(L, B)
+        self.uniform = tuple(sorted(uniform))
+        self.key = ("lockstep", L.structure_key, L.src.size, B, "fused", self.uniform)
+        self.fastmath = bool(system.fastmath)
+        self.module = load_module(self.source())
         self.xmap = _slot_map(L, B, "x")
         self.pmap = _slot_map(L, B, "p")
         self.umap, self.omap = _slot_map(L, B, "u"), _slot_map(L, B, "o")
         self.nx, self.np_ = self.xmap.shape[1], self.pmap.shape[1]
+
+    def source(self, stream=None):
+        """The text of this block's module (``stream``: with the streaming
+        loops for these accumulator groups, :mod:`nbblox.compile.stream`)."""
+        return variant_source(self.key, self.layout, self.fastmath, or_check=True, stream=stream,
+                              fuse=True, uniform=self.uniform)
 
     def edges(self, L):
         """Replicated (src, dst), replica-major: each replica keeps the
@@ -157,36 +168,6 @@ class LockstepPlan:
         out = np.empty((nb, B * width))
         out[:, amap.ravel()] = pad.reshape(nb, B * width)
         return out
-
-
-# the per-step finite check of codegen's fixed-step loops (an early-exit loop:
-# scalar) and the same check as a branch-free OR over the block first (vectorised)
-_CHECK = """        for i in range(N_STATES):
-            if not math.isfinite(x[i]):
-                return step + 1, i, j
-"""
-_OR_CHECK = """        ls_bad = False
-        for i in range(N_STATES):
-            ls_bad = ls_bad | (not math.isfinite(x[i]))
-        if ls_bad:
-""" + "".join("    " + ln + "\n" for ln in _CHECK.splitlines())
-
-
-def or_check(text):
-    """``text`` with each step's finite check done as one vectorised OR over the
-    block's states, the early-exit loop only on a step where some state is not
-    finite: the same step and state are reported.  A lockstep block checks
-    ``LANES`` times the states of one instance every step; with the OR the
-    W4 FHN block runs 9 % faster (in-process A/B, 20 000 RK4 steps, load ~9:
-    0.072 vs 0.079 s CPU; without any check 0.061 s).  Text without the
-    expected lines is returned as it is.
-
-    Examples
-    --------
-    >>> "ls_bad = ls_bad | (not math.isfinite(x[i]))" in or_check(_CHECK)
-    True
-    """
-    return text.replace(_CHECK, _OR_CHECK)
 
 
 def uniform_params(system, P):

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 
 import numpy as np
 
-from ...compile import schemes
 from ...compile.cache import load_module
-from ...compile.stream import FEATURES, NACC, stream_source
+from ...compile.kernels import kernel_key, variant_source
+from ...compile.stream import FEATURES, NACC
 from .lockstep import LANES, pack_block, tail_lanes, uniform_params, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
@@ -64,7 +63,7 @@ def streamable(system, meas, options, traces, backend):
             return False
         if m in ("rate", "period") and not _fixed(options.get("threshold")):
             return False
-    return _module(system._k, features(meas)) is not None
+    return _module(system, features(meas)) is not None
 
 
 def _fixed(thr):
@@ -90,24 +89,29 @@ def features(meas):
     return "".join(f for f in FEATURES if f in need)
 
 
-def _module(kmod, feats):
-    """The streaming module of kernel module ``kmod`` for accumulator groups
-    ``feats`` (None if codegen's loops are not in the form
-    :mod:`nbblox.compile.stream` expects)."""
+def _module(system, feats, plan=None):
+    """The streaming module of ``system``'s kernels (or of the lockstep
+    ``plan``'s) for accumulator groups ``feats``: the same variant of the
+    same statements plus the ``stream_<m>`` loops (None if codegen's loops do
+    not mark what :mod:`nbblox.compile.stream` replaces)."""
+    kmod = system._k if plan is None else plan.module
     key = (kmod.__name__, feats)
     with _lock:
         if key in _mods:
             return _mods[key]
-    methods = [m for m in schemes.NAMES if hasattr(kmod, f"run_{m}")]
-    src = stream_source(Path(kmod.__file__).read_text(), methods, feats)
+    if plan is None:
+        L = system.layout
+        src = variant_source(kernel_key(L), L, system.fastmath, stream=feats)
+    else:
+        src = plan.source(stream=feats)
     mod = load_module(src) if src is not None else None
     with _lock:
         _mods[key] = mod
     return mod
 
 
-def _kernel(kmod, method, parallel, feats):
-    return getattr(_module(kmod, feats), f"{'sbatch' if parallel else 'sserial'}_{method}")
+def _kernel(system, method, parallel, feats, plan=None):
+    return getattr(_module(system, feats, plan), f"{'sbatch' if parallel else 'sserial'}_{method}")
 
 
 def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, thr,
@@ -129,7 +133,7 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
     if n == 0:
         return acc, steps, bad
     if not use_lockstep(system, n):
-        _kernel(system._k, method, parallel, feats)(X, P, W, system.layout.src, system.layout.dst,
+        _kernel(system, method, parallel, feats)(X, P, W, system.layout.src, system.layout.dst,
                                              *args, rec, int(k0), float(thr), acc, steps, bad)
         return np.moveaxis(acc, 1, 2), steps, bad
     L = system.layout
@@ -143,8 +147,9 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         m, nb = b - a, x_big.shape[0]
         bacc = np.zeros((nb, NACC, B * R))
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
-        _kernel(plan.module, method, parallel, feats)(x_big, p_big, w_big, src, dst, *args, rec_big,
-                                               int(k0), float(thr), bacc, bsteps, bbad)
+        kernel = _kernel(system, method, parallel, feats, plan)
+        kernel(x_big, p_big, w_big, src, dst, *args, rec_big, int(k0), float(thr), bacc, bsteps,
+               bbad)
         acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
         rows = np.repeat(np.arange(nb), B)[:m]
         steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]
@@ -154,7 +159,7 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
             sx = X0[i].copy()
             sacc, ss, sb = np.zeros((i.size, NACC, R)), np.zeros(i.size, np.int64), \
                 np.full(i.size, -1, np.int64)
-            _kernel(system._k, method, parallel, feats)(sx, P[i].copy(), W[i].copy(), L.src, L.dst,
+            _kernel(system, method, parallel, feats)(sx, P[i].copy(), W[i].copy(), L.src, L.dst,
                                                  *args, rec, int(k0), float(thr), sacc, ss, sb)
             X[i], acc[i], steps[i], bad[i] = sx, sacc, ss, sb
     return np.moveaxis(acc, 1, 2), steps, bad
