@@ -555,13 +555,15 @@ def equation_columns(page):
 
 def plot_frames(page):
     """Every rendered Bokeh plot's data frame (the area inside the axes):
-    ``[{"title", "width", "height"}]`` in CSS pixels.  A legend or title that
+    ``[{"title", "width", "height", "axes"}]`` in CSS pixels, ``axes`` false for
+    a drawing without visible axes (a circuit diagram).  A legend or title that
     eats the height leaves a flat strip of data."""
     return page.evaluate("""() => [...Bokeh.index.query(
           v => v.frame != null && v.model != null && 'title' in v.model)]
       .filter(v => v.el && v.el.isConnected && v.el.getBoundingClientRect().width > 0)
       .map(v => ({title: (v.model.title && v.model.title.text) || '',
-                  width: Math.round(v.frame.bbox.width), height: Math.round(v.frame.bbox.height)}))""")
+                  width: Math.round(v.frame.bbox.width), height: Math.round(v.frame.bbox.height),
+                  axes: [...(v.model.left || []), ...(v.model.below || [])].some(a => a.visible)}))""")
 
 
 def track_requests(page):

@@ -37,8 +37,10 @@ def same(a, b, path="result"):
     assert a == b, f"{path}: {a!r} != {b!r}"
 
 
-#: attributes that are not data (live links, caches, file provenance)
-NOT_DATA = {"system", "_index", "_vectors", "_saved", "_circuit_json", "_circuit_cache",
+#: attributes that are not data (live links, caches, file provenance; a branch's
+#: ``serial`` is its creation order in this process and ``start`` a link to the point
+#: of another branch it was started at, both for laying out a figure's labels)
+NOT_DATA = {"serial", "start", "system", "_index", "_vectors", "_saved", "_circuit_json", "_circuit_cache",
             "_state_names", "_parameter_units", "solution", "data", "_model"}
 
 
