@@ -2,6 +2,10 @@
 two states (from :func:`nbblox.phase_plane`), the current run, and
 trajectories started by a click (a HoloViews Tap stream).  Redrawn in place
 from a Pipe; the window grows to hold what was drawn, it never hugs one run.
+The nullclines, field and fixed points are computed again only when the
+parameters, connection weights or window changed; a run that changed only
+the trajectory (run length, step, method) patches the trajectory's line in a
+notebook (:func:`.push.patch_curve`) instead of rendering the view again.
 """
 from __future__ import annotations
 
@@ -46,6 +50,10 @@ class PhasePlaneView:
         self.tap.add_subscriber(self._on_tap, precedence=0.1)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe, self.tap])
         self.payload = None
+        self.analyses = 0         # phase_plane() calls (nullclines, field, fixed points)
+        self.renders = 0          # portraits built (_render calls)
+        self._analysis = (None, None)   # (key, payload fields) of the last analysis
+        self._panes = []          # the panes made by panel() (patched in a notebook)
 
     # -- data --------------------------------------------------------------------------
     def _ranges(self, sol, fixed=()):
@@ -78,15 +86,22 @@ class PhasePlaneView:
         xr, yr = self._ranges(sol, self.fixed)
         out = dict(xr=xr, yr=yr, traj=self._decimated(sol, 3000), grid=None, xl=[], yl=[],
                    fixed=[], taps=[], message="")
+        key = (tuple(sorted(params.items())), tuple(sorted(self.ex._weights.applied.items())),
+               tuple(xr), tuple(yr))
+        if key == self._analysis[0]:
+            return dict(out, key=key, **self._analysis[1], taps=self.taps)
         try:
+            self.analyses += 1
             pp = phase_plane(s, x=self.xy[0], y=self.xy[1], params=params, xlim=xr, ylim=yr,
                              resolution=self.grid, arrows=self.arrows)
         except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
             return dict(out, message=f"no nullclines: {exc}")
+        fields = dict(grid=(pp.grid_x, pp.grid_y, pp.u, pp.v), xl=pp.nullclines["x"],
+                      yl=pp.nullclines["y"], fixed=list(pp.fixed_points))
+        self._analysis = (key, fields)
         # restart the clicked trajectories under the new parameters
         taps = [self._trajectory(x, y, params) for x, y, *_ in self.taps]
-        return dict(out, grid=(pp.grid_x, pp.grid_y, pp.u, pp.v), xl=pp.nullclines["x"],
-                    yl=pp.nullclines["y"], fixed=list(pp.fixed_points), taps=taps)
+        return dict(out, key=key, **fields, taps=taps)
 
     def _decimated(self, sol, n):
         _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), n)
@@ -94,9 +109,24 @@ class PhasePlaneView:
 
     def send(self, payload):
         """Show a payload made by ``prepare`` (on the thread that owns the plot)."""
+        old = self.payload
         self.fixed, self.taps = payload["fixed"], payload["taps"]
         self.payload = payload
+        if old is not None and old.get("key") is not None and old.get("key") == \
+                payload.get("key") and old["taps"] is payload["taps"] and self._patch(payload):
+            return
         self.pipe.send(payload)
+
+    def _patch(self, payload):
+        """Only the trajectory changed: patch its line in the rendered notebook
+        plots; False if the view must be rendered again."""
+        from .push import patch_curve
+        if not self._panes or not all(patch_curve(p, "trajectory", *payload["traj"])
+                                      for p in self._panes):
+            return False
+        self.pipe.update(data=payload)
+        self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
+        return True
 
     def update(self, sol):
         """Recompute and redraw for a run."""
@@ -134,6 +164,7 @@ class PhasePlaneView:
     # -- drawing -------------------------------------------------------------------------
     def _render(self, data, x=None, y=None):
         data = self.payload if self.payload is not None else data
+        self.renders += 1
         look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
                     docs=tuple(state_doc(self.ex.system, v) for v in self.xy),
                     title="phase plane (click to start a trajectory)", framewise=True,
@@ -149,6 +180,8 @@ class PhasePlaneView:
             xlim=data["xr"], ylim=data["yr"], **look))
 
     def panel(self):
-        return view_pane(self.dmap)
+        pane = view_pane(self.dmap)
+        self._panes.append(pane)
+        return pane
 
 
