@@ -101,3 +101,31 @@ def test_weight_slider_continues_the_branch_again():
     # b.E at a.P = 1 on each branch (a stable branch, one equilibrium per P here)
     at = [np.interp(1.0, br.param_values, br.states["b.E"]) for br in (before, after)]
     assert abs(at[1] - at[0]) > 1e-3, at
+
+
+def _layer(plot, prefix):
+    src, = [s.handles["source"] for s in plot.subplots.values()
+            if getattr(s.current_frame, "label", "").startswith(prefix)]
+    return {k: np.asarray(v, float) for k, v in src.data.items()}
+
+
+def test_phase_plane_parameter_move_patches_every_layer(ex):
+    pp = ex.phase_plane
+    ex.set({"ml.g_L": 2.0, "ml.I": 90.0})
+    ex.bifurcation.wait(60)
+    kinds = [f.stability for f in pp.fixed]
+    ex.set({"ml.I": 90.5})                 # a small move: the same kind of fixed point
+    assert [f.stability for f in pp.fixed] == kinds
+    analyses, renders = pp.analyses, pp.renders
+    plot = _plot(pp._panes[0])
+    before = _layer(plot, "V-nullcline")
+    ex.set({"ml.I": 91.0})
+    assert pp.analyses == analyses + 1     # nullclines of the new parameters ...
+    assert pp.renders == renders           # ... written into the drawn glyphs, no render
+    assert _plot(pp._panes[0]) is plot
+    drawn = _layer(plot, "V-nullcline")
+    want, = [e for e in pp._element(pp.payload) if e.label.startswith("V-nullcline")]
+    assert not np.array_equal(drawn["ml.w"], before["ml.w"], equal_nan=True)
+    assert np.allclose(drawn["ml.w"], want.dimension_values("ml.w"), equal_nan=True)
+    xr = plot.handles["x_range"]
+    assert (xr.start, xr.end) == tuple(pp.payload["xr"])

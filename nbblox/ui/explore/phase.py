@@ -5,7 +5,9 @@ from a Pipe; the window grows to hold what was drawn, it never hugs one run.
 The nullclines, field and fixed points are computed again only when the
 parameters, connection weights or window changed; a run that changed only
 the trajectory (run length, step, method) patches the trajectory's line in a
-notebook (:func:`.push.patch_curve`) instead of rendering the view again.
+notebook (:func:`.push.patch_curve`); a parameter move that keeps the window
+and the kinds of fixed point patches every layer's data
+(:func:`.push.patch_overlay`) instead of rendering the view again.
 """
 from __future__ import annotations
 
@@ -112,19 +114,27 @@ class PhasePlaneView:
         old = self.payload
         self.fixed, self.taps = payload["fixed"], payload["taps"]
         self.payload = payload
-        if old is not None and old.get("key") is not None and old.get("key") == \
-                payload.get("key") and old["taps"] is payload["taps"] and self._patch(payload):
+        if self._patch(old, payload):
             return
         self.pipe.send(payload)
 
-    def _patch(self, payload):
-        """Only the trajectory changed: patch its line in the rendered notebook
-        plots; False if the view must be rendered again."""
-        from .push import patch_curve
-        if not self._panes or not all(patch_curve(p, "trajectory", *payload["traj"])
-                                      for p in self._panes):
+    def _patch(self, old, new):
+        """Patch the rendered notebook plots in place if only data changed: the
+        trajectory alone (same analysis), or the field, nullclines, fixed points
+        and trajectory in the same window, title and legend (the same kinds of
+        fixed point).  False if the view must be rendered again."""
+        from .push import patch_curve, patch_overlay
+        if not self._panes or old is None or old.get("key") is None or new.get("key") is None:
             return False
-        self.pipe.update(data=payload)
+        if old["key"] == new["key"] and old["taps"] is new["taps"]:
+            ok = all(patch_curve(p, "trajectory", *new["traj"]) for p in self._panes)
+        else:
+            el = self._element(new)
+            lims = (old["xr"], old["yr"], new["xr"], new["yr"])
+            ok = all(patch_overlay(p, el, lims) for p in self._panes)
+        if not ok:
+            return False
+        self.pipe.update(data=new)
         self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
         return True
 
@@ -163,8 +173,10 @@ class PhasePlaneView:
 
     # -- drawing -------------------------------------------------------------------------
     def _render(self, data, x=None, y=None):
-        data = self.payload if self.payload is not None else data
         self.renders += 1
+        return self._element(self.payload if self.payload is not None else data)
+
+    def _element(self, data):
         look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
                     docs=tuple(state_doc(self.ex.system, v) for v in self.xy),
                     title="phase plane (click to start a trajectory)", framewise=True,

@@ -18,7 +18,12 @@ an unexpected plot) it returns False and the caller sends through the Pipe.
 moved (the continued parameter): the Span of the VLine and the title text
 change, the branches' glyphs are not touched (a re-render cost ~0.6 s at load
 ~10).  ``patch_curve`` puts new (x, y) into one labelled Curve of an Overlay
-(the phase plane's trajectory when the nullclines did not change).
+(the phase plane's trajectory when the nullclines did not change);
+``patch_overlay`` puts every layer of a new Overlay of the same layers (types,
+labels, order) into the rendered sources, each converted by its own
+HoloViews subplot (``get_data``), so the glyphs get what a render would give
+them (the phase plane after a parameter move: ~1 ms per layer against a
+render of ~0.1-0.25 s).
 """
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ import numpy as np
 
 from ...viz.style import y_range
 
-__all__ = ["batched", "patch_timeseries", "patch_cursor", "patch_curve", "quick_comm"]
+__all__ = ["batched", "patch_timeseries", "patch_cursor", "patch_curve", "patch_overlay",
+           "quick_comm"]
 
 # Panel's page-side CommManager waits ``debounce`` ms (default 50) before it sends a widget
 # change to the kernel; the explorer throttles in the kernel (the latest value wins, and the
@@ -246,4 +252,64 @@ def patch_curve(pane, label, x, y):
         todo.append((src, names))
     for src, (xn, yn) in todo:
         src.data = {xn: np.asarray(x, float), yn: np.asarray(y, float)}
+    return True
+
+
+def patch_overlay(pane, overlay, ranges=None):
+    """Put the data of every layer of ``overlay`` into the rendered plots of
+    ``pane``; only if the rendered Overlay has the same layers (element type
+    and label, in order), each drawn from one ColumnDataSource with the same
+    columns.  ``ranges`` = ``(old_xlim, old_ylim, new_xlim, new_ylim)`` moves
+    Range1d axes that show exactly the old limits (a plot drawn with explicit
+    limits) to the new ones.  Title, legend and styles are not touched: the
+    caller makes sure they did not change.
+
+    Returns
+    -------
+    bool
+        False if nothing was touched.
+
+    Examples
+    --------
+    >>> import panel as pn, holoviews as hv
+    >>> patch_overlay(pn.pane.HoloViews(None), hv.Overlay([hv.Curve([])]))
+    False
+    """
+    plots = _notebook_plots(pane)
+    if plots is None:
+        return False
+    from bokeh.models import Range1d
+    layers = list(overlay)
+    todo, axes = [], []
+    for plot in plots:
+        # a DynamicMap's OverlayPlot keeps a hidden subplot for every layer it ever
+        # drew (a kind of fixed point gone): the shown ones must be the new layers
+        subs = [sub for sub in getattr(plot, "subplots", {}).values()
+                if getattr(sub.handles.get("glyph_renderer"), "visible", False)]
+        if len(subs) != len(layers):
+            return False
+        if ranges is not None:
+            for rng, was, new in ((plot.handles.get("x_range"), ranges[0], ranges[2]),
+                                  (plot.handles.get("y_range"), ranges[1], ranges[3])):
+                if not isinstance(rng, Range1d) or (rng.start, rng.end) != tuple(was):
+                    return False
+                axes.append((rng, tuple(new)))
+        for sub, el in zip(subs, layers):
+            old = getattr(sub, "current_frame", None)
+            src = sub.handles.get("source")
+            if type(old) is not type(el) or old.label != el.label or src is None:
+                return False
+            try:
+                data, _, _ = sub.get_data(el, getattr(sub, "current_ranges", None) or {}, {})
+            except Exception:     # a layer HoloViews cannot convert alone: render instead
+                return False
+            if not isinstance(data, dict) or set(data) != set(src.data):
+                return False
+            todo.append((sub, el, src, data))
+    for sub, el, src, data in todo:
+        src.data = data
+        sub.current_frame = el
+    for rng, (a, b) in axes:
+        if (rng.start, rng.end) != (a, b):
+            rng.update(start=a, end=b, reset_start=a, reset_end=b)
     return True
