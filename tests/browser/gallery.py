@@ -15,6 +15,10 @@
   (Morris-Lecar) in JupyterLab after a non-continued parameter moved, while
   its limit-cycle branch is computed in the background (held back by the
   notebook until the first picture is taken), then after it is drawn;
+* ``cycles_cursor.png`` and ``cycles_cursor_rendered.png``: the same after the
+  continued parameter moved (the cursor and the phase plane's layers patched
+  in place in the page), then after both views were rendered again at the
+  same value: the two should look the same;
 * ``lesson_NN_page.png`` and ``lesson_NN_fig_K.png``: every lesson served by
   ``nbblox serve`` (the whole page, then each cell that draws a figure).
 
@@ -199,6 +203,18 @@ def cycles(out):
         lab.wait_kernel(page, "ex.bifurcation.pending", lambda v: not v, timeout_ms=300_000)
         page.wait_for_timeout(3000)
         out_area.screenshot(path=str(out / "cycles_drawn.png"))
+        lab.kernel_exec(page, "_n = ex.phase_plane.renders\n"
+                              "ex.controls.sync({'ml.I': 93.0}); ex.request({'ml.I': 93.0})")
+        lab.wait_kernel(page, "ex.last.params['ml.I']", lambda v: v == 93.0)
+        page.wait_for_timeout(3000)
+        out_area.screenshot(path=str(out / "cycles_cursor.png"))
+        print("cycles: cursor moves patched in place:",
+              lab.kernel_json(page, "ex.bifurcation.cursor_patches"),
+              "; phase plane rendered again:", lab.kernel_json(page, "ex.phase_plane.renders - _n"))
+        lab.kernel_exec(page, "ex.bifurcation.pipe.send(ex.bifurcation.pipe.data); "
+                              "ex.phase_plane.pipe.send(ex.phase_plane.payload)")
+        page.wait_for_timeout(4000)
+        out_area.screenshot(path=str(out / "cycles_cursor_rendered.png"))
 
 
 def main(argv=None):

@@ -112,7 +112,8 @@ def test_a_superseded_cycle_branch_is_discarded(ml_sys, gated):
     # both ran (the first could not see its cancel inside the gate), only the last is drawn
     assert calls[1:] == [pytest.approx(g0 + 0.05), pytest.approx(g0 + 0.10)]
     assert bv.cycles.test_call == 2 and not bv.pending
-    assert bv._key == tuple(sorted((k, v) for k, v in ex.params.items() if k != "ml.I"))
+    # the key: the other parameters and the connection weights (none here)
+    assert bv._key == (tuple(sorted((k, v) for k, v in ex.params.items() if k != "ml.I")), ())
     assert bv.worker._thread is None                   # no worker left behind
 
 

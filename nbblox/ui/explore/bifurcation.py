@@ -55,6 +55,9 @@ class BifurcationView:
         self._where, self._data, self._run, self._cycles_ms = (None, None), None, 0, float("nan")
         self.timings = []   # per cycle branch drawn: run number, compute ms, wall time drawn
         self.y = ex.vars[0]
+        self.renders = 0            # diagrams built (_render calls)
+        self.cursor_patches = 0     # moves shown by moving the cursor in place
+        self._panes = []            # the panes made by panel() (patched in a notebook)
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
 
@@ -65,7 +68,9 @@ class BifurcationView:
         params = sol.params
         out = {"value": params[self.param], "run": self.ex.n_runs + 1}
         others = {k: v for k, v in params.items() if k != self.param}
-        key = tuple(sorted(others.items()))
+        # the connection weights are part of the dynamics too (a weight slider
+        # moved: continue again)
+        key = (tuple(sorted(others.items())), tuple(sorted(self.ex._weights.applied.items())))
         if key == self._key:
             return out
         branch, message = None, ""
@@ -98,7 +103,28 @@ class BifurcationView:
                 self._where, self._run = _owner(), payload["run"]
                 self.worker.submit(lambda: self._continue_cycles(hopf), self._arrived)
         self._data = {"value": payload["value"], "run": payload["run"]}
+        if "key" not in payload and self._patch(self._data):
+            return
         self.pipe.send(self._data)
+
+    def _patch(self, data):
+        """Only the cursor moved: move it in the rendered notebook plots (the
+        branches stay as drawn, see :func:`.push.patch_cursor`); False if the
+        view must be re-rendered."""
+        from .push import patch_cursor
+        title = self._title(data["value"])
+        # every pane or none: a pane left out would keep the old cursor
+        if not self._panes or not all(patch_cursor(p, data["value"], title)
+                                      for p in self._panes):
+            return False
+        self.pipe.update(data=data)        # the rendered plot already shows it
+        self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
+        self.cursor_patches += 1
+        return True
+
+    def _title(self, v):
+        notes = [self.message] + (["computing the limit-cycle branch…"] if self.pending else [])
+        return " — ".join([f"{self.param} = {v:.4g}"] + [n for n in notes if n])
 
     def update(self, sol):
         """Recompute (if needed) and move the cursor for a run."""
@@ -174,12 +200,14 @@ class BifurcationView:
                             self.y)]
         cursor = hv.VLine(v, label="current value").opts(
             backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
-        notes = [self.message] + (["computing the limit-cycle branch…"] if self.pending else [])
-        title = " — ".join([f"{self.param} = {v:.4g}"] + [n for n in notes if n])
-        return live_look(hv.Overlay(els + [cursor]).opts(backend="bokeh", title=literal(title),
+        self.renders += 1
+        return live_look(hv.Overlay(els + [cursor]).opts(backend="bokeh",
+                                                     title=literal(self._title(v)),
                                                      show_legend=True, framewise=True))
 
     def panel(self):
-        return view_pane(self.dmap)
+        pane = view_pane(self.dmap)
+        self._panes.append(pane)
+        return pane
 
 

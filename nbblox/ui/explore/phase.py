@@ -2,6 +2,12 @@
 two states (from :func:`nbblox.phase_plane`), the current run, and
 trajectories started by a click (a HoloViews Tap stream).  Redrawn in place
 from a Pipe; the window grows to hold what was drawn, it never hugs one run.
+The nullclines, field and fixed points are computed again only when the
+parameters, connection weights or window changed; a run that changed only
+the trajectory (run length, step, method) patches the trajectory's line in a
+notebook (:func:`.push.patch_curve`); a parameter move that keeps the window
+and the kinds of fixed point patches every layer's data
+(:func:`.push.patch_overlay`) instead of rendering the view again.
 """
 from __future__ import annotations
 
@@ -46,6 +52,10 @@ class PhasePlaneView:
         self.tap.add_subscriber(self._on_tap, precedence=0.1)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe, self.tap])
         self.payload = None
+        self.analyses = 0         # phase_plane() calls (nullclines, field, fixed points)
+        self.renders = 0          # portraits built (_render calls)
+        self._analysis = (None, None)   # (key, payload fields) of the last analysis
+        self._panes = []          # the panes made by panel() (patched in a notebook)
 
     # -- data --------------------------------------------------------------------------
     def _ranges(self, sol, fixed=()):
@@ -78,15 +88,22 @@ class PhasePlaneView:
         xr, yr = self._ranges(sol, self.fixed)
         out = dict(xr=xr, yr=yr, traj=self._decimated(sol, 3000), grid=None, xl=[], yl=[],
                    fixed=[], taps=[], message="")
+        key = (tuple(sorted(params.items())), tuple(sorted(self.ex._weights.applied.items())),
+               tuple(xr), tuple(yr))
+        if key == self._analysis[0]:
+            return dict(out, key=key, **self._analysis[1], taps=self.taps)
         try:
+            self.analyses += 1
             pp = phase_plane(s, x=self.xy[0], y=self.xy[1], params=params, xlim=xr, ylim=yr,
                              resolution=self.grid, arrows=self.arrows)
         except (NbbloxError, ValueError, np.linalg.LinAlgError) as exc:
             return dict(out, message=f"no nullclines: {exc}")
+        fields = dict(grid=(pp.grid_x, pp.grid_y, pp.u, pp.v), xl=pp.nullclines["x"],
+                      yl=pp.nullclines["y"], fixed=list(pp.fixed_points))
+        self._analysis = (key, fields)
         # restart the clicked trajectories under the new parameters
         taps = [self._trajectory(x, y, params) for x, y, *_ in self.taps]
-        return dict(out, grid=(pp.grid_x, pp.grid_y, pp.u, pp.v), xl=pp.nullclines["x"],
-                    yl=pp.nullclines["y"], fixed=list(pp.fixed_points), taps=taps)
+        return dict(out, key=key, **fields, taps=taps)
 
     def _decimated(self, sol, n):
         _, T = downsample(sol.t, np.vstack([sol[v] for v in self.xy]), n)
@@ -94,9 +111,32 @@ class PhasePlaneView:
 
     def send(self, payload):
         """Show a payload made by ``prepare`` (on the thread that owns the plot)."""
+        old = self.payload
         self.fixed, self.taps = payload["fixed"], payload["taps"]
         self.payload = payload
+        if self._patch(old, payload):
+            return
         self.pipe.send(payload)
+
+    def _patch(self, old, new):
+        """Patch the rendered notebook plots in place if only data changed: the
+        trajectory alone (same analysis), or the field, nullclines, fixed points
+        and trajectory in the same window, title and legend (the same kinds of
+        fixed point).  False if the view must be rendered again."""
+        from .push import patch_curve, patch_overlay
+        if not self._panes or old is None or old.get("key") is None or new.get("key") is None:
+            return False
+        if old["key"] == new["key"] and old["taps"] is new["taps"]:
+            ok = all(patch_curve(p, "trajectory", *new["traj"]) for p in self._panes)
+        else:
+            el = self._element(new)
+            lims = (old["xr"], old["yr"], new["xr"], new["yr"])
+            ok = all(patch_overlay(p, el, lims) for p in self._panes)
+        if not ok:
+            return False
+        self.pipe.update(data=new)
+        self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
+        return True
 
     def update(self, sol):
         """Recompute and redraw for a run."""
@@ -133,7 +173,10 @@ class PhasePlaneView:
 
     # -- drawing -------------------------------------------------------------------------
     def _render(self, data, x=None, y=None):
-        data = self.payload if self.payload is not None else data
+        self.renders += 1
+        return self._element(self.payload if self.payload is not None else data)
+
+    def _element(self, data):
         look = dict(units=tuple(state_unit(self.ex.system, v) for v in self.xy),
                     docs=tuple(state_doc(self.ex.system, v) for v in self.xy),
                     title="phase plane (click to start a trajectory)", framewise=True,
@@ -149,6 +192,8 @@ class PhasePlaneView:
             xlim=data["xr"], ylim=data["yr"], **look))
 
     def panel(self):
-        return view_pane(self.dmap)
+        pane = view_pane(self.dmap)
+        self._panes.append(pane)
+        return pane
 
 

@@ -73,6 +73,11 @@ class Weights:
     def __contains__(self, name):
         return name in self._index
 
+    @property
+    def applied(self):
+        """The weights last written into the System (``{label: weight}``)."""
+        return dict(self._applied)
+
     def info(self, label):
         """Slider metadata of a weight (range: up to three times the circuit's value)."""
         return self._infos[label]
