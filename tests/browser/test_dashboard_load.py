@@ -4,12 +4,13 @@ plot of its own latest parameters (sessions that made the same moves show
 identical data, different moves differ), with no error in any page or in the
 server log.  Server memory is sampled from /proc and reported (baseline, peak,
 per session, after the sessions close), with each page's ready time (request to
-first settled run; median and p95) -- into bench/results/dashboard_load.json
-for bench/RESULTS.md (measured, never asserted as a time).  The app is the time-series dashboard
+first settled run; median and p95) -- into artifacts/, and with NBBLOX_RECORD_BENCH=1 into
+bench/results/dashboard_load.json for bench/RESULTS.md (measured, never asserted as a time).  The app is the time-series dashboard
 of notebooks/dashboard_pair.py: on this 2-core machine shared with other work,
 ten sessions that also recompute a phase plane on every move need more than
 the two minutes a session is given to settle."""
 import json
+import os
 import re
 import time
 
@@ -193,7 +194,8 @@ def test_twenty_sessions_ten_moves_each(tmp_path):
              "build_s": quantiles(builds),
              "rss_mb": mem, "load_avg": open("/proc/loadavg").read().split()[:3]}, indent=1)
         (lab.ARTIFACTS / "dashboard_load.json").write_text(report)
-        (lab.REPO / "bench" / "results" / "dashboard_load.json").write_text(report)
+        if os.environ.get("NBBLOX_RECORD_BENCH"):   # never edit the repository on a plain run
+            (lab.REPO / "bench" / "results" / "dashboard_load.json").write_text(report)
         assert open_sessions(log) == 0
         first_growth = mem["peak"] - mem["baseline"]
         assert mem["after_second_round"] - mem["after_close"] < 0.5 * first_growth + 10, mem
