@@ -184,6 +184,14 @@ def _notebook_plots(pane):
     return plots
 
 
+def _layers(plot, kind, label=None):
+    """The subplots of a rendered Overlay showing an element of type ``kind``
+    (and label ``label``, if given)."""
+    return [sub for sub in getattr(plot, "subplots", {}).values()
+            if isinstance(getattr(sub, "current_frame", None), kind)
+            and (label is None or sub.current_frame.label == label)]
+
+
 def patch_cursor(pane, value, title):
     """Move the VLine of the rendered Overlay in ``pane`` to ``value`` and set
     the plot's title to ``title``; nothing else of the plot is touched.
@@ -207,8 +215,7 @@ def patch_cursor(pane, value, title):
         return False
     todo = []
     for plot in plots:
-        spans = [sub.handles.get("glyph") for sub in getattr(plot, "subplots", {}).values()
-                 if isinstance(getattr(sub, "current_frame", None), hv.VLine)]
+        spans = [sub.handles.get("glyph") for sub in _layers(plot, hv.VLine)]
         xr, t = plot.handles.get("x_range"), getattr(plot.handles.get("plot"), "title", None)
         if len(spans) != 1 or not isinstance(spans[0], Span) or t is None or \
                 not isinstance(xr, Range1d) or not (min(xr.start, xr.end) <= value
@@ -238,9 +245,7 @@ def patch_curve(pane, label, x, y):
         return False
     todo = []
     for plot in plots:
-        subs = [sub for sub in getattr(plot, "subplots", {}).values()
-                if isinstance(getattr(sub, "current_frame", None), hv.Curve)
-                and sub.current_frame.label == label]
+        subs = _layers(plot, hv.Curve, label)
         src = subs[0].handles.get("source") if len(subs) == 1 else None
         if src is None:
             return False
