@@ -90,6 +90,26 @@ def test_missing_peer_venv_is_reported(tmp_path):
     assert all(not ok and "no peer venv" in why for ok, why in out.values())
 
 
+def test_a_plain_bench_run_installs_nothing(tmp_path, monkeypatch):
+    """``python -m bench`` without ``--install-peers`` runs no pip and creates
+    no venv (bugs2, session 30: it installed the peers unless --no-peers)."""
+    import subprocess
+    from bench.__main__ import main, parse
+    ran, venv = [], tmp_path / "venv"
+    with monkeypatch.context() as m:
+        m.setattr(subprocess, "run", lambda *a, **k: ran.append(a) or 1 / 0)
+        assert peers_env.ensure(venv, log=lambda *a: None) == {}
+    assert not venv.exists() and ran == []
+    assert parse([]).install_peers is False and parse(["--install-peers"]).install_peers
+    asked = []
+    monkeypatch.setattr(peers_env, "ensure", lambda **k: asked.append(k["install"]) or {})
+    monkeypatch.setattr(peers_env, "probe", lambda: {"brian2": (False, "no peer venv")})
+    for argv in ([], ["--install-peers"]):
+        main(argv + ["--no-cases", "--no-targets", "--no-scaling", "--out", str(tmp_path)])
+    assert asked == [False, True]
+    assert "brian2: NOT AVAILABLE" in (tmp_path / "RESULTS.md").read_text()
+
+
 def test_workload_references():
     # Hopf points of the HH squid axon: I ~ 9.78 and ~ 154.5 uA/cm^2
     # (Rinzel & Miller 1980, Math Biosci 49:27-59, doi:10.1016/0025-5564(80)90109-1)

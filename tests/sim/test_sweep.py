@@ -306,3 +306,29 @@ def test_lockstep_divergence_is_reported_per_instance():
     for k in (0, LANES + 2, n - 2):            # neighbours of the diverged runs are intact
         sol = nb.simulate(b, 20.0, dt=0.1, params={"g.r": r[k]})
         assert res["max"].values[k, 0] == sol["g.x"].max()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_batch_module_is_printed_from_statements(fhn_system, parallel):
+    """The CPU sweep's batch module is statements of compile.ir printed once
+    (cpu.batch_stmts; it was a ``.format`` template, bugs2 session 30), and
+    its batch_/serial_ loops give simulate's runs bit for bit."""
+    from nbblox.compile.ir import render
+    from nbblox.compile.schemes import NAMES
+    from nbblox.sim.sweep.cpu import batch_module, batch_stmts, run_chunk
+    k = fhn_system._k
+    methods = [m for m in NAMES if hasattr(k, f"run_{m}")]
+    mod = batch_module(fhn_system)
+    with open(mod.__file__) as fh:
+        assert fh.read() == render(batch_stmts(k.__name__, methods)) + "\n"
+    assert all(hasattr(mod, f"{b}_{m}") for m in methods for b in ("batch", "serial"))
+    P = np.tile(np.asarray([fhn_system.params[n] for n in fhn_system.param_names]), (3, 1))
+    P[:, fhn_system.param_names.index("fhn.I")] = [0.2, 0.9, 1.3]
+    X = np.tile(np.asarray(fhn_system.x0, dtype=float), (3, 1))
+    rec = np.arange(X.shape[1], dtype=np.int64)
+    out_t, out_x, steps, bad, nrec = run_chunk(fhn_system, "rk4", X, P, 0.0, 0.05, 400, 2,
+                                               rec, parallel=parallel)
+    assert (bad == -1).all() and (steps == 400).all()
+    for r, I in enumerate([0.2, 0.9, 1.3]):
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, stride=2, params={"fhn.I": I})
+        np.testing.assert_array_equal(out_x[r], sol.values)
