@@ -292,6 +292,32 @@ def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
         s.weights[:] = base
 
 
+def test_uncoupled_lockstep_is_one_call_so_threads_share_every_block(fhn_system, monkeypatch):
+    # the tail as a second kernel call left one numba thread idle (spinning) while the
+    # other ran it; uncoupled layouts pad the tail to LANES and make one call
+    from nbblox.sim.sweep import lockstep, stream
+    from nbblox.sim.sweep.lockstep import LANES, TAIL_LANES, blocks
+    assert blocks(fhn_system, 2 * LANES + 5) == [(0, 2 * LANES + 5, LANES)]
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="pair")
+    c.connect(a, b, weight=1.0)
+    assert blocks(nb.compile(c), 2 * LANES + 5) == [(0, 2 * LANES, LANES),
+                                                     (2 * LANES, 2 * LANES + 5, TAIL_LANES)]
+    calls = []
+    real = lockstep.pack_block
+
+    def spy(system, X, *args):
+        calls.append(X.shape[0])
+        return real(system, X, *args)
+    monkeypatch.setattr(stream, "pack_block", spy)
+    I = np.linspace(0.0, 2.0, 2 * LANES + 5)
+    res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=20.0, dt=0.05, measure="max")
+    assert calls == [I.size]
+    for k in (0, I.size - 1):    # the padded last block still gives each its own run
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, params={"fhn.I": I[k]})
+        np.testing.assert_array_equal(res["max"].values[k], sol.values.max(axis=1))
+
+
 def test_lockstep_divergence_is_reported_per_instance():
     from nbblox.sim.sweep.lockstep import LANES
     b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})

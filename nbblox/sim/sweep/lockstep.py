@@ -34,7 +34,7 @@ from ...compile.cache import load_module
 from ...compile.kernels import variant_source
 from ...compile.layout import Coupling, Group, Layout, States
 
-__all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep", "tail_lanes"]
+__all__ = ["LANES", "TAIL_LANES", "lockstep_plan", "use_lockstep", "tail_lanes", "blocks"]
 
 #: replicas per lockstep block (a block is one numba task; blocks run in parallel);
 #: a multiple of 8 so the instance loops vectorise without a remainder (AVX-512)
@@ -81,6 +81,29 @@ def tail_lanes(system):
     32
     """
     return LANES if system.layout.src.size == 0 else TAIL_LANES
+
+
+def blocks(system, n):
+    """The lockstep calls for ``n`` instances: ``[(a, b, lanes), ...]``, each
+    one kernel call over instances ``a .. b-1`` in blocks of ``lanes``.
+
+    Uncoupled layouts (tail padded to :data:`LANES`, :func:`tail_lanes`)
+    run as *one* call, so the numba threads share every block: with the
+    tail as a second call, 1000 instances were 31 blocks on 2 threads (16
+    and 15) and then one block while the other thread waited, spinning
+    (libgomp's default wait policy counts that as CPU time).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> blocks(nb.compile(nb.blox.FitzHughNagumo(name="fhn")), 1000)
+    [(0, 1000, 32)]
+    """
+    B = tail_lanes(system)
+    if B == LANES:
+        return [(0, n, LANES)] if n else []
+    n_main = (n // LANES) * LANES
+    return [(a, b, k) for a, b, k in ((0, n_main, LANES), (n_main, n, B)) if b > a]
 
 
 def _replicated_layout(L, B):
