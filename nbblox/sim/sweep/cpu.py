@@ -21,7 +21,7 @@ from ...compile import schemes
 from ...compile.cache import load_module
 from ...compile.ir import Assign, Blank, For, Func, Return, Verbatim, render_lines
 from ...exceptions import SimulationError
-from .lockstep import LANES, pack_block, tail_lanes, use_lockstep
+from .lockstep import blocks, pack_block, use_lockstep
 
 __all__ = ["run_chunk", "batch_module", "batch_stmts", "BATCH_PARAMS"]
 
@@ -222,14 +222,13 @@ def _run_each_kernel(system, method, X, P, W, t0, dt, nsteps, stride, rec, paral
 
 
 def _run_lockstep(system, method, X, P, W, t0, dt, nsteps, stride, rec, parallel, out):
-    """Blocks of LANES instances (the remainder in blocks of ``tail_lanes``), each
+    """Blocks of LANES instances (:func:`~.lockstep.blocks`), each
     block one lockstep loop, blocks in parallel; a block in which any
     instance diverged is run again one instance at a time, so divergence is
     reported per instance."""
     out_t, out_x, steps, bad, nrec = out
     n = X.shape[0]
-    n_main = (n // LANES) * LANES
-    parts = [(a, b, B) for a, b, B in ((0, n_main, LANES), (n_main, n, tail_lanes(system))) if b > a]
+    parts = blocks(system, n)
     nsamp, R = out_t.shape[1], rec.size
     total = sum(-(-(b - a) // B) * B for a, b, B in parts)
     x_all = np.empty((total, R, nsamp))     # every block writes its slice in place
