@@ -36,8 +36,6 @@ RUN_TIME = re.compile(r"\*Runs top to bottom in about .*?\*", re.S)
 #: model parameter or a stimulus that happens to lie within the tolerance, not
 #: the answer.  A new entry needs the same look.
 COINCIDENCES = {
-    ("05_wilson_cowan", "wc_bistable_count", 5.0): "slider bounds [-5, 5] and [0.1, 5] in "
-        "the circuit JSON among the sweep result's attributes (xarray's collapsed attrs)",
     ("14_noise", "lif_noise_rate", 10.0): "OU tau = 10 ms, reset V_r = 10 mV (parameters)",
     ("15_synapses", "tm_best_rate", 20.0): "the 20 Hz test train and the rates swept "
                                            "(1-100 Hz) for the depressing synapse",

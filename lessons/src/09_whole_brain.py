@@ -87,7 +87,7 @@ hv.Image(np.flipud(fc), bounds=(-0.5, -0.5, n - 0.5, n - 0.5),
          kdims=[hv.Dimension("j", label="region (index)"), hv.Dimension("i", label="region (index)")],
          vdims=["correlation"]).opts(
     width=380, height=320, colorbar=True, cmap="viridis", clim=(lowest, 1), clabel="correlation",
-    title=f"FC: correlation of the BOLD signals ({lowest:.2f} to 1)")
+    title="FC: correlation of the BOLD signals")
 
 # %%
 def sc_fc_correlation(fc):

@@ -99,9 +99,11 @@ wbr = nb.continuation(wc, "wc.P", (-2.0, 3.0), params={"wc.P": -2.0})
 wbr.plot()
 
 # %% tags=["nbval-check-output"]
-print("folds (LP) at P =", ", ".join(f"{sp.param_value:.2f}" for sp in wbr.special_points
-                                   if sp.kind == "LP"),
-      "| other special points:", [sp.kind for sp in wbr.special_points if sp.kind != "LP"])
+print("folds (LP) along the branch at P =",
+      ", ".join(f"{sp.param_value:.2f}" for sp in wbr.special_points if sp.kind == "LP"))
+others = [sp.kind for sp in wbr.special_points if sp.kind != "LP"]
+if others:
+    print("other special points:", ", ".join(others))
 
 # %%
 fold = [sp for sp in wbr.special_points if sp.kind == "LP"][0]
@@ -109,10 +111,12 @@ fcurve = nb.continuation2(wc, fold, ("wc.P", "wc.c1"),
                           bounds={"wc.P": (-2.0, 3.0), "wc.c1": (10.0, 30.0)})
 fv = np.asarray(fcurve.param_values)
 cusps = [sp for sp in fcurve.special_points if sp.kind == "CP"]
-plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450)
+plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450,
+                                                                           padding=0.08)
 if cusps:
-    plot = plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
-                             label="cusp").opts(size=10, color="red")
+    plot = (plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
+                              label="cusp").opts(size=10, color="red")
+            ).opts(legend_position="bottom_left")
 plot
 
 # %% tags=["nbval-check-output"]
