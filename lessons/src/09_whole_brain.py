@@ -55,7 +55,6 @@ ex
 # %%
 brain = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, P=0.8)
 system = nb.compile(brain)
-print(system)
 
 # %% tags=["nbval-check-output"]
 print(cx.n_regions, "regions,", len(system.state_names), "states,",
