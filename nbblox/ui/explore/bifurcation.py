@@ -133,7 +133,9 @@ class BifurcationView:
         if not self._panes:
             return False
         v = data["value"]
-        overlay, title = self._overlay(v), self._title(v)
+        # the figure's options (size, legend, title) are drawn already: options on an
+        # Overlay walk every layer (~2/3 of building it); the title text is set directly
+        overlay, title = self._overlay(v, look=False), self._title(v)
         if not all(patch_layers(p, overlay, title) for p in self._panes):
             return False
         self._drawn(data)
@@ -220,9 +222,10 @@ class BifurcationView:
                                      else {"alpha": alpha})) for e in kept[None]]
         return kept[alpha]
 
-    def _overlay(self, v):
+    def _overlay(self, v, look=True):
         """The diagram at cursor value ``v``: the equilibria, the cycles'
-        envelope (faded while the new one is computed) and the cursor."""
+        envelope (faded while the new one is computed) and the cursor; with
+        the figure's options (``look``) for a render."""
         import holoviews as hv
         from ...viz.phaseplane import param_label
         from ...viz.style import SPECIAL
@@ -241,6 +244,8 @@ class BifurcationView:
             self._cursor = hv.VLine(v, label="current value").opts(
                 backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
         cursor = self._cursor.clone(v)      # the options stay (no option tree built again)
+        if not look:
+            return hv.Overlay(els + [cursor])
         return live_look(hv.Overlay(els + [cursor]).opts(backend="bokeh",
                                                      title=literal(self._title(v)),
                                                      show_legend=True, framewise=True))
