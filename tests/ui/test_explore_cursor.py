@@ -106,10 +106,16 @@ def test_other_parameter_redraws_the_branch_in_place(ex):
     lo = min(np.nanmin(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
     hi = max(np.nanmax(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
     assert yr.start < lo and hi < yr.end and yr.end - yr.start < 1.5 * (hi - lo)
+    plot.comm.sent.clear()
     b.wait(60)                             # the new envelope arrives: drawn in place too
     assert b.renders == renders and b.redraws == redraws + 2
     assert _alphas(plot, "stable cycles") == {1.0}
-    assert plot.handles["plot"].title.text == f"ml.I = {ex.params['ml.I']:.4g}"
+    title = plot.handles["plot"].title
+    assert title.text == f"ml.I = {ex.params['ml.I']:.4g}"
+    # ... and sent to the page (outside a slider's flush nothing else would send it)
+    sent = [e for p in plot.comm.patches() for e in p["events"]]
+    assert any(e.get("model", {}).get("id") == title.id and e.get("new") == title.text
+               for e in sent), sent
     assert _cursor(plot).location == ex.params["ml.I"]
 
 

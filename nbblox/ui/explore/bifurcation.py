@@ -188,8 +188,12 @@ class BifurcationView:
         else:
             self.cycles = result
         self.pending = False
-        if not self._redraw(self._data):
-            self.pipe.send(self._data)
+        from .push import batched
+        # not part of a slider's flush: what is drawn in place must be sent to the page
+        # here (a render through the Pipe sends itself), in one message per display
+        with batched(getattr(self.ex, "layout", None)):
+            if not self._redraw(self._data):
+                self.pipe.send(self._data)
         if self.cycles is not None:     # the next move draws them faded: build that now
             self._elements(self.cycles, 0.3)
         self.timings.append({"move": self._run, "cycles_ms": self._cycles_ms,
