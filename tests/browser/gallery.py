@@ -15,6 +15,9 @@
   (Morris-Lecar) in JupyterLab after a non-continued parameter moved, while
   its limit-cycle branch is computed in the background (held back by the
   notebook until the first picture is taken), then after it is drawn;
+  ``cycles_pending_rendered.png`` and ``cycles_drawn_rendered.png``: each
+  again after the bifurcation view was rendered by HoloViews at the same state
+  (the pictures before were drawn in place: they should look the same);
 * ``cycles_cursor.png`` and ``cycles_cursor_rendered.png``: the same after the
   continued parameter moved (the cursor and the phase plane's layers patched
   in place in the page), then after both views were rendered again at the
@@ -175,6 +178,14 @@ ex.bifurcation.wait(300)
 ex"""
 
 
+def _rendered_too(page, out_area, path):
+    """The bifurcation view rendered again by HoloViews at the state it shows
+    (drawn in place until now): the picture should not change."""
+    lab.kernel_exec(page, "ex.bifurcation.pipe.send(ex.bifurcation.pipe.data)")
+    page.wait_for_timeout(4000)
+    out_area.screenshot(path=str(path))
+
+
 def cycles(out):
     """The bifurcation view while its cycle branch is pending, and after."""
     import json
@@ -199,10 +210,15 @@ def cycles(out):
         page.wait_for_timeout(3000)
         out_area = page.locator(".jp-OutputArea-output").last
         out_area.screenshot(path=str(out / "cycles_pending.png"))
+        _rendered_too(page, out_area, out / "cycles_pending_rendered.png")
         lab.kernel_exec(page, "gate.set()")
         lab.wait_kernel(page, "ex.bifurcation.pending", lambda v: not v, timeout_ms=300_000)
         page.wait_for_timeout(3000)
         out_area.screenshot(path=str(out / "cycles_drawn.png"))
+        print("cycles: new diagrams drawn in place:",
+              lab.kernel_json(page, "ex.bifurcation.redraws"),
+              "; rendered:", lab.kernel_json(page, "ex.bifurcation.renders"))
+        _rendered_too(page, out_area, out / "cycles_drawn_rendered.png")
         lab.kernel_exec(page, "_n = ex.phase_plane.renders\n"
                               "ex.controls.sync({'ml.I': 93.0}); ex.request({'ml.I': 93.0})")
         lab.wait_kernel(page, "ex.last.params['ml.I']", lambda v: v == 93.0)

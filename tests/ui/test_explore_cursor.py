@@ -56,13 +56,107 @@ def test_continued_parameter_moves_only_the_cursor(ex):
     assert b.pipe.data["value"] == 101.5
 
 
-def test_other_parameter_redraws_the_branch(ex):
+def _shown(plot):
+    """(model id of the glyph or Span, data source id, data) of every shown layer."""
+    out = []
+    for s in plot.subplots.values():
+        model = s.handles.get("glyph_renderer", s.handles.get("glyph"))
+        if not getattr(model, "visible", False):
+            continue
+        src = s.handles["source"]
+        out.append((model.id, src.id, {k: np.asarray(v) for k, v in src.data.items()}))
+    return out
+
+
+def _alphas(plot, prefix):
+    glyphs = [s.handles["glyph"] for s in plot.subplots.values()
+              if getattr(s.current_frame, "label", "").startswith(prefix)]
+    assert glyphs
+    return {g.line_alpha for g in glyphs}
+
+
+def test_other_parameter_redraws_the_branch_in_place(ex):
+    # a new equilibrium branch with the layers already drawn: its data goes into the
+    # drawn glyphs (the same Bokeh models), no HoloViews render, no new models
     b = ex.bifurcation
-    branch, renders = b.branch, b.renders
-    ex.set({"ml.g_L": 2.1})
+    ex.set({"ml.g_L": 2.0, "ml.I": 90.0})
     b.wait(60)
-    assert b.branch is not branch and b.renders > renders
-    assert _cursor(_plot(b._panes[0])).location == ex.params["ml.I"]
+    plot = _plot(b._panes[0])
+    doc = plot.handles["plot"].document
+    before, models = _shown(plot), set(doc.models.ids) if hasattr(doc.models, "ids") else None
+    branch, renders, redraws = b.branch, b.renders, b.redraws
+    yr = plot.handles["y_range"]
+    ex.set({"ml.g_L": 2.1})
+    assert b.branch is not branch
+    assert b.renders == renders and b.redraws == redraws + 1     # patched, not rendered
+    after = _shown(plot)
+    assert [a[:2] for a in after] == [a[:2] for a in before]     # same glyphs, same sources
+    assert _plot(b._panes[0]) is plot
+    if models is not None:
+        assert set(doc.models.ids) == models
+    # the equilibria drawn are the new branch's
+    drawn = np.concatenate([_layer(plot, f"{k} equilibria")["ml.V"] for k in ("stable",
+                                                                           "unstable")])
+    want = np.unique(b.branch.states["ml.V"])
+    assert np.allclose(np.unique(drawn[np.isfinite(drawn)]), want)
+    # the old envelope is faded while the new one is computed; the title says so
+    assert b.pending and _alphas(plot, "stable cycles") == {0.3}
+    assert "computing the limit-cycle branch" in plot.handles["plot"].title.text
+    # the y axis follows the new diagram (it is framewise)
+    lo = min(np.nanmin(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
+    hi = max(np.nanmax(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
+    assert yr.start < lo and hi < yr.end and yr.end - yr.start < 1.5 * (hi - lo)
+    plot.comm.sent.clear()
+    b.wait(60)                             # the new envelope arrives: drawn in place too
+    assert b.renders == renders and b.redraws == redraws + 2
+    assert _alphas(plot, "stable cycles") == {1.0}
+    title = plot.handles["plot"].title
+    assert title.text == f"ml.I = {ex.params['ml.I']:.4g}"
+    # ... and sent to the page (outside a slider's flush nothing else would send it)
+    sent = [e for p in plot.comm.patches() for e in p["events"]]
+    assert any(e.get("model", {}).get("id") == title.id and e.get("new") == title.text
+               for e in sent), sent
+    assert _cursor(plot).location == ex.params["ml.I"]
+
+
+def test_a_redraw_in_place_draws_what_a_render_draws(ex):
+    # the patched figure against a full HoloViews render of the same state: every
+    # layer's data, the glyphs' alpha and alignment, the axes and the title
+    b = ex.bifurcation
+    ex.set({"ml.g_L": 2.0, "ml.I": 90.0})
+    b.wait(60)
+    renders = b.renders
+    ex.set({"ml.g_L": 2.2})                # patched, with the old envelope faded
+    plot = _plot(b._panes[0])
+    assert b.renders == renders
+
+    def state():
+        out = []
+        for s in plot.subplots.values():
+            g = s.handles.get("glyph")
+            model = s.handles.get("glyph_renderer", g)
+            if not getattr(model, "visible", False):
+                continue
+            props = {k: getattr(g, k) for k in ("line_alpha", "fill_alpha", "text_alpha",
+                                                  "text_align", "text_baseline", "location")
+                     if hasattr(g, k)}
+            data = {k: np.asarray(v) for k, v in s.handles["source"].data.items()}
+            out.append((type(s.current_frame).__name__, props, data))
+        xr, yr = plot.handles["x_range"], plot.handles["y_range"]
+        return out, (xr.start, xr.end, yr.start, yr.end), plot.handles["plot"].title.text
+
+    patched = state()
+    b.pipe.send(b.pipe.data)               # HoloViews renders the same state
+    assert b.renders == renders + 1
+    rendered_ = state()
+    assert [(k, p, sorted(d)) for k, p, d in patched[0]] == \
+        [(k, p, sorted(d)) for k, p, d in rendered_[0]]
+    for (_, _, d1), (_, _, d2) in zip(patched[0], rendered_[0]):
+        for col in d1:
+            np.testing.assert_array_equal(d1[col], d2[col])   # NaN separators equal
+    assert np.allclose(patched[1], rendered_[1])
+    assert patched[2] == rendered_[2]
+    b.wait(60)
 
 
 def test_phase_plane_keeps_nullclines_when_only_the_trajectory_changes(ex):
@@ -129,3 +223,17 @@ def test_phase_plane_parameter_move_patches_every_layer(ex):
     assert np.allclose(drawn["ml.w"], want.dimension_values("ml.w"), equal_nan=True)
     xr = plot.handles["x_range"]
     assert (xr.start, xr.end) == tuple(pp.payload["xr"])
+
+
+def test_every_time_series_panel_is_patched(ex):
+    # V (mV) and w (0-1) are two panels; the second one's value column is "y1", not
+    # "value": it was rendered again by HoloViews at every move
+    assert len(ex._ts_panes) == 2
+    frames = [_plot(pane).current_frame for pane, _ in ex._ts_panes]
+    ex.set({"ml.I": 91.5})
+    for (pane, names), frame in zip(ex._ts_panes, frames):
+        plot = _plot(pane)
+        assert plot.current_frame is frame                  # not rendered again
+        src, = [s.handles["source"] for s in plot.subplots.values()]
+        col, = set(src.data) - {"time"}
+        np.testing.assert_array_equal(src.data[col], ex.pipe.data["columns"][names[0]])

@@ -57,6 +57,9 @@ class BifurcationView:
         self.y = ex.vars[0]
         self.renders = 0            # diagrams built (_render calls)
         self.cursor_patches = 0     # moves shown by moving the cursor in place
+        self.redraws = 0            # new diagrams written into the drawn glyphs in place
+        self._els = {}              # "equilibria"/"cycles": (branch, {alpha: elements})
+        self._cursor = None
         self._panes = []            # the panes made by panel() (patched in a notebook)
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
@@ -103,24 +106,45 @@ class BifurcationView:
                 self._where, self._run = _owner(), payload["run"]
                 self.worker.submit(lambda: self._continue_cycles(hopf), self._arrived)
         self._data = {"value": payload["value"], "run": payload["run"]}
-        if "key" not in payload and self._patch(self._data):
+        if self._patch(self._data) if "key" not in payload else self._redraw(self._data):
             return
         self.pipe.send(self._data)
 
     def _patch(self, data):
         """Only the cursor moved: move it in the rendered notebook plots (the
-        branches stay as drawn, see :func:`.push.patch_cursor`); False if the
+        branches stay as drawn, see :func:`.redraw.patch_cursor`); False if the
         view must be re-rendered."""
-        from .push import patch_cursor
+        from .redraw import patch_cursor
         title = self._title(data["value"])
         # every pane or none: a pane left out would keep the old cursor
         if not self._panes or not all(patch_cursor(p, data["value"], title)
                                       for p in self._panes):
             return False
-        self.pipe.update(data=data)        # the rendered plot already shows it
-        self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
+        self._drawn(data)
         self.cursor_patches += 1
         return True
+
+    def _redraw(self, data):
+        """A new diagram (a new branch, or the cycles arrived) with the same
+        layers as the drawn one: write it into the rendered notebook plots
+        (data, faded alpha, axes, title; see :func:`.redraw.patch_layers`)
+        instead of rendering; False if the view must be rendered."""
+        from .redraw import patch_layers
+        if not self._panes:
+            return False
+        v = data["value"]
+        # the figure's options (size, legend, title) are drawn already: options on an
+        # Overlay walk every layer (~2/3 of building it); the title text is set directly
+        overlay, title = self._overlay(v, look=False), self._title(v)
+        if not all(patch_layers(p, overlay, title) for p in self._panes):
+            return False
+        self._drawn(data)
+        self.redraws += 1
+        return True
+
+    def _drawn(self, data):
+        self.pipe.update(data=data)        # the rendered plot already shows it
+        self.pipe._memoize_counter += 1    # a later render must not reuse a cached frame
 
     def _title(self, v):
         notes = [self.message] + (["computing the limit-cycle branch…"] if self.pending else [])
@@ -164,7 +188,14 @@ class BifurcationView:
         else:
             self.cycles = result
         self.pending = False
-        self.pipe.send(self._data)
+        from .push import batched
+        # not part of a slider's flush: what is drawn in place must be sent to the page
+        # here (a render through the Pipe sends itself), in one message per display
+        with batched(getattr(self.ex, "layout", None)):
+            if not self._redraw(self._data):
+                self.pipe.send(self._data)
+        if self.cycles is not None:     # the next move draws them faded: build that now
+            self._elements(self.cycles, 0.3)
         self.timings.append({"move": self._run, "cycles_ms": self._cycles_ms,
                              "drawn_wall": time.time()})
 
@@ -177,33 +208,55 @@ class BifurcationView:
         self._apply_ready()
         return not self.pending
 
-    def _render(self, data):
+    def _elements(self, branch, alpha=None):
+        """The HoloViews elements of ``branch`` (drawn at ``alpha`` if given),
+        built once while they are shown: a move that continues the equilibria
+        again draws the same (faded) cycles, the cycles' arrival the same
+        equilibria."""
         import holoviews as hv
         from ...viz.bifurcation import branch_elements
+        which = "cycles" if branch.period is not None else "equilibria"
+        if self._els.get(which, (None,))[0] is not branch:
+            self._els[which] = (branch, {None: branch_elements(branch, y=self.y,
+                                                                framewise=True)})
+        kept = self._els[which][1]
+        if alpha not in kept:
+            kept[alpha] = [e.opts(backend="bokeh", clone=True,
+                                  **({"text_alpha": alpha} if isinstance(e, hv.Labels)
+                                     else {"alpha": alpha})) for e in kept[None]]
+        return kept[alpha]
+
+    def _overlay(self, v, look=True):
+        """The diagram at cursor value ``v``: the equilibria, the cycles'
+        envelope (faded while the new one is computed) and the cursor; with
+        the figure's options (``look``) for a render."""
+        import holoviews as hv
         from ...viz.phaseplane import param_label
         from ...viz.style import SPECIAL
-        v = data["value"] if data else self.ex.params[self.param]
         els = []
         if self.branch is not None:
-            els += branch_elements(self.branch, y=self.y, framewise=True)
+            els += self._elements(self.branch)
         if self.cycles is not None:
-            cyc = branch_elements(self.cycles, y=self.y, framewise=True)
             # the previous parameters' envelope is faded until the new one comes; the
             # alpha is always given, or the drawn glyphs kept the faded one
-            a = 0.3 if self.pending else 1.0
-            cyc = [e.opts(backend="bokeh", **({"text_alpha": a} if isinstance(e, hv.Labels)
-                                              else {"alpha": a})) for e in cyc]
-            els += cyc
+            els += self._elements(self.cycles, 0.3 if self.pending else 1.0)
         if not els:
             els = [hv.Curve([], hv.Dimension(self.param, label=param_label(self.ex.system,
                                                                             self.param)),
                             self.y)]
-        cursor = hv.VLine(v, label="current value").opts(
-            backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
-        self.renders += 1
+        if self._cursor is None:
+            self._cursor = hv.VLine(v, label="current value").opts(
+                backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)
+        cursor = self._cursor.clone(v)      # the options stay (no option tree built again)
+        if not look:
+            return hv.Overlay(els + [cursor])
         return live_look(hv.Overlay(els + [cursor]).opts(backend="bokeh",
                                                      title=literal(self._title(v)),
                                                      show_legend=True, framewise=True))
+
+    def _render(self, data):
+        self.renders += 1
+        return self._overlay(data["value"] if data else self.ex.params[self.param])
 
     def panel(self):
         pane = view_pane(self.dmap)

@@ -7,18 +7,17 @@ per displayed view at the end, so BokehJS applies and lays out the page once.
 
 ``patch_timeseries`` writes the new decimated series straight into the
 ColumnDataSources of the already rendered HoloViews Overlay and moves its
-Range1d axes (framewise, the y-range of ``viz.style.y_range``).  Re-rendering
+Range1d axes (framewise, the y-range of ``viz.style.y_range``) -- in every
+panel (the value column is "value" in the first, "y1", ... below).  Re-rendering
 the DynamicMap instead costs HoloViews an element build, range computation and
 a walk of the whole Document (~35 ms per run against ~2 ms; see
 bench/latency_explore.py).  It applies only where that is safe: a notebook
 view (a Jupyter comm) of the expected shape; anywhere else (a Panel server,
 an unexpected plot) it returns False and the caller sends through the Pipe.
 
-``patch_cursor`` does the same for the bifurcation view when only its cursor
-moved (the continued parameter): the Span of the VLine and the title text
-change, the branches' glyphs are not touched (a re-render cost ~0.6 s at load
-~10).  ``patch_curve`` puts new (x, y) into one labelled Curve of an Overlay
-(the phase plane's trajectory when the nullclines did not change);
+The bifurcation view's patches (its cursor, a new diagram) are in
+:mod:`.redraw`.  ``patch_curve`` puts new (x, y) into one labelled Curve of
+an Overlay (the phase plane's trajectory when the nullclines did not change);
 ``patch_overlay`` puts every layer of a new Overlay of the same layers (types,
 labels, order) into the rendered sources, each converted by its own
 HoloViews subplot (``get_data``), so the glyphs get what a render would give
@@ -33,8 +32,8 @@ import numpy as np
 
 from ...viz.style import y_range
 
-__all__ = ["batched", "patch_timeseries", "patch_cursor", "patch_curve", "patch_overlay",
-           "quick_comm"]
+__all__ = ["batched", "patch_timeseries", "patch_curve", "patch_overlay", "quick_comm",
+           "notebook_plots", "layers_of"]
 
 # Panel's page-side CommManager waits ``debounce`` ms (default 50) before it sends a widget
 # change to the kernel; the explorer throttles in the kernel (the latest value wins, and the
@@ -125,10 +124,14 @@ def _targets(panes, names, labels):
         for sub, label in zip(subs, labels):
             src = sub.handles.get("source")
             frame = getattr(sub, "current_frame", None)
-            if src is None or set(src.data) != {"time", "value"} or \
+            # the value column is "value" in the first panel, "y1", "y2", ... below it
+            # (unlinked y axes); a patch that expected "value" everywhere re-rendered
+            # every panel but the first at each move
+            cols = sorted(set(getattr(src, "data", {})) - {"time"})
+            if src is None or "time" not in src.data or len(cols) != 1 or \
                     getattr(frame, "label", None) != label:
                 return None
-            sources.append(src)
+            sources.append((src, cols[0]))
         xr, yr = plot.handles.get("x_range"), plot.handles.get("y_range")
         if not (isinstance(xr, Range1d) and isinstance(yr, Range1d)):
             return None
@@ -166,15 +169,15 @@ def patch_timeseries(panes, t, columns, labels=None):
         return False
     lo, hi = y_range(lo, hi)       # as the static plot: round-off is not magnified
     for sources, xr, yr in targets:
-        for src, name in zip(sources, names):
-            src.data = {"time": t, "value": columns[name]}
+        for (src, col), name in zip(sources, names):
+            src.data = {"time": t, col: columns[name]}
         for rng, a, b in ((xr, t0, t1), (yr, lo, hi)):
             if (rng.start, rng.end) != (a, b):
                 rng.update(start=a, end=b, reset_start=a, reset_end=b)
     return True
 
 
-def _notebook_plots(pane):
+def notebook_plots(pane):
     """The rendered HoloViews plots of ``pane`` if each is a notebook display
     (a comm and a document), else None (not displayed, or a server session)."""
     plots = [p for p, _ in list(getattr(pane, "_plots", {}).values())]
@@ -184,48 +187,12 @@ def _notebook_plots(pane):
     return plots
 
 
-def _layers(plot, kind, label=None):
+def layers_of(plot, kind, label=None):
     """The subplots of a rendered Overlay showing an element of type ``kind``
     (and label ``label``, if given)."""
     return [sub for sub in getattr(plot, "subplots", {}).values()
             if isinstance(getattr(sub, "current_frame", None), kind)
             and (label is None or sub.current_frame.label == label)]
-
-
-def patch_cursor(pane, value, title):
-    """Move the VLine of the rendered Overlay in ``pane`` to ``value`` and set
-    the plot's title to ``title``; nothing else of the plot is touched.
-
-    Returns
-    -------
-    bool
-        False if nothing was touched (not a notebook display, no VLine, or
-        ``value`` outside the x-range, which a re-render would widen).
-
-    Examples
-    --------
-    >>> import panel as pn
-    >>> patch_cursor(pn.pane.HoloViews(None), 1.0, "I = 1")
-    False
-    """
-    import holoviews as hv
-    from bokeh.models import Range1d, Span
-    plots = _notebook_plots(pane)
-    if plots is None:
-        return False
-    todo = []
-    for plot in plots:
-        spans = [sub.handles.get("glyph") for sub in _layers(plot, hv.VLine)]
-        xr, t = plot.handles.get("x_range"), getattr(plot.handles.get("plot"), "title", None)
-        if len(spans) != 1 or not isinstance(spans[0], Span) or t is None or \
-                not isinstance(xr, Range1d) or not (min(xr.start, xr.end) <= value
-                                                    <= max(xr.start, xr.end)):
-            return False
-        todo.append((spans[0], t))
-    for span, t in todo:
-        span.location = float(value)
-        t.text = title
-    return True
 
 
 def patch_curve(pane, label, x, y):
@@ -240,12 +207,12 @@ def patch_curve(pane, label, x, y):
     """
     import holoviews as hv
     from holoviews.core.util import dimension_sanitizer
-    plots = _notebook_plots(pane)
+    plots = notebook_plots(pane)
     if plots is None:
         return False
     todo = []
     for plot in plots:
-        subs = _layers(plot, hv.Curve, label)
+        subs = layers_of(plot, hv.Curve, label)
         src = subs[0].handles.get("source") if len(subs) == 1 else None
         if src is None:
             return False
@@ -280,7 +247,7 @@ def patch_overlay(pane, overlay, ranges=None):
     >>> patch_overlay(pn.pane.HoloViews(None), hv.Overlay([hv.Curve([])]))
     False
     """
-    plots = _notebook_plots(pane)
+    plots = notebook_plots(pane)
     if plots is None:
         return False
     from bokeh.models import Range1d
