@@ -69,7 +69,14 @@ def stamp_legacy(data):
 
 def unrescale(rec):
     """Undo the old ``carry_peers`` rescaling of ``rec`` in place: warm time = median
-    of its own warm calls (x ``scale`` for a shortened run), as measured."""
+    of its own warm calls (x ``scale`` for a shortened run), as measured.
+
+    Examples
+    --------
+    >>> unrescale({"warm_s": 18.6, "warm_full_s": 92.95, "scale": 5.0, "carried": 1.327,
+    ...            "warm_all_s": [14.0]})
+    {'warm_s': 14.0, 'warm_full_s': 70.0, 'scale': 5.0, 'warm_all_s': [14.0]}
+    """
     if isinstance(rec.get("carried"), float) and rec.get("warm_all_s"):
         rec["warm_s"] = statistics.median(rec["warm_all_s"])
         if rec.get("warm_full_s"):
@@ -135,4 +142,74 @@ class Marks:
         return L + ([""] if L else [])
 
 
-__all__ = ["stamp_legacy", "unrescale", "run_info", "reference", "Marks"]
+RESCALE_NOTE = "peers from the earlier full run, their warm times rescaled"
+
+
+def drop_rescale_note(case):
+    """Remove the old carry_peers note (rescaled peers) from a case."""
+    if str(case.get("note", "")).startswith(RESCALE_NOTE):
+        del case["note"]
+
+
+def merge(primary, secondary):
+    """Fill ``primary`` (a results dict) with what only ``secondary`` has: cases
+    it did not reach (marked, since they ran in another invocation), targets
+    and scaling.  Both runs' machine and load are kept."""
+    have = {c["case"] for c in primary.get("cases", [])}
+    for c in secondary.get("cases", []):
+        if c["case"] not in have:
+            c = dict(c, note="from the nbblox + hand-written run (" + " ".join(
+                secondary.get("argv", [])) + "), run concurrently; the peers did not reach "
+                "this case in the time available")
+            primary.setdefault("cases", []).append(c)
+    for key in ("targets", "scaling"):
+        if key not in primary and key in secondary:
+            primary[key] = secondary[key]
+    primary.setdefault("runs", []).append({"argv": secondary.get("argv"),
+                                           "machine": secondary.get("machine"),
+                                           "load": secondary.get("load")})
+    lo = [d["load"] for d in (primary, secondary) if d.get("load")]
+    if lo:
+        primary["load"] = {"min": min(x["min"] for x in lo), "max": max(x["max"] for x in lo),
+                           "mean": sum(x["mean"] * x["n"] for x in lo) / sum(x["n"] for x in lo),
+                           "n": sum(x["n"] for x in lo)}
+    return primary
+
+
+def carry_peers(old, new):
+    """After a ``--merge`` re-run without some peers (``--no-peers``, ``--systems``
+    or a peer not installed): keep each case's records of the systems this run
+    did not measure from ``old``, as measured there (never rescaled), each with
+    its own ``run``; the report marks them and takes no ratio across runs
+    (:mod:`bench.provenance`)."""
+    from .harness import ratios
+    for key in ("peers", "install_problems"):
+        if old.get(key) and not new.get(key):
+            new[key] = old[key]
+    # a peer missing from this run's environment but measured before stays
+    # listed as it was, since its carried rows below come from that run
+    for peer, (ok, info) in (old.get("peers") or {}).items():
+        if ok and not new.get("peers", {}).get(peer, (False,))[0]:
+            new.setdefault("peers", {})[peer] = [True, f"{info} (earlier run; not installed "
+                                                       "for the latest one)"]
+    stamp_legacy(old)
+    prev = {c["case"]: c for c in old.get("cases", [])}
+    for c in new.get("cases", []):
+        o = prev.get(c["case"])
+        if o is None:
+            continue
+        # skipped / not installed this time: the older measurement stays
+        mine = {r["system"] for r in c["records"] if r.get("status") == "ok"
+                or not str(r.get("status", "")).startswith(("skipped", "not installed"))}
+        carried = [unrescale(dict(r)) for r in o["records"]
+                   if r["system"] not in mine and r.get("status") == "ok"]
+        if not carried:
+            continue
+        c["records"] = [r for r in c["records"] if r["system"] in mine] + carried
+        c["ratios"] = ratios(c["records"])
+        drop_rescale_note(c)  # the marks say it, per row
+    return new
+
+
+__all__ = ["stamp_legacy", "unrescale", "run_info", "reference", "Marks", "merge", "carry_peers",
+           "drop_rescale_note"]

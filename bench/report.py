@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from . import provenance
+from .provenance import carry_peers, merge  # noqa: F401 - their home since runs are tracked
 
 # the issue-10 goals for nbblox (warm seconds), to say where it stands
 GOALS = {"W1_hh_rk4": 0.03, "W2_wc80": 0.19, "W2_wc512": 3.0, "W2_wc80_delay": 0.3,
@@ -58,14 +59,6 @@ def _label(system, res):
     if system == "handwritten" and res["config"].get("kind") == "pp_fhn":
         return "reference: NumPy field + explicit nullclines + exact equilibria"
     return LABEL.get(system, system)
-
-
-RESCALE_NOTE = "peers from the earlier full run, their warm times rescaled"
-
-
-def _drop_rescale_note(case):
-    if str(case.get("note", "")).startswith(RESCALE_NOTE):
-        del case["note"]
 
 
 def case_table(res, marks=None):
@@ -319,7 +312,7 @@ def _provenance(data):
     for c in data.get("cases", []):
         for r in c["records"]:
             provenance.unrescale(r)
-        _drop_rescale_note(c)
+        provenance.drop_rescale_note(c)
         c["ratios"] = ratios(c["records"])
 
 
@@ -396,66 +389,6 @@ def plot_scaling(scaling, path):
                 backend="bokeh"))
     if plots:
         hv.save(hv.Layout(plots).cols(2), str(path), backend="bokeh")
-
-
-def merge(primary, secondary):
-    """Fill ``primary`` (a results dict) with what only ``secondary`` has: cases
-    it did not reach (marked, since they ran in another invocation), targets
-    and scaling.  Both runs' machine and load are kept."""
-    have = {c["case"] for c in primary.get("cases", [])}
-    for c in secondary.get("cases", []):
-        if c["case"] not in have:
-            c = dict(c, note="from the nbblox + hand-written run (" + " ".join(
-                secondary.get("argv", [])) + "), run concurrently; the peers did not reach "
-                "this case in the time available")
-            primary.setdefault("cases", []).append(c)
-    for key in ("targets", "scaling"):
-        if key not in primary and key in secondary:
-            primary[key] = secondary[key]
-    primary.setdefault("runs", []).append({"argv": secondary.get("argv"),
-                                           "machine": secondary.get("machine"),
-                                           "load": secondary.get("load")})
-    lo = [d["load"] for d in (primary, secondary) if d.get("load")]
-    if lo:
-        primary["load"] = {"min": min(x["min"] for x in lo), "max": max(x["max"] for x in lo),
-                           "mean": sum(x["mean"] * x["n"] for x in lo) / sum(x["n"] for x in lo),
-                           "n": sum(x["n"] for x in lo)}
-    return primary
-
-
-def carry_peers(old, new):
-    """After a ``--merge`` re-run without some peers (``--no-peers``, ``--systems``
-    or a peer not installed): keep each case's records of the systems this run
-    did not measure from ``old``, as measured there (never rescaled), each with
-    its own ``run``; the report marks them and takes no ratio across runs
-    (:mod:`bench.provenance`)."""
-    from .harness import ratios
-    for key in ("peers", "install_problems"):
-        if old.get(key) and not new.get(key):
-            new[key] = old[key]
-    # a peer missing from this run's environment but measured before stays
-    # listed as it was, since its carried rows below come from that run
-    for peer, (ok, info) in (old.get("peers") or {}).items():
-        if ok and not new.get("peers", {}).get(peer, (False,))[0]:
-            new.setdefault("peers", {})[peer] = [True, f"{info} (earlier run; not installed "
-                                                       "for the latest one)"]
-    provenance.stamp_legacy(old)
-    prev = {c["case"]: c for c in old.get("cases", [])}
-    for c in new.get("cases", []):
-        o = prev.get(c["case"])
-        if o is None:
-            continue
-        # skipped / not installed this time: the older measurement stays
-        mine = {r["system"] for r in c["records"] if r.get("status") == "ok"
-                or not str(r.get("status", "")).startswith(("skipped", "not installed"))}
-        carried = [provenance.unrescale(dict(r)) for r in o["records"]
-                   if r["system"] not in mine and r.get("status") == "ok"]
-        if not carried:
-            continue
-        c["records"] = [r for r in c["records"] if r["system"] in mine] + carried
-        c["ratios"] = ratios(c["records"])
-        _drop_rescale_note(c)  # the marks say it, per row
-    return new
 
 
 if __name__ == "__main__":  # python -m bench.report merge PRIMARY.json SECONDARY.json OUTDIR
