@@ -58,13 +58,14 @@ def main(argv=None):
     log = lambda *x, **kw: print(*x, **dict(kw, flush=True))
     sampler = harness.LoadSampler()
     sampler.start()
-    data = {"argv": argv, "machine": harness.machine(), "peers": {}, "install_problems": {}}
+    me = harness.machine()  # me["started"] stamps this run's records (bench/provenance.py)
+    data = {"argv": argv, "machine": me, "peers": {}, "install_problems": {}}
     old = Path(a.out) / "results.json"
     before = None
     if a.merge and old.exists():
         data = json.loads(old.read_text())
         before = json.loads(old.read_text())
-        data.setdefault("runs", []).append({"argv": argv, "machine": harness.machine()})
+        data.setdefault("runs", []).append({"argv": argv, "machine": me})
     prev_load = data.get("load") if a.merge else None
 
     def load_so_far():  # with --merge the table states the worst and mean over all runs
@@ -102,7 +103,8 @@ def main(argv=None):
     for name in ([] if a.no_cases else only):
         res = harness.run_case(name, quick=a.quick, peers=not a.no_peers, available=available,
                                reps=a.reps, budget=a.budget, log=log,
-                               only_systems=[x for x in a.systems.split(",") if x] or None)
+                               only_systems=[x for x in a.systems.split(",") if x] or None,
+                               run=me["started"])
         data["cases"] = [c for c in data["cases"] if c["case"] != name] + [res]
         data["cases"].sort(key=lambda c: list(CASES).index(c["case"]))
         data["load"] = load_so_far()
@@ -112,9 +114,11 @@ def main(argv=None):
         data["scaling"] = scaling.measure(quick=a.quick, peers=a.scaling_peers and not a.no_peers,
                                           available=available, log=log)
     sampler.stop()
+    if not before:  # this run's own load; data["load"] becomes the merged runs' one
+        data["primary_load"] = sampler.summary()
     if a.merge:
         data["runs"][-1]["load"] = sampler.summary()
-        if before is not None:  # rows of systems this run did not measure stay, rescaled
+        if before is not None:  # rows of systems this run did not measure stay, marked
             report.carry_peers(before, data)
     data["load"] = load_so_far()
     data["wall_s"] = time.time() - t0

@@ -145,7 +145,9 @@ def check(ref, got):
 
 
 def run_case(name, quick=False, tiny=False, peers=True, available=None, reps=5, budget=60.0,
-             timeout=1800.0, log=print, only_systems=None):
+             timeout=1800.0, log=print, only_systems=None, run=None):
+    """Every system of case ``name`` in a fresh process each; ``run`` (the run's
+    start time) is stamped on every record, so a later ``--merge`` knows its origin."""
     cfg = case_config(name, quick, tiny)
     recs = []
     for system in cfg["systems"]:
@@ -165,6 +167,8 @@ def run_case(name, quick=False, tiny=False, peers=True, available=None, reps=5, 
             + (f" ({rec.get('error', '')[:120]})" if rec["status"] != "ok" else ""))
         recs.append(rec)
     _validate(cfg, recs, reps, budget, timeout)
+    for r in recs:
+        r["run"] = run
     return {"case": name, "title": cfg["title"], "config": cfg, "records": recs,
             "ratios": ratios(recs)}
 
@@ -194,14 +198,16 @@ def _validate(cfg, recs, reps, budget, timeout):
 
 
 def ratios(recs):
-    """nbblox warm / other warm, for every pair whose answers were both checked."""
+    """nbblox warm / other warm, for every pair whose answers were both checked and
+    that was measured in the same run (``run``: records carried over from an older
+    run by ``bench --merge`` are never divided by this run's times)."""
     by = {r["system"]: r for r in recs if r.get("valid") and r.get("warm_full_s")}
     out = {}
     for mine in ("nbblox", "nbblox_circuit", "nbblox_fastmath"):
         if mine not in by:
             continue
         out[mine] = {s: by[mine]["warm_full_s"] / r["warm_full_s"] for s, r in by.items()
-                     if s != mine}
+                     if s != mine and r.get("run") == by[mine].get("run")}
     return out
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import provenance
+from .provenance import carry_peers, merge  # noqa: F401 - their home since runs are tracked
+
 # the issue-10 goals for nbblox (warm seconds), to say where it stands
 GOALS = {"W1_hh_rk4": 0.03, "W2_wc80": 0.19, "W2_wc512": 3.0, "W2_wc80_delay": 0.3,
          "W2_wc512_delay": 10.0, "W3_coba": 0.12, "W4_sweep": 0.25, "W5_fp_fhn": 0.5,
@@ -58,7 +61,11 @@ def _label(system, res):
     return LABEL.get(system, system)
 
 
-def case_table(res):
+def case_table(res, marks=None):
+    """The case's every record; ``marks`` (a fresh :class:`provenance.Marks`) flags
+    records from an older run than the case's newest, explained under the table."""
+    marks = marks or provenance.Marks({})
+    ref = provenance.reference(res)
     ratio = res["ratios"].get("nbblox", {})
     ratio_c = res["ratios"].get("nbblox_circuit", {})
     L = [f"### {res['title']}", ""] + ([f"_{res['note']}._", ""] if res.get("note") else []) + [
@@ -76,7 +83,8 @@ def case_table(res):
             rt = ratio_c.get(s)
         chk = ("ok" if r.get("valid") else "**MISMATCH**") + f" ({r.get('check', '')})"
         chk = chk.replace("|", "\\|")  # a pipe would split the Markdown cell
-        L.append(f"| {_label(s, res)} | {_f(r.get('import_s'), 3)} | {_f(r.get('setup_s'), 3)} | "
+        L.append(f"| {_label(s, res)}{marks.mark(r, ref)} | {_f(r.get('import_s'), 3)} | "
+                 f"{_f(r.get('setup_s'), 3)} | "
                  f"{_time(r, 'cold_s')} | {_time(r, 'warm_s')} ({r.get('n_warm')}) | "
                  f"{_f(r.get('peak_rss_mb'), 4)} | {chk} | {_f(rt, 3) if rt else '–'} |")
     if any(r.get("scale", 1.0) != 1.0 for r in res["records"] if r.get("status") == "ok"):
@@ -92,7 +100,7 @@ def case_table(res):
     if fast:
         L += ["", "nbblox fastmath=True / this (warm, same run): " + ", ".join(
             f"{_label(s, res)} {_f(q, 3)}" for s, q in fast.items()) + "."]
-    return L + threads_lines(res) + [""]
+    return L + threads_lines(res) + ([""] + marks.lines(res["records"]) if marks.keys else [""])
 
 
 def _load(r):
@@ -115,7 +123,7 @@ def threads_lines(res):
              f"on 2 ({_load(two)}) = **{one['warm_s'] / two['warm_s']:.2f}x**; CPU "
              f"{_f(one['warm_cpu_s'], 3)} / {_f(two['warm_cpu_s'], 3)} s. Counts as shown "
              f"only on a quiet machine (load < 1)."]
-    if hw:
+    if hw and hw.get("run") == two.get("run") == one.get("run"):
         L.append("")
         L.append(f"nbblox fastmath / hand-written fastmath ({_load(hw)}): 2 threads CPU "
                  f"{two['warm_cpu_s'] / hw['warm_cpu_s']:.2f}x, wall "
@@ -125,40 +133,57 @@ def threads_lines(res):
     return L
 
 
-def summary_table(results):
+def summary_table(results, marks=None):
+    """One row per case; a value measured in an older run than the case's newest
+    records gets a marker [a] explained under the table, and ratios are taken only
+    between values of one run (else "–")."""
+    marks = marks or provenance.Marks({})
     L = ["| case | nbblox warm s | hand-written numba | nbblox / numba | best peer (warm s) | "
          "nbblox / best peer | goal (issue 10, quiet machine) | projected quiet nbblox |",
          "|---|---|---|---|---|---|---|---|"]
+    recs = []
     for res in results:
+        ref = provenance.reference(res)
         by = {r["system"]: r for r in res["records"] if r.get("valid")}
         nb = by.get("nbblox") or by.get("nbblox_circuit")
-        nbw = nb.get("warm_full_s") if nb else None
-        hw = by.get("handwritten", {}).get("warm_full_s")
+        hwr = by.get("handwritten")
         peers = [(r["warm_full_s"], s) for s, r in by.items()
                  if s not in OURS and r.get("warm_full_s")]
         best = min(peers) if peers else None
-        nbtxt = _f(nbw) if nb else _nb_status(res)
+        bestr = by[best[1]] if best else None
+        recs += [r for r in (nb, hwr, bestr) if r]
+
+        def q(a, b):  # a / b, only within one run
+            ok = a and b and a.get("warm_full_s") and b.get("warm_full_s") and \
+                a.get("run") == b.get("run")
+            return a["warm_full_s"] / b["warm_full_s"] if ok else None
+        nbw = nb.get("warm_full_s") if nb else None
+        hw = hwr.get("warm_full_s") if hwr else None
+        nbtxt = _f(nbw) + marks.mark(nb, ref) if nb else _nb_status(res)
         if nb and nb["system"] == "nbblox_circuit":
             nbtxt += " (circuit)"
         goal = GOALS.get(res["case"])
         quiet = QUIET_NUMBA.get(res["case"])
-        proj = nbw / hw * quiet if nbw and hw and quiet else None
+        r_hw, r_best = q(nb, hwr), q(nb, bestr)
+        proj = r_hw * quiet if r_hw and quiet else None
         ref_note = (" (NumPy reference, not numba)"
                     if res["config"].get("kind") in ("fp_fhn", "cont_hh", "cycle_hh", "pp_fhn") and hw else "")
         if res["config"].get("kind") == "fit_hh" and hw:
             ref_note = " (scipy finite-difference baseline, not numba)"
-        L.append(f"| {res['title']} | {nbtxt} | {_f(hw)}{ref_note} | "
-                 f"{_f(nbw / hw, 3) if nbw and hw else '–'} | "
-                 f"{f'{LABEL[best[1]]} {_f(best[0])}' if best else '–'} | "
-                 f"{_f(nbw / best[0], 3) if nbw and best else '–'} | "
+        L.append(f"| {res['title']} | {nbtxt} | {_f(hw)}{marks.mark(hwr, ref) if hwr else ''}"
+                 f"{ref_note} | {_f(r_hw, 3) if r_hw else '–'} | "
+                 f"{f'{LABEL[best[1]]} {_f(best[0])}{marks.mark(bestr, ref)}' if best else '–'} | "
+                 f"{_f(r_best, 3) if r_best else '–'} | "
                  f"{('≤ ' + _f(goal)) if goal else ''} | "
                  f"{_f(proj, 3) if proj else '–'}"
                  f"{(' (meets goal)' if proj <= goal else ' (misses goal)') if proj and goal else ''} |")
-    return L + ["", "Absolute times in this run are inflated by the machine's load (see above), so "
+    return L + [""] + marks.lines(recs) + [
+                "Absolute times in this run are inflated by the machine's load (see above), so "
                 "they are not comparable with the issue's goals. The last column projects nbblox "
-                "onto a quiet machine: (nbblox / hand-written, this run) x the hand-written numba "
+                "onto a quiet machine: (nbblox / hand-written, one run) x the hand-written numba "
                 "time measured on a quiet machine of this kind in PEER-BENCHMARKS.md (its loops "
-                "are close to, not identical with, bench/handwritten.py).", ""]
+                "are close to, not identical with, bench/handwritten.py). A case's values come "
+                "from its newest run unless marked; a ratio needs both values from one run.", ""]
 
 
 def _nb_status(res):
@@ -279,12 +304,25 @@ def scaling_section(scaling):
     return L
 
 
+def _provenance(data):
+    """Files from before records carried their run: stamp it, undo the rescaling
+    of carried rows, and take the ratios again within each run."""
+    from .harness import ratios
+    provenance.stamp_legacy(data)
+    for c in data.get("cases", []):
+        for r in c["records"]:
+            provenance.unrescale(r)
+        provenance.drop_rescale_note(c)
+        c["ratios"] = ratios(c["records"])
+
+
 KEEP = "<!-- Hand-written sections below this line are kept when the report is regenerated. -->"
 
 
 def write(out_dir, data):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _provenance(data)
     (out_dir / "results.json").write_text(json.dumps(data, indent=1, default=float))
     m, load = data["machine"], data["load"]
     L = ["# nbblox benchmarks: side by side with the peers, in one run", "",
@@ -315,12 +353,12 @@ def write(out_dir, data):
     if not data.get("peers"):
         L.append("- peers not run (--no-peers)")
     L += ["", "## Summary (warm seconds, full-length workloads)", ""]
-    L += summary_table(data["cases"])
+    L += summary_table(data["cases"], provenance.Marks(data))
     L += targets_section(data["cases"], data.get("targets"))
     L += cold_start_section(data["cases"], data.get("targets"), data.get("coldstart"))
     L += ["## Every case", ""]
     for res in data["cases"]:
-        L += case_table(res)
+        L += case_table(res, provenance.Marks(data))
     L += scaling_section(data.get("scaling"))
     path = out_dir / "RESULTS.md"
     # Measurements made by other scripts (bench_sweep.py, latency_explore.py) are written
@@ -351,77 +389,6 @@ def plot_scaling(scaling, path):
                 backend="bokeh"))
     if plots:
         hv.save(hv.Layout(plots).cols(2), str(path), backend="bokeh")
-
-
-def merge(primary, secondary):
-    """Fill ``primary`` (a results dict) with what only ``secondary`` has: cases
-    it did not reach (marked, since they ran in another invocation), targets
-    and scaling.  Both runs' machine and load are kept."""
-    have = {c["case"] for c in primary.get("cases", [])}
-    for c in secondary.get("cases", []):
-        if c["case"] not in have:
-            c = dict(c, note="from the nbblox + hand-written run (" + " ".join(
-                secondary.get("argv", [])) + "), run concurrently; the peers did not reach "
-                "this case in the time available")
-            primary.setdefault("cases", []).append(c)
-    for key in ("targets", "scaling"):
-        if key not in primary and key in secondary:
-            primary[key] = secondary[key]
-    primary.setdefault("runs", []).append({"argv": secondary.get("argv"),
-                                           "machine": secondary.get("machine"),
-                                           "load": secondary.get("load")})
-    lo = [d["load"] for d in (primary, secondary) if d.get("load")]
-    if lo:
-        primary["load"] = {"min": min(x["min"] for x in lo), "max": max(x["max"] for x in lo),
-                           "mean": sum(x["mean"] * x["n"] for x in lo) / sum(x["n"] for x in lo),
-                           "n": sum(x["n"] for x in lo)}
-    return primary
-
-
-def carry_peers(old, new):
-    """After a ``--merge`` re-run without some peers (``--no-peers``, ``--systems``
-    or a peer not installed): keep each case's records of the systems this run
-    did not measure from ``old``, their warm
-    times rescaled by the hand-written loop's time ratio between the two runs
-    (hand_new / hand_old), so nbblox / peer = (nbblox / hand)_new x
-    (hand / peer)_old, and marked as carried over."""
-    from .harness import ratios
-    for key in ("peers", "install_problems"):
-        if old.get(key) and not new.get(key):
-            new[key] = old[key]
-    # a peer missing from this run's environment but measured before stays
-    # listed as it was, since its carried rows below come from that run
-    for peer, (ok, info) in (old.get("peers") or {}).items():
-        if ok and not new.get("peers", {}).get(peer, (False,))[0]:
-            new.setdefault("peers", {})[peer] = [True, f"{info} (earlier run; not installed "
-                                                       "for the latest one)"]
-    prev = {c["case"]: c for c in old.get("cases", [])}
-    for c in new.get("cases", []):
-        o = prev.get(c["case"])
-        mine = {r["system"] for r in c["records"]}
-        if o is None:
-            continue
-        h_new = next((r.get("warm_full_s") for r in c["records"]
-                      if r["system"] == "handwritten"), None)
-        h_old = next((r.get("warm_full_s") for r in o["records"]
-                      if r["system"] == "handwritten"), None)
-        if not (h_new and h_old):
-            continue
-        k = h_new / h_old
-        carried = [dict(r) for r in o["records"] if r["system"] not in mine]
-        if not carried:
-            continue
-        for r in carried:
-            for key in ("warm_s", "warm_full_s"):
-                if r.get(key):
-                    r[key] *= k
-            r["carried"] = k
-        c["records"] += carried
-        c["ratios"] = ratios(c["records"])
-        c["note"] = ("peers from the earlier full run, their warm times rescaled by this run's "
-                     f"hand-written time / that run's ({k:.3g}): nbblox / peer = (nbblox / "
-                     "hand-written, this run) x (hand-written / peer, that run)")
-    return new
 
 
 if __name__ == "__main__":  # python -m bench.report merge PRIMARY.json SECONDARY.json OUTDIR

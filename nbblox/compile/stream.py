@@ -156,8 +156,8 @@ def _stream_fn(run, m, feats):
 
 def _batch(m, parallel):
     """``sbatch_<m>`` (numba ``prange``) or ``sserial_<m>``: rows of instances."""
-    call = ("stream_{m}(X[i], P[i], W[i], src, dst, t0, dt, nsteps, stride, rec, k0, thr, "
-            "acc[i])").format(m=m)
+    call = (f"stream_{m}(X[i], P[i], W[i], src, dst, t0, dt, nsteps, stride, rec, k0, thr, "
+            "acc[i])")
     loop = For("i", ("X.shape[0]",), [Assign("a, b, c", call), Assign("steps[i]", "a"),
                                       Assign("bad[i]", "b")],
                range="numba.prange" if parallel else "range")

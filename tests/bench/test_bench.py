@@ -159,22 +159,111 @@ def test_merge_fills_only_what_the_primary_run_lacks():
     assert m["load"]["min"] == 0.5 and m["load"]["max"] == 4 and m["load"]["mean"] == 2.25
 
 
-def test_merge_keeps_rows_of_peers_this_run_did_not_measure():
-    """A --merge re-run with fewer peers (not installed, --systems) keeps the
-    earlier rows of the others, rescaled by the hand-written loop's ratio, and
-    keeps the peer listed as measured in the earlier run."""
-    rec = lambda s, w: {"system": s, "status": "ok", "warm_s": w, "warm_full_s": w, "answer_ok": True}
-    old = {"peers": {"brainpy": [True, "2.8"], "neurolib": [True, "0.6"]},
-           "cases": [{"case": "W4_sweep", "records": [rec("handwritten", 2.0), rec("nbblox", 3.0),
-                                                      rec("brainpy", 4.0), rec("neurolib", 5.0)]}]}
-    new = {"peers": {"brainpy": [False, "No module named 'brainpy'"], "neurolib": [True, "0.6"]},
-           "cases": [{"case": "W4_sweep", "records": [rec("handwritten", 1.0), rec("nbblox", 1.5),
-                                                      rec("neurolib", 2.6)]}]}
+def _rec(system, warm, run):
+    return {"system": system, "status": "ok", "valid": True, "warm_s": warm,
+            "warm_full_s": warm, "warm_all_s": [warm], "scale": 1.0, "run": run}
+
+
+OLD_RUN, NEW_RUN = "2026-12-06 03:12:01 UTC", "2026-12-06 23:35:09 UTC"
+
+
+def _merged():
+    """An older run measured everything; a --merge re-run only the hand-written loop
+    and neurolib (brainpy not installed, nbblox skipped with --systems)."""
+    old = {"argv": ["--only", "W2_wc512"], "machine": {"started": OLD_RUN},
+           "peers": {"brainpy": [True, "2.8"], "neurolib": [True, "0.6"]},
+           "cases": [{"case": "W2_wc512", "title": "W2 WC N=512", "config": {"kind": "wc"},
+                      "records": [_rec("handwritten", 50.0, OLD_RUN),
+                                  _rec("nbblox", 70.0, OLD_RUN),
+                                  _rec("brainpy", 40.0, OLD_RUN),
+                                  _rec("neurolib", 90.0, OLD_RUN)]}],
+           "load": {"min": 8.4, "max": 23.2, "mean": 12.0, "n": 3}}
+    new = {"argv": ["--only", "W2_wc512"], "machine": {"started": OLD_RUN},
+           "primary_load": old["load"],  # written by the first run, kept by --merge
+           "runs": [{"argv": ["--merge", "--only", "W2_wc512", "--systems",
+                              "handwritten,neurolib"], "machine": {"started": NEW_RUN},
+                     "load": {"min": 7.8, "max": 10.6, "mean": 9.3, "n": 3}}],
+           "peers": {"brainpy": [False, "No module named 'brainpy'"], "neurolib": [True, "0.6"]},
+           "cases": [{"case": "W2_wc512", "title": "W2 WC N=512", "config": {"kind": "wc"},
+                      "records": [_rec("handwritten", 106.0, NEW_RUN),
+                                  _rec("neurolib", 180.0, NEW_RUN)]}],
+           "load": {"min": 7.8, "max": 23.2, "mean": 10.0, "n": 6}}
+    return report.carry_peers(old, new)
+
+
+def test_merge_keeps_rows_of_systems_this_run_did_not_measure_as_measured():
+    """A --merge re-run with fewer systems keeps the earlier rows of the others with
+    their own run and their measured times (the old carry_peers multiplied them by
+    this run's hand-written time / that run's: 70 s became 148 s here), and keeps
+    the peer listed as measured in the earlier run."""
+    new = _merged()
+    rows = {r["system"]: r for r in new["cases"][0]["records"]}
+    assert rows["nbblox"]["warm_full_s"] == 70.0 and rows["nbblox"]["run"] == OLD_RUN
+    assert rows["brainpy"]["warm_s"] == 40.0 and rows["brainpy"]["run"] == OLD_RUN
+    assert rows["neurolib"]["warm_s"] == 180.0 and rows["neurolib"]["run"] == NEW_RUN
+    assert rows["handwritten"]["warm_s"] == 106.0
+    # ratios only within one run: nbblox (old run) against nothing of the new run
+    assert new["cases"][0]["ratios"] == {"nbblox": {"brainpy": 70.0 / 40.0}}
+    assert new["peers"]["brainpy"][0] is True and "earlier run" in new["peers"]["brainpy"][1]
+
+
+def test_summary_marks_a_carried_row_and_takes_no_ratio_across_runs(tmp_path):
+    """The reviewer's case: a carried nbblox W2 N=512 row must not look like this
+    run's measurement (the old report showed 92.95 s = 70 s x 106 / 79.9, unmarked,
+    and nbblox / numba 0.877)."""
+    new = dict(_merged(), machine=dict(harness.machine(), started=OLD_RUN))
+    report.write(tmp_path, new)
+    text = (tmp_path / "RESULTS.md").read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| W2 WC N=512 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "70 [a]"            # nbblox: measured value, marked
+    assert cells[2] == "106"               # hand-written: this run, unmarked
+    assert cells[3] == "–" and cells[7] == "–"  # no nbblox / numba, no projection
+    # both from the older run [a]: their ratio is within one run
+    assert cells[4] == "BrainPy 40 [a]" and cells[5] == "1.75"
+    legend = next(line for line in text.splitlines() if line.startswith("- [a]"))
+    assert OLD_RUN in legend and "--only W2_wc512" in legend and "8.4-23.2" in legend
+    assert "not rescaled" in text
+    # the case table marks the same rows
+    assert "| nbblox [a] |" in text and "| BrainPy [a] |" in text
+    assert "| neurolib |" in text
+
+
+def test_a_no_peers_rerun_keeps_the_peers_rows():
+    """``--no-peers`` leaves "skipped" records; they must not hide the earlier
+    measurement (the old carry_peers counted them as measured and dropped it)."""
+    old = {"cases": [{"case": "W1_hh_rk4", "records": [_rec("handwritten", 1.0, OLD_RUN),
+                                                       _rec("brainpy", 3.0, OLD_RUN)]}]}
+    new = {"cases": [{"case": "W1_hh_rk4", "records": [
+        _rec("handwritten", 2.0, NEW_RUN),
+        {"system": "brainpy", "case": "W1_hh_rk4", "status": "skipped (--no-peers)"}]}]}
     report.carry_peers(old, new)
     rows = {r["system"]: r for r in new["cases"][0]["records"]}
-    assert rows["brainpy"]["warm_s"] == pytest.approx(2.0) and rows["brainpy"]["carried"] == 0.5
-    assert rows["neurolib"]["warm_s"] == 2.6 and "carried" not in rows["neurolib"]
-    assert new["peers"]["brainpy"][0] is True and "earlier run" in new["peers"]["brainpy"][1]
+    assert rows["brainpy"]["status"] == "ok" and rows["brainpy"]["warm_s"] == 3.0
+
+
+def test_legacy_records_get_their_run_and_lose_the_rescaling():
+    """results.json written before records carried ``run``: the run is found by
+    replaying the runs' command lines, and a rescaled carried time goes back to the
+    median of its own warm calls."""
+    from bench import provenance
+    cfg = {"systems": ["handwritten", "nbblox", "brainpy"]}
+    data = {"argv": ["--budget", "15"], "machine": {"started": "A"},
+            "runs": [{"argv": ["--merge", "--no-peers", "--only", "W2_wc80,W2_wc512"],
+                      "machine": {"started": "B"}},
+                     {"argv": ["--merge", "--only", "W2_wc512", "--systems", "handwritten"],
+                      "machine": {"started": "C"}},
+                     {"argv": ["--merge", "--no-cases"], "machine": {"started": "D"}}],
+            "cases": [{"case": "W2_wc512", "config": cfg, "records": [
+                {"system": "handwritten"}, {"system": "nbblox"}, {"system": "brainpy"}]},
+                {"case": "W1_hh_rk4", "config": cfg, "records": [{"system": "brainpy"}]}]}
+    assert provenance.stamp_legacy(data) == []
+    runs = [[r["run"] for r in c["records"]] for c in data["cases"]]
+    assert runs == [["C", "B", "A"], ["A"]]
+    rec = {"warm_s": 92.95 / 5, "warm_full_s": 92.95, "scale": 5.0, "carried": 1.327,
+           "warm_all_s": [13.0, 14.0, 15.0]}
+    provenance.unrescale(rec)
+    assert rec["warm_s"] == 14.0 and rec["warm_full_s"] == 70.0 and "carried" not in rec
 
 
 def test_coldstart_alternates_trees_and_reports_ratios(tmp_path, monkeypatch):
