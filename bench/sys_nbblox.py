@@ -149,9 +149,12 @@ def _sweep(cfg, variant):
     p = W.FHN
     I = np.linspace(0.0, 2.0, cfg["n"])
     stride = 10  # spikes are wide (several time units): crossings survive 0.1-unit sampling
-    if variant in ("nbblox", "nbblox_fastmath"):
+    if variant in ("nbblox", "nbblox_fastmath", "nbblox_fastmath_1t"):
         sweep = _need("sweep")
-        fm = {"fastmath": True} if variant == "nbblox_fastmath" else {}
+        fm = {"fastmath": True} if variant.startswith("nbblox_fastmath") else {}
+        if variant == "nbblox_fastmath_1t":   # the same sweep on one numba thread (scaling)
+            import numba
+            numba.set_num_threads(1)
         s = _compile(nb.blox.FitzHughNagumo(name="fhn", a=p["a"], b=p["b"], tau=p["tau"],
                                             init={"V": 0.0, "w": 0.0}))
 

@@ -209,11 +209,24 @@ def stated(seconds):
     return max(5, 5 * -(-int(round(seconds)) // 5))
 
 
+def number_cells(cells, lesson):
+    """Cell ids from the lesson and the cell's place in it (nbformat draws random
+    ones), so that rebuilding an unchanged lesson writes the same bytes and a
+    diff shows only what changed.
+
+    >>> [c.id for c in number_cells(parse("# %%\\nx = 1\\n# %% [markdown]\\n# hi"), "01_a")]
+    ['01_a-000', '01_a-001']
+    """
+    for k, c in enumerate(cells):
+        c.id = f"{lesson[:56]}-{k:03d}"     # nbformat: 1-64 characters of [a-zA-Z0-9_-]
+    return cells
+
+
 def build(src: Path, execute=True, keep_time=False):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = mark_exercises(parse(src.read_text()), src.stem)
+    nb.cells = number_cells(mark_exercises(parse(src.read_text()), src.stem), src.stem)
     out = HERE / (src.stem + ".ipynb")
     old = nbformat.read(out, 4) if out.exists() else None
     if execute:
@@ -243,6 +256,8 @@ def build(src: Path, execute=True, keep_time=False):
         print(f"{out.name}: executed in {took:.1f} s at load {load} (stated: {said})")
     else:   # keep what the last execution stored, for cells whose source is unchanged
         said = _stated_sentence(out)
+        if old is not None and "language_info" in old.metadata:   # the kernel's, as executed
+            nb.metadata["language_info"] = old.metadata["language_info"]
         kept = {c.source: c for c in (old.cells if old else []) if c.cell_type == "code"}
         for c in nb.cells:
             if c.cell_type == "code" and c.source in kept and \

@@ -99,12 +99,80 @@ def _to_server(text):
     return text
 
 
+# Inline mode (VS Code, no Jupyter server): Panel still names its stylesheets by their
+# CDN address, so offline every widget lost its styles (the page logged eight failed
+# .css requests).  The loader carries Panel's stylesheets (~0.1 MB against the 3 MB of
+# inlined JavaScript) and a hook swaps each CDN address for a data: URL of the same file.
+_CSS_INLINE_HOOK = r"""function (Bokeh) {
+  var install = function (B) {
+    var dom = B.require('core/dom');
+    if (dom.__nbblox_css) { return; }
+    dom.__nbblox_css = true;
+    var files = __FILES__;
+    var cdn = /^https:\/\/cdn\.holoviz\.org\/panel\/[^/]+\/dist\/([^?#]*)/;
+    var local = function (sheet) {
+      var href = sheet.el && sheet.el.getAttribute('href');
+      var m = href && cdn.exec(href);
+      if (m && Object.prototype.hasOwnProperty.call(files, m[1])) {
+        sheet.el.setAttribute('href', 'data:text/css;charset=utf-8,' + encodeURIComponent(files[m[1]]));
+      }
+    };
+    [dom.ImportedStyleSheet, dom.GlobalImportedStyleSheet].forEach(function (cls) {
+      if (!cls) { return; }
+      var install = cls.prototype.install;
+      cls.prototype.install = function (el) { local(this); return install.call(this, el); };
+    });
+  };
+  // the first loader defines Bokeh in this same list: install once it exists
+  if (Bokeh) { install(Bokeh); return; }
+  var wait = function () { if (window.Bokeh) { install(window.Bokeh); } else { setTimeout(wait, 0); } };
+  setTimeout(wait, 0);
+},
+"""
+
+
+def _panel_css():
+    """Panel's own stylesheets as ``{path under dist/: text}``, the spinner
+    images of ``loading.css`` written into it as data: URLs."""
+    import base64
+    from pathlib import Path
+
+    import panel
+    dist = Path(panel.__file__).parent / "dist"
+    files = {}
+    for sub in ("css", "bundled/theme"):
+        for f in sorted((dist / sub).glob("*.css")):
+            text = f.read_text(encoding="utf-8")
+            if "../assets/" in text:
+                def data_url(m, base=f.parent):
+                    img = (base / m[1]).resolve()
+                    if not img.is_file():
+                        return m[0]
+                    return "url('data:image/svg+xml;base64," + base64.b64encode(img.read_bytes()).decode() + "')"
+                text = re.sub(r"""url\(['"]?(\.\./assets/[^'")]+)['"]?\)""", data_url, text)
+            files[f"{sub}/{f.name}"] = text
+    return files
+
+
+def _to_inline(text):
+    """Loader JavaScript that also carries Panel's stylesheets (inline mode)."""
+    if not isinstance(text, str) or "const inline_js = [" not in text:
+        return text
+    if "css" not in _done:
+        import json
+        _done["css"] = _CSS_INLINE_HOOK.replace("__FILES__", json.dumps(_panel_css()))
+    return text.replace("const inline_js = [", "const inline_js = [" + _done["css"], 1)
+
+
 class _ServerJS:
     """While active, every display message the kernel publishes has its
-    loader JavaScript pointed at the Jupyter server (see :func:`_to_server`)."""
+    loader JavaScript rewritten by ``rewrite``: pointed at the Jupyter server
+    (:func:`_to_server`, the default) or given Panel's stylesheets
+    (:func:`_to_inline`)."""
 
-    def __init__(self, ip):
+    def __init__(self, ip, rewrite=None):
         self.pub = getattr(ip, "display_pub", None)
+        self.rewrite = rewrite or _to_server
 
     def __enter__(self):
         if self.pub is not None:
@@ -112,7 +180,7 @@ class _ServerJS:
 
             def publish(data, *args, **kw):
                 if isinstance(data, dict):
-                    data = {k: (_to_server(v) if "javascript" in k or "holoviews_load" in k else v)
+                    data = {k: (self.rewrite(v) if "javascript" in k or "holoviews_load" in k else v)
                             for k, v in data.items()}
                 return orig(data, *args, **kw)
             self.orig = orig
@@ -168,7 +236,10 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     import holoviews as hv
     import panel as pn
     ip = kernel_shell()
-    ctx = _ServerJS(ip) if (mode == "server" and ip is not None) else _Null()
+    if ip is None or mode == "cdn":
+        ctx = _Null()
+    else:
+        ctx = _ServerJS(ip, _to_server if mode == "server" else _to_inline)
     with ctx:
         if _done.get("key") == key:          # only extensions to add (e.g. KaTeX)
             pn.extension(*new, inline=(mode == "inline"))

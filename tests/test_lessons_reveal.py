@@ -36,8 +36,6 @@ RUN_TIME = re.compile(r"\*Runs top to bottom in about .*?\*", re.S)
 #: model parameter or a stimulus that happens to lie within the tolerance, not
 #: the answer.  A new entry needs the same look.
 COINCIDENCES = {
-    ("05_wilson_cowan", "wc_bistable_count", 5.0): "slider bounds [-5, 5] and [0.1, 5] in "
-        "the circuit JSON among the sweep result's attributes (xarray's collapsed attrs)",
     ("14_noise", "lif_noise_rate", 10.0): "OU tau = 10 ms, reset V_r = 10 mV (parameters)",
     ("15_synapses", "tm_best_rate", 20.0): "the 20 Hz test train and the rates swept "
                                            "(1-100 Hz) for the depressing synapse",
@@ -115,6 +113,61 @@ def reveals(stem, nb):
     return found
 
 
+def right_after_each_exercise(nb):
+    """For each exercise: the code cells right after its graded cell, up to the
+    next markdown cell -- what a student running cell by cell sees next, before
+    any text frames it (lesson 3's "The continuation of the Hopf set, to compare
+    with your answer:" is such a frame)."""
+    out = {}
+    for k, c in enumerate(nb.cells):
+        grader = c.metadata.get("nbgrader", {})
+        if not grader.get("grade"):
+            continue
+        after = []
+        for d in nb.cells[k + 1:]:
+            if d.cell_type != "code" or d.metadata.get("nbgrader"):
+                break
+            after.append(d)
+        out[grader["grade_id"]] = after
+    return out
+
+
+def _numbers(text):
+    return [float(m.replace("−", "-")) for m in _NUMBER_SHOWN.findall(text)]
+
+
+def results_right_after(nb, stored=False):
+    """What the cells right after an exercise show that is a result: a number in
+    their output that is not in their code (a parameter echoed is no result).
+    Lesson 1 printed "V after 200 ms: -1.2" under "what is the resting V?",
+    lesson 2 "spikes in 1 s: 69" under "how fast does it fire?", lesson 17
+    "tau = 10 ms: 20.02 Hz" and that halving tau doubles the frequency under
+    "the frequency at tau = 5 ms?".  ``stored``: the instructor edition keeps only
+    check-output cells' output, so a cell there that prints must be one (what it
+    prints is then stored, read here and compared by nbval)."""
+    found = []
+    for name, cells in right_after_each_exercise(nb).items():
+        for c in cells:
+            if stored and "print(" in c.source and \
+                    "nbval-check-output" not in c.metadata.get("tags", []):
+                found.append(f"{name}: prints, but its output is not stored: "
+                             f"{c.source.splitlines()[0]}")
+            code = set(_numbers(c.source))
+            shown = [x for o in c.get("outputs", []) for x in _numbers(visible_text(o))]
+            found += [f"{name}: {x:g} (printed by {c.source.splitlines()[0]!r})"
+                      for x in shown if x not in code]
+    return found
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_result_is_shown_right_after_an_exercise(path):
+    """Issue 21, a lecturer's look (session 29): the cell right after an exercise
+    printed its answer, or what gives it away.  A cell there may run, plot or
+    state a yes/no, but shows no number it did not have in its code."""
+    bad = results_right_after(nbformat.read(path, 4), stored=True)
+    assert not bad, f"{path.name}: results shown right after an exercise: {bad}"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_no_answer_is_shown_above_its_exercise(path):
@@ -142,3 +195,5 @@ def test_no_answer_is_shown_above_its_exercise_when_executed(path):
     assert all(c.execution_count for c in code), f"{ran}: cells that did not run"
     bad = reveals(path.stem, nb)
     assert not bad, f"{path.name} (executed): answers shown above their exercise: {bad}"
+    bad = results_right_after(nb)
+    assert not bad, f"{path.name} (executed): results shown right after an exercise: {bad}"

@@ -91,3 +91,24 @@ def test_loader_rewrite_keeps_non_cdn_text():
     assert '__nbblox_base + "panel_dist/panel.min.js"' in out
     assert '"https://cdn.' not in out
     assert _to_server("no urls here") == "no urls here"
+
+
+def test_inline_loader_carries_panels_stylesheets():
+    """Inline mode (VS Code, offline): Panel names its stylesheets by CDN address;
+    the loader carries each file's text (spinner images as data: URLs) and a hook
+    that points those addresses at it.  The browser side is checked in
+    tests/browser/test_explore_vscode_mode.py (no failed request)."""
+    import panel
+
+    from nbblox.notebook import _panel_css, _to_inline
+    css = _panel_css()
+    dist = os.path.join(os.path.dirname(panel.__file__), "dist")
+    for name in ("css/loading.css", "css/button.css", "bundled/theme/default.css",
+                 "bundled/theme/native.css"):
+        assert name in css and os.path.isfile(os.path.join(dist, name)), name
+    assert "../assets/" not in css["css/loading.css"]          # images written in
+    assert "data:image/svg+xml;base64," in css["css/loading.css"]
+    out = _to_inline("const inline_js = [function(Bokeh) {}];")
+    assert out.startswith("const inline_js = [function (Bokeh) {")
+    assert '"css/button.css"' in out and "ImportedStyleSheet" in out
+    assert _to_inline("no loader here") == "no loader here"

@@ -61,9 +61,6 @@ nb.lessons.check("fhn_rest_V", my_rest_V)
 assert nb.lessons.check("fhn_rest_V", my_rest_V)
 ### END HIDDEN TESTS
 
-# %% tags=["nbval-check-output"]
-print("V after 200 ms:", round(float(sol["fhn.V"][-1]), 2))
-
 # %% [markdown]
 # ## 3. The phase plane
 # Plot $w$ against $V$. The *nullclines* are the curves where $\dot V = 0$ (a cubic) and
@@ -154,7 +151,7 @@ br.plot()
 
 # %% tags=["nbval-check-output"]
 for sp in br.special_points:
-    print(sp.kind, round(sp.param_value, 3))
+    print(f"{'Hopf point' if sp.kind == 'H' else sp.kind} ({sp.kind}) at I = {sp.param_value:.3f}")
 
 # %% [markdown]
 # ## What you learned

@@ -53,9 +53,6 @@ nb.lessons.check("hh_rate_10", my_rate)
 assert nb.lessons.check("hh_rate_10", my_rate)
 ### END HIDDEN TESTS
 
-# %% tags=["nbval-check-output"]
-print("spikes in 1 s:", spike_times(sol.t, sol["hh.V"]).size)
-
 # %% [markdown]
 # ## 3. Inside one spike: gates and currents
 # Zoom into one spike. Sodium activation $m$ is fast and opens first; inactivation $h$

@@ -59,7 +59,9 @@ br_snic = nb.continuation(ml_snic, "ml.I", (0.0, 80.0), x0={"ml.V": -60.0, "ml.w
 br_snic.plot()
 
 # %% tags=["nbval-check-output"]
-print([(sp.kind, round(sp.param_value, 1)) for sp in br_snic.special_points])
+names = {"LP": "fold", "H": "Hopf", "LPC": "fold of limit cycles"}
+for sp in br_snic.special_points:
+    print(f"{names[sp.kind]} ({sp.kind}) at I = {sp.param_value:.1f} µA/cm²")
 
 # %% [markdown]
 # A fold (LP) near 40 uA/cm²: the rest state collides with a saddle and disappears. The spike
@@ -94,10 +96,10 @@ br_hopf.plot()
 
 # %% tags=["nbval-check-output"]
 for sp in br_hopf.special_points:
-    kind = sp.kind
-    if kind == "H":
-        kind += " (subcritical)" if sp.lyapunov > 0 else " (supercritical)"
-    print(kind, round(sp.param_value, 1))
+    kind = f"{names[sp.kind]} ({sp.kind})"
+    if sp.kind == "H":
+        kind += ", subcritical," if sp.lyapunov > 0 else ", supercritical,"
+    print(f"{kind} at I = {sp.param_value:.1f} µA/cm²")
 
 # %% [markdown]
 # A subcritical Hopf: the rest state loses stability by meeting an *unstable* limit
@@ -157,12 +159,13 @@ hh_rest.plot() * hh_cycles.plot()
 
 # %% tags=["nbval-check-output"]
 lpc = [sp.param_value for sp in hh_cycles.special_points if sp.kind == "LPC"]
-print("Hopf at I =", round(hh_hopf.param_value, 1),
-      "(subcritical)" if hh_hopf.lyapunov > 0 else "(supercritical)")
-print("spiking exists from the lowest fold of limit cycles, I =", round(min(lpc), 1))
+print(f"Hopf (H), {'subcritical' if hh_hopf.lyapunov > 0 else 'supercritical'}, "
+      f"at I = {hh_hopf.param_value:.1f} µA/cm²")
+print(f"spiking exists from the lowest fold of limit cycles (LPC), at I = {min(lpc):.1f} µA/cm²")
 
 # %%
-print("every fold of limit cycles on the branch:", sorted(round(v, 2) for v in lpc))
+print("every fold of limit cycles on the branch, at I =",
+      ", ".join(f"{v:.2f}" for v in sorted(lpc)), "µA/cm²")
 
 # %% [markdown]
 # The unstable cycles born at the Hopf point fold back and forth before they turn into

@@ -56,8 +56,9 @@ br = nb.continuation(wc, "wc.P", (-1.0, 4.0))
 br.plot()
 
 # %% tags=["nbval-check-output"]
+names = {"LP": "fold", "H": "Hopf point"}
 for sp in br.special_points:
-    print(sp.kind, round(sp.param_value, 2))
+    print(f"{names.get(sp.kind, sp.kind)} ({sp.kind}) at P = {sp.param_value:.2f}")
 
 # %% [markdown]
 # **Check it by brute force.** A sweep runs the model at 60 drives at once and measures
@@ -66,7 +67,9 @@ for sp in br.special_points:
 # %%
 res = nb.sweep(wc, {"wc.P": np.linspace(-1.0, 4.0, 60)}, t_end=600.0, dt=0.05,
                record=["wc.E"], measure="amplitude", transient=300.0)
-res
+drives = res["wc.P"].values     # res is an xarray.Dataset: one row per drive
+print(f"{drives.size} drives P from {drives[0]:g} to {drives[-1]:g}; measured for each: "
+      f"{', '.join(res.data_vars)}")
 
 # %%
 amp = res["amplitude"].sel(variable="wc.E")
@@ -118,7 +121,8 @@ assert nb.lessons.check("wc_bistable_count", my_count)
 # %% tags=["nbval-check-output"]
 hi = nb.fixed_points(wc, params={"wc.c1": 24.0, "wc.P": 0.5},
                      bounds={"wc.E": (0, 0.5), "wc.I": (0, 0.5)})
-[(round(f.state["wc.E"], 2), f.stability) for f in hi]
+for f in hi:
+    print(f"E = {f.state['wc.E']:.2f}, I = {f.state['wc.I']:.2f}: {f.stability}")
 
 # %% [markdown]
 # ## What you learned

@@ -26,8 +26,14 @@ cx = nb.data.connectome("tvb76")
 cx
 
 # %%
-hv.Image(np.log1p(cx.weights), bounds=(0, 0, cx.n_regions, cx.n_regions)).opts(
-    width=350, height=320, colorbar=True, cmap="viridis", title="log(1 + SC weight)")
+# row i of a matrix is drawn at height i (hv.Image puts the first row at the top: flip it)
+n = cx.n_regions
+region_i = hv.Dimension("i", label="from region (index)")
+region_j = hv.Dimension("j", label="to region (index)")
+hv.Image(np.flipud(np.log1p(cx.weights)), bounds=(-0.5, -0.5, n - 0.5, n - 0.5),
+         kdims=[region_j, region_i], vdims=["log(1 + weight)"]).opts(
+    width=380, height=320, colorbar=True, cmap="viridis", clabel="log(1 + weight)",
+    title="structural connectivity W[i, j]")
 
 # %% [markdown]
 # ## 2. One Wilson–Cowan population per region
@@ -49,7 +55,6 @@ ex
 # %%
 brain = cx.to_circuit(nb.blox.WilsonCowan, coupling=0.2, P=0.8)
 system = nb.compile(brain)
-print(system)
 
 # %% tags=["nbval-check-output"]
 print(cx.n_regions, "regions,", len(system.state_names), "states,",
@@ -76,8 +81,12 @@ b.plot(vars=b.names[:4])
 
 # %%
 fc = nb.functional_connectivity(b, discard=10000.0)
-hv.Image(fc, bounds=(0, 0, cx.n_regions, cx.n_regions)).opts(
-    width=350, height=320, colorbar=True, cmap="RdBu_r", clim=(-1, 1), title="FC")
+lowest = float(fc[np.triu_indices(n, 1)].min())   # the colours span the correlations there are
+hv.Image(np.flipud(fc), bounds=(-0.5, -0.5, n - 0.5, n - 0.5),
+         kdims=[hv.Dimension("j", label="region (index)"), hv.Dimension("i", label="region (index)")],
+         vdims=["correlation"]).opts(
+    width=380, height=320, colorbar=True, cmap="viridis", clim=(lowest, 1), clabel="correlation",
+    title="FC: correlation of the BOLD signals")
 
 # %%
 def sc_fc_correlation(fc):

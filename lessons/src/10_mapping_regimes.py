@@ -28,8 +28,11 @@ fhn
 # %%
 res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 40), "fhn.a": np.linspace(0.3, 1.0, 30)},
                t_end=400.0, dt=0.05, record=["fhn.V"], measure="amplitude", transient=200.0)
-amp = res["amplitude"].sel(variable="fhn.V")
-amp
+amp = res["amplitude"].sel(variable="fhn.V")   # an xarray.DataArray: one value per (I, a)
+I_grid, a_grid = amp["fhn.I"].values, amp["fhn.a"].values
+print(f"amplitude of V at {amp.size} parameter pairs ({I_grid.size} currents I from "
+      f"{I_grid[0]:g} to {I_grid[-1]:g} × {a_grid.size} offsets a from {a_grid[0]:g} to "
+      f"{a_grid[-1]:g}): up to {float(amp.max()):.2f}")
 
 # %% tags=["nbval-check-output"]
 print("oscillating (amplitude > 1):", int((amp.values > 1.0).sum()), "of", amp.size, "parameter pairs")
@@ -87,7 +90,7 @@ assert nb.lessons.check("fhn_hopf_I_a05", my_hopf_I)
 # %% [markdown]
 #
 # ## 3. Folds that meet: a cusp in Wilson–Cowan
-# With strong self-excitation, Wilson–Cowan has a bistable range bounded by two folds.
+# With strong self-excitation, Wilson–Cowan has bistable ranges bounded by pairs of folds.
 # Continue one fold in the drive $P$ and the coupling $c_1$: the two folds meet at a cusp.
 
 # %%
@@ -96,7 +99,11 @@ wbr = nb.continuation(wc, "wc.P", (-2.0, 3.0), params={"wc.P": -2.0})
 wbr.plot()
 
 # %% tags=["nbval-check-output"]
-print([sp.kind for sp in wbr.special_points])
+print("folds (LP) along the branch at P =",
+      ", ".join(f"{sp.param_value:.2f}" for sp in wbr.special_points if sp.kind == "LP"))
+others = [sp.kind for sp in wbr.special_points if sp.kind != "LP"]
+if others:
+    print("other special points:", ", ".join(others))
 
 # %%
 fold = [sp for sp in wbr.special_points if sp.kind == "LP"][0]
@@ -104,15 +111,20 @@ fcurve = nb.continuation2(wc, fold, ("wc.P", "wc.c1"),
                           bounds={"wc.P": (-2.0, 3.0), "wc.c1": (10.0, 30.0)})
 fv = np.asarray(fcurve.param_values)
 cusps = [sp for sp in fcurve.special_points if sp.kind == "CP"]
-plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450)
+plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450,
+                                                                           padding=0.08)
 if cusps:
-    plot = plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
-                             label="cusp").opts(size=10, color="red")
+    plot = (plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
+                              label="cusp").opts(size=10, color="red")
+            ).opts(legend_position="bottom_left")
 plot
 
 # %% tags=["nbval-check-output"]
-print("cusps on the fold curve:", [tuple(round(float(v), 1) for v in np.atleast_1d(c.param_value)[:2])
-                                   for c in cusps])
+for c in cusps:
+    P_cusp, c1_cusp = np.atleast_1d(c.param_value)[:2]
+    print(f"cusp (CP) on the fold curve at P = {P_cusp:.1f}, c1 = {c1_cusp:.1f}")
+if not cusps:
+    print("no cusp (CP) on the fold curve in this window")
 
 # %% [markdown]
 # Inside the fold curve the model is bistable; outside it has a single state. At the cusp

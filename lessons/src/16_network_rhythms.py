@@ -28,6 +28,7 @@
 # %%
 import numpy as np
 import holoviews as hv
+import panel as pn
 import nbblox as nb
 from nbblox.examples.rhythms import (InhibitoryLIF, inhibitory_network, mean_field_rate,
                                      rate_model_frequency, population_frequency)
@@ -300,12 +301,14 @@ def spectrum_at(D):
 
 
 grid = np.linspace(0.8, 4.2, 60)
-(hv.HoloMap({D: spectrum_at(D) for D in delays}, kdims="delay D (ms)")
- + (hv.Curve((grid, [rate_model_frequency(20.0, d) for d in grid]), "delay D (ms)",
-             "frequency (Hz)", label="rate model").opts(color="black")
-    * hv.Scatter((delays, [freq[D] for D in delays]), "delay D (ms)", "frequency (Hz)",
-                 label="network").opts(size=8, color="#D55E00")).opts(
-     width=400, height=280, legend_position="top_right", title="frequency vs delay"))
+figure = (hv.HoloMap({D: spectrum_at(D) for D in delays}, kdims="delay D (ms)")
+          + (hv.Curve((grid, [rate_model_frequency(20.0, d) for d in grid]), "delay D (ms)",
+                      "frequency (Hz)", label="rate model").opts(color="black")
+             * hv.Scatter((delays, [freq[D] for D in delays]), "delay D (ms)",
+                          "frequency (Hz)", label="network").opts(size=8, color="#D55E00")
+             ).opts(width=400, height=280, legend_position="top_right",
+                    title="frequency vs delay")).opts(title="", shared_axes=False)
+pn.panel(figure, widget_location="top_left")   # the slider above the figures, not beside
 
 # %% tags=["nbval-check-output"]
 print("a longer delay gives a slower rhythm:",

@@ -21,7 +21,9 @@ doi:10.1016/j.neuroimage.2007.07.040 (time in seconds inside the model)::
     k1 = 4.3*theta0*E0*TE,  k2 = eps*r0*E0*TE,  k3 = 1 - eps
 
 The model is integrated with classical RK4 in a compiled loop (the input is
-held constant over each sample), no more than ``max_step`` ms per step.
+held constant over each sample), no more than ``max_step`` ms per step; the
+loop is generated from the RK4 tableau of :mod:`nbblox.compile.schemes`
+(:func:`_bw_source`), as every other integrator in nbblox.
 
 Timing of the response with :data:`BOLD_PARAMS` (values read from this
 code, RK4 at 1 ms): the haemodynamic response function proper -- the
@@ -40,7 +42,6 @@ import math
 
 import numpy as np
 
-from ..compile.jit import njit
 from ..exceptions import ParameterError
 # functional connectivity lives with the other signal analyses; re-exported for old imports
 from .signals import functional_connectivity  # noqa: F401
@@ -52,48 +53,74 @@ BOLD_PARAMS = {"kappa": 0.64, "gamma": 0.32, "tau": 2.0, "alpha": 0.32, "E0": 0.
                "V0": 4.0, "theta0": 40.3, "r0": 25.0, "TE": 0.04, "eps": 1.0}
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _bw_rhs(z, s, f, v, q, kappa, gamma, itau, ialpha, E0):
-    ds = z - kappa * s - gamma * (f - 1.0)
-    df = s
-    vpow = v ** ialpha
-    dv = itau * (f - vpow)
-    dq = itau * (f * (1.0 - (1.0 - E0) ** (1.0 / f)) / E0 - vpow * q / v)
-    return ds, df, dv, dq
+#: the drift as data: ``(target, expression)`` in order, a state's derivative
+#: as its index in :data:`_BW_STATES` (printed ``k<stage>_<index>``), else a
+#: local; ``zk`` is the input, held over the sample
+_BW_STATES = ("s", "f", "v", "q")
+_BW_DRIFT = (("vpow", "v ** ialpha"),
+             (0, "zk - kappa * s - gamma * (f - 1.0)"),
+             (1, "s"),
+             (2, "itau * (f - vpow)"),
+             (3, "itau * (f * (1.0 - (1.0 - E0) ** (1.0 / f)) / E0 - vpow * q / v)"))
+_BW_PARAMS = ("z", "dt", "nsub", "every", "X", "kappa", "gamma", "tau", "alpha", "E0",
+              "k1", "k2", "k3", "V0", "out")
+_bw_modules = {}
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _bw_run(z, h, nsub, every, X, kappa, gamma, tau, alpha, E0, k1, k2, k3, V0, out):
-    """RK4 over samples of z (nodes, nt); X (nodes, 4) advanced in place;
-    y written to out[:, j] every ``every`` samples (from sample 0)."""
-    itau, ialpha = 1.0 / tau, 1.0 / alpha
-    nn, nt = z.shape
-    for i in range(nn):
-        s, f, v, q = X[i, 0], X[i, 1], X[i, 2], X[i, 3]
-        j = 0
-        for k in range(nt):
-            if k % every == 0:
-                out[i, j] = V0 * (k1 * (1.0 - q) + k2 * (1.0 - q / v) + k3 * (1.0 - v))
-                j += 1
-            zk = z[i, k]
-            for _ in range(nsub):
-                a1, b1, c1, d1 = _bw_rhs(zk, s, f, v, q, kappa, gamma, itau, ialpha, E0)
-                a2, b2, c2, d2 = _bw_rhs(zk, s + 0.5 * h * a1, f + 0.5 * h * b1,
-                                         v + 0.5 * h * c1, q + 0.5 * h * d1,
-                                         kappa, gamma, itau, ialpha, E0)
-                a3, b3, c3, d3 = _bw_rhs(zk, s + 0.5 * h * a2, f + 0.5 * h * b2,
-                                         v + 0.5 * h * c2, q + 0.5 * h * d2,
-                                         kappa, gamma, itau, ialpha, E0)
-                a4, b4, c4, d4 = _bw_rhs(zk, s + h * a3, f + h * b3, v + h * c3, q + h * d3,
-                                         kappa, gamma, itau, ialpha, E0)
-                s += h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4)
-                f += h / 6.0 * (b1 + 2.0 * b2 + 2.0 * b3 + b4)
-                v += h / 6.0 * (c1 + 2.0 * c2 + 2.0 * c3 + c4)
-                q += h / 6.0 * (d1 + 2.0 * d2 + 2.0 * d3 + d4)
-            if not (math.isfinite(s) and f > 0.0 and v > 0.0 and q > 0.0):
-                return i, k
-        X[i, 0], X[i, 1], X[i, 2], X[i, 3] = s, f, v, q
-    return -1, -1
+def _bw_source(method="rk4"):
+    """Source of ``bw_run(z, dt, nsub, every, X, ...)``: the scheme ``method``
+    of :data:`nbblox.compile.schemes.SCHEMES` (an explicit Runge-Kutta
+    tableau, stages in scalars, :func:`nbblox.compile.steps.instance_rk_step`)
+    over :data:`_BW_DRIFT`, ``nsub`` steps of ``dt`` (s) per sample of z
+    (nodes, nt); X (nodes, 4) advanced in place; y written to ``out[:, j]``
+    every ``every`` samples (from sample 0).  Returns (node, sample) where the
+    state left its domain, or (-1, -1).
+
+    Examples
+    --------
+    >>> src = _bw_source()
+    >>> "xs_0 + dt / 6.0 * (k1_0 + 2.0 * k2_0 + 2.0 * k3_0 + k4_0)" in src
+    True
+    """
+    from ..compile import schemes
+    from ..compile.ir import Assign, For, Func, If, Return, Verbatim, render_lines
+    from ..compile.steps import instance_rk_step
+    scheme = schemes.get(method)
+    if scheme.linear_part:
+        raise ParameterError(f"bold() integrates with an explicit Runge-Kutta scheme, "
+                             f"not {method!r}")
+    S = _BW_STATES
+
+    def stage(n, c):
+        return [Assign(t if isinstance(t, str) else f"k{n + 1}_{t}", e) for t, e in _BW_DRIFT]
+    body, new = instance_rk_step(scheme, S, stage)
+    step = ([Assign(f"xs_{k}", x) for k, x in enumerate(S)] + body
+            + [Assign(x, e) for x, e in zip(S, new)])
+    sample = [If([("k % every == 0", [
+        Assign("out[i, j]", "V0 * (k1 * (1.0 - q) + k2 * (1.0 - q / v) + k3 * (1.0 - v))"),
+        Assign("j", 1, "+=")])]),
+        Assign("zk", "z[i, k]"),
+        For("_", ("nsub",), step),
+        If([("not (math.isfinite(s) and f > 0.0 and v > 0.0 and q > 0.0)",
+             [Return(("i", "k"))])])]
+    node = [Assign(", ".join(S), ", ".join(f"X[i, {k}]" for k in range(len(S)))),
+            Assign("j", 0), For("k", ("nt",), sample),
+            Assign(", ".join(f"X[i, {k}]" for k in range(len(S))), ", ".join(S))]
+    fn = Func("bw_run", _BW_PARAMS, [
+        Assign("itau, ialpha", "1.0 / tau, 1.0 / alpha"), Assign("nn, nt", "z.shape"),
+        For("i", ("nn",), node), Return((-1, -1))])
+    head = ["# generated by nbblox.analysis.connectivity -- do not edit", "import math",
+            "from nbblox.compile.jit import njit", ""]
+    return "\n".join(render_lines([Verbatim(h) for h in head] + [fn])) + "\n"
+
+
+def _bw_run(*args, method="rk4"):
+    """Run the generated loop of :func:`_bw_source` (built and imported once)."""
+    mod = _bw_modules.get(method)
+    if mod is None:
+        from ..compile.cache import load_module
+        mod = _bw_modules[method] = load_module(_bw_source(method))
+    return mod.bw_run(*args)
 
 
 def _params(params):

@@ -140,9 +140,8 @@ class SpikeTrains:
         return self.isi(min_spikes).cv
 
     # -- counts in windows ---------------------------------------------------
-    def binned(self, bin):
-        """Spike counts (n, n_bins) in consecutive bins of ``bin`` ms from
-        ``t_start`` (a last incomplete bin is dropped), and the bin edges."""
+    def _bins(self, bin):
+        """(number of bins, bin edges, each counted spike's bin, which spikes count)."""
         bin = _positive(bin, "bin")
         nb_ = int(self.duration // bin + 1e-9)
         if nb_ < 1:
@@ -150,10 +149,16 @@ class SpikeTrains:
                                  f"({self.duration:g} ms)")
         edges = self.t_start + bin * np.arange(nb_ + 1)
         k = np.floor((self.time - self.t_start) / bin).astype(np.int64)
-        ok = k < nb_
-        counts = np.zeros((self.n, nb_))
-        np.add.at(counts, (self.index[ok], k[ok]), 1.0)
-        return counts, edges
+        ok = (k >= 0) & (k < nb_)
+        return nb_, edges, k[ok], ok
+
+    def binned(self, bin):
+        """Spike counts (n, n_bins) in consecutive bins of ``bin`` ms from
+        ``t_start`` (a last incomplete bin is dropped), and the bin edges."""
+        nb_, edges, k, ok = self._bins(bin)
+        # bincount, not np.add.at (about 20 times slower on a million spikes)
+        flat = np.bincount(self.index[ok] * nb_ + k, minlength=self.n * nb_)
+        return flat.reshape(self.n, nb_).astype(float), edges
 
     def fano(self, window=100.0):
         """Fano factor var/mean of each neuron's spike count in consecutive
@@ -171,8 +176,10 @@ class SpikeTrains:
     def population_rate(self, bin=1.0, smooth=None):
         """Population rate (Hz per neuron) in bins of ``bin`` ms; ``smooth``
         (ms) convolves it with a unit-area Gaussian of that standard deviation."""
-        counts, edges = self.binned(bin)
-        total = counts.sum(axis=0)
+        # the total per bin, without the (n, n_bins) matrix: 5000 neurons in 0.1 ms
+        # bins over 1 s would be 400 MB
+        nb_, edges, k, _ = self._bins(bin)
+        total = np.bincount(k, minlength=nb_).astype(float)
         rate = total / self.n / (float(bin) / 1000.0)
         if smooth:
             sd = _positive(smooth, "smooth") / float(bin)

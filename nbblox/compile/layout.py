@@ -308,7 +308,8 @@ def build_layout(circuit):
         sds.append(d)
         ptr_off += pr.n_pre + 1
         nsyn += post.size
-    cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)
+    # concatenate copies already: a second copy of 5 million synapses is 0.1 s each
+    cat = lambda xs, dt: np.concatenate(xs).astype(dt, copy=False) if xs else np.zeros(0, dt)
     dst, src = cat(dsts, np.int64), cat(srcs, np.int64)
     w0, dly0 = cat(ws, np.float64), cat(ds, np.float64)
     order = np.argsort(dst, kind="stable")

@@ -65,7 +65,13 @@ def _delayed_sum(inner):
 def _couple(layout, exs, xn, cpos, stage1):
     """Outputs, then the inputs: undelayed edges summed per target (dense
     or CSR, :mod:`nbblox.compile.plan`), plus the delayed ones read from the
-    history (whole-step delays: one row read, no interpolation, at cpos 0)."""
+    history (whole-step delays: one row read, no interpolation, at cpos 0).
+
+    With outputs that read inputs and delayed edges, every pass of
+    :func:`output_passes` stores its outputs (stage 1) and sums the delayed
+    edges too, so an output reads its whole input; at step 0 the history is
+    the pass's own outputs (rows before t0 hold the initial output).
+    """
     sums = sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
     # history before t0 is the initial output: fill every row at step 0
     store = ([Assign("hrow", "step % H"),
@@ -74,12 +80,18 @@ def _couple(layout, exs, xn, cpos, stage1):
              if stage1 else [])
     dense = dense_dl.emitted(layout)  # sweepfast: dense delayed path (compile/delays.py)
     store += dense_dl.store_stmts() if stage1 and dense else []
-    if reads_inputs(exs):  # outputs that read inputs: store them once settled
+    reads = reads_inputs(exs)
+    if reads and layout.has_delays:   # bugs2: the delayed sums in every pass
+        return output_passes(layout, exs, xn, store + sums + _delayed_sums(cpos, dense))
+    if reads:              # outputs that read inputs: store them once settled
         L = output_passes(layout, exs, xn, sums) + store
     else:                  # the kernel as it always was
         L = output_lines(layout, exs, xn) + store + sums
-    if not layout.has_delays:
-        return L
+    return L + _delayed_sums(cpos, dense) if layout.has_delays else L
+
+
+def _delayed_sums(cpos, dense):
+    """u += the delayed edges, read from the history ring (see :func:`_couple`)."""
     wrap = [Assign("row", "H", "+=")]
     general = [
         Assign("pos", f"step + {cpos!r} - dd[e]"),
@@ -94,12 +106,12 @@ def _couple(layout, exs, xn, cpos, stage1):
         If([("fr > 0.0", [Assign("row", 1, "+="), If([("row == H", [Assign("row", 0)])]),
                           Assign("val", "(1.0 - fr) * val + fr * hist[row, dsrc[e]]")])])]
     if cpos != 0.0:
-        return L + [If([("ndly > 0", [_delayed_sum(general)])])]
+        return [If([("ndly > 0", [_delayed_sum(general)])])]
     whole = [  # the value stored at step - dk (rows before t0 hold step 0's)
         Assign("row", "hrow - dk[e]"), If([("row < 0", wrap)]),
         Assign("val", "hist[row, dsrc[e]]")]
-    return L + [If([dense_dl.read_branch()] * dense + [("ndly > 0 and dint", [_delayed_sum(whole)]),
-                    ("ndly > 0", [_delayed_sum(general)])])]
+    return [If([dense_dl.read_branch()] * dense + [("ndly > 0 and dint", [_delayed_sum(whole)]),
+                ("ndly > 0", [_delayed_sum(general)])])]
 
 
 def _stage(layout, exs, xn, kn, gn, cpos, stage1, scheme=None, hz=None):

@@ -121,8 +121,10 @@ class ReferenceKernels:
         # passes after the first (nbblox.compile.emit.settle_count)
         self._chain = max(chain, layout.out_passes) if chain else 0
 
-    def couple(self, t, x, p, w, src, dst):
-        """Outputs of every blox and the weighted sums into the inputs.
+    def couple(self, t, x, p, w, src, dst, delayed=None):
+        """Outputs of every blox and the weighted sums into the inputs
+        (``delayed``: a function of the outputs giving the delayed edges'
+        part of the inputs, added in every pass, :mod:`nbblox.sim.reference_net`).
 
         An output may read an input (a conductance synapse's
         ``I = g s (E - V_post)``), so the outputs are evaluated in passes:
@@ -143,6 +145,8 @@ class ReferenceKernels:
                         o[G.g.ooff + q * G.g.n: G.g.ooff + (q + 1) * G.g.n] = v
             new = np.zeros_like(u)
             np.add.at(new, dst, w * o[src])
+            if delayed is not None:
+                new += delayed(o)
             settled = np.array_equal(new, u)
             u = new
             if settled:

@@ -20,6 +20,8 @@ CSR sorted by presynaptic index.
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..exceptions import CircuitError, EquationError, ParameterError, suggest
@@ -149,12 +151,30 @@ def _bernoulli(n_pre, n_post, p, rng):
         chunks, pos = [], -1
         block = max(1024, int(total * p * 1.1) + 64)
         while pos < total:
-            gaps = rng.geometric(p, size=block).astype(np.int64)
+            gaps = rng.geometric(p, size=block).astype(np.int64, copy=False)
             run = pos + np.cumsum(gaps)
             chunks.append(run[run < total])
             pos = int(run[-1])
         flat = np.concatenate(chunks)
     return flat // n_post, flat % n_post
+
+
+#: Bernoulli draws that a projection still holds, by (n_pre, n_post, p, seed): the same
+#: arguments give the same draw, so a circuit built again (a lesson's exercise checker,
+#: the same network with another delay) shares it instead of drawing 5 million synapses
+#: again (0.6 s).  Weak: nothing is kept alive.  Read-only, so no projection changes it.
+_draws = weakref.WeakValueDictionary()
+
+
+def _seeded_bernoulli(n_pre, n_post, p, seed):
+    """:func:`_bernoulli` with a seeded generator, shared while some projection holds it."""
+    key = (int(n_pre), int(n_post), float(p), seed)
+    pre, post = _draws.get(key + ("pre",)), _draws.get(key + ("post",))
+    if pre is None or post is None:
+        pre, post = _bernoulli(n_pre, n_post, p, np.random.default_rng(seed))
+        pre.flags.writeable = post.flags.writeable = False
+        _draws[key + ("pre",)], _draws[key + ("post",)] = pre, post
+    return pre, post
 
 
 def _check_synapse_memory(n, who):
@@ -188,7 +208,9 @@ def connectivity(n_pre, n_post, *, p=None, i=None, j=None, matrix=None, one_to_o
             raise CircuitError(f"{who}: about {n_pre * n_post * p:.3g} synapses is more than "
                                f"{MAX_SYNAPSES}")
         _check_synapse_memory(n_pre * n_post * p, who)
-        pre, post = _bernoulli(n_pre, n_post, p, np.random.default_rng(seed))
+        pre, post = (_seeded_bernoulli(n_pre, n_post, p, int(seed))
+                     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)
+                     else _bernoulli(n_pre, n_post, p, np.random.default_rng(seed)))
     elif i is not None or j is not None:
         if i is None or j is None:
             raise CircuitError(f"{who}: give both i= (presynaptic) and j= (postsynaptic)")
@@ -381,8 +403,10 @@ class Projection:
         if vals is not None:
             w = w * vals
         d = _per_synapse(delay_in, pre.size, "delay", who)
-        key = pre * self.n_post + post
-        if key.size > 1 and not np.all(key[1:] >= key[:-1]):  # p= draws come sorted
+        # p= draws come sorted (increasing flat index; condition= and autapses= only
+        # drop pairs): no check, which is three 40 MB arrays for 5 million synapses
+        key = pre * self.n_post + post if p is None else None
+        if key is not None and key.size > 1 and not np.all(key[1:] >= key[:-1]):
             order = np.argsort(key, kind="stable")
             pre, post, w, d = pre[order], post[order], w[order], d[order]
         self.pre, self.post, self.weight, self.delay = pre, post, w, d

@@ -73,15 +73,22 @@ class _Net:
         return dW
 
     def couple(self, t_s, y, step, cpos, stage1):
-        # outputs and the undelayed edges: the ODE reference's own coupling
+        """Inputs at stage time ``t_s``: the ODE reference's own coupling of
+        the undelayed edges plus the delayed ones, read from the history, in
+        every pass of its outputs (an output may read a delayed input)."""
         src, dst, w = self.und
-        u, o = self.ref.couple(t_s, y, self.p, w, src, dst)
+        return self.ref.couple(t_s, y, self.p, w, src, dst,
+                               lambda o: self._delayed(o, step, cpos, stage1))[0]
+
+    def _delayed(self, o, step, cpos, stage1):
+        """Store ``o`` (stage 1) and sum the delayed edges into a fresh array."""
         if stage1:   # history before t0 is the initial output
             if step == 0:
                 self.hist[:] = o
             else:
                 self.hist[step % self.hist.shape[0]] = o
         src, dst, w, dd = self.dly
+        acc = np.zeros(max(self.L.n_inputs, 1))   # summed per target, then added, as the kernel does
         if src.size:
             Hn = self.hist.shape[0]
             pos = np.maximum(step + cpos - dd, 0.0)
@@ -90,10 +97,8 @@ class _Net:
             k = kf.astype(np.int64)
             val = self.hist[k % Hn, src]
             val = np.where(fr > 0.0, (1.0 - fr) * val + fr * self.hist[(k + 1) % Hn, src], val)
-            acc = np.zeros_like(u)   # summed per target, then added, as the kernel does
             np.add.at(acc, dst, w * val)
-            u += acc
-        return u
+        return acc
 
     def stage(self, t_s, y, step, cpos, stage1, want_g):
         """Drift (and diffusion) at ``y``; remembers u and t_s for the events."""

@@ -166,3 +166,13 @@ def test_bad_input_is_named():
     sol = Solution(t, ["a.V"], np.zeros((1, 10)), info={"t0": 0.0, "t_end": 10.0})
     with pytest.raises(nb.ParameterError, match="name the blox"):
         nb.spike_trains(sol)
+
+
+def test_population_rate_counts_what_binned_counts(poisson):
+    """population_rate counts spikes per bin without the (n, bins) matrix that
+    binned() builds: both must give the same totals."""
+    for bin in (0.1, 1.0, 7.0):
+        counts, edges = poisson.binned(bin)
+        r = poisson.population_rate(bin)
+        np.testing.assert_array_equal(r.counts, counts.sum(axis=0))
+        np.testing.assert_array_equal(r.t, 0.5 * (edges[1:] + edges[:-1]))

@@ -42,6 +42,29 @@ def test_fastmath_variants_agree_on_w2(system):
     assert system not in report.LABEL or system in report.OURS  # never a "peer"
 
 
+def test_w4_one_thread_variant_runs_on_one_thread_and_reports_the_scaling():
+    cfg = case_config("W4_sweep", tiny=True)
+    assert "nbblox_fastmath_1t" in cfg["systems"] and "nbblox_fastmath_1t" in report.OURS
+    ref = run_case("handwritten", cfg, reps=1)
+    got = run_case("nbblox_fastmath_1t", cfg, reps=1)
+    assert got["status"] == "ok", got.get("traceback")
+    assert harness.check(ref["answer"], got["answer"])[0]
+    import numba
+    assert numba.get_num_threads() == 1     # what the variant measures
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert len(got["load_warm"]) == 2 and len(got["warm_cpu_all_s"]) == got["n_warm"]
+
+    def rec(system, wall, cpu):
+        return {"system": system, "status": "ok", "valid": True, "warm_s": wall,
+                "warm_cpu_s": cpu, "load_warm": [0.5, 0.7]}
+    res = {"records": [rec("handwritten_fastmath", 0.2, 0.2), rec("nbblox_fastmath", 0.11, 0.22),
+                       rec("nbblox_fastmath_1t", 0.2, 0.21)]}
+    text = "\n".join(report.threads_lines(res))
+    assert "W4 scaling 1→2 threads" in text and "**1.82x**" in text and "load 0.5-0.7" in text
+    assert "2 threads CPU 1.10x, wall 0.55x; 1 thread CPU 1.05x" in text
+    assert report.threads_lines({"records": res["records"][:2]}) == []
+
+
 def test_unfinished_features_are_reported_not_raised():
     # whatever has landed, a case never raises out of run_case
     rec = run_case("nbblox", case_config("W5_cont_hh", tiny=True), reps=0)
@@ -88,6 +111,26 @@ def test_missing_peer_venv_is_reported(tmp_path):
     out = peers_env.probe(tmp_path / "nothing-here")
     assert set(out) == {"brian2", "brainpy", "neurolib", "tvb"}
     assert all(not ok and "no peer venv" in why for ok, why in out.values())
+
+
+def test_a_plain_bench_run_installs_nothing(tmp_path, monkeypatch):
+    """``python -m bench`` without ``--install-peers`` runs no pip and creates
+    no venv (bugs2, session 30: it installed the peers unless --no-peers)."""
+    import subprocess
+    from bench.__main__ import main, parse
+    ran, venv = [], tmp_path / "venv"
+    with monkeypatch.context() as m:
+        m.setattr(subprocess, "run", lambda *a, **k: ran.append(a) or 1 / 0)
+        assert peers_env.ensure(venv, log=lambda *a: None) == {}
+    assert not venv.exists() and ran == []
+    assert parse([]).install_peers is False and parse(["--install-peers"]).install_peers
+    asked = []
+    monkeypatch.setattr(peers_env, "ensure", lambda **k: asked.append(k["install"]) or {})
+    monkeypatch.setattr(peers_env, "probe", lambda: {"brian2": (False, "no peer venv")})
+    for argv in ([], ["--install-peers"]):
+        main(argv + ["--no-cases", "--no-targets", "--no-scaling", "--out", str(tmp_path)])
+    assert asked == [False, True]
+    assert "brian2: NOT AVAILABLE" in (tmp_path / "RESULTS.md").read_text()
 
 
 def test_workload_references():

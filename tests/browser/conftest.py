@@ -27,6 +27,11 @@ def browser_page():
     lab.require_browser()
     with lab.chromium_page() as page:
         yield page
+        # Offline is the normal case (Binder mirrors, lecture halls, VS Code on a
+        # train): no page may need the internet.  A failed request is a missing
+        # stylesheet or script -- VS Code mode once fetched Panel's CSS from a CDN.
+        failed = [ln for ln in page.ux_logs if ln.startswith("[requestfailed]")]
+        assert not failed, f"the page fetched files it could not get: {failed[:5]}"
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,7 @@ def test_equations_line_up_at_the_equals_sign(lesson_page):
 
 def test_printed_output_present_and_no_stray_or_empty_boxes(lesson_page):
     text = lab.page_text(lesson_page)
-    assert "V after 200 ms: -1.2" in text and "stable focus" in text
+    assert "smallest kick that gives a spike: 0.6" in text and "stable focus" in text
     assert "inline: true" not in text and "{'inline'" not in text    # setup_notebook()'s dict
     assert "<Solution" not in text
     empty = lesson_page.evaluate("""() => { const out = []; const walk = (r) => {

@@ -292,6 +292,41 @@ def test_lockstep_blocks_equal_simulate_exactly(fhn_system):
         s.weights[:] = base
 
 
+def test_uncoupled_lockstep_is_one_call_so_threads_share_every_block(fhn_system, monkeypatch):
+    # the tail as a second kernel call left one numba thread idle (spinning) while the
+    # other ran it; uncoupled layouts pad the tail to LANES and make one call
+    from nbblox.sim.sweep import lockstep, stream
+    from nbblox.sim.sweep.lockstep import FUSED_LANES, LANES, TAIL_LANES, blocks
+    assert blocks(fhn_system, 2 * LANES + 5) == [(0, 2 * LANES + 5, LANES)]
+    # wider blocks where they pad no more: 1000 -> 16 x 64 (as 32 x 32 would)
+    assert blocks(fhn_system, 1000) == [(0, 1000, FUSED_LANES)]
+    a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+    c = nb.Circuit([a, b], name="pair")
+    c.connect(a, b, weight=1.0)
+    assert blocks(nb.compile(c), 2 * LANES + 5) == [(0, 2 * LANES, LANES),
+                                                     (2 * LANES, 2 * LANES + 5, TAIL_LANES)]
+    calls = []
+    real = lockstep.pack_block
+
+    def spy(system, X, *args):
+        calls.append(X.shape[0])
+        return real(system, X, *args)
+    monkeypatch.setattr(stream, "pack_block", spy)
+    I = np.linspace(0.0, 2.0, 2 * LANES + 5)
+    res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=20.0, dt=0.05, measure="max")
+    assert calls == [I.size]
+    for k in (0, I.size - 1):    # the padded last block still gives each its own run
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, params={"fhn.I": I[k]})
+        np.testing.assert_array_equal(res["max"].values[k], sol.values.max(axis=1))
+    I = np.linspace(0.0, 2.0, 2 * FUSED_LANES + 40)    # wide blocks, the last one padded
+    assert blocks(fhn_system, I.size)[0][2] == FUSED_LANES
+    res = nb.sweep(fhn_system, {"fhn.I": I}, t_end=20.0, dt=0.05, measure="max", traces=True)
+    for k in (0, FUSED_LANES, I.size - 1):
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, params={"fhn.I": I[k]})
+        np.testing.assert_array_equal(res["trace"].values[k], sol.values)
+        np.testing.assert_array_equal(res["max"].values[k], sol.values.max(axis=1))
+
+
 def test_lockstep_divergence_is_reported_per_instance():
     from nbblox.sim.sweep.lockstep import LANES
     b = nb.Blox.from_equations("dx/dt = r*x", params={"r": 0.0}, name="g", init={"x": 1.0})
@@ -306,3 +341,53 @@ def test_lockstep_divergence_is_reported_per_instance():
     for k in (0, LANES + 2, n - 2):            # neighbours of the diverged runs are intact
         sol = nb.simulate(b, 20.0, dt=0.1, params={"g.r": r[k]})
         assert res["max"].values[k, 0] == sol["g.x"].max()
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_batch_module_is_printed_from_statements(fhn_system, parallel):
+    """The CPU sweep's batch module is statements of compile.ir printed once
+    (cpu.batch_stmts; it was a ``.format`` template, bugs2 session 30), and
+    its batch_/serial_ loops give simulate's runs bit for bit."""
+    from nbblox.compile.ir import render
+    from nbblox.compile.schemes import NAMES
+    from nbblox.sim.sweep.cpu import batch_module, batch_stmts, run_chunk
+    k = fhn_system._k
+    methods = [m for m in NAMES if hasattr(k, f"run_{m}")]
+    mod = batch_module(fhn_system)
+    with open(mod.__file__) as fh:
+        assert fh.read() == render(batch_stmts(k.__name__, methods)) + "\n"
+    assert all(hasattr(mod, f"{b}_{m}") for m in methods for b in ("batch", "serial"))
+    P = np.tile(np.asarray([fhn_system.params[n] for n in fhn_system.param_names]), (3, 1))
+    P[:, fhn_system.param_names.index("fhn.I")] = [0.2, 0.9, 1.3]
+    X = np.tile(np.asarray(fhn_system.x0, dtype=float), (3, 1))
+    rec = np.arange(X.shape[1], dtype=np.int64)
+    out_t, out_x, steps, bad, nrec = run_chunk(fhn_system, "rk4", X, P, 0.0, 0.05, 400, 2,
+                                               rec, parallel=parallel)
+    assert (bad == -1).all() and (steps == 400).all()
+    for r, I in enumerate([0.2, 0.9, 1.3]):
+        sol = nb.simulate(fhn_system, 20.0, dt=0.05, stride=2, params={"fhn.I": I})
+        np.testing.assert_array_equal(out_x[r], sol.values)
+
+
+@pytest.mark.parametrize("user", [None, ("OMP_WAIT_POLICY", "active"), ("GOMP_SPINCOUNT", "1000")])
+def test_numba_threads_sleep_when_waiting_unless_the_user_chose(user):
+    # libgomp's idle threads spin ~ms after every parallel loop (CPU another process
+    # could use); nbblox sets GOMP_SPINCOUNT=0 before numba loads libgomp, and leaves
+    # the user's choice alone. Fresh process: libgomp reads the variable when loaded.
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    if user:
+        env[user[0]] = user[1]
+    code = ("import os, numpy as np, nbblox as nb, numba.np.ufunc.parallel as par\n"
+            "assert not par._is_initialized\n"
+            "s = nb.compile(nb.blox.FitzHughNagumo(name='fhn'))\n"
+            "nb.sweep(s, {'fhn.I': np.linspace(0, 1, 70)}, t_end=1.0, measure='max')\n"
+            "assert par._is_initialized\n"
+            "print(os.environ.get('OMP_WAIT_POLICY'), os.environ.get('GOMP_SPINCOUNT'))\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    want = {None: "None 0", "OMP_WAIT_POLICY": "active None", "GOMP_SPINCOUNT": "None 1000"}
+    assert out.stdout.split("\n")[-2] == want[user[0] if user else None]

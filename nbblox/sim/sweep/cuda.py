@@ -17,7 +17,8 @@ import sympy as sp
 
 from ...compile.cache import load_module
 from ...compile.codegen import fused_exprs, pycode
-from ...compile.expressions import group_expressions
+from ...compile.emit import settle_count
+from ...compile.expressions import group_expressions, reads_inputs
 from ...compile.schemes import SCHEMES, applicable
 from ...compile.steps import clip_lines, rk_lines, stage_arrays, stage_time
 from ...exceptions import CompileError, SimulationError
@@ -114,20 +115,32 @@ def _loads(g, ex, exprs, xn, pad):
     return L
 
 
+def _outputs(layout, exs, xn, pad, only=None):
+    """Every group's outputs into ``o`` (``only``: these group indices)."""
+    L = []
+    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
+        if ex["out"] and (only is None or gi in only):
+            L.append(f"{pad}for i in range({g.n}):")
+            L += _loads(g, ex, ex["out"], xn, pad + "    ")
+            L += _assign([f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))],
+                         ex["out"], pad + "    ")
+    return L
+
+
 def _stage(layout, exs, xn, dxn, texpr, pad, fused=None):
     """Drift of every group at ``xn`` into ``dxn``; with a single-stage
     scheme ``fused``, its new state straight into ``x`` (as the CPU kernels)."""
     L = [f"{pad}t_s = {texpr}"]
     if layout.src.size:
-        for g, ex in zip(layout.groups, exs):
-            if ex["out"]:
-                L.append(f"{pad}for i in range({g.n}):")
-                L += _loads(g, ex, ex["out"], xn, pad + "    ")
-                L += _assign([f"o[{g.ooff + q * g.n} + i]" for q in range(len(ex["out"]))],
-                             ex["out"], pad + "    ")
-        L += [f"{pad}for i in range(N_INPUTS):", f"{pad}    u[i] = 0.0",
-              f"{pad}for e in range(src.shape[0]):",
-              f"{pad}    u[dst[e]] += W[tid, e] * o[src[e]]"]
+        sums = [f"{pad}for i in range(N_INPUTS):", f"{pad}    u[i] = 0.0",
+                f"{pad}for e in range(src.shape[0]):",
+                f"{pad}    u[dst[e]] += W[tid, e] * o[src[e]]"]
+        reads = reads_inputs(exs)
+        # outputs that read inputs: the passes of compile.emit.output_passes
+        L += [f"{pad}for i in range(N_INPUTS):", f"{pad}    u[i] = 0.0"] if reads else []
+        L += _outputs(layout, exs, xn, pad) + sums
+        for _ in range(settle_count(layout, reads)):
+            L += _outputs(layout, exs, xn, pad, reads) + sums
     for g, ex in zip(layout.groups, exs):
         if ex["f"]:
             exprs = fused_exprs(fused, g, ex) if fused else ex["f"]

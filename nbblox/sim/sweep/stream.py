@@ -26,7 +26,7 @@ import numpy as np
 from ...compile.cache import load_module
 from ...compile.kernels import kernel_key, variant_source
 from ...compile.stream import FEATURES, NACC
-from .lockstep import LANES, pack_block, tail_lanes, uniform_params, use_lockstep
+from .lockstep import blocks, pack_block, uniform_params, use_lockstep
 
 __all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures"]
@@ -137,11 +137,8 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
                                              *args, rec, int(k0), float(thr), acc, steps, bad)
         return np.moveaxis(acc, 1, 2), steps, bad
     L = system.layout
-    n_main = (n // LANES) * LANES
     X0 = X.copy()
-    for a, b, B in ((0, n_main, LANES), (n_main, n, tail_lanes(system))):
-        if b <= a:
-            continue
+    for a, b, B in blocks(system, n):
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
                                                                   W[a:b], rec, B, uniform)
         m, nb = b - a, x_big.shape[0]

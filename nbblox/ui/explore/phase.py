@@ -55,14 +55,20 @@ class PhasePlaneView:
         self.analyses = 0         # phase_plane() calls (nullclines, field, fixed points)
         self.renders = 0          # portraits built (_render calls)
         self._analysis = (None, None)   # (key, payload fields) of the last analysis
+        self._natural = (None, None)    # (key, window) of the natural window
         self._panes = []          # the panes made by panel() (patched in a notebook)
 
     # -- data --------------------------------------------------------------------------
     def _ranges(self, sol, fixed=()):
-        """Window: the run, the fixed points and the clicked trajectories, with a
-        margin of 40% of the span on each side (a trajectory started near the
-        edge has room to move), at least +-max(1, |x|/4) wide, and growing only,
-        so the picture does not jump with every slider move."""
+        """Window: the state's natural range at the run's parameters (the
+        fixed points and the nullclines' turning points, as
+        :func:`nbblox.phase_plane` chooses its own window), widened to the run,
+        the fixed points and the clicked trajectories with a margin of 40% of
+        their span on each side (a trajectory started near the edge has room to
+        move), and growing only, so the picture does not jump with every slider
+        move.  (A fixed minimum of +-1 crowded Wilson-Cowan's fixed points, all
+        in [0, 0.5], into a quarter of the window.)"""
+        natural = self._natural_window(sol.params)
         out = []
         for k, v in enumerate(self.xy):
             vals = [np.asarray(sol[v], float)]
@@ -71,13 +77,31 @@ class PhasePlaneView:
             a = np.concatenate([x[np.isfinite(x)] for x in vals]) if vals else np.zeros(1)
             lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
             mid = 0.5 * (lo + hi)
-            half = max(0.9 * (hi - lo), 1.0, 0.25 * abs(mid))
-            lo, hi = mid - half, mid + half
+            if natural is None:     # no analysis: the old floor of +-max(1, |x|/4)
+                half = max(0.9 * (hi - lo), 1.0, 0.25 * abs(mid))
+                lo, hi = mid - half, mid + half
+            else:
+                half = 0.9 * (hi - lo)
+                lo, hi = min(mid - half, natural[k][0]), max(mid + half, natural[k][1])
             if self.payload is not None:
                 old = self.payload["xr" if k == 0 else "yr"]
                 lo, hi = min(lo, old[0]), max(hi, old[1])
             out.append((lo, hi))
         return out
+
+    def _natural_window(self, params):
+        """The window :func:`nbblox.phase_plane` picks by itself at ``params``
+        (cached per parameters and weights), or None if it fails."""
+        key = (tuple(sorted(params.items())), tuple(sorted(self.ex._weights.applied.items())))
+        if self._natural[0] != key:
+            try:
+                pp = phase_plane(self.ex.system, x=self.xy[0], y=self.xy[1], params=params,
+                                 resolution=10, arrows=2, trajectories=[], t_end=1.0)
+                lims = (tuple(pp.xlim), tuple(pp.ylim))
+            except (NbbloxError, ValueError, np.linalg.LinAlgError):
+                lims = None
+            self._natural = (key, lims)
+        return self._natural[1]
 
     def prepare(self, sol):
         """Payload for ``send`` from a run (no drawing: may run in a worker
