@@ -95,9 +95,10 @@ def main(argv=None):
     if a.coldstart:
         from . import coldstart
         log("cold start (issues 16/17)")
-        data["coldstart"] = coldstart.measure(
+        cold = coldstart.measure(
             reps=a.reps, only=set(a.coldstart.split(",")), baseline=a.coldstart_baseline,
-            log=log)
+            browser="dashboard" in a.coldstart.split(","), log=log)
+        data["coldstart"] = coldstart.merged(data.get("coldstart") if a.merge else None, cold)
         data["load"] = load_so_far()
         report.write(a.out, data)
     for name in ([] if a.no_cases else only):

@@ -211,6 +211,23 @@ def measure(reps=5, only=ALL, baseline=None, browser=False, log=print):
     return out
 
 
+def merged(old, new):
+    """``new`` measures over ``old`` ones (``--merge``): a measure not taken again
+    keeps its numbers, its baseline and the time it was taken (``when``)."""
+    if not old:
+        return new
+    out = dict(new, measures={k: dict(v, when=v.get("when", old.get("when")))
+                              for k, v in old.get("measures", {}).items()})
+    for k, v in new["measures"].items():
+        out["measures"][k] = dict(v, when=new["when"])
+    base = dict(old.get("baseline", {}).get("measures", {}))
+    base.update(new.get("baseline", {}).get("measures", {}))
+    if base:
+        out["baseline"] = {"dir": new.get("baseline", old.get("baseline", {})).get("dir"),
+                           "measures": base}
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reps", type=int, default=5)

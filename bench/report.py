@@ -286,6 +286,14 @@ def coldstart_table(cold):
             row += (f" {_f(bb.get('median_s'), 3)} | {_f(bb.get('median_cpu_s'), 3)} | "
                     f"{_f(b.get('ratio'), 3)} | {_f(b.get('cpu_ratio'), 3)} |")
         L.append(row)
+    whens = {k: m.get("when", cold["when"]) for k, m in cold["measures"].items()}
+    if len(set(whens.values())) > 1:    # merged runs (bench --merge): say which is which
+        L += ["", "Measured: " + "; ".join(f"{COLD_LABELS.get(k, k)} {w}"
+                                           for k, w in whens.items()) + "."]
+    notes = [f"{COLD_LABELS.get(k, k)}: {m['note']}" for k, m in cold["measures"].items()
+             if m.get("note")]
+    if notes:
+        L += [""] + [f"Note -- {n}." for n in notes]
     return L + [""]
 
 

@@ -100,6 +100,24 @@ def test_warm_three_view_explorer_imports_no_sympy_or_scipy_optimize(tmp_path):
     assert _run(code, tmp_path).strip() == "[]"
 
 
+def test_warm_inline_dashboard_imports_no_sympy_and_shows_the_same_equations(tmp_path):
+    # the inline dashboard (issue 16 goal <= 5 s): its equations' LaTeX was its only
+    # SymPy; with a warm cache it is read from disk, the same text
+    code = """
+        import sys
+        import nbblox as nb
+        a, b = nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")
+        pair = nb.Circuit([a, b], name="pair"); pair.connect(a, b, weight=1.5)
+        d = nb.dashboard(pair, t_end=20.0)
+        from nbblox.ui.dashboard_views import type_latex
+        print("sympy" in sys.modules, type_latex(a.type))
+    """
+    cold = _run(code, tmp_path)
+    warm = _run(code, tmp_path)
+    assert cold.startswith("True") and "\\frac{dE}{dt}" in cold
+    assert warm == cold.replace("True", "False", 1)
+
+
 def test_first_holoviews_and_panel_import_in_ipython_skips_param_docstring_tables(tmp_path):
     # inside IPython param appends a parameter table to every Parameterized class's
     # docstring (0.2-0.5 s for Panel + HoloViews); nbblox's import hook turns that off

@@ -14,16 +14,31 @@ import sympy as sp
 
 from ..model.symbolic import interp
 from .expressions import reads_inputs
-from .ir import DENSE_PRODUCT, Assign, Expr, For, If, Item, Load, Off, Site, Temp
+from .ir import (COUPLING_SUMS, DENSE_PRODUCT, Assign, Expr, For, If, Item, Load, Off, Site,
+                 Temp, rewrite)
 from .schemes import fused_update, linear_parts
 
 __all__ = ["cse_assign", "loads", "zero_safe", "output_lines", "output_passes", "settle_count",
-           "PLAN", "sum_lines", "fused_exprs", "phi_preamble", "DT"]
+           "PLAN", "sum_lines", "csr_only", "fused_exprs", "phi_preamble", "DT"]
+
+
+#: ``sp.cse`` of an expression list: a kernel module CSEs each group's
+#: expressions once per stage and per kernel; the result depends on the
+#: expressions only (temporaries are numbered from c0 on every call)
+_cse_done = {}
+_CSE_MAX = 512
 
 
 def cse_assign(targets, exprs):
     """CSE'd assignments ``target = expr`` (targets: expressions of :mod:`.ir`)."""
-    repl, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("c"), optimizations=None)
+    key = tuple(exprs)
+    got = _cse_done.get(key)
+    if got is None:
+        got = sp.cse(exprs, symbols=sp.numbered_symbols("c"), optimizations=None)
+        if len(_cse_done) >= _CSE_MAX:
+            _cse_done.clear()
+        _cse_done[key] = got
+    repl, reduced = got
     return [Temp(sym, e) for sym, e in repl] + [Assign(t, e) for t, e in zip(targets, reduced)]
 
 
@@ -93,8 +108,11 @@ PLAN = Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(w, src, dst, N_INP
 
 
 def sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
-    """u[a] = sum of weight * output over a's edges (dense or CSR); the dense
-    window's product is the site :data:`nbblox.compile.ir.DENSE_PRODUCT`."""
+    """u[a] = sum of weight * output over a's edges (dense or CSR, by the
+    plan's ``mode`` at run time), marked as the site
+    :data:`nbblox.compile.ir.COUPLING_SUMS` (:func:`csr_only` keeps the CSR
+    branch); the dense window's product is the site
+    :data:`nbblox.compile.ir.DENSE_PRODUCT`."""
     zero = [Assign("u[a]", "0.0")]
     product = For("a", (f"{WD}.shape[0]",), [
         Assign("acc", "0.0"),
@@ -108,7 +126,26 @@ def sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
         Assign("acc", "0.0"),
         For("e", (f"{ptr}[a]", f"{ptr}[a + 1]"), [Assign("acc", f"{cw}[e] * o[{csrc}[e]]", "+=")]),
         Assign("u[a]", "acc")])]
-    return [If([(f"{mode} == 2", dense)], csr)]
+    return [Site(COUPLING_SUMS, [If([(f"{mode} == 2", dense)], csr)], {"csr": csr})]
+
+
+def csr_only(stmts):
+    """``stmts`` with every :data:`~nbblox.compile.ir.COUPLING_SUMS` site
+    reduced to its CSR branch: a kernel text for a layout whose plan would
+    not use a dense window (numba then neither types nor compiles that
+    branch).  Right for any edge list: :func:`nbblox.compile.plan.edge_plan`
+    returns the CSR arrays in both modes, and the two branches add the same
+    terms in the same order.  ``stmts`` is not changed.
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import render
+    >>> both = sum_lines("cmode", "cptr", "csrc", "cw", "WD", "a0", "b0")
+    >>> "cmode == 2" in render(both), "cmode" in render(csr_only(both))
+    (True, False)
+    """
+    return rewrite(stmts, lambda st: st.data["csr"] if isinstance(st, Site)
+                   and st.name == COUPLING_SUMS else None)
 
 
 def fused_exprs(scheme, g, ex, noisy=(), gi=0):

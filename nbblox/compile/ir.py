@@ -51,7 +51,8 @@ import sys
 __all__ = ["pycode", "code", "render", "Off", "Item", "Math", "Assign",
            "Load", "Temp", "Expr", "For", "If", "Return", "Break", "Pass", "Blank",
            "Verbatim", "Func", "Site", "DECORATOR", "block", "render_lines", "rewrite",
-           "sites", "DENSE_PRODUCT", "RECORD_START", "FINITE_CHECK", "RECORD"]
+           "sites", "DENSE_PRODUCT", "COUPLING_SUMS", "RECORD_START", "FINITE_CHECK",
+           "RECORD"]
 
 #: decorator of every generated kernel (the fast-math pass replaces it)
 DECORATOR = '@njit(cache=True, nogil=True, error_model="numpy")'
@@ -297,6 +298,10 @@ class Site:
 #: the dense coupling window's product ``u[a0:] = W @ o[b0:]``
 #: (:func:`nbblox.compile.emit.sum_lines`; data: ``W``, ``a0``, ``b0``)
 DENSE_PRODUCT = "dense_product"
+#: the per-stage input sums of a planned loop, both branches (dense window or
+#: CSR, chosen at run time by the plan's mode); data ``csr``: the CSR branch
+#: alone, a kernel text for any edge list (:func:`nbblox.compile.emit.csr_only`)
+COUPLING_SUMS = "coupling_sums"
 #: in ``run_<m>`` (:mod:`nbblox.compile.codegen`): the first sample's recording,
 #: each step's finite check and each ``stride``-th step's recording
 RECORD_START, FINITE_CHECK, RECORD = "record_start", "finite_check", "record"

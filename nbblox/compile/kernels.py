@@ -21,7 +21,14 @@ from . import delays
 from .cache import cached_source, load_module
 from .fastmath import check_fastmath
 
-__all__ = ["kernel_key", "kernel_module", "with_fastmath", "module_source", "variant_source"]
+__all__ = ["kernel_key", "kernel_module", "with_fastmath", "module_source", "variant_source",
+           "needs_dense", "dense_cells", "DENSE_TEXT_MIN_CELLS"]
+
+#: a System's kernel text carries the dense coupling branch only when the plan
+#: of its edges is a dense window of at least this many (targets x sources)
+#: cells; smaller windows (the demo's single edge is a 1 x 1 "dense" window)
+#: are summed by the CSR branch, the same terms in the same order
+DENSE_TEXT_MIN_CELLS = 64
 
 _source_cache = {}
 _stmts_cache = {}
@@ -56,15 +63,72 @@ def kernel_module(layout, fastmath=False):
 
 
 def _source(layout, fastmath):
-    key = kernel_key(layout, fastmath)
+    csr = layout.src.size > 0 and not needs_dense(layout)   # an uncoupled text has no sums
+    key = kernel_key(layout, fastmath) + ("csr",) * csr
     with _lock:
         src = _source_cache.get(key)
         if src is None:
-            src = _source_cache[key] = variant_source(kernel_key(layout), layout, fastmath)
+            src = _source_cache[key] = variant_source(kernel_key(layout), layout, fastmath,
+                                                      csr=csr)
         return src
 
 
-def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=False, uniform=()):
+def needs_dense(layout):
+    """Whether ``layout``'s kernels need the dense coupling branch: the plan
+    of its edges (:func:`nbblox.compile.plan.edge_plan`; of its undelayed
+    edges, for the ``run_<m>_full`` kernels) is a dense window of at least
+    :data:`DENSE_TEXT_MIN_CELLS` cells.  It depends on ``src`` and ``dst``
+    only (never on weights), so changing weights keeps the text right.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> from nbblox.cli import demo_circuit
+    >>> needs_dense(nb.compile(demo_circuit()).layout)     # one edge: a 1 x 1 window
+    False
+    """
+    if layout.src.size == 0:
+        return False
+    import numpy as np
+    src, dst = np.asarray(layout.src), np.asarray(layout.dst)
+    edges = [(src, dst)]
+    if layout.has_delays:      # run_<m>_full plans the undelayed edges (delay_plan's split)
+        und = np.asarray(layout.dly0) == 0.0
+        edges.append((src[und], dst[und]))
+    return any(dense_cells(s, d) >= DENSE_TEXT_MIN_CELLS for s, d in edges)
+
+
+def dense_cells(src, dst):
+    """Cells of the dense window :func:`nbblox.compile.plan.edge_plan` plans
+    for these edges (its mode 2), 0 when it plans CSR -- the same rule in
+    NumPy, so choosing a kernel text compiles nothing (a call of the numba
+    function from Python would compile a second signature of it on an empty
+    numba cache).  ``tests/compile/test_coupling_text.py`` checks both agree.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dense_cells(np.array([1, 0, 1]), np.array([0, 1, 1])), dense_cells(np.array([1, 0]), np.array([0, 0]))
+    (4, 0)
+    """
+    import numpy as np
+
+    from .plan import DENSE_MAX_CELLS, DENSE_MIN_FILL
+    src, dst = np.asarray(src, np.int64), np.asarray(dst, np.int64)
+    if src.size == 0:
+        return 0
+    cells = int(dst.max() - dst.min() + 1) * int(src.max() - src.min() + 1)
+    order = np.argsort(dst, kind="stable")        # edge_plan's CSR: by target, list order
+    cs, cd = src[order], dst[order]
+    same = cd[1:] == cd[:-1]
+    ordered = not np.any(same & (cs[1:] <= cs[:-1]))
+    if ordered and src.size >= DENSE_MIN_FILL * cells and cells <= DENSE_MAX_CELLS:
+        return cells
+    return 0
+
+
+def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=False, uniform=(),
+                  csr=False):
     """The text of ``layout``'s kernel module in a variant (uncached): the
     strict statements (:func:`nbblox.compile.codegen.module_stmts`, with its
     ``fuse`` and ``uniform``: the lockstep blocks' loops) through
@@ -74,6 +138,9 @@ def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=Fals
     :func:`nbblox.compile.stream.stream_module`), in this order, then printed
     once.  A fastmath module of ``fuse`` statements is built with codegen's
     ``fast`` and printed in latency order (the lockstep blocks' fast text).
+    ``csr``: first keep only the CSR branch of the input sums
+    (:func:`nbblox.compile.emit.csr_only`; a System whose edges need no
+    dense window, :func:`needs_dense`).
     None when the streaming pass does not apply.
 
     Examples
@@ -91,6 +158,9 @@ def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=Fals
     from .stream import stream_module
     fast = bool(fastmath and fuse)
     M = _statements(layout, fuse, fast, tuple(uniform))
+    if csr:
+        from .emit import csr_only
+        M = csr_only(M)
     if fastmath:
         M = fast_module(M)
     if or_check:
@@ -120,18 +190,19 @@ def _statements(layout, fuse=False, fast=False, uniform=()):
 
 
 def variant_source(key, layout, fastmath=False, or_check=False, stream=None, fuse=False,
-                   uniform=()):
+                   uniform=(), csr=False):
     """:func:`module_source` of ``layout`` from the disk cache, under the
     structure ``key`` of the strict module plus the variant's tags (the
     fastmath text keeps the key it always had; ``key`` must tell ``fuse`` and
-    ``uniform`` apart, as the lockstep plan's does); None when the streaming
-    pass does not apply (not cached)."""
+    ``uniform`` apart, as the lockstep plan's does; ``csr`` adds its own tag);
+    None when the streaming pass does not apply (not cached)."""
     key = tuple(key) + ("fastmath",) * bool(fastmath) + ("or_check",) * bool(or_check)
     if stream is not None:
         key += (("stream", stream),)
+    key += ("csr",) * bool(csr)
 
     def make():
-        src = module_source(layout, fastmath, or_check, stream, fuse, uniform)
+        src = module_source(layout, fastmath, or_check, stream, fuse, uniform, csr)
         if src is None:
             raise _NoStream
         return src

@@ -175,8 +175,25 @@ class KernelPrinter(PythonCodePrinter):
 
 
 _printer = KernelPrinter()
+#: printed text by (expression, names, latency order): a kernel module prints
+#: each group's expressions once per stage and per kernel (rk4's four stages in
+#: ``run_rk4`` and ``run_rk4_full``, ...); SymPy's structural equality tells
+#: expressions apart as printing does (``Float(0.5) != Rational(1, 2)``)
+_printed = {}
+_PRINTED_MAX = 20000
 
 
 def pycode(expr, names=None):
     """Python text of SymPy ``expr`` (see :func:`nbblox.compile.ir.pycode`)."""
-    return (KernelPrinter(names) if names else _printer).doprint(expr)
+    key = (expr, frozenset(names.items()) if names else None, _LATENCY.get())
+    try:
+        return _printed[key]
+    except KeyError:
+        pass
+    except TypeError:          # something unhashable: print it every time
+        return (KernelPrinter(names) if names else _printer).doprint(expr)
+    text = (KernelPrinter(names) if names else _printer).doprint(expr)
+    if len(_printed) >= _PRINTED_MAX:
+        _printed.clear()
+    _printed[key] = text
+    return text

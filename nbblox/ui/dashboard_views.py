@@ -20,7 +20,7 @@ from ..exceptions import ParameterError
 from .text import ALIGNED_MATH_CSS, html, html_pane, plot_title
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
-           "stamp_json"]
+           "stamp_json", "type_latex"]
 
 
 def explore_views(views, system, vars=None, phase=None):
@@ -161,13 +161,38 @@ def circuit_diagram(circuit, width=360, height=300):
         toolbar=None)
 
 
+#: modules whose code decides a type's LaTeX (a change invalidates the disk cache)
+_LATEX_CODE = ("model/blox.py", "model/equations.py", "model/expression.py",
+               "model/symbolic.py", "model/functions.py")
+
+
+def type_latex(btype):
+    """:func:`nbblox.model.blox.latex_equations` of ``btype``, from the disk
+    cache when a previous process printed it (keyed by the type's code key
+    and equation text, the modules that parse and print it, nbblox and SymPy
+    versions): the LaTeX is the only SymPy a dashboard needs, ~0.3-0.5 s of
+    its first build with a warm kernel cache.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> from nbblox.model.blox import latex_equations
+    >>> t = nb.blox.FitzHughNagumo(name="f").type
+    >>> type_latex(t) == latex_equations(t)
+    True
+    """
+    from ..compile.derived import cached_json
+    from ..model.blox import latex_equations
+    return cached_json("latex", (btype.key, btype.eqs.text), lambda: latex_equations(btype),
+                       code=_LATEX_CODE)
+
+
 def equations_pane(circuit):
     """Text + LaTeX panes with each blox type's equations (once per type).
 
     Names, docs and citations are escaped text (they come from circuit
     files); the LaTeX is generated from the SymPy expressions, never from
     the equation text."""
-    from ..model.blox import latex_equations
     items, seen = [], {}
     for path, b in circuit.walk():      # members of composites too, by path
         seen.setdefault(b.type.key, (b.type, []))[1].append(path)
@@ -177,7 +202,7 @@ def equations_pane(circuit):
             head += html(": {}", btype.doc)
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
         # a long equation scrolls sideways inside its pane instead of being cut off
-        items.append(pn.pane.LaTeX(latex_equations(btype), renderer="katex",
+        items.append(pn.pane.LaTeX(type_latex(btype), renderer="katex",
                                    sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS],
                                    styles={"overflow-x": "auto", "overflow-y": "hidden"}))
         if btype.citation:
