@@ -38,14 +38,8 @@ def simulate_args(sol):
             "backend": info.get("backend", "auto")}
     if "x0" in start:
         args["x0"] = np.asarray(start["x0"], dtype=np.float64)
-    if start.get("delays") is not None:
+    if start.get("delays") is not None:     # simulate(delays=), as given (files keep it)
         args["delays"] = start["delays"]
-    elif "delays" in info:       # from a file: numbers only (per-synapse arrays are not kept)
-        d = info["delays"]
-        if isinstance(d, dict) and "per synapse" in d.values():
-            raise SimulationError("this run had per-synapse delays= that the file does not "
-                                  "hold, so it cannot be repeated from the file")
-        args["delays"] = d
     if "rtol" in info:
         args["rtol"], args["atol"] = info["rtol"], info["atol"]
     if sol.sensitivities is not None:

@@ -44,8 +44,10 @@ def _value(value, what, size):
     return np.broadcast_to(arr, (size,))
 
 
-def delay_arrays(layout, delays):
-    """The run's ``(dly0, syn_dly0)``: the layout's delays (ms) with ``delays`` applied.
+def delay_arrays(layout, delays, info=None):
+    """The run's ``(dly0, syn_dly0)``: the layout's delays (ms) with ``delays``
+    applied (and noted in ``info["delays"]``: a number, or ``{name: ms or "per
+    synapse"}``).
 
     Parameters
     ----------
@@ -96,8 +98,13 @@ def delay_arrays(layout, delays):
                     "the kernel delivers its spikes at once; build it with a delay > 0 "
                     "(connect(..., delay=...)) to vary it per run")
             out[r.syn_off:r.syn_off + r.nsyn] = _value(value, f"delays[{name!r}]", r.nsyn)
+        if info is not None:
+            info["delays"] = {k: float(v) if np.ndim(v) == 0 else "per synapse"
+                              for k, v in delays.items()}
         return dly0, out
     v = float(_value(delays, "delays", 1)[0])
+    if info is not None:
+        info["delays"] = v
     delayed = [r for r in layout.rules if r.delayed]
     cont = dly0 > 0
     if not delayed and not cont.any():

@@ -124,11 +124,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         (default): as the System was compiled (a Blox or Circuit: strict).
         See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
     delays : float or dict, optional
-        Other delays (ms) for this run, without building or compiling again
-        (the same numbers as a circuit built with them, spike for spike).  A
-        number: every spiking projection and continuous edge compiled with a
-        delay; ``{projection name: ms or one value per synapse}``: those
-        spiking projections.  Only what was compiled with a delay can vary
+        Other delays (ms) for this run, without compiling again (the numbers
+        of a circuit built with them, bit for bit): a number for everything
+        compiled with a delay, or ``{projection name: ms or one per synapse}``
         (see :mod:`nbblox.sim.delays`).
 
     Returns
@@ -200,11 +198,7 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
-    dly = delay_arrays(system.layout, delays)   # validated before any kernel
-    if delays is not None:
-        info["delays"] = ({k: float(v) if np.ndim(v) == 0 else "per synapse"
-                           for k, v in delays.items()} if isinstance(delays, Mapping)
-                          else float(delays))
+    dly = delay_arrays(system.layout, delays, info)   # validated before any kernel
     if sensitivities is not None:
         if callback is not None or weights is not None or record_weights or \
                 delays is not None:

@@ -103,3 +103,27 @@ def test_delays_longer_than_the_run_or_shorter_than_dt_are_refused():
         _run(nb.compile(_net(2.0)), delays=200.0)
     with pytest.raises(SimulationError, match="shorter than dt"):
         nb.simulate(_loop(2.0), 10.0, dt=0.1, delays=0.05)
+
+
+def test_a_saved_run_repeats_its_delays_from_the_file(tmp_path):
+    sol = nb.simulate(_loop(2.0), 40.0, dt=0.1, method="rk4", delays=3.0)
+    back = nb.load(sol.save(tmp_path / "run.nc"))
+    np.testing.assert_array_equal(back.rerun().values, sol.values)
+
+
+def test_the_numpy_reference_backend_takes_delays_too():
+    want = nb.simulate(_loop(3.0), 20.0, dt=0.1, method="euler")
+    got = nb.simulate(nb.compile(_loop(2.0), backend="numpy"), 20.0, dt=0.1, method="euler",
+                      delays=3.0)
+    np.testing.assert_allclose(got.values, want.values, rtol=1e-12, atol=1e-12)
+
+
+def test_a_saved_spiking_run_repeats_its_delays_per_synapse_too(tmp_path):
+    system = nb.compile(_net(2.0))
+    d = np.where(np.arange(system.layout.syn_dly0.size) % 2, 1.0, 4.0)
+    for k, given in enumerate(({"net->net": 4.0}, {"net->net": d})):
+        sol = _run(system, delays=given)
+        again = nb.load(sol.save(tmp_path / f"run{k}.nc")).rerun()
+        np.testing.assert_array_equal(again.spikes["time"], sol.spikes["time"])
+        np.testing.assert_array_equal(again.spikes["index"], sol.spikes["index"])
+    assert sol.info["delays"] == {"net->net": "per synapse"}
