@@ -9,9 +9,10 @@ generated code fixes is *whether* a spiking projection is delayed (its
 ``on_pre`` goes through the ring, :mod:`nbblox.compile.netcode`) and whether
 the circuit has a delay history at all (``layout.has_delays``).  So a run
 may change the delay of every projection compiled with one (a delay of 0
-included: the kernel delivers those at once), and of every continuous edge
-compiled with one; a projection or circuit compiled without a delay needs a
-new circuit, and the error says so.
+included: the kernel delivers those at once), and of any continuous
+connection of a circuit that has a delay somewhere (the layout notes each
+edge's connection, ``coupling.conn_of``); a spiking projection, or a circuit,
+compiled without a delay needs a new circuit, and the error says so.
 """
 from __future__ import annotations
 
@@ -56,8 +57,9 @@ def delay_arrays(layout, delays, info=None):
     delays : None, float or dict
         None: the compiled delays.  A number (ms): every spiking projection
         compiled with a delay and every continuous edge compiled with one.
-        ``{projection name: ms or one value per synapse}``: those spiking
-        projections only.
+        ``{name: ms}``: those spiking projections (or one value per
+        synapse) and continuous connections (``"a->b"`` or a continuous
+        projection's name; one number, for every edge it has).
 
     Returns
     -------
@@ -84,14 +86,18 @@ def delay_arrays(layout, delays, info=None):
         return dly0, syn
     rules = {r.name: r for r in layout.rules}
     if isinstance(delays, Mapping):
-        out = syn.copy()
+        out, cont = syn.copy(), None
+        conns = layout.conn_names or []
         for name, value in delays.items():
             r = rules.get(name)
+            if r is None and name in conns:
+                cont = _continuous(layout, dly0 if cont is None else cont, name, value)
+                continue
             if r is None:
+                known = list(rules) + list(conns)
                 raise ParameterError(
-                    f"delays: no spiking projection named {name!r}." + suggest(name, rules)
-                    + f" Projections: {', '.join(rules) or 'none'} (continuous connections "
-                    "take one number for all: delays=<ms>)")
+                    f"delays: no spiking projection or connection named {name!r}."
+                    + suggest(name, known) + f" Known: {', '.join(known) or 'none'}")
             if not r.delayed:
                 raise ParameterError(
                     f"delays[{name!r}]: projection {name} was compiled without a delay, so "
@@ -101,7 +107,7 @@ def delay_arrays(layout, delays, info=None):
         if info is not None:
             info["delays"] = {k: float(v) if np.ndim(v) == 0 else "per synapse"
                               for k, v in delays.items()}
-        return dly0, out
+        return (dly0 if cont is None else cont), out
     v = float(_value(delays, "delays", 1)[0])
     if info is not None:
         info["delays"] = v
@@ -115,3 +121,19 @@ def delay_arrays(layout, delays, info=None):
     for r in delayed:
         out[r.syn_off:r.syn_off + r.nsyn] = v
     return (np.where(cont, v, dly0) if cont.any() else dly0), out
+
+
+def _continuous(layout, dly0, name, value):
+    """``dly0`` (a copy) with every edge of continuous connection ``name`` at ``value`` ms."""
+    what = f"delays[{name!r}]"
+    if np.ndim(value) != 0:
+        raise ParameterError(f"{what}: a continuous connection takes one delay (ms) for all "
+                             "its edges, not an array")
+    if not layout.has_delays:
+        raise ParameterError(f"{what}: this circuit was compiled without any delay, so its "
+                             "kernels keep no history; build it with a delay > 0 on this "
+                             "connection to vary it per run")
+    v = float(_value(value, what, 1)[0])
+    out = dly0.copy()
+    out[layout.conn_of == layout.conn_names.index(name)] = v
+    return out

@@ -126,8 +126,9 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     delays : float or dict, optional
         Other delays (ms) for this run, without compiling again (the numbers
         of a circuit built with them, bit for bit): a number for everything
-        compiled with a delay, or ``{projection name: ms or one per synapse}``
-        (see :mod:`nbblox.sim.delays`).
+        compiled with a delay, or ``{name: ms}`` for spiking projections (or
+        one per synapse) and continuous connections ``"a->b"`` (see
+        :mod:`nbblox.sim.delays`).
 
     Returns
     -------

@@ -46,11 +46,11 @@ def test_other_delays_change_the_run():
     assert a.size != b.size or not np.array_equal(a, b)
 
 
-def _loop(tau, a=0.6):
+def _loop(tau, a=0.6, back=None):
     n1, n2 = NODE(name="n1"), NODE(name="n2")
     c = nb.Circuit([n1, n2])
     c.connect(n1, n2, weight=-a, delay=tau)
-    c.connect(n2, n1, weight=-a, delay=tau)
+    c.connect(n2, n1, weight=-a, delay=tau if back is None else back)
     return c
 
 
@@ -63,6 +63,26 @@ def test_continuous_delays_equal_a_circuit_built_with_them(method, tau):
     np.testing.assert_array_equal(got.values, want.values)
     assert got.info["delays"] == tau
     assert not np.array_equal(got.values, nb.simulate(system, 40.0, dt=0.1, method=method).values)
+
+
+@pytest.mark.parametrize("compiled, given", [((2.0, 2.0), (3.0, 2.0)), ((0.0, 2.0), (1.5, 2.0)),
+                                             ((2.0, 2.0), (2.0, 0.0))])
+def test_one_continuous_connection_takes_its_own_delay(compiled, given):
+    system = nb.compile(_loop(compiled[0], back=compiled[1]))
+    got = nb.simulate(system, 30.0, dt=0.1, method="rk4", delays={"n2->n1": given[1],
+                                                                   "n1->n2": given[0]})
+    want = nb.simulate(_loop(given[0], back=given[1]), 30.0, dt=0.1, method="rk4")
+    np.testing.assert_array_equal(got.values, want.values)
+    assert not np.array_equal(got.values, nb.simulate(system, 30.0, dt=0.1, method="rk4").values)
+
+
+def test_a_continuous_connection_takes_one_number():
+    with pytest.raises(ParameterError, match=r"delays\['n1->n2'\].*one delay"):
+        nb.simulate(_loop(2.0), 10.0, dt=0.1, delays={"n1->n2": [1.0]})
+    with pytest.raises(ParameterError, match=r"delays\['n1->n2'\].*negative"):
+        nb.simulate(_loop(2.0), 10.0, dt=0.1, delays={"n1->n2": -1.0})
+    with pytest.raises(ParameterError, match=r"delays\['n1->n2'\].*without any delay"):
+        nb.simulate(_loop(0.0), 10.0, dt=0.1, delays={"n1->n2": 1.0})
 
 
 def test_rerun_repeats_the_delays():
@@ -82,7 +102,7 @@ def test_a_run_with_delays_is_not_recalled_as_the_circuits_own():
     (float("nan"), "NaN"),
     ({"net->net": -0.5}, r"delays\['net->net'\].*negative"),
     ({"net->net": np.ones(3)}, r"delays\['net->net'\] has shape \(3,\)"),
-    ({"nett->net": 1.0}, "no spiking projection named 'nett->net'"),
+    ({"nett->net": 1.0}, "no spiking projection or connection named 'nett->net'.*'net->net'"),
     ({"net->net": "2 ms"}, "number of ms"),
     (True, "number of ms"),
 ])
