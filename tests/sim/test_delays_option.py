@@ -147,3 +147,12 @@ def test_a_saved_spiking_run_repeats_its_delays_per_synapse_too(tmp_path):
         np.testing.assert_array_equal(again.spikes["time"], sol.spikes["time"])
         np.testing.assert_array_equal(again.spikes["index"], sol.spikes["index"])
     assert sol.info["delays"] == {"net->net": "per synapse"}
+
+
+def test_a_chunked_run_keeps_the_delays():
+    """Callbacks cut the run into kernel calls; each call must get this run's delays."""
+    system = nb.compile(_net(2.0))
+    want = _spikes(_run(nb.compile(_net(4.0))))
+    got = _spikes(_run(system, delays=4.0, callback=lambda s: None, callback_every=10.0))
+    for a, b in zip(got, want):
+        np.testing.assert_array_equal(a, b)
