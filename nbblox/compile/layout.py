@@ -120,6 +120,10 @@ class Coupling:
     # output passes an in-group chain of input-reading outputs needs beyond
     # one per group of them (nbblox.compile.settle; 0: none, the usual text)
     out_passes: int = 0
+    # the connection (blox connection or continuous projection) of each edge:
+    # index into conn_names ("a->b" or the projection's name), for simulate(delays=)
+    conn_names: list = None
+    conn_of: np.ndarray = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -264,7 +268,9 @@ def build_layout(circuit):
                 if is_pop:
                     vectors[f"{name}.{pn}"] = np.arange(g.p(j, st), g.p(j, st) + cnt)
     # continuous edges: blox connections, then expanded continuous projections
-    dsts, srcs, ws, ds = [], [], [], []
+    dsts, srcs, ws, ds, cids, cnames = [], [], [], [], [], {}
+    cid = lambda name, n: cids.append(np.full(n, cnames.setdefault(name, len(cnames)),
+                                              np.int32))
     for k in circuit.connections:
         gs, i_s, _ = where[k.src]
         gd, i_d, _ = where[k.dst]
@@ -274,6 +280,7 @@ def build_layout(circuit):
         srcs.append([groups[gs].o(q, i_s)])
         ws.append([k.weight * k.scale])   # scale: unit conversion (nbblox.model.units)
         ds.append([k.delay])
+        cid(f"{k.src}->{k.dst}", 1)
     rules, ptrs, posts, sws, sds, ptr_off, nsyn = [], [], [], [], [], 0, 0
     plast = {"par": [], "d0": [], "ntr": 0, "rptr": [], "rsyn": [], "rpre": [], "roff": 0}
     for pr in circuit.projections:
@@ -287,6 +294,7 @@ def build_layout(circuit):
             dsts.append(H.u(m, b) + pr.post)
             ws.append(pr.weight)
             ds.append(pr.delay)
+            cid(pr.name, np.size(pr.pre))
             continue
         delayed = bool(pr.delay.size and pr.delay.max() > 0)
         if delayed:
@@ -314,6 +322,7 @@ def build_layout(circuit):
     w0, dly0 = cat(ws, np.float64), cat(ds, np.float64)
     order = np.argsort(dst, kind="stable")
     dst, src, w0, dly0 = dst[order], src[order], w0[order], dly0[order]
+    conn_of = cat(cids, np.int32)[order]
     u_rows, o_cols = _coupling_maps(groups, uoff, ooff)
     return Layout(
         groups=groups,
@@ -321,7 +330,8 @@ def build_layout(circuit):
                       vectors=vectors, has_noise=any(_noisy(g.btype) for g in groups)),
         coupling=Coupling(src=src, dst=dst, w0=w0, dly0=dly0, n_inputs=uoff, n_outputs=ooff,
                           u_rows=u_rows, o_cols=o_cols,
-                          out_passes=settle_passes(groups, src, dst)),
+                          out_passes=settle_passes(groups, src, dst),
+                          conn_names=list(cnames), conn_of=conn_of),
         synapses=Synapses(
             rules=rules, syn_ptr=cat(ptrs, np.int64), syn_post=cat(posts, np.int64),
             syn_w0=cat(sws, np.float64), syn_dly0=cat(sds, np.float64), n_spiking=soff,

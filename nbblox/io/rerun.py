@@ -38,6 +38,8 @@ def simulate_args(sol):
             "backend": info.get("backend", "auto")}
     if "x0" in start:
         args["x0"] = np.asarray(start["x0"], dtype=np.float64)
+    if start.get("delays") is not None:     # simulate(delays=), as given (files keep it)
+        args["delays"] = start["delays"]
     if "rtol" in info:
         args["rtol"], args["atol"] = info["rtol"], info["atol"]
     if sol.sensitivities is not None:

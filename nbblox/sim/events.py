@@ -31,37 +31,39 @@ def noise_seed(seed):
     return int(seed) % (2**63)
 
 
-def _delays(system, dt, span):
-    """Per-edge delays in steps (float) and the history length, validated."""
+def _delays(system, dt, span, dly=None):
+    """Per-edge delays in steps (float) and the history length, validated;
+    ``dly``: this run's ``(dly0, syn_dly0)`` in ms (default the layout's)."""
     L = system.layout
-    dls = L.dly0 / dt
+    dly0, syn_dly0 = (L.dly0, L.syn_dly0) if dly is None else dly
+    dls = dly0 / dt
     # 1.2 ms / 0.1 ms = 11.999999999999998: a delay meant as whole steps is
     # rounded, so the kernel reads one history row instead of interpolating
     whole = np.rint(dls)
     dls = np.where(np.abs(dls - whole) < 1e-9, whole, dls)
     H = 1
     if dls.size and dls.max() > 0:
-        k = int(np.argmax(L.dly0))
-        if L.dly0[k] > span:
+        k = int(np.argmax(dly0))
+        if dly0[k] > span:
             raise SimulationError(
-                f"a connection has a delay of {L.dly0[k]:g} ms, longer than the run "
+                f"a connection has a delay of {dly0[k]:g} ms, longer than the run "
                 f"({span:g} ms): nothing it carries would arrive. Run longer or shorten it.")
-        short = (L.dly0 > 0) & (dls < 1.0 - 1e-9)
+        short = (dly0 > 0) & (dls < 1.0 - 1e-9)
         if short.any():
             raise SimulationError(
-                f"a continuous connection has a delay of {L.dly0[short][0]:g} ms, shorter "
+                f"a continuous connection has a delay of {dly0[short][0]:g} ms, shorter "
                 f"than dt = {dt:g} ms; use dt <= the shortest delay or set that delay to 0")
         H = int(math.ceil(dls.max())) + 2
     syn_d = np.zeros(0)
-    if L.syn_dly0.size:     # one new array, not two: 5 million synapses are 40 MB each
-        syn_d = np.divide(L.syn_dly0, dt)
+    if syn_dly0.size:     # one new array, not two: 5 million synapses are 40 MB each
+        syn_d = np.divide(syn_dly0, dt)
         np.rint(syn_d, out=syn_d)
     D = 1
     longest = syn_d.max() if syn_d.size else 0.0
     if longest > 0:
-        if L.syn_dly0.max() > span:
+        if syn_dly0.max() > span:
             raise SimulationError(
-                f"a synapse has a delay of {L.syn_dly0.max():g} ms, longer than the run "
+                f"a synapse has a delay of {syn_dly0.max():g} ms, longer than the run "
                 f"({span:g} ms). Run longer or shorten it.")
         D = int(longest) + 2
     return dls, H, syn_d, D
@@ -69,7 +71,7 @@ def _delays(system, dt, span):
 
 def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
              weights=None, learn=True, callback=None, every=None, rec_every=None,
-             control=None, check_every=None):
+             control=None, check_every=None, dly=None):
     """Run the full kernel; returns (out_t, out_x, spikes dict, steps done,
     status, extras) with extras ``{"weights", "weight_history", "error"}``.
 
@@ -84,13 +86,16 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
     from .callbacks import (CallbackState, call, initial_weights, plasticity_arrays,
                             sync_rstdp)
     L = system.layout
-    dls, H, syn_d, D = _delays(system, dt, nsteps * dt)
+    dls, H, syn_d, D = _delays(system, dt, nsteps * dt, dly)
     if system.backend != "numba":
         return _reference(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed,
                           dls, H, syn_d, D, weights, learn, callback, rec_every)
     n_states = x.size
     hist = np.zeros((H, max(L.n_outputs, 1)))
-    ring = np.zeros((D, n_states)) if D > 1 else np.zeros((1, 1))
+    # a delayed rule's kernel reads ring[step % D, target] every step, whatever the
+    # delays: its ring has every state even when all are 0 this run (delays=0.0)
+    delayed = D > 1 or any(r.delayed for r in L.rules)
+    ring = np.zeros((D, n_states)) if delayed else np.zeros((1, 1))
     refr = np.full(n_states, -1.0)
     hold = np.zeros(n_states)
     tref = np.array([0.0 if g.btype.refractory is None else

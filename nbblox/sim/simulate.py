@@ -17,6 +17,7 @@ from ..exceptions import ParameterError, SimulationError
 from ..limits import check_memory
 from ..model.params import finite
 from . import control, memo
+from .delays import delay_arrays
 from .events import noise_seed, reset_error, run_full
 from .solution import Solution
 
@@ -50,7 +51,7 @@ def canonical_method(method):
 def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, record=None,
              stride=1, t0=0.0, seed=None, backend="auto", rtol=1e-6, atol=1e-9,
              sensitivities=None, callback=None, callback_every=None, weights=None,
-             learn=True, record_weights=None, fastmath=None):
+             learn=True, record_weights=None, fastmath=None, delays=None):
     """Simulate a Blox, Circuit or System from ``t0`` to ``t_end`` (ms).
 
     Parameters
@@ -122,6 +123,12 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         strict ones.  None
         (default): as the System was compiled (a Blox or Circuit: strict).
         See :func:`nbblox.compile` and :mod:`nbblox.compile.fastmath`.
+    delays : float or dict, optional
+        Other delays (ms) for this run, without compiling again (the numbers
+        of a circuit built with them, bit for bit): a number for everything
+        compiled with a delay, or ``{name: ms}`` for spiking projections (or
+        one per synapse) and continuous connections ``"a->b"`` (see
+        :mod:`nbblox.sim.delays`).
 
     Returns
     -------
@@ -192,10 +199,12 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
             "nbblox": __version__}
     named = dict(zip(system.param_names, p.tolist()))
     names = [system.state_names[i] for i in rec]
+    dly = delay_arrays(system.layout, delays, info)   # validated before any kernel
     if sensitivities is not None:
-        if callback is not None or weights is not None or record_weights:
+        if callback is not None or weights is not None or record_weights or \
+                delays is not None:
             raise SimulationError("sensitivities= cannot be combined with callback=, "
-                                  "weights= or record_weights=")
+                                  "weights=, record_weights= or delays=")
         from .sensitivity import simulate_sensitivities
         start = _start(system, x, None, True, None, None)
         sol = simulate_sensitivities(system, sensitivities, method, x, p, t0, dt, nsteps,
@@ -211,7 +220,7 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         if system.layout.has_noise:
             info["seed"] = noise_seed(seed)
         sol = _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                    named, info, chunked or {})
+                    named, info, dict(chunked or {}, dly=dly))
     elif method in FIXED_METHODS:
         sol = _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
                      named, info)
@@ -222,7 +231,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         sol = _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
                         dict(info, rtol=rtol, atol=atol), rtol, atol)
     sol.start = start
-    if seed is not None and callback is None and not record_weights:
+    sol.start["delays"] = delays
+    if seed is not None and callback is None and not record_weights and delays is None:
         memo.remember(sol)    # weakly: a lesson's checker may ask for this run again
     return sol
 
