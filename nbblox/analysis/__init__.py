@@ -10,7 +10,7 @@ way in); results have ``.plot()`` (HoloViews, via nbblox.viz) and
 from .branch import Branch, SpecialPoint
 from .equilibria import continuation
 from .fixedpoints import FixedPoint, fixed_points
-from .phaseplane import PhasePlane, phase_plane
+from .phaseplane import PhasePlane, phase_plane, phase_window
 from .spectrum import Spectrum, spectrum   # eager: the function shadows the submodule's name
 
 # The rest loads on first use (PEP 562): the explorer's phase plane and bifurcation
@@ -40,6 +40,6 @@ def __dir__():
 
 
 __all__ = ["FixedPoint", "fixed_points", "Branch", "SpecialPoint", "continuation",
-           "continuation2", "PhasePlane", "phase_plane", "BruteForce", "brute_force_diagram",
+           "continuation2", "PhasePlane", "phase_plane", "phase_window", "BruteForce", "brute_force_diagram",
            "SlowPoint", "slow_points", "functional_connectivity", "Spectrum", "spectrum",
            "SpikeTrains", "spike_trains"]

@@ -11,7 +11,7 @@ from ..exceptions import ParameterError
 from ._common import Problem, check_state, classify
 from .fixedpoints import FixedPoint, newton_batch
 
-__all__ = ["PhasePlane", "phase_plane"]
+__all__ = ["PhasePlane", "phase_plane", "phase_window"]
 
 
 class PhasePlane:
@@ -258,14 +258,14 @@ def _window(prob, vf, vj, base, ix, iy, p, given, starts, t_end):
     box, with the margin, is the window, never narrower than a tenth of the
     search window (widened to the listed starts; what runs off it is left
     out).  Returns the window and the trajectories (the first from the initial
-    state)."""
+    state; none are run when ``t_end`` is None)."""
     wide = []
     for i, lim in zip((ix, iy), given):
         span = 2.0 * max(1.0, abs(base[i]))
         wide.append(lim if lim is not None else (base[i] - span, base[i] + span))
     null, fps = _nullclines_and_fixed_points(prob, vf, vj, base, ix, iy, p, wide, 120)
-    paths = _trajectories(prob, base, ix, iy, [(base[ix], base[iy])] + list(starts or []),
-                          t_end, p)
+    paths = [] if t_end is None else _trajectories(
+        prob, base, ix, iy, [(base[ix], base[iy])] + list(starts or []), t_end, p)
     pts = [np.array([[base[ix], base[iy]]])]
     pts += [np.array([[f.x[ix], f.x[iy]]]) for f in fps]
     pts += [np.asarray(t) for t in paths]
@@ -287,6 +287,42 @@ def _window(prob, vf, vj, base, ix, iy, p, given, starts, t_end):
         mid = 0.5 * (a + b)
         lims.append((mid - half, mid + half))
     return lims, paths
+
+
+def phase_window(model, x, y, params=None, fixed=None):
+    """The window :func:`phase_plane` chooses by itself, from the fixed points
+    and the nullclines' turning points alone (no trajectory is run: cheap
+    enough for every slider move of an explorer, which adds its own run).
+
+    Parameters
+    ----------
+    model : System, Blox or Circuit
+    x, y : str
+        Two different state names.
+    params, fixed : dict, optional
+        As for :func:`phase_plane`.
+
+    Returns
+    -------
+    ((float, float), (float, float))
+        ``xlim, ylim``.
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> xl, yl = phase_window(nb.blox.FitzHughNagumo(name="fhn"), "fhn.V", "fhn.w")
+    >>> bool(xl[0] < -1.2 and xl[1] > 1.0)     # the fixed point and both knees
+    True
+    """
+    prob = Problem(model, params)
+    s, p = prob.s, prob.p0
+    if x == y:
+        raise ParameterError(f"x and y must be two different states (both are {x!r})")
+    ix, iy = check_state(s, x), check_state(s, y)
+    base = s.initial_state(fixed)
+    vf, vj = prob.vec()
+    lims, _ = _window(prob, vf, vj, base, ix, iy, p, [None, None], None, None)
+    return tuple(lims[0]), tuple(lims[1])
 
 
 def _turning_points(piece):

@@ -94,3 +94,19 @@ def test_listed_trajectories_are_in_the_default_window():
     # a window given on one axis is kept; the other is chosen
     pp = nb.phase_plane(fhn, x="fhn.V", y="fhn.w", xlim=(-3.0, 3.0))
     assert pp.xlim == (-3.0, 3.0) and pp.ylim[1] - pp.ylim[0] < 4.0
+
+
+def test_phase_window_holds_fixed_points_and_knees_without_running_a_trajectory(monkeypatch):
+    """phase_window: the window phase_plane picks from the fixed points and the
+    nullclines' turning points, with no trajectory run (the explorer calls it on
+    every slider move).  FitzHugh-Nagumo (a=0.7, b=0.8, I=0): fixed point
+    V = -1.199 (FitzHugh 1961's resting state), V-nullcline knees at V = +-1."""
+    import nbblox.analysis.phaseplane as ppm
+    monkeypatch.setattr(ppm, "_trajectories", lambda *a, **k: pytest.fail("ran a trajectory"))
+    fhn = nb.blox.FitzHughNagumo(name="fhn")
+    (x0, x1), (y0, y1) = ppm.phase_window(fhn, "fhn.V", "fhn.w")
+    monkeypatch.undo()
+    assert x0 < -1.199 and x1 > 1.0
+    fp = nb.phase_plane(fhn, "fhn.V", "fhn.w", xlim=(x0, x1), ylim=(y0, y1)).fixed_points
+    assert len(fp) == 1 and fp[0].x[0] == pytest.approx(-1.199, abs=1e-3)
+    assert y0 < fp[0].x[1] < y1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...analysis.phaseplane import phase_plane
+from ...analysis.phaseplane import phase_plane, phase_window
 from ...exceptions import NbbloxError, ParameterError
 from ...viz.phaseplane import phase_portrait
 from ...viz.timeseries import downsample
@@ -95,9 +95,9 @@ class PhasePlaneView:
         key = (tuple(sorted(params.items())), tuple(sorted(self.ex._weights.applied.items())))
         if self._natural[0] != key:
             try:
-                pp = phase_plane(self.ex.system, x=self.xy[0], y=self.xy[1], params=params,
-                                 resolution=10, arrows=2, trajectories=[], t_end=1.0)
-                lims = (tuple(pp.xlim), tuple(pp.ylim))
+                # no trajectory: a run would import and call scipy's integrator on
+                # every slider move (the explorer draws its own run)
+                lims = phase_window(self.ex.system, self.xy[0], self.xy[1], params=params)
             except (NbbloxError, ValueError, np.linalg.LinAlgError):
                 lims = None
             self._natural = (key, lims)
