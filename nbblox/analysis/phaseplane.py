@@ -182,12 +182,8 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
     >>> [f.stability for f in pp.fixed_points]
     ['stable focus']
     """
-    prob = Problem(model, params)
-    s, p = prob.s, prob.p0
-    if x == y:
-        raise ParameterError(f"x and y must be two different states (both are {x!r})")
-    ix, iy = check_state(s, x), check_state(s, y)
-    base = s.initial_state(fixed)
+    prob, p, ix, iy, base = _plane(model, x, y, params, fixed)
+    s = prob.s
     given = []
     for i, lim in ((ix, xlim), (iy, ylim)):
         if lim is not None:
@@ -226,6 +222,15 @@ def phase_plane(model, x, y, params=None, xlim=None, ylim=None, fixed=None, reso
     return PhasePlane(x=x, y=y, xlim=lims[0], ylim=lims[1], grid_x=AX, grid_y=AY,
                       u=FA[ix].reshape(AX.shape), v=FA[iy].reshape(AX.shape), nullclines=null,
                       fixed_points=fps, trajectories=trajs, params=p.copy(), system=s)
+
+
+def _plane(model, x, y, params, fixed):
+    """The problem, its parameters, the two states' indices and the base state."""
+    prob = Problem(model, params)
+    s = prob.s
+    if x == y:
+        raise ParameterError(f"x and y must be two different states (both are {x!r})")
+    return prob, prob.p0, check_state(s, x), check_state(s, y), s.initial_state(fixed)
 
 
 def _nullclines_and_fixed_points(prob, vf, vj, base, ix, iy, p, lims, res):
@@ -314,12 +319,7 @@ def phase_window(model, x, y, params=None, fixed=None):
     >>> bool(xl[0] < -1.2 and xl[1] > 1.0)     # the fixed point and both knees
     True
     """
-    prob = Problem(model, params)
-    s, p = prob.s, prob.p0
-    if x == y:
-        raise ParameterError(f"x and y must be two different states (both are {x!r})")
-    ix, iy = check_state(s, x), check_state(s, y)
-    base = s.initial_state(fixed)
+    prob, p, ix, iy, base = _plane(model, x, y, params, fixed)
     vf, vj = prob.vec()
     lims, _ = _window(prob, vf, vj, base, ix, iy, p, [None, None], None, None)
     return tuple(lims[0]), tuple(lims[1])
