@@ -98,11 +98,14 @@ def patch_layers(pane, overlay, title):
         if len(subs) != len(layers) or title_model is None or not all(
                 isinstance(plot.handles.get(r), Range1d) for r in ("x_range", "y_range")):
             return False
-        for sub, el in zip(subs, layers):
-            old = getattr(sub, "current_frame", None)
-            if type(old) is not type(el) or old.label != el.label:
-                return False
-        todo.append((plot, subs, title_model))
+        # pair by kind and label, not by place: a layer that arrived after the first
+        # render (the cycles, behind the cursor) sits after the cursor among the
+        # subplots, while a new overlay has the cursor last
+        drawn = dict(_keyed([getattr(sub, "current_frame", None) for sub in subs], subs))
+        want = [k for k, _ in _keyed(layers, layers)]
+        if set(drawn) != set(want):
+            return False
+        todo.append((plot, [drawn[k] for k in want], title_model))
     try:
         for plot, subs, title_model in todo:
             with _graph_kept(plot.handles["plot"].document):
@@ -111,6 +114,17 @@ def patch_layers(pane, overlay, title):
     except Exception:       # a layer HoloViews cannot update alone: render instead
         return False
     return True
+
+
+def _keyed(frames, items):
+    """``[((type, label, n), item)]``: each item keyed by its frame's element type,
+    label and how many frames before it had both (labels repeat: two Labels)."""
+    seen, out = {}, []
+    for frame, item in zip(frames, items):
+        k = (type(frame), getattr(frame, "label", None))
+        seen[k] = seen.get(k, 0) + 1
+        out.append(((*k, seen[k]), item))
+    return out
 
 
 def _redraw(plot, subs, layers, overlay):
