@@ -187,6 +187,22 @@ def notebook_plots(pane):
     return plots
 
 
+def planned(pane, step):
+    """``[step(plot)]`` for every rendered notebook plot of ``pane``, or None if
+    ``pane`` is not a notebook display or ``step`` gives None for any plot:
+    every plot is checked before any is touched."""
+    plots = notebook_plots(pane)
+    if plots is None:
+        return None
+    steps = []
+    for plot in plots:
+        st = step(plot)
+        if st is None:
+            return None
+        steps.append(st)
+    return steps
+
+
 def layers_of(plot, kind, label=None):
     """The subplots of a rendered Overlay showing an element of type ``kind``
     (and label ``label``, if given)."""
@@ -207,21 +223,18 @@ def patch_curve(pane, label, x, y):
     """
     import holoviews as hv
     from holoviews.core.util import dimension_sanitizer
-    plots = notebook_plots(pane)
-    if plots is None:
-        return False
-    todo = []
-    for plot in plots:
+    def step(plot):
         subs = layers_of(plot, hv.Curve, label)
         src = subs[0].handles.get("source") if len(subs) == 1 else None
         if src is None:
-            return False
+            return None
         names = [subs[0].current_frame.get_dimension(i).name for i in (0, 1)]
         if set(src.data) != set(names):     # HoloViews may name columns sanitized
             names = [dimension_sanitizer(n) for n in names]
-        if set(src.data) != set(names):
-            return False
-        todo.append((src, names))
+        return (src, names) if set(src.data) == set(names) else None
+    todo = planned(pane, step)
+    if todo is None:
+        return False
     for src, (xn, yn) in todo:
         src.data = {xn: np.asarray(x, float), yn: np.asarray(y, float)}
     return True

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from .push import layers_of, notebook_plots
+from .push import layers_of, planned
 
 __all__ = ["patch_cursor", "patch_layers"]
 
@@ -39,18 +39,17 @@ def patch_cursor(pane, value, title):
     """
     import holoviews as hv
     from bokeh.models import Range1d, Span
-    plots = notebook_plots(pane)
-    if plots is None:
-        return False
-    todo = []
-    for plot in plots:
+    def step(plot):
         spans = [sub.handles.get("glyph") for sub in layers_of(plot, hv.VLine)]
         xr, t = plot.handles.get("x_range"), getattr(plot.handles.get("plot"), "title", None)
         if len(spans) != 1 or not isinstance(spans[0], Span) or t is None or \
                 not isinstance(xr, Range1d) or not (min(xr.start, xr.end) <= value
                                                     <= max(xr.start, xr.end)):
-            return False
-        todo.append((spans[0], t))
+            return None
+        return spans[0], t
+    todo = planned(pane, step)
+    if todo is None:
+        return False
     for span, t in todo:
         span.location = float(value)
         t.text = title
@@ -87,25 +86,25 @@ def patch_layers(pane, overlay, title):
     False
     """
     from bokeh.models import Range1d
-    plots = notebook_plots(pane)
-    if plots is None:
-        return False
     layers = list(overlay)
-    todo = []
-    for plot in plots:
+
+    def step(plot):
         subs = [sub for sub in getattr(plot, "subplots", {}).values() if _shown(sub)]
         title_model = getattr(plot.handles.get("plot"), "title", None)
         if len(subs) != len(layers) or title_model is None or not all(
                 isinstance(plot.handles.get(r), Range1d) for r in ("x_range", "y_range")):
-            return False
+            return None
         # pair by kind and label, not by place: a layer that arrived after the first
         # render (the cycles, behind the cursor) sits after the cursor among the
         # subplots, while a new overlay has the cursor last
         drawn = dict(_keyed([getattr(sub, "current_frame", None) for sub in subs], subs))
         want = [k for k, _ in _keyed(layers, layers)]
         if set(drawn) != set(want):
-            return False
-        todo.append((plot, [drawn[k] for k in want], title_model))
+            return None
+        return plot, [drawn[k] for k in want], title_model
+    todo = planned(pane, step)
+    if todo is None:
+        return False
     try:
         for plot, subs, title_model in todo:
             with _graph_kept(plot.handles["plot"].document):
