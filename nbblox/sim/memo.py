@@ -113,9 +113,10 @@ def simulate_once(model, t_end, **kw):
     False
     """
     from .solution import Solution
-    sol = recall(model, t_end, **{k: v for k, v in kw.items() if k in _RECALLED})
-    if sol is not None and not set(kw) - _RECALLED:
-        return sol
+    if not set(kw) - _RECALLED:        # another argument: a run this memo never keeps
+        sol = recall(model, t_end, **kw)
+        if sol is not None:
+            return sol
     return Solution._simulate(model, t_end, **kw)   # simulate() (it imports this module)
 
 
