@@ -55,3 +55,17 @@ def test_the_time_integrator_is_method_everywhere():
         assert "optimizer" not in params or name == "fit", name
     fit = inspect.signature(nb.fit).parameters
     assert fit["integrator"].default is None and fit["optimizer"].default is None
+
+
+# DESIGN-NOTES "API surface rules": a run that records its seed defaults to a fresh one;
+# an answer with no seed record defaults to 0 so that it repeats.
+RECORDS_ITS_SEED = ("simulate", "sweep", "explore", "dashboard", "posterior")
+REPEATABLE_ANSWER = ("fit", "fixed_points", "phase_plane", "slow_points")
+
+
+def test_seed_defaults_follow_the_rule():
+    import inspect
+    for name in RECORDS_ITS_SEED:
+        assert inspect.signature(getattr(nb, name)).parameters["seed"].default is None, name
+    for name in REPEATABLE_ANSWER:
+        assert inspect.signature(getattr(nb, name)).parameters["seed"].default == 0, name
