@@ -22,6 +22,11 @@ from .views import literal, live_look, view_pane
 
 __all__ = ["BifurcationView"]
 
+#: the view's data area (px) that special-point labels are laid out for: ~470 x 185
+#: in JupyterLab at 1400 px with the file browser open (a title, the axis and a legend
+#: of three rows take the rest of its 380 px); the width a narrower column leaves
+FRAME_PX = (400, 180)
+
 
 def _owner():
     """(Bokeh document, event loop) that owns the plot: a served session's
@@ -218,7 +223,8 @@ class BifurcationView:
         which = "cycles" if branch.period is not None else "equilibria"
         if self._els.get(which, (None,))[0] is not branch:
             self._els[which] = (branch, {None: branch_elements(branch, y=self.y,
-                                                                framewise=True)})
+                                                                framewise=True,
+                                                                frame_px=FRAME_PX)})
         kept = self._els[which][1]
         if alpha not in kept:
             kept[alpha] = [e.opts(backend="bokeh", clone=True,
