@@ -110,9 +110,9 @@ def _labels_of(br, y, family, frame_px=None):
     fw, fh = frame_px or _FRAME_PX
     ux, uy = xspan * _FRAME_PX[0] / fw, yspan * _FRAME_PX[1] / fh
     # every label box inside the range the figure shows: the lines' extent and the
-    # padding (PAD of the span) above and below; a frame taller than the padding cut
-    # labels off at the top (lesson 10's "LPC")
-    frame = (np.nanmin(allx) / ux, np.nanmax(allx) / ux,
+    # padding (PAD of the span) around it; a frame taller than the padding cut labels
+    # off at the top (lesson 10's "LPC")
+    frame = ((np.nanmin(allx) - PAD * xspan) / ux, (np.nanmax(allx) + PAD * xspan) / ux,
              (np.nanmin(ally) - PAD * yspan) / uy, (np.nanmax(ally) + PAD * yspan) / uy)
     places = _place_labels(px, py, kinds, curves, ux, uy, avoid=avoid, frame=frame)
     a, b = mine
@@ -244,6 +244,7 @@ _STEPS = (1.0, 2.0, 3.0, 4.5)
 _FRAME_PX = (480, 360)               # the frame the sizes below are given for
 _CHAR_W, _TEXT_H = 0.02, 0.05        # 11 pt text in a 480x360 frame, in units of the spans
 _MARK_W, _MARK_H = 0.012, 0.018      # half size of a special-point marker (10 px)
+_GAP = 0.012                         # between two labels (~4-6 px)
 
 
 def _box(x, y, sx, sy, step, w, h):
@@ -283,7 +284,9 @@ def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.035, avoid=None,
                 if avoid is not None and sx != 0 and avoid[j] == sx:
                     continue
                 where, box = _box(x, y, sx, sy, step, w, h)
-                if not all(_apart(box, b) for b in placed + marks):
+                # labels keep a few px apart (two "LPC" of Hodgkin-Huxley touched)
+                if not (all(_apart(box, b, _GAP) for b in placed)
+                        and all(_apart(box, b) for b in marks)):
                     continue
                 inside = frame is None or (box[0] >= frame[0] and box[2] <= frame[1]
                                            and box[1] >= frame[2] and box[3] <= frame[3])
