@@ -22,9 +22,11 @@ EQUILIBRIUM, CYCLE = "#000000", PALETTE[0]
 #: the margin (a share of the span) every figure adds around its data; label
 #: boxes stay inside it
 PAD = 0.05
-_NAMES = {"H": "Hopf", "LP": "fold", "LPC": "fold of cycles", "BP": "branch point",
-          "PD": "period doubling", "NS": "torus", "CP": "cusp", "BT": "Bogdanov-Takens",
-          "GH": "Bautin", "ZH": "zero-Hopf", "HH": "double Hopf"}
+#: what each special point's legend entry says it is (its marker's label is the code)
+_NAMES = {"H": "Hopf bifurcation", "LP": "fold (saddle-node)", "LPC": "fold of limit cycles",
+          "BP": "branch point", "PD": "period doubling", "NS": "torus (Neimark-Sacker)",
+          "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "Bautin (generalised Hopf)",
+          "ZH": "zero-Hopf", "HH": "double Hopf"}
 
 
 def _runs(mask):
@@ -159,7 +161,9 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
     pts, places, curves, reach = _labels_of(br, y, family, frame_px)
     xs = curves[0][0]
     color = color or (CYCLE if cycle else EQUILIBRIUM)
-    what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
+    # the legend's words: "stable"/"unstable" as the phase plane's fixed points; a
+    # cycle branch draws the largest and smallest value of y over each cycle
+    what = "limit cycles (max and min)" if cycle else ("curve" if two else "equilibria")
     # a special point at the end of a branch (a fold where the branch turns back, or
     # the interval's end) must not sit on the frame: a margin on every side
     common = dict(backend="bokeh", framewise=framewise, padding=PAD)
@@ -176,7 +180,7 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
         kinds = [k for _, _, k in pts]
         for kind in dict.fromkeys(kinds):
             sel = [(a, b) for a, b, k in pts if k == kind]
-            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind} ({_NAMES.get(kind, kind)})")
+            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind}: {_NAMES.get(kind, kind)}")
                        .opts(color=SPECIAL.get(kind, "#7F7F7F"), size=10, line_color="black",
                              tools=["hover"], **common))
         rows = [(ax, ay, kind, align, baseline) for (_, _, kind), (ax, ay, align, baseline, _)

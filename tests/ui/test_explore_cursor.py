@@ -100,7 +100,7 @@ def test_other_parameter_redraws_the_branch_in_place(ex):
     want = np.unique(b.branch.states["ml.V"])
     assert np.allclose(np.unique(drawn[np.isfinite(drawn)]), want)
     # the old envelope is faded while the new one is computed; the title says so
-    assert b.pending and _alphas(plot, "stable cycles") == {0.3}
+    assert b.pending and _alphas(plot, "stable limit cycles") == {0.3}
     assert "computing the limit-cycle branch" in plot.handles["plot"].title.text
     # the y axis follows the new diagram (it is framewise)
     lo = min(np.nanmin(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
@@ -109,7 +109,7 @@ def test_other_parameter_redraws_the_branch_in_place(ex):
     plot.comm.sent.clear()
     b.wait(60)                             # the new envelope arrives: drawn in place too
     assert b.renders == renders and b.redraws == redraws + 2
-    assert _alphas(plot, "stable cycles") == {1.0}
+    assert _alphas(plot, "stable limit cycles") == {1.0}
     title = plot.handles["plot"].title
     assert title.text == f"ml.I = {ex.params['ml.I']:.4g}"
     # ... and sent to the page (outside a slider's flush nothing else would send it)
