@@ -19,9 +19,14 @@ from .units import axis_label, short_names, state_doc, state_unit
 __all__ = ["plot_branch", "plot_brute_force", "branch_elements"]
 
 EQUILIBRIUM, CYCLE = "#000000", PALETTE[0]
-_NAMES = {"H": "Hopf", "LP": "fold", "LPC": "fold of cycles", "BP": "branch point",
-          "PD": "period doubling", "NS": "torus", "CP": "cusp", "BT": "Bogdanov-Takens",
-          "GH": "Bautin", "ZH": "zero-Hopf", "HH": "double Hopf"}
+#: the margin (a share of the span) every figure adds around its data; label
+#: boxes stay inside it
+PAD = 0.05
+#: what each special point's legend entry says it is (its marker's label is the code)
+_NAMES = {"H": "Hopf bifurcation", "LP": "fold (saddle-node)", "LPC": "fold of limit cycles",
+          "BP": "branch point", "PD": "period doubling", "NS": "torus (Neimark-Sacker)",
+          "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "Bautin (generalised Hopf)",
+          "ZH": "zero-Hopf", "HH": "double Hopf"}
 
 
 def _runs(mask):
@@ -75,11 +80,15 @@ def _family(br, y, family):
     return keep if any(b is br for b in keep) else [br] + keep
 
 
-def _labels_of(br, y, family):
+def _labels_of(br, y, family, frame_px=None):
     """Label places of ``br``'s special points, laid out with every branch of
-    its family: ``(pts, places, curves)``.  A label of one branch then keeps
+    its family: ``(pts, places, curves, reach)``, ``reach`` the (x0, x1, y0, y1)
+    the label texts cover.  A label of one branch then keeps
     clear of the lines and labels of the others (lesson 3's HH diagram: an
-    "LPC" of the cycle branch sat on the equilibrium line)."""
+    "LPC" of the cycle branch sat on the equilibrium line).  ``frame_px``:
+    the data area's (width, height) in px, which sets a label's size in data
+    units (the explorer's ~190 px tall view draws 11 pt text at twice the
+    share of the height a 360 px figure gives it)."""
     members = _family(br, y, family)
     curves, pts, avoid, mine = [], [], [], None
     for b in members:
@@ -91,7 +100,7 @@ def _labels_of(br, y, family):
         avoid += a
     own = _geometry(br, y)[0]
     if not pts[mine[0]:mine[1]]:
-        return [], [], own
+        return [], [], own, None
     px = np.array([a for a, _, _ in pts])
     py = np.array([b for _, b, _ in pts])
     kinds = [k for _, _, k in pts]
@@ -99,20 +108,38 @@ def _labels_of(br, y, family):
     ally = np.concatenate([np.ravel(c[1]) for c in curves])
     xspan = float(np.nanmax(allx) - np.nanmin(allx)) or 1.0
     yspan = float(np.nanmax(ally) - np.nanmin(ally)) or 1.0
-    frame = (np.nanmin(allx) / xspan, np.nanmax(allx) / xspan,
-             np.nanmin(ally) / yspan - 0.1, np.nanmax(ally) / yspan + 0.1)
-    places = _place_labels(px, py, kinds, curves, xspan, yspan, avoid=avoid, frame=frame)
+    # the unit lengths in which the label sizes (given for _FRAME_PX) hold
+    fw, fh = frame_px or _FRAME_PX
+    ux, uy = xspan * _FRAME_PX[0] / fw, yspan * _FRAME_PX[1] / fh
+    # every label box inside the range the figure shows: the lines' extent and the
+    # padding (PAD of the span) around it; a frame taller than the padding cut labels
+    # off at the top (lesson 10's "LPC")
+    frame = ((np.nanmin(allx) - PAD * xspan) / ux, (np.nanmax(allx) + PAD * xspan) / ux,
+             (np.nanmin(ally) - PAD * yspan) / uy, (np.nanmax(ally) + PAD * yspan) / uy)
+    places = _place_labels(px, py, kinds, curves, ux, uy, avoid=avoid, frame=frame)
     a, b = mine
-    places = [(ax * xspan, ay * yspan, al, bl, far) for ax, ay, al, bl, far in places[a:b]]
-    return pts[a:b], places, own
+    boxes = np.array([p[5] for p in places[a:b]])
+    # where the text reaches, in data units (a label left outside the frame as a
+    # last resort widens the figure's range instead of being cut off)
+    reach = (boxes[:, 0].min() * ux, boxes[:, 2].max() * ux,
+             boxes[:, 1].min() * uy, boxes[:, 3].max() * uy)
+    places = [(p[0] * ux, p[1] * uy, p[2], p[3], p[4]) for p in places[a:b]]
+    return pts[a:b], places, own, reach
 
 
-def branch_elements(br, y=None, color=None, framewise=False, family=None):
+def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_px=None):
     """The HoloViews elements of one branch (lines, special points, labels),
     without figure options.  ``color`` defaults to black for equilibria and
     blue for cycles.  ``family``: the branches drawn in the same figure (by
     default those linked to ``br`` by start points): labels are placed clear
-    of all their lines and labels."""
+    of all their lines and labels.  ``frame_px``: (width, height) of the data
+    area in px (default 480 x 360), for the size of a label in data units.
+
+    A branch with special points always has the same layers: one Points per
+    kind, one Segments (the leader lines, maybe none) and one Labels (each
+    label with its own alignment), so a new diagram of the same kinds can be
+    drawn into the rendered one in place (:mod:`nbblox.ui.explore.redraw`)
+    wherever its labels went."""
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
     system = getattr(br, "system", None)
@@ -131,13 +158,15 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None):
         xd = hv.Dimension(xl, label=param_label(system, xl))
         yd = hv.Dimension(yl, label=axis_label(short_names([yl]), state_unit(system, yl),
                                                state_doc(system, yl)))
-    pts, places, curves = _labels_of(br, y, family)
+    pts, places, curves, reach = _labels_of(br, y, family, frame_px)
     xs = curves[0][0]
     color = color or (CYCLE if cycle else EQUILIBRIUM)
-    what = "cycles (max and min)" if cycle else ("curve" if two else "equilibria")
+    # the legend's words: "stable"/"unstable" as the phase plane's fixed points; a
+    # cycle branch draws the largest and smallest value of y over each cycle
+    what = "limit cycles (max and min)" if cycle else ("curve" if two else "equilibria")
     # a special point at the end of a branch (a fold where the branch turns back, or
     # the interval's end) must not sit on the frame: a margin on every side
-    common = dict(backend="bokeh", framewise=framewise, padding=0.05)
+    common = dict(backend="bokeh", framewise=framewise, padding=PAD)
     els = []
     runs = _runs(br.stable) if not two else [(0, len(xs) - 1, True)]
     for stable in (True, False):
@@ -151,22 +180,26 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None):
         kinds = [k for _, _, k in pts]
         for kind in dict.fromkeys(kinds):
             sel = [(a, b) for a, b, k in pts if k == kind]
-            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind} ({_NAMES.get(kind, kind)})")
+            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind}: {_NAMES.get(kind, kind)}")
                        .opts(color=SPECIAL.get(kind, "#7F7F7F"), size=10, line_color="black",
                              tools=["hover"], **common))
-        groups, leaders = {}, []
-        for (px, py, _), kind, (ax, ay, align, baseline, far) in zip(pts, kinds, places):
-            groups.setdefault((align, baseline), []).append((ax, ay, kind))
-            if far:
-                leaders.append((px, py, ax, ay))
-        if leaders:    # a label set off from its point is tied to it by a thin line
-            els.append(hv.Segments(leaders, kdims=[xd, yd, "x1", "y1"])
-                       .opts(color="#777777", line_width=0.8, **common))
-        for (align, baseline), rows in groups.items():
-            lab = hv.Labels({xl: [r[0] for r in rows], yl: [r[1] for r in rows],
-                             "kind": [r[2] for r in rows]}, kdims=[xd, yd], vdims=["kind"])
-            els.append(lab.opts(text_font_size="11pt", text_color="#333333",
-                                text_align=align, text_baseline=baseline, **common))
+        rows = [(ax, ay, kind, align, baseline) for (_, _, kind), (ax, ay, align, baseline, _)
+                in zip(pts, places)]
+        # a label set off from its point is tied to it by a thin line
+        leaders = [(px, py, ax, ay) for (px, py, _), (ax, ay, _, _, far) in zip(pts, places)
+                   if far]
+        els.append(hv.Segments(leaders, kdims=[xd, yd, "x1", "y1"])
+                   .opts(color="#777777", line_width=0.8, **common))
+        cols = list(zip(*rows))
+        # the range reaches every label's text (a soft range: no wider when they fit)
+        lx = xd.clone(soft_range=reach[:2])
+        ly = yd.clone(soft_range=reach[2:])
+        lab = hv.Labels({xl: list(cols[0]), yl: list(cols[1]), "kind": list(cols[2]),
+                         "align": list(cols[3]), "baseline": list(cols[4])},
+                        kdims=[lx, ly], vdims=["kind", "align", "baseline"])
+        els.append(lab.opts(text_font_size="11pt", text_color="#333333",
+                            text_align=hv.dim("align"), text_baseline=hv.dim("baseline"),
+                            **common))
     return els
 
 
@@ -212,8 +245,10 @@ def _cycle_side(br, p):
 # first), then beside, above and below the point; each at growing distances
 _DIRS = ((1, 1), (-1, 1), (1, -1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
 _STEPS = (1.0, 2.0, 3.0, 4.5)
+_FRAME_PX = (480, 360)               # the frame the sizes below are given for
 _CHAR_W, _TEXT_H = 0.02, 0.05        # 11 pt text in a 480x360 frame, in units of the spans
 _MARK_W, _MARK_H = 0.012, 0.018      # half size of a special-point marker (10 px)
+_GAP = 0.012                         # between two labels (~4-6 px)
 
 
 def _box(x, y, sx, sy, step, w, h):
@@ -232,9 +267,10 @@ def _apart(a, b, pad=0.004):
 
 
 def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.035, avoid=None, frame=None):
-    """Where each special point's label goes: ``[(x, y, align, baseline, far)]``
-    with (x, y) in units of the spans and ``far`` when the label sits away from
-    its point (a leader line ties them).  Every point gets a label: the first
+    """Where each special point's label goes: ``[(x, y, align, baseline, far,
+    box)]`` with (x, y) and the text ``box`` (x0, y0, x1, y1) in units of the
+    spans and ``far`` when the label sits away from its point (a leader line
+    ties them).  Every point gets a label: the first
     place in :data:`_DIRS` x :data:`_STEPS` whose text box overlaps no other
     label, no marker and stays inside ``frame`` (x0, x1, y0, y1), keeping
     ``clear`` from the branch lines; failing that, the free place farthest
@@ -252,7 +288,9 @@ def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.035, avoid=None,
                 if avoid is not None and sx != 0 and avoid[j] == sx:
                     continue
                 where, box = _box(x, y, sx, sy, step, w, h)
-                if not all(_apart(box, b) for b in placed + marks):
+                # labels keep a few px apart (two "LPC" of Hodgkin-Huxley touched)
+                if not (all(_apart(box, b, _GAP) for b in placed)
+                        and all(_apart(box, b) for b in marks)):
                     continue
                 inside = frame is None or (box[0] >= frame[0] and box[2] <= frame[1]
                                            and box[1] >= frame[2] and box[3] <= frame[3])
@@ -272,7 +310,7 @@ def _place_labels(px, py, labels, curves, xspan, yspan, clear=0.035, avoid=None,
             best = _box(x, y, 0, 1, _STEPS[-1] + 2 * len(placed), w, h) + (_STEPS[-1],)
         (ax, ay, align, baseline), box, step = best
         placed.append(box)
-        out.append((ax, ay, align, baseline, step > 1.0))
+        out.append((ax, ay, align, baseline, step > 1.0, box))
     return out
 
 
@@ -292,7 +330,7 @@ def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
     ('Overlay', ['stable equilibria', 'unstable equilibria'])
     """
     import holoviews as hv
-    els = branch_elements(br, y=y, color=color)
+    els = branch_elements(br, y=y, color=color, frame_px=(width, height))
     if title is None:
         title = _title(br)
     # the title rides on every element too: an Overlay of Overlays keeps only theirs

@@ -196,7 +196,9 @@ def cycles(out):
                                                        "display_name": "Python 3"}},
           "nbformat": 4, "nbformat_minor": 5}
     (root / "cycles.ipynb").write_text(json.dumps(nb))
-    with lab.jupyter_lab(root) as server, lab.chromium_page(viewport=(1400, 1300)) as page:
+    # 1400 px wide like the tests; tall enough for the whole output (at 1300 px the
+    # notebook's scroll panel cut the bifurcation view's legend off)
+    with lab.jupyter_lab(root) as server, lab.chromium_page(viewport=(1400, 1700)) as page:
         lab.open_notebook(page, server, "cycles.ipynb")
         lab.run_all_cells(page, timeout_ms=300_000)
         page.locator("canvas").first.wait_for(state="attached", timeout=120_000)

@@ -566,6 +566,55 @@ def plot_frames(page):
                   axes: [...(v.model.left || []), ...(v.model.below || [])].some(a => a.visible)}))""")
 
 
+def plot_legends(page, title_start=""):
+    """Every rendered Bokeh plot whose title starts with ``title_start``: its
+    data frame, whole canvas and legends, and where each text label (a Text
+    glyph: a special point's "H", "LPC") is drawn, all in canvas px:
+    ``[{"title", "frame": [l, t, r, b], "canvas": [w, h], "legends": [{"box",
+    "items", "location", "spacing", "margin"}], "labels": [{"text", "box"}]}]``.
+    A label's box is measured with its own font on a canvas (the glyph's
+    alignment and baseline applied), so a label cut off by the frame shows as a
+    box reaching past it."""
+    return page.evaluate("""(start) => {
+      const ctx = document.createElement('canvas').getContext('2d');
+      const pick = (spec, data, i) => (spec && spec.field !== undefined)
+          ? (data.get ? data.get(spec.field) : data[spec.field])[i]
+          : (spec && spec.value !== undefined ? spec.value : spec);
+      return [...Bokeh.index.query(v => v.frame != null && v.model != null
+                                        && 'title' in v.model)]
+        .filter(v => v.el && v.el.isConnected && v.el.getBoundingClientRect().width > 0)
+        .filter(v => ((v.model.title && v.model.title.text) || '').startsWith(start))
+        .map(v => {
+          const f = v.frame.bbox, rvs = [...v.renderer_views.values()];
+          const kind = (r) => r.model.type || r.model.constructor.__name__;
+          const legends = rvs.filter(r => kind(r) === 'Legend' && r.model.visible).map(l => ({
+            box: [l.bbox.left, l.bbox.top, l.bbox.right, l.bbox.bottom],
+            items: l.model.items.filter(it => it.visible !== false).map(
+                it => it.label && (it.label.value ?? it.label)),
+            location: String(l.model.location), spacing: l.model.spacing,
+            margin: l.model.margin}));
+          const labels = [];
+          for (const r of rvs) {
+            const g = r.model.glyph;
+            if (kind(r) !== 'GlyphRenderer' || !r.model.visible || !g ||
+                (g.type || g.constructor.__name__) !== 'Text') continue;
+            const data = r.model.data_source.data, gv = r.glyph;
+            for (let i = 0; i < gv.sx.length; i++) {
+              const text = String(pick(g.text, data, i));
+              ctx.font = `${pick(g.text_font_size, data, i)} ${pick(g.text_font, data, i)}`;
+              const m = ctx.measureText(text);
+              const w = m.width, h = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+              const align = pick(g.text_align, data, i), base = pick(g.text_baseline, data, i);
+              const x0 = gv.sx[i] - (align === 'right' ? w : align === 'center' ? w / 2 : 0);
+              const y0 = gv.sy[i] - (base === 'bottom' ? h : base === 'middle' ? h / 2 : 0);
+              labels.push({text, box: [x0, y0, x0 + w, y0 + h]});
+            }
+          }
+          return {title: v.model.title.text, frame: [f.left, f.top, f.right, f.bottom],
+                  canvas: [v.layout.bbox.width, v.layout.bbox.height], legends, labels};
+        }); }""", title_start)
+
+
 def track_requests(page):
     """Record every request URL of ``page`` in ``page.requests``."""
     page.requests = []

@@ -129,6 +129,38 @@ def test_axis_type_is_readable_from_the_back_of_a_lecture_hall(shown):
     assert not small, small
 
 
+def _inside(box, area, slack=1.0):
+    return (box[0] >= area[0] - slack and box[1] >= area[1] - slack
+            and box[2] <= area[2] + slack and box[3] <= area[3] + slack)
+
+
+def test_bifurcation_view_names_everything_it_draws_and_cuts_nothing_off(shown):
+    # the bifurcation view's legend (stable/unstable equilibria and limit cycles, what
+    # H and LPC are) sits below the data, whole, in the phase plane's look; the
+    # special points' labels are drawn inside the data area (lesson 10's explorer cut
+    # the top of its "LPC" off: the labels were laid out for a 360 px tall frame)
+    lab.wait_kernel(shown, "ex.bifurcation.pending", lambda v: not v, timeout_ms=300_000)
+    shown.wait_for_timeout(3000)
+    bif, = lab.plot_legends(shown, "ml.I =")
+    legend, = bif["legends"]
+    assert set(legend["items"]) == {
+        "stable equilibria", "unstable equilibria", "stable limit cycles (max and min)",
+        "unstable limit cycles (max and min)", "H: Hopf bifurcation",
+        "LPC: fold of limit cycles"}, legend
+    frame, box = bif["frame"], legend["box"]
+    assert box[1] >= frame[3], bif                   # below the data: it hides nothing
+    assert _inside(box, [0, 0, *bif["canvas"]]), bif  # and is not cut off itself
+    assert frame[3] - frame[1] >= 150, bif           # the data is not a flat strip
+    assert sorted(lb["text"] for lb in bif["labels"]) == ["H", "LPC"], bif
+    cut = [lb for lb in bif["labels"] if not _inside(lb["box"], frame)]
+    assert not cut, (cut, frame)
+    # the phase plane beside it: the same legend look
+    pp, = lab.plot_legends(shown, "phase plane (click")
+    look = [{k: v for k, v in lg.items() if k in ("location", "spacing", "margin")}
+            for lg in pp["legends"] + bif["legends"]]
+    assert len(look) == 2 and look[0] == look[1], look
+
+
 def test_dashboard_maths_is_rendered_and_no_katex_warning(shown):
     out = shown.locator(".jp-OutputArea-child").filter(has=shown.locator(".katex")).first
     assert out.count() == 1, "no KaTeX-rendered equations in any output"

@@ -100,7 +100,7 @@ def test_other_parameter_redraws_the_branch_in_place(ex):
     want = np.unique(b.branch.states["ml.V"])
     assert np.allclose(np.unique(drawn[np.isfinite(drawn)]), want)
     # the old envelope is faded while the new one is computed; the title says so
-    assert b.pending and _alphas(plot, "stable cycles") == {0.3}
+    assert b.pending and _alphas(plot, "stable limit cycles") == {0.3}
     assert "computing the limit-cycle branch" in plot.handles["plot"].title.text
     # the y axis follows the new diagram (it is framewise)
     lo = min(np.nanmin(a[2]["ml.V"]) for a in after if "ml.V" in a[2])
@@ -109,7 +109,7 @@ def test_other_parameter_redraws_the_branch_in_place(ex):
     plot.comm.sent.clear()
     b.wait(60)                             # the new envelope arrives: drawn in place too
     assert b.renders == renders and b.redraws == redraws + 2
-    assert _alphas(plot, "stable cycles") == {1.0}
+    assert _alphas(plot, "stable limit cycles") == {1.0}
     title = plot.handles["plot"].title
     assert title.text == f"ml.I = {ex.params['ml.I']:.4g}"
     # ... and sent to the page (outside a slider's flush nothing else would send it)
@@ -237,3 +237,30 @@ def test_every_time_series_panel_is_patched(ex):
         src, = [s.handles["source"] for s in plot.subplots.values()]
         col, = set(src.data) - {"time"}
         np.testing.assert_array_equal(src.data[col], ex.pipe.data["columns"][names[0]])
+
+
+def test_phase_plane_patches_a_layer_that_arrived_after_the_first_render():
+    # a click adds the "from a click" layer: HoloViews appends its subplot after the
+    # fixed points, while a new portrait has it before them.  Paired by place, every
+    # later parameter move failed to patch and rendered the whole view again
+    # (Morris-Lecar 'hopf' set, Rinzel & Ermentrout 1998: a stable focus at I = 90)
+    ml = nb.blox.MorrisLecar(name="ml", preset="hopf")
+    ex = nb.explore(ml, vars=["ml.V", "ml.w"], t_end=100.0, dt=0.05,
+                    views=("timeseries", "phase_plane"), params={"ml.I": 90.0})
+    rendered(ex)
+    pp = ex.phase_plane
+    ex.tap(-20.0, 0.2)
+    plot = _plot(pp._panes[0])
+    shown = [s.current_frame.label for s in plot.subplots.values()
+             if getattr(s.handles.get("glyph_renderer"), "visible", False)]
+    layers = [e.label for e in pp._element(pp.payload)]
+    assert sorted(shown) == sorted(layers) and shown != layers   # the same, not in order
+    kinds = [f.stability for f in pp.fixed]
+    renders = pp.renders
+    ex.set({"ml.I": 90.5})                 # the same kind of fixed point: patched in place
+    assert [f.stability for f in pp.fixed] == kinds
+    assert pp.renders == renders
+    drawn = _layer(plot, "from a click")
+    want, = [e for e in pp._element(pp.payload) if e.label == "from a click"]
+    assert np.allclose(drawn["ml.V"], want.dimension_values("ml.V"), equal_nan=True)
+    assert np.allclose(drawn["ml.w"], want.dimension_values("ml.w"), equal_nan=True)

@@ -30,12 +30,12 @@ def _labels(ov):
 def _box(lab, i, xspan, yspan):
     """The label's text box in axes of unit span (11 pt text in the 480x360
     frame: ~0.018 of the width per character, 0.045 of the height)."""
-    o = lab.opts.get().kwargs
     x = lab.dimension_values(0)[i] / xspan
     y = lab.dimension_values(1)[i] / yspan
     w, h = 0.018 * len(str(lab.dimension_values(2)[i])), 0.045
-    x0 = {"left": x, "right": x - w, "center": x - w / 2}[o["text_align"]]
-    y0 = {"bottom": y, "top": y - h, "middle": y - h / 2}[o["text_baseline"]]
+    align, baseline = lab.dimension_values("align")[i], lab.dimension_values("baseline")[i]
+    x0 = {"left": x, "right": x - w, "center": x - w / 2}[align]
+    y0 = {"bottom": y, "top": y - h, "middle": y - h / 2}[baseline]
     return x0, y0, w, h
 
 

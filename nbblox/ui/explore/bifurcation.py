@@ -22,6 +22,11 @@ from .views import literal, live_look, view_pane
 
 __all__ = ["BifurcationView"]
 
+#: the view's data area (px) that special-point labels are laid out for: ~470 x 185
+#: in JupyterLab at 1400 px with the file browser open (a title, the axis and a legend
+#: of three rows take the rest of its 380 px); the width a narrower column leaves
+FRAME_PX = (400, 180)
+
 
 def _owner():
     """(Bokeh document, event loop) that owns the plot: a served session's
@@ -58,7 +63,7 @@ class BifurcationView:
         self.renders = 0            # diagrams built (_render calls)
         self.cursor_patches = 0     # moves shown by moving the cursor in place
         self.redraws = 0            # new diagrams written into the drawn glyphs in place
-        self._els = {}              # "equilibria"/"cycles": (branch, {alpha: elements})
+        self._els = {}              # "equilibria"/"cycles": (branch, family, {alpha: elements})
         self._cursor = None
         self._panes = []            # the panes made by panel() (patched in a notebook)
         self.pipe = hv.streams.Pipe(data=None)
@@ -211,15 +216,27 @@ class BifurcationView:
     def _elements(self, branch, alpha=None):
         """The HoloViews elements of ``branch`` (drawn at ``alpha`` if given),
         built once while they are shown: a move that continues the equilibria
-        again draws the same (faded) cycles, the cycles' arrival the same
-        equilibria."""
+        again draws the same (faded) cycles.  The special points' labels are
+        laid out with the other branch drawn (the cycles' lines are known only
+        when they arrive: the equilibria's "H" was put on the cycle branch), so
+        the cycles' arrival gives the equilibria new labels and leader lines,
+        and keeps their lines and markers as drawn."""
         import holoviews as hv
         from ...viz.bifurcation import branch_elements
         which = "cycles" if branch.period is not None else "equilibria"
-        if self._els.get(which, (None,))[0] is not branch:
-            self._els[which] = (branch, {None: branch_elements(branch, y=self.y,
-                                                                framewise=True)})
-        kept = self._els[which][1]
+        family = [b for b in (self.branch, self.cycles) if b is not None]
+        if not any(b is branch for b in family):
+            family = [branch]
+        was = self._els.get(which)
+        if was is None or was[0] is not branch or len(was[1]) != len(family) or \
+                any(a is not b for a, b in zip(was[1], family)):
+            els = branch_elements(branch, y=self.y, framewise=True, frame_px=FRAME_PX,
+                                  family=family)
+            if was is not None and was[0] is branch:    # lines and markers as drawn
+                els = [old if not isinstance(new, (hv.Labels, hv.Segments)) else new
+                       for old, new in zip(was[2][None], els)]
+            self._els[which] = (branch, family, {None: els})
+        kept = self._els[which][2]
         if alpha not in kept:
             kept[alpha] = [e.opts(backend="bokeh", clone=True,
                                   **({"text_alpha": alpha} if isinstance(e, hv.Labels)

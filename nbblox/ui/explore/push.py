@@ -18,8 +18,8 @@ an unexpected plot) it returns False and the caller sends through the Pipe.
 The bifurcation view's patches (its cursor, a new diagram) are in
 :mod:`.redraw`.  ``patch_curve`` puts new (x, y) into one labelled Curve of
 an Overlay (the phase plane's trajectory when the nullclines did not change);
-``patch_overlay`` puts every layer of a new Overlay of the same layers (types,
-labels, order) into the rendered sources, each converted by its own
+``patch_overlay`` puts every layer of a new Overlay of the same layers (types
+and labels, see ``paired``) into the rendered sources, each converted by its own
 HoloViews subplot (``get_data``), so the glyphs get what a render would give
 them (the phase plane after a parameter move: ~1 ms per layer against a
 render of ~0.1-0.25 s).
@@ -33,7 +33,7 @@ import numpy as np
 from ...viz.style import y_range
 
 __all__ = ["batched", "patch_timeseries", "patch_curve", "patch_overlay", "quick_comm",
-           "notebook_plots", "layers_of"]
+           "notebook_plots", "layers_of", "paired"]
 
 # Panel's page-side CommManager waits ``debounce`` ms (default 50) before it sends a widget
 # change to the kernel; the explorer throttles in the kernel (the latest value wins, and the
@@ -211,6 +211,44 @@ def layers_of(plot, kind, label=None):
             and (label is None or sub.current_frame.label == label)]
 
 
+def _keyed(frames, items):
+    """``[((type, label, n), item)]``: each item keyed by its frame's element type,
+    label and how many frames before it had both (labels repeat: two Labels)."""
+    seen, out = {}, []
+    for frame, item in zip(frames, items):
+        k = (type(frame), getattr(frame, "label", None))
+        seen[k] = seen.get(k, 0) + 1
+        out.append(((*k, seen[k]), item))
+    return out
+
+
+def paired(subs, layers):
+    """The drawn subplots ``subs`` in the order of ``layers``: each with the
+    layer of the same element type and label (the n-th of a kind with the
+    n-th), or None if the two sets differ.  Not by place: a DynamicMap's
+    OverlayPlot appends the subplot of a layer that arrived after the first
+    render (the bifurcation view's cycles, the phase plane's first clicked
+    trajectory) after the others, while a new Overlay has it in its own place.
+
+    Examples
+    --------
+    >>> import holoviews as hv
+    >>> a, p = hv.Curve([], label="a"), hv.Points([], label="p")
+    >>> class Sub:
+    ...     def __init__(self, frame): self.current_frame = frame
+    >>> subs = [Sub(p), Sub(a)]
+    >>> [s.current_frame.label for s in paired(subs, [a, p])]
+    ['a', 'p']
+    >>> paired(subs, [a, a]) is None
+    True
+    """
+    drawn = dict(_keyed([getattr(sub, "current_frame", None) for sub in subs], subs))
+    want = [k for k, _ in _keyed(layers, layers)]
+    if set(drawn) != set(want):
+        return None
+    return [drawn[k] for k in want]
+
+
 def patch_curve(pane, label, x, y):
     """Put ``(x, y)`` into the one Curve labelled ``label`` of the rendered
     Overlay in ``pane``; False if nothing was touched.
@@ -242,9 +280,9 @@ def patch_curve(pane, label, x, y):
 
 def patch_overlay(pane, overlay, ranges=None):
     """Put the data of every layer of ``overlay`` into the rendered plots of
-    ``pane``; only if the rendered Overlay has the same layers (element type
-    and label, in order), each drawn from one ColumnDataSource with the same
-    columns.  ``ranges`` = ``(old_xlim, old_ylim, new_xlim, new_ylim)`` moves
+    ``pane``; only if the rendered Overlay shows the same layers (element type
+    and label, paired by :func:`paired`), each drawn from one ColumnDataSource
+    with the same columns.  ``ranges`` = ``(old_xlim, old_ylim, new_xlim, new_ylim)`` moves
     Range1d axes that show exactly the old limits (a plot drawn with explicit
     limits) to the new ones.  Title, legend and styles are not touched: the
     caller makes sure they did not change.
@@ -269,9 +307,9 @@ def patch_overlay(pane, overlay, ranges=None):
     for plot in plots:
         # a DynamicMap's OverlayPlot keeps a hidden subplot for every layer it ever
         # drew (a kind of fixed point gone): the shown ones must be the new layers
-        subs = [sub for sub in getattr(plot, "subplots", {}).values()
-                if getattr(sub.handles.get("glyph_renderer"), "visible", False)]
-        if len(subs) != len(layers):
+        subs = paired([sub for sub in getattr(plot, "subplots", {}).values()
+                       if getattr(sub.handles.get("glyph_renderer"), "visible", False)], layers)
+        if subs is None:
             return False
         if ranges is not None:
             for rng, was, new in ((plot.handles.get("x_range"), ranges[0], ranges[2]),
@@ -280,10 +318,14 @@ def patch_overlay(pane, overlay, ranges=None):
                     return False
                 axes.append((rng, tuple(new)))
         for sub, el in zip(subs, layers):
-            old = getattr(sub, "current_frame", None)
             src = sub.handles.get("source")
-            if type(old) is not type(el) or old.label != el.label or src is None:
+            if src is None:
                 return False
+            # a layer whose last render kept its data (HoloViews' ``static_source``: the
+            # same element drawn again, as after the render a click adds) converts to
+            # nothing: converted afresh, it is what a render would draw
+            if getattr(sub, "static_source", False):
+                sub.static_source = False
             try:
                 data, _, _ = sub.get_data(el, getattr(sub, "current_ranges", None) or {}, {})
             except Exception:     # a layer HoloViews cannot convert alone: render instead

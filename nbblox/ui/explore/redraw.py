@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from .push import layers_of, planned
+from .push import layers_of, paired, planned
 
 __all__ = ["patch_cursor", "patch_layers"]
 
@@ -91,17 +91,14 @@ def patch_layers(pane, overlay, title):
     def step(plot):
         subs = [sub for sub in getattr(plot, "subplots", {}).values() if _shown(sub)]
         title_model = getattr(plot.handles.get("plot"), "title", None)
-        if len(subs) != len(layers) or title_model is None or not all(
+        if title_model is None or not all(
                 isinstance(plot.handles.get(r), Range1d) for r in ("x_range", "y_range")):
             return None
         # pair by kind and label, not by place: a layer that arrived after the first
         # render (the cycles, behind the cursor) sits after the cursor among the
         # subplots, while a new overlay has the cursor last
-        drawn = dict(_keyed([getattr(sub, "current_frame", None) for sub in subs], subs))
-        want = [k for k, _ in _keyed(layers, layers)]
-        if set(drawn) != set(want):
-            return None
-        return plot, [drawn[k] for k in want], title_model
+        subs = paired(subs, layers)
+        return None if subs is None else (plot, subs, title_model)
     todo = planned(pane, step)
     if todo is None:
         return False
@@ -113,17 +110,6 @@ def patch_layers(pane, overlay, title):
     except Exception:       # a layer HoloViews cannot update alone: render instead
         return False
     return True
-
-
-def _keyed(frames, items):
-    """``[((type, label, n), item)]``: each item keyed by its frame's element type,
-    label and how many frames before it had both (labels repeat: two Labels)."""
-    seen, out = {}, []
-    for frame, item in zip(frames, items):
-        k = (type(frame), getattr(frame, "label", None))
-        seen[k] = seen.get(k, 0) + 1
-        out.append(((*k, seen[k]), item))
-    return out
 
 
 def _redraw(plot, subs, layers, overlay):

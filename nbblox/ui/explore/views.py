@@ -19,10 +19,15 @@ def live_look(overlay, height=380):
     two nullclines, a trajectory, three kinds of fixed point; at 330 px the data
     was a ~130 px strip)."""
     from ...viz.style import FONTS
-    # FONTS: the bifurcation view's axes were in HoloViews' smaller default type
+    # FONTS: the bifurcation view's axes were in HoloViews' smaller default type.
+    # The legend, the same in the phase plane and the bifurcation view: centred under
+    # the axis label with no margin (Bokeh's 10 px left a ~30 px gap the data lacked),
+    # 8 px between entries (Bokeh's 3 px ran "unstable equilibria" into the next
+    # column's dashes)
     return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
                         frame_width=None, frame_height=None, legend_position="bottom",
-                        legend_cols=2, fontsize=FONTS)
+                        legend_cols=2, fontsize=FONTS,
+                        legend_opts={"location": "top", "margin": 0, "spacing": 8})
 
 
 def view_pane(dmap):
