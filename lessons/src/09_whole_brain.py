@@ -141,13 +141,8 @@ print("BOLD:", len(b.names), "regions,", b.t.size, "volumes; FC", fc.shape,
 
 # %% [markdown]
 # ## 5. Coupling strength
-# Repeat for a few couplings, same noise (same seed). Without coupling every region
-# fluctuates on its own. As the coupling grows, a region's noise-driven bursts spread to
-# its neighbours, and near the coupling where the quiet state gives way to sustained
-# activity (about 0.08 here) FC follows the structure best: models of resting-state FC
-# fit best near such an edge (Deco, Jirsa & McIntosh 2011). Stronger still, most regions
-# are driven to sustained high activity, near saturation, their fluctuations shrink and
-# FC follows the structure less.
+# Repeat for a few couplings with the same noise (same seed), and note how active the
+# regions are.
 
 # %%
 found = {0.07: (sc_fc_correlation(fc), np.mean([sol[v] for v in rec]))}   # the run above
@@ -171,7 +166,13 @@ print("no coupling, no structure (|SC-FC r| < 0.15):", abs(found[0.0][0]) < 0.15
       "| coupling 0.07 beats 0 by > 0.3:", found[0.07][0] - found[0.0][0] > 0.3)
 
 # %% [markdown]
-# **Question.** Why is the SC–FC correlation near zero without coupling?
+# FC follows the structure best near the coupling where the regions' quiet state gives way
+# to sustained activity (here between 0.07 and 0.1): models of resting-state FC fit the
+# data best near such an edge (Deco, Jirsa & McIntosh 2011).
+#
+# **Question.** Why is the SC–FC correlation near zero without coupling? And why does it
+# fall again at strong coupling, although the regions are then more strongly connected?
+# (Look at the mean activity, and plot a few regions' `E` at `g = 0.2`.)
 #
 # ## 6. Conduction delays
 # Signals travel along tracts at a finite speed: with `speed=5.0` (mm/ms) each connection
