@@ -36,7 +36,10 @@ def _bh_rate():
     return bh_spikes().rate
 
 
+@functools.lru_cache(maxsize=None)
 def _bh_frequency():
+    """Peak of the spectrum of bh_spikes()' population rate (asked four times in lesson
+    16: exercises 2 and 3 and their hidden tests)."""
     from ..examples.rhythms import population_frequency
     return population_frequency(bh_spikes())
 

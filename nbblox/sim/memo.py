@@ -49,9 +49,12 @@ def _same_start(sol, params, weights):
         p[k] = v
     if dict(zip(s.param_names, p.array.tolist())) != sol.params:
         return False
+    if not (np.array_equal(start["x0"], L.x0) and np.array_equal(start["edge_weights"], L.w0)):
+        return False
+    if weights is None:      # the layout's own weights: compared as they are, not copied
+        return np.array_equal(start["synapse_weights"], L.syn_w0)   # (40 MB for lesson 16)
     pristine = types.SimpleNamespace(layout=L, synapse_weights=L.syn_w0)
-    return (np.array_equal(start["x0"], L.x0) and np.array_equal(start["edge_weights"], L.w0)
-            and np.array_equal(start["synapse_weights"], initial_weights(pristine, weights)))
+    return np.array_equal(start["synapse_weights"], initial_weights(pristine, weights))
 
 
 def recall(model, t_end, dt=0.01, method="rk4", *, params=None, record=None, stride=1,
