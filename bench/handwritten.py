@@ -97,6 +97,24 @@ def _fhn_sweep_rk4(I, a, b, tau, dt, nsteps, counts):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _fhn_sweep_euler(I, a, b, tau, dt, nsteps, counts):
+    """_fhn_sweep_rk4 with one forward-Euler step (W4_sweep_euler)."""
+    n = I.size
+    v = np.zeros(n)
+    w = np.zeros(n)
+    for step in range(nsteps):
+        for i in range(n):
+            vi, wi = v[i], w[i]
+            dv, dw = _fhn_rhs(vi, wi, I[i], a, b, tau)
+            vn = vi + dt * dv
+            w[i] = wi + dt * dw
+            if vn >= 1.0 and vi < 1.0:
+                counts[i] += 1
+            v[i] = vn
+    return v
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _wc(C, D, E0, I0, K, dt, nsteps, tE, tI, cEE, cIE, cEI, cII, a, mu, extE, extI, L):
     """Euler; D[i, j] = delay in steps of j -> i; ring buffer of E with L rows."""
     n = E0.size
@@ -253,15 +271,34 @@ def _fhn_sweep_rk4_fast(I, a, b, tau, dt, nsteps, counts):
     return v
 
 
+@njit(cache=True, nogil=True, error_model="numpy", fastmath=True)
+def _fhn_sweep_euler_fast(I, a, b, tau, dt, nsteps, counts):
+    """_fhn_sweep_euler compiled with fastmath=True."""
+    n = I.size
+    v = np.zeros(n)
+    w = np.zeros(n)
+    for step in range(nsteps):
+        for i in range(n):
+            vi, wi = v[i], w[i]
+            dv, dw = _fhn_rhs(vi, wi, I[i], a, b, tau)
+            vn = vi + dt * dv
+            w[i] = wi + dt * dw
+            if vn >= 1.0 and vi < 1.0:
+                counts[i] += 1
+            v[i] = vn
+    return v
+
+
 def _build_fast(cfg, blas):
     if cfg["kind"] == "sweep" and not blas:   # W4: the lockstep loop with fastmath=True
         I = np.linspace(0.0, 2.0, cfg["n"])
         nsteps = int(round(cfg["t_end"] / cfg["dt"]))
         p = W.FHN
+        loop = _fhn_sweep_rk4_fast if cfg["method"] == "rk4" else _fhn_sweep_euler_fast
 
         def run():
             counts = np.zeros(I.size, dtype=np.int64)
-            _fhn_sweep_rk4_fast(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
+            loop(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
             return counts
         return run, lambda c: {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
     if cfg["kind"] != "wc" or cfg["delays"]:
@@ -352,10 +389,11 @@ def build(case, cfg, variant="handwritten"):
         I = np.linspace(0.0, 2.0, cfg["n"])
         nsteps = int(round(cfg["t_end"] / cfg["dt"]))
         p = W.FHN
+        loop = _fhn_sweep_rk4 if cfg["method"] == "rk4" else _fhn_sweep_euler
 
         def run():
             counts = np.zeros(I.size, dtype=np.int64)
-            _fhn_sweep_rk4(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
+            loop(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
             return counts
         return run, lambda c: {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
     if kind == "fp_fhn":

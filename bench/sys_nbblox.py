@@ -159,7 +159,7 @@ def _sweep(cfg, variant):
                                             init={"V": 0.0, "w": 0.0}))
 
         def run():  # "rate": upward crossings of 1.0 per second, at every step
-            return sweep(s, {"fhn.I": I}, t_end=cfg["t_end"], dt=cfg["dt"], method="rk4",
+            return sweep(s, {"fhn.I": I}, t_end=cfg["t_end"], dt=cfg["dt"], method=cfg["method"],
                          record=["fhn.V"], measure="rate", threshold=1.0, backend="cpu",
                          **fm)
 
@@ -177,7 +177,7 @@ def _sweep(cfg, variant):
     names = [f"f{i}.V" for i in range(I.size)]
 
     def run():
-        return nb.simulate(s, cfg["t_end"], dt=cfg["dt"], method="rk4", record=names,
+        return nb.simulate(s, cfg["t_end"], dt=cfg["dt"], method=cfg["method"], record=names,
                            stride=stride)
 
     def answer(sol):

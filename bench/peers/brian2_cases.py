@@ -1,5 +1,5 @@
 """Brian2 (runtime mode with the Cython target, and C++ standalone) for W1, W2
-(no delays: summed variables cannot be delayed), W3 and W4.
+(no delays: summed variables cannot be delayed), W3 and W4 (RK4 and Euler).
 
 Standalone: the first call builds and runs the C++ project (cold); a warm
 call re-runs the compiled binary (``device.run``), which is how a user
@@ -107,7 +107,7 @@ def build(case, cfg, variant="brian2_runtime"):
         answer = lambda _: {"rate_hz": sm.num_spikes / n / (cfg["t_end"] / 1000.0)}
     elif kind == "sweep":
         G = b2.NeuronGroup(cfg["n"], FHN_EQS, threshold="v >= 1", refractory="v >= 1",
-                           method="rk4", namespace=dict(a=W.FHN["a"], b=W.FHN["b"],
+                           method=cfg["method"], namespace=dict(a=W.FHN["a"], b=W.FHN["b"],
                                                         tau=W.FHN["tau"]))
         G.v, G.w, G.I = 0.0, 0.0, np.linspace(0.0, 2.0, cfg["n"])
         sm = b2.SpikeMonitor(G, record=True)

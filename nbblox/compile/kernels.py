@@ -53,7 +53,13 @@ def kernel_key(layout, fastmath=False):
     key = (layout.structure_key, layout.src.size > 0)
     if layout.has_delays and not delays.DENSE_DELAYS:   # the CSR-only text (A/B runs)
         key += ("csr_delays",)
-    return (key + ("fastmath",)) if fastmath else key
+    return (key + ("fastmath",) + _libm_exp()) if fastmath else key
+
+
+def _libm_exp():
+    """The tag of fast-math text printed with libm's exp (``NBBLOX_FAST_EXP=0``)."""
+    from .fastmath import FAST_EXP
+    return () if FAST_EXP else ("libm_exp",)
 
 
 def kernel_module(layout, fastmath=False):
@@ -154,7 +160,7 @@ def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=Fals
     True
     """
     from . import codegen  # SymPy: only when a module is generated
-    from .fastmath import fast_module
+    from .fastmath import FAST_EXP, fast_module
     from .stream import stream_module
     fast = bool(fastmath and fuse)
     M = _statements(layout, fuse, fast, tuple(uniform))
@@ -169,7 +175,7 @@ def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=Fals
         M = stream_module(M, stream)
         if M is None:
             return None
-    return codegen.render_module(M, latency=fast)
+    return codegen.render_module(M, latency=fast, fexp=bool(fastmath and FAST_EXP))
 
 
 def _statements(layout, fuse=False, fast=False, uniform=()):
@@ -196,7 +202,8 @@ def variant_source(key, layout, fastmath=False, or_check=False, stream=None, fus
     fastmath text keeps the key it always had; ``key`` must tell ``fuse`` and
     ``uniform`` apart, as the lockstep plan's does; ``csr`` adds its own tag);
     None when the streaming pass does not apply (not cached)."""
-    key = tuple(key) + ("fastmath",) * bool(fastmath) + ("or_check",) * bool(or_check)
+    key = (tuple(key) + (("fastmath",) + _libm_exp()) * bool(fastmath)
+           + ("or_check",) * bool(or_check))
     if stream is not None:
         key += (("stream", stream),)
     key += ("csr",) * bool(csr)

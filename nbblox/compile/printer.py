@@ -13,6 +13,10 @@ prints ``q0 + s0 - s1 - c*(s0*s0*s0)``.  LLVM would not reorder the sum
 itself: the fast-math flags of nbblox leave out ``nsz``, without which it
 does not reassociate a floating-point addition.  This changes the rounding
 of each sum (a reassociation), so it is for fast-math kernels only.
+
+Fast-math kernels also print ``exp`` as :func:`nbblox.compile.jit.fexp`
+(:func:`fast_exp`): straight-line arithmetic within 2 ulp of ``math.exp``
+that LLVM vectorises, where a libm call per element keeps a loop scalar.
 """
 from __future__ import annotations
 
@@ -23,9 +27,10 @@ import sympy as sp
 from sympy.printing.precedence import precedence
 from sympy.printing.pycode import PythonCodePrinter
 
-__all__ = ["KernelPrinter", "pycode", "latency", "latency_order"]
+__all__ = ["KernelPrinter", "pycode", "latency", "latency_order", "fast_exp"]
 
 _LATENCY = contextvars.ContextVar("nbblox_latency_order", default=False)
+_FEXP = contextvars.ContextVar("nbblox_fast_exp", default=False)
 #: rough cost, in additions, of a division and of a call (exp, pow ...)
 _DIV, _CALL = 4, 10
 
@@ -80,6 +85,27 @@ def latency_order():
         _LATENCY.reset(token)
 
 
+@contextlib.contextmanager
+def fast_exp():
+    """Within this block, kernels print ``exp(x)`` as ``fexp(x)``
+    (:func:`nbblox.compile.jit.fexp`, for fast-math kernels only).
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> pycode(1 / (1 + sp.exp(-x)))
+    '(1.0/(1.0 + math.exp(-x)))'
+    >>> with fast_exp():
+    ...     pycode(1 / (1 + sp.exp(-x)))
+    '(1.0/(1.0 + fexp(-x)))'
+    """
+    token = _FEXP.set(True)
+    try:
+        yield
+    finally:
+        _FEXP.reset(token)
+
+
 class KernelPrinter(PythonCodePrinter):
     """Python printer tuned for numba: math.* calls, cheap integer powers;
     ``names`` prints given symbols under other names (the expression, and so
@@ -126,6 +152,10 @@ class KernelPrinter(PythonCodePrinter):
 
     def _print_Heaviside(self, expr):
         return f"(1.0 if ({self._print(expr.args[0])}) >= 0.0 else 0.0)"
+
+    def _print_exp(self, expr):
+        name = "fexp" if _FEXP.get() else "math.exp"
+        return f"{name}({self._print(expr.args[0])})"
 
     def _print_exprel(self, expr):
         return f"exprel({self._print(expr.args[0])})"
@@ -175,7 +205,7 @@ class KernelPrinter(PythonCodePrinter):
 
 
 _printer = KernelPrinter()
-#: printed text by (expression, names, latency order): a kernel module prints
+#: printed text by (expression, names, latency order, fast exp): a kernel module prints
 #: each group's expressions once per stage and per kernel (rk4's four stages in
 #: ``run_rk4`` and ``run_rk4_full``, ...); SymPy's structural equality tells
 #: expressions apart as printing does (``Float(0.5) != Rational(1, 2)``)
@@ -185,7 +215,7 @@ _PRINTED_MAX = 20000
 
 def pycode(expr, names=None):
     """Python text of SymPy ``expr`` (see :func:`nbblox.compile.ir.pycode`)."""
-    key = (expr, frozenset(names.items()) if names else None, _LATENCY.get())
+    key = (expr, frozenset(names.items()) if names else None, _LATENCY.get(), _FEXP.get())
     try:
         return _printed[key]
     except KeyError:

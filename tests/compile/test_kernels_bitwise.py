@@ -13,6 +13,8 @@ lockstep CPU sweep kernel and the forward-sensitivity kernel.  Equality is
 exact (``assert_array_equal``): any reordering of the emitted arithmetic
 would show in the last bits.
 """
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +23,7 @@ import pytest
 
 import nbblox as nb
 
+ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "kernels_before_ir.npz"
 # results of the kernel *variants* (fast-math, lockstep finite check, streaming sweep
 # loops) from the commit before they became passes over the statements instead of
@@ -172,14 +175,39 @@ def variants_before():
 
 
 @pytest.mark.parametrize("case", sorted(VARIANT_CASES))
-def test_variants_are_bitwise_those_before_the_passes(case, variants_before):
-    got = VARIANT_CASES[case]()
+def test_variants_are_bitwise_those_before_the_passes(case, variants_before, tmp_path):
+    """In a process with ``NBBLOX_FAST_EXP=0``: fast-math text with libm's exp,
+    as when the reference was written (session 31 made ``exp`` ``fexp``)."""
+    out = tmp_path / "got.npz"
+    env = dict(os.environ, NBBLOX_FAST_EXP="0", NBBLOX_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(ROOT)] + sys.path))
+    r = subprocess.run([sys.executable, __file__, "--run-variant", case, str(out)], env=env,
+                       capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr[-3000:]
+    with np.load(out) as f:
+        got = dict(f)
+    assert got
     for key, value in got.items():
         assert key in variants_before, key
         np.testing.assert_array_equal(value, variants_before[key], err_msg=key)
 
 
-if __name__ == "__main__" and "--write-variants" in sys.argv:
+def test_fast_dense_with_fexp_within_the_fastmath_tolerance(variants_before):
+    """With ``fexp`` (the default) the fast-math Wilson-Cowan populations
+    differ from the libm-exp reference only within the stated tolerance."""
+    from nbblox.compile.fastmath import FAST_EXP, TOLERANCE
+    assert FAST_EXP
+    got = _fast_dense()
+    for key, value in got.items():
+        ref = variants_before[key]
+        assert np.abs(value - ref).max() <= TOLERANCE * np.abs(ref).max(), key
+    assert any(not np.array_equal(v, variants_before[k]) for k, v in got.items())
+
+
+if __name__ == "__main__" and "--run-variant" in sys.argv:
+    k = sys.argv.index("--run-variant")
+    np.savez(sys.argv[k + 2], **VARIANT_CASES[sys.argv[k + 1]]())
+elif __name__ == "__main__" and "--write-variants" in sys.argv:
     arrays = {}
     for make in VARIANT_CASES.values():
         arrays.update(make())
