@@ -233,6 +233,17 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     new = [e for e in extensions if e not in loaded]
     if _done.get("key") == key and not new:
         return None
+    from ._gcpause import paused
+    with paused():      # ~2x10^5 objects imported: no full collection over them halfway
+        _setup(mode, key, new, extensions, panel_kw)
+    loaded.update(extensions)
+    _done["key"] = key
+    _done["mode"] = mode
+    _remove_display_hook()
+    return None
+
+
+def _setup(mode, key, new, extensions, panel_kw):
     import holoviews as hv
     import panel as pn
     ip = kernel_shell()
@@ -253,11 +264,6 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
             pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
             hv.Store.set_current_backend("bokeh")
             use_canvas()
-    loaded.update(extensions)
-    _done["key"] = key
-    _done["mode"] = mode
-    _remove_display_hook()
-    return None
 
 
 def use_canvas():
