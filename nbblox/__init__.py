@@ -9,14 +9,17 @@ from ._version import __version__
 
 import importlib as _importlib
 
-from . import exceptions
-from .exceptions import (CircuitError, CompileError, EquationError, NbbloxError,
-                         ParameterError, SimulationError)
-from .model import Blox, BloxType, Circuit, Connection, Parameter
-from .model import library as blox
-from .model.population import Population, Projection
-from .compile import System, compile
-from .sim import Solution, simulate
+from ._gcpause import paused as _paused
+
+with _paused():     # numba, numpy and nbblox's modules: no full GC pass over them halfway
+    from . import exceptions
+    from .exceptions import (CircuitError, CompileError, EquationError, NbbloxError,
+                             ParameterError, SimulationError)
+    from .model import Blox, BloxType, Circuit, Connection, Parameter
+    from .model import library as blox
+    from .model.population import Population, Projection
+    from .compile import System, compile
+    from .sim import Solution, simulate
 
 # Analysis, UI, data and the heavier sim layers load on first use (PEP 562):
 # `import nbblox` then costs only what a simulation needs (cold-start budget).

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 __all__ = ["setup_notebook", "js_mode", "install_display_hook", "use_canvas"]
 
@@ -233,6 +234,17 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     new = [e for e in extensions if e not in loaded]
     if _done.get("key") == key and not new:
         return None
+    from ._gcpause import paused
+    with paused():      # ~2x10^5 objects imported: no full collection over them halfway
+        _setup(mode, key, new, extensions, panel_kw)
+    loaded.update(extensions)
+    _done["key"] = key
+    _done["mode"] = mode
+    _remove_display_hook()
+    return None
+
+
+def _setup(mode, key, new, extensions, panel_kw):
     import holoviews as hv
     import panel as pn
     ip = kernel_shell()
@@ -253,11 +265,6 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
             pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
             hv.Store.set_current_backend("bokeh")
             use_canvas()
-    loaded.update(extensions)
-    _done["key"] = key
-    _done["mode"] = mode
-    _remove_display_hook()
-    return None
 
 
 def use_canvas():
@@ -301,6 +308,8 @@ class _Null:
 
 def kernel_shell():
     """The IPython shell when running inside a Jupyter kernel, else None."""
+    if "IPython" not in sys.modules:   # no shell then; the import alone is ~0.5-1.5 s
+        return None
     try:
         from IPython import get_ipython
     except ImportError:
@@ -314,19 +323,23 @@ _HOOKED = (("panel.viewable", "Viewable"), ("panel.viewable", "Viewer"))
 
 
 def _first_display(obj, include=None, exclude=None):
-    setup_notebook()
-    return obj._repr_mimebundle_(include=include, exclude=exclude)
+    from ._gcpause import paused
+    with paused():       # the imports and the Bokeh models: no full GC pass over them
+        setup_notebook()
+        return obj._repr_mimebundle_(include=include, exclude=exclude)
 
 
 def _display_holoviews(obj, include=None, exclude=None):
     """A HoloViews object as HoloViews would show it after ``hv.extension``: a
     Panel HoloViews pane (plot, and widgets for HoloMaps)."""
-    setup_notebook()
-    import holoviews as hv
-    if hv.Store._display_hooks:      # the user loaded hv.extension: HoloViews shows it
-        return obj._repr_mimebundle_(include=include, exclude=exclude)
-    import panel as pn
-    return pn.panel(obj)._repr_mimebundle_(include, exclude)
+    from ._gcpause import paused
+    with paused():       # a fresh kernel's first plot made two full GC passes here
+        setup_notebook()
+        import holoviews as hv
+        if hv.Store._display_hooks:      # the user loaded hv.extension: HoloViews shows it
+            return obj._repr_mimebundle_(include=include, exclude=exclude)
+        import panel as pn
+        return pn.panel(obj)._repr_mimebundle_(include, exclude)
 
 
 def install_display_hook(ip=None):

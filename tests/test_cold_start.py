@@ -84,7 +84,8 @@ def test_analysis_package_loads_its_heavy_parts_on_first_use(tmp_path):
 def test_warm_three_view_explorer_imports_no_sympy_or_scipy_optimize(tmp_path):
     # the first explore() of a fresh kernel (issue 17 cold start): with a warm cache,
     # no SymPy, and no scipy.integrate/optimize (a phase plane with no trajectories
-    # to integrate must not import solve_ivp)
+    # to integrate must not import solve_ivp); in a script, no IPython (asking whether
+    # a kernel runs imported it: ~0.5-1.5 s)
     code = """
         import sys
         import nbblox as nb
@@ -93,7 +94,7 @@ def test_warm_three_view_explorer_imports_no_sympy_or_scipy_optimize(tmp_path):
                         views=("timeseries", "phase_plane", "bifurcation"),
                         bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
         assert ex.error is None, ex.error
-        print(sorted(m for m in ("sympy", "scipy.optimize", "scipy.integrate")
+        print(sorted(m for m in ("sympy", "scipy.optimize", "scipy.integrate", "IPython")
                      if m in sys.modules))
     """
     _run(code, tmp_path)                       # fills the cache

@@ -209,10 +209,12 @@ class Solution:
     def plot(self, vars=None, stamp=False, **kw):
         """HoloViews plot of the recorded time series (see nbblox.viz);
         ``stamp=True`` writes the reproducibility stamp under it."""
-        from ..viz import plot_solution
-        from ..viz.stamp import with_stamp
-        el = plot_solution(self, vars=vars, **kw)
-        return with_stamp(el, self) if stamp else el
+        from .._gcpause import paused
+        with paused():    # the first plot imports HoloViews and Bokeh: no full GC pass halfway
+            from ..viz import plot_solution
+            from ..viz.stamp import with_stamp
+            el = plot_solution(self, vars=vars, **kw)
+            return with_stamp(el, self) if stamp else el
 
     # -- persistence: lazy delegates to nbblox.io, as .plot() is to viz ----------
     @property

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .phaseplane import line, param_label
-from .style import CANVAS, FONTS, PALETTE, SPECIAL
+from .style import CANVAS, FONTS, PALETTE, PLAIN, SPECIAL
 from .units import axis_label, short_names, state_doc, state_unit
 
 __all__ = ["plot_branch", "plot_brute_force", "branch_elements"]
@@ -180,7 +180,8 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
         kinds = [k for _, _, k in pts]
         for kind in dict.fromkeys(kinds):
             sel = [(a, b) for a, b, k in pts if k == kind]
-            els.append(hv.Points(sel, kdims=[xd, yd], label=f"{kind}: {_NAMES.get(kind, kind)}")
+            els.append(hv.Points(np.array(sel, float), kdims=[xd, yd], datatype=PLAIN,
+                                 label=f"{kind}: {_NAMES.get(kind, kind)}")
                        .opts(color=SPECIAL.get(kind, "#7F7F7F"), size=10, line_color="black",
                              tools=["hover"], **common))
         rows = [(ax, ay, kind, align, baseline) for (_, _, kind), (ax, ay, align, baseline, _)
@@ -188,7 +189,8 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
         # a label set off from its point is tied to it by a thin line
         leaders = [(px, py, ax, ay) for (px, py, _), (ax, ay, _, _, far) in zip(pts, places)
                    if far]
-        els.append(hv.Segments(leaders, kdims=[xd, yd, "x1", "y1"])
+        els.append(hv.Segments(np.array(leaders, float).reshape(-1, 4),
+                               kdims=[xd, yd, "x1", "y1"], datatype=PLAIN)
                    .opts(color="#777777", line_width=0.8, **common))
         cols = list(zip(*rows))
         # the range reaches every label's text (a soft range: no wider when they fit)
@@ -196,7 +198,7 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
         ly = yd.clone(soft_range=reach[2:])
         lab = hv.Labels({xl: list(cols[0]), yl: list(cols[1]), "kind": list(cols[2]),
                          "align": list(cols[3]), "baseline": list(cols[4])},
-                        kdims=[lx, ly], vdims=["kind", "align", "baseline"])
+                        kdims=[lx, ly], vdims=["kind", "align", "baseline"], datatype=PLAIN)
         els.append(lab.opts(text_font_size="11pt", text_color="#333333",
                             text_align=hv.dim("align"), text_baseline=hv.dim("baseline"),
                             **common))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .style import CANVAS, FONTS, PALETTE, STABILITY
+from .style import CANVAS, FONTS, PALETTE, PLAIN, STABILITY
 from .units import (axis_label, model_title, pretty_unit, safe, safe_title, short_names,
                     state_doc, state_unit, wrap_label)
 
@@ -58,7 +58,8 @@ def line(pieces, xd, yd, label, **opts):
     """One Curve (a legend entry) drawing several polylines."""
     import holoviews as hv
     xy = joined(pieces)
-    return hv.Curve((xy[:, 0], xy[:, 1]), kdims=[xd], vdims=[yd], label=label).opts(**opts)
+    return hv.Curve((xy[:, 0], xy[:, 1]), kdims=[xd], vdims=[yd], label=label,
+                    datatype=PLAIN).opts(**opts)
 
 
 def arrows(X, Y, U, V, xlim=None, ylim=None, length=0.55, head=0.35):
@@ -152,7 +153,7 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
     els = []
     if grid is not None:
         segs = arrows(*grid, xlim=xlim, ylim=ylim)
-        els.append(hv.Segments(segs, kdims=[xd, yd, "x1", "y1"]).opts(
+        els.append(hv.Segments(segs, kdims=[xd, yd, "x1", "y1"], datatype=PLAIN).opts(
             color="#A8A8A8", line_width=1, **common))
     for lines, col, name in ((x_lines, NULLCLINE[0], sx), (y_lines, NULLCLINE[1], sy)):
         pieces = _pieces(lines)
@@ -168,11 +169,12 @@ def phase_portrait(x, y, *, grid=None, x_lines=(), y_lines=(), fixed=(), runs=()
         by_kind.setdefault(f.stability, []).append((f.state[x], f.state[y]))
     # (stability names are nbblox's own words, not model text)
     for kind, pts in by_kind.items():
-        els.append(hv.Points(pts, kdims=[xd, yd], label=kind).opts(
+        els.append(hv.Points(np.array(pts, float), kdims=[xd, yd], label=kind,
+                             datatype=PLAIN).opts(
             color=STABILITY.get(kind, "#7F7F7F"), line_color="black", line_width=1.5, size=12,
             tools=["hover"], **common))
     if not els:
-        els.append(hv.Curve([], xd, yd))
+        els.append(hv.Curve([], xd, yd, datatype=PLAIN))
     return hv.Overlay(els).opts(
         backend="bokeh", frame_width=width, frame_height=height, title=title,
         legend_position="right", show_legend=True, fontsize=FONTS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["PALETTE", "CANVAS", "FONTS", "STABILITY", "SPECIAL", "y_range"]
+__all__ = ["PALETTE", "CANVAS", "FONTS", "STABILITY", "SPECIAL", "PLAIN", "y_range"]
 
 #: line colours, in order of use
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -21,6 +21,12 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 # desktops) WebGL is software-rendered and then copied onto the canvas -- ~100 ms a
 # repaint in bench/latency_explore.py, against a few ms for the canvas.
 CANVAS = {"plot.output_backend": "canvas"}
+
+#: HoloViews ``datatype=`` of nbblox's own elements (columns of numbers, a few
+#: strings): named, HoloViews skips guessing the interface, which asks pandas
+#: whether the data is a DataFrame -- importing pandas (~0.5 s of a fresh
+#: kernel's first explorer) -- and then stores a tuple or a list in one.
+PLAIN = ["dictionary", "array"]
 
 #: Bokeh font sizes (HoloViews ``fontsize=``): legible from the back of a lecture room
 FONTS = {"title": "13pt", "labels": "12pt", "xticks": "10.5pt", "yticks": "10.5pt",

@@ -7,6 +7,7 @@ a computation overtaken by a newer slider value is discarded.
 The continuation of cycles is replaced by a wrapper that blocks on an Event,
 so "before" and "after" are states, not timings.
 """
+import asyncio
 import threading
 
 import numpy as np
@@ -163,3 +164,32 @@ def test_a_flush_holds_the_worker_back(ml_sys, gated, monkeypatch):
                                                      real(job))[1])
     ex.set({"ml.I": 91.0})
     assert seen == [False] and ex._quiet.is_set()
+
+
+def test_first_run_in_a_kernel_starts_the_cycles_after_the_cell(ml_sys, gated):
+    """In a kernel (a running event loop) the first run's limit cycles wait for the
+    cell to end: the thread's imports and continuation took the interpreter from
+    the first display of the views (issue 17: first explorer in <= 3 s)."""
+    gate, calls = gated
+    gate.set()
+
+    async def cell():
+        ex = _explorer(ml_sys)
+        bv = ex.bifurcation
+        during = (bv.pending, bv.worker.busy, len(calls))
+        await asyncio.sleep(0.05)          # the cell has ended: the loop runs its callbacks
+        return ex, during, len(calls) or bv.worker.busy
+
+    ex, during, after = asyncio.run(cell())
+    assert during == (True, False, 0)     # coming, but not started while the cell runs
+    assert after
+    assert ex.bifurcation.wait(120) and ex.bifurcation.cycles is not None
+
+
+def test_wait_in_the_same_cell_starts_the_deferred_cycles(ml_sys):
+    async def cell():
+        ex = _explorer(ml_sys)
+        return ex.bifurcation.wait(120), ex.bifurcation.cycles, ex.bifurcation.pending
+
+    done, cycles, pending = asyncio.run(cell())
+    assert done and cycles is not None and not pending

@@ -65,6 +65,7 @@ class BifurcationView:
         self.redraws = 0            # new diagrams written into the drawn glyphs in place
         self._els = {}              # "equilibria"/"cycles": (branch, family, {alpha: elements})
         self._cursor = None
+        self._deferred = None       # the first run's cycle job, until the cell has ended
         self._panes = []            # the panes made by panel() (patched in a notebook)
         self.pipe = hv.streams.Pipe(data=None)
         self.dmap = hv.DynamicMap(self._render, streams=[self.pipe])
@@ -103,17 +104,31 @@ class BifurcationView:
             self.branch, self.message, self._key = (payload["branch"], payload["message"],
                                                     payload["key"])
             hopf = payload["hopf"]
+            self._deferred = None
             if hopf is None:
                 self.worker.discard()
                 self.cycles, self.pending = None, False
             else:
                 self.pending = True
                 self._where, self._run = _owner(), payload["run"]
-                self.worker.submit(lambda: self._continue_cycles(hopf), self._arrived)
+                job, loop = (lambda: self._continue_cycles(hopf)), self._where[1]
+                if loop is not None and not self._panes:
+                    # the explorer's first run in a kernel: the cycles start when the cell
+                    # has ended, so the displayed views are built first (the thread's
+                    # imports and continuation took the interpreter lock from them)
+                    self._deferred = job
+                    loop.call_soon(self._submit_deferred)
+                else:
+                    self.worker.submit(job, self._arrived)
         self._data = {"value": payload["value"], "run": payload["run"]}
         if self._patch(self._data) if "key" not in payload else self._redraw(self._data):
             return
         self.pipe.send(self._data)
+
+    def _submit_deferred(self):
+        job, self._deferred = self._deferred, None
+        if job is not None:
+            self.worker.submit(job, self._arrived)
 
     def _patch(self, data):
         """Only the cursor moved: move it in the rendered notebook plots (the
@@ -208,6 +223,7 @@ class BifurcationView:
         """Block until the limit-cycle branch of the current parameters is
         drawn (or failed); False on timeout.  For scripts and tests: a slider
         never waits."""
+        self._submit_deferred()
         if not self.worker.wait(timeout):
             return False
         self._apply_ready()
@@ -249,7 +265,7 @@ class BifurcationView:
         the figure's options (``look``) for a render."""
         import holoviews as hv
         from ...viz.phaseplane import param_label
-        from ...viz.style import SPECIAL
+        from ...viz.style import PLAIN, SPECIAL
         els = []
         if self.branch is not None:
             els += self._elements(self.branch)
@@ -260,7 +276,7 @@ class BifurcationView:
         if not els:
             els = [hv.Curve([], hv.Dimension(self.param, label=param_label(self.ex.system,
                                                                             self.param)),
-                            self.y)]
+                            self.y, datatype=PLAIN)]
         if self._cursor is None:
             self._cursor = hv.VLine(v, label="current value").opts(
                 backend="bokeh", color=SPECIAL["H"], line_dash="dotted", line_width=2)

@@ -87,10 +87,12 @@ def explore(model, vars=None, t_end=200.0, dt=0.01, method="rk4", *,
     >>> ex.params["fhn.I"], ex.pipe.data["params"]["fhn.I"]
     (0.5, 0.5)
     """
-    setup_if_kernel()
-    return Explorer(model, vars=vars, t_end=t_end, dt=dt, method=method, views=views,
-                    params=params, phase=phase, bifurcation=bifurcation, seed=seed,
-                    max_points=max_points, spike_threshold=spike_threshold)
+    from ..._gcpause import paused
+    with paused():     # the first explorer of a kernel imports and builds ~10^5 objects
+        setup_if_kernel()
+        return Explorer(model, vars=vars, t_end=t_end, dt=dt, method=method, views=views,
+                        params=params, phase=phase, bifurcation=bifurcation, seed=seed,
+                        max_points=max_points, spike_threshold=spike_threshold)
 
 
 _served = weakref.WeakSet()   # explorers of live served sessions (cancel_all on shutdown)
@@ -426,8 +428,9 @@ class Explorer(RunQueue):
         return self.layout.show(**kw)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from ..._gcpause import paused
         from .push import quick_comm
-        with quick_comm():
+        with quick_comm(), paused():    # thousands of Bokeh models, no garbage worth a pass
             return self.layout._repr_mimebundle_(include, exclude)
 
     def __repr__(self):
