@@ -57,7 +57,10 @@ def _delays(system, dt, span, dly=None):
                 f"than dt = {dt:g} ms; use dt <= the shortest delay or set that delay to 0")
         H = int(math.ceil(dls.max())) + 2
     syn_d = np.zeros(0)
-    if syn_dly0.size:     # one new array, not two: 5 million synapses are 40 MB each
+    # only a delayed rule's kernel reads syn_d (a rule compiled without delays
+    # gets none at run time, sim/delays.py): no 2.5 MB array per COBA simulate
+    if syn_dly0.size and any(r.delayed for r in L.rules):
+        # one new array, not two: 5 million synapses are 40 MB each
         syn_d = np.divide(syn_dly0, dt)
         np.rint(syn_d, out=syn_d)
     D = 1
