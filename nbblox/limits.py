@@ -33,10 +33,16 @@ def _default():
             return int(float(env) * 2**20)
         except ValueError:
             pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (ValueError, OSError, AttributeError):   # not POSIX: assume 8 GB of RAM
-        return 4 * 2**30
+    global _half_ram
+    if _half_ram is None:   # asked once: every simulate checks its budget (a syscall)
+        try:
+            _half_ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+        except (ValueError, OSError, AttributeError):   # not POSIX: assume 8 GB of RAM
+            _half_ram = 4 * 2**30
+    return _half_ram
+
+
+_half_ram = None
 
 
 def format_bytes(n):

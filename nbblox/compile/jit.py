@@ -12,7 +12,7 @@ import os
 import numpy as np
 
 __all__ = ["HAVE_NUMBA", "njit", "exprel", "exprel1", "gauss", "urand", "tinterp", "phi1",
-           "fexp", "FEXP_ULP"]
+           "fexp", "FEXP_ULP", "uniform_col"]
 
 try:  # numba is a hard dependency, but a browser-side Python has none
     if os.environ.get("NBBLOX_DISABLE_NUMBA"):
@@ -149,6 +149,21 @@ def urand(seed, counter):
     """Uniform deviate in (0, 1) number ``counter`` of the spike-condition stream
     of ``seed`` (``rand()``): a stream apart from the one :func:`gauss` uses."""
     return _unit(np.uint64(seed) ^ _RAND_STREAM, counter)
+
+
+@njit(cache=True, nogil=True)
+def uniform_col(p, base, n):
+    """Whether ``p[base:base + n]`` holds one value bit for bit (``-0.0`` and
+    ``0.0`` differ; a NaN equals only the same NaN bits): a group's loops
+    may then read that parameter as a scalar and compute exactly what they
+    would from the column (:mod:`nbblox.compile.uniform`).  One OR over the
+    bit differences, no early exit, so the loop vectorises."""
+    b = p.view(np.int64)
+    first = b[base]
+    diff = 0
+    for i in range(base, base + n):
+        diff |= b[i] ^ first
+    return diff == 0
 
 
 @njit(cache=True, nogil=True)

@@ -43,10 +43,11 @@ from .emit import (cse_assign, fused_exprs, loads, output_lines, output_passes, 
                    sum_lines, zero_safe)
 from .expressions import reads_inputs
 from .hoist import Hoist
-from .ir import Assign, Blank, Break, For, Func, If, Item, Off, Return, pycode
+from .ir import Assign, Blank, For, Func, If, Item, Off, Return, pycode
 from .schemes import SCHEMES, applicable
 from .steps import clip_step, rk_step, stage_allocs
 from .plastcode import depress_lines, post_lines, pre_lines, sync_lines
+from .uniform import split_uniform
 
 __all__ = ["full_kernels"]
 
@@ -309,20 +310,22 @@ def _reset(g, gi, ex):
 
 def _weight_lines(layout):
     """Kernel preamble: for each non-plastic rule, whether all its weights
-    are equal, bit for bit (``wq<r>``), and the value (``wu<r>``); NaN never
-    counts as equal.  Per call: a callback may change weights between calls."""
+    are equal, bit for bit (``wq<r>``: then adding the one value ``wu<r>``
+    computes exactly what loading each weight would).  Per call: a callback
+    may change weights between calls.  One OR over the bit differences with
+    no early exit, so the loop vectorises (the compare-and-break loop with
+    ``copysign`` cost ~0.3 ms per call for COBA's 320 000 synapses)."""
     L = []
     for ri, r in enumerate(layout.rules):
         if r.plastic:
             continue
-        differs = (f"not (syn_w[kk] == wu{ri} and math.copysign(1.0, syn_w[kk])"
-                   f" == math.copysign(1.0, wu{ri}))")
         L += [Assign(f"wq{ri}", "False"), Assign(f"wu{ri}", "0.0"),
               Assign("lo", f"syn_ptr[{r.ptr_off}]"), Assign("hi", f"syn_ptr[{r.ptr_off + r.n_pre}]"),
               If([("hi > lo", [
-                  Assign(f"wu{ri}", "syn_w[lo]"), Assign(f"wq{ri}", "True"),
-                  For("kk", ("lo", "hi"), [If([(differs, [Assign(f"wq{ri}", "False"),
-                                                          Break()])])])])])]
+                  Assign(f"wu{ri}", "syn_w[lo]"), Assign("wbits", "syn_w.view(np.int64)"),
+                  Assign("wfirst", "wbits[lo]"), Assign("wdiff", "0"),
+                  For("kk", ("lo", "hi"), [Assign("wdiff", "wbits[kk] ^ wfirst", "|=")]),
+                  Assign(f"wq{ri}", "wdiff == 0")])])]
     return L
 
 
@@ -338,8 +341,9 @@ def _full_kernel(layout, exs, scheme, wlines, spikes):
     record = lambda col: For("r", ("rec.shape[0]",), [Assign(f"out_x[r, {col}]", "x[rec[r]]")])
     # the finite check must precede spike handling only to name a state;
     # spikes are processed first so a reset can bring V back in range
+    loops, upre = split_uniform(body + spikes, layout)
     step = [If([("nspk + N_SPIKING > spk_i.shape[0]", [Return(("step", -2, "j", "nspk"))])]),
-            Assign("t", "t0 + step * dt"), Assign("bad", "False"), *body, *spikes,
+            Assign("t", "t0 + step * dt"), Assign("bad", "False"), *loops,
             If([("bad", [For("i", ("N_STATES",), [If([("not math.isfinite(x[i])", [
                 Return(("step + 1", "i", "j", "nspk"))])])])])]),
             If([("(step + 1) % stride == 0", [Assign("out_t[j]", "t0 + (step + 1) * dt"),
@@ -350,7 +354,7 @@ def _full_kernel(layout, exs, scheme, wlines, spikes):
                "delay_plan(w, src, dst, dls, N_INPUTS)"),
         Assign("ndly", "dsrc.shape[0]"),
         Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(uw_, us_, ud_, N_INPUTS)"),
-        *hz.preamble(), *phi_preamble(layout, exs, scheme), *wlines,
+        *hz.preamble(), *upre, *phi_preamble(layout, exs, scheme), *wlines,
         Assign("H", "hist.shape[0]"), *[dense_dl.plan_stmt()] * dense_dl.emitted(layout),
         Assign("D", "ring.shape[0]"), Assign("sq", "math.sqrt(dt)"),
         Assign("j", "j0"), Assign("nspk", "nspk0"),

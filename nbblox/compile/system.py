@@ -100,6 +100,7 @@ class System:
         self._state_vec = self._state_vectors(layout)
         self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
+        self._named_last = None     # (bits of p, {name: value}): param_dict
 
     # -- names ----------------------------------------------------------------
     @staticmethod
@@ -172,6 +173,28 @@ class System:
         for k, v in (params or {}).items():
             p[k] = v
         return p.array
+
+    def param_dict(self, p):
+        """``{name: value}`` of the parameter vector ``p`` (a new dict each
+        call).  The last one is kept and copied while ``p`` is the same bit
+        for bit: building the dict of the W3 COBA network's 36 000
+        parameters took 3-9 ms per simulate, a copy takes ~0.2 ms.
+
+        Examples
+        --------
+        >>> import nbblox as nb
+        >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn", I=0.5))
+        >>> d = s.param_dict(s.param_vector()); d["fhn.I"]
+        0.5
+        >>> d["fhn.I"] = 9.0; s.param_dict(s.param_vector())["fhn.I"]
+        0.5
+        """
+        p = np.asarray(p, dtype=np.float64)
+        last = getattr(self, "_named_last", None)   # one tuple: a thread sees old or new
+        bits = p.view(np.int64)
+        if last is None or not np.array_equal(last[0], bits):
+            last = self._named_last = (bits.copy(), dict(zip(self.param_names, p.tolist())))
+        return last[1].copy()
 
     def initial_state(self, x0=None):
         """Copy of ``x0`` with overrides: a dict of names or a full array."""

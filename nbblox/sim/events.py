@@ -11,11 +11,13 @@ backend the same arrays feed :mod:`.reference_net` instead of the kernel.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
 from ..compile.arrays import KernelArrays
 from ..exceptions import SimulationError
+from .control import next_chunk
 
 __all__ = ["run_full", "noise_seed"]
 
@@ -55,7 +57,10 @@ def _delays(system, dt, span, dly=None):
                 f"than dt = {dt:g} ms; use dt <= the shortest delay or set that delay to 0")
         H = int(math.ceil(dls.max())) + 2
     syn_d = np.zeros(0)
-    if syn_dly0.size:     # one new array, not two: 5 million synapses are 40 MB each
+    # only a delayed rule's kernel reads syn_d (a rule compiled without delays
+    # gets none at run time, sim/delays.py): no 2.5 MB array per COBA simulate
+    if syn_dly0.size and any(r.delayed for r in L.rules):
+        # one new array, not two: 5 million synapses are 40 MB each
         syn_d = np.divide(syn_dly0, dt)
         np.rint(syn_d, out=syn_d)
     D = 1
@@ -125,13 +130,19 @@ def run_full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, seed, *,
         chunks_i.append(spk_i[:nspk].copy())
         chunks_t.append(spk_t[:nspk].copy())
 
+    chunk = check_every   # grows to ~0.1 s of wall time per call (control.next_chunk)
     while True:
         stop_at = nsteps
-        for k in (every, rec_every, check_every):
+        for k in (every, rec_every):
             if k:
                 stop_at = min(stop_at, (step // k + 1) * k)
+        if chunk:
+            stop_at = min(stop_at, step + chunk)
         args = args._replace(step0=step, nsteps=stop_at, j0=j, nspk0=nspk)
+        begun, clock = step, time.perf_counter()
         step, status, j, nspk = kernel(*args)
+        if chunk:
+            chunk = next_chunk(step - begun, time.perf_counter() - clock, chunk, check_every)
         if status == -2:
             # buffer full: keep what we have and continue from this step
             drain()

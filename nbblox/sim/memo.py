@@ -47,7 +47,7 @@ def _same_start(sol, params, weights):
     p.array[:] = L.p0
     for k, v in (params or {}).items():
         p[k] = v
-    if dict(zip(s.param_names, p.array.tolist())) != sol.params:
+    if s.param_dict(p.array) != sol.params:
         return False
     if not (np.array_equal(start["x0"], L.x0) and np.array_equal(start["edge_weights"], L.w0)):
         return False

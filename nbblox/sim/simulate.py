@@ -197,8 +197,8 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
     info = {"method": method, "dt": dt, "stride": int(stride), "t0": t0, "t_end": t_end,
             "seed": seed, "backend": system.backend, "fastmath": bool(system.fastmath),
             "nbblox": __version__}
-    named = dict(zip(system.param_names, p.tolist()))
-    names = [system.state_names[i] for i in rec]
+    named = system.param_dict(p)
+    names = [system.state_names[i] for i in rec.tolist()]
     dly = delay_arrays(system.layout, delays, info)   # validated before any kernel
     if sensitivities is not None:
         if callback is not None or weights is not None or record_weights or \

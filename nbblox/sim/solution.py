@@ -75,7 +75,7 @@ class Solution:
         self.spikes = spikes if spikes is not None else {
             "index": np.zeros(0, dtype=np.int64), "time": np.zeros(0), "blox": np.zeros(0, dtype="<U1")}
         self.system = system
-        self._index = {n: i for i, n in enumerate(self.names)}
+        self._index_of = None     # {name: row}, made on first use (_index)
         self._vectors = None
         #: (len(names), len(sensitivity_names), n) forward sensitivities, or None
         self.sensitivities = None
@@ -118,6 +118,14 @@ class Solution:
             self._vectors = {k: np.array([r for _, r in sorted(v)], dtype=np.int64)
                              for k, v in groups.items()}
         return self._vectors.get(name)
+
+    @property
+    def _index(self):
+        """``{recorded name: row}``, built when first asked (a 4000-neuron
+        population's dict cost ~1 ms of every ``simulate`` that never read it)."""
+        if getattr(self, "_index_of", None) is None:
+            self._index_of = {n: i for i, n in enumerate(self.names)}
+        return self._index_of
 
     def _resolve(self, name):
         if name in self._index:

@@ -20,11 +20,15 @@ def _source(n):
 
 
 def test_generated_code_does_not_grow_with_n():
-    small, big = _source(1), _source(4000)
+    # from MIN_INSTANCES on, loops get their uniform copy (nbblox.compile.uniform);
+    # smaller groups keep one loop, so their text is shorter, never longer
+    from nbblox.compile.uniform import MIN_INSTANCES
+    tiny, small, big = _source(1), _source(MIN_INSTANCES), _source(4000)
     # identical but for the literal sizes and offsets
     strip = lambda s: re.sub(r"\d+", "N", s)
     assert strip(small) == strip(big)
     assert abs(len(big) - len(small)) < 0.05 * len(small)
+    assert len(tiny) < len(small) and "uniform_col(p, " not in tiny
 
 
 def _python_calls(n):

@@ -91,3 +91,24 @@ def test_ctrl_c_stops_a_long_numba_run_promptly(tmp_path):
         assert proc.returncode == 3 and "interrupted" in out
     finally:
         proc.kill()
+
+
+def test_chunks_grow_towards_the_time_target(hh, monkeypatch):
+    """Fixed chunks of CHUNK_STATE_STEPS state updates made the W3 COBA network
+    (a cheap LIF step) call its kernel 62 times per simulated second, ~20 % of
+    its run time; chunks now grow (4x at most per call) towards CHUNK_SECONDS.
+    A clock that says every call was instant: the chunks are 100, 400, 1600,
+    6400 steps and the rest, 5 calls instead of 100, and the same run."""
+    from types import SimpleNamespace
+    from nbblox.compile.arrays import KernelArrays
+    from nbblox.sim import events
+    a = nb.simulate(hh, 100.0, dt=0.01)
+    monkeypatch.setattr(control, "CHUNK_STATE_STEPS", 4 * 100)    # hh: 4 states
+    ticks = iter(np.arange(0.0, 1.0, 1e-9))
+    monkeypatch.setattr(events, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    kernel, calls = hh._k.run_rk4_full, []
+    monkeypatch.setattr(hh._k, "run_rk4_full", lambda *args: calls.append(KernelArrays(*args)) or kernel(*args))
+    with run_control():
+        b = nb.simulate(hh, 100.0, dt=0.01)
+    assert [c.nsteps - c.step0 for c in calls] == [100, 400, 1600, 6400, 1500]
+    assert np.array_equal(a.t, b.t) and np.array_equal(a["h.V"], b["h.V"])
