@@ -22,6 +22,11 @@ from nbblox.compile.codegen import generate_source
 from nbblox.compile.expressions import group_expressions, reads_inputs
 from nbblox.compile.layout import build_layout
 
+
+def _body(src):
+    """Kernel text less its jit-helper import line (it grows with each new helper)."""
+    return "\n".join(l for l in src.splitlines() if not l.startswith("from nbblox.compile.jit"))
+
 Rate = nb.BloxType("RateSrc", "dr/dt = (0.04 - r)/20", init={"r": 0.03}, outputs={"r": "r"})
 Sink = nb.BloxType("RateSink", "dy/dt = -y/10 + I_in", inputs=("I_in",))
 
@@ -128,13 +133,13 @@ def test_the_term_through_outputs_is_there(name):
 # sha256 of the whole kernel module as the generator at 1bd47d3 (before the
 # dense du/dx) printed it: circuits without outputs that read inputs keep
 # their text byte for byte, so their kernels and disk cache are unchanged
-# (updated by coba, session 31: the header also imports uniform_col, the only
-# difference in these texts)
+# (since session 31 hashed without the jit-helper import line, which fexp and
+# uniform_col lengthened; the rest of each text is unchanged)
 BEFORE = {
-    "fhn_pair": "7112d4ff1cd904b86a4da9183d0194f29c5405ac5b7a06b351eaebd4675dca82",
-    "wc_delays": "fe5940514b5389d152de6b5326f5f14b125bdf0dba30830fa145d7018fcf71bf",
-    "hh_gap": "d866601728ba7cee40cad2c9742977314d4fbfcf7ab055aa74b7374527c6b7e5",
-    "fhn_pop": "3842b2a65bedc54a3aa41e3dfd46324246ac3a953bfa8953e0dbeeed654e5bd2",
+    "fhn_pair": "50c69ae700bbfbe253e7ba57ee039f6d787667cb534fb379a7fc01d8b23ea75f",
+    "wc_delays": "4b7e54280bd43e526639656d016719ca9cf0f051dc1c0613793acc45df2c31f0",
+    "hh_gap": "18a5ec64f890ddf95006195cf9c02a5e8ce993bdceafa4805c6e93deda1eba87",
+    "fhn_pop": "55cb87c9aa168a3a00d07bdf509b0d083301994ff75f62b75ae8861a63861cab",
 }
 
 
@@ -157,16 +162,16 @@ def test_kernel_text_without_such_outputs_is_byte_identical():
         L = build_layout(c)
         assert not reads_inputs([group_expressions(g.btype) for g in L.groups])
         src = generate_source(L)
-        assert hashlib.sha256(src.encode()).hexdigest() == BEFORE[name], name
+        assert hashlib.sha256(_body(src).encode()).hexdigest() == BEFORE[name], name
         assert "DU" not in src
 
 
 def test_only_jac_changes_where_outputs_read_inputs():
     """HH -> AMPA -> HH: every kernel but ``jac`` prints as before (the
     sha256 at 1bd47d3 of the module without its ``jac`` function; since coba,
-    session 31, with uniform_col in the header import, the only difference)."""
+    session 31, without the jit-helper import line)."""
     src = generate_source(build_layout(hh_ampa_hh()))
     i = src.index("def jac(")
     j = src.index("@njit", i)
-    assert hashlib.sha256((src[:i] + src[j:]).encode()).hexdigest()[:16] == "ebefd7af4bf5c631"
+    assert hashlib.sha256(_body(src[:i] + src[j:]).encode()).hexdigest()[:16] == "6e3ba089c0b901d8"
     assert "DU[a, c] += we * DO[b, c]" in src[i:j]

@@ -75,16 +75,24 @@ def test_system_rhs_under_numba_sees_the_postsynaptic_voltage():
     assert np.isclose(a.rhs(x)[i] - a.rhs(x0)[i], -g * 0.5 * (v - E) / C, rtol=1e-12)
 
 
+def _body(src):
+    """The kernel text without its import of nbblox.compile.jit's helpers: that
+    line grows whenever a helper is added (fexp, uniform_col) and says nothing
+    about the generated code."""
+    return "\n".join(line for line in src.splitlines()
+                     if not line.startswith("from nbblox.compile.jit import"))
+
+
 def _sha(c):
-    return hashlib.sha256(generate_source(build_layout(c)).encode()).hexdigest()[:16]
+    return hashlib.sha256(_body(generate_source(build_layout(c))).encode()).hexdigest()[:16]
 
 
 def test_circuits_without_such_outputs_keep_their_kernel_text():
     """Same text, so the same results bit for bit and the same cache file
     (cache.load_module keys on the text's sha256).  The hashes are those of
     main at ad1b392, before the passes; a deliberate change to the generated
-    text updates them (coba, session 31: the header imports uniform_col, the
-    only difference in these three texts)."""
+    text updates them.  Since session 31 they are taken without the jit-helper
+    import line (fexp and uniform_col lengthened it; the rest is unchanged)."""
     a, b = nb.blox.Kuramoto(name="a"), nb.blox.Kuramoto(name="b")
     k = nb.Circuit([a, b])
     k.connect(a, b, weight=0.1)
@@ -93,11 +101,11 @@ def test_circuits_without_such_outputs_keep_their_kernel_text():
     for c in (k, hh):
         assert not reads_inputs([group_expressions(g.btype)
                                  for g in build_layout(c).groups])
-    assert _sha(k) == "4ece4a6365078317"
-    assert _sha(hh) == "4da76c0aebe9e1d9"
+    assert _sha(k) == "fb0221e6d04b0f77"
+    assert _sha(hh) == "675642fc20f5d744"
     kd = nb.Circuit([a, b])   # delayed, no output reads it: the text before bugs2's fix
     kd.connect(a, b, weight=0.1, delay=0.5).connect(b, a, weight=0.2)
-    assert _sha(kd) == "dfa9e26aeae8724a"
+    assert _sha(kd) == "6c1ca0f260ee60e9"
     src = generate_source(build_layout(ampa_pair()))   # with one: the extra pass
     assert src.count("# outputs of group 1") == 2 * src.count("# outputs of group 0") > 0
 
