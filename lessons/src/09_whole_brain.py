@@ -94,8 +94,7 @@ print(len(regions), "regions,", len(system.state_names), "states (E, I and the n
 # %%
 rec = [f"{name}.E" for name in regions]
 sol = nb.simulate(system, 240000.0, dt=0.8, method="heun", record=rec, stride=25, seed=1)
-plain_ms = hv.opts.Curve(xformatter="%d")      # time axis in plain ms, not 2.000e+5
-sol.plot(vars=rec[:2]).opts(plain_ms)
+sol.plot(vars=rec[:2])
 
 # %% [markdown]
 # ## 3. BOLD
@@ -105,7 +104,7 @@ sol.plot(vars=rec[:2]).opts(plain_ms)
 
 # %%
 b = nb.bold(sol, tr=2000.0)
-b.plot(vars=b.names[:4]).opts(plain_ms, hv.opts.Curve(ylabel="BOLD (% signal change)"))
+b.plot(vars=b.names[:4])
 
 # %% [markdown]
 # ## 4. Functional connectivity
@@ -188,7 +187,7 @@ fc_d = nb.functional_connectivity(nb.bold(sol_d, tr=2000.0), discard=20000.0)
 delays = np.array([cn.delay for cn in delayed.connections
                    if not cn.src.endswith("_noise")])        # the tracts'
 (sol.plot(vars=rec[:1], width=440).relabel("no delays")
- + sol_d.plot(vars=rec[:1], width=440).relabel("5 mm/ms")).opts(plain_ms)
+ + sol_d.plot(vars=rec[:1], width=440).relabel("5 mm/ms"))
 
 # %% tags=["nbval-check-output"]
 print(f"{delays.size} delayed connections, median delay {np.median(delays):.1f} ms")

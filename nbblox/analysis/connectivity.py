@@ -141,6 +141,10 @@ def _params(params):
     return p
 
 
+#: what :func:`bold` returns, and in which unit (its plot's y axis: "BOLD signal change (%)")
+BOLD_QUANTITY, BOLD_UNIT = "BOLD signal change", "%"
+
+
 def bold(signal, dt=None, *, var=None, tr=None, scale=1.0, params=None, max_step=10.0):
     """BOLD signal of neural activity through the Balloon-Windkessel model.
 
@@ -226,8 +230,11 @@ def bold(signal, dt=None, *, var=None, tr=None, scale=1.0, params=None, max_step
     if sol is None:
         return out[0] if z.ndim == 1 else out
     t = sol.t[0] + np.arange(out.shape[1]) * every * dt
+    # what the series is, for its plot's axis and title (the names "bold(r0.E)" are no
+    # blox.state paths: the axis said "E)")
     return Solution(t, [f"bold({n})" for n in names], out, params=dict(p),
-                    info=dict(sol.info, observer="balloon-windkessel", tr=every * dt))
+                    info=dict(sol.info, observer="balloon-windkessel", tr=every * dt,
+                              quantity=BOLD_QUANTITY, unit=BOLD_UNIT))
 
 
 def lead_field(sources, sensors, orientations=None, sigma=0.33):

@@ -84,7 +84,10 @@ def gather(source, variables=None, *, dt=None, discard=0.0, units=None):
             dt = _even_dt(source.t, "this Solution")
         from ..model.state_units import state_unit
         circuit = getattr(getattr(source, "system", None), "circuit", None)
-        found_units = {lab: state_unit(circuit, lab) or "" for lab in labels}
+        # a derived series (nb.bold) states its unit in info: no blox declares it
+        derived = source.info.get("unit", "")
+        found_units = {lab: (u if (u := state_unit(circuit, lab)) is not None else derived)
+                       for lab in labels}
     elif hasattr(source, "rate") and hasattr(source, "t") and hasattr(source, "bin"):
         labels, x = [source.label], np.asarray(source.rate, dtype=np.float64)[None, :]
         dt = float(source.bin) if dt is None else dt

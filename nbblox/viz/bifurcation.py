@@ -23,10 +23,15 @@ EQUILIBRIUM, CYCLE = "#000000", PALETTE[0]
 #: boxes stay inside it
 PAD = 0.05
 #: what each special point's legend entry says it is (its marker's label is the code)
-_NAMES = {"H": "Hopf bifurcation", "LP": "fold (saddle-node)", "LPC": "fold of limit cycles",
-          "BP": "branch point", "PD": "period doubling", "NS": "torus (Neimark-Sacker)",
-          "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "Bautin (generalised Hopf)",
-          "ZH": "zero-Hopf", "HH": "double Hopf"}
+#: Each entry, like each line's ("unstable limit cycles"), is at most 21 characters: two
+#: legend columns of 10.5 pt then fit the explorer view's least width, 340 px (with
+#: "unstable limit cycles (max and min)" the legend was 414-500 px wide)
+_NAMES = {"H": "Hopf bifurcation", "LP": "saddle-node fold", "LPC": "fold of cycles",
+          "BP": "branch point", "PD": "period doubling", "NS": "torus (N-S)",
+          "CP": "cusp", "BT": "Bogdanov-Takens", "GH": "Bautin", "ZH": "zero-Hopf",
+          "HH": "double Hopf"}
+#: the longest legend entry (see _NAMES)
+LEGEND_CHARS = 21
 
 
 def _runs(mask):
@@ -162,8 +167,9 @@ def branch_elements(br, y=None, color=None, framewise=False, family=None, frame_
     xs = curves[0][0]
     color = color or (CYCLE if cycle else EQUILIBRIUM)
     # the legend's words: "stable"/"unstable" as the phase plane's fixed points; a
-    # cycle branch draws the largest and smallest value of y over each cycle
-    what = "limit cycles (max and min)" if cycle else ("curve" if two else "equilibria")
+    # cycle branch draws the largest and smallest value of y over each cycle (the module
+    # docstring and lessons say so: "(max and min)" made the legend too wide, _NAMES)
+    what = "limit cycles" if cycle else ("curve" if two else "equilibria")
     # a special point at the end of a branch (a fold where the branch turns back, or
     # the interval's end) must not sit on the frame: a margin on every side
     common = dict(backend="bokeh", framewise=framewise, padding=PAD)
@@ -335,16 +341,21 @@ def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
     els = branch_elements(br, y=y, color=color, frame_px=(width, height))
     if title is None:
         title = _title(br)
-    # the title rides on every element too: an Overlay of Overlays keeps only theirs
+    # the title rides on every element too: an Overlay of Overlays keeps only theirs.
+    # The legend goes above the data, in two columns: it covers no branch and the figure
+    # stays the width of its data.  Only options HoloViews propagates from the elements
+    # to an Overlay of Overlays (br.plot() * cycles.plot()) may place it: a legend
+    # "right" with its location "top" given in backend_opts (not propagated) landed at
+    # the bottom of the right margin in lessons 3 and 10 (HoloViews puts an outside
+    # legend at legend_offset, (0, 0): the bottom)
+    # (the markers are the layers whose type has legend options)
     size = dict(frame_width=width, frame_height=height, fontsize=FONTS, show_grid=True,
-                title=title, backend_opts=dict(CANVAS, **{"legend.location": "top"}))
-    # an Overlay of Overlays (br.plot() * cycles.plot()) drops the overlays' options but
-    # keeps the elements': each carries the size, and the markers (a legend plot type) the
-    # legend position, which HoloViews propagates to the overlay
+                title=title, backend_opts=CANVAS)
+    # (at legend_offset (0, 0) the legend's box reached 10 px into the data area)
+    legend = dict(legend_position="top", legend_cols=2, legend_offset=(0, 10))
     els = [e.opts(backend="bokeh", **size) for e in els]
-    els = [e.opts(backend="bokeh", legend_position="right") if isinstance(e, hv.Points) else e
-           for e in els]
-    return hv.Overlay(els).opts(backend="bokeh", show_legend=True, **size)
+    els = [e.opts(backend="bokeh", **legend) if isinstance(e, hv.Points) else e for e in els]
+    return hv.Overlay(els).opts(backend="bokeh", show_legend=True, **size, **legend)
 
 
 def _title(br):

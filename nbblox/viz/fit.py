@@ -23,6 +23,7 @@ def plot_fit(result, width=700, height=240, history=True, max_points=MAX_POINTS)
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
+    from .style import plain_time_ticks
     tdim = hv.Dimension("time", unit="ms")
     panels = []
     sol, obs = result.solution, result.data
@@ -34,7 +35,7 @@ def plot_fit(result, width=700, height=240, history=True, max_points=MAX_POINTS)
         data = hv.Scatter((td, yd), kdims=[tdim], vdims=[vd], label="data").opts(
             color="#7f7f7f", size=3, alpha=0.6)
         fit = hv.Curve((tf, yf), kdims=[tdim], vdims=[vd], label="fit").opts(
-            color=PALETTE[1], line_width=2)
+            color=PALETTE[1], line_width=2, hooks=[plain_time_ticks])
         panels.append((data * fit).opts(width=width, height=height, title=f"{name}: {est}",
                                         legend_position="top_right"))
     if history and result.loss_history.size:

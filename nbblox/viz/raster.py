@@ -66,8 +66,9 @@ def plot_raster(spikes, labels=None, *, t_range=None, width=700, height=None, ma
         height = 260 if rows > 8 else 160 + 10 * rows
     size = dict(frame_width=frame_width, frame_height=height - 70) if frame_width else \
         dict(width=width, height=height)
-    from .style import FONTS
+    from .style import FONTS, plain_time_ticks
     opts = dict(marker="dash", angle=90, size=8 if rows > 8 else 14, color=color, fontsize=FONTS,
+                hooks=[plain_time_ticks],
                 title=title + note, tools=["hover"], ylim=(-0.5, rows - 0.5), **size)
     if labels is None and rows <= 8:          # whole neurons only: no "0.2" ticks
         opts["yticks"] = list(range(rows))

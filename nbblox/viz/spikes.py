@@ -21,12 +21,14 @@ def plot_rate(r, *, width=700, height=240, color="#1f77b4", title=None):
     """
     import holoviews as hv
     import holoviews.plotting.bokeh  # noqa: F401
+    from .style import plain_time_ticks
     psth = r.kind == "PSTH"
     tdim = hv.Dimension("time", label="time from event" if psth else "time", unit="ms")
     rdim = hv.Dimension("rate", unit="Hz")
     label = title if title is not None else _title(r)
     curve = hv.Curve((r.t, r.rate), kdims=[tdim], vdims=[rdim], label=r.label).opts(
         interpolation="steps-mid", color=color, line_width=1.4, tools=["hover"],
+        hooks=[plain_time_ticks],
         width=width, height=height, show_grid=True, title=label)
     if psth:   # the event time, for orientation
         event = hv.VLine(0.0).opts(color="#888888", line_dash="dashed", line_width=1)

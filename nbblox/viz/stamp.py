@@ -64,8 +64,11 @@ def with_stamp(element, obj, **stamp_kw):
     from ..io.provenance import stamp
     st = stamp(obj, **stamp_kw)
     hook = _hook(st)
+    def add(el):      # after the element's own hooks (the raster's plain time ticks)
+        mine = hv.Store.lookup_options("bokeh", el, "plot").kwargs.get("hooks") or []
+        return el.opts(hooks=[*mine, hook], backend="bokeh")
     if isinstance(element, hv.Layout):      # one caption under each plot of the layout
         for item in element:
-            item.opts(hooks=[hook], backend="bokeh")
+            add(item)
         return element
-    return element.opts(hooks=[hook], backend="bokeh")
+    return add(element)

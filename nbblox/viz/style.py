@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["PALETTE", "CANVAS", "FONTS", "STABILITY", "SPECIAL", "PLAIN", "y_range"]
+__all__ = ["PALETTE", "CANVAS", "FONTS", "STABILITY", "SPECIAL", "PLAIN", "y_range",
+           "TIME_TICKS", "plain_time_ticks"]
 
 #: line colours, in order of use
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -70,3 +71,36 @@ def y_range(lo, hi, rel=0.05, pad=0.05):
         mid = 0.5 * (lo + hi)
         return (mid - 0.5 * least, mid + 0.5 * least)
     return (lo - pad * span, hi + pad * span)
+
+
+#: tick format of a time axis (ms), a Bokeh NumeralTickFormatter format: thousands
+#: separated, up to three decimals when the ticks need them ("200,000", "12.5"), never
+#: Bokeh's scientific "2.000e+5" above 1e5 ms (see docs/DESIGN-NOTES.md, vizfix)
+TIME_TICKS = "0,0.[000]"
+
+
+def plain_time_ticks(plot, element):
+    """HoloViews hook: the x (time, ms) axis of ``plot`` reads as plain numbers
+    (:data:`TIME_TICKS`), and so does the time in its hover.
+
+    A fresh formatter per render (a Bokeh model belongs to one document: one
+    shared instance failed the second render), and only in place of Bokeh's
+    default: a user's ``xformatter=`` wins.
+
+    Examples
+    --------
+    >>> import holoviews as hv, holoviews.plotting.bokeh, numpy as np
+    >>> c = hv.Curve((np.arange(3) * 1e5, np.zeros(3))).opts(hooks=[plain_time_ticks], backend="bokeh")
+    >>> hv.render(c, backend="bokeh").xaxis[0].formatter.format
+    '0,0.[000]'
+    """
+    from bokeh.models import BasicTickFormatter, HoverTool, NumeralTickFormatter
+    fig = plot.state
+    for ax in getattr(fig, "xaxis", ()):
+        if type(ax.formatter) is BasicTickFormatter:
+            ax.formatter = NumeralTickFormatter(format=TIME_TICKS)
+    for tool in fig.select(type=HoverTool):
+        tips = tool.tooltips
+        if isinstance(tips, list):
+            tool.tooltips = [(k, v + "{" + TIME_TICKS + "}") if v in ("@{time}", "@time") else (k, v)
+                             for k, v in tips]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..exceptions import ParameterError, suggest
-from .style import CANVAS, FONTS, PALETTE, y_range
+from .style import CANVAS, FONTS, PALETTE, plain_time_ticks, y_range
 from .units import (axis_label, model_title, safe, safe_title, short_names, state_doc, state_unit,
                     wrap_label)
 
@@ -187,7 +187,7 @@ def timeseries_element(t, columns, *, overlay=True, width=700, height=280, title
                      datatype=["dictionary", "array"])
         opts = dict(color=PALETTE[i % len(PALETTE)], line_width=1.8, tools=["hover"],
                     show_grid=True, framewise=True, backend_opts=CANVAS, fontsize=FONTS,
-                    **size)
+                    hooks=[plain_time_ticks], **size)
         if title and overlay:
             # the title rides on the curves too: ``sol.plot() * hv.HLine(...)`` makes a new
             # Overlay that drops this one's options (lesson 4's figure was titled "V")
@@ -253,14 +253,15 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
     idx = [sol._resolve(n) for n in names]
     t, Y = downsample(sol.t, sol.values[idx], max_points)
     system = getattr(sol, "system", None)
+    # a derived series (nb.bold: "bold(r0.E)") is no blox's state: it says itself what
+    # it is and in which unit (info "quantity", "unit")
+    quantity = sol.info.get("quantity")
     units = {n: state_unit(system, n) for n in names}
+    units = {n: (u if u is not None else sol.info.get("unit")) for n, u in units.items()}
     docs = {n: state_doc(system, n) for n in names}
     labels = dict(zip(names, short_names(names)))
     if title is None:
-        what = model_title(system)
-        how = f"{sol.info.get('method', '')}, dt = {sol.info.get('dt', '')} ms" \
-            if sol.info.get("dt") is not None else str(sol.info.get("method", ""))
-        title = safe_title(" · ".join(x for x in (what, how) if x))
+        title = safe_title(_title(sol, system, quantity))
     groups = ([[i] for i in range(len(names))] if not overlay
               else panel_groups(names, [units[n] for n in names], list(Y)))
     if height is None:
@@ -271,7 +272,8 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
         panels.append(timeseries_element(
             t, cols, width=width, height=height, title=title if k == 0 else "", frame=True,
             units=units, labels=labels, dim=f"y{k}" if k else "value", docs=docs,
-            legend=len(g) > 1))
+            legend=len(g) > 1, ylabel=axis_label([quantity], units[names[g[0]]])
+            if quantity else None))
     has_spikes = len(sol.spikes.get("time", ())) > 0
     if raster or (raster is None and has_spikes):
         from .raster import plot_raster
@@ -283,6 +285,24 @@ def plot_solution(sol, vars=None, overlay=True, width=760, height=None, max_poin
         raw = title.replace("{{", "{").replace("}}", "}")
         return panels[0].relabel(raw).opts(backend="bokeh", title="{label}")
     return hv_layout(panels)
+
+
+def _title(sol, system, quantity=None):
+    """What a run's figure shows: the model and how it was integrated
+    (``"HodgkinHuxley 'hh' · rk4, dt = 0.01 ms"``), or for a derived series the
+    quantity and how it was made (``"BOLD signal change · balloon-windkessel,
+    TR = 2000 ms"``: the integrator's dt is not its sampling)."""
+    info = sol.info
+    if quantity:
+        how = info.get("observer", "")
+        if info.get("tr") is not None:
+            tr = float(info["tr"])
+            how += f", TR = {tr / 1000:g} s" if tr >= 1000 else f", TR = {tr:g} ms"
+        return " · ".join(x for x in (quantity, how) if x)
+    what = model_title(system)
+    how = f"{info.get('method', '')}, dt = {info.get('dt', '')} ms" \
+        if info.get("dt") is not None else str(info.get("method", ""))
+    return " · ".join(x for x in (what, how) if x)
 
 
 def hv_layout(panels):

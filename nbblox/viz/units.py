@@ -12,7 +12,24 @@ import functools
 import re
 
 __all__ = ["state_unit", "state_doc", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
-           "safe_title", "wrap_label"]
+           "safe_title", "wrap_label", "is_state_name"]
+
+#: a recorded state's name: dotted identifiers, each maybe indexed (``hh.V``, ``col1.E.A``,
+#: ``pop[3].V``); a derived series (``bold(node.E)``, ``sensor0``) is not one
+_STATE_NAME = re.compile(r"^[A-Za-z_]\w*(\[\d+\])?(\.[A-Za-z_]\w*(\[\d+\])?)+$")
+
+
+def is_state_name(name):
+    """Whether ``name`` is a ``blox.state`` path that labels may take apart at
+    its dots: ``bold(r0.E)`` is one series of its own (cut at the dot it gave
+    the axis label ``"E)"``).
+
+    Examples
+    --------
+    >>> is_state_name("hh.V"), is_state_name("pop[3].V"), is_state_name("bold(r0.E)")
+    (True, True, False)
+    """
+    return bool(_STATE_NAME.match(str(name)))
 
 def safe(text):
     """Model text (a name, unit) for a Bokeh label or legend: shown as written,
@@ -105,7 +122,11 @@ def short_names(names):
     --------
     >>> short_names(["hh.V", "hh.m"]), short_names(["a.E", "b.E"])
     (['V', 'm'], ['a.E', 'b.E'])
+    >>> short_names(["bold(r0.E)"])
+    ['bold(r0.E)']
     """
+    if not all(is_state_name(n) for n in names):
+        return list(names)
     bloxes = {n.split(".", 1)[0] for n in names}
     if len(bloxes) == 1 and all("." in n for n in names):
         return [n.split(".", 1)[1] for n in names]
@@ -128,10 +149,13 @@ def axis_label(names, unit=None, doc=""):
     'A · fraction of cells firing'
     >>> axis_label(["col1.E.A", "col2.E.A", "col3.E.A"]), axis_label(["a.V", "b.V"], "mV")
     ('A', 'V (mV)')
+    >>> axis_label(["bold(r0.E)", "bold(r1.E)"], "%")   # derived series: not cut at a dot
+    'bold(r0.E), bold(r1.E) (%)'
     """
+    dotted = all("." in str(n) and is_state_name(n) for n in names)
     last = {str(n).rsplit(".", 1)[-1] for n in names}
-    one = len(names) == 1 or (len(last) == 1 and all("." in str(n) for n in names))
-    if len(names) > 1 and len(last) == 1 and all("." in str(n) for n in names):
+    one = len(names) == 1 or (len(last) == 1 and dotted)
+    if len(names) > 1 and len(last) == 1 and dotted:
         head = last.pop()
     else:
         head = ", ".join(names) if len(names) <= 4 else "value"

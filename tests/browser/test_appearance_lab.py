@@ -144,9 +144,8 @@ def test_bifurcation_view_names_everything_it_draws_and_cuts_nothing_off(shown):
     bif, = lab.plot_legends(shown, "ml.I =")
     legend, = bif["legends"]
     assert set(legend["items"]) == {
-        "stable equilibria", "unstable equilibria", "stable limit cycles (max and min)",
-        "unstable limit cycles (max and min)", "H: Hopf bifurcation",
-        "LPC: fold of limit cycles"}, legend
+        "stable equilibria", "unstable equilibria", "stable limit cycles",
+        "unstable limit cycles", "H: Hopf bifurcation", "LPC: fold of cycles"}, legend
     frame, box = bif["frame"], legend["box"]
     assert box[1] >= frame[3], bif                   # below the data: it hides nothing
     assert _inside(box, [0, 0, *bif["canvas"]]), bif  # and is not cut off itself

@@ -272,7 +272,7 @@ def test_bifurcation_cursor_follows_parameter(fhn_sys):
     # (continued in the background: wait for them)
     assert bv.wait(120)
     assert bv.cycles is not None and bv.cycles.period is not None, bv.message
-    env = [e for e in bv.dmap[()] if e.label.endswith("cycles (max and min)")]
+    env = [e for e in bv.dmap[()] if e.label.endswith("limit cycles")]
     ys = np.concatenate([e.dimension_values(1) for e in env])
     assert np.nanmax(ys) == pytest.approx(bv.cycles.max["fhn.V"].max())
     assert np.nanmax(ys) > 1.5                   # the relaxation oscillation's amplitude

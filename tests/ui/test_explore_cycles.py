@@ -54,7 +54,7 @@ def _explorer(ml_sys):
 
 
 def _envelope(bv):
-    return [e for e in bv.dmap[()] if e.label.endswith("cycles (max and min)")]
+    return [e for e in bv.dmap[()] if e.label.endswith("limit cycles")]
 
 
 def test_slider_returns_before_the_cycle_branch_then_it_is_drawn(ml_sys, gated):

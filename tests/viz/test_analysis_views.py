@@ -67,7 +67,7 @@ def test_bifurcation_overlay_keeps_size_and_legend_and_draws_cycle_envelope():
     br = nb.continuation(s, "fhn.I", (0.0, 2.0))
     cyc = nb.continuation(s, "fhn.I", (0.0, 2.0), start=br.special("H")[0])
     ov = br.plot() * cyc.plot()
-    env = [e for e in ov if e.label.endswith("cycles (max and min)")]
+    env = [e for e in ov if e.label.endswith("limit cycles")]
     assert env, [e.label for e in ov]
     ys = np.concatenate([e.dimension_values(1) for e in env])
     ys = ys[np.isfinite(ys)]
@@ -75,6 +75,8 @@ def test_bifurcation_overlay_keeps_size_and_legend_and_draws_cycle_envelope():
     assert ys.min() == pytest.approx(cyc.min["fhn.V"].min())
     fig = hv.render(ov, backend="bokeh")
     assert fig.frame_width >= 400                      # the size survived the '*'
-    assert fig.right and fig.right[0].__class__.__name__ == "Legend"   # beside, not over
+    # above the data, not over it (vizfix: legend options the '*' keeps, see test_plot_text)
+    assert [m.__class__.__name__ for m in fig.above].count("Legend") == 1
+    assert not [m for m in fig.center if m.__class__.__name__ == "Legend"]
     assert fig.xaxis[0].axis_label == "I · external drive"   # FHN: no units, words
     assert fig.yaxis[0].axis_label == "V · voltage-like variable"

@@ -23,11 +23,13 @@ def live_look(overlay, height=380):
     # The legend, the same in the phase plane and the bifurcation view: centred under
     # the axis label with no margin (Bokeh's 10 px left a ~30 px gap the data lacked),
     # 8 px between entries (Bokeh's 3 px ran "unstable equilibria" into the next
-    # column's dashes)
+    # column's dashes); 6 px padding (Bokeh's 10): two columns of the bifurcation
+    # legend's longest words (viz.bifurcation.LEGEND_CHARS) fit the least width, 340 px
     return overlay.opts(backend="bokeh", responsive=True, height=height, min_width=340,
                         frame_width=None, frame_height=None, legend_position="bottom",
                         legend_cols=2, fontsize=FONTS,
-                        legend_opts={"location": "top", "margin": 0, "spacing": 8})
+                        legend_opts={"location": "top", "margin": 0, "spacing": 8,
+                                     "padding": 6})
 
 
 def view_pane(dmap):
