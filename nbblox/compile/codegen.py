@@ -4,7 +4,8 @@ The source is built from SymPy expressions (never from user text): every
 user symbol is replaced by a generated local name (``s0``, ``q3``, ``u0``)
 before printing, so identifiers in the output are all ours.  The module
 holds ``rhs``, ``jac`` and the fixed-step loops; the model body is pasted
-into each loop.
+into each loop (once: a multi-stage ``run_<m>`` evaluates its stages in a
+loop over them).
 
 Kernel signatures (stable: nbblox.sim and sweeps call them)::
 
@@ -37,9 +38,11 @@ With noise, ``euler`` is Euler-Maruyama and ``heun`` stochastic Heun.
 Every kernel is built as statements of :mod:`nbblox.compile.ir` and
 printed once; a stage's array names (``x``/``tmp``, ``k2``) are arguments
 of the functions that build it.  The loops are built from :mod:`nbblox.compile.schemes`: a multi-stage scheme
-evaluates each stage into ``k<s>`` and combines them as its tableau says
-(:func:`nbblox.compile.steps.rk_lines`); a single-stage one writes the new
-state in the pass that evaluates the drift (:func:`fused_exprs`).
+evaluates each stage into ``k<s>`` (``run_<m>``: row ``s`` of ``K``, in a
+loop over the stages, :func:`nbblox.compile.steps.rk_stage_loop`) and
+combines them as its tableau says (:func:`nbblox.compile.steps.rk_lines`);
+a single-stage one writes the new state in the pass that evaluates the
+drift (:func:`fused_exprs`).
 """
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ from .ir import (FINITE_CHECK, RECORD, RECORD_START, Assign, Blank, Break, For, 
                  Load, Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
-from .steps import clip_step, instance_rk_step, rk_step, stage_allocs, stage_time
+from .steps import clip_step, instance_rk_step, rk_stage_loop, stage_allocs, stage_time
 
 __all__ = ["generate_source", "module_stmts", "render_module", "or_check", "group_expressions",
            "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS"]
@@ -75,14 +78,17 @@ def _couple_lines(layout, exs, xn, planned=False, hz=None):
                 For("e", ("src.shape[0]",), [Assign("u[dst[e]]", "w[e] * o[src[e]]", "+=")])]
     return output_passes(layout, exs, xn, sums, hz)
 
-def _rhs_lines(layout, exs, xn, dxn, hz=None):
-    """The model: dxn = f(t_s, xn) for every group (inputs already in u)."""
+def _rhs_lines(layout, exs, xn, dxn, hz=None, ko=None):
+    """The model: dxn = f(t_s, xn) for every group (inputs already in u);
+    ``ko``: the name of an offset into ``dxn`` (the stage's row of
+    :func:`nbblox.compile.steps.rk_stage_loop`'s ``K``)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:  # stateless blox (inputs): outputs only
             continue
         B = loads(g, ex, ex["f"], xn)
-        tg = [Item(dxn, Off(g.x(k, 0))) for k in range(len(ex["f"]))]
+        tg = [Item(dxn, Off(g.x(k, 0) if ko is None else f"{ko} + {g.x(k, 0)}"))
+              for k in range(len(ex["f"]))]
         B += cse_assign(tg, [zero_safe(e) for e in ex["f"]])
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
@@ -222,6 +228,9 @@ def module_stmts(layout, fuse=False, fast=False, uniform=()):
     The model body is pasted into each fixed-step loop rather than called:
     a call between numba functions passes arrays with atomic reference
     counting, which made an RK4 loop twice as slow as a hand-written one.
+    A multi-stage ``run_<m>`` holds it once, in a loop over the stages
+    (:func:`nbblox.compile.steps.rk_stage_loop`: numba types and lowers it
+    once, not once per stage; same arithmetic, same speed).
 
     ``fuse``: when the layout has no coupling, the ``run_<m>`` loops do a
     whole step per instance in one pass (:func:`_instance_step_lines`), with
@@ -384,7 +393,7 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
     # (a clipped inf is finite again: check every step, after the bounds)
     periodic = fuse and not any(ex["clip"] for ex in exs)
     uniform = uniform if fuse else frozenset()
-    upre = []
+    upre, stage_pre = [], []
     if scheme.fused:
         body = [Assign("t_s", stage_time(0))]
         if coupled:
@@ -392,11 +401,12 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
         body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre)
     elif fuse:
         body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre)
-    else:
-        body = rk_step(scheme, lambda s, xin, c: _stage(
-            layout, exs, coupled, xin, f"k{s + 1}", stage_time(c), True, hz))
+    else:   # the model once, in a loop over the stages (numba types it once)
+        stage_pre, body = rk_stage_loop(scheme, lambda xin, ko: (
+            (_couple_lines(layout, exs, xin, True, hz) if coupled else [])
+            + _rhs_lines(layout, exs, xin, "K", hz, ko)))
     body += clip_step(layout, exs)
-    pre = stage_allocs(scheme, fused=scheme.fused or fuse)
+    pre = stage_allocs(scheme, fused=True) if scheme.fused or fuse else stage_pre
     pre += [Assign("u", "np.zeros(N_INPUTS)"), Assign("o", "np.zeros(N_OUTPUTS)")]
     pre += ([PLAN] if coupled else []) + hz.preamble() + phi_preamble(layout, exs, scheme)
     pre += list({st.target: st for st in upre}.values())   # each scalar once
