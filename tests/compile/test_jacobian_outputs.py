@@ -128,11 +128,14 @@ def test_the_term_through_outputs_is_there(name):
 # sha256 of the whole kernel module as the generator at 1bd47d3 (before the
 # dense du/dx) printed it: circuits without outputs that read inputs keep
 # their text byte for byte, so their kernels and disk cache are unchanged
+# (updated by demo6, session 31, for a deliberate change of every module's
+# text: run_<m>'s stage loop and the helpers' np.int64 input count; results
+# bit-identical, tests/compile/test_stage_loop.py and test_kernels_bitwise.py)
 BEFORE = {
-    "fhn_pair": "90fa0976dcb93a63219c2c57682c532f30760607b479dcb1e11b220e653eabbd",
-    "wc_delays": "890de93a8e71aecb839163e6383821a0097fd6ed076c254344eb5a6e178642de",
-    "hh_gap": "6049570cba3de8ea0bcda996e0045c51ae556e37265fdb0c5df7465bbf7d468d",
-    "fhn_pop": "201a3eb96e699f7cd320d39bcf9650a0933b2da061da7c047e02702f7ce26950",
+    "fhn_pair": "2b66113c2793234dcf03e6f0a11d563b4e8427f8b7527e3d93d2f2fc9ffeb8f1",
+    "wc_delays": "dc0031b2dc7433184fdc18128d96dcb99d698ee1a3cf95eaccd4b940a96f288f",
+    "hh_gap": "67028cc4f0a8bfd50837b65b4eb53c5e7c2df5575d84e82a71382057c68dc382",
+    "fhn_pop": "0110df08b5fe826a9a995b295cdd75d05388bfb5cdd7209af267c2852ea1e668",
 }
 
 
@@ -161,9 +164,10 @@ def test_kernel_text_without_such_outputs_is_byte_identical():
 
 def test_only_jac_changes_where_outputs_read_inputs():
     """HH -> AMPA -> HH: every kernel but ``jac`` prints as before (the
-    sha256 at 1bd47d3 of the module without its ``jac`` function)."""
+    sha256 at 1bd47d3 of the module without its ``jac`` function, updated by
+    demo6 for the stage loop, see BEFORE)."""
     src = generate_source(build_layout(hh_ampa_hh()))
     i = src.index("def jac(")
     j = src.index("@njit", i)
-    assert hashlib.sha256((src[:i] + src[j:]).encode()).hexdigest()[:16] == "83a6913f303fa72a"
+    assert hashlib.sha256((src[:i] + src[j:]).encode()).hexdigest()[:16] == "1286ce6520ee30c7"
     assert "DU[a, c] += we * DO[b, c]" in src[i:j]
