@@ -174,7 +174,7 @@ def import_item():
 def plan_stmt():
     """The kernel preamble's plan (after ``H = hist.shape[0]``)."""
     return Assign("dl_on, dl_WT, dl_OFF, dl_hs, dl_acc, dl_a0, dl_b0",
-                  "dense_delay_plan(dptr, dsrc, dw, dk, dint, N_INPUTS, hist)")
+                  "dense_delay_plan(dptr, dsrc, dw, dk, dint, np.int64(N_INPUTS), hist)")
 
 
 def store_stmts():

@@ -14,12 +14,12 @@ import sympy as sp
 
 from ..model.symbolic import interp
 from .expressions import reads_inputs
-from .ir import (COUPLING_SUMS, DENSE_PRODUCT, Assign, Expr, For, If, Item, Load, Off, Site,
+from .ir import (COUPLING_SUMS, DENSE_PRODUCT, EDGE_PLAN, Assign, Expr, For, If, Item, Load, Off, Site,
                  Temp, rewrite)
 from .schemes import fused_update, linear_parts
 
 __all__ = ["cse_assign", "loads", "zero_safe", "output_lines", "output_passes", "settle_count",
-           "PLAN", "sum_lines", "csr_only", "fused_exprs", "phi_preamble", "DT"]
+           "PLAN", "plan_stmt", "sum_lines", "csr_only", "fused_exprs", "phi_preamble", "DT"]
 
 
 #: ``sp.cse`` of an expression list: a kernel module CSEs each group's
@@ -104,7 +104,20 @@ def settle_count(layout, reads):
     return max(len(reads), layout.out_passes) if reads else 0
 
 
-PLAN = Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(w, src, dst, N_INPUTS)")
+def plan_stmt(w="w", src="src", dst="dst"):
+    """The coupling plan of edges ``w, src, dst`` at a loop's entry, as the
+    site :data:`~nbblox.compile.ir.EDGE_PLAN`: ``edge_plan`` (mode, CSR and
+    dense window), or, in the CSR-only text (:func:`csr_only`), ``csr_plan``
+    (the CSR alone: numba compiles a third as much on an empty cache).  The
+    input count is passed as ``np.int64``: the module constant alone would be
+    typed as a literal, one compiled signature of the helper per circuit size."""
+    n_in = "np.int64(N_INPUTS)"
+    full = Assign("cmode, cptr, csrc, cw, WD, a0, b0", f"edge_plan({w}, {src}, {dst}, {n_in})")
+    csr = Assign("cptr, csrc, cw", f"csr_plan({w}, {src}, {dst}, {n_in})")
+    return Site(EDGE_PLAN, [full], {"csr": [csr]})
+
+
+PLAN = plan_stmt()
 
 
 def sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
@@ -131,9 +144,10 @@ def sum_lines(mode, ptr, csrc, cw, WD, a0, b0):
 
 def csr_only(stmts):
     """``stmts`` with every :data:`~nbblox.compile.ir.COUPLING_SUMS` site
-    reduced to its CSR branch: a kernel text for a layout whose plan would
-    not use a dense window (numba then neither types nor compiles that
-    branch).  Right for any edge list: :func:`nbblox.compile.plan.edge_plan`
+    reduced to its CSR branch and every :data:`~nbblox.compile.ir.EDGE_PLAN`
+    to ``csr_plan``: a kernel text for a layout whose plan would not use a
+    dense window (numba then neither types nor compiles that branch, nor
+    ``edge_plan``).  Right for any edge list: :func:`nbblox.compile.plan.edge_plan`
     returns the CSR arrays in both modes, and the two branches add the same
     terms in the same order.  ``stmts`` is not changed.
 
@@ -145,7 +159,7 @@ def csr_only(stmts):
     (True, False)
     """
     return rewrite(stmts, lambda st: st.data["csr"] if isinstance(st, Site)
-                   and st.name == COUPLING_SUMS else None)
+                   and st.name in (COUPLING_SUMS, EDGE_PLAN) else None)
 
 
 def fused_exprs(scheme, g, ex, noisy=(), gi=0):

@@ -51,7 +51,7 @@ import sys
 __all__ = ["pycode", "code", "render", "Off", "Item", "Math", "Assign",
            "Load", "Temp", "Expr", "For", "If", "Return", "Break", "Pass", "Blank",
            "Verbatim", "Func", "Site", "DECORATOR", "block", "render_lines", "rewrite",
-           "sites", "DENSE_PRODUCT", "COUPLING_SUMS", "RECORD_START", "FINITE_CHECK",
+           "sites", "DENSE_PRODUCT", "COUPLING_SUMS", "EDGE_PLAN", "RECORD_START", "FINITE_CHECK",
            "RECORD"]
 
 #: decorator of every generated kernel (the fast-math pass replaces it)
@@ -302,6 +302,9 @@ DENSE_PRODUCT = "dense_product"
 #: CSR, chosen at run time by the plan's mode); data ``csr``: the CSR branch
 #: alone, a kernel text for any edge list (:func:`nbblox.compile.emit.csr_only`)
 COUPLING_SUMS = "coupling_sums"
+#: the coupling plan a planned loop computes at entry (``edge_plan``); data
+#: ``csr``: the CSR arrays alone (``csr_plan``), for the text with the CSR branch only
+EDGE_PLAN = "edge_plan"
 #: in ``run_<m>`` (:mod:`nbblox.compile.codegen`): the first sample's recording,
 #: each step's finite check and each ``stride``-th step's recording
 RECORD_START, FINITE_CHECK, RECORD = "record_start", "finite_check", "record"

@@ -40,7 +40,7 @@ from ..model.symbolic import rand
 from .arrays import KernelArrays
 from . import delays as dense_dl  # sweepfast: the dense delayed path
 from .emit import (cse_assign, fused_exprs, loads, output_lines, output_passes, phi_preamble,
-                   sum_lines, zero_safe)
+                   plan_stmt, sum_lines, zero_safe)
 from .expressions import reads_inputs
 from .hoist import Hoist
 from .ir import Assign, Blank, For, Func, If, Item, Off, Return, pycode
@@ -351,9 +351,9 @@ def _full_kernel(layout, exs, scheme, wlines, spikes):
     pre = arrays + [
         Assign("u", "np.zeros(N_INPUTS)"), Assign("o", "np.zeros(N_OUTPUTS)"),
         Assign("uw_, us_, ud_, dptr, dsrc, dw, dk, dd, dint",
-               "delay_plan(w, src, dst, dls, N_INPUTS)"),
+               "delay_plan(w, src, dst, dls, np.int64(N_INPUTS))"),
         Assign("ndly", "dsrc.shape[0]"),
-        Assign("cmode, cptr, csrc, cw, WD, a0, b0", "edge_plan(uw_, us_, ud_, N_INPUTS)"),
+        plan_stmt("uw_", "us_", "ud_"),
         *hz.preamble(), *upre, *phi_preamble(layout, exs, scheme), *wlines,
         Assign("H", "hist.shape[0]"), *[dense_dl.plan_stmt()] * dense_dl.emitted(layout),
         Assign("D", "ring.shape[0]"), Assign("sq", "math.sqrt(dt)"),

@@ -28,7 +28,7 @@ import numpy as np
 
 from .jit import njit
 
-__all__ = ["edge_plan", "delay_plan", "DENSE_MIN_FILL", "DENSE_MAX_CELLS"]
+__all__ = ["edge_plan", "csr_plan", "delay_plan", "DENSE_MIN_FILL", "DENSE_MAX_CELLS"]
 
 DENSE_MIN_FILL = 0.25        # dense when edges >= this fraction of the window
 DENSE_MAX_CELLS = 1 << 24    # and the window holds at most 16 M doubles (128 MB)
@@ -96,6 +96,43 @@ def edge_plan(w, src, dst, n_in):
                 WD[a - a0, cs[k] - b0] = cw[k]
         return 2, ptr, cs, cw, WD, a0, b0
     return 1, ptr, cs, cw, np.zeros((1, 1)), 0, 0
+
+
+@njit(cache=True, nogil=True)
+def csr_plan(w, src, dst, n_in):
+    """(ptr, csrc, cw): the CSR by target of :func:`edge_plan`, alone -- what
+    a kernel text without the dense branch reads
+    (:func:`nbblox.compile.emit.csr_only`).  The same stable counting sort as
+    ``edge_plan``'s, so the same arrays, with a third of its compile time on
+    an empty numba cache (no dense-window analysis, no ``keep`` mask).
+
+    Kernels pass ``n_in`` as ``np.int64(N_INPUTS)``: the bare module constant
+    would be typed ``Literal[int](N)`` and compile (and cache) one signature
+    per circuit size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ptr, cs, cw = csr_plan(np.array([2.0, 3.0, 4.0]), np.array([1, 0, 1]),
+    ...                        np.array([1, 0, 1]), 2)
+    >>> ptr.tolist(), cs.tolist(), cw.tolist()
+    ([0, 1, 3], [0, 1, 1], [3.0, 2.0, 4.0])
+    """
+    ne = src.shape[0]
+    ptr = np.zeros(n_in + 1, np.int64)
+    for e in range(ne):
+        ptr[dst[e] + 1] += 1
+    for a in range(n_in):
+        ptr[a + 1] += ptr[a]
+    fill = np.empty(n_in, np.int64)
+    for a in range(n_in):
+        fill[a] = ptr[a]
+    cs, cw = np.empty(ne, np.int64), np.empty(ne)
+    for e in range(ne):
+        k = fill[dst[e]]
+        cs[k], cw[k] = src[e], w[e]
+        fill[dst[e]] += 1
+    return ptr, cs, cw
 
 
 @njit(cache=True, nogil=True)

@@ -21,7 +21,7 @@ import nbblox as nb
 from nbblox.cli import demo_circuit
 from nbblox.compile import kernels
 from nbblox.compile.kernels import DENSE_TEXT_MIN_CELLS, dense_cells, needs_dense
-from nbblox.compile.plan import edge_plan
+from nbblox.compile.plan import csr_plan, edge_plan
 
 DENSE = "if cmode == 2:"
 
@@ -59,8 +59,31 @@ def test_dense_cells_is_edge_plans_rule(seed):
     if seed % 2:     # layouts list edges by target, sources increasing
         idx = np.lexsort((src, dst))
         src, dst = src[idx], dst[idx]
-    mode, *_, WD, _a0, _b0 = edge_plan(np.ones(ne), src, dst, n_in)
+    w = rng.normal(size=ne)
+    mode, ptr, cs, cw, WD, _a0, _b0 = edge_plan(w, src, dst, n_in)
     assert dense_cells(src, dst) == (WD.size if int(mode) == 2 else 0)
+    # the CSR-only text's plan: edge_plan's CSR arrays, element for element
+    for a, b in zip(csr_plan(w, src, dst, n_in), (ptr, cs, cw)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_helpers_compile_one_signature_for_every_circuit_size():
+    """The kernels pass the input count as np.int64: the module constant alone
+    is typed Literal[int](N), one compile (and cache entry) of each helper per
+    circuit size (plain loop: csr_plan; delayed loop: delay_plan, csr_plan)."""
+    from numba import types
+
+    from nbblox.compile.plan import delay_plan
+    for n in (2, 3):
+        for delay in (0.0, 0.5):
+            w = [nb.blox.WilsonCowan(name=f"w{i}") for i in range(n)]
+            c = nb.Circuit(w)
+            c.connect(w[0], w[1], weight=1.0, delay=delay)
+            c.connect(w[1], w[0], weight=0.5)
+            nb.simulate(c, 2.0, dt=0.1, method="rk4")
+    for f in (csr_plan, delay_plan):
+        assert f.signatures and not any(isinstance(sig[-1], types.Literal)
+                                        for sig in f.signatures), f.signatures
 
 
 def test_demo_text_has_no_dense_branch_and_compiles_one_kernel():
@@ -70,7 +93,9 @@ def test_demo_text_has_no_dense_branch_and_compiles_one_kernel():
     s = nb.compile(demo_circuit())
     assert not needs_dense(s.layout)
     text = _text(s)
-    assert DENSE not in text and "edge_plan(w, src, dst, N_INPUTS)" in text
+    # the CSR alone, planned by csr_plan (edge_plan's dense analysis is not compiled)
+    assert DENSE not in text and "csr_plan(w, src, dst, np.int64(N_INPUTS))" in text
+    assert "edge_plan(w" not in text
     code = ("import nbblox as nb\nfrom nbblox.cli import demo_circuit\n"
             "from numba.core.dispatcher import Dispatcher\n"
             "s = nb.compile(demo_circuit())\nnb.simulate(s, 5.0, dt=0.01, method='rk4')\n"

@@ -56,16 +56,22 @@ def test_names_are_substituted_by_the_printer_not_in_text():
 
 
 def test_every_kernel_of_a_module_comes_from_one_printer():
-    # the stage buffers of an RK4 loop are nodes' fields: k1..k4 and tmp appear
-    # exactly where the scheme reads and writes them
+    # the stage buffers of an RK4 loop are nodes' fields: k1..k4 (run_rk4: the rows of
+    # K, written once in the loop over the stages) and tmp appear exactly where the
+    # scheme reads and writes them
     c = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")])
     c.connect("a", "b", weight=1.0)
     src = generate_source(nb.compile(c).layout)
     ast.parse(src)
     run = src.split("def run_rk4(")[1].split("\n\n")[0]
+    assert "K[ko + 0 + i] = " in run and "k1[" not in run
+    for row in ("K[i]", "K[N_STATES + i]", "K[2 * N_STATES + i]", "K[3 * N_STATES + i]"):
+        assert row in run
+    assert "tmp[i] = x[i] + 0.5 * dt * K[i]" in run
+    full = src.split("def run_rk4_full(")[1].split("\n\n")[0]
     for k in ("k1", "k2", "k3", "k4"):
-        assert f"{k}[" in run
-    assert "tmp[i] = x[i] + 0.5 * dt * k1[i]" in run
+        assert f"{k}[" in full
+    assert "tmp[i] = x[i] + 0.5 * dt * k1[i]" in full
 
 
 def _text_rewrites(path):

@@ -89,10 +89,12 @@ def _sha(c):
 
 def test_circuits_without_such_outputs_keep_their_kernel_text():
     """Same text, so the same results bit for bit and the same cache file
-    (cache.load_module keys on the text's sha256).  The hashes are those of
+    (cache.load_module keys on the text's sha256).  The hashes were those of
     main at ad1b392, before the passes; a deliberate change to the generated
-    text updates them.  Since session 31 they are taken without the jit-helper
-    import line (fexp and uniform_col lengthened it; the rest is unchanged)."""
+    text updates them (demo6, session 31: the stage loop of run_<m> and the
+    helpers' np.int64 input count -- bit-identical results, checked by
+    test_stage_loop.py and test_kernels_bitwise.py).  Since session 31 they are
+    taken without the jit-helper import line (fexp and uniform_col lengthened it)."""
     a, b = nb.blox.Kuramoto(name="a"), nb.blox.Kuramoto(name="b")
     k = nb.Circuit([a, b])
     k.connect(a, b, weight=0.1)
@@ -101,11 +103,11 @@ def test_circuits_without_such_outputs_keep_their_kernel_text():
     for c in (k, hh):
         assert not reads_inputs([group_expressions(g.btype)
                                  for g in build_layout(c).groups])
-    assert _sha(k) == "fb0221e6d04b0f77"
-    assert _sha(hh) == "675642fc20f5d744"
+    assert _sha(k) == "84fced60eda78cda"
+    assert _sha(hh) == "3544cc0d01b8812a"
     kd = nb.Circuit([a, b])   # delayed, no output reads it: the text before bugs2's fix
     kd.connect(a, b, weight=0.1, delay=0.5).connect(b, a, weight=0.2)
-    assert _sha(kd) == "6c1ca0f260ee60e9"
+    assert _sha(kd) == "7fa134d633e42287"
     src = generate_source(build_layout(ampa_pair()))   # with one: the extra pass
     assert src.count("# outputs of group 1") == 2 * src.count("# outputs of group 0") > 0
 
