@@ -142,6 +142,8 @@ def _show(obj):
         return pn.panel(obj)
     if mod.startswith("nbblox.ui.builder") and callable(getattr(obj, "panel", None)):
         return obj.panel()            # the circuit builder (an anywidget: no HTML repr)
+    if mod.startswith("sympy") and callable(getattr(obj, "_repr_latex_", None)):
+        return _tex(obj._repr_latex_())
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS
@@ -152,6 +154,23 @@ def _show(obj):
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))
     return None                       # an object without a picture: nothing to look at
+
+
+def _tex(latex):
+    """A SymPy expression's TeX, typeset by MathJax like the Markdown cells.  Panel
+    picked SymPy's ``_repr_svg_``, which is None without a TeX installation: lesson 17's
+    ``equations()["E.A"]`` showed an empty box under "four connections:".
+
+    >>> print(_tex(r"$\\displaystyle \\frac{a}{b}$").object.strip())
+    <div class="math block">
+    $$\\frac{a}{b}$$
+    </div>
+    """
+    import panel as pn
+    body = latex.strip().strip("$").replace(r"\displaystyle", "").strip()
+    return pn.pane.HTML(markdown_html(f"$${body}$$"), sizing_mode="stretch_width",
+                        disable_math=False, css_classes=["nbblox-md"],
+                        styles={"font-size": f"{_FONT_PX}px"})
 
 
 def _text(text, error=False):

@@ -116,3 +116,12 @@ def test_printed_text_is_readable_on_a_projector():
     (out,) = run_cell("print('V = -1.199')", {})
     size = float(out.object.split("font-size:")[1].split("px")[0])
     assert size >= 13
+
+
+def test_a_sympy_expression_is_typeset_not_an_empty_box():
+    """Lesson 17 ends a cell with ``nb.compile(col).equations()["E.A"]``: Panel chose
+    SymPy's ``_repr_svg_`` (None without a TeX installation) and the page showed an
+    empty box.  It is now TeX for MathJax, like the Markdown cells' maths."""
+    (eq,) = run_cell("import sympy as sp\nsp.Symbol('E.A') / sp.Symbol('tau')", {})
+    assert isinstance(eq, pn.pane.HTML) and eq.disable_math is False
+    assert r"$$\frac{E.A}{\tau}$$" in eq.object and "displaystyle" not in eq.object
