@@ -346,6 +346,14 @@ def test_status_of_a_neural_mass_reports_activity_not_spikes():
     assert "spikes" not in ex.status() and "wc.E from" in ex.status()
 
 
+def test_status_counts_agree_with_their_noun(monkeypatch):
+    """The cycles gallery (Morris-Lecar at rest after one spike) said "1 spikes"."""
+    ex = nb.explore(nb.blox.FitzHughNagumo(name="fhn"), t_end=50.0)
+    for n, says in [(1, "1 spike ("), (0, "0 spikes ("), (3, "3 spikes (")]:
+        monkeypatch.setattr(ex, "spike_count", lambda n=n: n)
+        assert ex.status().startswith(says), ex.status()
+
+
 def test_set_takes_selectors_and_promoted_parameters_without_recompiling(ex):
     kernel = ex.system._k.run_rk4
     sigs = len(kernel.signatures)
