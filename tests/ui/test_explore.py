@@ -375,7 +375,7 @@ def test_sliders_are_grouped_by_composite_with_its_promoted_parameter_first():
     card = ex.controls.groups.objects[1]
     card.collapsed = False                                     # folded cards fill when opened
     first = card.objects[0].objects[0]
-    assert first.tags == ["r1.tau"] and first.name.startswith("tau (ms)") and first.name.endswith(" · all 2")
+    assert first.tags == ["r1.tau"] and first.name.startswith("tau (ms)") and first.name.endswith(" · sets both")
     assert [w.objects[0].tags[0] for w in card.objects[1:4]] == ["r1.E.a", "r1.E.theta", "r1.E.r"]
     first.value = 6.0                                          # one slider, both populations
     assert ex.params["r1.E.tau"] == ex.params["r1.I.tau"] == 6.0
