@@ -287,10 +287,25 @@ def exercise_box(name):
                              "padding": "4px 8px"})
 
 
+def _serve_hint(cell):
+    """Whether ``cell`` is the lessons' closing "**See it as a dashboard.** In a terminal:
+    nbblox serve ..." paragraph: on the served page it told the reader how to get the
+    page they were reading (every lesson's last lines).
+
+    >>> _serve_hint(("markdown", "**See it as a dashboard.** In a terminal: ..."))
+    True
+    >>> _serve_hint(("markdown", "## What you learned"))
+    False
+    """
+    kind, src = cell
+    return kind == "markdown" and src.lstrip().startswith("**See it as a dashboard.**")
+
+
 def lesson_app(path):
     """``(factory, title)``: the factory builds one session's page for notebook ``path``."""
     from pathlib import Path
     title, cells = _title(read_cells(path), Path(path).stem)
+    cells = [c for c in cells if not _serve_hint(c)]
     folder = str(Path(path).resolve().parent)
 
     def app():
