@@ -713,3 +713,32 @@ def test_lesson_8_neuron_plots_carry_units():
         seen.add(state)
     assert seen == {"v", "ge", "gi"}
     assert state_unit(sol.system, "one.v") == "mV"
+
+
+def _shown_text(path):
+    """What a student reads of lesson ``path``: its Markdown and its printed output
+    lines (``[(kind, text)]``), as a served page or JupyterLab shows them."""
+    import json
+    out = []
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "markdown":
+            out.append(("markdown", "".join(cell["source"])))
+        for o in cell.get("outputs", []):
+            out += [("output", line) for line in "".join(o.get("text", [])).splitlines()]
+    return out
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name[:2] for p in LESSONS])
+def test_lesson_text_reads_like_finished_prose(path):
+    """Defects seen in the gallery (issue 16): units typed as ASCII ("7 uA/cm^2",
+    "near 40 uA/cm²"), a printed check that is a bare "True" with nothing saying what
+    is true, and the lesson's dashboard pointer given twice ("Share it" and "See it
+    as a dashboard").  Lesson 11 teaches ``nbblox serve``: it names itself more."""
+    shown = _shown_text(path)
+    ascii_units = [t for _, t in shown if "uA/cm" in t]
+    assert not ascii_units, f"write µA/cm², not uA/cm: {ascii_units}"
+    bare = [t for k, t in shown if k == "output" and t.split()[:1] in (["True"], ["False"])]
+    assert not bare, f"printed checks must say what they check: {bare}"
+    pointers = sum(t.count(f"nbblox serve lessons/{path.name}") for k, t in shown
+                   if k == "markdown")
+    assert pointers <= (3 if path.name.startswith("11_") else 1), pointers

@@ -1138,7 +1138,7 @@ function toolbarPart(w) {
     const waiting = edits + (unacked ? 1 : 0);
     const comps = [...view.nodes.values()].filter((n) => n.composite).length;
     status.textContent = `${view.nodes.size - comps} blox` + (comps ? ` · ${comps} composite${comps > 1 ? "s" : ""}` : "")
-      + ` · ${view.edges.size} connections` + (edits ? ` · saving ${edits}…` : "");
+      + ` · ${view.edges.size} connection${view.edges.size === 1 ? "" : "s"}` + (edits ? ` · saving ${edits}…` : "");
     status.classList.toggle("nbb-busy", waiting > 0);
   }
 

@@ -160,9 +160,6 @@ for sp in br.special_points:
 # - Excitability: a threshold separates decaying kicks from spikes.
 # - As the current grows, the fixed point loses stability at a Hopf bifurcation and a
 #   limit cycle (rhythmic firing) appears.
-#
-# **Share it:** `nbblox serve lessons/01_first_neuron_fhn.ipynb` turns this notebook into a
-# web dashboard (lesson 11).
 
 # %% [markdown]
 # **See it as a dashboard.** In a terminal: `nbblox serve lessons/01_first_neuron_fhn.ipynb`. On Binder (no second port), replace `/lab/tree/lessons/01_first_neuron_fhn.ipynb` in the address bar by `/panel-preview/render/lessons/01_first_neuron_fhn.ipynb`.

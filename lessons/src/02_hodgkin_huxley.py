@@ -28,7 +28,7 @@ hh
 
 # %% [markdown]
 # ## 2. A train of spikes
-# Inject $I = 10\ \mu A/cm^2$ for one second.
+# Inject $I = 10$ µA/cm² for one second.
 
 # %%
 sol = nb.simulate(hh, 1000.0, dt=0.01, params={"hh.I": 10.0})
@@ -62,7 +62,8 @@ assert nb.lessons.check("hh_rate_10", my_rate)
 win = (sol.t > 200) & (sol.t < 220)
 t = sol.t[win]
 curves = [hv.Curve((t, sol[f"hh.{g}"][win]), "time (ms)", "gate", label=g) for g in "mhn"]
-hv.Overlay(curves).opts(width=600, height=250, title="gating variables")
+hv.Overlay(curves).opts(width=600, height=250, title="gating variables (open fraction)",
+                         legend_position="right")
 
 # %% [markdown]
 # The currents follow from the states and the parameters:
@@ -73,8 +74,9 @@ P = {k: v for k, v in hh.params.items()}
 V, m, h, n = (sol[f"hh.{s}"][win] for s in "Vmhn")
 I_Na = P["g_Na"] * m**3 * h * (V - P["E_Na"])
 I_K = P["g_K"] * n**4 * (V - P["E_K"])
-(hv.Curve((t, I_Na), "time (ms)", "current (µA/cm²)", label="I_Na")
- * hv.Curve((t, I_K), "time (ms)", "current (µA/cm²)", label="I_K")).opts(width=600, height=250)
+(hv.Curve((t, I_Na), "time (ms)", "current (µA/cm²)", label="Na⁺ current")
+ * hv.Curve((t, I_K), "time (ms)", "current (µA/cm²)", label="K⁺ current")).opts(
+    width=600, height=250, title="ionic currents in one spike", legend_position="right")
 
 # %% [markdown]
 # **Question.** Which current is inward (negative) during the upstroke? Why does the
@@ -97,14 +99,14 @@ hv.Curve((currents, rates), "I (µA/cm²)", "rate (Hz)").opts(width=500,
 
 # %% tags=["nbval-check-output"]
 first = int(np.argmax(np.array(rates) > 0))
-print(f"first current that fires on this grid: {currents[first]:.0f} uA/cm^2; "
+print(f"first current that fires on this grid: {currents[first]:.0f} µA/cm²; "
       f"rate there above 40 Hz: {rates[first] > 40}")
 
 # %% [markdown]
 # The rate does not start from zero: the HH neuron jumps to about 50 Hz. This is the
 # signature of a *class II* neuron (a Hopf bifurcation, lesson 3).
 #
-# **Exercise 2.** Find the rheobase: the smallest current (to 0.1 uA/cm²) that gives
+# **Exercise 2.** Find the rheobase: the smallest current (to 0.1 µA/cm²) that gives
 # repetitive firing (at least 5 spikes in 300 ms, starting from rest).
 
 # %%
@@ -148,7 +150,7 @@ print("faster when warmer:", firing_rate(warm, "hh.V", 100) > firing_rate(cold, 
 # ## What you learned
 # - A spike is a race between fast sodium activation and slower inactivation and
 #   potassium activation.
-# - The HH neuron has a rheobase near 6 uA/cm² and starts firing at a high rate
+# - The HH neuron has a rheobase near 6 µA/cm² and starts firing at a high rate
 #   (class II excitability).
 # - Temperature speeds every gate up by a factor 3 per 10 °C.
 

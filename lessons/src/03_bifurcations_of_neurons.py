@@ -64,7 +64,7 @@ for sp in br_snic.special_points:
     print(f"{names[sp.kind]} ({sp.kind}) at I = {sp.param_value:.1f} µA/cm²")
 
 # %% [markdown]
-# A fold (LP) near 40 uA/cm²: the rest state collides with a saddle and disappears. The spike
+# A fold (LP) near 40 µA/cm²: the rest state collides with a saddle and disappears. The spike
 # trajectory runs along the former saddle-node's invariant circle, so its period is
 # infinite at onset: that is the SNIC and the zero-frequency onset.
 
@@ -133,7 +133,7 @@ print("swing of V in the last 500 ms: from rest", round(float(np.ptp(quiet["ml.V
 
 # %% [markdown]
 # ## 4. Explore the Hopf set yourself
-# Drag `ml.I` across 80–100 uA/cm²: the phase plane redraws its nullclines and fixed
+# Drag `ml.I` across 80–100 µA/cm²: the phase plane redraws its nullclines and fixed
 # point, the bifurcation view marks where you are on the branch. Click in the phase
 # plane to start a trajectory there: near the rest state it spirals in, from far away it
 # joins the spiking cycle.

@@ -76,11 +76,11 @@ etas = np.linspace(-1.0, 2.0, 61)
 qpop = nb.Population(nb.blox.QIF, n=etas.size, name="q", eta=etas)
 qsol = nb.simulate(qpop, 2000.0, dt=0.005, method="euler", record=["q.V"], stride=1000)
 rate_qif = np.bincount(qsol.spikes["index"], minlength=etas.size) / 2.0
-hv.Curve((etas, rate_qif), "eta", "rate (Hz)").opts(width=450, title="QIF f-I")
+hv.Curve((etas, rate_qif), "η (excitability)", "rate (Hz)").opts(width=450, title="QIF f-I")
 
 # %% tags=["nbval-check-output"]
 print(f"LIF fires from I = {currents[np.argmax(rate_lif > 0)]:.1f} nA,"
-      f" QIF from eta = {etas[np.argmax(rate_qif > 0)]:.2f}")
+      f" QIF from η = {etas[np.argmax(rate_qif > 0)]:.2f}")
 
 # %% [markdown]
 # The QIF rate grows like $\sqrt{\eta}$ from zero: a saddle-node onset (class I, lesson 3).
@@ -97,7 +97,8 @@ plots = []
 for name in patterns:
     cell = nb.blox.Izhikevich(name="iz", preset=name, I=10.0)
     s = nb.simulate(cell, 200.0, dt=0.05, method="euler")
-    plots.append(hv.Curve((s.t, s["iz.V"]), "time (ms)", "V (mV)").opts(title=name, width=300,
+    title = name.replace("_", " ")                      # "regular spiking", not the key
+    plots.append(hv.Curve((s.t, s["iz.V"]), "time (ms)", "V (mV)").opts(title=title, width=300,
                                                                         height=180))
 hv.Layout(plots).cols(3)
 
@@ -107,7 +108,9 @@ for name in patterns:
     s = nb.simulate(nb.blox.Izhikevich(name="iz", preset=name, I=10.0), 200.0, dt=0.05,
                     method="euler")
     counts[name] = len(s.spikes["time"])
-print(counts["chattering"] > counts["regular_spiking"], counts["fast_spiking"] > counts["regular_spiking"])
+more = {k: counts[k] > counts["regular_spiking"] for k in ("chattering", "fast_spiking")}
+print(f"more spikes than regular spiking: chattering {more['chattering']},"
+      f" fast spiking {more['fast_spiking']}")
 
 # %% [markdown]
 # **Question.** Regular spiking neurons *adapt*: their intervals lengthen. Which parameter

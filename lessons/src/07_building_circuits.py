@@ -95,7 +95,8 @@ print(builder.to_code())
 # %% tags=["nbval-check-output"]
 text = ring.to_json()
 again = nb.Circuit.from_json(text)
-print(again == ring, len(again.connections), "connections")
+print("loaded circuit equals the original:", again == ring, "|",
+      len(again.connections), "connections")
 
 # %% [markdown]
 # ## 5. A circuit as one block: composites
@@ -151,8 +152,8 @@ sol.plot(vars=["left.E.A", "right.E.A"])
 from nbblox.examples.columns import visual_stream
 brain4 = visual_stream()
 print(sorted(brain4.composites))
-print(nb.Circuit.from_json(brain4.to_json()) == brain4,
-      brain4.to_code().count("def make_"), "builder function for 4 columns")
+print("survives a JSON round trip:", nb.Circuit.from_json(brain4.to_json()) == brain4, "|",
+      brain4.to_code().count("def make_"), "builder function for 4 columns in its code")
 
 # %% [markdown]
 # ## What you learned

@@ -33,7 +33,7 @@ region_i = hv.Dimension("i", label="from region (index)")
 region_j = hv.Dimension("j", label="to region (index)")
 hv.Image(np.flipud(np.log1p(cx.weights)), bounds=(-0.5, -0.5, n - 0.5, n - 0.5),
          kdims=[region_j, region_i], vdims=["log(1 + weight)"]).opts(
-    width=380, height=320, colorbar=True, cmap="viridis", clabel="log(1 + weight)",
+    width=470, height=400, colorbar=True, cmap="viridis", clabel="log(1 + weight)",
     title="structural connectivity W[i, j]")
 
 # %% [markdown]
@@ -123,7 +123,7 @@ print(f"{pairs.size} pairs: correlations from {pairs.min():.2f} to {pairs.max():
 hv.Image(np.flipud(fc), bounds=(-0.5, -0.5, n - 0.5, n - 0.5),
          kdims=[hv.Dimension("j", label="region (index)"), hv.Dimension("i", label="region (index)")],
          vdims=["correlation"]).opts(
-    width=380, height=320, colorbar=True, cmap="RdBu_r", clim=(-1, 1), clabel="correlation",
+    width=470, height=400, colorbar=True, cmap="RdBu_r", clim=(-1, 1), clabel="correlation",
     title="FC: correlation of the BOLD signals")
 
 # %%
@@ -187,7 +187,7 @@ fc_d = nb.functional_connectivity(nb.bold(sol_d, tr=2000.0), discard=20000.0)
 delays = np.array([cn.delay for cn in delayed.connections
                    if not cn.src.endswith("_noise")])        # the tracts'
 (sol.plot(vars=rec[:1], width=440).relabel("no delays")
- + sol_d.plot(vars=rec[:1], width=440).relabel("5 mm/ms"))
+ + sol_d.plot(vars=rec[:1], width=440).relabel("with delays (5 mm/ms)"))
 
 # %% tags=["nbval-check-output"]
 print(f"{delays.size} delayed connections, median delay {np.median(delays):.1f} ms")

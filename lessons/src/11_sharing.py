@@ -86,7 +86,7 @@ assert nb.lessons.check("pair_file", my_file)
 # re-parses the equations through nbblox's whitelist and runs no code from the file.
 
 # %% tags=["nbval-check-output"]
-print(nb.Circuit.from_json(c.to_json()) == c)
+print("loaded circuit equals the original:", nb.Circuit.from_json(c.to_json()) == c)
 
 # %% [markdown]
 # ## What you learned

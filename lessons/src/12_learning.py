@@ -68,7 +68,8 @@ c.to_dict()["projections"][0]["plasticity"]
 # %%
 sol = nb.simulate(c, 500.0, dt=0.05, method="euler", record=[], record_weights=50.0)
 hist = sol.weight_history
-hv.Overlay([hv.Curve((hist["t"], hist["pre->post"][:, k]), "time (ms)", "w", label=f"pre {k}")
+hv.Overlay([hv.Curve((hist["t"], hist["pre->post"][:, k]), "time (ms)", "weight w",
+                     label=f"pre {k}")
             for k in range(5)]).opts(width=500, legend_position="right",
                                      title="weights under STDP")
 

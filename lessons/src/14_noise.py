@@ -45,16 +45,16 @@ run = nb.simulate(ou, 20000.0, dt=0.1, method="em", seed=1)
 x = run["ou.x"] - run["ou.x"].mean()
 lags = np.arange(0, 400)                       # in steps of 0.1 ms: 0-40 ms
 acf = np.array([np.mean(x[: x.size - k] * x[k:]) for k in lags]) / x.var()
-(hv.Curve((run.t[:5000], run["ou.x"][:5000]), "time (ms)", "x").opts(width=450, height=250,
-                                                                    title="OU noise, tau = 10 ms")
+(hv.Curve((run.t[:5000], run["ou.x"][:5000]), "time (ms)", "x · OU noise").opts(width=450, height=250,
+                                                                    title="OU noise, τ = 10 ms")
  + (hv.Curve((lags * 0.1, acf), "lag s (ms)", "autocorrelation", label="measured")
     * hv.Curve((lags * 0.1, np.exp(-lags * 0.1 / 10.0)), "lag s (ms)", "autocorrelation",
-               label="exp(-s/tau)").opts(line_dash="dashed", color="black")
+               label="exp(−s/τ)").opts(line_dash="dashed", color="black")
     ).opts(width=450, height=250, legend_position="top_right", title="autocorrelation"))
 
 # %% tags=["nbval-check-output"]
-print("standard deviation close to sigma = 1:", abs(run["ou.x"].std() - 1.0) < 0.1)
-print("correlation drops to 1/e near tau = 10 ms:", 8.0 < lags[np.argmax(acf < np.exp(-1))] * 0.1 < 12.0)
+print("standard deviation close to σ = 1:", abs(run["ou.x"].std() - 1.0) < 0.1)
+print("correlation drops to 1/e near τ = 10 ms:", 8.0 < lags[np.argmax(acf < np.exp(-1))] * 0.1 < 12.0)
 
 # %% [markdown]
 # **Question.** How would you measure $\tau$ from a recording of the input? And what
@@ -92,7 +92,7 @@ pop = nb.simulate(lifs, 5000.0, dt=0.05, method="em", seed=2, record=["lif[0].V"
 idx, t = pop.spikes["index"], pop.spikes["time"]
 show = idx < 50
 (hv.Scatter((t[show], idx[show]), "time (ms)", "neuron").opts(width=450, height=250, size=2,
-                                                              title="raster, mu = 15 mV, sigma = 5 mV")
+                                                              title="raster, μ = 15 mV, σ = 5 mV")
  + hv.Curve((pop.t[:5000], pop["lif[0].V"][:5000]), "time (ms)", "V (mV)").opts(
      width=450, height=250, title="one neuron's voltage"))
 
@@ -133,15 +133,15 @@ counts = np.bincount(many.spikes["index"][late], minlength=sigmas.size)
 levels = np.unique(sigmas)
 sim_rate = [counts[sigmas == s].mean() / 2.8 for s in levels]
 grid = np.linspace(0.5, 8.0, 60)
-(hv.Curve((grid, [siegert_rate(15.0, s) for s in grid]), "sigma (mV)", "rate (Hz)",
+(hv.Curve((grid, [siegert_rate(15.0, s) for s in grid]), "noise σ (mV)", "rate (Hz)",
           label="Siegert formula").opts(color="black")
- * hv.Scatter((levels, sim_rate), "sigma (mV)", "rate (Hz)", label="simulation").opts(
+ * hv.Scatter((levels, sim_rate), "noise σ (mV)", "rate (Hz)", label="simulation").opts(
      size=8, color="#D55E00")).opts(width=500, height=320, legend_position="top_left",
-                                    title="mu = 15 mV: fluctuation-driven firing")
+                                    title="μ = 15 mV: fluctuation-driven firing")
 
 # %% tags=["nbval-check-output"]
 theory = siegert_rate(15.0, 5.0)
-print(f"theory at sigma = 5 mV: {theory:.1f} Hz; simulation within 10 %:",
+print(f"theory at σ = 5 mV: {theory:.1f} Hz; simulation within 10 %:",
       abs(sim_rate[4] - theory) < 0.1 * theory)
 
 # %% [markdown]
@@ -189,13 +189,13 @@ for m in np.unique(mus):
     pooled = np.concatenate([np.diff(s) for s in trains])
     cv_sim.append(pooled.std() / pooled.mean())
 mgrid = np.linspace(14.0, 30.0, 40)
-(hv.Curve((mgrid, [lif_isi_cv(m, 3.0) for m in mgrid]), "mu (mV)", "CV of ISIs",
+(hv.Curve((mgrid, [lif_isi_cv(m, 3.0) for m in mgrid]), "mean input μ (mV)", "CV of ISIs",
           label="theory").opts(color="black")
- * hv.Scatter((np.unique(mus), cv_sim), "mu (mV)", "CV of ISIs", label="simulation").opts(
+ * hv.Scatter((np.unique(mus), cv_sim), "mean input μ (mV)", "CV of ISIs", label="simulation").opts(
      size=8, color="#D55E00")
  * hv.VLine(20.0).opts(color="gray", line_dash="dotted")).opts(
     width=500, height=320, legend_position="top_right", ylim=(0, 1.1),
-    title="sigma = 3 mV; threshold at 20 mV (dotted)")
+    title="σ = 3 mV; threshold at 20 mV (dotted)")
 
 # %% tags=["nbval-check-output"]
 print("irregular below threshold (CV > 0.6):", cv_sim[0] > 0.6,
@@ -222,8 +222,8 @@ window = fhn.t < 150.0
 traces = [hv.Curve((fhn.t[window], fhn[f"fhn[{k}].x"][window]), "time (ms)", "x").opts(
               width=450, height=200, title=f"D = {Ds[k]}: CV = {cv_fhn[k]:.2f}")
           for k in (0, 3, Ds.size - 1)]
-cv_plot = (hv.Curve((Ds, cv_fhn), "noise D", "CV of ISIs")
-           * hv.Scatter((Ds, cv_fhn), "noise D", "CV of ISIs").opts(size=7, color="#D55E00")
+cv_plot = (hv.Curve((Ds, cv_fhn), "noise strength D", "CV of ISIs")
+           * hv.Scatter((Ds, cv_fhn), "noise strength D", "CV of ISIs").opts(size=7, color="#D55E00")
            ).opts(hv.opts.Curve(color="#D55E00", line_width=2)).opts(
                logx=True, xlim=(0.015, 0.65), ylim=(0, None), xticks=[0.02, 0.05, 0.1, 0.2, 0.5],
                width=450, height=200,

@@ -54,8 +54,8 @@ train = pair(U=0.5, tau_D=800.0, tau_F=1.0, rate=40.0)
 sol = nb.simulate(train, 600.0, dt=0.1, method="euler")
 (hv.Curve((sol.t, sol["syn.g"]), "time (ms)", "g (EPSC)").opts(width=700, height=200,
                                                               title="postsynaptic conductance")
- + (hv.Curve((sol.t, sol["syn.x"]), "time (ms)", "value", label="x: resources")
-    * hv.Curve((sol.t, sol["syn.u"]), "time (ms)", "value", label="u: utilisation").opts(
+ + (hv.Curve((sol.t, sol["syn.x"]), "time (ms)", "fraction", label="x: resources")
+    * hv.Curve((sol.t, sol["syn.u"]), "time (ms)", "fraction", label="u: utilisation").opts(
         color="#D55E00")).opts(width=700, height=200, legend_position="right",
                                title="synaptic state")).cols(1)
 
@@ -102,14 +102,14 @@ RATES = (0.8, 130.0)   # a little beyond the rates swept: the end ticks (1 Hz, 1
 (hv.Curve((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(
      logx=True, xticks=TICKS, xlim=RATES, width=430, height=280, title="EPSC per spike")
  * hv.Scatter((rates, steady), "presynaptic rate (Hz)", "steady-state EPSC").opts(size=6)
- + hv.Curve((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
+ + hv.Curve((rates, steady * rates), "presynaptic rate (Hz)", "EPSC × rate").opts(
      logx=True, xticks=TICKS, xlim=RATES, width=430, height=280, color="#D55E00",
      title="transmitted per second")
- * hv.Scatter((rates, steady * rates), "presynaptic rate (Hz)", "EPSC x rate").opts(
+ * hv.Scatter((rates, steady * rates), "presynaptic rate (Hz)", "EPSC × rate").opts(
      size=6, color="#D55E00"))
 
 # %% tags=["nbval-check-output"]
-print("EPSC x rate grows less than 10 % from 50 to 100 Hz:",
+print("EPSC × rate grows less than 10 % from 50 to 100 Hz:",
       steady[-1] * 100.0 < 1.1 * steady[-3] * 50.0)
 
 # %% [markdown]

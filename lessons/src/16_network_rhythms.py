@@ -154,7 +154,7 @@ print("pooled CV in windows of", ", ".join(f"{w:.0f} ms: {c:.2f}" for w, c in
 # are exactly what the theory describes, independent and driven by white noise. Since the
 # window biases the CV, both must be measured in the *same* window; it need not be long:
 # 400 ms, observed from 100 to 400 ms like the network's first window above (each
-# network-second costs 5000 x 10 000 noise draws, about 1.5 s of CPU).
+# network-second costs 5000 × 10 000 noise draws, about 1.5 s of CPU).
 
 # %%
 free = nb.simulate(system, 400.0, dt=0.1, method="euler", seed=1, record=[],
@@ -309,7 +309,7 @@ def spectrum_at(D):
     return hv.Curve((sp.freqs, sp.power[sp.labels[0]]), "frequency (Hz)",
                     "power (Hz²/Hz)").opts(
         width=450, height=280, xlim=(0, 500), logy=True,
-        title=f"D = {D} ms: peak {freq[D]:.0f} Hz, chi = {runs[D].synchrony(1.0):.2f}")
+        title=f"D = {D} ms: peak {freq[D]:.0f} Hz, χ = {runs[D].synchrony(1.0):.2f}")
 
 
 grid = np.linspace(0.8, 4.2, 60)

@@ -14,7 +14,7 @@
 #    the populations inside.
 #
 # Real circuits repeat themselves: a cortical column is the same few populations wired
-# the same way, in every area. Instead of writing 2 populations x 4 connections for each
+# the same way, in every area. Instead of writing 2 populations × 4 connections for each
 # column, we build the column once, give it a front panel (ports, a few parameters) and
 # reuse it like a blox.
 #
@@ -136,7 +136,7 @@ assert nb.lessons.check("chain_connections", my_connections)
 
 # %% [markdown]
 # The links were resolved when you connected them: each link into the port `drive`
-# became one connection to E and one to I (weight 0.5 x 0.5 = 0.25):
+# became one connection to E and one to I (weight 0.5 × 0.5 = 0.25):
 
 # %%
 for c in chain.connections:

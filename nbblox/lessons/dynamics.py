@@ -91,18 +91,18 @@ TABLE = {
     "lif_noise_rate": Numeric(_lif_noise_rate, 1.0, "Hz",
         "Simulate many neurons (or one for long) with method='em' and count spikes "
         "after a short transient; divide by the number of neurons and the time.",
-        "Firing rate of the noisy LIF neuron at mu = 15 mV, sigma = 5 mV.",
+        "Firing rate of the noisy LIF neuron at μ = 15 mV, σ = 5 mV.",
         "Siegert formula (Ricciardi 1977; Brunel 2000, eq. 21)"),
     "lif_noise_cv": Numeric(_lif_noise_cv, 0.05, "",
         "Take the intervals between each neuron's successive spikes, pool them over "
         "neurons (they are alike) and divide their standard deviation by their mean.",
         "Coefficient of variation of the interspike intervals of the noisy LIF "
-        "(mu = 15 mV, sigma = 5 mV).",
+        "(μ = 15 mV, σ = 5 mV).",
         "first-passage theory of the LIF (Brunel 2000, appendix; Tuckwell 1988)"),
     "tm_paired_pulse_ratio": Numeric(_tm_paired_pulse_ratio, 0.01, "",
         "Send two spikes 50 ms apart (a 20 Hz train) and divide the second EPSC by "
         "the first.",
-        "Paired-pulse ratio of the depressing synapse (U = 0.5, tau_D = 800 ms) at 50 ms.",
+        "Paired-pulse ratio of the depressing synapse (U = 0.5, τ_D = 800 ms) at 50 ms.",
         "Tsodyks & Markram 1997; Markram, Wang & Tsodyks 1998"),
     "tm_best_rate": Numeric(_tm_best_rate, 1.5, "Hz",
         "Drive one synapse per rate (rate_sweep) for a few seconds and compare the "

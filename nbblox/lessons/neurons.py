@@ -123,7 +123,7 @@ TABLE = {
     "hh_rate_10": Numeric(_hh_rate_10, 2.0, "Hz",
         "Count spikes after the first 100 ms and divide by "
         "the time, or invert the mean interspike interval.",
-        "Firing rate of the HH neuron at I = 10 uA/cm^2."),
+        "Firing rate of the HH neuron at I = 10 µA/cm²."),
     "fhn_hopf_I_a05": Numeric(lambda: _fhn_hopf_at(0.5), 0.02, "",
         "Read the Hopf curve at fhn.a = 0.5, or continue "
         "in fhn.I with params={'fhn.a': 0.5}.",

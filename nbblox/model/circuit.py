@@ -486,8 +486,9 @@ class Circuit(Composable):
         pops = f", {len(self.populations)} populations" if self.populations else ""
         rules = f", {len(self.projections)} projections" if self.projections else ""
         comps = f", {len(self.composites)} composites" if self.composites else ""
+        n = len(self.connections)
         return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}{comps}, "
-                f"{len(self.connections)} connections{rules}>")
+                f"{n} connection{'' if n == 1 else 's'}{rules}>")
 
     def _repr_html_(self):
         # a notebook card: diagram, blox and types, connections, equations per type

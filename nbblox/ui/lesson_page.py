@@ -142,6 +142,8 @@ def _show(obj):
         return pn.panel(obj)
     if mod.startswith("nbblox.ui.builder") and callable(getattr(obj, "panel", None)):
         return obj.panel()            # the circuit builder (an anywidget: no HTML repr)
+    if mod.startswith("sympy") and callable(getattr(obj, "_repr_latex_", None)):
+        return _tex(obj._repr_latex_())
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS
@@ -152,6 +154,23 @@ def _show(obj):
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))
     return None                       # an object without a picture: nothing to look at
+
+
+def _tex(latex):
+    """A SymPy expression's TeX, typeset by MathJax like the Markdown cells.  Panel
+    picked SymPy's ``_repr_svg_``, which is None without a TeX installation: lesson 17's
+    ``equations()["E.A"]`` showed an empty box under "four connections:".
+
+    >>> print(_tex(r"$\\displaystyle \\frac{a}{b}$").object.strip())
+    <div class="math block">
+    $$\\frac{a}{b}$$
+    </div>
+    """
+    import panel as pn
+    body = latex.strip().strip("$").replace(r"\displaystyle", "").strip()
+    return pn.pane.HTML(markdown_html(f"$${body}$$"), sizing_mode="stretch_width",
+                        disable_math=False, css_classes=["nbblox-md"],
+                        styles={"font-size": f"{_FONT_PX}px"})
 
 
 def _text(text, error=False):
@@ -268,10 +287,25 @@ def exercise_box(name):
                              "padding": "4px 8px"})
 
 
+def _serve_hint(cell):
+    """Whether ``cell`` is the lessons' closing "**See it as a dashboard.** In a terminal:
+    nbblox serve ..." paragraph: on the served page it told the reader how to get the
+    page they were reading (every lesson's last lines).
+
+    >>> _serve_hint(("markdown", "**See it as a dashboard.** In a terminal: ..."))
+    True
+    >>> _serve_hint(("markdown", "## What you learned"))
+    False
+    """
+    kind, src = cell
+    return kind == "markdown" and src.lstrip().startswith("**See it as a dashboard.**")
+
+
 def lesson_app(path):
     """``(factory, title)``: the factory builds one session's page for notebook ``path``."""
     from pathlib import Path
     title, cells = _title(read_cells(path), Path(path).stem)
+    cells = [c for c in cells if not _serve_hint(c)]
     folder = str(Path(path).resolve().parent)
 
     def app():

@@ -25,6 +25,7 @@ import re
 import lab
 
 _SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,2}$")
+_KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")      # "regular_spiking", not "I_Na (mV)"
 
 
 def terse_labels(axes):
@@ -192,7 +193,8 @@ def lesson_problems(page, path):
     """Every check of a served lesson page, ``{check: offenders}`` (all empty: fine):
     raw TeX or an HTML entity in text nodes, the title not shown exactly once, a stray return value,
     numbers showing round-off, text introducing nothing, empty cell boxes, plots with an
-    unlabelled axis or a label longer than its axis, flat plots, anything wider than the page."""
+    unlabelled axis, an axis called "value" or a label longer than its axis, flat plots, titles that are code keys,
+    units typed in ASCII, anything wider than the page."""
     title = notebook_title(path)
     shown = headings_with(page, title)
     axes = lab.axis_labels(page)
@@ -209,7 +211,14 @@ def lesson_problems(page, path):
             "blank menus": blank_menus(page),
             "empty area under an explorer's plot": explorer_gaps(page),
             "unlabelled axes": [a for a in axes if not a["label"].strip()],
+            # "value": says nothing (lesson 15's synaptic state, issue 16's HH plot)
+            "axes called 'value'": [a for a in axes if a["label"].strip().lower() == "value"],
             "axis labels longer than their axis": lab.long_axis_labels(page),
             # a plot whose title and axes took its height (lesson 12's patterns: 40 px)
             "flat plots": [f for f in lab.plot_frames(page) if f["height"] < 80],
+            # a dictionary key as a title ("regular_spiking": lesson 4's Izhikevich panels)
+            "titles that are code keys": sorted({a["title"] for a in axes
+                                                 if _KEY.match(a["title"].strip())}),
+            # units typed in ASCII ("7 uA/cm^2", "near 40 uA/cm²"): µA/cm² on a page
+            "ASCII units": re.findall(r".{0,30}\buA/cm.{0,3}", text),
             "wider than the page": wider_than_page(page)}

@@ -76,10 +76,11 @@ def test_builder_esm_runs_under_panel_serve(tmp_path):
         status = ""
         for _ in range(100):                # Playwright's CSS pierces Panel's shadow roots
             status = page.locator(".nbb-status").text_content()
-            if "1 connections" in status and "saving" not in status:
+            if "1 connection" in status and "saving" not in status:
                 break
             page.wait_for_timeout(200)
-        assert "2 blox" in status and "1 connections" in status and "saving" not in status, status
+        assert "2 blox" in status and "1 connection" in status and "saving" not in status, status
+        assert "1 connections" not in status, status      # the count agrees with its noun
         lab.screenshot(page, "builder_panel_serve")
         fails = [ln for ln in page.ux_logs if ln.startswith("[requestfailed]")]
         errors = [ln for ln in page.ux_logs if ln.startswith("[pageerror]")]

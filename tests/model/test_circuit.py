@@ -90,3 +90,12 @@ def test_from_graph_uses_node_blox_and_edge_attributes():
     bad.add_node(1)
     with pytest.raises(CircuitError, match="not a Blox"):
         nb.Circuit.from_graph(bad)
+
+
+def test_repr_counts_agree_with_their_nouns():
+    """'1 connection', not '1 connections' (seen in the builder and the circuit card)."""
+    a, b = wc("a"), wc("b")
+    c = nb.Circuit([a, b]).connect(a, b, weight=1.5)
+    assert repr(c).endswith("2 blox, 1 connection>"), repr(c)
+    c.connect(b, a, weight=1.0)
+    assert repr(c).endswith("2 blox, 2 connections>"), repr(c)

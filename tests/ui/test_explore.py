@@ -346,6 +346,14 @@ def test_status_of_a_neural_mass_reports_activity_not_spikes():
     assert "spikes" not in ex.status() and "wc.E from" in ex.status()
 
 
+def test_status_counts_agree_with_their_noun(monkeypatch):
+    """The cycles gallery (Morris-Lecar at rest after one spike) said "1 spikes"."""
+    ex = nb.explore(nb.blox.FitzHughNagumo(name="fhn"), t_end=50.0)
+    for n, says in [(1, "1 spike ("), (0, "0 spikes ("), (3, "3 spikes (")]:
+        monkeypatch.setattr(ex, "spike_count", lambda n=n: n)
+        assert ex.status().startswith(says), ex.status()
+
+
 def test_set_takes_selectors_and_promoted_parameters_without_recompiling(ex):
     kernel = ex.system._k.run_rk4
     sigs = len(kernel.signatures)
@@ -367,7 +375,7 @@ def test_sliders_are_grouped_by_composite_with_its_promoted_parameter_first():
     card = ex.controls.groups.objects[1]
     card.collapsed = False                                     # folded cards fill when opened
     first = card.objects[0].objects[0]
-    assert first.tags == ["r1.tau"] and first.name.startswith("tau (ms)") and first.name.endswith(" · all 2")
+    assert first.tags == ["r1.tau"] and first.name.startswith("tau (ms)") and first.name.endswith(" · sets both")
     assert [w.objects[0].tags[0] for w in card.objects[1:4]] == ["r1.E.a", "r1.E.theta", "r1.E.r"]
     first.value = 6.0                                          # one slider, both populations
     assert ex.params["r1.E.tau"] == ex.params["r1.I.tau"] == 6.0

@@ -116,3 +116,22 @@ def test_printed_text_is_readable_on_a_projector():
     (out,) = run_cell("print('V = -1.199')", {})
     size = float(out.object.split("font-size:")[1].split("px")[0])
     assert size >= 13
+
+
+def test_a_sympy_expression_is_typeset_not_an_empty_box():
+    """Lesson 17 ends a cell with ``nb.compile(col).equations()["E.A"]``: Panel chose
+    SymPy's ``_repr_svg_`` (None without a TeX installation) and the page showed an
+    empty box.  It is now TeX for MathJax, like the Markdown cells' maths."""
+    (eq,) = run_cell("import sympy as sp\nsp.Symbol('E.A') / sp.Symbol('tau')", {})
+    assert isinstance(eq, pn.pane.HTML) and eq.disable_math is False
+    assert r"$$\frac{E.A}{\tau}$$" in eq.object and "displaystyle" not in eq.object
+
+
+def test_the_page_does_not_tell_its_reader_how_to_serve_it(tmp_path):
+    """Every lesson ends "**See it as a dashboard.** In a terminal: nbblox serve ...":
+    useful in JupyterLab, on the served page itself it pointed at the page being read."""
+    texts_ = _page_texts(tmp_path, [
+        ("markdown", "# Lesson\n## What you learned\n- things"),
+        ("markdown", "**See it as a dashboard.** In a terminal: `nbblox serve lesson.ipynb`.")])
+    assert any("What you learned" in t for t in texts_)
+    assert not [t for t in texts_ if "See it as a dashboard" in t or "nbblox serve" in t]

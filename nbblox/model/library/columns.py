@@ -88,7 +88,7 @@ def WilsonCowanColumn(name="column", *, c1=16.0, c2=12.0, c3=15.0, c4=3.0, P=1.2
     >>> brain = nb.Circuit([col.copy("left"), col.copy("right")], name="brain")
     >>> brain.connect("left", "right", weight=0.5)   # left's port E -> right's port I_syn
     ... # doctest: +ELLIPSIS
-    <Circuit 'brain': 0 blox, 2 composites, 1 connections>
+    <Circuit 'brain': 0 blox, 2 composites, 1 connection>
     >>> s = nb.compile(brain)
     >>> s.params["right.tau"] = 5.0                  # the promoted parameter
     >>> s.params["right.I.tau"], s.params.match("**.theta")

@@ -104,7 +104,7 @@ def to_svg(circuit, positions, margin=40.0):
     >>> import nbblox as nb
     >>> c = nb.Circuit([nb.blox.WilsonCowan(name="a"), nb.blox.WilsonCowan(name="b")])
     >>> c.connect("a", "b", weight=1.5)
-    <Circuit 'circuit': 2 blox, 1 connections>
+    <Circuit 'circuit': 2 blox, 1 connection>
     >>> svg = to_svg(c, {"a": (0, 0), "b": (200, 0)})
     >>> svg.startswith("<svg") and ">a<" in svg and "1.5" in svg
     True

@@ -300,7 +300,8 @@ class CircuitBuilder(anywidget.AnyWidget):
         self._ack(msg)
         self._model.reset(circuit, positions)
         self._model.message(f"opened {msg.get('filename') or 'circuit'}: {len(circuit)} blox, "
-                            f"{len(circuit.connections)} connections")
+                            f"{len(circuit.connections)} connection"
+                            f"{'' if len(circuit.connections) == 1 else 's'}")
 
     # -- simulate ----------------------------------------------------------------------
     @property

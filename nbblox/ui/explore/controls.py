@@ -101,7 +101,9 @@ class Controls:
             targets = self.ex.system.params.match(name)   # a promoted parameter: several
             v, n_targets = self.ex.params[targets[0]], len(targets)
         lo, hi = min(lo, v), max(hi, v)
-        title = slider_label(name, info) + (f" · all {n_targets}" if n_targets > 1 else "")
+        # a promoted parameter sets several: "· sets both" read better than "· all 2"
+        many = "" if n_targets < 2 else " · sets both" if n_targets == 2 else f" · sets all {n_targets}"
+        title = slider_label(name, info) + many
         s = pn.widgets.FloatSlider(**widget_kw(label(title), start=lo, end=hi,
                                          step=info.slider_step, value=v, width=250,
                                          css_classes=["nbblox-slider"], tags=[name],

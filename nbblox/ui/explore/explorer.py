@@ -361,12 +361,15 @@ class Explorer(RunQueue):
             kind = self.system.circuit[v.rsplit(".", 1)[0].split("[", 1)[0]].type.kind
         except (KeyError, AttributeError, ValueError):
             kind = "neuron"
+        def spikes():                                        # "1 spike", not "1 spikes"
+            n = self.spike_count()
+            return f"{n} spike" + ("" if n == 1 else "s")
         if self._events or len(self.last.spikes["time"]):
-            what = f"{self.spike_count()} spikes"          # the model's own spike events
+            what = spikes()                                  # the model's own spike events
         elif kind == "neuron":
             from ...viz.units import pretty_unit
             unit = pretty_unit(self._units.get(v) or "")
-            what = (f"{self.spike_count()} spikes ({v} crossing {self.spike_threshold:g}"
+            what = (f"{spikes()} ({v} crossing {self.spike_threshold:g}"
                     + (f" {unit})" if unit else ")"))
         else:  # a neural mass has no spikes: say where the activity went
             a = self.last[v]
