@@ -193,3 +193,25 @@ def test_wait_in_the_same_cell_starts_the_deferred_cycles(ml_sys):
 
     done, cycles, pending = asyncio.run(cell())
     assert done and cycles is not None and not pending
+
+
+def test_in_a_script_the_worker_never_draws(ml_sys, monkeypatch):
+    """With no kernel loop or served document, the cycles are handed over on the
+    caller's thread (wait() or the next update), never drawn from the worker:
+    a render on the caller's thread iterated the DynamicMap's cache while the
+    worker's Pipe added to it ("dictionary keys changed during iteration",
+    tests/ui/test_explore_cursor.py's fixture, session 31)."""
+    sent_from = []
+    real_send = hv.streams.Pipe.send
+
+    def send(pipe, data):
+        sent_from.append(threading.current_thread() is threading.main_thread())
+        return real_send(pipe, data)
+
+    monkeypatch.setattr(hv.streams.Pipe, "send", send)
+    ex = _explorer(ml_sys)
+    bv = ex.bifurcation
+    assert bv.worker.wait(120)             # the branch is computed ...
+    assert bv.pending and bv.cycles is None  # ... but not drawn by the worker
+    assert bv.wait(120) and bv.cycles is not None, bv.message
+    assert sent_from and all(sent_from), sent_from

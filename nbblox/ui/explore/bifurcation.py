@@ -172,6 +172,7 @@ class BifurcationView:
 
     def update(self, sol):
         """Recompute (if needed) and move the cursor for a run."""
+        self._apply_ready()     # cycles that arrived with nothing to hand them to
         self.send(self.prepare(sol))
 
     def _continue_cycles(self, hopf):
@@ -191,8 +192,10 @@ class BifurcationView:
             doc.add_next_tick_callback(self._apply_ready)
         elif loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._apply_ready)
-        else:           # a script or a test: nothing owns the plot
-            self._apply_ready()
+        # else a script or a test: nothing owns the plot, and drawing from this thread
+        # raced a render on the caller's (HoloViews iterates the DynamicMap's cache
+        # while the Pipe adds to it: "dictionary keys changed during iteration");
+        # the caller's next update() or wait() shows the branch
 
     def _apply_ready(self):
         with self._ready_lock:
