@@ -7,9 +7,10 @@ this one prints the same expressions the way a textbook writes them:
   shown as that quotient, with the signs of the textbook: Hodgkin--Huxley's
   ``1/exprel(-(V + 40)/10)`` reads ``(V + 40) / (10 (1 - e^{-(V + 40)/10}))``.
   ``exprel1`` and ``expreln`` (its derivatives, in Jacobians) likewise;
-* an exponent ``-V/10 - 4`` is shown factored, ``-(V + 40)/10``;
+* an exponent ``-V/10 - 4`` is shown factored, ``-(V + 40)/10``, with a slash;
 * ``sqrt(2)*sqrt(1/tau)`` (SymPy's form of ``sqrt(2/tau)`` for a real ``tau``)
-  is shown as one root, ``\\sqrt{2/\\tau}``, and a lone ``sqrt(1/tau)`` as
+  is shown as one root, ``\\sqrt{2/\\tau}`` (a slash: the MathML of KaTeX did not
+  stretch a root over a fraction), and a lone ``sqrt(1/tau)`` as
   ``1/\\sqrt{\\tau}``;
 * white noise ``xi`` is ``\\xi(t)``, last in its product and its terms last
   in a sum (the Ornstein--Uhlenbeck drift, then its noise);
@@ -17,7 +18,8 @@ this one prints the same expressions the way a textbook writes them:
   circuit) is one symbol: the path upright, then the name as a blox's own
   equations print it (``\\mathrm{col2{.}E}{.}\\tau``).  MathJax set a bare ``.``
   between letters as punctuation, "E. A"; in braces, ``{.}``, it is an
-  ordinary symbol (KaTeX and MathJax alike).
+  ordinary symbol (KaTeX and MathJax alike); factors of a product with such
+  names are set apart by a thin space.
 
 Only printing changes: expressions, kernels and analysis keep ``exprel``.  Roots
 are merged and ``sqrt(1/tau)`` is shown as ``1/sqrt(tau)`` as for positive
@@ -45,12 +47,12 @@ def latex(expr):
     >>> import sympy as sp
     >>> from nbblox.model.symbolic import exprel
     >>> V, tau, sigma, xi = sp.symbols("V tau sigma xi", real=True)
-    >>> latex(1 / exprel(-(V + 40) / 10))
-    '\\\\frac{V + 40}{10 \\\\left(1 - e^{- \\\\frac{V + 40}{10}}\\\\right)}'
-    >>> latex(sigma * sp.sqrt(2 / tau) * xi)
-    '\\\\sigma \\\\sqrt{\\\\frac{2}{\\\\tau}}\\\\, \\\\xi(t)'
-    >>> latex(sp.Symbol("col2.E.tau") / tau)
-    '\\\\frac{{\\\\mathrm{col2{.}E}{.}\\\\tau}}{\\\\tau}'
+    >>> print(latex(1 / exprel(-(V + 40) / 10)))
+    \\frac{V + 40}{10 \\left(1 - e^{- (V + 40)/10}\\right)}
+    >>> print(latex(sigma * sp.sqrt(2 / tau) * xi))
+    \\sigma \\sqrt{2 / \\tau}\\, \\xi(t)
+    >>> print(latex(sp.Symbol("col2.E.tau") / tau))
+    \\frac{{\\mathrm{col2{.}E}{.}\\tau}}{\\tau}
     """
     return _Printer().doprint(_display_form(expr))
 
@@ -139,7 +141,7 @@ class _Printer(LatexPrinter):
 
     # -- exponents, factored ----------------------------------------------------------
     def _factored(self, e):
-        """``-(V + 40)/10`` for ``-V/10 - 4``; None when nothing is to be gained."""
+        """``-(V + 40)/10`` for the exponent ``-V/10 - 4``; None when nothing is gained."""
         if not e.is_Add:
             return None
         sign = ""
@@ -149,8 +151,12 @@ class _Printer(LatexPrinter):
         if coeff.q == 1:             # no common denominator to show
             return None
         inner = self._print(rest)
-        num = inner if coeff.p == 1 else r"%s \left(%s\right)" % (coeff.p, inner)
-        return r"%s\frac{%s}{%d}" % (sign, num, coeff.q)
+        # a slash, as in print: a fraction inside a superscript is too small to read
+        tall = "\\frac" in inner or "\\left" in inner      # else plain parentheses, no stretching
+        num = ((r"\left(%s\right)" if tall else "(%s)") % inner) if rest.is_Add else inner
+        if coeff.p != 1:
+            num = r"%d %s" % (coeff.p, num)
+        return r"%s%s/%d" % (sign, num, coeff.q)
 
     def _print_ExpBase(self, expr, exp=None):
         arg = self._factored(expr.args[0])
@@ -173,6 +179,22 @@ class _Printer(LatexPrinter):
 
     # -- products: roots merged, noise last -------------------------------------------
     def _print_Mul(self, expr):
+        if isinstance(expr, sp.Mul) and any(_dotted(a) for a in expr.args):
+            # a thin space between factors: "E.A E.r", not "E.AE.r"
+            return self._with(mul_symbol_latex=r" \, ")(self._print_product, expr)
+        return self._print_product(expr)
+
+    def _with(self, **settings):
+        def call(f, *args):
+            old = {k: self._settings[k] for k in settings}
+            self._settings.update(settings)
+            try:
+                return f(*args)
+            finally:
+                self._settings.update(old)
+        return call
+
+    def _print_product(self, expr):
         if not isinstance(expr, sp.Mul):
             return super()._print_Mul(expr)
         noise, roots, rest = [], [], []
@@ -197,7 +219,9 @@ class _Printer(LatexPrinter):
             tex = self._print(others)
             parts.append(r"\left(%s\right)" % tex if others.is_Add else tex)
         if radicand is not None:
-            parts.append(r"\sqrt{%s}" % self._print(radicand))
+            # 2/tau, not a fraction: a radical over a fraction did not stretch in the
+            # browsers' MathML (KaTeX in served pages): the root looked like a power
+            parts.append(r"\sqrt{%s}" % self._with(fold_short_frac=True)(self._print, radicand))
         tex = " ".join(parts)
         if noise:
             tex += (r"\, " if tex and tex != "-" else " " if tex else "") \
@@ -216,6 +240,11 @@ class _Printer(LatexPrinter):
         x = self.parenthesize(expr.args[1], PRECEDENCE["Mul"])
         tex = r"\int_{0}^{1} s^{%s} e^{%s s}\, ds" % (k, x)
         return r"\left(%s\right)^{%s}" % (tex, exp) if exp else tex
+
+
+def _dotted(e):
+    base = e.base if e.is_Pow else e
+    return isinstance(base, sp.Symbol) and "." in base.name
 
 
 def _reciprocal(base):

@@ -29,9 +29,11 @@ def test_hodgkin_huxley_rates_show_the_quotient_not_exprel():
     0.01 (V + 55) / (1 - exp(-0.1 (V + 55))).  SymPy printed
     \\frac{1}{\\operatorname{exprel}{\\left(- \\frac{V}{10} - 4 \\right)}}."""
     rows = _rows(nb.blox.HodgkinHuxley)
-    assert rows[r"\alpha_{m}"] == r"\frac{V + 40}{10 \left(1 - e^{- \frac{V + 40}{10}}\right)}"
-    assert rows[r"\alpha_{n}"] == r"\frac{0.01 \left(V + 55\right)}{1 - e^{- \frac{V + 55}{10}}}"
-    assert rows[r"\beta_{m}"] == r"4 e^{- \frac{V + 65}{18}}"          # was -V/18 - 65/18
+    assert rows[r"\alpha_{m}"] == r"\frac{V + 40}{10 \left(1 - e^{- (V + 40)/10}\right)}"
+    assert rows[r"\alpha_{n}"] == r"\frac{0.01 \left(V + 55\right)}{1 - e^{- (V + 55)/10}}"
+    # exponents factored, with a slash (a fraction in a superscript is too small to read)
+    assert rows[r"\beta_{m}"] == r"4 e^{- (V + 65)/18}"          # was -V/18 - 65/18
+    assert rows[r"\phi"] == r"3^{(T - 6.3)/10}"
     assert "exprel" not in latex_equations(nb.blox.HodgkinHuxley)
     assert "exprel" not in latex_equations(nb.blox.WangBuzsaki)
 
@@ -61,9 +63,11 @@ def test_exprel1_is_shown_as_its_closed_form_and_equals_the_kernels():
 
 def test_ornstein_uhlenbeck_noise_reads_as_in_the_paper():
     """Uhlenbeck & Ornstein (1930); lesson 14 writes dx/dt = (mu - x)/tau + sigma
-    sqrt(2/tau) xi(t).  SymPy printed \\sqrt{2} \\sigma \\xi \\sqrt{\\frac{1}{\\tau}} first."""
+    sqrt(2/tau) xi(t).  SymPy printed \\sqrt{2} \\sigma \\xi \\sqrt{\\frac{1}{\\tau}} first, and
+    the served page (KaTeX's MathML in Chromium) did not stretch the root over the
+    fraction: it looked like a power.  2/tau under the root is one line high."""
     assert _rows(nb.blox.OUNoise) == {
-        r"\frac{dx}{dt}": r"\frac{\mu - x}{\tau} + \sigma \sqrt{\frac{2}{\tau}}\, \xi(t)"}
+        r"\frac{dx}{dt}": r"\frac{\mu - x}{\tau} + \sigma \sqrt{2 / \tau}\, \xi(t)"}
 
 
 def test_square_roots_and_noise_in_other_products():
@@ -97,6 +101,8 @@ def test_a_circuits_equations_print_dotted_names_as_symbols():
     assert tex.startswith(r"$\displaystyle \frac{- {\mathrm{E}{.}A}")
     assert r"{\mathrm{I}{.}A}" in tex and r"{\mathrm{E}{.}\theta}" in tex
     assert "E.A" not in tex and "E.theta" not in tex
+    # a product of two such names keeps them apart (MathJax drew "E.AE.r")
+    assert r"{\mathrm{E}{.}A} \, {\mathrm{E}{.}r}" in tex
     # the expression itself keeps its plain symbols (Jacobians differentiate by name)
     assert sp.Symbol("E.A", real=True) in eq.free_symbols
 
