@@ -19,7 +19,7 @@ this one prints the same expressions the way a textbook writes them:
   equations print it (``\\mathrm{col2{.}E}{.}\\tau``).  MathJax set a bare ``.``
   between letters as punctuation, "E. A"; in braces, ``{.}``, it is an
   ordinary symbol (KaTeX and MathJax alike); factors of a product with such
-  names are set apart by a thin space.
+  names are set apart by a centred dot.
 
 Only printing changes: expressions, kernels and analysis keep ``exprel``.  Roots
 are merged and ``sqrt(1/tau)`` is shown as ``1/sqrt(tau)`` as for positive
@@ -180,8 +180,9 @@ class _Printer(LatexPrinter):
     # -- products: roots merged, noise last -------------------------------------------
     def _print_Mul(self, expr):
         if isinstance(expr, sp.Mul) and any(_dotted(a) for a in expr.args):
-            # a thin space between factors: "E.A E.r", not "E.AE.r"
-            return self._with(mul_symbol_latex=r" \, ")(self._print_product, expr)
+            # a dot between factors: "E.A · E.r", not "E.AE.r" (a thin space was too thin
+            # to see in KaTeX's MathML)
+            return self._with(mul_symbol_latex=r" \cdot ")(self._print_product, expr)
         return self._print_product(expr)
 
     def _with(self, **settings):

@@ -102,7 +102,7 @@ def test_a_circuits_equations_print_dotted_names_as_symbols():
     assert r"{\mathrm{I}{.}A}" in tex and r"{\mathrm{E}{.}\theta}" in tex
     assert "E.A" not in tex and "E.theta" not in tex
     # a product of two such names keeps them apart (MathJax drew "E.AE.r")
-    assert r"{\mathrm{E}{.}A} \, {\mathrm{E}{.}r}" in tex
+    assert r"{\mathrm{E}{.}A} \cdot {\mathrm{E}{.}r}" in tex
     # the expression itself keeps its plain symbols (Jacobians differentiate by name)
     assert sp.Symbol("E.A", real=True) in eq.free_symbols
 
