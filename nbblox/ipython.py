@@ -5,6 +5,8 @@
 * nbblox's own errors are shown compactly: the message and the user's line
   that raised it, instead of 6-9 frames of nbblox internals.  The full
   traceback is one step away (``%tb``, or ``nb.ipython.verbose_errors()``).
+* SymPy expressions (``System.equations()``) are typeset like a blox's own
+  equations (:mod:`nbblox.model.texprint`: ``E.A`` one symbol, no ``exprel``).
 
 Only nbblox's exceptions (:class:`~nbblox.exceptions.NbbloxError`) are
 shortened: their messages already name the blox, parameter or equation line.
@@ -109,7 +111,23 @@ def on_import():
     from .exceptions import NbbloxError
     from .notebook import install_display_hook
     install_display_hook(ip)
+    _sympy_latex(ip)
     # keep a user's own handler for other exceptions: only add ours when none is set
     if not ip.custom_exceptions:
         ip.set_custom_exc((NbbloxError,), _handler)
 
+
+
+def _sympy_latex(ip):
+    """SymPy objects in this notebook print through :func:`nbblox.model.texprint.latex`
+    (a dotted name ``E.A`` as one symbol, ``exprel`` as its quotient), as served lessons
+    show them.  Registered by module and class name: SymPy is not imported for it, and a
+    user's ``sympy.init_printing`` (registered for subclasses) still wins."""
+    fmt = ip.display_formatter.formatters.get("text/latex")
+    if fmt is not None:
+        fmt.for_type_by_name("sympy.printing.defaults", "Printable", _sympy_tex)
+
+
+def _sympy_tex(obj):
+    from .model.texprint import display_latex
+    return display_latex(obj)

@@ -4,7 +4,8 @@
   Panel from the Jupyter server (no CDN address left in any loader, a few kB of
   loader instead of megabytes of inlined JavaScript);
 * an nbblox error is shown as its message and the user's line, with the full
-  traceback one ``%tb`` away; other errors keep IPython's full traceback.
+  traceback one ``%tb`` away; other errors keep IPython's full traceback;
+* SymPy expressions are typeset by nbblox's printer (dotted names as one symbol).
 
 One kernel serves every check (a kernel start costs seconds).
 """
@@ -73,6 +74,14 @@ def test_nbblox_errors_are_compact_with_the_full_traceback_one_step_away(kernel)
     text = "\n".join(ln for m in full if m["header"]["msg_type"] == "error"
                      for ln in m["content"]["traceback"])
     assert "nbblox/model/blox.py" in text            # the full traceback, on request
+
+
+def test_sympy_expressions_are_typeset_by_nbbloxs_printer(kernel):
+    """Lesson 17's ``nb.compile(col).equations()["E.A"]`` in JupyterLab: MathJax set
+    SymPy's "E.A" as "E. A"; nbblox registers its printer for SymPy objects (issue 16)."""
+    outs = run(kernel, "import nbblox as nb, sympy as sp\nsp.Symbol('E.A') / sp.Symbol('tau')")
+    (data,) = [m["content"]["data"] for m in outs if "data" in m["content"]]
+    assert data["text/latex"] == r"$\displaystyle \frac{{\mathrm{E}{.}A}}{\tau}$"
 
 
 def test_other_errors_keep_ipythons_traceback(kernel):

@@ -447,13 +447,14 @@ class BloxType:
 
 
 def latex_equations(btype):
-    """LaTeX (``align*``) of a blox type's equations."""
-    import sympy as sp
+    """LaTeX (``aligned``) of a blox type's equations, printed as a textbook writes
+    them (:func:`nbblox.model.texprint.latex`: ``exprel`` as its quotient, noise last)."""
+    from .texprint import latex, symbol_latex
     rows = []
     for name, expr in btype.eqs.aux.items():
-        rows.append(f"{sp.latex(sp.Symbol(name))} &= {sp.latex(expr)}")
+        rows.append(f"{symbol_latex(name)} &= {latex(expr)}")
     for s, expr in btype.eqs.rhs.items():
-        rows.append(rf"\frac{{d{sp.latex(sp.Symbol(s))}}}{{dt}} &= {sp.latex(expr)}")
+        rows.append(rf"\frac{{d{symbol_latex(s)}}}{{dt}} &= {latex(expr)}")
     return "$$\\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
 
 

@@ -163,7 +163,7 @@ def circuit_diagram(circuit, width=360, height=300):
 
 #: modules whose code decides a type's LaTeX (a change invalidates the disk cache)
 _LATEX_CODE = ("model/blox.py", "model/equations.py", "model/expression.py",
-               "model/symbolic.py", "model/functions.py")
+               "model/symbolic.py", "model/functions.py", "model/texprint.py")
 
 
 def type_latex(btype):

@@ -143,7 +143,8 @@ def _show(obj):
     if mod.startswith("nbblox.ui.builder") and callable(getattr(obj, "panel", None)):
         return obj.panel()            # the circuit builder (an anywidget: no HTML repr)
     if mod.startswith("sympy") and callable(getattr(obj, "_repr_latex_", None)):
-        return _tex(obj._repr_latex_())
+        from ..model.texprint import display_latex     # a notebook shows the same TeX
+        return _tex(display_latex(obj))
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS

@@ -121,10 +121,11 @@ def test_printed_text_is_readable_on_a_projector():
 def test_a_sympy_expression_is_typeset_not_an_empty_box():
     """Lesson 17 ends a cell with ``nb.compile(col).equations()["E.A"]``: Panel chose
     SymPy's ``_repr_svg_`` (None without a TeX installation) and the page showed an
-    empty box.  It is now TeX for MathJax, like the Markdown cells' maths."""
+    empty box.  It is now TeX for MathJax, like the Markdown cells' maths, printed by
+    nbblox's printer: MathJax set SymPy's "E.A" as "E. A" (a dotted name is one symbol)."""
     (eq,) = run_cell("import sympy as sp\nsp.Symbol('E.A') / sp.Symbol('tau')", {})
     assert isinstance(eq, pn.pane.HTML) and eq.disable_math is False
-    assert r"$$\frac{E.A}{\tau}$$" in eq.object and "displaystyle" not in eq.object
+    assert r"$$\frac{{\mathrm{E}{.}A}}{\tau}$$" in eq.object and "displaystyle" not in eq.object
 
 
 def test_the_page_does_not_tell_its_reader_how_to_serve_it(tmp_path):
