@@ -24,6 +24,7 @@ import weakref
 
 import numpy as np
 
+from ..._text import counted
 from ...compile.system import as_system
 from ...exceptions import NbbloxError, ParameterError, SimulationError, suggest
 from ...limits import SERVED_MEMORY_MB
@@ -438,4 +439,4 @@ class Explorer(RunQueue):
 
     def __repr__(self):
         return (f"<Explorer of {self.system!r}: vars={self.vars}, views={list(self.views)}, "
-                f"{self.n_runs} runs>")
+                f"{counted(self.n_runs, 'run')}>")
