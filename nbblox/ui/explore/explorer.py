@@ -363,8 +363,7 @@ class Explorer(RunQueue):
         except (KeyError, AttributeError, ValueError):
             kind = "neuron"
         def spikes():                                        # "1 spike", not "1 spikes"
-            n = self.spike_count()
-            return f"{n} spike" + ("" if n == 1 else "s")
+            return counted(self.spike_count(), "spike")
         if self._events or len(self.last.spikes["time"]):
             what = spikes()                                  # the model's own spike events
         elif kind == "neuron":
