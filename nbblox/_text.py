@@ -1,12 +1,13 @@
-"""Plain-string escaping shared by every layer that shows model text
-(a dependency-free leaf, like exceptions.py): Markdown that shows text
-verbatim, and titles in which Bokeh cannot find TeX.  The HTML side and
-the reasons live in :mod:`nbblox.ui.text`."""
+"""Plain strings shared by every layer that shows text (a dependency-free
+leaf, like exceptions.py): Markdown that shows text verbatim, titles in
+which Bokeh cannot find TeX, counts with the noun in the right number, and
+the words a person reads for a type name.  The HTML side and the reasons
+live in :mod:`nbblox.ui.text`."""
 from __future__ import annotations
 
 import re
 
-__all__ = ["markdown_literal", "tex_free"]
+__all__ = ["markdown_literal", "tex_free", "counted", "words", "capital"]
 
 # characters that can start Markdown inline syntax or raw HTML anywhere in a line,
 # and those that start a block (heading, list, quote, rule, setext) at its start
@@ -47,3 +48,55 @@ def tex_free(text):
     True
     """
     return _TEX.sub(lambda m: m.group(0)[0] + _ZWSP + m.group(0)[1:], str(text))
+
+
+def counted(n, noun, plural=None):
+    """``n`` and ``noun`` in the number ``n`` asks for: "1 connection",
+    "2 connections" (``plural`` when adding an "s" is wrong; "blox" is its own plural).
+
+    Examples
+    --------
+    >>> counted(1, "connection"), counted(0, "connection"), counted(3, "blox")
+    ('1 connection', '0 connections', '3 blox')
+    >>> counted(2, "chain", "chains")
+    '2 chains'
+    """
+    word = noun if n == 1 else (plural or (noun if noun.endswith("x") else noun + "s"))
+    return f"{n} {word}"
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
+
+
+def words(name):
+    """The words a person reads in an identifier: "CamelCase" and "snake_case"
+    split at their joints, acronyms kept whole (the default title of a blox type).
+
+    Examples
+    --------
+    >>> words("NoisyLIF"), words("COBA_LIF"), words("TMSynapse"), words("HH_2")
+    ('Noisy LIF', 'COBA LIF', 'TM Synapse', 'HH 2')
+    """
+    out = []
+    for chunk in filter(None, re.split(r"[_\s]+", str(name))):
+        found = _WORD.findall(chunk)
+        glued = []             # (a chunk with letters the pattern does not know stays whole)
+        for w in found if "".join(found) == chunk else [chunk]:   # "LIF2": digits stay on
+            if glued and w[0].isdigit():
+                glued[-1] += w
+            else:
+                glued.append(w)
+        out += glued
+    return " ".join(out) or str(name)
+
+
+def capital(text):
+    """``text`` with its first letter capitalised, the rest as written: a
+    title that opens a heading ("leaky integrate-and-fire" -> "Leaky ...").
+
+    Examples
+    --------
+    >>> capital("leaky integrate-and-fire"), capital("FitzHugh–Nagumo"), capital("")
+    ('Leaky integrate-and-fire', 'FitzHugh–Nagumo', '')
+    """
+    return text[:1].upper() + text[1:]

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 
+from ._text import counted
 __all__ = ["main", "demo_circuit"]
 
 
@@ -56,7 +57,7 @@ def cmd_run(args):
     if args.out:
         _write(sol, args.out)
     print(f"simulated {circuit!r} for {args.t_end} ms ({args.method}, dt={args.dt}) in "
-          f"{took:.2f} s; {len(sol)} samples of {len(sol.names)} variables"
+          f"{took:.2f} s; {counted(len(sol), 'sample')} of {counted(len(sol.names), 'variable')}"
           + (f" -> {args.out}" if args.out else ""))
     return 0
 
@@ -107,7 +108,7 @@ def cmd_demo(args):
     print(f"nbblox {nb.__version__} demo: {circuit!r}")
     print(f"  states: {len(system.state_names)}, parameters: {len(system.param_names)}, "
           f"backend: {system.backend}")
-    print(f"  Hodgkin-Huxley at I = 10 uA/cm^2: {len(spikes)} spikes in {args.t_end:g} ms "
+    print(f"  Hodgkin-Huxley at I = 10 uA/cm^2: {counted(len(spikes), 'spike')} in {args.t_end:g} ms "
           f"({rate:.1f} Hz)")
     print(f"  Wilson-Cowan wc2.E over the second half: min {e2.min():.3f}, max {e2.max():.3f}")
     print(f"  first run (compile + simulate) {t_first:.2f} s; warm re-run {t_warm * 1000:.1f} ms")

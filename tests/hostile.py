@@ -22,6 +22,7 @@ def hostile_circuit_dict():
     d["name"] = CIRCUIT_NAME
     (t,) = d["types"].values()
     t["name"] = "FHN_custom"
+    t["title"] = "FHN custom " + TEX_PAYLOAD       # what plot titles and cards show
     t["doc"] = "doc " + PAYLOAD
     t["citation"] = PAYLOAD
     t["params"]["I"]["doc"] = "drive " + PAYLOAD

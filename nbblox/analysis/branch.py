@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._text import counted
+
 __all__ = ["Branch", "SpecialPoint", "KINDS"]
 
 _SERIAL = itertools.count()     # order of creation: a figure lays out older branches first
@@ -160,7 +162,7 @@ class Branch:
         sp = ", ".join(f"{p.kind}@{_fmt(p.param_value)}" for p in self.special_points)
         rng = self.param_values
         span = (f"{rng.min():.4g}..{rng.max():.4g}" if rng.ndim == 1 and rng.size else "")
-        return (f"<Branch {self.kind} in {'/'.join(self.param_names)} {span}: {len(self)} points"
+        return (f"<Branch {self.kind} in {'/'.join(self.param_names)} {span}: {counted(len(self), 'point')}"
                 f"{'; ' + sp if sp else ''}; stopped: {self.reason}>")
 
     def link_start(self, point):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError
 from ._common import check_param, check_state, resolve
 
@@ -28,8 +29,8 @@ class BruteForce:
         self.__dict__.update(kw)
 
     def __repr__(self):
-        return (f"<BruteForce {self.var} vs {self.param_name}: {len(self.sweep_values)} runs, "
-                f"{len(self.values)} extrema>")
+        return (f"<BruteForce {self.var} vs {self.param_name}: {counted(len(self.sweep_values), 'run')}, "
+                f"{counted(len(self.values), 'extremum', 'extrema')}>")
 
     def to_pandas(self):
         import pandas as pd

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError
 from ._common import Problem, check_state, classify
 from .fixedpoints import FixedPoint, newton_batch
@@ -34,7 +35,7 @@ class PhasePlane:
 
     def __repr__(self):
         return (f"<PhasePlane {self.x} vs {self.y}: {len(self.nullclines['x'])}+"
-                f"{len(self.nullclines['y'])} nullcline pieces, {len(self.fixed_points)} fixed points>")
+                f"{len(self.nullclines['y'])} nullcline pieces, {counted(len(self.fixed_points), 'fixed point')}>")
 
     def to_pandas(self):
         """Nullcline vertices: columns which ('x'/'y' nullcline), piece, x, y."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import least_squares
 
+from .._text import counted
 from ..exceptions import ParameterError
 from ._common import Problem, classify
 from .fixedpoints import search_box
@@ -32,7 +33,7 @@ class SlowPoint:
 
     def __repr__(self):
         what = "fixed point" if self.fixed else f"slow point (q={self.q:.3g})"
-        return f"SlowPoint({what}; {self.stability}; {len(self.state)} states)"
+        return f"SlowPoint({what}; {self.stability}; {counted(len(self.state), 'state')})"
 
 
 def slow_points(model, params=None, bounds=None, starts=None, n_starts=32, q_tol=None,

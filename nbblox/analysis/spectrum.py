@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError, suggest
 from .signals import gather
 
@@ -133,7 +134,7 @@ class Spectrum:
         return plot_spectrum(self, variables, **kw)
 
     def __repr__(self):
-        return (f"<Spectrum ({self.method}) of {len(self.power)} signal(s), 0..{self.freqs[-1]:g}"
+        return (f"<Spectrum ({self.method}) of {counted(len(self.power), 'signal')}, 0..{self.freqs[-1]:g}"
                 f" Hz, resolution {self.info.get('resolution', float('nan')):.3g} Hz>")
 
 
@@ -235,7 +236,7 @@ def spectrum(source, variables=None, method="welch", *, dt=None, discard=0.0,
     labels, x, dt, unit_of = gather(source, variables, dt=dt, discard=discard, units=units)
     n = x.shape[1]
     if n < 8:
-        raise ParameterError(f"{n} samples are too few for a spectrum (at least 8)")
+        raise ParameterError(f"a spectrum needs at least 8 samples; this signal has {counted(n, 'sample')}")
     fs = 1000.0 / dt
     info = {"dt": dt, "samples": n, "duration_ms": n * dt}
     if method == "welch":

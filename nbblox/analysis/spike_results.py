@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import counted
+
 __all__ = ["Rate", "ISIDistribution"]
 
 
@@ -59,8 +61,8 @@ class Rate:
         return plot_rate(self, **kw)
 
     def __repr__(self):
-        ev = f", {self.n_events} events" if self.n_events is not None else ""
-        return (f"<Rate ({self.kind}) '{self.label}': {self.t.size} bins of {self.bin:g} ms, "
+        ev = f", {counted(self.n_events, 'event')}" if self.n_events is not None else ""
+        return (f"<Rate ({self.kind}) '{self.label}': {counted(self.t.size, 'bin')} of {self.bin:g} ms, "
                 f"mean {self.mean:.3g} Hz{ev}>")
 
 
@@ -121,5 +123,5 @@ class ISIDistribution:
         return plot_isi(self, bins=bins, **kw)
 
     def __repr__(self):
-        return (f"<ISIDistribution '{self.name}': {self.intervals.size} intervals of "
-                f"{len(self.by_neuron)} neurons, median CV {self.median_cv:.3g}>")
+        return (f"<ISIDistribution '{self.name}': {counted(self.intervals.size, 'interval')} of "
+                f"{counted(len(self.by_neuron), 'neuron')}, median CV {self.median_cv:.3g}>")

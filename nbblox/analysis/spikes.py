@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError
 from .spike_results import ISIDistribution, Rate
 
@@ -267,14 +268,14 @@ class SpikeTrains:
         """Spike raster (HoloViews), one row per neuron."""
         from ..viz.raster import plot_raster
         kw.setdefault("t_range", (self.t_start, self.t_stop))
-        kw.setdefault("title", f"{self.name}: {self.n} neurons, {self.rate:.3g} Hz")
+        kw.setdefault("title", f"{self.name}: {counted(self.n, 'neuron')}, {self.rate:.3g} Hz")
         return plot_raster({"index": self.index, "time": self.time}, n=self.n, **kw)
 
     def __len__(self):
         return int(self.index.size)
 
     def __repr__(self):
-        return (f"<SpikeTrains '{self.name}': {self.index.size} spikes of {self.n} neurons in "
+        return (f"<SpikeTrains '{self.name}': {counted(self.index.size, 'spike')} of {counted(self.n, 'neuron')} in "
                 f"[{self.t_start:g}, {self.t_stop:g}) ms, {self.rate:.3g} Hz>")
 
 

@@ -28,6 +28,7 @@ import threading
 import numpy as np
 import sympy as sp
 
+from .._text import counted
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector
 from .cache import cached_source, load_module
@@ -133,7 +134,7 @@ def check_supported(system, ncols):
     n = len(system.state_names)
     if n > MAX_STATES or n * ncols > MAX_COLUMNS:
         raise SimulationError(
-            f"sensitivities of {ncols} parameter(s) on {n} states are too large to "
+            f"sensitivities of {counted(ncols, 'parameter')} on {counted(n, 'state')} are too large to "
             f"generate (limit {MAX_STATES} states and {MAX_COLUMNS} states x parameters); "
             "choose fewer parameters or a smaller circuit")
 

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import (CircuitError, CompileError, ParameterError, WiringWarning,
                           suggest)
 from ..model.blox import Blox
@@ -212,7 +213,7 @@ class System:
         arr = np.asarray(x0, dtype=np.float64)
         if arr.shape != x.shape:
             raise ParameterError(f"x0 has shape {arr.shape}; this system has "
-                                 f"{x.size} states ({', '.join(self.state_names[:6])}...)")
+                                 f"{counted(x.size, 'state')} ({', '.join(self.state_names[:6])}...)")
         if not np.all(np.isfinite(arr)):
             raise ParameterError("x0 holds NaN or inf")
         return arr.copy()
@@ -304,8 +305,8 @@ class System:
         return sp.Matrix([eqs[n] for n in self.state_names]).jacobian(xs)
 
     def __repr__(self):
-        return (f"<System '{self.circuit.name}': {len(self.state_names)} states, "
-                f"{len(self.param_names)} parameters, backend={self.backend}>")
+        return (f"<System '{self.circuit.name}': {counted(len(self.state_names), 'state')}, "
+                f"{counted(len(self.param_names), 'parameter')}, backend={self.backend}>")
 
 
 def _choose_backend(backend):

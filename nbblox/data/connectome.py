@@ -37,6 +37,7 @@ from importlib import resources
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import NbbloxError, ParameterError, suggest
 
 __all__ = ["connectome", "Connectome", "CONNECTOMES"]
@@ -145,8 +146,8 @@ class Connectome:
                                       normalize=normalize, name=name or self.name)
 
     def __repr__(self):
-        return (f"<Connectome '{self.name}': {self.n_regions} regions, "
-                f"{int(np.count_nonzero(self.weights))} connections>")
+        return (f"<Connectome '{self.name}': {counted(self.n_regions, 'region')}, "
+                f"{counted(int(np.count_nonzero(self.weights)), 'connection')}>")
 
 
 def _ident(label, i):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError, suggest
 
 __all__ = ["Observations", "as_observations"]
@@ -101,8 +102,8 @@ def as_observations(data, system, t=None, vars=None):
                                  " Pick observed states with vars=[...].")
         y = np.asarray(y, dtype=float)
         if y.shape != tt.shape:
-            raise ParameterError(f"data variable '{name}' has {y.size} samples but there are "
-                                 f"{tt.size} sample times")
+            raise ParameterError(f"data variable '{name}' has {counted(y.size, 'sample')} but there "
+                                 f"{'is' if tt.size == 1 else 'are'} {counted(tt.size, 'sample time')}")
         bad = np.flatnonzero(~np.isfinite(y))
         if bad.size:
             raise ParameterError(f"data variable '{name}' holds NaN or inf ({bad.size} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import ParameterError, SimulationError, suggest
 from . import diagnostics
 
@@ -279,7 +280,7 @@ class Posterior:
     def __repr__(self):
         c, d, _ = self.chains.shape
         mean = ", ".join(f"{n}={v:.4g}" for n, v in self.mean.items())
-        return (f"<Posterior {c} chains x {d} draws, acceptance "
+        return (f"<Posterior {counted(c, 'chain')} x {counted(d, 'draw')}, acceptance "
                 f"{self.acceptance.mean():.2f}: {mean}>")
 
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .._text import capital
+
 __all__ = ["citation", "Citations", "Reference", "parse_citation", "METHOD_PAPERS"]
 
 #: papers of the numerical methods and learning rules nbblox implements
@@ -264,7 +266,7 @@ def citation(obj):
             seen.setdefault(b.type.key, (b.type, []))[1].append(b.name)
         for btype, names in seen.values():
             who = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
-            _add(refs, btype.citation, f"{btype.name} ({who})")
+            _add(refs, btype.citation, f"{capital(btype.title)} ({who})")
         for k in circuit.projections:
             if k.plasticity is not None:
                 kind = type(k.plasticity).__name__

@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 
+from .._text import capital, counted
 from ..exceptions import ParameterError
 from .citation import citation
 from .mathml import equations_mathml
@@ -99,7 +100,7 @@ def _model_section(circuit):
     parts = []
     for btype, names in seen.values():
         who = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        parts.append(f'<div class="blox"><h3>{_E(btype.name)} <span class="doc">({_E(who)})'
+        parts.append(f'<div class="blox"><h3>{_E(capital(btype.title))} <span class="doc">({_E(who)})'
                      f'</span></h3>')
         if btype.doc:
             parts.append(f'<p class="doc">{_E(btype.doc)}</p>')
@@ -108,8 +109,7 @@ def _model_section(circuit):
             parts.append(f'<p class="cite">Source: {_E(btype.citation)}</p>')
         parts.append("</div>")
     conns = len(circuit.connections) + len(circuit.projections)
-    lead = (f"{len(circuit.blox) + len(circuit.populations)} blox, {conns} connection"
-            f"{'s' if conns != 1 else ''}.")
+    lead = f"{counted(len(circuit.blox) + len(circuit.populations), 'blox')}, {counted(conns, 'connection')}."
     return (f'<section id="model"><h2>Model: {_E(circuit.name)}</h2><p class="lead">{_E(lead)}'
             f'</p>{"".join(parts)}</section>')
 
@@ -156,7 +156,7 @@ def _params_section(circuit, params):
                     groups.setdefault(values[(inst, pname)], []).append(inst)
             for (shown, changed), who in groups.items():
                 label = (", ".join(f"{w}.{pname}" for w in who) if len(who) <= 3 else
-                         f"{pname} of {len(who)} {btype.name} blox")
+                         f"{pname} of {len(who)} {btype.title} blox")
                 badge = '<span class="badge">changed</span>' if changed else ""
                 rows.append(f'<tr class="{"changed" if changed else ""}"><td><code>{_E(label)}'
                             f'</code>{badge}</td><td class="num">{_E(shown)}</td>'

@@ -14,6 +14,7 @@ import itertools
 import json
 from collections.abc import Mapping
 
+from .._text import words
 from ..exceptions import EquationError, ParameterError, suggest
 from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
                         parse_expression)
@@ -49,7 +50,11 @@ class BloxType:
     Parameters
     ----------
     name : str
-        Type name, e.g. ``"FitzHughNagumo"``.
+        Type name, e.g. ``"FitzHughNagumo"``: an identifier (``nb.blox.<name>``).
+    title : str, optional
+        What a person reads in titles, cards and legends, e.g.
+        ``"FitzHugh–Nagumo"`` (one line, at most 80 characters).  Default: the
+        words of ``name`` (``"NoisyLIF"`` -> ``"Noisy LIF"``); see :attr:`title`.
     equations : str
         Equation text (see :mod:`nbblox.model.equations`).
     params : dict
@@ -110,15 +115,23 @@ class BloxType:
     >>> b = FHN(name="cell")
     >>> b.params["I"], b.states
     (0.5, ('V', 'w'))
+    >>> FHN.title, BloxType("NoisyLIF", "dV/dt = -V").title
+    ('FHN', 'Noisy LIF')
     """
 
-    def __init__(self, name, equations, params=None, **kw):
+    def __init__(self, name, equations, params=None, *, title=None, **kw):
         self.name = str(name)
         why = name_problem(self.name)
         if why:
             # the type name is shown in pages and messages, never pasted into code,
             # but a name is a name: one line, letters/digits/'_' (issue 23, item 7)
             raise ParameterError(f"blox type name {self.name[:80]!r}: {why}")
+        if title is not None and (not isinstance(title, str) or not title.strip()
+                                  or "\n" in title or len(title) > 80):
+            raise ParameterError(f"blox type '{self.name}': title= must be one line of text "
+                                 f"(at most 80 characters), not {str(title)[:40]!r}")
+        # read without parsing (deferred catalog types stay deferred)
+        self.__dict__["_title"] = title.strip() if title else None
         if _defer_depth:
             self.__dict__["_pending"] = (equations, params, kw)
             # the catalog: its units are checked by its tests, so first use never loads pint
@@ -392,14 +405,15 @@ class BloxType:
                 **({"units": dict(self.units)} if self.units else {}),
                 **({"required_inputs": list(self.required_inputs)}
                    if self.required_inputs else {}),
-                **({"state_docs": dict(self.state_docs)} if self.state_docs else {})}
+                **({"state_docs": dict(self.state_docs)} if self.state_docs else {}),
+                **({"title": self._title} if self.__dict__.get("_title") else {})}
 
     @classmethod
     def from_dict(cls, d):
         d = dict(d)
         allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
                    "reset", "refractory", "kind", "doc", "citation", "presets",
-                   "refractory_hold", "clip", "units", "required_inputs", "state_docs"}
+                   "refractory_hold", "clip", "units", "required_inputs", "state_docs", "title"}
         extra = set(d) - allowed
         if extra:
             raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")
@@ -409,7 +423,7 @@ class BloxType:
                  "init": (Mapping, type(None)), "spike": (str, type(None)),
                  "reset": (str, type(None)), "refractory": (int, float, type(None)),
                  "kind": str, "doc": str, "citation": str, "presets": (Mapping, type(None)),
-                 "state_docs": (Mapping, type(None))}
+                 "state_docs": (Mapping, type(None)), "title": (str, type(None))}
         for key in ("name", "equations"):
             if key not in d:
                 raise ParameterError(f"a blox type needs '{key}'")
@@ -424,6 +438,13 @@ class BloxType:
         return cls(d.pop("name"), d.pop("equations"), d.pop("params", None), **d)
 
     # -- properties ---------------------------------------------------------
+    @property
+    def title(self):
+        """What a person reads: the ``title=`` given (``"FitzHugh–Nagumo"``),
+        else the words of the name (``"COBA_LIF"`` -> ``"COBA LIF"``).  Plot
+        titles, cards and the builder show it; code and files use :attr:`name`."""
+        return self.__dict__.get("_title") or words(self.name)
+
     @property
     def states(self):
         return self.eqs.states

@@ -11,6 +11,7 @@ from dataclasses import dataclass, asdict
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import CircuitError, suggest
 from . import composite, units, wiring
 from .blox import Blox
@@ -483,12 +484,11 @@ class Circuit(Composable):
         return isinstance(other, Circuit) and self.to_dict() == other.to_dict()
 
     def __repr__(self):
-        pops = f", {len(self.populations)} populations" if self.populations else ""
-        rules = f", {len(self.projections)} projections" if self.projections else ""
-        comps = f", {len(self.composites)} composites" if self.composites else ""
-        n = len(self.connections)
+        pops = f", {counted(len(self.populations), 'population')}" if self.populations else ""
+        rules = f", {counted(len(self.projections), 'projection')}" if self.projections else ""
+        comps = f", {counted(len(self.composites), 'composite')}" if self.composites else ""
         return (f"<Circuit '{self.name}': {len(self.blox)} blox{pops}{comps}, "
-                f"{n} connection{'' if n == 1 else 's'}{rules}>")
+                f"{counted(len(self.connections), 'connection')}{rules}>")
 
     def _repr_html_(self):
         # a notebook card: diagram, blox and types, connections, equations per type

@@ -24,6 +24,7 @@ import weakref
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import CircuitError, EquationError, ParameterError, suggest
 from ..limits import BYTES_PER_SYNAPSE, check_memory
 from .blox import Blox, BloxType
@@ -445,7 +446,7 @@ class Projection:
         kind = f"on_pre={self.on_pre!r}" if self.on_pre else f"{self.output}->{self.input}"
         if self.plasticity is not None:
             kind += f", {self.plasticity!r}"
-        return f"<Projection {self.src} -> {self.dst}: {self.size} synapses, {kind}>"
+        return f"<Projection {self.src} -> {self.dst}: {counted(self.size, 'synapse')}, {kind}>"
 
 
 def _plasticity(rule, dst, who):

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from .._text import counted
 from ..exceptions import CallbackError, ParameterError, SimulationError, suggest
 from ..model.params import finite
 
@@ -54,7 +55,7 @@ def initial_weights(system, weights):
         arr = np.asarray(value, dtype=np.float64)
         if arr.ndim and arr.shape != (b - a,):
             raise ParameterError(f"weights['{name}'] has shape {arr.shape}; the projection "
-                                 f"has {b - a} synapses")
+                                 f"has {counted(b - a, 'synapse')}")
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"weights['{name}'] holds NaN or inf")
         syn_w[a:b] = arr
@@ -206,7 +207,7 @@ class CallbackState:
 
     def __repr__(self):
         n = 0 if self.spikes is None else self.spikes["time"].size
-        return f"<CallbackState t = {self.t:g} ms, {n} new spikes>"
+        return f"<CallbackState t = {self.t:g} ms, {counted(n, 'new spike')}>"
 
 
 def call(fn, state, x, p, syn_w):

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from .._text import counted
 from ..compile.system import compile as compile_circuit
 from ..exceptions import ParameterError, SimulationError, suggest
 from ..model.select import is_selector, select
@@ -268,5 +269,5 @@ class Solution:
 
     def __repr__(self):
         span = f"t = {self.t[0]:g}..{self.t[-1]:g} ms" if self.t.size else "empty"
-        return (f"<Solution {span}, {self.t.size} samples, {len(self.names)} variables "
+        return (f"<Solution {span}, {counted(self.t.size, 'sample')}, {counted(len(self.names), 'variable')} "
                 f"({self.info.get('method')})>")

@@ -24,6 +24,7 @@ import weakref
 
 import panel as pn
 
+from .._text import counted
 from ..compile import as_system
 from ..exceptions import CircuitError, NbbloxError, ParameterError, SimulationError
 from ..limits import SERVED_MEMORY_MB, limited_memory
@@ -407,5 +408,5 @@ class Dashboard(pn.viewable.Viewer):
         return self
 
     def __repr__(self):
-        return (f"<Dashboard '{self.title}': {len(self.values)} parameters, "
-                f"views {list(self.explorer.views)}, {self.runs} runs>")
+        return (f"<Dashboard '{self.title}': {counted(len(self.values), 'parameter')}, "
+                f"views {list(self.explorer.views)}, {counted(self.runs, 'run')}>")

@@ -16,8 +16,9 @@ import holoviews.plotting.bokeh  # noqa: F401  (registers bokeh options)
 import numpy as np
 import panel as pn
 
+from .._text import capital
 from ..exceptions import ParameterError
-from .text import ALIGNED_MATH_CSS, html, html_pane, plot_title
+from .text import ALIGNED_MATH_CSS, html, html_pane, label, plot_title
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
            "stamp_json", "type_latex"]
@@ -149,7 +150,7 @@ def circuit_diagram(circuit, width=360, height=300):
                         kdims=dims, vdims=["kind"]).opts(
         backend="bokeh", color=hv.dim("kind").categorize(cmap), line_color=None)
     loop = hv.Path(loops, kdims=dims).opts(backend="bokeh", color="#444444", line_width=1.8)
-    types = [circuit.blox[n].type.name if n in circuit.blox else "composite" for n in names]
+    types = [circuit.blox[n].type.title if n in circuit.blox else "composite" for n in names]
     nodes = hv.Points((xs, ys, names, types), kdims=dims, vdims=["blox", "type"]).opts(
         backend="bokeh", size=node_px, color="type", cmap="Category10", line_color="white",
         tools=["hover"], show_legend=False)
@@ -197,7 +198,8 @@ def equations_pane(circuit):
     for path, b in circuit.walk():      # members of composites too, by path
         seen.setdefault(b.type.key, (b.type, []))[1].append(path)
     for btype, names in seen.values():
-        head = html("<p><strong>{}</strong> ({})", btype.name, ", ".join(names))
+        head = html("<p><strong>{}</strong> ({})", label(capital(btype.title)),
+                    ", ".join(names))
         if btype.doc:
             head += html(": {}", btype.doc)
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))

@@ -8,6 +8,7 @@ Connection weights (explorer sliders named ``"a→b"``) form one last group.
 """
 from __future__ import annotations
 
+from .._text import counted, tex_free
 from ..model.composite import walk
 
 __all__ = ["Group", "slider_groups", "top_member", "WEIGHTS"]
@@ -26,7 +27,7 @@ class Group:
 
     def __repr__(self):
         return (f"<Group {self.key!r} ({self.kind}): {len(self.promoted)} promoted, "
-                f"{len(self.names)} parameters>")
+                f"{counted(len(self.names), 'parameter')}>")
 
 
 def top_member(name):
@@ -48,7 +49,7 @@ def slider_groups(system, names, weights=()):
     >>> s = nb.compile(brain, backend="numpy")
     >>> names = s.param_names + list(s.params.aliases)
     >>> [(g.title, g.names[0], len(g.names)) for g in slider_groups(s, names)]
-    [('w · WilsonCowan', 'w.c1', 14), ('r1 · composite of 2 blox', 'r1.tau', 11)]
+    [('w · Wilson–Cowan', 'w.c1', 14), ('r1 · composite of 2 blox', 'r1.tau', 11)]
     """
     circuit, aliases = system.circuit, system.params.aliases
     weights = set(weights)
@@ -73,7 +74,8 @@ def _new_group(circuit, key):
     sub = circuit.composites.get(key)
     if sub is None:
         member = circuit.blox.get(key) or circuit.populations.get(key)
-        tname = member.type.name if member is not None else ""
+        # a title is model text: TeX delimiters defused (a Card title is HTML, Bokeh typesets $$)
+        tname = tex_free(member.type.title) if member is not None else ""
         return Group(key, f"{key} · {tname}" if tname else key, "blox")
     n = sum(1 for _ in walk(sub))
     what = sub.template or "composite"

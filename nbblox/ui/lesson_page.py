@@ -32,6 +32,7 @@ import io
 import json
 import re
 import sys
+from .._text import counted
 
 __all__ = ["lesson_app", "read_cells", "exercise_of", "markdown_html"]
 
@@ -340,14 +341,14 @@ def lesson_app(path):
             intro = k > 0 and cells[k - 1][0] == "markdown" and \
                 cells[k - 1][1].rstrip().endswith(":")
             todo.append((src, slot, intro))
-        status = pn.pane.HTML(f"the lesson's {len(todo)} cells run as you read ...",
+        status = pn.pane.HTML(f"the lesson's {counted(len(todo), 'cell')} run as you read ...",
                               css_classes=["nbblox-lesson-status"], margin=(0, 10),
                               styles={"color": "#666", "font-size": "12px"})
         page.insert(0, status)
 
         def step(i=0):
             if i >= len(todo):
-                status.object = f"all {len(todo)} cells ran"
+                status.object = f"all {counted(len(todo), 'cell')} ran"
                 return
             status.object = f"running cell {i + 1} of {len(todo)} ..."
             src, slot, intro = todo[i]

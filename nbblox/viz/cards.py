@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import math
 
+from .._text import capital, counted, tex_free
+
 __all__ = ["circuit_html", "circuit_svg", "catalog_html"]
 
 _KIND = {"neuron": "#0072B2", "neural_mass": "#CC79A7", "synapse": "#009E73",
@@ -45,7 +47,7 @@ def circuit_svg(circuit, size=260, max_nodes=40):
     """
     names = list(circuit.blox) + list(circuit.populations)
     if len(names) > max_nodes:
-        return (f'<p style="color:#666">{len(names)} blox: too many to draw here '
+        return (f'<p style="color:#666">{counted(len(names), "blox")}: too many to draw here '
                 "(nb.dashboard draws the graph)</p>")
     n = max(len(names), 1)
     r, node = size / 2 - 40, 16
@@ -80,7 +82,7 @@ def circuit_svg(circuit, size=260, max_nodes=40):
         b = circuit[nm]
         col = _KIND.get(getattr(b.type, "kind", "custom"), "#7F7F7F")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{node}" fill="{col}" '
-                     f'stroke="white" stroke-width="2"><title>{_e(nm)}: {_e(b.type.name)}'
+                     f'stroke="white" stroke-width="2"><title>{_e(nm)}: {_e(tex_free(b.type.title))}'
                      "</title></circle>")
         # the name on the outer side of the ring (arrows are chords, inside it): above a
         # node of the upper half unless its self-loop is there; a white halo keeps it
@@ -102,7 +104,9 @@ def circuit_html(circuit):
     >>> import nbblox as nb
     >>> a, b = nb.blox.WilsonCowan(name="a"), nb.blox.FitzHughNagumo(name="f")
     >>> card = circuit_html(nb.Circuit([a, b], name="demo").connect(a, b, weight=0.5))
-    >>> all(s in card for s in ("demo", "WilsonCowan", "FitzHughNagumo", "a → f", "\\\\frac"))
+    >>> all(s in card for s in ("demo", "Wilson–Cowan", "FitzHugh–Nagumo", "a → f", "\\\\frac"))
+    True
+    >>> "2 blox, 1 connection</h4>" in card
     True
     """
     from ..model.blox import latex_equations
@@ -113,7 +117,8 @@ def circuit_html(circuit):
         changed = [f"{k} = {v:g}" for k, v in getattr(b, "params", {}).items()
                    if k in b.type.params and not isinstance(v, (list, tuple))
                    and _differs(v, b.type.params[k].default)]
-        rows.append([f"<b>{_e(b.name)}</b>", _e(b.type.name) + (f" × {n}" if n else ""),
+        tname = f"<span title='{_e(b.type.name)}'>{_e(tex_free(b.type.title))}</span>"
+        rows.append([f"<b>{_e(b.name)}</b>", tname + (f" × {n}" if n else ""),
                      _e(b.type.kind), _e(", ".join(b.type.states)),
                      _e(", ".join(changed[:6]) + (" ..." if len(changed) > 6 else ""))])
     conn = [[f"{_e(k.src)} → {_e(k.dst)}", f"{k.weight:g}", f"{k.delay:g} ms",
@@ -129,12 +134,12 @@ def circuit_html(circuit):
             tex = latex_equations(btype)
         except Exception:             # equations that SymPy cannot print still get a card
             tex = ""
-        eqs.append(f"<p style='margin:8px 0 0 0'><b>{_e(btype.name)}</b> "
+        eqs.append(f"<p style='margin:8px 0 0 0'><b>{_e(tex_free(capital(btype.title)))}</b> "
                    f"<span style='color:#666'>({_e(', '.join(members))})</span></p>"
                    f"<div style='overflow-x:auto'>{_e(tex)}</div>")
-    head = (f"<h4 style='margin:4px 0'>Circuit '{_e(circuit.name)}': {len(blox)} blox, "
-            f"{len(circuit.connections)} connections"
-            + (f", {len(proj)} projections" if proj else "") + "</h4>")
+    head = (f"<h4 style='margin:4px 0'>Circuit '{_e(circuit.name)}': {counted(len(blox), 'blox')}, "
+            f"{counted(len(circuit.connections), 'connection')}"
+            + (f", {counted(len(proj), 'projection')}" if proj else "") + "</h4>")
     left = circuit_svg(circuit)
     right = (_table(["blox", "type", "kind", "states", "set parameters"], rows)
              + (_table(["connection", "weight", "delay", "output", "input"], conn) if conn
@@ -158,9 +163,9 @@ def catalog_html(rows):
     order = ["neuron", "neural_mass", "synapse", "input", "observer"]
     rows = sorted(rows, key=lambda r: (order.index(r["kind"]) if r["kind"] in order else 9,
                                        r["name"]))
-    body = [[f"<code>{_e(r['name'])}</code>",
+    body = [[f"<code>{_e(r['name'])}</code>", _e(r.get("title", "")),
              f"<span style='color:{_KIND.get(r['kind'], '#7F7F7F')}'>■</span> {_e(r['kind'])}",
              _e(r["states"]), _e(r["source"])] for r in rows]
-    return (f"<div class='nbblox-catalog'><p><b>{len(rows)} blox types</b> "
+    return (f"<div class='nbblox-catalog'><p><b>{counted(len(rows), 'blox type')}</b> "
             "(<code>nb.blox.describe(name)</code> shows one in full)</p>"
-            + _table(["name", "kind", "states", "source"], body) + "</div>")
+            + _table(["name", "model", "kind", "states", "source"], body) + "</div>")

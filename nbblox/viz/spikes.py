@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import counted
+
 __all__ = ["plot_rate", "plot_isi"]
 
 
@@ -38,9 +40,9 @@ def plot_rate(r, *, width=700, height=240, color="#1f77b4", title=None):
 
 def _title(r):
     if r.kind == "PSTH":
-        return (f"PSTH: {r.n_events} events, {r.n_neurons} neurons, "
+        return (f"PSTH: {counted(r.n_events, 'event')}, {counted(r.n_neurons, 'neuron')}, "
                 f"bins of {r.bin:g} ms")
-    return f"population rate ({r.n_neurons} neurons, bins of {r.bin:g} ms): mean {r.mean:.3g} Hz"
+    return f"population rate ({counted(r.n_neurons, 'neuron')}, bins of {r.bin:g} ms): mean {r.mean:.3g} Hz"
 
 
 def plot_isi(d, *, bins=50, range=None, width=600, height=280, color="#4c72b0", title=None):
@@ -67,7 +69,7 @@ def plot_isi(d, *, bins=50, range=None, width=600, height=280, color="#4c72b0", 
             range, note = (0.0, hi), ", 99% shown"
     counts, edges = d.histogram(bins=bins, range=range)
     label = title if title is not None else (
-        f"ISI: {d.intervals.size} intervals of {len(d.by_neuron)} neurons, "
+        f"ISI: {counted(d.intervals.size, 'interval')} of {counted(len(d.by_neuron), 'neuron')}, "
         f"median CV {d.median_cv:.2f}{note}")
     return hv.Histogram((edges, counts), kdims=[hv.Dimension("isi", label="interspike interval",
                                                              unit="ms")],

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .._text import capital, counted
+
 __all__ = ["state_unit", "state_doc", "pretty_unit", "axis_label", "short_names", "model_title", "safe",
            "safe_title", "wrap_label", "is_state_name"]
 
@@ -201,16 +203,19 @@ def wrap_label(text, px):
 
 
 def model_title(system):
-    """What a figure shows: ``"HodgkinHuxley 'hh'"``, or the circuit's name and size.
+    """What a figure shows: ``"Hodgkin–Huxley 'hh'"`` (the type's title), or the
+    circuit's name and size.
 
     Examples
     --------
     >>> import nbblox as nb
     >>> model_title(nb.compile(nb.blox.FitzHughNagumo(name="fhn")))
-    "FitzHughNagumo 'fhn'"
+    "FitzHugh–Nagumo 'fhn'"
+    >>> model_title(nb.compile(nb.blox.LIF(name="n")))
+    "Leaky integrate-and-fire 'n'"
     >>> col = nb.Circuit([nb.blox.WilsonCowan(name="wc")], name="col")
     >>> model_title(nb.compile(nb.Circuit([col.copy("c1"), col.copy("c2")], name="two")))
-    "circuit 'two' (2 blox, WilsonCowan)"
+    "circuit 'two' (2 blox, Wilson–Cowan)"
     """
     try:
         c = system.circuit
@@ -220,7 +225,7 @@ def model_title(system):
     except AttributeError:
         return ""
     if len(leaves) == 1:
-        return f"{leaves[0][1].type.name} '{leaves[0][0]}'"
-    types = sorted({b.type.name for _, b in leaves})
+        return f"{capital(leaves[0][1].type.title)} '{leaves[0][0]}'"
+    types = sorted({b.type.title for _, b in leaves})
     kinds = types[0] if len(types) == 1 else f"{len(types)} types"
-    return f"circuit '{c.name}' ({len(leaves)} blox, {kinds})"
+    return f"circuit '{c.name}' ({counted(len(leaves), 'blox')}, {kinds})"

@@ -81,7 +81,7 @@ def branches():
 def test_static_bifurcation_legend_is_above_the_data(browser_page, tmp_path, branches):
     br, cyc = branches
     _show(browser_page, tmp_path, br.plot() * cyc.plot())
-    fig, = lab.plot_legends(browser_page, "FitzHughNagumo")
+    fig, = lab.plot_legends(browser_page, "FitzHugh–Nagumo")
     legend, = fig["legends"]
     assert len(legend["items"]) >= 5, legend
     assert legend["box"][3] <= fig["frame"][1] + 1, fig       # above: it covers no branch
@@ -92,7 +92,7 @@ def test_explorer_bifurcation_legend_fits_the_least_width(browser_page, tmp_path
     from nbblox.ui.explore.views import live_look
     br, cyc = branches
     _show(browser_page, tmp_path, live_look(br.plot() * cyc.plot()), width=340)
-    fig, = lab.plot_legends(browser_page, "FitzHughNagumo")
+    fig, = lab.plot_legends(browser_page, "FitzHugh–Nagumo")
     legend, = fig["legends"]
     assert fig["canvas"][0] <= 345, fig                    # the view at its least width
     assert len(legend["items"]) >= 5, legend

@@ -37,7 +37,7 @@ def test_a_simulation_cites_its_models_once_and_its_integrator():
     # Montbrio et al. 2015 is cited by two blox (once with, once without its DOI)
     assert keys.count("Montbrio2015") == 1
     mpr = refs[keys.index("Montbrio2015")]
-    assert mpr.used_for == ["MontbrioPazoRoxin (m)", "QIF (q)"]
+    assert mpr.used_for == ["Montbrió–Pazó–Roxin (m)", "Quadratic integrate-and-fire (q)"]
     assert {"Hodgkin1952", "Ermentrout1986", "Kutta1901", "Lam2015"} <= set(keys)
     bib = refs.bibtex()
     assert "@article{Hodgkin1952," in bib and "pages = {500--544}" in bib

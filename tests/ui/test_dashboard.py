@@ -45,7 +45,7 @@ def cards(d):
 
 def test_sidebar_groups_sliders_by_blox_with_metadata(system):
     d = nb.dashboard(system, t_end=20.0)
-    assert [c.title for c in cards(d)] == ["fhn1 · FitzHughNagumo", "fhn2 · FitzHughNagumo",
+    assert [c.title for c in cards(d)] == ["fhn1 · FitzHugh–Nagumo", "fhn2 · FitzHugh–Nagumo",
                                            "connection weights"]
     w = sliders(d)["fhn1.tau"]
     assert w in list(d._sidebar.select(pn.widgets.FloatSlider))   # the explorer's own slider
@@ -182,7 +182,7 @@ def test_upload_is_size_limited_and_validated(system):
     hh = nb.Circuit([nb.blox.HodgkinHuxley(name="hh", I=10.0)], name="hh")
     d.upload.value = hh.to_json().encode()
     assert "hh.g_Na" in d.values and d.error is None and d.solution["hh.V"].max() > 0
-    assert [c.title for c in cards(d)] == ["hh · HodgkinHuxley"]
+    assert [c.title for c in cards(d)] == ["hh · Hodgkin–Huxley"]
 
 
 def test_views_and_diagram_render_to_bokeh(system):
@@ -260,4 +260,4 @@ def test_a_circuit_of_composites_draws_one_node_per_composite():
     assert list(pts["blox"]) == ["r1", "r2"] and set(pts["type"]) == {"composite"}
     assert len(d.Polygons.I.data) == 1                         # r1 -> r2
     text = " ".join(str(o.object) for o in equations_pane(brain).objects)
-    assert "WilsonCowanPopulation" in text and "r1.E" in text
+    assert "Wilson–Cowan population" in text and "r1.E" in text

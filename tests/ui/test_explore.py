@@ -193,7 +193,7 @@ def test_two_wilson_cowan_sliders_are_grouped_named_and_found_by_words():
     c = nb.Circuit([a, b], name="pair").connect(a, b, weight=1.5)
     ctl = nb.explore(c, t_end=20.0).controls
     cards = ctl.groups.objects
-    assert [k.title for k in cards] == ["a · WilsonCowan", "b · WilsonCowan",
+    assert [k.title for k in cards] == ["a · Wilson–Cowan", "b · Wilson–Cowan",
                                         "connection weights"]
     assert [k.collapsed for k in cards] == [False, True, True]   # 29 sliders: first open
     assert [len(k.objects) for k in cards] == [14, 0, 0]         # folded: built when opened
@@ -371,7 +371,7 @@ def test_sliders_are_grouped_by_composite_with_its_promoted_parameter_first():
     brain.connect("drive", "r1", weight=0.5)
     ex = nb.explore(brain, t_end=20.0, dt=0.1)
     titles = [c.title for c in ex.controls.groups.objects]
-    assert titles == ["drive · WilsonCowan", "r1 · composite of 2 blox", "connection weights"]
+    assert titles == ["drive · Wilson–Cowan", "r1 · composite of 2 blox", "connection weights"]
     card = ex.controls.groups.objects[1]
     card.collapsed = False                                     # folded cards fill when opened
     first = card.objects[0].objects[0]

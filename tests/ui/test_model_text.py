@@ -171,7 +171,9 @@ def test_circuit_card_is_text(hostile):
     p = parse(card)
     assert not [t for t in p.tags if t[0] == "img" or any(k.startswith("on") for k in t[1])]
     shown = "".join(p.text)
-    assert CIRCUIT_NAME in shown and "FHN_custom" in shown
+    # the type reads as its title's words; its identifier stays as an attribute value
+    assert CIRCUIT_NAME in shown and "FHN custom" in shown
+    assert any(t[1].get("title") == "FHN_custom" for t in p.tags)
 
 
 def test_builder_side_never_builds_html_from_model_text():

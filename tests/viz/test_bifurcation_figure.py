@@ -43,7 +43,7 @@ def test_title_names_the_model(branches):
     eq, cyc = branches
     ov = eq.plot() * cyc.plot()
     titles = {e.opts.get().kwargs.get("title") for e in ov}
-    assert titles == {"MorrisLecar 'ml': bifurcations in I"}
+    assert titles == {"Morris–Lecar 'ml': bifurcations in I"}
 
 
 def test_no_label_touches_a_branch_line(branches):

@@ -30,7 +30,7 @@ def test_circuit_card_has_diagram_blox_connections_and_equations_per_type():
     c = nb.Circuit([a, b, f], name="trio").connect(a, b, weight=1.5).connect(b, f, weight=-0.5)
     tags, text = parse(c._repr_html_())
     assert tags.count("svg") == 1 and tags.count("circle") == 3 and tags.count("line") == 2
-    for s in ("trio", "3 blox, 2 connections", "WilsonCowan", "FitzHughNagumo",
+    for s in ("trio", "3 blox, 2 connections", "Wilson–Cowan", "FitzHugh–Nagumo",
               "a → b", "b → f", "-0.5", "P = 0.5"):
         assert s in text, s
     # one block of equations per type, naming its blox
@@ -49,7 +49,8 @@ def test_catalog_is_a_table_and_still_a_list():
     assert isinstance(rows, list) and rows[0]["name"]
     tags, text = parse(rows._repr_html_())
     assert tags.count("tr") == len(rows) + 1 and "HodgkinHuxley" in text
-    assert list(rows.to_pandas().columns) == ["name", "kind", "states", "source"]
+    assert "Hodgkin–Huxley" in text                 # the model a person reads, by its code name
+    assert list(rows.to_pandas().columns) == ["name", "title", "kind", "states", "source"]
 
 
 def _label_boxes_and_lines(svg):
@@ -83,3 +84,14 @@ def test_circuit_diagram_arrows_do_not_cross_the_names():
                 px, py = x1 + s * (x2 - x1), y1 + s * (y2 - y1)
                 hit = [b[0] for b in boxes if b[1] <= px <= b[3] and b[2] <= py <= b[4]]
                 assert not hit, f"{n} blox: an arrow crosses the name {hit[0]}"
+
+
+def test_card_counts_agree_with_their_nouns_and_name_models_as_people_do():
+    """Issue 16: the card said "2 blox, 1 connections" and "FitzHughNagumo"."""
+    a, b = nb.blox.FitzHughNagumo(name="a"), nb.blox.FitzHughNagumo(name="b")
+    tags, text = parse(nb.Circuit([a, b], name="pair").connect(a, b, weight=0.5)._repr_html_())
+    assert "Circuit 'pair': 2 blox, 1 connection" in text and "connections" not in text
+    assert "FitzHugh–Nagumo" in text and "FitzHughNagumo" not in text
+    lif = nb.blox.LIF(name="n")
+    _, text = parse(nb.Circuit([lif], name="one")._repr_html_())
+    assert "1 blox, 0 connections" in text and "Leaky integrate-and-fire" in text

@@ -64,7 +64,7 @@ def test_plot_solution_layout_and_short_names(fhn_sol):
     # (wrapped into lines where the panel is lower than the label is long)
     assert curve.label == "V" and " ".join(curve.vdims[0].label.split()) == \
         "V · voltage-like variable"
-    assert "FitzHughNagumo 'fhn'" in hv.Store.lookup_options("bokeh", panel, "plot").kwargs["title"]
+    assert "FitzHugh–Nagumo 'fhn'" in hv.Store.lookup_options("bokeh", panel, "plot").kwargs["title"]
 
 
 def test_relabel_retitles_a_one_panel_plot(fhn_sol):
@@ -72,7 +72,7 @@ def test_relabel_retitles_a_one_panel_plot(fhn_sol):
     default title instead (an explicit title option won over the label)."""
     def title(obj):
         return hv.render(obj, backend="bokeh").title.text
-    assert title(fhn_sol.plot(vars="V")) == "FitzHughNagumo 'fhn' · rk4, dt = 0.01 ms"
+    assert title(fhn_sol.plot(vars="V")) == "FitzHugh–Nagumo 'fhn' · rk4, dt = 0.01 ms"
     assert title(fhn_sol.plot(vars="V").relabel("from rest")) == "from rest"
     assert title(fhn_sol.plot(vars="V", title="run {1}")) == "run {1}"
     lay = fhn_sol.plot(vars="V").relabel("before") + fhn_sol.plot(vars="V").relabel("after")
@@ -171,7 +171,7 @@ def test_hh_plot_separates_volts_from_gates_with_units_and_model_title():
     assert volts.get(0).vdims[0].name != gates.get(0).vdims[0].name
     assert volts.get(0).kdims[0].name == gates.get(0).kdims[0].name == "time"
     title = hv.Store.lookup_options("bokeh", volts, "plot").kwargs["title"]
-    assert title.startswith("HodgkinHuxley 'hh'") and "rk4" in title
+    assert title.startswith("Hodgkin–Huxley 'hh'") and "rk4" in title
     fig = hv.render(lay, backend="bokeh")
     labels = {ax.axis_label for row in fig.children for p in [row[0]] for ax in p.yaxis}
     assert labels == {"V (mV)", "m, h, n"}
@@ -228,11 +228,11 @@ def test_title_and_raster_survive_an_overlay_and_line_up():
     sol = nb.simulate(lif, 200.0, dt=0.01, method="euler")
     fig = hv.render(sol.plot() * hv.HLine(lif.params["V_th"]), backend="bokeh")
     plots = {p.title.text: p for p in fig.select({"type": Plot})}
-    assert set(plots) == {"LIF 'lif' · euler, dt = 0.01 ms", "spike raster"}, set(plots)
-    trace, raster = plots["LIF 'lif' · euler, dt = 0.01 ms"], plots["spike raster"]
+    assert set(plots) == {"Leaky integrate-and-fire 'lif' · euler, dt = 0.01 ms", "spike raster"}, set(plots)
+    trace, raster = plots["Leaky integrate-and-fire 'lif' · euler, dt = 0.01 ms"], plots["spike raster"]
     assert trace.frame_width == raster.frame_width == 600
     assert 80 <= raster.frame_height <= 100
     assert list(raster.yaxis[0].ticker.ticks) == [0]
     one = hv.render(nb.simulate(nb.blox.FitzHughNagumo(name="f"), 20.0).plot()
                     * hv.HLine(0.0), backend="bokeh")
-    assert one.title.text == "FitzHughNagumo 'f' · rk4, dt = 0.01 ms"
+    assert one.title.text == "FitzHugh–Nagumo 'f' · rk4, dt = 0.01 ms"

@@ -6,7 +6,7 @@ Time is in milliseconds in every catalog blox.
 """
 from __future__ import annotations
 
-from ..._text import markdown_literal
+from ..._text import capital, markdown_literal
 from ..blox import BloxType, deferred_parsing
 
 # Models parse on first use (nbblox.model.blox.deferred_parsing): parsing all of
@@ -44,7 +44,7 @@ def _source(citation):
 
 
 def catalog(kind=None):
-    """The catalog as rows (name, kind, states, source) for tables and palettes.
+    """The catalog as rows (name, title, kind, states, source) for tables and palettes.
 
     Parameters
     ----------
@@ -55,17 +55,18 @@ def catalog(kind=None):
     Examples
     --------
     >>> rows = catalog()
-    >>> any(r["name"] == "HodgkinHuxley" for r in rows)
-    True
+    >>> next(r["title"] for r in rows if r["name"] == "HodgkinHuxley")
+    'Hodgkin–Huxley'
     >>> sorted({r["kind"] for r in rows})
     ['input', 'neural_mass', 'neuron', 'observer', 'synapse']
     """
-    rows = [{"name": n, "kind": t.kind, "states": ", ".join(t.states),
+    rows = [{"name": n, "title": t.title, "kind": t.kind, "states": ", ".join(t.states),
              "source": _source(t.citation)} for n, t in CATALOG.items()]
-    rows.append({"name": "ConductanceNeuron", "kind": "neuron",
+    rows.append({"name": "ConductanceNeuron", "title": "conductance-based neuron", "kind": "neuron",
                  "states": "V, Ca, gates of the chosen channels",
                  "source": _source(channels._PRINZ)})
-    rows.append({"name": "TimeSeriesInput", "kind": "input", "states": "",
+    rows.append({"name": "TimeSeriesInput", "title": "recorded time series", "kind": "input",
+                 "states": "",
                  "source": "(user data: a recorded series, linearly interpolated)"})
     return Catalog(r for r in rows if kind is None or r["kind"] == kind)
 
@@ -99,7 +100,8 @@ class BloxInfo:
             lo, hi = p.slider_bounds
             rows.append(f"| `{k}` | {p.default:g} | {lo:g} .. {hi:g} | {md(p.unit)} | "
                         f"{md(p.doc)} |")
-        return "\n\n".join([f"### {md(t.name)} ({md(t.kind)})", markdown_literal(t.doc),
+        return "\n\n".join([f"### {md(capital(t.title))} ({md(t.name)}, {md(t.kind)})",
+                             markdown_literal(t.doc),
                              t._repr_latex_(), "\n".join(rows), f"**Source:** {md(t.citation)}"])
 
     def __repr__(self):
@@ -111,8 +113,8 @@ def describe(btype):
 
     Examples
     --------
-    >>> "Hodgkin" in describe("HodgkinHuxley")._repr_markdown_()
-    True
+    >>> describe("HodgkinHuxley")._repr_markdown_().splitlines()[0]
+    '### Hodgkin–Huxley (HodgkinHuxley, neuron)'
     """
     if isinstance(btype, str):
         if btype not in CATALOG:

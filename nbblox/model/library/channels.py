@@ -302,8 +302,9 @@ def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C
            + ", ".join(f"{c.name}" + (f" ({c.doc})" if c.doc else "") for c in chans)
            + ". Time ms, V mV, currents uA/cm^2, conductances mS/cm^2"
            + (", Ca uM (E_Ca from Nernst)." if uses_ca else "."))
+    title = "conductance-based neuron" if name == "ConductanceNeuron" else None
     make = lambda init: BloxType(name, "\n".join(lines), params, init=init,  # noqa: E731
-                                 kind="neuron", doc=doc, citation=_PRINZ, inputs=("I_syn",),
+                                 title=title, kind="neuron", doc=doc, citation=_PRINZ, inputs=("I_syn",),
                                  outputs={"V": "V"})
     btype = make(init)
     if steady_gates:

@@ -46,6 +46,7 @@ def _params():
 CanonicalMicroCircuit = BloxType(
     "CanonicalMicroCircuit",
     _text(),
+    title="canonical microcircuit",
     params=_params(),
     init={f"v_{p}": 0.0 for p in _POPS},
     inputs=("I_syn", "I_back"),

@@ -29,6 +29,7 @@ WilsonCowanPopulation = BloxType(
     S = 1/(1 + exp(-a*(I_syn + P - theta))) - 1/(1 + exp(a*theta))
     dA/dt = (-A + (k - r*A)*S)/tau
     """,
+    title="Wilson–Cowan population",
     params={
         "a": P(1.3, (0.1, 5), 0.01, "", "sigmoid slope"),
         "theta": P(4.0, (0, 10), 0.05, "", "sigmoid threshold"),

@@ -26,6 +26,7 @@ _KW = dict(kind="input", outputs={"out": "value"})
 ConstantInput = BloxType(
     "ConstantInput",
     "value = level",
+    title="constant input",
     params={"level": P(1.0, (-10, 10), 0.01, "", "output value (units of the target input)")},
     doc="A constant drive.", citation="(elementary input)", **_KW,
 )
@@ -33,6 +34,7 @@ ConstantInput = BloxType(
 StepInput = BloxType(
     "StepInput",
     "value = base + amp*(heaviside(t - onset) - heaviside(t - offset))",
+    title="step input",
     params={
         "amp": P(1.0, (-10, 10), 0.01, "", "step height"),
         "base": P(0.0, (-10, 10), 0.01, "", "value outside the step"),
@@ -46,6 +48,7 @@ StepInput = BloxType(
 RampInput = BloxType(
     "RampInput",
     "value = base + amp*min(max((t - onset)/duration, 0), 1)",
+    title="ramp input",
     params={
         "amp": P(1.0, (-10, 10), 0.01, "", "final increase"),
         "base": P(0.0, (-10, 10), 0.01, "", "starting value"),
@@ -65,6 +68,7 @@ PulseTrain = BloxType(
     on = heaviside(cos(phase - pi*width/period) - cos(pi*width/period))
     value = base + amp*on*heaviside(t - onset)*(1 - heaviside(t - stop))
     """,
+    title="pulse train",
     params={
         "amp": P(1.0, (-10, 10), 0.01, "", "pulse height"),
         "base": P(0.0, (-10, 10), 0.01, "", "value between pulses"),
@@ -80,6 +84,7 @@ PulseTrain = BloxType(
 SinusoidInput = BloxType(
     "SinusoidInput",
     "value = offset + amp*sin(2*pi*f*t/1000 + phase)",
+    title="sinusoidal input",
     params={
         "amp": P(1.0, (0, 10), 0.01, "", "amplitude"),
         "f": P(10.0, (0, 200), 0.1, "Hz", "frequency"),
@@ -93,6 +98,7 @@ SinusoidInput = BloxType(
 OUNoise = BloxType(
     "OUNoise",
     "dx/dt = (mu - x)/tau + sigma*sqrt(2/tau)*xi",
+    title="Ornstein–Uhlenbeck noise",
     params={
         "mu": P(0.0, (-10, 10), 0.01, "", "mean"),
         "sigma": P(1.0, (0, 10), 0.01, "", "stationary standard deviation", (0, None)),
@@ -110,6 +116,7 @@ OUNoise = BloxType(
 PoissonSource = BloxType(
     "PoissonSource",
     "dcount/dt = 0   # spikes emitted so far (the reset counts them)",
+    title="Poisson source",
     params={"rate": P(10.0, (0, 200), 0.5, "Hz", "mean firing rate", (0, None))},
     init={"count": 0.0},
     spike="rand() < rate*dt/1000", reset="count += 1", refractory=0.0,

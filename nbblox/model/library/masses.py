@@ -20,6 +20,7 @@ WilsonCowan = BloxType(
     dE/dt = (-E + (k_E - r_E*E)*S_E)/tau_E
     dI/dt = (-I + (k_I - r_I*I)*S_I)/tau_I
     """,
+    title="Wilson–Cowan",
     params={
         "c1": P(16.0, (0, 30), 0.1, "", "E -> E coupling"),
         "c2": P(12.0, (0, 30), 0.1, "", "I -> E coupling"),
@@ -68,6 +69,7 @@ JansenRit = BloxType(
     dy4/dt = A*a*(p + I_syn + C2*S0) - 2*a*y4 - a**2*y1
     dy5/dt = B*b*C4*S3 - 2*b*y5 - b**2*y2
     """,
+    title="Jansen–Rit",
     params={
         "A": P(3.25, (2, 10), 0.05, "mV", "excitatory synaptic gain"),
         "B": P(22.0, (10, 50), 0.5, "mV", "inhibitory synaptic gain"),
@@ -108,6 +110,7 @@ LarterBreakspear = BloxType(
     dW/dt = t_scale*phi*(m_K - W)/tau_K
     dZ/dt = t_scale*b*(a_ni*I + a_ei*V*Q_V)
     """,
+    title="Larter–Breakspear",
     params={
         "T_Ca": P(-0.01, (-0.5, 0.5), 0.01, "", "Ca channel threshold"),
         "d_Ca": P(0.15, (0.01, 1), 0.01, "", "Ca threshold spread", (1e-9, None)),
@@ -164,6 +167,7 @@ MontbrioPazoRoxin = BloxType(
     dr/dt = (Delta/(pi*tau) + 2*r*v)/tau
     dv/dt = (v**2 + eta + J*tau*r - (pi*tau*r)**2 + I + I_syn)/tau
     """,
+    title="Montbrió–Pazó–Roxin",
     params={
         "tau": P(10.0, (1, 50), 0.5, "ms", "membrane time constant", (1e-9, None)),
         "Delta": P(1.0, (0, 5), 0.01, "", "half-width of the Lorentzian of excitabilities", (0, None)),
@@ -192,6 +196,7 @@ MontbrioPazoRoxinSynaptic = BloxType(
     dv/dt = (v**2 + eta + J*tau*s - (pi*tau*r)**2 + I + I_syn)/tau
     ds/dt = (r - s)/tau_s
     """,
+    title="Montbrió–Pazó–Roxin with synaptic kinetics",
     params={
         "tau": P(10.0, (1, 50), 0.5, "ms", "membrane time constant", (1e-9, None)),
         "tau_s": P(5.0, (0.1, 50), 0.1, "ms", "synaptic time constant", (1e-9, None)),

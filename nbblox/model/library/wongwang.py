@@ -27,6 +27,7 @@ WongWang = BloxType(
     dS1/dt = -S1/tau_S + (1 - S1)*gamma*r1/1000
     dS2/dt = -S2/tau_S + (1 - S2)*gamma*r2/1000
     """,
+    title="Wong–Wang",
     params={
         "a": P(270.0, (100, 400), 1, "Hz/nA", "gain of the transfer function"),
         "b": P(108.0, (50, 200), 1, "Hz", "threshold of the transfer function"),
@@ -62,6 +63,7 @@ ReducedWongWang = BloxType(
     H = {_h("x")}
     dS/dt = -S/tau_S + (1 - S)*gamma*H/1000
     """,
+    title="reduced Wong–Wang",
     params={
         "a": P(270.0, (100, 400), 1, "Hz/nA", "gain of the transfer function"),
         "b": P(108.0, (50, 200), 1, "Hz", "threshold of the transfer function"),
@@ -96,6 +98,7 @@ ReducedWongWangExcInh = BloxType(
     dS_E/dt = -S_E/tau_E + (1 - S_E)*gamma*r_E/1000
     dS_I/dt = -S_I/tau_I + r_I/1000
     """,
+    title="reduced Wong–Wang, excitatory–inhibitory",
     params={
         "a_E": P(310.0, (100, 500), 1, "1/nC", "E gain"),
         "b_E": P(125.0, (50, 200), 1, "Hz", "E threshold"),

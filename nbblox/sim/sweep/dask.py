@@ -17,6 +17,7 @@ import uuid
 
 import numpy as np
 
+from ..._text import counted
 from ...exceptions import NbbloxError, SimulationError
 
 __all__ = ["run_dask"]
@@ -100,7 +101,7 @@ def run_dask(client, job, tick, make_partial):
         more = " ..." if len(missing) > 10 else ""
         err = SimulationError(
             f"the Dask cluster was lost during the sweep ({type(exc).__name__}: {exc}); "
-            f"{len(parts)} of {len(chunks)} chunks finished and are kept in .partial "
+            f"{len(parts)} of {counted(len(chunks), 'chunk')} finished and are kept in .partial "
             f"(missing chunks {missing[:10]}{more}: parameter sets {spans}{more}). "
             "Reconnect and rerun the missing sets.", partial=make_partial(parts))
         err.missing_chunks = missing

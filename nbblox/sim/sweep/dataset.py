@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
+from ..._text import counted
 __all__ = ["assemble", "provenance", "SweepAccessor"]
 
 
@@ -172,7 +173,7 @@ def assemble(parts, job, names, cols, shape, grid, rec_names):
         k = int(full["diverged"].sum())
         i = int(np.argmax(full["diverged"]))
         at = ", ".join(f"{nm}={cols[nm][i]:g}" for nm in names)
-        warnings.warn(f"{k} of {n} runs diverged (NaN or inf), first at {at}; their "
+        warnings.warn(f"{k} of {counted(n, 'run')} diverged (NaN or inf), first at {at}; their "
                       "measures are NaN (see the 'diverged' variable). Try a smaller dt.",
                       RuntimeWarning, stacklevel=3)
     ds.attrs["complete"] = int(done.all())

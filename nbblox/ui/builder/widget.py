@@ -17,6 +17,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from ..._text import counted
 from ...exceptions import CircuitError, NbbloxError
 from ...model import Blox, Circuit
 from ...model.circuit import read_circuit_file
@@ -300,8 +301,7 @@ class CircuitBuilder(anywidget.AnyWidget):
         self._ack(msg)
         self._model.reset(circuit, positions)
         self._model.message(f"opened {msg.get('filename') or 'circuit'}: {len(circuit)} blox, "
-                            f"{len(circuit.connections)} connection"
-                            f"{'' if len(circuit.connections) == 1 else 's'}")
+                            f"{counted(len(circuit.connections), 'connection')}")
 
     # -- simulate ----------------------------------------------------------------------
     @property
@@ -347,7 +347,7 @@ class CircuitBuilder(anywidget.AnyWidget):
             return None
         self.solution = sol
         final = ", ".join(f"{n}={sol.values[i, -1]:.3g}" for i, n in enumerate(sol.names[:4]))
-        text = f"simulated {t_end:g} ms, {len(sol.names)} states; final {final}"
+        text = f"simulated {t_end:g} ms, {counted(len(sol.names), 'state')}; final {final}"
         self._model._broadcast({"type": "results", "view": None, "text": text})
         # the result line below the canvas says it: the message bar only drops "simulating"
         self._model.message("")

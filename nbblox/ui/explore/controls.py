@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import panel as pn
 
+from ..._text import counted
 from ...sim.simulate import ADAPTIVE_METHODS, FIXED_METHODS
 from ..compat import widget_kw
 from ..groups import slider_groups
@@ -166,7 +167,7 @@ class Controls:
         self.groups.objects = cards
         total = len(self.ex.slider_names())
         extra = f" (first {MAX_SLIDERS}; filter to see others)" if len(names) > MAX_SLIDERS else ""
-        self.count.object = f"{len(names)} of {total} parameters{extra}"
+        self.count.object = f"{len(names)} of {counted(total, 'parameter')}{extra}"
 
     def _fill(self, card, members):
         if not card.collapsed and not card.objects:

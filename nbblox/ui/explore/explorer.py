@@ -24,6 +24,7 @@ import weakref
 
 import numpy as np
 
+from ..._text import counted
 from ...compile.system import as_system
 from ...exceptions import NbbloxError, ParameterError, SimulationError, suggest
 from ...limits import SERVED_MEMORY_MB
@@ -362,8 +363,7 @@ class Explorer(RunQueue):
         except (KeyError, AttributeError, ValueError):
             kind = "neuron"
         def spikes():                                        # "1 spike", not "1 spikes"
-            n = self.spike_count()
-            return f"{n} spike" + ("" if n == 1 else "s")
+            return counted(self.spike_count(), "spike")
         if self._events or len(self.last.spikes["time"]):
             what = spikes()                                  # the model's own spike events
         elif kind == "neuron":
@@ -438,4 +438,4 @@ class Explorer(RunQueue):
 
     def __repr__(self):
         return (f"<Explorer of {self.system!r}: vars={self.vars}, views={list(self.views)}, "
-                f"{self.n_runs} runs>")
+                f"{counted(self.n_runs, 'run')}>")
