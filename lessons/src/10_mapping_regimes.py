@@ -38,9 +38,12 @@ print(f"amplitude of V at {amp.size} parameter pairs ({I_grid.size} currents I f
 print("oscillating (amplitude > 1):", int((amp.values > 1.0).sum()), "of", amp.size, "parameter pairs")
 
 # %%
+I_dim = hv.Dimension("fhn.I", label="input current I")
+a_dim = hv.Dimension("fhn.a", label="recovery offset a")
 heat = hv.Image((amp["fhn.I"].values, amp["fhn.a"].values, amp.transpose("fhn.a", "fhn.I").values),
-                ["fhn.I", "fhn.a"], "amplitude").opts(width=450, height=350, colorbar=True,
-                                                      cmap="viridis")
+                [I_dim, a_dim], hv.Dimension("amplitude", label="amplitude of V")).opts(
+    width=450, height=350, colorbar=True, cmap="viridis",
+    title="FitzHugh–Nagumo: oscillation amplitude over (I, a)")
 heat
 
 # %% [markdown]
@@ -53,7 +56,9 @@ hopf = [sp for sp in br.special_points if sp.kind == "H"][0]
 curve = nb.continuation2(fhn, hopf, ("fhn.I", "fhn.a"),
                          bounds={"fhn.I": (0.0, 2.0), "fhn.a": (0.3, 1.0)})
 pv = np.asarray(curve.param_values)
-heat * hv.Curve((pv[:, 0], pv[:, 1]), "fhn.I", "fhn.a").opts(color="white", line_width=3)
+(heat * hv.Curve((pv[:, 0], pv[:, 1]), I_dim, a_dim, label="Hopf curve").opts(
+    color="white", line_width=3)).opts(title="the sweep's boundary and the Hopf curve",
+                                       legend_position="bottom_right")
 
 # %% [markdown]
 # **Question.** Where do the sweep's oscillating cells and the Hopf curve disagree, and

@@ -37,8 +37,8 @@ hr
 
 # %%
 sol = nb.simulate(hr, 3000.0, dt=0.01)
-(hv.Curve((sol.t, sol["hr.x"]), "time (ms)", "x (fast)").opts(width=700, height=200)
- + hv.Curve((sol.t, sol["hr.z"]), "time (ms)", "z (slow)").opts(width=700, height=160,
+(hv.Curve((sol.t, sol["hr.x"]), "time (ms)", "x · membrane potential (fast)").opts(width=700, height=200)
+ + hv.Curve((sol.t, sol["hr.z"]), "time (ms)", "z · adaptation current (slow)").opts(width=700, height=160,
                                                               color="#D55E00")).cols(1)
 
 # %% [markdown]
@@ -126,7 +126,8 @@ notes = hv.Labels({"fast.z": [1.52, 2.12], "fast.x": [-1.85, 1.6],
             label="trajectory of the full model").opts(color="#D55E00", alpha=0.6, line_width=1)
  * notes
  ).opts(width=820, height=450, xlim=(1.5, 3.2), ylim=(-2.2, 2.3), legend_position="right",
-        xlabel="z (slow variable, frozen)", ylabel="x", title="Hindmarsh-Rose: slow-fast dissection")
+        xlabel="z (slow variable, frozen)", ylabel="x · membrane potential (fast)",
+        title="Hindmarsh–Rose: slow–fast dissection")
 
 # %% tags=["nbval-check-output"]
 print("special points of the fast subsystem:",
