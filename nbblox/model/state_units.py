@@ -3,7 +3,9 @@
 A state's unit is the one its blox type declares (``units=``), else inferred from
 the equations: a state that is added to or subtracted from a parameter has that
 parameter's unit (``V - E_Na`` with ``E_Na`` in mV: V is in mV), and one that is
-added to a plain number is dimensionless (``1 - m``: a gate).  Nothing is guessed
+added to a plain number is dimensionless (``1 - m``: a gate); a state that a spike
+resets to a parameter has that parameter's unit (Izhikevich's ``V = c``, c in mV).
+Nothing is guessed
 beyond that: an unknown unit is ``None``.  Used for axis labels (viz/) and for
 the units of analysis results (spectra), so it lives in the model layer.
 """
@@ -19,7 +21,8 @@ def inference_key(btype):
     """What :func:`inferred_units` reads of ``btype``: its equation text and the
     units of its parameters (a key for caches of the result)."""
     return (btype.eqs.text, tuple(btype.states),
-            tuple(sorted((k, p.unit or "") for k, p in btype.params.items())))
+            tuple(sorted((k, p.unit or "") for k, p in btype.params.items())),
+            tuple((str(st), str(e)) for st, e in (getattr(btype, "reset", None) or ())))
 
 
 @functools.lru_cache(maxsize=256)
@@ -45,6 +48,10 @@ def inferred_units(btype):
                         break
                     if t.is_Number and out[s] is None:
                         out[s] = ""
+    for st, e in getattr(btype, "reset", None) or ():      # V = c, c in mV
+        name = str(st)
+        if out.get(name, "") is None and isinstance(e, sp.Symbol) and params.get(str(e)):
+            out[name] = params[str(e)]
     return out
 
 

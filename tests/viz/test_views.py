@@ -194,6 +194,12 @@ def test_state_units_are_inferred_from_the_equations():
     assert state_unit(s, "ml.V") == "mV"          # V - E_Ca with E_Ca in mV
     hh = nb.compile(nb.blox.HodgkinHuxley(name="hh"))
     assert [state_unit(hh, f"hh.{g}") for g in "mhn"] == ["", "", ""]   # 1 - m: a fraction
+    # Izhikevich (2003): v in mV; nothing in dv/dt says so, the reset V = c (c in mV) does
+    iz = nb.compile(nb.blox.Izhikevich(name="iz"))
+    assert state_unit(iz, "iz.V") == "mV"
+    labels = [c.vdims[0].pprint_label
+              for c in nb.simulate(iz, 50.0).plot().traverse(lambda x: x, [hv.Curve])]
+    assert "V (mV)" in labels, labels
 
 
 def test_one_quantity_in_several_blox_is_named_once_with_the_blox_in_the_legend():
