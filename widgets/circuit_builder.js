@@ -320,11 +320,13 @@ export function edgePath(a, b, lane = 0) {
   const bend = Math.min(40, dist * 0.15) + 44 * lane;
   const cx = (sx + ex) / 2 - uy * bend, cy = (sy + ey) / 2 + ux * bend;
   const f = (/** @type {number} */ v) => v.toFixed(1);
-  // the label sits on the curve, further along it for each further lane (on a
-  // vertical edge the bends alone leave wide labels overlapping)
-  const u = Math.min(0.5 + 0.2 * lane, 0.8), q0 = (1 - u) * (1 - u), q1 = 2 * u * (1 - u), q2 = u * u;
+  // the label sits at the middle of its curve, where no block is: further along,
+  // lesson 17's second lane put "0.25 (5 ms)" under the col2 block.  Each lane's
+  // middle is 22 px further out across the edge; a further 13 px per lane down the
+  // page in the same sense keeps wide labels of a steep edge one line apart
+  const down = 13 * lane * (ux < 0 ? -1 : 1);
   return { d: `M${f(sx)},${f(sy)} Q${f(cx)},${f(cy)} ${f(ex)},${f(ey)}`,
-    mx: q0 * sx + q1 * cx + q2 * ex, my: q0 * sy + q1 * cy + q2 * ey };
+    mx: 0.25 * sx + 0.5 * cx + 0.25 * ex, my: 0.25 * sy + 0.5 * cy + 0.25 * ey + down };
 }
 
 /**
