@@ -37,8 +37,8 @@ hr
 
 # %%
 sol = nb.simulate(hr, 3000.0, dt=0.01)
-(hv.Curve((sol.t, sol["hr.x"]), "time (ms)", "x · membrane potential (fast)").opts(width=700, height=200)
- + hv.Curve((sol.t, sol["hr.z"]), "time (ms)", "z · adaptation current (slow)").opts(width=700, height=160,
+(hv.Curve((sol.t, sol["hr.x"]), "time (ms)", "x (fast)").opts(width=700, height=200)
+ + hv.Curve((sol.t, sol["hr.z"]), "time (ms)", "z (slow)").opts(width=700, height=160,
                                                               color="#D55E00")).cols(1)
 
 # %% [markdown]

@@ -22,7 +22,7 @@ def inference_key(btype):
     units of its parameters (a key for caches of the result)."""
     return (btype.eqs.text, tuple(btype.states),
             tuple(sorted((k, p.unit or "") for k, p in btype.params.items())),
-            tuple((str(st), str(e)) for st, e in (getattr(btype, "reset", None) or ())))
+            getattr(btype, "reset_text", None) or "")   # the text: .reset parses with SymPy
 
 
 @functools.lru_cache(maxsize=256)

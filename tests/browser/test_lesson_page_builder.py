@@ -30,7 +30,7 @@ def test_a_circuit_builder_cell_shows_the_builder(tmp_path):
     with nbblox_serve(path, tmp=tmp_path) as (base, log, _), \
             lab.chromium_page(viewport=(1400, 1000)) as page:
         page.goto(f"{base}/builder_page", timeout=120_000)
-        lab.wait_text(page, "cells ran", timeout_ms=240_000)
+        lab.wait_text(page, "all 1 cell ran", timeout_ms=240_000)   # one code cell
         page.wait_for_timeout(2000)
         nodes = page.evaluate(lab._WALK + """() => [...walk(document.body)].filter(e =>
             e.classList && e.classList.contains('nbb-node') && visible(e))

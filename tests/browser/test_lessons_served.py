@@ -39,8 +39,7 @@ FAMILIES = ["03", "05", "08", "13", "14", "15", "17"]
 # Bare-symbol axis labels a lesson draws itself (lessons/src, hv.Curve(..., "x")), or
 # of a lesson's own blox type without units: the lesson's text, not nbblox's views
 # (reported to the lessons' owner).  Anything else bare fails.
-LESSON_OWN = {"05": {"P"}, "09": {"x", "y"},
-              "13": {"x"}, "14": {"x"}, "15": {"x"}}
+LESSON_OWN = {"09": {"x", "y"}, "14": {"x"}, "15": {"x"}}
 _ALL = sorted(lab.REPO.glob("lessons/[0-9][0-9]_*.ipynb"))
 
 

@@ -10,6 +10,7 @@ change nothing).  The circuits are the demo's (one edge: a 1 x 1 window),
 Wilson-Cowan nodes (Wilson & Cowan 1972) in a delayed ring, and a population
 coupled all-to-all (a 12 x 12 window, which keeps the dense branch).
 """
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,23 +68,31 @@ def test_dense_cells_is_edge_plans_rule(seed):
         np.testing.assert_array_equal(a, b)
 
 
-def test_helpers_compile_one_signature_for_every_circuit_size():
+def test_helpers_compile_one_signature_for_every_circuit_size(tmp_path):
     """The kernels pass the input count as np.int64: the module constant alone
     is typed Literal[int](N), one compile (and cache entry) of each helper per
-    circuit size (plain loop: csr_plan; delayed loop: delay_plan, csr_plan)."""
-    from numba import types
-
-    from nbblox.compile.plan import delay_plan
-    for n in (2, 3):
-        for delay in (0.0, 0.5):
-            w = [nb.blox.WilsonCowan(name=f"w{i}") for i in range(n)]
-            c = nb.Circuit(w)
-            c.connect(w[0], w[1], weight=1.0, delay=delay)
-            c.connect(w[1], w[0], weight=0.5)
-            nb.simulate(c, 2.0, dt=0.1, method="rk4")
-    for f in (csr_plan, delay_plan):
-        assert f.signatures and not any(isinstance(sig[-1], types.Literal)
-                                        for sig in f.signatures), f.signatures
+    circuit size (plain loop: csr_plan; delayed loop: delay_plan, csr_plan).
+    In a child with empty caches: kernels loaded from a warm cache never
+    compile their helpers, and the signatures would be empty."""
+    code = """
+import nbblox as nb
+from numba import types
+from nbblox.compile.plan import csr_plan, delay_plan
+for n in (2, 3):
+    for delay in (0.0, 0.5):
+        w = [nb.blox.WilsonCowan(name=f"w{i}") for i in range(n)]
+        c = nb.Circuit(w)
+        c.connect(w[0], w[1], weight=1.0, delay=delay)
+        c.connect(w[1], w[0], weight=0.5)
+        nb.simulate(c, 2.0, dt=0.1, method="rk4")
+print([(len(f.signatures), any(isinstance(sig[-1], types.Literal) for sig in f.signatures))
+       for f in (csr_plan, delay_plan)])
+"""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba"),
+               NBBLOX_CACHE_DIR=str(tmp_path / "nbblox"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=900, env=env).stdout
+    assert out.strip().splitlines()[-1] == "[(1, False), (1, False)]", out
 
 
 def test_demo_text_has_no_dense_branch_and_compiles_one_kernel():
