@@ -36,6 +36,9 @@ RUN_TIME = re.compile(r"\*Runs top to bottom in about .*?\*", re.S)
 #: model parameter or a stimulus that happens to lie within the tolerance, not
 #: the answer.  A new entry needs the same look.
 COINCIDENCES = {
+    ("02_hodgkin_huxley", "hh_rheobase", 6.3): "Hodgkin and Huxley's reference temperature "
+                                               "6.3 degC in the printed rate factor "
+                                               "3^((T - 6.3)/10); the rheobase is 6.25",
     ("14_noise", "lif_noise_rate", 10.0): "OU tau = 10 ms, reset V_r = 10 mV (parameters)",
     ("15_synapses", "tm_best_rate", 20.0): "the 20 Hz test train and the rates swept "
                                            "(1-100 Hz) for the depressing synapse",
