@@ -5,6 +5,12 @@ outputs, optional spike event); calling it makes a :class:`Blox`, one named
 instance with its own parameter values and initial state.  Blox of the same
 type are grouped into one vectorised loop by the compiler, so a type is
 identified by :attr:`BloxType.key`, a hash of everything that shapes code.
+
+This module owns the two classes: the type's construction (parsing, deferred for
+the catalog), its symbolic forms, identity, plain-data form and display, and the
+instance's name, values and identity.  Checking a type's specification is
+:mod:`nbblox.model.blox_checks`; a blox's checked dict of parameter values is
+:class:`nbblox.model.params.ParamValues`.
 """
 from __future__ import annotations
 
@@ -12,15 +18,13 @@ import contextlib
 import hashlib
 import itertools
 import json
-from collections.abc import Mapping
 
 from .._text import words
 from ..exceptions import EquationError, ParameterError, suggest
-from .equations import (RESERVED, check_assignments, check_expression, parse_equations,
-                        parse_expression)
+from . import blox_checks as checks
+from .equations import check_expression, parse_equations, parse_expression
 from .expression import name_problem
-from .functions import SPIKE_ONLY
-from .params import as_parameter, check_value
+from .params import ParamValues, as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
 
@@ -121,15 +125,7 @@ class BloxType:
 
     def __init__(self, name, equations, params=None, *, title=None, **kw):
         self.name = str(name)
-        why = name_problem(self.name)
-        if why:
-            # the type name is shown in pages and messages, never pasted into code,
-            # but a name is a name: one line, letters/digits/'_' (issue 23, item 7)
-            raise ParameterError(f"blox type name {self.name[:80]!r}: {why}")
-        if title is not None and (not isinstance(title, str) or not title.strip()
-                                  or "\n" in title or len(title) > 80):
-            raise ParameterError(f"blox type '{self.name}': title= must be one line of text "
-                                 f"(at most 80 characters), not {str(title)[:40]!r}")
+        checks.check_type_name(self.name, title)
         # read without parsing (deferred catalog types stay deferred)
         self.__dict__["_title"] = title.strip() if title else None
         if _defer_depth:
@@ -160,30 +156,12 @@ class BloxType:
         self.kind, self.doc, self.citation = kind, doc, citation
         self.presets = {k: dict(v) for k, v in (presets or {}).items()}
         states = self.eqs.states
-        for p in self.params:
-            if p in states:
-                raise EquationError(f"'{p}' is declared as a parameter but has a "
-                                    f"derivative d{p}/dt", blox=self.name,
-                                    line=self.eqs.lines[p])
-            if p in self.eqs.aux_names:
-                raise EquationError(f"'{p}' is both a parameter and an auxiliary "
-                                    "expression", blox=self.name, line=self.eqs.lines[p])
-            why = name_problem(p) if isinstance(p, str) else "a name must be text"
-            if why:
-                raise ParameterError(f"blox '{self.name}': parameter {str(p)[:80]!r}: {why}")
-            if p in RESERVED or p.startswith("_"):
-                raise ParameterError(f"blox '{self.name}': '{p}' cannot be a parameter name")
+        checks.check_param_names(self)
         if inputs is None:
             inputs = ("I_syn",) if "I_syn" in self.eqs.used else ()
         self.inputs = tuple(inputs)
-        for u in self.inputs:
-            why = name_problem(u) if isinstance(u, str) else "a name must be text"
-            if why:
-                raise ParameterError(f"blox '{self.name}': input {str(u)[:80]!r}: {why}")
-            if u in states or u in self.params or u in self.eqs.aux_names:
-                raise EquationError(f"input '{u}' clashes with a state, parameter or "
-                                    "auxiliary of the same name", blox=self.name)
-        self._check_symbols()
+        checks.check_inputs(self)
+        checks.check_symbols(self)
         if outputs is None:
             outputs = {states[0]: states[0]}
         elif isinstance(outputs, str):
@@ -192,28 +170,13 @@ class BloxType:
         tables = [tb for n in self.eqs.names.values() for tb in n.tables]
         for k, v in self.output_text.items():
             used = check_expression(v, blox=self.name)
-            self._check_names(used, f"output '{k}'")
+            checks.check_names(self, used, f"output '{k}'")
             tables += used.tables
-        init = dict(init or {})
-        for s in init:
-            if s not in states:
-                raise ParameterError(f"blox '{self.name}': initial value given for '{s}', "
-                                     f"which has no d{s}/dt line." + suggest(s, states))
-        self.init = {s: check_value(init.get(s, 0.0), s, self.name) for s in states}
+        self.init = checks.check_init(self, init)
         self.spike_text, self.reset_text = spike, reset
-        spike_rand = False
-        if spike:
-            # a spike condition may draw rand() and use the step dt (Poisson sources)
-            used = check_expression(spike, blox=self.name, condition=True, allow_rand=True)
-            self._check_names(used, "spike condition", SPIKE_ONLY)
-            spike_rand, tables = used.rand, tables + used.tables
-        for target, _, _, used in check_assignments(reset, blox=self.name) if reset else []:
-            if target not in states:
-                raise EquationError(f"reset assigns '{target}', which is not a state "
-                                    f"(states: {', '.join(states)})", blox=self.name)
-            self._check_names(used, "reset")
-            tables += used.tables
-        self._check_tables(tables)
+        spike_rand, spike_tables = checks.check_spike(self, spike)
+        tables += spike_tables + checks.check_reset(self, reset)
+        checks.check_tables(self, tables)
         self._sympy = None
         if reset and not spike:
             raise EquationError("a reset needs a spike condition", blox=self.name)
@@ -225,118 +188,18 @@ class BloxType:
             raise EquationError("a spike condition with rand() needs refractory= "
                                 "(0 is fine: the neuron may fire again next step)",
                                 blox=self.name)
-        self._refractory_forms(refractory_hold)
-        self.clip = self._check_clip(clip)
-        for pname, values in self.presets.items():
-            for k in values:
-                if k not in self.params:
-                    raise ParameterError(f"blox '{self.name}': preset '{pname}' sets unknown "
-                                         f"parameter '{k}'." + suggest(k, self.params))
-        self.required_inputs = tuple(required_inputs or ())
-        for u in self.required_inputs:
-            if u not in self.inputs:
-                raise ParameterError(f"blox '{self.name}': required input '{u}' is not an "
-                                     f"input (inputs: {', '.join(self.inputs) or 'none'})")
-        self.state_docs = self._check_state_docs(state_docs, states)
+        self.refractory_hold = checks.refractory_hold(self, refractory_hold)
+        self.clip = checks.check_clip(self, clip)
+        checks.check_presets(self)
+        self.required_inputs = checks.check_required_inputs(self, required_inputs)
+        self.state_docs = checks.check_state_docs(self, state_docs, states)
         self.units = dict(units or {})
-        known = set(states) | set(self.inputs) | set(self.output_text) | set(self.eqs.aux_names)
-        for k, v in self.units.items():
-            if k not in known or not isinstance(v, str):
-                raise ParameterError(f"blox '{self.name}': units= gives {k!r}: {v!r}; name "
-                                     "states, inputs, outputs or auxiliaries with unit text."
-                                     + suggest(str(k), known))
+        checks.check_unit_keys(self)
         if self.units and not self.__dict__.get("_trusted"):
             from .units import check_equations   # loads pint: only types that declare units
             check_equations(self)
         self.key = hashlib.sha256(json.dumps(self._code_spec(), sort_keys=True)
                                   .encode()).hexdigest()[:16]
-
-    # -- validation -------------------------------------------------------
-    def _refractory_forms(self, hold):
-        marked = self.eqs.unless_refractory
-        if hold not in (None, "reset", "marked"):
-            raise ParameterError(f"blox '{self.name}': refractory_hold must be 'reset' (hold "
-                                 "the states the reset sets) or 'marked' (Brian2: hold the "
-                                 f"equations marked '(unless refractory)'), not {hold!r}")
-        if (hold is not None or marked) and self.refractory is None:
-            what = (f"refractory_hold={hold!r}" if hold is not None else
-                    f"'(unless refractory)' on d{sorted(marked)[0]}/dt")
-            raise EquationError(f"{what} needs a refractory period: give refractory= (ms)",
-                                blox=self.name)
-        if hold == "reset" and marked:
-            raise EquationError(f"refractory_hold='reset' holds the states the reset sets, "
-                                f"but d{sorted(marked)[0]}/dt is marked '(unless refractory)'"
-                                "; use refractory_hold='marked' or remove the mark",
-                                blox=self.name, line=self.eqs.lines[sorted(marked)[0]])
-        self.refractory_hold = None if self.refractory is None else (
-            hold or ("marked" if marked else "reset"))
-
-    def _check_clip(self, clip):
-        out = {}
-        for state, bounds in dict(clip or {}).items():
-            if state not in self.eqs.states:
-                raise ParameterError(f"blox '{self.name}': clip names '{state}', which has no "
-                                     f"d{state}/dt line." + suggest(state, self.eqs.states))
-            try:
-                lo, hi = bounds
-            except (TypeError, ValueError):
-                raise ParameterError(f"blox '{self.name}': clip['{state}'] must be (lo, hi), "
-                                     f"got {bounds!r}") from None
-            lo = float("-inf") if lo is None else check_value(lo, f"clip lower bound of {state}",
-                                                              self.name)
-            hi = float("inf") if hi is None else check_value(hi, f"clip upper bound of {state}",
-                                                             self.name)
-            if not lo < hi:
-                raise ParameterError(f"blox '{self.name}': clip['{state}'] needs lo < hi, got "
-                                     f"({lo}, {hi})")
-            if not lo <= self.init[state] <= hi:
-                raise ParameterError(f"blox '{self.name}': the initial {state} = "
-                                     f"{self.init[state]} lies outside clip ({lo}, {hi})")
-            out[state] = (lo, hi)
-        return out
-
-    def _known(self):
-        return set(self.eqs.states) | set(self.params) | set(self.eqs.aux_names) | \
-            set(self.inputs) | RESERVED
-
-    def _check_symbols(self):
-        known = self._known()
-        for name in (*self.eqs.aux_names, *self.eqs.states):
-            for s in sorted(self.eqs.names[name]):
-                if s not in known:
-                    raise EquationError(
-                        f"unknown symbol '{s}' in the equation for '{name}': declare it "
-                        "as a parameter, an input, or define it above." + suggest(s, known),
-                        blox=self.name, line=self.eqs.lines[name])
-
-    def _check_tables(self, tables):
-        """interp(t, T0, T1, Y0, K) reads K times from T0 on and K values from Y0
-        on out of the parameter vector: check that layout here, once, so the
-        kernels can index it without bound checks going wrong."""
-        names = list(self.params)
-        for x, t0, t1, y0, k in tables:
-            where = f"interp({x}, {t0}, {t1}, {y0}, {k}): "
-            if x != "t":
-                raise EquationError(where + "interp() interpolates in time: its first "
-                                    "argument must be t", blox=self.name)
-            if not (isinstance(k, int) and k >= 2):
-                raise EquationError(where + "the last argument is the number of samples, "
-                                    "a whole number >= 2", blox=self.name)
-            if not all(a in self.params for a in (t0, t1, y0)):
-                raise EquationError(where + "the 2nd-4th arguments must be parameters "
-                                    "(first time, second time, first value)", blox=self.name)
-            i0, i1, iv = names.index(t0), names.index(t1), names.index(y0)
-            if i1 != i0 + 1 or iv != i0 + k or i0 + 2 * k > len(names):
-                raise EquationError(where + f"the table needs {k} time parameters from "
-                                    f"'{t0}' on, directly followed by {k} value "
-                                    "parameters (use nb.blox.TimeSeriesInput)", blox=self.name)
-
-    def _check_names(self, used, what, extra=()):
-        known = self._known() | set(extra)
-        for s in sorted(used):
-            if s not in known:
-                raise EquationError(f"unknown symbol '{s}' in the {what}." + suggest(s, known),
-                                    blox=self.name)
 
     # -- SymPy forms, built on first use (code generation, analysis) ----------
     def _symbolic(self):
@@ -379,17 +242,6 @@ class BloxType:
         f = lambda v: None if v in (float("inf"), float("-inf")) else v
         return {k: [f(lo), f(hi)] for k, (lo, hi) in self.clip.items()}
 
-    def _check_state_docs(self, docs, states):
-        """``state_docs`` as ``{state: one line of text}``."""
-        out = {}
-        for k, v in (docs or {}).items():
-            if k not in states or not isinstance(v, str) or "\n" in v or len(v) > 60:
-                raise ParameterError(f"blox '{self.name}': state_docs= gives {str(k)[:40]!r}: "
-                                     "name a state and describe it in one line (at most 60 "
-                                     "characters)." + suggest(str(k), states))
-            out[k] = v.strip()
-        return out
-
     def to_dict(self):
         """Plain-data form used by Circuit JSON; re-parsed on load."""
         return {"name": self.name, "equations": self.eqs.text,
@@ -410,31 +262,10 @@ class BloxType:
 
     @classmethod
     def from_dict(cls, d):
+        """A type from its :meth:`to_dict` form, every field checked first
+        (:func:`~nbblox.model.blox_checks.check_type_fields`) and re-parsed."""
         d = dict(d)
-        allowed = {"name", "equations", "params", "inputs", "outputs", "init", "spike",
-                   "reset", "refractory", "kind", "doc", "citation", "presets",
-                   "refractory_hold", "clip", "units", "required_inputs", "state_docs", "title"}
-        extra = set(d) - allowed
-        if extra:
-            raise ParameterError(f"unknown field(s) in blox type: {sorted(extra)}")
-        # a file from anyone: check the shape of every field before using it
-        kinds = {"name": str, "equations": str, "params": (Mapping, type(None)),
-                 "inputs": (list, tuple, type(None)), "outputs": (Mapping, str, type(None)),
-                 "init": (Mapping, type(None)), "spike": (str, type(None)),
-                 "reset": (str, type(None)), "refractory": (int, float, type(None)),
-                 "kind": str, "doc": str, "citation": str, "presets": (Mapping, type(None)),
-                 "state_docs": (Mapping, type(None)), "title": (str, type(None))}
-        for key in ("name", "equations"):
-            if key not in d:
-                raise ParameterError(f"a blox type needs '{key}'")
-        for key, want in kinds.items():
-            if key in d and (not isinstance(d[key], want) or isinstance(d[key], bool)):
-                raise ParameterError(f"blox type field '{key}' has the wrong kind of value "
-                                     f"({type(d[key]).__name__})")
-        if any(not isinstance(u, str) for u in d.get("inputs") or ()):
-            raise ParameterError("blox type field 'inputs' must list names")
-        if any(not isinstance(v, Mapping) for v in (d.get("presets") or {}).values()):
-            raise ParameterError("each preset must map parameter names to values")
+        checks.check_type_fields(d)
         return cls(d.pop("name"), d.pop("equations"), d.pop("params", None), **d)
 
     # -- properties ---------------------------------------------------------
@@ -479,31 +310,6 @@ def latex_equations(btype):
     return "$$\\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
 
 
-class _ParamValues(dict):
-    """dict of parameter values that checks names and values on assignment."""
-
-    def __init__(self, owner, values):
-        super().__init__(values)
-        self._owner = owner
-
-    def __setitem__(self, key, value):
-        btype = self._owner.type
-        if key not in btype.params:
-            names = list(btype.params)
-            shown = ", ".join(names[:20]) + (f", ... ({len(names)} in all)" if len(names) > 20
-                                             else "")
-            raise ParameterError(f"{btype.name} blox '{self._owner.name}' has no parameter "
-                                 f"'{key}'." + suggest(key, names)
-                                 + f" Its parameters: {shown}.")
-        p = btype.params[key]
-        super().__setitem__(key, check_value(value, key, self._owner.name, p.hard_bounds,
-                                             p.unit))
-
-    def update(self, other=(), **kw):
-        for k, v in dict(other, **kw).items():
-            self[k] = v
-
-
 class Blox:
     """One named instance of a :class:`BloxType`.
 
@@ -525,7 +331,7 @@ class Blox:
         if why:
             raise ParameterError(f"blox name {self.name[:80]!r}: {why}")
         values = {k: p.default for k, p in btype.params.items()}
-        self.params = _ParamValues(self, values)
+        self.params = ParamValues(self, values)
         if preset is not None:
             if preset not in btype.presets:
                 raise ParameterError(f"{btype.name} has no preset '{preset}'; valid presets: "

@@ -1,16 +1,18 @@
-"""Parameter metadata: default, range (for sliders), step, unit and doc.
+"""Parameter metadata (default, range for sliders, step, unit, doc) and value checks.
 
 A :class:`Parameter` is plain data so that the notebook sliders, the Panel
 dashboard and the circuit builder's side panel are all generated from it.
+:func:`check_value` checks one value against it; :class:`ParamValues` is a blox's
+dict of values, checked on every assignment.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
 
-from ..exceptions import ParameterError
+from ..exceptions import ParameterError, suggest
 
-__all__ = ["Parameter", "as_parameter", "check_value", "finite"]
+__all__ = ["Parameter", "ParamValues", "as_parameter", "check_value", "finite"]
 
 
 @dataclass(frozen=True)
@@ -164,3 +166,43 @@ def check_value(value, name, blox=None, hard_bounds=None, unit=""):
             raise ParameterError(f"{who} = {v:g} is outside its physical range: it "
                                  f"{_bounds_text(lo, hi, unit)}")
     return v
+
+
+class ParamValues(dict):
+    """dict of a blox's parameter values that checks names and values on assignment.
+
+    ``owner`` is the :class:`~nbblox.model.blox.Blox` (its ``type.params`` say which
+    names exist and their hard bounds; its ``name`` goes into messages).
+
+    Examples
+    --------
+    >>> import nbblox as nb
+    >>> fhn = nb.blox.FitzHughNagumo(name="fhn")
+    >>> fhn.params["I"] = 0.25; fhn.params["I"]
+    0.25
+    >>> fhn.params["J"] = 1.0
+    Traceback (most recent call last):
+    ...
+    nbblox.exceptions.ParameterError: FitzHughNagumo blox 'fhn' has no parameter 'J'. ...
+    """
+
+    def __init__(self, owner, values):
+        super().__init__(values)
+        self._owner = owner
+
+    def __setitem__(self, key, value):
+        btype = self._owner.type
+        if key not in btype.params:
+            names = list(btype.params)
+            shown = ", ".join(names[:20]) + (f", ... ({len(names)} in all)" if len(names) > 20
+                                             else "")
+            raise ParameterError(f"{btype.name} blox '{self._owner.name}' has no parameter "
+                                 f"'{key}'." + suggest(key, names)
+                                 + f" Its parameters: {shown}.")
+        p = btype.params[key]
+        super().__setitem__(key, check_value(value, key, self._owner.name, p.hard_bounds,
+                                             p.unit))
+
+    def update(self, other=(), **kw):
+        for k, v in dict(other, **kw).items():
+            self[k] = v
