@@ -57,7 +57,7 @@ def test_unseeded_draws_fail_with_the_line_that_drew(pytester, bare):
     assert "FAILED test_draws.py::test_unseeded_generator" in out
     assert "FAILED test_draws.py::test_unseeded_connect" in out
     assert "ERROR test_draws.py::test_fixture_draw" in out
-    assert "population.py" in out         # the nbblox line that drew the fresh seed
+    assert "projection.py" in out         # the nbblox line that drew the fresh seed
 
 
 def test_hypothesis_is_derandomized_without_a_database_under_ci(pytester, bare, monkeypatch):

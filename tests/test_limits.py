@@ -11,11 +11,11 @@ from hostile import dense_populations
 
 @pytest.mark.timeout(30)
 def test_a_dense_file_is_refused_before_drawing_its_synapses(monkeypatch):
-    from nbblox.model import population
+    from nbblox.model import connectivity
     text = dense_populations()
     assert len(text) < 1500
     draws = []                                # "before drawing": no draw at all, not a time
-    monkeypatch.setattr(population, "_bernoulli", lambda *a: draws.append(a[:3]) or 1 / 0)
+    monkeypatch.setattr(connectivity, "_bernoulli", lambda *a: draws.append(a[:3]) or 1 / 0)
     with limited_memory(8 * 1024):
         with pytest.raises(CircuitError, match=r"about 5e\+08 synapses needs about 46.6 GB; "
                                                r"the memory budget is 8.0 GB"):

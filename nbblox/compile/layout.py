@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..exceptions import CompileError
-from ..model.population import Population, increment
+from ..model.population import Population
+from ..model.projection import increment
 from .settle import settle_passes
 
 __all__ = ["Group", "Layout", "States", "Coupling", "Synapses", "Plasticity", "build_layout"]

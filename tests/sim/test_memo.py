@@ -1,7 +1,7 @@
 """nbblox.sim.memo: a second caller asking for a seeded run this process
 still holds (a lesson's exercise checker asking for the lesson's run) gets
 that run -- and only if simulating again would start from the same numbers --
-and nbblox.model.population's shared Bernoulli draws (the same arguments give
+and nbblox.model.connectivity's shared Bernoulli draws (the same arguments give
 the same synapses: numpy's Generator is deterministic for a seed)."""
 import gc
 
@@ -10,7 +10,7 @@ import pytest
 
 import nbblox as nb
 from nbblox.examples.rhythms import inhibitory_network
-from nbblox.model import population
+from nbblox.model import connectivity
 from nbblox.sim.memo import recall, simulate_once
 
 RUN = {"dt": 0.1, "method": "euler", "seed": 3, "record": []}
@@ -85,7 +85,7 @@ def test_equal_draws_are_shared_read_only_while_a_projection_holds_them():
     pa, pb = a.projections[0], b.projections[0]
     assert pa.pre is pb.pre and pa.post is pb.post
     assert not pa.pre.flags.writeable and not pa.post.flags.writeable
-    pre, post = population._bernoulli(200, 200, 0.2, np.random.default_rng(1))  # fresh
+    pre, post = connectivity._bernoulli(200, 200, 0.2, np.random.default_rng(1))  # fresh
     np.testing.assert_array_equal(pa.pre, pre)
     np.testing.assert_array_equal(pa.post, post)
     with pytest.raises(ValueError):
@@ -95,4 +95,4 @@ def test_equal_draws_are_shared_read_only_while_a_projection_holds_them():
     key = (200, 200, 0.2, 1, "pre")
     del a, b, pa, pb
     gc.collect()
-    assert key not in population._draws           # weak: nothing kept alive
+    assert key not in connectivity._draws           # weak: nothing kept alive
