@@ -2,6 +2,11 @@
 equations, and the kernels (numba, or the NumPy reference backend).
 
 Parameters live in a runtime array: changing one never recompiles.
+
+This module owns :func:`compile` (backend choice, the checks a circuit must pass,
+layout and kernels) and the :class:`System` it returns: evaluating the right-hand
+side and Jacobian, and the symbolic equations.  Addressing states and parameters by
+name is the System's base class :class:`~nbblox.compile.system_names.NamedSlots`.
 """
 from __future__ import annotations
 
@@ -10,14 +15,12 @@ import warnings
 import numpy as np
 
 from .._text import counted
-from ..exceptions import (CircuitError, CompileError, ParameterError, WiringWarning,
-                          suggest)
+from ..exceptions import CircuitError, CompileError, ParameterError, WiringWarning
 from ..model.blox import Blox
 from ..model.circuit import Circuit
 from ..model import composite, wiring
-from ..model.params import check_value
-from ..model.select import is_selector, select
-from .named import NamedValues, check_array
+from .named import NamedValues  # noqa: F401 (re-exported: sim/callbacks, users)
+from .system_names import NamedSlots, parameter_values, state_vectors
 from . import jit
 from .fastmath import check_fastmath
 from .kernels import kernel_key, kernel_module  # noqa: F401 (kernel_key: API)
@@ -42,7 +45,7 @@ def _as_circuit(x):
                        "Circuit or System")
 
 
-class System:
+class System(NamedSlots):
     """A compiled circuit.  Made by :func:`compile`; do not construct directly.
 
     Attributes
@@ -68,155 +71,19 @@ class System:
         self._k = kernels
         self.state_names = list(layout.state_names)
         self.param_names = list(layout.param_names)
-        bounds, owner = {}, {}
-        for g in layout.groups:
-            for name in g.names:
-                owner[name] = g.btype.name
-            for name, _, _ in g.entities:
-                owner[name] = g.btype.name
-            for pn, par in g.btype.params.items():
-                if par.hard_bounds:
-                    for name in g.names:
-                        bounds[f"{name}.{pn}"] = par.hard_bounds
-                    for name, _, _ in g.entities:
-                        bounds[f"{name}.{pn}"] = par.hard_bounds
+        state_vec = state_vectors(layout)
         #: blox path -> its type name (what ``type:`` selectors read)
-        self.blox_types = owner
-        vectors = {k: v for k, v in layout.vectors.items() if k not in
-                   self._state_vectors(layout)}
-        self.params = NamedValues(self.param_names, layout.p0, "parameter", bounds, vectors,
-                                  owner_type=owner.get)
-        aliases = {}
-        for name, sel in (promoted or {}).items():
-            try:
-                aliases[name] = np.atleast_1d(self.params.index(sel)).astype(np.int64)
-            except ParameterError as exc:
-                raise CompileError(f"promoted parameter '{name}': {exc}") from None
-        self.params.aliases = aliases
+        self.blox_types, self.params = parameter_values(layout, self.param_names,
+                                                          state_vec, promoted)
         self.x0 = layout.x0.copy()
         self.weights = layout.w0.copy()
         #: per-synapse weights of the spiking projections (runtime values)
         self.synapse_weights = layout.syn_w0.copy()
         self._state_index = {n: i for i, n in enumerate(self.state_names)}
-        self._state_vec = self._state_vectors(layout)
+        self._state_vec = state_vec
         self._state_sel = {}
         self._ref = kernels if backend == "numpy" else None
         self._named_last = None     # (bits of p, {name: value}): param_dict
-
-    # -- names ----------------------------------------------------------------
-    @staticmethod
-    def _state_vectors(layout):
-        out = {}
-        for g in layout.groups:
-            if g.population:
-                for name, st, cnt in g.entities:
-                    for k, s in enumerate(g.btype.states):
-                        out[f"{name}.{s}"] = np.arange(g.x(k, st), g.x(k, st) + cnt)
-        return out
-
-    def state_index(self, name):
-        """Index of a state in the flat vector, with a suggestion on typos."""
-        try:
-            return self._state_index[name]
-        except (KeyError, TypeError):
-            hint = (f" '{name}' is a whole population: use state_indices()"
-                    if name in getattr(self, "_state_vec", {}) else "")
-            if is_selector(name):
-                n = self.state_indices(name).size
-                if n == 1:
-                    return int(self.state_indices(name)[0])
-                hint = f" '{name}' selects {n} states; name one here"
-            raise ParameterError(f"no state named '{name}'.{hint}" +
-                                 suggest(name, self.state_names[:2000])) from None
-
-    def state_indices(self, name):
-        """Slots of a state name: one for ``"fhn.V"``/``"pop[3].V"``, all the
-        population's for ``"pop.V"``, every match of a selector (``"**.V"``,
-        ``"type:HodgkinHuxley.V"``), as an int64 array."""
-        if name in self._state_vec:
-            return self._state_vec[name]
-        if name not in self._state_index and is_selector(name):
-            hit = self._state_sel.get(name)
-            if hit is None:
-                names = select(name, self.state_names, self.blox_types.get, "state")
-                hit = self._state_sel[name] = np.array([self._state_index[n] for n in names],
-                                                       dtype=np.int64)
-            return hit
-        return np.array([self.state_index(name)], dtype=np.int64)
-
-    def match(self, name, what="state"):
-        """Plain names a state (``what="state"``) or parameter name or selector
-        stands for, in slot order of the matches.
-
-        Examples
-        --------
-        >>> import nbblox as nb
-        >>> s = nb.compile(nb.Circuit([nb.blox.FitzHughNagumo(name=n) for n in "ab"]))
-        >>> s.match("*.V"), s.match("type:FitzHughNagumo.I", "parameter")
-        (['a.V', 'b.V'], ['a.I', 'b.I'])
-        """
-        if what == "parameter":
-            return self.params.match(name)
-        return [self.state_names[i] for i in self.state_indices(name)]
-
-    def parameter_info(self, name):
-        """The :class:`~nbblox.model.params.Parameter` metadata behind ``name``
-        (for a promoted parameter or a selector: that of its first match)."""
-        i = self.params.index(name)
-        if isinstance(i, np.ndarray) and name not in self.params.vectors:
-            name = self.param_names[int(i[0])]
-        bname, pname = name.rsplit(".", 1)
-        return self.circuit[bname.split("[", 1)[0]].type.params[pname]
-
-    def param_vector(self, params=None):
-        """Copy of the parameter array with ``params`` (dict) applied."""
-        p = self.params.copy()
-        for k, v in (params or {}).items():
-            p[k] = v
-        return p.array
-
-    def param_dict(self, p):
-        """``{name: value}`` of the parameter vector ``p`` (a new dict each
-        call).  The last one is kept and copied while ``p`` is the same bit
-        for bit: building the dict of the W3 COBA network's 36 000
-        parameters took 3-9 ms per simulate, a copy takes ~0.2 ms.
-
-        Examples
-        --------
-        >>> import nbblox as nb
-        >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn", I=0.5))
-        >>> d = s.param_dict(s.param_vector()); d["fhn.I"]
-        0.5
-        >>> d["fhn.I"] = 9.0; s.param_dict(s.param_vector())["fhn.I"]
-        0.5
-        """
-        p = np.asarray(p, dtype=np.float64)
-        last = getattr(self, "_named_last", None)   # one tuple: a thread sees old or new
-        bits = p.view(np.int64)
-        if last is None or not np.array_equal(last[0], bits):
-            last = self._named_last = (bits.copy(), dict(zip(self.param_names, p.tolist())))
-        return last[1].copy()
-
-    def initial_state(self, x0=None):
-        """Copy of ``x0`` with overrides: a dict of names or a full array."""
-        x = self.x0.copy()
-        if x0 is None:
-            return x
-        if isinstance(x0, dict):
-            for k, v in x0.items():
-                if k in self._state_vec or (k not in self._state_index and is_selector(k)):
-                    idx = self.state_indices(k)
-                    x[idx] = check_array(v, idx.size, k)
-                else:
-                    x[self.state_index(k)] = check_value(v, k)
-            return x
-        arr = np.asarray(x0, dtype=np.float64)
-        if arr.shape != x.shape:
-            raise ParameterError(f"x0 has shape {arr.shape}; this system has "
-                                 f"{counted(x.size, 'state')} ({', '.join(self.state_names[:6])}...)")
-        if not np.all(np.isfinite(arr)):
-            raise ParameterError("x0 holds NaN or inf")
-        return arr.copy()
 
     # -- evaluation -------------------------------------------------------------
     def _args(self, x, params):
