@@ -1,13 +1,15 @@
 """Plain strings shared by every layer that shows text (a dependency-free
 leaf, like exceptions.py): Markdown that shows text verbatim, titles in
 which Bokeh cannot find TeX, counts with the noun in the right number, and
-the words a person reads for a type name.  The HTML side and the reasons
+the words a person reads for a type name, and the ASCII spelling of text for a
+terminal that cannot show more.  The HTML side and the reasons
 live in :mod:`nbblox.ui.text`."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["markdown_literal", "tex_free", "counted", "words", "capital"]
+__all__ = ["markdown_literal", "tex_free", "counted", "words", "capital", "ascii_text"]
 
 # characters that can start Markdown inline syntax or raw HTML anywhere in a line,
 # and those that start a block (heading, list, quote, rule, setext) at its start
@@ -100,3 +102,39 @@ def capital(text):
     ('Leaky integrate-and-fire', 'FitzHugh–Nagumo', '')
     """
     return text[:1].upper() + text[1:]
+
+
+# the usual ASCII spellings (pretty_unit's inverse, dashes, arrows) before the generic rule
+_ASCII = {"µ": "u", "μ": "u", "²": "^2", "³": "^3", "⁻¹": "^-1", "⁻²": "^-2", "°C": "degC",
+          "°": "deg", "–": "-", "—": "-", "→": "->", "←": "<-", "·": "*", "×": "x",
+          "…": "...", "’": "'", "‘": "'", "“": '"', "”": '"', "≈": "~", "≤": "<=", "≥": ">="}
+
+_GREEK = re.compile(r"GREEK (SMALL|CAPITAL) LETTER ([A-Z]+)")
+
+
+def ascii_text(text):
+    """``text`` spelt in ASCII, for a terminal whose encoding cannot show it
+    (``PYTHONIOENCODING=ascii``, an old Windows code page): units as typed
+    ("µA/cm²" -> "uA/cm^2"), dashes as hyphens, accents dropped ("Buzsáki" ->
+    "Buzsaki"), Greek letters named ("τ" -> "tau"), any other character as "?".
+
+    Examples
+    --------
+    >>> ascii_text("Hodgkin–Huxley at I = 10 µA/cm²"), ascii_text("Wang–Buzsáki, 36 °C")
+    ('Hodgkin-Huxley at I = 10 uA/cm^2', 'Wang-Buzsaki, 36 degC')
+    >>> ascii_text("τ ≈ 20 ms, Δ ⊕")
+    'tau ~ 20 ms, Delta ?'
+    """
+    text = str(text)
+    for k, v in _ASCII.items():
+        text = text.replace(k, v)
+    out = []
+    for c in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(c):
+            continue
+        greek = _GREEK.fullmatch(unicodedata.name(c, ""))
+        if greek:
+            word = greek.group(2).lower().replace("lamda", "lambda")
+            c = word if greek.group(1) == "SMALL" else word.capitalize()
+        out.append(c)
+    return "".join(out).encode("ascii", "replace").decode("ascii")

@@ -12,8 +12,21 @@ import os
 import sys
 import time
 
-from ._text import counted
+from ._text import ascii_text, capital, counted
+
 __all__ = ["main", "demo_circuit"]
+
+
+def _say(text, file=None):
+    """Print one line; a stream that cannot encode it (``PYTHONIOENCODING=ascii``, an
+    old Windows console) gets its ASCII spelling ("µA/cm²" -> "uA/cm^2") instead of a
+    UnicodeEncodeError after the work is done."""
+    file = file or sys.stdout
+    try:
+        text.encode(getattr(file, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = ascii_text(text)
+    print(text, file=file)
 
 
 def _parse_params(items):
@@ -56,7 +69,7 @@ def cmd_run(args):
     took = time.perf_counter() - t
     if args.out:
         _write(sol, args.out)
-    print(f"simulated {circuit!r} for {args.t_end} ms ({args.method}, dt={args.dt}) in "
+    _say(f"simulated {circuit!r} for {args.t_end} ms ({args.method}, dt={args.dt}) in "
           f"{took:.2f} s; {counted(len(sol), 'sample')} of {counted(len(sol.names), 'variable')}"
           + (f" -> {args.out}" if args.out else ""))
     return 0
@@ -102,22 +115,26 @@ def cmd_demo(args):
     sol = nb.simulate(system, args.t_end, dt=0.01, method="rk4")
     t_warm = time.perf_counter() - t1
     from .sim.solution import spike_times
+    from .viz.units import pretty_unit
     spikes = spike_times(sol.t, sol["hh.V"])
     rate = 1000.0 * (len(spikes) - 1) / (spikes[-1] - spikes[0]) if len(spikes) > 1 else 0.0
     e2 = sol["wc2.E"][sol.t > args.t_end / 2]
-    print(f"nbblox {nb.__version__} demo: {circuit!r}")
-    print(f"  states: {len(system.state_names)}, parameters: {len(system.param_names)}, "
-          f"backend: {system.backend}")
-    print(f"  Hodgkin-Huxley at I = 10 uA/cm^2: {counted(len(spikes), 'spike')} in {args.t_end:g} ms "
-          f"({rate:.1f} Hz)")
-    print(f"  Wilson-Cowan wc2.E over the second half: min {e2.min():.3f}, max {e2.max():.3f}")
-    print(f"  first run (compile + simulate) {t_first:.2f} s; warm re-run {t_warm * 1000:.1f} ms")
+    hh, wc = circuit["hh"], circuit["wc1"]
+    drive = f"I = {hh.params['I']:g} {pretty_unit(hh.type.params['I'].unit)}"
+    _say(f"nbblox {nb.__version__} demo: {circuit!r}")
+    _say(f"  states: {len(system.state_names)}, parameters: {len(system.param_names)}, "
+         f"backend: {system.backend}")
+    _say(f"  {capital(hh.type.title)} at {drive}: {counted(len(spikes), 'spike')} in "
+         f"{args.t_end:g} ms ({rate:.1f} Hz)")
+    _say(f"  {capital(wc.type.title)} wc2.E over the second half: min {e2.min():.3f}, "
+         f"max {e2.max():.3f}")
+    _say(f"  first run (compile + simulate) {t_first:.2f} s; warm re-run {t_warm * 1000:.1f} ms")
     os.makedirs(args.out, exist_ok=True)
     if plotting.is_alive():
         plotting.join()
     path = _save_plot(sol, args.out)
-    print(f"  plot written to {path}" if path else
-          "  no plot: install nbblox[viz] (HoloViews) or matplotlib to draw one")
+    _say(f"  plot written to {path}" if path else
+         "  no plot: install nbblox[viz] (HoloViews) or matplotlib to draw one")
     return 0
 
 
@@ -135,10 +152,12 @@ def _save_plot(sol, folder):
         from bokeh.plotting import figure
         from bokeh.resources import INLINE
         from .viz.style import PALETTE
-        from .viz.units import state_unit
+        from .viz.units import pretty_unit, state_unit
         figs = []
-        for title, names in (("Hodgkin-Huxley, I = 10 uA/cm^2", ["hh.V"]),
-                             ("Wilson-Cowan pair", ["wc1.E", "wc2.E"])):
+        hh = sol.system.circuit["hh"]
+        drive = f"I = {hh.params['I']:g} {pretty_unit(hh.type.params['I'].unit)}"
+        for title, names in ((f"{capital(hh.type.title)}, {drive}", ["hh.V"]),
+                             ("Wilson–Cowan pair", ["wc1.E", "wc2.E"])):
             unit = state_unit(sol.system, names[0]) or ""
             ylab = (names[0] if len(names) == 1 else "E") + (f" ({unit})" if unit else "")
             f = figure(title=title, width=800, height=260, x_axis_label="time (ms)",
@@ -183,8 +202,8 @@ def cmd_info(args):
     import nbblox as nb
     from .compile import jit
     from .compile.cache import cache_dir
-    print(f"nbblox {nb.__version__}; numba available: {jit.HAVE_NUMBA}; kernel cache: {cache_dir()}")
-    print(f"catalog: {', '.join(nb.blox.CATALOG)}")
+    _say(f"nbblox {nb.__version__}; numba available: {jit.HAVE_NUMBA}; kernel cache: {cache_dir()}")
+    _say(f"catalog: {', '.join(nb.blox.CATALOG)}")
     return 0
 
 
@@ -230,7 +249,7 @@ def main(argv=None):
     try:
         return args.func(args) or 0
     except NbbloxError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", file=sys.stderr)
         return 2
 
 

@@ -10,9 +10,9 @@ import pytest
 import nbblox as nb
 
 
-def nbblox(*args, cwd=None):
+def nbblox(*args, cwd=None, **env):
     return subprocess.run([sys.executable, "-m", "nbblox", *args], capture_output=True,
-                          text=True, cwd=cwd, env=dict(os.environ))
+                          encoding="utf-8", cwd=cwd, env={**os.environ, **env})
 
 
 def test_run_writes_csv_and_netcdf(tmp_path):
@@ -52,15 +52,41 @@ def test_run_refuses_a_hostile_file(tmp_path):
 
 
 def test_demo_prints_a_summary_and_writes_an_offline_plot(tmp_path):
-    r = nbblox("demo", "--t-end", "200", "--out", str(tmp_path))
+    r = nbblox("demo", "--t-end", "200", "--out", str(tmp_path), PYTHONIOENCODING="utf-8")
     assert r.returncode == 0, r.stderr
+    # session 32: the unit as every other place prints it (was "uA/cm^2"), the model by its title
+    assert "Hodgkin–Huxley at I = 10 µA/cm²: " in r.stdout, r.stdout
+    assert "Wilson–Cowan wc2.E" in r.stdout, r.stdout
     html = (tmp_path / "demo.html").read_text()
+    assert "Hodgkin\\u2013Huxley, I = 10 \\u00b5A/cm\\u00b2" in html     # the plot's title
     # Bokeh is inlined (the plot renders offline) and the data is in the page,
     # with the axis labels and units of nbblox's own plots
     assert "Bokeh" in html and "cdn.bokeh.org" not in html.split("<body", 1)[0]
     assert "hh.V (mV)" in html and "time (ms)" in html and "wc2.E" in html
     rate = float(r.stdout.split("spikes in 200 ms (")[1].split(" Hz")[0])
     assert 60 < rate < 75
+
+
+def test_demo_on_a_terminal_that_cannot_show_unicode_prints_ascii(tmp_path):
+    """A console whose encoding has no µ or ² (PYTHONIOENCODING=ascii, an old
+    Windows code page) gets the ASCII spelling, not a UnicodeEncodeError after the run."""
+    r = nbblox("demo", "--t-end", "20", "--out", str(tmp_path), PYTHONIOENCODING="ascii")
+    assert r.returncode == 0, r.stderr
+    assert "Hodgkin-Huxley at I = 10 uA/cm^2: " in r.stdout, r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_say_falls_back_to_ascii_on_a_stream_that_cannot_encode():
+    import io
+    from nbblox.cli import _say
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    _say("error: blox 'wb' (Wang–Buzsáki): τ must be > 0 µs", file=out)
+    out.flush()
+    assert out.buffer.getvalue() == b"error: blox 'wb' (Wang-Buzsaki): tau must be > 0 us\n"
+    wide = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    _say("10 µA/cm²", file=wide)
+    wide.flush()
+    assert wide.buffer.getvalue().decode() == "10 µA/cm²\n"
 
 
 def test_demo_plot_needs_neither_holoviews_nor_panel(tmp_path):

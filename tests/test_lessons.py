@@ -742,3 +742,23 @@ def test_lesson_text_reads_like_finished_prose(path):
     pointers = sum(t.count(f"nbblox serve lessons/{path.name}") for k, t in shown
                    if k == "markdown")
     assert pointers <= (3 if path.name.startswith("11_") else 1), pointers
+
+
+def test_lesson_12_prints_the_saved_rule_as_lines_a_student_reads(capsys):
+    """Session 32: lesson 12 showed the rule saved in the circuit's JSON as a raw
+    Python dict (``{'kind': 'stdp', 'tau_pre': 20.0, ...}``).  The cell now prints
+    one "name: value unit" line per entry and shows nothing else."""
+    src = (REPO / "lessons" / "src" / "12_learning.py").read_text()
+    rule = next(line for line in src.splitlines() if line.startswith("rule = nb.STDP("))
+    (setup, _), *cells = _figure_cells(src, "plasticity=rule")
+    ns = {}
+    exec(setup, ns)
+    exec(rule, ns)                     # not the rest of its cell: that one simulates
+    assert len(cells) == 1
+    for code, last in cells:
+        exec(code, ns)
+        shown = eval(last, ns) if last is not None else None
+        assert not isinstance(shown, dict), f"the cell shows a raw dict: {shown}"
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "kind: stdp" in lines and "tau_pre: 20.0 ms" in lines and "A_plus: 0.01" in lines
+    assert not [line for line in lines if "{" in line or "'" in line], lines

@@ -36,7 +36,8 @@
  * (`composite_type_info` in nbblox/ui/builder/composites.py).
  * @typedef {object} TypeInfo
  * @property {string} key       what nodes refer to (`BloxNode.type`)
- * @property {string} name
+ * @property {string} name      the identifier (`nb.blox.<name>`, code and files)
+ * @property {string} [title]   what a person reads ("Hodgkin–Huxley"; BloxType.title)
  * @property {string} kind      neuron, neural_mass, synapse, input, observer, custom, composite
  * @property {string} [doc]
  * @property {string} [citation]
@@ -164,6 +165,10 @@ const KIND_LABELS = { neuron: "Neurons", neural_mass: "Neural masses", synapse: 
 const KIND_ORDER = ["neuron", "neural_mass", "synapse", "input", "observer", "custom"];
 const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** A title that opens a line, first letter capitalised (`nbblox._text.capital`).  @param {string} s */
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+/** The letters and digits of a name, accents and case dropped ("Wang–Buzsáki" -> "wangbuzsaki").  @param {string} s */
+const spelled = (s) => s.normalize("NFD").replace(/[^A-Za-z0-9]/g, "").toLowerCase();
 
 // ---------------------------------------------------------------- pure state logic
 /** @param {Snapshot | null | undefined} s  @returns {State} */
@@ -558,15 +563,24 @@ function palettePart(w) {
     const q = search.value.trim().toLowerCase();
     for (const kind of KIND_ORDER) {
       const items = palette.filter((t) => t.kind === kind && (!q || t.name.toLowerCase().includes(q)
+        || (t.title || "").toLowerCase().includes(q)
         || (t.doc || "").toLowerCase().includes(q) || (KIND_LABELS[kind] || "").toLowerCase().includes(q)));
       if (!items.length) continue;
       const g = h("div", { class: "nbb-group", "data-kind": kind }, h("div", { class: "nbb-group-title", text: KIND_LABELS[kind] || kind }));
       for (const t of items) {
-        // the tooltip leads with the full name: a name the palette ellipsises stays readable
-        const item = h("div", { class: "nbb-item", "data-type": t.name, title: [t.name, t.doc, t.citation].filter(Boolean).join("\n") },
+        // a person reads the title ("Leaky integrate-and-fire"); the identifier the code
+        // and the canvas use ("LIF") is a small line under it where the title does not
+        // spell it ("Hodgkin–Huxley" does: no second line, the palette stays short).  The
+        // tooltip leads with both in full: a line the palette ellipsises stays readable.
+        const title = capital(t.title || t.name);
+        const item = h("div", { class: "nbb-item", "data-type": t.name,
+          title: [title, `nb.blox.${t.name}`, t.doc, t.citation].filter(Boolean).join("\n") },
           h("span", { class: "nbb-swatch", style: `background:${KIND_COLORS[t.kind] || KIND_COLORS.custom}` }),
-          // long CamelCase names wrap at their capitals instead of being cut off
-          h("span", { class: "nbb-item-name", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") }));
+          h("span", { class: "nbb-item-text" },
+            h("span", { class: "nbb-item-name", text: title }),
+            // long CamelCase identifiers wrap at their capitals instead of being cut off
+            spelled(title) === spelled(t.name) ? null
+              : h("span", { class: "nbb-item-id", text: t.name.replace(/([a-z])(?=[A-Z])/g, "$1\u200b") })));
         item.addEventListener("pointerdown", (ev) => startPaletteDrag(ev, t));
         item.addEventListener("dblclick", () => addNodeAt(t, centerWorld()));
         g.append(item);
@@ -574,7 +588,6 @@ function palettePart(w) {
       groups.append(g);
     }
   }
-  search.addEventListener("input", buildPalette);
   search.addEventListener("input", buildPalette);
 
   /** @param {TypeInfo} t  @param {{x: number, y: number}} pt  world point */
@@ -590,7 +603,7 @@ function palettePart(w) {
   function startPaletteDrag(ev, t) {
     if (ev.button !== 0) return;
     ev.preventDefault();
-    const ghost = h("div", { class: "nbb-ghost", text: t.name });
+    const ghost = h("div", { class: "nbb-ghost", text: capital(t.title || t.name) });
     ghost.style.left = `${ev.clientX + 4}px`; ghost.style.top = `${ev.clientY + 4}px`;
     root.append(ghost);
     const move = (/** @type {PointerEvent} */ e) => { ghost.style.left = `${e.clientX + 4}px`; ghost.style.top = `${e.clientY + 4}px`; };

@@ -63,7 +63,9 @@ nb.blox.LIF
 pre = nb.Population(nb.blox.LIF, 5, name="pre", I=np.linspace(2.0, 3.0, 5))
 post = nb.Population(nb.blox.LIF, 1, name="post", I=2.1)
 c = nb.Circuit([pre, post]).connect(pre, post, weight=0.5, on_pre="V += w", plasticity=rule)
-c.to_dict()["projections"][0]["plasticity"]
+saved = c.to_dict()["projections"][0]["plasticity"]   # the rule as the circuit's file holds it
+for name, value in saved.items():    # A and w in the weight's unit: mV here (V += w)
+    print(f"{name:>8}: {value}" + (" ms" if name.startswith("tau") else ""))
 
 # %%
 sol = nb.simulate(c, 500.0, dt=0.05, method="euler", record=[], record_weights=50.0)

@@ -68,5 +68,6 @@ def visual_stream(coupling=0.5, speed=3.0, regions=VISUAL_STREAM, connectome="tv
     import nbblox as nb
     W, D = region_weights(regions, connectome, speed)
     col = nb.blox.WilsonCowanColumn(name="column") if column is None else column
-    return nb.Circuit.from_adjacency([col.copy(r) for r in regions], coupling * W, D,
+    # strength=, not coupling * W: at coupling 0 the connections still exist (weight 0)
+    return nb.Circuit.from_adjacency([col.copy(r) for r in regions], W, D, strength=coupling,
                                      name="visual_stream")

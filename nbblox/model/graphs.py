@@ -30,7 +30,13 @@ class FromGraphs:
         """Circuit whose connection ``i -> j`` has weight ``strength * W[i, j]``.
 
         Rows are sources and columns targets (as in networkx's adjacency
-        matrices); zero entries make no connection.
+        matrices).  **Which connections exist is read from ``W`` as given**: a
+        zero entry makes no connection (the usual meaning of 0 in a structural
+        matrix), every nonzero entry makes one.  ``strength`` and ``normalize``
+        only scale those weights: ``strength=0`` keeps every connection, with
+        weight 0, so a weight slider or ``System.weights`` can raise it later
+        without a new circuit.  To have one connection that starts at 0 where
+        ``W`` has none, add it with ``connect(a, b, weight=0.0)``.
 
         Parameters
         ----------
@@ -58,6 +64,15 @@ class FromGraphs:
         ...                               coupling="diffusive", strength=0.5, normalize="max")
         >>> [(k.src, k.dst, k.weight) for k in d.connections]
         [('n0', 'n1', 0.25), ('n1', 'n2', 0.5), ('n1', 'n1', -0.25), ('n2', 'n2', -0.5)]
+
+        Zero entries are absent; a zero strength is not (the coupling starts off):
+
+        >>> off = nb.Circuit.from_adjacency(bs, np.array([[0, 1, 0], [0, 0, 2], [0, 0, 0]]),
+        ...                                 strength=0.0)
+        >>> [(k.src, k.dst, k.weight) for k in off.connections]
+        [('n0', 'n1', 0.0), ('n1', 'n2', 0.0)]
+        >>> len(off.connect("n2", "n0", weight=0.0).connections)   # one more, at 0
+        3
         """
         from .coupling import COUPLINGS, normalize_weights
         blox = list(blox)
@@ -83,14 +98,17 @@ class FromGraphs:
             # the whole matrix as given, not only the entries where W happens to be nonzero
             if not np.all(np.isfinite(delays)) or np.any(delays < 0):
                 raise CircuitError("delay matrix must hold finite delays >= 0 (ms)")
-        W = strength * normalize_weights(W, normalize)
+        # the structure is W's nonzero entries as given: strength 0 (a coupling
+        # switched off, to be raised by a slider) must not delete the connections
+        where = W != 0
+        W = strength * normalize_weights(W, normalize) + 0.0     # (+ 0.0: no -0.0)
         c = cls(blox, name=name)
-        for i, j in zip(*np.nonzero(W)):
+        for i, j in zip(*np.nonzero(where)):
             c.connect(blox[i], blox[j], W[i, j], 0.0 if delays is None else delays[i, j], **kw)
         if coupling == "diffusive":   # minus each node's own output, undelayed
             inflow = W.sum(axis=0)
-            for j in np.flatnonzero(inflow):
-                c.connect(blox[j], blox[j], -inflow[j], 0.0, **kw)
+            for j in np.flatnonzero(where.any(axis=0)):
+                c.connect(blox[j], blox[j], -inflow[j] + 0.0, 0.0, **kw)
         return c
 
     @classmethod

@@ -349,13 +349,27 @@ def plot_branch(br, y=None, width=480, height=360, color=None, title=None):
     # the bottom of the right margin in lessons 3 and 10 (HoloViews puts an outside
     # legend at legend_offset, (0, 0): the bottom)
     # (the markers are the layers whose type has legend options)
+    # Bokeh's legend margin (10 px, on both sides in the row above the data) left a
+    # ~30 px gap under the title: LEGEND_MARGIN is set by a hook on every element (hooks
+    # stay with the elements through ``*``; legend_opts do not), and the offset of twice
+    # that centres the legend in its row, clear of the data
     size = dict(frame_width=width, frame_height=height, fontsize=FONTS, show_grid=True,
-                title=title, backend_opts=CANVAS)
-    # (at legend_offset (0, 0) the legend's box reached 10 px into the data area)
-    legend = dict(legend_position="top", legend_cols=2, legend_offset=(0, 10))
+                title=title, backend_opts=CANVAS, hooks=[_legend_margin])
+    legend = dict(legend_position="top", legend_cols=2, legend_offset=(0, 2 * LEGEND_MARGIN))
     els = [e.opts(backend="bokeh", **size) for e in els]
     els = [e.opts(backend="bokeh", **legend) if isinstance(e, hv.Points) else e for e in els]
     return hv.Overlay(els).opts(backend="bokeh", show_legend=True, **size, **legend)
+
+
+#: px between a static bifurcation diagram's legend and the title above it, the data below
+LEGEND_MARGIN = 4
+
+
+def _legend_margin(plot, element):
+    """Plot hook: every legend of the figure keeps LEGEND_MARGIN px around it
+    (a live view's ``legend_opts`` still win: they are applied after the hooks)."""
+    for legend in plot.state.legend:
+        legend.margin = LEGEND_MARGIN
 
 
 def _title(br):

@@ -570,7 +570,7 @@ def plot_legends(page, title_start=""):
     """Every rendered Bokeh plot whose title starts with ``title_start``: its
     data frame, whole canvas and legends, and where each text label (a Text
     glyph: a special point's "H", "LPC") is drawn, all in canvas px:
-    ``[{"title", "frame": [l, t, r, b], "canvas": [w, h], "legends": [{"box",
+    ``[{"title", "frame": [l, t, r, b], "title_box", "canvas": [w, h], "legends": [{"box",
     "items", "location", "spacing", "margin"}], "labels": [{"text", "box"}]}]``.
     A label's box is measured with its own font on a canvas (the glyph's
     alignment and baseline applied), so a label cut off by the frame shows as a
@@ -610,7 +610,9 @@ def plot_legends(page, title_start=""):
               labels.push({text, box: [x0, y0, x0 + w, y0 + h]});
             }
           }
+          const t = rvs.find(r => kind(r) === 'Title' && r.bbox);
           return {title: v.model.title.text, frame: [f.left, f.top, f.right, f.bottom],
+                  title_box: t ? [t.bbox.left, t.bbox.top, t.bbox.right, t.bbox.bottom] : null,
                   canvas: [v.layout.bbox.width, v.layout.bbox.height], legends, labels};
         }); }""", title_start)
 

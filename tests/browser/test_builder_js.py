@@ -191,9 +191,49 @@ def test_bad_values_show_a_message_and_send_nothing(ui):
     assert "physical range" not in ui.message() and "not a number" not in ui.message()
 
 
+_PALETTE_TEXT = """() => [...document.querySelectorAll('.nbb-item')].map(item => ({
+    type: item.dataset.type, tip: (item.getAttribute('title') || '').split('\\n'),
+    texts: [...item.querySelectorAll('span')].filter(s => s.children.length === 0 && s.textContent)
+                .map(s => s.textContent.replace(/\\u200b/g, ''))}))"""
+
+
+def test_the_palette_shows_titles_with_the_identifier_below(ui):
+    """Session 32: the palette showed identifiers ("HodgkinHuxley", "LIF") where a
+    blox type has a title a person reads ("Hodgkin–Huxley", "leaky
+    integrate-and-fire").  Each item's text nodes are its title, capitalised (it
+    opens a line), then its identifier where the title does not spell it; its
+    tooltip starts with both; the search finds a title's words; a drag by the
+    title still adds the type."""
+    import unicodedata
+    from nbblox._text import capital
+
+    def spelled(s):
+        return "".join(c for c in unicodedata.normalize("NFD", s) if c.isascii() and c.isalnum()).lower()
+
+    page = ui.page
+    items = page.evaluate(_PALETTE_TEXT)
+    assert len(items) == len(nb.blox.CATALOG)
+    for item in items:
+        t = nb.blox.CATALOG[item["type"]]
+        second = [t.name] if spelled(t.title) != spelled(t.name) else []
+        assert item["texts"] == [capital(t.title)] + second, item
+        assert item["tip"][:2] == [capital(t.title), f"nb.blox.{t.name}"], item
+    by_type = {i["type"]: i["texts"] for i in items}
+    assert by_type["HodgkinHuxley"] == ["Hodgkin–Huxley"]
+    assert by_type["WangBuzsaki"] == ["Wang–Buzsáki"]
+    assert by_type["LIF"] == ["Leaky integrate-and-fire", "LIF"]
+    page.fill(".nbb-search", "buzsáki")              # in the title only
+    assert page.eval_on_selector_all(".nbb-item", "xs => xs.map(x => x.dataset.type)") == [
+        "WangBuzsaki"]
+    page.fill(".nbb-search", "")
+    ui.drag(ui.center(".nbb-item[data-type='LIF'] .nbb-item-name"), ui.canvas_point(0.5, 0.5))
+    ui.pump()
+    assert [x.type.name for x in ui.b.circuit.blox.values()] == ["LIF"]
+
+
 def test_palette_names_are_not_cut_off(ui):
-    """Issue 16: "MontbrioPazoRoxinSyr" -- long names wrap at their capitals."""
-    cut = ui.page.evaluate("""() => [...document.querySelectorAll('.nbb-item-name')]
+    """Issue 16: "MontbrioPazoRoxinSyr" -- long titles and identifiers wrap between words."""
+    cut = ui.page.evaluate("""() => [...document.querySelectorAll('.nbb-item-name, .nbb-item-id')]
         .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right >
                 e.closest('.nbb-palette').getBoundingClientRect().right + 1)
         .map(e => e.textContent)""")
@@ -201,19 +241,16 @@ def test_palette_names_are_not_cut_off(ui):
 
 
 _BROKEN_WORDS = """() => { const out = [];
-  for (const e of document.querySelectorAll('.nbb-item-name')) {
+  for (const e of document.querySelectorAll('.nbb-item-name, .nbb-item-id')) {
     const node = e.firstChild, text = node.textContent;
-    // words: the name's camel-case parts (split by the zero-width spaces) and spaces
-    let start = 0;
-    for (const part of text.split(/([\u200b ])/)) {
-      if (part && !/^[\u200b ]$/.test(part)) {
-        const r = document.createRange();
-        r.setStart(node, start); r.setEnd(node, start + part.length);
-        const tops = new Set([...r.getClientRects()].filter(b => b.width > 0)
-                                                     .map(b => Math.round(b.top)));
-        if (tops.size > 1) out.push(text.replace(/\u200b/g, '') + ': ' + part);
-      }
-      start += part.length;
+    // words: split by spaces and the identifiers' zero-width spaces; a line may also
+    // break after a dash ("Montbrió–|Pazó–Roxin"), which ends a word here
+    for (const m of text.matchAll(/[^\u200b \u2013-]+[\u2013-]*/g)) {
+      const r = document.createRange();
+      r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...r.getClientRects()].filter(b => b.width > 0)
+                                                   .map(b => Math.round(b.top)));
+      if (tops.size > 1) out.push(text.replace(/\u200b/g, '') + ': ' + m[0]);
     }
     if (e.scrollWidth > e.clientWidth + 1) out.push(text.replace(/\u200b/g, '') + ': clipped');
   }
@@ -222,9 +259,10 @@ _BROKEN_WORDS = """() => { const out = [];
 
 def test_palette_names_break_only_between_words_at_468_px(ui):
     """Issue 16: at a 468 px widget (a notebook column beside the file browser)
-    "MontbrioPazoRoxin|Syr" broke inside a word.  Each camel-case part of every
-    palette name stays on one line, and no name is clipped."""
+    "MontbrioPazoRoxin|Syr" broke inside a word.  Each word of every palette
+    title and identifier stays on one line, and none is clipped."""
     page = ui.page
+    lab.screenshot_element(page.locator(".nbb-palette"), "builder_palette_1250")
     page.evaluate("() => { document.getElementById('root').style.width = '468px'; }")
     page.wait_for_timeout(200)
     try:
@@ -239,16 +277,18 @@ def test_palette_names_break_only_between_words_at_468_px(ui):
 
 
 _CUT_NAMES = """() => [...document.querySelectorAll('.nbb-item')].map(item => {
-    const name = item.querySelector('.nbb-item-name');
-    return {type: item.dataset.type, tip: (item.getAttribute('title') || '').split('\\n')[0],
-            cut: name.scrollWidth > name.clientWidth + 1}; })"""
+    const name = item.querySelector('.nbb-item-name'), id = item.querySelector('.nbb-item-id') || name;
+    return {type: item.dataset.type, tip: (item.getAttribute('title') || '').split('\\n'),
+            title: name.textContent,
+            cut: [name, id].some(e => e.scrollWidth > e.clientWidth + 1)}; })"""
 
 
 def test_a_palette_name_cut_off_is_readable_in_full_on_hover(ui):
     """Issue 16: the palette's tooltip was the blox's description, so a name the
     palette ellipsised ("MontbrioPazoRoxinSyn...") could not be read anywhere.
-    Every item's tooltip starts with its full name, at the narrowest palette
-    too (a notebook column beside the file browser), where some names are cut."""
+    Every item's tooltip starts with its full title and identifier, at the
+    narrowest palette too (a notebook column beside the file browser), where
+    some are cut."""
     page = ui.page
     wide = page.evaluate(_CUT_NAMES)
     page.evaluate("() => { document.getElementById('root').style.width = '400px'; }")
@@ -259,7 +299,7 @@ def test_a_palette_name_cut_off_is_readable_in_full_on_hover(ui):
         page.evaluate("() => { document.getElementById('root').style.width = '1250px'; }")
     assert len(wide) == len(nb.blox.CATALOG)
     for item in wide + narrow:
-        assert item["tip"] == item["type"], item
+        assert item["tip"][:2] == [item["title"], "nb.blox." + item["type"]], item
     print("cut at 400 px:", [i["type"] for i in narrow if i["cut"]])
 
 

@@ -86,6 +86,11 @@ def test_static_bifurcation_legend_is_above_the_data(browser_page, tmp_path, bra
     assert len(legend["items"]) >= 5, legend
     assert legend["box"][3] <= fig["frame"][1] + 1, fig       # above: it covers no branch
     assert legend["box"][0] >= 0 and legend["box"][2] <= fig["canvas"][0], fig
+    # session 32: Bokeh's 10 px legend margin, twice over, left ~30 px between the
+    # title and the legend (20 px between their boxes); a time series has none
+    assert 0 <= legend["box"][1] - fig["title_box"][3] <= 6, fig
+    assert 0 <= fig["frame"][1] - legend["box"][3] <= 6, fig
+    lab.screenshot_element(browser_page.locator("body"), "bifurcation_static")
 
 
 def test_explorer_bifurcation_legend_fits_the_least_width(browser_page, tmp_path, branches):

@@ -31,6 +31,32 @@ def test_diffusive_linear_network_is_the_matrix_exponential():
     np.testing.assert_allclose(got, want, rtol=1e-9)
 
 
+@pytest.mark.parametrize("coupling", ["additive", "diffusive"])
+def test_strength_zero_keeps_the_connections_so_weights_can_raise_them(coupling):
+    """Session 32: ``strength=0`` (a coupling switched off, to be raised by a
+    slider) made no connection at all, so nothing could bring the coupling back
+    without building a new circuit.  The structure is W's nonzero entries as
+    given: the circuit at strength 0 has the connections of strength 0.3, all
+    at weight 0; writing 0.3's weights into its System's runtime weights (what
+    an explorer slider does) gives the matrix-exponential solution of strength
+    0.3.  Zero entries of W stay absent."""
+    nodes = [leaky(i) for i in range(3)]
+    off = nb.Circuit.from_adjacency(nodes, W, coupling=coupling, strength=0.0)
+    on = nb.Circuit.from_adjacency([leaky(i) for i in range(3)], W, coupling=coupling,
+                                   strength=0.3)
+    pairs = lambda c: [(k.src, k.dst) for k in c.connections]      # noqa: E731
+    assert pairs(off) == pairs(on)
+    assert {(f"n{i}", f"n{j}") for i, j in zip(*np.nonzero(W))} <= set(pairs(off))
+    assert ("n1", "n2") not in pairs(off) and ("n2", "n0") not in pairs(off)   # W = 0 there
+    assert all(k.weight == 0.0 and not np.signbit(k.weight) for k in off.connections)
+    system = nb.compile(off)
+    system.weights[:] = nb.compile(on).weights
+    sol = nb.simulate(system, 5.0, dt=0.001, method="rk4")
+    Wd = W.T - np.diag(W.sum(axis=0)) if coupling == "diffusive" else W.T
+    want = expm((-0.2 * np.eye(3) + 0.3 * Wd) * 5.0) @ np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose([sol[f"n{i}.x"][-1] for i in range(3)], want, rtol=1e-9)
+
+
 def test_diffusive_coupling_of_equal_states_is_zero():
     bs = [nb.blox.StuartLandau(name=f"sl{i}") for i in range(3)]
     diff = nb.Circuit.from_adjacency(bs, W, coupling="diffusive", strength=5.0)

@@ -24,8 +24,10 @@ def type_info(t):
     --------
     >>> import nbblox as nb
     >>> info = type_info(nb.blox.WilsonCowan)
-    >>> info["name"], info["kind"], info["params"]["tau_E"]["unit"], info["params"]["tau_E"]["hard"]
-    ('WilsonCowan', 'neural_mass', 'ms', [1e-09, None])
+    >>> info["name"], info["title"], info["kind"]
+    ('WilsonCowan', 'Wilson–Cowan', 'neural_mass')
+    >>> info["params"]["tau_E"]["unit"], info["params"]["tau_E"]["hard"]
+    ('ms', [1e-09, None])
     """
     from ...model.library import CATALOG
     params = {}
@@ -34,7 +36,7 @@ def type_info(t):
         params[p] = {"default": float(meta.default), "lo": lo, "hi": hi,
                      "step": meta.slider_step, "unit": meta.unit, "doc": meta.doc,
                      "hard": list(meta.hard_bounds) if meta.hard_bounds else None}
-    return {"key": t.key, "name": t.name, "kind": t.kind, "doc": t.doc,
+    return {"key": t.key, "name": t.name, "title": t.title, "kind": t.kind, "doc": t.doc,
             "citation": t.citation.split("\n")[0], "states": list(t.states),
             "inputs": list(t.inputs), "outputs": list(t.output_text), "params": params,
             "catalog": CATALOG.get(t.name) is t}
