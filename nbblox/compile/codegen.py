@@ -10,8 +10,8 @@ loop over them).
 Kernel signatures (stable: nbblox.sim and sweeps call them)::
 
     rhs(t, x, p, w, src, dst, dx, u, o)        # drift only; delayed edges as undelayed
-    run_<m>(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x)
-        -> (steps_done, bad_state_or_-1, n_recorded)   m: every scheme of schemes.SCHEMES
+    run_<m>(x, p, w, src, dst, t0, dt, step0, nsteps, stride, rec, out_t, out_x)
+        -> (step, bad_state_or_-1, n_recorded)   m: every scheme of schemes.SCHEMES
     run_<m>_full(x, p, w, src, dst, dls, t0, dt, step0, nsteps, stride, rec,
                  out_t, out_x, j0, seed, hist, refr, hold, tref, syn_ptr, syn_post,
                  syn_w, syn_d, ring, spk_i, spk_t, nspk0, pl_par, pl_tr, pl_tl,
@@ -20,7 +20,11 @@ Kernel signatures (stable: nbblox.sim and sweeps call them)::
         # the arguments are the fields of nbblox.compile.arrays.KernelArrays
 
 ``run_<m>`` serves circuits without spikes, delays or noise
-(``layout.needs_full_kernel`` False).  ``run_<m>_full`` serves every
+(``layout.needs_full_kernel`` False).  It takes steps ``step0`` to
+``nsteps - 1`` (step ``s`` at time ``t0 + s * dt``), so a run cut into
+calls (``step0`` of each the step the last one reached) is the run of one
+call bit for bit; a call from ``step0 > 0`` writes no sample 0 and starts
+at sample ``1 + step0 // stride``.  ``run_<m>_full`` serves every
 circuit (see :mod:`nbblox.compile.netcode`; ``nbblox.sim.events.run_full``
 builds its arguments): ``dls`` per-edge delay in steps (0 = instant),
 ``step0``/``j0``/``nspk0`` resume a run, ``seed`` int >= 0 for the noise,
@@ -63,7 +67,8 @@ __all__ = ["generate_source", "module_stmts", "render_module", "or_check", "grou
            "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS"]
 
 #: parameters of ``run_<m>``
-RUN_PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps", "stride", "rec", "out_t", "out_x")
+RUN_PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "step0", "nsteps", "stride", "rec", "out_t",
+              "out_x")
 
 
 def _couple_lines(layout, exs, xn, planned=False, hz=None):
@@ -206,7 +211,7 @@ def generate_source(layout, fuse=False, fast=False, uniform=()):
     --------
     >>> import nbblox as nb
     >>> src = generate_source(nb.compile(nb.blox.FitzHughNagumo(name="fhn")).layout)
-    >>> "def run_rk4(x, p, w, src, dst, t0, dt, nsteps, stride, rec, out_t, out_x):" in src
+    >>> "def run_rk4(x, p, w, src, dst, t0, dt, step0, nsteps, stride, rec, out_t, out_x):" in src
     True
     """
     return render_module(module_stmts(layout, fuse, fast, uniform), latency=fast)
@@ -392,8 +397,8 @@ def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(
 def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=frozenset()):
     """``run_<scheme>`` for this layout (``fuse``: see :func:`generate_source`).
 
-    Each loop advances x in place and returns (steps done, index of the
-    first non-finite state or -1, samples recorded), so the caller can say
+    Each loop advances x in place and returns (the step it reached, index
+    of the first non-finite state or -1, samples recorded), so the caller can say
     where a run blew up; it stops at once instead of filling memory with NaN.
     """
     hz = Hoist()
@@ -429,10 +434,13 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
             _periodic_check() if periodic else Site(FINITE_CHECK, [check]),
             Site(RECORD, [If([("(step + 1) % stride == 0", [
                 Assign("out_t[j]", "t0 + (step + 1) * dt"), record, Assign("j", 1, "+=")])])])]
-    start = [Assign("out_t[0]", "t0"),
-             For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")]), Assign("j", 1)]
+    # sample 0 on the first call of a run; a later one goes on from its sample
+    start = [If([("step0 == 0", [
+        Assign("out_t[0]", "t0"),
+        For("r", ("rec.shape[0]",), [Assign("out_x[r, 0]", "x[rec[r]]")])])]),
+        Assign("j", "1 + step0 // stride")]
     return Func(f"run_{scheme.name}", RUN_PARAMS,
-                pre + [Site(RECORD_START, start), For("step", ("nsteps",), step),
+                pre + [Site(RECORD_START, start), For("step", ("step0", "nsteps"), step),
                        Return(("nsteps", -1, "j"))])
 
 

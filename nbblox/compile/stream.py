@@ -151,7 +151,9 @@ def _stream_fn(run, m, feats):
         if isinstance(st, Site) and st.name in (RECORD_START, RECORD):
             return _first() if st.name == RECORD_START else sample
         return None
-    return replace(run, name=f"stream_{m}", params=PARAMS, body=rewrite(run.body, swap))
+    # a whole run per call: from step 0 (``run_<m>``'s ``step0``)
+    return replace(run, name=f"stream_{m}", params=PARAMS,
+                   body=[Assign("step0", 0)] + rewrite(run.body, swap))
 
 
 def _batch(m, parallel):

@@ -211,7 +211,7 @@ class Problem:
         L, n = self.system.layout, max(self.nsteps, 1)
         out_t, out_x = np.empty(n + 1), np.empty((self.rec.size, n + 1))
         kernel = getattr(self.system._k, f"run_{self.method}")
-        done, bad, j = kernel(x, p, w, L.src, L.dst, self.t0, self.dt, n, 1, self.rec,
+        done, bad, j = kernel(x, p, w, L.src, L.dst, self.t0, self.dt, 0, n, 1, self.rec,
                               out_t, out_x)
         if bad >= 0:
             raise SimulationError(f"the model diverged at t = {self.t0 + done * self.dt:g} ms "

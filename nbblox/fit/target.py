@@ -115,7 +115,7 @@ class LogPosterior:
                 p[i] = v
             L = self.system.layout
             done, bad, j = self.kernel(self.x0.copy(), p, self.system.weights, L.src, L.dst,
-                                       self.sim["t0"], self.sim["dt"], self.nsteps, 1,
+                                       self.sim["t0"], self.sim["dt"], 0, self.nsteps, 1,
                                        self.rec, self.out_t, self.out_x)
             if bad >= 0:
                 raise SimulationError("diverged")

@@ -4,17 +4,19 @@ A numba kernel cannot be interrupted: Ctrl-C (and any Python-side check)
 takes effect only when it returns.  So :func:`nbblox.simulate` drives a
 long fixed-step run in chunks of about :data:`CHUNK_SECONDS` of wall time
 (the first of :data:`CHUNK_STATE_STEPS` state updates, the next ones sized
-from the speed measured so far, :func:`next_chunk`), through the pausing
-the spike/callback kernel already has (a paused run resumes bit for bit),
-and between chunks it lets Python
-handle Ctrl-C and checks the active :class:`RunControl`: a cancel event
+from the speed measured so far, :func:`next_chunk`): each kernel call
+goes on from the step the last one reached (their ``step0`` argument; a
+paused run resumes bit for bit) -- ``run_<m>`` for a circuit without
+spikes, delays, noise or callbacks (:func:`run_chunked`), the kernel a short
+run of it uses, ``run_<m>_full`` for the others -- and between chunks it lets
+Python handle Ctrl-C and checks the active :class:`RunControl`: a cancel event
 (a dashboard's reset, a closed browser session) and a wall-clock deadline
 (a served session's time budget).  Adaptive solvers check the same control
 at every right-hand-side evaluation and stop after :data:`MAX_RHS_EVALS`.
 
 The control is set with :func:`run_control` around the call (a ContextVar:
-it follows the thread that runs the simulation), so no kernel signature or
-``simulate`` argument changes.
+it follows the thread that runs the simulation), so no ``simulate``
+argument changes.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import time
 from ..exceptions import RunCancelled, SimulationError
 
 __all__ = ["RunControl", "run_control", "current_control", "CHUNK_STATE_STEPS",
-           "CHUNK_SECONDS", "MAX_RHS_EVALS", "next_chunk"]
+           "CHUNK_SECONDS", "MAX_RHS_EVALS", "next_chunk", "run_chunked"]
 
 #: state updates in the first chunk of a long fixed-step run (about 0.1 s of an
 #: RK4 Hodgkin-Huxley kernel; a cheap LIF step is 20x faster, see :func:`next_chunk`)
@@ -136,6 +138,40 @@ def next_chunk(steps, seconds, last, first):
         return last
     want = int(steps * CHUNK_SECONDS / seconds) if seconds > 0 else 4 * last
     return max(first, min(want, 4 * last))
+
+
+def run_chunked(call, nsteps, first, control, t0, dt):
+    """Steps 0 to ``nsteps`` of a fixed-step kernel in chunks: ``call(step0,
+    stop)`` runs steps ``step0`` to ``stop - 1`` and returns ``(step reached,
+    status, samples)`` (status -1: no error), as ``run_<m>`` does; the first
+    chunk is ``first`` steps, the next ones :func:`next_chunk`'s.  Between
+    chunks Python handles Ctrl-C and ``control`` (a :class:`RunControl` or
+    None) may stop the run.  Returns ``(step, status, samples, error)``, the
+    error a stopped run's :class:`~nbblox.exceptions.RunCancelled` (else None).
+
+    Examples
+    --------
+    >>> steps = []
+    >>> def call(a, b):
+    ...     steps.append((a, b)); return b, -1, b + 1
+    >>> run_chunked(call, 1000, 100, None, 0.0, 0.1)
+    (1000, -1, 1001, None)
+    >>> steps[:2]
+    [(0, 100), (100, 500)]
+    """
+    step, chunk = 0, first
+    while True:
+        stop = min(nsteps, step + chunk)
+        begun, clock = step, time.perf_counter()
+        step, status, j = call(step, stop)
+        chunk = next_chunk(step - begun, time.perf_counter() - clock, chunk, first)
+        if status != -1 or step >= nsteps:
+            return step, status, j, None
+        if control is not None:
+            try:
+                control.check(t0 + step * dt)
+            except SimulationError as exc:
+                return step, status, j, exc
 
 
 def counted_rhs(fun, method):

@@ -213,9 +213,12 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         return sol
     chunked = _chunking(system, method, dt, callback, callback_every, weights, learn,
                         record_weights)
+    # a run without spikes, delays, noise or callbacks is run_<m>'s, also when long
+    # (in chunks then): the kernel a short run compiled, not a second one (~30 MB)
+    plain = chunked is None and not system.layout.needs_full_kernel
     chunked = _interruptible(system, method, nsteps, chunked)
     start = _start(system, x, weights, learn, record_weights, callback)
-    if system.layout.needs_full_kernel or chunked is not None:
+    if not plain:
         _check_features(system, method)
         if system.layout.has_noise:
             info["seed"] = noise_seed(seed)
@@ -223,7 +226,7 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
                     named, info, dict(chunked or {}, dly=dly))
     elif method in FIXED_METHODS:
         sol = _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                     named, info)
+                     named, info, chunked)
     else:
         if any(g.btype.clip for g in system.layout.groups):
             raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
@@ -343,19 +346,34 @@ def _diverged(system, t, bad, sol):
         "parameters.", partial=sol)
 
 
-def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info):
+def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info,
+           chunks=None):
+    """``run_<method>`` from step 0 to ``nsteps``: in one call, or with
+    ``chunks`` (``control``, ``check_every``: :func:`_interruptible`) in
+    calls of about :data:`~nbblox.sim.control.CHUNK_SECONDS` each, the same
+    run bit for bit (:func:`~nbblox.sim.control.run_chunked`)."""
     out_t = np.empty(nrec)
     out_x = np.empty((rec.size, nrec))
-    L = system.layout
+    L, error = system.layout, None
     if system.backend == "numpy":
         done, bad, j = run_reference(system, method, x, p, t0, dt, nsteps, stride, rec,
                                       out_t, out_x)
     else:
         kernel = getattr(system._k, f"run_{method}")
-        done, bad, j = kernel(x, p, system.weights, L.src, L.dst, t0, dt, nsteps, stride,
-                              rec, out_t, out_x)
+        call = lambda a, b: kernel(x, p, system.weights, L.src, L.dst, t0, dt, a, b, stride,
+                                   rec, out_t, out_x)
+        if chunks is None:
+            done, bad, j = call(0, nsteps)
+        else:
+            done, bad, j, error = control.run_chunked(call, nsteps, chunks["check_every"],
+                                                      chunks["control"], t0, dt)
+    if error is not None:
+        info = dict(info, stopped_at=t0 + done * dt)
     sol = Solution(out_t[:j], names, out_x[:, :j], final_state=x, params=named,
                    info=info, system=system)
+    if error is not None:
+        error.partial = sol
+        raise error from error.__cause__
     if bad >= 0:
         raise _diverged(system, t0 + done * dt, bad, sol)
     return sol

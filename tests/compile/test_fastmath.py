@@ -149,8 +149,8 @@ def _run(s, w, src, dst, nsteps=2000):
     x = s.x0.copy()
     rec = np.arange(x.size)
     out_t, out_x = np.empty(nsteps + 1), np.empty((x.size, nsteps + 1))
-    done, bad, j = s._k.run_euler(x, s.params.array.copy(), w, src, dst, 0.0, 0.1, nsteps,
-                                  1, rec, out_t, out_x)
+    done, bad, j = s._k.run_euler(x, s.params.array.copy(), w, src, dst, 0.0, 0.1, 0,
+                                  nsteps, 1, rec, out_t, out_x)
     assert (done, bad) == (nsteps, -1)
     return out_x[:, :j]
 

@@ -59,7 +59,7 @@ def _run(mod, method, big, x0, p, nsteps=400, dt=0.05, stride=7):
     nsamp = nsteps // stride + 1
     out_t, out_x = np.zeros(nsamp), np.zeros((rec.size, nsamp))
     z = np.zeros(0, np.int64)
-    res = getattr(mod, f"run_{method}")(x, p, np.zeros(0), z, z, 0.0, dt, nsteps, stride,
+    res = getattr(mod, f"run_{method}")(x, p, np.zeros(0), z, z, 0.0, dt, 0, nsteps, stride,
                                         rec, out_t, out_x)
     return x, out_t, out_x, res
 

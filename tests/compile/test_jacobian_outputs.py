@@ -134,13 +134,13 @@ def test_the_term_through_outputs_is_there(name):
 # dense du/dx) printed it: circuits without outputs that read inputs keep
 # their text byte for byte, so their kernels and disk cache are unchanged
 # (updated by demo6, session 31: the stage loop of run_<m>, bit-identical results;
-# since session 31 hashed without the jit-helper import line, which fexp and
+# by memfull, session 32: run_<m>'s step0 argument, checked by diff; since session 31 hashed without the jit-helper import line, which fexp and
 # uniform_col lengthened)
 BEFORE = {
-    "fhn_pair": "9bb8369649183eea13339431dde2de0aa2a7658315b80a2166e80389cdbd83f6",
-    "wc_delays": "831805345d5b51b9e7bd50ea910e4f09305c1900c88d19f03efa774580acf3c0",
-    "hh_gap": "54b9b0eaf48cd020f21bfd3fe70322ef0abecea5b44ed7accb626b657941ce67",
-    "fhn_pop": "a4ad361d61e32ec32045c10b67a478dc3eb4d481cf74531ba9d453d24ed20307",
+    "fhn_pair": "eabd06180221f56a03607bb6ccf000a3a940d802407edebc4794071f648676a1",
+    "wc_delays": "a0402c5dcfb1c9f9920941ca107176ca06f159dcc47c8a727c3e0f3687e47ced",
+    "hh_gap": "71165aac177594f53c08718af2194bd353cf77a4b891c787fe7d5ba1ff77aca5",
+    "fhn_pop": "708cad3db42d23161597031942eb5df28ab3b08d5c7a11ba499cdab5ce023b97",
 }
 
 
@@ -169,10 +169,11 @@ def test_kernel_text_without_such_outputs_is_byte_identical():
 
 def test_only_jac_changes_where_outputs_read_inputs():
     """HH -> AMPA -> HH: every kernel but ``jac`` prints as before (the
-    sha256 at 1bd47d3 of the module without its ``jac`` function; since coba,
-    session 31, without the jit-helper import line)."""
+    sha256 at 1bd47d3 of the module without its ``jac`` function, updated for
+    run_<m>'s step0 argument by memfull, session 32; since coba, session 31,
+    without the jit-helper import line)."""
     src = generate_source(build_layout(hh_ampa_hh()))
     i = src.index("def jac(")
     j = src.index("@njit", i)
-    assert hashlib.sha256(_body(src[:i] + src[j:]).encode()).hexdigest()[:16] == "76c5408cfb07f98b"
+    assert hashlib.sha256(_body(src[:i] + src[j:]).encode()).hexdigest()[:16] == "1cf01d44434dcbb0"
     assert "DU[a, c] += we * DO[b, c]" in src[i:j]

@@ -51,7 +51,7 @@ def _run(module, layout, method, n=3000, dt=0.01):
     out_t, out_x = np.empty(n + 1), np.empty((x.size, n + 1))
     done, bad, _ = getattr(module, f"run_{method}")(
         x, np.asarray(layout.p0, float), np.asarray(layout.w0, float),
-        np.asarray(layout.src, np.int64), np.asarray(layout.dst, np.int64), 0.0, dt, n, 1,
+        np.asarray(layout.src, np.int64), np.asarray(layout.dst, np.int64), 0.0, dt, 0, n, 1,
         rec, out_t, out_x)
     assert (done, bad) == (n, -1)
     return out_x

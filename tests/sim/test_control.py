@@ -105,10 +105,20 @@ def test_chunks_grow_towards_the_time_target(hh, monkeypatch):
     a = nb.simulate(hh, 100.0, dt=0.01)
     monkeypatch.setattr(control, "CHUNK_STATE_STEPS", 4 * 100)    # hh: 4 states
     ticks = iter(np.arange(0.0, 1.0, 1e-9))
-    monkeypatch.setattr(events, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    clock = SimpleNamespace(perf_counter=lambda: next(ticks))
+    monkeypatch.setattr(events, "time", clock)
+    monkeypatch.setattr(control, "time", clock)
+    # HH alone: run_rk4 in chunks (its step0 .. nsteps arguments)
+    kernel, calls = hh._k.run_rk4, []
+    monkeypatch.setattr(hh._k, "run_rk4", lambda *args: calls.append(args[7:9]) or kernel(*args))
+    with run_control():
+        b = nb.simulate(hh, 100.0, dt=0.01)
+    assert [stop - step0 for step0, stop in calls] == [100, 400, 1600, 6400, 1500]
+    assert np.array_equal(a.t, b.t) and np.array_equal(a["h.V"], b["h.V"])
+    # with a callback: run_rk4_full, in the same chunks
     kernel, calls = hh._k.run_rk4_full, []
     monkeypatch.setattr(hh._k, "run_rk4_full", lambda *args: calls.append(KernelArrays(*args)) or kernel(*args))
     with run_control():
-        b = nb.simulate(hh, 100.0, dt=0.01)
-    assert [c.nsteps - c.step0 for c in calls] == [100, 400, 1600, 6400, 1500]
-    assert np.array_equal(a.t, b.t) and np.array_equal(a["h.V"], b["h.V"])
+        f = nb.simulate(hh, 100.0, dt=0.01, callback=lambda st: None, callback_every=1000.0)
+    assert [k.nsteps - k.step0 for k in calls] == [100, 400, 1600, 6400, 1500]
+    assert np.array_equal(a.t, f.t) and np.array_equal(a["h.V"], f["h.V"])

@@ -37,7 +37,7 @@ _lock = threading.Lock()
 def _batch(m, parallel):
     """``batch_<m>`` (numba ``prange`` over the rows) or ``serial_<m>``: each
     row through the kernel module's ``run_<m>``."""
-    call = (f"run_{m}(X[i], P[i], W[i], src, dst, t0, dt, nsteps, stride, rec, out_t[i], "
+    call = (f"run_{m}(X[i], P[i], W[i], src, dst, t0, dt, 0, nsteps, stride, rec, out_t[i], "
             "out_x[i])")
     loop = For("i", ("X.shape[0]",), [Assign("a, b, c", call), Assign("steps[i]", "a"),
                                       Assign("bad[i]", "b"), Assign("nrec[i]", "c")],
