@@ -177,11 +177,12 @@ class LockstepPlan:
         self.umap, self.omap = _slot_map(L, B, "u"), _slot_map(L, B, "o")
         self.nx, self.np_ = self.xmap.shape[1], self.pmap.shape[1]
 
-    def source(self, stream=None):
+    def source(self, stream=None, inloop=None):
         """The text of this block's module (``stream``: with the streaming
-        loops for these accumulator groups, :mod:`nbblox.compile.stream`)."""
+        loops for these accumulator groups, ``inloop``: counting crossings in
+        the instance loops, :func:`nbblox.compile.stream.stream_module`)."""
         return variant_source(self.key, self.layout, self.fastmath, or_check=True, stream=stream,
-                              fuse=True, uniform=self.uniform)
+                              fuse=True, uniform=self.uniform, inloop=inloop)
 
     def edges(self, L):
         """Replicated (src, dst), replica-major: each replica keeps the
