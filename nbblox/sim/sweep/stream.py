@@ -26,7 +26,7 @@ import numpy as np
 from ...compile.cache import load_module
 from ...compile.kernels import kernel_key, variant_source
 from ...compile.stream import FEATURES, NACC
-from .lockstep import blocks, pack_block, uniform_params, use_lockstep
+from .lockstep import aligned_empty, blocks, pack_block, uniform_params, use_lockstep
 
 __all__ = ["NACC", "STREAM", "INLOOP", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures", "inloop_blocks"]
@@ -188,13 +188,15 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
                                                                   W[a:b], rec, B, uniform)
         m, nb = b - a, x_big.shape[0]
-        bacc = np.zeros((nb, NACC, B * R))
+        bacc = aligned_empty((nb, NACC, B * R))   # rows on cache lines, as x_big's
+        bacc[...] = 0.0
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
         kernel = _kernel(system, method, parallel, feats, plan, inl)
         # counted in the loops: the recorded columns in slot order (whole
         # states, each in instance order), put back in rec's order after
         order = np.argsort(rec_big, kind="stable") if inl else None
-        kacc = bacc if order is None else np.zeros_like(bacc)
+        kacc = bacc if order is None else aligned_empty(bacc.shape)
+        kacc[...] = 0.0
         kernel(x_big, p_big, w_big, src, dst, *args,
                rec_big if order is None else np.ascontiguousarray(rec_big[order]), int(k0),
                float(thr), kacc, bsteps, bbad)
