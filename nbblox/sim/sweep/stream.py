@@ -12,6 +12,12 @@ transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
 those of the trace path; mean and std come from shifted one-pass sums and
 agree with NumPy's to rounding (~1e-13 relative; tests check 1e-12).
 
+In lockstep blocks with ``stride == 1`` and only crossings asked
+(``"rate"``, ``"period"``) of whole recorded states, the crossings are
+counted in the instance loop that computes the states, not in a pass after
+each step (:func:`inloop_blocks`; :data:`INLOOP` switches it off for A/B
+runs); the same numbers bit for bit.
+
 Set :data:`STREAM` to False (or the environment variable
 ``NBBLOX_SWEEP_STREAM=0``, or pass ``stream=False`` to ``sweep``) to use the
 trace path.
