@@ -56,8 +56,8 @@ from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_prea
                    settle_count, sum_lines, zero_safe)
 from .expressions import group_expressions, reads_inputs
 from .hoist import Hoist
-from .ir import (FINITE_CHECK, RECORD, RECORD_START, Assign, Blank, Break, For, Func, If, Item,
-                 Load, Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
+from .ir import (FINITE_CHECK, RECORD, RECORD_START, STEPPED, Assign, Blank, Break, For, Func,
+                 If, Item, Load, Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
 from .steps import clip_step, instance_rk_step, rk_stage_loop, stage_allocs, stage_time
@@ -340,12 +340,22 @@ def _uniform_loads(gi, g, body, uniform):
     return pre, out
 
 
+def _stepped(gi, g, old):
+    """The empty :data:`~nbblox.compile.ir.STEPPED` site closing group ``gi``'s
+    fused instance loop: where the streaming pass may count threshold
+    crossings of the states just stored (``old``: each state's value before
+    the step), in the pass that computed them (:mod:`nbblox.compile.stream`)."""
+    return Site(STEPPED, [], {"group": gi, "n": g.n, "old": tuple(old),
+                              "x": tuple(g.x(k, 0) for k in range(len(old)))})
+
+
 def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False,
-                       uniform=frozenset(), pre=None):
+                       uniform=frozenset(), pre=None, mark=False):
     """Single-stage step, group by group: the new states straight into x
     (``uncoupled``: the inputs are 0.0, :func:`_uncoupled_loads`, or with
     ``fast`` left out, :func:`_without_inputs`; ``uniform``: see
-    :func:`_uniform_loads`, whose loads go to the list ``pre``)."""
+    :func:`_uniform_loads`, whose loads go to the list ``pre``; ``mark``:
+    each loop ends with a :func:`_stepped` site)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
@@ -358,18 +368,22 @@ def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False
             head, B = _uniform_loads(gi, g, B, uniform)
             pre += head
         B += cse_assign([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
+        if mark and len(exprs) == len(ex["S"]):   # every state loaded (``+ ex["S"]``), stored
+            B.append(_stepped(gi, g, ex["S"]))
         L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
     return L
 
 
-def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(), pre=None):
+def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(), pre=None,
+                         mark=False):
     """A multi-stage step of an uncoupled layout, one pass per group: each
     instance runs all its stages in scalars (:func:`instance_rk_step`) and
     writes its new state, so the instance loop vectorises as a whole, with
     no ``k<s>``/``tmp`` arrays between the stages.  Only for layouts without
     coupling, whose inputs are always 0 (``u<m> = 0.0``, what the loop would
     load from the zeroed ``u``; ``fast``: left out, :func:`_without_inputs`;
-    ``uniform``: :func:`_uniform_loads`, into ``pre``)."""
+    ``uniform``: :func:`_uniform_loads`, into ``pre``; ``mark``: each loop ends
+    with a :func:`_stepped` site)."""
     L = []
     for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
         if not ex["f"]:
@@ -390,6 +404,7 @@ def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(
             head, B = _uniform_loads(gi, g, B, uniform)
             pre += head
         B += body + [Assign(Item("x", Off(g.x(k, 0))), e) for k, e in enumerate(news)]
+        B += [_stepped(gi, g, [f"xs_{k}" for k in range(len(S))])] if mark else []
         L.append(For("i", (g.n,), hz.apply(gi, g, B), f"group {gi}"))
     return L
 
@@ -412,9 +427,10 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
         body = [Assign("t_s", stage_time(0))]
         if coupled:
             body += _couple_lines(layout, exs, "x", True, hz)
-        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre)
+        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre,
+                                   mark=periodic)
     elif fuse:
-        body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre)
+        body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre, mark=periodic)
     else:   # the model once, in a loop over the stages (numba types it once)
         stage_pre, body = rk_stage_loop(scheme, lambda xin, ko: (
             (_couple_lines(layout, exs, xin, True, hz) if coupled else [])

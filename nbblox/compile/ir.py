@@ -52,7 +52,7 @@ __all__ = ["pycode", "code", "render", "Off", "Item", "Math", "Assign",
            "Load", "Temp", "Expr", "For", "If", "Return", "Break", "Pass", "Blank",
            "Verbatim", "Func", "Site", "DECORATOR", "block", "render_lines", "rewrite",
            "sites", "DENSE_PRODUCT", "COUPLING_SUMS", "EDGE_PLAN", "RECORD_START", "FINITE_CHECK",
-           "RECORD"]
+           "RECORD", "STEPPED"]
 
 #: decorator of every generated kernel (the fast-math pass replaces it)
 DECORATOR = '@njit(cache=True, nogil=True, error_model="numpy")'
@@ -308,6 +308,10 @@ EDGE_PLAN = "edge_plan"
 #: in ``run_<m>`` (:mod:`nbblox.compile.codegen`): the first sample's recording,
 #: each step's finite check and each ``stride``-th step's recording
 RECORD_START, FINITE_CHECK, RECORD = "record_start", "finite_check", "record"
+#: the end of a fused loop's instance body (:mod:`nbblox.compile.codegen`, ``fuse``), after
+#: it stored the new states (empty); data ``group``, ``n`` (instances), ``x`` (each
+#: state's first slot) and ``old`` (the name holding each state's value before the step)
+STEPPED = "stepped"
 
 #: the statement lists a compound node holds, by field name
 _CHILDREN = {For: ("body",), Func: ("body",), Site: ("body",), If: ("orelse",)}

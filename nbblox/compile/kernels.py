@@ -134,14 +134,14 @@ def dense_cells(src, dst):
 
 
 def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=False, uniform=(),
-                  csr=False):
+                  csr=False, inloop=None):
     """The text of ``layout``'s kernel module in a variant (uncached): the
     strict statements (:func:`nbblox.compile.codegen.module_stmts`, with its
     ``fuse`` and ``uniform``: the lockstep blocks' loops) through
     the passes ``fastmath`` (:func:`nbblox.compile.fastmath.fast_module`),
     ``or_check`` (:func:`nbblox.compile.codegen.or_check`, the lockstep
     blocks' finite check) and ``stream`` (accumulator groups for
-    :func:`nbblox.compile.stream.stream_module`), in this order, then printed
+    :func:`nbblox.compile.stream.stream_module`, with its ``inloop``), in this order, then printed
     once.  A fastmath module of ``fuse`` statements is built with codegen's
     ``fast`` and printed in latency order (the lockstep blocks' fast text).
     ``csr``: first keep only the CSR branch of the input sums
@@ -172,7 +172,7 @@ def module_source(layout, fastmath=False, or_check=False, stream=None, fuse=Fals
     if or_check:
         M = codegen.or_check(M)
     if stream is not None:
-        M = stream_module(M, stream)
+        M = stream_module(M, stream, inloop)
         if M is None:
             return None
     return codegen.render_module(M, latency=fast, fexp=bool(fastmath and FAST_EXP))
@@ -196,20 +196,23 @@ def _statements(layout, fuse=False, fast=False, uniform=()):
 
 
 def variant_source(key, layout, fastmath=False, or_check=False, stream=None, fuse=False,
-                   uniform=(), csr=False):
+                   uniform=(), csr=False, inloop=None):
     """:func:`module_source` of ``layout`` from the disk cache, under the
     structure ``key`` of the strict module plus the variant's tags (the
     fastmath text keeps the key it always had; ``key`` must tell ``fuse`` and
-    ``uniform`` apart, as the lockstep plan's does; ``csr`` adds its own tag);
-    None when the streaming pass does not apply (not cached)."""
+    ``uniform`` apart, as the lockstep plan's does; ``csr`` and the streaming
+    pass's ``inloop`` add their own tags); None when the streaming pass does
+    not apply (not cached)."""
     key = (tuple(key) + (("fastmath",) + _libm_exp()) * bool(fastmath)
            + ("or_check",) * bool(or_check))
     if stream is not None:
         key += (("stream", stream),)
+        if inloop is not None:
+            key += (("inloop", tuple(inloop)),)
     key += ("csr",) * bool(csr)
 
     def make():
-        src = module_source(layout, fastmath, or_check, stream, fuse, uniform, csr)
+        src = module_source(layout, fastmath, or_check, stream, fuse, uniform, csr, inloop)
         if src is None:
             raise _NoStream
         return src

@@ -31,13 +31,27 @@ are bit-for-bit those of the trace path.
 If a ``run_<m>`` does not mark each recording site once (codegen changed),
 :func:`stream_module` returns ``None`` and callers fall back to the trace
 path.
+
+**Crossings in the loop** (``inloop``, for ``stride == 1`` only): the fold
+above is a second pass over the recorded states after every step, and for
+an Euler step of a lockstep block it cost as much as the step (bench/
+DIAGNOSIS.md, "W4 Euler, crossings in the loop").  When only crossings (or
+only the last sample) are asked and the recorded states are whole states of
+groups whose fused instance loops end in a
+:data:`~nbblox.compile.ir.STEPPED` site, each such loop keeps the value
+before the step (``sm_acc[9]``, the previous sample) and counts the upward
+crossings of the step in ``sm_nup`` as it stores the new one; after the step
+only the rare crossing-time branch runs (on a step with a crossing), and the
+last sample is written once after the time loop.  The same comparisons of
+the same values and the same crossing-time expression: counts and times are
+bit for bit the folded ones.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .ir import (RECORD, RECORD_START, Assign, Blank, For, Func, If, Return, Site, Verbatim,
-                 rewrite, sites)
+from .ir import (RECORD, RECORD_START, STEPPED, Assign, Blank, For, Func, If, Return, Site,
+                 Verbatim, code, rewrite, sites)
 
 __all__ = ["COLS", "FEATURES", "NACC", "stream_module"]
 
@@ -110,15 +124,57 @@ def _fold(tj, tprev, feats=FEATURES):
         If([("sm_contig", loop("sm_xv.shape[0]", "sm_xv[sm_r]"))],
            loop("rec.shape[0]", "x[rec[sm_r]]"))]
     if "c" in feats:
-        crossing = _set(
-            ("sm_fr", "(sm_thr - sm_pv) / (sm_v - sm_pv) if sm_v != sm_pv else 0.0"),
-            ("sm_tc", f"{tprev} + sm_fr * ({tj} - {tprev})"))
-        crossing += [If([("sm_a6[sm_r] == 0.0", _set(("sm_a7[sm_r]", "sm_tc")))])]
-        crossing += _set(("sm_a8[sm_r]", "sm_tc"), ("sm_a6[sm_r]", "+=", "1.0"))
-        later.append(If([("sm_nup > 0", [For("sm_r", _ROWS, _set(
-            ("sm_v", "sm_a5[sm_r]"), ("sm_pv", "sm_a9[sm_r]")) + [
-            If([("not (sm_pv >= sm_thr) and sm_v >= sm_thr", crossing)])])])]))
+        later.append(_crossing_times(tj, tprev, "sm_a5[sm_r]"))
     return [If([("j > sm_k0", later), ("j == sm_k0", _start())])]
+
+
+def _crossing_times(tj, tprev, load):
+    """On a sample with an upward crossing somewhere (``sm_nup > 0``, rare):
+    for each recorded state whose previous sample (``sm_a9``) is below the
+    threshold and whose sample (``load``) is not, one more crossing, its
+    time interpolated between ``tprev`` and ``tj`` (the first and the last
+    kept)."""
+    crossing = _set(
+        ("sm_fr", "(sm_thr - sm_pv) / (sm_v - sm_pv) if sm_v != sm_pv else 0.0"),
+        ("sm_tc", f"{tprev} + sm_fr * ({tj} - {tprev})"))
+    crossing += [If([("sm_a6[sm_r] == 0.0", _set(("sm_a7[sm_r]", "sm_tc")))])]
+    crossing += _set(("sm_a8[sm_r]", "sm_tc"), ("sm_a6[sm_r]", "+=", "1.0"))
+    return If([("sm_nup > 0", [For("sm_r", _ROWS, _set(
+        ("sm_v", load), ("sm_pv", "sm_a9[sm_r]")) + [
+        If([("not (sm_pv >= sm_thr) and sm_v >= sm_thr", crossing)])])])])
+
+
+def _inloop_counts(run, blocks):
+    """``{group: statements}`` replacing the :data:`~nbblox.compile.ir.STEPPED`
+    site of each group's fused loop of ``run``: for each recorded state
+    ``(group, k)`` of ``blocks`` (in the order of the recorded columns, each
+    state a block of the group's ``n`` columns), store the value before the
+    step as the previous sample and count an upward crossing of the value
+    just stored.  None when a block has no site (the loop is not fused)."""
+    found = {}
+    for st in sites(run.body, STEPPED):
+        if st.data["group"] in found:
+            return None
+        found[st.data["group"]] = st
+    out, col = {gi: [] for gi in found}, 0
+    for gi, k in blocks:
+        st = found.get(gi)
+        if st is None or not 0 <= k < len(st.data["old"]):
+            return None
+        old, xo = code(st.data["old"][k]), st.data["x"][k]
+        out[gi] += _set((f"sm_a9[{col} + i]", old),
+                        ("sm_nup", "+=", f"(x[{xo} + i] >= sm_thr) & ({old} < sm_thr)"))
+        col += st.data["n"]
+    return out
+
+
+def _inloop_fold(tj, tprev, feats):
+    """:func:`_fold` when the loops counted the crossings (``inloop``): the
+    crossing times (rare), the accumulators started at ``sm_k0``; the
+    counter cleared after every step (also in the transient)."""
+    later = [_crossing_times(tj, tprev, "x[rec[sm_r]]")] if "c" in feats else []
+    branches = ([("j > sm_k0", later)] if later else []) + [("j == sm_k0", _start())]
+    return [If(branches)]
 
 
 def _first():
@@ -137,23 +193,38 @@ def _first():
         Assign("j", 0), If([("sm_k0 == 0", _start())]), Assign("j", 1)]
 
 
-def _stream_fn(run, m, feats):
+def _stream_fn(run, m, feats, inloop=None):
     """``stream_<m>`` from the statements of ``run_<m>`` (None if its
-    recording sites are not each there once)."""
+    recording sites are not each there once; ``inloop``: the recorded
+    states as ``(group, state)`` blocks, see :func:`stream_module`)."""
     if len(sites(run.body, RECORD_START)) != 1 or len(sites(run.body, RECORD)) != 1:
         return None
-    fold = _fold("(t0 + (step + 1) * dt)", "(t0 + (step + 1 - stride) * dt)", feats)
+    tj, tprev = "(t0 + (step + 1) * dt)", "(t0 + (step + 1 - stride) * dt)"
+    counts = (_inloop_counts(run, inloop) if inloop is not None and set(feats) <= {"c"}
+              else None)
+    fold = _fold(tj, tprev, feats) if counts is None else _inloop_fold(tj, tprev, feats)
     # a countdown, not ``(step + 1) % stride``: an integer division every step
     sample = [Assign("sm_cd", 1, "+="),
               If([("sm_cd == stride", [Assign("sm_cd", 0)] + fold + [Assign("j", 1, "+=")])])]
+    first = _first()
+    if counts is not None and "c" in feats:
+        sample.append(Assign("sm_nup", 0))
+        first.append(Assign("sm_nup", 0))
 
     def swap(st):
         if isinstance(st, Site) and st.name in (RECORD_START, RECORD):
-            return _first() if st.name == RECORD_START else sample
+            return first if st.name == RECORD_START else sample
+        if isinstance(st, Site) and st.name == STEPPED and counts is not None:
+            return counts[st.data["group"]]
         return None
     # a whole run per call: from step 0 (``run_<m>``'s ``step0``)
-    return replace(run, name=f"stream_{m}", params=PARAMS,
-                   body=[Assign("step0", 0)] + rewrite(run.body, swap))
+    body = [Assign("step0", 0)] + rewrite(run.body, swap)
+    if counts is not None:   # the last sample, once (the loop ends on a sample: stride 1)
+        if not isinstance(body[-1], Return):
+            return None
+        body = body[:-1] + [If([("j - 1 >= sm_k0", [For("sm_r", _ROWS, _set(
+            ("sm_a5[sm_r]", "x[rec[sm_r]]")))])]), body[-1]]
+    return replace(run, name=f"stream_{m}", params=PARAMS, body=body)
 
 
 def _batch(m, parallel):
@@ -170,11 +241,19 @@ def _batch(m, parallel):
                            else "@njit(cache=True, nogil=True)"))
 
 
-def stream_module(stmts, feats=FEATURES):
+def stream_module(stmts, feats=FEATURES, inloop=None):
     """Kernel module statements ``stmts`` plus ``stream_<m>``, ``sbatch_<m>``
     and ``sserial_<m>`` for each ``run_<m>`` in it, accumulating the groups
     ``feats`` (a subset of :data:`FEATURES`; the others stay zero); None if
     a loop does not mark its recording sites.  ``stmts`` is not changed.
+
+    ``inloop``: the loops will run with ``stride == 1`` and ``rec`` will be
+    the slots of these ``(group, state)`` pairs, each the group's every
+    instance in order, pairs in this order (a tuple; ``()``: the loops record
+    nothing but the last sample): with ``feats`` ``"c"`` or ``""``, a loop
+    whose groups mark their fused instance loops counts the crossings there
+    (see the module docstring); other loops fold as without it.  Calling
+    such a loop with ``stride > 1`` or another ``rec`` gives wrong counts.
 
     Examples
     --------
@@ -188,7 +267,7 @@ def stream_module(stmts, feats=FEATURES):
     out = list(stmts) + [Verbatim("import numba"), Blank()]
     for st in stmts:
         if isinstance(st, Func) and st.name.startswith("run_") and st.params[-1] == "out_x":
-            fn = _stream_fn(st, st.name[4:], feats)
+            fn = _stream_fn(st, st.name[4:], feats, inloop)
             if fn is None:
                 return None
             m = st.name[4:]

@@ -105,6 +105,24 @@ def test_blas_is_held_to_one_thread_during_the_sweep(fhn, stream):
     assert after == before and 2 in before
 
 
+def test_the_blas_limit_reuses_its_controller_until_something_is_imported(monkeypatch):
+    """threadpoolctl's ``threadpool_limits`` scans the loaded libraries on
+    every call (0.75-1.6 ms CPU per sweep, bench/DIAGNOSIS.md): the limit
+    keeps one ``ThreadpoolController``, made again after an import (a BLAS
+    library loaded since would otherwise escape the limit)."""
+    pytest.importorskip("threadpoolctl")
+    import sys
+    import types
+    with threads.blas_limit(1) as how:
+        assert how == "threadpoolctl"
+    first = threads._ctl[1]
+    with threads.blas_limit(1):
+        assert threads._ctl[1] is first
+    monkeypatch.setitem(sys.modules, "nbblox_test_new_module", types.ModuleType("x"))
+    with threads.blas_limit(1):
+        assert threads._ctl[1] is not first
+
+
 def test_without_threadpoolctl_the_environment_is_set_and_restored(fhn, monkeypatch):
     monkeypatch.setattr(threads, "_threadpoolctl", lambda: None)
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "7")

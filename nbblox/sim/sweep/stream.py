@@ -12,6 +12,12 @@ transient``).  Min, max, final, amplitude, rate and period are bit-for-bit
 those of the trace path; mean and std come from shifted one-pass sums and
 agree with NumPy's to rounding (~1e-13 relative; tests check 1e-12).
 
+In lockstep blocks with ``stride == 1`` and only crossings asked
+(``"rate"``, ``"period"``) of whole recorded states, the crossings are
+counted in the instance loop that computes the states, not in a pass after
+each step (:func:`inloop_blocks`; :data:`INLOOP` switches it off for A/B
+runs); the same numbers bit for bit.
+
 Set :data:`STREAM` to False (or the environment variable
 ``NBBLOX_SWEEP_STREAM=0``, or pass ``stream=False`` to ``sweep``) to use the
 trace path.
@@ -26,14 +32,17 @@ import numpy as np
 from ...compile.cache import load_module
 from ...compile.kernels import kernel_key, variant_source
 from ...compile.stream import FEATURES, NACC
-from .lockstep import blocks, pack_block, uniform_params, use_lockstep
+from .lockstep import aligned_empty, blocks, pack_block, uniform_params, use_lockstep
 
-__all__ = ["NACC", "STREAM", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
-           "sample_times", "measures"]
+__all__ = ["NACC", "STREAM", "INLOOP", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
+           "sample_times", "measures", "inloop_blocks"]
 
 #: module switch: False sends every sweep through the trace path (the
 #: environment variable ``NBBLOX_SWEEP_STREAM=0`` sets it at import, e.g. for A/B runs)
 STREAM = os.environ.get("NBBLOX_SWEEP_STREAM", "1").strip() not in ("0", "false", "no", "off")
+#: module switch: False folds every crossing after the step, as before the lockstep
+#: loops counted them in their instance loops (``NBBLOX_SWEEP_INLOOP=0`` at import; A/B runs)
+INLOOP = os.environ.get("NBBLOX_SWEEP_INLOOP", "1").strip() not in ("0", "false", "no", "off")
 #: built-in measures the kernels can accumulate
 STREAMABLE = ("mean", "min", "max", "std", "final", "amplitude", "rate", "period")
 
@@ -89,13 +98,14 @@ def features(meas):
     return "".join(f for f in FEATURES if f in need)
 
 
-def _module(system, feats, plan=None):
+def _module(system, feats, plan=None, inloop=None):
     """The streaming module of ``system``'s kernels (or of the lockstep
-    ``plan``'s) for accumulator groups ``feats``: the same variant of the
-    same statements plus the ``stream_<m>`` loops (None if codegen's loops do
-    not mark what :mod:`nbblox.compile.stream` replaces)."""
+    ``plan``'s, with ``inloop``: :func:`inloop_blocks`) for accumulator
+    groups ``feats``: the same variant of the same statements plus the
+    ``stream_<m>`` loops (None if codegen's loops do not mark what
+    :mod:`nbblox.compile.stream` replaces)."""
     kmod = system._k if plan is None else plan.module
-    key = (kmod.__name__, feats)
+    key = (kmod.__name__, feats, inloop)
     with _lock:
         if key in _mods:
             return _mods[key]
@@ -103,23 +113,63 @@ def _module(system, feats, plan=None):
         L = system.layout
         src = variant_source(kernel_key(L), L, system.fastmath, stream=feats)
     else:
-        src = plan.source(stream=feats)
+        src = plan.source(stream=feats, inloop=inloop)
     mod = load_module(src) if src is not None else None
     with _lock:
         _mods[key] = mod
     return mod
 
 
-def _kernel(system, method, parallel, feats, plan=None):
-    return getattr(_module(system, feats, plan), f"{'sbatch' if parallel else 'sserial'}_{method}")
+def _kernel(system, method, parallel, feats, plan=None, inloop=None):
+    return getattr(_module(system, feats, plan, inloop),
+                   f"{'sbatch' if parallel else 'sserial'}_{method}")
+
+
+def inloop_blocks(system, rec, feats, stride):
+    """What the lockstep loops of a sweep recording the states ``rec`` (state
+    indices of ``system``) may fold inside their instance loops
+    (:func:`nbblox.compile.stream.stream_module`'s ``inloop``): with
+    ``stride == 1``, an uncoupled layout (fused loops) and only crossings
+    asked (``feats == "c"``), the ``(group, state)`` pairs whose every
+    instance is recorded, in slot order, when ``rec`` is exactly those
+    states, once each; ``()`` when only the last sample is asked
+    (``feats == ""``); else None (the fold after the step).
+
+    Examples
+    --------
+    >>> import numpy as np, nbblox as nb
+    >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))      # V, w
+    >>> inloop_blocks(s, np.array([1, 0]), "c", 1), inloop_blocks(s, np.array([0]), "c", 10)
+    (((0, 0), (0, 1)), None)
+    >>> inloop_blocks(s, np.array([0]), "mc", 1), inloop_blocks(s, np.array([0, 0]), "c", 1)
+    (None, None)
+    """
+    L = system.layout
+    if stride != 1 or L.src.size or not set(feats) <= {"c"}:
+        return None
+    if feats == "":
+        return ()
+    rec = np.asarray(rec, np.int64)
+    if rec.size == 0 or np.unique(rec).size != rec.size:
+        return None
+    got, out = set(rec.tolist()), []
+    for gi, g in enumerate(L.groups):
+        for k in range(len(g.btype.states)):
+            slots = set(range(g.x(k, 0), g.x(k, 0) + g.n))
+            if slots <= got:
+                out.append((gi, k))
+                got -= slots
+    return tuple(out) if not got else None
 
 
 def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, thr,
-                     parallel=True, feats=FEATURES, uniform=frozenset()):
+                     parallel=True, feats=FEATURES, uniform=frozenset(), inloop=None):
     """Integrate ``len(X)`` instances, folding samples ``j >= k0`` of the
     states ``rec`` into accumulators (``uniform``: parameters the whole
     sweep leaves unchanged, :func:`~nbblox.sim.sweep.lockstep.uniform_params`,
-    loaded once by the lockstep kernels).
+    loaded once by the lockstep kernels; ``inloop``: the lockstep loops
+    count crossings in their instance loops where :func:`inloop_blocks`
+    allows, False: always in the fold after the step; None: :data:`INLOOP`).
 
     Returns
     -------
@@ -138,15 +188,26 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         return np.moveaxis(acc, 1, 2), steps, bad
     L = system.layout
     X0 = X.copy()
+    inloop = INLOOP if inloop is None else inloop
+    inl = inloop_blocks(system, rec, feats, int(stride)) if inloop else None
     for a, b, B in blocks(system, n):
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
                                                                   W[a:b], rec, B, uniform)
         m, nb = b - a, x_big.shape[0]
-        bacc = np.zeros((nb, NACC, B * R))
+        bacc = aligned_empty((nb, NACC, B * R))   # rows on cache lines, as x_big's
+        bacc[...] = 0.0
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
-        kernel = _kernel(system, method, parallel, feats, plan)
-        kernel(x_big, p_big, w_big, src, dst, *args, rec_big, int(k0), float(thr), bacc, bsteps,
-               bbad)
+        kernel = _kernel(system, method, parallel, feats, plan, inl)
+        # counted in the loops: the recorded columns in slot order (whole
+        # states, each in instance order), put back in rec's order after
+        order = np.argsort(rec_big, kind="stable") if inl else None
+        kacc = bacc if order is None else aligned_empty(bacc.shape)
+        kacc[...] = 0.0
+        kernel(x_big, p_big, w_big, src, dst, *args,
+               rec_big if order is None else np.ascontiguousarray(rec_big[order]), int(k0),
+               float(thr), kacc, bsteps, bbad)
+        if order is not None:
+            bacc[:, :, order] = kacc
         acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
         rows = np.repeat(np.arange(nb), B)[:m]
         steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]

@@ -9,9 +9,13 @@ same cores and each tiny product pays a thread hand-off.  :func:`blas_limit`
 holds BLAS to one thread while the sweep's kernels run and gives back the
 previous setting afterwards (also when the sweep raises):
 
-* with ``threadpoolctl`` installed, through its ``threadpool_limits`` (every
+* with ``threadpoolctl`` installed, through a ``ThreadpoolController`` (every
   BLAS library loaded in the process: NumPy's and SciPy's OpenBLAS, which
-  numba's ``np.dot`` calls);
+  numba's ``np.dot`` calls).  The controller is made once and made again only
+  when modules were imported since (a new BLAS library comes with an
+  import): ``threadpool_limits`` makes one on every call, scanning the
+  loaded libraries, 0.75-1.6 ms CPU per sweep against 0.01-0.02 ms
+  (bench/DIAGNOSIS.md, "W4 sweep with Euler");
 * without it, through the environment variables OpenBLAS, MKL and OpenMP
   read (``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``, ``OMP_NUM_THREADS``),
   restored afterwards.  These only reach a BLAS library loaded after they are
@@ -30,6 +34,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+import threading
 
 __all__ = ["ENV_VARS", "SPIN_VARS", "blas_limit", "quiet_wait"]
 
@@ -66,12 +72,31 @@ def quiet_wait():
 quiet_wait()
 
 
+_ctl_lock = threading.Lock()
+#: (number of modules imported when it was made, the ThreadpoolController)
+_ctl = [None, None]
+
+
 def _threadpoolctl():
     try:
         import threadpoolctl
     except ImportError:
         return None
     return threadpoolctl
+
+
+def _controller():
+    """The process's ``threadpoolctl.ThreadpoolController``, made again when
+    ``sys.modules`` changed size since it was made (None without threadpoolctl)."""
+    threadpoolctl = _threadpoolctl()
+    if threadpoolctl is None:
+        return None
+    with _ctl_lock:
+        n = len(sys.modules)
+        if _ctl[1] is None or _ctl[0] != n:
+            _ctl[1] = threadpoolctl.ThreadpoolController()
+            _ctl[0] = len(sys.modules)   # making it may import (its own modules)
+        return _ctl[1]
 
 
 @contextlib.contextmanager
@@ -87,9 +112,9 @@ def blas_limit(threads=1):
     ...     how in ("threadpoolctl", "env")
     True
     """
-    tpc = _threadpoolctl()
-    if tpc is not None:
-        with tpc.threadpool_limits(limits=threads, user_api="blas"):
+    ctl = _controller()
+    if ctl is not None:
+        with ctl.limit(limits=threads, user_api="blas"):
             yield "threadpoolctl"
         return
     saved = {k: os.environ.get(k) for k in ENV_VARS}
