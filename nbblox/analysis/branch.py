@@ -138,8 +138,9 @@ class Branch:
         self.__dict__.update(state)
         for p in self.special_points:
             p.__dict__["branch_ref"] = weakref.ref(self)
-        if self.start is not None:
-            self.start.__dict__.setdefault("started", []).append(weakref.ref(self))
+        start = self.__dict__.get("start")
+        if start is not None:
+            start.__dict__.setdefault("started", []).append(weakref.ref(self))
 
     def related(self):
         """This branch and every branch linked to it by a start point (the
