@@ -62,6 +62,11 @@ class SpecialPoint:
     system: object = field(repr=False, default=None, compare=False)
     data: dict = field(repr=False, default_factory=dict)  # cycle profile etc.
 
+    def __getstate__(self):
+        # the weak links between branches (``branch_ref``, ``started``) are no data:
+        # the unpickled branches set them again (Branch.__setstate__)
+        return {k: v for k, v in self.__dict__.items() if k not in ("branch_ref", "started")}
+
     @property
     def period(self):
         """2 pi / omega at a Hopf point (None otherwise)."""
@@ -126,6 +131,16 @@ class Branch:
         self.start = None
         for p in self.special_points:
             p.__dict__["branch_ref"] = weakref.ref(self)
+
+    def __setstate__(self, state):
+        # pickle and deepcopy: link the points to this copy, and its start point to it
+        # (when the start point's branch travels in the same pickle, related() finds both)
+        self.__dict__.update(state)
+        for p in self.special_points:
+            p.__dict__["branch_ref"] = weakref.ref(self)
+        start = self.__dict__.get("start")
+        if start is not None:
+            start.__dict__.setdefault("started", []).append(weakref.ref(self))
 
     def related(self):
         """This branch and every branch linked to it by a start point (the

@@ -10,6 +10,7 @@ name is the System's base class :class:`~nbblox.compile.system_names.NamedSlots`
 """
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -170,6 +171,34 @@ class System(NamedSlots):
         import sympy as sp
         xs = [sp.Symbol(n, real=True) for n in self.state_names]
         return sp.Matrix([eqs[n] for n in self.state_names]).jacobian(xs)
+
+    # -- pickle and copy -------------------------------------------------------
+    def __getstate__(self):
+        # everything but the kernels: a module (or the reference backend's
+        # functions) is no data; __setstate__ rebuilds it from the layout
+        return {**self.__dict__, "_k": None, "_ref": None, "_named_last": None}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.backend == "numpy":
+            from .reference import ReferenceKernels
+            self._k = self._ref = ReferenceKernels(self.layout)
+        else:   # the text from the kernel cache (no SymPy when warm), numba's cache
+            self._k = kernel_module(self.layout, self.fastmath)
+
+    def __copy__(self):
+        # a shallow copy shares everything, the kernels too (with_fastmath)
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
+
+    def __deepcopy__(self, memo):
+        # its own values and layout, the same kernels: they hold no values (and the
+        # reference backend's would take SymPy to build again)
+        other = memo[id(self)] = object.__new__(type(self))
+        other.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
+        other._k, other._ref = self._k, self._ref
+        return other
 
     def __repr__(self):
         return (f"<System '{self.circuit.name}': {counted(len(self.state_names), 'state')}, "

@@ -22,6 +22,7 @@ import json
 from .._text import words
 from ..exceptions import EquationError, ParameterError, suggest
 from . import blox_checks as checks
+from . import pickling
 from .equations import check_expression, parse_equations, parse_expression
 from .expression import name_problem
 from .params import ParamValues, as_parameter, check_value
@@ -260,6 +261,13 @@ class BloxType:
                 **({"state_docs": dict(self.state_docs)} if self.state_docs else {}),
                 **({"title": self._title} if self.__dict__.get("_title") else {})}
 
+    def __reduce__(self):
+        # by name (catalog) or as data, never the parsed equations (nbblox.model.pickling)
+        name = pickling.catalog_name(self)
+        if name is not None:
+            return pickling.catalog_type, (name,)
+        return pickling.type_from_dict, (type(self), self.to_dict())
+
     @classmethod
     def from_dict(cls, d):
         """A type from its :meth:`to_dict` form, every field checked first
@@ -371,6 +379,14 @@ class Blox:
     def copy(self, name=None):
         """A new blox of the same type with the same values (and a new name)."""
         return Blox(self.type, name=name or self.name, init=self.init, **self.params)
+
+    def __getstate__(self):
+        # values as a plain dict: ParamValues points back at its blox
+        return {**self.__dict__, "params": dict(self.params)}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.params = ParamValues(self, state["params"])
 
     def to_dict(self):
         return {"name": self.name, "type": self.type.key, "params": dict(self.params),

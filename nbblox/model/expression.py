@@ -92,10 +92,13 @@ _CMPOPS = {ast.Lt: "Lt", ast.LtE: "Le", ast.Gt: "Gt", ast.GtE: "Ge"}
 class _Names(set):
     """The names an expression uses, plus what the blox type must check about
     its calls: ``tables`` (the arguments of each ``interp()``, as names or
-    whole numbers) and ``rand`` (whether it calls ``rand()``)."""
+    whole numbers) and ``rand`` (whether it calls ``rand()``).
 
-    def __init__(self):
-        super().__init__()
+    ``names`` is the first argument, as for a set: pickle and copy rebuild a set
+    subclass as ``cls(list(self))`` and then restore ``tables`` and ``rand``."""
+
+    def __init__(self, names=()):
+        super().__init__(names)
         self.tables, self.rand = [], False
 
 

@@ -190,6 +190,16 @@ class ParamValues(dict):
         super().__init__(values)
         self._owner = owner
 
+    def __reduce__(self):
+        # a blox's own values unpickle as the values of the unpickled blox (one object,
+        # as before); values detached from their blox keep that blox as owner
+        if vars(self._owner).get("params") is self:
+            return getattr, (self._owner, "params")
+        return type(self), (self._owner, dict(self))
+
+    def __copy__(self):
+        return type(self)(self._owner, self)
+
     def __setitem__(self, key, value):
         btype = self._owner.type
         if key not in btype.params:

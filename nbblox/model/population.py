@@ -97,6 +97,14 @@ class Population:
             self.init[s] = _values(v, self.n, f"initial value of '{s}'", who)
         self.preset = preset
 
+    def __setstate__(self, state):
+        # arrays of values come back writable from pickle and deepcopy: lock them again
+        self.__dict__.update(state)
+        for values in (self.params, self.init):
+            for v in values.values():
+                if isinstance(v, np.ndarray):
+                    v.setflags(write=False)
+
     @property
     def states(self):
         return self.type.states

@@ -154,6 +154,20 @@ class Projection:
             if self.condition is not None:
                 self.rule["condition"] = self.condition
 
+    def __getstate__(self):
+        # pickle and deepcopy give writable arrays: note which were read-only (a shared
+        # seeded draw, nbblox.model.connectivity) so __setstate__ locks them again
+        locked = [k for k, v in vars(self).items()
+                  if isinstance(v, np.ndarray) and not v.flags.writeable]
+        return {**vars(self), "_read_only": locked}
+
+    def __setstate__(self, state):
+        state = dict(state)
+        locked = state.pop("_read_only", ())
+        self.__dict__.update(state)
+        for k in locked:
+            getattr(self, k).setflags(write=False)
+
     @property
     def size(self):
         return int(self.pre.size)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..._text import capital, markdown_literal
 from ..blox import BloxType, deferred_parsing
+from ..pickling import register_catalog
 
 # Models parse on first use (nbblox.model.blox.deferred_parsing): parsing all of
 # them at `import nbblox` would cost about a second of the cold-start budget.
@@ -34,6 +35,7 @@ for _mod in (neurons, spiking, masses, wilsoncowan, columns, wongwang, oscillato
         CATALOG[_name] = getattr(_mod, _name)
         globals()[_name] = CATALOG[_name]
         __all__.append(_name)
+register_catalog(CATALOG)   # pickled by name (nbblox.model.pickling)
 WILSON_COWAN_FORMS = wilsoncowan.WILSON_COWAN_FORMS
 __all__.append("WILSON_COWAN_FORMS")
 
