@@ -59,6 +59,7 @@ def test_served_lesson_2_sets_subscripts_below_their_letters(tmp_path):
         page.goto(f"{base}/{LESSON.stem}", timeout=120_000)
         lab.wait_text(page, "cells ran", timeout_ms=240_000)
         page.wait_for_timeout(1500)
+        lab.screenshot(page, "equations_lesson_02")
         check_subscripts(page)
         check_aligned(page)
         assert not lab.raw_math(page, "body"), lab.raw_math(page, "body")
@@ -73,6 +74,7 @@ def test_served_dashboard_sets_subscripts_below_their_letters(tmp_path):
     with nbblox_serve(path, tmp=tmp_path) as (base, log, _), chromium() as browser:
         page = open_app(browser, f"{base}/hh")
         page.wait_for_timeout(1500)
+        lab.screenshot(page, "equations_dashboard_served")
         check_subscripts(page)
         check_aligned(page)
         assert not lab.raw_math(page, "body"), lab.raw_math(page, "body")
@@ -93,6 +95,7 @@ def test_inline_dashboard_sets_subscripts_below_their_letters(tmp_path, app):
         page.locator(".nbblox-status").first.wait_for(state="attached", timeout=60_000)
         page.wait_for_timeout(3000)
         assert not lab.cell_errors(page), lab.cell_errors(page)
+        lab.screenshot_element(page.locator(".jp-OutputArea-child").last, f"equations_{app}")
         check_subscripts(page)
         check_aligned(page)
         outputs = ".jp-OutputArea-output"
