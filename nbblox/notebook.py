@@ -33,7 +33,7 @@ import os
 import re
 import sys
 
-__all__ = ["setup_notebook", "js_mode", "install_display_hook", "use_canvas"]
+__all__ = ["setup_notebook", "js_mode", "install_display_hook", "use_canvas", "mathjax_ready"]
 
 MODES = ("server", "inline", "cdn")
 _done = {}
@@ -208,7 +208,8 @@ def setup_notebook(mode=None, *, inline=None, extensions=(), **panel_kw):
     inline : bool, optional
         Older spelling: True is ``"inline"``, False is ``"cdn"``.
     extensions : tuple of str
-        Panel extensions to load as well (``("katex",)`` for equations).
+        Panel extensions to load as well (e.g. ``("katex",)``).  BokehJS's MathJax,
+        which typesets nbblox's equations, comes with the first load.
     **panel_kw
         Extra arguments for ``pn.extension`` (e.g. ``sizing_mode``).
 
@@ -262,9 +263,50 @@ def _setup(mode, key, new, extensions, panel_kw):
             # display hooks, and HoloViews objects are displayed through Panel here
             # (_display_holoviews), as HoloViews itself does.
             import holoviews.plotting.bokeh  # noqa: F401
-            pn.extension(*extensions, inline=(mode == "inline"), **panel_kw)
+            with_mathjax = _extension_with_mathjax(pn, extensions, mode, panel_kw)
+            _done["mathjax"] = _done.get("mathjax", False) or with_mathjax
             hv.Store.set_current_backend("bokeh")
             use_canvas()
+
+
+def _extension_with_mathjax(pn, extensions, mode, panel_kw):
+    """``pn.extension(*extensions)`` whose loader also brings BokehJS's MathJax
+    bundle (Panel leaves it out of a notebook unless asked for "mathjax"), so that
+    equations are typeset as on a served page (:func:`mathjax_ready`).  Returns
+    whether the page has it: not when Panel's or HoloViews' JavaScript was loaded
+    before (a user's ``pn.extension()`` first; BokehJS's MathJax must be there
+    before the first widget is drawn, or BokehJS gives up on it for the page).
+
+    "mathjax" is not left among Panel's loaded extensions: Panel would make every
+    later output wait for a global ``MathJax``, which the bundle does not define
+    (5 s per output)."""
+    import holoviews as hv
+    from panel.config import panel_extension as ext
+    had = "mathjax" in ext._loaded_extensions
+    loaded_before = ext._loaded or getattr(hv.extension, "_loaded", False)
+    try:
+        pn.extension(*extensions, "mathjax", inline=(mode == "inline"), **panel_kw)
+    finally:
+        if not had:
+            ext._loaded_extensions[:] = [e for e in ext._loaded_extensions if e != "mathjax"]
+    return had or not loaded_before
+
+
+def mathjax_ready():
+    """Whether TeX in a Panel HTML pane is typeset here by BokehJS's MathJax
+    (:func:`nbblox.ui.text.tex_pane`): always outside a Jupyter kernel (Panel puts
+    MathJax on every served page with an HTML pane); in a kernel once nbblox's
+    loader brought it (:func:`setup_notebook`, unless Panel's JavaScript was loaded
+    before nbblox's).
+
+    Examples
+    --------
+    >>> mathjax_ready()          # no kernel here: a served page
+    True
+    """
+    if kernel_shell() is None:
+        return True
+    return bool(_done.get("mathjax"))
 
 
 def use_canvas():

@@ -53,6 +53,9 @@ def test_a_plot_displays_without_setup_and_loads_js_from_the_server(kernel):
     joined = "\n".join(loaders)
     assert 'panel-preview/static/js/bokeh.min.js' in joined
     assert 'panel_dist/panel.min.js' in joined
+    # BokehJS's MathJax comes with the first loader: a dashboard shown later typesets its
+    # equations with it (BokehJS gives up on MathJax if it is missing at the first widget)
+    assert 'panel-preview/static/js/bokeh-mathjax.min.js' in joined
     assert not re.search(r"https://cdn\.(bokeh\.org|holoviz\.org)[^\"']*\.js", joined)
     size = sum(len(json.dumps(m["content"])) for m in outs)
     assert size < 300_000, size        # inlined JS was ~6 MB per notebook
@@ -82,6 +85,46 @@ def test_sympy_expressions_are_typeset_by_nbbloxs_printer(kernel):
     outs = run(kernel, "import nbblox as nb, sympy as sp\nsp.Symbol('E.A') / sp.Symbol('tau')")
     (data,) = [m["content"]["data"] for m in outs if "data" in m["content"]]
     assert data["text/latex"] == r"$\displaystyle \frac{{\mathrm{E}{.}A}}{\tau}$"
+
+
+def test_dashboard_equations_are_typeset_by_mathjax(kernel):
+    """Panel's KaTeX pane showed KaTeX's MathML, whose subscripts Chromium set level
+    with their letter ("αm" for α_m); the equations are MathJax's now (the page's
+    look: tests/browser/test_equations_typeset.py).  Panel is not told "mathjax" is
+    an extension: every later output would wait 5 s for a global MathJax."""
+    outs = run(kernel, "import nbblox as nb, sys\n"
+                       "from nbblox.ui.dashboard_views import equations_pane\n"
+                       "d = nb.dashboard(nb.blox.HodgkinHuxley(name='hh'), t_end=20.0)\n"
+                       "p = equations_pane(d.circuit).objects[1]\n"
+                       "print(type(p).__name__, p.disable_math, r'\\alpha_{m}' in p.object,\n"
+                       "      'mathjax' in sys.modules['panel.config'].panel_extension._loaded_extensions)")
+    text = "".join(m["content"].get("text", "") for m in outs)
+    assert text.split() == ["HTML", "False", "True", "False"], text
+
+
+def test_equations_fall_back_to_katex_after_a_users_pn_extension():
+    """A notebook whose Panel JavaScript was loaded before nbblox's (``pn.extension()``
+    first) has no MathJax for BokehJS: the dashboard's equations use Panel's KaTeX
+    pane, with KaTeX loaded first (no "KaTeX was not imported" warning), not raw TeX."""
+    from jupyter_client.manager import start_new_kernel
+    env = {k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "NBBLOX_JS")}
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        outs = run(kc, "import panel as pn\npn.extension()\nimport nbblox as nb\n"
+                       "from nbblox.notebook import mathjax_ready\n"
+                       "from nbblox.ui.dashboard_views import equations_pane\n"
+                       "d = nb.dashboard(nb.blox.HodgkinHuxley(name='hh'), t_end=20.0)\n"
+                       "p = equations_pane(d.circuit).objects[1]\n"
+                       "print(mathjax_ready(), type(p).__name__, p.renderer)")
+        outs += run(kc, "d")                 # displayed: Panel warns here if KaTeX is missing
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    text = "".join(m["content"].get("text", "") for m in outs)
+    assert text.split()[:3] == ["False", "LaTeX", "katex"], text
+    assert "was not imported" not in text, text
+    shown = [m["content"]["data"] for m in outs if "data" in m["content"]]
+    assert any("application/vnd.holoviews_exec.v0+json" in d for d in shown), shown
 
 
 def test_other_errors_keep_ipythons_traceback(kernel):

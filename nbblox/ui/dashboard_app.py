@@ -47,11 +47,15 @@ _open_sessions = weakref.WeakSet()   # served dashboards whose browser session i
 
 
 def _setup_if_kernel():
-    """In a notebook, load the JavaScript once, with KaTeX for the equations
-    (without it Panel shows raw TeX under a "KaTeX was not imported" warning)."""
-    from ..notebook import kernel_shell, setup_notebook
+    """In a notebook, load the JavaScript once.  The equations are typeset by
+    BokehJS's MathJax, which nbblox's loader brings; when the page's JavaScript was
+    loaded before nbblox's (no MathJax), they fall back to Panel's KaTeX pane, which
+    needs KaTeX loaded first (else raw TeX under a "KaTeX was not imported" warning)."""
+    from ..notebook import kernel_shell, mathjax_ready, setup_notebook
     if kernel_shell() is not None:
-        setup_notebook(extensions=("katex",))
+        setup_notebook()
+        if not mathjax_ready():
+            setup_notebook(extensions=("katex",))
 
 
 def _upload_text(data):

@@ -18,7 +18,7 @@ import panel as pn
 
 from .._text import capital
 from ..exceptions import ParameterError
-from .text import ALIGNED_MATH_CSS, html, html_pane, label, plot_title
+from .text import ALIGNED_MATH_CSS, html, html_pane, label, plot_title, tex_pane
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
            "stamp_json", "type_latex"]
@@ -188,8 +188,29 @@ def type_latex(btype):
                        code=_LATEX_CODE)
 
 
+#: type size of the equations (the page's text is 12-15 px; MathJax scales with it)
+_EQ_FONT_PX = 15
+
+
+def _equations(latex):
+    """One blox type's equations: typeset by MathJax (:func:`~nbblox.ui.text.tex_pane`),
+    like a served lesson's Markdown maths, wherever the page has BokehJS's MathJax
+    (served pages always; a notebook whose JavaScript nbblox loaded).  A notebook
+    whose Panel JavaScript was loaded before nbblox's (a user's ``pn.extension()``
+    first) has no MathJax: there Panel's KaTeX pane, whose MathML Chromium draws
+    (the dashboard loaded KaTeX: ``dashboard_app._setup_if_kernel``)."""
+    from ..notebook import mathjax_ready
+    # a long equation scrolls sideways inside its pane instead of being cut off
+    scroll = {"overflow-x": "auto", "overflow-y": "hidden"}
+    if mathjax_ready():
+        return tex_pane(latex, sizing_mode="stretch_width",
+                        styles={**scroll, "font-size": f"{_EQ_FONT_PX}px"})
+    return pn.pane.LaTeX(latex, renderer="katex", sizing_mode="stretch_width",
+                         stylesheets=[ALIGNED_MATH_CSS], styles=scroll)
+
+
 def equations_pane(circuit):
-    """Text + LaTeX panes with each blox type's equations (once per type).
+    """Text + maths panes with each blox type's equations (once per type).
 
     Names, docs and citations are escaped text (they come from circuit
     files); the LaTeX is generated from the SymPy expressions, never from
@@ -203,10 +224,7 @@ def equations_pane(circuit):
         if btype.doc:
             head += html(": {}", btype.doc)
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
-        # a long equation scrolls sideways inside its pane instead of being cut off
-        items.append(pn.pane.LaTeX(type_latex(btype), renderer="katex",
-                                   sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS],
-                                   styles={"overflow-x": "auto", "overflow-y": "hidden"}))
+        items.append(_equations(type_latex(btype)))
         if btype.citation:
             items.append(html_pane("<p><small>{}</small></p>", btype.citation,
                                    sizing_mode="stretch_width", margin=(0, 5)))

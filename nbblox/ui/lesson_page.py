@@ -146,6 +146,13 @@ def _show(obj):
     if mod.startswith("sympy") and callable(getattr(obj, "_repr_latex_", None)):
         from ..model.texprint import display_latex     # a notebook shows the same TeX
         return _tex(display_latex(obj))
+    if callable(getattr(obj, "_repr_latex_", None)) and not any(
+            callable(getattr(obj, m, None)) for m in ("_repr_html_", "_repr_markdown_")):
+        # a blox or blox type: its equations typeset by MathJax like the Markdown maths
+        # (Panel's KaTeX pane showed KaTeX's MathML: "αm", "INa" for α_m, I_Na)
+        latex = obj._repr_latex_()
+        if latex:
+            return _tex(latex)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
             from .text import ALIGNED_MATH_CSS
@@ -159,20 +166,17 @@ def _show(obj):
 
 
 def _tex(latex):
-    """A SymPy expression's TeX, typeset by MathJax like the Markdown cells.  Panel
-    picked SymPy's ``_repr_svg_``, which is None without a TeX installation: lesson 17's
+    """TeX (a SymPy expression's, a blox's equations), typeset by MathJax like the
+    Markdown cells (:func:`nbblox.ui.text.tex_pane`).  Panel picked SymPy's
+    ``_repr_svg_``, which is None without a TeX installation: lesson 17's
     ``equations()["E.A"]`` showed an empty box under "four connections:".
 
-    >>> print(_tex(r"$\\displaystyle \\frac{a}{b}$").object.strip())
-    <div class="math block">
+    >>> print(_tex(r"$\\displaystyle \\frac{a}{b}$").object)
     $$\\frac{a}{b}$$
-    </div>
     """
-    import panel as pn
-    body = latex.strip().strip("$").replace(r"\displaystyle", "").strip()
-    return pn.pane.HTML(markdown_html(f"$${body}$$"), sizing_mode="stretch_width",
-                        disable_math=False, css_classes=["nbblox-md"],
-                        styles={"font-size": f"{_FONT_PX}px"})
+    from .text import tex_pane
+    return tex_pane(latex, sizing_mode="stretch_width", css_classes=["nbblox-md"],
+                    styles={"font-size": f"{_FONT_PX}px"})
 
 
 def _text(text, error=False):
@@ -314,7 +318,7 @@ def lesson_app(path):
         import panel as pn
 
         from ..notebook import use_canvas
-        pn.extension("katex", "mathjax")
+        pn.extension("mathjax")
         use_canvas()
         ns = {"__name__": "__lesson__"}
         page = pn.Column(sizing_mode="stretch_width", max_width=1100,

@@ -22,7 +22,8 @@ text into those properties directly; they go through these helpers:
 * :func:`tooltip` makes a Bokeh tooltip whose content is a text node;
 * :func:`file_name` makes a download file name from a model name.
 
-:data:`ALIGNED_MATH_CSS` is a stylesheet for panes that show TeX equations.
+:func:`tex_pane` shows TeX generated from SymPy (equations), typeset by MathJax.
+:data:`ALIGNED_MATH_CSS` is a stylesheet for panes that show MathML equations.
 
 The browser test ``tests/browser/test_hostile_circuit.py`` serves a circuit
 whose every text field holds ``<img src=x onerror=...>`` and checks that no
@@ -37,15 +38,47 @@ from markupsafe import Markup, escape
 from .._text import markdown_literal, tex_free
 
 __all__ = ["html", "html_pane", "markdown", "message_markdown", "label", "plot_title", "tooltip",
-           "file_name", "escape", "ALIGNED_MATH_CSS"]
+           "file_name", "escape", "tex_pane", "ALIGNED_MATH_CSS"]
 _PRE_STYLE = "white-space: pre-wrap; font-size: 0.95em; margin: 0"
 
-#: Stylesheet for Panel panes that show ``aligned`` TeX.  Panel's KaTeX shows KaTeX's
-#: MathML (its HTML is hidden in the pane's shadow root), and Chromium's MathML Core
-#: ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
-#: columns of ``aligned`` alternate right, left.
+#: Stylesheet for Panel panes that show ``aligned`` maths as MathML (Panel's KaTeX pane
+#: shows KaTeX's MathML: its HTML is hidden in the pane's shadow root).  Chromium's MathML
+#: Core ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
+#: columns of ``aligned`` alternate right, left.  (nbblox's own equations are typeset by
+#: MathJax, :func:`tex_pane`; this is for an object's MathML shown in a served lesson.)
 ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) { text-align: right; }\n"
                     "mtable[columnalign] > mtr > mtd:nth-child(even) { text-align: left; }\n")
+
+
+def tex_pane(latex, **pane_kw):
+    """A Panel HTML pane showing ``latex`` as display maths, typeset by MathJax
+    (BokehJS's bundled copy, SVG output: no font or CDN to fetch), as a served
+    lesson typesets its Markdown maths.
+
+    ``latex`` is TeX that nbblox generated from SymPy (never model text), with or
+    without ``$``/``$$`` delimiters (``\\displaystyle`` dropped: display maths is
+    display style).  Panel's KaTeX pane showed KaTeX's MathML, which Chromium lays
+    out with the page's text font: a font without OpenType MATH tables gets no
+    subscript shift, so ``\\alpha_{m}`` and ``I_{Na}`` read "αm", "INa".  ``<`` and
+    ``>`` become TeX's ``\\lt`` / ``\\gt``: BokehJS hands the pane's HTML text to
+    MathJax, so an escaped ``&lt;`` would show as such, and the text holds no markup.
+    In a notebook the page needs BokehJS's MathJax bundle
+    (:func:`nbblox.notebook.mathjax_ready`).
+
+    Examples
+    --------
+    >>> p = tex_pane(r"$$\\begin{aligned}\\alpha_{m} &= 1\\end{aligned}$$")
+    >>> print(p.object, p.disable_math)
+    $$\\begin{aligned}\\alpha_{m} &= 1\\end{aligned}$$ False
+    >>> tex_pane(r"$\\displaystyle x < \\frac{a}{b}$").object
+    '$$x \\\\lt  \\\\frac{a}{b}$$'
+    """
+    import panel as pn
+    text = str(latex).strip()
+    if not text.startswith("$$"):
+        text = "$$" + text.strip("$").replace(r"\displaystyle", "").strip() + "$$"
+    text = text.replace("<", r"\lt ").replace(">", r"\gt ")
+    return pn.pane.HTML(text, disable_math=False, **pane_kw)
 
 
 def html(fragment, *args, **kwargs):

@@ -518,18 +518,59 @@ def raw_math(page, selector="body"):
 _EQUATION_COLUMNS = _WALK + r"""
 () => {
   const out = [];
+  const node = (el) => el.getAttribute && el.getAttribute('data-mml-node');
   for (const el of walk(document.body)) {
     // MathJax's hidden copy for screen readers is not what people see
-    if (el.tagName.toLowerCase() !== 'mtable' || !visible(el)
-        || el.closest('mjx-assistive-mml')) continue;
-    const align = (el.getAttribute('columnalign') || '').split(/\s+/);
-    const lefts = [];
-    for (const row of el.children) {
-      const cell = row.children[1];
-      if (cell && cell.firstElementChild)
-        lefts.push(Math.round(cell.firstElementChild.getBoundingClientRect().left));
+    if (el.tagName.toLowerCase() === 'mtable' && visible(el) && !el.closest('mjx-assistive-mml')) {
+      const align = (el.getAttribute('columnalign') || '').split(/\s+/);
+      const lefts = [];
+      for (const row of el.children) {
+        const cell = row.children[1];
+        if (cell && cell.firstElementChild)
+          lefts.push(Math.round(cell.firstElementChild.getBoundingClientRect().left));
+      }
+      out.push({align, lefts, kind: 'mathml'});
+    } else if (node(el) === 'mtable' && visible(el)) {
+      // MathJax's SVG: an ``aligned`` block is a table of rows of right-, left-aligned
+      // cells (the columnalign MathJax applied is not kept in the SVG)
+      const rows = [...el.children].filter(r => /^m(labeled)?tr$/.test(node(r)));
+      const lefts = [];
+      for (const row of rows) {
+        const cell = [...row.children].filter(c => node(c) === 'mtd')[1];
+        const first = cell && cell.querySelector('[data-mml-node="mo"], [data-mml-node="mi"], use, text');
+        if (first) lefts.push(Math.round(first.getBoundingClientRect().left));
+      }
+      const ncols = Math.max(0, ...rows.map(r => [...r.children].filter(c => node(c) === 'mtd').length));
+      out.push({align: ncols === 2 ? ['right', 'left'] : [], lefts, kind: 'mathjax'});
     }
-    out.push({align, lefts});
+  }
+  return out;
+}"""
+
+_SUBSCRIPTS = _WALK + r"""
+() => {
+  const out = [];
+  const node = (el) => el.getAttribute && el.getAttribute('data-mml-node');
+  // the characters drawn: MathML text, or the code points of MathJax's SVG glyphs
+  // (math italic letters NFKC-folded to plain ones)
+  const text = (el) => (el.tagName.toLowerCase() === 'g'
+      ? [...el.querySelectorAll('use[data-c], text')].map(u => u.tagName.toLowerCase() === 'use'
+          ? String.fromCodePoint(parseInt(u.getAttribute('data-c'), 16)) : u.textContent).join('')
+      : el.textContent).normalize('NFKC').trim();
+  for (const el of walk(document.body)) {
+    const tag = el.tagName.toLowerCase();
+    const mathml = tag === 'msub' || tag === 'msubsup';
+    const svg = node(el) === 'msub' || node(el) === 'msubsup';
+    if (!(mathml || svg) || !visible(el) || el.closest('mjx-assistive-mml')) continue;
+    const hidden = el.closest('.katex-mathml');      // KaTeX's copy for screen readers,
+    if (hidden && hidden.getBoundingClientRect().width <= 1) continue;   // when its HTML shows
+    const [base, sub] = el.children;
+    if (!base || !sub) continue;
+    const b = base.getBoundingClientRect(), s = sub.getBoundingClientRect();
+    out.push({base: text(base), sub: text(sub), kind: mathml ? 'mathml' : 'mathjax',
+              base_box: [b.top, b.bottom].map(Math.round), sub_box: [s.top, s.bottom].map(Math.round),
+              drop: Math.round(10 * (s.bottom - b.bottom)) / 10,
+              base_height: Math.round(10 * b.height) / 10});
   }
   return out;
 }"""
@@ -546,11 +587,22 @@ def font_pt(css):
 
 
 def equation_columns(page):
-    """Every visible MathML table (KaTeX's ``aligned`` blocks, shadow roots
-    included): ``[{"align": ["right", "left"], "lefts": [x of the second
-    column's content in each row]}]``; in an ``aligned`` block the lefts are
-    equal (the "=" signs line up)."""
+    """Every visible maths table (MathML, e.g. KaTeX's ``aligned`` blocks, and
+    MathJax's SVG; shadow roots included): ``[{"align": ["right", "left"],
+    "lefts": [x of the second column's content in each row], "kind": "mathml" |
+    "mathjax"}]``; in an ``aligned`` block the lefts are equal (the "=" signs
+    line up).  A MathJax table's align is ``["right", "left"]`` when it has two
+    columns (an ``aligned`` block), else empty."""
     return page.evaluate(_EQUATION_COLUMNS)
+
+
+def subscripts(page):
+    """Every visible subscript (MathML ``msub``, MathJax SVG ``msub``; shadow roots
+    included; screen-reader copies skipped): ``[{"base": "α", "sub": "m", "kind",
+    "base_box": [top, bottom], "sub_box": [top, bottom], "drop", "base_height"}]``
+    in CSS px, ``drop`` = how far the subscript's box reaches below its base's.
+    A subscript set level with its letter ("αm" for α_m) has a drop of about 0."""
+    return page.evaluate(_SUBSCRIPTS)
 
 
 def plot_frames(page):

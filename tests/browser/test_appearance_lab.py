@@ -11,7 +11,8 @@ call.  Each check is a class of defect that was seen:
 * axes without labels, or without units where the variable has one, or in
   small type;
 * maths shown as raw ``$...$`` / ``\\begin`` and Panel's "KaTeX was not
-  imported" warning in the dashboard;
+  imported" warning in the dashboard (its equations are MathJax's now: subscripts
+  are checked in ``test_equations_typeset.py``);
 * outputs that keep their width when the window narrows (the layout must
   reflow, not overflow);
 * equations whose "=" signs zigzag (Chromium's MathML ignores ``columnalign``,
@@ -161,8 +162,10 @@ def test_bifurcation_view_names_everything_it_draws_and_cuts_nothing_off(shown):
 
 
 def test_dashboard_maths_is_rendered_and_no_katex_warning(shown):
-    out = shown.locator(".jp-OutputArea-child").filter(has=shown.locator(".katex")).first
-    assert out.count() == 1, "no KaTeX-rendered equations in any output"
+    # typeset by BokehJS's MathJax (SVG) since session 32 (was KaTeX's MathML)
+    typeset = shown.locator('svg g[data-mml-node="math"]')
+    out = shown.locator(".jp-OutputArea-child").filter(has=typeset).first
+    assert out.count() == 1, "no typeset equations in any output"
     assert not lab.raw_math(shown, ".jp-OutputArea-output"), lab.raw_math(shown, ".jp-OutputArea-output")
     body = " ".join(shown.locator(".jp-OutputArea-output").all_inner_texts())
     assert "KaTeX was not imported" not in body and "restart the kernel" not in body
