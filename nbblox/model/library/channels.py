@@ -300,7 +300,7 @@ def ConductanceNeuron(channels=None, *, name="ConductanceNeuron", preset=None, C
                                  else v, k, name)
     doc = ("Single-compartment conductance-based neuron with channels "
            + ", ".join(f"{c.name}" + (f" ({c.doc})" if c.doc else "") for c in chans)
-           + ". Time ms, V mV, currents uA/cm^2, conductances mS/cm^2"
+           + ". Time ms, V mV, currents µA/cm², conductances mS/cm²"
            + (", Ca uM (E_Ca from Nernst)." if uses_ca else "."))
     title = "conductance-based neuron" if name == "ConductanceNeuron" else None
     make = lambda init: BloxType(name, "\n".join(lines), params, init=init,  # noqa: E731

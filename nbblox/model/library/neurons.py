@@ -48,7 +48,7 @@ HodgkinHuxley = BloxType(
     state_docs={"m": "Na⁺ activation", "h": "Na⁺ inactivation", "n": "K⁺ activation"},
     kind="neuron",
     doc="Squid giant axon, resting potential -65 mV (modern sign convention). "
-        "Time in ms, V in mV, currents in uA/cm^2.",
+        "Time in ms, V in mV, currents in µA/cm².",
     citation="Hodgkin AL, Huxley AF (1952). A quantitative description of membrane "
              "current and its application to conduction and excitation in nerve. "
              "J Physiol 117:500-544. doi:10.1113/jphysiol.1952.sp004764",
@@ -110,7 +110,7 @@ MorrisLecar = BloxType(
     state_docs={"w": "open K⁺ channel fraction"},
     kind="neuron",
     doc="Barnacle muscle fibre model with instantaneous Ca activation and a slow K gate. "
-        "Time ms, V mV, I uA/cm^2, C uF/cm^2 (the paper's units). Defaults: the "
+        "Time ms, V mV, I µA/cm², C µF/cm² (the paper's units). Defaults: the "
         "Rinzel-Ermentrout 'Hopf' (class II) set; presets 'hopf', 'snic' (class I, "
         "onset near I = 40) and 'homoclinic'.",
     citation="Morris C, Lecar H (1981). Voltage oscillations in the barnacle giant muscle "
@@ -185,7 +185,7 @@ WangBuzsaki = BloxType(
     state_docs={"h": "Na⁺ inactivation", "n": "K⁺ activation"},
     kind="neuron",
     doc="Fast-spiking hippocampal basket-cell model (class I: fires at arbitrarily low "
-        "rates above threshold). Time ms, V mV, I uA/cm^2; the sodium activation is "
+        "rates above threshold). Time ms, V mV, I µA/cm²; the sodium activation is "
         "instantaneous.",
     citation="Wang XJ, Buzsaki G (1996). Gamma oscillation by synaptic inhibition in a "
              "hippocampal interneuronal network model. J Neurosci 16:6402-6413. "

@@ -57,7 +57,7 @@ HopfOscillator = BloxType(
         "it: angular frequency w in rad/ms (f = 1000 w/(2 pi) Hz), independent white "
         "noise sigma*xi on both x and y (use method='euler' or 'heun'; with sigma = 0 "
         "too, since the equations hold xi). Below the bifurcation (a < 0) noise drives a "
-        "damped rotation: each component has stationary variance sigma^2/(2|a|) "
+        "damped rotation: each component has stationary variance σ²/(2|a|) "
         "(linear regime). Defaults: a = -0.05 (noise-driven), 10 Hz.",
     citation="Kuznetsov YA (2004). Elements of Applied Bifurcation Theory, 3rd ed., "
              "Springer, ch. 3; noisy whole-brain form: Deco G, Kringelbach ML, Jirsa VK, "
