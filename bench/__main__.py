@@ -36,7 +36,7 @@ def parse(argv):
     ap.add_argument("--coldstart", default="", nargs="?", const="plot,explore,demo",
                     help="also the issue-16/17 cold-start measures (bench/coldstart.py) for the "
                          "time-to-first-result section; optionally which: comma list of "
-                         "plot,explore,demo,demo_numba,demo_serial (default plot,explore,demo)")
+                         "plot,explore,sweep,demo,demo_numba,demo_serial (default plot,explore,demo)")
     ap.add_argument("--coldstart-baseline", default=None, metavar="DIR",
                     help="with --coldstart: an earlier nbblox checkout (git archive) measured "
                          "back to back, for before/after ratios under the same load")

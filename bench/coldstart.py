@@ -10,6 +10,9 @@ first plot, fresh kernel               <= 3 s  new Jupyter kernel, warm kernel c
                                                (displayed); time to the execute reply
 first explore, three views             <= 3 s  same, ``nb.explore(Morris-Lecar)`` with time
                                                series, phase plane and bifurcation, displayed
+first sweep, W4 system                 -       same, ``nb.sweep`` of 1000 FitzHugh-Nagumo
+                                               currents (Euler, "rate", 100 ms: the bench
+                                               W4 call, short), then ``.sel`` a variable
 inline dashboard, JupyterLab           <= 5 s  run-cell to the dashboard's canvas in Chromium
                                                (warm kernel cache; ``--browser`` to include)
 ``nbblox demo``, empty kernel cache    <= 6 s  wall time of the command with an empty
@@ -60,6 +63,17 @@ ex = nb.explore(ml, vars=["ml.V", "ml.w"], t_end=300.0, dt=0.05,
                 views=("timeseries", "phase_plane", "bifurcation"),
                 bifurcation=("ml.I", (60.0, 120.0)), params={"ml.I": 90.0})
 display(ex)""" + _CPU
+
+
+# the bench W4 call (bench/sys_nbblox.py) cut to 100 ms of model time, so that the
+# cold costs (imports, kernel loading, the Dataset) are not buried under integration
+FIRST_SWEEP = """import numpy as np
+import nbblox as nb
+fhn = nb.blox.FitzHughNagumo(name="fhn", a=0.7, b=0.8, tau=12.5, init={"V": 0.0, "w": 0.0})
+res = nb.sweep(fhn, {"fhn.I": np.linspace(0.0, 2.0, 1000)}, t_end=100.0, dt=0.01,
+               method="euler", record=["fhn.V"], measure="rate", threshold=1.0)
+rate = res["rate"].sel(variable="fhn.V")
+print(int((rate > 0).sum()), "of", rate.size, "currents spike")""" + _CPU
 
 
 def _load():
@@ -163,7 +177,7 @@ def _rows(run, reps, trees, log, name):
     return rows
 
 
-ALL = ("plot", "explore", "demo", "demo_numba", "demo_serial", "dashboard")
+ALL = ("plot", "explore", "sweep", "demo", "demo_numba", "demo_serial", "dashboard")
 
 
 def measure(reps=5, only=ALL, baseline=None, browser=False, log=print):
@@ -172,7 +186,8 @@ def measure(reps=5, only=ALL, baseline=None, browser=False, log=print):
     only = set(only)
     trees = [None] + ([str(Path(baseline).resolve())] if baseline else [])
     res, base = {}, {}
-    cells = {"plot": ("first_plot_s", FIRST_PLOT), "explore": ("first_explore_s", EXPLORE)}
+    cells = {"plot": ("first_plot_s", FIRST_PLOT), "explore": ("first_explore_s", EXPLORE),
+             "sweep": ("first_sweep_s", FIRST_SWEEP)}
     todo = []
     for what, (name, code) in cells.items():
         if what in only:

@@ -249,6 +249,8 @@ def cold_start_section(results, targets, cold=None):
 COLD_LABELS = {
     "first_plot_s": "first plot, fresh Jupyter kernel, warm kernel cache (FHN `sol.plot()`)",
     "first_explore_s": "first `nb.explore` with three views, fresh kernel, warm kernel cache",
+    "first_sweep_s": "first `nb.sweep` (W4: 1000 FHN, Euler, rate, 100 ms), fresh kernel, warm "
+                     "kernel cache",
     "demo_empty_cache_s": "`nbblox demo`, empty nbblox kernel cache",
     "demo_empty_cache_and_numba_s": "`nbblox demo`, empty nbblox and numba caches (first run "
                                     "after an install)",

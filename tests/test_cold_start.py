@@ -137,3 +137,25 @@ def test_first_holoviews_and_panel_import_in_ipython_skips_param_docstring_table
         ''')
     """, tmp_path)
     assert out.split() == ["False", "True", "True", "False", "SourceFileLoader"]
+
+
+def test_warm_first_sweep_imports_no_sympy_dask_or_pint(tmp_path):
+    # the first nb.sweep of a fresh process (issue 17 cold start, bench W4 case): the
+    # lockstep layout counted outputs by parsing them (SymPy, ~0.4 s), and xarray's
+    # Dataset constructor asked dask, pint, sparse and cupy whether each array was theirs,
+    # importing them (~0.4 s); a sweep's arrays are plain numpy, its Dataset the same
+    code = """
+        import sys
+        import numpy as np
+        import nbblox as nb
+        f = nb.blox.FitzHughNagumo(name="fhn", a=0.7, b=0.8, tau=12.5, init={"V": 0.0, "w": 0.0})
+        res = nb.sweep(f, {"fhn.I": np.linspace(0.0, 2.0, 70)}, t_end=50.0, dt=0.01,
+                       method="euler", record=["fhn.V"], measure="rate", threshold=1.0)
+        loaded = sorted(m for m in ("sympy", "dask", "pint", "sparse", "cupy") if m in sys.modules)
+        rate = res["rate"].values[:, 0]     # (xarray's .sel would import dask itself)
+        print(loaded, int((rate > 0).sum()), res["variable"].dtype, res.indexes["fhn.I"].dtype)
+    """
+    _run(code, tmp_path)                       # fills the cache
+    out = _run(code, tmp_path).split()
+    assert out[0] == "[]", out
+    assert int(out[1]) > 0 and out[2:] == ["<U5", "float64"]

@@ -305,3 +305,20 @@ def test_coldstart_alternates_trees_and_reports_ratios(tmp_path, monkeypatch):
     text = (tmp_path / "RESULTS.md").read_text()
     row = next(line for line in text.splitlines() if "first `nb.explore`" in line)
     assert row.split("|")[-3:-1] == [" 0.75 ", " 0.75 "] and "<= 3 s" in row
+
+
+def test_coldstart_first_sweep_runs_the_w4_call_in_a_kernel(tmp_path, monkeypatch):
+    # `--coldstart sweep`: the bench W4 sweep as a fresh kernel's first cell (no goal)
+    from bench import coldstart
+    cells = []
+    monkeypatch.setattr(coldstart, "kernel_cell",
+                        lambda code, env: cells.append(code) or (2.0, 1.0))
+    cold = coldstart.measure(reps=1, only={"sweep"}, log=lambda *a: None)
+    assert list(cold["measures"]) == ["first_sweep_s"]
+    assert len(cells) == 2 and "nb.sweep(" in cells[0] and 'measure="rate"' in cells[0]
+    data = {"argv": [], "machine": harness.machine(), "cases": [], "peers": {},
+            "load": {"min": 0, "mean": 0, "max": 0, "n": 1}, "coldstart": cold}
+    report.write(tmp_path, data)
+    row = next(line for line in (tmp_path / "RESULTS.md").read_text().splitlines()
+               if "first `nb.sweep`" in line)
+    assert row.split("|")[2:5] == [" - ", " 2 (2-2) ", " 1 "], row

@@ -128,7 +128,7 @@ def _replicated_layout(L, B):
         xo += len(t.states) * G.n
         po += len(t.params) * G.n
         uo += len(t.inputs) * G.n
-        oo += len(t.outputs) * G.n
+        oo += len(t.output_text) * G.n
     src = np.zeros(L.src.size * B, np.int64)
     return Layout(
         groups=groups,
@@ -142,7 +142,7 @@ def _replicated_layout(L, B):
 def _slot_map(L, B, kind):
     """(B, n_slots) index of each single-instance slot in replica b."""
     count = {"x": lambda t: len(t.states), "p": lambda t: len(t.params),
-             "u": lambda t: len(t.inputs), "o": lambda t: len(t.outputs)}[kind]
+             "u": lambda t: len(t.inputs), "o": lambda t: len(t.output_text)}[kind]
     off = {"x": "xoff", "p": "poff", "u": "uoff", "o": "ooff"}[kind]
     base, width, big = [], [], 0
     for g in L.groups:
