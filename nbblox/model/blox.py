@@ -24,7 +24,7 @@ from ..exceptions import EquationError, ParameterError, suggest
 from . import blox_checks as checks
 from . import pickling
 from .equations import check_expression, parse_equations, parse_expression
-from .expression import name_problem
+from .names import name_problem
 from .params import ParamValues, as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
