@@ -38,7 +38,14 @@ def periodic_check():
     plus a term) unless declared bounds clip it, so none is missed; the step
     returned is the one the check ran after, at most CHECK_EVERY - 1 steps
     late (a lockstep caller re-runs a diverged block one instance at a time
-    with the exact check).  A check every step was 10 % of the W4 sweep."""
+    with the exact check).  A check every step was 10 % of the W4 sweep.
+
+    Examples
+    --------
+    >>> from nbblox.compile.ir import render
+    >>> print(render([periodic_check()]).splitlines()[0])
+    if (step & 15) == 15 or step + 1 == nsteps:
+    """
     scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
                                          [Return(("step + 1", "i", "j"))])])])
     return If([(f"(step & {CHECK_EVERY - 1}) == {CHECK_EVERY - 1} or step + 1 == nsteps", [
@@ -52,7 +59,7 @@ def _is_load(st, array):
 
 
 def _uncoupled_loads(g, ex, exprs):
-    """:func:`loads` for a layout without coupling: its inputs are 0.0 (the
+    """:func:`~nbblox.compile.emit.loads` for a layout without coupling: its inputs are 0.0 (the
     value the loop would load from its zeroed ``u``), not loaded."""
     return [Assign(st.target, "0.0") if _is_load(st, "u") else st
             for st in loads(g, ex, exprs)]

@@ -91,7 +91,20 @@ def solve_fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, 
 
 
 def run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
-    """The same fixed-step schemes in plain NumPy (oracle and fallback)."""
+    """The same fixed-step schemes in plain NumPy (oracle and fallback): ``x``
+    advanced in place, samples into ``out_t``/``out_x``; returns ``run_<m>``'s
+    (step reached, first non-finite state or -1, samples recorded).
+
+    Examples
+    --------
+    >>> import numpy as np, nbblox as nb
+    >>> from nbblox.compile.system import as_system
+    >>> s = as_system(nb.blox.FitzHughNagumo(name="f"), "numpy")
+    >>> out_t, out_x = np.empty(11), np.empty((2, 11))
+    >>> run_reference(s, "rk4", s.initial_state(None), s.param_vector(None), 0.0, 0.1, 10, 1,
+    ...               np.arange(2), out_t, out_x)
+    (10, -1, 11)
+    """
     L, k = system.layout, system.reference
     f = lambda t, y, _: k.rhs(t, y, p, system.weights, L.src, L.dst)
     scheme = schemes.get(method)
