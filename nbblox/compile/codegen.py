@@ -46,7 +46,11 @@ evaluates each stage into ``k<s>`` (``run_<m>``: row ``s`` of ``K``, in a
 loop over the stages, :func:`nbblox.compile.steps.rk_stage_loop`) and
 combines them as its tableau says (:func:`nbblox.compile.steps.rk_lines`);
 a single-stage one writes the new state in the pass that evaluates the
-drift (:func:`fused_exprs`).
+drift (:func:`fused_exprs`).  The bodies that write the new state in that
+pass (single-stage schemes; ``fuse``: each instance's whole step) and the
+fused loops' periodic check are :mod:`nbblox.compile.fusedsteps`'; this
+module holds ``rhs``, ``jac``, the ``run_<m>`` loop around a body and the
+module's text.
 """
 from __future__ import annotations
 
@@ -54,17 +58,18 @@ import contextlib
 
 from .emit import (PLAN, cse_assign, fused_exprs, loads, output_passes, phi_preamble,
                    settle_count, sum_lines, zero_safe)
+from .fusedsteps import CHECK_EVERY, fused_group_lines, instance_step_lines, periodic_check
 from .expressions import group_expressions, reads_inputs
 from .hoist import Hoist
-from .ir import (FINITE_CHECK, RECORD, RECORD_START, STEPPED, Assign, Blank, Break, For, Func,
-                 If, Item, Load, Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
+from .ir import (FINITE_CHECK, RECORD, RECORD_START, Assign, Blank, Break, For, Func, If, Item,
+                 Off, Return, Site, Verbatim, pycode, render_lines, rewrite)
 from .netcode import full_kernels
 from .schemes import SCHEMES, applicable
-from .steps import clip_step, instance_rk_step, rk_stage_loop, stage_allocs, stage_time
+from .steps import clip_step, rk_stage_loop, stage_allocs, stage_time
 from .uniform import split_uniform
 
 __all__ = ["generate_source", "module_stmts", "render_module", "or_check", "group_expressions",
-           "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS"]
+           "pycode", "fused_exprs", "phi_preamble", "RUN_PARAMS", "CHECK_EVERY"]
 
 #: parameters of ``run_<m>``
 RUN_PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "step0", "nsteps", "stride", "rec", "out_t",
@@ -247,9 +252,9 @@ def module_stmts(layout, fuse=False, fast=False, uniform=()):
     once, not once per stage; same arithmetic, same speed).
 
     ``fuse``: when the layout has no coupling, the ``run_<m>`` loops do a
-    whole step per instance in one pass (:func:`_instance_step_lines`), with
+    whole step per instance in one pass (:func:`~nbblox.compile.fusedsteps.instance_step_lines`), with
     the inputs 0.0 instead of loaded, and check for non-finite states every
-    :data:`CHECK_EVERY` steps (:func:`_periodic_check`); the lockstep sweep
+    :data:`CHECK_EVERY` steps (:func:`~nbblox.compile.fusedsteps.periodic_check`); the lockstep sweep
     kernels (:mod:`nbblox.sim.sweep.lockstep`) ask for it.  The arithmetic is
     the unfused loop's, operation for operation, so the states are bit for
     bit the same (tests/compile/test_fused_stages.py).
@@ -263,7 +268,7 @@ def module_stmts(layout, fuse=False, fast=False, uniform=()):
     ``uniform``: with ``fuse``, pairs ``(group index, parameter index)``
     whose value is the same for every instance of the group: the fused
     loops load it once per call from the group's first instance instead of
-    once per instance and step (:func:`_uniform_loads`; the same value, so
+    once per instance and step (:mod:`nbblox.compile.fusedsteps`; the same value, so
     the same results).  A sweep over some parameters of a model leaves the
     others uniform.
     """
@@ -284,131 +289,6 @@ def module_stmts(layout, fuse=False, fast=False, uniform=()):
     return M
 
 
-#: a fused loop (``generate_source(..., fuse=True)``) checks for non-finite
-#: states every CHECK_EVERY steps (a power of 2) and after its last step
-CHECK_EVERY = 16
-
-
-def _periodic_check():
-    """The non-finite check of a fused loop: every :data:`CHECK_EVERY` steps
-    and after the last, one vectorised OR over the states, then the scan
-    for the first bad one.  A non-finite state stays non-finite in an
-    uncoupled explicit or exponential step (the new state is the old one
-    plus a term) unless declared bounds clip it, so none is missed; the step
-    returned is the one the check ran after, at most CHECK_EVERY - 1 steps
-    late (a lockstep caller re-runs a diverged block one instance at a time
-    with the exact check).  A check every step was 10 % of the W4 sweep."""
-    scan = For("i", ("N_STATES",), [If([("not math.isfinite(x[i])",
-                                         [Return(("step + 1", "i", "j"))])])])
-    return If([(f"(step & {CHECK_EVERY - 1}) == {CHECK_EVERY - 1} or step + 1 == nsteps", [
-        Assign("ls_bad", False),
-        For("i", ("N_STATES",), [Assign("ls_bad", "ls_bad | (not math.isfinite(x[i]))")]),
-        If([("ls_bad", [scan])])])])
-
-
-def _is_load(st, array):
-    return isinstance(st, Load) and st.array == array
-
-
-def _uncoupled_loads(g, ex, exprs):
-    """:func:`loads` for a layout without coupling: its inputs are 0.0 (the
-    value the loop would load from its zeroed ``u``), not loaded."""
-    return [Assign(st.target, "0.0") if _is_load(st, "u") else st
-            for st in loads(g, ex, exprs)]
-
-
-def _without_inputs(ex, exprs):
-    """``exprs`` with the group's inputs replaced by 0 (a layout without
-    coupling, fast-math text: ``x + 0.0`` differs from ``x`` only in the
-    sign of a zero)."""
-    zero = {u: 0 for u in ex["U"]}
-    return [zero_safe(e.xreplace(zero)) for e in exprs] if zero else exprs
-
-
-def _uniform_loads(gi, g, body, uniform):
-    """``body`` with the loads of group ``gi``'s uniform parameters
-    (``(gi, j)`` in ``uniform``) replaced by the scalar ``hu<gi>_<j>``, and
-    the statements loading those scalars once, before the time loop."""
-    pre, out = [], []
-    for st in body:
-        j = int(st.target.name[1:]) if _is_load(st, "p") else None
-        if j is not None and (gi, j) in uniform:
-            pre.append(Assign(f"hu{gi}_{j}", Item("p", g.poff + j * g.n)))
-            out.append(Assign(st.target, f"hu{gi}_{j}"))
-        else:
-            out.append(st)
-    return pre, out
-
-
-def _stepped(gi, g, old):
-    """The empty :data:`~nbblox.compile.ir.STEPPED` site closing group ``gi``'s
-    fused instance loop: where the streaming pass may count threshold
-    crossings of the states just stored (``old``: each state's value before
-    the step), in the pass that computed them (:mod:`nbblox.compile.stream`)."""
-    return Site(STEPPED, [], {"group": gi, "n": g.n, "old": tuple(old),
-                              "x": tuple(g.x(k, 0) for k in range(len(old)))})
-
-
-def _fused_group_lines(layout, exs, scheme, hz=None, uncoupled=False, fast=False,
-                       uniform=frozenset(), pre=None, mark=False):
-    """Single-stage step, group by group: the new states straight into x
-    (``uncoupled``: the inputs are 0.0, :func:`_uncoupled_loads`, or with
-    ``fast`` left out, :func:`_without_inputs`; ``uniform``: see
-    :func:`_uniform_loads`, whose loads go to the list ``pre``; ``mark``:
-    each loop ends with a :func:`_stepped` site)."""
-    L = []
-    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
-        if not ex["f"]:
-            continue
-        exprs = fused_exprs(scheme, g, ex, gi=gi)
-        if uncoupled and fast:
-            exprs = _without_inputs(ex, exprs)
-        B = (_uncoupled_loads if uncoupled else loads)(g, ex, exprs + ex["S"])
-        if uniform:
-            head, B = _uniform_loads(gi, g, B, uniform)
-            pre += head
-        B += cse_assign([Item("x", Off(g.x(k, 0))) for k in range(len(exprs))], exprs)
-        if mark and len(exprs) == len(ex["S"]):   # every state loaded (``+ ex["S"]``), stored
-            B.append(_stepped(gi, g, ex["S"]))
-        L.append(For("i", (g.n,), hz.apply(gi, g, B) if hz is not None else B, f"group {gi}"))
-    return L
-
-
-def _instance_step_lines(layout, exs, scheme, hz, fast=False, uniform=frozenset(), pre=None,
-                         mark=False):
-    """A multi-stage step of an uncoupled layout, one pass per group: each
-    instance runs all its stages in scalars (:func:`instance_rk_step`) and
-    writes its new state, so the instance loop vectorises as a whole, with
-    no ``k<s>``/``tmp`` arrays between the stages.  Only for layouts without
-    coupling, whose inputs are always 0 (``u<m> = 0.0``, what the loop would
-    load from the zeroed ``u``; ``fast``: left out, :func:`_without_inputs`;
-    ``uniform``: :func:`_uniform_loads`, into ``pre``; ``mark``: each loop ends
-    with a :func:`_stepped` site)."""
-    L = []
-    for gi, (g, ex) in enumerate(zip(layout.groups, exs)):
-        if not ex["f"]:
-            continue
-        S, f = ex["S"], [zero_safe(e) for e in ex["f"]]
-        if fast:
-            f = _without_inputs(ex, f)
-        used = set().union(*(e.free_symbols for e in f))
-        timed = any(x.name == "t_s" for x in used)
-
-        def stage(s, c, S=S, f=f, timed=timed):
-            pre = [Assign("t_s", stage_time(c))] if timed else []
-            return pre + cse_assign([f"k{s + 1}_{k}" for k in range(len(S))], f)
-        body, news = instance_rk_step(scheme, S, stage, used)
-        B = [Assign(f"xs_{k}", Item("x", Off(g.x(k, 0)))) for k in range(len(S))]
-        B += [st for st in _uncoupled_loads(g, ex, f) if not _is_load(st, "x")]
-        if uniform:
-            head, B = _uniform_loads(gi, g, B, uniform)
-            pre += head
-        B += body + [Assign(Item("x", Off(g.x(k, 0))), e) for k, e in enumerate(news)]
-        B += [_stepped(gi, g, [f"xs_{k}" for k in range(len(S))])] if mark else []
-        L.append(For("i", (g.n,), hz.apply(gi, g, B), f"group {gi}"))
-    return L
-
-
 def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=frozenset()):
     """``run_<scheme>`` for this layout (``fuse``: see :func:`generate_source`).
 
@@ -427,10 +307,10 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
         body = [Assign("t_s", stage_time(0))]
         if coupled:
             body += _couple_lines(layout, exs, "x", True, hz)
-        body += _fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre,
+        body += fused_group_lines(layout, exs, scheme, hz, fuse, fast, uniform, upre,
                                    mark=periodic)
     elif fuse:
-        body = _instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre, mark=periodic)
+        body = instance_step_lines(layout, exs, scheme, hz, fast, uniform, upre, mark=periodic)
     else:   # the model once, in a loop over the stages (numba types it once)
         stage_pre, body = rk_stage_loop(scheme, lambda xin, ko: (
             (_couple_lines(layout, exs, xin, True, hz) if coupled else [])
@@ -447,7 +327,7 @@ def _fixed_kernel(layout, exs, coupled, scheme, fuse=False, fast=False, uniform=
                                           [Return(("step + 1", "i", "j"))])])])
     # the periodic check already is the vectorised OR: not a FINITE_CHECK site
     step = [Assign("t", "t0 + step * dt"), *body,
-            _periodic_check() if periodic else Site(FINITE_CHECK, [check]),
+            periodic_check() if periodic else Site(FINITE_CHECK, [check]),
             Site(RECORD, [If([("(step + 1) % stride == 0", [
                 Assign("out_t[j]", "t0 + (step + 1) * dt"), record, Assign("j", 1, "+=")])])])]
     # sample 0 on the first call of a run; a later one goes on from its sample

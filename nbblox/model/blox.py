@@ -6,30 +6,28 @@ instance with its own parameter values and initial state.  Blox of the same
 type are grouped into one vectorised loop by the compiler, so a type is
 identified by :attr:`BloxType.key`, a hash of everything that shapes code.
 
-This module owns the two classes: the type's construction (parsing, deferred for
-the catalog), its symbolic forms, identity, plain-data form and display, and the
-instance's name, values and identity.  Checking a type's specification is
-:mod:`nbblox.model.blox_checks`; a blox's checked dict of parameter values is
-:class:`nbblox.model.params.ParamValues`.
+This module owns the type: its construction (parsing, deferred for the catalog),
+its symbolic forms, identity, plain-data form and display.  The instance,
+:class:`Blox` (re-exported here), is :mod:`nbblox.model.instance`'s; checking a
+type's specification is :mod:`nbblox.model.blox_checks`; a blox's checked dict of
+parameter values is :class:`nbblox.model.params.ParamValues`.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 
 from .._text import words
-from ..exceptions import EquationError, ParameterError, suggest
+from ..exceptions import EquationError
 from . import blox_checks as checks
 from . import pickling
 from .equations import check_expression, parse_equations, parse_expression
-from .expression import name_problem
-from .params import ParamValues, as_parameter, check_value
+from .instance import Blox
+from .params import as_parameter, check_value
 
 __all__ = ["BloxType", "Blox", "deferred_parsing"]
 
-_counter = itertools.count(1)
 _defer_depth = 0
 
 
@@ -318,94 +316,6 @@ def latex_equations(btype):
     return "$$\\begin{aligned}" + r"\\ ".join(rows) + r"\end{aligned}$$"
 
 
-class Blox:
-    """One named instance of a :class:`BloxType`.
-
-    Examples
-    --------
-    >>> import nbblox as nb
-    >>> fhn = nb.blox.FitzHughNagumo(name="fhn", I=0.5)
-    >>> fhn.params["I"]
-    0.5
-    """
-
-    def __init__(self, btype, name=None, *, init=None, preset=None, **params):
-        self.type = btype
-        self.name = str(name) if name is not None else f"{btype.name.lower()}{next(_counter)}"
-        if not self.name.replace("_", "a").isalnum() or "." in self.name or not self.name[0].isalpha():
-            raise ParameterError(f"blox name {self.name[:80]!r} must start with a letter and "
-                                 "hold only letters, digits and '_'")
-        why = name_problem(self.name)
-        if why:
-            raise ParameterError(f"blox name {self.name[:80]!r}: {why}")
-        values = {k: p.default for k, p in btype.params.items()}
-        self.params = ParamValues(self, values)
-        if preset is not None:
-            if preset not in btype.presets:
-                raise ParameterError(f"{btype.name} has no preset '{preset}'; valid presets: "
-                                     f"{', '.join(sorted(btype.presets)) or 'none'}.")
-            self.params.update(btype.presets[preset])
-        self.preset = preset
-        self.params.update(params)
-        self.init = dict(btype.init)
-        for s, v in (init or {}).items():
-            if s not in btype.states:
-                raise ParameterError(f"blox '{self.name}' has no state '{s}'."
-                                     + suggest(s, btype.states))
-            self.init[s] = check_value(v, s, self.name)
-
-    @classmethod
-    def from_equations(cls, text, params=None, name=None, *, type_name=None, **kw):
-        """Make a blox from equation text (its own one-off :class:`BloxType`).
-
-        Examples
-        --------
-        >>> b = Blox.from_equations("dx/dt = -k*x", params={"k": (1.0, (0, 5), "1/ms", "rate")},
-        ...                         name="decay", init={"x": 1.0})
-        >>> b.states, b.params["k"]
-        (('x',), 1.0)
-        """
-        btype = BloxType(type_name or (name or "Custom"), text, params, **kw)
-        return btype(name=name)
-
-    @property
-    def states(self):
-        return self.type.states
-
-    @property
-    def param_names(self):
-        return tuple(self.type.params)
-
-    def copy(self, name=None):
-        """A new blox of the same type with the same values (and a new name)."""
-        return Blox(self.type, name=name or self.name, init=self.init, **self.params)
-
-    def __getstate__(self):
-        # values as a plain dict: ParamValues points back at its blox
-        return {**self.__dict__, "params": dict(self.params)}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.params = ParamValues(self, state["params"])
-
-    def to_dict(self):
-        return {"name": self.name, "type": self.type.key, "params": dict(self.params),
-                "init": dict(self.init)}
-
-    def __eq__(self, other):
-        return (isinstance(other, Blox) and self.name == other.name
-                and self.type.key == other.type.key and dict(self.params) == dict(other.params)
-                and self.init == other.init)
-
-    def __hash__(self):
-        return hash((self.name, self.type.key))
-
-    def _repr_latex_(self):
-        return self.type._repr_latex_()
-
-    def __repr__(self):
-        items = list(self.params.items())
-        ps = ", ".join(f"{k}={v:g}" for k, v in items[:12])
-        if len(items) > 12:  # e.g. a TimeSeriesInput's table
-            ps += f", ... ({len(items)} parameters)"
-        return f"<{self.type.name} '{self.name}' ({ps})>"
+# Blox.from_equations makes its one-off type through this (instance.py cannot import
+# this module back)
+Blox.type_class = BloxType

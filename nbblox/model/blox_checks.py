@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from ..exceptions import EquationError, ParameterError, suggest
 from .equations import RESERVED, check_assignments, check_expression
-from .expression import name_problem
+from .names import name_problem
 from .functions import SPIKE_ONLY
 from .params import check_value
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from ..exceptions import EquationError
-from .expression import MAX_TEXT, check_expression, name_problem, parse_expression
+from .expression import MAX_TEXT, check_expression, parse_expression
+from .names import name_problem
 from .functions import ARITY, CONSTANT_NAMES
 
 __all__ = ["Equations", "parse_equations", "parse_expression", "parse_assignments",

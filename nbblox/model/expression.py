@@ -11,16 +11,18 @@ The limits below keep such text from making SymPy or the parser work for
 minutes (issue 23): a constant exponent, the size of any number SymPy would
 compute exactly, the nesting depth and the length of an expression.  Sums and
 products are walked as flat chains, so parsing is linear in the text.
+
+What may be a name (:func:`name_problem`, :data:`MAX_NAME`, re-exported here) is
+:mod:`nbblox.model.names`'.
 """
 from __future__ import annotations
 
 import ast
 import math
-import re
-import unicodedata
 
 from ..exceptions import EquationError
 from .functions import ARITY, CONSTANT_NAMES
+from .names import MAX_NAME, name_problem, renamed_word
 
 __all__ = ["parse_expression", "parse_ast", "check_expression", "name_problem", "MAX_EXPONENT",
            "MAX_DECADES", "MAX_DEPTH", "MAX_TEXT", "MAX_NAME"]
@@ -33,56 +35,6 @@ MAX_DECADES = 300
 MAX_DEPTH = 100
 #: longest equation text of one blox, or one expression, in characters
 MAX_TEXT = 200_000
-#: longest name (state, parameter, input, blox type)
-MAX_NAME = 100
-
-# runs of anything but ASCII punctuation and space: every identifier, combining marks included
-_WORD = re.compile(r"[^\s!-/:-@\[-^`{-~]+")
-
-
-def _char(c):
-    name = unicodedata.name(c, None)
-    shown = repr(c) if name is None or not c.isprintable() else f"'{c}'"
-    return f"{shown} (U+{ord(c):04X}{' ' + name if name else ', a control character'})"
-
-
-def name_problem(name):
-    """Why ``name`` cannot be a name in equation text, or None.
-
-    Python (and so the equation parser) accepts Unicode identifiers such as
-    ``τ`` or ``Δt``, but reads them in NFKC form: ``kₑₑ`` *is* ``kee``.  Names
-    that NFKC would change are refused rather than silently renamed; generated
-    code never contains a name (symbols become array slots), so every
-    identifier Python accepts is safe there.
-
-    Examples
-    --------
-    >>> name_problem("τ_m") is None
-    True
-    >>> print(name_problem("kₑₑ"))
-    the character 'ₑ' (U+2091 LATIN SUBSCRIPT SMALL LETTER E) is read by Python as 'e', so 'kₑₑ' would be the name 'kee'; write 'kee' or 'k_ee'
-    >>> print(name_problem("a-b"))
-    the character '-' (U+002D HYPHEN-MINUS) cannot be part of a name (letters, digits and '_', not starting with a digit)
-    """
-    if not isinstance(name, str) or not name:
-        return "a name must be non-empty text"
-    if len(name) > MAX_NAME:
-        return f"a name may have at most {MAX_NAME} characters, not {len(name)}"
-    if not name.isidentifier():
-        bad = next((c for i, c in enumerate(name)
-                    if not ("a" + name[:i + 1] if i else name[0]).isidentifier()), name[0])
-        return (f"the character {_char(bad)} cannot be part of a name (letters, digits and "
-                "'_', not starting with a digit)")
-    norm = unicodedata.normalize("NFKC", name)
-    if norm != name:
-        c = next((c for c in name if unicodedata.normalize("NFKC", c) != c), None)
-        what = (f"the character {_char(c)} is read by Python as "
-                f"'{unicodedata.normalize('NFKC', c)}'" if c is not None else
-                "its characters combine when Python reads it")
-        alt = f" or '{norm[:1]}_{norm[1:]}'" if len(norm) > 1 else ""
-        return f"{what}, so '{name}' would be the name '{norm}'; write '{norm}'{alt}"
-    return None
-
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
            ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
            ast.Pow: lambda a, b: a ** b}
@@ -353,13 +305,10 @@ def _translate(src, *, blox, line, condition, text, col0, build, allow_rand=Fals
         raise EquationError(f"the expression is {len(src)} characters long; the limit is "
                             f"{MAX_TEXT}", blox=blox, line=line)
     text = src if text is None else text
-    for m in _WORD.finditer(src):
-        word = m.group()
-        if not word.isascii() and unicodedata.normalize("NFKC", word) != word:
-            why = name_problem(word)
-            if why:
-                raise EquationError(why, blox=blox, line=line, column=col0 + m.start() + 1,
-                                    text=_clip(text))
+    bad = renamed_word(src)
+    if bad is not None:
+        raise EquationError(bad[1], blox=blox, line=line, column=col0 + bad[0] + 1,
+                            text=_clip(text))
     tree = parse_ast(src, blox=blox, line=line, col0=col0, text=text)
     tr = _Translator(blox=blox, line=line, col0=col0 + len(src) - len(src.lstrip()),
                      text=_clip(text), conditions=condition, build=build,

@@ -2,6 +2,10 @@
 of :mod:`nbblox.compile.schemes`) or scipy's adaptive and stiff solvers fed
 the compiled RHS and Jacobian.  Every input is validated here, before any kernel runs, because
 numba does not bound-check.
+
+This module owns the checks and the choice of run (fixed-step, full kernel, adaptive;
+chunked when long or controlled); running it and wrapping the result is
+:mod:`nbblox.sim.integrate`'s.
 """
 from __future__ import annotations
 
@@ -18,7 +22,10 @@ from ..limits import check_memory
 from ..model.params import finite
 from . import control, memo
 from .delays import delay_arrays
-from .events import noise_seed, reset_error, run_full
+from .events import noise_seed
+# run_reference: re-exported, its import path before nbblox.sim.integrate held it
+from .integrate import run_reference  # noqa: F401
+from .integrate import solve_adaptive, solve_fixed, solve_full
 from .solution import Solution
 
 __all__ = ["simulate", "FIXED_METHODS", "ADAPTIVE_METHODS"]
@@ -222,17 +229,17 @@ def simulate(model, t_end, dt=0.01, method="rk4", *, params=None, x0=None, recor
         _check_features(system, method)
         if system.layout.has_noise:
             info["seed"] = noise_seed(seed)
-        sol = _full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                    named, info, dict(chunked or {}, dly=dly))
+        sol = solve_full(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                         named, info, dict(chunked or {}, dly=dly))
     elif method in FIXED_METHODS:
-        sol = _fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
-                     named, info, chunked)
+        sol = solve_fixed(system, method, x, p, t0, dt, nsteps, int(stride), rec, nrec, names,
+                          named, info, chunked)
     else:
         if any(g.btype.clip for g in system.layout.groups):
             raise SimulationError(f"{method} cannot apply the declared state bounds (clip=); use "
                                   f"a fixed-step method ({', '.join(FIXED_METHODS)})")
-        sol = _adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
-                        dict(info, rtol=rtol, atol=atol), rtol, atol)
+        sol = solve_adaptive(system, method, x, p, t0, t_end, dt, int(stride), rec, names, named,
+                             dict(info, rtol=rtol, atol=atol), rtol, atol)
     sol.start = start
     sol.start["delays"] = delays
     if seed is not None and callback is None and not record_weights and delays is None:
@@ -312,115 +319,3 @@ def _check_features(system, method):
         sde = " or ".join(schemes.get(n).sde_choice() for n in schemes.STOCHASTIC)
         raise SimulationError(f"{scheme.name} is not a stochastic method and this circuit has "
                               f"noise (xi): use method {sde}")
-
-
-def _full(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info,
-          chunked):
-    out_t, out_x, spikes, done, status, extras = run_full(
-        system, method, x, p, t0, dt, nsteps, stride, rec, nrec, info.get("seed") or 0,
-        **chunked)
-    info = dict(info, n_spikes=int(spikes["time"].size))
-    if extras["stopped"] or extras["error"] is not None:
-        info["stopped_at"] = t0 + done * dt
-    sol = Solution(out_t, names, out_x, final_state=x, params=named, info=info,
-                   spikes=spikes, system=system)
-    sol.weights, sol.weight_history = extras["weights"], extras["weight_history"]
-    if extras["error"] is not None:
-        err = extras["error"]
-        err.partial = sol
-        raise err from err.__cause__
-    if status >= 0:
-        raise _diverged(system, t0 + done * dt, status, sol)
-    if status <= -100:
-        err = reset_error(system, status, t0 + done * dt)
-        err.partial = sol
-        raise err
-    return sol
-
-
-def _diverged(system, t, bad, sol):
-    name = system.state_names[bad]
-    return SimulationError(
-        f"the simulation diverged at t = {t:.6g} ms: state '{name}' became NaN or "
-        "infinite. Try a smaller dt, an implicit method (method='BDF'), or check the "
-        "parameters.", partial=sol)
-
-
-def _fixed(system, method, x, p, t0, dt, nsteps, stride, rec, nrec, names, named, info,
-           chunks=None):
-    """``run_<method>`` from step 0 to ``nsteps``: in one call, or with
-    ``chunks`` (``control``, ``check_every``: :func:`_interruptible`) in
-    calls of about :data:`~nbblox.sim.control.CHUNK_SECONDS` each, the same
-    run bit for bit (:func:`~nbblox.sim.control.run_chunked`)."""
-    out_t = np.empty(nrec)
-    out_x = np.empty((rec.size, nrec))
-    L, error = system.layout, None
-    if system.backend == "numpy":
-        done, bad, j = run_reference(system, method, x, p, t0, dt, nsteps, stride, rec,
-                                      out_t, out_x)
-    else:
-        kernel = getattr(system._k, f"run_{method}")
-        call = lambda a, b: kernel(x, p, system.weights, L.src, L.dst, t0, dt, a, b, stride,
-                                   rec, out_t, out_x)
-        if chunks is None:
-            done, bad, j = call(0, nsteps)
-        else:
-            done, bad, j, error = control.run_chunked(call, nsteps, chunks["check_every"],
-                                                      chunks["control"], t0, dt)
-    if error is not None:
-        info = dict(info, stopped_at=t0 + done * dt)
-    sol = Solution(out_t[:j], names, out_x[:, :j], final_state=x, params=named,
-                   info=info, system=system)
-    if error is not None:
-        error.partial = sol
-        raise error from error.__cause__
-    if bad >= 0:
-        raise _diverged(system, t0 + done * dt, bad, sol)
-    return sol
-
-
-def run_reference(system, method, x, p, t0, dt, nsteps, stride, rec, out_t, out_x):
-    """The same fixed-step schemes in plain NumPy (oracle and fallback)."""
-    L, k = system.layout, system.reference
-    f = lambda t, y, _: k.rhs(t, y, p, system.weights, L.src, L.dst)
-    scheme = schemes.get(method)
-    phi = lambda t, y, k1: k.phi_times(scheme, t, y, p, k.couple(
-        t, y, p, system.weights, L.src, L.dst)[0], k1, dt)
-    out_t[0] = t0
-    out_x[:, 0] = x[rec]
-    j = 1
-    for step in range(nsteps):
-        with np.errstate(all="ignore"):   # as the kernels: a blow-up is reported, not warned
-            x[:] = k.clip(schemes.rk_step(scheme, f, t0 + step * dt, x, dt, phi=phi))
-        bad = np.flatnonzero(~np.isfinite(x))
-        if bad.size:
-            return step + 1, int(bad[0]), j
-        if (step + 1) % stride == 0:
-            out_t[j] = t0 + (step + 1) * dt
-            out_x[:, j] = x[rec]
-            j += 1
-    return nsteps, -1, j
-
-
-def _adaptive(system, method, x, p, t0, t_end, dt, stride, rec, names, named, info, rtol,
-              atol):
-    from scipy.integrate import solve_ivp
-    n_out = int(round((t_end - t0) / (dt * stride)))
-    t_eval = np.minimum(t0 + np.arange(n_out + 1) * dt * stride, t_end)
-    fun = control.counted_rhs(lambda t, y: system.rhs(y, t, p), method)
-    jac = (lambda t, y: system.jacobian(y, t, p)) if method in ("BDF", "Radau", "LSODA") else None
-    with np.errstate(all="ignore"):
-        res = solve_ivp(fun, (t0, t_end), x, method=method, t_eval=t_eval, rtol=rtol,
-                        atol=atol, **({"jac": jac} if jac else {}))
-    y = res.y[rec] if res.y.size else np.empty((rec.size, 0))
-    final = res.y[:, -1].copy() if res.y.size else x
-    sol = Solution(res.t, names, y, final_state=final, params=named,
-                   info=dict(info, nfev=int(res.nfev)), system=system)
-    if not res.success or not np.all(np.isfinite(res.y)):
-        finite = np.isfinite(res.y).all(axis=0) if res.y.size else np.zeros(0, bool)
-        if res.y.size and not finite.all():
-            col = int(np.argmin(finite))
-            raise _diverged(system, res.t[col], int(np.flatnonzero(~np.isfinite(res.y[:, col]))[0]), sol)
-        raise SimulationError(f"{method} stopped at t = {res.t[-1] if res.t.size else t0:.6g} "
-                              f"ms: {res.message}", partial=sol)
-    return sol

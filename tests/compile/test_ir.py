@@ -10,7 +10,7 @@ from nbblox.compile.codegen import generate_source
 from nbblox.compile.ir import (Assign, Blank, Break, For, Func, If, Item, Load, Math, Off, Pass,
                               Return, Temp, Verbatim, render)
 
-GENERATORS = ["ir.py", "codegen.py", "netcode.py", "hoist.py", "sensitivity.py", "steps.py",
+GENERATORS = ["ir.py", "codegen.py", "fusedsteps.py", "netcode.py", "hoist.py", "sensitivity.py", "steps.py",
               "plastcode.py", "emit.py", "delays.py", "kernels.py",
               # the variants: passes over the statements, never edits of printed text
               "fastmath.py", "stream.py"]

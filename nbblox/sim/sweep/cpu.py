@@ -194,7 +194,7 @@ def run_chunk(system, method, X, P, t0, dt, nsteps, stride, rec, W=None, paralle
     if getattr(L, "needs_full_kernel", False):
         return _run_each(system, method, X, P, W, t0, dt, nsteps, stride, rec, seeds, out)
     if system.backend != "numba":
-        from ..simulate import run_reference
+        from ..integrate import run_reference
         saved = system.weights
         try:
             for i in range(n):
