@@ -3,11 +3,12 @@
 compiled System.  ``nb.explore`` builds an :class:`Explorer`; ``nb.dashboard``
 arranges the same Explorer in a Panel template.
 
-Modules: :mod:`.explorer` (the Explorer and its runs), :mod:`.queue` (slider
-moves -> runs), :mod:`.controls` (widgets), :mod:`.layout` (the page),
-:mod:`.views`, :mod:`.phase`, :mod:`.bifurcation` (the live views),
-:mod:`.push` (fast notebook updates), :mod:`.weights` (connection-weight
-sliders), :mod:`.live` (streamed runs), :mod:`.common` (shared names).
+Modules: :mod:`.explorer` (the Explorer), :mod:`.runs` (a run: compute,
+then publish), :mod:`.queue` (slider moves -> runs), :mod:`.controls`
+(widgets), :mod:`.layout` (the page), :mod:`.views`, :mod:`.phase`,
+:mod:`.bifurcation` (the live views), :mod:`.push` (fast notebook updates),
+:mod:`.weights` (connection-weight sliders), :mod:`.live` (streamed runs),
+:mod:`.common` (shared names).
 """
 from .common import VIEWS
 from .explorer import Explorer, cancel_all, explore

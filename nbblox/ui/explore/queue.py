@@ -2,10 +2,11 @@
 moves collapses into one run, and a served session simulates in a worker
 thread while the others go on.
 
-:class:`RunQueue` is a mixin of :class:`~nbblox.ui.explore.explorer.Explorer`;
-it owns the pending values, the lock and the cancel event.  The Explorer
-supplies ``_clean`` (names and values checked), ``_compute`` (a run, drawing
-nothing) and ``_publish`` (the run shown).
+:class:`RunQueue` is a mixin of :class:`~nbblox.ui.explore.explorer.Explorer`
+(through :class:`~nbblox.ui.explore.runs.Runs`); it owns the pending values,
+the lock and the cancel event.  The Explorer supplies ``_clean`` (names and
+values checked); ``Runs`` supplies ``_compute`` (a run, drawing nothing) and
+``_publish`` (the run shown).
 """
 from __future__ import annotations
 
