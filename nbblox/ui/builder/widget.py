@@ -5,24 +5,25 @@ as ``nbblox/widgets/``) rendered by anywidget in JupyterLab/Notebook and by
 ``panel.custom.AnyWidgetComponent`` in served dashboards (see
 :mod:`nbblox.ui.builder.panel`).  All the state logic lives in the
 transport-free :class:`~nbblox.ui.builder.sync.BuilderModel`; this module
-only connects it to the widget comm, files, code export and the Simulate
-button.
+owns the widget's traitlets, the comm (messages and the inbox fallback,
+routed to the model or to a command), the end-of-cell sync hook and the
+Python editing API (``add``, ``connect``, ``undo`` ...).  Files and code
+export are :mod:`~nbblox.ui.builder.files`, the Simulate button
+:mod:`~nbblox.ui.builder.run`.
 """
 from __future__ import annotations
 
-import json
 import weakref
-from pathlib import Path
 
 import anywidget
 import traitlets
 
-from ..._text import counted
-from ...exceptions import CircuitError, NbbloxError
-from ...model import Blox, Circuit
-from ...model.circuit import read_circuit_file
+from ...exceptions import CircuitError
+from ...model import Blox
 from .assets import widget_asset
-from .layout import palette, to_svg
+from .files import BuilderFiles
+from .layout import palette
+from .run import BuilderRun
 from .sync import BuilderModel
 
 __all__ = ["CircuitBuilder"]
@@ -53,7 +54,7 @@ def _hook_ipython():
         _HOOKED = True
 
 
-class CircuitBuilder(anywidget.AnyWidget):
+class CircuitBuilder(BuilderFiles, BuilderRun, anywidget.AnyWidget):
     """A canvas to draw circuits: palette, drag to add and connect, side panel.
 
     ``builder.circuit`` is always the Circuit on the canvas: edits made on the
@@ -246,169 +247,3 @@ class CircuitBuilder(anywidget.AnyWidget):
     def layout(self, kind="auto"):
         """Lay the canvas out again: ``"auto"``, ``"spring"`` or ``"circular"``."""
         self._model.layout(kind)
-
-    # -- export ----------------------------------------------------------------------
-    def to_code(self, var="circuit"):
-        """Python that rebuilds :attr:`circuit` (see :meth:`Circuit.to_code`)."""
-        return self.circuit.to_code(var)
-
-    def to_json(self):
-        """The circuit as JSON, with the canvas positions under ``"positions"``."""
-        data = self.circuit.to_dict()
-        data["positions"] = {n: list(v) for n, v in self._model.positions.items()}
-        return json.dumps(data)
-
-    def save(self, path):
-        """Write :meth:`to_json` to ``path``."""
-        Path(path).write_text(self.to_json(), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path, **kw):
-        """A builder showing the circuit of a JSON file (as written by :meth:`save`).
-
-        The file is size-limited, validated and its equations re-parsed by
-        :meth:`Circuit.from_json`; nothing in it is executed.  Bad files
-        raise CircuitError with the reason.
-        """
-        if isinstance(path, str) and path.lstrip().startswith("{"):
-            raise CircuitError("CircuitBuilder.load reads a file; for JSON text use "
-                               "CircuitBuilder.from_json(text)")
-        return cls.from_json(read_circuit_file(path), **kw)
-
-    @classmethod
-    def from_json(cls, text, **kw):
-        """A builder showing the circuit of JSON text (as :meth:`to_json` writes
-        it, positions included); validated like :meth:`Circuit.from_json`."""
-        circuit, positions = _read_circuit(text)
-        return cls(circuit, positions=positions, **kw)
-
-    def to_svg(self):
-        """The canvas as standalone SVG text (for slides)."""
-        return to_svg(self.circuit, self._model.positions)
-
-    def save_svg(self, path):
-        """Write :meth:`to_svg` to ``path``."""
-        Path(path).write_text(self.to_svg(), encoding="utf-8")
-
-    def _load_from_view(self, msg):
-        try:
-            circuit, positions = _read_circuit(str(msg.get("text", "")))
-        except (NbbloxError, ValueError, TypeError) as exc:
-            self._ack(msg)
-            self._model.message(f"could not open {msg.get('filename') or 'the file'}: {exc}",
-                                "error")
-            return
-        self._ack(msg)
-        self._model.reset(circuit, positions)
-        self._model.message(f"opened {msg.get('filename') or 'circuit'}: {len(circuit)} blox, "
-                            f"{counted(len(circuit.connections), 'connection')}")
-
-    # -- simulate ----------------------------------------------------------------------
-    @property
-    def results(self):
-        """An ipywidgets Output below the canvas where Simulate shows its result."""
-        if self._results is None:
-            import ipywidgets
-            self._results = ipywidgets.Output()
-        return self._results
-
-    def _repr_mimebundle_(self, **kw):
-        import ipywidgets
-        box = ipywidgets.VBox([self, self.results])
-        return box._repr_mimebundle_(**kw)
-
-    def _simulate_from_view(self, msg):
-        self._ack(msg)
-        try:
-            t_end = float(msg.get("t_end", self.t_end))
-        except (TypeError, ValueError):
-            t_end = float("nan")
-        self.simulate(t_end)
-
-    def simulate(self, t_end=None, show=True):
-        """Simulate :attr:`circuit` for ``t_end`` ms and show it in :attr:`results`.
-
-        With ``nb.explore`` available the result slot gets an explorer (sliders
-        and live plot), else ``sol.plot()``.  Errors (an empty circuit, a
-        delay the compiler refuses, ...) go to the message bar, not a traceback.
-        Returns the Solution (also kept as :attr:`solution`), or None on error.
-        """
-        import nbblox
-        from ...model.params import check_value
-        try:
-            t_end = check_value(self.t_end if t_end is None else t_end, "t_end", None, (1e-9, None))
-            if len(self.circuit) == 0:
-                raise CircuitError("the canvas is empty: drag a blox from the palette first")
-            self.sync()
-            self._model.message(f"simulating {t_end:g} ms ...")
-            sol = nbblox.simulate(self.circuit, t_end)
-        except (NbbloxError, ValueError) as exc:
-            self._model.message(f"cannot simulate: {exc}", "error")
-            return None
-        self.solution = sol
-        final = ", ".join(f"{n}={sol.values[i, -1]:.3g}" for i, n in enumerate(sol.names[:4]))
-        text = f"simulated {t_end:g} ms, {counted(len(sol.names), 'state')}; final {final}"
-        self._model._broadcast({"type": "results", "view": None, "text": text})
-        # the result line below the canvas says it: the message bar only drops "simulating"
-        self._model.message("")
-        if show:
-            self._show(sol, t_end)
-        return sol
-
-    def _structure(self):
-        c = self.circuit
-        return ([(b.name, b.type.key) for b in c],
-                [(k.src, k.dst, k.output, k.input, k.delay) for k in c.connections])
-
-    def _update_explorer(self, t_end):
-        """The explorer already shown, moved to the circuit's current parameters and
-        weights (a re-run, no recompile, no new display): True if it could be."""
-        ex = getattr(self, "_explorer", None)
-        if ex is None or getattr(self, "_explored", None) != self._structure():
-            return False
-        values = {f"{b.name}.{k}": float(v) for b in self.circuit.blox.values()
-                  for k, v in b.params.items() if f"{b.name}.{k}" in ex.params}
-        values.update({label: float(self.circuit.connections[i].weight)
-                       for label, i in ex._weights._index.items()})
-        ex.set({k: v for k, v in values.items()
-                if ex.params.get(k, ex.weights.get(k)) != v}, t_end=t_end)
-        return ex.error is None
-
-    def _show(self, sol, t_end):
-        import nbblox
-        from IPython.display import display
-        if self._update_explorer(t_end):
-            return
-        view = None
-        try:
-            explore = getattr(nbblox, "explore", None)
-            if explore is not None:
-                view = explore(self.circuit, t_end=t_end)
-                self._explorer, self._explored = view, self._structure()
-            else:
-                view = sol.plot()
-        except Exception as exc:     # plotting extras missing: the numbers still show
-            self._model.message(f"showing a table instead of a plot ({exc})", "info")
-            view = None
-        out = self.results
-        out.clear_output(wait=True)
-        with out:
-            display(view if view is not None else sol.to_pandas().iloc[::max(1, len(sol.t) // 10)])
-
-
-def _read_circuit(text):
-    """(Circuit, positions) from JSON text -- never a path: the text may come from
-    the browser, which must not name files on the server.  Validated by
-    Circuit.from_json."""
-    circuit = Circuit.from_json(text)
-    positions = {}
-    try:
-        raw = json.loads(text).get("positions") or {}
-    except (ValueError, AttributeError):
-        raw = {}
-    if isinstance(raw, dict):
-        for n, xy in raw.items():
-            if n in circuit.blox and isinstance(xy, list) and len(xy) == 2 and \
-                    all(isinstance(v, (int, float)) and abs(v) < 1e7 for v in xy):
-                positions[n] = (float(xy[0]), float(xy[1]))
-    return circuit, positions
