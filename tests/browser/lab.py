@@ -316,9 +316,10 @@ def wait_kernel(page, expr, pred, timeout_ms=60_000, every_ms=300):
         page.wait_for_timeout(every_ms)
 
 
-def wait_page_sum(page, fingerprint, want, tries=40):
+def wait_page_sum(page, fingerprint, want, tries=160):
     """Poll ``fingerprint(page)`` until its ``"sum"`` equals ``want`` (rel 1e-9):
-    the plot patch of the kernel's last run reaches the page after the run.
+    the plot patch of the kernel's last run reaches the page after the run
+    (up to 40 s: 10 s was too short for VS Code mode's widget patch at load 11).
     Returns the last fingerprint (the caller asserts on it)."""
     for _ in range(tries):
         fp = fingerprint(page)
