@@ -16,8 +16,12 @@ __all__ = ["markdown_literal", "tex_free", "counted", "words", "capital", "ascii
 #: shows KaTeX's MathML: its HTML is hidden in the pane's shadow root).  Chromium's MathML
 #: Core ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
 #: columns of ``aligned`` alternate right, left.
-ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) { text-align: right; }\n"
-                    "mtable[columnalign] > mtr > mtd:nth-child(even) { text-align: left; }\n")
+#: (``-webkit-right``: Chromium lays a cell's maths out as a block, which plain ``right``
+#: left where it was -- measured, a narrow left-hand side stayed at the cell's left.)
+ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) "
+                    "{ text-align: right; text-align: -webkit-right; }\n"
+                    "mtable[columnalign] > mtr > mtd:nth-child(even) "
+                    "{ text-align: left; text-align: -webkit-left; }\n")
 
 #: Subscripts of MathML drawn in a text font.  Chromium's MathML Core takes a script's
 #: shift from the font's OpenType MATH table; a text font (system-ui, DejaVu Sans, Segoe
@@ -35,7 +39,10 @@ SUBSCRIPT_CSS = ("msub > :nth-child(2), msubsup > :nth-child(2) "
 #: where the page has no MathJax, the exported HTML page: :mod:`nbblox.io.mathml`).
 #: The maths is set in the text around it, not the browser's ``math`` font: the shift
 #: above is for a font without a MATH table, and a machine may have no maths font.
-MATHML_CSS = ALIGNED_MATH_CSS + SUBSCRIPT_CSS + "math { font-family: inherit; }\n"
+#: Cells of a table are set in display style, as TeX's ``aligned`` (MathML Core makes a
+#: table "compact": a fraction's numerator and denominator came out at 70%).
+MATHML_CSS = (ALIGNED_MATH_CSS + SUBSCRIPT_CSS + "math { font-family: inherit; }\n"
+              "mtable > mtr > mtd { math-style: normal; }\n")
 
 
 # characters that can start Markdown inline syntax or raw HTML anywhere in a line,
