@@ -9,7 +9,41 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["markdown_literal", "tex_free", "counted", "words", "capital", "ascii_text"]
+__all__ = ["markdown_literal", "tex_free", "counted", "words", "capital", "ascii_text",
+           "ALIGNED_MATH_CSS", "SUBSCRIPT_CSS", "MATHML_CSS"]
+
+#: Stylesheet for Panel panes that show ``aligned`` maths as MathML (Panel's KaTeX pane
+#: shows KaTeX's MathML: its HTML is hidden in the pane's shadow root).  Chromium's MathML
+#: Core ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
+#: columns of ``aligned`` alternate right, left.
+#: (``-webkit-right``: Chromium lays a cell's maths out as a block, which plain ``right``
+#: left where it was -- measured, a narrow left-hand side stayed at the cell's left.)
+ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) "
+                    "{ text-align: right; text-align: -webkit-right; }\n"
+                    "mtable[columnalign] > mtr > mtd:nth-child(even) "
+                    "{ text-align: left; text-align: -webkit-left; }\n")
+
+#: Subscripts of MathML drawn in a text font.  Chromium's MathML Core takes a script's
+#: shift from the font's OpenType MATH table; a text font (system-ui, DejaVu Sans, Segoe
+#: UI) has none, and the fallback shift is about nil: alpha_m and I_Na read "αm", "INa".
+#: Chromium honours relative positioning of a script (measured: ``font-family: math``
+#: works only where a maths font is installed; ``math-depth`` changes size, not shift;
+#: padding moves a script by its font's ascent, unevenly).  The shift is the one MathJax
+#: gives at 15 px (3 px).  A font with a MATH table would add its own shift: deeper, still
+#: read as a subscript.  Superscripts keep their place (the fallback raises them).
+SUBSCRIPT_CSS = ("msub > :nth-child(2), msubsup > :nth-child(2) "
+                 "{ position: relative; top: 0.25em; }\n")
+
+#: :data:`ALIGNED_MATH_CSS` and :data:`SUBSCRIPT_CSS`: for a pane or page that shows
+#: MathML equations (an object's own MathML in a served lesson, a dashboard's equations
+#: where the page has no MathJax, the exported HTML page: :mod:`nbblox.io.mathml`).
+#: The maths is set in the text around it, not the browser's ``math`` font: the shift
+#: above is for a font without a MATH table, and a machine may have no maths font.
+#: Cells of a table are set in display style, as TeX's ``aligned`` (MathML Core makes a
+#: table "compact": a fraction's numerator and denominator came out at 70%).
+MATHML_CSS = (ALIGNED_MATH_CSS + SUBSCRIPT_CSS + "math { font-family: inherit; }\n"
+              "mtable > mtr > mtd { math-style: normal; }\n")
+
 
 # characters that can start Markdown inline syntax or raw HTML anywhere in a line,
 # and those that start a block (heading, list, quote, rule, setext) at its start

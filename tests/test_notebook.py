@@ -102,28 +102,39 @@ def test_dashboard_equations_are_typeset_by_mathjax(kernel):
     assert text.split() == ["HTML", "False", "True", "False"], text
 
 
-def test_equations_fall_back_to_katex_after_a_users_pn_extension():
+@pytest.mark.parametrize("case", ["pn.extension first", "inline"])
+def test_equations_fall_back_to_nbbloxs_mathml_without_mathjax(case):
     """A notebook whose Panel JavaScript was loaded before nbblox's (``pn.extension()``
-    first) has no MathJax for BokehJS: the dashboard's equations use Panel's KaTeX
-    pane, with KaTeX loaded first (no "KaTeX was not imported" warning), not raw TeX."""
+    first) has no MathJax for BokehJS, nor does inline mode (VS Code), where MathJax's
+    bundle made the first plot's output 3.7 MB larger: the dashboard's equations are
+    nbblox's MathML there (no KaTeX, no JavaScript; its look:
+    tests/browser/test_equations_typeset.py), and nothing of MathJax or KaTeX is loaded."""
     from jupyter_client.manager import start_new_kernel
     env = {k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "NBBLOX_JS")}
+    if case == "inline":
+        env["NBBLOX_JS"] = "inline"
+    first = "import panel as pn\npn.extension()\n" if case != "inline" else ""
     km, kc = start_new_kernel(kernel_name="python3", env=env)
     try:
-        outs = run(kc, "import panel as pn\npn.extension()\nimport nbblox as nb\n"
+        outs = run(kc, first + "import nbblox as nb\n"
                        "from nbblox.notebook import mathjax_ready\n"
                        "from nbblox.ui.dashboard_views import equations_pane\n"
                        "d = nb.dashboard(nb.blox.HodgkinHuxley(name='hh'), t_end=20.0)\n"
                        "p = equations_pane(d.circuit).objects[1]\n"
-                       "print(mathjax_ready(), type(p).__name__, p.renderer)")
-        outs += run(kc, "d")                 # displayed: Panel warns here if KaTeX is missing
+                       "print(mathjax_ready(), type(p).__name__, p.object.startswith('<math'),\n"
+                       "      'exprel' in p.object)")
+        outs += run(kc, "d")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
     text = "".join(m["content"].get("text", "") for m in outs)
-    assert text.split()[:3] == ["False", "LaTeX", "katex"], text
+    assert text.split()[:4] == ["False", "HTML", "True", "False"], text
     assert "was not imported" not in text, text
     shown = [m["content"]["data"] for m in outs if "data" in m["content"]]
+    loaders = "\n".join(str(v) for d in shown for k, v in d.items()
+                        if k in ("application/javascript", "application/vnd.holoviews_load.v0+json"))
+    if case == "inline":           # (a user's own pn.extension() loads what Panel loads)
+        assert "bokeh-mathjax" not in loaders and "katex.min.js" not in loaders
     assert any("application/vnd.holoviews_exec.v0+json" in d for d in shown), shown
 
 

@@ -20,7 +20,7 @@ from importlib import resources
 
 import numpy as np
 
-from .._text import capital, counted
+from .._text import MATHML_CSS, capital, counted
 from ..exceptions import ParameterError
 from .citation import citation
 from .mathml import equations_mathml
@@ -331,6 +331,7 @@ def export_html(obj, path, *, title=None, grid=None, max_runs=MAX_GRID_RUNS,
                         + _run_section(st, kind) + "</div>")
     sections += [_code_section(code), _cite_section(citation(source))]
     css = resources.files("nbblox.io").joinpath("page.css").read_text(encoding="utf-8")
+    css += MATHML_CSS           # equations: subscripts dropped without a maths font, aligned
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

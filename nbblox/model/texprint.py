@@ -34,7 +34,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from .symbolic import exprel, exprel1
 
-__all__ = ["latex", "symbol_latex", "display_latex"]
+__all__ = ["latex", "symbol_latex", "display_latex", "display_form", "factored"]
 
 _HALF = sp.Rational(1, 2)
 
@@ -109,6 +109,44 @@ def _primitive(e):
     return sp.Integer(1), e
 
 
+def display_form(expr):
+    """``expr`` with ``exprel`` and ``exprel1`` replaced by the quotients they stand
+    for, as :func:`latex` shows them (also used by the MathML of an exported page).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from nbblox.model.symbolic import exprel
+    >>> V = sp.Symbol("V", real=True)
+    >>> display_form(1 / exprel(-(V + 40) / 10))
+    (V + 40)/(10*(1 - exp(-V/10 - 4)))
+    """
+    return _display_form(expr)
+
+
+def factored(e):
+    """``(negative, coeff, rest)`` with ``e = ±coeff * rest`` when an exponent ``e`` is
+    better read factored, with a slash (``-V/10 - 4`` as ``-(V + 40)/10``: ``coeff``
+    the Rational 1/10); None when nothing is gained.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> V = sp.Symbol("V")
+    >>> factored(-V / 10 - 4)
+    (True, 1/10, V + 40)
+    >>> factored(V + 1) is None
+    True
+    """
+    if not getattr(e, "is_Add", False):
+        return None
+    negative = bool(e.could_extract_minus_sign())
+    coeff, rest = _primitive(-e if negative else e)
+    if coeff.q == 1:             # no common denominator to show
+        return None
+    return negative, coeff, rest
+
+
 def _display_form(expr):
     if not hasattr(expr, "replace") or not expr.has(exprel, exprel1):
         return expr
@@ -142,14 +180,11 @@ class _Printer(LatexPrinter):
     # -- exponents, factored ----------------------------------------------------------
     def _factored(self, e):
         """``-(V + 40)/10`` for the exponent ``-V/10 - 4``; None when nothing is gained."""
-        if not e.is_Add:
+        parts = factored(e)
+        if parts is None:
             return None
-        sign = ""
-        if e.could_extract_minus_sign():
-            sign, e = "- ", -e
-        coeff, rest = _primitive(e)
-        if coeff.q == 1:             # no common denominator to show
-            return None
+        negative, coeff, rest = parts
+        sign = "- " if negative else ""
         inner = self._print(rest)
         # a slash, as in print: a fraction inside a superscript is too small to read
         tall = "\\frac" in inner or "\\left" in inner      # else plain parentheses, no stretching

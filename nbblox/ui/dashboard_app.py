@@ -48,14 +48,12 @@ _open_sessions = weakref.WeakSet()   # served dashboards whose browser session i
 
 def _setup_if_kernel():
     """In a notebook, load the JavaScript once.  The equations are typeset by
-    BokehJS's MathJax, which nbblox's loader brings; when the page's JavaScript was
-    loaded before nbblox's (no MathJax), they fall back to Panel's KaTeX pane, which
-    needs KaTeX loaded first (else raw TeX under a "KaTeX was not imported" warning)."""
-    from ..notebook import kernel_shell, mathjax_ready, setup_notebook
+    BokehJS's MathJax, which nbblox's loader brings; without it (the page's JavaScript
+    loaded before nbblox's, or inline mode) they are nbblox's MathML, which needs no
+    JavaScript (``dashboard_views._equations``)."""
+    from ..notebook import kernel_shell, setup_notebook
     if kernel_shell() is not None:
         setup_notebook()
-        if not mathjax_ready():
-            setup_notebook(extensions=("katex",))
 
 
 def _upload_text(data):

@@ -18,7 +18,7 @@ import panel as pn
 
 from .._text import capital
 from ..exceptions import ParameterError
-from .text import ALIGNED_MATH_CSS, html, html_pane, label, plot_title, tex_pane
+from .text import MATHML_CSS, html, html_pane, label, plot_title, tex_pane
 
 __all__ = ["explore_views", "circuit_diagram", "equations_pane", "csv_bytes", "netcdf_bytes",
            "stamp_json", "type_latex"]
@@ -192,21 +192,25 @@ def type_latex(btype):
 _EQ_FONT_PX = 15
 
 
-def _equations(latex):
+def _equations(btype):
     """One blox type's equations: typeset by MathJax (:func:`~nbblox.ui.text.tex_pane`),
     like a served lesson's Markdown maths, wherever the page has BokehJS's MathJax
-    (served pages always; a notebook whose JavaScript nbblox loaded).  A notebook
-    whose Panel JavaScript was loaded before nbblox's (a user's ``pn.extension()``
-    first) has no MathJax: there Panel's KaTeX pane, whose MathML Chromium draws
-    (the dashboard loaded KaTeX: ``dashboard_app._setup_if_kernel``)."""
+    (served pages always; a notebook whose JavaScript nbblox loaded from the server).
+    A notebook without it -- its Panel JavaScript loaded before nbblox's (a user's
+    ``pn.extension()`` first), or inlined (VS Code: MathJax would add 3.7 MB to the
+    notebook) -- shows nbblox's MathML (:func:`nbblox.io.mathml.equations_mathml`, the
+    exported page's; no JavaScript, no KaTeX), subscripts dropped and columns aligned
+    by :data:`~nbblox.ui.text.MATHML_CSS`."""
     from ..notebook import mathjax_ready
     # a long equation scrolls sideways inside its pane instead of being cut off
     scroll = {"overflow-x": "auto", "overflow-y": "hidden"}
     if mathjax_ready():
-        return tex_pane(latex, sizing_mode="stretch_width",
+        return tex_pane(type_latex(btype), sizing_mode="stretch_width",
                         styles={**scroll, "font-size": f"{_EQ_FONT_PX}px"})
-    return pn.pane.LaTeX(latex, renderer="katex", sizing_mode="stretch_width",
-                         stylesheets=[ALIGNED_MATH_CSS], styles=scroll)
+    from ..io.mathml import equations_mathml
+    return pn.pane.HTML(equations_mathml(btype), sizing_mode="stretch_width",
+                        stylesheets=[MATHML_CSS],
+                        styles={**scroll, "font-size": f"{_EQ_FONT_PX}px"})
 
 
 def equations_pane(circuit):
@@ -224,7 +228,7 @@ def equations_pane(circuit):
         if btype.doc:
             head += html(": {}", btype.doc)
         items.append(html_pane(head + html("</p>"), sizing_mode="stretch_width", margin=(0, 5)))
-        items.append(_equations(type_latex(btype)))
+        items.append(_equations(btype))
         if btype.citation:
             items.append(html_pane("<p><small>{}</small></p>", btype.citation,
                                    sizing_mode="stretch_width", margin=(0, 5)))

@@ -155,10 +155,10 @@ def _show(obj):
             return _tex(latex)
     for meth in ("_repr_html_", "_repr_markdown_", "_repr_latex_"):
         if callable(getattr(obj, meth, None)):
-            from .text import ALIGNED_MATH_CSS
+            from .text import MATHML_CSS
             # the size of the page's text (Bokeh's default 12 px made a blox's equations
             # smaller than the inline maths around them)
-            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[ALIGNED_MATH_CSS],
+            return pn.panel(obj, sizing_mode="stretch_width", stylesheets=[MATHML_CSS],
                             styles={"font-size": f"{_FONT_PX}px"})
     if isinstance(obj, _PLAIN) or mod == "numpy":
         return _text(repr(obj))

@@ -23,7 +23,8 @@ text into those properties directly; they go through these helpers:
 * :func:`file_name` makes a download file name from a model name.
 
 :func:`tex_pane` shows TeX generated from SymPy (equations), typeset by MathJax.
-:data:`ALIGNED_MATH_CSS` is a stylesheet for panes that show MathML equations.
+:data:`MATHML_CSS` is a stylesheet for panes that show MathML equations (the exported
+HTML page uses the same rules, :data:`SUBSCRIPT_CSS`).
 
 The browser test ``tests/browser/test_hostile_circuit.py`` serves a circuit
 whose every text field holds ``<img src=x onerror=...>`` and checks that no
@@ -35,19 +36,12 @@ import re
 
 from markupsafe import Markup, escape
 
-from .._text import markdown_literal, tex_free
+from .._text import ALIGNED_MATH_CSS, MATHML_CSS, SUBSCRIPT_CSS, markdown_literal, tex_free
 
 __all__ = ["html", "html_pane", "markdown", "message_markdown", "label", "plot_title", "tooltip",
-           "file_name", "escape", "tex_pane", "ALIGNED_MATH_CSS"]
+           "file_name", "escape", "tex_pane", "ALIGNED_MATH_CSS", "SUBSCRIPT_CSS", "MATHML_CSS"]
 _PRE_STYLE = "white-space: pre-wrap; font-size: 0.95em; margin: 0"
 
-#: Stylesheet for Panel panes that show ``aligned`` maths as MathML (Panel's KaTeX pane
-#: shows KaTeX's MathML: its HTML is hidden in the pane's shadow root).  Chromium's MathML
-#: Core ignores ``columnalign``: every cell was centred and the "=" signs zigzagged.  The
-#: columns of ``aligned`` alternate right, left.  (nbblox's own equations are typeset by
-#: MathJax, :func:`tex_pane`; this is for an object's MathML shown in a served lesson.)
-ALIGNED_MATH_CSS = ("mtable[columnalign] > mtr > mtd:nth-child(odd) { text-align: right; }\n"
-                    "mtable[columnalign] > mtr > mtd:nth-child(even) { text-align: left; }\n")
 
 
 def tex_pane(latex, **pane_kw):

@@ -16,7 +16,13 @@ shown raw, no "KaTeX was not imported" warning, nothing fetched from outside
 * ``nbblox serve lessons/02_hodgkin_huxley.ipynb`` (the blox shown in a cell);
 * ``nbblox serve`` of a Hodgkin-Huxley circuit (the served dashboard);
 * the inline dashboard in JupyterLab 4 and in Notebook 7, shown after a plot
-  (the plot loads the page's JavaScript: MathJax must come with it).
+  (the plot loads the page's JavaScript: MathJax must come with it);
+* without MathJax: the dashboard in JupyterLab after a user's ``pn.extension()``
+  (Panel's JavaScript loaded before nbblox's), and in VS Code's inline mode
+  (``VSCODE_PID`` set: the JavaScript inlined into the notebook, which MathJax would
+  grow by 3.7 MB).  There the equations are nbblox's MathML set in the text font,
+  whose subscripts Chromium leaves level ("αm": the KaTeX pane's MathML measured
+  0-1.4 px) unless ``MATHML_CSS`` drops them (3 px); the "=" signs line up.
 """
 import json
 import shutil
@@ -111,3 +117,58 @@ def test_inline_dashboard_sets_subscripts_below_their_letters(tmp_path, app):
         assert "mathjax" not in lab.kernel_json(
             page, "__import__('sys').modules['panel.config'].panel_extension._loaded_extensions")
         assert not lab.remote_requests(page), lab.remote_requests(page)
+
+
+def _notebook_outputs_bytes(page):
+    """The JSON size of every output in the open notebook (what a saved .ipynb holds)."""
+    return page.evaluate("""() => { let n = 0;
+        const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+        for (let i = 0; i < cells.length; i++) { const c = cells.get(i);
+          if (c.type === 'code') n += JSON.stringify(c.toJSON().outputs || []).length; }
+        return n; }""")
+
+
+@pytest.mark.parametrize("case", ["pn_extension_first", "vscode_inline"])
+def test_dashboard_without_mathjax_sets_subscripts_below_their_letters(tmp_path, case):
+    """nbblox's MathML (no MathJax on the page): subscripts dropped by CSS, not by a
+    maths font; in inline mode the notebook does not carry MathJax's bundle."""
+    import nbformat
+    lab.require_browser()
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.read(lab.NOTEBOOKS / "equations_hh.ipynb", as_version=4)
+    env = None
+    if case == "pn_extension_first":
+        nb.cells.insert(1, nbformat.v4.new_code_cell("import panel as pn\npn.extension()"))
+    else:
+        env = {"VSCODE_PID": "1"}
+    nbformat.write(nb, tmp_path / NOTEBOOK)
+    settings = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+    with lab.jupyter_lab(tmp_path, env=env, settings=settings) as server, \
+            lab.chromium_page(viewport=(1400, 1000)) as page:
+        lab.track_requests(page)
+        lab.open_notebook(page, server, NOTEBOOK)
+        lab.run_all_cells(page, timeout_ms=240_000)
+        page.locator(".jp-OutputArea-output math").first.wait_for(state="attached",
+                                                                  timeout=120_000)
+        page.wait_for_timeout(3000)
+        assert not lab.cell_errors(page), lab.cell_errors(page)
+        lab.screenshot_element(page.locator(".jp-OutputArea-child").last,
+                               f"equations_lab_{case}")
+        assert lab.kernel_json(page, "__import__('nbblox.notebook').notebook.mathjax_ready()") \
+            is False
+        check_subscripts(page)
+        kinds = {s["kind"] for s in lab.subscripts(page)}
+        assert kinds == {"mathml"}, kinds
+        check_aligned(page)
+        outputs = ".jp-OutputArea-output"
+        body = " ".join(page.locator(outputs).all_inner_texts())
+        assert "exprel" not in body and "was not imported" not in body
+        assert not lab.raw_math(page, outputs), lab.raw_math(page, outputs)
+        if case == "vscode_inline":
+            # BokehJS and Panel inlined once into the first plot's output (6.8 MB, twice
+            # over in two mime types); MathJax's bundle made it 10.5 MB
+            assert lab.kernel_json(page, "__import__('panel').config.comms") == "vscode"
+            size = _notebook_outputs_bytes(page)
+            assert size < 8_500_000, size
+            # (a user's own pn.extension() asks Panel's CDN for Panel's JavaScript)
+            assert not lab.remote_requests(page), lab.remote_requests(page)

@@ -106,3 +106,48 @@ def test_model_text_is_never_markup(browser_page, tmp_path):
     assert page.locator("img[src='x'], main b, header i").count() == 0
     assert "<img src=x" in page.locator("#model").inner_text()      # shown as text
     assert "<i>circuit</i>" in page.locator("header h1").inner_text()
+
+
+def test_exported_equations_read_like_the_dashboards(browser_page, tmp_path):
+    """Hodgkin--Huxley exported (Hodgkin & Huxley 1952, J Physiol 117:500, the rate
+    functions as nbblox's HodgkinHuxley blox writes them): the equations are printed
+    as the dashboard's TeX is (``exprel`` as its quotient, ``3^{(T - 6.3)/10}``), the
+    right-hand column is left-aligned (the "=" signs line up), and α_m and I_Na have
+    their subscripts below the letter in the page's text font -- no maths font needed
+    (the page set them in the browser's ``math`` font, and a machine without one
+    shows "αm", "INa")."""
+    from test_equations_typeset import MIN_DROP_PX, WANT
+    c = nb.Circuit([nb.blox.HodgkinHuxley(name="hh")], name="hh")
+    path = tmp_path / "hh.html"
+    nb.export_html(nb.simulate(c, 20.0), path)
+    html = path.read_text(encoding="utf-8")
+    assert "exprel" not in html
+    page = browser_page
+    _open_first_plot(page, path)
+    lab.screenshot(page, "equations_export_hh")
+    maths = " ".join(page.evaluate("() => [...document.querySelectorAll('math')]"
+                                   ".map(m => m.textContent)"))
+    assert "exprel" not in maths and "exp" not in maths, maths
+    fonts = page.evaluate("() => [getComputedStyle(document.querySelector('math')).fontFamily,"
+                          " getComputedStyle(document.body).fontFamily]")
+    assert fonts[0] == fonts[1], fonts
+    subs = lab.subscripts(page)
+    found = {k: [s for s in subs if (s["base"], s["sub"]) == k] for k in WANT}
+    assert all(found.values()), subs[:20]
+    level = [s for v in found.values() for s in v if s["drop"] < MIN_DROP_PX]
+    assert not level, level
+    tables = lab.equation_columns(page)
+    assert tables and all(t["align"] == ["right", "left"] for t in tables), tables
+    zigzag = [t for t in tables if max(t["lefts"]) - min(t["lefts"]) > 2]
+    assert not zigzag, zigzag
+    # phi = 3^((T - 6.3)/10): the exponent factored, with a slash
+    sup = page.evaluate("() => [...document.querySelectorAll('msup')].map(m => m.textContent)")
+    assert "3(T−6.3)/10" in [s.replace("-", "−") for s in sup], sup
+
+
+def _open_first_plot(page, path):
+    page.goto(path.as_uri())
+    page.wait_for_function(f"() => window.Bokeh && Bokeh.documents.length > 0 && "
+                           f"({CANVASES})().filter(([w, h]) => w > 300 && h > 200).length >= 1",
+                           timeout=60_000)
+    page.wait_for_timeout(300)
