@@ -110,10 +110,10 @@ def main(argv=None):
         data["cases"].sort(key=lambda c: list(CASES).index(c["case"]))
         data["load"] = load_so_far()
         report.write(a.out, data)  # after every case, so a long run leaves partial results
-    if not a.no_scaling and want & {"W2", "W3"}:
+    if not a.no_scaling and want & {"W2", "W3", "W4"}:
         log("scaling")
         data["scaling"] = scaling.measure(quick=a.quick, peers=a.scaling_peers and not a.no_peers,
-                                          available=available, log=log)
+                                          available=available, log=log, only=want)
     sampler.stop()
     if not before:  # this run's own load; data["load"] becomes the merged runs' one
         data["primary_load"] = sampler.summary()

@@ -103,7 +103,10 @@ TOL = {"spikes": 0, "V_end": 1e-6, "E_end": 1e-6, "rate_hz": 0.2, "total_spikes"
        "n_osc": 0.01, "V": 1e-3, "fit_params": 1e-3, "hopf_I": 0.05, "points": 0}
 
 SCALING = {"W2": dict(sizes=[10, 20, 40, 80, 160, 320, 640, 1000], t_end=200.0, dt=0.1),
-           "W3": dict(sizes=[1000, 2000, 4000, 8000, 16000], t_end=200.0, dt=0.1)}
+           "W3": dict(sizes=[1000, 2000, 4000, 8000, 16000], t_end=200.0, dt=0.1),
+           # issue 17: W4 time vs instances (FHN sweep, I in [0, 2]; time unit of the model)
+           "W4": dict(sizes=[10, 30, 100, 300, 1000, 3000, 10000], t_end=200.0, dt=0.01,
+                      method="rk4")}
 
 
 def case_config(name, quick=False, tiny=False):

@@ -302,7 +302,8 @@ def coldstart_table(cold):
 def scaling_section(scaling):
     L = ["## Scaling (plots: scaling.html)", ""]
     for wl, rows in (scaling or {}).items():
-        L += [f"{wl}: warm seconds for {rows[0]['t_end'] if rows else '?'} ms simulated", "",
+        unit = "time units (FHN sweep, RK4)" if wl == "W4" else "ms"
+        L += [f"{wl}: warm seconds for {rows[0]['t_end'] if rows else '?'} {unit} simulated", "",
               "| system | " + " | ".join(str(n) for n in sorted({r['n'] for r in rows})) + " |",
               "|---|" + "---|" * len({r['n'] for r in rows})]
         sizes = sorted({r["n"] for r in rows})
@@ -392,9 +393,10 @@ def plot_scaling(scaling, path):
                 curves.append(hv.Curve(pts, "size", "warm seconds", label=LABEL.get(s, s))
                               * hv.Scatter(pts, "size", "warm seconds", label=LABEL.get(s, s)))
         if curves:
-            what = "nodes" if wl == "W2" else "neurons"
+            what = {"W2": "nodes", "W3": "neurons", "W4": "instances"}.get(wl, "size")
+            unit = "time units" if wl == "W4" else "ms"
             plots.append(hv.Overlay(curves).opts(
-                title=f"{wl}: time vs {what} ({rows[0]['t_end']:g} ms simulated)", logx=True,
+                title=f"{wl}: time vs {what} ({rows[0]['t_end']:g} {unit} simulated)", logx=True,
                 logy=True, width=520, height=380, legend_position="top_left", xlabel=what,
                 backend="bokeh"))
     if plots:
