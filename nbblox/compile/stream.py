@@ -44,7 +44,9 @@ crossings of the step in ``sm_nup`` as it stores the new one; after the step
 only the rare crossing-time branch runs (on a step with a crossing), and the
 last sample is written once after the time loop.  The same comparisons of
 the same values and the same crossing-time expression: counts and times are
-bit for bit the folded ones.
+bit for bit the folded ones.  When only the number of crossings is asked
+(a rate, ``"n"``), each crossing is added straight to its instance's count
+and nothing is stored or folded after the step.
 """
 from __future__ import annotations
 
@@ -61,8 +63,9 @@ COLS = ("K", "min", "max", "s1", "s2", "last", "count", "first_t", "last_t", "pr
 NACC = len(COLS)
 
 #: what each group of accumulators needs: m = min and max, s = shifted sums,
-#: c = threshold crossings (the last sample is always kept)
-FEATURES = "msc"
+#: c = threshold crossings with their first and last times (a period), n = the
+#: number of crossings only (a rate; "c" includes it) -- the last sample is always kept
+FEATURES = "mscn"
 
 #: the parameters of ``stream_<m>``: ``run_<m>``'s, with the accumulators for the outputs
 PARAMS = ("x", "p", "w", "src", "dst", "t0", "dt", "nsteps", "stride", "rec", "sm_k0", "sm_thr",
@@ -95,7 +98,10 @@ def _fold(tj, tprev, feats=FEATURES):
     one loop over the recorded variables that keeps the last sample and
     updates min, max, the sums and a count of upward crossings (selects, no
     branch, so it vectorises across the lockstep replicas); a second loop
-    computes the crossing times only on a sample where one happened (rare)."""
+    computes the crossing times only on a sample where one happened (rare).
+    A count without times (``"n"``) folds as ``"c"`` here."""
+    if "n" in feats:
+        feats = feats.replace("n", "") + ("" if "c" in feats else "c")
     body = _set(("sm_pv", "sm_a5[sm_r]"), ("sm_a5[sm_r]", "sm_v")) if "c" in feats \
         else _set(("sm_a5[sm_r]", "sm_v"))
     if "m" in feats:
@@ -144,13 +150,18 @@ def _crossing_times(tj, tprev, load):
         If([("not (sm_pv >= sm_thr) and sm_v >= sm_thr", crossing)])])])])
 
 
-def _inloop_counts(run, blocks):
+def _inloop_counts(run, blocks, count_only=False):
     """``{group: statements}`` replacing the :data:`~nbblox.compile.ir.STEPPED`
     site of each group's fused loop of ``run``: for each recorded state
     ``(group, k)`` of ``blocks`` (in the order of the recorded columns, each
     state a block of the group's ``n`` columns), store the value before the
     step as the previous sample and count an upward crossing of the value
-    just stored.  None when a block has no site (the loop is not fused)."""
+    just stored.  None when a block has no site (the loop is not fused).
+
+    ``count_only`` (a rate, no crossing times): add the step's crossing
+    straight to the instance's count (``sm_a6``) when the sample is kept
+    (``sm_live``), as a hand-written loop does: no previous sample stored,
+    no pass after the step."""
     found = {}
     for st in sites(run.body, STEPPED):
         if st.data["group"] in found:
@@ -162,8 +173,10 @@ def _inloop_counts(run, blocks):
         if st is None or not 0 <= k < len(st.data["old"]):
             return None
         old, xo = code(st.data["old"][k]), st.data["x"][k]
-        out[gi] += _set((f"sm_a9[{col} + i]", old),
-                        ("sm_nup", "+=", f"(x[{xo} + i] >= sm_thr) & ({old} < sm_thr)"))
+        up = f"(x[{xo} + i] >= sm_thr) & ({old} < sm_thr)"
+        out[gi] += (_set((f"sm_a6[{col} + i]", "+=", f"sm_live if {up} else 0.0"))
+                    if count_only else
+                    _set((f"sm_a9[{col} + i]", old), ("sm_nup", "+=", up)))
         col += st.data["n"]
     return out
 
@@ -171,7 +184,8 @@ def _inloop_counts(run, blocks):
 def _inloop_fold(tj, tprev, feats):
     """:func:`_fold` when the loops counted the crossings (``inloop``): the
     crossing times (rare), the accumulators started at ``sm_k0``; the
-    counter cleared after every step (also in the transient)."""
+    counter cleared after every step (also in the transient).  With a count
+    only (``"n"``) nothing is left but the start."""
     later = [_crossing_times(tj, tprev, "x[rec[sm_r]]")] if "c" in feats else []
     branches = ([("j > sm_k0", later)] if later else []) + [("j == sm_k0", _start())]
     return [If(branches)]
@@ -200,8 +214,9 @@ def _stream_fn(run, m, feats, inloop=None):
     if len(sites(run.body, RECORD_START)) != 1 or len(sites(run.body, RECORD)) != 1:
         return None
     tj, tprev = "(t0 + (step + 1) * dt)", "(t0 + (step + 1 - stride) * dt)"
-    counts = (_inloop_counts(run, inloop) if inloop is not None and set(feats) <= {"c"}
-              else None)
+    count_only = feats == "n"
+    counts = (_inloop_counts(run, inloop, count_only)
+              if inloop is not None and set(feats) <= {"c", "n"} else None)
     fold = _fold(tj, tprev, feats) if counts is None else _inloop_fold(tj, tprev, feats)
     # a countdown, not ``(step + 1) % stride``: an integer division every step
     sample = [Assign("sm_cd", 1, "+="),
@@ -210,6 +225,10 @@ def _stream_fn(run, m, feats, inloop=None):
     if counts is not None and "c" in feats:
         sample.append(Assign("sm_nup", 0))
         first.append(Assign("sm_nup", 0))
+    if counts is not None and count_only:   # the next step's crossing counts if kept
+        live = Assign("sm_live", "1.0 if j > sm_k0 else 0.0")
+        sample.append(live)
+        first.append(live)
 
     def swap(st):
         if isinstance(st, Site) and st.name in (RECORD_START, RECORD):
@@ -250,7 +269,7 @@ def stream_module(stmts, feats=FEATURES, inloop=None):
     ``inloop``: the loops will run with ``stride == 1`` and ``rec`` will be
     the slots of these ``(group, state)`` pairs, each the group's every
     instance in order, pairs in this order (a tuple; ``()``: the loops record
-    nothing but the last sample): with ``feats`` ``"c"`` or ``""``, a loop
+    nothing but the last sample): with ``feats`` ``"c"``, ``"n"`` or ``""``, a loop
     whose groups mark their fused instance loops counts the crossings there
     (see the module docstring); other loops fold as without it.  Calling
     such a loop with ``stride > 1`` or another ``rec`` gives wrong counts.

@@ -161,3 +161,66 @@ def test_final_alone_is_written_once_after_the_loop(fastmath, monkeypatch):
                 method="euler", record=["fhn.V"], measure=["final", "rate"], threshold=0.5,
                 transient=59.0)
     _assert_same(out, ["final", "rate"], fastmath)
+
+
+# A rate alone ("n"): each crossing is added to its instance's count in the loop,
+# nothing stored before the step, no pass after it (session 33).
+
+@pytest.mark.parametrize("fastmath", [False, True])
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+@pytest.mark.parametrize("stride", [1, 2])
+def test_a_rate_alone_equals_the_trace_path(method, fastmath, stride, monkeypatch):
+    s = _fhn(fastmath)
+    I = np.linspace(0.0, 2.0, 130)
+    out = _both(s, {"fhn.I": I}, monkeypatch, t_end=T_END, dt=DT, method=method,
+                stride=stride, transient=30.0, record=["fhn.w", "fhn.V"], measure="rate",
+                threshold=0.5)
+    rate = out["loop"]["rate"].values
+    assert np.isfinite(rate).all() and (rate > 0).sum() > 20 and (rate == 0).sum() > 5
+    _assert_same(out, ["rate"], fastmath)
+    assert sweep_stream.features([("rate", "rate")]) == "n"
+    blocks_ = sweep_stream.inloop_blocks(s, _idx(s, ["fhn.w", "fhn.V"]), "n", stride)
+    assert (blocks_ is not None) == (stride == 1)
+
+
+@pytest.mark.parametrize("k0", [0, 1, 40])
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_a_count_alone_is_the_count_with_times(method, k0):
+    """The count-only loop's counts equal the counting-with-times loop's, bit
+    for bit, whatever sample the kept part starts at (``sm_live`` gates the
+    transient: a crossing into sample k0 or before is not counted)."""
+    s = _fhn(True)
+    rec = _idx(s, ["fhn.w", "fhn.V"])
+    n, nsteps = 130, int(round(T_END / DT))
+    X = np.tile(np.asarray(s.x0, float), (n, 1))
+    P = np.tile(s.param_vector(), (n, 1))
+    P[:, 0] = np.linspace(0.0, 2.0, n)
+    W = np.zeros((n, 0))
+    count, last = COLS.index("count"), COLS.index("last")
+    got = {}
+    for feats in ("n", "c"):
+        acc, steps, bad = sweep_stream.run_chunk_stream(
+            s, method, X.copy(), P, W, 0.0, DT, nsteps, 1, rec, k0, 0.5, feats=feats,
+            uniform=uniform_params(s, P), inloop=True)
+        assert (bad < 0).all()
+        got[feats] = acc
+    assert (got["n"][..., count] > 0).sum() > 20
+    for c in (count, last):
+        np.testing.assert_array_equal(got["n"][..., c], got["c"][..., c])
+    # with the kept part starting late, fewer crossings are counted
+    if k0 == 40:
+        assert got["n"][..., count].sum() < sweep_stream.run_chunk_stream(
+            s, method, X.copy(), P, W, 0.0, DT, nsteps, 1, rec, 0, 0.5, feats="n",
+            uniform=uniform_params(s, P), inloop=True)[0][..., count].sum()
+
+
+def test_a_count_alone_adds_in_the_loop_and_stores_nothing_else():
+    s = _fhn(True)
+    P = np.tile(s.param_vector(), (130, 1))
+    P[:, 0] = np.linspace(0.0, 2.0, 130)
+    (_, _, B), *_ = blocks(s, 130)
+    plan = lockstep_plan(s, B, uniform_params(s, P))
+    body = plan.source(stream="n", inloop=((0, 0),))
+    body = body[body.index("def stream_euler("):body.index("def sbatch_euler(")]
+    assert "sm_a6[0 + i] += sm_live if (x[0 + i] >= sm_thr)" in body
+    assert "sm_a9[" not in body and "sm_nup" not in body

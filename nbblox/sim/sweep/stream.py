@@ -82,7 +82,7 @@ def _fixed(thr):
 
 #: accumulator groups (:data:`nbblox.compile.stream.FEATURES`) each measure needs
 NEEDS = {"min": "m", "max": "m", "amplitude": "m", "mean": "s", "std": "s", "final": "",
-         "rate": "c", "period": "c"}
+         "rate": "n", "period": "c"}
 
 
 def features(meas):
@@ -92,10 +92,13 @@ def features(meas):
     Examples
     --------
     >>> features([("rate", "rate")]), features([("std", "std"), ("amplitude", "amplitude")])
-    ('c', 'ms')
+    ('n', 'ms')
+    >>> features([("rate", "rate"), ("period", "period")])    # crossing times count too
+    'c'
     """
     need = "".join(NEEDS.get(m, "") for _, m in meas if isinstance(m, str))
-    return "".join(f for f in FEATURES if f in need)
+    got = "".join(f for f in FEATURES if f in need)
+    return got.replace("n", "") if "c" in got else got
 
 
 def _module(system, feats, plan=None, inloop=None):
@@ -130,7 +133,7 @@ def inloop_blocks(system, rec, feats, stride):
     indices of ``system``) may fold inside their instance loops
     (:func:`nbblox.compile.stream.stream_module`'s ``inloop``): with
     ``stride == 1``, an uncoupled layout (fused loops) and only crossings
-    asked (``feats == "c"``), the ``(group, state)`` pairs whose every
+    asked (``feats`` ``"c"`` or ``"n"``), the ``(group, state)`` pairs whose every
     instance is recorded, in slot order, when ``rec`` is exactly those
     states, once each; ``()`` when only the last sample is asked
     (``feats == ""``); else None (the fold after the step).
@@ -145,7 +148,7 @@ def inloop_blocks(system, rec, feats, stride):
     (None, None)
     """
     L = system.layout
-    if stride != 1 or L.src.size or not set(feats) <= {"c"}:
+    if stride != 1 or L.src.size or not set(feats) <= {"c", "n"}:
         return None
     if feats == "":
         return ()
