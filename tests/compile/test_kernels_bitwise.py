@@ -121,6 +121,10 @@ def _fast_dense():
 def _stream_sweeps():
     # 70 instances: lockstep blocks (or_check, LANES and TAIL_LANES) and the
     # one-by-one loops; every accumulator group; strict and fast-math modules
+    # (5 instances of one FHN would run in lockstep since session 33: NARROW = 0 keeps them
+    # one by one here, the path this reference was written from)
+    from nbblox.sim.sweep import lockstep
+    lockstep.NARROW = 0
     out = {}
     fhn = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
     kw = dict(t_end=40.0, dt=0.05, transient=10.0, threshold=1.0, stride=3)

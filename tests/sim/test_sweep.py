@@ -189,16 +189,18 @@ def test_swept_values_respect_hard_bounds():
 
 @pytest.mark.slow
 def test_parallel_module_is_cached_on_disk(tmp_path):
-    """A fresh process reuses the compiled batch and streaming kernels (numba cache hits)."""
+    """A fresh process reuses the compiled batch and streaming kernels (numba cache hits).
+    A group of 8 (wide enough to vectorise alone): 2 instances run one by one, not in
+    lockstep (:func:`nbblox.sim.sweep.lockstep.use_lockstep`)."""
     import os
     import subprocess
     import sys
     code = ("import numpy as np, nbblox as nb\n"
             "from nbblox.sim.sweep.cpu import batch_module\n"
-            "s = nb.compile(nb.blox.FitzHughNagumo(name='f'))\n"
+            "s = nb.compile(nb.Circuit([nb.blox.FitzHughNagumo(name=f'f{i}') for i in range(8)]))\n"
             "from nbblox.sim.sweep.stream import _module\n"
-            "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max', stream=False)\n"
-            "nb.sweep(s, {'f.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
+            "nb.sweep(s, {'f0.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max', stream=False)\n"
+            "nb.sweep(s, {'f0.I': [0.1, 0.2]}, t_end=1.0, dt=0.1, measure='max')\n"
             "for st in (batch_module(s).batch_rk4.stats, _module(s, 'm').sbatch_rk4.stats):\n"
             "    print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))\n")
     env = dict(os.environ, NBBLOX_CACHE_DIR=str(tmp_path))
@@ -391,3 +393,35 @@ def test_numba_threads_sleep_when_waiting_unless_the_user_chose(user):
     assert out.returncode == 0, out.stderr[-2000:]
     want = {None: "None 0", "OMP_WAIT_POLICY": "active None", "GOMP_SPINCOUNT": "None 1000"}
     assert out.stdout.split("\n")[-2] == want[user[0] if user else None]
+
+
+@pytest.mark.parametrize("fastmath", [False, True])
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_a_small_sweep_runs_in_lockstep_with_the_one_by_one_numbers(method, fastmath,
+                                                                     monkeypatch):
+    """A sweep of fewer than 2 * LANES instances of a narrow uncoupled layout runs
+    as one padded lockstep block (session 33): strict, bit for bit the one-by-one
+    loops; fast-math, within the fast-math tolerance of them."""
+    from nbblox.compile.fastmath import TOLERANCE
+    from nbblox.sim.sweep import lockstep
+    s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"), fastmath=fastmath)
+    I = np.linspace(0.0, 2.0, 5)
+    assert lockstep.use_lockstep(s, I.size) and lockstep.blocks(s, I.size) == [(0, 5, 32)]
+    kw = dict(t_end=60.0, dt=0.05, method=method, transient=10.0, threshold=1.0,
+              measure=["max", "mean", "rate", "final"])
+    calls = []
+    real = lockstep.pack_block
+    monkeypatch.setattr("nbblox.sim.sweep.stream.pack_block",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    got = nb.sweep(s, {"fhn.I": I}, **kw)
+    assert calls, "the small sweep did not run in lockstep"
+    monkeypatch.setattr(lockstep, "NARROW", 0)
+    assert not lockstep.use_lockstep(s, I.size)
+    ref = nb.sweep(s, {"fhn.I": I}, **kw)
+    assert (ref["rate"].values > 0).sum() >= 2
+    for m in ("max", "mean", "rate", "final"):
+        if fastmath:
+            np.testing.assert_allclose(got[m].values, ref[m].values, rtol=TOLERANCE,
+                                       atol=TOLERANCE, err_msg=m)
+        else:
+            np.testing.assert_array_equal(got[m].values, ref[m].values, err_msg=m)

@@ -34,7 +34,7 @@ from ...compile.cache import load_module
 from ...compile.kernels import variant_source
 from ...compile.layout import Coupling, Group, Layout, States
 
-__all__ = ["LANES", "TAIL_LANES", "FUSED_LANES", "lockstep_plan", "use_lockstep", "tail_lanes", "blocks",
+__all__ = ["LANES", "TAIL_LANES", "FUSED_LANES", "NARROW", "lockstep_plan", "use_lockstep", "tail_lanes", "blocks",
            "aligned_empty"]
 
 #: replicas per lockstep block (a block is one numba task; blocks run in parallel);
@@ -49,6 +49,9 @@ TAIL_LANES = 8
 FUSED_LANES = 64
 #: largest replicated state vector (beyond it, instances run one by one)
 MAX_STATES = 1 << 20
+#: a group this wide vectorises in one instance's own loop: a sweep of fewer
+#: than 2 * LANES instances of a layout with such a group runs them one by one
+NARROW = 8
 
 _lock = threading.Lock()
 _plans = {}
@@ -57,16 +60,30 @@ _plans = {}
 def use_lockstep(system, n):
     """Whether a sweep of ``n`` instances of ``system`` runs in lockstep.
 
+    From ``2 * LANES`` instances always (every thread gets a block).  Fewer
+    instances too when the layout is uncoupled and no group has
+    :data:`NARROW` instances: one such instance's own loop cannot vectorise
+    (a FitzHugh-Nagumo RK4 step is a ~40 ns dependency chain), so even one
+    block padded to ``LANES`` replicas runs ten 20 000-step instances in
+    1.0 ms instead of 10.5 ms one by one (bench scaling W4, session 33).
+
     Examples
     --------
     >>> import nbblox as nb
     >>> s = nb.compile(nb.blox.FitzHughNagumo(name="fhn"))
-    >>> use_lockstep(s, 1000), use_lockstep(s, 10)
-    (True, False)
+    >>> use_lockstep(s, 1000), use_lockstep(s, 10), use_lockstep(s, 1)
+    (True, True, False)
+    >>> wide = nb.compile(nb.Circuit([nb.blox.FitzHughNagumo(name=f"f{i}") for i in range(8)]))
+    >>> use_lockstep(wide, 10), use_lockstep(wide, 2 * LANES)
+    (False, True)
     """
     L = system.layout
-    return (system.backend == "numba" and not L.needs_full_kernel and n >= 2 * LANES
-            and len(L.state_names) * LANES <= MAX_STATES)
+    if not (system.backend == "numba" and not L.needs_full_kernel
+            and len(L.state_names) * LANES <= MAX_STATES):
+        return False
+    if n >= 2 * LANES:
+        return True
+    return n >= 2 and L.src.size == 0 and max((g.n for g in L.groups), default=0) < NARROW
 
 
 def tail_lanes(system):
@@ -98,7 +115,8 @@ def blocks(system, n):
     second call, 1000 instances were 31 blocks on 2 threads (16 and 15) and
     then one block while the other thread waited, spinning (libgomp's
     default wait policy counts that as CPU time).  Their blocks are
-    :data:`FUSED_LANES` wide where that pads no more than :data:`LANES`.
+    :data:`FUSED_LANES` wide where that pads no more than :data:`LANES` and
+    still makes two blocks or more (64 instances: two blocks of 32, not one of 64).
 
     Examples
     --------
@@ -108,9 +126,10 @@ def blocks(system, n):
     ([(0, 1000, 64)], [(0, 70, 32)])
     """
     B = tail_lanes(system)
-    if B == LANES:
+    if B == LANES:   # wide blocks only where each thread still gets one (n >= 2 of them)
         pad = lambda k: -(-n // k) * k   # noqa: E731
-        return [(0, n, FUSED_LANES if pad(FUSED_LANES) == pad(LANES) else LANES)] if n else []
+        wide = pad(FUSED_LANES) == pad(LANES) and n >= 2 * FUSED_LANES
+        return [(0, n, FUSED_LANES if wide else LANES)] if n else []
     n_main = (n // LANES) * LANES
     return [(a, b, k) for a, b, k in ((0, n_main, LANES), (n_main, n, B)) if b > a]
 
