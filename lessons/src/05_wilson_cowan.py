@@ -75,7 +75,7 @@ print(f"{drives.size} drives P from {drives[0]:g} to {drives[-1]:g}; measured fo
 amp = res["amplitude"].sel(variable="wc.E")
 hv.Curve((amp["wc.P"].values, amp.values), hv.Dimension("P", label="P · external drive to E"),
          hv.Dimension("amplitude", label="amplitude of E (max − min)")).opts(
-    width=500, title="Wilson–Cowan: oscillation amplitude against the drive P")
+    width=560, title="Wilson–Cowan: oscillation amplitude against the drive P")
 
 # %% tags=["nbval-check-output"]
 osc = amp["wc.P"].values[amp.values > 0.05]

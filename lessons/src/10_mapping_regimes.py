@@ -42,7 +42,7 @@ I_dim = hv.Dimension("fhn.I", label="input current I")
 a_dim = hv.Dimension("fhn.a", label="recovery offset a")
 heat = hv.Image((amp["fhn.I"].values, amp["fhn.a"].values, amp.transpose("fhn.a", "fhn.I").values),
                 [I_dim, a_dim], hv.Dimension("amplitude", label="amplitude of V")).opts(
-    width=450, height=350, colorbar=True, cmap="viridis",
+    width=540, height=350, colorbar=True, cmap="viridis",
     title="FitzHugh–Nagumo: oscillation amplitude over (I, a)")
 heat
 
@@ -116,11 +116,13 @@ fcurve = nb.continuation2(wc, fold, ("wc.P", "wc.c1"),
                           bounds={"wc.P": (-2.0, 3.0), "wc.c1": (10.0, 30.0)})
 fv = np.asarray(fcurve.param_values)
 cusps = [sp for sp in fcurve.special_points if sp.kind == "CP"]
-plot = hv.Curve((fv[:, 0], fv[:, 1]), "wc.P", "wc.c1", label="fold curve").opts(width=450,
-                                                                           padding=0.08)
+P_dim = hv.Dimension("wc.P", label="P · external drive to E")
+c1_dim = hv.Dimension("wc.c1", label="c1 · E → E coupling")
+plot = hv.Curve((fv[:, 0], fv[:, 1]), P_dim, c1_dim, label="fold curve").opts(
+    width=450, padding=0.08, title="Wilson–Cowan 'wc': the fold curve in (P, c1)")
 if cusps:
     plot = (plot * hv.Scatter([tuple(np.atleast_1d(c.param_value)[:2]) for c in cusps],
-                              label="cusp").opts(size=10, color="red")
+                              P_dim, c1_dim, label="cusp").opts(size=10, color="red")
             ).opts(legend_position="bottom_left")
 plot
 

@@ -57,10 +57,11 @@ nb.compile(col).equations()["E.A"]
 one = nb.simulate(nb.blox.WilsonCowan(name="wc"), 300.0, dt=0.05)
 two = nb.simulate(col, 300.0, dt=0.05)
 ylabel = "E activity (fraction firing)"
-(hv.Curve((one.t, one["wc.E"]), "time (ms)", ylabel, label="nb.blox.WilsonCowan")
- * hv.Curve((two.t, two["E.A"]), "time (ms)", ylabel, label="column circuit").opts(
-     line_dash="dashed", color="#D55E00")).opts(width=760, height=260,
-                                                legend_position="right")
+(hv.Curve((one.t, one["wc.E"]), "time (ms)", ylabel, label="the Wilson–Cowan blox")
+ * hv.Curve((two.t, two["E.A"]), "time (ms)", ylabel, label="the column circuit").opts(
+     line_dash="dashed", color="#D55E00")).opts(
+    width=760, height=260, legend_position="right",
+    title="one Wilson–Cowan blox and the column built from two populations")
 
 # %% tags=["nbval-check-output"]
 print("the column circuit reproduces the one-blox model:",

@@ -490,6 +490,30 @@ def long_axis_labels(page, slack=4):
       return out; }""", slack)
 
 
+def wide_titles(page, slack=4):
+    """Plot titles wider than their whole figure (Bokeh cuts them off at the
+    canvas edge: lesson 10's "FitzHugh–Nagumo: oscillation amplitude over (I"
+    on a 450 px heat map with a colour bar): ``[{"title", "text_px",
+    "figure_px"}]``, measured with the title's own font on a canvas from the
+    frame's left edge, where Bokeh starts it."""
+    return page.evaluate("""(slack) => { const out = [];
+      const ctx = document.createElement('canvas').getContext('2d');
+      for (const v of Bokeh.index.query(v => v.frame != null && v.model != null
+                                            && 'title' in v.model)) {
+        if (!v.el || !v.el.isConnected || v.el.getBoundingClientRect().width <= 0) continue;
+        const t = v.model.title;
+        const text = t && typeof t.text === 'string' ? t.text : '';
+        if (!text) continue;
+        ctx.font = `${t.text_font_style || 'bold'} ${t.text_font_size || '13px'} ` +
+                   `${t.text_font || 'helvetica'}`;
+        const w = ctx.measureText(text).width, left = v.frame.bbox.left;
+        const room = v.el.getBoundingClientRect().width - left;
+        if (w > room + slack)
+          out.push({title: text, text_px: Math.round(w), figure_px: Math.round(room)});
+      }
+      return out; }""", slack)
+
+
 _RAW_MATH = _WALK + r"""
 (selector) => {
   const out = [];

@@ -26,6 +26,7 @@ import lab
 
 _SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,2}$")
 _KEY = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")      # "regular_spiking", not "I_Na (mV)"
+_DOTTED = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")       # "wc.P": a parameter's code name
 
 
 def terse_labels(axes):
@@ -194,7 +195,8 @@ def lesson_problems(page, path):
     raw TeX or an HTML entity in text nodes, the title not shown exactly once, a stray return value,
     numbers showing round-off, text introducing nothing, empty cell boxes, plots with an
     unlabelled axis, an axis called "value" or a label longer than its axis, flat plots, titles that are code keys,
-    units typed in ASCII, anything wider than the page."""
+    axis labels that are code names, titles cut off at their plot's edge, units typed in ASCII,
+    anything wider than the page."""
     title = notebook_title(path)
     shown = headings_with(page, title)
     axes = lab.axis_labels(page)
@@ -219,6 +221,11 @@ def lesson_problems(page, path):
             # a dictionary key as a title ("regular_spiking": lesson 4's Izhikevich panels)
             "titles that are code keys": sorted({a["title"] for a in axes
                                                  if _KEY.match(a["title"].strip())}),
+            # a parameter's code name as an axis label (lesson 10's cusp plot: wc.P, wc.c1)
+            "axis labels that are code names": sorted({a["label"] for a in axes
+                                                       if _DOTTED.match(a["label"].strip())}),
+            # cut off at the canvas edge (lesson 10's heat map)
+            "titles wider than their plot": lab.wide_titles(page),
             # units typed in ASCII ("7 uA/cm^2", "near 40 uA/cm²"): µA/cm² on a page
             "ASCII units": re.findall(r".{0,30}\buA/cm.{0,3}", text),
             "wider than the page": wider_than_page(page)}
