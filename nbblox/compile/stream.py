@@ -100,8 +100,8 @@ def _fold(tj, tprev, feats=FEATURES):
     branch, so it vectorises across the lockstep replicas); a second loop
     computes the crossing times only on a sample where one happened (rare).
     A count without times (``"n"``) folds as ``"c"`` here."""
-    if "n" in feats:
-        feats = feats.replace("n", "") + ("" if "c" in feats else "c")
+    if "n" in feats:   # (feature letters, not source text)
+        feats = "".join(f for f in feats if f != "n") + ("" if "c" in feats else "c")
     body = _set(("sm_pv", "sm_a5[sm_r]"), ("sm_a5[sm_r]", "sm_v")) if "c" in feats \
         else _set(("sm_a5[sm_r]", "sm_v"))
     if "m" in feats:

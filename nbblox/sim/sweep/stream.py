@@ -98,7 +98,7 @@ def features(meas):
     """
     need = "".join(NEEDS.get(m, "") for _, m in meas if isinstance(m, str))
     got = "".join(f for f in FEATURES if f in need)
-    return got.replace("n", "") if "c" in got else got
+    return "".join(f for f in got if f != "n") if "c" in got else got
 
 
 def _module(system, feats, plan=None, inloop=None):
