@@ -159,7 +159,8 @@ def _save_plot(sol, folder):
         for title, names in ((f"{capital(hh.type.title)}, {drive}", ["hh.V"]),
                              ("Wilson–Cowan pair", ["wc1.E", "wc2.E"])):
             unit = state_unit(sol.system, names[0]) or ""
-            ylab = (names[0] if len(names) == 1 else "E") + (f" ({unit})" if unit else "")
+            # the state's own name (the title names the blox), as sol.plot() labels it
+            ylab = names[0].split(".")[-1] + (f" ({unit})" if unit else "")
             f = figure(title=title, width=800, height=260, x_axis_label="time (ms)",
                        y_axis_label=ylab, output_backend="canvas",
                        **({"x_range": figs[0].x_range} if figs else {}))
@@ -185,7 +186,7 @@ def _save_plot(sol, folder):
         import matplotlib.pyplot as plt
         fig, ax = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
         ax[0].plot(sol.t, sol["hh.V"])
-        ax[0].set_ylabel("hh.V (mV)")
+        ax[0].set_ylabel("V (mV)")
         ax[1].plot(sol.t, sol["wc1.E"], sol.t, sol["wc2.E"])
         ax[1].set_xlabel("time (ms)")
         path = os.path.join(folder, "demo.png")

@@ -62,7 +62,10 @@ def test_demo_prints_a_summary_and_writes_an_offline_plot(tmp_path):
     # Bokeh is inlined (the plot renders offline) and the data is in the page,
     # with the axis labels and units of nbblox's own plots
     assert "Bokeh" in html and "cdn.bokeh.org" not in html.split("<body", 1)[0]
-    assert "hh.V (mV)" in html and "time (ms)" in html and "wc2.E" in html
+    # (session 33: the state's own name on the axis, "V (mV)" as sol.plot() has it, not the
+    # code name "hh.V (mV)": the title names the blox)
+    assert '"V (mV)"' in html and "hh.V (mV)" not in html
+    assert "time (ms)" in html and "wc2.E" in html
     rate = float(r.stdout.split("spikes in 200 ms (")[1].split(" Hz")[0])
     assert 60 < rate < 75
 
