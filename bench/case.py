@@ -26,7 +26,7 @@ MODULES = {"handwritten": "bench.handwritten", "nbblox": "bench.sys_nbblox",
            "nbblox_circuit": "bench.sys_nbblox", "nbblox_fastmath": "bench.sys_nbblox",
            "nbblox_fastmath_1t": "bench.sys_nbblox",
            "handwritten_fastmath": "bench.handwritten", "handwritten_dgemv": "bench.handwritten",
-           "handwritten_nomod": "bench.handwritten",
+           "handwritten_nomod": "bench.handwritten", "threads": "bench.threads",
            "brian2_runtime": "bench.peers.brian2_cases",
            "brian2_standalone": "bench.peers.brian2_cases",
            "brainpy": "bench.peers.brainpy_cases", "neurolib": "bench.peers.neurolib_cases",
@@ -63,7 +63,8 @@ def run_case(system, cfg, reps=5, budget=60.0):
         mod = importlib.import_module(MODULES[system])
         rec["import_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        kw = ({"variant": system} if system.startswith(("nbblox", "brian2", "handwritten_"))
+        kw = ({"variant": system} if system.startswith(("nbblox", "brian2", "handwritten_",
+                                                          "threads"))
               else {})
         run, answer = mod.build(cfg["name"], cfg, **kw)
         rec["setup_s"] = time.perf_counter() - t0
@@ -89,6 +90,8 @@ def run_case(system, cfg, reps=5, budget=60.0):
             rec["warm_s"] = statistics.median(warm)
             rec["warm_cpu_s"] = statistics.median(cpu)
         rec["answer"] = answer(raw)
+        if hasattr(run, "extra"):   # a measure with parts (bench/threads.py)
+            rec.update(run.extra())
     except Exception as e:  # noqa: BLE001 - every failure becomes a reported cell
         na = type(e).__name__ == "NotAvailable"
         rec["status"] = "not available yet" if na else "error"

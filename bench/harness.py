@@ -22,7 +22,7 @@ from .config import CASES, PEERS, TOL, case_config
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("handwritten", "nbblox", "nbblox_circuit", "nbblox_fastmath", "nbblox_fastmath_1t",
-        "handwritten_fastmath", "handwritten_dgemv", "handwritten_nomod")
+        "handwritten_fastmath", "handwritten_dgemv", "handwritten_nomod", "threads")
 
 
 class LoadSampler(threading.Thread):
@@ -169,8 +169,36 @@ def run_case(name, quick=False, tiny=False, peers=True, available=None, reps=5, 
     _validate(cfg, recs, reps, budget, timeout)
     for r in recs:
         r["run"] = run
-    return {"case": name, "title": cfg["title"], "config": cfg, "records": recs,
-            "ratios": ratios(recs)}
+    out = {"case": name, "title": cfg["title"], "config": cfg, "records": recs,
+           "ratios": ratios(recs)}
+    if cfg["kind"] == "sweep" and (not only_systems or "threads" in only_systems):
+        log(f"  {name:16s} {'threads':18s} ...", end="")
+        out["threads"] = rec = _threads(cfg, recs, reps, budget, timeout)
+        rec["run"] = run
+        log(f" {rec['status']}" + (f" {rec['check']}" if rec.get("check") else "")
+            + (f" ({rec.get('error', '')[:120]})" if rec["status"] != "ok" else ""))
+    return out
+
+
+def _threads(cfg, recs, reps, budget, timeout):
+    """bench/threads.py in its own fresh process: nbblox and the hand-written
+    prange loop on 1 and 2 threads, interleaved; both answers checked against
+    the serial hand-written loop's."""
+    rec = run_subprocess("threads", cfg, max(reps, 5), budget, timeout)
+    if rec.get("status") != "ok":
+        return rec
+    ref = next((r.get("answer") for r in recs if r.get("system") == "handwritten"
+                and r.get("status") == "ok"), None)
+    if ref is None:
+        ref = run_subprocess("handwritten", cfg, 0, budget, timeout).get("answer")
+    if ref is None:
+        rec["valid"], rec["check"] = False, "no reference answer"
+        return rec
+    got = rec["answer"]
+    ok1, t1 = check(ref, {k: v for k, v in got.items() if not k.startswith("hw_")})
+    ok2, t2 = check(ref, {k[3:]: v for k, v in got.items() if k.startswith("hw_")})
+    rec["valid"], rec["check"] = ok1 and ok2, f"nbblox {t1}; hand-written prange {t2}"
+    return rec
 
 
 def _validate(cfg, recs, reps, budget, timeout):

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from bench import harness, peers_env, report, workloads
+from bench import harness, peers_env, report, threads, workloads
 from bench.case import run_case
 from bench.config import CASES, case_config
 
@@ -63,6 +63,33 @@ def test_w4_one_thread_variant_runs_on_one_thread_and_reports_the_scaling():
     assert "W4 scaling 1→2 threads" in text and "**1.82x**" in text and "load 0.5-0.7" in text
     assert "2 threads CPU 1.10x, wall 0.55x; 1 thread CPU 1.05x" in text
     assert report.threads_lines({"records": res["records"][:2]}) == []
+
+
+@pytest.mark.parametrize("case", ["W4_sweep", "W4_sweep_euler"])
+def test_w4_threads_interleaves_one_and_two_threads_and_checks_both_answers(case):
+    """bench/threads.py: in one process the nbblox sweep and the hand-written
+    prange loop each run on 1 and 2 threads, twice per call; both answers
+    agree with the serial hand-written loop; the report states both ratios."""
+    import numba
+    cfg = case_config(case, tiny=True)
+    ref = run_case("handwritten", cfg, reps=1)
+    got = run_case("threads", cfg, reps=2)
+    assert got["status"] == "ok", got.get("traceback")
+    ans = got["answer"]
+    assert harness.check(ref["answer"], {k: ans[k] for k in ("total_spikes", "n_osc")})[0]
+    assert harness.check(ref["answer"], {"total_spikes": ans["hw_total_spikes"],
+                                         "n_osc": ans["hw_n_osc"]})[0]
+    T = got["threads"]   # 2 warm calls x 2 rounds; the compiling first call left out
+    assert sorted(T) == ["handwritten_par_1", "handwritten_par_2", "nbblox_1", "nbblox_2"]
+    assert all(len(v["wall_s"]) == 4 == len(v["cpu_s"]) for v in T.values())
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS   # restored
+    got.update(valid=True, check="nbblox ok; hand-written prange ok")
+    text = "\n".join(report.interleaved_lines(got))
+    sc = threads.scalings(got)
+    assert f"**{sc['nbblox'][2]:.2f}x**" in text and "interleaved in one process" in text
+    assert f"= {sc['handwritten_par'][2]:.2f}x" in text and "4 calls per thread count" in text
+    assert "not measured" in "\n".join(report.interleaved_lines(dict(got, status="error",
+                                                                        error="boom")))
 
 
 @pytest.mark.parametrize("system", ["nbblox", "nbblox_fastmath", "nbblox_circuit",
