@@ -53,6 +53,9 @@ MAX_STATES = 1 << 20
 #: than 2 * LANES instances of a layout with such a group runs them one by one
 NARROW = 8
 
+#: bytes in a page (the period of 4K aliasing, :mod:`.pages`)
+PAGE = 4096
+
 _lock = threading.Lock()
 _plans = {}
 
@@ -211,34 +214,44 @@ class LockstepPlan:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return self.omap[:, L.src].ravel(), self.umap[:, L.dst].ravel()
 
-    def pack(self, A, amap, width):
+    def pack(self, A, amap, width, page_offset=None):
         """(n, width) rows -> (blocks, B*width) replicated vectors (last row
-        repeated to fill the final block)."""
+        repeated to fill the final block); with ``page_offset``, each block's
+        row padded (with zeros) to whole pages, starting that many bytes
+        into a page (:mod:`.pages`)."""
         n, B = A.shape[0], self.B
         nb = -(-n // B)
         pad = np.concatenate([A, np.repeat(A[-1:], nb * B - n, axis=0)]) if nb * B > n else A
-        out = aligned_empty((nb, B * width))
+        if page_offset is None:
+            out = aligned_empty((nb, B * width))
+        else:
+            out = aligned_empty((nb, -(-B * width * 8 // PAGE) * PAGE // 8), PAGE, page_offset)
+            out[:, B * width:] = 0.0
         out[:, amap.ravel()] = pad.reshape(nb, B * width)
         return out
 
 
-def aligned_empty(shape, align=64):
-    """An uninitialised float64 array of ``shape`` whose data start on an
-    ``align``-byte boundary: a lockstep block's rows (a multiple of 8
-    doubles) then each start a cache line, so the vectorised instance loops'
-    512-bit loads and stores never straddle two.  NumPy's allocator gives 16
-    bytes; the W4 Euler kernel folding after the step ran 42 ms with its
-    states aligned and 58 ms at 16 bytes past (in-process, load 5.5).
+def aligned_empty(shape, align=64, offset=0):
+    """An uninitialised float64 array of ``shape`` whose data start
+    ``offset`` bytes past an ``align``-byte boundary: a lockstep block's rows
+    (a multiple of 8 doubles) then each start a cache line, so the vectorised
+    instance loops' 512-bit loads and stores never straddle two.  NumPy's
+    allocator gives 16 bytes; the W4 Euler kernel folding after the step ran
+    42 ms with its states aligned and 58 ms at 16 bytes past (in-process,
+    load 5.5).  ``align=PAGE`` with an offset places a block within its page
+    (:mod:`.pages`).
 
     Examples
     --------
     >>> a = aligned_empty((3, 8))
     >>> a.shape, a.ctypes.data % 64, a.flags.c_contiguous
     ((3, 8), 0, True)
+    >>> aligned_empty((2, 512), PAGE, 1024).ctypes.data % PAGE
+    1024
     """
     n = int(np.prod(shape, dtype=np.int64)) * 8
-    buf = np.empty(n + align, np.uint8)
-    k = -buf.ctypes.data % align
+    buf = np.empty(n + align + offset, np.uint8)
+    k = -buf.ctypes.data % align + offset
     return buf[k:k + n].view(np.float64).reshape(shape)
 
 
@@ -289,16 +302,18 @@ def lockstep_plan(system, lanes=LANES, uniform=frozenset()):
         return plan
 
 
-def pack_block(system, X, P, W, rec, lanes, uniform=frozenset()):
+def pack_block(system, X, P, W, rec, lanes, uniform=frozenset(), pages=None):
     """The arrays a lockstep kernel runs for one block of instances (rows of
     ``X``, ``P``, ``W``) in groups of ``lanes``: ``(plan, x_big, p_big, w_big,
     src, dst, rec_big)``.  A last group that is not full repeats the last
-    instance's weights (its extra lanes are discarded by the caller)."""
+    instance's weights (its extra lanes are discarded by the caller).
+    ``pages`` (:class:`~.pages.Pages`): states and parameters in whole pages
+    at its offsets."""
     L = system.layout
     plan = lockstep_plan(system, lanes, uniform)
     m = X.shape[0]
-    x_big = plan.pack(X, plan.xmap, plan.nx)
-    p_big = plan.pack(P, plan.pmap, plan.np_)
+    x_big = plan.pack(X, plan.xmap, plan.nx, None if pages is None else pages.x)
+    p_big = plan.pack(P, plan.pmap, plan.np_, None if pages is None else pages.p)
     nb = x_big.shape[0]
     if nb * lanes > m:
         W = np.concatenate([W, np.repeat(W[-1:], nb * lanes - m, axis=0)])

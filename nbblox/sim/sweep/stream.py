@@ -32,7 +32,9 @@ import numpy as np
 from ...compile.cache import load_module
 from ...compile.kernels import kernel_key, variant_source
 from ...compile.stream import FEATURES, NACC
-from .lockstep import aligned_empty, blocks, pack_block, uniform_params, use_lockstep
+from . import pages
+from .lockstep import (aligned_empty, blocks, lockstep_plan, pack_block, uniform_params,
+                       use_lockstep)
 
 __all__ = ["NACC", "STREAM", "INLOOP", "STREAMABLE", "streamable", "run_stream", "run_chunk_stream",
            "sample_times", "measures", "inloop_blocks"]
@@ -194,24 +196,31 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
     inloop = INLOOP if inloop is None else inloop
     inl = inloop_blocks(system, rec, feats, int(stride)) if inloop else None
     for a, b, B in blocks(system, n):
+        plan = lockstep_plan(system, B, uniform)
+        # each block's hot rows side by side in one page (no 4K aliasing), where they fit
+        pg = pages.block_pages(plan, inl, feats, R, NACC) if pages.PAGES else None
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
-                                                                  W[a:b], rec, B, uniform)
+                                                                  W[a:b], rec, B, uniform, pg)
         m, nb = b - a, x_big.shape[0]
-        bacc = aligned_empty((nb, NACC, B * R))   # rows on cache lines, as x_big's
+        # rows on cache lines, as x_big's; with pages, each block in whole pages
+        shape, place = ((nb, NACC, B * R), ()) if pg is None else \
+            ((nb, pg.acc_rows, B * R), (pages.PAGE, pg.acc))
+        bacc = aligned_empty(shape, *place)
         bacc[...] = 0.0
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
         kernel = _kernel(system, method, parallel, feats, plan, inl)
         # counted in the loops: the recorded columns in slot order (whole
         # states, each in instance order), put back in rec's order after
         order = np.argsort(rec_big, kind="stable") if inl else None
-        kacc = bacc if order is None else aligned_empty(bacc.shape)
+        kacc = bacc if order is None else aligned_empty(shape, *place)
         kacc[...] = 0.0
         kernel(x_big, p_big, w_big, src, dst, *args,
                rec_big if order is None else np.ascontiguousarray(rec_big[order]), int(k0),
                float(thr), kacc, bsteps, bbad)
         if order is not None:
             bacc[:, :, order] = kacc
-        acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
+        acc[a:b] = np.moveaxis(np.moveaxis(bacc[:, :NACC], 1, 2).reshape(nb * B, R, NACC)[:m],
+                               1, 2)
         rows = np.repeat(np.arange(nb), B)[:m]
         steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]
         X[a:b] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:m]
