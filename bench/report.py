@@ -124,8 +124,9 @@ def threads_lines(res):
               f"{_f(one['warm_s'], 3)} s on 1 thread ({_load(one)}) / {_f(two['warm_s'], 3)} s "
               f"on 2 ({_load(two)}) = **{one['warm_s'] / two['warm_s']:.2f}x**; CPU "
               f"{_f(one['warm_cpu_s'], 3)} / {_f(two['warm_cpu_s'], 3)} s. The two processes "
-              f"ran minutes apart on a shared host whose speed drifts: the interleaved "
-              f"measure is the scaling."]
+              f"ran minutes apart on a shared host whose speed drifts; the interleaved "
+              f"line above measures the hand-written loop at the same moments, so it shows "
+              f"how much of a shortfall is the host's."]
     if hw and hw.get("run") == two.get("run") == one.get("run"):
         L.append("")
         L.append(f"nbblox fastmath / hand-written fastmath ({_load(hw)}): 2 threads CPU "
