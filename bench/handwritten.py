@@ -289,18 +289,29 @@ def _fhn_sweep_euler_fast(I, a, b, tau, dt, nsteps, counts):
     return v
 
 
+def sweep_run(cfg, loop, *extra):
+    """``run()`` of a W4 loop ``loop(I, a, b, tau, dt, nsteps, counts, *extra)``:
+    the crossing counts of the case's ``cfg["n"]`` FitzHugh-Nagumo instances."""
+    I = np.linspace(0.0, 2.0, cfg["n"])
+    nsteps = int(round(cfg["t_end"] / cfg["dt"]))
+    p = W.FHN
+
+    def run():
+        counts = np.zeros(I.size, dtype=np.int64)
+        loop(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts, *extra)
+        return counts
+    return run
+
+
+def sweep_answer(c):
+    """The W4 answer from crossing counts: spikes in all, instances with 3 or more."""
+    return {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
+
+
 def _build_fast(cfg, blas):
     if cfg["kind"] == "sweep" and not blas:   # W4: the lockstep loop with fastmath=True
-        I = np.linspace(0.0, 2.0, cfg["n"])
-        nsteps = int(round(cfg["t_end"] / cfg["dt"]))
-        p = W.FHN
         loop = _fhn_sweep_rk4_fast if cfg["method"] == "rk4" else _fhn_sweep_euler_fast
-
-        def run():
-            counts = np.zeros(I.size, dtype=np.int64)
-            loop(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
-            return counts
-        return run, lambda c: {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
+        return sweep_run(cfg, loop), sweep_answer
     if cfg["kind"] != "wc" or cfg["delays"]:
         raise ValueError("the fastmath/dgemv hand-written loops are W2 without delays and "
                          "W4 only")
@@ -386,16 +397,8 @@ def build(case, cfg, variant="handwritten"):
                          q["Iext"], q["we"], q["wi"], q["tref"])
         return run, lambda k: {"rate_hz": k / n / (cfg["t_end"] / 1000.0)}
     if kind == "sweep":
-        I = np.linspace(0.0, 2.0, cfg["n"])
-        nsteps = int(round(cfg["t_end"] / cfg["dt"]))
-        p = W.FHN
-        loop = _fhn_sweep_rk4 if cfg["method"] == "rk4" else _fhn_sweep_euler
-
-        def run():
-            counts = np.zeros(I.size, dtype=np.int64)
-            loop(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts)
-            return counts
-        return run, lambda c: {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
+        return sweep_run(cfg, _fhn_sweep_rk4 if cfg["method"] == "rk4" else _fhn_sweep_euler), \
+            sweep_answer
     if kind == "fp_fhn":
         I = np.linspace(0.0, 2.0, cfg["n"])
 

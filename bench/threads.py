@@ -27,7 +27,6 @@ import numpy as np
 from numba import njit, prange
 
 from . import handwritten as H
-from . import workloads as W
 
 #: instances per block of the hand-written parallel loop (nbblox's lockstep width)
 BLOCK = 64
@@ -48,10 +47,6 @@ def _par_rk4(I, a, b, tau, dt, nsteps, counts, B):
         H._fhn_sweep_rk4_fast(I[k * B:hi], a, b, tau, dt, nsteps, counts[k * B:hi])
 
 
-def _answer(c):
-    return {"total_spikes": int(c.sum()), "n_osc": int((c >= 3).sum())}
-
-
 def build(case, cfg, variant="threads"):
     """``run()`` (two rounds: every part on 1 and 2 threads) and ``answer``;
     ``run.extra()`` gives the record's ``threads`` field (the first call,
@@ -60,15 +55,7 @@ def build(case, cfg, variant="threads"):
     if cfg["kind"] != "sweep":
         raise ValueError("the interleaved thread scaling is measured on W4 only")
     nb_run, nb_answer = nb_build(case, cfg, "nbblox_fastmath")
-    I = np.linspace(0.0, 2.0, cfg["n"])
-    nsteps = int(round(cfg["t_end"] / cfg["dt"]))
-    p = W.FHN
-    par = _par_rk4 if cfg["method"] == "rk4" else _par_euler
-
-    def hw_run():
-        counts = np.zeros(I.size, dtype=np.int64)
-        par(I, p["a"], p["b"], p["tau"], cfg["dt"], nsteps, counts, BLOCK)
-        return counts
+    hw_run = H.sweep_run(cfg, _par_rk4 if cfg["method"] == "rk4" else _par_euler, BLOCK)
 
     calls = []   # one dict per run(): {(part, threads): [(wall, cpu), ...]}
     last = {}
@@ -89,7 +76,7 @@ def build(case, cfg, variant="threads"):
 
     def answer(raw):
         a = nb_answer(raw["nbblox"])
-        return a | {f"hw_{k}": v for k, v in _answer(raw["handwritten_par"]).items()}
+        return a | {f"hw_{k}": v for k, v in H.sweep_answer(raw["handwritten_par"]).items()}
 
     def extra():
         warm = calls[1:]
