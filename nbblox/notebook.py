@@ -125,15 +125,11 @@ _CSS_INLINE_HOOK = r"""function (Bokeh) {
     });
   };
   if (Bokeh) { install(Bokeh); return; }
-  // The first loader defines Bokeh further down this same list, and the loader may draw
-  // the output's plot right after the list, before a timer fires (then the stylesheets
-  // went to the CDN in 3 runs of 8): run again as the list's last entry.
-  if (typeof inline_js !== 'undefined' && inline_js.push) {
-    inline_js.push(function (B) { if (B || window.Bokeh) { install(B || window.Bokeh); } });
-    return;
-  }
-  var wait = function () { if (window.Bokeh) { install(window.Bokeh); } else { setTimeout(wait, 0); } };
-  setTimeout(wait, 0);
+  // The first loader defines Bokeh further down this same list (the hook is only ever
+  // inserted into it), and it may draw the output's plot right after the list, before a
+  // timer would fire (the stylesheets then went to the CDN in 3 runs of 8): run again as
+  // the list's last entry, which its loop still reaches.
+  inline_js.push(function (B) { install(B || window.Bokeh); });
 },
 """
 

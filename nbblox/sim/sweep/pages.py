@@ -108,7 +108,8 @@ def block_pages(plan, inloop, feats, n_rec, n_acc):
         return None
     row = plan.B * n_rec * 8   # one accumulator row of a block, bytes
     hot = [(g.poff + j * g.n, g.poff + (j + 1) * g.n)
-           for gi, g in enumerate(plan.layout.groups) for j in range(len(g.btype.params)) if (gi, j) not in plan.uniform]
+           for gi, g in enumerate(plan.layout.groups) for j in range(len(g.btype.params))
+           if (gi, j) not in plan.uniform]
     p_span = (min(a for a, _ in hot) * 8, max(b for _, b in hot) * 8) if hot else (0, 0)
     r = HOT_ROW.get(feats) if inloop else None
     acc_span = (r * row, (r + 1) * row) if r is not None else (0, 0)

@@ -202,25 +202,24 @@ def run_chunk_stream(system, method, X, P, W, t0, dt, nsteps, stride, rec, k0, t
         plan, x_big, p_big, w_big, src, dst, rec_big = pack_block(system, X[a:b], P[a:b],
                                                                   W[a:b], rec, B, uniform, pg)
         m, nb = b - a, x_big.shape[0]
-        # rows on cache lines, as x_big's; with pages, each block in whole pages
-        shape, place = ((nb, NACC, B * R), ()) if pg is None else \
-            ((nb, pg.acc_rows, B * R), (pages.PAGE, pg.acc))
-        bacc = aligned_empty(shape, *place)
-        bacc[...] = 0.0
+        # the kernel's accumulators: rows on cache lines, as x_big's; with pages,
+        # each block in whole pages
+        kacc = aligned_empty((nb, NACC, B * R)) if pg is None else \
+            aligned_empty((nb, pg.acc_rows, B * R), pages.PAGE, pg.acc)
+        kacc[...] = 0.0
         bsteps, bbad = np.zeros(nb, np.int64), np.full(nb, -1, np.int64)
         kernel = _kernel(system, method, parallel, feats, plan, inl)
         # counted in the loops: the recorded columns in slot order (whole
         # states, each in instance order), put back in rec's order after
         order = np.argsort(rec_big, kind="stable") if inl else None
-        kacc = bacc if order is None else aligned_empty(shape, *place)
-        kacc[...] = 0.0
         kernel(x_big, p_big, w_big, src, dst, *args,
                rec_big if order is None else np.ascontiguousarray(rec_big[order]), int(k0),
                float(thr), kacc, bsteps, bbad)
+        bacc = kacc[:, :NACC]
         if order is not None:
-            bacc[:, :, order] = kacc
-        acc[a:b] = np.moveaxis(np.moveaxis(bacc[:, :NACC], 1, 2).reshape(nb * B, R, NACC)[:m],
-                               1, 2)
+            bacc = np.empty_like(bacc)
+            bacc[:, :, order] = kacc[:, :NACC]
+        acc[a:b] = np.moveaxis(np.moveaxis(bacc, 1, 2).reshape(nb * B, R, NACC)[:m], 1, 2)
         rows = np.repeat(np.arange(nb), B)[:m]
         steps[a:b], bad[a:b] = bsteps[rows], bbad[rows]
         X[a:b] = x_big[:, plan.xmap.ravel()].reshape(nb * B, plan.nx)[:m]
